@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Numeric kernels are only fast with an explicit target CPU (see docs/performance.md).
+let fastMath: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "lutbuild",
+    products: [
+        .executable(name: "lutbuild", targets: ["lutbuild"]),
+        .executable(name: "lutbuild-bench", targets: ["Bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+
+        // The generic, NN-agnostic incremental build engine.
+        .target(name: "BuildGraph", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // Dataset loading: CSV, MNIST IDX, NPY; splits and normalisation.
+        .target(name: "Datasets"),
+        // The NeuraLUT method: network spec, training, truth tables, LUT inference.
+        .target(name: "NeuraLUT", dependencies: ["Datasets", "COpenBLAS"], swiftSettings: fastMath),
+        // Verilog emission, testbench, simulator and yosys drivers.
+        .target(name: "RTL", dependencies: ["NeuraLUT"]),
+        // Vivado TCL, IP-XACT component.xml, FuseSoC core.
+        .target(name: "Packaging", dependencies: ["CLibXML2"]),
+        // lutbuild's steps: lutbuild.toml, wiring the modules into BuildGraph.
+        .target(name: "Pipeline", dependencies: [
+            "BuildGraph", "Datasets", "NeuraLUT", "RTL", "Packaging",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+        // The thin command-line front end.
+        .executableTarget(name: "lutbuild", dependencies: [
+            "Pipeline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Benchmarks behind bench/run (DESIGN.md §6); not shipped to users.
+        .executableTarget(name: "Bench", dependencies: [
+            "BuildGraph", "Datasets", "NeuraLUT", "RTL", "Packaging", "Pipeline",
+        ], swiftSettings: fastMath),
+
+        .testTarget(name: "BuildGraphTests", dependencies: ["BuildGraph"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "NeuraLUTTests", dependencies: ["NeuraLUT", "Datasets"]),
+        .testTarget(name: "RTLTests", dependencies: ["RTL", "NeuraLUT"]),
+        .testTarget(name: "PackagingTests", dependencies: ["Packaging", "CLibXML2"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "BuildGraph"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["lutbuild"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

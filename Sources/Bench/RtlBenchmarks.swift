@@ -1,0 +1,2 @@
+/// Benchmarks of this area; see Benchmark.swift.
+let rtlBenchmarks: [Benchmark] = []

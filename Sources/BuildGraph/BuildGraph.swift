@@ -1,0 +1,1 @@
+// The incremental build engine (DESIGN.md §3). It knows nothing of neural networks.

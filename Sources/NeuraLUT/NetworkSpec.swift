@@ -1,0 +1,100 @@
+/// The shape of one partition's dense sub-network (DESIGN.md §1).
+///
+/// `depth` linear layers of `width` hidden units, a skip connection every
+/// `skip` layers. `depth == 1` is a LogicNets-style linear neuron.
+public struct PartitionShape: Hashable, Codable, Sendable {
+    public var width: Int
+    public var depth: Int
+    public var skip: Int
+
+    public init(width: Int, depth: Int, skip: Int) {
+        self.width = width
+        self.depth = depth
+        self.skip = skip
+    }
+
+    /// The published NeuraLUT block: 4 layers, skip every 2.
+    public static func neuraLUT(width: Int) -> PartitionShape {
+        PartitionShape(width: width, depth: 4, skip: 2)
+    }
+}
+
+/// One layer of partitions.
+public struct LayerSpec: Hashable, Codable, Sendable {
+    /// Number of partitions (circuit-level neurons) in this layer.
+    public var partitions: Int
+    /// Inputs each partition reads from the previous layer's outputs.
+    public var fanIn: Int
+    /// Width of each partition's output code.
+    public var outputBits: Int
+    /// The dense sub-network inside every partition of this layer.
+    public var shape: PartitionShape
+
+    public init(partitions: Int, fanIn: Int, outputBits: Int, shape: PartitionShape) {
+        self.partitions = partitions
+        self.fanIn = fanIn
+        self.outputBits = outputBits
+        self.shape = shape
+    }
+}
+
+/// A whole NeuraLUT network, independent of any file format.
+///
+/// Layer 0 reads the `inputFeatures` input codes of `inputBits` bits each;
+/// layer `l > 0` reads layer `l-1`'s outputs. Hidden layers produce unsigned
+/// codes, the last layer signed codes (stored in offset binary); the input
+/// codes are signed (offset binary) too.
+public struct NetworkSpec: Hashable, Codable, Sendable {
+    public var inputFeatures: Int
+    public var inputBits: Int
+    public var classes: Int
+    public var layers: [LayerSpec]
+    /// Seeds connectivity and weight initialisation.
+    public var seed: UInt64
+
+    public init(inputFeatures: Int, inputBits: Int, classes: Int, layers: [LayerSpec], seed: UInt64) {
+        self.inputFeatures = inputFeatures
+        self.inputBits = inputBits
+        self.classes = classes
+        self.layers = layers
+        self.seed = seed
+    }
+
+    /// Bits of each code layer `layer` reads.
+    public func inputBits(ofLayer layer: Int) -> Int {
+        layer == 0 ? inputBits : layers[layer - 1].outputBits
+    }
+
+    /// Number of codes layer `layer` reads from.
+    public func inputWidth(ofLayer layer: Int) -> Int {
+        layer == 0 ? inputFeatures : layers[layer - 1].partitions
+    }
+
+    /// Address bits of one partition's truth table in layer `layer` (F·β_in).
+    public func tableAddressBits(ofLayer layer: Int) -> Int {
+        layers[layer].fanIn * inputBits(ofLayer: layer)
+    }
+
+    /// Whether layer `layer` produces signed codes (only the last does).
+    public func isSigned(layer: Int) -> Bool {
+        layer == layers.count - 1
+    }
+}
+
+/// Identifies one partition in a network.
+public struct PartitionID: Hashable, Codable, Sendable, Comparable, CustomStringConvertible {
+    public var layer: Int
+    public var index: Int
+
+    public init(layer: Int, index: Int) {
+        self.layer = layer
+        self.index = index
+    }
+
+    public static func < (a: PartitionID, b: PartitionID) -> Bool {
+        (a.layer, a.index) < (b.layer, b.index)
+    }
+
+    /// `layer2/p17`, the name used in progress lines and step names.
+    public var description: String { "layer\(layer)/p\(index)" }
+}

@@ -1,0 +1,1 @@
+// lutbuild's steps: reads lutbuild.toml and wires the modules into BuildGraph.

@@ -1,0 +1,1 @@
+// Verilog emission, testbench, simulation and yosys drivers (DESIGN.md §2).

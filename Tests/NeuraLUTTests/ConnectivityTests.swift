@@ -1,0 +1,34 @@
+import Testing
+@testable import NeuraLUT
+
+@Suite struct ConnectivityTests {
+    let spec = NetworkSpec(
+        inputFeatures: 16, inputBits: 4, classes: 5,
+        layers: [
+            LayerSpec(partitions: 32, fanIn: 3, outputBits: 4, shape: .neuraLUT(width: 8)),
+            LayerSpec(partitions: 5, fanIn: 3, outputBits: 4, shape: .neuraLUT(width: 8)),
+        ],
+        seed: 1)
+
+    @Test func distinctSortedInRange() {
+        let c = Connectivity.random(for: spec)
+        for (l, layer) in c.inputs.enumerated() {
+            for inputs in layer {
+                #expect(inputs.count == spec.layers[l].fanIn)
+                #expect(inputs == inputs.sorted())
+                #expect(Set(inputs).count == inputs.count)
+                #expect(inputs.allSatisfy { $0 >= 0 && $0 < spec.inputWidth(ofLayer: l) })
+            }
+        }
+    }
+
+    @Test func deterministicPerSeedAndIndependentPerLayer() {
+        #expect(Connectivity.random(for: spec) == Connectivity.random(for: spec))
+        var other = spec
+        other.layers[1].fanIn = 2
+        #expect(Connectivity.random(for: other).inputs[0] == Connectivity.random(for: spec).inputs[0])
+        other = spec
+        other.seed = 2
+        #expect(Connectivity.random(for: other) != Connectivity.random(for: spec))
+    }
+}
