@@ -1,0 +1,215 @@
+/// What `WatchLoop` hands to the caller's build closure.
+public struct WatchBuildRequest: Sendable {
+    /// 1 for the first build of the session, then 2, 3, …
+    public let number: Int
+    /// Inputs whose content changed since the previous build was requested
+    /// (sorted); empty for the initial build.
+    public let changedPaths: [String]
+    /// Set when the build's inputs changed again; the build's `Task` is
+    /// cancelled too. Long steps should stop at their next checkpoint.
+    public let cancellation: CancellationFlag
+}
+
+/// Everything the loop tells its caller, one case per line of output.
+public enum WatchReport: Sendable, Equatable {
+    case buildStarted(number: Int, changedPaths: [String])
+    /// `summary` is the build closure's one-line result.
+    case buildSucceeded(number: Int, summary: String)
+    /// A config or data error: printed, and watching continues.
+    case buildFailed(number: Int, message: String)
+    /// Stopped because its inputs changed again (a follow-up build comes next) or the loop stopped.
+    case buildCancelled(number: Int)
+}
+
+/// Tuning of a `WatchLoop`.
+public struct WatchOptions: Sendable {
+    /// Quiet time after the last event before inputs are compared.
+    public var debounceMilliseconds: Int
+    /// Build once when watching starts, before any change.
+    public var buildOnStart: Bool
+
+    public init(debounceMilliseconds: Int = 100, buildOnStart: Bool = true) {
+        self.debounceMilliseconds = debounceMilliseconds
+        self.buildOnStart = buildOnStart
+    }
+}
+
+/// Turns file-system events into builds: debounced, filtered to the declared
+/// inputs, confirmed by content digest, and never more than one build at a
+/// time plus at most one follow-up.
+///
+/// It knows nothing about what a build is: the caller supplies the input set
+/// (re-read after every build, since a changed project file can change it),
+/// the build itself, and where reports go.
+public actor WatchLoop {
+    /// The absolute paths of the files the build reads.
+    public typealias Inputs = @Sendable () async -> Set<String>
+    /// Runs one build and returns its one-line summary; throws on a build error.
+    public typealias Build = @Sendable (WatchBuildRequest) async throws -> String
+    public typealias Report = @Sendable (WatchReport) -> Void
+
+    private enum FileState: Equatable, Sendable {
+        case absent
+        case content([UInt8])
+    }
+
+    private let watcher: any ChangeWatcher
+    private let options: WatchOptions
+    private let inputs: Inputs
+    private let build: Build
+    private let report: Report
+
+    /// Inputs and their state when a build was last requested for them.
+    private var tracked: [String: FileState] = [:]
+    private var pendingPaths = Set<String>()
+    private var pendingRescan = false
+    private var debounce: Task<Void, Never>?
+    private var settling = false
+    private var settleAgain = false
+    private var running: (task: Task<Void, Never>, flag: CancellationFlag)?
+    /// Changes that arrived while a build ran; they start the next one.
+    private var followUp: Set<String>?
+    private var buildCount = 0
+    private var stopped = false
+
+    public init(watcher: any ChangeWatcher, options: WatchOptions = WatchOptions(),
+                inputs: @escaping Inputs, build: @escaping Build, report: @escaping Report) {
+        self.watcher = watcher
+        self.options = options
+        self.inputs = inputs
+        self.build = build
+        self.report = report
+    }
+
+    /// Starts watching (and the initial build if asked); returns at once.
+    public func start() async throws {
+        try watcher.start { [weak self] event in
+            Task { await self?.receive(event) }
+        }
+        await refreshInputs()
+        if options.buildOnStart { startBuild(changed: []) }
+    }
+
+    /// Stops watching, cancels a running build and waits for it to end.
+    public func stop() async {
+        stopped = true
+        watcher.stop()
+        debounce?.cancel()
+        followUp = nil
+        if let running {
+            running.flag.cancel()
+            running.task.cancel()
+            await running.task.value
+        }
+    }
+
+    private func receive(_ event: WatchEvent) {
+        guard !stopped else { return }
+        switch event {
+        case .changed(let paths): pendingPaths.formUnion(paths)
+        case .rescan: pendingRescan = true
+        }
+        debounce?.cancel()
+        let delay = options.debounceMilliseconds
+        debounce = Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(delay))
+            guard !Task.isCancelled else { return }
+            await self?.settle()
+        }
+    }
+
+    /// Compares the inputs the pending events may have touched with their last state.
+    private func settle() async {
+        if settling { settleAgain = true; return }
+        settling = true
+        defer { settling = false }
+        repeat {
+            settleAgain = false
+            let candidates = pendingRescan ? Set(tracked.keys) : Self.affected(Set(tracked.keys), by: pendingPaths)
+            pendingPaths = []
+            pendingRescan = false
+            if candidates.isEmpty { continue }
+            let current = await Self.states(of: candidates)
+            var changed: [String] = []
+            for (path, state) in current where tracked[path] != nil && tracked[path] != state {
+                tracked[path] = state
+                changed.append(path)
+            }
+            if !changed.isEmpty { requestBuild(changed: changed) }
+        } while settleAgain && !stopped
+    }
+
+    private func requestBuild(changed: [String]) {
+        guard !stopped else { return }
+        if let running {
+            followUp = (followUp ?? []).union(changed)
+            running.flag.cancel()
+            running.task.cancel()
+        } else {
+            startBuild(changed: changed)
+        }
+    }
+
+    private func startBuild(changed: [String]) {
+        buildCount += 1
+        let request = WatchBuildRequest(number: buildCount, changedPaths: changed.sorted(), cancellation: CancellationFlag())
+        report(.buildStarted(number: request.number, changedPaths: request.changedPaths))
+        let build = self.build
+        let task = Task { [weak self] in
+            let outcome: WatchReport
+            do {
+                outcome = .buildSucceeded(number: request.number, summary: try await build(request))
+            } catch {
+                outcome = request.cancellation.isCancelled || error is CancellationError
+                    ? .buildCancelled(number: request.number)
+                    : .buildFailed(number: request.number, message: String(describing: error))
+            }
+            await self?.finished(outcome)
+        }
+        running = (task, request.cancellation)
+    }
+
+    private func finished(_ outcome: WatchReport) async {
+        running = nil
+        report(outcome)
+        guard !stopped else { return }
+        if let next = followUp {
+            followUp = nil
+            startBuild(changed: Array(next))
+        }
+        await refreshInputs()
+    }
+
+    /// Re-reads the input set; new inputs get a baseline state, dropped ones are forgotten.
+    private func refreshInputs() async {
+        let wanted = await inputs()
+        for path in tracked.keys where !wanted.contains(path) { tracked.removeValue(forKey: path) }
+        let added = wanted.filter { tracked[$0] == nil }
+        for (path, state) in await Self.states(of: added) where tracked[path] == nil {
+            tracked[path] = state
+        }
+    }
+
+    /// The inputs equal to, or inside a directory equal to, one of `paths`.
+    private static func affected(_ inputs: Set<String>, by paths: Set<String>) -> Set<String> {
+        guard !paths.isEmpty else { return [] }
+        return inputs.filter { input in
+            var candidate = Substring(input)
+            while !candidate.isEmpty {
+                if paths.contains(String(candidate)) { return true }
+                guard let slash = candidate.lastIndex(of: "/") else { break }
+                candidate = candidate[..<slash]
+            }
+            return false
+        }
+    }
+
+    /// Hashes files off the actor so events keep flowing while a large dataset is read.
+    private nonisolated static func states(of paths: Set<String>) async -> [String: FileState] {
+        var result: [String: FileState] = [:]
+        for path in paths {
+            result[path] = ContentDigest.of(path).map(FileState.content) ?? .absent
+        }
+        return result
+    }
+}

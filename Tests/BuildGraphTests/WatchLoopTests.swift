@@ -1,0 +1,96 @@
+import BuildGraph
+import Foundation
+import Synchronization
+import Testing
+
+/// The loop with the real inotify watcher on a temporary project.
+@Suite struct WatchLoopTests {
+    let sandbox: WatchSandbox
+    let log = ReportLog()
+    let loop: WatchLoop
+
+    init() async throws {
+        sandbox = try WatchSandbox()
+        loop = makeLoop(sandbox, watcher: FileWatcher(scope: WatchScope(root: sandbox.root)), log: log)
+        try await loop.start()
+    }
+
+    /// Waits long enough for a spurious build to have started and finished.
+    func settle() async { try? await Task.sleep(for: .milliseconds(300)) }
+
+    @Test func normalWriteBuildsOnce() async throws {
+        try sandbox.write("epochs = 2\n", to: sandbox.config)
+        #expect(await log.wait { $0.finished.count == 1 })
+        await settle()
+        #expect(log.all == [.buildStarted(number: 1, changedPaths: [sandbox.config]),
+                            .buildSucceeded(number: 1, summary: "built #1")])
+        await loop.stop()
+    }
+
+    @Test func atomicRenameSaveIsSeen() async throws {
+        try sandbox.atomicSave("x,label\n2,1\n", to: sandbox.data)
+        #expect(await log.wait { $0.finished.count == 1 })
+        await settle()
+        #expect(log.started == [[sandbox.data]])
+        await loop.stop()
+    }
+
+    @Test func touchOrSameContentBuildsNothing() async throws {
+        try sandbox.touch(sandbox.config)
+        try sandbox.write("epochs = 1\n", to: sandbox.config)
+        try sandbox.atomicSave("x,label\n1,0\n", to: sandbox.data)
+        await settle()
+        #expect(log.all.isEmpty)
+        await loop.stop()
+    }
+
+    @Test func burstOfFiftySavesBuildsAtMostTwice() async throws {
+        for index in 1...50 {
+            try sandbox.write("epochs = \(index)\n", to: sandbox.config)
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        #expect(await log.wait { $0.finished.count >= 1 })
+        await settle()
+        #expect((1...2).contains(log.started.count))
+        #expect(log.finished.allSatisfy { if case .buildSucceeded = $0 { true } else { false } })
+        await loop.stop()
+    }
+
+    @Test func writesIntoOutputsAndOtherFilesBuildNothing() async throws {
+        try sandbox.write("module top; endmodule\n", to: sandbox.root + "/gen/rtl/top.v")
+        try sandbox.write("new\n", to: sandbox.root + "/gen/reports/new-dir/util.rpt")
+        try sandbox.write("cache\n", to: sandbox.root + "/.lutbuild/lock")
+        try sandbox.write("notes\n", to: sandbox.root + "/NOTES.md")
+        await settle()
+        #expect(log.all.isEmpty)
+        await loop.stop()
+    }
+
+    @Test func badConfigIsReportedThenFixedConfigBuilds() async throws {
+        try sandbox.atomicSave("bad\n", to: sandbox.config)
+        #expect(await log.wait { $0.finished.count == 1 })
+        try sandbox.atomicSave("epochs = 3\n", to: sandbox.config)
+        #expect(await log.wait { $0.finished.count == 2 })
+        #expect(log.finished == [
+            .buildFailed(number: 1, message: "lutbuild.toml: line 1: expected key = value"),
+            .buildSucceeded(number: 2, summary: "built #2"),
+        ])
+        await loop.stop()
+    }
+
+    @Test func inputInANewSubdirectoryIsSeen() async throws {
+        let nested = sandbox.root + "/extra/deeper/more.csv"
+        let inputs: Set<String> = [sandbox.config, nested]
+        let log = ReportLog()
+        let loop = WatchLoop(
+            watcher: FileWatcher(scope: WatchScope(root: sandbox.root)),
+            options: WatchOptions(debounceMilliseconds: 50, buildOnStart: false),
+            inputs: { inputs }, build: fakeBuild, report: { log.append($0) })
+        try await loop.start()
+        try sandbox.write("a\n", to: nested)
+        #expect(await log.wait { $0.finished.count == 1 })
+        #expect(log.started == [[nested]])
+        await loop.stop()
+        await self.loop.stop()
+    }
+}
