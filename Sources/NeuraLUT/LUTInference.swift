@@ -1,0 +1,251 @@
+import Datasets
+import Foundation
+
+/// Why a network or its input cannot be evaluated.
+public struct LUTInferenceError: Error, CustomStringConvertible, Equatable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension LUTNetwork {
+    /// Checks that tables and wiring agree with the spec, so evaluation and
+    /// RTL emission can index without bounds surprises.
+    public func validate() throws {
+        guard connectivity.inputs.count == spec.layers.count, tables.count == spec.layers.count else {
+            throw LUTInferenceError("network has \(spec.layers.count) layers in its spec but \(connectivity.inputs.count) in its connectivity and \(tables.count) in its tables")
+        }
+        guard spec.inputBits >= 1, spec.inputBits <= 16 else {
+            throw LUTInferenceError("input bits must be in 1...16, got \(spec.inputBits)")
+        }
+        for (l, layer) in spec.layers.enumerated() {
+            let width = spec.inputWidth(ofLayer: l)
+            let addressBits = spec.tableAddressBits(ofLayer: l)
+            guard layer.outputBits >= 1, layer.outputBits <= 16 else {
+                throw LUTInferenceError("layer \(l): output bits must be in 1...16, got \(layer.outputBits)")
+            }
+            guard addressBits <= 24 else {
+                throw LUTInferenceError("layer \(l): table address of \(addressBits) bits is too large (at most 24)")
+            }
+            guard connectivity.inputs[l].count == layer.partitions, tables[l].count == layer.partitions else {
+                throw LUTInferenceError("layer \(l): spec has \(layer.partitions) partitions, connectivity \(connectivity.inputs[l].count), tables \(tables[l].count)")
+            }
+            for p in 0..<layer.partitions {
+                let inputs = connectivity.inputs[l][p]
+                guard inputs.count == layer.fanIn, inputs.allSatisfy({ (0..<width).contains($0) }) else {
+                    throw LUTInferenceError("\(PartitionID(layer: l, index: p)): expected \(layer.fanIn) inputs in 0..<\(width), got \(inputs)")
+                }
+                let table = tables[l][p]
+                guard table.addressBits == addressBits, table.outputBits == layer.outputBits else {
+                    throw LUTInferenceError("\(PartitionID(layer: l, index: p)): table is \(table.addressBits)→\(table.outputBits) bits, spec says \(addressBits)→\(layer.outputBits)")
+                }
+                let limit = UInt16(truncatingIfNeeded: (1 << layer.outputBits) - 1)
+                if layer.outputBits < 16, let bad = table.codes.firstIndex(where: { $0 > limit }) {
+                    throw LUTInferenceError("\(PartitionID(layer: l, index: p)): table entry \(bad) is \(table.codes[bad]), wider than \(layer.outputBits) bits")
+                }
+            }
+        }
+    }
+
+    /// Output codes of the last layer for `count` samples of input codes
+    /// (`codes` is row-major, `spec.inputFeatures` codes per sample, offset
+    /// binary). Returns `count × lastLayer.partitions` codes, row-major.
+    /// Uses all cores; the result does not depend on how work is split.
+    public func infer(codes: [UInt16], count: Int) throws -> [UInt16] {
+        let plan = try LUTEvaluationPlan(self)
+        guard codes.count == count * spec.inputFeatures else {
+            throw LUTInferenceError("expected \(count) × \(spec.inputFeatures) input codes, got \(codes.count)")
+        }
+        let limit = UInt16(truncatingIfNeeded: (1 << spec.inputBits) - 1)
+        if spec.inputBits < 16, let bad = codes.firstIndex(where: { $0 > limit }) {
+            throw LUTInferenceError("input code \(codes[bad]) of sample \(bad / spec.inputFeatures), feature \(bad % spec.inputFeatures) is wider than \(spec.inputBits) bits")
+        }
+        return plan.run(count: count) { sample, destination in
+            for f in 0..<plan.inputWidth { destination[f] = codes[sample * plan.inputWidth + f] }
+        }
+    }
+
+    /// Input codes of every row of `dataset`, row-major, through `encoder`.
+    public func encode(dataset: Dataset) throws -> [UInt16] {
+        try checkColumns(of: dataset)
+        let columns = dataset.columns
+        var out = [UInt16](repeating: 0, count: dataset.rows * columns)
+        dataset.features.withUnsafeBufferPointer { features in
+            out.withUnsafeMutableBufferPointer { codes in
+                for i in 0..<features.count { codes[i] = encoder.code(features[i], feature: i % columns) }
+            }
+        }
+        return out
+    }
+
+    /// Last-layer output codes of every row of `dataset` (raw features are
+    /// encoded on the fly by `encoder`).
+    public func infer(dataset: Dataset) throws -> [UInt16] {
+        try checkColumns(of: dataset)
+        let plan = try LUTEvaluationPlan(self)
+        let encoder = self.encoder
+        let features = dataset.features
+        return plan.run(count: dataset.rows) { sample, destination in
+            let base = sample * plan.inputWidth
+            for f in 0..<plan.inputWidth { destination[f] = encoder.code(features[base + f], feature: f) }
+        }
+    }
+
+    /// Predicted class per sample from input codes.
+    public func classify(codes: [UInt16], count: Int) throws -> [Int] {
+        let outputs = try infer(codes: codes, count: count)
+        return Self.argmax(outputs, width: spec.layers.last?.partitions ?? 0)
+    }
+
+    /// Predicted class per row of `dataset`.
+    public func classify(dataset: Dataset) throws -> [Int] {
+        Self.argmax(try infer(dataset: dataset), width: spec.layers.last?.partitions ?? 0)
+    }
+
+    /// Fraction of rows of `dataset` whose predicted class equals the label.
+    public func accuracy(dataset: Dataset) throws -> Double {
+        let classes = try classify(dataset: dataset)
+        guard !classes.isEmpty else { return 0 }
+        var correct = 0
+        for (i, c) in classes.enumerated() where Int(dataset.labels[i]) == c { correct += 1 }
+        return Double(correct) / Double(classes.count)
+    }
+
+    /// Index of the largest code in each row of `width` codes; ties go to the
+    /// lowest index. Offset-binary signed codes order like unsigned ones, so
+    /// this is the signed argmax the hardware computes.
+    public static func argmax(_ outputs: [UInt16], width: Int) -> [Int] {
+        guard width > 0 else { return [] }
+        let rows = outputs.count / width
+        var result = [Int](repeating: 0, count: rows)
+        for r in 0..<rows {
+            var best = 0
+            var bestCode = outputs[r * width]
+            for i in 1..<width where outputs[r * width + i] > bestCode {
+                best = i
+                bestCode = outputs[r * width + i]
+            }
+            result[r] = best
+        }
+        return result
+    }
+
+    private func checkColumns(of dataset: Dataset) throws {
+        guard dataset.columns == spec.inputFeatures, encoder.scale.count == spec.inputFeatures else {
+            throw LUTInferenceError("data set has \(dataset.columns) features and the input encoder \(encoder.scale.count), the network expects \(spec.inputFeatures)")
+        }
+    }
+}
+
+/// The network flattened into contiguous arrays, so the inner loop is a
+/// handful of loads per partition.
+struct LUTEvaluationPlan: Sendable {
+    struct Layer: Sendable {
+        var inputBits: Int
+        var fanIn: Int
+        var partitions: Int
+        var addressBits: Int
+        /// `partitions × fanIn` input indices.
+        var connections: [Int32]
+        /// `partitions × 2^addressBits` codes.
+        var tables: [UInt16]
+    }
+
+    var inputWidth: Int
+    var layers: [Layer]
+    var outputWidth: Int
+    var widest: Int
+
+    init(_ network: LUTNetwork) throws {
+        try network.validate()
+        let spec = network.spec
+        inputWidth = spec.inputFeatures
+        layers = spec.layers.indices.map { l in
+            Layer(
+                inputBits: spec.inputBits(ofLayer: l),
+                fanIn: spec.layers[l].fanIn,
+                partitions: spec.layers[l].partitions,
+                addressBits: spec.tableAddressBits(ofLayer: l),
+                connections: network.connectivity.inputs[l].flatMap { $0.map(Int32.init) },
+                tables: network.tables[l].flatMap(\.codes))
+        }
+        outputWidth = spec.layers.last?.partitions ?? 0
+        widest = max(inputWidth, spec.layers.map(\.partitions).max() ?? 0)
+    }
+
+    /// Evaluates `count` samples; `load(sample, buffer)` writes the sample's
+    /// `inputWidth` input codes into `buffer`. Samples are split into
+    /// contiguous chunks across cores.
+    func run(count: Int, load: @escaping @Sendable (Int, UnsafeMutableBufferPointer<UInt16>) -> Void) -> [UInt16] {
+        let outputWidth = self.outputWidth, widest = self.widest
+        guard count > 0, outputWidth > 0 else { return [] }
+        let chunkSize = 4096
+        let chunks = (count + chunkSize - 1) / chunkSize
+        let rows = Parallel.map(count: chunks) { chunk -> [UInt16] in
+            let start = chunk * chunkSize
+            let end = min(count, start + chunkSize)
+            var result = [UInt16](repeating: 0, count: (end - start) * outputWidth)
+            let current = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: widest)
+            let next = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: widest)
+            defer { current.deallocate(); next.deallocate() }
+            result.withUnsafeMutableBufferPointer { out in
+                for sample in start..<end {
+                    load(sample, current)
+                    var a = current, b = next
+                    for layer in layers { evaluate(layer, from: a, to: b); swap(&a, &b) }
+                    for i in 0..<outputWidth { out[(sample - start) * outputWidth + i] = a[i] }
+                }
+            }
+            return result
+        }
+        return Array(rows.joined())
+    }
+
+    @inline(__always)
+    private func evaluate(_ layer: Layer, from input: UnsafeMutableBufferPointer<UInt16>, to output: UnsafeMutableBufferPointer<UInt16>) {
+        let bits = layer.inputBits, fanIn = layer.fanIn, addressBits = layer.addressBits
+        layer.connections.withUnsafeBufferPointer { connections in
+            layer.tables.withUnsafeBufferPointer { tables in
+                for p in 0..<layer.partitions {
+                    var address = 0
+                    for k in 0..<fanIn {
+                        address = (address << bits) | Int(input[Int(connections[p * fanIn + k])])
+                    }
+                    output[p] = tables[(p << addressBits) | address]
+                }
+            }
+        }
+    }
+}
+
+/// Runs independent work items on all cores.
+public enum Parallel {
+    /// `[body(0), body(1), …]`, computed concurrently; the result's order
+    /// never depends on scheduling.
+    public static func map<T: Sendable>(count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+        guard count > 0 else { return [] }
+        let slots = Slots<T>(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { i in slots.set(i, body(i)) }
+        return slots.values()
+    }
+}
+
+/// Write-once result slots; each index is written by exactly one task.
+private final class Slots<T>: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<T?>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        storage.deinitialize(count: count)
+        storage.deallocate()
+    }
+
+    func set(_ index: Int, _ value: T) { storage[index] = value }
+
+    func values() -> [T] { (0..<count).map { storage[$0]! } }
+}

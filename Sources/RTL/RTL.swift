@@ -1,1 +1,0 @@
-// Verilog emission, testbench, simulation and yosys drivers (DESIGN.md §2).

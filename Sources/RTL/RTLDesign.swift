@@ -1,0 +1,83 @@
+import NeuraLUT
+
+/// Where the pipeline registers go. A register stage sits on a layer's
+/// input (as in the reference RTL), so latency in cycles = register stages.
+public enum RegisterPlacement: Hashable, Codable, Sendable {
+    /// A register on every layer's input: latency = number of layers.
+    case everyLayer
+    /// Purely combinational: latency 0 (`clk` and `rst` are unused).
+    case none
+    /// A register on the input of layers 0, k, 2k, …: latency = ⌈layers / k⌉.
+    case everyKLayers(Int)
+
+    /// Whether layer `layer`'s input is registered.
+    public func registersInput(ofLayer layer: Int) -> Bool {
+        switch self {
+        case .everyLayer: return true
+        case .none: return false
+        case .everyKLayers(let k): return layer % max(k, 1) == 0
+        }
+    }
+
+    /// Register stages (= latency in cycles) of a network of `layers` layers.
+    public func latency(layers: Int) -> Int {
+        (0..<layers).filter(registersInput(ofLayer:)).count
+    }
+}
+
+/// What to emit: module names, pipelining and the optional argmax output.
+public struct RTLOptions: Hashable, Codable, Sendable {
+    /// Name of the top module; every other module name starts with it.
+    public var topName: String
+    public var registers: RegisterPlacement
+    /// Adds `out_class`, the index of the largest output code.
+    public var argmax: Bool
+
+    public init(topName: String = "lutnet", registers: RegisterPlacement = .everyLayer, argmax: Bool = true) {
+        self.topName = topName
+        self.registers = registers
+        self.argmax = argmax
+    }
+}
+
+/// One top-level port, as IP-XACT packaging and the docs need it.
+public struct RTLPort: Hashable, Codable, Sendable {
+    public enum Direction: String, Hashable, Codable, Sendable { case input = "in", output = "out" }
+    public var name: String
+    public var direction: Direction
+    /// Bits; a 1-bit port is a vector only when `isVector`.
+    public var width: Int
+    public var isVector: Bool
+    public var description: String
+}
+
+/// A file to write, relative to its output directory (gen/rtl or gen/tb).
+public struct GeneratedFile: Hashable, Codable, Sendable {
+    public var path: String
+    public var contents: String
+
+    public init(path: String, contents: String) {
+        self.path = path
+        self.contents = contents
+    }
+}
+
+/// The whole generated hardware design and its interface.
+public struct RTLDesign: Hashable, Codable, Sendable {
+    /// Partition modules (layer by layer), then layer modules, then the top.
+    public var files: [GeneratedFile]
+    public var topName: String
+    public var inputWidth: Int
+    public var outputWidth: Int
+    /// Width of `out_class`, 0 when the design has no argmax.
+    public var classWidth: Int
+    /// Cycles from `in_valid` to the matching `out_valid`.
+    public var latency: Int
+    public var ports: [RTLPort]
+}
+
+/// Why RTL could not be generated, simulated or estimated.
+public struct RTLError: Error, CustomStringConvertible, Equatable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,132 @@
+import NeuraLUT
+
+extension VerilogEmitter {
+    /// The top-level ports of `network`'s design, in declaration order.
+    public static func ports(network: LUTNetwork, options: RTLOptions) -> [RTLPort] {
+        let spec = network.spec
+        let inBits = spec.inputBits, outBits = spec.layers.last?.outputBits ?? 0
+        let outputs = spec.layers.last?.partitions ?? 0
+        var ports = [
+            RTLPort(name: "clk", direction: .input, width: 1, isVector: false, description: "clock; registers update on the rising edge"),
+            RTLPort(name: "rst", direction: .input, width: 1, isVector: false, description: "synchronous reset, active high; clears the valid pipeline"),
+            RTLPort(name: "in_valid", direction: .input, width: 1, isVector: false, description: "in_data holds a sample this cycle"),
+            RTLPort(name: "in_data", direction: .input, width: spec.inputFeatures * inBits, isVector: true,
+                    description: "\(spec.inputFeatures) input codes of \(inBits) bits, feature i at [i*\(inBits) +: \(inBits)], signed offset binary (value = code - \(1 << (inBits - 1)))"),
+            RTLPort(name: "out_valid", direction: .output, width: 1, isVector: false, description: "out_data (and out_class) hold a result this cycle"),
+            RTLPort(name: "out_data", direction: .output, width: outputs * outBits, isVector: true,
+                    description: "\(outputs) output codes of \(outBits) bits, output i at [i*\(outBits) +: \(outBits)], signed offset binary (value = code - \(1 << (outBits - 1)))"),
+        ]
+        if options.argmax {
+            ports.append(RTLPort(name: "out_class", direction: .output, width: indexBits(outputs), isVector: true,
+                                 description: "index of the largest output code (signed compare, ties to the lowest index)"))
+        }
+        return ports
+    }
+
+    /// The top module: pipeline registers on the configured layer inputs, a
+    /// matching valid pipeline, the layer instances and the optional argmax.
+    public static func topModule(network: LUTNetwork, options: RTLOptions) -> GeneratedFile {
+        let spec = network.spec
+        let layerCount = spec.layers.count
+        let latency = options.registers.latency(layers: layerCount)
+        let ports = ports(network: network, options: options)
+        let outBits = spec.layers.last?.outputBits ?? 0
+        let outputs = spec.layers.last?.partitions ?? 0
+
+        var text = TextBuffer(capacity: 4096 + layerCount * 512)
+        text.append(headerComment(network: network, options: options, ports: ports, latency: latency))
+        text.append("`default_nettype none\nmodule \(options.topName) (\n")
+        for (i, port) in ports.enumerated() {
+            let unusedClock = latency == 0 && (port.name == "clk" || port.name == "rst")
+            if unusedClock { text.append("    /* verilator lint_off UNUSED */\n") }
+            let kind = port.direction == .input ? "input  wire" : "output wire"
+            let width = port.isVector ? " \(range(port.width))" : ""
+            text.append("    \(kind)\(width) \(port.name)\(i == ports.count - 1 ? "" : ",")\n")
+            if unusedClock { text.append("    /* verilator lint_on UNUSED */\n") }
+        }
+        text.append(");\n")
+
+        var data = "in_data", valid = "in_valid"
+        for layer in 0..<layerCount {
+            let width = spec.inputWidth(ofLayer: layer) * spec.inputBits(ofLayer: layer)
+            if options.registers.registersInput(ofLayer: layer) {
+                text.append("""
+
+                        // Register stage on the input of layer \(layer).
+                        reg \(range(width)) l\(layer)_data;
+                        reg l\(layer)_valid;
+                        always @(posedge clk) begin
+                            l\(layer)_data <= \(data);
+                            if (rst) l\(layer)_valid <= 1'b0;
+                            else l\(layer)_valid <= \(valid);
+                        end
+
+                    """)
+                data = "l\(layer)_data"
+                valid = "l\(layer)_valid"
+            }
+            let outWidth = spec.layers[layer].partitions * spec.layers[layer].outputBits
+            text.append("    wire \(range(outWidth)) l\(layer)_out;\n")
+            text.append("    \(layerModuleName(layer, topName: options.topName)) layer\(layer) (.in_data(\(data)), .out_data(l\(layer)_out));\n")
+            data = "l\(layer)_out"
+        }
+        text.append("\n    assign out_valid = \(valid);\n    assign out_data = \(data);\n")
+
+        if options.argmax {
+            let classBits = indexBits(outputs)
+            text.append("\n    // Argmax over the output codes: offset binary compares like signed values; ties keep the lowest index.\n")
+            text.append("    wire \(range(outBits)) best_code0 = out_data\(slice(0, outBits));\n")
+            text.append("    wire \(range(classBits)) best_index0 = \(classBits)'d0;\n")
+            for i in 1..<max(outputs, 1) {
+                text.append("    wire take\(i) = out_data\(slice(i, outBits)) > best_code\(i - 1);\n")
+                text.append("    wire \(range(outBits)) best_code\(i) = take\(i) ? out_data\(slice(i, outBits)) : best_code\(i - 1);\n")
+                text.append("    wire \(range(classBits)) best_index\(i) = take\(i) ? \(classBits)'d\(i) : best_index\(i - 1);\n")
+            }
+            if outputs > 1 {
+                text.append("    /* verilator lint_off UNUSED */\n    wire \(range(outBits)) best_code_final = best_code\(outputs - 1);\n    /* verilator lint_on UNUSED */\n")
+            }
+            text.append("    assign out_class = best_index\(max(outputs, 1) - 1);\n")
+        }
+        text.append("endmodule\n`default_nettype wire\n")
+        return GeneratedFile(path: "\(options.topName).v", contents: text.string)
+    }
+
+    /// `[hi:lo]` of element `index` of a bus of `bits`-bit elements.
+    private static func slice(_ index: Int, _ bits: Int) -> String {
+        "[\(index * bits + bits - 1):\(index * bits)]"
+    }
+
+    private static func headerComment(network: LUTNetwork, options: RTLOptions, ports: [RTLPort], latency: Int) -> String {
+        let spec = network.spec
+        let shape = ([spec.inputFeatures] + spec.layers.map(\.partitions)).map(String.init).joined(separator: " -> ")
+        let registers: String
+        switch options.registers {
+        case .everyLayer: registers = "a register stage on every layer's input"
+        case .none: registers = "no registers (combinational; clk and rst are unused)"
+        case .everyKLayers(let k): registers = "a register stage on the input of every \(k)th layer (layers 0, \(k), ...)"
+        }
+        var lines = [
+            "Generated by lutbuild: a NeuraLUT network in logic, \(shape) codes.",
+            "",
+            "Ports:",
+        ]
+        for port in ports {
+            let width = port.isVector ? "[\(port.width - 1):0]" : ""
+            lines.append("  \(port.direction == .input ? "input " : "output") \(port.name)\(width): \(port.description)")
+        }
+        lines += [
+            "",
+            "Bit order: on every bus code i occupies [i*bits +: bits] (code 0 in the least significant bits);",
+            "in a partition's table address the first connected input occupies the most significant bits.",
+            "",
+            "Latency: \(latency) cycle(s), \(registers); one sample per clock;",
+            "out_valid follows in_valid after the same latency; rst clears only the valid pipeline.",
+            "",
+            "Code-to-value mapping: input codes are signed in offset binary (value = code - \(1 << (spec.inputBits - 1)));",
+            "hidden layers produce unsigned codes (value = code); the last layer's codes are signed in offset",
+            "binary (value = code - \(1 << ((spec.layers.last?.outputBits ?? 1) - 1))), each value times the layer's learned quantizer scale.",
+            "Raw features map to input codes as documented in input_thresholds.json.",
+        ]
+        return lines.map { $0.isEmpty ? "//\n" : "// \($0)\n" }.joined()
+    }
+}

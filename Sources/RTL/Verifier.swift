@@ -1,0 +1,141 @@
+import Foundation
+import NeuraLUT
+
+/// An RTL simulator the verifier can drive.
+public enum Simulator: String, Hashable, Codable, Sendable, CaseIterable {
+    case verilator, iverilog
+
+    /// Verilator when installed, else iverilog; nil when neither is.
+    public static func available() -> Simulator? {
+        allCases.first { $0.isInstalled }
+    }
+
+    public var isInstalled: Bool {
+        switch self {
+        case .verilator: return ExternalTool.find("verilator") != nil
+        case .iverilog: return ExternalTool.find("iverilog") != nil && ExternalTool.find("vvp") != nil
+        }
+    }
+}
+
+/// Outcome of simulating the design against software LUT inference.
+public struct VerificationReport: Hashable, Codable, Sendable {
+    public var simulator: Simulator
+    public var samples: Int
+    /// Samples whose `out_data` or `out_class` differ from software; must be 0.
+    public var mismatches: Int
+    public var cycles: Int
+    /// RTL test accuracy: `out_class` against the labels (with no argmax
+    /// port, the software argmax of the — then checked equal — outputs).
+    public var accuracy: Double?
+    public var compileSeconds: Double
+    public var runSeconds: Double
+    public var wallSeconds: Double
+
+    public var passed: Bool { mismatches == 0 }
+
+    /// One line for people.
+    public var summary: String {
+        let accuracyText = accuracy.map { String(format: ", RTL accuracy %.4f", $0) } ?? ""
+        return "\(simulator.rawValue): \(samples) samples, \(mismatches) mismatches, \(cycles) cycles\(accuracyText), "
+            + String(format: "%.2f s (compile %.2f s, run %.2f s)", wallSeconds, compileSeconds, runSeconds)
+    }
+}
+
+/// Compiles and runs the self-checking testbench with Verilator or iverilog.
+public struct Verifier: Sendable {
+    /// nil picks Verilator when installed, else iverilog.
+    public var simulator: Simulator?
+    /// Limit for compiling and for running, each, in seconds.
+    public var timeout: Double
+
+    public init(simulator: Simulator? = nil, timeout: Double = 1800) {
+        self.simulator = simulator
+        self.timeout = timeout
+    }
+
+    /// Writes the design and testbench into `directory` (`rtl/`, `tb/`),
+    /// simulates, and reports. Does not throw on mismatches: check `passed`.
+    public func verify(design: RTLDesign, network: LUTNetwork, vectors: TestVectors, in directory: URL) throws -> VerificationReport {
+        let rtl = directory.appendingPathComponent("rtl"), tb = directory.appendingPathComponent("tb")
+        try write(design.files, to: rtl)
+        try write(Testbench.files(design: design, network: network, vectors: vectors), to: tb)
+        var report = try run(rtlFiles: design.files.map { rtl.appendingPathComponent($0.path) }, testbenchDirectory: tb)
+        if design.classWidth == 0 { report.accuracy = report.passed ? vectors.softwareAccuracy : nil }
+        if vectors.labels == nil { report.accuracy = nil }
+        return report
+    }
+
+    /// Simulates `rtlFiles` with the testbench already written to
+    /// `testbenchDirectory` (as by `Testbench.files`); build products go there too.
+    public func run(rtlFiles: [URL], testbenchDirectory tb: URL) throws -> VerificationReport {
+        guard let simulator = simulator ?? Simulator.available() else {
+            throw RTLError("no RTL simulator found: install Verilator (preferred) or Icarus Verilog (iverilog + vvp) and make sure it is on PATH")
+        }
+        guard simulator.isInstalled else {
+            throw RTLError("simulator \(simulator.rawValue) is not installed or not on PATH")
+        }
+        let start = Date()
+        let sources = rtlFiles.map(\.path) + [tb.appendingPathComponent("\(Testbench.moduleName).v").path]
+        let compile: ExternalTool.Result, simulation: ExternalTool.Result
+        switch simulator {
+        case .verilator:
+            compile = try ExternalTool.run(ExternalTool.find("verilator")!, Self.verilatorArguments(sources: sources), in: tb, timeout: timeout)
+            try check(compile, "verilator compile")
+            simulation = try ExternalTool.run(tb.appendingPathComponent("obj_dir/V\(Testbench.moduleName)").path, [], in: tb, timeout: timeout)
+        case .iverilog:
+            compile = try ExternalTool.run(ExternalTool.find("iverilog")!,
+                                           ["-g2005", "-o", "\(Testbench.moduleName).vvp", "-s", Testbench.moduleName] + sources, in: tb, timeout: timeout)
+            try check(compile, "iverilog compile")
+            simulation = try ExternalTool.run(ExternalTool.find("vvp")!, ["-n", "\(Testbench.moduleName).vvp"], in: tb, timeout: timeout)
+        }
+        try check(simulation, "simulation")
+        guard let line = simulation.output.split(separator: "\n").last(where: { $0.hasPrefix(Testbench.summaryPrefix) }) else {
+            throw RTLError("the testbench printed no \(Testbench.summaryPrefix) line:\n\(ExternalTool.tail(simulation.output))")
+        }
+        let fields = Self.fields(of: String(line))
+        guard let samples = fields["samples"], let mismatches = fields["mismatches"], let cycles = fields["cycles"], let correct = fields["correct"] else {
+            throw RTLError("malformed testbench summary: \(line)")
+        }
+        return VerificationReport(
+            simulator: simulator, samples: samples, mismatches: mismatches, cycles: cycles,
+            accuracy: samples > 0 ? Double(correct) / Double(samples) : nil,
+            compileSeconds: compile.seconds, runSeconds: simulation.seconds,
+            wallSeconds: Date().timeIntervalSince(start))
+    }
+
+    /// Verilator options chosen for compile speed on large designs: the
+    /// generated C++ is compiled with -O1 rather than verilator's -Os default
+    /// and split into chunks so both cores build in parallel.
+    static func verilatorArguments(sources: [String]) -> [String] {
+        ["--binary", "-j", "2", "--top-module", Testbench.moduleName,
+         "-Wno-fatal", "-Wno-lint", "-Wno-style", "-Wno-STMTDLY", "-Wno-INITIALDLY",
+         "--x-assign", "fast", "--x-initial", "fast",
+         "--output-split", "20000", "--output-split-cfuncs", "2000",
+         "-CFLAGS", "-O1", "-MAKEFLAGS", "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1"]
+            + sources
+    }
+
+    private func check(_ result: ExternalTool.Result, _ what: String) throws {
+        guard result.status == 0 else {
+            throw RTLError("\(what) failed with status \(result.status):\n\(ExternalTool.tail(result.output))")
+        }
+    }
+
+    /// `key=value` integer fields of a summary line.
+    static func fields(of line: String) -> [String: Int] {
+        var fields: [String: Int] = [:]
+        for part in line.split(separator: " ") {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            if pair.count == 2, let value = Int(pair[1]) { fields[String(pair[0])] = value }
+        }
+        return fields
+    }
+
+    private func write(_ files: [GeneratedFile], to directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for file in files {
+            try Data(file.contents.utf8).write(to: directory.appendingPathComponent(file.path), options: .atomic)
+        }
+    }
+}

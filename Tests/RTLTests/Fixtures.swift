@@ -1,0 +1,32 @@
+import Foundation
+import NeuraLUT
+import RTL
+
+/// Small shapes that keep the simulator tests fast.
+enum Fixtures {
+    /// 6 inputs of 2 bits → 5 partitions (fan-in 3) → 3 signed outputs of 3 bits.
+    static let smallSpec = NetworkSpec(
+        inputFeatures: 6, inputBits: 2, classes: 3,
+        layers: [
+            LayerSpec(partitions: 5, fanIn: 3, outputBits: 2, shape: .neuraLUT(width: 4)),
+            LayerSpec(partitions: 4, fanIn: 2, outputBits: 2, shape: .neuraLUT(width: 4)),
+            LayerSpec(partitions: 3, fanIn: 3, outputBits: 3, shape: .neuraLUT(width: 4)),
+        ],
+        seed: 7)
+
+    static let small = LUTNetwork.random(spec: smallSpec, seed: 11)
+
+    /// `count` random input codes for `network`.
+    static func codes(for network: LUTNetwork, count: Int, seed: UInt64 = 3) -> [UInt16] {
+        var rng = SeededRandom(seed: seed)
+        let limit = 1 << network.spec.inputBits
+        return (0..<(count * network.spec.inputFeatures)).map { _ in UInt16(rng.nextInt(below: limit)) }
+    }
+
+    /// A fresh temporary directory.
+    static func temporaryDirectory(_ label: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-rtl-\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}

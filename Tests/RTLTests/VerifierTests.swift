@@ -1,0 +1,59 @@
+import Foundation
+import NeuraLUT
+import RTL
+import Testing
+
+@Suite struct VerifierTests {
+    static let samples = 300
+
+    static func vectors(_ network: LUTNetwork = Fixtures.small) throws -> TestVectors {
+        let codes = Fixtures.codes(for: network, count: samples)
+        var rng = SeededRandom(seed: 5)
+        let labels = (0..<samples).map { _ in rng.nextInt(below: 3) }
+        return try TestVectors(network: network, codes: codes, count: samples, labels: labels)
+    }
+
+    @Test(arguments: [Simulator.verilator, .iverilog])
+    func generatedRTLMatchesSoftware(simulator: Simulator) throws {
+        let vectors = try Self.vectors()
+        for options in [RTLOptions(topName: "v_reg"), RTLOptions(topName: "v_comb", registers: .none, argmax: false)] {
+            let design = try VerilogEmitter.design(network: Fixtures.small, options: options)
+            let directory = try Fixtures.temporaryDirectory("verify")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let report = try Verifier(simulator: simulator).verify(design: design, network: Fixtures.small, vectors: vectors, in: directory)
+            #expect(report.simulator == simulator)
+            #expect(report.samples == Self.samples)
+            #expect(report.mismatches == 0, "\(report.summary)")
+            #expect(report.cycles >= Self.samples + design.latency)
+            #expect(report.accuracy == vectors.softwareAccuracy)
+        }
+    }
+
+    @Test func corruptedTableEntryIsCaught() throws {
+        let vectors = try Self.vectors()
+        // Flip one output-layer entry that the vectors actually use, in the RTL only.
+        let network = Fixtures.small
+        let spec = network.spec
+        let layer = spec.layers.count - 1
+        var corrupted = network
+        let used = try usedAddress(network: network, vectors: vectors, layer: layer, partition: 0)
+        corrupted.tables[layer][0].codes[used] ^= 1
+        let design = try VerilogEmitter.design(network: corrupted, options: RTLOptions(topName: "v_bad"))
+        let directory = try Fixtures.temporaryDirectory("corrupt")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let report = try Verifier(simulator: .verilator).verify(design: design, network: network, vectors: vectors, in: directory)
+        #expect(report.mismatches > 0)
+        #expect(!report.passed)
+    }
+
+    /// An address partition `partition` of `layer` sees for the first sample.
+    private func usedAddress(network: LUTNetwork, vectors: TestVectors, layer: Int, partition: Int) throws -> Int {
+        var truncated = network
+        truncated.spec.layers = Array(network.spec.layers[..<layer])
+        truncated.tables = Array(network.tables[..<layer])
+        truncated.connectivity.inputs = Array(network.connectivity.inputs[..<layer])
+        let hidden = try truncated.infer(codes: Array(vectors.inputs[..<network.spec.inputFeatures]), count: 1)
+        let bits = network.spec.inputBits(ofLayer: layer)
+        return network.connectivity.inputs[layer][partition].reduce(0) { ($0 << bits) | Int(hidden[$1]) }
+    }
+}

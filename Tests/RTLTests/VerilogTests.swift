@@ -1,0 +1,66 @@
+import Foundation
+import NeuraLUT
+@testable import RTL
+import Testing
+
+@Suite struct VerilogTests {
+    static let options: [RTLOptions] = [
+        RTLOptions(topName: "tiny_net", registers: .everyLayer, argmax: true),
+        RTLOptions(topName: "tiny_comb", registers: .none, argmax: false),
+        RTLOptions(topName: "tiny_k2", registers: .everyKLayers(2), argmax: true),
+    ]
+
+    @Test func byteIdenticalOnTwoRuns() throws {
+        let a = try VerilogEmitter.design(network: Fixtures.small, options: Self.options[0])
+        let b = try VerilogEmitter.design(network: LUTNetwork.random(spec: Fixtures.smallSpec, seed: 11), options: Self.options[0])
+        #expect(a == b)
+        #expect(a.files.count == 5 + 4 + 3 + 3 + 1)
+    }
+
+    @Test func latencyAndWidths() throws {
+        let designs = try Self.options.map { try VerilogEmitter.design(network: Fixtures.small, options: $0) }
+        #expect(designs.map(\.latency) == [3, 0, 2])
+        #expect(designs[0].inputWidth == 12 && designs[0].outputWidth == 9 && designs[0].classWidth == 2)
+        #expect(designs[1].classWidth == 0 && !designs[1].ports.contains { $0.name == "out_class" })
+        #expect(designs[0].ports.map(\.name) == ["clk", "rst", "in_valid", "in_data", "out_valid", "out_data", "out_class"])
+    }
+
+    @Test func partitionModuleIsACompleteCaseROM() {
+        let table = TruthTable(addressBits: 2, outputBits: 3, codes: [5, 1, 5, 7])
+        let text = VerilogEmitter.partitionModule(name: "rom", table: table)
+        #expect(text.contains("2'h1: data = 3'h1;"))
+        #expect(text.contains("2'h3: data = 3'h7;"))
+        #expect(text.contains("default: data = 3'h5;"))
+        #expect(!text.contains("2'h0:"))
+    }
+
+    @Test(arguments: [0, 1, 2])
+    func lintCleanUnderVerilatorWallAndIverilog(optionIndex: Int) throws {
+        let design = try VerilogEmitter.design(network: Fixtures.small, options: Self.options[optionIndex])
+        let directory = try Fixtures.temporaryDirectory("lint")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let paths = try write(design, to: directory)
+        let verilator = try ExternalTool.run(try #require(ExternalTool.find("verilator")),
+                                             ["--lint-only", "-Wall", "--top-module", design.topName] + paths, in: directory, timeout: 120)
+        #expect(verilator.status == 0)
+        #expect(verilator.output.isEmpty, "\(verilator.output)")
+        let iverilog = try ExternalTool.run(try #require(ExternalTool.find("iverilog")),
+                                            ["-g2005", "-Wall", "-o", "/dev/null", "-s", design.topName] + paths, in: directory, timeout: 120)
+        #expect(iverilog.status == 0)
+        #expect(iverilog.output.isEmpty, "\(iverilog.output)")
+    }
+
+    @Test func badOptionsAreErrors() {
+        #expect(throws: RTLError.self) { try VerilogEmitter.design(network: Fixtures.small, options: RTLOptions(topName: "9bad")) }
+        #expect(throws: RTLError.self) { try VerilogEmitter.design(network: Fixtures.small, options: RTLOptions(topName: "small")) }
+        #expect(throws: RTLError.self) { try VerilogEmitter.design(network: Fixtures.small, options: RTLOptions(registers: .everyKLayers(0))) }
+    }
+
+    private func write(_ design: RTLDesign, to directory: URL) throws -> [String] {
+        try design.files.map { file in
+            let url = directory.appendingPathComponent(file.path)
+            try Data(file.contents.utf8).write(to: url)
+            return url.path
+        }
+    }
+}
