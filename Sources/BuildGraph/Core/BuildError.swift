@@ -1,0 +1,28 @@
+/// Why a build could not proceed; each message names the step, file or key.
+public enum BuildError: Error, CustomStringConvertible, Equatable {
+    case invalidGraph(String)
+    case missingSource(path: String, step: String, input: String)
+    case missingOutput(step: String, output: String)
+    case corruptObject(Digest, path: String)
+    case stepFailed(step: String, message: String)
+    case failed([String])
+    case unknownInput(step: String, input: String)
+    case corruptFile(path: String, line: Int, expected: String)
+    case busy(pid: String)
+
+    public var description: String {
+        switch self {
+        case .invalidGraph(let message): "invalid build graph: \(message)"
+        case .missingSource(let path, let step, let input):
+            "source file '\(path)' (input '\(input)' of step '\(step)') does not exist"
+        case .missingOutput(let step, let output): "step '\(step)' did not produce its output '\(output)'"
+        case .corruptObject(let digest, let path):
+            "store object \(digest.short)… at \(path) is corrupt (its content does not match its digest); it was deleted and will be rebuilt"
+        case .stepFailed(let step, let message): "step '\(step)' failed: \(message)"
+        case .failed(let messages): messages.joined(separator: "\n")
+        case .unknownInput(let step, let input): "step '\(step)' asked for the undeclared input '\(input)'"
+        case .corruptFile(let path, let line, let expected): "\(path):\(line): expected \(expected)"
+        case .busy(let pid): "another lutbuild build is running (pid \(pid))"
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// How to run a build.
+public struct BuildOptions: Sendable {
+    /// Steps running at once (steps declaring `usesAllCores` always run alone).
+    public var concurrency: Int
+    /// Unit ids to rebuild even if cached (e.g. `--retrain layer2`).
+    public var force: @Sendable (String) -> Bool
+    /// Polled by the engine and by steps (watch mode cancels a running build).
+    public var isCancelled: @Sendable () -> Bool
+    /// Builds whose outputs `gc` keeps besides the lock file's.
+    public var keepBuilds: Int
+
+    public init(concurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
+                force: @escaping @Sendable (String) -> Bool = { _ in false },
+                isCancelled: @escaping @Sendable () -> Bool = { false },
+                keepBuilds: Int = 5) {
+        self.concurrency = max(1, concurrency)
+        self.force = force
+        self.isCancelled = isCancelled
+        self.keepBuilds = keepBuilds
+    }
+}
+
+/// What a build did.
+public struct BuildSummary: Sendable, Equatable {
+    /// Unit ids that were produced by running their step, in completion order.
+    public var ran: [String] = []
+    /// Step ids whose every unit was reused from the cache.
+    public var cached: [String] = []
+    /// Published paths written because their content changed.
+    public var written: [String] = []
+    /// Published paths removed because no step publishes them any more.
+    public var removed: [String] = []
+    /// Corrupt store objects found (deleted and rebuilt).
+    public var corruptObjects: [Digest] = []
+}

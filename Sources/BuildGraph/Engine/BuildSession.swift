@@ -1,0 +1,310 @@
+import Foundation
+
+/// One build: loads the engine's files once, runs the graph in passes (a pass
+/// that meets a corrupt object is followed by another, which rebuilds it), and
+/// writes the lock file at the end.
+final class BuildSession {
+    private let layout: ProjectLayout
+    private let fileSystem: any FileSystem
+    private let clock: any BuildClock
+    private let options: BuildOptions
+    private let events: @Sendable (BuildEvent) -> Void
+    private let store: ObjectStore
+    private let index: ActionIndex
+    private let statCache: StatCache
+    private let planner: UnitPlanner
+    private var summary = BuildSummary()
+
+    init(layout: ProjectLayout, fileSystem: any FileSystem, clock: any BuildClock, options: BuildOptions,
+         events: @escaping @Sendable (BuildEvent) -> Void) {
+        self.layout = layout
+        self.fileSystem = fileSystem
+        self.clock = clock
+        self.options = options
+        self.events = events
+        store = ObjectStore(fileSystem: fileSystem, directory: layout.objectsDirectory)
+        index = ActionIndex(fileSystem: fileSystem, path: layout.actionIndex)
+        statCache = StatCache(fileSystem: fileSystem, root: layout.root, path: layout.statCache)
+        planner = UnitPlanner(store: store, index: index, statCache: statCache, force: options.force, lockFallback: nil)
+    }
+
+    var rehashCount: Int { statCache.rehashCount }
+
+    func run(_ graph: StepGraph) async throws -> BuildSummary {
+        let nodes = try graph.resolved()
+        defer {
+            try? statCache.saveIfChanged()
+            try? index.compactIfNeeded()
+        }
+        for _ in 0..<4 {
+            let pass = PassState(nodes: nodes)
+            try await runPass(pass)
+            if pass.corrupt.isEmpty {
+                try finish(pass)
+                return summary
+            }
+            summary.corruptObjects += pass.corrupt
+        }
+        throw BuildError.failed(["store objects keep coming out corrupt; check the disk under \(layout.cacheDirectory)"])
+    }
+
+    // MARK: - One pass
+
+    private final class PassState {
+        let nodes: [StepGraph.Node]
+        var dependents: [[Int]]
+        var remaining: [Int]
+        var outputs: [OutputRef: Digest] = [:]
+        var keys: [String: Digest] = [:]
+        var unitOutputs: [String: [String: Digest]] = [:]
+        var sources: [String: Digest] = [:]
+        var published: [String: Digest] = [:]
+        var done = 0
+        var failures: [String] = []
+        var corrupt: [Digest] = []
+        var cancelled = false
+
+        init(nodes: [StepGraph.Node]) {
+            self.nodes = nodes
+            dependents = Array(repeating: [], count: nodes.count)
+            remaining = nodes.map(\.dependencies.count)
+            for (index, node) in nodes.enumerated() {
+                for dependency in node.dependencies { dependents[dependency].append(index) }
+            }
+        }
+
+        var halted: Bool { cancelled || !failures.isEmpty || !corrupt.isEmpty }
+    }
+
+    /// A node whose stale units must run, prepared in the loop.
+    private struct Job: Sendable {
+        var node: Int
+        var stale: [Int]
+        var keys: [Int: Digest]
+        var inputs: [Int: [String: Digest]]
+        var fresh: [Int: [String: Digest]]
+        var context: StepContext
+    }
+
+    private enum JobResult: Sendable {
+        case success(Job, [Int: [String: Digest]], seconds: Double)
+        case failure(Job, any Error)
+    }
+
+    private func runPass(_ pass: PassState) async throws {
+        var ready = pass.nodes.indices.filter { pass.remaining[$0] == 0 }
+        var waiting: [Job] = []
+        var running = 0
+        var exclusiveRunning = false
+        let total = pass.nodes.count
+
+        await withTaskGroup(of: JobResult.self) { group in
+            while true {
+                if !pass.cancelled && (Task.isCancelled || options.isCancelled()) {
+                    pass.cancelled = true
+                    group.cancelAll()
+                }
+                // Plan ready nodes: cached ones complete at once, others wait for a slot.
+                while !pass.halted, !ready.isEmpty {
+                    let nodeIndex = ready.removeFirst()
+                    do {
+                        if let job = try prepare(nodeIndex, pass) {
+                            waiting.append(job)
+                        } else {
+                            pass.done += 1
+                            summary.cached.append(pass.nodes[nodeIndex].id)
+                            events(.cached(step: pass.nodes[nodeIndex].id, done: pass.done, total: total))
+                            ready += release(nodeIndex, pass)
+                        }
+                    } catch {
+                        fail(nodeIndex, error, pass)
+                    }
+                }
+                // Launch in order; a step using all cores waits for an empty machine and blocks the rest.
+                while !pass.halted, let job = waiting.first {
+                    let node = pass.nodes[job.node]
+                    if node.usesAllCores ? running > 0 : (exclusiveRunning || running >= options.concurrency) { break }
+                    waiting.removeFirst()
+                    running += 1
+                    exclusiveRunning = node.usesAllCores
+                    events(.started(step: node.id, kind: node.kind, done: pass.done, total: total))
+                    group.addTask { [store, clock] in
+                        await Self.execute(job, node: node, store: store, clock: clock)
+                    }
+                }
+                if running == 0 { break }
+                guard let result = await group.next() else { break }
+                running -= 1
+                exclusiveRunning = false
+                switch result {
+                case .success(let job, let produced, let seconds):
+                    do {
+                        try complete(job, produced: produced, seconds: seconds, pass)
+                        ready += release(job.node, pass)
+                    } catch {
+                        fail(job.node, error, pass)
+                    }
+                case .failure(let job, let error):
+                    fail(job.node, error, pass)
+                }
+            }
+        }
+        if pass.cancelled { throw CancellationError() }
+        if !pass.failures.isEmpty { throw BuildError.failed(pass.failures) }
+    }
+
+    /// Computes the node's unit keys; returns nil when every unit is reusable.
+    private func prepare(_ nodeIndex: Int, _ pass: PassState) throws -> Job? {
+        let node = pass.nodes[nodeIndex]
+        var stale: [Int] = []
+        var keys: [Int: Digest] = [:]
+        var inputs: [Int: [String: Digest]] = [:]
+        var fresh: [Int: [String: Digest]] = [:]
+        var resolvedInputs: [String: [String: StepContext.ResolvedInput]] = [:]
+        for (unitIndex, unit) in node.units.enumerated() {
+            guard case .known(let digests) = try planner.resolveInputs(unit, outputs: pass.outputs, sources: &pass.sources) else {
+                throw BuildError.invalidGraph("step '\(unit.id)' was planned before its inputs were built")
+            }
+            let key = UnitPlanner.key(node, unit, inputs: digests)
+            keys[unitIndex] = key
+            inputs[unitIndex] = digests
+            resolvedInputs[unit.member ?? ""] = digests.reduce(into: [:]) { result, entry in
+                result[entry.key] = StepContext.ResolvedInput(source: unit.inputs[entry.key]!, digest: entry.value)
+            }
+            if let outputs = planner.reusableOutputs(unit, key: key) {
+                fresh[unitIndex] = outputs
+            } else {
+                stale.append(unitIndex)
+            }
+        }
+        if node.isBatch, let first = node.units.first, let shared = resolvedInputs[first.member ?? ""] {
+            resolvedInputs[""] = shared.filter { node.sharedInputNames.contains($0.key) }
+        }
+        if stale.isEmpty {
+            for (unitIndex, outputs) in fresh.sorted(by: { $0.key < $1.key }) {
+                try accept(node, unitIndex, key: keys[unitIndex]!, inputs: inputs[unitIndex]!, outputs: outputs, ran: false, pass)
+            }
+            return nil
+        }
+        let context = StepContext(
+            stepID: node.id,
+            stale: node.isBatch ? stale.map { node.units[$0].member! } : [],
+            fresh: node.isBatch ? fresh.keys.sorted().map { node.units[$0].member! } : [],
+            inputsByMember: resolvedInputs,
+            freshOutputs: node.isBatch ? fresh.reduce(into: [:]) { result, entry in
+                let member = node.units[entry.key].member!
+                result[member] = entry.value[member]
+            } : [:],
+            store: store, layout: layout, events: events, isCancelledByCaller: options.isCancelled)
+        return Job(node: nodeIndex, stale: stale, keys: keys, inputs: inputs, fresh: fresh, context: context)
+    }
+
+    /// Runs a step and stores its outputs (off the loop, in parallel).
+    private static func execute(_ job: Job, node: StepGraph.Node, store: ObjectStore, clock: any BuildClock) async -> JobResult {
+        let start = clock.nanoseconds()
+        do {
+            try job.context.checkCancellation()
+            let produced = try await node.run(job.context)
+            try job.context.checkCancellation()
+            var digests: [Int: [String: Digest]] = [:]
+            for unitIndex in job.stale {
+                let unit = node.units[unitIndex]
+                var outputs: [String: Digest] = [:]
+                for name in unit.outputs {
+                    guard let data = produced[name] else { throw BuildError.missingOutput(step: unit.id, output: name) }
+                    outputs[name] = try store.put(data)
+                }
+                digests[unitIndex] = outputs
+            }
+            try? store.fileSystem.remove(StepContext.scratchPath(layout: job.context.layout, stepID: node.id))
+            return .success(job, digests, seconds: Double(clock.nanoseconds() &- start) / 1e9)
+        } catch {
+            return .failure(job, error)
+        }
+    }
+
+    /// Records a finished job: index records (outputs are already stored), then publication.
+    private func complete(_ job: Job, produced: [Int: [String: Digest]], seconds: Double, _ pass: PassState) throws {
+        let node = pass.nodes[job.node]
+        for unitIndex in node.units.indices {
+            if let outputs = produced[unitIndex] {
+                try accept(node, unitIndex, key: job.keys[unitIndex]!, inputs: job.inputs[unitIndex]!, outputs: outputs, ran: true, pass)
+            } else if let outputs = job.fresh[unitIndex] {
+                try accept(node, unitIndex, key: job.keys[unitIndex]!, inputs: job.inputs[unitIndex]!, outputs: outputs, ran: false, pass)
+            }
+        }
+        pass.done += 1
+        events(.finished(step: node.id, units: job.stale.map { node.units[$0].id }, seconds: seconds,
+                         done: pass.done, total: pass.nodes.count))
+    }
+
+    /// Makes a unit's outputs visible to dependents, records it and publishes its files.
+    private func accept(_ node: StepGraph.Node, _ unitIndex: Int, key: Digest, inputs: [String: Digest],
+                        outputs: [String: Digest], ran: Bool, _ pass: PassState) throws {
+        let unit = node.units[unitIndex]
+        if ran || index.latestByUnit[unit.id]?.key != key {
+            try index.record(planner.record(node, unit, key: key, inputs: inputs, outputs: outputs))
+        }
+        if ran { summary.ran.append(unit.id) }
+        for (name, digest) in outputs { pass.outputs[OutputRef(step: node.id, name: name)] = digest }
+        pass.keys[unit.id] = key
+        pass.unitOutputs[unit.id] = outputs
+        for (output, path) in unit.publish.sorted(by: { $0.key < $1.key }) {
+            guard let digest = outputs[output] else { continue }
+            pass.published[path] = digest
+            if try statCache.digest(of: path) == digest { continue }
+            let data = try store.get(digest)
+            let absolute = layout.absolute(path)
+            try fileSystem.createDirectory(parentPath(absolute))
+            try fileSystem.writeAtomically(absolute, data)
+            statCache.remember(path, digest: digest)
+            summary.written.append(path)
+        }
+    }
+
+    private func release(_ nodeIndex: Int, _ pass: PassState) -> [Int] {
+        var ready: [Int] = []
+        for dependent in pass.dependents[nodeIndex] {
+            pass.remaining[dependent] -= 1
+            if pass.remaining[dependent] == 0 { ready.append(dependent) }
+        }
+        return ready
+    }
+
+    private func fail(_ nodeIndex: Int, _ error: any Error, _ pass: PassState) {
+        let node = pass.nodes[nodeIndex]
+        if case BuildError.corruptObject(let digest, _) = error {
+            pass.corrupt.append(digest)
+            events(.warning("\(error)"))
+        } else if error is CancellationError {
+            pass.cancelled = true
+        } else {
+            let message = (error as? BuildError).map { "\($0)" } ?? "step '\(node.id)' failed: \(error)"
+            pass.failures.append(message)
+            events(.failed(step: node.id, message: message, done: pass.done, total: pass.nodes.count))
+        }
+    }
+
+    // MARK: - After a successful pass
+
+    private func finish(_ pass: PassState) throws {
+        let oldLock = (try? fileSystem.read(layout.lockFile)).flatMap { try? LockFile.decode($0, path: layout.lockFile) }
+        for (path, digest) in (oldLock?.published ?? [:]).sorted(by: { $0.key < $1.key }) where pass.published[path] == nil {
+            // Remove only what we wrote: a file edited since is the user's now.
+            if try statCache.digest(of: path) == digest {
+                try fileSystem.remove(layout.absolute(path))
+                summary.removed.append(path)
+            }
+        }
+        var lock = LockFile(published: pass.published, sources: pass.sources)
+        for (unit, key) in pass.keys {
+            lock.steps[unit] = LockFile.LockedStep(key: key, outputs: pass.unitOutputs[unit] ?? [:])
+        }
+        let encoded = lock.encoded()
+        if (try? fileSystem.read(layout.lockFile)) != encoded {
+            try fileSystem.writeAtomically(layout.lockFile, encoded)
+        }
+        try BuildHistory(fileSystem: fileSystem, path: layout.history)
+            .append(Set(pass.unitOutputs.values.flatMap(\.values)), keep: options.keepBuilds)
+    }
+}

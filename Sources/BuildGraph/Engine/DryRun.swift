@@ -1,0 +1,104 @@
+import Foundation
+
+/// What a build would do, without running anything: used by `explain` and `status`.
+struct DryRun {
+    let planner: UnitPlanner
+
+    struct Result {
+        var stale: [StaleStep] = []
+        /// Keys of units whose key is computable, with known outputs when fresh.
+        var locked: [String: LockFile.LockedStep] = [:]
+    }
+
+    func run(_ nodes: [StepGraph.Node]) throws -> Result {
+        var result = Result()
+        var outputs: [OutputRef: Digest] = [:]
+        var sources: [String: Digest] = [:]
+        for nodeIndex in Self.topologicalOrder(nodes) {
+            let node = nodes[nodeIndex]
+            for unit in node.units {
+                switch try planner.resolveInputs(unit, outputs: outputs, sources: &sources) {
+                case .pending(let pending):
+                    result.stale.append(StaleStep(id: unit.id, reasons: pending.map { .inputPending(name: $0.input, producer: $0.producer) }))
+                case .known(let digests):
+                    let key = UnitPlanner.key(node, unit, inputs: digests)
+                    if let fresh = planner.reusableOutputs(unit, key: key) {
+                        for (name, digest) in fresh { outputs[OutputRef(step: node.id, name: name)] = digest }
+                        result.locked[unit.id] = LockFile.LockedStep(key: key, outputs: fresh)
+                    } else {
+                        result.stale.append(StaleStep(id: unit.id, reasons: planner.reasons(node, unit, key: key, inputs: digests)))
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    static func topologicalOrder(_ nodes: [StepGraph.Node]) -> [Int] {
+        var remaining = nodes.map(\.dependencies.count)
+        var dependents = Array(repeating: [Int](), count: nodes.count)
+        for (index, node) in nodes.enumerated() {
+            for dependency in node.dependencies { dependents[dependency].append(index) }
+        }
+        var order = nodes.indices.filter { remaining[$0] == 0 }
+        var next = 0
+        while next < order.count {
+            for dependent in dependents[order[next]] {
+                remaining[dependent] -= 1
+                if remaining[dependent] == 0 { order.append(dependent) }
+            }
+            next += 1
+        }
+        return order
+    }
+}
+
+/// What `status` found.
+public struct StatusReport: Sendable, Equatable {
+    /// Units a build would run, with reasons.
+    public var stale: [StaleStep] = []
+    /// Published files whose content differs from the lock file (edited by hand).
+    public var edited: [String] = []
+    /// Published files listed in the lock file that do not exist.
+    public var missing: [String] = []
+    /// The lock file does not describe the current build (absent or out of date).
+    public var lockOutdated = false
+
+    public init(stale: [StaleStep] = []) { self.stale = stale }
+
+    public var isClean: Bool { stale.isEmpty && edited.isEmpty && missing.isEmpty && !lockOutdated }
+}
+
+extension BuildEngine {
+    /// Every unit a build would run now, and why (the `explain` command).
+    public func explain(_ graph: StepGraph, force: @escaping @Sendable (String) -> Bool = { _ in false }) throws -> [StaleStep] {
+        try DryRun(planner: planner(force: force, lock: nil)).run(graph.resolved()).stale
+    }
+
+    /// Stale steps, hand-edited or missing outputs and an outdated lock file.
+    /// The committed lock file counts as a cache, so a fresh clone whose
+    /// sources match its lock file is clean.
+    public func status(_ graph: StepGraph) throws -> StatusReport {
+        let lock = try lockFile()
+        let planner = planner(force: { _ in false }, lock: lock)
+        let dry = try DryRun(planner: planner).run(graph.resolved())
+        var report = StatusReport(stale: dry.stale)
+        for (path, digest) in (lock?.published ?? [:]).sorted(by: { $0.key < $1.key }) {
+            switch try planner.statCache.digest(of: path) {
+            case nil: report.missing.append(path)
+            case let current? where current != digest: report.edited.append(path)
+            default: break
+            }
+        }
+        report.lockOutdated = dry.stale.isEmpty && lock?.steps != dry.locked
+        return report
+    }
+
+    func planner(force: @escaping @Sendable (String) -> Bool, lock: LockFile?) -> UnitPlanner {
+        let store = ObjectStore(fileSystem: fileSystem, directory: layout.objectsDirectory)
+        return UnitPlanner(
+            store: store, index: ActionIndex(fileSystem: fileSystem, path: layout.actionIndex),
+            statCache: StatCache(fileSystem: fileSystem, root: layout.root, path: layout.statCache),
+            force: force, lockFallback: lock)
+    }
+}

@@ -1,0 +1,43 @@
+/// Why a step will run; `explain` and `status` print these.
+public enum StaleReason: Sendable, Equatable, CustomStringConvertible {
+    case new
+    case forced
+    case versionChanged(old: Int, new: Int)
+    /// The parameters shared by all members of a batch changed.
+    case sharedParametersChanged
+    case parametersChanged
+    case inputChanged(name: String, old: Digest?, new: Digest?)
+    /// The input comes from a step that runs first; if that step's output
+    /// comes out unchanged, this one will not run after all.
+    case inputPending(name: String, producer: String)
+    /// The stored outputs are missing (cleaned, collected or found corrupt).
+    case outputMissing([String])
+    /// The result recorded for the current inputs is not in the local cache.
+    case notInCache
+
+    public var description: String {
+        switch self {
+        case .new: "new step"
+        case .forced: "forced rebuild"
+        case .versionChanged(let old, let new): "step version changed (\(old) → \(new))"
+        case .sharedParametersChanged: "shared parameters changed"
+        case .parametersChanged: "parameters changed"
+        case .inputChanged(let name, let old, let new):
+            "input '\(name)' changed (\(old.map { $0.short } ?? "none") → \(new.map { $0.short } ?? "none"))"
+        case .inputPending(let name, let producer): "input '\(name)' may change (\(producer) runs first)"
+        case .outputMissing(let names): "output \(names.map { "'\($0)'" }.joined(separator: ", ")) missing or corrupt"
+        case .notInCache: "no cached result for the current inputs"
+        }
+    }
+}
+
+/// One unit that would run, and why.
+public struct StaleStep: Sendable, Equatable {
+    public var id: String
+    public var reasons: [StaleReason]
+
+    public init(id: String, reasons: [StaleReason]) {
+        self.id = id
+        self.reasons = reasons
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+
+/// What a running step sees: its inputs (read lazily and verified), which batch
+/// members it must produce, a progress channel and a scratch directory.
+public struct StepContext: Sendable {
+    struct ResolvedInput: Sendable {
+        var source: StepInput
+        var digest: Digest
+    }
+
+    public let stepID: String
+    /// Batch members to (re)produce; empty for a plain step.
+    public let stale: [String]
+    /// Batch members whose stored outputs stay as they are (frozen).
+    public let fresh: [String]
+    let inputsByMember: [String: [String: ResolvedInput]]
+    let freshOutputs: [String: Digest]
+    let store: ObjectStore
+    let layout: ProjectLayout
+    let events: @Sendable (BuildEvent) -> Void
+    let isCancelledByCaller: @Sendable () -> Bool
+
+    /// The bytes of input `name` (for a batch, of `member`'s input, or a shared
+    /// input when `member` is nil).
+    public func input(_ name: String, member: String? = nil) throws -> Data {
+        let resolved = try lookup(name, member: member)
+        switch resolved.source {
+        case .source(let path):
+            let data = try store.fileSystem.read(layout.absolute(path))
+            guard Digest.of(data) == resolved.digest else {
+                throw BuildError.stepFailed(step: stepID, message: "source file '\(path)' changed during the build; build again")
+            }
+            return data
+        case .output:
+            return try store.get(resolved.digest)
+        }
+    }
+
+    /// The digest of input `name`, e.g. to label a cache inside the step.
+    public func inputDigest(_ name: String, member: String? = nil) throws -> Digest {
+        try lookup(name, member: member).digest
+    }
+
+    /// The absolute path of a source-file input (for loaders that read files themselves).
+    public func sourcePath(_ name: String, member: String? = nil) throws -> String? {
+        guard case .source(let path) = try lookup(name, member: member).source else { return nil }
+        return layout.absolute(path)
+    }
+
+    /// The stored output of a fresh batch member (to keep it frozen).
+    public func freshOutput(_ member: String) throws -> Data {
+        guard let digest = freshOutputs[member] else {
+            throw BuildError.stepFailed(step: stepID, message: "member '\(member)' is not fresh")
+        }
+        return try store.get(digest)
+    }
+
+    /// Reports progress (shown on the status line or as a JSON event).
+    public func progress(_ message: String) { events(.progress(step: stepID, message: message)) }
+
+    /// True when the build is being cancelled (Ctrl-C, watch mode restarting).
+    public var isCancelled: Bool { Task.isCancelled || isCancelledByCaller() }
+
+    public func checkCancellation() throws {
+        if isCancelled { throw CancellationError() }
+    }
+
+    /// A directory that survives an interrupted run (for checkpoints) and is
+    /// deleted once the step has succeeded.
+    public func scratchDirectory() throws -> String {
+        let path = Self.scratchPath(layout: layout, stepID: stepID)
+        try store.fileSystem.createDirectory(path)
+        return path
+    }
+
+    static func scratchPath(layout: ProjectLayout, stepID: String) -> String {
+        joinPath(layout.scratchDirectory, stepID.replacingOccurrences(of: "/", with: "__"))
+    }
+
+    private func lookup(_ name: String, member: String?) throws -> ResolvedInput {
+        let inputs = member.flatMap { inputsByMember[$0] } ?? inputsByMember[""] ?? inputsByMember.values.first ?? [:]
+        guard let resolved = inputs[name] else { throw BuildError.unknownInput(step: stepID, input: name) }
+        return resolved
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Synchronization
+
+/// Turns build events into text: a ninja-style status line rewritten in place
+/// on a terminal, plain lines in logs, or one JSON object per line for machines.
+public final class BuildEventRenderer: Sendable {
+    public enum Style: Sendable {
+        case statusLine
+        case plain
+        case json
+    }
+
+    private let style: Style
+    private let write: @Sendable (String) -> Void
+    /// Whether a status line is on screen (and must be ended before other output).
+    private let lineShown = Mutex(false)
+
+    public init(style: Style, write: @escaping @Sendable (String) -> Void) {
+        self.style = style
+        self.write = write
+    }
+
+    /// Picks the status line on a terminal, plain lines otherwise.
+    public static func standardError(json: Bool) -> BuildEventRenderer {
+        let style: Style = json ? .json : (isatty(2) == 1 ? .statusLine : .plain)
+        return BuildEventRenderer(style: style, write: { text in
+            FileHandle.standardError.write(Data(text.utf8))
+        })
+    }
+
+    public func render(_ event: BuildEvent) {
+        switch style {
+        case .json: write(Self.json(event) + "\n")
+        case .plain: if let line = Self.plainLine(event) { write(line + "\n") }
+        case .statusLine: renderStatusLine(event)
+        }
+    }
+
+    /// Ends the status line, if one is shown.
+    public func finish() {
+        lineShown.withLock { shown in
+            if shown { write("\n") }
+            shown = false
+        }
+    }
+
+    /// `tabulate/layer2/p17` → `tabulate layer2/p17`.
+    static func display(_ step: String) -> String {
+        guard let slash = step.firstIndex(of: "/") else { return step }
+        return step[..<slash] + " " + step[step.index(after: slash)...]
+    }
+
+    private func renderStatusLine(_ event: BuildEvent) {
+        lineShown.withLock { shown in
+            switch event {
+            case .started(let step, _, let done, let total):
+                write("\r[\(done)/\(total)] \(Self.display(step))\u{1B}[K")
+                shown = true
+            case .finished(let step, _, _, let done, let total):
+                write("\r[\(done)/\(total)] \(Self.display(step))\u{1B}[K")
+                shown = true
+            case .cached: break
+            case .progress(let step, let message):
+                write("\r\(Self.display(step)): \(message)\u{1B}[K")
+                shown = true
+            case .failed, .warning:
+                if shown { write("\n") }
+                shown = false
+                if let line = Self.plainLine(event) { write(line + "\n") }
+            }
+        }
+    }
+
+    static func plainLine(_ event: BuildEvent) -> String? {
+        switch event {
+        case .started: nil
+        case .cached: nil
+        case .finished(let step, _, let seconds, let done, let total):
+            "[\(done)/\(total)] \(display(step)) (\(String(format: "%.2f", seconds)) s)"
+        case .progress(let step, let message): "\(display(step)): \(message)"
+        case .failed(let step, let message, _, _): "FAILED: \(display(step))\n\(message)"
+        case .warning(let message): "warning: \(message)"
+        }
+    }
+
+    static func json(_ event: BuildEvent) -> String {
+        var object: [String: Any]
+        switch event {
+        case .started(let step, let kind, let done, let total):
+            object = ["event": "started", "step": step, "kind": kind, "done": done, "total": total]
+        case .finished(let step, let units, let seconds, let done, let total):
+            object = ["event": "finished", "step": step, "units": units, "seconds": seconds, "done": done, "total": total]
+        case .cached(let step, let done, let total):
+            object = ["event": "cached", "step": step, "done": done, "total": total]
+        case .failed(let step, let message, let done, let total):
+            object = ["event": "failed", "step": step, "message": message, "done": done, "total": total]
+        case .progress(let step, let message):
+            object = ["event": "progress", "step": step, "message": message]
+        case .warning(let message):
+            object = ["event": "warning", "message": message]
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// The content-addressed store: `objects/ab/cdef…`, one immutable file per
+/// digest, written atomically and verified on every read.
+struct ObjectStore: Sendable {
+    let fileSystem: any FileSystem
+    let directory: String
+
+    func path(of digest: Digest) -> String {
+        let hex = digest.hex
+        return "\(directory)/\(hex.prefix(2))/\(hex.dropFirst(2))"
+    }
+
+    func contains(_ digest: Digest) -> Bool { fileSystem.exists(path(of: digest)) }
+
+    /// Stores `data` and returns its digest; an existing object of the right
+    /// size is kept (same digest, same bytes).
+    @discardableResult
+    func put(_ data: Data) throws -> Digest {
+        let digest = Digest.of(data)
+        let objectPath = path(of: digest)
+        if let existing = fileSystem.stat(objectPath), existing.size == UInt64(data.count) { return digest }
+        try fileSystem.createDirectory(parentPath(objectPath))
+        try fileSystem.writeAtomically(objectPath, data)
+        return digest
+    }
+
+    /// The object's bytes, after checking they still hash to `digest`. A corrupt
+    /// object is deleted (so its producer is rebuilt) and reported, never returned.
+    func get(_ digest: Digest) throws -> Data {
+        let objectPath = path(of: digest)
+        let data = try fileSystem.read(objectPath)
+        guard Digest.of(data) == digest else {
+            try? fileSystem.remove(objectPath)
+            throw BuildError.corruptObject(digest, path: objectPath)
+        }
+        return data
+    }
+
+    /// Every stored digest (for `gc`).
+    func allDigests() throws -> [Digest] {
+        guard fileSystem.exists(directory) else { return [] }
+        var digests: [Digest] = []
+        for prefix in try fileSystem.list(directory) where prefix.count == 2 {
+            for rest in try fileSystem.list("\(directory)/\(prefix)") {
+                if let digest = Digest(hex: prefix + rest) { digests.append(digest) }
+            }
+        }
+        return digests
+    }
+
+    func remove(_ digest: Digest) throws { try fileSystem.remove(path(of: digest)) }
+}
