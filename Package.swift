@@ -20,11 +20,12 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // The generic, NN-agnostic incremental build engine.
         .target(name: "BuildGraph", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Dataset loading: CSV, MNIST IDX, NPY; splits and normalisation.
-        .target(name: "Datasets"),
+        .target(name: "Datasets", dependencies: ["CZlib"], swiftSettings: fastMath),
         // The NeuraLUT method: network spec, training, truth tables, LUT inference.
         .target(name: "NeuraLUT", dependencies: ["Datasets", "COpenBLAS"], swiftSettings: fastMath),
         // Verilog emission, testbench, simulator and yosys drivers.

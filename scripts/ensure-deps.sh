@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages lutbuild needs, only when some are missing.
 set -euo pipefail
-packages=(pkg-config libxml2-dev libopenblas-dev verilator iverilog yosys tcl)
+packages=(pkg-config libxml2-dev libopenblas-dev zlib1g-dev verilator iverilog yosys tcl)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,4 @@
+#ifndef LUTBUILD_CZLIB_SHIM_H
+#define LUTBUILD_CZLIB_SHIM_H
+#include <zlib.h>
+#endif

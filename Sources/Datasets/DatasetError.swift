@@ -1,0 +1,28 @@
+/// Why a data file could not be used, precise enough to fix the file:
+/// the file, the line (1-based, as an editor shows it) and the column when
+/// known, and what was expected.
+public struct DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file as the user named it (project-relative when it came from a project file).
+    public var file: String
+    /// 1-based line in a text file (CSV), or nil for binary files and whole-file problems.
+    public var line: Int?
+    /// Column name (CSV) or other location inside the file, when known.
+    public var column: String?
+    public var message: String
+
+    public init(file: String, line: Int? = nil, column: String? = nil, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    /// `data/x.csv:14: column 'p3': expected a number, found "abc"`.
+    public var description: String {
+        var text = file
+        if let line { text += ":\(line)" }
+        text += ": "
+        if let column { text += "column '\(column)': " }
+        return text + message
+    }
+}

@@ -1,0 +1,20 @@
+/// The one rule for class labels shared by all loaders.
+enum LabelCheck {
+    /// The number of classes: `declared` when given (every label must then be
+    /// below it), else the largest label + 1. Negative labels are always wrong.
+    /// `error(index, expectation)` places the message in the loader's file.
+    static func classes(
+        of labels: [Int32], declared: Int?,
+        error: (_ index: Int, _ message: String) -> DatasetError
+    ) throws -> Int {
+        var largest: Int32 = -1
+        for (i, label) in labels.enumerated() {
+            if label < 0 || declared.map({ Int(label) >= $0 }) ?? false {
+                let expected = declared.map { "a class label in 0…\($0 - 1)" } ?? "a class label ≥ 0"
+                throw error(i, "expected \(expected), found \(label)")
+            }
+            largest = max(largest, label)
+        }
+        return declared ?? Int(largest) + 1
+    }
+}

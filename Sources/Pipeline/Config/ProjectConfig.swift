@@ -1,0 +1,250 @@
+/// Everything `lutbuild.toml` says, with every default filled in.
+///
+/// Read it with `ProjectConfig.load(contentsOf:)`; the key-by-key reference
+/// is docs/project-file.md. Codable so build steps can hash and store it.
+public struct ProjectConfig: Sendable, Equatable, Hashable, Codable {
+    public var project: ProjectSection
+    public var dataset: DatasetSection
+    public var model: ModelSection
+    public var train: TrainSection
+    public var rtl: RTLSection
+    public var fpga: FPGASection
+
+    public init(
+        project: ProjectSection, dataset: DatasetSection, model: ModelSection = ModelSection(),
+        train: TrainSection = TrainSection(), rtl: RTLSection = RTLSection(), fpga: FPGASection = FPGASection()
+    ) {
+        self.project = project
+        self.dataset = dataset
+        self.model = model
+        self.train = train
+        self.rtl = rtl
+        self.fpga = fpga
+    }
+
+    /// The file name `lutbuild` looks for in a project directory.
+    public static let fileName = "lutbuild.toml"
+}
+
+/// `[project]`: names for the generated hardware and the IP-XACT VLNV.
+public struct ProjectSection: Sendable, Equatable, Hashable, Codable {
+    /// Project name; a Verilog identifier.
+    public var name: String
+    /// Top-level Verilog module name (default: `name`).
+    public var top: String
+    public var vendor: String
+    public var library: String
+    public var version: String
+    public var description: String
+
+    public init(
+        name: String, top: String? = nil, vendor: String = "example.org", library: String = "lutbuild",
+        version: String = "1.0", description: String = ""
+    ) {
+        self.name = name
+        self.top = top ?? name
+        self.vendor = vendor
+        self.library = library
+        self.version = version
+        self.description = description
+    }
+}
+
+/// How the dataset files are encoded.
+public enum DatasetFormat: String, Sendable, Equatable, Hashable, Codable, CaseIterable {
+    /// Comma-separated values with a header row and a label column.
+    case csv
+    /// MNIST's IDX (raw or gzip): an images file and a labels file.
+    case idx
+    /// NumPy `.npy`: a features file and a labels file.
+    case npy
+}
+
+/// How features are scaled before training.
+public enum NormalizationKind: String, Sendable, Equatable, Hashable, Codable, CaseIterable {
+    /// Zero mean and unit variance per feature, fitted on the training part.
+    case standard
+    /// Pixels ÷ 255, then mean 0.1307 and standard deviation 0.3081.
+    case mnist
+    /// Features as they are.
+    case none
+}
+
+/// `[dataset]`: where the data lives and how it is split and scaled.
+public struct DatasetSection: Sendable, Equatable, Hashable, Codable {
+    public var format: DatasetFormat
+    /// Training data (CSV file, IDX images, NPY features), relative to the project directory.
+    public var train: String
+    /// Labels for `train` (IDX and NPY only).
+    public var trainLabels: String?
+    /// Optional separate test data; without it `testFraction` of `train` is held out.
+    public var test: String?
+    public var testLabels: String?
+    /// Label column of a CSV file.
+    public var label: String
+    /// Number of classes; nil means the largest label + 1.
+    public var classes: Int?
+    public var testFraction: Double
+    /// Share of the training part held out for model selection.
+    public var validationFraction: Double
+    public var normalize: NormalizationKind
+    /// Seeds the test and validation splits.
+    public var seed: UInt64
+
+    public init(
+        format: DatasetFormat = .csv, train: String, trainLabels: String? = nil, test: String? = nil,
+        testLabels: String? = nil, label: String = "label", classes: Int? = nil, testFraction: Double = 0.2,
+        validationFraction: Double = 0.1, normalize: NormalizationKind = .standard, seed: UInt64 = 1
+    ) {
+        self.format = format
+        self.train = train
+        self.trainLabels = trainLabels
+        self.test = test
+        self.testLabels = testLabels
+        self.label = label
+        self.classes = classes
+        self.testFraction = testFraction
+        self.validationFraction = validationFraction
+        self.normalize = normalize
+        self.seed = seed
+    }
+}
+
+/// One entry of `model.layers`: a partition count and optional overrides of
+/// the network-wide defaults in `[model]`.
+public struct LayerConfig: Sendable, Equatable, Hashable, Codable {
+    public var partitions: Int
+    public var fanIn: Int?
+    /// Output code width of this layer's partitions.
+    public var bits: Int?
+    public var width: Int?
+    public var depth: Int?
+    public var skip: Int?
+
+    public init(partitions: Int, fanIn: Int? = nil, bits: Int? = nil, width: Int? = nil, depth: Int? = nil, skip: Int? = nil) {
+        self.partitions = partitions
+        self.fanIn = fanIn
+        self.bits = bits
+        self.width = width
+        self.depth = depth
+        self.skip = skip
+    }
+}
+
+/// `[model]`: the network. Fan-in, bit widths and partition shape are
+/// defaults that each layer may override.
+public struct ModelSection: Sendable, Equatable, Hashable, Codable {
+    public var seed: UInt64
+    /// Code width of the network's input features.
+    public var inputBits: Int
+    /// Output code width of hidden layers.
+    public var bits: Int
+    /// Output code width of the last layer (default: `bits`).
+    public var outputBits: Int
+    public var fanIn: Int
+    /// Hidden width N of each partition's sub-network.
+    public var width: Int
+    /// Linear layers L in each partition's sub-network.
+    public var depth: Int
+    /// A skip connection every S layers (0: none).
+    public var skip: Int
+    /// Ceiling on a partition's table address bits F·β_in.
+    public var maxTableBits: Int
+    public var layers: [LayerConfig]
+
+    public init(
+        seed: UInt64 = 1, inputBits: Int = 2, bits: Int = 2, outputBits: Int? = nil, fanIn: Int = 6,
+        width: Int = 16, depth: Int = 4, skip: Int = 2, maxTableBits: Int = 20, layers: [LayerConfig] = []
+    ) {
+        self.seed = seed
+        self.inputBits = inputBits
+        self.bits = bits
+        self.outputBits = outputBits ?? bits
+        self.fanIn = fanIn
+        self.width = width
+        self.depth = depth
+        self.skip = skip
+        self.maxTableBits = maxTableBits
+        self.layers = layers
+    }
+}
+
+/// Which checkpoint training reports.
+public enum ModelSelection: String, Sendable, Equatable, Hashable, Codable, CaseIterable {
+    /// The epoch with the best validation accuracy.
+    case bestValidation = "best-validation"
+    /// The last epoch.
+    case lastEpoch = "last-epoch"
+}
+
+/// `[train]`: optimiser settings (AdamW, cosine annealing with warm restarts).
+public struct TrainSection: Sendable, Equatable, Hashable, Codable {
+    public var epochs: Int
+    public var batch: Int
+    public var learningRate: Double
+    public var weightDecay: Double
+    /// Epochs between warm restarts of the learning-rate schedule.
+    public var restartEpochs: Int
+    public var selection: ModelSelection
+
+    public init(
+        epochs: Int = 60, batch: Int = 128, learningRate: Double = 3e-3, weightDecay: Double = 0,
+        restartEpochs: Int = 100, selection: ModelSelection = .bestValidation
+    ) {
+        self.epochs = epochs
+        self.batch = batch
+        self.learningRate = learningRate
+        self.weightDecay = weightDecay
+        self.restartEpochs = restartEpochs
+        self.selection = selection
+    }
+}
+
+/// Where pipeline registers go in the generated RTL.
+public enum RegisterPlacement: Sendable, Equatable, Hashable, Codable {
+    /// A register stage on every layer's input (latency = layers).
+    case everyLayer
+    /// Purely combinational.
+    case none
+    /// A register stage every `n` layers.
+    case every(Int)
+
+    /// How `rtl.registers` spells it.
+    public var tomlSpelling: String {
+        switch self {
+        case .everyLayer: "\"every-layer\""
+        case .none: "\"none\""
+        case .every(let n): "\(n)"
+        }
+    }
+}
+
+/// `[rtl]`: shape of the generated Verilog.
+public struct RTLSection: Sendable, Equatable, Hashable, Codable {
+    public var registers: RegisterPlacement
+    /// Add an `out_class` port with the index of the largest output.
+    public var argmax: Bool
+
+    public init(registers: RegisterPlacement = .everyLayer, argmax: Bool = true) {
+        self.registers = registers
+        self.argmax = argmax
+    }
+}
+
+/// `[fpga]`: the Vivado target.
+public struct FPGASection: Sendable, Equatable, Hashable, Codable {
+    public var part: String
+    public var clockMHz: Double
+    /// IP-XACT supported families.
+    public var families: [String]
+
+    public static let defaultFamilies = [
+        "artix7", "kintex7", "virtex7", "zynq", "kintexu", "virtexu", "kintexuplus", "virtexuplus", "zynquplus",
+    ]
+
+    public init(part: String = "xcvu9p-flgb2104-2-i", clockMHz: Double = 500, families: [String] = FPGASection.defaultFamilies) {
+        self.part = part
+        self.clockMHz = clockMHz
+        self.families = families
+    }
+}

@@ -1,0 +1,183 @@
+import TOMLKit
+
+/// The key-by-key mapping from TOML to `ProjectConfig`: known keys, types,
+/// per-key ranges and defaults. Cross-key rules live in `ProjectConfigRules`.
+enum ProjectConfigSchema {
+    static let sections = ["project", "dataset", "model", "train", "rtl", "fpga"]
+    static let projectKeys = ["name", "top", "vendor", "library", "version", "description"]
+    static let datasetKeys = [
+        "format", "train", "train_labels", "test", "test_labels", "label", "classes",
+        "test_fraction", "validation_fraction", "normalize", "seed",
+    ]
+    static let modelKeys = [
+        "seed", "input_bits", "bits", "output_bits", "fan_in", "width", "depth", "skip", "max_table_bits", "layers",
+    ]
+    static let layerKeys = ["partitions", "fan_in", "bits", "width", "depth", "skip"]
+    static let trainKeys = ["epochs", "batch", "learning_rate", "weight_decay", "restart_epochs", "selection"]
+    static let rtlKeys = ["registers", "argmax"]
+    static let fpgaKeys = ["part", "clock_mhz", "families"]
+
+    static let bitsRange = 1...16
+    static let sizeRange = 1...Int.max
+
+    /// The config, or nil when a required key is missing (reported).
+    static func read(_ root: TOMLTable, with r: inout TOMLReader) -> ProjectConfig? {
+        let top = ConfigKeyPath()
+        r.checkKeys(of: root, at: top, known: sections, what: "section")
+        for key in sections where root[key] != nil && root[key]?.table == nil {
+            r.report(top.appending(key), "expected a [\(key)] table, found \(r.article(root[key]!.type))")
+        }
+        let project = readProject(root["project"]?.table, present: root["project"] != nil, with: &r)
+        let dataset = readDataset(root["dataset"]?.table, present: root["dataset"] != nil, with: &r)
+        let model = readModel(root["model"]?.table ?? TOMLTable(), with: &r)
+        let train = readTrain(root["train"]?.table ?? TOMLTable(), with: &r)
+        let rtl = readRTL(root["rtl"]?.table ?? TOMLTable(), with: &r)
+        let fpga = readFPGA(root["fpga"]?.table ?? TOMLTable(), with: &r)
+        guard let project, let dataset else { return nil }
+        return ProjectConfig(project: project, dataset: dataset, model: model, train: train, rtl: rtl, fpga: fpga)
+    }
+
+    static func readProject(_ table: TOMLTable?, present: Bool, with r: inout TOMLReader) -> ProjectSection? {
+        let path = ConfigKeyPath().appending("project")
+        guard let table else {
+            if !present { r.report(path, "missing [project] section; expected at least name = \"my_design\"") }
+            return nil
+        }
+        r.checkKeys(of: table, at: path, known: projectKeys)
+        let name = r.string(table, "name", at: path)
+        if table["name"] == nil { r.report(path.appending("name"), "missing; expected the project's name, e.g. name = \"my_design\"") }
+        let defaults = ProjectSection(name: "")
+        guard let name else { return nil }
+        return ProjectSection(
+            name: name,
+            top: r.string(table, "top", at: path),
+            vendor: r.string(table, "vendor", at: path) ?? defaults.vendor,
+            library: r.string(table, "library", at: path) ?? defaults.library,
+            version: r.string(table, "version", at: path) ?? defaults.version,
+            description: r.string(table, "description", at: path) ?? defaults.description)
+    }
+
+    static func readDataset(_ table: TOMLTable?, present: Bool, with r: inout TOMLReader) -> DatasetSection? {
+        let path = ConfigKeyPath().appending("dataset")
+        guard let table else {
+            if !present { r.report(path, "missing [dataset] section; expected at least train = \"data/….csv\"") }
+            return nil
+        }
+        r.checkKeys(of: table, at: path, known: datasetKeys)
+        let train = r.string(table, "train", at: path)
+        if table["train"] == nil { r.report(path.appending("train"), "missing; expected the training data file, e.g. train = \"data/train.csv\"") }
+        let d = DatasetSection(train: "")
+        guard let train else { return nil }
+        return DatasetSection(
+            format: r.choice(table, "format", at: path, as: DatasetFormat.self) ?? d.format,
+            train: train,
+            trainLabels: r.string(table, "train_labels", at: path),
+            test: r.string(table, "test", at: path),
+            testLabels: r.string(table, "test_labels", at: path),
+            label: r.string(table, "label", at: path) ?? d.label,
+            classes: r.int(table, "classes", at: path, in: 2...65536),
+            testFraction: r.double(table, "test_fraction", at: path, in: 0...1, closedAbove: false) ?? d.testFraction,
+            validationFraction: r.double(table, "validation_fraction", at: path, in: 0...1, closedAbove: false) ?? d.validationFraction,
+            normalize: r.choice(table, "normalize", at: path, as: NormalizationKind.self) ?? d.normalize,
+            seed: r.int(table, "seed", at: path, in: 0...Int.max).map(UInt64.init) ?? d.seed)
+    }
+
+    static func readModel(_ table: TOMLTable, with r: inout TOMLReader) -> ModelSection {
+        let path = ConfigKeyPath().appending("model")
+        r.checkKeys(of: table, at: path, known: modelKeys)
+        let d = ModelSection()
+        let bits = r.int(table, "bits", at: path, in: bitsRange) ?? d.bits
+        var layers: [LayerConfig] = []
+        if let value = table["layers"] {
+            if let array = value.array {
+                for (i, element) in array.enumerated() {
+                    let layerPath = path.appending("layers").appending(index: i)
+                    guard let layer = element.table else {
+                        r.report(layerPath, "expected a table such as { partitions = 10 }, found \(r.article(element.type))")
+                        continue
+                    }
+                    if let parsed = readLayer(layer, at: layerPath, with: &r) { layers.append(parsed) }
+                }
+            } else {
+                r.report(path.appending("layers"), "expected an array of tables such as [{ partitions = 32 }, { partitions = 10 }], found \(r.article(value.type))")
+            }
+        } else {
+            r.report(path.appending("layers"), "missing; expected the layers, e.g. layers = [{ partitions = 32 }, { partitions = 10 }]")
+        }
+        return ModelSection(
+            seed: r.int(table, "seed", at: path, in: 0...Int.max).map(UInt64.init) ?? d.seed,
+            inputBits: r.int(table, "input_bits", at: path, in: bitsRange) ?? d.inputBits,
+            bits: bits,
+            outputBits: r.int(table, "output_bits", at: path, in: bitsRange) ?? bits,
+            fanIn: r.int(table, "fan_in", at: path, in: sizeRange) ?? d.fanIn,
+            width: r.int(table, "width", at: path, in: sizeRange) ?? d.width,
+            depth: r.int(table, "depth", at: path, in: sizeRange) ?? d.depth,
+            skip: r.int(table, "skip", at: path, in: 0...Int.max) ?? d.skip,
+            maxTableBits: r.int(table, "max_table_bits", at: path, in: 1...30) ?? d.maxTableBits,
+            layers: layers)
+    }
+
+    static func readLayer(_ table: TOMLTable, at path: ConfigKeyPath, with r: inout TOMLReader) -> LayerConfig? {
+        r.checkKeys(of: table, at: path, known: layerKeys)
+        let partitions = r.int(table, "partitions", at: path, in: sizeRange)
+        if table["partitions"] == nil { r.report(path.appending("partitions"), "missing; expected the number of partitions in this layer") }
+        guard let partitions else { return nil }
+        return LayerConfig(
+            partitions: partitions,
+            fanIn: r.int(table, "fan_in", at: path, in: sizeRange),
+            bits: r.int(table, "bits", at: path, in: bitsRange),
+            width: r.int(table, "width", at: path, in: sizeRange),
+            depth: r.int(table, "depth", at: path, in: sizeRange),
+            skip: r.int(table, "skip", at: path, in: 0...Int.max))
+    }
+
+    static func readTrain(_ table: TOMLTable, with r: inout TOMLReader) -> TrainSection {
+        let path = ConfigKeyPath().appending("train")
+        r.checkKeys(of: table, at: path, known: trainKeys)
+        let d = TrainSection()
+        return TrainSection(
+            epochs: r.int(table, "epochs", at: path, in: sizeRange) ?? d.epochs,
+            batch: r.int(table, "batch", at: path, in: sizeRange) ?? d.batch,
+            learningRate: r.double(table, "learning_rate", at: path, in: 1e-12...10) ?? d.learningRate,
+            weightDecay: r.double(table, "weight_decay", at: path, in: 0...10) ?? d.weightDecay,
+            restartEpochs: r.int(table, "restart_epochs", at: path, in: sizeRange) ?? d.restartEpochs,
+            selection: r.choice(table, "selection", at: path, as: ModelSelection.self) ?? d.selection)
+    }
+
+    static func readRTL(_ table: TOMLTable, with r: inout TOMLReader) -> RTLSection {
+        let path = ConfigKeyPath().appending("rtl")
+        r.checkKeys(of: table, at: path, known: rtlKeys)
+        let d = RTLSection()
+        var registers = d.registers
+        if let value = table["registers"] {
+            let expectation = "expected \"every-layer\", \"none\" or a number of layers per register stage (≥ 1)"
+            switch (value.string, value.int) {
+            case ("every-layer"?, _): registers = .everyLayer
+            case ("none"?, _): registers = .none
+            case (_, let n?) where n >= 1: registers = n == 1 ? .everyLayer : .every(n)
+            case (let s?, _): r.report(path.appending("registers"), "\(expectation), found \"\(s)\"")
+            case (_, let n?): r.report(path.appending("registers"), "\(expectation), found \(n)")
+            default: r.report(path.appending("registers"), "\(expectation), found \(r.article(value.type))")
+            }
+        }
+        return RTLSection(registers: registers, argmax: r.bool(table, "argmax", at: path) ?? d.argmax)
+    }
+
+    static func readFPGA(_ table: TOMLTable, with r: inout TOMLReader) -> FPGASection {
+        let path = ConfigKeyPath().appending("fpga")
+        r.checkKeys(of: table, at: path, known: fpgaKeys)
+        let d = FPGASection()
+        var families = d.families
+        if let value = table["families"] {
+            if let array = value.array, array.allSatisfy({ $0.string != nil }), !array.isEmpty {
+                families = array.compactMap(\.string)
+            } else {
+                r.report(path.appending("families"), "expected a non-empty array of family names such as [\"virtexuplus\"]")
+            }
+        }
+        return FPGASection(
+            part: r.string(table, "part", at: path) ?? d.part,
+            clockMHz: r.double(table, "clock_mhz", at: path, in: 1...5000) ?? d.clockMHz,
+            families: families)
+    }
+}

@@ -1,0 +1,39 @@
+/// One problem in a project file: where it is and what was expected.
+public struct ProjectDiagnostic: Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// The project file as the user named it.
+    public var file: String
+    /// 1-based line, when it could be found.
+    public var line: Int?
+    /// Dotted key path such as `model.layers[1].fan_in`; empty for whole-file problems.
+    public var key: String
+    public var message: String
+
+    public init(file: String, line: Int?, key: String, message: String) {
+        self.file = file
+        self.line = line
+        self.key = key
+        self.message = message
+    }
+
+    /// `lutbuild.toml:12: model.fan_in: expected an integer, found a string`.
+    public var description: String {
+        var text = file
+        if let line { text += ":\(line)" }
+        if !key.isEmpty { text += ": \(key)" }
+        return text + ": " + message
+    }
+}
+
+/// All problems found in a project file at once, so one run shows every fix needed.
+public struct ProjectError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var diagnostics: [ProjectDiagnostic]
+
+    public init(diagnostics: [ProjectDiagnostic]) {
+        self.diagnostics = diagnostics
+    }
+
+    /// One diagnostic per line.
+    public var description: String {
+        diagnostics.map(\.description).joined(separator: "\n")
+    }
+}

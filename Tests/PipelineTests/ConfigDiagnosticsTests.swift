@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+@testable import Pipeline
+
+/// Each bad project file maps to its exact messages (file:line: key: message).
+@Suite struct ConfigDiagnosticsTests {
+    static let base = """
+        [project]
+        name = "demo"
+
+        [dataset]
+        train = "data/d.csv"
+
+        [model]
+        fan_in = 4
+        layers = [{ partitions = 8 }, { partitions = 3 }]
+
+        [train]
+        epochs = 5
+        """
+
+    static func messages(_ text: String) -> [String] {
+        do {
+            _ = try ProjectConfig.parse(text: text, path: "lutbuild.toml")
+            return []
+        } catch let error as ProjectError {
+            return error.diagnostics.map(\.description)
+        } catch {
+            return ["unexpected \(error)"]
+        }
+    }
+
+    static func edit(_ old: String, _ new: String) -> String {
+        precondition(base.contains(old))
+        return base.replacingOccurrences(of: old, with: new)
+    }
+
+    static let cases: [(String, [String])] = [
+        (edit("fan_in = 4", "fanin = 4"),
+         ["lutbuild.toml:8: model.fanin: unknown key; did you mean 'fan_in'? (expected one of: seed, input_bits, bits, output_bits, fan_in, width, depth, skip, max_table_bits, layers)"]),
+        (edit("[train]", "[trian]"),
+         ["lutbuild.toml:11: trian: unknown section; did you mean 'train'? (expected one of: project, dataset, model, train, rtl, fpga)"]),
+        (edit("epochs = 5", "epochs = \"5\""),
+         ["lutbuild.toml:12: train.epochs: expected an integer in 1…, found a string"]),
+        (edit("fan_in = 4", "fan_in = 4\nbits = 17"),
+         ["lutbuild.toml:9: model.bits: expected an integer in 1…16, found 17"]),
+        (edit("fan_in = 4", "fan_in = 4\ninput_bits = 0"),
+         ["lutbuild.toml:9: model.input_bits: expected an integer in 1…16, found 0"]),
+        (edit("{ partitions = 3 }", "{ partitions = 3, fan_in = 9 }"),
+         ["lutbuild.toml:9: model.layers[1].fan_in: fan-in 9 is larger than the previous layer's 8 partitions; expected at most 8"]),
+        (edit("{ partitions = 3 }", "{ partitions = 3, bits = 0 }"),
+         ["lutbuild.toml:9: model.layers[1].bits: expected an integer in 1…16, found 0"]),
+        (edit("layers = [{ partitions = 8 }, { partitions = 3 }]", "bits = 3\nlayers = [{ partitions = 8 },\n  { partitions = 8, fan_in = 8 },\n  { partitions = 3 }]"),
+         ["lutbuild.toml:11: model.layers[1]: a partition reads 8 inputs × 3 bits = 24 table address bits, above max_table_bits = 20; its truth table would need 2^24 entries = 32 MiB; lower fan_in or bits, or raise model.max_table_bits"]),
+        (edit("{ partitions = 8 }", "{ partition = 8 }"),
+         ["lutbuild.toml:9: model.layers[0].partition: unknown key; did you mean 'partitions'? (expected one of: partitions, fan_in, bits, width, depth, skip)",
+          "lutbuild.toml:9: model.layers[0].partitions: missing; expected the number of partitions in this layer"]),
+        (edit("layers = [{ partitions = 8 }, { partitions = 3 }]", "layers = 3"),
+         ["lutbuild.toml:9: model.layers: expected an array of tables such as [{ partitions = 32 }, { partitions = 10 }], found an integer"]),
+        (edit("layers = [{ partitions = 8 }, { partitions = 3 }]", "layers = []"),
+         ["lutbuild.toml:9: model.layers: expected at least one layer, e.g. layers = [{ partitions = 10 }]"]),
+        (edit("[dataset]", "[dataset]\nformat = \"cvs\""),
+         ["lutbuild.toml:5: dataset.format: expected one of \"csv\", \"idx\", \"npy\", found \"cvs\"; did you mean \"csv\"?"]),
+        (edit("[dataset]", "[dataset]\nformat = \"idx\""),
+         ["lutbuild.toml:4: dataset.train_labels: missing; format \"idx\" keeps labels in a separate file: expected the labels file of dataset.train"]),
+        (edit("[dataset]", "[dataset]\ntest_fraction = 1.5"),
+         ["lutbuild.toml:5: dataset.test_fraction: expected a number in [0, 1), found 1.5"]),
+        (edit("name = \"demo\"", "name = \"3demo\""),
+         ["lutbuild.toml:2: project.name: expected a Verilog identifier (letters, digits, _; not starting with a digit; not a keyword), found \"3demo\""]),
+        (edit("name = \"demo\"", ""),
+         ["lutbuild.toml:1: project.name: missing; expected the project's name, e.g. name = \"my_design\""]),
+        (edit("[train]", "[rtl]\nregisters = \"always\"\n[train]"),
+         ["lutbuild.toml:12: rtl.registers: expected \"every-layer\", \"none\" or a number of layers per register stage (≥ 1), found \"always\""]),
+        (edit("fan_in = 4", "fan_in = 4\ndepth = 2\nskip = 3"),
+         ["lutbuild.toml:10: model.skip: skip 3 is larger than depth 2; expected 0…2"]),
+        (edit("epochs = 5", "epochs = 5\nlearning_rate = \"fast\"\nbatch = 0"),
+         ["lutbuild.toml:13: train.learning_rate: expected a number in [1e-12, 10], found a string",
+          "lutbuild.toml:14: train.batch: expected an integer in 1…, found 0"]),
+        ("[project\nname = 1",
+         ["lutbuild.toml:1: TOML syntax error: Error while parsing table header: expected ']', saw '\\n'"]),
+    ]
+
+    @Test(arguments: cases)
+    func badFileGivesExactMessages(text: String, expected: [String]) {
+        #expect(Self.messages(text) == expected)
+    }
+
+    @Test func baseIsValid() {
+        #expect(Self.messages(Self.base) == [])
+    }
+
+    @Test func arrayOfTablesLinesAreFound() {
+        let text = Self.edit("layers = [{ partitions = 8 }, { partitions = 3 }]", "[[model.layers]]\npartitions = 8\n\n[[model.layers]]\npartitions = 3\nfan_in = 9")
+            .replacingOccurrences(of: "[train]\nepochs = 5", with: "")
+        #expect(Self.messages(text) == [
+            "lutbuild.toml:14: model.layers[1].fan_in: fan-in 9 is larger than the previous layer's 8 partitions; expected at most 8"
+        ])
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+@testable import Pipeline
+
+@Suite struct ConfigParsingTests {
+    static let minimal = """
+        [project]
+        name = "demo"
+
+        [dataset]
+        train = "data/d.csv"
+
+        [model]
+        layers = [{ partitions = 8 }, { partitions = 3 }]
+        """
+
+    @Test func defaultsFillEverythingElse() throws {
+        let config = try ProjectConfig.parse(text: Self.minimal, path: "lutbuild.toml")
+        #expect(config.project == ProjectSection(name: "demo", top: "demo", vendor: "example.org", library: "lutbuild", version: "1.0"))
+        #expect(config.dataset == DatasetSection(train: "data/d.csv"))
+        #expect(config.model == ModelSection(layers: [LayerConfig(partitions: 8), LayerConfig(partitions: 3)]))
+        #expect(config.train == TrainSection())
+        #expect(config.rtl == RTLSection(registers: .everyLayer, argmax: true))
+        #expect(config.fpga.part == "xcvu9p-flgb2104-2-i")
+    }
+
+    @Test func everyKeyIsRead() throws {
+        let text = """
+            [project]
+            name = "jsc"
+            top = "jsc_top"
+            vendor = "acme.com"
+            library = "nn"
+            version = "2.1"
+            description = "jets"
+
+            [dataset]
+            format = "npy"
+            train = "x.npy"
+            train_labels = "y.npy"
+            test = "xt.npy"
+            test_labels = "yt.npy"
+            classes = 5
+            validation_fraction = 0.25
+            normalize = "none"
+            seed = 9
+
+            [model]
+            seed = 3
+            input_bits = 4
+            bits = 3
+            output_bits = 5
+            fan_in = 3
+            width = 8
+            depth = 2
+            skip = 1
+            max_table_bits = 16
+
+            [[model.layers]]
+            partitions = 32
+            width = 32
+
+            [[model.layers]]
+            partitions = 5
+            fan_in = 2
+            bits = 4
+            depth = 3
+            skip = 0
+
+            [train]
+            epochs = 7
+            batch = 256
+            learning_rate = 0.01
+            weight_decay = 1e-4
+            restart_epochs = 50
+            selection = "last-epoch"
+
+            [rtl]
+            registers = 2
+            argmax = false
+
+            [fpga]
+            part = "xc7a35t"
+            clock_mhz = 250.5
+            families = ["artix7"]
+            """
+        let c = try ProjectConfig.parse(text: text, path: "p.toml")
+        #expect(c.project == ProjectSection(name: "jsc", top: "jsc_top", vendor: "acme.com", library: "nn", version: "2.1", description: "jets"))
+        #expect(c.dataset == DatasetSection(
+            format: .npy, train: "x.npy", trainLabels: "y.npy", test: "xt.npy", testLabels: "yt.npy", label: "label",
+            classes: 5, testFraction: 0.2, validationFraction: 0.25, normalize: .none, seed: 9))
+        #expect(c.model == ModelSection(
+            seed: 3, inputBits: 4, bits: 3, outputBits: 5, fanIn: 3, width: 8, depth: 2, skip: 1, maxTableBits: 16,
+            layers: [LayerConfig(partitions: 32, width: 32), LayerConfig(partitions: 5, fanIn: 2, bits: 4, depth: 3, skip: 0)]))
+        #expect(c.train == TrainSection(epochs: 7, batch: 256, learningRate: 0.01, weightDecay: 1e-4, restartEpochs: 50, selection: .lastEpoch))
+        #expect(c.rtl == RTLSection(registers: .every(2), argmax: false))
+        #expect(c.fpga == FPGASection(part: "xc7a35t", clockMHz: 250.5, families: ["artix7"]))
+
+        let spec = c.networkSpec(inputFeatures: 16, classes: 5)
+        #expect(spec.inputBits == 4 && spec.seed == 3 && spec.classes == 5)
+        #expect(spec.layers[0] == .init(partitions: 32, fanIn: 3, outputBits: 3, shape: .init(width: 32, depth: 2, skip: 1)))
+        #expect(spec.layers[1] == .init(partitions: 5, fanIn: 2, outputBits: 4, shape: .init(width: 8, depth: 3, skip: 0)))
+    }
+
+    @Test func lastLayerUsesOutputBitsUnlessOverridden() throws {
+        let text = Self.minimal.replacingOccurrences(of: "[model]", with: "[model]\nbits = 3\noutput_bits = 4")
+        let spec = try ProjectConfig.parse(text: text, path: "p").networkSpec(inputFeatures: 4, classes: 3)
+        #expect(spec.layers.map(\.outputBits) == [3, 4])
+    }
+}
