@@ -93,4 +93,22 @@ import Testing
         await loop.stop()
         await self.loop.stop()
     }
+
+    @Test func renamedDirectoryIsWatchedUnderItsNewName() async throws {
+        let moved = sandbox.root + "/moved/x.csv"
+        try sandbox.write("a\n", to: sandbox.root + "/staging/x.csv")
+        let log = ReportLog()
+        let loop = WatchLoop(
+            watcher: FileWatcher(scope: WatchScope(root: sandbox.root)),
+            options: WatchOptions(debounceMilliseconds: 50, buildOnStart: false),
+            inputs: { [moved] }, build: fakeBuild, report: { log.append($0) })
+        try await loop.start()
+        try FileManager.default.moveItem(atPath: sandbox.root + "/staging", toPath: sandbox.root + "/moved")
+        #expect(await log.wait { $0.finished.count == 1 })
+        try sandbox.write("b\n", to: moved)
+        #expect(await log.wait { $0.finished.count == 2 })
+        #expect(log.started == [[moved], [moved]])
+        await loop.stop()
+        await self.loop.stop()
+    }
 }

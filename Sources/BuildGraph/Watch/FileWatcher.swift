@@ -25,7 +25,7 @@ public final class FileWatcher: ChangeWatcher, @unchecked Sendable {
     }
 
     deinit {
-        if descriptor >= 0 && source == nil { close(descriptor) }
+        source?.cancel()
     }
 
     public func start(_ handler: @escaping @Sendable (WatchEvent) -> Void) throws {
@@ -53,8 +53,9 @@ public final class FileWatcher: ChangeWatcher, @unchecked Sendable {
 
     public func stop() {
         queue.sync {
-            source?.cancel()
+            source?.cancel()  // its cancel handler closes the descriptor
             source = nil
+            descriptor = -1
             handler = nil
             directories = [:]
         }
@@ -96,10 +97,20 @@ public final class FileWatcher: ChangeWatcher, @unchecked Sendable {
         let path = WatchScope.join(directory, name)
         if scope.excludes(path) { return }
         changed.insert(path)
-        let appeared = Self.flags(IN_CREATE, IN_MOVED_TO)
-        if mask & Self.flags(IN_ISDIR) != 0 && mask & appeared != 0 {
+        guard mask & Self.flags(IN_ISDIR) != 0 else { return }
+        if mask & Self.flags(IN_MOVED_FROM) != 0 {
+            // Its watches would keep reporting the old path; a rename within the tree re-adds them.
+            forgetWatches(under: path)
+        } else if mask & Self.flags(IN_CREATE, IN_MOVED_TO) != 0 {
             // Files may land in a new directory before its watch exists.
             addWatches(under: path, newFiles: &changed)
+        }
+    }
+
+    private func forgetWatches(under path: String) {
+        for (watch, directory) in directories where directory == path || directory.hasPrefix(path + "/") {
+            inotify_rm_watch(descriptor, watch)
+            directories[watch] = nil
         }
     }
 

@@ -18,6 +18,10 @@ public final class PollWatcher: ChangeWatcher, @unchecked Sendable {
         self.interval = .milliseconds(max(1, intervalMilliseconds))
     }
 
+    deinit {
+        timer?.cancel()
+    }
+
     public func start(_ handler: @escaping @Sendable (WatchEvent) -> Void) throws {
         guard DirectoryWalker.stamp(of: scope.root) != nil else {
             throw WatchError("cannot watch \(scope.root): no such directory")
