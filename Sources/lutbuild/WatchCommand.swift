@@ -1,6 +1,8 @@
 import ArgumentParser
 import BuildGraph
 import Foundation
+import Pipeline
+import Synchronization
 
 /// `lutbuild watch`: rebuild on every save of the project file or its data.
 struct WatchCommand: AsyncParsableCommand {
@@ -45,10 +47,11 @@ struct WatchCommand: AsyncParsableCommand {
             ? PollWatcher(scope: scope, intervalMilliseconds: pollIntervalMilliseconds)
             : FileWatcher(scope: scope)
         let build = ChildBuild(project: root)
+        let inputs = WatchInputs(project: root)
         let loop = WatchLoop(
             watcher: watcher,
             options: WatchOptions(debounceMilliseconds: debounceMilliseconds),
-            inputs: { WatchInputs.paths(in: scope) },
+            inputs: { inputs.paths() },
             build: { try await build.run($0) },
             report: { say(WatchReportLine.text(for: $0, root: root.path)) }
         )
@@ -67,26 +70,34 @@ private func say(_ line: String) {
     fflush(nil)
 }
 
-/// The inputs a rebuild depends on.
-///
-/// Every file of the project except the excluded folders and lutbuild.lock:
-/// a superset of the declared inputs (project file and datasets), so no
-/// change is missed; a save of an unrelated file costs one no-op build.
-/// To be narrowed to the declared inputs once the pipeline exposes them.
-enum WatchInputs {
-    static func paths(in scope: WatchScope) -> Set<String> {
-        var result = Set<String>()
-        let lock = scope.root + "/lutbuild.lock"
-        let enumerator = FileManager.default.enumerator(atPath: scope.root)
-        while let relative = enumerator?.nextObject() as? String {
-            let path = scope.root + "/" + relative
-            if scope.excludes(path) {
-                enumerator?.skipDescendants()
-            } else if enumerator?.fileAttributes?[.type] as? FileAttributeType == .typeRegular, path != lock {
-                result.insert(path)
-            }
+/// The inputs a rebuild depends on: lutbuild.toml and the dataset files it
+/// names. While the project file does not parse, the last good set is kept
+/// (the loop asks again after every build). Data outside the project folder
+/// is not watched.
+final class WatchInputs: Sendable {
+    private let root: URL
+    private let lastGood: Mutex<Set<String>>
+
+    init(project root: URL) {
+        self.root = root
+        lastGood = Mutex([root.appendingPathComponent(ProjectConfig.fileName).path])
+    }
+
+    func paths() -> Set<String> {
+        let projectFile = root.appendingPathComponent(ProjectConfig.fileName)
+        // Parsed without the project folder, so a data file that does not exist yet is still watched.
+        guard let text = try? String(contentsOf: projectFile, encoding: .utf8),
+              let config = try? ProjectConfig.parse(text: text, path: ProjectConfig.fileName) else {
+            return lastGood.withLock { $0 }
         }
-        return result
+        let dataset = config.dataset
+        let files = [dataset.train, dataset.trainLabels, dataset.test, dataset.testLabels].compactMap { $0 }
+        let data = files.map { file in
+            (file.hasPrefix("/") ? URL(fileURLWithPath: file) : root.appendingPathComponent(file)).standardizedFileURL.path
+        }
+        let paths = Set([projectFile.path] + data)
+        lastGood.withLock { $0 = paths }
+        return paths
     }
 }
 
