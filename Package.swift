@@ -39,7 +39,7 @@ let package = Package(
         ]),
         // The thin command-line front end.
         .executableTarget(name: "lutbuild", dependencies: [
-            "Pipeline",
+            "Pipeline", "Datasets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks behind bench/run (DESIGN.md §6); not shipped to users.

@@ -1,0 +1,41 @@
+import Foundation
+
+/// The starter project `lutbuild init` writes: project-template/ compiled
+/// into the binary (see scripts/embed-template.sh), so it works wherever the
+/// executable is installed.
+public enum ProjectTemplate {
+    /// Template files, sorted by path (relative to the project directory).
+    public static var files: [(path: String, contents: Data)] {
+        embedded.map { ($0.path, Data(base64Encoded: $0.base64)!) }
+    }
+
+    /// Refusal to overwrite: the template files that already exist in the target.
+    public struct Conflict: Error, Sendable, Equatable, CustomStringConvertible {
+        public var directory: String
+        public var existing: [String]
+
+        public var description: String {
+            "refusing to overwrite existing files in \(directory):\n"
+                + existing.map { "  \($0)" }.joined(separator: "\n")
+                + "\nnothing was written; choose an empty directory or move these files away"
+        }
+    }
+
+    /// Writes the template into `directory` (created if needed) and returns the
+    /// written paths. Writes nothing and throws `Conflict` if any file exists.
+    @discardableResult
+    public static func install(into directory: URL, displayName: String) throws -> [String] {
+        let fileManager = FileManager.default
+        let files = self.files
+        let existing = files.map(\.path).filter {
+            fileManager.fileExists(atPath: directory.appendingPathComponent($0).path)
+        }
+        guard existing.isEmpty else { throw Conflict(directory: displayName, existing: existing) }
+        for file in files {
+            let url = directory.appendingPathComponent(file.path)
+            try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try file.contents.write(to: url, options: .withoutOverwriting)
+        }
+        return files.map(\.path)
+    }
+}

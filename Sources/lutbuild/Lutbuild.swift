@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// The `lutbuild` command line: one subcommand per file, listed here one per line.
+@main
+struct Lutbuild: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lutbuild",
+        abstract: "Turn a dataset into an ultra-low-latency NeuraLUT network in FPGA logic.",
+        discussion: "Run it in a folder holding lutbuild.toml, or pass --project DIR. Start with `lutbuild init`.",
+        version: LutbuildVersionText.text,
+        subcommands: [
+            InitCommand.self,
+            BuildCommand.self,
+            StatusCommand.self,
+            WatchCommand.self,
+            HooksCommand.self,
+            VersionCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import Pipeline
+
+/// The text `lutbuild version` and `lutbuild --version` print.
+enum LutbuildVersionText {
+    static let text = "lutbuild \(LutbuildVersion.current)"
+}
+
+/// `lutbuild version`.
+struct VersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print lutbuild's version.")
+
+    func run() {
+        print(LutbuildVersionText.text)
+    }
+}

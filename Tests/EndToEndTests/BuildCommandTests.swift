@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+@Suite struct BuildCommandTests {
+    /// A fresh copy of the template project.
+    func templateProject() throws -> Scratch {
+        let scratch = try Scratch()
+        let result = try LutbuildBinary.run(["init", "."], in: scratch.url)
+        #expect(result.status == 0)
+        return scratch
+    }
+
+    @Test func buildOnTheTemplatePrintsTheSummary() throws {
+        let scratch = try templateProject()
+        defer { scratch.remove() }
+        let result = try LutbuildBinary.run(["build"], in: scratch.url)
+        #expect(result.status == 0)
+        #expect(result.stderr == "")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains("data      data/digits.csv (csv): 64 features, 10 classes, normalize standard"))
+        #expect(lines.contains("rows      train 1294, validation 144, test 359"))
+        #expect(lines.contains("network   3 layers, 106 partitions, input 64 × 2 bits, seed 1"))
+        #expect(lines.contains("tables    868,352 bits in all (106 KiB)"))
+    }
+
+    @Test func buildWithProjectOption() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        #expect(try LutbuildBinary.run(["init", "sub"], in: scratch.url).status == 0)
+        let result = try LutbuildBinary.run(["build", "--project", "sub"], in: scratch.url)
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("project   digits_lut (top module digits_lut) in sub/lutbuild.toml\n"))
+    }
+
+    @Test func badConfigExitsTwoWithTheMessageAndWritesNothing() throws {
+        let scratch = try templateProject()
+        defer { scratch.remove() }
+        let text = try scratch.read("lutbuild.toml")
+            .replacingOccurrences(of: "{ partitions = 32 }", with: "{ partitions = 32, bits = 17 }")
+            .replacingOccurrences(of: "[train]", with: "[train]\nepoch = 3")
+        try scratch.write("lutbuild.toml", text)
+        let before = try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted()
+        let result = try LutbuildBinary.run(["build"], in: scratch.url)
+        #expect(result.status == 2)
+        #expect(result.stdout == "")
+        #expect(result.stderr == """
+            lutbuild.toml:30: model.layers[1].bits: expected an integer in 1…16, found 17
+            lutbuild.toml:35: train.epoch: unknown key; did you mean 'epochs'? (expected one of: epochs, batch, learning_rate, weight_decay, restart_epochs, selection)
+
+            """)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted() == before)
+    }
+
+    @Test func badDataExitsTwoNamingLineAndColumn() throws {
+        let scratch = try templateProject()
+        defer { scratch.remove() }
+        var lines = try scratch.read("data/digits.csv").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var cells = lines[4].split(separator: ",").map(String.init)
+        cells[3] = "nan"
+        lines[4] = cells.joined(separator: ",")
+        try scratch.write("data/digits.csv", lines.joined(separator: "\n"))
+        let result = try LutbuildBinary.run(["build"], in: scratch.url)
+        #expect(result.status == 2)
+        #expect(result.stderr == "error: data/digits.csv:5: column 'p3': expected a finite number, found 'nan'\n")
+    }
+
+    @Test func lastLayerMustMatchTheClasses() throws {
+        let scratch = try templateProject()
+        defer { scratch.remove() }
+        let text = try scratch.read("lutbuild.toml").replacingOccurrences(of: "{ partitions = 10 }", with: "{ partitions = 9 } ")
+        try scratch.write("lutbuild.toml", text)
+        let result = try LutbuildBinary.run(["build"], in: scratch.url)
+        #expect(result.status == 2)
+        #expect(result.stderr == "lutbuild.toml:31: model.layers[2].partitions: the last layer needs one partition per class: expected 10 (the classes in data/digits.csv), found 9\n")
+    }
+
+    @Test func missingProjectFile() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let result = try LutbuildBinary.run(["build"], in: scratch.url)
+        #expect(result.status == 2)
+        #expect(result.stderr == "lutbuild.toml: no such file; expected a project directory (create one with `lutbuild init`)\n")
+    }
+
+    @Test func statusAndVersion() throws {
+        let scratch = try templateProject()
+        defer { scratch.remove() }
+        var result = try LutbuildBinary.run(["status"], in: scratch.url)
+        #expect(result.status == 0)
+        #expect(result.stdout == "project  lutbuild.toml is valid (digits_lut)\nlock     lutbuild.lock absent (nothing built yet)\n")
+        try scratch.write("lutbuild.lock", "{}\n")
+        result = try LutbuildBinary.run(["status"], in: scratch.url)
+        #expect(result.stdout.hasSuffix("lock     lutbuild.lock present\n"))
+        try scratch.write("lutbuild.toml", "[project]\n")
+        result = try LutbuildBinary.run(["status"], in: scratch.url)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("project.name: missing"))
+        result = try LutbuildBinary.run(["version"], in: scratch.url)
+        #expect(result.stdout == "lutbuild 0.1.0\n")
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+@testable import Pipeline
+
+/// The template compiled into the binary matches project-template/, and the
+/// template project loads, splits and normalises as documented.
+@Suite struct ConfigTemplateTests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let templateFolder = root.appendingPathComponent("project-template")
+
+    @Test func embeddedTemplateMatchesTheFolder() throws {
+        let onDisk = try FileManager.default.subpathsOfDirectory(atPath: Self.templateFolder.path)
+            .filter { path in
+                var isDirectory: ObjCBool = false
+                let exists = FileManager.default.fileExists(atPath: Self.templateFolder.appendingPathComponent(path).path, isDirectory: &isDirectory)
+                return exists && !isDirectory.boolValue
+            }.sorted()
+        #expect(ProjectTemplate.files.map(\.path) == onDisk, "run scripts/embed-template.sh")
+        for file in ProjectTemplate.files {
+            let disk = try Data(contentsOf: Self.templateFolder.appendingPathComponent(file.path))
+            #expect(file.contents == disk, "\(file.path) differs: run scripts/embed-template.sh")
+        }
+    }
+
+    @Test func templatePreparesDeterministicNormalisedData() throws {
+        let project = try Project.open(path: Self.templateFolder.path)
+        let data = try project.prepareData()
+        #expect(data.features == 64 && data.classes == 10)
+        #expect((data.train.rows, data.validation.rows, data.test.rows) == (1294, 144, 359))
+        // Standardisation is fitted on the training rows only: exactly centred there.
+        for c in [10, 20, 36] {
+            let mean = (0..<data.train.rows).reduce(0.0) { $0 + Double(data.train.features[$1 * 64 + c]) } / Double(data.train.rows)
+            #expect(abs(mean) < 1e-4)
+        }
+        #expect(try project.prepareData() == data)
+        let spec = project.config.networkSpec(inputFeatures: data.features, classes: data.classes)
+        #expect(spec.layers.map(\.partitions) == [64, 32, 10])
+        #expect((0..<3).map(spec.tableAddressBits(ofLayer:)) == [12, 12, 12])
+    }
+
+    @Test func missingDataFilesAreNamedRelativeToTheProject() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let text = """
+            [project]
+            name = "m"
+            [dataset]
+            format = "idx"
+            train = "data/imgs.gz"
+            train_labels = "data/labels.gz"
+            [model]
+            layers = [{ partitions = 10 }]
+            """
+        try Data(text.utf8).write(to: folder.appendingPathComponent("lutbuild.toml"))
+        #expect {
+            try ProjectConfig.load(contentsOf: folder.appendingPathComponent("lutbuild.toml"))
+        } throws: { error in
+            let messages = (error as? ProjectError)?.diagnostics.map { "\($0.line ?? 0): \($0.key): \($0.message)" }
+            return messages == [
+                "5: dataset.train: file \"data/imgs.gz\" not found (looked for \(folder.path)/data/imgs.gz)",
+                "6: dataset.train_labels: file \"data/labels.gz\" not found (looked for \(folder.path)/data/labels.gz)",
+            ]
+        }
+    }
+}
