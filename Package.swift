@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // Test-only: parses the generated FuseSoC core file.
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
@@ -51,7 +53,9 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "NeuraLUTTests", dependencies: ["NeuraLUT", "Datasets"]),
         .testTarget(name: "RTLTests", dependencies: ["RTL", "NeuraLUT"]),
-        .testTarget(name: "PackagingTests", dependencies: ["Packaging", "CLibXML2"]),
+        .testTarget(name: "PackagingTests", dependencies: [
+            "Packaging", "CLibXML2", .product(name: "Yams", package: "Yams"),
+        ]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "BuildGraph"]),
         .testTarget(name: "EndToEndTests", dependencies: ["lutbuild"]),
     ],

@@ -11,4 +11,8 @@
 #include <libxml/xpathInternals.h>
 #include <libxml/xmlsave.h>
 #include <libxml/xmlwriter.h>
+
+// xmlFree is a global function pointer, which Swift 6 sees as shared mutable
+// state; this wrapper lets Swift release libxml2-allocated buffers.
+static inline void lutbuild_xml_free(void *pointer) { xmlFree(pointer); }
 #endif

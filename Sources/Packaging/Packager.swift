@@ -1,0 +1,46 @@
+import Foundation
+
+/// Packaging's entry points: each validates the description first and returns
+/// the files to write, relative to the project root. Same inputs, same bytes.
+public enum Packager {
+    /// `gen/vivado/build.tcl` and `gen/vivado/clock.xdc`: the non-project
+    /// Vivado flow (synthesis, implementation, reports).
+    public static func vivadoBuildFiles(for core: IPCoreDescription) throws -> [GeneratedFile] {
+        try core.validate()
+        return VivadoBuildScript.files(for: core)
+    }
+
+    /// The IP repository entry under `gen/ip/<vendor>_<library>_<name>_<version>/`
+    /// (component.xml, the RTL copied into `src/`, the xgui script) plus
+    /// `gen/vivado/package_ip.tcl`.
+    ///
+    /// - Parameter rtlContents: the bytes of every file in `core.rtlFiles`,
+    ///   keyed by the same path.
+    public static func ipCoreFiles(for core: IPCoreDescription, rtlContents: [String: Data]) throws -> [GeneratedFile] {
+        try core.validate()
+        let layout = PackagingLayout(core: core)
+        let sources = try core.rtlFiles.map { path in
+            guard let contents = rtlContents[path] else {
+                throw PackagingError("rtl files: no contents given for \(String(reflecting: path)); expected the bytes of every listed source")
+            }
+            return GeneratedFile(path: "\(layout.ipDirectory)/\(layout.ipSourceRelativePath(of: path))", contents: contents)
+        }
+        return [
+            GeneratedFile(path: layout.componentXML, contents: IPXactComponent.xml(for: core)),
+            GeneratedFile(path: "\(layout.ipDirectory)/\(layout.xguiRelativePath)", text: XGUIScript.script(for: core)),
+        ] + sources + [
+            GeneratedFile(path: PackagingLayout.packageIPScript, text: PackageIPScript.script(for: core)),
+        ]
+    }
+
+    /// `gen/<name>.core`, the FuseSoC CAPI2 core file.
+    public static func fuseSoCFiles(for core: IPCoreDescription) throws -> [GeneratedFile] {
+        try core.validate()
+        return [GeneratedFile(path: PackagingLayout(core: core).fuseSoCCore, text: FuseSoCCore.text(for: core))]
+    }
+
+    /// All of the above, in a fixed order.
+    public static func allFiles(for core: IPCoreDescription, rtlContents: [String: Data]) throws -> [GeneratedFile] {
+        try vivadoBuildFiles(for: core) + ipCoreFiles(for: core, rtlContents: rtlContents) + fuseSoCFiles(for: core)
+    }
+}

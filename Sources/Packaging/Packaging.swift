@@ -1,1 +1,0 @@
-// Vivado TCL, IP-XACT component.xml and FuseSoC core files (DESIGN.md §2).

@@ -1,0 +1,11 @@
+/// Why a core description cannot be packaged; the message names the field and
+/// what was expected, so it can be shown to the user as is.
+public struct PackagingError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,54 @@
+/// Where Packaging's outputs live, relative to the project root (DESIGN.md §5:
+/// everything generated sits under `gen/`).
+public struct PackagingLayout: Sendable, Hashable {
+    public let core: IPCoreDescription
+
+    public init(core: IPCoreDescription) {
+        self.core = core
+    }
+
+    public static let vivadoDirectory = "gen/vivado"
+    public static let buildScript = "gen/vivado/build.tcl"
+    public static let clockConstraints = "gen/vivado/clock.xdc"
+    public static let packageIPScript = "gen/vivado/package_ip.tcl"
+    /// Where build.tcl writes the reports `VivadoReports.parse(directory:)` reads.
+    public static let reportsDirectory = "gen/vivado/reports"
+
+    /// Report file names inside the reports directory.
+    public enum Report {
+        public static let utilization = "utilization.rpt"
+        public static let hierarchicalUtilization = "utilization_hierarchical.rpt"
+        public static let timingSummary = "timing_summary.rpt"
+        public static let synthesisUtilization = "utilization_synth.rpt"
+    }
+
+    /// The IP repository directory users add to Vivado (`gen/ip`).
+    public static let ipRepository = "gen/ip"
+
+    /// `gen/ip/<vendor>_<library>_<name>_<version>`, the packaged core.
+    public var ipDirectory: String {
+        "\(Self.ipRepository)/\(core.vendor)_\(core.library)_\(core.name)_\(core.version)"
+    }
+
+    public var componentXML: String { "\(ipDirectory)/component.xml" }
+
+    /// The GUI script path inside the IP directory (`xgui/<name>_v1_0.tcl`).
+    var xguiRelativePath: String { "xgui/\(core.name)_v\(core.versionTag).tcl" }
+
+    /// Path of an RTL copy inside the IP directory (`src/<file>`).
+    func ipSourceRelativePath(of rtlFile: String) -> String { "src/\(fileName(rtlFile))" }
+
+    /// The FuseSoC CAPI2 core file, `gen/<name>.core`.
+    public var fuseSoCCore: String { "gen/\(core.name).core" }
+}
+
+/// The path of `target` as seen from `directory`; both are relative to the
+/// project root and free of `.`/`..` segments (checked by `validate()`).
+func relativePath(to target: String, from directory: String) -> String {
+    let from = directory.split(separator: "/")
+    let to = target.split(separator: "/")
+    var common = 0
+    while common < from.count, common < to.count - 1, from[common] == to[common] { common += 1 }
+    let ups = Array(repeating: "..", count: from.count - common)
+    return (ups + to[common...].map(String.init)).joined(separator: "/")
+}

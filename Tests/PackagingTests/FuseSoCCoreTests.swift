@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import Yams
+@testable import Packaging
+
+@Suite("FuseSoC CAPI2 core file")
+struct FuseSoCCoreTests {
+    private func parsed(_ core: IPCoreDescription) throws -> (text: String, yaml: [String: Any]) {
+        let files = try Packager.fuseSoCFiles(for: core)
+        #expect(files.map(\.path) == ["gen/\(core.name).core"])
+        let content = text(files[0])
+        let yaml = try #require(try Yams.load(yaml: content) as? [String: Any])
+        return (content, yaml)
+    }
+
+    @Test func isCAPI2WithTheVLNVAndFilesets() throws {
+        let core = sampleCore()
+        let (content, yaml) = try parsed(core)
+        #expect(content.hasPrefix("CAPI=2:\n"))
+        #expect(yaml["name"] as? String == "example.org:lutnn:digits_lut:1.0")
+        #expect(yaml["description"] as? String == core.description)
+        let filesets = try #require(yaml["filesets"] as? [String: Any])
+        let rtl = try #require(filesets["rtl"] as? [String: Any])
+        #expect(rtl["files"] as? [String] == ["rtl/digits_lut_layer0.v", "rtl/digits_lut_layer1.v", "rtl/digits_lut.v"])
+        #expect(rtl["file_type"] as? String == "verilogSource")
+        let constraints = try #require(filesets["constraints"] as? [String: Any])
+        #expect(constraints["files"] as? [String] == ["vivado/clock.xdc"])
+        #expect(constraints["file_type"] as? String == "xdc")
+        let tb = try #require(filesets["tb"] as? [String: Any])
+        #expect(tb["files"] as? [String] == ["tb/digits_lut_tb.v"])
+    }
+
+    @Test func targetsSynthesiseForThePartAndSimulateTheTestbench() throws {
+        let (_, yaml) = try parsed(sampleCore())
+        let targets = try #require(yaml["targets"] as? [String: Any])
+        #expect(Set(targets.keys) == ["default", "lint", "synth", "sim"])
+        let synth = try #require(targets["synth"] as? [String: Any])
+        #expect(synth["default_tool"] as? String == "vivado")
+        #expect(synth["toplevel"] as? String == "digits_lut")
+        #expect(synth["filesets"] as? [String] == ["rtl", "constraints"])
+        let vivado = try #require((synth["tools"] as? [String: Any])?["vivado"] as? [String: Any])
+        #expect(vivado["part"] as? String == "xcvu9p-flgb2104-2-i")
+        let sim = try #require(targets["sim"] as? [String: Any])
+        #expect(sim["toplevel"] as? String == "digits_lut_tb")
+        #expect(sim["filesets"] as? [String] == ["rtl", "tb"])
+        let defaultTarget = try #require(targets["default"] as? [String: Any])
+        #expect(defaultTarget["filesets"] as? [String] == ["rtl"])
+    }
+
+    @Test func withoutTestbenchThereIsNoSimTarget() throws {
+        let (_, yaml) = try parsed(sampleCore(simulationFiles: []))
+        let targets = try #require(yaml["targets"] as? [String: Any])
+        #expect(targets["sim"] == nil)
+        #expect((yaml["filesets"] as? [String: Any])?["tb"] == nil)
+    }
+
+    @Test func pathsOutsideGenAreRelativeToTheCoreFile() throws {
+        let (_, yaml) = try parsed(sampleCore(rtlFiles: ["hdl/top.v"], simulationFiles: []))
+        let rtl = (yaml["filesets"] as? [String: Any])?["rtl"] as? [String: Any]
+        #expect(rtl?["files"] as? [String] == ["../hdl/top.v"])
+    }
+}

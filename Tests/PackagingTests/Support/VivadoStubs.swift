@@ -1,0 +1,96 @@
+import Foundation
+
+/// Runs generated TCL under plain `tclsh` with Vivado's commands replaced by
+/// recording stubs: syntax errors, unset variables, unknown commands and
+/// missing source files all fail the run.
+enum VivadoStubs {
+    /// The stand-ins. Each records its call as one list in `::calls`;
+    /// commands that read files check the files exist.
+    static let prelude = #"""
+    set ::calls {}
+    proc record {args} { lappend ::calls $args }
+    proc require_file {path} {
+        if {![file exists $path]} { error "stub: missing file $path" }
+    }
+    foreach command {synth_design opt_design place_design route_design report_utilization
+                     report_timing_summary write_checkpoint create_project update_compile_order
+                     close_project set_property create_clock} {
+        proc $command {args} "record $command {*}\$args"
+    }
+    proc read_verilog {args} { record read_verilog {*}$args; require_file [lindex $args end] }
+    proc read_xdc {args} { record read_xdc {*}$args; require_file [lindex $args end] }
+    proc add_files {args} {
+        record add_files {*}$args
+        foreach path [lindex $args end] { require_file $path }
+    }
+    proc current_fileset {} { return sources_1 }
+    proc get_ports {name} { return "port:$name" }
+
+    namespace eval ipx {
+        variable interfaces {}
+        variable parameters {}
+        proc package_project {args} { ::record ipx::package_project {*}$args }
+        proc current_core {} { return core_1 }
+        proc get_bus_interfaces {name -of_objects core} {
+            variable interfaces
+            if {$name in $interfaces} { return "busif:$name" }
+            return {}
+        }
+        proc infer_bus_interface {port vlnv core} {
+            variable interfaces
+            ::record ipx::infer_bus_interface $port $vlnv $core
+            lappend interfaces $port
+        }
+        proc get_bus_parameters {name -of_objects interface} {
+            variable parameters
+            if {"$interface/$name" in $parameters} { return "param:$interface/$name" }
+            return {}
+        }
+        proc add_bus_parameter {name interface} {
+            variable parameters
+            ::record ipx::add_bus_parameter $name $interface
+            lappend parameters "$interface/$name"
+        }
+        foreach command {create_xgui_files update_checksums check_integrity save_core} {
+            proc $command {args} "::record ipx::$command {*}\$args"
+        }
+    }
+    namespace eval ipgui {
+        proc add_param {args} { ::record ipgui::add_param {*}$args }
+        proc add_page {args} { ::record ipgui::add_page {*}$args; return page_0 }
+    }
+    """#
+
+    /// Sources `script` after the stubs (with `argv` as its -tclargs), then
+    /// runs `epilogue`, from `/` so that nothing depends on the working
+    /// directory. Returns the recorded calls, one TCL list per element.
+    static func run(script: URL, argv: [String] = [], epilogue: String = "") throws -> [String] {
+        let driver = FileManager.default.temporaryDirectory.appendingPathComponent("stub-driver-\(UUID().uuidString).tcl")
+        defer { try? FileManager.default.removeItem(at: driver) }
+        let arguments = argv.map { "{\($0)}" }.joined(separator: " ")
+        try """
+        \(prelude)
+        set argv [list \(arguments)]
+        set argc [llength $argv]
+        source {\(script.path)}
+        \(epilogue)
+        foreach call $::calls { puts $call }
+        """.write(to: driver, atomically: true, encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["tclsh", driver.path]
+        process.currentDirectoryURL = URL(fileURLWithPath: "/")
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw TestSupportError("tclsh failed on \(script.lastPathComponent): \(String(decoding: err + out, as: UTF8.self))")
+        }
+        return String(decoding: out, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+}

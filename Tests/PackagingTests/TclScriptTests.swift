@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+@testable import Packaging
+
+/// The generated TCL run under tclsh with Vivado's commands stubbed.
+@Suite("Vivado TCL scripts")
+struct TclScriptTests {
+    let core = sampleCore()
+    let root: URL
+
+    init() throws {
+        root = try writeProject(Packager.allFiles(for: core, rtlContents: sampleRTL(for: core)), rtl: sampleRTL(for: core))
+    }
+
+    private func path(_ relative: String) -> String {
+        root.appendingPathComponent(relative).standardizedFileURL.path
+    }
+
+    /// The recorded calls whose command is `command`, as TCL word lists.
+    private func calls(_ all: [String], _ command: String) -> [String] {
+        all.filter { $0 == command || $0.hasPrefix(command + " ") }
+    }
+
+    @Test func buildScriptRunsTheOutOfContextFlowFromAnyDirectory() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let recorded = try VivadoStubs.run(script: root.appendingPathComponent(PackagingLayout.buildScript))
+        #expect(calls(recorded, "read_verilog") == core.rtlFiles.map { "read_verilog \(path($0))" })
+        #expect(calls(recorded, "read_xdc") == ["read_xdc \(path(PackagingLayout.clockConstraints))"])
+        #expect(calls(recorded, "synth_design") == ["synth_design -top digits_lut -part xcvu9p-flgb2104-2-i -mode out_of_context"])
+        let flow = recorded.map { String($0.split(separator: " ")[0]) }.filter {
+            ["read_xdc", "synth_design", "opt_design", "place_design", "route_design", "report_timing_summary"].contains($0)
+        }
+        #expect(flow == ["read_xdc", "synth_design", "opt_design", "place_design", "route_design", "report_timing_summary"])
+        let reports = path(PackagingLayout.reportsDirectory)
+        #expect(calls(recorded, "report_utilization").contains("report_utilization -file \(reports)/utilization.rpt"))
+        #expect(calls(recorded, "report_utilization").contains(
+            "report_utilization -hierarchical -file \(reports)/utilization_hierarchical.rpt"))
+        #expect(calls(recorded, "report_timing_summary") == ["report_timing_summary -max_paths 10 -file \(reports)/timing_summary.rpt"])
+        #expect(FileManager.default.fileExists(atPath: reports))
+    }
+
+    @Test func clockConstraintHasThePeriodOfClockMHz() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let recorded = try VivadoStubs.run(script: root.appendingPathComponent(PackagingLayout.clockConstraints))
+        #expect(recorded == ["create_clock -period 2.000 -name clk port:clk"])
+
+        var slow = core
+        slow.clockMHz = 312.5
+        #expect(VivadoBuildScript.clockConstraints(for: slow).contains("create_clock -period 3.200 -name clk [get_ports clk]"))
+        slow.clockMHz = 300
+        #expect(VivadoBuildScript.clockConstraints(for: slow).contains("-period 3.333 "))
+    }
+
+    @Test func packageIPScriptAddsTheSourcesAndConfiguresClockAndReset() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let recorded = try VivadoStubs.run(script: root.appendingPathComponent(PackagingLayout.packageIPScript))
+        let expectedSources = core.rtlFiles.map(path).joined(separator: " ")
+        #expect(calls(recorded, "add_files") == ["add_files -norecurse {\(expectedSources)}"])
+        let defaultOutput = path("gen/vivado/ip_repo/example.org_lutnn_digits_lut_1.0")
+        #expect(calls(recorded, "ipx::package_project") == [
+            "ipx::package_project -root_dir \(defaultOutput) -vendor example.org -library lutnn -taxonomy /UserIP -import_files -force",
+        ])
+        #expect(recorded.contains("set_property top digits_lut sources_1"))
+        #expect(recorded.contains("set_property version 1.0 core_1"))
+        #expect(recorded.contains(#"set_property description {NeuraLUT digits classifier: 64 [2-bit] inputs -> 10 classes, "quoted" & {braced} $text} core_1"#))
+        #expect(recorded.contains("ipx::infer_bus_interface clk xilinx.com:signal:clock_rtl:1.0 core_1"))
+        #expect(recorded.contains("ipx::infer_bus_interface rst xilinx.com:signal:reset_rtl:1.0 core_1"))
+        #expect(recorded.contains("set_property value rst param:busif:clk/ASSOCIATED_RESET"))
+        #expect(recorded.contains("set_property value 500000000 param:busif:clk/FREQ_HZ"))
+        #expect(recorded.contains("set_property value ACTIVE_HIGH param:busif:rst/POLARITY"))
+        #expect(recorded.contains("set_property supported_families {virtexuplus Production virtexuplusHBM Production virtexuplus58g Production kintexuplus Production zynquplus Production artixuplus Production} core_1"))
+        #expect(calls(recorded, "ipx::save_core") == ["ipx::save_core core_1"])
+    }
+
+    @Test func packageIPScriptTakesTheOutputDirectoryFromTclargs() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let recorded = try VivadoStubs.run(
+            script: root.appendingPathComponent(PackagingLayout.packageIPScript), argv: ["/tmp/my_repo"])
+        #expect(calls(recorded, "ipx::package_project").first?.contains("-root_dir /tmp/my_repo ") == true)
+    }
+
+    @Test func xguiScriptDefinesTheGUI() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let xgui = root.appendingPathComponent(PackagingLayout(core: core).ipDirectory + "/xgui/digits_lut_v1_0.tcl")
+        let recorded = try VivadoStubs.run(script: xgui, epilogue: "init_gui ipinst_1")
+        #expect(recorded == [
+            "ipgui::add_param ipinst_1 -name Component_Name",
+            "ipgui::add_page ipinst_1 -name {Page 0}",
+        ])
+    }
+
+    @Test func stubsCatchAMissingSourceFile() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.removeItem(at: root.appendingPathComponent(core.rtlFiles[0]))
+        #expect(throws: (any Error).self) {
+            try VivadoStubs.run(script: root.appendingPathComponent(PackagingLayout.buildScript))
+        }
+    }
+
+    @Test func stubsCatchAnUnsetVariable() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let broken = root.appendingPathComponent("broken.tcl")
+        let script = try String(contentsOf: root.appendingPathComponent(PackagingLayout.buildScript), encoding: .utf8)
+        try script.replacingOccurrences(of: "set top digits_lut\n", with: "").write(to: broken, atomically: true, encoding: .utf8)
+        #expect(throws: (any Error).self) { try VivadoStubs.run(script: broken) }
+    }
+}
