@@ -37,11 +37,11 @@ import Testing
         let sandbox = try WatchSandbox()
         let watcher = ScriptedWatcher()
         let log = ReportLog()
-        // The first build runs to its end regardless (a step that cannot stop midway).
+        // The first build runs until the test releases it (a step that cannot stop midway).
+        let release = Mutex(false)
         let loop = makeLoop(sandbox, watcher: watcher, log: log, debounceMilliseconds: 10) { request in
             if request.number == 1 {
-                let end = Date().addingTimeInterval(0.3)
-                while Date() < end { try? await Task.sleep(for: .milliseconds(5)) }
+                while !release.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(5)) }
                 return "first, asked to stop: \(request.cancellation.isCancelled)"
             }
             return "built #\(request.number)"
@@ -56,6 +56,8 @@ import Testing
             watcher.emit(.changed([sandbox.config, sandbox.data]))
             try await Task.sleep(for: .milliseconds(30))
         }
+        try await Task.sleep(for: .milliseconds(150))
+        release.withLock { $0 = true }
         #expect(await log.wait { $0.finished.count == 2 })
         try await Task.sleep(for: .milliseconds(100))
         #expect(log.all == [

@@ -11,7 +11,9 @@ import Testing
 
     init() async throws {
         sandbox = try WatchSandbox()
-        loop = makeLoop(sandbox, watcher: FileWatcher(scope: WatchScope(root: sandbox.root)), log: log)
+        // The default debounce, as users get it.
+        loop = makeLoop(sandbox, watcher: FileWatcher(scope: WatchScope(root: sandbox.root)), log: log,
+                        debounceMilliseconds: WatchOptions().debounceMilliseconds)
         try await loop.start()
     }
 
