@@ -23,14 +23,14 @@ struct HooksInstallCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "Project folder (the one holding lutbuild.toml); may be a subfolder of the repository.")
-    var project: String = "."
+    /// May be a subfolder of the repository; the hooks are told where it is.
+    @OptionGroup var options: ProjectOption
 
     @Flag(name: .long, help: "Replace hooks that are not lutbuild's (after a backup).")
     var force = false
 
     func run() throws {
-        let folder = URL(fileURLWithPath: project).standardizedFileURL
+        let folder = URL(fileURLWithPath: options.project).standardizedFileURL
         guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("lutbuild.toml").path) else {
             throw HookInstallError("no lutbuild.toml in \(folder.path); pass --project DIR")
         }

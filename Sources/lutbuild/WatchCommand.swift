@@ -17,8 +17,7 @@ struct WatchCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "Project folder (the one holding lutbuild.toml).")
-    var project: String = "."
+    @OptionGroup var options: ProjectOption
 
     @Option(name: .customLong("debounce-ms"), help: "Quiet time after the last change before rebuilding.")
     var debounceMilliseconds: Int = 100
@@ -38,7 +37,7 @@ struct WatchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let root = URL(fileURLWithPath: project).resolvingSymlinksInPath()
+        let root = URL(fileURLWithPath: options.project).resolvingSymlinksInPath()
         guard FileManager.default.fileExists(atPath: root.appendingPathComponent("lutbuild.toml").path) else {
             throw WatchError("no lutbuild.toml in \(root.path); pass --project DIR")
         }
