@@ -49,6 +49,21 @@ import Testing
         #expect(refused.errors.contains("commit refused"))
     }
 
+    @Test func lutbuildWithoutStatusCheckIsNamed() throws {
+        let sandbox = try HookSandbox()
+        _ = try HookInstaller(project: sandbox.project).install()
+        let old = sandbox.fakeBin.appendingPathComponent("old-lutbuild")
+        try sandbox.write("#!/bin/sh\necho \"Error: Unknown option '--check'\" >&2\nexit 64\n", to: old, executable: true)
+        #expect(try sandbox.commit("with a current lutbuild").status == 0)
+        try sandbox.write("x", to: sandbox.repository.appendingPathComponent("notes.txt"))
+        let refused = try sandbox.commit("old tool", extraEnvironment: ["LUTBUILD": old.path])
+        #expect(refused.status != 0)
+        #expect(refused.errors.contains("does not understand 'status --check'"))
+        let checkout = try sandbox.run(["git", "checkout", "-q", "-b", "topic"], extraEnvironment: ["LUTBUILD": old.path])
+        #expect(checkout.status == 0)
+        #expect(checkout.errors.contains("does not understand 'status --check'"))
+    }
+
     @Test func checkoutAndMergeReportStaleButNeverFail() throws {
         let sandbox = try HookSandbox()
         _ = try HookInstaller(project: sandbox.project).install()

@@ -30,6 +30,21 @@ say() {
     printf 'lutbuild %s: %s\n' "$hook" "$*" >&2
 }
 
+# Without a working lutbuild nothing can be checked: pre-commit refuses, the others only say so.
+cannot_check() {
+    say "$1"
+    if [ "$hook" = pre-commit ]; then
+        say "commit refused because the generated files cannot be checked (skip once with: git commit --no-verify)"
+        exit 1
+    fi
+    exit 0
+}
+
+# post-checkout's third argument is 0 for a file checkout: nothing to report then.
+if [ "$hook" = post-checkout ] && [ "${3:-1}" = 0 ]; then
+    exit 0
+fi
+
 top=$(git rev-parse --show-toplevel) || exit 0
 project=$(git config --get lutbuild.project)
 root=$top${project:+/$project}
@@ -40,24 +55,19 @@ if [ ! -f "$root/lutbuild.toml" ]; then
 fi
 
 if ! command -v "$lutbuild" >/dev/null 2>&1; then
-    say "cannot find '$lutbuild': put lutbuild on PATH or set LUTBUILD=/path/to/lutbuild"
-    if [ "$hook" = pre-commit ]; then
-        say "commit refused because the generated files cannot be checked (skip once with: git commit --no-verify)"
-        exit 1
-    fi
-    exit 0
-fi
-
-# post-checkout's third argument is 0 for a file checkout: nothing to report then.
-if [ "$hook" = post-checkout ] && [ "${3:-1}" = 0 ]; then
-    exit 0
+    cannot_check "cannot find '$lutbuild': put lutbuild on PATH or set LUTBUILD=/path/to/lutbuild"
 fi
 
 report=$(cd "$root" && "$lutbuild" status --check 2>&1)
-if [ $? -eq 0 ]; then
+status=$?
+if [ $status -eq 0 ]; then
     exit 0
 fi
 printf '%s\n' "$report" >&2
+if [ $status -eq 64 ]; then
+    # 64 = usage error: this lutbuild cannot answer the question.
+    cannot_check "'$lutbuild' does not understand 'status --check'; install a newer lutbuild"
+fi
 fix="cd '$root' && $lutbuild build"
 if [ "$hook" = pre-commit ]; then
     say "commit refused: generated files or lutbuild.lock are stale or hand-edited"
