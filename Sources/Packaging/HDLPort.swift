@@ -8,15 +8,17 @@ public struct HDLPort: Sendable, Hashable, Codable {
 
     public var name: String
     public var direction: Direction
-    /// Number of bits; 1 means a scalar port (no `[msb:lsb]` range).
+    /// Number of bits.
     public var width: Int
+    /// Whether the HDL declares a range `[width-1:0]`; a 1-bit port may be
+    /// declared `[0:0]`, and IP-XACT must then say so too.
+    public var isVector: Bool
 
-    public init(name: String, direction: Direction, width: Int = 1) {
+    /// `isVector` defaults to `width > 1`.
+    public init(name: String, direction: Direction, width: Int = 1, isVector: Bool? = nil) {
         self.name = name
         self.direction = direction
         self.width = width
+        self.isVector = isVector ?? (width > 1)
     }
-
-    /// Whether the port is declared as a vector `[width-1:0]`.
-    public var isVector: Bool { width > 1 }
 }

@@ -5,7 +5,7 @@ import Foundation
 public enum Packager {
     /// `gen/vivado/build.tcl` and `gen/vivado/clock.xdc`: the non-project
     /// Vivado flow (synthesis, implementation, reports).
-    public static func vivadoBuildFiles(for core: IPCoreDescription) throws -> [GeneratedFile] {
+    public static func vivadoBuildFiles(for core: IPCoreDescription) throws -> [PackagedFile] {
         try core.validate()
         return VivadoBuildScript.files(for: core)
     }
@@ -16,31 +16,31 @@ public enum Packager {
     ///
     /// - Parameter rtlContents: the bytes of every file in `core.rtlFiles`,
     ///   keyed by the same path.
-    public static func ipCoreFiles(for core: IPCoreDescription, rtlContents: [String: Data]) throws -> [GeneratedFile] {
+    public static func ipCoreFiles(for core: IPCoreDescription, rtlContents: [String: Data]) throws -> [PackagedFile] {
         try core.validate()
         let layout = PackagingLayout(core: core)
         let sources = try core.rtlFiles.map { path in
             guard let contents = rtlContents[path] else {
                 throw PackagingError("rtl files: no contents given for \(String(reflecting: path)); expected the bytes of every listed source")
             }
-            return GeneratedFile(path: "\(layout.ipDirectory)/\(layout.ipSourceRelativePath(of: path))", contents: contents)
+            return PackagedFile(path: "\(layout.ipDirectory)/\(layout.ipSourceRelativePath(of: path))", contents: contents)
         }
         return [
-            GeneratedFile(path: layout.componentXML, contents: IPXactComponent.xml(for: core)),
-            GeneratedFile(path: "\(layout.ipDirectory)/\(layout.xguiRelativePath)", text: XGUIScript.script(for: core)),
+            PackagedFile(path: layout.componentXML, contents: IPXactComponent.xml(for: core)),
+            PackagedFile(path: "\(layout.ipDirectory)/\(layout.xguiRelativePath)", text: XGUIScript.script(for: core)),
         ] + sources + [
-            GeneratedFile(path: PackagingLayout.packageIPScript, text: PackageIPScript.script(for: core)),
+            PackagedFile(path: PackagingLayout.packageIPScript, text: PackageIPScript.script(for: core)),
         ]
     }
 
     /// `gen/<name>.core`, the FuseSoC CAPI2 core file.
-    public static func fuseSoCFiles(for core: IPCoreDescription) throws -> [GeneratedFile] {
+    public static func fuseSoCFiles(for core: IPCoreDescription) throws -> [PackagedFile] {
         try core.validate()
-        return [GeneratedFile(path: PackagingLayout(core: core).fuseSoCCore, text: FuseSoCCore.text(for: core))]
+        return [PackagedFile(path: PackagingLayout(core: core).fuseSoCCore, text: FuseSoCCore.text(for: core))]
     }
 
     /// All of the above, in a fixed order.
-    public static func allFiles(for core: IPCoreDescription, rtlContents: [String: Data]) throws -> [GeneratedFile] {
+    public static func allFiles(for core: IPCoreDescription, rtlContents: [String: Data]) throws -> [PackagedFile] {
         try vivadoBuildFiles(for: core) + ipCoreFiles(for: core, rtlContents: rtlContents) + fuseSoCFiles(for: core)
     }
 }

@@ -41,14 +41,17 @@ extension IPCoreDescription {
             guard port.width >= 1, port.width <= 1 << 20 else {
                 throw PackagingError("port \(port.name): width \(port.width) is out of range; expected 1 to \(1 << 20) bits")
             }
+            guard port.isVector || port.width == 1 else {
+                throw PackagingError("port \(port.name): \(port.width) bits but not a vector; expected isVector for ports wider than 1 bit")
+            }
         }
         try checkUnique(ports.map(\.name), "port")
         for (role, portName) in [("clock port", clockPort), ("reset port", resetPort)] {
             guard let port = ports.first(where: { $0.name == portName }) else {
                 throw PackagingError("\(role): \(quoted(portName)) is not one of the top module's ports (\(ports.map(\.name).joined(separator: ", ")))")
             }
-            guard port.direction == .input, port.width == 1 else {
-                throw PackagingError("\(role): \(quoted(portName)) must be a 1-bit input")
+            guard port.direction == .input, port.width == 1, !port.isVector else {
+                throw PackagingError("\(role): \(quoted(portName)) must be a 1-bit scalar input")
             }
         }
         guard clockPort != resetPort else {

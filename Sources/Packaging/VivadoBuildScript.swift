@@ -7,10 +7,10 @@ import Foundation
 /// Paths are resolved from the script's own location, so
 /// `vivado -mode batch -source gen/vivado/build.tcl` works from any directory.
 enum VivadoBuildScript {
-    static func files(for core: IPCoreDescription) -> [GeneratedFile] {
+    static func files(for core: IPCoreDescription) -> [PackagedFile] {
         [
-            GeneratedFile(path: PackagingLayout.buildScript, text: script(for: core)),
-            GeneratedFile(path: PackagingLayout.clockConstraints, text: clockConstraints(for: core)),
+            PackagedFile(path: PackagingLayout.buildScript, text: script(for: core)),
+            PackagedFile(path: PackagingLayout.clockConstraints, text: clockConstraints(for: core)),
         ]
     }
 

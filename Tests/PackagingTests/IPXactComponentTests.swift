@@ -5,7 +5,7 @@ import Testing
 @Suite("IP-XACT component.xml")
 struct IPXactComponentTests {
     let core = sampleCore()
-    let files: [GeneratedFile]
+    let files: [PackagedFile]
     let document: XMLTestDocument
 
     init() throws {
@@ -88,13 +88,24 @@ struct IPXactComponentTests {
         for port in core.ports {
             let wire = "\(ports)[spirit:name='\(port.name)']/spirit:wire"
             #expect(document.string("\(wire)/spirit:direction") == port.direction.rawValue)
-            if port.width > 1 {
+            if port.isVector {
                 #expect(document.string("\(wire)/spirit:vector/spirit:left") == String(port.width - 1))
                 #expect(document.string("\(wire)/spirit:vector/spirit:right") == "0")
             } else {
                 #expect(document.strings("\(wire)/spirit:vector").isEmpty)
             }
         }
+    }
+
+    @Test func aOneBitVectorKeepsItsRange() throws {
+        var core = sampleCore()
+        core.ports[6] = HDLPort(name: "out_class", direction: .output, width: 1, isVector: true)
+        let xml = try Packager.ipCoreFiles(for: core, rtlContents: sampleRTL(for: core))[0]
+        let document = try XMLTestDocument(xml.contents)
+        let vector = "//spirit:port[spirit:name='out_class']/spirit:wire/spirit:vector"
+        #expect(document.string("\(vector)/spirit:left") == "0")
+        #expect(document.string("\(vector)/spirit:right") == "0")
+        #expect(document.strings("//spirit:port[spirit:name='out_valid']/spirit:wire/spirit:vector").isEmpty)
     }
 
     @Test func clockInterfaceIsAssociatedWithTheReset() {

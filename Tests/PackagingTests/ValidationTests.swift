@@ -49,7 +49,10 @@ struct ValidationTests {
         }
         core = sampleCore()
         core.resetPort = "in_data"
-        #expect(throws: PackagingError("reset port: \"in_data\" must be a 1-bit input")) { try core.validate() }
+        #expect(throws: PackagingError("reset port: \"in_data\" must be a 1-bit scalar input")) { try core.validate() }
+        core = sampleCore()
+        core.ports[1].isVector = true
+        #expect(throws: PackagingError("reset port: \"rst\" must be a 1-bit scalar input")) { try core.validate() }
         core = sampleCore()
         core.resetPort = "clk"
         #expect(throws: PackagingError.self) { try core.validate() }
@@ -62,6 +65,11 @@ struct ValidationTests {
         core = sampleCore()
         core.ports[3].width = 0
         #expect(throws: PackagingError.self) { try core.validate() }
+        core = sampleCore()
+        core.ports[3].isVector = false
+        #expect(throws: PackagingError("port in_data: 128 bits but not a vector; expected isVector for ports wider than 1 bit")) {
+            try core.validate()
+        }
         for mhz in [0, -5, .nan, .infinity] {
             core = sampleCore()
             core.clockMHz = mhz

@@ -37,10 +37,10 @@ func sampleRTL(for core: IPCoreDescription) -> [String: Data] {
 
 /// A fresh temporary directory holding `files` written at their relative paths
 /// (plus the RTL sources themselves, as the build engine would have them).
-func writeProject(_ files: [GeneratedFile], rtl: [String: Data]) throws -> URL {
+func writeProject(_ files: [PackagedFile], rtl: [String: Data]) throws -> URL {
     let root = FileManager.default.temporaryDirectory
         .appendingPathComponent("lutbuild-packaging-\(UUID().uuidString)", isDirectory: true)
-    let all = files + rtl.map { GeneratedFile(path: $0.key, contents: $0.value) }
+    let all = files + rtl.map { PackagedFile(path: $0.key, contents: $0.value) }
     for file in all {
         let url = root.appendingPathComponent(file.path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -49,8 +49,8 @@ func writeProject(_ files: [GeneratedFile], rtl: [String: Data]) throws -> URL {
     return root
 }
 
-func text(_ file: GeneratedFile) -> String { String(decoding: file.contents, as: UTF8.self) }
+func text(_ file: PackagedFile) -> String { String(decoding: file.contents, as: UTF8.self) }
 
-func file(_ path: String, in files: [GeneratedFile]) throws -> GeneratedFile {
+func file(_ path: String, in files: [PackagedFile]) throws -> PackagedFile {
     try #require(files.first { $0.path == path }, "no generated file at \(path); have \(files.map(\.path))")
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// One output file: where it goes (relative to the project root) and its bytes.
 /// The caller (the build engine) writes it; Packaging itself touches no disk.
-public struct GeneratedFile: Sendable, Hashable {
+public struct PackagedFile: Sendable, Hashable {
     public var path: String
     public var contents: Data
 
