@@ -24,8 +24,8 @@ enum VivadoBuildScript {
     }
 
     static func script(for core: IPCoreDescription) -> String {
-        let rtl = core.rtlFiles.map {
-            "    \(TclPaths.fromVivadoDirectory($0))"
+        let reads = core.rtlFiles.map {
+            "read_verilog \($0.hasSuffix(".sv") ? "-sv " : "")\(TclPaths.fromVivadoDirectory($0))"
         }
         typealias R = PackagingLayout.Report
         return """
@@ -39,12 +39,7 @@ enum VivadoBuildScript {
         set reports_dir \(TclPaths.fromVivadoDirectory(PackagingLayout.reportsDirectory))
         file mkdir $reports_dir
 
-        set rtl_files [list \\
-        \(rtl.joined(separator: " \\\n"))
-        ]
-        foreach source_file $rtl_files {
-            read_verilog $source_file
-        }
+        \(reads.joined(separator: "\n"))
         read_xdc \(TclPaths.fromVivadoDirectory(PackagingLayout.clockConstraints))
 
         synth_design -top $top -part $part -mode out_of_context

@@ -39,6 +39,18 @@ struct TclScriptTests {
         #expect(FileManager.default.fileExists(atPath: reports))
     }
 
+    @Test func systemVerilogSourcesAreReadAsSV() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let mixed = sampleCore(rtlFiles: ["gen/rtl/layers.v", "gen/rtl/digits_lut.sv"], simulationFiles: [])
+        let project = try writeProject(Packager.vivadoBuildFiles(for: mixed), rtl: sampleRTL(for: mixed))
+        defer { try? FileManager.default.removeItem(at: project) }
+        let recorded = try VivadoStubs.run(script: project.appendingPathComponent(PackagingLayout.buildScript))
+        let base = project.standardizedFileURL.path
+        #expect(calls(recorded, "read_verilog") == [
+            "read_verilog \(base)/gen/rtl/layers.v", "read_verilog -sv \(base)/gen/rtl/digits_lut.sv",
+        ])
+    }
+
     @Test func clockConstraintHasThePeriodOfClockMHz() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let recorded = try VivadoStubs.run(script: root.appendingPathComponent(PackagingLayout.clockConstraints))
