@@ -1,0 +1,55 @@
+/// Batch-norm of one row (one partition output or one input feature) over
+/// the `count` real samples of a batch; padding lanes get zero gradient.
+enum BatchNorm {
+    struct Statistics: Sendable {
+        var mean: Float
+        var variance: Float
+    }
+
+    /// Training forward: normalises with the batch statistics, writes
+    /// `xhat = (x − μ)/σ` and `out = γ·xhat + β`, returns (μ, biased σ²).
+    static func forward(_ x: UnsafePointer<Float>, xhat: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
+                        count: Int, gamma: Float, beta: Float) -> Statistics {
+        var sum: Double = 0
+        for b in 0..<count { sum += Double(x[b]) }
+        let mean = Float(sum / Double(count))
+        var sq: Double = 0
+        for b in 0..<count { let d = Double(x[b] - mean); sq += d * d }
+        let variance = Float(sq / Double(count))
+        let invStd = 1 / (variance + Quantization.epsilon).squareRoot()
+        for b in 0..<count {
+            let n = (x[b] - mean) * invStd
+            xhat[b] = n
+            out[b] = gamma * n + beta
+        }
+        return Statistics(mean: mean, variance: variance)
+    }
+
+    /// Moves running statistics toward a batch's (PyTorch convention:
+    /// momentum 0.1, unbiased variance).
+    static func update(_ running: inout Statistics, with batch: Statistics, count: Int, momentum: Float) {
+        let unbiased = count > 1 ? batch.variance * Float(count) / Float(count - 1) : batch.variance
+        running.mean = (1 - momentum) * running.mean + momentum * batch.mean
+        running.variance = (1 - momentum) * running.variance + momentum * unbiased
+    }
+
+    /// Training backward. Returns (∂L/∂γ, ∂L/∂β); writes `dx` for all
+    /// `padded` lanes (zero beyond `count`).
+    static func backward(dout: UnsafePointer<Float>, xhat: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
+                         count: Int, padded: Int, gamma: Float, variance: Float) -> (gamma: Float, beta: Float) {
+        var sumG: Float = 0, sumGX: Float = 0
+        for b in 0..<count { sumG += dout[b]; sumGX += dout[b] * xhat[b] }
+        let invStd = 1 / (variance + Quantization.epsilon).squareRoot()
+        let n = Float(count)
+        let k = gamma * invStd / n
+        for b in 0..<count { dx[b] = k * (n * dout[b] - sumG - xhat[b] * sumGX) }
+        for b in count..<padded { dx[b] = 0 }
+        return (sumGX, sumG)
+    }
+
+    /// The inference form `out = x·a + c` folded from running statistics.
+    static func folded(gamma: Float, beta: Float, running: Statistics) -> (a: Float, c: Float) {
+        let a = gamma / (running.variance + Quantization.epsilon).squareRoot()
+        return (a, beta - running.mean * a)
+    }
+}

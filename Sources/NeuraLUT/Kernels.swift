@@ -1,0 +1,134 @@
+/// The dense kernels of a partition, on feature-major activations: row `i`
+/// of an activation holds feature `i` for `batch` samples, contiguous, so the
+/// SIMD lanes run over samples. `batch` is always a multiple of `Kernels.lanes`
+/// (buffers are padded), and every sample is computed by the same sequence of
+/// operations whatever its position, which makes results independent of
+/// batching (a truth table entry equals the same input evaluated in a batch).
+enum Kernels {
+    typealias Vec = SIMD16<Float>
+    static let lanes = 16
+
+    /// Rounds `n` up to a whole number of SIMD chunks.
+    static func padded(_ n: Int) -> Int { (n + lanes - 1) / lanes * lanes }
+
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Float>) -> Vec {
+        UnsafeRawPointer(p).loadUnaligned(as: Vec.self)
+    }
+
+    @inline(__always)
+    static func store(_ v: Vec, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vec.self)
+    }
+
+    /// `out[o] = (accumulate ? out[o] : bias[o] or 0) + Σ_i w[o·inDim+i]·x[i]`,
+    /// then `max(·, 0)` when `relu`. Outputs are blocked by 4 so each input
+    /// chunk is loaded once per 4 products.
+    static func affine(
+        out: UnsafeMutablePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        x: UnsafePointer<Float>, inDim: Int, outDim: Int, batch: Int, accumulate: Bool, relu: Bool
+    ) {
+        let zero = Vec(repeating: 0)
+        var c = 0
+        while c < batch {
+            var o = 0
+            while o + 4 <= outDim {
+                let r0 = out + o * batch + c, r1 = r0 + batch, r2 = r1 + batch, r3 = r2 + batch
+                var a0: Vec, a1: Vec, a2: Vec, a3: Vec
+                if accumulate {
+                    a0 = load(r0); a1 = load(r1); a2 = load(r2); a3 = load(r3)
+                } else if let bias {
+                    a0 = Vec(repeating: bias[o]); a1 = Vec(repeating: bias[o + 1])
+                    a2 = Vec(repeating: bias[o + 2]); a3 = Vec(repeating: bias[o + 3])
+                } else {
+                    a0 = zero; a1 = zero; a2 = zero; a3 = zero
+                }
+                let w0 = w + o * inDim, w1 = w0 + inDim, w2 = w1 + inDim, w3 = w2 + inDim
+                for i in 0..<inDim {
+                    let xv = load(x + i * batch + c)
+                    a0 = a0.addingProduct(xv, w0[i])
+                    a1 = a1.addingProduct(xv, w1[i])
+                    a2 = a2.addingProduct(xv, w2[i])
+                    a3 = a3.addingProduct(xv, w3[i])
+                }
+                if relu {
+                    a0 = pointwiseMax(a0, zero); a1 = pointwiseMax(a1, zero)
+                    a2 = pointwiseMax(a2, zero); a3 = pointwiseMax(a3, zero)
+                }
+                store(a0, r0); store(a1, r1); store(a2, r2); store(a3, r3)
+                o += 4
+            }
+            while o < outDim {
+                let r = out + o * batch + c
+                var a: Vec = accumulate ? load(r) : Vec(repeating: bias?[o] ?? 0)
+                let wr = w + o * inDim
+                for i in 0..<inDim { a = a.addingProduct(load(x + i * batch + c), wr[i]) }
+                if relu { a = pointwiseMax(a, zero) }
+                store(a, r)
+                o += 1
+            }
+            c += lanes
+        }
+    }
+
+    /// `dw[o·inDim+i] = Σ_b dz[o][b]·x[i][b]` and, when `db` is given,
+    /// `db[o] = Σ_b dz[o][b]` (sums in a fixed order).
+    static func weightGradient(
+        dw: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>?,
+        dz: UnsafePointer<Float>, x: UnsafePointer<Float>, inDim: Int, outDim: Int, batch: Int
+    ) {
+        for o in 0..<outDim {
+            let g = dz + o * batch
+            var i = 0
+            while i + 4 <= inDim {
+                let x0 = x + i * batch, x1 = x0 + batch, x2 = x1 + batch, x3 = x2 + batch
+                var s0 = Vec(repeating: 0), s1 = s0, s2 = s0, s3 = s0
+                var c = 0
+                while c < batch {
+                    let gv = load(g + c)
+                    s0 = s0.addingProduct(gv, load(x0 + c))
+                    s1 = s1.addingProduct(gv, load(x1 + c))
+                    s2 = s2.addingProduct(gv, load(x2 + c))
+                    s3 = s3.addingProduct(gv, load(x3 + c))
+                    c += lanes
+                }
+                dw[o * inDim + i] = s0.sum(); dw[o * inDim + i + 1] = s1.sum()
+                dw[o * inDim + i + 2] = s2.sum(); dw[o * inDim + i + 3] = s3.sum()
+                i += 4
+            }
+            while i < inDim {
+                let xi = x + i * batch
+                var s = Vec(repeating: 0)
+                var c = 0
+                while c < batch { s = s.addingProduct(load(g + c), load(xi + c)); c += lanes }
+                dw[o * inDim + i] = s.sum()
+                i += 1
+            }
+            if let db { db[o] = rowSum(g, batch: batch) }
+        }
+    }
+
+    /// `Σ_b v[b]` in a fixed order.
+    static func rowSum(_ v: UnsafePointer<Float>, batch: Int) -> Float {
+        var s = Vec(repeating: 0)
+        var c = 0
+        while c < batch { s += load(v + c); c += lanes }
+        return s.sum()
+    }
+
+    /// `dst[i·batch + b] *= (act[i·batch + b] > 0)` — the ReLU backward mask.
+    static func reluMask(_ dst: UnsafeMutablePointer<Float>, activation: UnsafePointer<Float>, count: Int) {
+        let zero = Vec(repeating: 0)
+        var c = 0
+        while c < count {
+            let m = load(activation + c) .> zero
+            store(zero.replacing(with: load(dst + c), where: m), dst + c)
+            c += lanes
+        }
+    }
+
+    /// `wt[i·outDim + o] = w[o·inDim + i]`.
+    static func transpose(_ w: UnsafePointer<Float>, into wt: UnsafeMutablePointer<Float>, outDim: Int, inDim: Int) {
+        for o in 0..<outDim { for i in 0..<inDim { wt[i * outDim + o] = w[o * inDim + i] } }
+    }
+}

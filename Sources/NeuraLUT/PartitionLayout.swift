@@ -1,0 +1,57 @@
+/// Where each parameter of one partition's sub-network lives in its flat
+/// parameter vector (the order documented in docs/training.md):
+/// for each linear layer k: weights `[out][in]`, bias `[out]`, then the skip
+/// weights `[out][in]` when layer k ends a skip block; finally the
+/// batch-norm scale γ and shift β.
+///
+/// Activation a₀ is the partition input (F values); layer k maps aₖ to aₖ₊₁
+/// (ReLU on all but the last, which outputs one value). With skip `S ≥ 2`,
+/// layer k with `(k+1) % S == 0` also adds `R·aₖ₊₁₋ₛ`.
+struct PartitionLayout: Hashable, Sendable {
+    let fanIn: Int
+    let shape: PartitionShape
+    /// Width of activation k, `dims[0] = fanIn`, `dims[depth] = 1`.
+    let dims: [Int]
+    let weightOffset: [Int]
+    let biasOffset: [Int]
+    /// Offset of layer k's skip weights, nil when layer k has no skip.
+    let skipOffset: [Int?]
+    let gammaOffset: Int
+    let betaOffset: Int
+    let parameterCount: Int
+
+    init(fanIn: Int, shape: PartitionShape) {
+        self.fanIn = fanIn
+        self.shape = shape
+        let depth = max(shape.depth, 1)
+        var dims = [fanIn]
+        for _ in 1..<max(depth, 1) { dims.append(shape.width) }
+        dims.append(1)
+        self.dims = dims
+        var offset = 0
+        var w: [Int] = [], b: [Int] = [], s: [Int?] = []
+        for k in 0..<depth {
+            w.append(offset); offset += dims[k + 1] * dims[k]
+            b.append(offset); offset += dims[k + 1]
+            if let source = PartitionLayout.skipSource(layer: k, skip: shape.skip) {
+                s.append(offset); offset += dims[k + 1] * dims[source]
+            } else {
+                s.append(nil)
+            }
+        }
+        weightOffset = w; biasOffset = b; skipOffset = s
+        gammaOffset = offset
+        betaOffset = offset + 1
+        parameterCount = offset + 2
+    }
+
+    var depth: Int { dims.count - 1 }
+
+    /// The activation a skip into layer `layer`'s output reads, if any.
+    static func skipSource(layer k: Int, skip: Int) -> Int? {
+        guard skip >= 2, (k + 1) % skip == 0 else { return nil }
+        return k + 1 - skip
+    }
+
+    func skipSource(layer k: Int) -> Int? { PartitionLayout.skipSource(layer: k, skip: shape.skip) }
+}

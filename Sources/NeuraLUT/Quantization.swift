@@ -1,0 +1,71 @@
+import Foundation
+
+/// The uniform quantizers at every partition boundary (DESIGN.md §1):
+/// `value = scale · clamp(round(x / scale), lo, hi)` with round-half-to-even,
+/// unsigned ReLU-type (`0 … 2^β−1`) or signed hard-tanh type
+/// (`−2^(β−1) … 2^(β−1)−1`, stored offset binary). Rounding has a
+/// straight-through gradient; the scale's gradient is LSQ's.
+enum Quantization {
+    /// Batch-norm's variance epsilon (PyTorch's default).
+    static let epsilon: Float = 1e-5
+
+    /// Code range of a `bits`-bit quantizer.
+    struct Range: Sendable {
+        let lo: Float
+        let hi: Float
+        /// Added to a (signed) level to get its stored code.
+        let offset: Int
+
+        init(bits: Int, signed: Bool) {
+            if signed {
+                lo = -Float(1 << (bits - 1)); hi = Float((1 << (bits - 1)) - 1); offset = 1 << (bits - 1)
+            } else {
+                lo = 0; hi = Float((1 << bits) - 1); offset = 0
+            }
+        }
+
+        /// The value of a stored code.
+        @inline(__always)
+        func value(code: UInt16, scale: Float) -> Float { Float(Int(code) - offset) * scale }
+
+        /// The quantizer level (not yet offset) of `x`.
+        @inline(__always)
+        func level(_ x: Float, scale: Float) -> Float {
+            Swift.min(Swift.max((x / scale).rounded(.toNearestOrEven), lo), hi)
+        }
+
+        @inline(__always)
+        func code(_ x: Float, scale: Float) -> UInt16 { UInt16(Int(level(x, scale: scale)) + offset) }
+    }
+
+    /// A starting scale covering roughly ±2 (signed) or 0…3 (unsigned) of a
+    /// unit-variance input.
+    static func initialScale(bits: Int, signed: Bool) -> Float {
+        signed ? 2 / Float(1 << (bits - 1)) : 3 / Float((1 << bits) - 1)
+    }
+
+    /// Training forward: `out[b] = scale · level(x[b])` for `count` lanes.
+    static func forward(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int, scale: Float, range: Range) {
+        for b in 0..<count { out[b] = range.level(x[b], scale: scale) * scale }
+    }
+
+    /// Backward: `dx[b] = dout[b]` inside the clamp range, 0 outside
+    /// (straight-through rounding), and returns `∂L/∂scale` (LSQ: inside
+    /// `round(v) − v`, below `lo`, above `hi`, with `v = x / scale`).
+    static func backward(_ x: UnsafePointer<Float>, dout: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
+                         count: Int, scale: Float, range: Range) -> Float {
+        var ds: Float = 0
+        for b in 0..<count {
+            let v = x[b] / scale
+            let g = dout[b]
+            if v < range.lo {
+                dx[b] = 0; ds += g * range.lo
+            } else if v > range.hi {
+                dx[b] = 0; ds += g * range.hi
+            } else {
+                dx[b] = g; ds += g * (v.rounded(.toNearestOrEven) - v)
+            }
+        }
+        return ds
+    }
+}

@@ -1,0 +1,135 @@
+import Datasets
+import Foundation
+
+/// The trained network in inference mode with all quantizers: raw features
+/// → input codes (`InputEncoder`) → partitions (`PartitionInference`) →
+/// output codes. LUT inference on the tabulated network must give exactly
+/// these codes.
+public struct QuantizedNetwork: Sendable {
+    public let network: TrainedNetwork
+    let partitions: [[PartitionInference]]
+    let encoder: InputEncoder
+    let threads: Int
+    /// Samples per worker chunk.
+    static let chunk = 256
+
+    public init(_ network: TrainedNetwork, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.network = network
+        partitions = network.spec.layers.indices.map { l in
+            (0..<network.spec.layers[l].partitions).map { Tabulation.inference(for: PartitionID(layer: l, index: $0), of: network) }
+        }
+        encoder = network.encoder
+        self.threads = threads
+    }
+
+    /// Output codes (offset binary), `rows × classes`, of the given rows of `data` (all when nil).
+    public func outputCodes(_ data: Dataset, rows: [Int]? = nil) -> [UInt16] {
+        let rows = rows ?? Array(0..<data.rows)
+        let classes = network.spec.classes
+        var out = [UInt16](repeating: 0, count: rows.count * classes)
+        let chunks = (rows.count + Self.chunk - 1) / Self.chunk
+        let workers = min(threads, max(chunks, 1))
+        let spaces = (0..<workers).map { _ in Workspace(network: network, batch: Kernels.padded(Self.chunk)) }
+        out.withUnsafeMutableBufferPointer { buffer in
+            let base = UnsafeSendable(buffer.baseAddress!)
+            Parallel.forEach(chunks, threads: workers) { c, worker in
+                let start = c * Self.chunk
+                let slice = rows[start..<min(start + Self.chunk, rows.count)]
+                evaluate(data, rows: slice, space: spaces[worker], into: base.value + start * classes)
+            }
+        }
+        return out
+    }
+
+    /// Predicted class of each row: the first maximum output code.
+    public func predictions(_ data: Dataset, rows: [Int]? = nil) -> [Int] {
+        let codes = outputCodes(data, rows: rows)
+        let classes = network.spec.classes
+        return stride(from: 0, to: codes.count, by: classes).map { argmax(codes[$0..<$0 + classes]) }
+    }
+
+    /// Fraction of rows classified correctly.
+    public func accuracy(_ data: Dataset, rows: [Int]? = nil) -> Double {
+        let predicted = predictions(data, rows: rows)
+        guard !predicted.isEmpty else { return 0 }
+        let rows = rows ?? Array(0..<data.rows)
+        var correct = 0
+        for (i, r) in rows.enumerated() where predicted[i] == Int(data.labels[r]) { correct += 1 }
+        return Double(correct) / Double(predicted.count)
+    }
+
+    /// Per-worker buffers: dequantized values of the current and previous layer.
+    final class Workspace: @unchecked Sendable {
+        let batch: Int
+        let previous: FloatBuffer
+        let current: FloatBuffer
+        let x: FloatBuffer
+        let scratch: FloatBuffer
+        let codes: UnsafeMutablePointer<UInt16>
+
+        init(network: TrainedNetwork, batch: Int) {
+            self.batch = batch
+            let spec = network.spec
+            let widest = max(spec.inputFeatures, spec.layers.map(\.partitions).max() ?? 0)
+            previous = FloatBuffer(count: widest * batch)
+            current = FloatBuffer(count: widest * batch)
+            x = FloatBuffer(count: (spec.layers.map(\.fanIn).max() ?? 0) * batch)
+            let scratchCount = spec.layers.enumerated().map { l, layer in
+                SubNetwork(layout: PartitionLayout(fanIn: layer.fanIn, shape: layer.shape), batch: batch).hiddenCount + batch
+            }.max() ?? 0
+            scratch = FloatBuffer(count: scratchCount)
+            codes = .allocate(capacity: batch)
+        }
+
+        deinit { codes.deallocate() }
+    }
+
+    private func evaluate(_ data: Dataset, rows: ArraySlice<Int>, space: Workspace, into out: UnsafeMutablePointer<UInt16>) {
+        let batch = space.batch
+        let count = rows.count
+        let inputRange = Quantization.Range(bits: network.spec.inputBits, signed: true)
+        let inputScale = network.quantizers.inputFrontEnd.scale
+        var previous = space.previous, current = space.current
+        previous.zero()
+        data.features.withUnsafeBufferPointer { features in
+            for (b, r) in rows.enumerated() {
+                for f in 0..<data.columns {
+                    let code = encoder.code(features[r * data.columns + f], feature: f)
+                    previous.base[f * batch + b] = inputRange.value(code: code, scale: inputScale)
+                }
+            }
+        }
+        let last = partitions.count - 1
+        for (l, layer) in partitions.enumerated() {
+            let wiring = network.connectivity.inputs[l]
+            for (p, partition) in layer.enumerated() {
+                for (slot, source) in wiring[p].enumerated() {
+                    (space.x.base + slot * batch).update(from: previous.base + source * batch, count: batch)
+                }
+                partition.values(x: space.x.base, batch: batch, count: count, scratch: space.scratch.base,
+                                 codes: space.codes, values: current.base + p * batch)
+                if l == last {
+                    for b in 0..<count { out[b * layer.count + p] = space.codes[b] }
+                }
+            }
+            swap(&previous, &current)
+        }
+    }
+}
+
+/// Index of the first maximum.
+func argmax<C: Collection>(_ values: C) -> Int where C.Element: Comparable {
+    var best = values.startIndex
+    var i = values.startIndex
+    while i != values.endIndex {
+        if values[i] > values[best] { best = i }
+        i = values.index(after: i)
+    }
+    return values.distance(from: values.startIndex, to: best)
+}
+
+/// Test accuracy of the quantized network in inference mode (DESIGN.md §1):
+/// what LUT inference and the RTL must reproduce exactly.
+public func quantizedAccuracy(network: TrainedNetwork, data: Dataset) -> Double {
+    QuantizedNetwork(network).accuracy(data)
+}

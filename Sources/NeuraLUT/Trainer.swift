@@ -1,0 +1,229 @@
+import Datasets
+import Foundation
+
+/// Trains a NeuraLUT network (DESIGN.md §1) on the CPU, deterministically:
+/// the same seed, data and settings give bit-identical weights whatever the
+/// thread count, and a run resumed from a checkpoint equals an uninterrupted one.
+///
+/// Partial retraining: pass the stored network as `initial` and the set of
+/// partitions to train; every other partition, all quantizer scales and the
+/// input front end stay bit-identical.
+public final class Trainer {
+    public let spec: NetworkSpec
+    public let config: TrainingConfig
+    let connectivity: Connectivity
+    let data: Dataset
+    let test: Dataset?
+    let trainRows: [Int]
+    let validationRows: [Int]
+    let store: ParameterStore
+    /// `trainable[l][p]`.
+    let trainable: [[Bool]]
+    /// Scales and input front end train only in full training.
+    let globalTrainable: Bool
+    /// Lowest layer holding a trainable partition (backward stops there).
+    let lowestTrainable: Int
+    /// `consumers[l][u]`: (partition, slot) pairs of layer l reading input unit u, in order.
+    let consumers: [[[(partition: Int, slot: Int)]]]
+    var frozenEncoder: InputEncoder
+    let samplesPerBatch: Int
+    let batchesPerEpoch: Int
+    let buffers: TrainingBuffers
+    let scratch: [WorkerScratch]
+    let labelsOfBatch: UnsafeMutablePointer<Int32>
+
+    // Position and history (all of it is in the checkpoint).
+    var epoch = 0
+    var batchInEpoch = 0
+    var step = 0
+    var epochLoss: Double = 0
+    var epochCorrect = 0
+    var epochSeen = 0
+    var epochSeconds: Double = 0
+    var log = TrainingLog()
+    var best: TrainedNetwork?
+    var bestAccuracy = -1.0
+
+    /// - Parameters:
+    ///   - data: training rows; a `validationFraction` of them is held out (seeded) for model selection.
+    ///   - test: reported per epoch, never used for selection.
+    ///   - initial: weights to start from (required for partial training).
+    ///   - trainable: partitions to train; nil trains everything.
+    public init(spec: NetworkSpec, config: TrainingConfig, data: Dataset, test: Dataset? = nil,
+                initial: TrainedNetwork? = nil, trainable: Set<PartitionID>? = nil) throws {
+        try spec.validate()
+        try config.validate()
+        try Trainer.check(data, against: spec, name: "training data")
+        if let test { try Trainer.check(test, against: spec, name: "test data") }
+        if trainable != nil, initial == nil {
+            throw SpecError("partial training needs the initial network whose other partitions stay frozen")
+        }
+        if let initial, trainable != nil {
+            guard initial.spec.layers.count == spec.layers.count, initial.spec.inputFeatures == spec.inputFeatures,
+                  initial.spec.inputBits == spec.inputBits,
+                  zip(initial.spec.layers, spec.layers).allSatisfy({ $0.partitions == $1.partitions }) else {
+                throw SpecError("partial training needs the same layers and partition counts as the initial network; retrain everything instead")
+            }
+        }
+        for id in trainable ?? [] where !(spec.layers.indices.contains(id.layer) && (0..<spec.layers[id.layer].partitions).contains(id.index)) {
+            throw SpecError("trainable partition \(id) does not exist in the network")
+        }
+        self.spec = spec
+        self.config = config
+        self.data = data
+        self.test = test
+        connectivity = Connectivity.random(for: spec)
+        store = ParameterStore(spec: spec)
+        globalTrainable = trainable == nil
+        self.trainable = spec.layers.indices.map { l in
+            (0..<spec.layers[l].partitions).map { trainable?.contains(PartitionID(layer: l, index: $0)) ?? true }
+        }
+        lowestTrainable = self.trainable.firstIndex { $0.contains(true) } ?? spec.layers.count
+
+        // Weights: fresh per-partition streams, warm-started where the initial network's shape matches.
+        let fresh = TrainedNetwork.initial(spec: spec)
+        store.load(fresh)
+        if let initial {
+            for l in spec.layers.indices where l < initial.partitions.count {
+                for p in 0..<min(spec.layers[l].partitions, initial.partitions[l].count) {
+                    let w = initial.partitions[l][p]
+                    if w.fanIn == spec.layers[l].fanIn, w.shape == spec.layers[l].shape,
+                       w.parameters.count == store.layouts[l].parameterCount {
+                        store.load(partition: w, layer: l, index: p)
+                    } else if !self.trainable[l][p] {
+                        throw SpecError("frozen partition \(PartitionID(layer: l, index: p)) changed shape; it must be retrained")
+                    }
+                }
+            }
+            if initial.quantizers.outputScales.count == spec.layers.count,
+               initial.quantizers.inputFrontEnd.mean.count == spec.inputFeatures {
+                store.load(quantizers: initial.quantizers)
+            }
+        }
+        frozenEncoder = store.snapshot(connectivity: connectivity).encoder
+
+        var wiring: [[[(partition: Int, slot: Int)]]] = []
+        for l in spec.layers.indices {
+            var c = [[(partition: Int, slot: Int)]](repeating: [], count: spec.inputWidth(ofLayer: l))
+            for (p, inputs) in connectivity.inputs[l].enumerated() {
+                for (slot, u) in inputs.enumerated() { c[u].append((p, slot)) }
+            }
+            wiring.append(c)
+        }
+        consumers = wiring
+
+        // Split: seeded, fixed for the run; sorted so batches only depend on the shuffle.
+        var order = Array(0..<data.rows)
+        var rng = SeededRandom(seed: spec.seed, stream: 0x5A11D)
+        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.nextInt(below: i + 1)) }
+        let held = Int((Double(data.rows) * config.validationFraction).rounded())
+        validationRows = order[0..<held].sorted()
+        trainRows = order[held...].sorted()
+        guard trainRows.count >= 2 else {
+            throw SpecError("training data: \(trainRows.count) training rows after holding out validation, at least 2 are needed")
+        }
+        samplesPerBatch = min(config.batchSize, trainRows.count)
+        batchesPerEpoch = trainRows.count / samplesPerBatch
+        let batch = Kernels.padded(samplesPerBatch)
+        let layouts = store.layouts
+        buffers = TrainingBuffers(spec: spec, layouts: layouts, batch: batch)
+        scratch = (0..<config.workerThreads).map { _ in WorkerScratch(layouts: layouts, batch: batch) }
+        labelsOfBatch = .allocate(capacity: batch)
+    }
+
+    deinit { labelsOfBatch.deallocate() }
+
+    static func check(_ data: Dataset, against spec: NetworkSpec, name: String) throws {
+        guard data.columns == spec.inputFeatures else {
+            throw SpecError("\(name): \(data.columns) feature columns, the model expects \(spec.inputFeatures)")
+        }
+        if let bad = data.labels.firstIndex(where: { $0 < 0 || Int($0) >= spec.classes }) {
+            throw SpecError("\(name): row \(bad) has label \(data.labels[bad]), expected 0..<\(spec.classes)")
+        }
+        if let bad = data.features.firstIndex(where: { !$0.isFinite }) {
+            throw SpecError("\(name): row \(bad / data.columns) feature \(bad % data.columns) is \(data.features[bad]), expected a finite number")
+        }
+    }
+
+    /// The current weights (not the selected best).
+    public var currentNetwork: TrainedNetwork { store.snapshot(connectivity: connectivity) }
+
+    /// Trains until `config.epochs` are done or `shouldStop` returns true
+    /// (polled before every batch). When `checkpoint` is given, a resumable
+    /// checkpoint is written there at every epoch end and when stopping.
+    public func run(progress: (@Sendable (TrainingProgress) -> Void)? = nil,
+                    shouldStop: @Sendable () -> Bool = { false },
+                    checkpoint: URL? = nil) throws -> TrainingOutcome {
+        while epoch < config.epochs {
+            let order = shuffledRows(epoch: epoch)
+            var clock = DispatchTime.now().uptimeNanoseconds
+            while batchInEpoch < batchesPerEpoch {
+                if shouldStop() {
+                    epochSeconds += seconds(since: clock)
+                    if let checkpoint { try writeCheckpoint(to: checkpoint) }
+                    return outcome(completed: false)
+                }
+                let start = batchInEpoch * samplesPerBatch
+                trainStep(rows: order[start..<start + samplesPerBatch])
+                batchInEpoch += 1
+                let now = DispatchTime.now().uptimeNanoseconds
+                epochSeconds += Double(now - clock) / 1e9
+                clock = now
+                if let progress { progress(report()) }
+            }
+            finishEpoch()
+            if let checkpoint { try writeCheckpoint(to: checkpoint) }
+        }
+        return outcome(completed: true)
+    }
+
+    private func seconds(since clock: UInt64) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
+    }
+
+    private func report() -> TrainingProgress {
+        let rate = Double(epochSeen) / max(epochSeconds, 1e-9)
+        let remaining = Double((config.epochs - epoch) * batchesPerEpoch - batchInEpoch) * Double(samplesPerBatch)
+        return TrainingProgress(epoch: epoch + 1, epochs: config.epochs, batch: batchInEpoch, batches: batchesPerEpoch,
+                                loss: epochLoss / Double(max(epochSeen, 1)), accuracy: Double(epochCorrect) / Double(max(epochSeen, 1)),
+                                samplesPerSecond: rate, etaSeconds: remaining / max(rate, 1e-9))
+    }
+
+    func shuffledRows(epoch: Int) -> [Int] {
+        var rows = trainRows
+        var rng = SeededRandom(seed: spec.seed, stream: 0x5EED, UInt64(epoch))
+        for i in stride(from: rows.count - 1, to: 0, by: -1) { rows.swapAt(i, rng.nextInt(below: i + 1)) }
+        return rows
+    }
+
+    private func finishEpoch() {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let net = currentNetwork
+        let quantized = QuantizedNetwork(net, threads: config.workerThreads)
+        let validation = validationRows.isEmpty ? nil : quantized.accuracy(data, rows: validationRows)
+        let testAccuracy = test.map { quantized.accuracy($0) }
+        epochSeconds += seconds(since: start)
+        log.epochs.append(EpochRecord(epoch: epoch + 1, loss: epochLoss / Double(max(epochSeen, 1)),
+                                      trainAccuracy: Double(epochCorrect) / Double(max(epochSeen, 1)),
+                                      validationAccuracy: validation, testAccuracy: testAccuracy, seconds: epochSeconds))
+        if validation == nil || validation! > bestAccuracy {
+            bestAccuracy = validation ?? bestAccuracy
+            best = net
+            log.bestEpoch = epoch + 1
+        }
+        epoch += 1
+        batchInEpoch = 0
+        epochLoss = 0; epochCorrect = 0; epochSeen = 0; epochSeconds = 0
+    }
+
+    private func outcome(completed: Bool) -> TrainingOutcome {
+        TrainingOutcome(network: best ?? currentNetwork, log: log, completed: completed)
+    }
+
+    /// Learning rate of the current step: cosine annealing with warm restarts.
+    var learningRate: Float {
+        let period = max(config.restartEpochs * batchesPerEpoch, 1)
+        let t = Double(step % period) / Double(period)
+        return Float(Double(config.learningRate) * (1 + cos(Double.pi * t)) / 2)
+    }
+}

@@ -1,0 +1,129 @@
+import Datasets
+import Foundation
+
+/// Resumable checkpoints: everything that determines the rest of the run
+/// (weights, AdamW moments and step, running statistics, scales, epoch and
+/// batch position — shuffles derive from (seed, epoch), so that is the whole
+/// RNG state — the epoch's running sums, the log and the best network).
+/// Format (little-endian): "NLCK", version UInt32, a JSON header blob
+/// (spec, config, trainable partitions, row count), then the state.
+extension Trainer {
+    static let checkpointMagic = "NLCK"
+    static let checkpointVersion: UInt32 = 1
+
+    struct CheckpointHeader: Codable {
+        var spec: NetworkSpec
+        var config: TrainingConfig
+        /// Nil for full training.
+        var trainable: [PartitionID]?
+        var rows: Int
+    }
+
+    var trainableSet: [PartitionID]? {
+        guard !globalTrainable else { return nil }
+        return spec.layers.indices.flatMap { l in
+            (0..<spec.layers[l].partitions).filter { trainable[l][$0] }.map { PartitionID(layer: l, index: $0) }
+        }
+    }
+
+    /// The resumable state at the current batch boundary.
+    public func checkpoint() throws -> [UInt8] {
+        var w = ByteWriter()
+        w.append(magic: Self.checkpointMagic)
+        w.append(Self.checkpointVersion)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        w.append(blob: Array(try encoder.encode(CheckpointHeader(spec: spec, config: config, trainable: trainableSet, rows: data.rows))))
+        for buffer in [store.values, store.firstMoment, store.secondMoment] { w.append(buffer.array()) }
+        w.append(store.running.flatMap { $0.flatMap { [$0.mean, $0.variance] } })
+        w.append(store.inputRunning.flatMap { [$0.mean, $0.variance] })
+        w.append(store.outputScales)
+        w.append(store.inputScale)
+        for v in [epoch, batchInEpoch, step, epochCorrect, epochSeen] { w.append(v) }
+        for v in [epochLoss, epochSeconds, bestAccuracy] { w.append(v) }
+        w.append(blob: Array(try encoder.encode(log)))
+        if let best {
+            w.append(1)
+            for layer in best.partitions { for p in layer { w.append(blob: p.encoded()) } }
+            w.append(blob: best.quantizers.encoded())
+        } else {
+            w.append(0)
+        }
+        return w.bytes
+    }
+
+    /// Writes `checkpoint()` atomically (temp file + rename).
+    public func writeCheckpoint(to url: URL) throws {
+        try Data(try checkpoint()).write(to: url, options: .atomic)
+    }
+
+    /// Continues a run from `checkpoint()` bytes, on the same data.
+    public convenience init(resumingFrom bytes: [UInt8], data: Dataset, test: Dataset? = nil) throws {
+        var r = ByteReader(bytes, what: "checkpoint")
+        try r.expect(magic: Self.checkpointMagic)
+        let version = try r.uint32()
+        guard version == Self.checkpointVersion else {
+            throw FormatError("checkpoint: unsupported version \(version), expected \(Self.checkpointVersion)")
+        }
+        let header: CheckpointHeader
+        do {
+            header = try JSONDecoder().decode(CheckpointHeader.self, from: Data(try r.blob()))
+        } catch let error as FormatError {
+            throw error
+        } catch {
+            throw FormatError("checkpoint: unreadable header (\(error))")
+        }
+        guard header.rows == data.rows else {
+            throw FormatError("checkpoint: written for \(header.rows) training rows, the data has \(data.rows)")
+        }
+        let values = try r.floats(), first = try r.floats(), second = try r.floats()
+        let running = try r.floats(), inputRunning = try r.floats()
+        let scales = try r.floats()
+        let inputScale = try r.float()
+        try self.init(spec: header.spec, config: header.config, data: data, test: test,
+                      initial: header.trainable == nil ? nil : TrainedNetwork.initial(spec: header.spec),
+                      trainable: header.trainable.map(Set.init))
+        guard values.count == store.count, first.count == store.count, second.count == store.count,
+              running.count == 2 * store.running.joined().count, inputRunning.count == 2 * spec.inputFeatures,
+              scales.count == spec.layers.count else {
+            throw FormatError("checkpoint: state sizes do not match the network in its header")
+        }
+        store.values.copy(values, to: 0)
+        store.firstMoment.copy(first, to: 0)
+        store.secondMoment.copy(second, to: 0)
+        var i = 0
+        for l in store.running.indices {
+            for p in store.running[l].indices {
+                store.running[l][p] = .init(mean: running[i], variance: running[i + 1]); i += 2
+            }
+        }
+        store.inputRunning = (0..<spec.inputFeatures).map { .init(mean: inputRunning[2 * $0], variance: inputRunning[2 * $0 + 1]) }
+        store.outputScales = scales
+        store.inputScale = inputScale
+        epoch = try r.int(); batchInEpoch = try r.int(); step = try r.int()
+        epochCorrect = try r.int(); epochSeen = try r.int()
+        epochLoss = try r.double(); epochSeconds = try r.double(); bestAccuracy = try r.double()
+        do {
+            log = try JSONDecoder().decode(TrainingLog.self, from: Data(try r.blob()))
+        } catch let error as FormatError {
+            throw error
+        } catch {
+            throw FormatError("checkpoint: unreadable training log (\(error))")
+        }
+        if try r.int() == 1 {
+            var partitions: [[PartitionWeights]] = []
+            for layer in spec.layers {
+                partitions.append(try (0..<layer.partitions).map { _ in try PartitionWeights(decoding: try r.blob()) })
+            }
+            best = TrainedNetwork(spec: spec, connectivity: connectivity, partitions: partitions,
+                                  quantizers: try QuantizerParameters(decoding: try r.blob()))
+        }
+        try r.expectEnd()
+        if !globalTrainable { frozenEncoder = currentNetwork.encoder }
+    }
+
+    /// Continues a run from a checkpoint file.
+    public static func resume(checkpoint url: URL, data: Dataset, test: Dataset? = nil) throws -> Trainer {
+        try Trainer(resumingFrom: Array(try Data(contentsOf: url)), data: data, test: test)
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+
+/// Optimiser and schedule settings (DESIGN.md §1: AdamW, betas (0.5, 0.999),
+/// cosine annealing with warm restarts stepped per batch).
+public struct TrainingConfig: Hashable, Codable, Sendable {
+    public var epochs: Int
+    public var batchSize: Int
+    public var learningRate: Float
+    public var weightDecay: Float
+    public var beta1: Float
+    public var beta2: Float
+    public var adamEpsilon: Float
+    /// The cosine schedule restarts every this many epochs.
+    public var restartEpochs: Int
+    /// Share of the training rows held out to select the best epoch.
+    public var validationFraction: Double
+    public var batchNormMomentum: Float
+    /// Worker threads; 0 means all cores. Results do not depend on it.
+    public var threads: Int
+
+    public init(epochs: Int = 10, batchSize: Int = 128, learningRate: Float = 2e-3, weightDecay: Float = 0,
+                beta1: Float = 0.5, beta2: Float = 0.999, adamEpsilon: Float = 1e-8, restartEpochs: Int = 100,
+                validationFraction: Double = 0.1, batchNormMomentum: Float = 0.1, threads: Int = 0) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.weightDecay = weightDecay
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.adamEpsilon = adamEpsilon
+        self.restartEpochs = restartEpochs
+        self.validationFraction = validationFraction
+        self.batchNormMomentum = batchNormMomentum
+        self.threads = threads
+    }
+
+    var workerThreads: Int { threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount }
+
+    public func validate() throws {
+        guard epochs >= 0 else { throw SpecError("train.epochs must be at least 0, got \(epochs)") }
+        guard batchSize >= 2 else { throw SpecError("train.batch must be at least 2 (batch-norm needs two samples), got \(batchSize)") }
+        guard learningRate.isFinite, learningRate > 0 else { throw SpecError("train.learning_rate must be positive, got \(learningRate)") }
+        guard weightDecay.isFinite, weightDecay >= 0 else { throw SpecError("train.weight_decay must be at least 0, got \(weightDecay)") }
+        guard (0..<1).contains(beta1), (0..<1).contains(beta2) else { throw SpecError("train.betas must be in [0, 1), got (\(beta1), \(beta2))") }
+        guard restartEpochs >= 1 else { throw SpecError("train.restart_epochs must be at least 1, got \(restartEpochs)") }
+        guard (0..<1).contains(validationFraction) else {
+            throw SpecError("train.validation_fraction must be in [0, 1), got \(validationFraction)")
+        }
+    }
+}
+
+/// One line of the training log.
+public struct EpochRecord: Hashable, Codable, Sendable {
+    public var epoch: Int
+    /// Mean cross-entropy over the epoch's batches (training mode).
+    public var loss: Double
+    public var trainAccuracy: Double
+    /// Quantized network (inference mode) on the validation split; nil without one.
+    public var validationAccuracy: Double?
+    /// Quantized network on the test set, reported only; nil without one.
+    public var testAccuracy: Double?
+    public var seconds: Double
+}
+
+/// Per-epoch history; the pipeline writes it as JSON (Codable) or `csv()`.
+public struct TrainingLog: Hashable, Codable, Sendable {
+    public var epochs: [EpochRecord] = []
+    /// Epoch (1-based) whose weights were kept; 0 before any epoch.
+    public var bestEpoch: Int = 0
+
+    public init() {}
+
+    public func csv() -> String {
+        func f(_ v: Double?) -> String { v.map { String(format: "%.6f", $0) } ?? "" }
+        var s = "epoch,loss,train_acc,val_acc,test_acc,seconds\n"
+        for r in epochs {
+            s += "\(r.epoch),\(f(r.loss)),\(f(r.trainAccuracy)),\(f(r.validationAccuracy)),\(f(r.testAccuracy)),\(String(format: "%.3f", r.seconds))\n"
+        }
+        return s
+    }
+}
+
+/// A progress report, sent after every batch; rendering is the caller's job.
+public struct TrainingProgress: Sendable {
+    /// 1-based epoch and its total.
+    public var epoch: Int
+    public var epochs: Int
+    /// 1-based batch within the epoch and the batches per epoch.
+    public var batch: Int
+    public var batches: Int
+    /// Running mean loss and training accuracy of this epoch so far.
+    public var loss: Double
+    public var accuracy: Double
+    public var samplesPerSecond: Double
+    /// Estimated seconds to the end of training.
+    public var etaSeconds: Double
+}
+
+/// How a training run ended.
+public struct TrainingOutcome: Sendable {
+    /// The selected (best-validation) network, or the last one without a validation split.
+    public var network: TrainedNetwork
+    public var log: TrainingLog
+    /// False when `shouldStop` interrupted the run (a checkpoint was written if requested).
+    public var completed: Bool
+}

@@ -1,0 +1,82 @@
+import Datasets
+import Foundation
+import Testing
+@testable import NeuraLUT
+
+@Suite struct TrainingTests {
+    @Test func learnsXorPerfectly() throws {
+        let data = Fixtures.xor()
+        let outcome = try Trainer(spec: Fixtures.xorSpec(), config: Fixtures.xorConfig(), data: data).run()
+        #expect(outcome.completed)
+        #expect(outcome.log.epochs.count == 30)
+        let accuracy = quantizedAccuracy(network: outcome.network, data: data)
+        #expect(accuracy == 1.0, "quantized XOR accuracy \(accuracy)")
+    }
+
+    @Test func sameWeightsWhateverTheThreadCount() throws {
+        let data = Fixtures.blobs()
+        let one = try Trainer(spec: Fixtures.blobsSpec(), config: TrainingConfig(epochs: 2, batchSize: 32, threads: 1), data: data).run()
+        let two = try Trainer(spec: Fixtures.blobsSpec(), config: TrainingConfig(epochs: 2, batchSize: 32, threads: 3), data: data).run()
+        #expect(one.network == two.network)
+        let other = try Trainer(spec: { var s = Fixtures.blobsSpec(); s.seed = 9; return s }(),
+                                config: TrainingConfig(epochs: 2, batchSize: 32, threads: 1), data: data).run()
+        #expect(other.network != one.network)
+    }
+
+    @Test func resumedRunEqualsUninterruptedRun() throws {
+        let data = Fixtures.blobs()
+        let config = TrainingConfig(epochs: 3, batchSize: 32, threads: 2)
+        let straight = try Trainer(spec: Fixtures.blobsSpec(), config: config, data: data).run()
+
+        let first = try Trainer(spec: Fixtures.blobsSpec(), config: config, data: data)
+        let calls = Counter()
+        let stopped = try first.run(shouldStop: { calls.increment() > 11 })
+        #expect(!stopped.completed)
+        let bytes = try first.checkpoint()
+        let resumed = try Trainer(resumingFrom: bytes, data: data).run()
+        #expect(resumed.completed)
+        #expect(resumed.network == straight.network)
+        #expect(resumed.log.epochs.map(\.loss) == straight.log.epochs.map(\.loss))
+        #expect(resumed.log.bestEpoch == straight.log.bestEpoch)
+    }
+
+    @Test func partialRetrainingFreezesOtherPartitions() throws {
+        let data = Fixtures.blobs()
+        let spec = Fixtures.blobsSpec()
+        let base = try Trainer(spec: spec, config: TrainingConfig(epochs: 1, batchSize: 32), data: data).run().network
+        var changed = spec
+        changed.layers[1].shape.width = 6
+        let retrain = Set((0..<changed.layers[1].partitions).map { PartitionID(layer: 1, index: $0) })
+        let after = try Trainer(spec: changed, config: TrainingConfig(epochs: 1, batchSize: 32), data: data,
+                                initial: base, trainable: retrain).run().network
+        #expect(after.partitions[0] == base.partitions[0])
+        #expect(after.partitions[2] == base.partitions[2])
+        #expect(after.quantizers == base.quantizers)
+        #expect(after.partitions[1][0].shape.width == 6)
+        #expect(tabulate(partition: PartitionID(layer: 0, index: 2), of: after) == tabulate(partition: PartitionID(layer: 0, index: 2), of: base))
+        // Fresh init of a retrained partition depends only on its own stream.
+        let fresh = PartitionWeights.initial(fanIn: 3, shape: changed.layers[1].shape, seed: spec.seed, layer: 1, partition: 0)
+        #expect(fresh == PartitionWeights.initial(fanIn: 3, shape: changed.layers[1].shape, seed: spec.seed, layer: 1, partition: 0))
+        #expect(after.partitions[1][0] != fresh)
+    }
+
+    @Test func badInputIsReportedNotCrashed() throws {
+        var data = Fixtures.xor(rows: 20)
+        data.features[5] = .nan
+        #expect(throws: SpecError.self) { try Trainer(spec: Fixtures.xorSpec(), config: Fixtures.xorConfig(), data: data) }
+        var spec = Fixtures.xorSpec()
+        spec.layers[1].fanIn = 9
+        #expect(throws: SpecError.self) { try Trainer(spec: spec, config: Fixtures.xorConfig(), data: Fixtures.xor(rows: 20)) }
+    }
+}
+
+/// A thread-safe call counter for `shouldStop`.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func increment() -> Int {
+        lock.lock(); defer { lock.unlock() }
+        value += 1
+        return value
+    }
+}
