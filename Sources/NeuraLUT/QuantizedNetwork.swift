@@ -32,7 +32,7 @@ public struct QuantizedNetwork: Sendable {
         let spaces = (0..<workers).map { _ in Workspace(network: network, batch: Kernels.padded(Self.chunk)) }
         out.withUnsafeMutableBufferPointer { buffer in
             let base = UnsafeSendable(buffer.baseAddress!)
-            Parallel.forEach(chunks, threads: workers) { c, worker in
+            Workers.forEach(chunks, threads: workers) { c, worker in
                 let start = c * Self.chunk
                 let slice = rows[start..<min(start + Self.chunk, rows.count)]
                 evaluate(data, rows: slice, space: spaces[worker], into: base.value + start * classes)

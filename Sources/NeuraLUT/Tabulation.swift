@@ -24,7 +24,7 @@ public enum Tabulation {
         }
         codes.withUnsafeMutableBufferPointer { out in
             let out = UnsafeSendable(out.baseAddress!)
-            Parallel.forEach(chunks, threads: threads) { c, worker in
+            Workers.forEach(chunks, threads: threads) { c, worker in
                 let (x, scratch) = workers[worker]
                 let start = c * chunk
                 let count = min(chunk, entries - start)
@@ -40,7 +40,7 @@ public enum Tabulation {
     public static func tabulate(_ net: TrainedNetwork, threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> LUTNetwork {
         let ids = net.spec.layers.indices.flatMap { l in (0..<net.spec.layers[l].partitions).map { PartitionID(layer: l, index: $0) } }
         let results = ResultSlots<TruthTable>(count: ids.count)
-        Parallel.forEach(ids.count, threads: threads) { i, _ in
+        Workers.forEach(ids.count, threads: threads) { i, _ in
             results[i] = tabulateSerially(partition: ids[i], of: net)
         }
         var tables: [[TruthTable]] = net.spec.layers.map { _ in [] }

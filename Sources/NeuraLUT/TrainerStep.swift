@@ -11,7 +11,7 @@ extension Trainer {
         gatherInputs(rows: rows)
         forwardFrontEnd(count: n)
         for l in spec.layers.indices {
-            Parallel.forEach(spec.layers[l].partitions, threads: threads) { p, _ in
+            Workers.forEach(spec.layers[l].partitions, threads: threads) { p, _ in
                 self.forwardPartition(layer: l, index: p, count: n)
             }
         }
@@ -25,7 +25,7 @@ extension Trainer {
 
         for l in stride(from: spec.layers.count - 1, through: lowestTrainable, by: -1) {
             let needInput = l > lowestTrainable || (l == 0 && globalTrainable)
-            Parallel.forEach(spec.layers[l].partitions, threads: threads) { p, worker in
+            Workers.forEach(spec.layers[l].partitions, threads: threads) { p, worker in
                 self.backwardPartition(layer: l, index: p, count: n, needInput: needInput, scratch: self.scratch[worker])
             }
             if needInput { scatterInputGradients(layer: l, threads: threads) }
@@ -125,7 +125,7 @@ extension Trainer {
     private func scatterInputGradients(layer l: Int, threads: Int) {
         let batch = buffers.batch
         let out = buffers.gradients[l].base
-        Parallel.forEach(spec.inputWidth(ofLayer: l), threads: threads) { u, _ in
+        Workers.forEach(spec.inputWidth(ofLayer: l), threads: threads) { u, _ in
             let row = out + u * batch
             row.update(repeating: 0, count: batch)
             for (p, slot) in self.consumers[l][u] {
@@ -166,7 +166,7 @@ extension Trainer {
         step += 1
         let lr = learningRate
         let partitions = spec.layers.indices.flatMap { l in (0..<spec.layers[l].partitions).map { (l, $0) } }
-        Parallel.forEach(partitions.count, threads: threads) { i, _ in
+        Workers.forEach(partitions.count, threads: threads) { i, _ in
             let (l, p) = partitions[i]
             if self.trainable[l][p] {
                 self.store.adamW(start: self.store.partitionOffset[l][p], n: self.store.layouts[l].parameterCount,

@@ -2,7 +2,7 @@ import Dispatch
 
 /// Deterministic data parallelism: item `i` always runs the same code on its
 /// own data whatever the thread count, so results never depend on scheduling.
-enum Parallel {
+enum Workers {
     /// Calls `body(item, worker)` for every item in `0..<count`, striding the
     /// items over `threads` workers (`worker < threads`).
     static func forEach(_ count: Int, threads: Int, _ body: (Int, Int) -> Void) {
