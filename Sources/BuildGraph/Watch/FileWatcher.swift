@@ -35,10 +35,10 @@ public final class FileWatcher: ChangeWatcher, @unchecked Sendable {
             guard fd >= 0 else { throw WatchError("inotify_init1 failed: \(Self.errorText()); try --poll") }
             descriptor = fd
             guard addWatch(scope.root) else {
-                let reason = Self.errorText()
+                let code = errno
                 close(fd)
                 descriptor = -1
-                throw WatchError("cannot watch \(scope.root): \(reason)\(Self.hint(for: errno))")
+                throw WatchError("cannot watch \(scope.root): \(String(cString: strerror(code)))\(Self.hint(for: code))")
             }
             var ignored = Set<String>()
             addWatches(under: scope.root, newFiles: &ignored)
