@@ -137,6 +137,10 @@ private struct CSVParser {
         var lower = cell.lowerBound, upper = cell.upperBound
         while lower < upper && (buffer[lower] == 0x20 || buffer[lower] == 0x09) { lower += 1 }
         while upper > lower && (buffer[upper - 1] == 0x20 || buffer[upper - 1] == 0x09) { upper -= 1 }
+        if upper - lower >= 2 && buffer[lower] == UInt8(ascii: "\"") && buffer[upper - 1] == UInt8(ascii: "\"") {
+            lower += 1
+            upper -= 1
+        }
         guard lower < upper else {
             throw DatasetError(file: file, line: line, column: column, message: "expected a number, found an empty cell")
         }

@@ -25,8 +25,9 @@ import Testing
     }
 
     @Test func quotedHeaderAndByteOrderMark() throws {
-        let data = try parse("\u{FEFF}\"x\",\"y\"\n7,1\n")
+        let data = try parse("\u{FEFF}\"x\",\"y\"\n\"7\",1\n")
         #expect(data.featureNames == ["x"])
+        #expect(data.features == [7])
         #expect(data.labels == [1])
     }
 

@@ -18,7 +18,14 @@ enum ProjectConfigSchema {
     static let fpgaKeys = ["part", "clock_mhz", "families"]
 
     static let bitsRange = 1...16
-    static let sizeRange = 1...Int.max
+    // Upper bounds far beyond any real design, so arithmetic on them cannot overflow.
+    static let partitionsRange = 1...1_000_000
+    static let fanInRange = 1...1024
+    static let widthRange = 1...65536
+    static let depthRange = 1...1024
+    static let skipRange = 0...1024
+    static let epochsRange = 1...1_000_000
+    static let batchRange = 1...100_000_000
 
     /// The config, or nil when a required key is missing (reported).
     static func read(_ root: TOMLTable, with r: inout TOMLReader) -> ProjectConfig? {
@@ -109,26 +116,26 @@ enum ProjectConfigSchema {
             inputBits: r.int(table, "input_bits", at: path, in: bitsRange) ?? d.inputBits,
             bits: bits,
             outputBits: r.int(table, "output_bits", at: path, in: bitsRange) ?? bits,
-            fanIn: r.int(table, "fan_in", at: path, in: sizeRange) ?? d.fanIn,
-            width: r.int(table, "width", at: path, in: sizeRange) ?? d.width,
-            depth: r.int(table, "depth", at: path, in: sizeRange) ?? d.depth,
-            skip: r.int(table, "skip", at: path, in: 0...Int.max) ?? d.skip,
+            fanIn: r.int(table, "fan_in", at: path, in: fanInRange) ?? d.fanIn,
+            width: r.int(table, "width", at: path, in: widthRange) ?? d.width,
+            depth: r.int(table, "depth", at: path, in: depthRange) ?? d.depth,
+            skip: r.int(table, "skip", at: path, in: skipRange) ?? d.skip,
             maxTableBits: r.int(table, "max_table_bits", at: path, in: 1...30) ?? d.maxTableBits,
             layers: layers)
     }
 
     static func readLayer(_ table: TOMLTable, at path: ConfigKeyPath, with r: inout TOMLReader) -> LayerConfig? {
         r.checkKeys(of: table, at: path, known: layerKeys)
-        let partitions = r.int(table, "partitions", at: path, in: sizeRange)
+        let partitions = r.int(table, "partitions", at: path, in: partitionsRange)
         if table["partitions"] == nil { r.report(path.appending("partitions"), "missing; expected the number of partitions in this layer") }
         guard let partitions else { return nil }
         return LayerConfig(
             partitions: partitions,
-            fanIn: r.int(table, "fan_in", at: path, in: sizeRange),
+            fanIn: r.int(table, "fan_in", at: path, in: fanInRange),
             bits: r.int(table, "bits", at: path, in: bitsRange),
-            width: r.int(table, "width", at: path, in: sizeRange),
-            depth: r.int(table, "depth", at: path, in: sizeRange),
-            skip: r.int(table, "skip", at: path, in: 0...Int.max))
+            width: r.int(table, "width", at: path, in: widthRange),
+            depth: r.int(table, "depth", at: path, in: depthRange),
+            skip: r.int(table, "skip", at: path, in: skipRange))
     }
 
     static func readTrain(_ table: TOMLTable, with r: inout TOMLReader) -> TrainSection {
@@ -136,11 +143,11 @@ enum ProjectConfigSchema {
         r.checkKeys(of: table, at: path, known: trainKeys)
         let d = TrainSection()
         return TrainSection(
-            epochs: r.int(table, "epochs", at: path, in: sizeRange) ?? d.epochs,
-            batch: r.int(table, "batch", at: path, in: sizeRange) ?? d.batch,
+            epochs: r.int(table, "epochs", at: path, in: epochsRange) ?? d.epochs,
+            batch: r.int(table, "batch", at: path, in: batchRange) ?? d.batch,
             learningRate: r.double(table, "learning_rate", at: path, in: 1e-12...10) ?? d.learningRate,
             weightDecay: r.double(table, "weight_decay", at: path, in: 0...10) ?? d.weightDecay,
-            restartEpochs: r.int(table, "restart_epochs", at: path, in: sizeRange) ?? d.restartEpochs,
+            restartEpochs: r.int(table, "restart_epochs", at: path, in: epochsRange) ?? d.restartEpochs,
             selection: r.choice(table, "selection", at: path, as: ModelSelection.self) ?? d.selection)
     }
 

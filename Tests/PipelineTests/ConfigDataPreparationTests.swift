@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import Pipeline
+
+/// Data preparation from a project file on the real MNIST IDX files.
+@Suite struct ConfigDataPreparationTests {
+    static let mnist = "/work/shared/datasets/mnist"
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: mnist)))
+    func idxProjectSplitsAndScalesPixels() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-prep-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let text = """
+            [project]
+            name = "mnist_lut"
+            [dataset]
+            format = "idx"
+            train = "\(Self.mnist)/t10k-images-idx3-ubyte.gz"
+            train_labels = "\(Self.mnist)/t10k-labels-idx1-ubyte.gz"
+            normalize = "mnist"
+            [model]
+            layers = [{ partitions = 20 }, { partitions = 12 }]
+            """
+        try Data(text.utf8).write(to: folder.appendingPathComponent("lutbuild.toml"))
+        let project = try Project.open(path: folder.path)
+        #expect {
+            try project.prepareData()
+        } throws: { error in
+            (error as? ProjectError)?.diagnostics.map(\.description) == [
+                "\(folder.path)/lutbuild.toml:9: model.layers[1].partitions: the last layer needs one partition per class: expected 10 (the classes in \(Self.mnist)/t10k-images-idx3-ubyte.gz), found 12"
+            ]
+        }
+        try Data(text.replacingOccurrences(of: "partitions = 12", with: "partitions = 10").utf8)
+            .write(to: folder.appendingPathComponent("lutbuild.toml"))
+        let data = try Project.open(path: folder.path).prepareData()
+        #expect((data.train.rows, data.validation.rows, data.test.rows) == (7200, 800, 2000))
+        #expect(data.features == 784 && data.classes == 10)
+        let black = Float(-0.1307 / 0.3081), white = Float((1 - 0.1307) / 0.3081)
+        #expect(abs(data.train.features[0] - black) < 1e-6)
+        #expect(abs(data.train.features.max()! - white) < 1e-5)
+    }
+}
