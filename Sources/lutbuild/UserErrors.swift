@@ -14,6 +14,8 @@ func reportingUserErrors<T>(_ body: () throws -> T) throws -> T {
         printError("error: \(error.description)")
     } catch let error as ProjectTemplate.Conflict {
         printError("error: \(error.description)")
+    } catch let error as ProjectTemplate.Failure {
+        printError("error: \(error.description)")
     }
     throw ExitCode(2)
 }

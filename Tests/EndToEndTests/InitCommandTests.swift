@@ -40,4 +40,13 @@ import Testing
         #expect(try scratch.read("proj/lutbuild.toml") == "# mine\n")
         #expect(!scratch.exists("proj/data"))
     }
+
+    @Test func initOntoAFileIsAUserError() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try scratch.write("taken", "x\n")
+        let result = try LutbuildBinary.run(["init", "taken"], in: scratch.url)
+        #expect(result.status == 2)
+        #expect(result.stderr == "error: taken exists and is not a directory; expected a directory to create the project in\n")
+    }
 }

@@ -21,20 +21,34 @@ public enum ProjectTemplate {
         }
     }
 
+    /// The target cannot be written (it is a file, or permissions).
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        public var description: String
+    }
+
     /// Writes the template into `directory` (created if needed) and returns the
-    /// written paths. Writes nothing and throws `Conflict` if any file exists.
+    /// written paths. Writes nothing and throws `Conflict` if any file exists;
+    /// throws `Failure` when the directory cannot be created or written.
     @discardableResult
     public static func install(into directory: URL, displayName: String) throws -> [String] {
         let fileManager = FileManager.default
         let files = self.files
+        var isDirectory: ObjCBool = false
+        if fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw Failure(description: "\(displayName) exists and is not a directory; expected a directory to create the project in")
+        }
         let existing = files.map(\.path).filter {
             fileManager.fileExists(atPath: directory.appendingPathComponent($0).path)
         }
         guard existing.isEmpty else { throw Conflict(directory: displayName, existing: existing) }
         for file in files {
             let url = directory.appendingPathComponent(file.path)
-            try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try file.contents.write(to: url, options: .withoutOverwriting)
+            do {
+                try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try file.contents.write(to: url, options: .withoutOverwriting)
+            } catch {
+                throw Failure(description: "cannot write \(displayName)/\(file.path): \((error as NSError).localizedDescription)")
+            }
         }
         return files.map(\.path)
     }
