@@ -36,7 +36,7 @@ private func saveToBuildMilliseconds(saves: Int) throws -> [Double] {
             return "ok"
         },
         report: { _ in })
-    try runBlocking { try await loop.start() }
+    try loop.start()
     defer { try? runBlocking { await loop.stop() } }
 
     var latencies: [Double] = []

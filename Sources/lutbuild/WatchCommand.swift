@@ -56,7 +56,7 @@ struct WatchCommand: AsyncParsableCommand {
         )
         let stop = StopSignals()
         say("watching \(root.path) (\(poll ? "polling every \(pollIntervalMilliseconds) ms" : "inotify"), Ctrl-C stops)")
-        try await loop.start()
+        try loop.start()
         await stop.wait()
         await loop.stop()
         throw ExitCode(130)

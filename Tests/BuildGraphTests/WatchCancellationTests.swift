@@ -17,7 +17,7 @@ import Testing
             }
             return "built #\(request.number)"
         }
-        try await loop.start()
+        try loop.start()
         try sandbox.write("epochs = 2\n", to: sandbox.config)
         watcher.emit(.changed([sandbox.config]))
         #expect(await log.wait { $0.started.count == 1 })
@@ -46,7 +46,7 @@ import Testing
             }
             return "built #\(request.number)"
         }
-        try await loop.start()
+        try loop.start()
         try sandbox.write("epochs = 2\n", to: sandbox.config)
         watcher.emit(.changed([sandbox.config]))
         #expect(await log.wait { $0.started.count == 1 })
@@ -74,7 +74,7 @@ import Testing
         let watcher = ScriptedWatcher()
         let log = ReportLog()
         let loop = makeLoop(sandbox, watcher: watcher, log: log, debounceMilliseconds: 10)
-        try await loop.start()
+        try loop.start()
         try sandbox.write("x\n9\n", to: sandbox.data)
         watcher.emit(.rescan)
         #expect(await log.wait { $0.finished.count == 1 })
@@ -87,7 +87,7 @@ import Testing
         let watcher = ScriptedWatcher()
         let log = ReportLog()
         let loop = makeLoop(sandbox, watcher: watcher, log: log, debounceMilliseconds: 10)
-        try await loop.start()
+        try loop.start()
         try FileManager.default.removeItem(atPath: sandbox.root + "/data")
         watcher.emit(.changed([sandbox.root + "/data"]))
         #expect(await log.wait { $0.finished.count == 1 })
@@ -111,7 +111,7 @@ import Testing
                 return "built #\(request.number)"
             },
             report: { log.append($0) })
-        try await loop.start()
+        try loop.start()
         #expect(await log.wait { $0.finished.count == 1 })
         try await Task.sleep(for: .milliseconds(50))
         try sandbox.write("b\n", to: extra)

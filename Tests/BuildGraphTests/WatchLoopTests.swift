@@ -14,7 +14,7 @@ import Testing
         // The default debounce, as users get it.
         loop = makeLoop(sandbox, watcher: FileWatcher(scope: WatchScope(root: sandbox.root)), log: log,
                         debounceMilliseconds: WatchOptions().debounceMilliseconds)
-        try await loop.start()
+        try loop.start()
     }
 
     /// Waits long enough for a spurious build to have started and finished.
@@ -88,7 +88,7 @@ import Testing
             watcher: FileWatcher(scope: WatchScope(root: sandbox.root)),
             options: WatchOptions(debounceMilliseconds: 50, buildOnStart: false),
             inputs: { inputs }, build: fakeBuild, report: { log.append($0) })
-        try await loop.start()
+        try loop.start()
         try sandbox.write("a\n", to: nested)
         #expect(await log.wait { $0.finished.count == 1 })
         #expect(log.started == [[nested]])
@@ -104,7 +104,7 @@ import Testing
             watcher: FileWatcher(scope: WatchScope(root: sandbox.root)),
             options: WatchOptions(debounceMilliseconds: 50, buildOnStart: false),
             inputs: { [moved] }, build: fakeBuild, report: { log.append($0) })
-        try await loop.start()
+        try loop.start()
         try FileManager.default.moveItem(atPath: sandbox.root + "/staging", toPath: sandbox.root + "/moved")
         #expect(await log.wait { $0.finished.count == 1 })
         try sandbox.write("b\n", to: moved)

@@ -8,7 +8,7 @@ import Testing
         let log = ReportLog()
         let watcher = PollWatcher(scope: WatchScope(root: sandbox.root), intervalMilliseconds: 20)
         let loop = makeLoop(sandbox, watcher: watcher, log: log, debounceMilliseconds: 20)
-        try await loop.start()
+        try loop.start()
         try sandbox.write("out\n", to: sandbox.root + "/gen/rtl/top.v")
         try await Task.sleep(for: .milliseconds(150))
         #expect(log.all.isEmpty)

@@ -56,7 +56,7 @@ final class ReportLog: Sendable {
     func append(_ report: WatchReport) { reports.withLock { $0.append(report) } }
 
     /// Polls until `condition` holds; false after `seconds`.
-    func wait(seconds: Double = 1.5, until condition: (ReportLog) -> Bool) async -> Bool {
+    func wait(seconds: Double = 5, until condition: (ReportLog) -> Bool) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if condition(self) { return true }

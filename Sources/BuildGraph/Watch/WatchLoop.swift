@@ -1,3 +1,5 @@
+import Dispatch
+
 /// What `WatchLoop` hands to the caller's build closure.
 public struct WatchBuildRequest: Sendable {
     /// 1 for the first build of the session, then 2, 3, …
@@ -41,14 +43,20 @@ public struct WatchOptions: Sendable {
 /// It knows nothing about what a build is: the caller supplies the input set
 /// (re-read after every build, since a changed project file can change it),
 /// the build itself, and where reports go.
-public actor WatchLoop {
+///
+/// The loop's own work (events, debounce, digests, cancellation) runs on a
+/// private dispatch queue, not on Swift's cooperative thread pool, so it stays
+/// responsive — and can cancel a build — even while the build keeps every
+/// pool thread busy. Only the build closure runs as a task.
+public final class WatchLoop: @unchecked Sendable {
     /// The absolute paths of the files the build reads.
-    public typealias Inputs = @Sendable () async -> Set<String>
+    public typealias Inputs = @Sendable () -> Set<String>
     /// Runs one build and returns its one-line summary; throws on a build error.
     public typealias Build = @Sendable (WatchBuildRequest) async throws -> String
+    /// Called on the loop's queue, one report at a time.
     public typealias Report = @Sendable (WatchReport) -> Void
 
-    private enum FileState: Equatable, Sendable {
+    private enum FileState: Equatable {
         case absent
         case content([UInt8])
     }
@@ -58,14 +66,14 @@ public actor WatchLoop {
     private let inputs: Inputs
     private let build: Build
     private let report: Report
+    private let queue = DispatchQueue(label: "lutbuild.watch.loop")
 
+    // Everything mutable below is touched only on `queue`.
     /// Inputs and their state when a build was last requested for them.
     private var tracked: [String: FileState] = [:]
     private var pendingPaths = Set<String>()
     private var pendingRescan = false
-    private var debounce: Task<Void, Never>?
-    private var settling = false
-    private var settleAgain = false
+    private var debounce: DispatchWorkItem?
     private var running: (task: Task<Void, Never>, flag: CancellationFlag)?
     /// Changes that arrived while a build ran; they start the next one.
     private var followUp: Set<String>?
@@ -82,25 +90,29 @@ public actor WatchLoop {
     }
 
     /// Starts watching (and the initial build if asked); returns at once.
-    public func start() async throws {
+    public func start() throws {
         try watcher.start { [weak self] event in
-            Task { await self?.receive(event) }
+            guard let self else { return }
+            self.queue.async { self.receive(event) }
         }
-        await refreshInputs()
-        if options.buildOnStart { startBuild(changed: []) }
+        queue.sync {
+            refreshInputs()
+            if options.buildOnStart { startBuild(changed: []) }
+        }
     }
 
     /// Stops watching, cancels a running build and waits for it to end.
     public func stop() async {
-        stopped = true
         watcher.stop()
-        debounce?.cancel()
-        followUp = nil
-        if let running {
-            running.flag.cancel()
-            running.task.cancel()
-            await running.task.value
+        let task: Task<Void, Never>? = queue.sync {
+            stopped = true
+            debounce?.cancel()
+            followUp = nil
+            running?.flag.cancel()
+            running?.task.cancel()
+            return running?.task
         }
+        await task?.value
     }
 
     private func receive(_ event: WatchEvent) {
@@ -110,33 +122,22 @@ public actor WatchLoop {
         case .rescan: pendingRescan = true
         }
         debounce?.cancel()
-        let delay = options.debounceMilliseconds
-        debounce = Task { [weak self] in
-            try? await Task.sleep(for: .milliseconds(delay))
-            guard !Task.isCancelled else { return }
-            await self?.settle()
-        }
+        let settle = DispatchWorkItem { [weak self] in self?.settle() }
+        debounce = settle
+        queue.asyncAfter(deadline: .now() + .milliseconds(options.debounceMilliseconds), execute: settle)
     }
 
     /// Compares the inputs the pending events may have touched with their last state.
-    private func settle() async {
-        if settling { settleAgain = true; return }
-        settling = true
-        defer { settling = false }
-        repeat {
-            settleAgain = false
-            let candidates = pendingRescan ? Set(tracked.keys) : Self.affected(Set(tracked.keys), by: pendingPaths)
-            pendingPaths = []
-            pendingRescan = false
-            if candidates.isEmpty { continue }
-            let current = await Self.states(of: candidates)
-            var changed: [String] = []
-            for (path, state) in current where tracked[path] != nil && tracked[path] != state {
-                tracked[path] = state
-                changed.append(path)
-            }
-            if !changed.isEmpty { requestBuild(changed: changed) }
-        } while settleAgain && !stopped
+    private func settle() {
+        let candidates = pendingRescan ? Set(tracked.keys) : Self.affected(Set(tracked.keys), by: pendingPaths)
+        pendingPaths = []
+        pendingRescan = false
+        var changed: [String] = []
+        for (path, state) in Self.states(of: candidates) where tracked[path] != state {
+            tracked[path] = state
+            changed.append(path)
+        }
+        if !changed.isEmpty { requestBuild(changed: changed) }
     }
 
     private func requestBuild(changed: [String]) {
@@ -155,7 +156,7 @@ public actor WatchLoop {
         let request = WatchBuildRequest(number: buildCount, changedPaths: changed.sorted(), cancellation: CancellationFlag())
         report(.buildStarted(number: request.number, changedPaths: request.changedPaths))
         let build = self.build
-        let task = Task { [weak self] in
+        let task = Task.detached { [weak self] in
             let outcome: WatchReport
             do {
                 outcome = .buildSucceeded(number: request.number, summary: try await build(request))
@@ -164,28 +165,28 @@ public actor WatchLoop {
                     ? .buildCancelled(number: request.number)
                     : .buildFailed(number: request.number, message: String(describing: error))
             }
-            await self?.finished(outcome)
+            guard let self else { return }
+            self.queue.async { self.finished(outcome) }
         }
         running = (task, request.cancellation)
     }
 
-    private func finished(_ outcome: WatchReport) async {
+    private func finished(_ outcome: WatchReport) {
         running = nil
         report(outcome)
         guard !stopped else { return }
+        refreshInputs()
         if let next = followUp {
             followUp = nil
             startBuild(changed: Array(next))
         }
-        await refreshInputs()
     }
 
     /// Re-reads the input set; new inputs get a baseline state, dropped ones are forgotten.
-    private func refreshInputs() async {
-        let wanted = await inputs()
+    private func refreshInputs() {
+        let wanted = inputs()
         for path in tracked.keys where !wanted.contains(path) { tracked.removeValue(forKey: path) }
-        let added = wanted.filter { tracked[$0] == nil }
-        for (path, state) in await Self.states(of: added) where tracked[path] == nil {
+        for (path, state) in Self.states(of: wanted.filter { tracked[$0] == nil }) {
             tracked[path] = state
         }
     }
@@ -204,8 +205,7 @@ public actor WatchLoop {
         }
     }
 
-    /// Hashes files off the actor so events keep flowing while a large dataset is read.
-    private nonisolated static func states(of paths: Set<String>) async -> [String: FileState] {
+    private static func states(of paths: Set<String>) -> [String: FileState] {
         var result: [String: FileState] = [:]
         for path in paths {
             result[path] = ContentDigest.of(path).map(FileState.content) ?? .absent
