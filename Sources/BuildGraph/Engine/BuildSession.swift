@@ -190,6 +190,7 @@ final class BuildSession {
             stepID: node.id,
             stale: node.isBatch ? stale.map { node.units[$0].member! } : [],
             fresh: node.isBatch ? fresh.keys.sorted().map { node.units[$0].member! } : [],
+            jobKey: Digest.of(stale.map { keys[$0]!.hex }.joined(separator: ",")),
             inputsByMember: resolvedInputs,
             freshOutputs: node.isBatch ? fresh.reduce(into: [:]) { result, entry in
                 let member = node.units[entry.key].member!

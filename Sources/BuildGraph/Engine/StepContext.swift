@@ -13,6 +13,9 @@ public struct StepContext: Sendable {
     public let stale: [String]
     /// Batch members whose stored outputs stay as they are (frozen).
     public let fresh: [String]
+    /// Identifies exactly this job (the keys of the units it produces), e.g. to
+    /// tell whether a checkpoint left in the scratch directory belongs to it.
+    public let jobKey: Digest
     let inputsByMember: [String: [String: ResolvedInput]]
     let freshOutputs: [String: Digest]
     let store: ObjectStore

@@ -53,9 +53,11 @@ public struct FileSystemError: Error, CustomStringConvertible, Equatable {
     public var description: String { "\(path): \(reason)" }
 }
 
-/// Joins a root and a relative path ("a/b") without normalising.
+/// Joins a root and a relative path ("a/b") without normalising; an absolute
+/// path (e.g. a dataset outside the project) is returned as it is.
 func joinPath(_ root: String, _ relative: String) -> String {
     if relative.isEmpty { return root }
+    if relative.hasPrefix("/") { return relative }
     return root.hasSuffix("/") ? root + relative : root + "/" + relative
 }
 

@@ -1,0 +1,96 @@
+import BuildGraph
+import Foundation
+import NeuraLUT
+import RTL
+
+/// What to build beyond what the project file says (command-line choices).
+public struct BuildRequest: Sendable {
+    /// Layers whose partitions are retrained even if cached (`--retrain layerK`).
+    public var retrainLayers: Set<Int>
+    /// Simulate the RTL against software LUT inference (the `verify` step).
+    public var verify: Bool
+    /// Nil picks Verilator, else Icarus Verilog.
+    public var simulator: Simulator?
+
+    public init(retrainLayers: Set<Int> = [], verify: Bool = true, simulator: Simulator? = nil) {
+        self.retrainLayers = retrainLayers
+        self.verify = verify
+        self.simulator = simulator
+    }
+
+    /// `layer2` (or `2`) → 2; the message names the flag and what is expected.
+    public static func parseLayer(_ text: String, layers: Int) throws -> Int {
+        let digits = text.hasPrefix("layer") ? String(text.dropFirst(5)) : text
+        guard let layer = Int(digits), (0..<layers).contains(layer) else {
+            throw PipelineError("--retrain \(text): expected layer0 … layer\(max(layers - 1, 0)) (the project has \(layers) layers)")
+        }
+        return layer
+    }
+}
+
+/// lutbuild's build: the project's steps on the engine (DESIGN.md §3).
+///
+/// data/prepare → connectivity, train (one batch step, a member per
+/// partition) → tabulate/layerL/pK → verilog/layerL/pK → network →
+/// verilog/top, testbench → verify. Outputs go to `gen/`.
+public struct BuildPipeline: Sendable {
+    public let project: Project
+    public let request: BuildRequest
+
+    public init(project: Project, request: BuildRequest = BuildRequest()) {
+        self.project = project
+        self.request = request
+    }
+
+    public var engine: BuildEngine { BuildEngine(root: project.directory.path) }
+
+    public func graph() throws -> StepGraph {
+        let config = project.config
+        var graph = StepGraph()
+        try graph.add(PrepareDataStep.make(project))
+        try graph.add(ConnectivityStep.make(project))
+        try graph.add(TrainStep.make(project))
+        for id in PipelineGraph.partitionIDs(config) {
+            try graph.add(TabulateStep.make(project, id))
+            try graph.add(VerilogSteps.partition(project, id))
+        }
+        try graph.add(NetworkStep.make(project))
+        try graph.add(VerilogSteps.network(project))
+        try graph.add(VerificationSteps.testbench(project))
+        if request.verify { try graph.add(VerificationSteps.verify(project, simulator: request.simulator)) }
+        return graph
+    }
+
+    /// Units forced to rebuild by `--retrain`.
+    public var force: @Sendable (String) -> Bool {
+        let prefixes = request.retrainLayers.map { "\(TrainStep.id)/layer\($0)/" }
+        return { unit in prefixes.contains { unit.hasPrefix($0) } }
+    }
+
+    /// Runs the build; completed steps are kept even when it fails or is cancelled.
+    @discardableResult
+    public func build(concurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
+                      isCancelled: @escaping @Sendable () -> Bool = { false },
+                      events: @escaping @Sendable (BuildEvent) -> Void = { _ in }) async throws -> BuildSummary {
+        try await engine.build(graph(), options: BuildOptions(concurrency: concurrency, force: force, isCancelled: isCancelled),
+                               events: events)
+    }
+
+    /// What a build would run and why.
+    public func explain() throws -> [StaleStep] { try engine.explain(graph(), force: force) }
+
+    public func status() throws -> StatusReport { try engine.status(graph()) }
+
+    /// Partitions a build summary says were trained.
+    public static func trainedPartitions(_ summary: BuildSummary) -> [String] {
+        summary.ran.filter { $0.hasPrefix("\(TrainStep.id)/layer") }
+    }
+}
+
+enum PipelineGraph {
+    static func partitionIDs(_ config: ProjectConfig) -> [PartitionID] {
+        config.model.layers.enumerated().flatMap { layer, spec in
+            (0..<spec.partitions).map { PartitionID(layer: layer, index: $0) }
+        }
+    }
+}

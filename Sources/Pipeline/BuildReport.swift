@@ -1,0 +1,100 @@
+import BuildGraph
+import Foundation
+import Synchronization
+
+/// Text for the build commands, kept out of the CLI so it is tested here.
+public enum BuildReport {
+    /// One line per run of units sharing a parent and the same reasons:
+    /// `train/layer2/{p0 … p99} (100): parameters changed`.
+    public static func explanation(_ stale: [StaleStep]) -> [String] {
+        var lines: [String] = []
+        var index = 0
+        while index < stale.count {
+            let parent = parentOf(stale[index].id)
+            let reasons = reasonText(stale[index])
+            var end = index + 1
+            while end < stale.count, parentOf(stale[end].id) == parent, reasonText(stale[end]) == reasons { end += 1 }
+            if end - index >= 3, let parent {
+                let first = String(stale[index].id.dropFirst(parent.count + 1))
+                let last = String(stale[end - 1].id.dropFirst(parent.count + 1))
+                lines.append("\(parent)/{\(first) … \(last)} (\(end - index)): \(reasons)")
+            } else {
+                for step in stale[index..<end] { lines.append("\(step.id): \(reasonText(step, generic: false))") }
+            }
+            index = end
+        }
+        return lines
+    }
+
+    /// The reasons in one line; inputs waiting on other steps are summed up,
+    /// and (when `generic`) the unit's own name becomes `*`, so that sibling
+    /// units with the same story group together.
+    static func reasonText(_ step: StaleStep, generic: Bool = true) -> String {
+        var parts: [String] = []
+        var producers: [String] = []
+        for reason in step.reasons {
+            if case .inputPending(_, let producer) = reason {
+                if !producers.contains(producer) { producers.append(producer) }
+            } else {
+                parts.append(reason.description)
+            }
+        }
+        if !producers.isEmpty {
+            let shown = producers.prefix(3).joined(separator: ", ") + (producers.count > 3 ? ", … (\(producers.count) steps)" : "")
+            parts.append("waits for \(shown), which may change its input")
+        }
+        var text = parts.joined(separator: "; ")
+        if generic, let slash = step.id.lastIndex(of: "/") {
+            let own = step.id[step.id.index(after: slash)...]
+            text = text.replacingOccurrences(of: "/" + own + " ", with: "/* ")
+                .replacingOccurrences(of: "/" + own + ",", with: "/*,")
+        }
+        return text
+    }
+
+    /// `ran 203 steps (trained 100 partitions), 1,840 cached, wrote 101 files`.
+    public static func summary(_ summary: BuildSummary) -> String {
+        let trained = BuildPipeline.trainedPartitions(summary).count
+        var text = "ran \(summary.ran.count) step\(summary.ran.count == 1 ? "" : "s")"
+        if trained > 0 { text += " (trained \(trained) partition\(trained == 1 ? "" : "s"))" }
+        text += ", \(summary.cached.count) cached, wrote \(summary.written.count) file\(summary.written.count == 1 ? "" : "s")"
+        if !summary.removed.isEmpty { text += ", removed \(summary.removed.count)" }
+        if !summary.corruptObjects.isEmpty { text += ", rebuilt \(summary.corruptObjects.count) corrupt cache object(s)" }
+        return text
+    }
+
+    private static func parentOf(_ id: String) -> String? {
+        guard let slash = id.lastIndex(of: "/") else { return nil }
+        return String(id[..<slash])
+    }
+}
+
+/// Ctrl-C (SIGINT) and SIGTERM as a flag the build polls: the first stops the
+/// build at the next safe point (training writes its checkpoint); a second
+/// one exits at once.
+public final class InterruptSignal: @unchecked Sendable {
+    private let raised = Mutex(0)
+    /// Written once in `init`, only kept alive afterwards.
+    private var sources: [any DispatchSourceSignal] = []
+
+    public init() {
+        var installed: [any DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in
+                guard let self else { return }
+                let count = self.raised.withLock { value -> Int in
+                    value += 1
+                    return value
+                }
+                if count > 1 { _exit(130) }
+            }
+            source.resume()
+            installed.append(source)
+        }
+        sources = installed
+    }
+
+    public var isRaised: Bool { raised.withLock { $0 > 0 } }
+}

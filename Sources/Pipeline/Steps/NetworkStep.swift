@@ -1,0 +1,68 @@
+import BuildGraph
+import Foundation
+import NeuraLUT
+
+/// `network`: the whole LUT network (spec, wiring, every table, input
+/// encoder), which the network-level RTL, testbench and checks read.
+enum NetworkStep {
+    static let id = "network"
+
+    private struct Header: Codable {
+        var spec: NetworkSpec
+        var connectivity: Connectivity
+        var encoder: InputEncoder
+    }
+
+    static func make(_ project: Project) throws -> Step {
+        let config = project.config
+        let ids = PipelineGraph.partitionIDs(config)
+        var inputs: [String: StepInput] = [
+            "summary": OutputRefs.summary, "connectivity": OutputRefs.connectivity, "quantizers": OutputRefs.quantizers,
+        ]
+        for id in ids { inputs["table/" + TrainStep.memberName(id)] = OutputRefs.table(id) }
+        return Step(id: id, kind: "lut-network", version: 1, parameters: Data(), inputs: inputs,
+                    outputs: ["network"]) { context in
+            let summary = try PrepareDataStep.decode(try context.input("summary"))
+            let spec = config.networkSpec(inputFeatures: summary.features, classes: summary.classes)
+            let connectivity = try StepCodecs.decodeJSON(Connectivity.self, try context.input("connectivity"), what: "connectivity")
+            let quantizers = try QuantizerParameters(decoding: [UInt8](context.input("quantizers")))
+            var tables = spec.layers.map { _ in [TruthTable]() }
+            for id in ids {
+                tables[id.layer].append(try StepCodecs.decodeTable(try context.input("table/" + TrainStep.memberName(id))))
+            }
+            let network = LUTNetwork(spec: spec, connectivity: connectivity, tables: tables, encoder: quantizers.inputFrontEnd.encoder)
+            return ["network": try encode(network)]
+        }
+    }
+
+    /// A length-prefixed JSON header, then every table in layer order.
+    static func encode(_ network: LUTNetwork) throws -> Data {
+        let header = try StepCodecs.json(Header(spec: network.spec, connectivity: network.connectivity, encoder: network.encoder))
+        var data = Data()
+        withUnsafeBytes(of: UInt64(header.count).littleEndian) { data.append(contentsOf: $0) }
+        data.append(header)
+        for layer in network.tables {
+            for table in layer {
+                let encoded = StepCodecs.encode(table)
+                withUnsafeBytes(of: UInt64(encoded.count).littleEndian) { data.append(contentsOf: $0) }
+                data.append(encoded)
+            }
+        }
+        return data
+    }
+
+    static func decode(_ data: Data) throws -> LUTNetwork {
+        let bytes = [UInt8](data)
+        var offset = 0
+        func chunk() throws -> Data {
+            guard offset + 8 <= bytes.count else { throw PipelineError("stored LUT network is truncated") }
+            let length = (0..<8).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) }
+            guard length >= 0, offset + 8 + length <= bytes.count else { throw PipelineError("stored LUT network is truncated") }
+            defer { offset += 8 + length }
+            return Data(bytes[(offset + 8)..<(offset + 8 + length)])
+        }
+        let header = try StepCodecs.decodeJSON(Header.self, try chunk(), what: "LUT network")
+        let tables = try header.spec.layers.map { layer in try (0..<layer.partitions).map { _ in try StepCodecs.decodeTable(try chunk()) } }
+        return LUTNetwork(spec: header.spec, connectivity: header.connectivity, tables: tables, encoder: header.encoder)
+    }
+}

@@ -1,0 +1,159 @@
+import BuildGraph
+import Datasets
+import Foundation
+import NeuraLUT
+import Synchronization
+
+/// `train`: one batch step over all partitions, so that partial retraining
+/// is the engine's batch rule (see `BatchStep`):
+///
+/// - shared (a change retrains everything): the dataset, the optimiser
+///   settings, the model seed, input bits and the number of layers and of
+///   partitions per layer;
+/// - per partition `layerL/pK` (a change retrains only the partitions whose
+///   value changed): its layer's fan-in, output bits, width, depth, skip and
+///   its input bits (the previous layer's output bits);
+/// - member `quantizers` (the learned scales) has no own parameters, so it is
+///   retrained only with everything.
+///
+/// Stale partitions are trained with every fresh partition and the quantizers
+/// frozen at their stored values, so those keep byte-identical weights.
+enum TrainStep {
+    static let id = "train"
+    static let quantizersMember = "quantizers"
+
+    static func memberName(_ id: PartitionID) -> String { "layer\(id.layer)/p\(id.index)" }
+
+    static func partitionID(_ member: String) -> PartitionID? {
+        let parts = member.split(separator: "/")
+        guard parts.count == 2, parts[0].hasPrefix("layer"), parts[1].hasPrefix("p"),
+              let layer = Int(parts[0].dropFirst(5)), let index = Int(parts[1].dropFirst()) else { return nil }
+        return PartitionID(layer: layer, index: index)
+    }
+
+    /// What one partition's training depends on besides the shared settings.
+    struct PartitionSpec: Encodable {
+        var fanIn: Int
+        var outputBits: Int
+        var inputBits: Int
+        var width: Int
+        var depth: Int
+        var skip: Int
+    }
+
+    static func partitionSpec(_ config: ProjectConfig, layer: Int) -> PartitionSpec {
+        let layers = config.model.layerSpecs
+        let spec = layers[layer]
+        return PartitionSpec(
+            fanIn: spec.fanIn, outputBits: spec.outputBits,
+            inputBits: layer == 0 ? config.model.inputBits : layers[layer - 1].outputBits,
+            width: spec.shape.width, depth: spec.shape.depth, skip: spec.shape.skip)
+    }
+
+    static func make(_ project: Project) throws -> BatchStep {
+        let config = project.config
+        struct Shared: Encodable {
+            var train: TrainSection
+            var validationFraction: Double
+            var seed: UInt64
+            var inputBits: Int
+            var partitions: [Int]
+        }
+        let shared = try StepCodecs.parameters("shared", Shared(
+            train: config.train, validationFraction: config.dataset.validationFraction, seed: config.model.seed,
+            inputBits: config.model.inputBits, partitions: config.model.layers.map(\.partitions)))
+        var members: [BatchMember] = []
+        for (layer, spec) in config.model.layerSpecs.enumerated() {
+            let parameters = try StepCodecs.parameters("partition", partitionSpec(config, layer: layer))
+            for index in 0..<spec.partitions {
+                members.append(BatchMember(name: memberName(PartitionID(layer: layer, index: index)), parameters: parameters))
+            }
+        }
+        members.append(BatchMember(name: quantizersMember))
+        return BatchStep(id: id, kind: "train", version: 1, parameters: shared, inputs: ["summary": OutputRefs.summary],
+                         members: members, usesAllCores: true) { context in
+            try await train(project, context)
+        }
+    }
+
+    private static func train(_ project: Project, _ context: StepContext) async throws -> StepOutputs {
+        let config = project.config
+        let prepared = try project.prepareData()
+        let spec = config.networkSpec(inputFeatures: prepared.features, classes: prepared.classes)
+        let settings = TrainingConfig(
+            epochs: config.train.epochs, batchSize: config.train.batch, learningRate: Float(config.train.learningRate),
+            weightDecay: Float(config.train.weightDecay), restartEpochs: config.train.restartEpochs,
+            validationFraction: config.dataset.validationFraction)
+
+        let scratch = URL(fileURLWithPath: try context.scratchDirectory())
+        let checkpoint = scratch.appendingPathComponent("checkpoint")
+        let jobFile = scratch.appendingPathComponent("job")
+        let trainer: Trainer
+        if (try? String(contentsOf: jobFile, encoding: .utf8)) == context.jobKey.hex,
+           FileManager.default.fileExists(atPath: checkpoint.path) {
+            context.progress("resuming from the checkpoint of an interrupted run")
+            trainer = try Trainer.resume(checkpoint: checkpoint, data: prepared.train, test: prepared.test)
+        } else {
+            try? FileManager.default.removeItem(at: checkpoint)
+            try Data(context.jobKey.hex.utf8).write(to: jobFile, options: .atomic)
+            let partial = !context.stale.contains(quantizersMember) && !context.fresh.isEmpty
+            if partial {
+                var initial = TrainedNetwork.initial(spec: spec)
+                initial.quantizers = try QuantizerParameters(decoding: [UInt8](context.freshOutput(quantizersMember)))
+                for member in context.fresh {
+                    guard let id = partitionID(member) else { continue }
+                    initial[id] = try PartitionWeights(decoding: [UInt8](context.freshOutput(member)))
+                }
+                let trainable = Set(context.stale.compactMap(partitionID))
+                context.progress("retraining \(trainable.count) of \(spec.layers.map(\.partitions).reduce(0, +)) partitions, the rest frozen")
+                trainer = try Trainer(spec: spec, config: settings, data: prepared.train, test: prepared.test,
+                                      initial: initial, trainable: trainable)
+            } else {
+                trainer = try Trainer(spec: spec, config: settings, data: prepared.train, test: prepared.test)
+            }
+        }
+        let throttle = ProgressThrottle()
+        let outcome = try trainer.run(
+            progress: { progress in
+                if throttle.shouldReport(final: progress.batch == progress.batches) {
+                    context.progress(describe(progress))
+                }
+            },
+            shouldStop: { context.isCancelled },
+            checkpoint: checkpoint)
+        guard outcome.completed else { throw CancellationError() }
+
+        var outputs: StepOutputs = [:]
+        for member in context.stale {
+            if member == quantizersMember {
+                outputs[member] = Data(outcome.network.quantizers.encoded())
+            } else if let id = partitionID(member) {
+                outputs[member] = Data(outcome.network[id].encoded())
+            }
+        }
+        return outputs
+    }
+
+    /// `epoch 3/60  batch 120/400  loss 0.512  acc 91.2%  12,345 samples/s  ETA 1m20s`.
+    static func describe(_ p: TrainingProgress) -> String {
+        let eta = Int(p.etaSeconds.isFinite ? p.etaSeconds : 0)
+        let etaText = eta >= 60 ? "\(eta / 60)m\(String(format: "%02d", eta % 60))s" : "\(eta)s"
+        return "epoch \(p.epoch)/\(p.epochs)  batch \(p.batch)/\(p.batches)  "
+            + String(format: "loss %.3f  acc %.1f%%  %.0f samples/s  ETA ", p.loss, p.accuracy * 100, p.samplesPerSecond)
+            + etaText
+    }
+}
+
+/// At most a few progress reports per second (plain logs and JSON stay readable).
+final class ProgressThrottle: Sendable {
+    private let last = Mutex<UInt64>(0)
+
+    func shouldReport(final: Bool) -> Bool {
+        let now = DispatchTime.now().uptimeNanoseconds
+        return last.withLock { last in
+            guard final || now &- last >= 250_000_000 else { return false }
+            last = now
+            return true
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import BuildGraph
+import Foundation
+import NeuraLUT
+import RTL
+
+/// The Verilog: one cached step per partition module (its table only), and
+/// one step for the layer modules and the top (wiring and `[rtl]` options).
+enum VerilogSteps {
+    static let rtlDirectory = "gen/rtl"
+
+    static func partitionID(_ partition: PartitionID) -> String { "verilog/\(TrainStep.memberName(partition))" }
+    static let networkID = "verilog/top"
+
+    static func partition(_ project: Project, _ partition: PartitionID) throws -> Step {
+        let name = VerilogEmitter.partitionModuleName(partition, topName: project.config.project.top)
+        return Step(id: partitionID(partition), kind: "verilog-partition", version: 1,
+                    parameters: try StepCodecs.parameters("module", name),
+                    inputs: ["table": OutputRefs.table(partition)], outputs: ["verilog"],
+                    publish: ["verilog": "\(rtlDirectory)/\(name).v"]) { context in
+            let table = try StepCodecs.decodeTable(try context.input("table"))
+            return ["verilog": Data(VerilogEmitter.partitionModule(name: name, table: table).utf8)]
+        }
+    }
+
+    static func rtlOptions(_ config: ProjectConfig) -> RTLOptions {
+        let registers: RTL.RegisterPlacement
+        switch config.rtl.registers {
+        case .everyLayer: registers = .everyLayer
+        case .none: registers = .none
+        case .every(let k): registers = .everyKLayers(k)
+        }
+        return RTLOptions(topName: config.project.top, registers: registers, argmax: config.rtl.argmax)
+    }
+
+    /// Output names of the network-level modules: `layer0` … and `top`.
+    static func networkOutputs(_ config: ProjectConfig) -> [String] {
+        config.model.layers.indices.map { "layer\($0)" } + ["top"]
+    }
+
+    static func network(_ project: Project) throws -> Step {
+        let config = project.config
+        let options = rtlOptions(config)
+        var publish: [String: String] = ["top": "\(rtlDirectory)/\(options.topName).v"]
+        for layer in config.model.layers.indices {
+            publish["layer\(layer)"] = "\(rtlDirectory)/\(VerilogEmitter.layerModuleName(layer, topName: options.topName)).v"
+        }
+        return Step(id: networkID, kind: "verilog-network", version: 1, parameters: try StepCodecs.parameters("rtl", options),
+                    inputs: ["network": OutputRefs.network], outputs: networkOutputs(config), publish: publish) { context in
+            let network = try NetworkStep.decode(try context.input("network"))
+            var outputs: StepOutputs = ["top": Data(VerilogEmitter.topModule(network: network, options: options).contents.utf8)]
+            for layer in network.spec.layers.indices {
+                outputs["layer\(layer)"] = Data(VerilogEmitter.layerModule(network: network, layer: layer, options: options).contents.utf8)
+            }
+            return outputs
+        }
+    }
+
+    /// Every Verilog output in the order a simulator reads them (partitions, layers, top).
+    static func allOutputs(_ config: ProjectConfig) -> [(name: String, input: StepInput)] {
+        PipelineGraph.partitionIDs(config).map { id in
+            (VerilogEmitter.partitionModuleName(id, topName: config.project.top) + ".v", StepInput.output(step: partitionID(id), name: "verilog"))
+        } + config.model.layers.indices.map { layer in
+            (VerilogEmitter.layerModuleName(layer, topName: config.project.top) + ".v", StepInput.output(step: networkID, name: "layer\(layer)"))
+        } + [(config.project.top + ".v", StepInput.output(step: networkID, name: "top"))]
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import BuildGraph
+import Datasets
+import Foundation
+import Pipeline
+
+/// Opening a project for the engine commands, and their error handling.
+enum EngineCommand {
+    /// Opens the project; a bad project file ends the run with exit code 2.
+    static func open(_ options: ProjectOption) throws -> Project {
+        try reportingUserErrors { try Project.open(path: options.project) }
+    }
+
+    /// Takes `.lutbuild/lock` so builds, cleans and collections never overlap.
+    static func lock(_ project: Project, wait: Bool) throws -> ProjectBuildLock {
+        do {
+            return try ProjectBuildLock(layout: ProjectLayout(root: project.directory.path), wait: wait) { message in
+                printError(message)
+            }
+        } catch let error as BuildError {
+            printError("error: \(error); run again without --no-wait to wait for it")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Runs `body`; engine and pipeline errors are printed and end with exit code 1.
+    static func reportingBuildErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as BuildError {
+            printError("error: \(error)")
+        } catch let error as PipelineError {
+            printError("error: \(error)")
+        } catch let error as FileSystemError {
+            printError("error: \(error)")
+        }
+        throw ExitCode(1)
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import BuildGraph
+import Foundation
+import Pipeline
+
+/// `lutbuild gc`: drop cached results nothing refers to any more.
+struct GcCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gc",
+        abstract: "Delete cached objects referenced neither by lutbuild.lock nor by the last builds."
+    )
+
+    @OptionGroup var options: ProjectOption
+
+    @Option(name: .customLong("keep-builds"), help: "Also keep what the last N builds produced.")
+    var keepBuilds = 5
+
+    func validate() throws {
+        guard keepBuilds >= 0 else { throw ValidationError("--keep-builds must be 0 or more") }
+    }
+
+    func run() async throws {
+        let project = try EngineCommand.open(options)
+        let lock = try EngineCommand.lock(project, wait: true)
+        let report = try await EngineCommand.reportingBuildErrors {
+            try BuildEngine(root: project.directory.path).collectGarbage(keepBuilds: keepBuilds)
+        }
+        let megabytes = String(format: "%.1f", Double(report.removedBytes) / 1_048_576)
+        print("removed \(report.removedObjects) cached object\(report.removedObjects == 1 ? "" : "s") (\(megabytes) MB), kept \(report.keptObjects)")
+        _ = lock
+    }
+}
