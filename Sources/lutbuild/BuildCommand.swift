@@ -1,21 +1,75 @@
 import ArgumentParser
+import BuildGraph
+import Foundation
 import Pipeline
+import RTL
 
-/// `lutbuild build`: today it loads and checks the project and its data and
-/// prints what would be built; the build pipeline takes over this command.
-struct BuildCommand: ParsableCommand {
+/// `lutbuild build`: train, tabulate, emit, verify — only what changed.
+struct BuildCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
-        abstract: "Check the project and its dataset and summarise the network."
+        abstract: "Build the project incrementally: train, tabulate, emit Verilog, verify.",
+        discussion: """
+            Every step is cached by the content of its inputs, so a build redoes only \
+            what a change affects; outputs go to gen/ and lutbuild.lock records what \
+            was built from what. Ctrl-C stops at a safe point: finished steps are kept \
+            and training resumes from its checkpoint next time.
+            """
     )
 
     @OptionGroup var options: ProjectOption
 
-    func run() throws {
-        let summary = try reportingUserErrors {
-            let project = try Project.open(path: options.project)
-            return project.summary(of: try project.prepareData())
+    @Option(name: .long, help: "Retrain layerK's partitions even if cached (repeatable), the other layers stay frozen.")
+    var retrain: [String] = []
+
+    @Flag(name: .long, help: "Print one JSON event per line on stdout instead of the status line.")
+    var json = false
+
+    @Flag(name: .customLong("no-wait"), help: "Fail instead of waiting when another build of this project runs.")
+    var noWait = false
+
+    @Flag(name: .customLong("no-verify"), help: "Skip the RTL simulation step.")
+    var noVerify = false
+
+    @Option(name: .long, help: "RTL simulator for the verify step: verilator or iverilog (default: verilator if installed).")
+    var simulator: String?
+
+    @Option(name: .long, help: "Steps to run at once (default: the number of cores).")
+    var jobs: Int?
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let simulator, Simulator(rawValue: simulator) == nil {
+            throw ValidationError("--simulator \(simulator): expected one of \(Simulator.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        print(summary)
+    }
+
+    func run() async throws {
+        let project = try EngineCommand.open(options)
+        let lock = try EngineCommand.lock(project, wait: !noWait)
+        defer { _ = lock }
+        let interrupt = InterruptSignal()
+        let renderer = json
+            ? BuildEventRenderer(style: .json, write: { text in FileHandle.standardOutput.write(Data(text.utf8)) })
+            : BuildEventRenderer.standardError(json: false)
+        let summary = try await EngineCommand.reportingBuildErrors {
+            let layers = try Set(retrain.map { try BuildRequest.parseLayer($0, layers: project.config.model.layers.count) })
+            let pipeline = BuildPipeline(project: project, request: BuildRequest(
+                retrainLayers: layers, verify: !noVerify, simulator: simulator.flatMap(Simulator.init(rawValue:))))
+            do {
+                defer { renderer.finish() }
+                return try await pipeline.build(
+                    concurrency: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                    isCancelled: { interrupt.isRaised }, events: renderer.render)
+            } catch is CancellationError {
+                printError("interrupted: finished steps are kept; the next build resumes (training from its checkpoint)")
+                throw ExitCode(130)
+            }
+        }
+        if json {
+            print(#"{"event":"summary","ran":\#(summary.ran.count),"cached":\#(summary.cached.count),"trained_partitions":\#(BuildPipeline.trainedPartitions(summary).count),"written":\#(summary.written.count)}"#)
+        } else {
+            print(BuildReport.summary(summary))
+        }
     }
 }

@@ -29,6 +29,14 @@ enum EngineCommand {
             return try await body()
         } catch let error as BuildError {
             printError("error: \(error)")
+        } catch let failure as BuildFailure {
+            // A mistake in the user's data or project file is reported as when opening the project (exit 2).
+            let userErrors = failure.failures.compactMap { userMessage($0.error) }
+            if userErrors.count == failure.failures.count {
+                userErrors.forEach(printError)
+                throw ExitCode(2)
+            }
+            printError("error: \(failure)")
         } catch let error as PipelineError {
             printError("error: \(error)")
         } catch let error as FileSystemError {
@@ -36,4 +44,11 @@ enum EngineCommand {
         }
         throw ExitCode(1)
     }
+}
+
+/// The message of an error caused by the user's input, as `reportingUserErrors` prints it.
+private func userMessage(_ error: any Error) -> String? {
+    if let error = error as? ProjectError { return error.description }
+    if let error = error as? DatasetError { return "error: \(error.description)" }
+    return nil
 }

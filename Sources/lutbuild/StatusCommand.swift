@@ -1,24 +1,31 @@
 import ArgumentParser
+import BuildGraph
 import Foundation
 import Pipeline
 
-/// `lutbuild status`: is the project file valid, and is there a lock file?
-struct StatusCommand: ParsableCommand {
+/// `lutbuild status`: what is stale, edited by hand or missing.
+struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Say whether the project file is valid and whether lutbuild.lock exists."
+        abstract: "List stale steps and hand-edited or missing outputs.",
+        discussion: "With --check, exit 1 unless everything is up to date (for git hooks and CI)."
     )
 
     @OptionGroup var options: ProjectOption
 
-    func run() throws {
-        let project = try reportingUserErrors { try Project.open(path: options.project) }
-        print("project  \(project.configFileName) is valid (\(project.config.project.name))")
-        let lockName = project.displayDirectory + "lutbuild.lock"
-        if FileManager.default.fileExists(atPath: project.lockFile.path) {
-            print("lock     \(lockName) present")
-        } else {
-            print("lock     \(lockName) absent (nothing built yet)")
-        }
+    @Flag(name: .long, help: "Exit with status 1 when anything is stale, edited or missing.")
+    var check = false
+
+    func run() async throws {
+        let project = try EngineCommand.open(options)
+        let report = try await EngineCommand.reportingBuildErrors { try BuildPipeline(project: project).status() }
+        let lines = BuildReport.explanation(report.stale)
+        for line in lines.prefix(40) { print("stale    \(line)") }
+        if lines.count > 40 { print("stale    … and \(lines.count - 40) more lines (see `lutbuild explain`)") }
+        for path in report.edited { print("edited   \(path) (differs from lutbuild.lock; a build rewrites it)") }
+        for path in report.missing { print("missing  \(path)") }
+        if report.lockOutdated { print("lock     lutbuild.lock is missing or out of date; run `lutbuild build`") }
+        if report.isClean { print("up to date") }
+        if check && !report.isClean { throw ExitCode(1) }
     }
 }

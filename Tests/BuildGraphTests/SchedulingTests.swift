@@ -73,7 +73,7 @@ import Testing
             return graph
         }
         try project.write("source.txt", "x")
-        await #expect(throws: BuildError.self) { try await project.build(graph(), options: BuildOptions(concurrency: 1)) }
+        await #expect(throws: BuildFailure.self) { try await project.build(graph(), options: BuildOptions(concurrency: 1)) }
         #expect(!log.all.contains("d"))
         broken.withLock { $0 = false }
         let summary = try await project.build(graph())

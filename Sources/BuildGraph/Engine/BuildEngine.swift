@@ -14,7 +14,7 @@ public struct BuildEngine: Sendable {
         self.clock = clock
     }
 
-    /// Builds the graph. Throws `BuildError.failed` listing every failed step,
+    /// Builds the graph. Throws `BuildFailure` listing every failed step,
     /// or `CancellationError`; completed steps are kept either way.
     @discardableResult
     public func build(_ graph: StepGraph, options: BuildOptions = BuildOptions(),

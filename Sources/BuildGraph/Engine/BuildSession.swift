@@ -43,9 +43,9 @@ final class BuildSession {
                 try finish(pass)
                 return summary
             }
-            summary.corruptObjects += pass.corrupt
+            summary.corruptObjects += pass.corrupt.filter { !summary.corruptObjects.contains($0) }
         }
-        throw BuildError.failed(["store objects keep coming out corrupt; check the disk under \(layout.cacheDirectory)"])
+        throw BuildError.storeKeepsCorrupting(directory: layout.cacheDirectory)
     }
 
     // MARK: - One pass
@@ -60,7 +60,7 @@ final class BuildSession {
         var sources: [String: Digest] = [:]
         var published: [String: Digest] = [:]
         var done = 0
-        var failures: [String] = []
+        var failures: [BuildFailure.Failure] = []
         var corrupt: [Digest] = []
         var cancelled = false
 
@@ -150,7 +150,7 @@ final class BuildSession {
             }
         }
         if pass.cancelled { throw CancellationError() }
-        if !pass.failures.isEmpty { throw BuildError.failed(pass.failures) }
+        if !pass.failures.isEmpty { throw BuildFailure(failures: pass.failures) }
     }
 
     /// Computes the node's unit keys; returns nil when every unit is reusable.
@@ -277,12 +277,14 @@ final class BuildSession {
         if case BuildError.corruptObject(let digest, _) = error {
             pass.corrupt.append(digest)
             events(.warning("\(error)"))
+        } else if case BuildError.missingObject(let digest, _) = error {
+            pass.corrupt.append(digest)
         } else if error is CancellationError {
             pass.cancelled = true
         } else {
-            let message = (error as? BuildError).map { "\($0)" } ?? "step '\(node.id)' failed: \(error)"
-            pass.failures.append(message)
-            events(.failed(step: node.id, message: message, done: pass.done, total: pass.nodes.count))
+            let failure = BuildFailure.Failure(step: node.id, error: error)
+            pass.failures.append(failure)
+            events(.failed(step: node.id, message: BuildFailure(failures: [failure]).description, done: pass.done, total: pass.nodes.count))
         }
     }
 

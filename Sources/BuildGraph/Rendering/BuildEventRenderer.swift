@@ -78,7 +78,8 @@ public final class BuildEventRenderer: Sendable {
         case .finished(let step, _, let seconds, let done, let total):
             "[\(done)/\(total)] \(display(step)) (\(String(format: "%.2f", seconds)) s)"
         case .progress(let step, let message): "\(display(step)): \(message)"
-        case .failed(let step, let message, _, _): "FAILED: \(display(step))\n\(message)"
+        // The message itself comes with the build's error at the end.
+        case .failed(let step, _, _, _): "FAILED: \(display(step))"
         case .warning(let message): "warning: \(message)"
         }
     }

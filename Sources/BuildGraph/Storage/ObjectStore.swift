@@ -29,7 +29,10 @@ struct ObjectStore: Sendable {
     /// object is deleted (so its producer is rebuilt) and reported, never returned.
     func get(_ digest: Digest) throws -> Data {
         let objectPath = path(of: digest)
-        let data = try fileSystem.read(objectPath)
+        guard let data = try? fileSystem.read(objectPath) else {
+            // Deleted since it was planned (e.g. found corrupt by another step): rebuilt like a corrupt one.
+            throw BuildError.missingObject(digest, path: objectPath)
+        }
         guard Digest.of(data) == digest else {
             try? fileSystem.remove(objectPath)
             throw BuildError.corruptObject(digest, path: objectPath)

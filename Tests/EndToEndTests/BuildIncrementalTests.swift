@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+
+/// The incremental build on a tiny template project: exactly the expected
+/// steps rerun after each edit, asserted by step names.
+@Suite struct BuildIncrementalTests {
+    @Test func noOpRebuildRunsNothing() throws {
+        let project = try TinyProject()
+        defer { project.remove() }
+        let first = try project.build(["--simulator", "iverilog"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.ran.contains("verify"))
+        #expect(project.scratch.exists("gen/reports/verify.json"))
+        #expect(first.ran(prefix: "train/") == (units("train", layer: 0, count: 8) + units("train", layer: 1, count: 6)
+            + units("train", layer: 2, count: 10) + ["train/quantizers"]).sorted())
+        #expect(project.scratch.exists("gen/rtl/digits_lut.v"))
+        #expect(project.scratch.exists("gen/rtl/digits_lut_l1_p5.v"))
+        #expect(project.scratch.exists("gen/tb/lutbuild_tb.v"))
+        let lock = try project.scratch.read("lutbuild.lock")
+        let second = try project.build([])
+        #expect(second.status == 0)
+        #expect(second.ran.isEmpty)
+        #expect(try project.scratch.read("lutbuild.lock") == lock)
+        let status = try LutbuildBinary.run(["status", "--check"], in: project.url)
+        #expect(status.status == 0, "\(status.stdout)")
+    }
+
+    @Test func configEditsRerunExactlyTheExpectedSteps() throws {
+        let project = try TinyProject()
+        defer { project.remove() }
+        #expect(try project.build().status == 0)
+
+        // [rtl] only: no training, no tabulation.
+        try project.edit { $0.replacingOccurrences(of: "argmax = true", with: "argmax = false") }
+        let rtl = try project.build()
+        #expect(rtl.status == 0, "\(rtl.stderr)")
+        #expect(rtl.ran == ["testbench", "verilog/top"])
+
+        // One hidden layer's width: only its partitions retrain and re-tabulate.
+        try project.edit { $0.replacingOccurrences(of: "{ partitions = 6 }", with: "{ partitions = 6, width = 8 }") }
+        let explain = try LutbuildBinary.run(["explain"], in: project.url)
+        #expect(explain.stdout.hasPrefix("train/layer1/{p0 … p5} (6): parameters changed\n"))
+        let width = try project.build()
+        #expect(width.status == 0, "\(width.stderr)")
+        #expect(width.ran(prefix: "train/") == units("train", layer: 1, count: 6))
+        #expect(width.ran(prefix: "tabulate/") == units("tabulate", layer: 1, count: 6))
+        #expect(width.ran(prefix: "verilog/layer0/").isEmpty && width.ran(prefix: "verilog/layer2/").isEmpty)
+
+        // --retrain forces one layer; the others stay frozen.
+        let forced = try project.build(["--no-verify", "--retrain", "layer2"])
+        #expect(forced.ran(prefix: "train/") == units("train", layer: 2, count: 10))
+        #expect(forced.ran(prefix: "tabulate/").allSatisfy { $0.hasPrefix("tabulate/layer2/") })
+
+        // A global change (optimiser) retrains everything.
+        try project.edit { $0.replacingOccurrences(of: "learning_rate = 3e-3", with: "learning_rate = 2e-3") }
+        let global = try project.build()
+        #expect(global.ran(prefix: "train/").count == 25)
+    }
+
+    @Test func handEditedOutputIsReportedAndRestored() throws {
+        let project = try TinyProject()
+        defer { project.remove() }
+        #expect(try project.build().status == 0)
+        let original = try project.scratch.read("gen/rtl/digits_lut_l0_p0.v")
+        try project.scratch.write("gen/rtl/digits_lut_l0_p0.v", "// edited\n")
+        let status = try LutbuildBinary.run(["status", "--check"], in: project.url)
+        #expect(status.status == 1)
+        #expect(status.stdout.contains("edited   gen/rtl/digits_lut_l0_p0.v"))
+        let rebuild = try project.build()
+        #expect(rebuild.ran.isEmpty)
+        #expect(try project.scratch.read("gen/rtl/digits_lut_l0_p0.v") == original)
+    }
+
+    @Test func corruptedStoreObjectIsDetectedAndRebuilt() throws {
+        let project = try TinyProject()
+        defer { project.remove() }
+        #expect(try project.build().status == 0)
+        // Corrupt the stored LUT network, then make a step read it.
+        let lock = try JSONSerialization.jsonObject(with: Data(project.scratch.read("lutbuild.lock").utf8)) as? [String: Any]
+        let steps = lock?["steps"] as? [String: [String: Any]]
+        let digest = try #require((steps?["network"]?["outputs"] as? [String: String])?["network"])
+        let object = ".lutbuild/cache/objects/\(digest.prefix(2))/\(digest.dropFirst(2))"
+        try project.scratch.write(object, "garbage")
+        try project.edit { $0.replacingOccurrences(of: "argmax = true", with: "argmax = false") }
+        let rebuild = try project.build()
+        #expect(rebuild.status == 0, "\(rebuild.stderr)")
+        #expect(rebuild.messages("warning").contains { $0.contains("corrupt") })
+        #expect(rebuild.ran.contains("network"))
+        #expect(rebuild.ran(prefix: "train/").isEmpty)
+        #expect(try Data(contentsOf: project.scratch.path(object)).count > 7)
+    }
+}
