@@ -32,7 +32,7 @@ public struct BuildRequest: Sendable {
 ///
 /// data/prepare → connectivity, train (one batch step, a member per
 /// partition) → tabulate/layerL/pK → verilog/layerL/pK → network →
-/// verilog/top, testbench → verify. Outputs go to `gen/`.
+/// verilog/top, testbench → verify, package. Outputs go to `gen/`.
 public struct BuildPipeline: Sendable {
     public let project: Project
     public let request: BuildRequest
@@ -57,6 +57,7 @@ public struct BuildPipeline: Sendable {
         try graph.add(NetworkStep.make(project))
         try graph.add(VerilogSteps.network(project))
         try graph.add(VerificationSteps.testbench(project))
+        try graph.add(PackagingStep.make(project))
         if request.verify { try graph.add(VerificationSteps.verify(project, simulator: request.simulator)) }
         return graph
     }
