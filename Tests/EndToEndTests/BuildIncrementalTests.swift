@@ -34,7 +34,7 @@ import Testing
         try project.edit { $0.replacingOccurrences(of: "argmax = true", with: "argmax = false") }
         let rtl = try project.build()
         #expect(rtl.status == 0, "\(rtl.stderr)")
-        #expect(rtl.ran == ["testbench", "verilog/top"])
+        #expect(rtl.ran == ["package", "testbench", "verilog/top"])
 
         // One hidden layer's width: only its partitions retrain and re-tabulate.
         try project.edit { $0.replacingOccurrences(of: "{ partitions = 6 }", with: "{ partitions = 6, width = 8 }") }

@@ -34,4 +34,6 @@ public struct BuildSummary: Sendable, Equatable {
     public var removed: [String] = []
     /// Corrupt store objects found (deleted and rebuilt).
     public var corruptObjects: [Digest] = []
+
+    public init() {}
 }
