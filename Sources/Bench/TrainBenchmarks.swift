@@ -1,2 +1,134 @@
-/// Benchmarks of this area; see Benchmark.swift.
-let trainBenchmarks: [Benchmark] = []
+import Datasets
+import Foundation
+import NeuraLUT
+
+/// Benchmarks of training and tabulation (issues 3 and 4.1); see Benchmark.swift.
+let trainBenchmarks: [Benchmark] = [
+    Benchmark(names: ["train.jsc-2l.samples_per_s"]) {
+        [Figure(name: "train.jsc-2l.samples_per_s", value: try trainingThroughput("jsc-2l", data: syntheticJSC(), batch: 1024, batches: 120), unit: "samples/s")]
+    },
+    Benchmark(names: ["train.jsc-5l.samples_per_s"]) {
+        [Figure(name: "train.jsc-5l.samples_per_s", value: try trainingThroughput("jsc-5l", data: syntheticJSC(), batch: 1024, batches: 25), unit: "samples/s")]
+    },
+    Benchmark(names: ["train.mnist-5l.samples_per_s"]) {
+        [Figure(name: "train.mnist-5l.samples_per_s", value: try trainingThroughput("mnist-5l", data: try mnist().train, batch: 128, batches: 150), unit: "samples/s")]
+    },
+    Benchmark(names: ["train.mnist-5l.acc_10ep", "train.mnist-5l.minutes_10ep", "train.mnist-5l.peak_rss_mb"]) {
+        let (accuracy, seconds) = try trainMNIST(epochs: 10)
+        return [
+            Figure(name: "train.mnist-5l.acc_10ep", value: accuracy, unit: "fraction"),
+            Figure(name: "train.mnist-5l.minutes_10ep", value: seconds / 60, unit: "min"),
+            Figure(name: "train.mnist-5l.peak_rss_mb", value: peakResidentMegabytes(), unit: "MB"),
+        ]
+    },
+    Benchmark(names: ["train.mnist-5l.test_acc"], fullOnly: true) {
+        [Figure(name: "train.mnist-5l.test_acc", value: try trainMNIST(epochs: mnistFullEpochs).accuracy, unit: "fraction")]
+    },
+    Benchmark(names: ["tabulate.jsc-5l.s"]) {
+        [Figure(name: "tabulate.jsc-5l.s", value: tabulationSeconds("jsc-5l"), unit: "s")]
+    },
+    Benchmark(names: ["tabulate.mnist-5l.s"]) {
+        [Figure(name: "tabulate.mnist-5l.s", value: tabulationSeconds("mnist-5l"), unit: "s")]
+    },
+]
+
+/// Training settings of the MNIST accuracy runs.
+let mnistFullEpochs = 60
+func mnistConfig(epochs: Int) -> TrainingConfig {
+    TrainingConfig(epochs: epochs, batchSize: 128, learningRate: 2e-3, restartEpochs: max(epochs, 1), validationFraction: 1.0 / 12)
+}
+
+/// JSC-shaped synthetic data (16 features, 5 classes, 664,000 rows, class-dependent Gaussian means).
+func syntheticJSC(rows: Int = 664_000) -> Dataset {
+    var rng = SystemIndependentNormal(seed: 42)
+    let means: [[Float]] = (0..<5).map { c in (0..<16).map { f in Float((c * 7 + f * 3) % 11) / 5 - 1 } }
+    var features = [Float](repeating: 0, count: rows * 16)
+    var labels = [Int32](repeating: 0, count: rows)
+    for r in 0..<rows {
+        let c = r % 5
+        labels[r] = Int32(c)
+        for f in 0..<16 { features[r * 16 + f] = means[c][f] + rng.next() }
+    }
+    return Dataset(features: features, labels: labels, rows: rows, columns: 16, classes: 5, featureNames: (0..<16).map { "f\($0)" })
+}
+
+/// Standard normal samples (Box–Muller on SeededRandom).
+struct SystemIndependentNormal {
+    var rng: SeededRandom
+    init(seed: UInt64) { rng = SeededRandom(seed: seed) }
+    mutating func next() -> Float {
+        let u = max(rng.nextUnitFloat(), 1e-7), v = rng.nextUnitFloat()
+        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
+    }
+}
+
+/// MNIST from the shared folder, normalised as DESIGN.md §1 says.
+func mnist() throws -> DatasetSplit {
+    let folder = sharedDatasets.appendingPathComponent("mnist")
+    func load(_ images: String, _ labels: String) throws -> Dataset {
+        let data = try IDXLoader.load(images: folder.appendingPathComponent(images), labels: folder.appendingPathComponent(labels), classes: 10)
+        return FeatureNormalization.mnist(columns: data.columns).apply(to: data)
+    }
+    return DatasetSplit(train: try load("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
+                        test: try load("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"))
+}
+
+/// Samples per second of forward + backward + update over a timed slice of
+/// an epoch (after 3 warm-up batches).
+func trainingThroughput(_ model: String, data: Dataset, batch: Int, batches: Int) throws -> Double {
+    guard let spec = NetworkSpec.reference(model) else { throw BenchError("unknown model \(model)") }
+    let trainer = try Trainer(spec: spec, config: TrainingConfig(epochs: 1, batchSize: batch, validationFraction: 0), data: data)
+    let warmUp = 3
+    let clock = BatchClock()
+    _ = try trainer.run(progress: { p in clock.mark(batch: p.batch, warmUp: warmUp) },
+                        shouldStop: { clock.batches >= warmUp + batches })
+    return Double(batches * batch) / clock.seconds
+}
+
+/// Times the batches after the warm-up.
+final class BatchClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var start: UInt64 = 0
+    private var end: UInt64 = 0
+    private var count = 0
+
+    func mark(batch: Int, warmUp: Int) {
+        lock.lock(); defer { lock.unlock() }
+        count = batch
+        let now = DispatchTime.now().uptimeNanoseconds
+        if batch == warmUp { start = now }
+        end = now
+    }
+
+    var batches: Int { lock.lock(); defer { lock.unlock() }; return count }
+    var seconds: Double { lock.lock(); defer { lock.unlock() }; return Double(end - start) / 1e9 }
+}
+
+/// Trains mnist-5l; returns the selected network's quantized test accuracy and wall seconds.
+func trainMNIST(epochs: Int) throws -> (accuracy: Double, seconds: Double) {
+    let data = try mnist()
+    var outcome: TrainingOutcome?
+    let seconds = try measureSeconds {
+        outcome = try Trainer(spec: NetworkSpec.reference("mnist-5l")!, config: mnistConfig(epochs: epochs), data: data.train).run(
+            progress: { p in
+                if p.batch == p.batches {
+                    FileHandle.standardError.write(Data("mnist-5l epoch \(p.epoch)/\(p.epochs) loss \(p.loss) acc \(p.accuracy) \(Int(p.samplesPerSecond)) samples/s\n".utf8))
+                }
+            })
+    }
+    return (quantizedAccuracy(network: outcome!.network, data: data.test), seconds)
+}
+
+func peakResidentMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+/// Seconds to tabulate every partition of a (freshly initialised) reference model.
+func tabulationSeconds(_ model: String) -> Double {
+    let net = TrainedNetwork.initial(spec: NetworkSpec.reference(model)!)
+    var times: [Double] = []
+    for _ in 0..<3 { times.append(measureSeconds { _ = tabulate(net) }) }
+    return times.min()!
+}
