@@ -1,9 +1,10 @@
 /// The dense kernels of a partition, on feature-major activations: row `i`
-/// of an activation holds feature `i` for `batch` samples, contiguous, so the
-/// SIMD lanes run over samples. `batch` is always a multiple of `Kernels.lanes`
-/// (buffers are padded), and every sample is computed by the same sequence of
-/// operations whatever its position, which makes results independent of
-/// batching (a truth table entry equals the same input evaluated in a batch).
+/// of an activation holds feature `i` for `count` samples, contiguous (rows
+/// `stride` floats apart), so the SIMD lanes run over samples. `count` is
+/// always a multiple of `Kernels.lanes` (buffers are padded), and every
+/// sample is computed by the same sequence of operations whatever its
+/// position, which makes results independent of batching and tiling (a
+/// truth table entry equals the same input evaluated in a batch).
 enum Kernels {
     typealias Vec = SIMD16<Float>
     static let lanes = 16
@@ -25,15 +26,15 @@ enum Kernels {
     /// then `max(·, 0)` when `relu`. Outputs are blocked by 4 so each input
     /// chunk is loaded once per 4 products.
     static func affine(
-        out: UnsafeMutablePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-        x: UnsafePointer<Float>, inDim: Int, outDim: Int, batch: Int, accumulate: Bool, relu: Bool
+        out: UnsafeMutablePointer<Float>, outStride: Int, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        x: UnsafePointer<Float>, xStride: Int, inDim: Int, outDim: Int, count: Int, accumulate: Bool, relu: Bool
     ) {
         let zero = Vec(repeating: 0)
         var c = 0
-        while c < batch {
+        while c < count {
             var o = 0
             while o + 4 <= outDim {
-                let r0 = out + o * batch + c, r1 = r0 + batch, r2 = r1 + batch, r3 = r2 + batch
+                let r0 = out + o * outStride + c, r1 = r0 + outStride, r2 = r1 + outStride, r3 = r2 + outStride
                 var a0: Vec, a1: Vec, a2: Vec, a3: Vec
                 if accumulate {
                     a0 = load(r0); a1 = load(r1); a2 = load(r2); a3 = load(r3)
@@ -45,7 +46,7 @@ enum Kernels {
                 }
                 let w0 = w + o * inDim, w1 = w0 + inDim, w2 = w1 + inDim, w3 = w2 + inDim
                 for i in 0..<inDim {
-                    let xv = load(x + i * batch + c)
+                    let xv = load(x + i * xStride + c)
                     a0 = a0.addingProduct(xv, w0[i])
                     a1 = a1.addingProduct(xv, w1[i])
                     a2 = a2.addingProduct(xv, w2[i])
@@ -59,10 +60,10 @@ enum Kernels {
                 o += 4
             }
             while o < outDim {
-                let r = out + o * batch + c
+                let r = out + o * outStride + c
                 var a: Vec = accumulate ? load(r) : Vec(repeating: bias?[o] ?? 0)
                 let wr = w + o * inDim
-                for i in 0..<inDim { a = a.addingProduct(load(x + i * batch + c), wr[i]) }
+                for i in 0..<inDim { a = a.addingProduct(load(x + i * xStride + c), wr[i]) }
                 if relu { a = pointwiseMax(a, zero) }
                 store(a, r)
                 o += 1
@@ -71,48 +72,64 @@ enum Kernels {
         }
     }
 
-    /// `dw[o·inDim+i] = Σ_b dz[o][b]·x[i][b]` and, when `db` is given,
-    /// `db[o] = Σ_b dz[o][b]` (sums in a fixed order).
+    /// `dw[o·inDim+i] (+)= Σ_b dz[o][b]·x[i][b]` and, when `db` is given,
+    /// `db[o] (+)= Σ_b dz[o][b]` (sums in a fixed order; `+=` when `accumulate`).
+    /// Two outputs share each input load.
     static func weightGradient(
-        dw: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>?,
-        dz: UnsafePointer<Float>, x: UnsafePointer<Float>, inDim: Int, outDim: Int, batch: Int
+        dw: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>?, dz: UnsafePointer<Float>, dzStride: Int,
+        x: UnsafePointer<Float>, xStride: Int, inDim: Int, outDim: Int, count: Int, accumulate: Bool
     ) {
-        for o in 0..<outDim {
-            let g = dz + o * batch
+        @inline(__always) func put(_ v: Float, _ p: UnsafeMutablePointer<Float>) { p.pointee = accumulate ? p.pointee + v : v }
+        var o = 0
+        while o < outDim {
+            let pair = o + 1 < outDim
+            let g0 = dz + o * dzStride, g1 = pair ? g0 + dzStride : g0
             var i = 0
             while i + 4 <= inDim {
-                let x0 = x + i * batch, x1 = x0 + batch, x2 = x1 + batch, x3 = x2 + batch
+                let x0 = x + i * xStride, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride
                 var s0 = Vec(repeating: 0), s1 = s0, s2 = s0, s3 = s0
+                var t0 = s0, t1 = s0, t2 = s0, t3 = s0
                 var c = 0
-                while c < batch {
-                    let gv = load(g + c)
-                    s0 = s0.addingProduct(gv, load(x0 + c))
-                    s1 = s1.addingProduct(gv, load(x1 + c))
-                    s2 = s2.addingProduct(gv, load(x2 + c))
-                    s3 = s3.addingProduct(gv, load(x3 + c))
+                while c < count {
+                    let a = load(g0 + c), b = load(g1 + c)
+                    let v0 = load(x0 + c), v1 = load(x1 + c), v2 = load(x2 + c), v3 = load(x3 + c)
+                    s0 = s0.addingProduct(a, v0); s1 = s1.addingProduct(a, v1)
+                    s2 = s2.addingProduct(a, v2); s3 = s3.addingProduct(a, v3)
+                    t0 = t0.addingProduct(b, v0); t1 = t1.addingProduct(b, v1)
+                    t2 = t2.addingProduct(b, v2); t3 = t3.addingProduct(b, v3)
                     c += lanes
                 }
-                dw[o * inDim + i] = s0.sum(); dw[o * inDim + i + 1] = s1.sum()
-                dw[o * inDim + i + 2] = s2.sum(); dw[o * inDim + i + 3] = s3.sum()
+                let r = dw + o * inDim + i
+                put(s0.sum(), r); put(s1.sum(), r + 1); put(s2.sum(), r + 2); put(s3.sum(), r + 3)
+                if pair { put(t0.sum(), r + inDim); put(t1.sum(), r + inDim + 1); put(t2.sum(), r + inDim + 2); put(t3.sum(), r + inDim + 3) }
                 i += 4
             }
             while i < inDim {
-                let xi = x + i * batch
-                var s = Vec(repeating: 0)
+                let xi = x + i * xStride
+                var s = Vec(repeating: 0), t = s
                 var c = 0
-                while c < batch { s = s.addingProduct(load(g + c), load(xi + c)); c += lanes }
-                dw[o * inDim + i] = s.sum()
+                while c < count {
+                    let v = load(xi + c)
+                    s = s.addingProduct(load(g0 + c), v); t = t.addingProduct(load(g1 + c), v)
+                    c += lanes
+                }
+                put(s.sum(), dw + o * inDim + i)
+                if pair { put(t.sum(), dw + (o + 1) * inDim + i) }
                 i += 1
             }
-            if let db { db[o] = rowSum(g, batch: batch) }
+            if let db {
+                put(rowSum(g0, count: count), db + o)
+                if pair { put(rowSum(g1, count: count), db + o + 1) }
+            }
+            o += pair ? 2 : 1
         }
     }
 
     /// `Σ_b v[b]` in a fixed order.
-    static func rowSum(_ v: UnsafePointer<Float>, batch: Int) -> Float {
+    static func rowSum(_ v: UnsafePointer<Float>, count: Int) -> Float {
         var s = Vec(repeating: 0)
         var c = 0
-        while c < batch { s += load(v + c); c += lanes }
+        while c < count { s += load(v + c); c += lanes }
         return s.sum()
     }
 

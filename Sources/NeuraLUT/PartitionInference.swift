@@ -20,14 +20,14 @@ struct PartitionInference: @unchecked Sendable {
     }
 
     /// Floats of scratch `codes` needs for a padded batch: hidden activations, then y.
-    func scratchCount(batch: Int) -> Int { SubNetwork(layout: layout, batch: batch).hiddenCount + batch }
+    func scratchCount(batch: Int) -> Int { SubNetwork(layout: layout, tile: batch).hiddenCount + batch }
 
     /// Output codes of the `count` samples of `x` (`fanIn × batch`, dequantized inputs).
     func codes(x: UnsafePointer<Float>, batch: Int, count: Int, scratch: UnsafeMutablePointer<Float>,
                out: UnsafeMutablePointer<UInt16>) {
-        let sub = SubNetwork(layout: layout, batch: batch)
+        let sub = SubNetwork(layout: layout, tile: batch)
         let y = scratch + sub.hiddenCount
-        sub.forward(params: params.base, x: x, hidden: scratch, y: y)
+        sub.forward(params: params.base, x: x, xStride: batch, hidden: scratch, y: y, count: Kernels.padded(count))
         for b in 0..<count { out[b] = range.code(y[b] * a + c, scale: scale) }
     }
 

@@ -75,7 +75,7 @@ public struct QuantizedNetwork: Sendable {
             current = FloatBuffer(count: widest * batch)
             x = FloatBuffer(count: (spec.layers.map(\.fanIn).max() ?? 0) * batch)
             let scratchCount = spec.layers.enumerated().map { l, layer in
-                SubNetwork(layout: PartitionLayout(fanIn: layer.fanIn, shape: layer.shape), batch: batch).hiddenCount + batch
+                SubNetwork(layout: PartitionLayout(fanIn: layer.fanIn, shape: layer.shape), tile: batch).hiddenCount + batch
             }.max() ?? 0
             scratch = FloatBuffer(count: scratchCount)
             codes = .allocate(capacity: batch)

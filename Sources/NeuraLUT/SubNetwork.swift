@@ -1,13 +1,21 @@
 /// Forward and backward passes of one partition's dense sub-network
-/// (everything before its output batch-norm) on a padded batch.
+/// (everything before its output batch-norm) on a tile of `count` samples.
 ///
-/// Activation j lives at `x` for j = 0 and in `hidden` block j−1 (`width ×
-/// batch` floats each) for j ≥ 1; the last layer writes `y` (one row).
+/// Activation 0 (the partition input) is read with rows `xStride` apart, so
+/// a tile can sit inside a larger batch; activations j ≥ 1 live in `hidden`
+/// block j−1 (`width × tile` floats, rows `tile` apart); the last layer
+/// writes the contiguous row `y`.
 struct SubNetwork {
     let layout: PartitionLayout
-    let batch: Int
+    /// Row stride of hidden activations: the largest tile.
+    let tile: Int
 
-    var hiddenCount: Int { (layout.depth - 1) * layout.shape.width * batch }
+    init(layout: PartitionLayout, tile: Int) {
+        self.layout = layout
+        self.tile = tile
+    }
+
+    var hiddenCount: Int { (layout.depth - 1) * layout.shape.width * tile }
 
     /// Scratch floats the backward pass needs for transposed weights.
     var transposeScratchCount: Int {
@@ -20,65 +28,73 @@ struct SubNetwork {
     }
 
     @inline(__always)
-    private func activation(_ j: Int, x: UnsafePointer<Float>, hidden: UnsafePointer<Float>) -> UnsafePointer<Float> {
-        j == 0 ? x : hidden + (j - 1) * layout.shape.width * batch
+    private func activation(_ j: Int, x: UnsafePointer<Float>, xStride: Int, hidden: UnsafePointer<Float>) -> (UnsafePointer<Float>, Int) {
+        j == 0 ? (x, xStride) : (hidden + (j - 1) * layout.shape.width * tile, tile)
     }
 
-    func forward(params: UnsafePointer<Float>, x: UnsafePointer<Float>, hidden: UnsafeMutablePointer<Float>,
-                 y: UnsafeMutablePointer<Float>) {
+    func forward(params: UnsafePointer<Float>, x: UnsafePointer<Float>, xStride: Int, hidden: UnsafeMutablePointer<Float>,
+                 y: UnsafeMutablePointer<Float>, count: Int) {
         let depth = layout.depth
         for k in 0..<depth {
-            let out = k == depth - 1 ? y : hidden + k * layout.shape.width * batch
+            let out = k == depth - 1 ? y : hidden + k * layout.shape.width * tile
             let relu = k < depth - 1
             let source = layout.skipSource(layer: k)
-            Kernels.affine(out: out, w: params + layout.weightOffset[k], bias: params + layout.biasOffset[k],
-                           x: activation(k, x: x, hidden: hidden), inDim: layout.dims[k], outDim: layout.dims[k + 1],
-                           batch: batch, accumulate: false, relu: relu && source == nil)
+            let (a, aStride) = activation(k, x: x, xStride: xStride, hidden: hidden)
+            Kernels.affine(out: out, outStride: tile, w: params + layout.weightOffset[k], bias: params + layout.biasOffset[k],
+                           x: a, xStride: aStride, inDim: layout.dims[k], outDim: layout.dims[k + 1],
+                           count: count, accumulate: false, relu: relu && source == nil)
             if let s = source, let off = layout.skipOffset[k] {
-                Kernels.affine(out: out, w: params + off, bias: nil, x: activation(s, x: x, hidden: hidden),
-                               inDim: layout.dims[s], outDim: layout.dims[k + 1], batch: batch, accumulate: true, relu: relu)
+                let (b, bStride) = activation(s, x: x, xStride: xStride, hidden: hidden)
+                Kernels.affine(out: out, outStride: tile, w: params + off, bias: nil, x: b, xStride: bStride,
+                               inDim: layout.dims[s], outDim: layout.dims[k + 1], count: count, accumulate: true, relu: relu)
             }
         }
     }
 
-    /// Backpropagates `dy` (∂L/∂y, zero on padding lanes; overwritten).
-    /// Writes parameter gradients (all but γ, β) into `grads` when given and
-    /// ∂L/∂x into `dx` when given. `dHidden` has `hiddenCount` floats.
-    func backward(params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>?, x: UnsafePointer<Float>,
-                  hidden: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?,
-                  dHidden: UnsafeMutablePointer<Float>, transposeScratch: UnsafeMutablePointer<Float>) {
+    /// Backpropagates `dy` (∂L/∂y, zero on padding lanes; overwritten)
+    /// through the activations the forward pass left in `hidden`. Writes
+    /// (or, with `accumulate`, adds) parameter gradients (all but γ, β) into
+    /// `grads` when given, and writes ∂L/∂x (rows `xStride` apart) into `dx`
+    /// when given. `dHidden` has `hiddenCount` floats.
+    func backward(params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>?, accumulate: Bool,
+                  x: UnsafePointer<Float>, xStride: Int, hidden: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>,
+                  dx: UnsafeMutablePointer<Float>?, dHidden: UnsafeMutablePointer<Float>,
+                  transposeScratch: UnsafeMutablePointer<Float>, count: Int) {
         let depth = layout.depth
         let width = layout.shape.width
         dHidden.update(repeating: 0, count: hiddenCount)
-        if let dx { dx.update(repeating: 0, count: layout.fanIn * batch) }
-        func gradient(_ j: Int) -> UnsafeMutablePointer<Float>? {
-            j == 0 ? dx : dHidden + (j - 1) * width * batch
+        if let dx { for i in 0..<layout.fanIn { (dx + i * xStride).update(repeating: 0, count: count) } }
+        func gradient(_ j: Int) -> (UnsafeMutablePointer<Float>, Int)? {
+            if j == 0 { return dx.map { ($0, xStride) } }
+            return (dHidden + (j - 1) * width * tile, tile)
         }
         for k in stride(from: depth - 1, through: 0, by: -1) {
             // ∂L/∂(pre-activation of layer k's output).
-            let dz: UnsafeMutablePointer<Float> = k == depth - 1 ? dy : gradient(k + 1)!
+            let (dz, dzStride) = k == depth - 1 ? (dy, tile) : gradient(k + 1)!
             if k < depth - 1 {
-                Kernels.reluMask(dz, activation: hidden + k * width * batch, count: width * batch)
+                Kernels.reluMask(dz, activation: hidden + k * width * tile, count: width * tile)
             }
             let (inDim, outDim) = (layout.dims[k], layout.dims[k + 1])
+            let (a, aStride) = activation(k, x: x, xStride: xStride, hidden: hidden)
             if let grads {
-                Kernels.weightGradient(dw: grads + layout.weightOffset[k], db: grads + layout.biasOffset[k], dz: dz,
-                                       x: activation(k, x: x, hidden: hidden), inDim: inDim, outDim: outDim, batch: batch)
+                Kernels.weightGradient(dw: grads + layout.weightOffset[k], db: grads + layout.biasOffset[k], dz: dz, dzStride: dzStride,
+                                       x: a, xStride: aStride, inDim: inDim, outDim: outDim, count: count, accumulate: accumulate)
             }
-            if let da = gradient(k) {
+            if let (da, daStride) = gradient(k) {
                 Kernels.transpose(params + layout.weightOffset[k], into: transposeScratch, outDim: outDim, inDim: inDim)
-                Kernels.affine(out: da, w: transposeScratch, bias: nil, x: dz, inDim: outDim, outDim: inDim,
-                               batch: batch, accumulate: true, relu: false)
+                Kernels.affine(out: da, outStride: daStride, w: transposeScratch, bias: nil, x: dz, xStride: dzStride,
+                               inDim: outDim, outDim: inDim, count: count, accumulate: true, relu: false)
             }
             if let s = layout.skipSource(layer: k), let off = layout.skipOffset[k] {
+                let (b, bStride) = activation(s, x: x, xStride: xStride, hidden: hidden)
                 if let grads {
-                    Kernels.weightGradient(dw: grads + off, db: nil, dz: dz, x: activation(s, x: x, hidden: hidden),
-                                           inDim: layout.dims[s], outDim: outDim, batch: batch)
+                    Kernels.weightGradient(dw: grads + off, db: nil, dz: dz, dzStride: dzStride, x: b, xStride: bStride,
+                                           inDim: layout.dims[s], outDim: outDim, count: count, accumulate: accumulate)
                 }
-                if let da = gradient(s) {
+                if let (db, dbStride) = gradient(s) {
                     Kernels.transpose(params + off, into: transposeScratch, outDim: outDim, inDim: layout.dims[s])
-                    Kernels.affine(out: da, w: transposeScratch, bias: nil, x: dz, inDim: outDim, outDim: layout.dims[s],
-                                   batch: batch, accumulate: true, relu: false)
+                    Kernels.affine(out: db, outStride: dbStride, w: transposeScratch, bias: nil, x: dz, xStride: dzStride,
+                                   inDim: outDim, outDim: layout.dims[s], count: count, accumulate: true, relu: false)
                 }
             }
         }

@@ -11,8 +11,8 @@ extension Trainer {
         gatherInputs(rows: rows)
         forwardFrontEnd(count: n)
         for l in spec.layers.indices {
-            Workers.forEach(spec.layers[l].partitions, threads: threads) { p, _ in
-                self.forwardPartition(layer: l, index: p, count: n)
+            Workers.forEach(spec.layers[l].partitions, threads: threads) { p, worker in
+                self.forwardPartition(layer: l, index: p, count: n, scratch: self.scratch[worker])
             }
         }
         let last = spec.layers.count
@@ -70,7 +70,7 @@ extension Trainer {
         }
     }
 
-    private func forwardPartition(layer l: Int, index p: Int, count n: Int) {
+    private func forwardPartition(layer l: Int, index p: Int, count n: Int, scratch: WorkerScratch) {
         let batch = buffers.batch
         let layout = store.layouts[l]
         let buf = buffers.partitions[l][p]
@@ -79,7 +79,11 @@ extension Trainer {
             (buf.x.base + slot * batch).update(from: input + u * batch, count: batch)
         }
         let params = store.values.base + store.partitionOffset[l][p]
-        SubNetwork(layout: layout, batch: batch).forward(params: params, x: buf.x.base, hidden: buf.hidden.base, y: buf.y.base)
+        let sub = SubNetwork(layout: layout, tile: scratch.tile)
+        for start in stride(from: 0, to: batch, by: scratch.tile) {
+            sub.forward(params: params, x: buf.x.base + start, xStride: batch, hidden: scratch.hidden.base, y: buf.y.base + start,
+                        count: min(scratch.tile, batch - start))
+        }
         let gamma = params[layout.gammaOffset], beta = params[layout.betaOffset]
         if trainable[l][p] {
             let stats = BatchNorm.forward(buf.y.base, xhat: buf.xhat.base, out: buf.yhat.base, count: n, gamma: gamma, beta: beta)
@@ -116,9 +120,16 @@ extension Trainer {
             for b in 0..<n { dy[b] = dyhat[b] * a }
             for b in n..<batch { dy[b] = 0 }
         }
-        SubNetwork(layout: layout, batch: batch).backward(
-            params: params, grads: isTrainable ? grads : nil, x: buf.x.base, hidden: buf.hidden.base, dy: dy,
-            dx: needInput ? buf.dx.base : nil, dHidden: scratch.dHidden.base, transposeScratch: scratch.transposed.base)
+        // Tile by tile: recompute the hidden activations, then backpropagate.
+        let sub = SubNetwork(layout: layout, tile: scratch.tile)
+        for start in stride(from: 0, to: batch, by: scratch.tile) {
+            let count = min(scratch.tile, batch - start)
+            sub.forward(params: params, x: buf.x.base + start, xStride: batch, hidden: scratch.hidden.base, y: scratch.yTile.base,
+                        count: count)
+            sub.backward(params: params, grads: isTrainable ? grads : nil, accumulate: start > 0, x: buf.x.base + start,
+                         xStride: batch, hidden: scratch.hidden.base, dy: dy + start, dx: needInput ? buf.dx.base + start : nil,
+                         dHidden: scratch.dHidden.base, transposeScratch: scratch.transposed.base, count: count)
+        }
     }
 
     /// ∂L/∂(layer l's input values): each unit sums its consumers' input gradients in (partition, slot) order.

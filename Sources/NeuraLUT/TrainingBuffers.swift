@@ -31,10 +31,11 @@ final class TrainingBuffers: @unchecked Sendable {
     }
 }
 
-/// One partition's saved forward state and its input gradient.
+/// One partition's saved forward state and its input gradient. Hidden
+/// activations are not kept: the backward pass recomputes them tile by
+/// tile, which keeps the working set in cache.
 final class PartitionBuffers: @unchecked Sendable {
     let x: FloatBuffer
-    let hidden: FloatBuffer
     let y: FloatBuffer
     let xhat: FloatBuffer
     let yhat: FloatBuffer
@@ -44,7 +45,6 @@ final class PartitionBuffers: @unchecked Sendable {
 
     init(layout: PartitionLayout, batch: Int) {
         x = FloatBuffer(count: layout.fanIn * batch)
-        hidden = FloatBuffer(count: SubNetwork(layout: layout, batch: batch).hiddenCount)
         y = FloatBuffer(count: batch)
         xhat = FloatBuffer(count: batch)
         yhat = FloatBuffer(count: batch)
@@ -52,16 +52,25 @@ final class PartitionBuffers: @unchecked Sendable {
     }
 }
 
-/// Scratch of one worker thread for backward passes.
+/// Scratch of one worker thread: a tile's hidden activations and their
+/// gradients, and full-batch rows for the output batch-norm's backward pass.
 final class WorkerScratch: @unchecked Sendable {
+    static let tile = 128
+    let tile: Int
+    let hidden: FloatBuffer
     let dHidden: FloatBuffer
+    let yTile: FloatBuffer
     let transposed: FloatBuffer
     let dy: FloatBuffer
     let dyhat: FloatBuffer
 
     init(layouts: [PartitionLayout], batch: Int) {
-        let subs = layouts.map { SubNetwork(layout: $0, batch: batch) }
+        let tile = min(Self.tile, batch)
+        self.tile = tile
+        let subs = layouts.map { SubNetwork(layout: $0, tile: tile) }
+        hidden = FloatBuffer(count: subs.map(\.hiddenCount).max() ?? 0)
         dHidden = FloatBuffer(count: subs.map(\.hiddenCount).max() ?? 0)
+        yTile = FloatBuffer(count: tile)
         transposed = FloatBuffer(count: subs.map(\.transposeScratchCount).max() ?? 0)
         dy = FloatBuffer(count: batch)
         dyhat = FloatBuffer(count: batch)

@@ -27,22 +27,22 @@ import Testing
         // depth 4, skip 2: every op of the reference block (linear, ReLU, skip add).
         for shape in [PartitionShape.neuraLUT(width: 5), PartitionShape(width: 3, depth: 3, skip: 0), PartitionShape(width: 1, depth: 1, skip: 0)] {
             let layout = PartitionLayout(fanIn: 3, shape: shape)
-            let sub = SubNetwork(layout: layout, batch: Self.batch)
+            let sub = SubNetwork(layout: layout, tile: Self.batch)
             var rng = SeededRandom(seed: 11)
             var params = Self.random(layout.parameterCount, &rng)
             var x = Self.random(3 * Self.batch, &rng)
             let r = Self.random(Self.batch, &rng)
             let hidden = FloatBuffer(count: sub.hiddenCount), y = FloatBuffer(count: Self.batch)
             func loss(_ p: [Float], _ x: [Float]) -> Double {
-                sub.forward(params: p, x: x, hidden: hidden.base, y: y.base)
+                sub.forward(params: p, x: x, xStride: Self.batch, hidden: hidden.base, y: y.base, count: Self.batch)
                 return (0..<Self.batch).reduce(0) { $0 + Double(r[$1] * y[$1]) }
             }
             _ = loss(params, x)
             let grads = FloatBuffer(count: layout.parameterCount), dx = FloatBuffer(count: 3 * Self.batch)
             let dy = FloatBuffer(r)
             let dHidden = FloatBuffer(count: sub.hiddenCount), transposed = FloatBuffer(count: sub.transposeScratchCount)
-            sub.backward(params: params, grads: grads.base, x: x, hidden: hidden.base, dy: dy.base, dx: dx.base,
-                         dHidden: dHidden.base, transposeScratch: transposed.base)
+            sub.backward(params: params, grads: grads.base, accumulate: false, x: x, xStride: Self.batch, hidden: hidden.base,
+                         dy: dy.base, dx: dx.base, dHidden: dHidden.base, transposeScratch: transposed.base, count: Self.batch)
             withExtendedLifetime((dHidden, transposed, dy)) {}
             for i in 0..<layout.gammaOffset {
                 let n = Self.numeric(&params, i, h: 1e-3) { loss($0, x) }
@@ -53,6 +53,36 @@ import Testing
                 #expect(Self.close(Double(dx[i]), n), "\(shape) input \(i): analytic \(dx[i]) numeric \(n)")
             }
         }
+    }
+
+    /// Backpropagating tile by tile (recomputing hidden activations) sums to the whole-batch gradients.
+    @Test func tiledBackwardEqualsWholeBatch() {
+        let layout = PartitionLayout(fanIn: 3, shape: .neuraLUT(width: 6))
+        let batch = 3 * Self.batch
+        var rng = SeededRandom(seed: 15)
+        let params = Self.random(layout.parameterCount, &rng)
+        let x = Self.random(3 * batch, &rng)
+        let r = Self.random(batch, &rng)
+        func gradients(tile: Int) -> ([Float], [Float]) {
+            let sub = SubNetwork(layout: layout, tile: tile)
+            let hidden = FloatBuffer(count: sub.hiddenCount), dHidden = FloatBuffer(count: sub.hiddenCount)
+            let y = FloatBuffer(count: tile), dy = FloatBuffer(r), transposed = FloatBuffer(count: sub.transposeScratchCount)
+            let grads = FloatBuffer(count: layout.parameterCount), dx = FloatBuffer(count: 3 * batch)
+            for start in stride(from: 0, to: batch, by: tile) {
+                let count = min(tile, batch - start)
+                x.withUnsafeBufferPointer { x in
+                    sub.forward(params: params, x: x.baseAddress! + start, xStride: batch, hidden: hidden.base, y: y.base, count: count)
+                    sub.backward(params: params, grads: grads.base, accumulate: start > 0, x: x.baseAddress! + start, xStride: batch,
+                                 hidden: hidden.base, dy: dy.base + start, dx: dx.base + start, dHidden: dHidden.base,
+                                 transposeScratch: transposed.base, count: count)
+                }
+            }
+            return (grads.array(), dx.array())
+        }
+        let (whole, wholeDx) = gradients(tile: batch)
+        let (tiled, tiledDx) = gradients(tile: Self.batch)
+        #expect(wholeDx == tiledDx)
+        for i in 0..<layout.gammaOffset { #expect(Self.close(Double(whole[i]), Double(tiled[i]), tolerance: 1e-4), "parameter \(i)") }
     }
 
     @Test func batchNorm() {
