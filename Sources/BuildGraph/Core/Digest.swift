@@ -21,6 +21,11 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible {
         Digest(trustedHex: hexString(SHA256.hash(data: bytes)))
     }
 
+    /// The digest of `bytes`.
+    public static func of(_ bytes: [UInt8]) -> Digest {
+        Digest(trustedHex: hexString(SHA256.hash(data: bytes)))
+    }
+
     /// The digest of a string's UTF-8 bytes.
     public static func of(_ string: String) -> Digest { of(Data(string.utf8)) }
 

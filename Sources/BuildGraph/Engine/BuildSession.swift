@@ -25,7 +25,8 @@ final class BuildSession {
         store = ObjectStore(fileSystem: fileSystem, directory: layout.objectsDirectory)
         index = ActionIndex(fileSystem: fileSystem, path: layout.actionIndex)
         statCache = StatCache(fileSystem: fileSystem, root: layout.root, path: layout.statCache)
-        planner = UnitPlanner(store: store, index: index, statCache: statCache, force: options.force, lockFallback: nil)
+        planner = UnitPlanner(store: store, index: index, statCache: statCache, force: options.force, lockFallback: nil,
+                              checksObjects: false)
     }
 
     var rehashCount: Int { statCache.rehashCount }
@@ -44,6 +45,7 @@ final class BuildSession {
                 return summary
             }
             summary.corruptObjects += pass.corrupt.filter { !summary.corruptObjects.contains($0) }
+            index.forget(producing: Set(pass.corrupt))
         }
         throw BuildError.storeKeepsCorrupting(directory: layout.cacheDirectory)
     }
@@ -291,6 +293,15 @@ final class BuildSession {
     // MARK: - After a successful pass
 
     private func finish(_ pass: PassState) throws {
+        // Fast path of a no-op build: same results as the last finished build and
+        // an untouched lock file, so there is nothing to write or remove.
+        let fingerprint = Self.fingerprint(pass)
+        let marker = joinPath(layout.cacheDirectory, "last-build")
+        let lockName = "lutbuild.lock"
+        if let recorded = try? fileSystem.read(marker),
+           String(decoding: recorded, as: UTF8.self) == "\(fingerprint.hex) \(try statCache.digest(of: lockName)?.hex ?? "-")" {
+            return
+        }
         let oldLock = (try? fileSystem.read(layout.lockFile)).flatMap { try? LockFile.decode($0, path: layout.lockFile) }
         for (path, digest) in (oldLock?.published ?? [:]).sorted(by: { $0.key < $1.key }) where pass.published[path] == nil {
             // Remove only what we wrote: a file edited since is the user's now.
@@ -307,7 +318,31 @@ final class BuildSession {
         if (try? fileSystem.read(layout.lockFile)) != encoded {
             try fileSystem.writeAtomically(layout.lockFile, encoded)
         }
+        statCache.remember(lockName, digest: Digest.of(encoded))
         try BuildHistory(fileSystem: fileSystem, path: layout.history)
             .append(Set(pass.unitOutputs.values.flatMap(\.values)), keep: options.keepBuilds)
+        try fileSystem.createDirectory(layout.cacheDirectory)
+        try fileSystem.writeAtomically(marker, Data("\(fingerprint.hex) \(Digest.of(encoded).hex)".utf8))
+    }
+
+    /// Everything the lock file and the history are made of, hashed.
+    private static func fingerprint(_ pass: PassState) -> Digest {
+        var encoder = CanonicalEncoder()
+        for (unit, key) in pass.keys.sorted(by: { $0.key < $1.key }) {
+            encoder.append(unit)
+            encoder.append(key.hex)
+            for (name, digest) in (pass.unitOutputs[unit] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                encoder.append(name)
+                encoder.append(digest.hex)
+            }
+        }
+        for map in [pass.published, pass.sources] {
+            encoder.append(map.count)
+            for (path, digest) in map.sorted(by: { $0.key < $1.key }) {
+                encoder.append(path)
+                encoder.append(digest.hex)
+            }
+        }
+        return Digest.of(encoder.bytes)
     }
 }

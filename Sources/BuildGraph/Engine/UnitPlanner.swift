@@ -15,6 +15,10 @@ struct UnitPlanner {
     let force: @Sendable (String) -> Bool
     /// `status` also trusts the committed lock file (a fresh clone has no cache).
     let lockFallback: LockFile?
+    /// Whether reuse requires the stored objects to exist. A build skips the
+    /// check (thousands of `stat`s): a missing object is found when read, and
+    /// its producer is then rebuilt (see `forget`).
+    var checksObjects = true
 
     enum Resolution {
         case known([String: Digest])
@@ -60,14 +64,14 @@ struct UnitPlanner {
         }
         encoder.append(unit.outputs.count)
         for output in unit.outputs.sorted() { encoder.append(output) }
-        return Digest.of(encoder.bytes)
+        return encoder.digest
     }
 
     /// The stored outputs for `key`, if they can be reused.
     func reusableOutputs(_ unit: StepGraph.Unit, key: Digest) -> [String: Digest]? {
         if force(unit.id) { return nil }
         if let record = index.byKey[key], Set(record.outputs.keys) == Set(unit.outputs),
-           record.outputs.values.allSatisfy(store.contains) {
+           !checksObjects || record.outputs.values.allSatisfy(store.contains) {
             return record.outputs
         }
         if let locked = lockFallback?.steps[unit.id], locked.key == key, Set(locked.outputs.keys) == Set(unit.outputs) {

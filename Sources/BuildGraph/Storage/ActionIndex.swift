@@ -8,13 +8,17 @@ struct ActionRecord: Equatable, Sendable {
     var version: Int
     var parameters: Digest
     var sharedParameters: Digest
-    var inputs: [String: Digest]
+    /// The encoded input map, decoded only when `explain` asks: steps reading
+    /// hundreds of inputs would otherwise dominate loading the index.
+    private var encodedInputs: LineFormat.Field
     var outputs: [String: Digest]
+
+    var inputs: [String: Digest] { LineFormat.decodeMap(encodedInputs) ?? [:] }
 
     var line: String {
         LineFormat.seal([
             "R", key.hex, LineFormat.escape(unit), LineFormat.escape(kind), String(version),
-            parameters.hex, sharedParameters.hex, LineFormat.encodeMap(inputs), LineFormat.encodeMap(outputs),
+            parameters.hex, sharedParameters.hex, String(decoding: encodedInputs, as: UTF8.self), LineFormat.encodeMap(outputs),
         ])
     }
 
@@ -26,17 +30,23 @@ struct ActionRecord: Equatable, Sendable {
         self.version = version
         self.parameters = parameters
         self.sharedParameters = sharedParameters
-        self.inputs = inputs
+        encodedInputs = Array(LineFormat.encodeMap(inputs).utf8)[...]
         self.outputs = outputs
     }
 
-    init?(line: Substring) {
-        guard let f = LineFormat.open(line), f.count == 9, f[0] == "R",
-              let key = Digest(hex: String(f[1])), let version = Int(f[4]),
-              let parameters = Digest(hex: String(f[5])), let shared = Digest(hex: String(f[6])),
-              let inputs = LineFormat.decodeMap(f[7]), let outputs = LineFormat.decodeMap(f[8]) else { return nil }
-        self.init(key: key, unit: LineFormat.unescape(f[2]), kind: LineFormat.unescape(f[3]), version: version,
-                  parameters: parameters, sharedParameters: shared, inputs: inputs, outputs: outputs)
+    init?(line: LineFormat.Field) {
+        guard let f = LineFormat.open(line), f.count == 9, f[f.startIndex].elementsEqual("R".utf8),
+              let key = LineFormat.digest(f[1]), let version = LineFormat.int(f[4]),
+              let parameters = LineFormat.digest(f[5]), let shared = LineFormat.digest(f[6]),
+              let outputs = LineFormat.decodeMap(f[8]) else { return nil }
+        self.key = key
+        unit = LineFormat.string(f[2])
+        kind = LineFormat.string(f[3])
+        self.version = version
+        self.parameters = parameters
+        sharedParameters = shared
+        encodedInputs = f[7]
+        self.outputs = outputs
     }
 }
 
@@ -74,6 +84,13 @@ final class ActionIndex {
         lineCount += 1
         byKey[record.key] = record
         latestByUnit[record.unit] = record
+    }
+
+    /// Forgets (in memory) the records that produced any of `digests`, found
+    /// missing or corrupt, so their steps run again; the new records appended
+    /// then supersede the old lines on the next load.
+    func forget(producing digests: Set<Digest>) {
+        byKey = byKey.filter { $0.value.outputs.values.allSatisfy { !digests.contains($0) } }
     }
 
     /// Drops records for which `keep` is false and rewrites the file.

@@ -10,7 +10,7 @@ struct BuildHistory {
         guard let data = try? fileSystem.read(path) else { return [] }
         return LineFormat.lines(data).compactMap { line in
             guard let fields = LineFormat.open(line), let list = fields.first else { return nil }
-            return list.split(separator: " ").compactMap { Digest(hex: String($0)) }
+            return list.split(separator: UInt8(ascii: " ")).compactMap(LineFormat.digest)
         }
     }
 

@@ -23,10 +23,11 @@ final class StatCache {
         self.path = path
         guard let data = try? fileSystem.read(path) else { return }
         for line in LineFormat.lines(data) {
-            guard let f = LineFormat.open(line), f.count == 6, let device = UInt64(f[1]), let inode = UInt64(f[2]),
-                  let size = UInt64(f[3]), let mtime = Int64(f[4]), let digest = Digest(hex: String(f[5])) else { continue }
-            entries[LineFormat.unescape(f[0])] = Entry(
-                stat: FileStat(device: device, inode: inode, size: size, mtimeNanoseconds: mtime, isDirectory: false),
+            guard let f = LineFormat.open(line), f.count == 6, let device = LineFormat.int(f[1]), let inode = LineFormat.int(f[2]),
+                  let size = LineFormat.int(f[3]), let mtime = LineFormat.int(f[4]), let digest = LineFormat.digest(f[5]) else { continue }
+            entries[LineFormat.string(f[0])] = Entry(
+                stat: FileStat(device: UInt64(bitPattern: Int64(device)), inode: UInt64(bitPattern: Int64(inode)),
+                               size: UInt64(size), mtimeNanoseconds: Int64(mtime), isDirectory: false),
                 digest: digest)
         }
     }

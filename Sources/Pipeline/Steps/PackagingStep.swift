@@ -24,13 +24,31 @@ enum PackagingStep {
             part: config.fpga.part, clockMHz: config.fpga.clockMHz, families: config.fpga.families)
     }
 
+    /// The packaged files' paths, without generating the core for all sources
+    /// (a no-op build must stay fast): packaging one source shows where
+    /// Packager copies sources, the other copies go next to it.
+    static func outputPaths(_ config: ProjectConfig) throws -> [String] {
+        let rtlFiles = core(config, ports: nil).rtlFiles
+        guard let first = rtlFiles.first else { return [] }
+        var probe = core(config, ports: nil)
+        probe.rtlFiles = [first]
+        let files = try Packager.allFiles(for: probe, rtlContents: [first: Data()])
+        let copyName = "/" + (first.split(separator: "/").last.map(String.init) ?? first)
+        guard let copy = files.first(where: { $0.path.hasSuffix(copyName) })?.path else { return files.map(\.path) }
+        let copyDirectory = String(copy.dropLast(copyName.count))
+        return files.map(\.path).flatMap { path in
+            path == copy
+                ? rtlFiles.map { copyDirectory + "/" + ($0.split(separator: "/").last.map(String.init) ?? $0) }
+                : [path]
+        }
+    }
+
     static func make(_ project: Project) throws -> Step {
         let config = project.config
         let rtl = VerilogSteps.allOutputs(config)
-        let placeholderContents = Dictionary(uniqueKeysWithValues: rtl.map { ("\(VerilogSteps.rtlDirectory)/\($0.name)", Data()) })
-        let files: [PackagedFile]
+        let paths: [String]
         do {
-            files = try Packager.allFiles(for: core(config, ports: nil), rtlContents: placeholderContents)
+            paths = try outputPaths(config)
         } catch {
             throw PipelineError("\(project.configFileName): cannot package the design: \(error)")
         }
@@ -42,7 +60,6 @@ enum PackagingStep {
             var fpga: FPGASection
             var rtl: RTLOptions
         }
-        let paths = files.map(\.path)
         return Step(id: id, kind: "package", version: 1,
                     parameters: try StepCodecs.parameters("package", Settings(project: config.project, fpga: config.fpga, rtl: options)),
                     inputs: inputs, outputs: paths,
@@ -57,6 +74,9 @@ enum PackagingStep {
             var outputs: StepOutputs = [:]
             for file in try Packager.allFiles(for: core(config, ports: ports), rtlContents: contents) {
                 outputs[file.path] = file.contents
+            }
+            guard Set(outputs.keys) == Set(paths) else {
+                throw PipelineError("packaging produced \(outputs.keys.sorted()) but the build expected \(paths.sorted()); bump PackagingStep")
             }
             return outputs
         }
