@@ -11,11 +11,14 @@ public struct BuildRequest: Sendable {
     public var verify: Bool
     /// Nil picks Verilator, else Icarus Verilog.
     public var simulator: Simulator?
+    /// Estimate resources with yosys (the `estimate` step).
+    public var estimate: Bool
 
-    public init(retrainLayers: Set<Int> = [], verify: Bool = true, simulator: Simulator? = nil) {
+    public init(retrainLayers: Set<Int> = [], verify: Bool = true, simulator: Simulator? = nil, estimate: Bool = true) {
         self.retrainLayers = retrainLayers
         self.verify = verify
         self.simulator = simulator
+        self.estimate = estimate
     }
 
     /// `layer2` (or `2`) → 2; the message names the flag and what is expected.
@@ -32,7 +35,7 @@ public struct BuildRequest: Sendable {
 ///
 /// data/prepare → connectivity, train (one batch step, a member per
 /// partition) → tabulate/layerL/pK → verilog/layerL/pK → network →
-/// verilog/top, testbench → verify, package. Outputs go to `gen/`.
+/// verilog/top, testbench → verify, estimate, package. Outputs go to `gen/`.
 public struct BuildPipeline: Sendable {
     public let project: Project
     public let request: BuildRequest
@@ -59,6 +62,7 @@ public struct BuildPipeline: Sendable {
         try graph.add(VerificationSteps.testbench(project))
         try graph.add(PackagingStep.make(project))
         if request.verify { try graph.add(VerificationSteps.verify(project, simulator: request.simulator)) }
+        if request.estimate { try graph.add(EstimateStep.make(project)) }
         return graph
     }
 

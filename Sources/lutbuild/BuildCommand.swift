@@ -31,6 +31,9 @@ struct BuildCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-verify"), help: "Skip the RTL simulation step.")
     var noVerify = false
 
+    @Flag(name: .customLong("no-estimate"), help: "Skip the yosys resource estimate.")
+    var noEstimate = false
+
     @Option(name: .long, help: "RTL simulator for the verify step: verilator or iverilog (default: verilator if installed).")
     var simulator: String?
 
@@ -55,7 +58,8 @@ struct BuildCommand: AsyncParsableCommand {
         let summary = try await EngineCommand.reportingBuildErrors {
             let layers = try Set(retrain.map { try BuildRequest.parseLayer($0, layers: project.config.model.layers.count) })
             let pipeline = BuildPipeline(project: project, request: BuildRequest(
-                retrainLayers: layers, verify: !noVerify, simulator: simulator.flatMap(Simulator.init(rawValue:))))
+                retrainLayers: layers, verify: !noVerify, simulator: simulator.flatMap(Simulator.init(rawValue:)),
+                estimate: !noEstimate))
             do {
                 defer { renderer.finish() }
                 return try await pipeline.build(

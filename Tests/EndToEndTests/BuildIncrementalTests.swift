@@ -10,7 +10,12 @@ import Testing
         let first = try project.build(["--simulator", "iverilog"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.ran.contains("verify"))
+        #expect(first.ran.contains("estimate"))
+        #expect(first.ran.contains("package"))
         #expect(project.scratch.exists("gen/reports/verify.json"))
+        #expect(project.scratch.exists("gen/reports/estimate.json"))
+        #expect(project.scratch.exists("gen/vivado/build.tcl"))
+        #expect(project.scratch.exists("gen/ip/example.org_lutnn_digits_lut_1.0/component.xml"))
         #expect(first.ran(prefix: "train/") == (units("train", layer: 0, count: 8) + units("train", layer: 1, count: 6)
             + units("train", layer: 2, count: 10) + ["train/quantizers"]).sorted())
         #expect(project.scratch.exists("gen/rtl/digits_lut.v"))
@@ -47,7 +52,7 @@ import Testing
         #expect(width.ran(prefix: "verilog/layer0/").isEmpty && width.ran(prefix: "verilog/layer2/").isEmpty)
 
         // --retrain forces one layer; the others stay frozen.
-        let forced = try project.build(["--no-verify", "--retrain", "layer2"])
+        let forced = try project.build(["--no-verify", "--no-estimate", "--retrain", "layer2"])
         #expect(forced.ran(prefix: "train/") == units("train", layer: 2, count: 10))
         #expect(forced.ran(prefix: "tabulate/").allSatisfy { $0.hasPrefix("tabulate/layer2/") })
 

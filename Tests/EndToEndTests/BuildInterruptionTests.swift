@@ -9,7 +9,7 @@ import Testing
     func interruptTraining(_ project: TinyProject, with signal: Int32) throws -> Int32 {
         let process = Process()
         process.executableURL = LutbuildBinary.url
-        process.arguments = ["build", "--json", "--no-verify"]
+        process.arguments = ["build", "--json", "--no-verify", "--no-estimate"]
         process.currentDirectoryURL = project.url
         let output = Pipe()
         process.standardOutput = output

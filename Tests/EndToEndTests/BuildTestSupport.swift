@@ -30,7 +30,7 @@ struct TinyProject {
     func remove() { scratch.remove() }
 
     /// `lutbuild build --json …`, with the units that ran.
-    func build(_ arguments: [String] = ["--no-verify"]) throws -> BuildRun {
+    func build(_ arguments: [String] = ["--no-verify", "--no-estimate"]) throws -> BuildRun {
         BuildRun(try LutbuildBinary.run(["build", "--json"] + arguments, in: url))
     }
 }

@@ -1,0 +1,35 @@
+import BuildGraph
+import Foundation
+import RTL
+
+/// `estimate`: yosys' Xilinx synthesis of the emitted RTL, for LUT and
+/// flip-flop counts and logic depth (a quick check before Vivado).
+enum EstimateStep {
+    static let id = "estimate"
+
+    static func make(_ project: Project) throws -> Step {
+        let config = project.config
+        let rtl = VerilogSteps.allOutputs(config)
+        var inputs: [String: StepInput] = [:]
+        for (name, input) in rtl { inputs["rtl/" + name] = input }
+        let estimator = Estimator()
+        return Step(id: id, kind: "estimate", version: 1, parameters: try StepCodecs.parameters("family", estimator.family),
+                    inputs: inputs, outputs: ["json", "text"],
+                    publish: ["json": "gen/reports/estimate.json", "text": "gen/reports/estimate.txt"],
+                    usesAllCores: true) { context in
+            let directory = URL(fileURLWithPath: try context.scratchDirectory())
+            var files: [URL] = []
+            for (name, _) in rtl {
+                let url = directory.appendingPathComponent(name)
+                try context.input("rtl/" + name).write(to: url)
+                files.append(url)
+            }
+            context.progress("yosys synth_xilinx on \(files.count) modules")
+            var estimate = try estimator.estimate(verilogFiles: files, top: config.project.top, workDirectory: directory)
+            // The run time is the only field that varies between runs; the stored report is deterministic.
+            estimate.seconds = 0
+            let text = estimate.report.split(separator: "\n").filter { !$0.hasPrefix("  (") }.joined(separator: "\n") + "\n"
+            return ["json": try estimate.json(), "text": Data(text.utf8)]
+        }
+    }
+}
