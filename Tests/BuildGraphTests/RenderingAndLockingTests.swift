@@ -14,8 +14,9 @@ import Testing
         let renderer = BuildEventRenderer(style: .statusLine, write: output.write)
         renderer.render(.started(step: "tabulate/layer2/p17", kind: "tabulate", done: 12, total: 640))
         renderer.render(.cached(step: "x", done: 13, total: 640))
+        renderer.render(.progress(step: "train", message: "epoch 1/2"))
         renderer.finish()
-        #expect(output.text.withLock { $0 } == "\r[12/640] tabulate layer2/p17\u{1B}[K\n")
+        #expect(output.text.withLock { $0 } == "\r[12/640] tabulate layer2/p17\u{1B}[K\r[12/640] train: epoch 1/2\u{1B}[K\n")
     }
 
     @Test func jsonEventsAreOneObjectPerLine() throws {

@@ -12,8 +12,9 @@ public final class BuildEventRenderer: Sendable {
 
     private let style: Style
     private let write: @Sendable (String) -> Void
-    /// Whether a status line is on screen (and must be ended before other output).
-    private let lineShown = Mutex(false)
+    /// Whether a status line is on screen (and must be ended before other
+    /// output), and the last `[done/total]` counter, repeated on progress lines.
+    private let line = Mutex((shown: false, counter: ""))
 
     public init(style: Style, write: @escaping @Sendable (String) -> Void) {
         self.style = style
@@ -38,9 +39,9 @@ public final class BuildEventRenderer: Sendable {
 
     /// Ends the status line, if one is shown.
     public func finish() {
-        lineShown.withLock { shown in
-            if shown { write("\n") }
-            shown = false
+        line.withLock { line in
+            if line.shown { write("\n") }
+            line.shown = false
         }
     }
 
@@ -51,22 +52,20 @@ public final class BuildEventRenderer: Sendable {
     }
 
     private func renderStatusLine(_ event: BuildEvent) {
-        lineShown.withLock { shown in
+        line.withLock { line in
             switch event {
-            case .started(let step, _, let done, let total):
-                write("\r[\(done)/\(total)] \(Self.display(step))\u{1B}[K")
-                shown = true
-            case .finished(let step, _, _, let done, let total):
-                write("\r[\(done)/\(total)] \(Self.display(step))\u{1B}[K")
-                shown = true
+            case .started(let step, _, let done, let total), .finished(let step, _, _, let done, let total):
+                line.counter = "[\(done)/\(total)]"
+                write("\r\(line.counter) \(Self.display(step))\u{1B}[K")
+                line.shown = true
             case .cached: break
             case .progress(let step, let message):
-                write("\r\(Self.display(step)): \(message)\u{1B}[K")
-                shown = true
+                write("\r\(line.counter.isEmpty ? "" : line.counter + " ")\(Self.display(step)): \(message)\u{1B}[K")
+                line.shown = true
             case .failed, .warning:
-                if shown { write("\n") }
-                shown = false
-                if let line = Self.plainLine(event) { write(line + "\n") }
+                if line.shown { write("\n") }
+                line.shown = false
+                if let text = Self.plainLine(event) { write(text + "\n") }
             }
         }
     }

@@ -134,11 +134,14 @@ enum TrainStep {
         return outputs
     }
 
-    /// `epoch 3/60  batch 120/400  loss 0.512  acc 91.2%  12,345 samples/s  ETA 1m20s`.
+    /// `[######··············] epoch 3/60  batch 120/400  loss 0.512  acc 91.2%  12345 samples/s  ETA 1m20s`.
     static func describe(_ p: TrainingProgress) -> String {
-        let eta = Int(p.etaSeconds.isFinite ? p.etaSeconds : 0)
+        let eta = Int(p.etaSeconds.isFinite ? max(p.etaSeconds, 0) : 0)
         let etaText = eta >= 60 ? "\(eta / 60)m\(String(format: "%02d", eta % 60))s" : "\(eta)s"
-        return "epoch \(p.epoch)/\(p.epochs)  batch \(p.batch)/\(p.batches)  "
+        let total = max(p.epochs * p.batches, 1)
+        let filled = min(20, 20 * ((p.epoch - 1) * p.batches + p.batch) / total)
+        let bar = "[" + String(repeating: "#", count: max(filled, 0)) + String(repeating: "·", count: 20 - max(filled, 0)) + "] "
+        return bar + "epoch \(p.epoch)/\(p.epochs)  batch \(p.batch)/\(p.batches)  "
             + String(format: "loss %.3f  acc %.1f%%  %.0f samples/s  ETA ", p.loss, p.accuracy * 100, p.samplesPerSecond)
             + etaText
     }
