@@ -101,11 +101,29 @@ final class ParameterStore: @unchecked Sendable {
         let decay = 1 - lr * config.weightDecay
         let p = values.base + start, g = gradients.base + start
         let m = firstMoment.base + start, v = secondMoment.base + start
-        for i in 0..<n {
+        typealias V = SIMD8<Float>
+        @inline(__always) func load(_ q: UnsafeMutablePointer<Float>, _ i: Int) -> V {
+            UnsafeRawPointer(q + i).loadUnaligned(as: V.self)
+        }
+        @inline(__always) func store(_ x: V, _ q: UnsafeMutablePointer<Float>, _ i: Int) {
+            UnsafeMutableRawPointer(q + i).storeBytes(of: x, as: V.self)
+        }
+        // Same element-wise arithmetic in SIMD and scalar form, so results do not depend on alignment.
+        var i = 0
+        while i + 8 <= n {
+            let gi = load(g, i)
+            let mi = b1 * load(m, i) + (1 - b1) * gi
+            let vi = b2 * load(v, i) + (1 - b2) * (gi * gi)
+            store(mi, m, i); store(vi, v, i)
+            store(load(p, i) * decay - lr * (mi / c1) / ((vi / c2).squareRoot() + config.adamEpsilon), p, i)
+            i += 8
+        }
+        while i < n {
             let gi = g[i]
             m[i] = b1 * m[i] + (1 - b1) * gi
-            v[i] = b2 * v[i] + (1 - b2) * gi * gi
+            v[i] = b2 * v[i] + (1 - b2) * (gi * gi)
             p[i] = p[i] * decay - lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + config.adamEpsilon)
+            i += 1
         }
     }
 }
