@@ -35,7 +35,7 @@ let trainBenchmarks: [Benchmark] = [
 /// Training settings of the MNIST accuracy runs.
 let mnistFullEpochs = 60
 func mnistConfig(epochs: Int) -> TrainingConfig {
-    TrainingConfig(epochs: epochs, batchSize: 128, learningRate: 2e-3, restartEpochs: max(epochs, 1), validationFraction: 1.0 / 12)
+    TrainingConfig(epochs: epochs, batchSize: 128, learningRate: 5e-3, restartEpochs: max(epochs, 1), validationFraction: 1.0 / 12)
 }
 
 /// JSC-shaped synthetic data (16 features, 5 classes, 664,000 rows, class-dependent Gaussian means).

@@ -22,50 +22,66 @@ enum Kernels {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vec.self)
     }
 
+    typealias Half = SIMD8<Float>
+
+    @inline(__always)
+    static func loadHalf(_ p: UnsafePointer<Float>) -> Half {
+        UnsafeRawPointer(p).loadUnaligned(as: Half.self)
+    }
+
+    @inline(__always)
+    static func storeHalf(_ v: Half, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: Half.self)
+    }
+
     /// `out[o] = (accumulate ? out[o] : bias[o] or 0) + Σ_i w[o·inDim+i]·x[i]`,
-    /// then `max(·, 0)` when `relu`. Outputs are blocked by 4 so each input
-    /// chunk is loaded once per 4 products.
+    /// then `max(·, 0)` when `relu`. A block of 4 outputs × 16 samples lives
+    /// in 8 registers; each input load and weight broadcast feeds 2–4 FMAs.
     static func affine(
         out: UnsafeMutablePointer<Float>, outStride: Int, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         x: UnsafePointer<Float>, xStride: Int, inDim: Int, outDim: Int, count: Int, accumulate: Bool, relu: Bool
     ) {
-        let zero = Vec(repeating: 0)
+        let zero = Half(repeating: 0)
+        @inline(__always) func start(_ o: Int, _ r: UnsafeMutablePointer<Float>) -> (Half, Half) {
+            if accumulate { return (loadHalf(r), loadHalf(r + 8)) }
+            let b = Half(repeating: bias?[o] ?? 0)
+            return (b, b)
+        }
+        @inline(__always) func finish(_ v: (Half, Half), _ r: UnsafeMutablePointer<Float>) {
+            storeHalf(relu ? v.0.replacing(with: zero, where: v.0 .< zero) : v.0, r)
+            storeHalf(relu ? v.1.replacing(with: zero, where: v.1 .< zero) : v.1, r + 8)
+        }
         var c = 0
         while c < count {
             var o = 0
             while o + 4 <= outDim {
                 let r0 = out + o * outStride + c, r1 = r0 + outStride, r2 = r1 + outStride, r3 = r2 + outStride
-                var a0: Vec, a1: Vec, a2: Vec, a3: Vec
-                if accumulate {
-                    a0 = load(r0); a1 = load(r1); a2 = load(r2); a3 = load(r3)
-                } else if let bias {
-                    a0 = Vec(repeating: bias[o]); a1 = Vec(repeating: bias[o + 1])
-                    a2 = Vec(repeating: bias[o + 2]); a3 = Vec(repeating: bias[o + 3])
-                } else {
-                    a0 = zero; a1 = zero; a2 = zero; a3 = zero
-                }
+                var (a0, b0) = start(o, r0), (a1, b1) = start(o + 1, r1)
+                var (a2, b2) = start(o + 2, r2), (a3, b3) = start(o + 3, r3)
                 let w0 = w + o * inDim, w1 = w0 + inDim, w2 = w1 + inDim, w3 = w2 + inDim
+                var xp = x + c
                 for i in 0..<inDim {
-                    let xv = load(x + i * xStride + c)
-                    a0 = a0.addingProduct(xv, w0[i])
-                    a1 = a1.addingProduct(xv, w1[i])
-                    a2 = a2.addingProduct(xv, w2[i])
-                    a3 = a3.addingProduct(xv, w3[i])
+                    let lo = loadHalf(xp), hi = loadHalf(xp + 8)
+                    let k0 = Half(repeating: w0[i]); a0 = a0.addingProduct(lo, k0); b0 = b0.addingProduct(hi, k0)
+                    let k1 = Half(repeating: w1[i]); a1 = a1.addingProduct(lo, k1); b1 = b1.addingProduct(hi, k1)
+                    let k2 = Half(repeating: w2[i]); a2 = a2.addingProduct(lo, k2); b2 = b2.addingProduct(hi, k2)
+                    let k3 = Half(repeating: w3[i]); a3 = a3.addingProduct(lo, k3); b3 = b3.addingProduct(hi, k3)
+                    xp += xStride
                 }
-                if relu {
-                    a0 = pointwiseMax(a0, zero); a1 = pointwiseMax(a1, zero)
-                    a2 = pointwiseMax(a2, zero); a3 = pointwiseMax(a3, zero)
-                }
-                store(a0, r0); store(a1, r1); store(a2, r2); store(a3, r3)
+                finish((a0, b0), r0); finish((a1, b1), r1); finish((a2, b2), r2); finish((a3, b3), r3)
                 o += 4
             }
             while o < outDim {
                 let r = out + o * outStride + c
-                var a: Vec = accumulate ? load(r) : Vec(repeating: bias?[o] ?? 0)
+                var (a, b) = start(o, r)
                 let wr = w + o * inDim
-                for i in 0..<inDim { a = a.addingProduct(load(x + i * xStride + c), wr[i]) }
-                if relu { a = pointwiseMax(a, zero) }
-                store(a, r)
+                var xp = x + c
+                for i in 0..<inDim {
+                    let k = Half(repeating: wr[i])
+                    a = a.addingProduct(loadHalf(xp), k); b = b.addingProduct(loadHalf(xp + 8), k)
+                    xp += xStride
+                }
+                finish((a, b), r)
                 o += 1
             }
             c += lanes
@@ -80,6 +96,7 @@ enum Kernels {
         x: UnsafePointer<Float>, xStride: Int, inDim: Int, outDim: Int, count: Int, accumulate: Bool
     ) {
         @inline(__always) func put(_ v: Float, _ p: UnsafeMutablePointer<Float>) { p.pointee = accumulate ? p.pointee + v : v }
+        let step = Half.scalarCount
         var o = 0
         while o < outDim {
             let pair = o + 1 < outDim
@@ -87,17 +104,17 @@ enum Kernels {
             var i = 0
             while i + 4 <= inDim {
                 let x0 = x + i * xStride, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride
-                var s0 = Vec(repeating: 0), s1 = s0, s2 = s0, s3 = s0
+                var s0 = Half(repeating: 0), s1 = s0, s2 = s0, s3 = s0
                 var t0 = s0, t1 = s0, t2 = s0, t3 = s0
                 var c = 0
                 while c < count {
-                    let a = load(g0 + c), b = load(g1 + c)
-                    let v0 = load(x0 + c), v1 = load(x1 + c), v2 = load(x2 + c), v3 = load(x3 + c)
+                    let a = loadHalf(g0 + c), b = loadHalf(g1 + c)
+                    let v0 = loadHalf(x0 + c), v1 = loadHalf(x1 + c), v2 = loadHalf(x2 + c), v3 = loadHalf(x3 + c)
                     s0 = s0.addingProduct(a, v0); s1 = s1.addingProduct(a, v1)
                     s2 = s2.addingProduct(a, v2); s3 = s3.addingProduct(a, v3)
                     t0 = t0.addingProduct(b, v0); t1 = t1.addingProduct(b, v1)
                     t2 = t2.addingProduct(b, v2); t3 = t3.addingProduct(b, v3)
-                    c += lanes
+                    c += step
                 }
                 let r = dw + o * inDim + i
                 put(s0.sum(), r); put(s1.sum(), r + 1); put(s2.sum(), r + 2); put(s3.sum(), r + 3)
@@ -106,12 +123,12 @@ enum Kernels {
             }
             while i < inDim {
                 let xi = x + i * xStride
-                var s = Vec(repeating: 0), t = s
+                var s = Half(repeating: 0), t = s
                 var c = 0
                 while c < count {
-                    let v = load(xi + c)
-                    s = s.addingProduct(load(g0 + c), v); t = t.addingProduct(load(g1 + c), v)
-                    c += lanes
+                    let v = loadHalf(xi + c)
+                    s = s.addingProduct(loadHalf(g0 + c), v); t = t.addingProduct(loadHalf(g1 + c), v)
+                    c += step
                 }
                 put(s.sum(), dw + o * inDim + i)
                 if pair { put(t.sum(), dw + (o + 1) * inDim + i) }
