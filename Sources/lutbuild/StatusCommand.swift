@@ -22,8 +22,10 @@ struct StatusCommand: AsyncParsableCommand {
         let lines = BuildReport.explanation(report.stale)
         for line in lines.prefix(40) { print("stale    \(line)") }
         if lines.count > 40 { print("stale    … and \(lines.count - 40) more lines (see `lutbuild explain`)") }
-        for path in report.edited { print("edited   \(path) (differs from lutbuild.lock; a build rewrites it)") }
-        for path in report.missing { print("missing  \(path)") }
+        for path in report.edited.prefix(40) { print("edited   \(path) (differs from lutbuild.lock; a build rewrites it)") }
+        if report.edited.count > 40 { print("edited   … and \(report.edited.count - 40) more files") }
+        for path in report.missing.prefix(40) { print("missing  \(path)") }
+        if report.missing.count > 40 { print("missing  … and \(report.missing.count - 40) more files (a build writes them)") }
         if report.lockOutdated { print("lock     lutbuild.lock is missing or out of date; run `lutbuild build`") }
         if report.isClean { print("up to date") }
         if check && !report.isClean { throw ExitCode(1) }
