@@ -60,6 +60,24 @@ import Testing
         #expect(after.partitions[1][0] != fresh)
     }
 
+    @Test func resumedPartialRunEqualsUninterruptedPartialRun() throws {
+        let data = Fixtures.blobs()
+        let spec = Fixtures.blobsSpec()
+        let config = TrainingConfig(epochs: 2, batchSize: 32)
+        let base = try Trainer(spec: spec, config: TrainingConfig(epochs: 1, batchSize: 32), data: data).run().network
+        let retrain: Set = [PartitionID(layer: 0, index: 1), PartitionID(layer: 2, index: 0)]
+        let straight = try Trainer(spec: spec, config: config, data: data, initial: base, trainable: retrain).run()
+        let first = try Trainer(spec: spec, config: config, data: data, initial: base, trainable: retrain)
+        let calls = Counter()
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("neuralut-partial-\(UUID().uuidString).ckpt")
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(try !first.run(shouldStop: { calls.increment() > 9 }, checkpoint: url).completed)
+        let resumed = try Trainer.resume(checkpoint: url, data: data).run()
+        #expect(resumed.network == straight.network)
+        #expect(resumed.network.partitions[1] == base.partitions[1])
+        #expect(resumed.network.partitions[0][1] != base.partitions[0][1])
+    }
+
     @Test func badInputIsReportedNotCrashed() throws {
         var data = Fixtures.xor(rows: 20)
         data.features[5] = .nan
