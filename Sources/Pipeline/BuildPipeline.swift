@@ -53,8 +53,9 @@ public struct BuildPipeline: Sendable {
         try graph.add(PrepareDataStep.make(project))
         try graph.add(ConnectivityStep.make(project))
         try graph.add(TrainStep.make(project))
+        let tableParameters = try config.model.layers.indices.map { try TabulateStep.parameters(config, layer: $0) }
         for id in PipelineGraph.partitionIDs(config) {
-            try graph.add(TabulateStep.make(project, id))
+            try graph.add(TabulateStep.make(project, id, parameters: tableParameters[id.layer]))
             try graph.add(VerilogSteps.partition(project, id))
         }
         try graph.add(NetworkStep.make(project))

@@ -8,17 +8,20 @@ import NeuraLUT
 enum TabulateStep {
     static func id(_ partition: PartitionID) -> String { "tabulate/\(TrainStep.memberName(partition))" }
 
-    static func make(_ project: Project, _ partition: PartitionID) throws -> Step {
-        let config = project.config
-        let layers = config.model.layerSpecs
+    /// The parameters of layer `layer`'s tables (the same for all its partitions).
+    static func parameters(_ config: ProjectConfig, layer: Int) throws -> Data {
         struct Shape: Encodable {
             var spec: TrainStep.PartitionSpec
             var layer: Int
             var isLast: Bool
         }
-        let isLast = partition.layer == layers.count - 1
-        let parameters = try StepCodecs.parameters("table", Shape(
-            spec: TrainStep.partitionSpec(config, layer: partition.layer), layer: partition.layer, isLast: isLast))
+        return try StepCodecs.parameters("table", Shape(
+            spec: TrainStep.partitionSpec(config, layer: layer), layer: layer, isLast: layer == config.model.layers.count - 1))
+    }
+
+    static func make(_ project: Project, _ partition: PartitionID, parameters: Data) throws -> Step {
+        let config = project.config
+        let layers = config.model.layerSpecs
         let addressBits = layers[partition.layer].fanIn
             * (partition.layer == 0 ? config.model.inputBits : layers[partition.layer - 1].outputBits)
         return Step(id: id(partition), kind: "tabulate", version: 1, parameters: parameters,

@@ -14,7 +14,11 @@ enum VerilogSteps {
     static func partition(_ project: Project, _ partition: PartitionID) throws -> Step {
         let name = VerilogEmitter.partitionModuleName(partition, topName: project.config.project.top)
         return Step(id: partitionID(partition), kind: "verilog-partition", version: 1,
-                    parameters: try StepCodecs.parameters("module", name),
+                    parameters: {
+                        var encoder = CanonicalEncoder()
+                        encoder.append("module", name)
+                        return encoder.bytes
+                    }(),
                     inputs: ["table": OutputRefs.table(partition)], outputs: ["verilog"],
                     publish: ["verilog": "\(rtlDirectory)/\(name).v"]) { context in
             let table = try StepCodecs.decodeTable(try context.input("table"))
