@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import NeuraLUT
 import RTL
@@ -28,5 +29,23 @@ enum Fixtures {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-rtl-\(label)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+}
+
+extension Fixtures {
+    /// Three Gaussian blobs in `Fixtures.smallSpec`'s 6 features, labels 0…2.
+    static func blobs(rows: Int = 240, seed: UInt64 = 9) -> Dataset {
+        var rng = SeededRandom(seed: seed)
+        var features: [Float] = [], labels: [Int32] = []
+        for r in 0..<rows {
+            let label = r % 3
+            labels.append(Int32(label))
+            for f in 0..<6 {
+                let centre: Float = f % 3 == label ? 1.5 : -0.5
+                features.append(centre + (rng.nextUnitFloat() - 0.5) * 1.6)
+            }
+        }
+        return Dataset(features: features, labels: labels, rows: rows, columns: 6, classes: 3,
+                       featureNames: (0..<6).map { "x\($0)" })
     }
 }
