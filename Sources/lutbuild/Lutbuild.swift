@@ -17,6 +17,7 @@ struct Lutbuild: AsyncParsableCommand {
             GcCommand.self,
             WatchCommand.self,
             HooksCommand.self,
+            ReportCommand.self,
             VersionCommand.self,
         ]
     )
