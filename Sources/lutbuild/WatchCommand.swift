@@ -2,6 +2,7 @@ import ArgumentParser
 import BuildGraph
 import Foundation
 import Pipeline
+import RTL
 
 /// `lutbuild watch`: rebuild on every save of the project file or its data.
 struct WatchCommand: AsyncParsableCommand {
@@ -35,9 +36,23 @@ struct WatchCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-verify"), help: "Build without the RTL simulation step (faster; no test accuracy).")
     var noVerify = false
 
+    @Flag(name: .customLong("no-estimate"), help: "Build without the yosys resource estimate (faster; no LUT count).")
+    var noEstimate = false
+
+    @Option(name: .long, help: "RTL simulator for the verify step: verilator or iverilog (default: verilator if installed).")
+    var simulator: String?
+
     func validate() throws {
         guard debounceMilliseconds >= 0 else { throw ValidationError("--debounce-ms must be 0 or more") }
         guard pollIntervalMilliseconds > 0 else { throw ValidationError("--poll-interval-ms must be more than 0") }
+        if let simulator, Simulator(rawValue: simulator) == nil {
+            throw ValidationError("--simulator \(simulator): expected one of \(Simulator.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    /// The options each child `lutbuild build` gets.
+    private var buildArguments: [String] {
+        (noVerify ? ["--no-verify"] : []) + (noEstimate ? ["--no-estimate"] : []) + (simulator.map { ["--simulator", $0] } ?? [])
     }
 
     func run() async throws {
@@ -50,8 +65,8 @@ struct WatchCommand: AsyncParsableCommand {
             ? PollWatcher(scope: scope, intervalMilliseconds: pollIntervalMilliseconds)
             : FileWatcher(scope: scope)
         let build = ChildBuild(executable: Bundle.main.executableURL ?? URL(fileURLWithPath: "/proc/self/exe"),
-                               project: root, arguments: noVerify ? ["--no-verify"] : [])
-        let summary = RebuildSummary(accuracyMeasured: !noVerify)
+                               project: root, arguments: buildArguments)
+        let summary = RebuildSummary(measuresAccuracy: !noVerify, measuresLUTs: !noEstimate)
         let inputs = WatchInputs(project: root)
         let loop = WatchLoop(
             watcher: watcher,

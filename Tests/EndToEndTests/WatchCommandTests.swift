@@ -8,14 +8,15 @@ import Testing
         let project = try TinyProject()
         defer { project.remove() }
         let watch = try WatchProcess(project: project.url,
-                                     arguments: ["watch", "--no-verify", "--debounce-ms", "50"])
+                                     arguments: ["watch", "--simulator", "iverilog", "--debounce-ms", "50"])
         defer { watch.kill() }
 
         let first = try #require(watch.waitForLine(within: 300) { $0.contains("build #1 ok") },
                                  "no first build line; output so far:\n\(watch.output)")
         #expect(first.contains("ran "), "\(first)")
         #expect(first.contains("(trained "), "the first build trains: \(first)")
-        #expect(first.contains("test acc not measured (--no-verify)"), "\(first)")
+        #expect(first.range(of: #"test acc \d+\.\d%, LUTs \d+$"#, options: .regularExpression) != nil,
+                "the first build shows accuracy and LUTs without a change: \(first)")
 
         try project.edit { $0.replacingOccurrences(of: "\nepochs = 1", with: "\nepochs = 2") }
         let started = try #require(watch.waitForLine(within: 60) { $0.contains("build #2: lutbuild.toml changed") },
@@ -24,6 +25,8 @@ import Testing
         let second = try #require(watch.waitForLine(within: 300) { $0.contains("build #2 ok") },
                                   "no second build line; output so far:\n\(watch.output)")
         #expect(second.contains("(trained "), "more epochs retrain: \(second)")
+        #expect(second.range(of: #"test acc \d+\.\d% \([+−±]\d+\.\d\), LUTs \d+ \([+−±]\d+\)$"#, options: .regularExpression) != nil,
+                "the second build shows the changes: \(second)")
 
         watch.interrupt()
         let status = try #require(watch.waitForExit(within: 60), "watch did not stop on SIGINT")
@@ -35,9 +38,11 @@ import Testing
         let project = try TinyProject()
         defer { project.remove() }
         let watch = try WatchProcess(project: project.url,
-                                     arguments: ["watch", "--no-verify", "--debounce-ms", "50"])
+                                     arguments: ["watch", "--no-verify", "--no-estimate", "--debounce-ms", "50"])
         defer { watch.kill() }
-        #expect(watch.waitForLine(within: 300) { $0.contains("build #1 ok") } != nil, "\(watch.output)")
+        let first = watch.waitForLine(within: 300) { $0.contains("build #1 ok") }
+        #expect(first?.hasSuffix("test acc not measured (--no-verify), LUTs not estimated (--no-estimate)") == true,
+                "\(watch.output)")
 
         try project.edit { $0.replacingOccurrences(of: "\nepochs = 1", with: "\nepochs = \"many\"") }
         let failed = try #require(watch.waitForLine(within: 120) { $0.contains("build #2: build failed") },

@@ -5,22 +5,27 @@ import Foundation
 public struct BuildMetrics: Sendable, Equatable {
     /// RTL test accuracy (0…1) from gen/reports/verify.json, when verification ran and the data has labels.
     public var testAccuracy: Double?
+    /// LUTs of yosys' estimate from gen/reports/estimate.json, when the estimate ran.
+    public var luts: Int?
 
-    public init(testAccuracy: Double? = nil) {
+    public init(testAccuracy: Double? = nil, luts: Int? = nil) {
         self.testAccuracy = testAccuracy
+        self.luts = luts
     }
 
-    /// Where the verify step publishes its report.
+    /// Where the verify and estimate steps publish their reports.
     public static let verifyReport = "gen/reports/verify.json"
+    public static let estimateReport = "gen/reports/estimate.json"
 
     /// Reads the reports of the build that just finished in `project`. A
     /// report that is missing or unreadable leaves its figure unknown.
     public static func read(project: URL) -> BuildMetrics {
-        let url = project.appendingPathComponent(verifyReport)
-        guard let data = FileManager.default.contents(atPath: url.path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            return BuildMetrics()
+        func number(_ key: String, in report: String) -> NSNumber? {
+            guard let data = FileManager.default.contents(atPath: project.appendingPathComponent(report).path),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+            return object[key] as? NSNumber
         }
-        return BuildMetrics(testAccuracy: (object["accuracy"] as? NSNumber)?.doubleValue)
+        return BuildMetrics(testAccuracy: number("accuracy", in: verifyReport)?.doubleValue,
+                            luts: number("luts", in: estimateReport)?.intValue)
     }
 }

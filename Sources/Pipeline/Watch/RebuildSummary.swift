@@ -2,40 +2,59 @@ import Foundation
 import Synchronization
 
 /// The one-line summary of each rebuild in watch mode: what ran, how long it
-/// took, and the test accuracy with its change since the previous build, so
-/// the effect of an edit is visible at a glance.
+/// took, the test accuracy and the LUT estimate with their change since the
+/// previous build, so the effect of an edit is visible at a glance.
 public final class RebuildSummary: Sendable {
     private let previous = Mutex<BuildMetrics?>(nil)
-    private let accuracyMeasured: Bool
+    private let measuresAccuracy: Bool
+    private let measuresLUTs: Bool
 
-    /// `accuracyMeasured` is false when the builds skip verification, so the line says so instead of showing a stale figure.
-    public init(accuracyMeasured: Bool = true) {
-        self.accuracyMeasured = accuracyMeasured
+    /// Pass false for a figure whose step the builds skip (`--no-verify`,
+    /// `--no-estimate`), so the line says so instead of showing a stale report.
+    public init(measuresAccuracy: Bool = true, measuresLUTs: Bool = true) {
+        self.measuresAccuracy = measuresAccuracy
+        self.measuresLUTs = measuresLUTs
     }
 
-    /// `ok in 4.2 s: ran 12 steps (trained 3 partitions), 40 cached, test acc 85.2% (+0.3)`;
-    /// remembers `metrics` for the next line's change.
+    /// `ok in 4.2 s: ran 12 steps (trained 3 partitions), 40 cached, test acc 85.2% (+0.3), LUTs 1234 (−56)`;
+    /// remembers `metrics` for the next line's changes.
     public func line(_ outcome: ChildBuildOutcome, metrics: BuildMetrics) -> String {
+        let before = previous.withLock { last -> BuildMetrics? in
+            defer { last = metrics }
+            return last
+        }
         var text = "ok in \(String(format: "%.1f", outcome.seconds)) s: ran \(outcome.ran) step\(outcome.ran == 1 ? "" : "s")"
         if outcome.trainedPartitions > 0 {
             text += " (trained \(outcome.trainedPartitions) partition\(outcome.trainedPartitions == 1 ? "" : "s"))"
         }
         text += ", \(outcome.cached) cached"
-        guard accuracyMeasured else { return text + ", test acc not measured (--no-verify)" }
-        let before = previous.withLock { last -> BuildMetrics? in
-            defer { last = metrics }
-            return last
+
+        if !measuresAccuracy {
+            text += ", test acc not measured (--no-verify)"
+        } else if let accuracy = metrics.testAccuracy {
+            text += ", test acc \(String(format: "%.1f", accuracy * 100))%"
+            if let old = before?.testAccuracy { text += " (\(Self.signed((accuracy - old) * 100, digits: 1)))" }
+        } else {
+            text += ", test acc n/a"
         }
-        guard let accuracy = metrics.testAccuracy else { return text + ", test acc n/a" }
-        text += ", test acc \(String(format: "%.1f", accuracy * 100))%"
-        if let old = before?.testAccuracy { text += " (\(Self.signedPoints(accuracy - old)))" }
+
+        if !measuresLUTs {
+            text += ", LUTs not estimated (--no-estimate)"
+        } else if let luts = metrics.luts {
+            text += ", LUTs \(luts)"
+            if let old = before?.luts { text += " (\(Self.signed(Double(luts - old), digits: 0)))" }
+        } else {
+            text += ", LUTs n/a"
+        }
         return text
     }
 
-    /// A change in percentage points: `+0.3`, `−1.2`, `±0.0`.
-    static func signedPoints(_ change: Double) -> String {
-        let points = (change * 1000).rounded() / 10
-        if points == 0 { return "±0.0" }
-        return (points > 0 ? "+" : "−") + String(format: "%.1f", abs(points))
+    /// A change as `+0.3`, `−1.2`, `±0.0` (or `+12`, `−56`, `±0` with no digits).
+    static func signed(_ change: Double, digits: Int) -> String {
+        let scale = pow(10, Double(digits))
+        let rounded = (change * scale).rounded() / scale
+        let magnitude = String(format: "%.\(digits)f", abs(rounded))
+        if rounded == 0 { return "±" + magnitude }
+        return (rounded > 0 ? "+" : "−") + magnitude
     }
 }
