@@ -33,7 +33,7 @@ let trainBenchmarks: [Benchmark] = [
 ]
 
 /// Training settings of the MNIST accuracy runs.
-let mnistFullEpochs = 60
+let mnistFullEpochs = 150
 func mnistConfig(epochs: Int) -> TrainingConfig {
     TrainingConfig(epochs: epochs, batchSize: 128, learningRate: 5e-3, restartEpochs: max(epochs, 1), validationFraction: 1.0 / 12)
 }
