@@ -17,7 +17,7 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var options: ProjectOption
 
-    @Option(name: .long, help: "Folder holding utilization.rpt and timing_summary.rpt.")
+    @Option(name: .long, help: ArgumentHelp("Folder holding utilization.rpt and timing_summary.rpt.", valueName: "DIR"))
     var vivado: String
 
     @Flag(name: .long, help: "Print gen/reports/vivado.json instead of the summary.")
