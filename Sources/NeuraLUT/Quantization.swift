@@ -56,15 +56,12 @@ enum Quantization {
                          count: Int, scale: Float, range: Range) -> Float {
         var ds: Float = 0
         for b in 0..<count {
+            // Branch-free: the clamp side is data-dependent and unpredictable.
             let v = x[b] / scale
             let g = dout[b]
-            if v < range.lo {
-                dx[b] = 0; ds += g * range.lo
-            } else if v > range.hi {
-                dx[b] = 0; ds += g * range.hi
-            } else {
-                dx[b] = g; ds += g * (v.rounded(.toNearestOrEven) - v)
-            }
+            let below = v < range.lo, above = v > range.hi
+            dx[b] = below || above ? 0 : g
+            ds += g * (below ? range.lo : (above ? range.hi : v.rounded(.toNearestOrEven) - v))
         }
         return ds
     }
