@@ -8,7 +8,7 @@ import Testing
 @Suite struct TrainedModelTests {
     static let data = Fixtures.blobs()
     static let trained: TrainedNetwork = {
-        try! Trainer(spec: Fixtures.smallSpec, config: TrainingConfig(epochs: 2, batchSize: 32), data: data).run().network
+        try! Trainer(spec: Fixtures.smallSpec, config: TrainingConfig(epochs: 8, batchSize: 16, learningRate: 1e-2), data: data).run().network
     }()
 
     @Test func lutInferenceEqualsTheQuantizedNetworkExactly() throws {
@@ -17,7 +17,7 @@ import Testing
         #expect(try lut.infer(dataset: Self.data) == quantized.outputCodes(Self.data))
         #expect(try lut.classify(dataset: Self.data) == quantized.predictions(Self.data))
         #expect(try lut.accuracy(dataset: Self.data) == quantized.accuracy(Self.data))
-        #expect(Set(try lut.classify(dataset: Self.data)).count > 1, "a trained model predicts more than one class")
+        #expect(try lut.accuracy(dataset: Self.data) > 0.5, "the model has learned something")
     }
 
     @Test func rtlOfTheTrainedModelPassesVerify() throws {
