@@ -2,9 +2,10 @@ import Foundation
 import Testing
 
 /// The installed git hooks with the real binary, in a real repository:
-/// a fresh build may be committed, a hand-edited generated file may not.
+/// a fresh build may be committed, a hand-edited generated file may not,
+/// and checking out a stale commit says what to rebuild.
 @Suite struct HooksCommandTests {
-    @Test func preCommitRefusesHandEditedOutputsUntilRebuilt() throws {
+    @Test func preCommitRefusesHandEditsAndCheckoutWarnsOfStaleOutputs() throws {
         let project = try TinyProject()
         defer { project.remove() }
         let binary = try #require(LutbuildBinary.url, "build lutbuild first")
@@ -42,6 +43,15 @@ import Testing
         let accepted = try git.run(["commit", "-q", "--allow-empty", "-m", "rebuilt"], check: false)
         #expect(accepted.status == 0, "after a rebuild the commit is accepted: \(accepted.stderr)")
         #expect(try git.run(["status", "--porcelain"]).stdout == "", "the rebuild restored the committed file")
+
+        // A stale state committed past the hook: switching to it warns, switching away is quiet.
+        try project.edit { $0.replacingOccurrences(of: "\nepochs = 1", with: "\nepochs = 2") }
+        try git.run(["commit", "-q", "-a", "--no-verify", "-m", "stale on purpose"])
+        let toFresh = try git.run(["checkout", "-q", "HEAD~1"])
+        #expect(!toFresh.stderr.contains("stale"), "\(toFresh.stderr)")
+        let toStale = try git.run(["checkout", "-q", "-"])
+        #expect(toStale.stderr.contains("generated files are stale; rebuild with:"), "\(toStale.stderr)")
+        #expect(toStale.stderr.contains("lutbuild build"), "\(toStale.stderr)")
     }
 }
 

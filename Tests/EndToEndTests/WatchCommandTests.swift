@@ -57,6 +57,25 @@ import Testing
         watch.interrupt()
         #expect(watch.waitForExit(within: 60) == 130)
     }
+
+    @Test func aSaveDuringTrainingStopsItAndBuildsAgain() throws {
+        let project = try TinyProject(epochs: 5000)
+        defer { project.remove() }
+        let watch = try WatchProcess(project: project.url,
+                                     arguments: ["watch", "--no-verify", "--no-estimate", "--debounce-ms", "50"])
+        defer { watch.kill() }
+        #expect(watch.waitForLine(within: 60) { $0.contains("build #1: initial build") } != nil, "\(watch.output)")
+        // Saved while the long training runs.
+        Thread.sleep(forTimeInterval: 2)
+        try project.edit { $0.replacingOccurrences(of: "\nepochs = 5000", with: "\nepochs = 1") }
+        #expect(watch.waitForLine(within: 60) { $0.contains("build #1: stopped (inputs changed again)") } != nil,
+                "the running build was not stopped; output so far:\n\(watch.output)")
+        #expect(watch.errors.contains("interrupted: finished steps are kept"), "the child stopped cleanly: \(watch.errors)")
+        let second = watch.waitForLine(within: 300) { $0.contains("build #2 ok") }
+        #expect(second?.contains("(trained ") == true, "the follow-up build ran; output so far:\n\(watch.output)")
+        watch.interrupt()
+        #expect(watch.waitForExit(within: 60) == 130)
+    }
 }
 
 /// A running `lutbuild watch` whose output lines are collected as they come.
