@@ -26,7 +26,7 @@ public struct VerificationReport: Hashable, Codable, Sendable {
     public var mismatches: Int
     public var cycles: Int
     /// RTL test accuracy: `out_class` against the labels (with no argmax
-    /// port, the software argmax of the — then checked equal — outputs).
+    /// port: samples whose `out_data` is right and whose argmax is the label).
     public var accuracy: Double?
     public var compileSeconds: Double
     public var runSeconds: Double
@@ -61,7 +61,6 @@ public struct Verifier: Sendable {
         try write(design.files, to: rtl)
         try write(Testbench.files(design: design, network: network, vectors: vectors), to: tb)
         var report = try run(rtlFiles: design.files.map { rtl.appendingPathComponent($0.path) }, testbenchDirectory: tb)
-        if design.classWidth == 0 { report.accuracy = report.passed ? vectors.softwareAccuracy : nil }
         if vectors.labels == nil { report.accuracy = nil }
         return report
     }
