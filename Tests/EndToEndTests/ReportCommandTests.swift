@@ -59,6 +59,21 @@ import Testing
         #expect(result.stdout.contains("WNS    -0.250 ns (7 failing endpoints)"))
     }
 
+    @Test func theImportedResultsStayThroughBuildsAndDoNotMakeTheProjectStale() throws {
+        let project = try TinyProject()
+        defer { project.remove() }
+        #expect(try LutbuildBinary.run(["build", "--simulator", "iverilog"], in: project.url).status == 0)
+        try project.scratch.write("vivado-reports/utilization.rpt", ReportFixtures.utilization)
+        try project.scratch.write("vivado-reports/timing_summary.rpt", ReportFixtures.timingSummary(wns: "0.123"))
+        #expect(try LutbuildBinary.run(["report", "--vivado", "vivado-reports"], in: project.url).status == 0)
+        let imported = try project.scratch.read("gen/reports/vivado.json")
+
+        let status = try LutbuildBinary.run(["status", "--check"], in: project.url)
+        #expect(status.status == 0, "\(status.stdout)")
+        #expect(try LutbuildBinary.run(["build", "--simulator", "iverilog"], in: project.url).status == 0)
+        #expect(try project.scratch.read("gen/reports/vivado.json") == imported)
+    }
+
     @Test func aFolderWithoutTheReportsIsAClearError() throws {
         let scratch = try project(wns: "0.1", withTiming: false)
         defer { scratch.remove() }
