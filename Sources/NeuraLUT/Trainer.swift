@@ -14,6 +14,8 @@ public final class Trainer {
     let connectivity: Connectivity
     let data: Dataset
     let test: Dataset?
+    /// An explicit validation set (replaces the hold-out from `data`).
+    let validationSet: Dataset?
     let trainRows: [Int]
     let validationRows: [Int]
     let store: ParameterStore
@@ -45,16 +47,19 @@ public final class Trainer {
     var bestAccuracy = -1.0
 
     /// - Parameters:
-    ///   - data: training rows; a `validationFraction` of them is held out (seeded) for model selection.
+    ///   - data: training rows; a `validationFraction` of them is held out (seeded) for model selection
+    ///     unless `validation` is given.
     ///   - test: reported per epoch, never used for selection.
+    ///   - validation: rows that select the best epoch instead of a hold-out from `data` (all of `data` then trains).
     ///   - initial: weights to start from (required for partial training).
     ///   - trainable: partitions to train; nil trains everything.
     public init(spec: NetworkSpec, config: TrainingConfig, data: Dataset, test: Dataset? = nil,
-                initial: TrainedNetwork? = nil, trainable: Set<PartitionID>? = nil) throws {
+                initial: TrainedNetwork? = nil, trainable: Set<PartitionID>? = nil, validation: Dataset? = nil) throws {
         try spec.validate()
         try config.validate()
         try Trainer.check(data, against: spec, name: "training data")
         if let test { try Trainer.check(test, against: spec, name: "test data") }
+        if let validation { try Trainer.check(validation, against: spec, name: "validation data") }
         if trainable != nil, initial == nil {
             throw SpecError("partial training needs the initial network whose other partitions stay frozen")
         }
@@ -72,6 +77,7 @@ public final class Trainer {
         self.config = config
         self.data = data
         self.test = test
+        validationSet = validation
         connectivity = Connectivity.random(for: spec)
         store = ParameterStore(spec: spec)
         globalTrainable = trainable == nil
@@ -116,7 +122,7 @@ public final class Trainer {
         var order = Array(0..<data.rows)
         var rng = SeededRandom(seed: spec.seed, stream: 0x5A11D)
         for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.nextInt(below: i + 1)) }
-        let held = Int((Double(data.rows) * config.validationFraction).rounded())
+        let held = validation == nil ? Int((Double(data.rows) * config.validationFraction).rounded()) : 0
         validationRows = order[0..<held].sorted()
         trainRows = order[held...].sorted()
         guard trainRows.count >= 2 else {
@@ -200,7 +206,8 @@ public final class Trainer {
         let start = DispatchTime.now().uptimeNanoseconds
         let net = currentNetwork
         let quantized = QuantizedNetwork(net, threads: config.workerThreads)
-        let validation = validationRows.isEmpty ? nil : quantized.accuracy(data, rows: validationRows)
+        let validation = validationSet.flatMap { $0.rows > 0 ? quantized.accuracy($0) : nil }
+            ?? (validationRows.isEmpty ? nil : quantized.accuracy(data, rows: validationRows))
         let testAccuracy = test.map { quantized.accuracy($0) }
         epochSeconds += seconds(since: start)
         log.epochs.append(EpochRecord(epoch: epoch + 1, loss: epochLoss / Double(max(epochSeen, 1)),

@@ -57,8 +57,8 @@ extension Trainer {
         try Data(try checkpoint()).write(to: url, options: .atomic)
     }
 
-    /// Continues a run from `checkpoint()` bytes, on the same data.
-    public convenience init(resumingFrom bytes: [UInt8], data: Dataset, test: Dataset? = nil) throws {
+    /// Continues a run from `checkpoint()` bytes, on the same data (and validation set, if the run had one).
+    public convenience init(resumingFrom bytes: [UInt8], data: Dataset, test: Dataset? = nil, validation: Dataset? = nil) throws {
         var r = ByteReader(bytes, what: "checkpoint")
         try r.expect(magic: Self.checkpointMagic)
         let version = try r.uint32()
@@ -82,7 +82,7 @@ extension Trainer {
         let inputScale = try r.float()
         try self.init(spec: header.spec, config: header.config, data: data, test: test,
                       initial: header.trainable == nil ? nil : TrainedNetwork.initial(spec: header.spec),
-                      trainable: header.trainable.map(Set.init))
+                      trainable: header.trainable.map(Set.init), validation: validation)
         guard values.count == store.count, first.count == store.count, second.count == store.count,
               running.count == 2 * store.running.joined().count, inputRunning.count == 2 * spec.inputFeatures,
               scales.count == spec.layers.count else {
@@ -123,7 +123,7 @@ extension Trainer {
     }
 
     /// Continues a run from a checkpoint file.
-    public static func resume(checkpoint url: URL, data: Dataset, test: Dataset? = nil) throws -> Trainer {
-        try Trainer(resumingFrom: Array(try Data(contentsOf: url)), data: data, test: test)
+    public static func resume(checkpoint url: URL, data: Dataset, test: Dataset? = nil, validation: Dataset? = nil) throws -> Trainer {
+        try Trainer(resumingFrom: Array(try Data(contentsOf: url)), data: data, test: test, validation: validation)
     }
 }

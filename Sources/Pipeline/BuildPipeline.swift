@@ -34,7 +34,7 @@ public struct BuildRequest: Sendable {
 /// lutbuild's build: the project's steps on the engine (DESIGN.md §3).
 ///
 /// data/prepare → connectivity, train (one batch step, a member per
-/// partition) → tabulate/layerL/pK → verilog/layerL/pK → network →
+/// partition, plus the training log) → thresholds, tabulate/layerL/pK → verilog/layerL/pK → network →
 /// verilog/top, testbench → verify, estimate, package. Outputs go to `gen/`.
 public struct BuildPipeline: Sendable {
     public let project: Project
@@ -53,6 +53,7 @@ public struct BuildPipeline: Sendable {
         try graph.add(PrepareDataStep.make(project))
         try graph.add(ConnectivityStep.make(project))
         try graph.add(TrainStep.make(project))
+        try graph.add(ThresholdsStep.make(project))
         let tableParameters = try config.model.layers.indices.map { try TabulateStep.parameters(config, layer: $0) }
         for id in PipelineGraph.partitionIDs(config) {
             try graph.add(TabulateStep.make(project, id, parameters: tableParameters[id.layer]))

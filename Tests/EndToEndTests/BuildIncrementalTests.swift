@@ -17,10 +17,22 @@ import Testing
         #expect(project.scratch.exists("gen/vivado/build.tcl"))
         #expect(project.scratch.exists("gen/ip/example.org_lutnn_digits_lut_1.0/component.xml"))
         #expect(first.ran(prefix: "train/") == (units("train", layer: 0, count: 8) + units("train", layer: 1, count: 6)
-            + units("train", layer: 2, count: 10) + ["train/quantizers"]).sorted())
+            + units("train", layer: 2, count: 10) + ["train/quantizers", "train/training.csv", "train/training.json"]).sorted())
+        let training = try #require(try JSONSerialization.jsonObject(
+            with: Data(project.scratch.read("gen/reports/training.json").utf8)) as? [String: Any])
+        #expect(training["selected_epoch"] as? Int == 1)
+        #expect((training["epochs"] as? [Any])?.count == 1)
+        #expect(training["test_accuracy"] as? Double != nil && training["validation_accuracy"] as? Double != nil)
+        #expect(training["partial"] as? Bool == false)
+        #expect(try project.scratch.read("gen/reports/training.csv").hasPrefix("epoch,loss,train_acc,val_acc,test_acc,seconds\n1,"))
         #expect(project.scratch.exists("gen/rtl/digits_lut.v"))
         #expect(project.scratch.exists("gen/rtl/digits_lut_l1_p5.v"))
         #expect(project.scratch.exists("gen/tb/lutbuild_tb.v"))
+        let thresholds = try #require(try JSONSerialization.jsonObject(
+            with: Data(project.scratch.read("gen/rtl/digits_lut_input_thresholds.json").utf8)) as? [String: Any])
+        #expect(thresholds["format"] as? String == "lutbuild-input-thresholds")
+        #expect((thresholds["features"] as? [Any])?.count == 64)
+        #expect(try project.scratch.read("gen/rtl/digits_lut_input_thresholds.csv").hasPrefix("index,name,scale,offset,direction,t1"))
         let lock = try project.scratch.read("lutbuild.lock")
         let second = try project.build([])
         #expect(second.status == 0)
@@ -47,19 +59,26 @@ import Testing
         #expect(explain.stdout.hasPrefix("train/layer1/{p0 … p5} (6): parameters changed\n"))
         let width = try project.build()
         #expect(width.status == 0, "\(width.stderr)")
-        #expect(width.ran(prefix: "train/") == units("train", layer: 1, count: 6))
+        #expect(width.ran(prefix: "train/") == units("train", layer: 1, count: 6) + ["train/training.csv", "train/training.json"])
         #expect(width.ran(prefix: "tabulate/") == units("tabulate", layer: 1, count: 6))
         #expect(width.ran(prefix: "verilog/layer0/").isEmpty && width.ran(prefix: "verilog/layer2/").isEmpty)
+        #expect(!width.messages("progress").contains { $0.hasPrefix("warm-starting") }, "a new shape starts fresh")
 
         // --retrain forces one layer; the others stay frozen.
         let forced = try project.build(["--no-verify", "--no-estimate", "--retrain", "layer2"])
-        #expect(forced.ran(prefix: "train/") == units("train", layer: 2, count: 10))
+        #expect(forced.ran(prefix: "train/layer") == units("train", layer: 2, count: 10))
+        #expect(forced.messages("progress").contains("warm-starting 10 partition(s) from their previous weights"))
+        // The training log describes this partial run.
+        let log = try #require(try JSONSerialization.jsonObject(
+            with: Data(project.scratch.read("gen/reports/training.json").utf8)) as? [String: Any])
+        #expect(log["partial"] as? Bool == true)
+        #expect(log["trained_partitions"] as? [String] == (0..<10).map { "layer2/p\($0)" })
         #expect(forced.ran(prefix: "tabulate/").allSatisfy { $0.hasPrefix("tabulate/layer2/") })
 
         // A global change (optimiser) retrains everything.
         try project.edit { $0.replacingOccurrences(of: "learning_rate = 3e-3", with: "learning_rate = 2e-3") }
         let global = try project.build()
-        #expect(global.ran(prefix: "train/").count == 25)
+        #expect(global.ran(prefix: "train/").count == 27)
     }
 
     @Test func handEditedOutputIsReportedAndRestored() throws {

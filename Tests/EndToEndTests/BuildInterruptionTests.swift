@@ -47,7 +47,7 @@ import Testing
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(!resumed.ran.contains("data/prepare"))
         #expect(!resumed.ran.contains("connectivity"))
-        #expect(resumed.ran(prefix: "train/").count == 25)
+        #expect(resumed.ran(prefix: "train/").count == 27)
         #expect(try project.build().ran.isEmpty)
     }
 }

@@ -59,12 +59,17 @@ public struct BatchMember: Sendable {
     public var inputs: [String: StepInput]
     /// Project-relative path the member's output is materialised to, if any.
     public var publish: String?
+    /// A report of the run itself (e.g. a training log): produced again
+    /// whenever any other member runs, so it always describes the latest run.
+    public var reportsRun: Bool
 
-    public init(name: String, parameters: Data = Data(), inputs: [String: StepInput] = [:], publish: String? = nil) {
+    public init(name: String, parameters: Data = Data(), inputs: [String: StepInput] = [:], publish: String? = nil,
+                reportsRun: Bool = false) {
         self.name = name
         self.parameters = parameters
         self.inputs = inputs
         self.publish = publish
+        self.reportsRun = reportsRun
     }
 }
 

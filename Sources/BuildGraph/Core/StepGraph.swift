@@ -13,6 +13,8 @@ public struct StepGraph: Sendable {
         var inputs: [String: StepInput]
         var outputs: [String]
         var publish: [String: String]
+        /// See `BatchMember.reportsRun`.
+        var reportsRun = false
     }
 
     struct Node: Sendable {
@@ -61,7 +63,8 @@ public struct StepGraph: Sendable {
             units.append(Unit(
                 id: batch.id + "/" + member.name, member: member.name, parameters: member.parameters,
                 inputs: batch.inputs.merging(member.inputs) { shared, _ in shared },
-                outputs: [member.name], publish: member.publish.map { [member.name: $0] } ?? [:]))
+                outputs: [member.name], publish: member.publish.map { [member.name: $0] } ?? [:],
+                reportsRun: member.reportsRun))
         }
         try insert(Node(
             id: batch.id, kind: batch.kind, version: batch.version, sharedParameters: batch.parameters,

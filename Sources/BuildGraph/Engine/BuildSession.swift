@@ -178,6 +178,14 @@ final class BuildSession {
             } else {
                 stale.append(unitIndex)
             }
+            stale.sort()
+        }
+        if stale.contains(where: { !node.units[$0].reportsRun }) {
+            for unitIndex in fresh.keys.sorted() where node.units[unitIndex].reportsRun {
+                fresh[unitIndex] = nil
+                stale.append(unitIndex)
+            }
+            stale.sort()
         }
         if node.isBatch, let first = node.units.first, let shared = resolvedInputs[first.member ?? ""] {
             resolvedInputs[""] = shared.filter { node.sharedInputNames.contains($0.key) }
@@ -197,6 +205,12 @@ final class BuildSession {
             freshOutputs: node.isBatch ? fresh.reduce(into: [:]) { result, entry in
                 let member = node.units[entry.key].member!
                 result[member] = entry.value[member]
+            } : [:],
+            previousOutputs: node.isBatch ? stale.reduce(into: [:]) { result, unitIndex in
+                let unit = node.units[unitIndex]
+                if let member = unit.member, let digest = index.latestByUnit[unit.id]?.outputs[member] {
+                    result[member] = digest
+                }
             } : [:],
             store: store, layout: layout, events: events, isCancelledByCaller: options.isCancelled)
         return Job(node: nodeIndex, stale: stale, keys: keys, inputs: inputs, fresh: fresh, context: context)

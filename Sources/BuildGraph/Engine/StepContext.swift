@@ -18,6 +18,8 @@ public struct StepContext: Sendable {
     public let jobKey: Digest
     let inputsByMember: [String: [String: ResolvedInput]]
     let freshOutputs: [String: Digest]
+    /// Stale batch members' outputs from their last recorded run.
+    let previousOutputs: [String: Digest]
     let store: ObjectStore
     let layout: ProjectLayout
     let events: @Sendable (BuildEvent) -> Void
@@ -56,6 +58,13 @@ public struct StepContext: Sendable {
             throw BuildError.stepFailed(step: stepID, message: "member '\(member)' is not fresh")
         }
         return try store.get(digest)
+    }
+
+    /// What a stale batch member produced the last time it ran, if that is
+    /// still in the store (e.g. to warm-start retraining); nil otherwise.
+    public func previousOutput(member: String) -> Data? {
+        guard let digest = previousOutputs[member] else { return nil }
+        return try? store.get(digest)
     }
 
     /// Reports progress (shown on the status line or as a JSON event).

@@ -17,7 +17,13 @@ import Synchronization
 ///   retrained only with everything.
 ///
 /// Stale partitions are trained with every fresh partition and the quantizers
-/// frozen at their stored values, so those keep byte-identical weights.
+/// frozen at their stored values, so those keep byte-identical weights; a
+/// stale partition whose shape is unchanged starts from its previous weights
+/// (warm start, e.g. on `--retrain layerK`).
+///
+/// Members `training.json` and `training.csv` (the log of the run, published
+/// to `gen/reports/`) run again with any other member, so they describe the
+/// latest run, partial or not.
 enum TrainStep {
     static let id = "train"
     static let quantizersMember = "quantizers"
@@ -54,13 +60,12 @@ enum TrainStep {
         let config = project.config
         struct Shared: Encodable {
             var train: TrainSection
-            var validationFraction: Double
             var seed: UInt64
             var inputBits: Int
             var partitions: [Int]
         }
         let shared = try StepCodecs.parameters("shared", Shared(
-            train: config.train, validationFraction: config.dataset.validationFraction, seed: config.model.seed,
+            train: config.train, seed: config.model.seed,
             inputBits: config.model.inputBits, partitions: config.model.layers.map(\.partitions)))
         var members: [BatchMember] = []
         for (layer, spec) in config.model.layerSpecs.enumerated() {
@@ -70,7 +75,10 @@ enum TrainStep {
             }
         }
         members.append(BatchMember(name: quantizersMember))
-        return BatchStep(id: id, kind: "train", version: 1, parameters: shared, inputs: ["summary": OutputRefs.summary],
+        for report in [TrainingReport.jsonMember, TrainingReport.csvMember] {
+            members.append(BatchMember(name: report, publish: "gen/reports/\(report)", reportsRun: true))
+        }
+        return BatchStep(id: id, kind: "train", version: 2, parameters: shared, inputs: ["summary": OutputRefs.summary],
                          members: members, usesAllCores: true) { context in
             try await train(project, context)
         }
@@ -82,8 +90,9 @@ enum TrainStep {
         let spec = config.networkSpec(inputFeatures: prepared.features, classes: prepared.classes)
         let settings = TrainingConfig(
             epochs: config.train.epochs, batchSize: config.train.batch, learningRate: Float(config.train.learningRate),
-            weightDecay: Float(config.train.weightDecay), restartEpochs: config.train.restartEpochs,
-            validationFraction: config.dataset.validationFraction)
+            weightDecay: Float(config.train.weightDecay), restartEpochs: config.train.restartEpochs)
+        // The validation split is data/prepare's (one split, reported in data.json): the trainer holds out nothing.
+        let validation = prepared.validation
 
         let scratch = URL(fileURLWithPath: try context.scratchDirectory())
         let checkpoint = scratch.appendingPathComponent("checkpoint")
@@ -92,12 +101,11 @@ enum TrainStep {
         if (try? String(contentsOf: jobFile, encoding: .utf8)) == context.jobKey.hex,
            FileManager.default.fileExists(atPath: checkpoint.path) {
             context.progress("resuming from the checkpoint of an interrupted run")
-            trainer = try Trainer.resume(checkpoint: checkpoint, data: prepared.train, test: prepared.test)
+            trainer = try Trainer.resume(checkpoint: checkpoint, data: prepared.train, test: prepared.test, validation: validation)
         } else {
             try? FileManager.default.removeItem(at: checkpoint)
             try Data(context.jobKey.hex.utf8).write(to: jobFile, options: .atomic)
-            let partial = !context.stale.contains(quantizersMember) && !context.fresh.isEmpty
-            if partial {
+            if partial(context) {
                 var initial = TrainedNetwork.initial(spec: spec)
                 initial.quantizers = try QuantizerParameters(decoding: [UInt8](context.freshOutput(quantizersMember)))
                 for member in context.fresh {
@@ -105,11 +113,22 @@ enum TrainStep {
                     initial[id] = try PartitionWeights(decoding: [UInt8](context.freshOutput(member)))
                 }
                 let trainable = Set(context.stale.compactMap(partitionID))
+                var warm = 0
+                for id in trainable {
+                    // Warm start where the shape is unchanged (else the trainer starts it fresh).
+                    if let previous = context.previousOutput(member: memberName(id)),
+                       let weights = try? PartitionWeights(decoding: [UInt8](previous)),
+                       weights.fanIn == spec.layers[id.layer].fanIn, weights.shape == spec.layers[id.layer].shape {
+                        initial[id] = weights
+                        warm += 1
+                    }
+                }
+                if warm > 0 { context.progress("warm-starting \(warm) partition(s) from their previous weights") }
                 context.progress("retraining \(trainable.count) of \(spec.layers.map(\.partitions).reduce(0, +)) partitions, the rest frozen")
                 trainer = try Trainer(spec: spec, config: settings, data: prepared.train, test: prepared.test,
-                                      initial: initial, trainable: trainable)
+                                      initial: initial, trainable: trainable, validation: validation)
             } else {
-                trainer = try Trainer(spec: spec, config: settings, data: prepared.train, test: prepared.test)
+                trainer = try Trainer(spec: spec, config: settings, data: prepared.train, test: prepared.test, validation: validation)
             }
         }
         let throttle = ProgressThrottle()
@@ -131,7 +150,17 @@ enum TrainStep {
                 outputs[member] = Data(outcome.network[id].encoded())
             }
         }
+        let report = TrainingReport(
+            log: outcome.log, trainedPartitions: context.stale.filter { partitionID($0) != nil }, partial: partial(context),
+            trainRows: prepared.train.rows, validationRows: validation.rows)
+        outputs[TrainingReport.jsonMember] = try report.json()
+        outputs[TrainingReport.csvMember] = Data(outcome.log.csv().utf8)
         return outputs
+    }
+
+    /// Some partitions stay frozen (the quantizers are not retrained).
+    private static func partial(_ context: StepContext) -> Bool {
+        !context.stale.contains(quantizersMember) && !context.fresh.isEmpty
     }
 
     /// `[######··············] epoch 3/60  batch 120/400  loss 0.512  acc 91.2%  12345 samples/s  ETA 1m20s`.
