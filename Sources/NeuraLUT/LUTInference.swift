@@ -217,35 +217,19 @@ struct LUTEvaluationPlan: Sendable {
     }
 }
 
-/// Runs independent work items on all cores.
+/// Runs independent work items on all cores, for modules outside NeuraLUT
+/// (RTL emits partition modules with it).
 public enum Parallel {
     /// `[body(0), body(1), …]`, computed concurrently; the result's order
     /// never depends on scheduling.
     public static func map<T: Sendable>(count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
-        guard count > 0 else { return [] }
-        let slots = Slots<T>(count: count)
-        DispatchQueue.concurrentPerform(iterations: count) { i in slots.set(i, body(i)) }
-        return slots.values()
+        var results = [T?](repeating: nil, count: count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            let base = UnsafeSendable(buffer.baseAddress!)
+            Workers.forEach(count, threads: ProcessInfo.processInfo.activeProcessorCount) { i, _ in
+                (base.value + i).pointee = body(i)
+            }
+        }
+        return results.map { $0! }
     }
-}
-
-/// Write-once result slots; each index is written by exactly one task.
-private final class Slots<T>: @unchecked Sendable {
-    private let storage: UnsafeMutablePointer<T?>
-    private let count: Int
-
-    init(count: Int) {
-        self.count = count
-        storage = .allocate(capacity: count)
-        storage.initialize(repeating: nil, count: count)
-    }
-
-    deinit {
-        storage.deinitialize(count: count)
-        storage.deallocate()
-    }
-
-    func set(_ index: Int, _ value: T) { storage[index] = value }
-
-    func values() -> [T] { (0..<count).map { storage[$0]! } }
 }
