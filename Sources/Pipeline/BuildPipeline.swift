@@ -62,6 +62,7 @@ public struct BuildPipeline: Sendable {
         try graph.add(NetworkStep.make(project))
         try graph.add(VerilogSteps.network(project))
         try graph.add(VerificationSteps.testbench(project))
+        try graph.add(EvaluateStep.make(project))
         try graph.add(PackagingStep.make(project))
         if request.verify { try graph.add(VerificationSteps.verify(project, simulator: request.simulator)) }
         if request.estimate { try graph.add(EstimateStep.make(project)) }

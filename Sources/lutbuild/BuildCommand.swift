@@ -70,10 +70,12 @@ struct BuildCommand: AsyncParsableCommand {
                 throw ExitCode(130)
             }
         }
+        let results = BuildResults.read(projectDirectory: project.directory)
         if json {
-            print(#"{"event":"summary","ran":\#(summary.ran.count),"cached":\#(summary.cached.count),"trained_partitions":\#(BuildPipeline.trainedPartitions(summary).count),"written":\#(summary.written.count)}"#)
+            print(#"{"event":"summary","ran":\#(summary.ran.count),"cached":\#(summary.cached.count),"trained_partitions":\#(BuildPipeline.trainedPartitions(summary).count),"written":\#(summary.written.count),"results":\#((try? results.json()) ?? "{}")}"#)
         } else {
             print(BuildReport.summary(summary))
+            for line in results.lines { print("  " + line) }
         }
     }
 }

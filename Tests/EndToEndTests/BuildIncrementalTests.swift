@@ -20,9 +20,9 @@ import Testing
             + units("train", layer: 2, count: 10) + ["train/quantizers", "train/training.csv", "train/training.json"]).sorted())
         let training = try #require(try JSONSerialization.jsonObject(
             with: Data(project.scratch.read("gen/reports/training.json").utf8)) as? [String: Any])
-        #expect(training["selected_epoch"] as? Int == 1)
+        #expect(training["selectedEpoch"] as? Int == 1)
         #expect((training["epochs"] as? [Any])?.count == 1)
-        #expect(training["test_accuracy"] as? Double != nil && training["validation_accuracy"] as? Double != nil)
+        #expect(training["testAccuracy"] as? Double != nil && training["validationAccuracy"] as? Double != nil)
         #expect(training["partial"] as? Bool == false)
         #expect(try project.scratch.read("gen/reports/training.csv").hasPrefix("epoch,loss,train_acc,val_acc,test_acc,seconds\n1,"))
         #expect(project.scratch.exists("gen/rtl/digits_lut.v"))
@@ -40,6 +40,22 @@ import Testing
         #expect(try project.scratch.read("lutbuild.lock") == lock)
         let status = try LutbuildBinary.run(["status", "--check"], in: project.url)
         #expect(status.status == 0, "\(status.stdout)")
+
+        // The end-of-build summary, also from cached results.
+        let results = try #require(second.events.last { $0["event"] as? String == "summary" }?["results"] as? [String: Any])
+        let verification = try #require(results["verification"] as? [String: Any])
+        #expect(verification["mismatches"] as? Int == 0 && verification["simulator"] as? String == "iverilog")
+        #expect((results["resources"] as? [String: Any])?["luts"] as? Int ?? 0 > 0)
+        let inference = try #require(results["inference"] as? [String: Any])
+        #expect(inference["latency_cycles"] as? Int == 3)
+        #expect(inference["test_accuracy"] as? Double == verification["accuracy"] as? Double)
+        let plain = try LutbuildBinary.run(["build"], in: project.url)
+        let lines = plain.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("ran 0 steps") == true, "\(plain.stdout)")
+        #expect(lines.contains { $0.hasPrefix("  test accuracy ") && $0.contains("(LUT inference, ") })
+        #expect(lines.contains { $0.hasPrefix("  RTL verify: 0 mismatches in ") && $0.hasSuffix("(iverilog)") })
+        #expect(lines.contains { $0.hasPrefix("  estimate: ") && $0.contains(" LUTs, ") && $0.contains("logic depth") })
+        #expect(lines.contains("  latency: 3 cycles"))
     }
 
     @Test func configEditsRerunExactlyTheExpectedSteps() throws {
@@ -72,7 +88,7 @@ import Testing
         let log = try #require(try JSONSerialization.jsonObject(
             with: Data(project.scratch.read("gen/reports/training.json").utf8)) as? [String: Any])
         #expect(log["partial"] as? Bool == true)
-        #expect(log["trained_partitions"] as? [String] == (0..<10).map { "layer2/p\($0)" })
+        #expect(log["trainedPartitions"] as? [String] == (0..<10).map { "layer2/p\($0)" })
         #expect(forced.ran(prefix: "tabulate/").allSatisfy { $0.hasPrefix("tabulate/layer2/") })
 
         // A global change (optimiser) retrains everything.

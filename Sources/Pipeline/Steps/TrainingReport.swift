@@ -45,19 +45,16 @@ struct TrainingReport: Codable, Equatable {
         self.validationRows = validationRows
     }
 
-    /// Sorted keys, snake_case, pretty-printed, trailing newline.
+    /// Sorted keys, pretty-printed, trailing newline (key style as the other reports).
     func json() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         return try encoder.encode(self) + Data("\n".utf8)
     }
 
     static func decode(_ data: Data) throws -> TrainingReport {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         do {
-            return try decoder.decode(TrainingReport.self, from: data)
+            return try JSONDecoder().decode(TrainingReport.self, from: data)
         } catch {
             throw PipelineError("training report cannot be read (\(error)); build again")
         }

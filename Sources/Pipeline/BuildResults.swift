@@ -1,0 +1,97 @@
+import Foundation
+
+/// What the user cares about after a build, read back from the published
+/// reports (so cached results are included): accuracy in software and in
+/// simulation, resources, latency. Each part is nil when the build has no
+/// such report (e.g. `--no-verify`).
+public struct BuildResults: Codable, Equatable, Sendable {
+    public struct Training: Codable, Equatable, Sendable {
+        public var selectedEpoch: Int
+        /// The quantized network at the selected epoch.
+        public var testAccuracy: Double?
+        public var validationAccuracy: Double?
+    }
+
+    public struct Inference: Codable, Equatable, Sendable {
+        /// Software LUT inference (the truth tables) on the test set.
+        public var testAccuracy: Double
+        public var testSamples: Int
+        public var latencyCycles: Int
+    }
+
+    public struct Verification: Codable, Equatable, Sendable {
+        public var simulator: String
+        public var samples: Int
+        public var mismatches: Int
+        /// RTL outputs against the labels.
+        public var accuracy: Double?
+    }
+
+    public struct Resources: Codable, Equatable, Sendable {
+        public var luts: Int
+        public var flipFlops: Int
+        public var logicDepth: Int
+    }
+
+    public var training: Training?
+    public var inference: Inference?
+    public var verification: Verification?
+    public var resources: Resources?
+
+    public init(training: Training? = nil, inference: Inference? = nil, verification: Verification? = nil,
+                resources: Resources? = nil) {
+        self.training = training
+        self.inference = inference
+        self.verification = verification
+        self.resources = resources
+    }
+
+    /// Reads `gen/reports/{training,lut_inference,verify,estimate}.json` under
+    /// `directory`; a missing or unreadable report leaves its part nil.
+    public static func read(projectDirectory directory: URL) -> BuildResults {
+        func load<T: Decodable>(_ type: T.Type, _ name: String) -> T? {
+            let url = directory.appendingPathComponent("gen/reports/\(name)")
+            return (try? Data(contentsOf: url)).flatMap { try? JSONDecoder().decode(type, from: $0) }
+        }
+        return BuildResults(
+            training: load(Training.self, "training.json"), inference: load(Inference.self, "lut_inference.json"),
+            verification: load(Verification.self, "verify.json"), resources: load(Resources.self, "estimate.json"))
+    }
+
+    public var isEmpty: Bool { training == nil && inference == nil && verification == nil && resources == nil }
+
+    /// Lines for people, printed after the `ran N steps …` line.
+    public var lines: [String] {
+        func percent(_ value: Double) -> String { String(format: "%.2f%%", value * 100) }
+        var lines: [String] = []
+        if let inference {
+            var text = "test accuracy \(percent(inference.testAccuracy)) (LUT inference, \(inference.testSamples) samples)"
+            if let training, let trained = training.testAccuracy {
+                text += "; quantized network \(percent(trained)) at epoch \(training.selectedEpoch)"
+            }
+            lines.append(text)
+        } else if let training, let trained = training.testAccuracy {
+            lines.append("test accuracy \(percent(trained)) (quantized network, epoch \(training.selectedEpoch))")
+        }
+        if let verification {
+            var text = "RTL verify: \(verification.mismatches) mismatch\(verification.mismatches == 1 ? "" : "es") in \(verification.samples) samples"
+            if let accuracy = verification.accuracy { text += ", accuracy \(percent(accuracy))" }
+            lines.append(text + " (\(verification.simulator))")
+        }
+        if let resources {
+            lines.append("estimate: \(resources.luts) LUTs, \(resources.flipFlops) FFs, logic depth \(resources.logicDepth) (yosys)")
+        }
+        if let inference {
+            lines.append("latency: \(inference.latencyCycles) cycle\(inference.latencyCycles == 1 ? "" : "s")")
+        }
+        return lines
+    }
+
+    /// Compact JSON (sorted keys, snake_case), for the `--json` summary event.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+}
