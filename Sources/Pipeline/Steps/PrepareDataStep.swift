@@ -22,9 +22,15 @@ enum PrepareDataStep {
 
     static func make(_ project: Project) throws -> Step {
         let dataset = project.config.dataset
+        // Keys and the lock file name data files relative to the project, whatever the project file says.
+        var located = dataset
+        located.train = projectRelative(dataset.train, in: project.directory)
+        located.trainLabels = dataset.trainLabels.map { projectRelative($0, in: project.directory) }
+        located.test = dataset.test.map { projectRelative($0, in: project.directory) }
+        located.testLabels = dataset.testLabels.map { projectRelative($0, in: project.directory) }
         var inputs: [String: StepInput] = [:]
-        for (name, file) in [("train", dataset.train), ("train_labels", dataset.trainLabels),
-                             ("test", dataset.test), ("test_labels", dataset.testLabels)] {
+        for (name, file) in [("train", located.train), ("train_labels", located.trainLabels),
+                             ("test", located.test), ("test_labels", located.testLabels)] {
             if let file { inputs[name] = .source(file) }
         }
         struct Checked: Encodable {
@@ -34,7 +40,7 @@ enum PrepareDataStep {
             var maxTableBits: Int
         }
         let parameters = try StepCodecs.parameters("dataset", Checked(
-            dataset: dataset, firstFanIn: project.config.model.layerSpecs.first?.fanIn,
+            dataset: located, firstFanIn: project.config.model.layerSpecs.first?.fanIn,
             lastPartitions: project.config.model.layers.last?.partitions, maxTableBits: project.config.model.maxTableBits))
         return Step(id: id, kind: "prepare-data", version: 1, parameters: parameters, inputs: inputs,
                     outputs: ["summary"], publish: ["summary": "gen/reports/data.json"]) { context in
@@ -42,6 +48,18 @@ enum PrepareDataStep {
             let prepared = try project.prepareData()
             return ["summary": try StepCodecs.json(summary(of: prepared))]
         }
+    }
+
+    /// `file` relative to `directory` (`../shared/x.csv` for a file outside
+    /// it), so the lock file and step keys are the same on every machine.
+    static func projectRelative(_ file: String, in directory: URL) -> String {
+        guard file.hasPrefix("/") else { return file }
+        let target = URL(fileURLWithPath: file).standardizedFileURL.pathComponents
+        let base = directory.standardizedFileURL.pathComponents
+        var common = 0
+        while common < min(target.count, base.count), target[common] == base[common] { common += 1 }
+        let ups = Array(repeating: "..", count: base.count - common)
+        return (ups + target[common...]).joined(separator: "/")
     }
 
     static func summary(of prepared: PreparedData) -> DataSummary {
