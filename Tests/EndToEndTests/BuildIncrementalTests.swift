@@ -24,6 +24,12 @@ import Testing
         #expect((training["epochs"] as? [Any])?.count == 1)
         #expect(training["testAccuracy"] as? Double != nil && training["validationAccuracy"] as? Double != nil)
         #expect(training["partial"] as? Bool == false)
+        // One validation split: the rows data/prepare reports are the rows training used.
+        let data = try #require(try JSONSerialization.jsonObject(
+            with: Data(project.scratch.read("gen/reports/data.json").utf8)) as? [String: Any])
+        #expect(training["trainRows"] as? Int == data["trainRows"] as? Int)
+        #expect(training["validationRows"] as? Int == data["validationRows"] as? Int)
+        #expect(data["validationRows"] as? Int ?? 0 > 100)
         #expect(try project.scratch.read("gen/reports/training.csv").hasPrefix("epoch,loss,train_acc,val_acc,test_acc,seconds\n1,"))
         #expect(project.scratch.exists("gen/rtl/digits_lut.v"))
         #expect(project.scratch.exists("gen/rtl/digits_lut_l1_p5.v"))
