@@ -117,6 +117,24 @@ import Testing
         #expect(try project.scratch.read("gen/rtl/digits_lut_l0_p0.v") == original)
     }
 
+    @Test func lostTrainingLogIsNotATrainingRun() throws {
+        let project = try TinyProject()
+        defer { project.remove() }
+        #expect(try project.build().status == 0)
+        let lock = try JSONSerialization.jsonObject(with: Data(project.scratch.read("lutbuild.lock").utf8)) as? [String: Any]
+        let steps = lock?["steps"] as? [String: [String: Any]]
+        let digest = try #require((steps?["train/training.json"]?["outputs"] as? [String: String])?["training.json"])
+        try FileManager.default.removeItem(at: project.scratch.path(".lutbuild/cache/objects/\(digest.prefix(2))/\(digest.dropFirst(2))"))
+        try FileManager.default.removeItem(at: project.scratch.path("gen/reports/training.json"))
+        let rebuild = try project.build()
+        #expect(rebuild.status == 0, "\(rebuild.stderr)")
+        #expect(rebuild.ran == ["train/training.json"])
+        let training = try #require(try JSONSerialization.jsonObject(
+            with: Data(project.scratch.read("gen/reports/training.json").utf8)) as? [String: Any])
+        #expect((training["epochs"] as? [Any])?.isEmpty == true)
+        #expect((training["trainedPartitions"] as? [Any])?.isEmpty == true)
+    }
+
     @Test func corruptedStoreObjectIsDetectedAndRebuilt() throws {
         let project = try TinyProject()
         defer { project.remove() }

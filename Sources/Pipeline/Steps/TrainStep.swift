@@ -93,6 +93,10 @@ enum TrainStep {
             weightDecay: Float(config.train.weightDecay), restartEpochs: config.train.restartEpochs)
         // The validation split is data/prepare's (one split, reported in data.json): the trainer holds out nothing.
         let validation = prepared.validation
+        if !context.stale.contains(where: { $0 == quantizersMember || partitionID($0) != nil }) {
+            // Only the log's stored copy was lost: there is nothing to train, and the run it described is gone.
+            return try reports(TrainingLog(), context, prepared)
+        }
 
         let scratch = URL(fileURLWithPath: try context.scratchDirectory())
         let checkpoint = scratch.appendingPathComponent("checkpoint")
@@ -150,12 +154,15 @@ enum TrainStep {
                 outputs[member] = Data(outcome.network[id].encoded())
             }
         }
+        return outputs.merging(try reports(outcome.log, context, prepared)) { weights, _ in weights }
+    }
+
+    /// The run's log as `training.json` and `training.csv`.
+    private static func reports(_ log: TrainingLog, _ context: StepContext, _ prepared: PreparedData) throws -> StepOutputs {
         let report = TrainingReport(
-            log: outcome.log, trainedPartitions: context.stale.filter { partitionID($0) != nil }, partial: partial(context),
-            trainRows: prepared.train.rows, validationRows: validation.rows)
-        outputs[TrainingReport.jsonMember] = try report.json()
-        outputs[TrainingReport.csvMember] = Data(outcome.log.csv().utf8)
-        return outputs
+            log: log, trainedPartitions: context.stale.filter { partitionID($0) != nil }, partial: partial(context),
+            trainRows: prepared.train.rows, validationRows: prepared.validation.rows)
+        return [TrainingReport.jsonMember: try report.json(), TrainingReport.csvMember: Data(log.csv().utf8)]
     }
 
     /// Some partitions stay frozen (the quantizers are not retrained).
