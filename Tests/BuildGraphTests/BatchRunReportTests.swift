@@ -42,6 +42,9 @@ import Testing
         #expect(noOp.ran.isEmpty)
         #expect(log.all.count == 1)
 
+        #expect(try project.engine.explain(Self.graph(own: ["8", "4", "8"], log: log))
+                == [StaleStep(id: "train/p1", reasons: [.parametersChanged]), StaleStep(id: "train/log", reasons: [.reportsRun])])
+        #expect(try project.engine.explain(Self.graph(own: ["8", "8", "8"], log: log)).isEmpty)
         let partial = try await project.build(Self.graph(own: ["8", "4", "8"], log: log))
         #expect(partial.ran == ["train/p1", "train/log"])
         #expect(try project.read("gen/log.txt") == "stale=p1,log p1<-8#1")

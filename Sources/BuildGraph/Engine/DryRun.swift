@@ -16,6 +16,8 @@ struct DryRun {
         var sources: [String: Digest] = [:]
         for nodeIndex in Self.topologicalOrder(nodes) {
             let node = nodes[nodeIndex]
+            let staleBefore = result.stale.count
+            var freshReports: [String] = []
             for unit in node.units {
                 switch try planner.resolveInputs(unit, outputs: outputs, sources: &sources) {
                 case .pending(let pending):
@@ -25,10 +27,15 @@ struct DryRun {
                     if let fresh = planner.reusableOutputs(unit, key: key) {
                         for (name, digest) in fresh { outputs[OutputRef(step: node.id, name: name)] = digest }
                         result.locked[unit.id] = LockFile.LockedStep(key: key, outputs: fresh)
+                        if unit.reportsRun { freshReports.append(unit.id) }
                     } else {
                         result.stale.append(StaleStep(id: unit.id, reasons: planner.reasons(node, unit, key: key, inputs: digests)))
                     }
                 }
+            }
+            let reportIDs = Set(node.units.filter(\.reportsRun).map(\.id))
+            if result.stale[staleBefore...].contains(where: { !reportIDs.contains($0.id) }) {
+                result.stale += freshReports.map { StaleStep(id: $0, reasons: [.reportsRun]) }
             }
         }
         return result

@@ -14,6 +14,8 @@ public enum StaleReason: Sendable, Equatable, CustomStringConvertible {
     case outputMissing([String])
     /// The result recorded for the current inputs is not in the local cache.
     case notInCache
+    /// A report of its batch's run (`BatchMember.reportsRun`): other members run.
+    case reportsRun
 
     public var description: String {
         switch self {
@@ -27,6 +29,7 @@ public enum StaleReason: Sendable, Equatable, CustomStringConvertible {
         case .inputPending(let name, let producer): "input '\(name)' may change (\(producer) runs first)"
         case .outputMissing(let names): "output \(names.map { "'\($0)'" }.joined(separator: ", ")) missing or corrupt"
         case .notInCache: "no cached result for the current inputs"
+        case .reportsRun: "describes the batch's run, and other members run"
         }
     }
 }
