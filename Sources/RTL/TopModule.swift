@@ -73,22 +73,30 @@ extension VerilogEmitter {
         text.append("\n    assign out_valid = \(valid);\n    assign out_data = \(data);\n")
 
         if options.argmax {
-            let classBits = indexBits(outputs)
-            text.append("\n    // Argmax over the output codes: offset binary compares like signed values; ties keep the lowest index.\n")
-            text.append("    wire \(range(outBits)) best_code0 = out_data\(slice(0, outBits));\n")
-            text.append("    wire \(range(classBits)) best_index0 = \(classBits)'d0;\n")
-            for i in 1..<max(outputs, 1) {
-                text.append("    wire take\(i) = out_data\(slice(i, outBits)) > best_code\(i - 1);\n")
-                text.append("    wire \(range(outBits)) best_code\(i) = take\(i) ? out_data\(slice(i, outBits)) : best_code\(i - 1);\n")
-                text.append("    wire \(range(classBits)) best_index\(i) = take\(i) ? \(classBits)'d\(i) : best_index\(i - 1);\n")
-            }
-            if outputs > 1 {
-                text.append("    /* verilator lint_off UNUSED */\n    wire \(range(outBits)) best_code_final = best_code\(outputs - 1);\n    /* verilator lint_on UNUSED */\n")
-            }
-            text.append("    assign out_class = best_index\(max(outputs, 1) - 1);\n")
+            text.append("\n    // Argmax over the output codes as a balanced tree: offset binary compares like signed values;\n")
+            text.append("    // the right half wins only when strictly greater, so ties keep the lowest index.\n")
+            let root = argmaxNode(0, max(outputs, 1), outBits: outBits, classBits: indexBits(outputs), isRoot: true, into: &text)
+            text.append("    assign out_class = \(root.index);\n")
         }
         text.append("endmodule\n`default_nettype wire\n")
         return GeneratedFile(path: "\(options.topName).v", contents: text.string)
+    }
+
+    /// Emits the comparators choosing the largest of outputs `lo..<hi`;
+    /// returns the expressions of the winner's code and index.
+    private static func argmaxNode(_ lo: Int, _ hi: Int, outBits: Int, classBits: Int, isRoot: Bool,
+                                   into text: inout TextBuffer) -> (code: String, index: String) {
+        if hi - lo == 1 { return ("out_data\(slice(lo, outBits))", "\(classBits)'d\(lo)") }
+        let mid = (lo + hi + 1) / 2
+        let left = argmaxNode(lo, mid, outBits: outBits, classBits: classBits, isRoot: false, into: &text)
+        let right = argmaxNode(mid, hi, outBits: outBits, classBits: classBits, isRoot: false, into: &text)
+        let name = "\(lo)_\(hi - 1)"
+        text.append("    wire take_\(name) = \(right.code) > \(left.code);\n")
+        if !isRoot {
+            text.append("    wire \(range(outBits)) max_code_\(name) = take_\(name) ? \(right.code) : \(left.code);\n")
+        }
+        text.append("    wire \(range(classBits)) max_index_\(name) = take_\(name) ? \(right.index) : \(left.index);\n")
+        return ("max_code_\(name)", "max_index_\(name)")
     }
 
     /// `[hi:lo]` of element `index` of a bus of `bits`-bit elements.

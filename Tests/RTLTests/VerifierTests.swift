@@ -29,6 +29,19 @@ import Testing
         }
     }
 
+    @Test func argmaxTreeKeepsLowestIndexOnTiesAcrossTenOutputs() throws {
+        // 2-bit codes over 10 outputs: nearly every sample has a tie for the maximum.
+        let spec = NetworkSpec(inputFeatures: 6, inputBits: 2, classes: 10,
+                               layers: [LayerSpec(partitions: 10, fanIn: 3, outputBits: 2, shape: .neuraLUT(width: 4))], seed: 3)
+        let network = LUTNetwork.random(spec: spec, seed: 4)
+        let vectors = try TestVectors(network: network, codes: Fixtures.codes(for: network, count: 200), count: 200)
+        let design = try VerilogEmitter.design(network: network, options: RTLOptions(topName: "ties_net", registers: .none))
+        let directory = try Fixtures.temporaryDirectory("ties")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let report = try Verifier(simulator: .iverilog).verify(design: design, network: network, vectors: vectors, in: directory)
+        #expect(report.mismatches == 0, "\(report.summary)")
+    }
+
     @Test func corruptedTableEntryIsCaught() throws {
         let vectors = try Self.vectors()
         // Flip one output-layer entry that the vectors actually use, in the RTL only.
