@@ -49,27 +49,14 @@ struct BuildCommand: AsyncParsableCommand {
 
     func run() async throws {
         let project = try EngineCommand.open(options)
-        let lock = try EngineCommand.lock(project, wait: !noWait)
-        defer { _ = lock }
-        let interrupt = InterruptSignal()
-        let renderer = json
-            ? BuildEventRenderer(style: .json, write: { text in FileHandle.standardOutput.write(Data(text.utf8)) })
-            : BuildEventRenderer.standardError(json: false)
-        let summary = try await EngineCommand.reportingBuildErrors {
-            let layers = try Set(retrain.map { try BuildRequest.parseLayer($0, layers: project.config.model.layers.count) })
-            let pipeline = BuildPipeline(project: project, request: BuildRequest(
-                retrainLayers: layers, verify: !noVerify, simulator: simulator.flatMap(Simulator.init(rawValue:)),
-                estimate: !noEstimate))
-            do {
-                defer { renderer.finish() }
-                return try await pipeline.build(
-                    concurrency: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-                    isCancelled: { interrupt.isRaised }, events: renderer.render)
-            } catch is CancellationError {
-                printError("interrupted: finished steps are kept; the next build resumes (training from its checkpoint)")
-                throw ExitCode(130)
-            }
+        let layers = try reportingUserErrors {
+            try Set(retrain.map { try BuildRequest.parseLayer($0, layers: project.config.model.layers.count) })
         }
+        let summary = try await EngineCommand.build(
+            project, request: BuildRequest(
+                retrainLayers: layers, verify: !noVerify, simulator: simulator.flatMap(Simulator.init(rawValue:)),
+                estimate: !noEstimate),
+            json: json, wait: !noWait, jobs: jobs)
         let results = BuildResults.read(projectDirectory: project.directory)
         if json {
             print(#"{"event":"summary","ran":\#(summary.ran.count),"cached":\#(summary.cached.count),"trained_partitions":\#(BuildPipeline.trainedPartitions(summary).count),"written":\#(summary.written.count),"results":\#((try? results.json()) ?? "{}")}"#)

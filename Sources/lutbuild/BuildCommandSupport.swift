@@ -23,6 +23,29 @@ enum EngineCommand {
         }
     }
 
+    /// Runs the build under the project lock, rendering its events (status
+    /// line, plain lines or JSON on stdout); Ctrl-C stops it at a safe point.
+    static func build(_ project: Project, request: BuildRequest, json: Bool, wait: Bool, jobs: Int?) async throws -> BuildSummary {
+        let lock = try lock(project, wait: wait)
+        defer { _ = lock }
+        let interrupt = InterruptSignal()
+        let renderer = json
+            ? BuildEventRenderer(style: .json, write: { text in FileHandle.standardOutput.write(Data(text.utf8)) })
+            : BuildEventRenderer.standardError(json: false)
+        return try await reportingBuildErrors {
+            let pipeline = BuildPipeline(project: project, request: request)
+            do {
+                defer { renderer.finish() }
+                return try await pipeline.build(
+                    concurrency: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                    isCancelled: { interrupt.isRaised }, events: renderer.render)
+            } catch is CancellationError {
+                printError("interrupted: finished steps are kept; the next build resumes (training from its checkpoint)")
+                throw ExitCode(130)
+            }
+        }
+    }
+
     /// Runs `body`; engine and pipeline errors are printed and end with exit code 1.
     static func reportingBuildErrors<T>(_ body: () async throws -> T) async throws -> T {
         do {

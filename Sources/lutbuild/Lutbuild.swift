@@ -12,6 +12,8 @@ struct Lutbuild: AsyncParsableCommand {
             InitCommand.self,
             BuildCommand.self,
             StatusCommand.self,
+            VerifyCommand.self,
+            EstimateCommand.self,
             ExplainCommand.self,
             CleanCommand.self,
             GcCommand.self,

@@ -16,6 +16,8 @@ func reportingUserErrors<T>(_ body: () throws -> T) throws -> T {
         printError("error: \(error.description)")
     } catch let error as ProjectTemplate.Failure {
         printError("error: \(error.description)")
+    } catch let error as PipelineError {
+        printError("error: \(error)")
     }
     throw ExitCode(2)
 }

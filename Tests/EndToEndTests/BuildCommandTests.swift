@@ -66,7 +66,7 @@ import Testing
         let scratch = try templateProject()
         defer { scratch.remove() }
         let result = try LutbuildBinary.run(["build", "--retrain", "layer7"], in: scratch.url)
-        #expect(result.status == 1)
+        #expect(result.status == 2)
         #expect(result.stderr == "error: --retrain layer7: expected layer0 … layer2 (the project has 3 layers)\n")
     }
 

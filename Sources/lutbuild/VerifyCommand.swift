@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import RTL
+
+/// `lutbuild verify`: bring the design up to date and simulate it against
+/// software LUT inference; the answer a hardware engineer wants before synthesis.
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Simulate the generated RTL on the whole test set; fail unless it equals software LUT inference.",
+        discussion: """
+            Builds what is stale first (like `lutbuild build`, without the yosys estimate), \
+            then reports mismatches (must be 0), samples, cycles and the RTL test accuracy \
+            from gen/reports/verify.json. Verilator is used when installed, iverilog otherwise.
+            """
+    )
+
+    @OptionGroup var options: ProjectOption
+
+    @Option(name: .long, help: "verilator or iverilog (default: verilator if installed).")
+    var simulator: Simulator?
+
+    @Flag(name: .long, help: "Print the verification report as JSON on stdout.")
+    var json = false
+
+    @Flag(name: .customLong("no-wait"), help: "Fail instead of waiting when another build of this project runs.")
+    var noWait = false
+
+    func run() async throws {
+        let project = try EngineCommand.open(options)
+        _ = try await EngineCommand.build(
+            project, request: BuildRequest(verify: true, simulator: simulator, estimate: false),
+            json: false, wait: !noWait, jobs: nil)
+        guard let verification = BuildResults.read(projectDirectory: project.directory).verification else {
+            printError("error: no verification report in gen/reports/verify.json")
+            throw ExitCode(1)
+        }
+        if json {
+            print(try String(decoding: JSONEncoder.sorted.encode(verification), as: UTF8.self))
+        } else {
+            let accuracy = verification.accuracy.map { String(format: ", RTL test accuracy %.2f%%", $0 * 100) } ?? ""
+            print("verify: \(verification.mismatches) mismatches in \(verification.samples) samples (\(verification.simulator))\(accuracy)")
+        }
+        if verification.mismatches != 0 { throw ExitCode(1) }
+    }
+}
+
+extension Simulator: ExpressibleByArgument {}
+
+extension JSONEncoder {
+    /// Deterministic output: sorted keys.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}
