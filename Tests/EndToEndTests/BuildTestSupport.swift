@@ -16,7 +16,7 @@ struct TinyProject {
                 .replacingOccurrences(of: "{ partitions = 32 }", with: "{ partitions = 6 }")
                 .replacingOccurrences(of: "\nfan_in = 6", with: "\nfan_in = 4")
                 .replacingOccurrences(of: "\nwidth = 16", with: "\nwidth = 4")
-                .replacingOccurrences(of: "\nepochs = 30", with: "\nepochs = \(epochs)")
+                .replacingOccurrences(of: "\nepochs = 100", with: "\nepochs = \(epochs)")
         }
     }
 
