@@ -2,7 +2,7 @@ import Foundation
 
 // Each area's file contributes its list; keep this the only place they meet.
 let allBenchmarks: [Benchmark] =
-    dataBenchmarks + trainBenchmarks + rtlBenchmarks + buildBenchmarks + packagingBenchmarks
+    dataBenchmarks + trainBenchmarks + rtlBenchmarks + buildBenchmarks
     + watchBenchmarks
 
 func jsonLine(_ object: [String: Any]) -> String {

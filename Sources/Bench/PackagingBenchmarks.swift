@@ -1,2 +1,0 @@
-/// Benchmarks of this area; see Benchmark.swift.
-let packagingBenchmarks: [Benchmark] = []

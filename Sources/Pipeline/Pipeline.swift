@@ -1,1 +1,0 @@
-// lutbuild's steps: reads lutbuild.toml and wires the modules into BuildGraph.
