@@ -94,10 +94,15 @@ struct ByteReader {
         return Array(try take(Int(n)))
     }
 
-    mutating func expect(magic: String) throws {
+    /// Checks the magic and format version every encoded object starts with.
+    mutating func expectHeader(magic: String, version expected: UInt32) throws {
         let got = try take(magic.utf8.count)
         guard Array(got) == Array(magic.utf8) else {
             throw FormatError("\(what): expected magic \"\(magic)\" at byte \(position - magic.utf8.count)")
+        }
+        let version = try uint32()
+        guard version == expected else {
+            throw FormatError("\(what): unsupported version \(version), expected \(expected)")
         }
     }
 

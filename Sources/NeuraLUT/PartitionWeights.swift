@@ -62,11 +62,7 @@ public struct PartitionWeights: Hashable, Codable, Sendable {
 
     public init(decoding bytes: [UInt8]) throws {
         var r = ByteReader(bytes, what: "partition weights")
-        try r.expect(magic: Self.magic)
-        let version = try r.uint32()
-        guard version == Self.version else {
-            throw FormatError("partition weights: unsupported version \(version), expected \(Self.version)")
-        }
+        try r.expectHeader(magic: Self.magic, version: Self.version)
         let fanIn = Int(try r.uint32())
         let shape = PartitionShape(width: Int(try r.uint32()), depth: Int(try r.uint32()), skip: Int(try r.uint32()))
         let count = Int(try r.uint32())

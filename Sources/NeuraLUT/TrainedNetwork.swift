@@ -74,11 +74,7 @@ public struct QuantizerParameters: Hashable, Codable, Sendable {
 
     public init(decoding bytes: [UInt8]) throws {
         var r = ByteReader(bytes, what: "quantizer parameters")
-        try r.expect(magic: Self.magic)
-        let version = try r.uint32()
-        guard version == Self.version else {
-            throw FormatError("quantizer parameters: unsupported version \(version), expected \(Self.version)")
-        }
+        try r.expectHeader(magic: Self.magic, version: Self.version)
         let layers = Int(try r.uint32())
         guard layers <= bytes.count / 4 else { throw FormatError("quantizer parameters: implausible layer count \(layers)") }
         var scales: [Float] = []

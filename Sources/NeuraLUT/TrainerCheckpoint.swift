@@ -60,11 +60,7 @@ extension Trainer {
     /// Continues a run from `checkpoint()` bytes, on the same data (and validation set, if the run had one).
     public convenience init(resumingFrom bytes: [UInt8], data: Dataset, test: Dataset? = nil, validation: Dataset? = nil) throws {
         var r = ByteReader(bytes, what: "checkpoint")
-        try r.expect(magic: Self.checkpointMagic)
-        let version = try r.uint32()
-        guard version == Self.checkpointVersion else {
-            throw FormatError("checkpoint: unsupported version \(version), expected \(Self.checkpointVersion)")
-        }
+        try r.expectHeader(magic: Self.checkpointMagic, version: Self.checkpointVersion)
         let header: CheckpointHeader
         do {
             header = try JSONDecoder().decode(CheckpointHeader.self, from: Data(try r.blob()))
