@@ -66,26 +66,13 @@ private struct Git {
 
     @discardableResult
     func run(_ arguments: [String], check: Bool = true) throws -> LutbuildBinary.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
-        process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["LUTBUILD"] = lutbuild.path
         for key in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"] { environment[key] = nil }
         environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
         environment["GIT_CONFIG_NOSYSTEM"] = "1"
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let result = LutbuildBinary.Result(status: process.terminationStatus,
-                                           stdout: String(decoding: outData, as: UTF8.self),
-                                           stderr: String(decoding: errData, as: UTF8.self))
+        let result = try LutbuildBinary.runProcess(
+            URL(fileURLWithPath: "/usr/bin/env"), ["git"] + arguments, in: directory, environment: environment)
         if check && result.status != 0 {
             throw Failed(description: "git \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
         }

@@ -25,10 +25,17 @@ enum LutbuildBinary {
     /// Runs `lutbuild arguments…` in `directory` and waits for it.
     static func run(_ arguments: [String], in directory: URL) throws -> Result {
         guard let url else { throw NotFound() }
+        return try runProcess(url, arguments, in: directory)
+    }
+
+    /// Runs any executable and collects its exit status and output.
+    static func runProcess(_ executable: URL, _ arguments: [String], in directory: URL,
+                           environment: [String: String]? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        if let environment { process.environment = environment }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
