@@ -71,6 +71,17 @@ final class ParameterStore: @unchecked Sendable {
         inputRunning = zip(fe.mean, fe.variance).map { .init(mean: $0, variance: $1) }
     }
 
+    /// Takes over `net`'s batch-norm running statistics (nothing else).
+    func loadStatistics(from net: TrainedNetwork) {
+        for l in spec.layers.indices {
+            for p in 0..<spec.layers[l].partitions {
+                running[l][p] = .init(mean: net.partitions[l][p].runningMean, variance: net.partitions[l][p].runningVariance)
+            }
+        }
+        let fe = net.quantizers.inputFrontEnd
+        inputRunning = zip(fe.mean, fe.variance).map { .init(mean: $0, variance: $1) }
+    }
+
     func load(partition w: PartitionWeights, layer l: Int, index p: Int) {
         values.copy(w.parameters, to: partitionOffset[l][p])
         running[l][p] = .init(mean: w.runningMean, variance: w.runningVariance)

@@ -18,6 +18,8 @@ public final class Trainer {
     let validationSet: Dataset?
     let trainRows: [Int]
     let validationRows: [Int]
+    /// Evenly spaced training rows for `recalibratingBatchNorm`.
+    let calibrationRows: [Int]
     let store: ParameterStore
     /// `trainable[l][p]`.
     let trainable: [[Bool]]
@@ -124,7 +126,11 @@ public final class Trainer {
         for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.nextInt(below: i + 1)) }
         let held = validation == nil ? Int((Double(data.rows) * config.validationFraction).rounded()) : 0
         validationRows = order[0..<held].sorted()
-        trainRows = order[held...].sorted()
+        let fitting = Array(order[held...].sorted())
+        trainRows = fitting
+        let spacing = max(fitting.count / max(config.calibrationRows, 1), 1)
+        calibrationRows = config.calibrationRows == 0 ? []
+            : stride(from: 0, to: fitting.count, by: spacing).prefix(config.calibrationRows).map { fitting[$0] }
         guard trainRows.count >= 2 else {
             throw SpecError("training data: \(trainRows.count) training rows after holding out validation, at least 2 are needed")
         }
@@ -204,7 +210,7 @@ public final class Trainer {
 
     private func finishEpoch() {
         let start = DispatchTime.now().uptimeNanoseconds
-        let net = currentNetwork
+        let net = calibratedNetwork()
         let quantized = QuantizedNetwork(net, threads: config.workerThreads)
         let validation = validationSet.flatMap { $0.rows > 0 ? quantized.accuracy($0) : nil }
             ?? (validationRows.isEmpty ? nil : quantized.accuracy(data, rows: validationRows))
@@ -213,7 +219,7 @@ public final class Trainer {
         log.epochs.append(EpochRecord(epoch: epoch + 1, loss: epochLoss / Double(max(epochSeen, 1)),
                                       trainAccuracy: Double(epochCorrect) / Double(max(epochSeen, 1)),
                                       validationAccuracy: validation, testAccuracy: testAccuracy, seconds: epochSeconds))
-        if validation == nil || validation! > bestAccuracy {
+        if !config.keepsBestEpoch || validation == nil || validation! > bestAccuracy {
             bestAccuracy = validation ?? bestAccuracy
             best = net
             log.bestEpoch = epoch + 1
@@ -221,6 +227,25 @@ public final class Trainer {
         epoch += 1
         batchInEpoch = 0
         epochLoss = 0; epochCorrect = 0; epochSeen = 0; epochSeconds = 0
+    }
+
+    /// The current network with batch-norm statistics recomputed over the
+    /// calibration rows (kept in the store too), for validation, selection
+    /// and the tables. Frozen partitions and, in partial training, the
+    /// input front end keep theirs, so their tables do not change.
+    private func calibratedNetwork() -> TrainedNetwork {
+        let net = currentNetwork
+        guard !calibrationRows.isEmpty else { return net }
+        let calibrated = net.recalibratingBatchNorm(on: data, rows: calibrationRows, partitions: globalTrainable ? nil : trainablePartitions,
+                                                    inputFrontEnd: globalTrainable, threads: config.workerThreads)
+        store.loadStatistics(from: calibrated)
+        return calibrated
+    }
+
+    private var trainablePartitions: Set<PartitionID> {
+        Set(spec.layers.indices.flatMap { l in
+            (0..<spec.layers[l].partitions).filter { trainable[l][$0] }.map { PartitionID(layer: l, index: $0) }
+        })
     }
 
     private func outcome(completed: Bool) -> TrainingOutcome {

@@ -14,13 +14,20 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
     public var restartEpochs: Int
     /// Share of the training rows held out to select the best epoch.
     public var validationFraction: Double
+    /// Keep the epoch with the best validation accuracy (true) or the last epoch.
+    public var keepsBestEpoch: Bool
+    /// Training rows (evenly spaced) over which batch-norm statistics are
+    /// recomputed before every validation; 0 keeps training's running
+    /// averages. See `TrainedNetwork.recalibratingBatchNorm`.
+    public var calibrationRows: Int
     public var batchNormMomentum: Float
     /// Worker threads; 0 means all cores. Results do not depend on it.
     public var threads: Int
 
     public init(epochs: Int = 10, batchSize: Int = 128, learningRate: Float = 2e-3, weightDecay: Float = 0,
                 beta1: Float = 0.5, beta2: Float = 0.999, adamEpsilon: Float = 1e-8, restartEpochs: Int = 100,
-                validationFraction: Double = 0.1, batchNormMomentum: Float = 0.1, threads: Int = 0) {
+                validationFraction: Double = 0.1, keepsBestEpoch: Bool = true, calibrationRows: Int = 8192, batchNormMomentum: Float = 0.1,
+                threads: Int = 0) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
@@ -30,6 +37,8 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
         self.adamEpsilon = adamEpsilon
         self.restartEpochs = restartEpochs
         self.validationFraction = validationFraction
+        self.keepsBestEpoch = keepsBestEpoch
+        self.calibrationRows = calibrationRows
         self.batchNormMomentum = batchNormMomentum
         self.threads = threads
     }
@@ -43,6 +52,7 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
         guard weightDecay.isFinite, weightDecay >= 0 else { throw SpecError("train.weight_decay must be at least 0, got \(weightDecay)") }
         guard (0..<1).contains(beta1), (0..<1).contains(beta2) else { throw SpecError("train.betas must be in [0, 1), got (\(beta1), \(beta2))") }
         guard restartEpochs >= 1 else { throw SpecError("train.restart_epochs must be at least 1, got \(restartEpochs)") }
+        guard calibrationRows >= 0 else { throw SpecError("train.calibration_rows must be at least 0, got \(calibrationRows)") }
         guard (0..<1).contains(validationFraction) else {
             throw SpecError("train.validation_fraction must be in [0, 1), got \(validationFraction)")
         }

@@ -186,10 +186,12 @@ public struct TrainSection: Sendable, Equatable, Hashable, Codable {
     /// Epochs between warm restarts of the learning-rate schedule.
     public var restartEpochs: Int
     public var selection: ModelSelection
+    /// Training rows over which batch-norm statistics are recomputed before each validation (0: off).
+    public var calibrationRows: Int
 
     public init(
         epochs: Int = 60, batch: Int = 128, learningRate: Double = 3e-3, weightDecay: Double = 0,
-        restartEpochs: Int = 100, selection: ModelSelection = .bestValidation
+        restartEpochs: Int = 100, selection: ModelSelection = .bestValidation, calibrationRows: Int = 8192
     ) {
         self.epochs = epochs
         self.batch = batch
@@ -197,6 +199,7 @@ public struct TrainSection: Sendable, Equatable, Hashable, Codable {
         self.weightDecay = weightDecay
         self.restartEpochs = restartEpochs
         self.selection = selection
+        self.calibrationRows = calibrationRows
     }
 }
 

@@ -13,7 +13,7 @@ enum ProjectConfigSchema {
         "seed", "input_bits", "bits", "output_bits", "fan_in", "width", "depth", "skip", "max_table_bits", "layers",
     ]
     static let layerKeys = ["partitions", "fan_in", "bits", "width", "depth", "skip"]
-    static let trainKeys = ["epochs", "batch", "learning_rate", "weight_decay", "restart_epochs", "selection"]
+    static let trainKeys = ["epochs", "batch", "learning_rate", "weight_decay", "restart_epochs", "selection", "calibration_rows"]
     static let rtlKeys = ["registers", "argmax"]
     static let fpgaKeys = ["part", "clock_mhz", "families"]
 
@@ -148,7 +148,8 @@ enum ProjectConfigSchema {
             learningRate: r.double(table, "learning_rate", at: path, in: 1e-12...10) ?? d.learningRate,
             weightDecay: r.double(table, "weight_decay", at: path, in: 0...10) ?? d.weightDecay,
             restartEpochs: r.int(table, "restart_epochs", at: path, in: epochsRange) ?? d.restartEpochs,
-            selection: r.choice(table, "selection", at: path, as: ModelSelection.self) ?? d.selection)
+            selection: r.choice(table, "selection", at: path, as: ModelSelection.self) ?? d.selection,
+            calibrationRows: r.int(table, "calibration_rows", at: path, in: 0...100_000_000) ?? d.calibrationRows)
     }
 
     static func readRTL(_ table: TOMLTable, with r: inout TOMLReader) -> RTLSection {

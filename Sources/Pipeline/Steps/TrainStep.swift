@@ -78,7 +78,7 @@ enum TrainStep {
         for report in [TrainingReport.jsonMember, TrainingReport.csvMember] {
             members.append(BatchMember(name: report, publish: "gen/reports/\(report)", reportsRun: true))
         }
-        return BatchStep(id: id, kind: "train", version: 2, parameters: shared, inputs: ["summary": OutputRefs.summary],
+        return BatchStep(id: id, kind: "train", version: 3, parameters: shared, inputs: ["summary": OutputRefs.summary],
                          members: members, usesAllCores: true) { context in
             try await train(project, context)
         }
@@ -90,7 +90,8 @@ enum TrainStep {
         let spec = config.networkSpec(inputFeatures: prepared.features, classes: prepared.classes)
         let settings = TrainingConfig(
             epochs: config.train.epochs, batchSize: config.train.batch, learningRate: Float(config.train.learningRate),
-            weightDecay: Float(config.train.weightDecay), restartEpochs: config.train.restartEpochs)
+            weightDecay: Float(config.train.weightDecay), restartEpochs: config.train.restartEpochs,
+            keepsBestEpoch: config.train.selection == .bestValidation, calibrationRows: config.train.calibrationRows)
         // The validation split is data/prepare's (one split, reported in data.json): the trainer holds out nothing.
         let validation = prepared.validation
         if !context.stale.contains(where: { $0 == quantizersMember || partitionID($0) != nil }) {
