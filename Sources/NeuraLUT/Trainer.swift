@@ -55,8 +55,11 @@ public final class Trainer {
     ///   - validation: rows that select the best epoch instead of a hold-out from `data` (all of `data` then trains).
     ///   - initial: weights to start from (required for partial training).
     ///   - trainable: partitions to train; nil trains everything.
+    ///   - connectivity: the wiring; nil draws it (seeded) with layer 0 on the training rows'
+    ///     active features (`config.minInputActivity`).
     public init(spec: NetworkSpec, config: TrainingConfig, data: Dataset, test: Dataset? = nil,
-                initial: TrainedNetwork? = nil, trainable: Set<PartitionID>? = nil, validation: Dataset? = nil) throws {
+                initial: TrainedNetwork? = nil, trainable: Set<PartitionID>? = nil, validation: Dataset? = nil,
+                connectivity: Connectivity? = nil) throws {
         try spec.validate()
         try config.validate()
         try Trainer.check(data, against: spec, name: "training data")
@@ -72,6 +75,14 @@ public final class Trainer {
                 throw SpecError("partial training needs the same layers and partition counts as the initial network; retrain everything instead")
             }
         }
+        if let connectivity {
+            guard connectivity.inputs.count == spec.layers.count,
+                  zip(connectivity.inputs, spec.layers).allSatisfy({ wiring, layer in
+                      wiring.count == layer.partitions && wiring.allSatisfy { $0.count == layer.fanIn }
+                  }) else {
+                throw SpecError("the given connectivity does not match the network's layers, partition counts and fan-ins")
+            }
+        }
         for id in trainable ?? [] where !(spec.layers.indices.contains(id.layer) && (0..<spec.layers[id.layer].partitions).contains(id.index)) {
             throw SpecError("trainable partition \(id) does not exist in the network")
         }
@@ -80,7 +91,22 @@ public final class Trainer {
         self.data = data
         self.test = test
         validationSet = validation
-        connectivity = Connectivity.random(for: spec)
+        // Split: seeded, fixed for the run; sorted so batches only depend on the shuffle.
+        var order = Array(0..<data.rows)
+        var rng = SeededRandom(seed: spec.seed, stream: 0x5A11D)
+        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.nextInt(below: i + 1)) }
+        let held = validation == nil ? Int((Double(data.rows) * config.validationFraction).rounded()) : 0
+        validationRows = order[0..<held].sorted()
+        let fitting = Array(order[held...].sorted())
+        trainRows = fitting
+        let spacing = max(fitting.count / max(config.calibrationRows, 1), 1)
+        calibrationRows = config.calibrationRows == 0 ? []
+            : stride(from: 0, to: fitting.count, by: spacing).prefix(config.calibrationRows).map { fitting[$0] }
+        guard trainRows.count >= 2 else {
+            throw SpecError("training data: \(trainRows.count) training rows after holding out validation, at least 2 are needed")
+        }
+        self.connectivity = connectivity
+            ?? Connectivity.random(for: spec, data: data, rows: fitting, minInputActivity: config.minInputActivity)
         store = ParameterStore(spec: spec)
         globalTrainable = trainable == nil
         self.trainable = spec.layers.indices.map { l in
@@ -108,32 +134,18 @@ public final class Trainer {
                 store.load(quantizers: initial.quantizers)
             }
         }
-        frozenEncoder = store.snapshot(connectivity: connectivity).encoder
+        frozenEncoder = store.snapshot(connectivity: self.connectivity).encoder
 
         var wiring: [[[(partition: Int, slot: Int)]]] = []
         for l in spec.layers.indices {
             var c = [[(partition: Int, slot: Int)]](repeating: [], count: spec.inputWidth(ofLayer: l))
-            for (p, inputs) in connectivity.inputs[l].enumerated() {
+            for (p, inputs) in self.connectivity.inputs[l].enumerated() {
                 for (slot, u) in inputs.enumerated() { c[u].append((p, slot)) }
             }
             wiring.append(c)
         }
         consumers = wiring
 
-        // Split: seeded, fixed for the run; sorted so batches only depend on the shuffle.
-        var order = Array(0..<data.rows)
-        var rng = SeededRandom(seed: spec.seed, stream: 0x5A11D)
-        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.nextInt(below: i + 1)) }
-        let held = validation == nil ? Int((Double(data.rows) * config.validationFraction).rounded()) : 0
-        validationRows = order[0..<held].sorted()
-        let fitting = Array(order[held...].sorted())
-        trainRows = fitting
-        let spacing = max(fitting.count / max(config.calibrationRows, 1), 1)
-        calibrationRows = config.calibrationRows == 0 ? []
-            : stride(from: 0, to: fitting.count, by: spacing).prefix(config.calibrationRows).map { fitting[$0] }
-        guard trainRows.count >= 2 else {
-            throw SpecError("training data: \(trainRows.count) training rows after holding out validation, at least 2 are needed")
-        }
         samplesPerBatch = min(config.batchSize, trainRows.count)
         batchesPerEpoch = trainRows.count / samplesPerBatch
         let batch = Kernels.padded(samplesPerBatch)

@@ -6,10 +6,10 @@ import Foundation
 /// batch position — shuffles derive from (seed, epoch), so that is the whole
 /// RNG state — the epoch's running sums, the log and the best network).
 /// Format (little-endian): "NLCK", version UInt32, a JSON header blob
-/// (spec, config, trainable partitions, row count), then the state.
+/// (spec, config, trainable partitions, row count, connectivity), then the state.
 extension Trainer {
     static let checkpointMagic = "NLCK"
-    static let checkpointVersion: UInt32 = 1
+    static let checkpointVersion: UInt32 = 2
 
     struct CheckpointHeader: Codable {
         var spec: NetworkSpec
@@ -17,6 +17,7 @@ extension Trainer {
         /// Nil for full training.
         var trainable: [PartitionID]?
         var rows: Int
+        var connectivity: Connectivity
     }
 
     var trainableSet: [PartitionID]? {
@@ -33,7 +34,8 @@ extension Trainer {
         w.append(Self.checkpointVersion)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        w.append(blob: Array(try encoder.encode(CheckpointHeader(spec: spec, config: config, trainable: trainableSet, rows: data.rows))))
+        w.append(blob: Array(try encoder.encode(CheckpointHeader(spec: spec, config: config, trainable: trainableSet, rows: data.rows,
+                                                                    connectivity: connectivity))))
         for buffer in [store.values, store.firstMoment, store.secondMoment] { w.append(buffer.array()) }
         w.append(store.running.flatMap { $0.flatMap { [$0.mean, $0.variance] } })
         w.append(store.inputRunning.flatMap { [$0.mean, $0.variance] })
@@ -78,7 +80,7 @@ extension Trainer {
         let inputScale = try r.float()
         try self.init(spec: header.spec, config: header.config, data: data, test: test,
                       initial: header.trainable == nil ? nil : TrainedNetwork.initial(spec: header.spec),
-                      trainable: header.trainable.map(Set.init), validation: validation)
+                      trainable: header.trainable.map(Set.init), validation: validation, connectivity: header.connectivity)
         guard values.count == store.count, first.count == store.count, second.count == store.count,
               running.count == 2 * store.running.joined().count, inputRunning.count == 2 * spec.inputFeatures,
               scales.count == spec.layers.count else {

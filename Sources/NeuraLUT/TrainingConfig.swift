@@ -14,6 +14,10 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
     public var restartEpochs: Int
     /// Share of the training rows held out to select the best epoch.
     public var validationFraction: Double
+    /// Layer 0 connects only to input features active (see `InputActivity`)
+    /// in more than this share of the training rows; 0 leaves out constant
+    /// features only. Ignored when the trainer is given a connectivity.
+    public var minInputActivity: Double
     /// Keep the epoch with the best validation accuracy (true) or the last epoch.
     public var keepsBestEpoch: Bool
     /// Training rows (evenly spaced) over which batch-norm statistics are
@@ -26,7 +30,7 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
 
     public init(epochs: Int = 10, batchSize: Int = 128, learningRate: Float = 2e-3, weightDecay: Float = 0,
                 beta1: Float = 0.5, beta2: Float = 0.999, adamEpsilon: Float = 1e-8, restartEpochs: Int = 100,
-                validationFraction: Double = 0.1, keepsBestEpoch: Bool = true, calibrationRows: Int = 8192, batchNormMomentum: Float = 0.1,
+                validationFraction: Double = 0.1, minInputActivity: Double = 0, keepsBestEpoch: Bool = true, calibrationRows: Int = 8192, batchNormMomentum: Float = 0.1,
                 threads: Int = 0) {
         self.epochs = epochs
         self.batchSize = batchSize
@@ -37,6 +41,7 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
         self.adamEpsilon = adamEpsilon
         self.restartEpochs = restartEpochs
         self.validationFraction = validationFraction
+        self.minInputActivity = minInputActivity
         self.keepsBestEpoch = keepsBestEpoch
         self.calibrationRows = calibrationRows
         self.batchNormMomentum = batchNormMomentum
@@ -52,6 +57,9 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
         guard weightDecay.isFinite, weightDecay >= 0 else { throw SpecError("train.weight_decay must be at least 0, got \(weightDecay)") }
         guard (0..<1).contains(beta1), (0..<1).contains(beta2) else { throw SpecError("train.betas must be in [0, 1), got (\(beta1), \(beta2))") }
         guard restartEpochs >= 1 else { throw SpecError("train.restart_epochs must be at least 1, got \(restartEpochs)") }
+        guard (0..<1).contains(minInputActivity) else {
+            throw SpecError("model.min_input_activity must be in [0, 1), got \(minInputActivity)")
+        }
         guard calibrationRows >= 0 else { throw SpecError("train.calibration_rows must be at least 0, got \(calibrationRows)") }
         guard (0..<1).contains(validationFraction) else {
             throw SpecError("train.validation_fraction must be in [0, 1), got \(validationFraction)")

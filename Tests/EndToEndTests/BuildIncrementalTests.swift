@@ -55,6 +55,8 @@ import Testing
         let inference = try #require(results["inference"] as? [String: Any])
         #expect(inference["latency_cycles"] as? Int == 3)
         #expect(inference["test_accuracy"] as? Double == verification["accuracy"] as? Double)
+        // The tables run on the connectivity step's wiring; training drew the same one.
+        #expect(inference["test_accuracy"] as? Double == training["testAccuracy"] as? Double)
         let plain = try LutbuildBinary.run(["build"], in: project.url)
         let lines = plain.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("ran 0 steps") == true, "\(plain.stdout)")

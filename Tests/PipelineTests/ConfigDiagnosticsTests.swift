@@ -37,7 +37,7 @@ import Testing
 
     static let cases: [(String, [String])] = [
         (edit("fan_in = 4", "fanin = 4"),
-         ["lutbuild.toml:8: model.fanin: unknown key; did you mean 'fan_in'? (expected one of: seed, input_bits, bits, output_bits, fan_in, width, depth, skip, max_table_bits, layers)"]),
+         ["lutbuild.toml:8: model.fanin: unknown key; did you mean 'fan_in'? (expected one of: seed, input_bits, bits, output_bits, fan_in, width, depth, skip, max_table_bits, min_input_activity, layers)"]),
         (edit("[train]", "[trian]"),
          ["lutbuild.toml:11: trian: unknown section; did you mean 'train'? (expected one of: project, dataset, model, train, rtl, fpga)"]),
         (edit("epochs = 5", "epochs = \"5\""),

@@ -150,11 +150,14 @@ public struct ModelSection: Sendable, Equatable, Hashable, Codable {
     public var skip: Int
     /// Ceiling on a partition's table address bits F·β_in.
     public var maxTableBits: Int
+    /// Layer 0 connects only to features active in more than this share of training rows (see `InputActivity`).
+    public var minInputActivity: Double
     public var layers: [LayerConfig]
 
     public init(
         seed: UInt64 = 1, inputBits: Int = 2, bits: Int = 2, outputBits: Int? = nil, fanIn: Int = 6,
-        width: Int = 16, depth: Int = 4, skip: Int = 2, maxTableBits: Int = 20, layers: [LayerConfig] = []
+        width: Int = 16, depth: Int = 4, skip: Int = 2, maxTableBits: Int = 20, minInputActivity: Double = 0,
+        layers: [LayerConfig] = []
     ) {
         self.seed = seed
         self.inputBits = inputBits
@@ -165,6 +168,7 @@ public struct ModelSection: Sendable, Equatable, Hashable, Codable {
         self.depth = depth
         self.skip = skip
         self.maxTableBits = maxTableBits
+        self.minInputActivity = minInputActivity
         self.layers = layers
     }
 }

@@ -10,7 +10,7 @@ enum ProjectConfigSchema {
         "test_fraction", "validation_fraction", "normalize", "seed",
     ]
     static let modelKeys = [
-        "seed", "input_bits", "bits", "output_bits", "fan_in", "width", "depth", "skip", "max_table_bits", "layers",
+        "seed", "input_bits", "bits", "output_bits", "fan_in", "width", "depth", "skip", "max_table_bits", "min_input_activity", "layers",
     ]
     static let layerKeys = ["partitions", "fan_in", "bits", "width", "depth", "skip"]
     static let trainKeys = ["epochs", "batch", "learning_rate", "weight_decay", "restart_epochs", "selection", "calibration_rows"]
@@ -121,6 +121,7 @@ enum ProjectConfigSchema {
             depth: r.int(table, "depth", at: path, in: depthRange) ?? d.depth,
             skip: r.int(table, "skip", at: path, in: skipRange) ?? d.skip,
             maxTableBits: r.int(table, "max_table_bits", at: path, in: 1...30) ?? d.maxTableBits,
+            minInputActivity: r.double(table, "min_input_activity", at: path, in: 0...1, closedAbove: false) ?? d.minInputActivity,
             layers: layers)
     }
 

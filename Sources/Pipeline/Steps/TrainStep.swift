@@ -63,10 +63,12 @@ enum TrainStep {
             var seed: UInt64
             var inputBits: Int
             var partitions: [Int]
+            var minInputActivity: Double
         }
         let shared = try StepCodecs.parameters("shared", Shared(
             train: config.train, seed: config.model.seed,
-            inputBits: config.model.inputBits, partitions: config.model.layers.map(\.partitions)))
+            inputBits: config.model.inputBits, partitions: config.model.layers.map(\.partitions),
+            minInputActivity: config.model.minInputActivity))
         var members: [BatchMember] = []
         for (layer, spec) in config.model.layerSpecs.enumerated() {
             let parameters = try StepCodecs.parameters("partition", partitionSpec(config, layer: layer))
@@ -78,7 +80,7 @@ enum TrainStep {
         for report in [TrainingReport.jsonMember, TrainingReport.csvMember] {
             members.append(BatchMember(name: report, publish: "gen/reports/\(report)", reportsRun: true))
         }
-        return BatchStep(id: id, kind: "train", version: 3, parameters: shared, inputs: ["summary": OutputRefs.summary],
+        return BatchStep(id: id, kind: "train", version: 4, parameters: shared, inputs: ["summary": OutputRefs.summary],
                          members: members, usesAllCores: true) { context in
             try await train(project, context)
         }
@@ -91,7 +93,7 @@ enum TrainStep {
         let settings = TrainingConfig(
             epochs: config.train.epochs, batchSize: config.train.batch, learningRate: Float(config.train.learningRate),
             weightDecay: Float(config.train.weightDecay), restartEpochs: config.train.restartEpochs,
-            keepsBestEpoch: config.train.selection == .bestValidation, calibrationRows: config.train.calibrationRows)
+            minInputActivity: config.model.minInputActivity, keepsBestEpoch: config.train.selection == .bestValidation, calibrationRows: config.train.calibrationRows)
         // The validation split is data/prepare's (one split, reported in data.json): the trainer holds out nothing.
         let validation = prepared.validation
         if !context.stale.contains(where: { $0 == quantizersMember || partitionID($0) != nil }) {
