@@ -7,29 +7,55 @@ public struct Connectivity: Hashable, Codable, Sendable {
         self.inputs = inputs
     }
 
-    /// Seeded random connectivity: every partition draws its inputs from its
-    /// own stream, so changing one layer's fan-in leaves other layers' wiring
-    /// untouched. Layer 0 draws from `inputFeatures` (sorted; nil: all
+    /// Seeded random, balanced connectivity. Each layer deals its partitions'
+    /// inputs from its own stream, out of a deck of shuffled copies of the
+    /// candidates, so every candidate is read about `partitions · fanIn /
+    /// candidates` times (the counts differ by at most two) and none is left
+    /// unread while another is read more often. Independent draws leave about
+    /// 10% of mnist-5l's first-layer partitions unread by the second layer,
+    /// which wastes their tables. Changing one layer leaves the other layers'
+    /// wiring untouched. Layer 0 draws from `inputFeatures` (sorted; nil: all
     /// features), e.g. `InputActivity.select`'s choice.
     public static func random(for spec: NetworkSpec, inputFeatures: [Int]? = nil) -> Connectivity {
         var layers: [[[Int]]] = []
         for (l, layer) in spec.layers.enumerated() {
             let candidates = l == 0 ? inputFeatures ?? Array(0..<spec.inputFeatures) : Array(0..<spec.inputWidth(ofLayer: l))
-            let width = candidates.count
-            precondition(layer.fanIn <= width, "fan-in larger than the inputs to choose from")
-            var partitions: [[Int]] = []
-            for p in 0..<layer.partitions {
-                var rng = SeededRandom(seed: spec.seed, stream: 0xC0DE, UInt64(l), UInt64(p))
-                // Partial Fisher-Yates: the first fanIn entries of a shuffled range.
-                var pool = candidates
-                for i in 0..<layer.fanIn {
-                    let j = i + rng.nextInt(below: width - i)
-                    pool.swapAt(i, j)
-                }
-                partitions.append(pool[0..<layer.fanIn].sorted())
-            }
-            layers.append(partitions)
+            precondition(layer.fanIn <= candidates.count, "fan-in larger than the inputs to choose from")
+            var deck = Deck(cards: candidates, rng: SeededRandom(seed: spec.seed, stream: 0xC0DE, UInt64(l)))
+            layers.append((0..<layer.partitions).map { _ in deck.deal(layer.fanIn).sorted() })
         }
         return Connectivity(inputs: layers)
+    }
+}
+
+/// Shuffled copies of a set of cards, dealt from the top in hands of distinct cards.
+private struct Deck {
+    let cards: [Int]
+    var rng: SeededRandom
+    var pile: [Int] = []
+
+    init(cards: [Int], rng: SeededRandom) {
+        self.cards = cards
+        self.rng = rng
+    }
+
+    /// `count` distinct cards (`count ≤ cards.count`); a card already in the
+    /// hand stays in the pile for the next hand.
+    mutating func deal(_ count: Int) -> [Int] {
+        var hand: [Int] = []
+        while hand.count < count {
+            if let i = pile.lastIndex(where: { !hand.contains($0) }) {
+                hand.append(pile.remove(at: i))
+            } else {
+                pile.insert(contentsOf: shuffledCopy(), at: 0)
+            }
+        }
+        return hand
+    }
+
+    private mutating func shuffledCopy() -> [Int] {
+        var copy = cards
+        for i in stride(from: copy.count - 1, to: 0, by: -1) { copy.swapAt(i, rng.nextInt(below: i + 1)) }
+        return copy
     }
 }

@@ -22,6 +22,22 @@ import Testing
         }
     }
 
+    @Test func everyInputIsReadAboutEquallyOften() {
+        for (partitions, width, fanIn) in [(32, 16, 3), (100, 256, 6), (256, 343, 6), (10, 10, 10), (7, 50, 3)] {
+            let spec = NetworkSpec(inputFeatures: width, inputBits: 2, classes: 2, layers: [
+                LayerSpec(partitions: partitions, fanIn: fanIn, outputBits: 2, shape: .neuraLUT(width: 4)),
+            ], seed: 4)
+            var reads = [Int](repeating: 0, count: width)
+            for inputs in Connectivity.random(for: spec).inputs[0] {
+                #expect(Set(inputs).count == fanIn && inputs == inputs.sorted())
+                for u in inputs { reads[u] += 1 }
+            }
+            let total = partitions * fanIn
+            #expect(reads.max()! - reads.min()! <= 2, "\(partitions)×\(fanIn) over \(width): reads \(reads.min()!)…\(reads.max()!)")
+            if total >= width { #expect(reads.min()! >= 1) } else { #expect(reads.max()! == 1) }
+        }
+    }
+
     @Test func deterministicPerSeedAndIndependentPerLayer() {
         #expect(Connectivity.random(for: spec) == Connectivity.random(for: spec))
         var other = spec
