@@ -18,7 +18,7 @@ extension Trainer {
         let last = spec.layers.count
         let (loss, correct) = CrossEntropy.evaluate(
             logits: buffers.values[last].base, labels: labelsOfBatch, classes: spec.classes, count: n, batch: batch,
-            gradient: buffers.gradients[last].base)
+            smoothing: config.labelSmoothing, gradient: buffers.gradients[last].base)
         epochLoss += loss
         epochCorrect += correct
         epochSeen += n

@@ -18,6 +18,8 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
     /// in more than this share of the training rows; 0 leaves out constant
     /// features only. Ignored when the trainer is given a connectivity.
     public var minInputActivity: Double
+    /// Label smoothing ε of the cross-entropy target (0: plain one-hot).
+    public var labelSmoothing: Float
     /// Keep the epoch with the best validation accuracy (true) or the last epoch.
     public var keepsBestEpoch: Bool
     /// Training rows (evenly spaced) over which batch-norm statistics are
@@ -30,7 +32,7 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
 
     public init(epochs: Int = 10, batchSize: Int = 128, learningRate: Float = 2e-3, weightDecay: Float = 0,
                 beta1: Float = 0.5, beta2: Float = 0.999, adamEpsilon: Float = 1e-8, restartEpochs: Int = 100,
-                validationFraction: Double = 0.1, minInputActivity: Double = 0, keepsBestEpoch: Bool = true, calibrationRows: Int = 8192, batchNormMomentum: Float = 0.1,
+                validationFraction: Double = 0.1, minInputActivity: Double = 0, labelSmoothing: Float = 0, keepsBestEpoch: Bool = true, calibrationRows: Int = 8192, batchNormMomentum: Float = 0.1,
                 threads: Int = 0) {
         self.epochs = epochs
         self.batchSize = batchSize
@@ -42,6 +44,7 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
         self.restartEpochs = restartEpochs
         self.validationFraction = validationFraction
         self.minInputActivity = minInputActivity
+        self.labelSmoothing = labelSmoothing
         self.keepsBestEpoch = keepsBestEpoch
         self.calibrationRows = calibrationRows
         self.batchNormMomentum = batchNormMomentum
@@ -59,6 +62,9 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
         guard restartEpochs >= 1 else { throw SpecError("train.restart_epochs must be at least 1, got \(restartEpochs)") }
         guard (0..<1).contains(minInputActivity) else {
             throw SpecError("model.min_input_activity must be in [0, 1), got \(minInputActivity)")
+        }
+        guard labelSmoothing.isFinite, (0..<1).contains(labelSmoothing) else {
+            throw SpecError("train.label_smoothing must be in [0, 1), got \(labelSmoothing)")
         }
         guard calibrationRows >= 0 else { throw SpecError("train.calibration_rows must be at least 0, got \(calibrationRows)") }
         guard (0..<1).contains(validationFraction) else {

@@ -24,7 +24,7 @@ import Testing
         #expect(result.stdout == "")
         #expect(result.stderr == """
             lutbuild.toml:30: model.layers[1].bits: expected an integer in 1…16, found 17
-            lutbuild.toml:35: train.epoch: unknown key; did you mean 'epochs'? (expected one of: epochs, batch, learning_rate, weight_decay, restart_epochs, selection, calibration_rows)
+            lutbuild.toml:35: train.epoch: unknown key; did you mean 'epochs'? (expected one of: epochs, batch, learning_rate, weight_decay, restart_epochs, selection, calibration_rows, label_smoothing)
 
             """)
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted() == before)

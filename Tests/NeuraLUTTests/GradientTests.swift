@@ -148,7 +148,7 @@ import Testing
         }
     }
 
-    @Test func crossEntropy() {
+    @Test(arguments: [Float(0), 0.1]) func crossEntropy(smoothing: Float) {
         var rng = SeededRandom(seed: 14)
         let classes = 4, count = 10
         var logits = Self.random(classes * Self.batch, &rng, scale: 3)
@@ -157,9 +157,10 @@ import Testing
         let unused = FloatBuffer(count: classes * Self.batch)
         func loss(_ l: [Float]) -> Double {
             CrossEntropy.evaluate(logits: l, labels: labels, classes: classes, count: count, batch: Self.batch,
-                                  gradient: unused.base).loss / Double(count)
+                                  smoothing: smoothing, gradient: unused.base).loss / Double(count)
         }
-        _ = CrossEntropy.evaluate(logits: logits, labels: labels, classes: classes, count: count, batch: Self.batch, gradient: grad.base)
+        _ = CrossEntropy.evaluate(logits: logits, labels: labels, classes: classes, count: count, batch: Self.batch,
+                                  smoothing: smoothing, gradient: grad.base)
         for i in 0..<logits.count {
             let n = Self.numeric(&logits, i, h: 1e-2) { loss($0) }
             #expect(Self.close(Double(grad[i]), n, tolerance: 1e-2), "logit \(i): analytic \(grad[i]) numeric \(n)")

@@ -74,6 +74,7 @@ import Testing
             weight_decay = 1e-4
             restart_epochs = 50
             calibration_rows = 1000
+            label_smoothing = 0.05
             selection = "last-epoch"
 
             [rtl]
@@ -93,7 +94,7 @@ import Testing
         #expect(c.model == ModelSection(
             seed: 3, inputBits: 4, bits: 3, outputBits: 5, fanIn: 3, width: 8, depth: 2, skip: 1, maxTableBits: 16,
             layers: [LayerConfig(partitions: 32, width: 32), LayerConfig(partitions: 5, fanIn: 2, bits: 4, depth: 3, skip: 0)]))
-        #expect(c.train == TrainSection(epochs: 7, batch: 256, learningRate: 0.01, weightDecay: 1e-4, restartEpochs: 50, selection: .lastEpoch, calibrationRows: 1000))
+        #expect(c.train == TrainSection(epochs: 7, batch: 256, learningRate: 0.01, weightDecay: 1e-4, restartEpochs: 50, selection: .lastEpoch, calibrationRows: 1000, labelSmoothing: 0.05))
         #expect(c.rtl == RTLSection(registers: .every(2), argmax: false))
         #expect(c.fpga == FPGASection(part: "xc7a35t", clockMHz: 250.5, families: ["artix7"]))
 

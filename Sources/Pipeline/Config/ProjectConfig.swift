@@ -192,10 +192,13 @@ public struct TrainSection: Sendable, Equatable, Hashable, Codable {
     public var selection: ModelSelection
     /// Training rows over which batch-norm statistics are recomputed before each validation (0: off).
     public var calibrationRows: Int
+    /// Label smoothing ε of the cross-entropy target.
+    public var labelSmoothing: Double
 
     public init(
         epochs: Int = 60, batch: Int = 128, learningRate: Double = 3e-3, weightDecay: Double = 0,
-        restartEpochs: Int = 100, selection: ModelSelection = .bestValidation, calibrationRows: Int = 8192
+        restartEpochs: Int = 100, selection: ModelSelection = .bestValidation, calibrationRows: Int = 8192,
+        labelSmoothing: Double = 0
     ) {
         self.epochs = epochs
         self.batch = batch
@@ -204,6 +207,7 @@ public struct TrainSection: Sendable, Equatable, Hashable, Codable {
         self.restartEpochs = restartEpochs
         self.selection = selection
         self.calibrationRows = calibrationRows
+        self.labelSmoothing = labelSmoothing
     }
 }
 

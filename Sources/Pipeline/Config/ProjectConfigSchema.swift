@@ -13,7 +13,7 @@ enum ProjectConfigSchema {
         "seed", "input_bits", "bits", "output_bits", "fan_in", "width", "depth", "skip", "max_table_bits", "min_input_activity", "layers",
     ]
     static let layerKeys = ["partitions", "fan_in", "bits", "width", "depth", "skip"]
-    static let trainKeys = ["epochs", "batch", "learning_rate", "weight_decay", "restart_epochs", "selection", "calibration_rows"]
+    static let trainKeys = ["epochs", "batch", "learning_rate", "weight_decay", "restart_epochs", "selection", "calibration_rows", "label_smoothing"]
     static let rtlKeys = ["registers", "argmax"]
     static let fpgaKeys = ["part", "clock_mhz", "families"]
 
@@ -150,7 +150,8 @@ enum ProjectConfigSchema {
             weightDecay: r.double(table, "weight_decay", at: path, in: 0...10) ?? d.weightDecay,
             restartEpochs: r.int(table, "restart_epochs", at: path, in: epochsRange) ?? d.restartEpochs,
             selection: r.choice(table, "selection", at: path, as: ModelSelection.self) ?? d.selection,
-            calibrationRows: r.int(table, "calibration_rows", at: path, in: 0...100_000_000) ?? d.calibrationRows)
+            calibrationRows: r.int(table, "calibration_rows", at: path, in: 0...100_000_000) ?? d.calibrationRows,
+            labelSmoothing: r.double(table, "label_smoothing", at: path, in: 0...1, closedAbove: false) ?? d.labelSmoothing)
     }
 
     static func readRTL(_ table: TOMLTable, with r: inout TOMLReader) -> RTLSection {
