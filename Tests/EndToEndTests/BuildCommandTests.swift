@@ -23,8 +23,8 @@ import Testing
         #expect(result.status == 2)
         #expect(result.stdout == "")
         #expect(result.stderr == """
-            lutbuild.toml:30: model.layers[1].bits: expected an integer in 1…16, found 17
-            lutbuild.toml:35: train.epoch: unknown key; did you mean 'epochs'? (expected one of: epochs, batch, learning_rate, weight_decay, restart_epochs, selection, calibration_rows, label_smoothing)
+            lutbuild.toml:31: model.layers[1].bits: expected an integer in 1…16, found 17
+            lutbuild.toml:36: train.epoch: unknown key; did you mean 'epochs'? (expected one of: epochs, batch, learning_rate, weight_decay, restart_epochs, selection, calibration_rows, label_smoothing)
 
             """)
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted() == before)
@@ -51,7 +51,7 @@ import Testing
         try scratch.write("lutbuild.toml", text)
         let result = try LutbuildBinary.run(["build"], in: scratch.url)
         #expect(result.status == 2)
-        #expect(result.stderr.hasSuffix("\nlutbuild.toml:31: model.layers[2].partitions: the last layer needs one partition per class: expected 10 (the classes in data/digits.csv), found 9\n"))
+        #expect(result.stderr.hasSuffix("\nlutbuild.toml:32: model.layers[2].partitions: the last layer needs one partition per class: expected 10 (the classes in data/digits.csv), found 9\n"))
     }
 
     @Test func missingProjectFile() throws {
