@@ -18,6 +18,8 @@ public final class Trainer {
     let validationSet: Dataset?
     let trainRows: [Int]
     let validationRows: [Int]
+    /// Written into checkpoints; computed on the first one.
+    lazy var dataFingerprint = Trainer.fingerprint(data)
     /// Evenly spaced training rows for `recalibratingBatchNorm`.
     let calibrationRows: [Int]
     let store: ParameterStore

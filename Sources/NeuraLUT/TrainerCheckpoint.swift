@@ -6,7 +6,8 @@ import Foundation
 /// batch position — shuffles derive from (seed, epoch), so that is the whole
 /// RNG state — the epoch's running sums, the log and the best network).
 /// Format (little-endian): "NLCK", version UInt32, a JSON header blob
-/// (spec, config, trainable partitions, row count, connectivity), then the state.
+/// (spec, config, trainable partitions, row count, data fingerprint,
+/// connectivity), then the state.
 extension Trainer {
     static let checkpointMagic = "NLCK"
     static let checkpointVersion: UInt32 = 2
@@ -17,7 +18,22 @@ extension Trainer {
         /// Nil for full training.
         var trainable: [PartitionID]?
         var rows: Int
+        /// `Trainer.fingerprint(data)`.
+        var data: String
         var connectivity: Connectivity
+    }
+
+    /// A cheap digest (FNV-1a) of the data's feature bit patterns, labels and
+    /// shape, so a run is never resumed on other data of the same size.
+    static func fingerprint(_ data: Dataset) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        let prime: UInt64 = 0x100_0000_01b3
+        data.features.withUnsafeBufferPointer { features in
+            for v in features { h = (h ^ UInt64(v.bitPattern)) &* prime }
+        }
+        for label in data.labels { h = (h ^ UInt64(UInt32(bitPattern: label))) &* prime }
+        h = (h ^ UInt64(data.columns)) &* prime
+        return String(h, radix: 16)
     }
 
     var trainableSet: [PartitionID]? {
@@ -35,7 +51,7 @@ extension Trainer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         w.append(blob: Array(try encoder.encode(CheckpointHeader(spec: spec, config: config, trainable: trainableSet, rows: data.rows,
-                                                                    connectivity: connectivity))))
+                                                                    data: dataFingerprint, connectivity: connectivity))))
         for buffer in [store.values, store.firstMoment, store.secondMoment] { w.append(buffer.array()) }
         w.append(store.running.flatMap { $0.flatMap { [$0.mean, $0.variance] } })
         w.append(store.inputRunning.flatMap { [$0.mean, $0.variance] })
@@ -73,6 +89,9 @@ extension Trainer {
         }
         guard header.rows == data.rows else {
             throw FormatError("checkpoint: written for \(header.rows) training rows, the data has \(data.rows)")
+        }
+        guard header.data == Self.fingerprint(data) else {
+            throw FormatError("checkpoint: written for other training data (same row count, different values)")
         }
         let values = try r.floats(), first = try r.floats(), second = try r.floats()
         let running = try r.floats(), inputRunning = try r.floats()

@@ -39,6 +39,20 @@ import Testing
         #expect(resumed.messages("progress").contains { $0.contains("resuming") })
     }
 
+    @Test func damagedCheckpointMeansTrainingFromTheStart() throws {
+        let project = try TinyProject(epochs: 3)
+        defer { project.remove() }
+        #expect(try interruptTraining(project, with: SIGINT) == 130)
+        let checkpoints = FileManager.default.enumerator(at: project.url, includingPropertiesForKeys: nil)!
+            .compactMap { $0 as? URL }.filter { $0.lastPathComponent == "checkpoint" }
+        #expect(checkpoints.count == 1)
+        for url in checkpoints { try Data("not a checkpoint".utf8).write(to: url) }
+        let rebuilt = try project.build()
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        #expect(rebuilt.messages("progress").contains { $0.contains("cannot resume") && $0.contains("training from the start") })
+        #expect(try project.build().ran.isEmpty)
+    }
+
     @Test func killedBuildResumesWithCompletedSteps() throws {
         let project = try TinyProject(epochs: 2)
         defer { project.remove() }

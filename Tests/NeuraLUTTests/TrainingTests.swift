@@ -78,6 +78,17 @@ import Testing
         #expect(resumed.network.partitions[0][1] != base.partitions[0][1])
     }
 
+    @Test func checkpointIsNotResumedOnOtherData() throws {
+        let data = Fixtures.blobs()
+        let trainer = try Trainer(spec: Fixtures.blobsSpec(), config: TrainingConfig(epochs: 2, batchSize: 32), data: data)
+        _ = try trainer.run(shouldStop: { true })
+        let bytes = try trainer.checkpoint()
+        var other = data
+        other.features[5] += 1
+        #expect(throws: FormatError.self) { try Trainer(resumingFrom: bytes, data: other) }
+        _ = try Trainer(resumingFrom: bytes, data: data)
+    }
+
     @Test func badInputIsReportedNotCrashed() throws {
         var data = Fixtures.xor(rows: 20)
         data.features[5] = .nan

@@ -105,10 +105,19 @@ enum TrainStep {
         let checkpoint = scratch.appendingPathComponent("checkpoint")
         let jobFile = scratch.appendingPathComponent("job")
         let trainer: Trainer
+        var resumed: Trainer?
         if (try? String(contentsOf: jobFile, encoding: .utf8)) == context.jobKey.hex,
            FileManager.default.fileExists(atPath: checkpoint.path) {
-            context.progress("resuming from the checkpoint of an interrupted run")
-            trainer = try Trainer.resume(checkpoint: checkpoint, data: prepared.train, test: prepared.test, validation: validation)
+            do {
+                resumed = try Trainer.resume(checkpoint: checkpoint, data: prepared.train, test: prepared.test, validation: validation)
+                context.progress("resuming from the checkpoint of an interrupted run")
+            } catch {
+                // A damaged checkpoint costs the interrupted run's progress, never the build.
+                context.progress("cannot resume from the checkpoint of the interrupted run (\(error)); training from the start")
+            }
+        }
+        if let resumed {
+            trainer = resumed
         } else {
             try? FileManager.default.removeItem(at: checkpoint)
             try Data(context.jobKey.hex.utf8).write(to: jobFile, options: .atomic)
