@@ -4,6 +4,21 @@ enum BatchNorm {
     struct Statistics: Sendable {
         var mean: Float
         var variance: Float
+
+        /// Mean and unbiased variance of `value(0) … value(count − 1)`, summed in Double.
+        init(of count: Int, _ value: (Int) -> Float) {
+            var sum: Double = 0
+            for i in 0..<count { sum += Double(value(i)) }
+            let mean = sum / Double(count)
+            var sq: Double = 0
+            for i in 0..<count { let d = Double(value(i)) - mean; sq += d * d }
+            self.init(mean: Float(mean), variance: Float(sq / Double(count - 1)))
+        }
+
+        init(mean: Float, variance: Float) {
+            self.mean = mean
+            self.variance = variance
+        }
     }
 
     /// Training forward: normalises with the batch statistics, writes

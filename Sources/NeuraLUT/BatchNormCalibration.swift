@@ -25,13 +25,9 @@ extension TrainedNetwork {
             var fe = net.quantizers.inputFrontEnd
             data.features.withUnsafeBufferPointer { features in
                 for f in 0..<columns {
-                    var sum: Double = 0
-                    for r in rows { sum += Double(features[r * columns + f]) }
-                    let mean = sum / Double(n)
-                    var sq: Double = 0
-                    for r in rows { let d = Double(features[r * columns + f]) - mean; sq += d * d }
-                    fe.mean[f] = Float(mean)
-                    fe.variance[f] = Float(sq / Double(n - 1))
+                    let stats = BatchNorm.Statistics(of: n) { features[rows[$0] * columns + f] }
+                    fe.mean[f] = stats.mean
+                    fe.variance[f] = stats.variance
                 }
             }
             net.quantizers.inputFrontEnd = fe
@@ -79,12 +75,7 @@ extension TrainedNetwork {
                 }
                 var running = BatchNorm.Statistics(mean: weights[p].runningMean, variance: weights[p].runningVariance)
                 if selected?.contains(PartitionID(layer: l, index: p)) ?? true {
-                    var sum: Double = 0
-                    for b in 0..<n { sum += Double(y[b]) }
-                    let mean = sum / Double(n)
-                    var sq: Double = 0
-                    for b in 0..<n { let d = Double(y[b]) - mean; sq += d * d }
-                    running = .init(mean: Float(mean), variance: Float(sq / Double(n - 1)))
+                    running = BatchNorm.Statistics(of: n) { y[$0] }
                 }
                 stats.value[p] = running
                 let (a, c) = BatchNorm.folded(gamma: params[layout.gammaOffset], beta: params[layout.betaOffset], running: running)

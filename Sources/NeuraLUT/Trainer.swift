@@ -250,16 +250,10 @@ public final class Trainer {
     private func calibratedNetwork() -> TrainedNetwork {
         let net = currentNetwork
         guard !calibrationRows.isEmpty else { return net }
-        let calibrated = net.recalibratingBatchNorm(on: data, rows: calibrationRows, partitions: globalTrainable ? nil : trainablePartitions,
+        let calibrated = net.recalibratingBatchNorm(on: data, rows: calibrationRows, partitions: trainableSet.map(Set.init),
                                                     inputFrontEnd: globalTrainable, threads: config.workerThreads)
         store.loadStatistics(from: calibrated)
         return calibrated
-    }
-
-    private var trainablePartitions: Set<PartitionID> {
-        Set(spec.layers.indices.flatMap { l in
-            (0..<spec.layers[l].partitions).filter { trainable[l][$0] }.map { PartitionID(layer: l, index: $0) }
-        })
     }
 
     private func outcome(completed: Bool) -> TrainingOutcome {

@@ -32,8 +32,8 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
 
     public init(epochs: Int = 10, batchSize: Int = 128, learningRate: Float = 2e-3, weightDecay: Float = 0,
                 beta1: Float = 0.5, beta2: Float = 0.999, adamEpsilon: Float = 1e-8, restartEpochs: Int = 100,
-                validationFraction: Double = 0.1, minInputActivity: Double = 0, labelSmoothing: Float = 0, keepsBestEpoch: Bool = true, calibrationRows: Int = 8192, batchNormMomentum: Float = 0.1,
-                threads: Int = 0) {
+                validationFraction: Double = 0.1, minInputActivity: Double = 0, labelSmoothing: Float = 0,
+                keepsBestEpoch: Bool = true, calibrationRows: Int = 8192, batchNormMomentum: Float = 0.1, threads: Int = 0) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate

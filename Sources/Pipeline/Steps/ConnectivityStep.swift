@@ -18,7 +18,6 @@ enum ConnectivityStep {
             seed: model.seed, layers: model.layerSpecs.map { [$0.partitions, $0.fanIn] }, minInputActivity: model.minInputActivity))
         return Step(id: "connectivity", kind: "connectivity", version: 2, parameters: parameters,
                     inputs: ["summary": OutputRefs.summary], outputs: ["connectivity"]) { context in
-            _ = try context.input("summary")
             let prepared = try project.prepareData()
             let spec = project.config.networkSpec(inputFeatures: prepared.features, classes: prepared.classes)
             let wiring = Connectivity.random(for: spec, data: prepared.train, rows: Array(0..<prepared.train.rows),

@@ -93,7 +93,8 @@ enum TrainStep {
         let settings = TrainingConfig(
             epochs: config.train.epochs, batchSize: config.train.batch, learningRate: Float(config.train.learningRate),
             weightDecay: Float(config.train.weightDecay), restartEpochs: config.train.restartEpochs,
-            minInputActivity: config.model.minInputActivity, labelSmoothing: Float(config.train.labelSmoothing), keepsBestEpoch: config.train.selection == .bestValidation, calibrationRows: config.train.calibrationRows)
+            minInputActivity: config.model.minInputActivity, labelSmoothing: Float(config.train.labelSmoothing),
+            keepsBestEpoch: config.train.selection == .bestValidation, calibrationRows: config.train.calibrationRows)
         // The validation split is data/prepare's (one split, reported in data.json): the trainer holds out nothing.
         let validation = prepared.validation
         if !context.stale.contains(where: { $0 == quantizersMember || partitionID($0) != nil }) {
