@@ -96,6 +96,14 @@ import Testing
         var spec = Fixtures.xorSpec()
         spec.layers[1].fanIn = 9
         #expect(throws: SpecError.self) { try Trainer(spec: spec, config: Fixtures.xorConfig(), data: Fixtures.xor(rows: 20)) }
+        var wiring = Connectivity.random(for: Fixtures.xorSpec())
+        wiring.inputs[1][0].removeLast()
+        #expect(throws: SpecError.self) {
+            try Trainer(spec: Fixtures.xorSpec(), config: Fixtures.xorConfig(), data: Fixtures.xor(rows: 20), connectivity: wiring)
+        }
+        var config = Fixtures.xorConfig()
+        config.minInputActivity = 1
+        #expect(throws: SpecError.self) { try Trainer(spec: Fixtures.xorSpec(), config: config, data: Fixtures.xor(rows: 20)) }
     }
 }
 
