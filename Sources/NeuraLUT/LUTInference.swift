@@ -52,13 +52,7 @@ extension LUTNetwork {
     /// Uses all cores; the result does not depend on how work is split.
     public func infer(codes: [UInt16], count: Int) throws -> [UInt16] {
         let plan = try LUTEvaluationPlan(self)
-        guard codes.count == count * spec.inputFeatures else {
-            throw LUTInferenceError("expected \(count) × \(spec.inputFeatures) input codes, got \(codes.count)")
-        }
-        let limit = UInt16(truncatingIfNeeded: (1 << spec.inputBits) - 1)
-        if spec.inputBits < 16, let bad = codes.firstIndex(where: { $0 > limit }) {
-            throw LUTInferenceError("input code \(codes[bad]) of sample \(bad / spec.inputFeatures), feature \(bad % spec.inputFeatures) is wider than \(spec.inputBits) bits")
-        }
+        try checkCodes(codes, count: count)
         return plan.run(count: count) { sample, destination in
             for f in 0..<plan.inputWidth { destination[f] = codes[sample * plan.inputWidth + f] }
         }
@@ -129,7 +123,18 @@ extension LUTNetwork {
         return result
     }
 
-    private func checkColumns(of dataset: Dataset) throws {
+    /// `count` samples of in-range input codes.
+    func checkCodes(_ codes: [UInt16], count: Int) throws {
+        guard codes.count == count * spec.inputFeatures else {
+            throw LUTInferenceError("expected \(count) × \(spec.inputFeatures) input codes, got \(codes.count)")
+        }
+        let limit = UInt16(truncatingIfNeeded: (1 << spec.inputBits) - 1)
+        if spec.inputBits < 16, let bad = codes.firstIndex(where: { $0 > limit }) {
+            throw LUTInferenceError("input code \(codes[bad]) of sample \(bad / spec.inputFeatures), feature \(bad % spec.inputFeatures) is wider than \(spec.inputBits) bits")
+        }
+    }
+
+    func checkColumns(of dataset: Dataset) throws {
         guard dataset.columns == spec.inputFeatures, encoder.scale.count == spec.inputFeatures else {
             throw LUTInferenceError("data set has \(dataset.columns) features and the input encoder \(encoder.scale.count), the network expects \(spec.inputFeatures)")
         }
@@ -188,10 +193,10 @@ struct LUTEvaluationPlan: Sendable {
             let next = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: widest)
             defer { current.deallocate(); next.deallocate() }
             result.withUnsafeMutableBufferPointer { out in
+                var ignore = IgnoredAddresses()
                 for sample in start..<end {
                     load(sample, current)
-                    var a = current, b = next
-                    for layer in layers { evaluate(layer, from: a, to: b); swap(&a, &b) }
+                    let a = evaluate(current, next, observer: &ignore)
                     for i in 0..<outputWidth { out[(sample - start) * outputWidth + i] = a[i] }
                 }
             }
@@ -200,8 +205,55 @@ struct LUTEvaluationPlan: Sendable {
         return Array(rows.joined())
     }
 
+    /// Counts, per layer, how many of `count` samples look up each table
+    /// entry (`partition << addressBits | address`); `load` as in `run`.
+    /// Workers count into their own arrays, summed at the end, so the result
+    /// does not depend on how work is split.
+    func countLookups(count: Int, load: @escaping @Sendable (Int, UnsafeMutableBufferPointer<UInt16>) -> Void) -> [[UInt32]] {
+        let sizes = layers.map { $0.partitions << $0.addressBits }
+        guard count > 0 else { return sizes.map { [UInt32](repeating: 0, count: $0) } }
+        let widest = self.widest
+        let chunkSize = 4096
+        let chunks = (count + chunkSize - 1) / chunkSize
+        // Each worker holds a counter per table entry of the network: a few workers suffice.
+        let threads = min(ProcessInfo.processInfo.activeProcessorCount, 4, chunks)
+        let counters = (0..<threads).map { _ in LookupCounter(sizes: sizes) }
+        Workers.forEach(chunks, threads: threads) { chunk, worker in
+            let current = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: widest)
+            let next = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: widest)
+            defer { current.deallocate(); next.deallocate() }
+            var counter = counters[worker]
+            for sample in chunk * chunkSize..<min(count, (chunk + 1) * chunkSize) {
+                load(sample, current)
+                _ = evaluate(current, next, observer: &counter)
+            }
+        }
+        return sizes.indices.map { l in
+            var total = [UInt32](repeating: 0, count: sizes[l])
+            for counter in counters {
+                for i in 0..<sizes[l] { total[i] &+= counter.layers[l][i] }
+            }
+            return total
+        }
+    }
+
+    /// One sample through every layer, starting in `current`; returns the
+    /// buffer holding the last layer's codes (one of the two given).
     @inline(__always)
-    private func evaluate(_ layer: Layer, from input: UnsafeMutableBufferPointer<UInt16>, to output: UnsafeMutableBufferPointer<UInt16>) {
+    private func evaluate<Observer: LookupObserver>(_ current: UnsafeMutableBufferPointer<UInt16>,
+                                                    _ next: UnsafeMutableBufferPointer<UInt16>,
+                                                    observer: inout Observer) -> UnsafeMutableBufferPointer<UInt16> {
+        var a = current, b = next
+        for (l, layer) in layers.enumerated() {
+            evaluate(layer, index: l, from: a, to: b, observer: &observer)
+            swap(&a, &b)
+        }
+        return a
+    }
+
+    @inline(__always)
+    private func evaluate<Observer: LookupObserver>(_ layer: Layer, index l: Int, from input: UnsafeMutableBufferPointer<UInt16>,
+                                                    to output: UnsafeMutableBufferPointer<UInt16>, observer: inout Observer) {
         let bits = layer.inputBits, fanIn = layer.fanIn, addressBits = layer.addressBits
         layer.connections.withUnsafeBufferPointer { connections in
             layer.tables.withUnsafeBufferPointer { tables in
@@ -210,11 +262,49 @@ struct LUTEvaluationPlan: Sendable {
                     for k in 0..<fanIn {
                         address = (address << bits) | Int(input[Int(connections[p * fanIn + k])])
                     }
-                    output[p] = tables[(p << addressBits) | address]
+                    let entry = (p << addressBits) | address
+                    observer.lookedUp(layer: l, entry: entry)
+                    output[p] = tables[entry]
                 }
             }
         }
     }
+}
+
+/// Sees every table lookup of an evaluation (layer, `partition << addressBits | address`).
+protocol LookupObserver {
+    mutating func lookedUp(layer: Int, entry: Int)
+}
+
+/// Plain inference: lookups are not recorded (compiles to nothing).
+struct IgnoredAddresses: LookupObserver {
+    @inline(__always) func lookedUp(layer: Int, entry: Int) {}
+}
+
+/// Counts lookups per table entry, one worker's share.
+struct LookupCounter: LookupObserver, @unchecked Sendable {
+    /// Per layer, `partitions << addressBits` counts; owned by one worker at a time.
+    let layers: [UnsafeMutableBufferPointer<UInt32>]
+    private let storage: Storage
+
+    final class Storage: @unchecked Sendable {
+        let buffers: [UnsafeMutableBufferPointer<UInt32>]
+        init(sizes: [Int]) {
+            buffers = sizes.map { size in
+                let buffer = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: max(size, 1))
+                buffer.initialize(repeating: 0)
+                return buffer
+            }
+        }
+        deinit { for buffer in buffers { buffer.deallocate() } }
+    }
+
+    init(sizes: [Int]) {
+        storage = Storage(sizes: sizes)
+        layers = storage.buffers
+    }
+
+    @inline(__always) func lookedUp(layer: Int, entry: Int) { layers[layer][entry] &+= 1 }
 }
 
 /// Runs independent work items on all cores, for modules outside NeuraLUT
