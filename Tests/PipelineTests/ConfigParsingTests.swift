@@ -21,6 +21,7 @@ import Testing
         #expect(config.model == ModelSection(layers: [LayerConfig(partitions: 8), LayerConfig(partitions: 3)]))
         #expect(config.train == TrainSection())
         #expect(config.rtl == RTLSection(registers: .everyLayer, argmax: true))
+        #expect(config.hardware == HardwareSection(dontCare: .none, dontCareMinHits: 1, dontCareWiden: 0))
         #expect(config.fpga.part == "xcvu9p-flgb2104-2-i")
     }
 
@@ -82,6 +83,11 @@ import Testing
             registers = 2
             argmax = false
 
+            [hardware]
+            dont_care = "unseen"
+            dont_care_min_hits = 3
+            dont_care_widen = 1
+
             [fpga]
             part = "xc7a35t"
             clock_mhz = 250.5
@@ -97,6 +103,7 @@ import Testing
             layers: [LayerConfig(partitions: 32, width: 32), LayerConfig(partitions: 5, fanIn: 2, bits: 4, depth: 3, skip: 0)]))
         #expect(c.train == TrainSection(epochs: 7, batch: 256, learningRate: 0.01, weightDecay: 1e-4, restartEpochs: 50, selection: .lastEpoch, calibrationRows: 1000, labelSmoothing: 0.05))
         #expect(c.rtl == RTLSection(registers: .every(2), argmax: false))
+        #expect(c.hardware == HardwareSection(dontCare: .unseen, dontCareMinHits: 3, dontCareWiden: 1))
         #expect(c.fpga == FPGASection(part: "xc7a35t", clockMHz: 250.5, families: ["artix7"]))
 
         let spec = c.networkSpec(inputFeatures: 16, classes: 5)

@@ -8,17 +8,20 @@ public struct ProjectConfig: Sendable, Equatable, Hashable, Codable {
     public var model: ModelSection
     public var train: TrainSection
     public var rtl: RTLSection
+    public var hardware: HardwareSection
     public var fpga: FPGASection
 
     public init(
         project: ProjectSection, dataset: DatasetSection, model: ModelSection = ModelSection(),
-        train: TrainSection = TrainSection(), rtl: RTLSection = RTLSection(), fpga: FPGASection = FPGASection()
+        train: TrainSection = TrainSection(), rtl: RTLSection = RTLSection(), hardware: HardwareSection = HardwareSection(),
+        fpga: FPGASection = FPGASection()
     ) {
         self.project = project
         self.dataset = dataset
         self.model = model
         self.train = train
         self.rtl = rtl
+        self.hardware = hardware
         self.fpga = fpga
     }
 
@@ -239,6 +242,30 @@ public struct RTLSection: Sendable, Equatable, Hashable, Codable {
     public init(registers: RegisterPlacement = .everyLayer, argmax: Bool = true) {
         self.registers = registers
         self.argmax = argmax
+    }
+}
+
+/// Which table entries the logic mapper may fill as it likes.
+public enum DontCareMode: String, Sendable, Equatable, Hashable, Codable, CaseIterable {
+    /// None: every table is mapped exactly.
+    case none
+    /// Entries the training data never reaches (fewer than `dontCareMinHits` rows), see docs/hardware.md.
+    case unseen
+}
+
+/// `[hardware]`: how truth tables become logic.
+public struct HardwareSection: Sendable, Equatable, Hashable, Codable {
+    /// Opt-in don't-cares: fewer LUTs for some accuracy, always measured.
+    public var dontCare: DontCareMode
+    /// With `unseen`: training rows that must reach an address for it to be cared for.
+    public var dontCareMinHits: Int
+    /// With `unseen`: also care for addresses within this many code steps of a reached one, on one input.
+    public var dontCareWiden: Int
+
+    public init(dontCare: DontCareMode = .none, dontCareMinHits: Int = 1, dontCareWiden: Int = 0) {
+        self.dontCare = dontCare
+        self.dontCareMinHits = dontCareMinHits
+        self.dontCareWiden = dontCareWiden
     }
 }
 

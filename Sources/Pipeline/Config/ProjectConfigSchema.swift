@@ -3,7 +3,7 @@ import TOMLKit
 /// The key-by-key mapping from TOML to `ProjectConfig`: known keys, types,
 /// per-key ranges and defaults. Cross-key rules live in `ProjectConfigRules`.
 enum ProjectConfigSchema {
-    static let sections = ["project", "dataset", "model", "train", "rtl", "fpga"]
+    static let sections = ["project", "dataset", "model", "train", "rtl", "hardware", "fpga"]
     static let projectKeys = ["name", "top", "vendor", "library", "version", "description"]
     static let datasetKeys = [
         "format", "train", "train_labels", "test", "test_labels", "label", "classes",
@@ -15,6 +15,7 @@ enum ProjectConfigSchema {
     static let layerKeys = ["partitions", "fan_in", "bits", "width", "depth", "skip"]
     static let trainKeys = ["epochs", "batch", "learning_rate", "weight_decay", "restart_epochs", "selection", "calibration_rows", "label_smoothing"]
     static let rtlKeys = ["registers", "argmax"]
+    static let hardwareKeys = ["dont_care", "dont_care_min_hits", "dont_care_widen"]
     static let fpgaKeys = ["part", "clock_mhz", "families"]
 
     static let bitsRange = 1...16
@@ -26,6 +27,8 @@ enum ProjectConfigSchema {
     static let skipRange = 0...1024
     static let epochsRange = 1...1_000_000
     static let batchRange = 1...100_000_000
+    static let minHitsRange = 1...1_000_000_000
+    static let widenRange = 0...65535
 
     /// The config, or nil when a required key is missing (reported).
     static func read(_ root: TOMLTable, with r: inout TOMLReader) -> ProjectConfig? {
@@ -39,9 +42,10 @@ enum ProjectConfigSchema {
         let model = readModel(root["model"]?.table ?? TOMLTable(), with: &r)
         let train = readTrain(root["train"]?.table ?? TOMLTable(), with: &r)
         let rtl = readRTL(root["rtl"]?.table ?? TOMLTable(), with: &r)
+        let hardware = readHardware(root["hardware"]?.table ?? TOMLTable(), with: &r)
         let fpga = readFPGA(root["fpga"]?.table ?? TOMLTable(), with: &r)
         guard let project, let dataset else { return nil }
-        return ProjectConfig(project: project, dataset: dataset, model: model, train: train, rtl: rtl, fpga: fpga)
+        return ProjectConfig(project: project, dataset: dataset, model: model, train: train, rtl: rtl, hardware: hardware, fpga: fpga)
     }
 
     static func readProject(_ table: TOMLTable?, present: Bool, with r: inout TOMLReader) -> ProjectSection? {
@@ -171,6 +175,16 @@ enum ProjectConfigSchema {
             }
         }
         return RTLSection(registers: registers, argmax: r.bool(table, "argmax", at: path) ?? d.argmax)
+    }
+
+    static func readHardware(_ table: TOMLTable, with r: inout TOMLReader) -> HardwareSection {
+        let path = ConfigKeyPath().appending("hardware")
+        r.checkKeys(of: table, at: path, known: hardwareKeys)
+        let d = HardwareSection()
+        return HardwareSection(
+            dontCare: r.choice(table, "dont_care", at: path, as: DontCareMode.self) ?? d.dontCare,
+            dontCareMinHits: r.int(table, "dont_care_min_hits", at: path, in: minHitsRange) ?? d.dontCareMinHits,
+            dontCareWiden: r.int(table, "dont_care_widen", at: path, in: widenRange) ?? d.dontCareWiden)
     }
 
     static func readFPGA(_ table: TOMLTable, with r: inout TOMLReader) -> FPGASection {
