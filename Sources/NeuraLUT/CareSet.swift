@@ -15,7 +15,22 @@ public struct CareSet: Hashable, Sendable, CustomStringConvertible {
     public init(addressBits: Int) {
         precondition((0...30).contains(addressBits), "a care set covers 2^0 … 2^30 addresses")
         self.addressBits = addressBits
-        words = [UInt64](repeating: 0, count: Self.wordCount(addressBits))
+        words = [UInt64](repeating: 0, count: Self.wordCount(addressBits: addressBits))
+    }
+
+    /// The set holding exactly `addresses`.
+    public init(addressBits: Int, addresses: some Sequence<Int>) {
+        self.init(addressBits: addressBits)
+        for address in addresses { insert(address) }
+    }
+
+    /// The set whose bitset is `words` (`wordCount(addressBits:)` of them);
+    /// bits beyond the table are dropped.
+    public init(addressBits: Int, words: [UInt64]) {
+        self.init(addressBits: addressBits)
+        precondition(words.count == self.words.count, "a care set of \(addressBits) address bits has \(self.words.count) words")
+        self.words = words
+        self.words[words.count - 1] &= lastWordMask
     }
 
     /// Every address cared for: the exact table.
@@ -122,7 +137,8 @@ public struct CareSet: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    private static func wordCount(_ addressBits: Int) -> Int { max(1, (1 << addressBits) / 64) }
+    /// Words of the bitset of a table with `addressBits` address bits.
+    public static func wordCount(addressBits: Int) -> Int { max(1, (1 << addressBits) / 64) }
 
     /// The bits of the last word that lie inside the table.
     private var lastWordMask: UInt64 { addressBits >= 6 ? ~0 : (1 << UInt64(entries)) - 1 }

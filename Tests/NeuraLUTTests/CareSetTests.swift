@@ -129,6 +129,9 @@ import Testing
         #expect(CareSet.all(addressBits: 3).words == [0xFF] && CareSet.all(addressBits: 3).isFull)
         #expect(CareSet.all(addressBits: 7).words == [~0, ~0] && CareSet.all(addressBits: 7).count == 128)
         #expect(CareSet(addressBits: 12) { $0 % 3 == 0 }.count == 1366)
+        #expect(CareSet(addressBits: 3, addresses: [5, 0]) == set)
+        #expect(CareSet(addressBits: 3, words: [0xFF21]) == set)
+        #expect(CareSet(addressBits: 7, words: [1, 2]).addresses == [0, 65])
     }
 
     /// A 2-input table of 2-bit codes: address (1, 2) = 0b0110 = 6.
