@@ -7,6 +7,12 @@ import Testing
 @Suite struct BatchStepTests {
     /// "train" has members p0…p3; member i outputs "<shared>:<own>:<seed>".
     static func graph(shared: String, own: [String], log: RunLog) throws -> StepGraph {
+        var graph = StepGraph()
+        try graph.add(batch(shared: shared, own: own, log: log))
+        return graph
+    }
+
+    static func batch(shared: String, own: [String], log: RunLog) -> BatchStep {
         var sharedParameters = CanonicalEncoder()
         sharedParameters.append("optimizer", shared)
         let members = own.enumerated().map { index, value in
@@ -14,9 +20,8 @@ import Testing
             parameters.append("width", value)
             return BatchMember(name: "p\(index)", parameters: parameters.bytes, publish: "gen/p\(index).txt")
         }
-        var graph = StepGraph()
-        try graph.add(BatchStep(id: "train", kind: "train", version: 1, parameters: sharedParameters.bytes,
-                                inputs: ["data": .source("data.txt")], members: members, usesAllCores: true) { context in
+        return BatchStep(id: "train", kind: "train", version: 1, parameters: sharedParameters.bytes,
+                         inputs: ["data": .source("data.txt")], members: members, usesAllCores: true) { context in
             log.append("stale=\(context.stale.joined(separator: ",")) fresh=\(context.fresh.joined(separator: ","))")
             let data = text(try context.input("data"))
             var outputs: StepOutputs = [:]
@@ -30,8 +35,7 @@ import Testing
                 outputs[member] = Data("overwritten".utf8)
             }
             return outputs
-        })
-        return graph
+        }
     }
 
     @Test func memberChangeRetrainsOnlyThatMember() async throws {

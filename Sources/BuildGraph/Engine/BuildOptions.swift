@@ -10,15 +10,18 @@ public struct BuildOptions: Sendable {
     public var isCancelled: @Sendable () -> Bool
     /// Builds whose outputs `gc` keeps besides the lock file's.
     public var keepBuilds: Int
+    /// A cache shared with other checkouts and CI, if any (docs/remote-cache.md).
+    public var remoteCache: RemoteCacheSettings?
 
     public init(concurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
                 force: @escaping @Sendable (String) -> Bool = { _ in false },
                 isCancelled: @escaping @Sendable () -> Bool = { false },
-                keepBuilds: Int = 5) {
+                keepBuilds: Int = 5, remoteCache: RemoteCacheSettings? = nil) {
         self.concurrency = max(1, concurrency)
         self.force = force
         self.isCancelled = isCancelled
         self.keepBuilds = keepBuilds
+        self.remoteCache = remoteCache
     }
 }
 
@@ -34,6 +37,10 @@ public struct BuildSummary: Sendable, Equatable {
     public var removed: [String] = []
     /// Corrupt store objects found (deleted and rebuilt).
     public var corruptObjects: [Digest] = []
+    /// Unit ids whose results were downloaded from the remote cache instead of run.
+    public var fetched: [String] = []
+    /// Units whose results were uploaded to the remote cache.
+    public var uploaded = 0
 
     public init() {}
 }

@@ -13,6 +13,7 @@ final class BuildSession {
     private let index: ActionIndex
     private let statCache: StatCache
     private let planner: UnitPlanner
+    private let remote: RemoteCacheSession?
     private var summary = BuildSummary()
 
     init(layout: ProjectLayout, fileSystem: any FileSystem, clock: any BuildClock, options: BuildOptions,
@@ -27,11 +28,29 @@ final class BuildSession {
         statCache = StatCache(fileSystem: fileSystem, root: layout.root, path: layout.statCache)
         planner = UnitPlanner(store: store, index: index, statCache: statCache, force: options.force, lockFallback: nil,
                               checksObjects: false)
+        remote = options.remoteCache.map { [store] in RemoteCacheSession(settings: $0, store: store, events: events) }
     }
 
     var rehashCount: Int { statCache.rehashCount }
 
+    /// Runs the build, then waits (a bounded time) for its uploads to the
+    /// remote cache; an interrupted build abandons them.
     func run(_ graph: StepGraph) async throws -> BuildSummary {
+        guard let remote else { return try await runPasses(graph) }
+        do {
+            var result = try await runPasses(graph)
+            result.uploaded = await remote.finishUploads()
+            return result
+        } catch is CancellationError {
+            remote.abandonUploads()
+            throw CancellationError()
+        } catch {
+            _ = await remote.finishUploads()
+            throw error
+        }
+    }
+
+    private func runPasses(_ graph: StepGraph) async throws -> BuildSummary {
         let nodes = try graph.resolved()
         defer {
             try? statCache.saveIfChanged()
@@ -65,6 +84,8 @@ final class BuildSession {
         var failures: [BuildFailure.Failure] = []
         var corrupt: [Digest] = []
         var cancelled = false
+        /// Nodes already looked up in the remote cache.
+        var lookedUp: Set<Int> = []
 
         init(nodes: [StepGraph.Node]) {
             self.nodes = nodes
@@ -91,32 +112,45 @@ final class BuildSession {
     private enum JobResult: Sendable {
         case success(Job, [Int: [String: Digest]], seconds: Double)
         case failure(Job, any Error)
+        /// Units of the job found in the remote cache (unit index → outputs).
+        case fetched(Job, [Int: [String: Digest]])
     }
 
     private func runPass(_ pass: PassState) async throws {
         var ready = pass.nodes.indices.filter { pass.remaining[$0] == 0 }
         var waiting: [Job] = []
         var running = 0
+        var lookups = 0
         var exclusiveRunning = false
         let total = pass.nodes.count
 
         await withTaskGroup(of: JobResult.self) { group in
+            func cached(_ nodeIndex: Int) {
+                pass.done += 1
+                summary.cached.append(pass.nodes[nodeIndex].id)
+                events(.cached(step: pass.nodes[nodeIndex].id, done: pass.done, total: total))
+                ready += release(nodeIndex, pass)
+            }
             while true {
                 if !pass.cancelled && (Task.isCancelled || options.isCancelled()) {
                     pass.cancelled = true
                     group.cancelAll()
                 }
-                // Plan ready nodes: cached ones complete at once, others wait for a slot.
+                // Plan ready nodes: cached ones complete at once, others are looked up in
+                // the remote cache (once), then wait for a slot.
                 while !pass.halted, !ready.isEmpty {
                     let nodeIndex = ready.removeFirst()
                     do {
                         if let job = try prepare(nodeIndex, pass) {
-                            waiting.append(job)
+                            let wanted = pass.lookedUp.insert(nodeIndex).inserted ? remoteLookups(job, pass) : []
+                            if let remote, !wanted.isEmpty {
+                                lookups += 1
+                                group.addTask { .fetched(job, await remote.fetch(wanted)) }
+                            } else {
+                                waiting.append(job)
+                            }
                         } else {
-                            pass.done += 1
-                            summary.cached.append(pass.nodes[nodeIndex].id)
-                            events(.cached(step: pass.nodes[nodeIndex].id, done: pass.done, total: total))
-                            ready += release(nodeIndex, pass)
+                            cached(nodeIndex)
                         }
                     } catch {
                         fail(nodeIndex, error, pass)
@@ -134,11 +168,22 @@ final class BuildSession {
                         await Self.execute(job, node: node, store: store, clock: clock)
                     }
                 }
-                if running == 0 { break }
+                if running == 0 && lookups == 0 { break }
                 guard let result = await group.next() else { break }
-                running -= 1
-                exclusiveRunning = false
+                if case .fetched = result {} else {
+                    running -= 1
+                    exclusiveRunning = false
+                }
                 switch result {
+                case .fetched(let job, let found):
+                    lookups -= 1
+                    if pass.halted { continue }
+                    do {
+                        try adopt(job, found, pass)
+                        if let remaining = try prepare(job.node, pass) { waiting.append(remaining) } else { cached(job.node) }
+                    } catch {
+                        fail(job.node, error, pass)
+                    }
                 case .success(let job, let produced, let seconds):
                     do {
                         try complete(job, produced: produced, seconds: seconds, pass)
@@ -216,6 +261,29 @@ final class BuildSession {
         return Job(node: nodeIndex, stale: stale, keys: keys, inputs: inputs, fresh: fresh, context: context)
     }
 
+    /// The job's stale units worth asking the remote cache for: not forced,
+    /// and with no result for their key in the local index.
+    private func remoteLookups(_ job: Job, _ pass: PassState) -> [RemoteCacheSession.Lookup] {
+        guard let remote, remote.reads else { return [] }
+        let node = pass.nodes[job.node]
+        return job.stale.compactMap { unitIndex in
+            let unit = node.units[unitIndex], key = job.keys[unitIndex]!
+            guard !options.force(unit.id), index.byKey[key] == nil else { return nil }
+            return RemoteCacheSession.Lookup(unit: unitIndex, key: key, outputs: unit.outputs)
+        }
+    }
+
+    /// Records units found in the remote cache (their objects are already in
+    /// the store) in the index, so that planning the node again reuses them.
+    private func adopt(_ job: Job, _ found: [Int: [String: Digest]], _ pass: PassState) throws {
+        let node = pass.nodes[job.node]
+        for (unitIndex, outputs) in found.sorted(by: { $0.key < $1.key }) {
+            let unit = node.units[unitIndex]
+            try index.record(planner.record(node, unit, key: job.keys[unitIndex]!, inputs: job.inputs[unitIndex]!, outputs: outputs))
+            summary.fetched.append(unit.id)
+        }
+    }
+
     /// Runs a step and stores its outputs (off the loop, in parallel).
     private static func execute(_ job: Job, node: StepGraph.Node, store: ObjectStore, clock: any BuildClock) async -> JobResult {
         let start = clock.nanoseconds()
@@ -246,6 +314,8 @@ final class BuildSession {
         for unitIndex in node.units.indices {
             if let outputs = produced[unitIndex] {
                 try accept(node, unitIndex, key: job.keys[unitIndex]!, inputs: job.inputs[unitIndex]!, outputs: outputs, ran: true, pass)
+                // A forced run (`--retrain`) depends on earlier weights, not only on its key: kept local.
+                if !options.force(node.units[unitIndex].id) { remote?.upload(key: job.keys[unitIndex]!, outputs: outputs) }
             } else if let outputs = job.fresh[unitIndex] {
                 try accept(node, unitIndex, key: job.keys[unitIndex]!, inputs: job.inputs[unitIndex]!, outputs: outputs, ran: false, pass)
             }

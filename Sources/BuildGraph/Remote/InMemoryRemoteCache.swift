@@ -1,0 +1,67 @@
+import Foundation
+import Synchronization
+
+/// A remote cache in memory, for tests of the engine: it stores what is put,
+/// counts requests, and can be made to fail or to hand out damaged bytes.
+public final class InMemoryRemoteCache: RemoteCache {
+    public enum Fault: Sendable {
+        /// Every request throws this error (a server that is down).
+        case failing(RemoteCacheError)
+        /// Uploads never finish until cancelled (a server that stalls).
+        case stallingUploads
+    }
+
+    private struct State {
+        var entries: [String: Data] = [:]
+        var fault: Fault?
+        var gets = 0
+        var puts = 0
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public var displayName: String { "memory" }
+
+    public var fault: Fault? {
+        get { state.withLock { $0.fault } }
+        set { state.withLock { $0.fault = newValue } }
+    }
+
+    /// Requests served so far.
+    public var requestCounts: (gets: Int, puts: Int) { state.withLock { ($0.gets, $0.puts) } }
+
+    /// Every stored entry's path (`ac/<hex>`, `cas/<hex>`), sorted.
+    public var paths: [String] { state.withLock { $0.entries.keys.sorted() } }
+
+    public subscript(store: RemoteStore, digest: Digest) -> Data? {
+        get { state.withLock { $0.entries[Self.path(store, digest)] } }
+        set { state.withLock { $0.entries[Self.path(store, digest)] = newValue } }
+    }
+
+    public func get(_ store: RemoteStore, _ digest: Digest) async throws -> Data? {
+        let (data, fault) = state.withLock { state in
+            state.gets += 1
+            return (state.entries[Self.path(store, digest)], state.fault)
+        }
+        if case .failing(let error) = fault { throw error }
+        return data
+    }
+
+    public func put(_ store: RemoteStore, _ digest: Digest, _ data: Data) async throws {
+        switch fault {
+        case .failing(let error): throw error
+        case .stallingUploads:
+            while !Task.isCancelled { try await Task.sleep(for: .milliseconds(5)) }
+            throw CancellationError()
+        case nil:
+            state.withLock { state in
+                state.puts += 1
+                state.entries[Self.path(store, digest)] = data
+            }
+        }
+    }
+
+    private static func path(_ store: RemoteStore, _ digest: Digest) -> String { "\(store.rawValue)/\(digest.hex)" }
+}

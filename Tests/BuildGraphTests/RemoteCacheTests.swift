@@ -1,0 +1,189 @@
+@testable import BuildGraph
+import Foundation
+import Synchronization
+import Testing
+
+/// The engine's use of a remote cache, in memory: a second checkout reuses
+/// what the first uploaded, per batch member; whatever the server does wrong
+/// (fails, stalls, hands out damaged bytes) costs a warning, never the build.
+@Suite struct RemoteCacheTests {
+    /// Build events of one build, kept for assertions.
+    final class Events: Sendable {
+        private let events = Mutex<[BuildEvent]>([])
+        func record(_ event: BuildEvent) { events.withLock { $0.append(event) } }
+        var warnings: [String] {
+            events.withLock { $0 }.compactMap { if case .warning(let message) = $0 { message } else { nil } }
+        }
+    }
+
+    @discardableResult
+    static func build(_ project: MemoryProject, _ graph: StepGraph, remote: any RemoteCache,
+                      mode: RemoteCacheMode = .readWrite, uploadWait: Duration = .seconds(30),
+                      force: @escaping @Sendable (String) -> Bool = { _ in false },
+                      events: Events = Events()) async throws -> BuildSummary {
+        project.clock.advance()
+        let settings = RemoteCacheSettings(cache: remote, mode: mode, uploadWait: uploadWait)
+        return try await project.engine.build(graph, options: BuildOptions(concurrency: 2, force: force, remoteCache: settings),
+                                              events: events.record)
+    }
+
+    /// Two checkouts of the same sources: the chain and a batch of four members.
+    static func checkout(own: [String] = ["8", "8", "8", "8"], log: RunLog) throws -> (MemoryProject, StepGraph) {
+        let project = try MemoryProject()
+        try project.write("source.txt", "hello")
+        try project.write("data.txt", "d")
+        var graph = try chainGraph(log: log, publishReport: true)
+        try graph.add(BatchStepTests.batch(shared: "adam", own: own, log: log))
+        return (project, graph)
+    }
+
+    @Test func secondCheckoutRunsNothing() async throws {
+        let remote = InMemoryRemoteCache()
+        let log = RunLog()
+        let (first, graph) = try Self.checkout(log: log)
+        let built = try await Self.build(first, graph, remote: remote)
+        #expect(built.ran.count == 7 && built.fetched.isEmpty && built.uploaded == 7)
+        #expect(remote.paths.filter { $0.hasPrefix("ac/") }.count == 7)
+
+        let (second, secondGraph) = try Self.checkout(log: log)
+        let events = Events()
+        let reused = try await Self.build(second, secondGraph, remote: remote, events: events)
+        #expect(reused.ran.isEmpty)
+        #expect(reused.fetched.sorted() == ["count", "report", "train/p0", "train/p1", "train/p2", "train/p3", "upper"])
+        #expect(reused.uploaded == 0)
+        #expect(events.warnings.isEmpty)
+        #expect(try second.read("gen/report.txt") == "length 5\n")
+        #expect(try second.read("gen/p2.txt") == "d:adam:8")
+        #expect(try second.read("lutbuild.lock") == first.read("lutbuild.lock"))
+        // Now in the local cache: a third build asks the server nothing.
+        let before = remote.requestCounts
+        let again = try await Self.build(second, secondGraph, remote: remote)
+        #expect(again.ran.isEmpty && again.fetched.isEmpty)
+        #expect(remote.requestCounts.gets == before.gets)
+    }
+
+    @Test func changedMemberRunsAloneWithTheOthersFromTheServer() async throws {
+        let remote = InMemoryRemoteCache()
+        let log = RunLog()
+        let (first, graph) = try Self.checkout(log: log)
+        try await Self.build(first, graph, remote: remote)
+        let (second, changed) = try Self.checkout(own: ["8", "16", "8", "8"], log: log)
+        let summary = try await Self.build(second, changed, remote: remote)
+        #expect(summary.ran == ["train/p1"])
+        #expect(log.all.last == "stale=p1 fresh=p0,p2,p3")
+        #expect(Set(summary.fetched) == ["upper", "count", "report", "train/p0", "train/p2", "train/p3"])
+        #expect(try second.read("gen/p1.txt") == "d:adam:16")
+        #expect(summary.uploaded == 1)
+    }
+
+    @Test func damagedObjectIsAMissWithAWarning() async throws {
+        let remote = InMemoryRemoteCache()
+        let log = RunLog()
+        let (first, graph) = try Self.checkout(log: log)
+        try await Self.build(first, graph, remote: remote)
+        let upper = Digest.of("HELLO")
+        #expect(remote[.content, upper] != nil)
+        remote[.content, upper] = Data("HELLO?".utf8)
+
+        let (second, secondGraph) = try Self.checkout(log: log)
+        let events = Events()
+        let summary = try await Self.build(second, secondGraph, remote: remote, events: events)
+        #expect(summary.ran == ["upper"])
+        #expect(events.warnings.count == 1)
+        #expect(events.warnings.first?.contains("cas/\(upper.hex) does not match its digest") == true)
+        // The step's own run uploaded the right bytes again.
+        #expect(remote[.content, upper] == Data("HELLO".utf8))
+    }
+
+    @Test func damagedOrForeignActionResultIsAMiss() async throws {
+        let remote = InMemoryRemoteCache()
+        let log = RunLog()
+        let (first, graph) = try Self.checkout(log: log)
+        try await Self.build(first, graph, remote: remote)
+        let keys = try first.engine.lockFile()!.steps
+        let upperKey = keys["upper"]!.key, countKey = keys["count"]!.key
+        remote[.actionCache, upperKey] = remote[.actionCache, upperKey]!.dropLast(3)
+        // What bazel-remote adds to a stored result (execution_metadata.worker) is skipped.
+        remote[.actionCache, countKey] = remote[.actionCache, countKey]! + Data([0x4A, 0x06, 0x2A, 0x04]) + Data("host".utf8)
+
+        let (second, secondGraph) = try Self.checkout(log: log)
+        let events = Events()
+        let summary = try await Self.build(second, secondGraph, remote: remote, events: events)
+        #expect(summary.ran == ["upper"])
+        #expect(summary.fetched.contains("count"))
+        #expect(events.warnings.count == 1)
+        #expect(events.warnings.first?.contains("ac/\(upperKey.hex) is not a lutbuild result") == true)
+    }
+
+    @Test func evictedContentIsAQuietMiss() async throws {
+        let remote = InMemoryRemoteCache()
+        let log = RunLog()
+        let (first, graph) = try Self.checkout(log: log)
+        try await Self.build(first, graph, remote: remote)
+        remote[.content, Digest.of("5")] = nil
+        let (second, secondGraph) = try Self.checkout(log: log)
+        let events = Events()
+        let summary = try await Self.build(second, secondGraph, remote: remote, events: events)
+        #expect(summary.ran == ["count"])
+        #expect(events.warnings.isEmpty)
+    }
+
+    @Test func failingServerWarnsOnceAndTheBuildGoesOn() async throws {
+        let remote = InMemoryRemoteCache()
+        remote.fault = .failing(RemoteCacheError("HTTP 500"))
+        let log = RunLog()
+        let (project, graph) = try Self.checkout(log: log)
+        let events = Events()
+        let summary = try await Self.build(project, graph, remote: remote, events: events)
+        #expect(summary.ran.count == 7)
+        #expect(events.warnings == ["remote cache memory cannot be used (HTTP 500); building locally without it"])
+        // Stopped after the first failure: one request in flight per lookup slot at most.
+        #expect(remote.requestCounts.gets <= 8 && remote.requestCounts.puts == 0)
+    }
+
+    @Test func readModeUploadsNothing() async throws {
+        let remote = InMemoryRemoteCache()
+        let log = RunLog()
+        let (project, graph) = try Self.checkout(log: log)
+        let summary = try await Self.build(project, graph, remote: remote, mode: .read)
+        #expect(summary.ran.count == 7 && summary.uploaded == 0)
+        #expect(remote.paths.isEmpty)
+    }
+
+    @Test func forcedUnitsAreNotUploaded() async throws {
+        let remote = InMemoryRemoteCache()
+        let log = RunLog()
+        let (project, graph) = try Self.checkout(log: log)
+        let summary = try await Self.build(project, graph, remote: remote, force: { $0 == "train/p1" })
+        #expect(summary.ran.contains("train/p1"))
+        #expect(summary.uploaded == 6)
+        let (second, secondGraph) = try Self.checkout(log: log)
+        let reused = try await Self.build(second, secondGraph, remote: remote)
+        #expect(reused.ran == ["train/p1"])
+    }
+
+    @Test func stalledUploadsAreAbandonedAfterTheWait() async throws {
+        let remote = InMemoryRemoteCache()
+        remote.fault = .stallingUploads
+        let log = RunLog()
+        let (project, graph) = try Self.checkout(log: log)
+        let events = Events()
+        let summary = try await Self.build(project, graph, remote: remote, uploadWait: .milliseconds(100), events: events)
+        #expect(summary.ran.count == 7 && summary.uploaded == 0)
+        #expect(events.warnings.count == 1)
+        #expect(events.warnings.first?.contains("did not finish within") == true)
+    }
+
+    @Test func actionResultWireFormat() throws {
+        let digest = Digest.of("abc")
+        let result = RemoteActionResult(outputs: ["o": .init(digest: digest, size: 3)])
+        // ActionResult{ output_files(2): OutputFile{ path(1): "o", digest(2): Digest{ hash(1), size_bytes(2): 3 } } }
+        let digestMessage = Data([0x0A, 0x40]) + Data(digest.hex.utf8) + Data([0x10, 0x03])
+        let file = Data([0x0A, 0x01, UInt8(ascii: "o"), 0x12, UInt8(digestMessage.count)]) + digestMessage
+        #expect(result.encoded == Data([0x12, UInt8(file.count)]) + file)
+        #expect(RemoteActionResult(decoding: result.encoded) == result)
+        for length in 0..<result.encoded.count {
+            #expect(RemoteActionResult(decoding: result.encoded.prefix(length)) == nil)
+        }
+    }
+}
