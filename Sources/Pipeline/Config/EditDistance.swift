@@ -20,8 +20,10 @@ enum EditDistance {
 
     /// The closest candidate within a third of the word's length (at least 2 edits).
     static func closest(to word: String, among candidates: [String]) -> String? {
-        let limit = max(2, word.count / 3)
-        let scored = candidates.map { (candidate: $0, distance: between(word.lowercased(), $0.lowercased())) }
+        let length = word.count
+        let limit = max(2, length / 3)
+        // Words whose lengths differ by more than the limit are never close: skip the quadratic distance.
+        let scored = candidates.filter { abs($0.count - length) <= limit }.map { (candidate: $0, distance: between(word.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { ($0.distance, $0.candidate) < ($1.distance, $1.candidate) }),
               best.distance <= limit else { return nil }
         return best.candidate

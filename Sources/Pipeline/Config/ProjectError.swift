@@ -32,8 +32,16 @@ public struct ProjectError: Error, Sendable, Equatable, CustomStringConvertible 
         self.diagnostics = diagnostics
     }
 
-    /// One diagnostic per line.
+    /// At most a screenful of diagnostics is printed; the rest are counted.
+    public static let printedLimit = 40
+
+    /// One diagnostic per line, the first `printedLimit` of them, then how many more there are.
     public var description: String {
-        diagnostics.map(\.description).joined(separator: "\n")
+        var lines = diagnostics.prefix(Self.printedLimit).map(\.description)
+        let more = diagnostics.count - lines.count
+        if more > 0 {
+            lines.append("… and \(more) more problem\(more == 1 ? "" : "s") (fix those above and run again to see them)")
+        }
+        return lines.joined(separator: "\n")
     }
 }

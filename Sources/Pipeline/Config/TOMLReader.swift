@@ -7,6 +7,8 @@ struct TOMLReader {
     let file: String
     let locator: TOMLKeyLocator
     private(set) var diagnostics: [ProjectDiagnostic] = []
+    /// The same problems as a set, so checking for a repeat stays constant-time.
+    private var reported: Set<ProjectDiagnostic> = []
 
     init(file: String, text: String) {
         self.file = file
@@ -16,7 +18,7 @@ struct TOMLReader {
     /// Records one problem (once, even if several rules find it).
     mutating func report(_ path: ConfigKeyPath, _ message: String) {
         let diagnostic = ProjectDiagnostic(file: file, line: locator.line(of: path), key: path.description, message: message)
-        if !diagnostics.contains(diagnostic) { diagnostics.append(diagnostic) }
+        if reported.insert(diagnostic).inserted { diagnostics.append(diagnostic) }
     }
 
     /// Reports keys of `table` not in `known`, with a did-you-mean.
