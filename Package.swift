@@ -5,6 +5,10 @@ import PackageDescription
 let fastMath: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"], .when(configuration: .release)),
 ]
+/// Code that parses files keeps Swift's overflow and bounds checks: a crafted header must fail, never read garbage.
+let checkedParsing: [SwiftSetting] = [
+    .unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release)),
+]
 
 let package = Package(
     name: "lutbuild",
@@ -23,15 +27,17 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Starts external tools in their own process group, killed with lutbuild (Linux).
+        .target(name: "CSupervisedSpawn"),
 
         // The generic, NN-agnostic incremental build engine.
         .target(name: "BuildGraph", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Dataset loading: CSV, MNIST IDX, NPY; splits and normalisation.
-        .target(name: "Datasets", dependencies: ["CZlib"], swiftSettings: fastMath),
+        .target(name: "Datasets", dependencies: ["CZlib"], swiftSettings: checkedParsing),
         // The NeuraLUT method: network spec, training, truth tables, LUT inference.
         .target(name: "NeuraLUT", dependencies: ["Datasets", "COpenBLAS"], swiftSettings: fastMath),
         // Verilog emission, testbench, simulator and yosys drivers.
-        .target(name: "RTL", dependencies: ["NeuraLUT"]),
+        .target(name: "RTL", dependencies: ["NeuraLUT", "CSupervisedSpawn"]),
         // Vivado TCL, IP-XACT component.xml, FuseSoC core.
         .target(name: "Packaging", dependencies: ["CLibXML2"]),
         // lutbuild's steps: lutbuild.toml, wiring the modules into BuildGraph.

@@ -21,9 +21,15 @@ public struct ResourceEstimate: Hashable, Codable, Sendable {
     /// cells but the flip-flops):
     /// LUT levels plus MUXF/CARRY cells, the register-to-register logic depth.
     public var logicDepth: Int
-    public var seconds: Double
+    /// yosys' run time: shown to people, never written to JSON (reports are
+    /// published and hashed, so they hold only what the design determines).
+    public var seconds: Double = 0
 
-    /// Deterministic JSON (sorted keys). `seconds` is the only run-dependent field.
+    private enum CodingKeys: String, CodingKey {
+        case family, top, lutsBySize, luts, muxF7, muxF8, muxF9, flipFlops, carryChains, otherCells, logicDepth
+    }
+
+    /// Deterministic JSON (sorted keys), without the run time.
     public func json() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -49,10 +55,13 @@ public struct Estimator: Sendable {
     public var family: String
     /// yosys is killed after this many seconds (large designs take minutes).
     public var timeout: Double
+    /// Polled while yosys runs; true stops it within `ExternalTool.terminationGrace` and throws `CancellationError`.
+    public var isCancelled: @Sendable () -> Bool
 
-    public init(family: String = "xcup", timeout: Double = 1800) {
+    public init(family: String = "xcup", timeout: Double = 1800, isCancelled: @escaping @Sendable () -> Bool = { false }) {
         self.family = family
         self.timeout = timeout
+        self.isCancelled = isCancelled
     }
 
     /// Writes `design` to `directory` and estimates it.
@@ -81,7 +90,8 @@ public struct Estimator: Sendable {
             """
         let scriptURL = workDirectory.appendingPathComponent("estimate.ys")
         try Data(script.utf8).write(to: scriptURL, options: .atomic)
-        let result = try ExternalTool.run(yosys, ["-q", "-l", "estimate.log", "-s", scriptURL.path], in: workDirectory, timeout: timeout)
+        let result = try ExternalTool.run(yosys, ["-q", "-l", "estimate.log", "-s", scriptURL.path], in: workDirectory,
+                                         timeout: timeout, isCancelled: isCancelled)
         guard result.status == 0 else {
             throw RTLError("yosys failed with status \(result.status):\n\(ExternalTool.tail(result.output))")
         }

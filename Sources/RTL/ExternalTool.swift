@@ -1,16 +1,30 @@
+import CSupervisedSpawn
 import Foundation
 
-/// Runs one external program (verilator, iverilog, yosys) with a time limit,
-/// capturing its output in files so large logs cannot block it.
-struct ExternalTool {
-    struct Result {
-        var status: Int32
-        var output: String
-        var seconds: Double
+/// The one runner for external programs (verilator, iverilog, yosys, ABC):
+/// a time limit, output captured in a file so large logs cannot block the
+/// tool, and no tool outliving its cancel or lutbuild itself.
+///
+/// Each tool runs in its own process group under a small supervisor process
+/// (see `supervised_spawn.h`): a cancel or timeout sends SIGTERM to the group,
+/// then SIGKILL after `terminationGrace`; if lutbuild dies, even by `kill -9`,
+/// the supervisor kills the group. Ctrl-C at the terminal reaches lutbuild
+/// only (the tools are not in the terminal's foreground group), which then
+/// cancels them.
+package struct ExternalTool {
+    package struct Result: Sendable {
+        package var status: Int32
+        package var output: String
+        package var seconds: Double
     }
 
+    /// How long a cancelled tool may take to exit on SIGTERM before SIGKILL.
+    package static let terminationGrace = 1.0
+    /// How often a running tool's exit and the cancel flag are checked.
+    static let pollInterval = 0.02
+
     /// Absolute path of `name` on `PATH`, or nil when it is not installed.
-    static func find(_ name: String) -> String? {
+    package static func find(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         for directory in path.split(separator: ":") {
             let candidate = "\(directory)/\(name)"
@@ -20,36 +34,81 @@ struct ExternalTool {
     }
 
     /// Runs `executable arguments…` in `directory`; stdout and stderr are
-    /// merged into `Result.output`. Throws when it cannot start or exceeds
-    /// `timeout` seconds (the process is then terminated).
-    static func run(_ executable: String, _ arguments: [String], in directory: URL, timeout: Double) throws -> Result {
-        let log = directory.appendingPathComponent(".\(URL(fileURLWithPath: executable).lastPathComponent).log")
+    /// merged into `Result.output` (and kept in `directory/.NAME.log`).
+    /// Throws when it cannot start, `CancellationError` when `isCancelled`
+    /// turns true (polled every 20 ms), and an error when it exceeds
+    /// `timeout` seconds; in both cases the tool's whole group is stopped first.
+    package static func run(_ executable: String, _ arguments: [String], in directory: URL, timeout: Double,
+                            isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> Result {
+        let name = URL(fileURLWithPath: executable).lastPathComponent
+        let log = directory.appendingPathComponent(".\(name).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         defer { try? handle.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.standardOutput = handle
-        process.standardError = handle
-        let done = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in done.signal() }
         let start = Date()
-        do { try process.run() } catch {
-            throw RTLError("could not start \(executable): \(error.localizedDescription)")
+        let group = try SupervisedProcess(executable, arguments, in: directory, output: handle.fileDescriptor)
+        let deadline = start.addingTimeInterval(timeout)
+        while true {
+            if let status = group.exitStatus() {
+                let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                return Result(status: status, output: output, seconds: Date().timeIntervalSince(start))
+            }
+            let cancelled = isCancelled()
+            if cancelled || Date() >= deadline {
+                group.stop(grace: terminationGrace)
+                if cancelled { throw CancellationError() }
+                throw RTLError("\(name) did not finish within \(Int(timeout)) s (log: \(log.path))")
+            }
+            usleep(UInt32(pollInterval * 1e6))
         }
-        if done.wait(timeout: .now() + timeout) == .timedOut {
-            process.terminate()
-            done.wait()
-            throw RTLError("\(URL(fileURLWithPath: executable).lastPathComponent) did not finish within \(Int(timeout)) s (log: \(log.path))")
-        }
-        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        return Result(status: process.terminationStatus, output: output, seconds: Date().timeIntervalSince(start))
     }
 
     /// The last `lines` lines of `text`, for error messages.
-    static func tail(_ text: String, lines: Int = 20) -> String {
+    package static func tail(_ text: String, lines: Int = 20) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+    }
+}
+
+/// A tool started by `lutbuild_spawn_supervised`: its supervisor's pid, which
+/// is also the id of the process group holding the tool and its children.
+struct SupervisedProcess {
+    let group: pid_t
+    /// Our end of the supervisor's parent-death pipe; closing it kills the group.
+    private let deathPipe: Int32
+
+    init(_ executable: String, _ arguments: [String], in directory: URL, output: Int32) throws {
+        var argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var group: pid_t = 0, deathPipe: Int32 = -1
+        let failure = lutbuild_spawn_supervised(executable, &argv, directory.path, output, &group, &deathPipe)
+        guard failure == 0 else {
+            throw RTLError("could not start \(executable): \(String(cString: strerror(failure)))")
+        }
+        self.group = group
+        self.deathPipe = deathPipe
+    }
+
+    /// The tool's exit status once it has ended (128 + signal number if it
+    /// was killed), or nil while it runs. Kills what is left of its group and reaps it.
+    func exitStatus() -> Int32? {
+        finish(lutbuild_supervised_wait(group, 0))
+    }
+
+    /// SIGTERM to the whole group, SIGKILL after `grace` seconds; returns once it is reaped.
+    func stop(grace: Double) {
+        kill(-group, SIGTERM)
+        let deadline = Date().addingTimeInterval(grace)
+        while Date() < deadline {
+            if exitStatus() != nil { return }
+            usleep(UInt32(ExternalTool.pollInterval * 1e6))
+        }
+        kill(-group, SIGKILL)
+        _ = finish(lutbuild_supervised_wait(group, 1))
+    }
+
+    private func finish(_ code: Int32) -> Int32? {
+        guard code >= 0 else { return nil }
+        close(deathPipe)
+        return code
     }
 }

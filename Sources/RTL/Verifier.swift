@@ -48,10 +48,14 @@ public struct Verifier: Sendable {
     public var simulator: Simulator?
     /// Limit for compiling and for running, each, in seconds.
     public var timeout: Double
+    /// Polled while a compiler or simulator runs; true stops it within
+    /// `ExternalTool.terminationGrace` and throws `CancellationError`.
+    public var isCancelled: @Sendable () -> Bool
 
-    public init(simulator: Simulator? = nil, timeout: Double = 1800) {
+    public init(simulator: Simulator? = nil, timeout: Double = 1800, isCancelled: @escaping @Sendable () -> Bool = { false }) {
         self.simulator = simulator
         self.timeout = timeout
+        self.isCancelled = isCancelled
     }
 
     /// Writes the design and testbench into `directory` (`rtl/`, `tb/`),
@@ -76,17 +80,20 @@ public struct Verifier: Sendable {
         }
         let start = Date()
         let sources = rtlFiles.map(\.path) + [tb.appendingPathComponent("\(Testbench.moduleName).v").path]
+        func tool(_ executable: String, _ arguments: [String]) throws -> ExternalTool.Result {
+            try ExternalTool.run(executable, arguments, in: tb, timeout: timeout, isCancelled: isCancelled)
+        }
         let compile: ExternalTool.Result, simulation: ExternalTool.Result
         switch simulator {
         case .verilator:
-            compile = try ExternalTool.run(ExternalTool.find("verilator")!, Self.verilatorArguments(sources: sources), in: tb, timeout: timeout)
+            compile = try tool(ExternalTool.find("verilator")!, Self.verilatorArguments(sources: sources))
             try check(compile, "verilator compile")
-            simulation = try ExternalTool.run(tb.appendingPathComponent("obj_dir/V\(Testbench.moduleName)").path, [], in: tb, timeout: timeout)
+            simulation = try tool(tb.appendingPathComponent("obj_dir/V\(Testbench.moduleName)").path, [])
         case .iverilog:
-            compile = try ExternalTool.run(ExternalTool.find("iverilog")!,
-                                           ["-g2005", "-o", "\(Testbench.moduleName).vvp", "-s", Testbench.moduleName] + sources, in: tb, timeout: timeout)
+            compile = try tool(ExternalTool.find("iverilog")!,
+                               ["-g2005", "-o", "\(Testbench.moduleName).vvp", "-s", Testbench.moduleName] + sources)
             try check(compile, "iverilog compile")
-            simulation = try ExternalTool.run(ExternalTool.find("vvp")!, ["-n", "\(Testbench.moduleName).vvp"], in: tb, timeout: timeout)
+            simulation = try tool(ExternalTool.find("vvp")!, ["-n", "\(Testbench.moduleName).vvp"])
         }
         try check(simulation, "simulation")
         guard let line = simulation.output.split(separator: "\n").last(where: { $0.hasPrefix(Testbench.summaryPrefix) }) else {

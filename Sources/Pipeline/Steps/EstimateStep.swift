@@ -25,9 +25,10 @@ enum EstimateStep {
                 files.append(url)
             }
             context.progress("yosys synth_xilinx on \(files.count) modules")
-            var estimate = try estimator.estimate(verilogFiles: files, top: config.project.top, workDirectory: directory)
-            // The run time is the only field that varies between runs; the stored report is deterministic.
-            estimate.seconds = 0
+            var estimator = estimator
+            estimator.isCancelled = { context.isCancelled }
+            // The JSON leaves the run time out, and the text its "(N s)" line: the stored reports are deterministic.
+            let estimate = try estimator.estimate(verilogFiles: files, top: config.project.top, workDirectory: directory)
             let text = estimate.report.split(separator: "\n").filter { !$0.hasPrefix("  (") }.joined(separator: "\n") + "\n"
             return ["json": try estimate.json(), "text": Data(text.utf8)]
         }

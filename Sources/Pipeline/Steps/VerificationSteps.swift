@@ -56,7 +56,7 @@ enum VerificationSteps {
                 try context.input("tb/" + file).write(to: tbDirectory.appendingPathComponent(file))
             }
             context.progress("simulating \(rtlFiles.count) modules")
-            let report = try Verifier(simulator: simulator).run(rtlFiles: rtlFiles, testbenchDirectory: tbDirectory)
+            let report = try Verifier(simulator: simulator, isCancelled: { context.isCancelled }).run(rtlFiles: rtlFiles, testbenchDirectory: tbDirectory)
             guard report.passed else {
                 throw PipelineError("RTL simulation disagrees with software LUT inference: \(report.summary)")
             }
