@@ -87,7 +87,8 @@ public struct BuildPipeline: Sendable {
     /// What a build would run and why.
     public func explain() throws -> [StaleStep] { try engine.explain(graph(), force: force) }
 
-    public func status() throws -> StatusReport { try engine.status(graph()) }
+    /// `verify` re-hashes every file instead of trusting unchanged stats.
+    public func status(verify: Bool = false) throws -> StatusReport { try engine.status(graph(), verify: verify) }
 
     /// Partitions a build summary says were trained.
     public static func trainedPartitions(_ summary: BuildSummary) -> [String] {

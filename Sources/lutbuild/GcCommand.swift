@@ -26,7 +26,9 @@ struct GcCommand: AsyncParsableCommand {
             try BuildEngine(root: project.directory.path).collectGarbage(keepBuilds: keepBuilds)
         }
         let megabytes = String(format: "%.1f", Double(report.removedBytes) / 1_048_576)
-        print("removed \(report.removedObjects) cached object\(report.removedObjects == 1 ? "" : "s") (\(megabytes) MB), kept \(report.keptObjects)")
+        let temporaries = report.removedTemporaries == 0 ? ""
+            : " and \(report.removedTemporaries) temporar\(report.removedTemporaries == 1 ? "y" : "ies") of interrupted builds"
+        print("removed \(report.removedObjects) cached object\(report.removedObjects == 1 ? "" : "s")\(temporaries) (\(megabytes) MB), kept \(report.keptObjects)")
         _ = lock
     }
 }

@@ -8,7 +8,10 @@ struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "List stale steps and hand-edited or missing outputs.",
-        discussion: "With --check, exit 1 unless everything is up to date (for git hooks and CI)."
+        discussion: """
+            With --check, exit 1 unless everything is up to date (for git hooks and CI). \
+            With --verify, every file is read again, for edits that kept a file's size and time.
+            """
     )
 
     @OptionGroup var options: ProjectOption
@@ -16,9 +19,12 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Exit with status 1 when anything is stale, edited or missing.")
     var check = false
 
+    @Flag(name: .long, help: "Read and hash every file again instead of trusting unchanged sizes and times.")
+    var verify = false
+
     func run() async throws {
         let project = try EngineCommand.open(options)
-        let report = try await EngineCommand.reportingBuildErrors { try BuildPipeline(project: project).status() }
+        let report = try await EngineCommand.reportingBuildErrors { try BuildPipeline(project: project).status(verify: verify) }
         let lines = BuildReport.explanation(report.stale)
         for line in lines.prefix(40) { print("stale    \(line)") }
         if lines.count > 40 { print("stale    … and \(lines.count - 40) more lines (see `lutbuild explain`)") }

@@ -1,8 +1,9 @@
 import Foundation
 
 /// One build: loads the engine's files once, runs the graph in passes (a pass
-/// that meets a corrupt object is followed by another, which rebuilds it), and
-/// writes the lock file at the end.
+/// that meets a missing or corrupt object forgets its producer for good and is
+/// followed by another, which rebuilds it; a chain of lost objects is climbed
+/// one producer per pass, all in this build), and writes the lock file at the end.
 final class BuildSession {
     private let layout: ProjectLayout
     private let fileSystem: any FileSystem
@@ -56,17 +57,23 @@ final class BuildSession {
             try? statCache.saveIfChanged()
             try? index.compactIfNeeded()
         }
-        for _ in 0..<4 {
+        var lost: Set<Digest> = []
+        while true {
             let pass = PassState(nodes: nodes)
             try await runPass(pass)
             if pass.corrupt.isEmpty {
                 try finish(pass)
                 return summary
             }
+            let found = Set(pass.corrupt)
             summary.corruptObjects += pass.corrupt.filter { !summary.corruptObjects.contains($0) }
-            index.forget(producing: Set(pass.corrupt))
+            // Each pass must lose something new that some record produced, so the
+            // passes end; an object lost again after this build rebuilt it is the disk's fault.
+            guard found.isDisjoint(with: lost), try index.forget(producing: found) > 0 else {
+                throw BuildError.storeKeepsCorrupting(directory: layout.cacheDirectory)
+            }
+            lost.formUnion(found)
         }
-        throw BuildError.storeKeepsCorrupting(directory: layout.cacheDirectory)
     }
 
     // MARK: - One pass
@@ -234,6 +241,14 @@ final class BuildSession {
         }
         if node.isBatch, let first = node.units.first, let shared = resolvedInputs[first.member ?? ""] {
             resolvedInputs[""] = shared.filter { node.sharedInputNames.contains($0.key) }
+        }
+        // A stale unit's inputs must still be in the store: found missing now, their
+        // producers rerun in the next pass, before this step's work is spent.
+        for unitIndex in stale {
+            for (name, digest) in inputs[unitIndex]!.sorted(by: { $0.key < $1.key }) {
+                guard case .output = node.units[unitIndex].inputs[name], !store.contains(digest) else { continue }
+                throw BuildError.missingObject(digest, path: store.path(of: digest))
+            }
         }
         if stale.isEmpty {
             for (unitIndex, outputs) in fresh.sorted(by: { $0.key < $1.key }) {

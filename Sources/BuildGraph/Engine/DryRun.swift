@@ -8,6 +8,8 @@ struct DryRun {
         var stale: [StaleStep] = []
         /// Keys of units whose key is computable, with known outputs when fresh.
         var locked: [String: LockFile.LockedStep] = [:]
+        /// The digest of each output of a fresh unit.
+        var outputs: [OutputRef: Digest] = [:]
     }
 
     func run(_ nodes: [StepGraph.Node]) throws -> Result {
@@ -38,7 +40,40 @@ struct DryRun {
                 result.stale += freshReports.map { StaleStep(id: $0, reasons: [.reportsRun]) }
             }
         }
+        result.outputs = outputs
         return result
+    }
+
+    /// The fresh units a build must still run to write back `needed` (published
+    /// digests it has to rewrite) because those objects are not in the store:
+    /// their producers, and, where a producer's own inputs are gone too, theirs,
+    /// up the chain. In topological order.
+    func lostProducers(of needed: Set<Digest>, nodes: [StepGraph.Node], _ result: Result) -> [StaleStep] {
+        var producer: [Digest: (node: Int, unit: Int)] = [:]
+        for (nodeIndex, node) in nodes.enumerated() {
+            for (unitIndex, unit) in node.units.enumerated() {
+                for digest in (result.locked[unit.id]?.outputs ?? [:]).values { producer[digest] = (nodeIndex, unitIndex) }
+            }
+        }
+        var lost: [String: Set<String>] = [:]
+        var queue = needed.filter { !planner.store.contains($0) }.sorted()
+        var seen = Set(queue)
+        while let digest = queue.popLast() {
+            guard let (nodeIndex, unitIndex) = producer[digest] else { continue }
+            let unit = nodes[nodeIndex].units[unitIndex]
+            let names = result.locked[unit.id]?.outputs.filter { $0.value == digest }.map(\.key) ?? []
+            lost[unit.id, default: []].formUnion(names)
+            for input in unit.inputs.values {
+                guard case .output(let step, let name) = input,
+                      let inputDigest = result.outputs[OutputRef(step: step, name: name)],
+                      !seen.contains(inputDigest), !planner.store.contains(inputDigest) else { continue }
+                seen.insert(inputDigest)
+                queue.append(inputDigest)
+            }
+        }
+        return Self.topologicalOrder(nodes).flatMap { nodes[$0].units }.compactMap { unit in
+            lost[unit.id].map { StaleStep(id: unit.id, reasons: [.outputMissing($0.sorted())]) }
+        }
     }
 
     static func topologicalOrder(_ nodes: [StepGraph.Node]) -> [Int] {
@@ -84,28 +119,36 @@ extension BuildEngine {
 
     /// Stale steps, hand-edited or missing outputs and an outdated lock file.
     /// The committed lock file counts as a cache, so a fresh clone whose
-    /// sources match its lock file is clean.
-    public func status(_ graph: StepGraph) throws -> StatusReport {
+    /// sources match its lock file is clean. `verify` re-hashes every file
+    /// instead of trusting unchanged stats.
+    public func status(_ graph: StepGraph, verify: Bool = false) throws -> StatusReport {
         let lock = try lockFile()
-        let planner = planner(force: { _ in false }, lock: lock)
-        let dry = try DryRun(planner: planner).run(graph.resolved())
+        let planner = planner(force: { _ in false }, lock: lock, verify: verify)
+        let nodes = try graph.resolved()
+        let dryRun = DryRun(planner: planner)
+        let dry = try dryRun.run(nodes)
         var report = StatusReport(stale: dry.stale)
+        var rewritten: Set<Digest> = []
         for (path, digest) in (lock?.published ?? [:]).sorted(by: { $0.key < $1.key }) {
             switch try planner.statCache.digest(of: path) {
             case nil: report.missing.append(path)
             case let current? where current != digest: report.edited.append(path)
-            default: break
+            default: continue
             }
+            rewritten.insert(digest)
         }
+        // A file the build must write back from an object that is gone means rerunning its producers.
+        let staleIDs = Set(report.stale.map(\.id))
+        report.stale += dryRun.lostProducers(of: rewritten, nodes: nodes, dry).filter { !staleIDs.contains($0.id) }
         report.lockOutdated = dry.stale.isEmpty && lock?.steps != dry.locked
         return report
     }
 
-    func planner(force: @escaping @Sendable (String) -> Bool, lock: LockFile?) -> UnitPlanner {
+    func planner(force: @escaping @Sendable (String) -> Bool, lock: LockFile?, verify: Bool = false) -> UnitPlanner {
         let store = ObjectStore(fileSystem: fileSystem, directory: layout.objectsDirectory)
         return UnitPlanner(
             store: store, index: ActionIndex(fileSystem: fileSystem, path: layout.actionIndex),
-            statCache: StatCache(fileSystem: fileSystem, root: layout.root, path: layout.statCache),
+            statCache: StatCache(fileSystem: fileSystem, root: layout.root, path: layout.statCache, verify: verify),
             force: force, lockFallback: lock)
     }
 }

@@ -5,6 +5,8 @@ public struct GarbageReport: Sendable, Equatable {
     public var removedObjects = 0
     public var removedBytes: UInt64 = 0
     public var keptObjects = 0
+    /// Half-written temporaries of killed builds, deleted.
+    public var removedTemporaries = 0
 }
 
 extension BuildEngine {
@@ -24,7 +26,8 @@ extension BuildEngine {
     }
 
     /// Drops store objects referenced neither by the lock file nor by the last
-    /// `keepBuilds` builds, and the action records that pointed at them.
+    /// `keepBuilds` builds, the action records that pointed at them, and the
+    /// temporaries of builds killed mid-write. Call it holding the project lock.
     @discardableResult
     public func collectGarbage(keepBuilds: Int = 5) throws -> GarbageReport {
         let store = ObjectStore(fileSystem: fileSystem, directory: layout.objectsDirectory)
@@ -41,6 +44,16 @@ extension BuildEngine {
                 try store.remove(digest)
                 report.removedObjects += 1
             }
+        }
+        // The caller holds the project lock, so no build is writing: every temporary is stale.
+        let engineFolders = [layout.stateDirectory, layout.cacheDirectory].filter(fileSystem.exists)
+        let engineTemporaries = try engineFolders.flatMap { folder in
+            try fileSystem.list(folder).filter { $0.hasPrefix(".tmp-") }.map { joinPath(folder, $0) }
+        }
+        for path in try store.temporaries() + engineTemporaries {
+            report.removedBytes += fileSystem.stat(path)?.size ?? 0
+            try fileSystem.remove(path)
+            report.removedTemporaries += 1
         }
         let index = ActionIndex(fileSystem: fileSystem, path: layout.actionIndex)
         try index.retain { $0.outputs.values.allSatisfy(keep.contains) }

@@ -53,7 +53,9 @@ struct ActionRecord: Equatable, Sendable {
 /// The action index: key → record, in one append-only file loaded once per
 /// build (so a no-op build of thousands of steps reads one file), compacted
 /// when it has grown well past its live records. A record is appended only
-/// after its outputs are in the store, so a crash never points at nothing.
+/// after its outputs are in the store, so a crash never points at nothing;
+/// a record whose outputs later went missing is cancelled by a tombstone line
+/// (`F key`), so the next build does not trust it again.
 final class ActionIndex {
     private let fileSystem: any FileSystem
     private let path: String
@@ -71,10 +73,20 @@ final class ActionIndex {
         endsMidLine = data.last.map { $0 != UInt8(ascii: "\n") } ?? false
         for line in LineFormat.lines(data) {
             lineCount += 1
-            guard let record = ActionRecord(line: line) else { continue }
-            byKey[record.key] = record
-            latestByUnit[record.unit] = record
+            if let record = ActionRecord(line: line) {
+                byKey[record.key] = record
+                latestByUnit[record.unit] = record
+            } else if let key = Self.tombstoneKey(line) {
+                byKey[key] = nil
+            }
         }
+    }
+
+    private static func tombstone(_ key: Digest) -> String { LineFormat.seal(["F", key.hex]) }
+
+    private static func tombstoneKey(_ line: LineFormat.Field) -> Digest? {
+        guard let f = LineFormat.open(line), f.count == 2, f[f.startIndex].elementsEqual("F".utf8) else { return nil }
+        return LineFormat.digest(f[f.startIndex + 1])
     }
 
     func record(_ record: ActionRecord) throws {
@@ -86,11 +98,20 @@ final class ActionIndex {
         latestByUnit[record.unit] = record
     }
 
-    /// Forgets (in memory) the records that produced any of `digests`, found
-    /// missing or corrupt, so their steps run again; the new records appended
-    /// then supersede the old lines on the next load.
-    func forget(producing digests: Set<Digest>) {
-        byKey = byKey.filter { $0.value.outputs.values.allSatisfy { !digests.contains($0) } }
+    /// Forgets the records that produced any of `digests` (found missing or
+    /// corrupt), on disk too, so their steps run again in this build and in
+    /// any later one, even if this build stops first. The latest record of
+    /// each unit stays known to `explain`. Returns how many were forgotten.
+    @discardableResult
+    func forget(producing digests: Set<Digest>) throws -> Int {
+        let doomed = byKey.values.filter { $0.outputs.values.contains(where: digests.contains) }.map(\.key).sorted()
+        guard !doomed.isEmpty else { return 0 }
+        try fileSystem.createDirectory(parentPath(path))
+        try fileSystem.append(path, Data(((endsMidLine ? "\n" : "") + doomed.map(Self.tombstone).joined()).utf8))
+        endsMidLine = false
+        lineCount += doomed.count
+        for key in doomed { byKey[key] = nil }
+        return doomed.count
     }
 
     /// Drops records for which `keep` is false and rewrites the file.
@@ -110,10 +131,12 @@ final class ActionIndex {
         let latestKeys = Set(latestByUnit.values.map(\.key))
         let older = byKey.values.filter { !latestKeys.contains($0.key) }.sorted { $0.key < $1.key }
         let latest = latestByUnit.values.sorted { $0.unit < $1.unit }
-        let text = (older + latest).map(\.line).joined()
+        // A forgotten latest record is kept for `explain`, followed by its tombstone.
+        let text = older.map(\.line).joined()
+            + latest.map { byKey[$0.key] == nil ? $0.line + Self.tombstone($0.key) : $0.line }.joined()
         try fileSystem.createDirectory(parentPath(path))
         try fileSystem.writeAtomically(path, Data(text.utf8))
-        lineCount = older.count + latest.count
+        lineCount = older.count + latest.count + latest.filter { byKey[$0.key] == nil }.count
         endsMidLine = false
     }
 }

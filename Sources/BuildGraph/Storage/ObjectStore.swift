@@ -53,4 +53,18 @@ struct ObjectStore: Sendable {
     }
 
     func remove(_ digest: Digest) throws { try fileSystem.remove(path(of: digest)) }
+
+    /// Half-written objects (`.tmp-*`, see `FileSystem.writeAtomically`) left by
+    /// a process killed mid-write; only safe to delete while no build runs.
+    func temporaries() throws -> [String] {
+        guard fileSystem.exists(directory) else { return [] }
+        var paths: [String] = []
+        for prefix in try fileSystem.list(directory) {
+            let folder = "\(directory)/\(prefix)"
+            if prefix.hasPrefix(".tmp-") { paths.append(folder); continue }
+            guard prefix.count == 2 else { continue }
+            paths += try fileSystem.list(folder).filter { $0.hasPrefix(".tmp-") }.map { "\(folder)/\($0)" }
+        }
+        return paths
+    }
 }

@@ -3,10 +3,17 @@ import Foundation
 /// Digests of project files keyed by (device, inode, size, mtime ns): a file
 /// whose stat is unchanged is not read again, so a no-op build with a large
 /// dataset costs one `stat` per file.
+///
+/// Racy entries (git's racy-timestamp problem): a file whose mtime is not
+/// older than the cache file's own write may have been edited again within
+/// the file system's timestamp granularity, keeping its size and mtime; such
+/// entries are always re-hashed, until a later save is strictly newer.
 final class StatCache {
     private struct Entry: Equatable {
         var stat: FileStat
         var digest: Digest
+        /// Not to be trusted on its stat alone (see the type's comment).
+        var racy = false
     }
 
     private let fileSystem: any FileSystem
@@ -17,18 +24,19 @@ final class StatCache {
     /// How many files were read and hashed (tests check the fast path with it).
     private(set) var rehashCount = 0
 
-    init(fileSystem: any FileSystem, root: String, path: String) {
+    /// With `verify`, every file is read and hashed again (`lutbuild status --verify`).
+    init(fileSystem: any FileSystem, root: String, path: String, verify: Bool = false) {
         self.fileSystem = fileSystem
         self.root = root
         self.path = path
-        guard let data = try? fileSystem.read(path) else { return }
+        guard !verify, let written = fileSystem.stat(path)?.mtimeNanoseconds, let data = try? fileSystem.read(path) else { return }
         for line in LineFormat.lines(data) {
             guard let f = LineFormat.open(line), f.count == 6, let device = LineFormat.int(f[1]), let inode = LineFormat.int(f[2]),
                   let size = LineFormat.int(f[3]), let mtime = LineFormat.int(f[4]), let digest = LineFormat.digest(f[5]) else { continue }
             entries[LineFormat.string(f[0])] = Entry(
                 stat: FileStat(device: UInt64(bitPattern: Int64(device)), inode: UInt64(bitPattern: Int64(inode)),
                                size: UInt64(size), mtimeNanoseconds: Int64(mtime), isDirectory: false),
-                digest: digest)
+                digest: digest, racy: Int64(mtime) >= written)
         }
     }
 
@@ -39,7 +47,7 @@ final class StatCache {
             if entries.removeValue(forKey: relativePath) != nil { dirty = true }
             return nil
         }
-        if let entry = entries[relativePath], entry.stat == stat { return entry.digest }
+        if let entry = entries[relativePath], entry.stat == stat, !entry.racy { return entry.digest }
         let digest = Digest.of(try fileSystem.read(absolute))
         rehashCount += 1
         // Re-stat: if the file changed while being read, do not cache the digest.
