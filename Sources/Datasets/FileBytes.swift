@@ -3,16 +3,42 @@ import Foundation
 /// Reads a whole file, transparently gunzipping `.gz` (or any gzip-magic) content.
 enum FileBytes {
     static func read(_ url: URL, displayName: String) throws -> [UInt8] {
+        try checkRegularFile(url, displayName: displayName)
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .mappedIfSafe)
         } catch {
             throw DatasetError(file: displayName, message: "cannot read the file (\(reason(error)))")
         }
+        return try decode(data, displayName: displayName)
+    }
+
+    /// The bytes of a file's content, gunzipped when it starts with the gzip magic.
+    static func decode(_ data: Data, displayName: String) throws -> [UInt8] {
         if data.count >= 2 && data[data.startIndex] == 0x1F && data[data.startIndex + 1] == 0x8B {
             return try Gzip.decompress(data, displayName: displayName)
         }
         return [UInt8](data)
+    }
+
+    /// Only regular files (or links to them): a FIFO would block the build
+    /// forever and a device such as /dev/zero never ends.
+    static func checkRegularFile(_ url: URL, displayName: String) throws {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else {
+            let reason = errno == ENOENT ? "no such file" : String(cString: strerror(errno))
+            throw DatasetError(file: displayName, message: "cannot read the file (\(reason))")
+        }
+        let kind: String
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return
+        case S_IFDIR: kind = "a directory"
+        case S_IFIFO: kind = "a FIFO (named pipe)"
+        case S_IFCHR, S_IFBLK: kind = "a device"
+        case S_IFSOCK: kind = "a socket"
+        default: kind = "not a regular file"
+        }
+        throw DatasetError(file: displayName, message: "expected a regular data file, found \(kind); name the file that holds the data")
     }
 
     private static func reason(_ error: Error) -> String {

@@ -3,17 +3,22 @@ import Foundation
 
 /// In-process gzip decompression with zlib (no temp files, no subprocess).
 enum Gzip {
+    /// Deflate's largest expansion: about 1032 output bytes per input byte.
+    static let maximumRatio = 1032
+
     /// Decompresses all gzip members of `data`.
     static func decompress(_ data: Data, displayName: String) throws -> [UInt8] {
         func failure(_ what: String) -> DatasetError {
             DatasetError(file: displayName, message: "corrupt gzip data (\(what))")
         }
-        // ISIZE, the last member's uncompressed size mod 2^32: a good first guess.
+        // ISIZE, the last member's uncompressed size mod 2^32: a good first guess,
+        // but only a claim (a truncated file's "trailer" is any 4 bytes), so never
+        // more than deflate can expand this input to; the buffer grows with the real output.
         var capacity = max(data.count * 4, 1 << 16)
         if data.count >= 18 {
             let tail = data.suffix(4).map(UInt32.init)
             let isize = Int(tail[0] | tail[1] << 8 | tail[2] << 16 | tail[3] << 24)
-            if isize > 0 { capacity = isize }
+            if isize > 0 { capacity = min(isize, data.count * maximumRatio) }
         }
         var output = [UInt8](repeating: 0, count: capacity)
         var produced = 0
@@ -29,7 +34,7 @@ enum Gzip {
             stream.avail_in = UInt32(source.count)
             while true {
                 if produced == output.count {
-                    output.append(contentsOf: repeatElement(0, count: output.count))
+                    output.append(contentsOf: repeatElement(0, count: min(output.count, Int(UInt32.max))))
                 }
                 let status: Int32 = output.withUnsafeMutableBufferPointer { target in
                     stream.next_out = target.baseAddress! + produced
@@ -60,5 +65,29 @@ enum Gzip {
             }
         }
         return output
+    }
+
+    /// `bytes` as one gzip member (for tests and benchmarks that need gzip files).
+    static func compress(_ bytes: [UInt8]) throws -> [UInt8] {
+        var stream = z_stream()
+        // 15 + 16: maximum window, gzip header and trailer.
+        guard deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+                            zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw DatasetError(file: "", message: "deflateInit failed")
+        }
+        defer { deflateEnd(&stream) }
+        var input = bytes
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))) + 32)
+        let status: Int32 = input.withUnsafeMutableBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { target in
+                stream.next_in = source.baseAddress
+                stream.avail_in = UInt32(source.count)
+                stream.next_out = target.baseAddress
+                stream.avail_out = UInt32(target.count)
+                return deflate(&stream, Z_FINISH)
+            }
+        }
+        guard status == Z_STREAM_END else { throw DatasetError(file: "", message: "deflate failed (\(status))") }
+        return Array(output.prefix(Int(stream.total_out)))
     }
 }

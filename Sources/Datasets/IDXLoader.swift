@@ -16,8 +16,15 @@ public enum IDXLoader {
         displayName: (URL) -> String = { $0.path }
     ) throws -> Dataset {
         let imageName = displayName(images), labelName = displayName(labels)
-        let imageFile = try IDXFile(bytes: FileBytes.read(images, displayName: imageName), displayName: imageName)
-        let labelFile = try IDXFile(bytes: FileBytes.read(labels, displayName: labelName), displayName: labelName)
+        return try parse(images: FileBytes.read(images, displayName: imageName), named: imageName,
+                         labels: FileBytes.read(labels, displayName: labelName), named: labelName, classes: classes)
+    }
+
+    /// Parses the bytes of an images file and a labels file (already gunzipped).
+    static func parse(images: [UInt8], named imageName: String, labels: [UInt8], named labelName: String,
+                      classes: Int?) throws -> Dataset {
+        let imageFile = try IDXFile(bytes: images, displayName: imageName)
+        let labelFile = try IDXFile(bytes: labels, displayName: labelName)
         guard imageFile.dimensions.count >= 2 else {
             throw DatasetError(file: imageName, message: "expected an images file with at least 2 dimensions, found \(imageFile.dimensions.count)")
         }
@@ -25,10 +32,11 @@ public enum IDXLoader {
             throw DatasetError(file: labelName, message: "expected a labels file with 1 dimension, found \(labelFile.dimensions.count)")
         }
         let rows = imageFile.dimensions[0]
+        guard rows > 0 else { throw DatasetError(file: imageName, message: "expected at least one image, found 0") }
         guard labelFile.dimensions[0] == rows else {
             throw DatasetError(file: labelName, message: "expected \(rows) labels (one per image in \(imageName)), found \(labelFile.dimensions[0])")
         }
-        let columns = imageFile.dimensions.dropFirst().reduce(1, *)
+        let columns = imageFile.payload.count / rows  // the header's product, checked against the file's size
         let features = imageFile.payload.withUnsafeBufferPointer { bytes in
             [Float](unsafeUninitializedCapacity: bytes.count) { out, initialized in
                 for i in 0..<bytes.count { out[i] = Float(bytes[i]) }
@@ -67,10 +75,13 @@ struct IDXFile {
             let o = 4 + 4 * d
             return Int(bytes[o]) << 24 | Int(bytes[o + 1]) << 16 | Int(bytes[o + 2]) << 8 | Int(bytes[o + 3])
         }
-        let expected = dimensions.reduce(1, *)
         let available = bytes.count - headerSize
+        let shape = dimensions.map(String.init).joined(separator: "×")
+        // Up to 255 dimensions of up to 2^32 - 1 each: multiply checked.
+        guard let expected = HeaderSize.product(dimensions) else {
+            throw failure("the header's shape \(shape) is larger than any file; the file is corrupt")
+        }
         guard available == expected else {
-            let shape = dimensions.map(String.init).joined(separator: "×")
             let problem = available < expected ? "truncated" : "longer than its header says"
             throw failure("the file is \(problem): shape \(shape) needs \(expected) data bytes, found \(available)")
         }

@@ -13,8 +13,15 @@ public enum NPYLoader {
         displayName: (URL) -> String = { $0.path }
     ) throws -> Dataset {
         let featureName = displayName(features), labelName = displayName(labels)
-        let x = try NPYArray(bytes: FileBytes.read(features, displayName: featureName), file: featureName)
-        let y = try NPYArray(bytes: FileBytes.read(labels, displayName: labelName), file: labelName)
+        return try parse(features: FileBytes.read(features, displayName: featureName), named: featureName,
+                         labels: FileBytes.read(labels, displayName: labelName), named: labelName, classes: classes)
+    }
+
+    /// Parses the bytes of a features file and a labels file (already gunzipped).
+    static func parse(features: [UInt8], named featureName: String, labels: [UInt8], named labelName: String,
+                      classes: Int?) throws -> Dataset {
+        let x = try NPYArray(bytes: features, file: featureName)
+        let y = try NPYArray(bytes: labels, file: labelName)
         guard x.shape.count >= 1 else {
             throw DatasetError(file: featureName, message: "expected an array of rows (at least 1 dimension), found a scalar")
         }
@@ -25,10 +32,11 @@ public enum NPYLoader {
             throw DatasetError(file: labelName, message: "expected a 1-dimensional labels array, found shape \(y.shapeText)")
         }
         let rows = x.shape[0]
+        guard rows > 0 else { throw DatasetError(file: featureName, message: "expected at least one row, found shape \(x.shapeText)") }
         guard y.shape[0] == rows else {
             throw DatasetError(file: labelName, message: "expected \(rows) labels (one per row of \(featureName)), found \(y.shape[0])")
         }
-        let columns = x.shape.dropFirst().reduce(1, *)
+        let columns = x.count / rows  // the header's product, checked against the file's size
         let values = x.floats()
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
             throw DatasetError(
@@ -62,6 +70,8 @@ struct NPYArray {
     var bigEndian: Bool
     var shape: [Int]
     var payload: ArraySlice<UInt8>
+    /// Elements in the array: the product of `shape`, known not to overflow.
+    var count: Int
 
     var shapeText: String { "(" + shape.map(String.init).joined(separator: ", ") + ")" }
 
@@ -73,6 +83,7 @@ struct NPYArray {
         }
         let major = bytes[6]
         let headerStart: Int, headerLength: Int
+        // UInt32 header length fits in Int on 64-bit platforms; bytes.count bounds it below.
         switch major {
         case 1:
             headerStart = 10
@@ -96,13 +107,17 @@ struct NPYArray {
             throw failure("expected dtype float32, float64 or an integer type, found '\(descr)'")
         }
         (kind, itemSize, bigEndian) = type
-        let expected = shape.reduce(1, *) * itemSize
         let available = bytes.count - headerStart - headerLength
+        let shapeText = "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        // A crafted shape can make the size wrap around to the file's length: multiply checked.
+        guard let count = HeaderSize.product(shape), let expected = HeaderSize.product([count, itemSize]) else {
+            throw failure("the header's shape \(shapeText) of '\(descr)' is larger than any file; the file is corrupt")
+        }
         guard available == expected else {
             let problem = available < expected ? "truncated" : "longer than its header says"
-            let shapeText = "(" + shape.map(String.init).joined(separator: ", ") + ")"
             throw failure("the file is \(problem): shape \(shapeText) of '\(descr)' needs \(expected) data bytes, found \(available)")
         }
+        self.count = count
         payload = bytes[(headerStart + headerLength)...]
     }
 
