@@ -94,11 +94,14 @@ public struct TrainingLog: Hashable, Codable, Sendable {
 
     public init() {}
 
-    public func csv() -> String {
+    /// `timings: false` leaves out the wall-clock column, for files that must
+    /// be byte-identical for the same inputs.
+    public func csv(timings: Bool = true) -> String {
         func f(_ v: Double?) -> String { v.map { String(format: "%.6f", $0) } ?? "" }
-        var s = "epoch,loss,train_acc,val_acc,test_acc,seconds\n"
+        var s = "epoch,loss,train_acc,val_acc,test_acc" + (timings ? ",seconds\n" : "\n")
         for r in epochs {
-            s += "\(r.epoch),\(f(r.loss)),\(f(r.trainAccuracy)),\(f(r.validationAccuracy)),\(f(r.testAccuracy)),\(String(format: "%.3f", r.seconds))\n"
+            s += "\(r.epoch),\(f(r.loss)),\(f(r.trainAccuracy)),\(f(r.validationAccuracy)),\(f(r.testAccuracy))"
+                + (timings ? ",\(String(format: "%.3f", r.seconds))\n" : "\n")
         }
         return s
     }

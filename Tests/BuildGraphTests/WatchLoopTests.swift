@@ -68,6 +68,15 @@ import Testing
         await loop.stop()
     }
 
+    @Test func savingTheSameContentAfterAFailedBuildRetries() async throws {
+        try sandbox.atomicSave("bad\n", to: sandbox.config)
+        #expect(await log.wait { $0.finished.count == 1 })
+        try sandbox.atomicSave("bad\n", to: sandbox.config)
+        #expect(await log.wait { $0.finished.count == 2 })
+        #expect(log.started == [[sandbox.config], [sandbox.config]])
+        await loop.stop()
+    }
+
     @Test func badConfigIsReportedThenFixedConfigBuilds() async throws {
         try sandbox.atomicSave("bad\n", to: sandbox.config)
         #expect(await log.wait { $0.finished.count == 1 })

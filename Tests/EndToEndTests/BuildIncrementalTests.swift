@@ -30,7 +30,7 @@ import Testing
         #expect(training["trainRows"] as? Int == data["trainRows"] as? Int)
         #expect(training["validationRows"] as? Int == data["validationRows"] as? Int)
         #expect(data["validationRows"] as? Int ?? 0 > 100)
-        #expect(try project.scratch.read("gen/reports/training.csv").hasPrefix("epoch,loss,train_acc,val_acc,test_acc,seconds\n1,"))
+        #expect(try project.scratch.read("gen/reports/training.csv").hasPrefix("epoch,loss,train_acc,val_acc,test_acc\n1,"))
         #expect(project.scratch.exists("gen/rtl/digits_lut.v"))
         #expect(project.scratch.exists("gen/rtl/digits_lut_l1_p5.v"))
         #expect(project.scratch.exists("gen/tb/lutbuild_tb.v"))

@@ -79,6 +79,9 @@ public final class WatchLoop: @unchecked Sendable {
     private var followUp: Set<String>?
     private var buildCount = 0
     private var stopped = false
+    /// After a failed build, saving an input again retries even with the same
+    /// content (the failure may have had nothing to do with it, e.g. a killed build).
+    private var lastBuildFailed = false
 
     public init(watcher: any ChangeWatcher, options: WatchOptions = WatchOptions(),
                 inputs: @escaping Inputs, build: @escaping Build, report: @escaping Report) {
@@ -133,7 +136,7 @@ public final class WatchLoop: @unchecked Sendable {
         pendingPaths = []
         pendingRescan = false
         var changed: [String] = []
-        for (path, state) in Self.states(of: candidates) where tracked[path] != state {
+        for (path, state) in Self.states(of: candidates) where tracked[path] != state || lastBuildFailed {
             tracked[path] = state
             changed.append(path)
         }
@@ -173,6 +176,11 @@ public final class WatchLoop: @unchecked Sendable {
 
     private func finished(_ outcome: WatchReport) {
         running = nil
+        switch outcome {
+        case .buildFailed: lastBuildFailed = true
+        case .buildSucceeded: lastBuildFailed = false
+        default: break
+        }
         report(outcome)
         guard !stopped else { return }
         refreshInputs()

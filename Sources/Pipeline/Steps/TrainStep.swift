@@ -175,7 +175,7 @@ enum TrainStep {
         let report = TrainingReport(
             log: log, trainedPartitions: context.stale.filter { partitionID($0) != nil }, partial: partial(context),
             trainRows: prepared.train.rows, validationRows: prepared.validation.rows)
-        return [TrainingReport.jsonMember: try report.json(), TrainingReport.csvMember: Data(log.csv().utf8)]
+        return [TrainingReport.jsonMember: try report.json(), TrainingReport.csvMember: Data(log.csv(timings: false).utf8)]
     }
 
     /// Some partitions stay frozen (the quantizers are not retrained).

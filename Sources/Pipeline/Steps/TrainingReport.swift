@@ -12,7 +12,8 @@ struct TrainingReport: Codable, Equatable {
         var validationAccuracy: Double?
         /// The quantized network on the test set (reported only, never used for selection).
         var testAccuracy: Double?
-        var seconds: Double
+        // No wall-clock time: the report is published and hashed into lutbuild.lock,
+        // which must be the same for the same inputs. Timings are shown as progress only.
     }
 
     var epochs: [Epoch]
@@ -33,7 +34,7 @@ struct TrainingReport: Codable, Equatable {
     init(log: TrainingLog, trainedPartitions: [String], partial: Bool, trainRows: Int, validationRows: Int) {
         epochs = log.epochs.map {
             Epoch(epoch: $0.epoch, loss: $0.loss, trainAccuracy: $0.trainAccuracy, validationAccuracy: $0.validationAccuracy,
-                  testAccuracy: $0.testAccuracy, seconds: $0.seconds)
+                  testAccuracy: $0.testAccuracy)
         }
         selectedEpoch = log.bestEpoch
         let selected = log.epochs.first { $0.epoch == log.bestEpoch }

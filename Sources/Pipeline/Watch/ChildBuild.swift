@@ -59,7 +59,7 @@ public struct ChildBuild: Sendable {
         let output = Pipe()
         process.standardOutput = output
         let started = Date()
-        let (status, events): (Int32, Data) = try await withTaskCancellationHandler {
+        let (status, killedBy, events): (Int32, Int32?, Data) = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 do { try process.run() } catch {
                     continuation.resume(throwing: error)
@@ -69,7 +69,8 @@ public struct ChildBuild: Sendable {
                 DispatchQueue.global().async {
                     let events = output.fileHandleForReading.readDataToEndOfFile()
                     process.waitUntilExit()
-                    continuation.resume(returning: (process.terminationStatus, events))
+                    let signal = process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil
+                    continuation.resume(returning: (process.terminationStatus, signal, events))
                 }
             }
         } onCancel: {
@@ -77,8 +78,14 @@ public struct ChildBuild: Sendable {
         }
         let seconds = Date().timeIntervalSince(started)
         if request.cancellation.isCancelled || Task.isCancelled { throw CancellationError() }
+        let elapsed = String(format: "%.1f s", seconds)
+        if let killedBy {
+            // It printed nothing about why: say what happened instead of pointing at an error above.
+            let name = strsignal(killedBy).map { String(cString: $0) } ?? "signal \(killedBy)"
+            throw WatchError("the build was killed by signal \(killedBy) (\(name)) after \(elapsed), not by an error in the project; save again to retry")
+        }
         guard status == 0, let outcome = ChildBuildOutcome.parse(jsonLines: events, seconds: seconds) else {
-            throw WatchError("build failed (exit \(status)) after \(String(format: "%.1f s", seconds)); fix the error above and save again")
+            throw WatchError("build failed (exit \(status)) after \(elapsed); fix the error above and save again")
         }
         return outcome
     }
