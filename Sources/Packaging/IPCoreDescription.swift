@@ -29,20 +29,37 @@ public struct IPCoreDescription: Sendable, Hashable, Codable {
     public var simulationFiles: [String]
     /// Top module of the simulation sources; required when `simulationFiles` is not empty.
     public var simulationTop: String?
+    /// Files the testbench reads by bare name (`$readmemh` vectors), relative to
+    /// the project root; FuseSoC copies them into the simulator's run directory.
+    public var simulationDataFiles: [String]
+    /// Files the IP's user needs beside the RTL (e.g. how raw features map to
+    /// input codes), relative to the project root; copied into the IP's `doc/`
+    /// and listed in the FuseSoC core.
+    public var documentationFiles: [String]
+    /// Clock cycles from an input sample to its output; 0 means the design is
+    /// combinational and its clock input unused, so timing uses a virtual clock.
+    public var latency: Int
     /// Vivado part used by the build script and the FuseSoC synthesis target.
     public var part: String
     /// Target clock frequency in MHz; sets the clock period constraint.
     public var clockMHz: Double
     /// Xilinx device families the IP declares support for.
     public var families: [String]
-    /// Revision of this version of the core, shown by Vivado.
+    /// Revision of this version of the core: Report IP Status and the IP cache
+    /// see a changed core only when it changes (the build derives it from the RTL).
     public var coreRevision: Int
+    /// Synthesis settings for the Vivado build script and the FuseSoC synthesis target.
+    public var synthesis: SynthesisSettings
 
     /// The part the LUT-network literature reports its results on.
     public static let defaultPart = "xcvu9p-flgb2104-2-i"
-    /// The UltraScale+ families, where LUT networks are usually evaluated.
+    /// The families the core declares: the plain generated Verilog runs on any
+    /// 7-series, UltraScale, UltraScale+ (incl. HBM, 58G, RFSoC) or Versal part,
+    /// as wide as Vivado's own packager offers.
     public static let defaultFamilies = [
-        "virtexuplus", "virtexuplusHBM", "virtexuplus58g", "kintexuplus", "zynquplus", "artixuplus",
+        "virtex7", "kintex7", "kintex7l", "artix7", "artix7l", "aartix7", "zynq", "azynq", "spartan7", "aspartan7",
+        "virtexu", "kintexu", "virtexuplus", "virtexuplusHBM", "virtexuplus58g", "kintexuplus", "artixuplus",
+        "zynquplus", "zynquplusRFSOC", "versal",
     ]
 
     public init(
@@ -50,8 +67,10 @@ public struct IPCoreDescription: Sendable, Hashable, Codable {
         topModule: String, description: String, ports: [HDLPort],
         clockPort: String = "clk", resetPort: String = "rst",
         rtlFiles: [String], simulationFiles: [String] = [], simulationTop: String? = nil,
+        simulationDataFiles: [String] = [], documentationFiles: [String] = [], latency: Int = 1,
         part: String = IPCoreDescription.defaultPart, clockMHz: Double,
-        families: [String] = IPCoreDescription.defaultFamilies, coreRevision: Int = 1
+        families: [String] = IPCoreDescription.defaultFamilies, coreRevision: Int = 1,
+        synthesis: SynthesisSettings = SynthesisSettings()
     ) {
         self.vendor = vendor
         self.library = library
@@ -65,10 +84,41 @@ public struct IPCoreDescription: Sendable, Hashable, Codable {
         self.rtlFiles = rtlFiles
         self.simulationFiles = simulationFiles
         self.simulationTop = simulationTop
+        self.simulationDataFiles = simulationDataFiles
+        self.documentationFiles = documentationFiles
+        self.latency = latency
         self.part = part
         self.clockMHz = clockMHz
         self.families = families
         self.coreRevision = coreRevision
+        self.synthesis = synthesis
+    }
+}
+
+/// How Vivado synthesises the design. The default is Vivado's; the
+/// NeuraLUT/PolyLUT papers used `Flow_PerfOptimized_high` with retiming, so
+/// figures made with that setting compare with the published tables.
+public struct SynthesisSettings: Sendable, Hashable, Codable {
+    public enum Strategy: String, Sendable, Hashable, Codable, CaseIterable {
+        case vivadoDefault = "default"
+        case perfOptimizedHigh = "Flow_PerfOptimized_high"
+    }
+
+    public var strategy: Strategy
+    /// Register retiming during synthesis (`-retiming`, `-global_retiming on` from 2022.1).
+    public var retiming: Bool
+
+    public init(strategy: Strategy = .vivadoDefault, retiming: Bool = false) {
+        self.strategy = strategy
+        self.retiming = retiming
+    }
+
+    /// The settings of the NeuraLUT and PolyLUT papers' Vivado figures.
+    public static let papers = SynthesisSettings(strategy: .perfOptimizedHigh, retiming: true)
+
+    /// One line for reports and generated files, e.g. `Flow_PerfOptimized_high, retiming`.
+    public var summary: String {
+        strategy.rawValue + (retiming ? ", retiming" : "")
     }
 }
 
@@ -85,6 +135,6 @@ extension IPCoreDescription {
     /// Clock period in nanoseconds, rounded to picoseconds as Vivado reports it.
     var clockPeriodNs: Double { (1000.0 / clockMHz * 1000).rounded() / 1000 }
 
-    /// Clock frequency in Hz for the `FREQ_HZ` bus parameter.
-    var clockHz: Int { Int((clockMHz * 1_000_000).rounded()) }
+    /// Whether the design has registers, so its clock input is used.
+    var isClocked: Bool { latency > 0 }
 }

@@ -11,24 +11,26 @@ public enum Packager {
     }
 
     /// The IP repository entry under `gen/ip/<vendor>_<library>_<name>_<version>/`
-    /// (component.xml, the RTL copied into `src/`, the xgui script) plus
-    /// `gen/vivado/package_ip.tcl`.
+    /// (component.xml, the RTL copied into `src/`, the documentation files into
+    /// `doc/`, the xgui script) plus `gen/vivado/package_ip.tcl`.
     ///
-    /// - Parameter rtlContents: the bytes of every file in `core.rtlFiles`,
-    ///   keyed by the same path.
+    /// - Parameter rtlContents: the bytes of every file in `core.rtlFiles` and
+    ///   `core.documentationFiles`, keyed by the same path.
     public static func ipCoreFiles(for core: IPCoreDescription, rtlContents: [String: Data]) throws -> [PackagedFile] {
         try core.validate()
         let layout = PackagingLayout(core: core)
-        let sources = try core.rtlFiles.map { path in
+        func copy(_ path: String, to relativePath: String) throws -> PackagedFile {
             guard let contents = rtlContents[path] else {
-                throw PackagingError("rtl files: no contents given for \(String(reflecting: path)); expected the bytes of every listed source")
+                throw PackagingError("IP files: no contents given for \(String(reflecting: path)); expected the bytes of every listed source and documentation file")
             }
-            return PackagedFile(path: "\(layout.ipDirectory)/\(layout.ipSourceRelativePath(of: path))", contents: contents)
+            return PackagedFile(path: "\(layout.ipDirectory)/\(relativePath)", contents: contents)
         }
+        let sources = try core.rtlFiles.map { try copy($0, to: layout.ipSourceRelativePath(of: $0)) }
+        let documents = try core.documentationFiles.map { try copy($0, to: layout.ipDocumentRelativePath(of: $0)) }
         return [
             PackagedFile(path: layout.componentXML, contents: IPXactComponent.xml(for: core)),
             PackagedFile(path: "\(layout.ipDirectory)/\(layout.xguiRelativePath)", text: XGUIScript.script(for: core)),
-        ] + sources + [
+        ] + sources + documents + [
             PackagedFile(path: PackagingLayout.packageIPScript, text: PackageIPScript.script(for: core)),
         ]
     }

@@ -11,6 +11,10 @@ public struct PackagingLayout: Sendable, Hashable {
     public static let buildScript = "gen/vivado/build.tcl"
     public static let clockConstraints = "gen/vivado/clock.xdc"
     public static let packageIPScript = "gen/vivado/package_ip.tcl"
+    /// Writes the reports for the design open in Vivado; build.tcl and the FuseSoC synthesis target share it.
+    public static let reportsScript = "gen/vivado/write_reports.tcl"
+    /// Sourced by FuseSoC's Vivado project script: synthesis settings and the reports hook.
+    public static let fuseSoCSynthesisScript = "gen/vivado/fusesoc_synth.tcl"
     /// Where build.tcl writes the reports `VivadoReports.parse(directory:)` reads.
     public static let reportsDirectory = "gen/vivado/reports"
 
@@ -37,6 +41,9 @@ public struct PackagingLayout: Sendable, Hashable {
 
     /// Path of an RTL copy inside the IP directory (`src/<file>`).
     func ipSourceRelativePath(of rtlFile: String) -> String { "src/\(fileName(rtlFile))" }
+
+    /// Path of a documentation file's copy inside the IP directory (`doc/<file>`).
+    func ipDocumentRelativePath(of document: String) -> String { "doc/\(fileName(document))" }
 
     /// The FuseSoC CAPI2 core file, `gen/<name>.core`.
     public var fuseSoCCore: String { "gen/\(core.name).core" }

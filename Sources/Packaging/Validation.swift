@@ -28,6 +28,9 @@ extension IPCoreDescription {
         guard coreRevision >= 0 else {
             throw PackagingError("core revision: \(coreRevision) is negative; expected 0 or more")
         }
+        guard latency >= 0 else {
+            throw PackagingError("latency: \(latency) is negative; expected 0 (combinational) or more cycles")
+        }
     }
 
     private var identifierRule: String {
@@ -68,7 +71,13 @@ extension IPCoreDescription {
                 throw PackagingError("source file \(quoted(path)): expected a Verilog source ending in .v or .sv")
             }
         }
-        try checkUnique(rtlFiles + simulationFiles, "source file")
+        for path in simulationDataFiles + documentationFiles {
+            try check(Identifiers.isSafeRelativePath(path), "data file", path,
+                      "a relative path of letters, digits, '_', '.', '-' and '/' (no spaces, no '..')")
+        }
+        try checkUnique(rtlFiles + simulationFiles + simulationDataFiles + documentationFiles, "file")
+        try checkUnique(simulationDataFiles.map(fileName), "simulation data file name (they are copied side by side into the run directory)")
+        try checkUnique(documentationFiles.map(fileName), "documentation file name (they are copied side by side into the IP's doc/)")
         try checkUnique(rtlFiles.map(fileName), "RTL file name (sources are copied side by side into the IP's src/)")
         if simulationFiles.isEmpty {
             guard simulationTop == nil else {

@@ -132,7 +132,8 @@ extension VerilogEmitter {
             "",
             "Code-to-value mapping: input codes are signed in offset binary (value = code - \(1 << (spec.inputBits - 1)));",
             "hidden layers produce unsigned codes (value = code); the last layer's codes are signed in offset",
-            "binary (value = code - \(1 << ((spec.layers.last?.outputBits ?? 1) - 1))), each value times the layer's learned quantizer scale.",
+            "binary (value = code - \(1 << ((spec.layers.last?.outputBits ?? 1) - 1))), each value times the last layer's learned quantizer",
+            "scale, published in \(options.topName)_output_codes.json beside this file (and in the IP's doc/ folder).",
             "Raw features map to input codes as given in \(options.topName)_input_thresholds.json (and .csv) beside this file.",
         ]
         return lines.map { $0.isEmpty ? "//\n" : "// \($0)\n" }.joined()

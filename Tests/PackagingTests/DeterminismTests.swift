@@ -19,6 +19,8 @@ struct DeterminismTests {
         #expect(files.map(\.path) == [
             "gen/vivado/build.tcl",
             "gen/vivado/clock.xdc",
+            "gen/vivado/write_reports.tcl",
+            "gen/vivado/fusesoc_synth.tcl",
             "gen/ip/example.org_lutnn_digits_lut_1.0/component.xml",
             "gen/ip/example.org_lutnn_digits_lut_1.0/xgui/digits_lut_v1_0.tcl",
             "gen/ip/example.org_lutnn_digits_lut_1.0/src/digits_lut_layer0.v",

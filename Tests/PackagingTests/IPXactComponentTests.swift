@@ -117,7 +117,14 @@ struct IPXactComponentTests {
         #expect(document.string("\(clock)/spirit:portMaps/spirit:portMap/spirit:physicalPort/spirit:name") == "clk")
         #expect(document.string("\(clock)/spirit:portMaps/spirit:portMap/spirit:logicalPort/spirit:name") == "CLK")
         #expect(document.string("\(clock)/spirit:parameters/spirit:parameter[spirit:name='ASSOCIATED_RESET']/spirit:value") == "rst")
-        #expect(document.string("\(clock)/spirit:parameters/spirit:parameter[spirit:name='FREQ_HZ']/spirit:value") == "500000000")
+        // No fixed FREQ_HZ: IP Integrator takes it from the clock that drives the block.
+        #expect(document.strings("//spirit:parameter[spirit:name='FREQ_HZ']").isEmpty)
+    }
+
+    /// Vivado writes no driver default on any port: an unconnected input must not tie off silently.
+    @Test func inputsHaveNoDriverDefault() {
+        #expect(document.strings("//spirit:port/spirit:wire/spirit:driver").isEmpty)
+        #expect(document.strings("//spirit:logicalName").isEmpty)
     }
 
     @Test func resetInterfaceIsActiveHigh() {
@@ -126,6 +133,11 @@ struct IPXactComponentTests {
         #expect(document.string("\(reset)/spirit:abstractionType/@spirit:name") == "reset_rtl")
         #expect(document.string("\(reset)/spirit:portMaps/spirit:portMap/spirit:physicalPort/spirit:name") == "rst")
         #expect(document.string("\(reset)/spirit:parameters/spirit:parameter[spirit:name='POLARITY']/spirit:value") == "ACTIVE_HIGH")
+        // A choice list, as Vivado's packager writes it.
+        let choice = document.string("\(reset)//spirit:parameter[spirit:name='POLARITY']/spirit:value/@spirit:choiceRef")
+        #expect(choice == "choice_list_9d8b0d81")
+        #expect(document.strings("/spirit:component/spirit:choices/spirit:choice[spirit:name='\(choice ?? "")']/spirit:enumeration")
+            == ["ACTIVE_HIGH", "ACTIVE_LOW"])
     }
 
     @Test func xilinxExtensionsDescribeFamiliesTaxonomyAndPackaging() {

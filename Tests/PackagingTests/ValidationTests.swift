@@ -86,7 +86,7 @@ struct ValidationTests {
         let core = sampleCore()
         var rtl = sampleRTL(for: core)
         rtl["gen/rtl/digits_lut.v"] = nil
-        #expect(throws: PackagingError("rtl files: no contents given for \"gen/rtl/digits_lut.v\"; expected the bytes of every listed source")) {
+        #expect(throws: PackagingError("IP files: no contents given for \"gen/rtl/digits_lut.v\"; expected the bytes of every listed source and documentation file")) {
             try Packager.ipCoreFiles(for: core, rtlContents: rtl)
         }
     }

@@ -36,9 +36,38 @@ struct VivadoReportsTests {
         #expect(reports.timing.clockPeriodNs == 2.0)
         #expect(reports.timing.constraintsMet)
         #expect(abs(reports.timing.achievedFmaxMHz - 1000 / 1.588) < 1e-9)
+        #expect(reports.timing.coverage == "every path (inputs and outputs constrained)")
         #expect(reports.hierarchy?.map(\.depth) == [0, 1, 1, 2, 1])
         #expect(reports.hierarchy?.map(\.instance) == ["digits_lut", "(digits_lut)", "layer0", "p0", "layer1"])
         #expect(reports.hierarchy?[2] == HierarchyEntry(depth: 1, instance: "layer0", module: "digits_lut_layer0", totalLUTs: 3900, flipFlops: 128))
+    }
+
+    /// Reports of a design whose I/O had no delays (as before clock.xdc set them)
+    /// say the Fmax covers register-to-register paths only.
+    @Test func saysWhatTheFmaxCovers() throws {
+        let dir = try directory([
+            "utilization.rpt": VivadoReportFixtures.utilization2020,
+            "timing_summary.rpt": VivadoReportFixtures.timingSummary(
+                wns: "0.412", tns: "0.000", failing: 0, period: "2.000", frequency: "500.000", met: true,
+                noInputDelay: 130, noOutputDelay: 25),
+        ])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let timing = try VivadoReports.parse(directory: dir).timing
+        #expect(timing.inputsWithoutDelay == 130)
+        #expect(timing.outputsWithoutDelay == 25)
+        #expect(timing.coverage == "register-to-register paths only: 130 input(s) and 25 output(s) without delay constraints")
+    }
+
+    /// Nothing timed: Vivado prints `inf`, from which no Fmax follows.
+    @Test func rejectsAnInfiniteWNS() throws {
+        let dir = try directory([
+            "utilization.rpt": VivadoReportFixtures.utilization2020,
+            "timing_summary.rpt": VivadoReportFixtures.timingSummary(
+                wns: "inf", tns: "0.000", failing: 0, period: "2.000", frequency: "500.000", met: true),
+        ])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let error = #expect(throws: PackagingError.self) { try VivadoReports.parse(directory: dir) }
+        #expect(error?.message.contains("WNS is inf, so no path was timed") == true, "\(String(describing: error))")
     }
 
     @Test func failedTimingGivesFmaxBelowTheTarget() throws {

@@ -42,7 +42,10 @@ import Testing
         #expect(report.mismatches == 0, "\(report.summary)")
     }
 
-    @Test func corruptedTableEntryIsCaught() throws {
+    /// The testbench exits non-zero ($fatal) on a mismatch in both simulators;
+    /// the verifier still reads its summary and reports the mismatches.
+    @Test(arguments: [Simulator.verilator, .iverilog])
+    func corruptedTableEntryIsCaught(simulator: Simulator) throws {
         let vectors = try Self.vectors()
         // Flip one output-layer entry that the vectors actually use, in the RTL only.
         let network = Fixtures.small
@@ -54,9 +57,29 @@ import Testing
         let design = try VerilogEmitter.design(network: corrupted, options: RTLOptions(topName: "v_bad"))
         let directory = try Fixtures.temporaryDirectory("corrupt")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let report = try Verifier(simulator: .verilator).verify(design: design, network: network, vectors: vectors, in: directory)
+        let report = try Verifier(simulator: simulator).verify(design: design, network: network, vectors: vectors, in: directory)
         #expect(report.mismatches > 0)
         #expect(!report.passed)
+    }
+
+    /// A vector file missing from the run directory stops the testbench with
+    /// a message naming it, instead of warning and failing every sample.
+    @Test func missingVectorFileStopsTheTestbench() throws {
+        let vectors = try Self.vectors()
+        let design = try VerilogEmitter.design(network: Fixtures.small, options: RTLOptions(topName: "v_missing"))
+        let directory = try Fixtures.temporaryDirectory("missing")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let rtl = directory.appendingPathComponent("rtl"), tb = directory.appendingPathComponent("tb")
+        for (folder, files) in [(rtl, design.files), (tb, Testbench.files(design: design, network: Fixtures.small, vectors: vectors))] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for file in files where file.path != "classes.hex" {
+                try Data(file.contents.utf8).write(to: folder.appendingPathComponent(file.path))
+            }
+        }
+        let error = #expect(throws: RTLError.self) {
+            try Verifier(simulator: .iverilog).run(rtlFiles: design.files.map { rtl.appendingPathComponent($0.path) }, testbenchDirectory: tb)
+        }
+        #expect(error?.description.contains("cannot open classes.hex") == true, "\(String(describing: error))")
     }
 
     /// An address partition `partition` of `layer` sees for the first sample.

@@ -15,6 +15,8 @@ enum IPXactComponent {
         static let synthesis = "xilinx_anylanguagesynthesis"
         static let simulation = "xilinx_anylanguagebehavioralsimulation"
         static let gui = "xilinx_xpgui"
+        /// What the IP's user needs beside the RTL: the input thresholds and output scales.
+        static let readme = "xilinx_readme"
         static func fileSet(_ view: String) -> String { "\(view)_view_fileset" }
     }
 
@@ -33,6 +35,7 @@ enum IPXactComponent {
         writer.element(root, "spirit:version", text: core.version)
         addBusInterfaces(writer, core)
         addModel(writer, core)
+        addChoices(writer)
         addFileSets(writer, core, layout)
         writer.element(root, "spirit:description", text: core.description)
         let parameters = writer.element(root, "spirit:parameters")
@@ -49,19 +52,31 @@ enum IPXactComponent {
 
     private static func addBusInterfaces(_ writer: XMLTreeWriter, _ core: IPCoreDescription) {
         let interfaces = writer.element(writer.root, "spirit:busInterfaces")
+        // No FREQ_HZ: as with Vivado's own inference, IP Integrator takes the frequency
+        // from whatever clock drives the block; clock_mhz only sets the build's constraint.
         addSignalInterface(writer, interfaces, port: core.clockPort, kind: "clock", logicalPort: "CLK", parameters: [
-            ("ASSOCIATED_RESET", core.resetPort),
-            ("FREQ_HZ", String(core.clockHz)),
+            ("ASSOCIATED_RESET", core.resetPort, nil),
         ])
         addSignalInterface(writer, interfaces, port: core.resetPort, kind: "reset", logicalPort: "RST", parameters: [
-            ("POLARITY", "ACTIVE_HIGH"),
+            ("POLARITY", "ACTIVE_HIGH", polarityChoice),
         ])
+    }
+
+    /// The choice list Vivado's packager writes for reset polarities (same name).
+    static let polarityChoice = "choice_list_9d8b0d81"
+
+    private static func addChoices(_ writer: XMLTreeWriter) {
+        let choice = writer.element(writer.element(writer.root, "spirit:choices"), "spirit:choice")
+        writer.element(choice, "spirit:name", text: polarityChoice)
+        for polarity in ["ACTIVE_HIGH", "ACTIVE_LOW"] {
+            writer.element(choice, "spirit:enumeration", text: polarity)
+        }
     }
 
     /// A `xilinx.com:signal:<kind>:1.0` slave interface named after its single port.
     private static func addSignalInterface(
         _ writer: XMLTreeWriter, _ parent: XMLTreeWriter.Node,
-        port: String, kind: String, logicalPort: String, parameters: [(String, String)]
+        port: String, kind: String, logicalPort: String, parameters: [(name: String, value: String, choice: String?)]
     ) {
         let interface = writer.element(parent, "spirit:busInterface")
         writer.element(interface, "spirit:name", text: port)
@@ -76,12 +91,15 @@ enum IPXactComponent {
         writer.element(writer.element(portMap, "spirit:logicalPort"), "spirit:name", text: logicalPort)
         writer.element(writer.element(portMap, "spirit:physicalPort"), "spirit:name", text: port)
         let parametersNode = writer.element(interface, "spirit:parameters")
-        for (name, value) in parameters {
+        for (name, value, choice) in parameters {
             let parameter = writer.element(parametersNode, "spirit:parameter")
             writer.element(parameter, "spirit:name", text: name)
-            writer.element(parameter, "spirit:value", text: value, attributes: [
-                "spirit:id": "BUSIFPARAM_VALUE.\(port.uppercased()).\(name)",
-            ])
+            let id = "BUSIFPARAM_VALUE.\(port.uppercased()).\(name)"
+            if let choice {
+                writer.element(parameter, "spirit:value", text: value, attributes: ["spirit:id": id, "spirit:choiceRef": choice])
+            } else {
+                writer.element(parameter, "spirit:value", text: value, attributes: ["spirit:id": id])
+            }
         }
     }
 
@@ -96,6 +114,10 @@ enum IPXactComponent {
                 environment: ":vivado.xilinx.com:simulation", top: core.topModule)
         addView(writer, views, name: View.gui, displayName: "UI Layout",
                 environment: ":vivado.xilinx.com:xgui.ui", top: nil)
+        if !core.documentationFiles.isEmpty {
+            addView(writer, views, name: View.readme, displayName: "Readme",
+                    environment: ":vivado.xilinx.com:docs.readme", top: nil)
+        }
         let ports = writer.element(model, "spirit:ports")
         for port in core.ports {
             addPort(writer, ports, port)
@@ -132,10 +154,7 @@ enum IPXactComponent {
         writer.element(typeDef, "spirit:typeName", text: "wire")
         writer.element(typeDef, "spirit:viewNameRef", text: View.synthesis)
         writer.element(typeDef, "spirit:viewNameRef", text: View.simulation)
-        if port.direction == .input {
-            let driver = writer.element(wire, "spirit:driver")
-            writer.element(driver, "spirit:defaultValue", text: "0", attributes: ["spirit:format": "long"])
-        }
+        // No driver default: an unconnected clock or input must be an error in IP Integrator, not a silent 0.
     }
 
     // MARK: - File sets
@@ -149,9 +168,6 @@ enum IPXactComponent {
                 let file = writer.element(fileSet, "spirit:file")
                 writer.element(file, "spirit:name", text: layout.ipSourceRelativePath(of: rtlFile))
                 writer.element(file, "spirit:fileType", text: rtlFile.hasSuffix(".sv") ? "systemVerilogSource" : "verilogSource")
-                if view == View.simulation {
-                    writer.element(file, "spirit:logicalName", text: "xil_defaultlib")
-                }
             }
         }
         let guiSet = writer.element(fileSets, "spirit:fileSet")
@@ -160,6 +176,15 @@ enum IPXactComponent {
         writer.element(guiFile, "spirit:name", text: layout.xguiRelativePath)
         writer.element(guiFile, "spirit:fileType", text: "tclSource")
         writer.element(guiFile, "spirit:userFileType", text: "XGUI_VERSION_2")
+        if !core.documentationFiles.isEmpty {
+            let docSet = writer.element(fileSets, "spirit:fileSet")
+            writer.element(docSet, "spirit:name", text: View.fileSet(View.readme))
+            for document in core.documentationFiles {
+                let file = writer.element(docSet, "spirit:file")
+                writer.element(file, "spirit:name", text: layout.ipDocumentRelativePath(of: document))
+                writer.element(file, "spirit:userFileType", text: "text")
+            }
+        }
     }
 
     // MARK: - Xilinx extensions

@@ -54,7 +54,6 @@ enum PackageIPScript {
         set clock_interface [ensure_bus_interface $core \(core.clockPort) xilinx.com:signal:clock_rtl:1.0]
         set reset_interface [ensure_bus_interface $core \(core.resetPort) xilinx.com:signal:reset_rtl:1.0]
         set_bus_parameter $clock_interface ASSOCIATED_RESET \(core.resetPort)
-        set_bus_parameter $clock_interface FREQ_HZ \(core.clockHz)
         set_bus_parameter $reset_interface POLARITY ACTIVE_HIGH
 
         ipx::create_xgui_files $core

@@ -1,3 +1,5 @@
+import Packaging
+
 /// Everything `lutbuild.toml` says, with every default filled in.
 ///
 /// Read it with `ProjectConfig.load(contentsOf:)`; the key-by-key reference
@@ -275,14 +277,17 @@ public struct FPGASection: Sendable, Equatable, Hashable, Codable {
     public var clockMHz: Double
     /// IP-XACT supported families.
     public var families: [String]
+    /// `synthesis_strategy` and `retiming`: how Vivado synthesises the design.
+    public var synthesis: SynthesisSettings
 
-    public static let defaultFamilies = [
-        "artix7", "kintex7", "virtex7", "zynq", "kintexu", "virtexu", "kintexuplus", "virtexuplus", "zynquplus",
-    ]
+    /// Packaging's default, so the IP, the docs and the parser agree.
+    public static let defaultFamilies = IPCoreDescription.defaultFamilies
 
-    public init(part: String = "xcvu9p-flgb2104-2-i", clockMHz: Double = 500, families: [String] = FPGASection.defaultFamilies) {
+    public init(part: String = IPCoreDescription.defaultPart, clockMHz: Double = 500,
+                families: [String] = FPGASection.defaultFamilies, synthesis: SynthesisSettings = SynthesisSettings()) {
         self.part = part
         self.clockMHz = clockMHz
         self.families = families
+        self.synthesis = synthesis
     }
 }

@@ -1,3 +1,4 @@
+import Packaging
 import TOMLKit
 
 /// The key-by-key mapping from TOML to `ProjectConfig`: known keys, types,
@@ -16,7 +17,7 @@ enum ProjectConfigSchema {
     static let trainKeys = ["epochs", "batch", "learning_rate", "weight_decay", "restart_epochs", "selection", "calibration_rows", "label_smoothing"]
     static let rtlKeys = ["registers", "argmax"]
     static let hardwareKeys = ["dont_care", "dont_care_min_hits", "dont_care_widen"]
-    static let fpgaKeys = ["part", "clock_mhz", "families"]
+    static let fpgaKeys = ["part", "clock_mhz", "families", "synthesis_strategy", "retiming"]
 
     static let bitsRange = 1...16
     // Upper bounds far beyond any real design, so arithmetic on them cannot overflow.
@@ -202,6 +203,9 @@ enum ProjectConfigSchema {
         return FPGASection(
             part: r.string(table, "part", at: path) ?? d.part,
             clockMHz: r.double(table, "clock_mhz", at: path, in: 1...5000) ?? d.clockMHz,
-            families: families)
+            families: families,
+            synthesis: SynthesisSettings(
+                strategy: r.choice(table, "synthesis_strategy", at: path, as: SynthesisSettings.Strategy.self) ?? d.synthesis.strategy,
+                retiming: r.bool(table, "retiming", at: path) ?? d.synthesis.retiming))
     }
 }

@@ -92,6 +92,7 @@ public struct VivadoReportImport: Sendable, Equatable {
         lines.append("  WNS    \(Self.fixed(t.wnsNs, 3)) ns" + (t.setupFailingEndpoints > 0 ? " (\(t.setupFailingEndpoints) failing endpoints)" : ""))
         let verdict = meetsTargetClock ? "target met" : "target NOT met"
         lines.append("  Fmax   \(Self.fixed(t.achievedFmaxMHz, 1)) MHz achieved vs \(Self.fixed(targetClockMHz, 1)) MHz target ([fpga] clock_mhz): \(verdict)")
+        lines.append("         covers \(t.coverage)")
         if abs(1000 / t.clockPeriodNs - targetClockMHz) > 1e-6 * targetClockMHz {
             lines.append("         note: the reports were made with a \(Self.fixed(t.clockPeriodNs, 3)) ns clock, not the current target; rerun build.tcl")
         }

@@ -6,27 +6,56 @@ import NeuraLUT
 /// `thresholds`: the input front end as raw-feature thresholds
 /// (`gen/rtl/<top>_input_thresholds.json` and `.csv`), so users can produce
 /// the network's input codes upstream of the FPGA from the dataset's own
-/// units: the data normalisation and the learned input quantizer composed.
+/// units: the data normalisation and the learned input quantizer composed;
+/// and the value of the output codes (`gen/rtl/<top>_output_codes.json`,
+/// the last layer's learned quantizer scale), which the top module's header cites.
 enum ThresholdsStep {
     static let id = "thresholds"
 
-    static func paths(_ config: ProjectConfig) -> (json: String, csv: String) {
-        let base = "\(VerilogSteps.rtlDirectory)/\(config.project.top)_input_thresholds"
-        return (base + ".json", base + ".csv")
+    static func paths(_ config: ProjectConfig) -> (json: String, csv: String, outputCodes: String) {
+        let base = "\(VerilogSteps.rtlDirectory)/\(config.project.top)"
+        return (base + "_input_thresholds.json", base + "_input_thresholds.csv", base + "_output_codes.json")
+    }
+
+    /// The outputs, in the order the IP and the FuseSoC core list them.
+    static let outputs = ["json", "csv", "outputCodes"]
+
+    /// What an output code of the last layer means: value = (code - offset) × scale.
+    struct OutputCodes: Encodable {
+        var format = "lutbuild-output-codes"
+        var version = 1
+        var outputs: Int
+        var bits: Int
+        var offset: Int
+        var scale: Float
+        var value = "(code - offset) * scale"
+        var outClass = "index of the largest code (signed compare, ties to the lowest index)"
+
+        enum CodingKeys: String, CodingKey {
+            case format, version, outputs, bits, offset, scale, value
+            case outClass = "out_class"
+        }
     }
 
     static func make(_ project: Project) throws -> Step {
         let paths = paths(project.config)
-        return Step(id: id, kind: "input-thresholds", version: 1, parameters: Data(),
+        let last = project.config.model.layerSpecs.last
+        return Step(id: id, kind: "input-thresholds", version: 2, parameters: Data(),
                     inputs: ["summary": OutputRefs.summary, "quantizers": OutputRefs.quantizers],
-                    outputs: ["json", "csv"], publish: ["json": paths.json, "csv": paths.csv]) { context in
+                    outputs: outputs,
+                    publish: ["json": paths.json, "csv": paths.csv, "outputCodes": paths.outputCodes]) { context in
             _ = try context.input("summary")
             let quantizers = try QuantizerParameters(decoding: [UInt8](context.input("quantizers")))
             let prepared = try project.prepareData()
             let thresholds = InputThresholds(
                 encoder: rawEncoder(quantizers.inputFrontEnd.encoder, after: prepared.normalization),
                 featureNames: prepared.train.featureNames)
-            return ["json": try thresholds.json(), "csv": Data(thresholds.csv().utf8)]
+            let bits = last?.outputBits ?? 1
+            var outputCodes = try StepCodecs.json(OutputCodes(
+                outputs: last?.partitions ?? 0, bits: bits, offset: 1 << (bits - 1),
+                scale: quantizers.outputScales.last ?? 1))
+            outputCodes.append(0x0A)
+            return ["json": try thresholds.json(), "csv": Data(thresholds.csv().utf8), "outputCodes": outputCodes]
         }
     }
 

@@ -146,7 +146,8 @@ enum VivadoReportFixtures {
     +-------------------------+------+-------+-----------+-------+
     """
 
-    static func timingSummary(wns: String, tns: String, failing: Int, period: String, frequency: String, met: Bool) -> String {
+    static func timingSummary(wns: String, tns: String, failing: Int, period: String, frequency: String, met: Bool,
+                              noInputDelay: Int = 0, noOutputDelay: Int = 0) -> String {
         """
         Copyright 1986-2020 Xilinx, Inc. All Rights Reserved.
         ------------------------------------------------------------------------------------------------
@@ -171,6 +172,12 @@ enum VivadoReportFixtures {
         Table of Contents
         -----------------
         1. checking no_clock (0)
+        2. checking constant_clock (0)
+        3. checking pulse_width_clock (0)
+        4. checking unconstrained_internal_endpoints (0)
+        5. checking no_input_delay (\(noInputDelay))
+        6. checking no_output_delay (\(noOutputDelay))
+        7. checking multiple_clock (0)
 
         ------------------------------------------------------------------------------------------------
         | Design Timing Summary

@@ -14,7 +14,7 @@ enum VivadoStubs {
     }
     foreach command {synth_design opt_design place_design route_design report_utilization
                      report_timing_summary write_checkpoint create_project update_compile_order
-                     close_project set_property create_clock} {
+                     close_project set_property create_clock set_input_delay set_output_delay} {
         proc $command {args} "record $command {*}\$args"
     }
     proc read_verilog {args} { record read_verilog {*}$args; require_file [lindex $args end] }
@@ -24,6 +24,9 @@ enum VivadoStubs {
         foreach path [lindex $args end] { require_file $path }
     }
     proc current_fileset {} { return sources_1 }
+    proc get_runs {name} { return "run:$name" }
+    proc version {args} { return $::stub_version }
+    set ::stub_version 2020.1
     proc get_ports {name} { return "port:$name" }
 
     namespace eval ipx {
@@ -61,10 +64,12 @@ enum VivadoStubs {
     }
     """#
 
-    /// Sources `script` after the stubs (with `argv` as its -tclargs), then
-    /// runs `epilogue`, from `/` so that nothing depends on the working
-    /// directory. Returns the recorded calls, one TCL list per element.
-    static func run(script: URL, argv: [String] = [], epilogue: String = "") throws -> [String] {
+    /// Sources `script` after the stubs and `prologue` (with `argv` as its
+    /// -tclargs), then runs `epilogue`, from `directory` (`/` by default, so
+    /// that nothing depends on the working directory). Returns the recorded
+    /// calls, one TCL list per element.
+    static func run(script: URL, argv: [String] = [], prologue: String = "", epilogue: String = "",
+                    directory: URL = URL(fileURLWithPath: "/")) throws -> [String] {
         let driver = FileManager.default.temporaryDirectory.appendingPathComponent("stub-driver-\(UUID().uuidString).tcl")
         defer { try? FileManager.default.removeItem(at: driver) }
         let arguments = argv.map { "{\($0)}" }.joined(separator: " ")
@@ -72,6 +77,7 @@ enum VivadoStubs {
         \(prelude)
         set argv [list \(arguments)]
         set argc [llength $argv]
+        \(prologue)
         source {\(script.path)}
         \(epilogue)
         foreach call $::calls { puts $call }
@@ -80,7 +86,7 @@ enum VivadoStubs {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["tclsh", driver.path]
-        process.currentDirectoryURL = URL(fileURLWithPath: "/")
+        process.currentDirectoryURL = directory
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
