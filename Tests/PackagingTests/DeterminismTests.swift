@@ -26,6 +26,8 @@ struct DeterminismTests {
             "gen/ip/example.org_lutnn_digits_lut_1.0/src/digits_lut_layer0.v",
             "gen/ip/example.org_lutnn_digits_lut_1.0/src/digits_lut_layer1.v",
             "gen/ip/example.org_lutnn_digits_lut_1.0/src/digits_lut.v",
+            "gen/ip/example.org_lutnn_digits_lut_1.0/doc/digits_lut_input_thresholds.json",
+            "gen/ip/example.org_lutnn_digits_lut_1.0/doc/digits_lut_output_codes.json",
             "gen/vivado/package_ip.tcl",
             "gen/digits_lut.core",
         ])

@@ -27,7 +27,18 @@ struct FuseSoCCoreTests {
         #expect(constraints["files"] as? [String] == ["vivado/clock.xdc"])
         #expect(constraints["file_type"] as? String == "xdc")
         let tb = try #require(filesets["tb"] as? [String: Any])
-        #expect(tb["files"] as? [String] == ["tb/digits_lut_tb.v"])
+        let tbFiles = try #require(tb["files"] as? [Any])
+        #expect(tbFiles.first as? String == "tb/digits_lut_tb.v")
+        #expect(tb["file_type"] as? String == "verilogSource")
+        // The testbench reads its vectors by bare name: they are copied into the simulator's run directory.
+        let vectors = tbFiles.dropFirst().compactMap { $0 as? [String: Any] }
+        #expect(vectors.map { $0.keys.first } == ["tb/inputs.hex", "tb/outputs.hex"])
+        #expect(vectors.map { ($0.values.first as? [String: Any])?["copyto"] as? String } == ["inputs.hex", "outputs.hex"])
+        #expect(vectors.allSatisfy { ($0.values.first as? [String: Any])?["file_type"] as? String == "user" })
+        // What the IP's user needs travels with the core.
+        let docs = try #require(filesets["docs"] as? [String: Any])
+        #expect(docs["files"] as? [String] == ["rtl/digits_lut_input_thresholds.json", "rtl/digits_lut_output_codes.json"])
+        #expect(docs["file_type"] as? String == "user")
     }
 
     @Test func targetsSynthesiseForThePartAndSimulateTheTestbench() throws {
@@ -50,7 +61,7 @@ struct FuseSoCCoreTests {
         #expect(sim["toplevel"] as? String == "digits_lut_tb")
         #expect(sim["filesets"] as? [String] == ["rtl", "tb"])
         let defaultTarget = try #require(targets["default"] as? [String: Any])
-        #expect(defaultTarget["filesets"] as? [String] == ["rtl"])
+        #expect(defaultTarget["filesets"] as? [String] == ["rtl", "docs"])
     }
 
     @Test func withoutTestbenchThereIsNoSimTarget() throws {

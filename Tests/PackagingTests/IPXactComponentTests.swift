@@ -28,7 +28,7 @@ struct IPXactComponentTests {
 
     @Test func validatesForEveryDescriptionShape() throws {
         let schema = try XMLSchema.ipxact.get()
-        var minimal = sampleCore(rtlFiles: ["top.sv"], simulationFiles: [])
+        var minimal = sampleCore(rtlFiles: ["top.sv"], simulationFiles: [], documentationFiles: [])
         minimal.ports = [HDLPort(name: "clk", direction: .input), HDLPort(name: "rst", direction: .input)]
         minimal.families = ["artix7"]
         let xml = try Packager.ipCoreFiles(for: minimal, rtlContents: sampleRTL(for: minimal))[0]
@@ -43,14 +43,19 @@ struct IPXactComponentTests {
         #expect(document.string("/spirit:component/spirit:description") == core.description)
     }
 
-    @Test func hasTheSynthesisSimulationAndGUIViews() {
+    @Test func hasTheSynthesisSimulationGUIAndReadmeViews() {
         let views = "/spirit:component/spirit:model/spirit:views/spirit:view"
         #expect(document.strings("\(views)/spirit:name") == [
-            "xilinx_anylanguagesynthesis", "xilinx_anylanguagebehavioralsimulation", "xilinx_xpgui",
+            "xilinx_anylanguagesynthesis", "xilinx_anylanguagebehavioralsimulation", "xilinx_xpgui", "xilinx_readme",
         ])
         #expect(document.strings("\(views)/spirit:envIdentifier") == [
             ":vivado.xilinx.com:synthesis", ":vivado.xilinx.com:simulation", ":vivado.xilinx.com:xgui.ui",
+            ":vivado.xilinx.com:docs.readme",
         ])
+        // The input thresholds and output scales travel with the IP, as text files.
+        let readme = "//spirit:fileSet[spirit:name='xilinx_readme_view_fileset']/spirit:file"
+        #expect(document.strings("\(readme)/spirit:name") == ["doc/digits_lut_input_thresholds.json", "doc/digits_lut_output_codes.json"])
+        #expect(document.strings("\(readme)/spirit:userFileType") == ["text", "text"])
         #expect(document.strings("\(views)[spirit:modelName]/spirit:modelName") == ["digits_lut", "digits_lut"])
         // Every view's file set exists.
         for fileSet in document.strings("\(views)/spirit:fileSetRef/spirit:localName") {

@@ -27,6 +27,24 @@ import Testing
         #expect(checked > 2000)
     }
 
+    /// `xilinx:coreRevision` follows the IP's files: the same bytes give the
+    /// same revision (deterministic output), any changed byte another one.
+    @Test func coreRevisionChangesWithTheRTLAndOnlyWithIt() {
+        let rtl: [String: Data] = [
+            "gen/rtl/top.v": Data("module top; endmodule\n".utf8),
+            "gen/rtl/top_l0_p0.v": Data("8'h00: data = 2'h3;\n".utf8),
+        ]
+        let revision = PackagingStep.coreRevision(contents: rtl)
+        #expect(revision == PackagingStep.coreRevision(contents: rtl))
+        #expect((1...(1 << 28)).contains(revision))
+        var changed = rtl
+        changed["gen/rtl/top_l0_p0.v"] = Data("8'h00: data = 2'h2;\n".utf8)
+        #expect(PackagingStep.coreRevision(contents: changed) != revision)
+        var renamed = rtl
+        renamed["gen/rtl/other.v"] = renamed.removeValue(forKey: "gen/rtl/top.v")
+        #expect(PackagingStep.coreRevision(contents: renamed) != revision)
+    }
+
     @Test func dataPathsBecomeProjectRelative() {
         let project = URL(fileURLWithPath: "/home/a/proj", isDirectory: true)
         #expect(PrepareDataStep.projectRelative("data/x.csv", in: project) == "data/x.csv")

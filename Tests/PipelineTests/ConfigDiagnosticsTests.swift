@@ -36,6 +36,8 @@ import Testing
     }
 
     static let cases: [(String, [String])] = [
+        (edit("epochs = 5", "epochs = 5\n\n[fpga]\nsynthesis_strategy = \"Flow_PerfOptimised_high\""),
+         ["lutbuild.toml:15: fpga.synthesis_strategy: expected one of \"default\", \"Flow_PerfOptimized_high\", found \"Flow_PerfOptimised_high\"; did you mean \"Flow_PerfOptimized_high\"?"]),
         (edit("fan_in = 4", "fanin = 4"),
          ["lutbuild.toml:8: model.fanin: unknown key; did you mean 'fan_in'? (expected one of: seed, input_bits, bits, output_bits, fan_in, width, depth, skip, max_table_bits, min_input_activity, layers)"]),
         (edit("[train]", "[trian]"),

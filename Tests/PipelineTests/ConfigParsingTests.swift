@@ -92,6 +92,8 @@ import Testing
             part = "xc7a35t"
             clock_mhz = 250.5
             families = ["artix7"]
+            synthesis_strategy = "Flow_PerfOptimized_high"
+            retiming = true
             """
         let c = try ProjectConfig.parse(text: text, path: "p.toml")
         #expect(c.project == ProjectSection(name: "jsc", top: "jsc_top", vendor: "acme.com", library: "nn", version: "2.1", description: "jets"))
@@ -104,7 +106,8 @@ import Testing
         #expect(c.train == TrainSection(epochs: 7, batch: 256, learningRate: 0.01, weightDecay: 1e-4, restartEpochs: 50, selection: .lastEpoch, calibrationRows: 1000, labelSmoothing: 0.05))
         #expect(c.rtl == RTLSection(registers: .every(2), argmax: false))
         #expect(c.hardware == HardwareSection(dontCare: .unseen, dontCareMinHits: 3, dontCareWiden: 1))
-        #expect(c.fpga == FPGASection(part: "xc7a35t", clockMHz: 250.5, families: ["artix7"]))
+        #expect(c.fpga.part == "xc7a35t" && c.fpga.clockMHz == 250.5 && c.fpga.families == ["artix7"])
+        #expect(c.fpga.synthesis.strategy.rawValue == "Flow_PerfOptimized_high" && c.fpga.synthesis.retiming)
 
         let spec = c.networkSpec(inputFeatures: 16, classes: 5)
         #expect(spec.inputBits == 4 && spec.seed == 3 && spec.classes == 5)

@@ -6,7 +6,8 @@ import Testing
 func sampleCore(
     name: String = "digits_lut",
     rtlFiles: [String] = ["gen/rtl/digits_lut_layer0.v", "gen/rtl/digits_lut_layer1.v", "gen/rtl/digits_lut.v"],
-    simulationFiles: [String] = ["gen/tb/digits_lut_tb.v"]
+    simulationFiles: [String] = ["gen/tb/digits_lut_tb.v"],
+    documentationFiles: [String] = ["gen/rtl/digits_lut_input_thresholds.json", "gen/rtl/digits_lut_output_codes.json"]
 ) -> IPCoreDescription {
     IPCoreDescription(
         vendor: "example.org", library: "lutnn", name: name, version: "1.0",
@@ -24,15 +25,21 @@ func sampleCore(
         rtlFiles: rtlFiles,
         simulationFiles: simulationFiles,
         simulationTop: simulationFiles.isEmpty ? nil : "digits_lut_tb",
+        simulationDataFiles: simulationFiles.isEmpty ? [] : ["gen/tb/inputs.hex", "gen/tb/outputs.hex"],
+        documentationFiles: documentationFiles,
         clockMHz: 500
     )
 }
 
-/// Stand-in RTL bytes for every source of `core`.
+/// Stand-in bytes for every source, vector and documentation file of `core`.
 func sampleRTL(for core: IPCoreDescription) -> [String: Data] {
-    Dictionary(uniqueKeysWithValues: (core.rtlFiles + core.simulationFiles).map { path in
+    var contents = Dictionary(uniqueKeysWithValues: (core.rtlFiles + core.simulationFiles).map { path in
         (path, Data("// \(path)\nmodule \(fileName(path).dropLast(2)); endmodule\n".utf8))
     })
+    for path in core.simulationDataFiles + core.documentationFiles {
+        contents[path] = Data("stand-in for \(path)\n".utf8)
+    }
+    return contents
 }
 
 /// A fresh temporary directory holding `files` written at their relative paths
