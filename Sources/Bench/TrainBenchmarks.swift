@@ -123,11 +123,7 @@ func trainMNIST(epochs: Int) throws -> (accuracy: Double, seconds: Double) {
     return (quantizedAccuracy(network: outcome!.network, data: data.test), seconds)
 }
 
-func peakResidentMegabytes() -> Double {
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    return Double(usage.ru_maxrss) / 1024
-}
+func peakResidentMegabytes() -> Double { DatasetFuzzer.peakResidentMegabytes() }
 
 /// Seconds to tabulate every partition of a (freshly initialised) reference model.
 func tabulationSeconds(_ model: String) -> Double {

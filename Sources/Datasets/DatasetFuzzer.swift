@@ -9,6 +9,8 @@ package enum DatasetFuzzer {
         package var cases = 0
         package var loaded = 0
         package var rejected = 0
+
+        package init() {}
     }
 
     /// Runs `load` on `cases` mutations of `valid` drawn from `seed`; a
@@ -51,6 +53,20 @@ package enum DatasetFuzzer {
             bytes.insert(contentsOf: Array("9999999999".utf8.prefix(1 + Int(random.next() % 10))), at: at)
         }
         return bytes
+    }
+
+    /// Loads IDX images and labels as `IDXLoader.load` does, from bytes (gzip or not).
+    @discardableResult
+    package static func loadIDX(images: [UInt8], labels: [UInt8]) throws -> Dataset {
+        try IDXLoader.parse(images: FileBytes.decode(Data(images), displayName: "images"), named: "images",
+                            labels: FileBytes.decode(Data(labels), displayName: "labels"), named: "labels", classes: nil)
+    }
+
+    /// Loads NPY features and labels as `NPYLoader.load` does, from bytes (gzip or not).
+    @discardableResult
+    package static func loadNPY(features: [UInt8], labels: [UInt8]) throws -> Dataset {
+        try NPYLoader.parse(features: FileBytes.decode(Data(features), displayName: "features"), named: "features",
+                            labels: FileBytes.decode(Data(labels), displayName: "labels"), named: "labels", classes: nil)
     }
 
     /// An IDX file of unsigned bytes.

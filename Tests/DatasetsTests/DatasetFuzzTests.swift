@@ -23,8 +23,7 @@ import Testing
         let labels = DatasetFuzzer.idx(dimensions: [4], payload: [0, 1, 2, 1])
         for (seed, file) in [(UInt64(2), images), (UInt64(3), try DatasetFuzzer.gzip(images))] {
             let outcome = DatasetFuzzer.run(seed: seed, cases: Self.casesPerFormat, from: file) { bytes in
-                let decoded = try FileBytes.decode(Data(bytes), displayName: "i")
-                _ = try IDXLoader.parse(images: decoded, named: "i", labels: labels, named: "l", classes: nil)
+                try DatasetFuzzer.loadIDX(images: bytes, labels: labels)
             }
             #expect(outcome.rejected > 0)
         }
@@ -36,7 +35,7 @@ import Testing
         let labels = DatasetFuzzer.npy("{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }",
                                        [Int64](arrayLiteral: 0, 1, 0).withUnsafeBytes { Array($0) })
         let outcome = DatasetFuzzer.run(seed: 4, cases: Self.casesPerFormat, from: features) { bytes in
-            _ = try NPYLoader.parse(features: bytes, named: "x", labels: labels, named: "y", classes: nil)
+            try DatasetFuzzer.loadNPY(features: bytes, labels: labels)
         }
         #expect(outcome.loaded > 0 && outcome.rejected > 0)
     }
