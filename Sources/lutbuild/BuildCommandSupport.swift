@@ -26,6 +26,18 @@ enum EngineCommand {
     /// Runs the build under the project lock, rendering its events (status
     /// line, plain lines or JSON on stdout); Ctrl-C stops it at a safe point.
     static func build(_ project: Project, request: BuildRequest, json: Bool, wait: Bool, jobs: Int?) async throws -> BuildSummary {
+        // A first build that the user's data rejects leaves the folder as it was (as a bad project file does).
+        let state = URL(fileURLWithPath: ProjectLayout(root: project.directory.path).stateDirectory)
+        let firstBuild = !FileManager.default.fileExists(atPath: state.path)
+        do {
+            return try await lockedBuild(project, request: request, json: json, wait: wait, jobs: jobs)
+        } catch let exit as ExitCode where exit.rawValue == 2 && firstBuild {
+            try? FileManager.default.removeItem(at: state)
+            throw exit
+        }
+    }
+
+    private static func lockedBuild(_ project: Project, request: BuildRequest, json: Bool, wait: Bool, jobs: Int?) async throws -> BuildSummary {
         let lock = try lock(project, wait: wait)
         defer { _ = lock }
         let interrupt = InterruptSignal()
