@@ -147,6 +147,14 @@ struct TclScriptTests {
         let families = IPCoreDescription.defaultFamilies.map { "\($0) Production" }.joined(separator: " ")
         #expect(recorded.contains("set_property supported_families {\(families)} core_1"))
         #expect(calls(recorded, "ipx::save_core") == ["ipx::save_core core_1"])
+        // The documentation files, copied into the IP's doc/ as its Readme file group.
+        #expect(calls(recorded, "ipx::add_file_group") == ["ipx::add_file_group -type readme xilinx_readme core_1"])
+        #expect(calls(recorded, "ipx::add_file") == [
+            "ipx::add_file doc/digits_lut_input_thresholds.json group:xilinx_readme",
+            "ipx::add_file doc/digits_lut_output_codes.json group:xilinx_readme",
+        ])
+        #expect(recorded.contains("set_property type text file:doc/digits_lut_output_codes.json"))
+        #expect(FileManager.default.fileExists(atPath: defaultOutput + "/doc/digits_lut_output_codes.json"))
     }
 
     @Test func packageIPScriptTakesTheOutputDirectoryFromTclargs() throws {

@@ -85,7 +85,7 @@ enum PackagingStep {
             var fpga: FPGASection
             var rtl: RTLOptions
         }
-        return Step(id: id, kind: "package", version: 2,
+        return Step(id: id, kind: "package", version: 3,
                     parameters: try StepCodecs.parameters("package", Settings(project: config.project, fpga: config.fpga, rtl: options)),
                     inputs: inputs, outputs: paths,
                     publish: Dictionary(uniqueKeysWithValues: paths.map { ($0, $0) })) { context in

@@ -14,7 +14,7 @@ enum VerificationSteps {
         let options = VerilogSteps.rtlOptions(project.config)
         var publish: [String: String] = [:]
         for file in testbenchFiles { publish[file] = "gen/tb/\(file)" }
-        return Step(id: testbenchID, kind: "testbench", version: 1, parameters: try StepCodecs.parameters("rtl", options),
+        return Step(id: testbenchID, kind: "testbench", version: 2, parameters: try StepCodecs.parameters("rtl", options),
                     inputs: ["network": OutputRefs.network, "summary": OutputRefs.summary],
                     outputs: testbenchFiles, publish: publish) { context in
             let network = try NetworkStep.decode(try context.input("network"))

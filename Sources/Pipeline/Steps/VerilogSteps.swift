@@ -48,7 +48,7 @@ enum VerilogSteps {
         for layer in config.model.layers.indices {
             publish["layer\(layer)"] = "\(rtlDirectory)/\(VerilogEmitter.layerModuleName(layer, topName: options.topName)).v"
         }
-        return Step(id: networkID, kind: "verilog-network", version: 1, parameters: try StepCodecs.parameters("rtl", options),
+        return Step(id: networkID, kind: "verilog-network", version: 2, parameters: try StepCodecs.parameters("rtl", options),
                     inputs: ["network": OutputRefs.network], outputs: networkOutputs(config), publish: publish) { context in
             let network = try NetworkStep.decode(try context.input("network"))
             var outputs: StepOutputs = ["top": Data(VerilogEmitter.topModule(network: network, options: options).contents.utf8)]

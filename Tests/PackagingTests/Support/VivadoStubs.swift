@@ -54,6 +54,8 @@ enum VivadoStubs {
             ::record ipx::add_bus_parameter $name $interface
             lappend parameters "$interface/$name"
         }
+        proc add_file_group {args} { ::record ipx::add_file_group {*}$args; return "group:[lindex $args end-1]" }
+        proc add_file {path group} { ::record ipx::add_file $path $group; return "file:$path" }
         foreach command {create_xgui_files update_checksums check_integrity save_core} {
             proc $command {args} "::record ipx::$command {*}\$args"
         }
