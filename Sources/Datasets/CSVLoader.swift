@@ -16,6 +16,11 @@ public enum CSVLoader {
         return try parse(FileBytes.read(url, displayName: name), labelColumn: labelColumn, classes: classes, file: name)
     }
 
+    /// Parses a file's bytes (raw or gzip); `file` names the source in errors.
+    public static func parse(_ data: Data, labelColumn: String, classes: Int? = nil, file: String) throws -> Dataset {
+        try parse(FileBytes.decode(data, displayName: file), labelColumn: labelColumn, classes: classes, file: file)
+    }
+
     /// Parses CSV bytes; `file` names the source in errors.
     public static func parse(_ bytes: [UInt8], labelColumn: String, classes: Int? = nil, file: String) throws -> Dataset {
         var text = bytes

@@ -20,6 +20,14 @@ public enum IDXLoader {
                          labels: FileBytes.read(labels, displayName: labelName), named: labelName, classes: classes)
     }
 
+    /// Parses an images file's and a labels file's content (raw or gzip);
+    /// `imageName` and `labelName` name the sources in errors.
+    public static func parse(images: Data, named imageName: String, labels: Data, named labelName: String,
+                             classes: Int? = nil) throws -> Dataset {
+        try parse(images: FileBytes.decode(images, displayName: imageName), named: imageName,
+                  labels: FileBytes.decode(labels, displayName: labelName), named: labelName, classes: classes)
+    }
+
     /// Parses the bytes of an images file and a labels file (already gunzipped).
     static func parse(images: [UInt8], named imageName: String, labels: [UInt8], named labelName: String,
                       classes: Int?) throws -> Dataset {

@@ -17,6 +17,14 @@ public enum NPYLoader {
                          labels: FileBytes.read(labels, displayName: labelName), named: labelName, classes: classes)
     }
 
+    /// Parses a features file's and a labels file's content (raw or gzip);
+    /// `featureName` and `labelName` name the sources in errors.
+    public static func parse(features: Data, named featureName: String, labels: Data, named labelName: String,
+                             classes: Int? = nil) throws -> Dataset {
+        try parse(features: FileBytes.decode(features, displayName: featureName), named: featureName,
+                  labels: FileBytes.decode(labels, displayName: labelName), named: labelName, classes: classes)
+    }
+
     /// Parses the bytes of a features file and a labels file (already gunzipped).
     static func parse(features: [UInt8], named featureName: String, labels: [UInt8], named labelName: String,
                       classes: Int?) throws -> Dataset {

@@ -17,14 +17,35 @@ public struct Connectivity: Hashable, Codable, Sendable {
     /// wiring untouched. Layer 0 draws from `inputFeatures` (sorted; nil: all
     /// features), e.g. `InputActivity.select`'s choice.
     public static func random(for spec: NetworkSpec, inputFeatures: [Int]? = nil) -> Connectivity {
+        random(seed: spec.seed, layers: spec.layers.map(LayerWiring.init), inputFeatures: inputFeatures ?? Array(0..<spec.inputFeatures))
+    }
+
+    /// The same draw from exactly what it depends on: the seed, each layer's
+    /// partitions and fan-in, and the features layer 0 may read.
+    public static func random(seed: UInt64, layers wiring: [LayerWiring], inputFeatures: [Int]) -> Connectivity {
         var layers: [[[Int]]] = []
-        for (l, layer) in spec.layers.enumerated() {
-            let candidates = l == 0 ? inputFeatures ?? Array(0..<spec.inputFeatures) : Array(0..<spec.inputWidth(ofLayer: l))
+        for (l, layer) in wiring.enumerated() {
+            let candidates = l == 0 ? inputFeatures : Array(0..<wiring[l - 1].partitions)
             precondition(layer.fanIn <= candidates.count, "fan-in larger than the inputs to choose from")
-            var deck = Deck(cards: candidates, rng: SeededRandom(seed: spec.seed, stream: 0xC0DE, UInt64(l)))
+            var deck = Deck(cards: candidates, rng: SeededRandom(seed: seed, stream: 0xC0DE, UInt64(l)))
             layers.append((0..<layer.partitions).map { _ in deck.deal(layer.fanIn).sorted() })
         }
         return Connectivity(inputs: layers)
+    }
+}
+
+/// What a layer's wiring depends on: how many partitions read how many inputs each.
+public struct LayerWiring: Hashable, Codable, Sendable {
+    public var partitions: Int
+    public var fanIn: Int
+
+    public init(partitions: Int, fanIn: Int) {
+        self.partitions = partitions
+        self.fanIn = fanIn
+    }
+
+    public init(_ layer: LayerSpec) {
+        self.init(partitions: layer.partitions, fanIn: layer.fanIn)
     }
 }
 

@@ -45,8 +45,13 @@ extension Connectivity {
     /// with layer 0 on the features active in more than `minInputActivity`
     /// of `rows` (at least the first layer's fan-in of them).
     public static func random(for spec: NetworkSpec, data: Dataset, rows: [Int], minInputActivity: Double) -> Connectivity {
+        random(seed: spec.seed, layers: spec.layers.map(LayerWiring.init), data: data, rows: rows, minInputActivity: minInputActivity)
+    }
+
+    /// The same draw from exactly what it depends on (see `random(seed:layers:inputFeatures:)`).
+    public static func random(seed: UInt64, layers: [LayerWiring], data: Dataset, rows: [Int], minInputActivity: Double) -> Connectivity {
         let active = InputActivity.select(InputActivity.measure(data, rows: rows), above: minInputActivity,
-                                          minimum: spec.layers.first?.fanIn ?? 0)
-        return random(for: spec, inputFeatures: active)
+                                          minimum: layers.first?.fanIn ?? 0)
+        return random(seed: seed, layers: layers, inputFeatures: active)
     }
 }

@@ -62,7 +62,7 @@ public struct NetworkSpec: Hashable, Codable, Sendable {
 
     /// Bits of each code layer `layer` reads.
     public func inputBits(ofLayer layer: Int) -> Int {
-        layer == 0 ? inputBits : layers[layer - 1].outputBits
+        LayerSpec.inputBits(ofLayer: layer, in: layers, networkInputBits: inputBits)
     }
 
     /// Number of codes layer `layer` reads from.
@@ -72,13 +72,58 @@ public struct NetworkSpec: Hashable, Codable, Sendable {
 
     /// Address bits of one partition's truth table in layer `layer` (F·β_in).
     public func tableAddressBits(ofLayer layer: Int) -> Int {
-        layers[layer].fanIn * inputBits(ofLayer: layer)
+        tableSpec(ofLayer: layer).addressBits
     }
 
     /// Whether layer `layer` produces signed codes (only the last does).
     public func isSigned(layer: Int) -> Bool {
         layer == layers.count - 1
     }
+
+    /// What the tables of layer `layer` depend on besides weights and quantizers.
+    public func tableSpec(ofLayer layer: Int) -> PartitionTableSpec {
+        PartitionTableSpec(layer: layer, of: layers, networkInputBits: inputBits)
+    }
+}
+
+extension LayerSpec {
+    /// Bits of each code layer `layer` of `layers` reads: the network's input
+    /// bits for layer 0, else the previous layer's output bits. The only
+    /// place this rule is spelled; everything else asks here.
+    public static func inputBits(ofLayer layer: Int, in layers: [LayerSpec], networkInputBits: Int) -> Int {
+        layer == 0 ? networkInputBits : layers[layer - 1].outputBits
+    }
+}
+
+/// Everything one partition's truth table depends on besides its weights
+/// and the quantizers: where its layer sits and the widths of its codes.
+/// The build keys a table on exactly this value.
+public struct PartitionTableSpec: Hashable, Codable, Sendable {
+    public var layer: Int
+    public var fanIn: Int
+    /// Bits of each input code (see `LayerSpec.inputBits(ofLayer:in:networkInputBits:)`).
+    public var inputBits: Int
+    public var outputBits: Int
+    /// The last layer emits signed codes; the others unsigned.
+    public var isLastLayer: Bool
+
+    public init(layer: Int, fanIn: Int, inputBits: Int, outputBits: Int, isLastLayer: Bool) {
+        self.layer = layer
+        self.fanIn = fanIn
+        self.inputBits = inputBits
+        self.outputBits = outputBits
+        self.isLastLayer = isLastLayer
+    }
+
+    /// Layer `layer` of a network with these layers and input bits.
+    public init(layer: Int, of layers: [LayerSpec], networkInputBits: Int) {
+        self.init(layer: layer, fanIn: layers[layer].fanIn,
+                  inputBits: LayerSpec.inputBits(ofLayer: layer, in: layers, networkInputBits: networkInputBits),
+                  outputBits: layers[layer].outputBits, isLastLayer: layer == layers.count - 1)
+    }
+
+    /// Address bits of the table (F·β_in).
+    public var addressBits: Int { fanIn * inputBits }
 }
 
 /// Identifies one partition in a network.

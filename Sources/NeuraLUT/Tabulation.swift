@@ -7,33 +7,39 @@ public enum Tabulation {
     /// Entries evaluated per kernel call.
     static let chunk = 1024
 
-    /// The table of one partition (the build engine tabulates per partition).
-    public static func tabulate(partition id: PartitionID, of net: TrainedNetwork) -> TruthTable {
-        let inference = inference(for: id, of: net)
-        let entries = 1 << net.spec.tableAddressBits(ofLayer: id.layer)
+    /// The table of one partition from what it depends on: its weights, its
+    /// layer's table spec and the quantizers (the scale of its input codes
+    /// and of its output codes). Large tables spread over `threads` cores.
+    public static func tabulate(_ weights: PartitionWeights, _ table: PartitionTableSpec, quantizers: QuantizerParameters,
+                                threads: Int? = nil) -> TruthTable {
+        let entries = 1 << table.addressBits
+        let threads = threads ?? (entries >= 1 << 14 ? ProcessInfo.processInfo.activeProcessorCount : 1)
+        let inference = inference(weights, table, quantizers: quantizers)
+        let inputRange = Quantization.Range(bits: table.inputBits, signed: table.layer == 0)
+        let inputScale = table.layer == 0 ? quantizers.inputFrontEnd.scale : quantizers.outputScales[table.layer - 1]
         var codes = [UInt16](repeating: 0, count: entries)
         let chunks = (entries + chunk - 1) / chunk
-        let inputRange = Quantization.Range(bits: net.spec.inputBits(ofLayer: id.layer), signed: id.layer == 0)
-        let inputScale = id.layer == 0 ? net.quantizers.inputFrontEnd.scale : net.quantizers.outputScales[id.layer - 1]
-        let bits = net.spec.inputBits(ofLayer: id.layer)
-        let fanIn = net.spec.layers[id.layer].fanIn
-        let threads = entries >= 1 << 14 ? ProcessInfo.processInfo.activeProcessorCount : 1
         let batch = Kernels.padded(min(chunk, entries))
-        let workers = (0..<threads).map { _ in
-            (x: FloatBuffer(count: fanIn * batch), scratch: FloatBuffer(count: inference.scratchCount(batch: batch)))
+        let workers = (0..<max(threads, 1)).map { _ in
+            (x: FloatBuffer(count: table.fanIn * batch), scratch: FloatBuffer(count: inference.scratchCount(batch: batch)))
         }
         codes.withUnsafeMutableBufferPointer { out in
             let out = UnsafeSendable(out.baseAddress!)
-            Workers.forEach(chunks, threads: threads) { c, worker in
+            Workers.forEach(chunks, threads: max(threads, 1)) { c, worker in
                 let (x, scratch) = workers[worker]
                 let start = c * chunk
                 let count = min(chunk, entries - start)
-                fillInputs(x.base, start: start, count: count, batch: batch, fanIn: fanIn, bits: bits,
+                fillInputs(x.base, start: start, count: count, batch: batch, fanIn: table.fanIn, bits: table.inputBits,
                            range: inputRange, scale: inputScale)
                 inference.codes(x: x.base, batch: batch, count: count, scratch: scratch.base, out: out.value + start)
             }
         }
-        return TruthTable(addressBits: fanIn * bits, outputBits: net.spec.layers[id.layer].outputBits, codes: codes)
+        return TruthTable(addressBits: table.addressBits, outputBits: table.outputBits, codes: codes)
+    }
+
+    /// The table of one partition of a trained network.
+    public static func tabulate(partition id: PartitionID, of net: TrainedNetwork) -> TruthTable {
+        tabulate(net[id], net.spec.tableSpec(ofLayer: id.layer), quantizers: net.quantizers)
     }
 
     /// All tables, partitions spread over all cores.
@@ -41,40 +47,21 @@ public enum Tabulation {
         let ids = net.spec.layers.indices.flatMap { l in (0..<net.spec.layers[l].partitions).map { PartitionID(layer: l, index: $0) } }
         let results = ResultSlots<TruthTable>(count: ids.count)
         Workers.forEach(ids.count, threads: threads) { i, _ in
-            results[i] = tabulateSerially(partition: ids[i], of: net)
+            // One table per worker thread: the partitions are the parallelism.
+            results[i] = tabulate(net[ids[i]], net.spec.tableSpec(ofLayer: ids[i].layer), quantizers: net.quantizers, threads: 1)
         }
         var tables: [[TruthTable]] = net.spec.layers.map { _ in [] }
         for (i, id) in ids.enumerated() { tables[id.layer].append(results[i]!) }
         return LUTNetwork(spec: net.spec, connectivity: net.connectivity, tables: tables, encoder: net.encoder)
     }
 
-    /// One table on the calling thread (used when partitions run in parallel).
-    static func tabulateSerially(partition id: PartitionID, of net: TrainedNetwork) -> TruthTable {
-        let inference = inference(for: id, of: net)
-        let bits = net.spec.inputBits(ofLayer: id.layer)
-        let fanIn = net.spec.layers[id.layer].fanIn
-        let entries = 1 << (fanIn * bits)
-        let inputRange = Quantization.Range(bits: bits, signed: id.layer == 0)
-        let inputScale = id.layer == 0 ? net.quantizers.inputFrontEnd.scale : net.quantizers.outputScales[id.layer - 1]
-        let batch = Kernels.padded(min(chunk, entries))
-        let x = FloatBuffer(count: fanIn * batch)
-        let scratch = FloatBuffer(count: inference.scratchCount(batch: batch))
-        var codes = [UInt16](repeating: 0, count: entries)
-        codes.withUnsafeMutableBufferPointer { out in
-            var start = 0
-            while start < entries {
-                let count = min(chunk, entries - start)
-                fillInputs(x.base, start: start, count: count, batch: batch, fanIn: fanIn, bits: bits, range: inputRange, scale: inputScale)
-                inference.codes(x: x.base, batch: batch, count: count, scratch: scratch.base, out: out.baseAddress! + start)
-                start += count
-            }
-        }
-        return TruthTable(addressBits: fanIn * bits, outputBits: net.spec.layers[id.layer].outputBits, codes: codes)
+    /// One partition in inference mode, emitting its output codes.
+    static func inference(_ weights: PartitionWeights, _ table: PartitionTableSpec, quantizers: QuantizerParameters) -> PartitionInference {
+        PartitionInference(weights, scale: quantizers.outputScales[table.layer], bits: table.outputBits, signed: table.isLastLayer)
     }
 
     static func inference(for id: PartitionID, of net: TrainedNetwork) -> PartitionInference {
-        PartitionInference(net[id], scale: net.quantizers.outputScales[id.layer],
-                           bits: net.spec.layers[id.layer].outputBits, signed: net.spec.isSigned(layer: id.layer))
+        inference(net[id], net.spec.tableSpec(ofLayer: id.layer), quantizers: net.quantizers)
     }
 
     /// Dequantized input values of addresses `start ..< start+count`:

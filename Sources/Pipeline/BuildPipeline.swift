@@ -31,7 +31,7 @@ public struct BuildRequest: Sendable {
     }
 }
 
-/// lutbuild's build: the project's steps on the engine (DESIGN.md §3).
+/// lutbuild's build: the project's steps on the engine (see docs/pipeline.md).
 ///
 /// data/prepare → connectivity, train (one batch step, a member per
 /// partition, plus the training log) → thresholds, tabulate/layerL/pK → verilog/layerL/pK → network →
@@ -39,33 +39,44 @@ public struct BuildRequest: Sendable {
 public struct BuildPipeline: Sendable {
     public let project: Project
     public let request: BuildRequest
+    let fileSystem: any FileSystem
+    let clock: any BuildClock
+    /// The train step's work (tests of the build's keys substitute one that does not train).
+    let training: TrainStep.Action
 
     public init(project: Project, request: BuildRequest = BuildRequest()) {
-        self.project = project
-        self.request = request
+        self.init(project: project, request: request, fileSystem: LocalFileSystem(), clock: SystemClock())
     }
 
-    public var engine: BuildEngine { BuildEngine(root: project.directory.path) }
+    init(project: Project, request: BuildRequest, fileSystem: any FileSystem, clock: any BuildClock,
+         training: @escaping TrainStep.Action = TrainStep.train) {
+        self.project = project
+        self.request = request
+        self.fileSystem = fileSystem
+        self.clock = clock
+        self.training = training
+    }
+
+    public var engine: BuildEngine { BuildEngine(root: project.directory.path, fileSystem: fileSystem, clock: clock) }
 
     public func graph() throws -> StepGraph {
         let config = project.config
         var graph = StepGraph()
         try graph.add(PrepareDataStep.make(project))
         try graph.add(ConnectivityStep.make(project))
-        try graph.add(TrainStep.make(project))
-        try graph.add(ThresholdsStep.make(project))
-        let tableParameters = try config.model.layers.indices.map { try TabulateStep.parameters(config, layer: $0) }
+        try graph.add(TrainStep.make(config, action: training))
+        try graph.add(ThresholdsStep.make(config))
         for id in PipelineGraph.partitionIDs(config) {
-            try graph.add(TabulateStep.make(project, id, parameters: tableParameters[id.layer]))
-            try graph.add(VerilogSteps.partition(project, id))
+            try graph.add(TabulateStep.make(id, table: config.model.tableSpec(ofLayer: id.layer)))
+            try graph.add(VerilogSteps.partition(config, id))
         }
-        try graph.add(NetworkStep.make(project))
-        try graph.add(VerilogSteps.network(project))
-        try graph.add(VerificationSteps.testbench(project))
-        try graph.add(EvaluateStep.make(project))
+        try graph.add(NetworkStep.make(config))
+        try graph.add(VerilogSteps.network(config))
+        try graph.add(VerificationSteps.testbench(config))
+        try graph.add(EvaluateStep.make(config))
         try graph.add(PackagingStep.make(project))
-        if request.verify { try graph.add(VerificationSteps.verify(project, simulator: request.simulator)) }
-        if request.estimate { try graph.add(EstimateStep.make(project)) }
+        if request.verify { try graph.add(VerificationSteps.verify(config, simulator: request.simulator)) }
+        if request.estimate { try graph.add(EstimateStep.make(config)) }
         return graph
     }
 
@@ -80,8 +91,12 @@ public struct BuildPipeline: Sendable {
     public func build(concurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
                       isCancelled: @escaping @Sendable () -> Bool = { false },
                       events: @escaping @Sendable (BuildEvent) -> Void = { _ in }) async throws -> BuildSummary {
-        try await engine.build(graph(), options: BuildOptions(concurrency: concurrency, force: force, isCancelled: isCancelled),
-                               events: events)
+        do {
+            return try await engine.build(graph(), options: BuildOptions(concurrency: concurrency, force: force, isCancelled: isCancelled),
+                                          events: events)
+        } catch {
+            throw project.userFacing(error)
+        }
     }
 
     /// What a build would run and why.

@@ -16,20 +16,51 @@ public struct PreparedData: Sendable, Equatable {
     public var classes: Int { train.classes }
 }
 
-extension Project {
-    /// Loads the dataset the project file names, splits it (seeded),
-    /// normalises it and checks it against the model. Throws `DatasetError`
-    /// for bad data and `ProjectError` for settings that do not fit the data.
-    public func prepareData() throws -> PreparedData {
-        let settings = config.dataset
-        var train = try loadPart(settings.train, labels: settings.trainLabels)
+/// What the data must satisfy for the model: layer 0 reads at most as many
+/// features as there are, the last layer has one partition per class.
+/// (The diagnostics with keys and lines are `ProjectConfigRules.checkAgainstData`.)
+struct DataFitRule: Codable, Sendable, Equatable {
+    var firstFanIn: Int?
+    var lastPartitions: Int?
+
+    init(_ model: ModelSection) {
+        firstFanIn = model.layerSpecs.first?.fanIn
+        lastPartitions = model.layers.last?.partitions
+    }
+
+    func fits(features: Int, classes: Int) -> Bool {
+        (firstFanIn ?? 0) <= features && (lastPartitions ?? classes) == classes
+    }
+}
+
+/// The data does not fit the model (see `DataFitRule`); `Project.userFacing`
+/// turns it into the project file's diagnostics.
+struct DataDoesNotFitModel: Error, Sendable {
+    var features: Int
+    var classes: Int
+}
+
+extension DatasetSection {
+    /// Every data file the section names, by role (`train`, `train_labels`,
+    /// `test`, `test_labels`), in that order.
+    var files: [(role: String, path: String)] {
+        [("train", train), ("train_labels", trainLabels), ("test", test), ("test_labels", testLabels)]
+            .compactMap { role, path in path.map { (role, $0) } }
+    }
+}
+
+extension PreparedData {
+    /// Parses the data files' bytes (`files`, by role), splits them (seeded),
+    /// normalises them and checks them against `fit`. Errors name files by
+    /// their path in `settings`: `DatasetError` for bad data,
+    /// `DataDoesNotFitModel` for a model that does not fit the data.
+    static func prepare(_ settings: DatasetSection, files: [String: Data], fit: DataFitRule) throws -> PreparedData {
+        var train = try parse(settings, files, data: "train", labels: "train_labels")
         var test: Dataset
         if let testFile = settings.test {
-            test = try loadPart(testFile, labels: settings.testLabels)
+            test = try parse(settings, files, data: "test", labels: "test_labels")
             guard test.columns == train.columns else {
-                throw DatasetError(
-                    file: dataDisplayName(testFile),
-                    message: "expected \(train.columns) features (as in \(settings.train)), found \(test.columns)")
+                throw DatasetError(file: testFile, message: "expected \(train.columns) features (as in \(settings.train)), found \(test.columns)")
             }
         } else {
             var generator = SeededRandom(seed: settings.seed, stream: 0x7E57)
@@ -39,14 +70,16 @@ extension Project {
         var (fitting, validation) = train.split(holdingOut: settings.validationFraction, using: &validationGenerator)
         guard fitting.rows > 0 else {
             throw DatasetError(
-                file: dataDisplayName(settings.train),
+                file: settings.train,
                 message: "no rows left for training after the test and validation splits (\(train.rows + test.rows) rows in all)")
         }
         let classes = settings.classes ?? max(fitting.classes, validation.classes, test.classes)
         fitting = fitting.withClasses(classes)
         validation = validation.withClasses(classes)
         test = test.withClasses(classes)
-        try check(features: fitting.columns, classes: classes)
+        guard fit.fits(features: fitting.columns, classes: classes) else {
+            throw DataDoesNotFitModel(features: fitting.columns, classes: classes)
+        }
 
         let normalization: FeatureNormalization
         switch settings.normalize {
@@ -59,23 +92,40 @@ extension Project {
             test: normalization.apply(to: test), normalization: normalization)
     }
 
-    /// One file (plus its labels file for IDX/NPY) as a data set.
-    private func loadPart(_ file: String, labels: String?) throws -> Dataset {
-        let settings = config.dataset
-        let name: (URL) -> String = { url in
-            url == self.dataURL(file) ? self.dataDisplayName(file) : self.dataDisplayName(labels ?? "")
-        }
+    /// One data file (plus its labels file for IDX/NPY) as a data set.
+    private static func parse(_ settings: DatasetSection, _ files: [String: Data], data: String, labels: String) throws -> Dataset {
+        let paths = Dictionary(settings.files, uniquingKeysWith: { first, _ in first })
+        let dataName = paths[data] ?? data, labelName = paths[labels] ?? labels
+        let bytes = files[data] ?? Data(), labelBytes = files[labels] ?? Data()
         switch settings.format {
         case .csv:
-            return try CSVLoader.load(
-                contentsOf: dataURL(file), labelColumn: settings.label, classes: settings.classes,
-                displayName: dataDisplayName(file))
+            return try CSVLoader.parse(bytes, labelColumn: settings.label, classes: settings.classes, file: dataName)
         case .idx:
-            return try IDXLoader.load(
-                images: dataURL(file), labels: dataURL(labels ?? ""), classes: settings.classes, displayName: name)
+            return try IDXLoader.parse(images: bytes, named: dataName, labels: labelBytes, named: labelName, classes: settings.classes)
         case .npy:
-            return try NPYLoader.load(
-                features: dataURL(file), labels: dataURL(labels ?? ""), classes: settings.classes, displayName: name)
+            return try NPYLoader.parse(features: bytes, named: dataName, labels: labelBytes, named: labelName, classes: settings.classes)
+        }
+    }
+}
+
+extension Project {
+    /// Loads, splits, normalises and checks the data the project file names,
+    /// exactly as the `data/prepare` step does (for tests and tools outside
+    /// a build). Throws `DatasetError` for bad data and `ProjectError` for
+    /// settings that do not fit the data.
+    public func prepareData() throws -> PreparedData {
+        do {
+            var files: [String: Data] = [:]
+            for (role, path) in config.dataset.files {
+                do {
+                    files[role] = try Data(contentsOf: dataURL(path), options: .mappedIfSafe)
+                } catch {
+                    throw DatasetError(file: path, message: "cannot read the file (\(error.localizedDescription))")
+                }
+            }
+            return try PreparedData.prepare(config.dataset, files: files, fit: DataFitRule(config.model))
+        } catch {
+            throw userFacing(error)
         }
     }
 }

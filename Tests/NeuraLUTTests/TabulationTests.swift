@@ -26,6 +26,22 @@ import Testing
         #expect(table.codes == [0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 2, 3])
     }
 
+    /// One partition from its weights, its layer's table spec and the
+    /// quantizers alone (no network), on one thread or several.
+    @Test func onePartitionFromWhatItsTableDependsOn() {
+        let net = Self.handBuilt()
+        let table = net.spec.tableSpec(ofLayer: 0)
+        #expect(table == PartitionTableSpec(layer: 0, fanIn: 2, inputBits: 2, outputBits: 2, isLastLayer: false))
+        let codes = Tabulation.tabulate(net.partitions[0][0], table, quantizers: net.quantizers, threads: 1).codes
+        #expect(codes == [0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 2, 3])
+        let last = net.spec.tableSpec(ofLayer: 1)
+        #expect(last.inputBits == 2 && last.isLastLayer && last.addressBits == 4)
+        for p in 0..<2 {
+            let whole = tabulate(partition: PartitionID(layer: 1, index: p), of: net)
+            #expect(Tabulation.tabulate(net.partitions[1][p], last, quantizers: net.quantizers, threads: 3) == whole)
+        }
+    }
+
     /// Evaluates a network from its tables alone, as LUT inference does.
     static func lookUp(_ lut: LUTNetwork, _ data: Dataset) -> [UInt16] {
         var out: [UInt16] = []

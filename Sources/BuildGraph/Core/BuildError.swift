@@ -37,6 +37,11 @@ public struct BuildFailure: Error, CustomStringConvertible {
     public struct Failure: Sendable {
         public var step: String
         public var error: any Error
+
+        public init(step: String, error: any Error) {
+            self.step = step
+            self.error = error
+        }
     }
 
     public var failures: [Failure]

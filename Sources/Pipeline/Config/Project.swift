@@ -1,3 +1,5 @@
+import BuildGraph
+import Datasets
 import Foundation
 
 /// A project directory with its parsed, checked `lutbuild.toml`.
@@ -43,11 +45,41 @@ public struct Project: Sendable {
     /// How messages name a data file from the project file.
     public func dataDisplayName(_ file: String) -> String { file.hasPrefix("/") ? file : displayDirectory + file }
 
-    /// Checks the settings that depend on the data (fan-in of the first
-    /// layer, partitions of the last layer); throws `ProjectError`.
-    public func check(features: Int, classes: Int) throws {
-        var reader = TOMLReader(file: configFileName, text: text)
-        ProjectConfigRules.checkAgainstData(config, features: features, classes: classes, dataName: config.dataset.train, with: &reader)
-        if !reader.diagnostics.isEmpty { throw ProjectError(diagnostics: reader.diagnostics.sortedByLine()) }
+    /// The dataset section with data paths relative to the project directory
+    /// (`../shared/x.csv` for a file outside it), so step keys and the lock
+    /// file are the same on every machine.
+    var locatedDataset: DatasetSection {
+        var located = config.dataset
+        located.train = PrepareDataStep.projectRelative(located.train, in: directory)
+        located.trainLabels = located.trainLabels.map { PrepareDataStep.projectRelative($0, in: directory) }
+        located.test = located.test.map { PrepareDataStep.projectRelative($0, in: directory) }
+        located.testLabels = located.testLabels.map { PrepareDataStep.projectRelative($0, in: directory) }
+        return located
+    }
+
+    /// An error from a step or from data preparation as the user should see
+    /// it: data files named as the project file names them (from where the
+    /// user ran lutbuild), and data that does not fit the model as the
+    /// project file's diagnostics with keys and lines. Other errors pass unchanged.
+    public func userFacing(_ error: any Error) -> any Error {
+        switch error {
+        case let failure as BuildFailure:
+            return BuildFailure(failures: failure.failures.map { .init(step: $0.step, error: userFacing($0.error)) })
+        case var error as DatasetError:
+            let located = locatedDataset.files
+            if let written = config.dataset.files.first(where: { role, path in
+                path == error.file || located.contains { $0.role == role && $0.path == error.file }
+            }) {
+                error.file = dataDisplayName(written.path)
+            }
+            return error
+        case let mismatch as DataDoesNotFitModel:
+            var reader = TOMLReader(file: configFileName, text: text)
+            ProjectConfigRules.checkAgainstData(config, features: mismatch.features, classes: mismatch.classes,
+                                                dataName: config.dataset.train, with: &reader)
+            return ProjectError(diagnostics: reader.diagnostics.sortedByLine())
+        default:
+            return error
+        }
     }
 }

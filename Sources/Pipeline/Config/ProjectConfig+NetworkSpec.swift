@@ -14,12 +14,37 @@ extension ModelSection {
     }
 }
 
+extension ModelSection {
+    /// Bits of each code layer `layer` reads (the rule is `LayerSpec.inputBits`).
+    public func inputBits(ofLayer layer: Int) -> Int {
+        LayerSpec.inputBits(ofLayer: layer, in: layerSpecs, networkInputBits: inputBits)
+    }
+
+    /// What layer `layer`'s truth tables depend on besides weights and quantizers.
+    public func tableSpec(ofLayer layer: Int) -> PartitionTableSpec {
+        PartitionTableSpec(layer: layer, of: layerSpecs, networkInputBits: inputBits)
+    }
+
+    /// The network without the data's feature and class counts.
+    var networkShape: NetworkShape { NetworkShape(inputBits: inputBits, layers: layerSpecs, seed: seed) }
+}
+
+/// A network as the project file describes it: everything but the data's
+/// feature and class counts, which the data summary supplies.
+struct NetworkShape: Codable, Sendable, Equatable {
+    var inputBits: Int
+    var layers: [LayerSpec]
+    var seed: UInt64
+
+    func spec(inputFeatures: Int, classes: Int) -> NetworkSpec {
+        NetworkSpec(inputFeatures: inputFeatures, inputBits: inputBits, classes: classes, layers: layers, seed: seed)
+    }
+}
+
 extension ProjectConfig {
     /// The NeuraLUT network this project describes, for data with
     /// `inputFeatures` features and `classes` classes.
     public func networkSpec(inputFeatures: Int, classes: Int) -> NetworkSpec {
-        NetworkSpec(
-            inputFeatures: inputFeatures, inputBits: model.inputBits, classes: classes,
-            layers: model.layerSpecs, seed: model.seed)
+        model.networkShape.spec(inputFeatures: inputFeatures, classes: classes)
     }
 }

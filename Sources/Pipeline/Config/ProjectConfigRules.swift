@@ -52,7 +52,7 @@ enum ProjectConfigRules {
                     fanInPath(model, layer: i),
                     "fan-in \(spec.fanIn) is larger than the previous layer's \(previous) partitions; expected at most \(previous)")
             }
-            let inputBits = i == 0 ? model.inputBits : specs[i - 1].outputBits
+            let inputBits = model.inputBits(ofLayer: i)
             let addressBits = spec.fanIn * inputBits
             if addressBits > model.maxTableBits {
                 r.report(

@@ -6,23 +6,28 @@ import NeuraLUT
 /// fixed before training). Drawn exactly as the trainer draws it: layer 0 on
 /// the active features of all training rows (the trainer's validation set is
 /// separate), so both agree.
-enum ConnectivityStep {
+enum ConnectivityStep: PipelineStep {
+    static let id = "connectivity"
+    static let kind = "connectivity"
+    static let version = 3
+
+    struct Parameters: Codable, Sendable {
+        var seed: UInt64
+        var layers: [LayerWiring]
+        var minInputActivity: Double
+    }
+
     static func make(_ project: Project) throws -> Step {
         let model = project.config.model
-        struct Wiring: Encodable {
-            var seed: UInt64
-            var layers: [[Int]]  // (partitions, fan-in) per layer
-            var minInputActivity: Double
-        }
-        let parameters = try StepCodecs.parameters("wiring", Wiring(
-            seed: model.seed, layers: model.layerSpecs.map { [$0.partitions, $0.fanIn] }, minInputActivity: model.minInputActivity))
-        return Step(id: "connectivity", kind: "connectivity", version: 2, parameters: parameters,
-                    inputs: ["summary": OutputRefs.summary], outputs: ["connectivity"]) { context in
-            let prepared = try project.prepareData()
-            let spec = project.config.networkSpec(inputFeatures: prepared.features, classes: prepared.classes)
-            let wiring = Connectivity.random(for: spec, data: prepared.train, rows: Array(0..<prepared.train.rows),
-                                             minInputActivity: model.minInputActivity)
-            return ["connectivity": try StepCodecs.json(wiring)]
-        }
+        return try step(id: id, Parameters(seed: model.seed, layers: model.layerSpecs.map(LayerWiring.init),
+                                           minInputActivity: model.minInputActivity),
+                        inputs: ["data": OutputRefs.data], outputs: ["connectivity"])
+    }
+
+    static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
+        let train = try PrepareDataStep.data(context).train
+        let wiring = Connectivity.random(seed: parameters.seed, layers: parameters.layers, data: train,
+                                         rows: Array(0..<train.rows), minInputActivity: parameters.minInputActivity)
+        return ["connectivity": try StepCodecs.json(wiring)]
     }
 }

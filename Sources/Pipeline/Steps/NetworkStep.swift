@@ -4,8 +4,10 @@ import NeuraLUT
 
 /// `network`: the whole LUT network (spec, wiring, every table, input
 /// encoder), which the network-level RTL, testbench and checks read.
-enum NetworkStep {
+enum NetworkStep: PipelineStep {
     static let id = "network"
+    static let kind = "lut-network"
+    static let version = 2
 
     private struct Header: Codable {
         var spec: NetworkSpec
@@ -13,26 +15,26 @@ enum NetworkStep {
         var encoder: InputEncoder
     }
 
-    static func make(_ project: Project) throws -> Step {
-        let config = project.config
-        let ids = PipelineGraph.partitionIDs(config)
+    static func make(_ config: ProjectConfig) throws -> Step {
         var inputs: [String: StepInput] = [
             "summary": OutputRefs.summary, "connectivity": OutputRefs.connectivity, "quantizers": OutputRefs.quantizers,
         ]
-        for id in ids { inputs["table/" + TrainStep.memberName(id)] = OutputRefs.table(id) }
-        return Step(id: id, kind: "lut-network", version: 1, parameters: Data(), inputs: inputs,
-                    outputs: ["network"]) { context in
-            let summary = try PrepareDataStep.decode(try context.input("summary"))
-            let spec = config.networkSpec(inputFeatures: summary.features, classes: summary.classes)
-            let connectivity = try StepCodecs.decodeJSON(Connectivity.self, try context.input("connectivity"), what: "connectivity")
-            let quantizers = try QuantizerParameters(decoding: [UInt8](context.input("quantizers")))
-            var tables = spec.layers.map { _ in [TruthTable]() }
-            for id in ids {
-                tables[id.layer].append(try StepCodecs.decodeTable(try context.input("table/" + TrainStep.memberName(id))))
+        for id in PipelineGraph.partitionIDs(config) { inputs["table/" + TrainStep.memberName(id)] = OutputRefs.table(id) }
+        return try step(id: id, config.model.networkShape, inputs: inputs, outputs: ["network"])
+    }
+
+    static func run(_ shape: NetworkShape, _ context: StepContext) async throws -> StepOutputs {
+        let summary = try PrepareDataStep.decode(try context.input("summary"))
+        let spec = shape.spec(inputFeatures: summary.features, classes: summary.classes)
+        let connectivity = try StepCodecs.decodeJSON(Connectivity.self, try context.input("connectivity"), what: "connectivity")
+        let quantizers = try QuantizerParameters(decoding: [UInt8](context.input("quantizers")))
+        let tables = try spec.layers.enumerated().map { layer, spec in
+            try (0..<spec.partitions).map { index in
+                try StepCodecs.decodeTable(try context.input("table/" + TrainStep.memberName(PartitionID(layer: layer, index: index))))
             }
-            let network = LUTNetwork(spec: spec, connectivity: connectivity, tables: tables, encoder: quantizers.inputFrontEnd.encoder)
-            return ["network": try encode(network)]
         }
+        let network = LUTNetwork(spec: spec, connectivity: connectivity, tables: tables, encoder: quantizers.inputFrontEnd.encoder)
+        return ["network": try encode(network)]
     }
 
     /// A length-prefixed JSON header, then every table in layer order.

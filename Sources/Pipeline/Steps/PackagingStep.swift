@@ -6,8 +6,20 @@ import RTL
 
 /// `package`: the Vivado flow, the IP-XACT core and the FuseSoC core file,
 /// from the emitted RTL, the top module's ports and `[project]`/`[fpga]`.
-enum PackagingStep {
+enum PackagingStep: PipelineStep {
     static let id = "package"
+    static let kind = "package"
+    static let version = 3
+
+    struct Parameters: Codable, Sendable {
+        /// The core with placeholder ports and revision (`run` fills both in).
+        var core: IPCoreDescription
+        var rtl: RTLOptions
+        /// Documentation files: step output name → project-relative path.
+        var documents: [String: String]
+        /// The files packaging writes (project-relative), to check it still does.
+        var outputs: [String]
+    }
     static let testbenchDirectory = "gen/tb"
 
     /// The input-thresholds and output-codes files the IP's user needs, by step output name.
@@ -68,7 +80,6 @@ enum PackagingStep {
 
     static func make(_ project: Project) throws -> Step {
         let config = project.config
-        let rtl = VerilogSteps.allOutputs(config)
         let documents = documentation(config)
         let paths: [String]
         do {
@@ -76,36 +87,39 @@ enum PackagingStep {
         } catch {
             throw PipelineError("\(project.configFileName): cannot package the design: \(error)")
         }
-        var inputs: [String: StepInput] = ["network": OutputRefs.network]
-        for (name, input) in rtl { inputs["rtl/" + name] = input }
+        var inputs = VerilogSteps.inputs(config).inputs
+        inputs["network"] = OutputRefs.network
         for document in documents { inputs["doc/" + document.name] = .output(step: ThresholdsStep.id, name: document.name) }
-        let options = VerilogSteps.rtlOptions(config)
-        struct Settings: Encodable {
-            var project: ProjectSection
-            var fpga: FPGASection
-            var rtl: RTLOptions
+        let parameters = Parameters(core: core(config, ports: nil), rtl: VerilogSteps.rtlOptions(config),
+                                    documents: Dictionary(uniqueKeysWithValues: documents.map { ($0.name, $0.path) }),
+                                    outputs: paths)
+        return try step(id: id, parameters, inputs: inputs, outputs: paths,
+                        publish: Dictionary(uniqueKeysWithValues: paths.map { ($0, $0) }))
+    }
+
+    static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
+        let network = try NetworkStep.decode(try context.input("network"))
+        var core = parameters.core
+        core.ports = VerilogEmitter.ports(network: network, options: parameters.rtl).map { port in
+            HDLPort(name: port.name, direction: port.direction == .input ? .input : .output,
+                    width: port.width, isVector: port.isVector)
         }
-        return Step(id: id, kind: "package", version: 3,
-                    parameters: try StepCodecs.parameters("package", Settings(project: config.project, fpga: config.fpga, rtl: options)),
-                    inputs: inputs, outputs: paths,
-                    publish: Dictionary(uniqueKeysWithValues: paths.map { ($0, $0) })) { context in
-            let network = try NetworkStep.decode(try context.input("network"))
-            let ports = VerilogEmitter.ports(network: network, options: options).map { port in
-                HDLPort(name: port.name, direction: port.direction == .input ? .input : .output,
-                        width: port.width, isVector: port.isVector)
-            }
-            var contents: [String: Data] = [:]
-            for (name, _) in rtl { contents["\(VerilogSteps.rtlDirectory)/\(name)"] = try context.input("rtl/" + name) }
-            for document in documents { contents[document.path] = try context.input("doc/" + document.name) }
-            let core = core(config, ports: ports, coreRevision: coreRevision(contents: contents))
-            var outputs: StepOutputs = [:]
-            for file in try Packager.allFiles(for: core, rtlContents: contents) {
-                outputs[file.path] = file.contents
-            }
-            guard Set(outputs.keys) == Set(paths) else {
-                throw PipelineError("packaging produced \(outputs.keys.sorted()) but the build expected \(paths.sorted()); bump PackagingStep")
-            }
-            return outputs
+        var contents: [String: Data] = [:]
+        for path in core.rtlFiles { contents[path] = try context.input("rtl/" + fileName(path)) }
+        for (name, path) in parameters.documents { contents[path] = try context.input("doc/" + name) }
+        core.coreRevision = coreRevision(contents: contents)
+        var outputs: StepOutputs = [:]
+        for file in try Packager.allFiles(for: core, rtlContents: contents) {
+            outputs[file.path] = file.contents
         }
+        guard Set(outputs.keys) == Set(parameters.outputs) else {
+            throw PipelineError("packaging produced \(outputs.keys.sorted()) but the build expected \(parameters.outputs.sorted()); bump PackagingStep")
+        }
+        return outputs
+    }
+
+    /// The last path segment (`gen/rtl/top.v` → `top.v`).
+    private static func fileName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
     }
 }

@@ -11,43 +11,47 @@ struct DataSummary: Codable, Equatable {
     var trainRows: Int
     var validationRows: Int
     var testRows: Int
-    /// SHA-256 of the split, normalised features and labels.
+    /// SHA-256 of the prepared data (split, normalised features and labels).
     var fingerprint: String
 }
 
-/// `data/prepare`: load, split and normalise the dataset, check it against the model.
-enum PrepareDataStep {
+/// `data/prepare`: load, split and normalise the dataset, check it against
+/// the model. Its outputs are the only road to the data for later steps:
+/// `data` (the prepared numbers, see `PreparedDataCodec`), `feature_names`
+/// (JSON) and `summary` (`gen/reports/data.json`).
+enum PrepareDataStep: PipelineStep {
     static let id = "data/prepare"
-    static let output = OutputRefs.summary
+    static let kind = "prepare-data"
+    static let version = 2
+
+    struct Parameters: Codable, Sendable {
+        /// Data paths relative to the project directory.
+        var dataset: DatasetSection
+        var fit: DataFitRule
+    }
 
     static func make(_ project: Project) throws -> Step {
-        let dataset = project.config.dataset
-        // Keys and the lock file name data files relative to the project, whatever the project file says.
-        var located = dataset
-        located.train = projectRelative(dataset.train, in: project.directory)
-        located.trainLabels = dataset.trainLabels.map { projectRelative($0, in: project.directory) }
-        located.test = dataset.test.map { projectRelative($0, in: project.directory) }
-        located.testLabels = dataset.testLabels.map { projectRelative($0, in: project.directory) }
+        let dataset = project.locatedDataset
         var inputs: [String: StepInput] = [:]
-        for (name, file) in [("train", located.train), ("train_labels", located.trainLabels),
-                             ("test", located.test), ("test_labels", located.testLabels)] {
-            if let file { inputs[name] = .source(file) }
-        }
-        struct Checked: Encodable {
-            var dataset: DatasetSection
-            var firstFanIn: Int?
-            var lastPartitions: Int?
-            var maxTableBits: Int
-        }
-        let parameters = try StepCodecs.parameters("dataset", Checked(
-            dataset: located, firstFanIn: project.config.model.layerSpecs.first?.fanIn,
-            lastPartitions: project.config.model.layers.last?.partitions, maxTableBits: project.config.model.maxTableBits))
-        return Step(id: id, kind: "prepare-data", version: 1, parameters: parameters, inputs: inputs,
-                    outputs: ["summary"], publish: ["summary": "gen/reports/data.json"]) { context in
-            context.progress("loading \(dataset.train)")
-            let prepared = try project.prepareData()
-            return ["summary": try StepCodecs.json(summary(of: prepared))]
-        }
+        for (role, path) in dataset.files { inputs[role] = .source(path) }
+        return try step(id: id, Parameters(dataset: dataset, fit: DataFitRule(project.config.model)), inputs: inputs,
+                        outputs: ["data", "feature_names", "summary"], publish: ["summary": "gen/reports/data.json"])
+    }
+
+    static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
+        context.progress("loading \(parameters.dataset.train)")
+        var files: [String: Data] = [:]
+        for (role, _) in parameters.dataset.files { files[role] = try context.input(role) }
+        let prepared = try PreparedData.prepare(parameters.dataset, files: files, fit: parameters.fit)
+        let data = PreparedDataCodec.encode(prepared)
+        return ["data": data, "feature_names": try StepCodecs.json(prepared.train.featureNames),
+                "summary": try StepCodecs.json(summary(of: prepared, data: data))]
+    }
+
+    /// Reads the `data` (and, when given, `feature_names`) inputs of a step.
+    static func data(_ context: StepContext, names: String? = nil) throws -> PreparedData {
+        let featureNames = try names.map { try StepCodecs.decodeJSON([String].self, try context.input($0), what: "feature names") }
+        return try PreparedDataCodec.decode(try context.input("data"), featureNames: featureNames ?? [])
     }
 
     /// `file` relative to `directory` (`../shared/x.csv` for a file outside
@@ -62,21 +66,12 @@ enum PrepareDataStep {
         return (ups + target[common...]).joined(separator: "/")
     }
 
-    static func summary(of prepared: PreparedData) -> DataSummary {
-        var encoder = CanonicalEncoder()
-        for part in [prepared.train, prepared.validation, prepared.test] {
-            encoder.append(part.rows)
-            encoder.append(part.columns)
-            encoder.append(part.classes)
-            encoder.append(part.features.withUnsafeBufferPointer { Data(buffer: $0) })
-            encoder.append(part.labels.withUnsafeBufferPointer { Data(buffer: $0) })
-        }
-        encoder.append(prepared.normalization.scale.withUnsafeBufferPointer { Data(buffer: $0) })
-        encoder.append(prepared.normalization.offset.withUnsafeBufferPointer { Data(buffer: $0) })
-        return DataSummary(
+    /// The summary; its fingerprint is the digest of the `data` output.
+    static func summary(of prepared: PreparedData, data: Data) -> DataSummary {
+        DataSummary(
             features: prepared.features, classes: prepared.classes, trainRows: prepared.train.rows,
             validationRows: prepared.validation.rows, testRows: prepared.test.rows,
-            fingerprint: Digest.of(encoder.bytes).hex)
+            fingerprint: Digest.of(data).hex)
     }
 
     static func decode(_ data: Data) throws -> DataSummary {
@@ -86,7 +81,9 @@ enum PrepareDataStep {
 
 /// Names of outputs that several steps refer to.
 enum OutputRefs {
-    static let summary = StepInput.output(step: "data/prepare", name: "summary")
+    static let summary = StepInput.output(step: PrepareDataStep.id, name: "summary")
+    static let data = StepInput.output(step: PrepareDataStep.id, name: "data")
+    static let featureNames = StepInput.output(step: PrepareDataStep.id, name: "feature_names")
     static let connectivity = StepInput.output(step: "connectivity", name: "connectivity")
     static let quantizers = StepInput.output(step: TrainStep.id, name: TrainStep.quantizersMember)
     static let network = StepInput.output(step: NetworkStep.id, name: "network")

@@ -9,8 +9,10 @@ import NeuraLUT
 /// units: the data normalisation and the learned input quantizer composed;
 /// and the value of the output codes (`gen/rtl/<top>_output_codes.json`,
 /// the last layer's learned quantizer scale), which the top module's header cites.
-enum ThresholdsStep {
+enum ThresholdsStep: PipelineStep {
     static let id = "thresholds"
+    static let kind = "input-thresholds"
+    static let version = 3
 
     static func paths(_ config: ProjectConfig) -> (json: String, csv: String, outputCodes: String) {
         let base = "\(VerilogSteps.rtlDirectory)/\(config.project.top)"
@@ -37,26 +39,33 @@ enum ThresholdsStep {
         }
     }
 
-    static func make(_ project: Project) throws -> Step {
-        let paths = paths(project.config)
-        let last = project.config.model.layerSpecs.last
-        return Step(id: id, kind: "input-thresholds", version: 2, parameters: Data(),
-                    inputs: ["summary": OutputRefs.summary, "quantizers": OutputRefs.quantizers],
-                    outputs: outputs,
-                    publish: ["json": paths.json, "csv": paths.csv, "outputCodes": paths.outputCodes]) { context in
-            _ = try context.input("summary")
-            let quantizers = try QuantizerParameters(decoding: [UInt8](context.input("quantizers")))
-            let prepared = try project.prepareData()
-            let thresholds = InputThresholds(
-                encoder: rawEncoder(quantizers.inputFrontEnd.encoder, after: prepared.normalization),
-                featureNames: prepared.train.featureNames)
-            let bits = last?.outputBits ?? 1
-            var outputCodes = try StepCodecs.json(OutputCodes(
-                outputs: last?.partitions ?? 0, bits: bits, offset: 1 << (bits - 1),
-                scale: quantizers.outputScales.last ?? 1))
-            outputCodes.append(0x0A)
-            return ["json": try thresholds.json(), "csv": Data(thresholds.csv().utf8), "outputCodes": outputCodes]
-        }
+    /// The last layer's shape, for the output codes.
+    struct Parameters: Codable, Sendable {
+        var outputs: Int
+        var bits: Int
+    }
+
+    static func make(_ config: ProjectConfig) throws -> Step {
+        let paths = paths(config)
+        let last = config.model.layerSpecs.last
+        // The feature names are an input of their own: renaming a CSV column reruns this step (and no training).
+        return try step(id: id, Parameters(outputs: last?.partitions ?? 0, bits: last?.outputBits ?? 1),
+                        inputs: ["data": OutputRefs.data, "feature_names": OutputRefs.featureNames, "quantizers": OutputRefs.quantizers],
+                        outputs: outputs,
+                        publish: ["json": paths.json, "csv": paths.csv, "outputCodes": paths.outputCodes])
+    }
+
+    static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
+        let quantizers = try QuantizerParameters(decoding: [UInt8](context.input("quantizers")))
+        let prepared = try PrepareDataStep.data(context, names: "feature_names")
+        let thresholds = InputThresholds(
+            encoder: rawEncoder(quantizers.inputFrontEnd.encoder, after: prepared.normalization),
+            featureNames: prepared.train.featureNames)
+        var outputCodes = try StepCodecs.json(OutputCodes(
+            outputs: parameters.outputs, bits: parameters.bits, offset: 1 << (parameters.bits - 1),
+            scale: quantizers.outputScales.last ?? 1))
+        outputCodes.append(0x0A)
+        return ["json": try thresholds.json(), "csv": Data(thresholds.csv().utf8), "outputCodes": outputCodes]
     }
 
     /// The encoder of raw values: `code(x · n.scale + n.offset)` as one affine map

@@ -24,8 +24,10 @@ import Synchronization
 /// Members `training.json` and `training.csv` (the log of the run, published
 /// to `gen/reports/`) run again with any other member, so they describe the
 /// latest run, partial or not.
-enum TrainStep {
+enum TrainStep: PipelineBatchStep {
     static let id = "train"
+    static let kind = "train"
+    static let version = 5
     static let quantizersMember = "quantizers"
 
     static func memberName(_ id: PartitionID) -> String { "layer\(id.layer)/p\(id.index)" }
@@ -37,64 +39,73 @@ enum TrainStep {
         return PartitionID(layer: layer, index: index)
     }
 
+    /// What every partition's training depends on.
+    struct Shared: Codable, Sendable {
+        var train: TrainSection
+        var seed: UInt64
+        var inputBits: Int
+        var partitions: [Int]
+        var minInputActivity: Double
+    }
+
     /// What one partition's training depends on besides the shared settings.
-    struct PartitionSpec: Encodable {
+    struct Member: Codable, Sendable, Equatable {
         var fanIn: Int
         var outputBits: Int
+        /// The previous layer's output bits (so changing them retrains this layer).
         var inputBits: Int
         var width: Int
         var depth: Int
         var skip: Int
     }
 
-    static func partitionSpec(_ config: ProjectConfig, layer: Int) -> PartitionSpec {
-        let layers = config.model.layerSpecs
-        let spec = layers[layer]
-        return PartitionSpec(
-            fanIn: spec.fanIn, outputBits: spec.outputBits,
-            inputBits: layer == 0 ? config.model.inputBits : layers[layer - 1].outputBits,
-            width: spec.shape.width, depth: spec.shape.depth, skip: spec.shape.skip)
+    static func member(_ model: ModelSection, layer: Int) -> Member {
+        let spec = model.layerSpecs[layer]
+        return Member(fanIn: spec.fanIn, outputBits: spec.outputBits, inputBits: model.inputBits(ofLayer: layer),
+                      width: spec.shape.width, depth: spec.shape.depth, skip: spec.shape.skip)
     }
 
-    static func make(_ project: Project) throws -> BatchStep {
-        let config = project.config
-        struct Shared: Encodable {
-            var train: TrainSection
-            var seed: UInt64
-            var inputBits: Int
-            var partitions: [Int]
-            var minInputActivity: Double
-        }
-        let shared = try StepCodecs.parameters("shared", Shared(
-            train: config.train, seed: config.model.seed,
-            inputBits: config.model.inputBits, partitions: config.model.layers.map(\.partitions),
-            minInputActivity: config.model.minInputActivity))
-        var members: [BatchMember] = []
-        for (layer, spec) in config.model.layerSpecs.enumerated() {
-            let parameters = try StepCodecs.parameters("partition", partitionSpec(config, layer: layer))
+    /// `action` trains; tests of the build's keys substitute one that does not.
+    static func make(_ config: ProjectConfig, action: @escaping Action = train) throws -> BatchStep {
+        let model = config.model
+        let shared = Shared(train: config.train, seed: model.seed, inputBits: model.inputBits,
+                            partitions: model.layers.map(\.partitions), minInputActivity: model.minInputActivity)
+        var members: [PipelineBatchMember<Member>] = []
+        for (layer, spec) in model.layerSpecs.enumerated() {
+            let parameters = member(model, layer: layer)
             for index in 0..<spec.partitions {
-                members.append(BatchMember(name: memberName(PartitionID(layer: layer, index: index)), parameters: parameters))
+                members.append(PipelineBatchMember(name: memberName(PartitionID(layer: layer, index: index)), parameters: parameters))
             }
         }
-        members.append(BatchMember(name: quantizersMember))
+        members.append(PipelineBatchMember(name: quantizersMember))
         for report in [TrainingReport.jsonMember, TrainingReport.csvMember] {
-            members.append(BatchMember(name: report, publish: "gen/reports/\(report)", reportsRun: true))
+            members.append(PipelineBatchMember(name: report, publish: "gen/reports/\(report)", reportsRun: true))
         }
-        return BatchStep(id: id, kind: "train", version: 4, parameters: shared, inputs: ["summary": OutputRefs.summary],
-                         members: members, usesAllCores: true) { context in
-            try await train(project, context)
-        }
+        return try batch(id: id, shared, inputs: ["data": OutputRefs.data], members: members, usesAllCores: true, action: action)
     }
 
-    private static func train(_ project: Project, _ context: StepContext) async throws -> StepOutputs {
-        let config = project.config
-        let prepared = try project.prepareData()
-        let spec = config.networkSpec(inputFeatures: prepared.features, classes: prepared.classes)
+    /// The network the parameters describe, for data with `features` and `classes`.
+    static func networkSpec(_ shared: Shared, _ members: [String: Member], features: Int, classes: Int) throws -> NetworkSpec {
+        let layers = try shared.partitions.enumerated().map { layer, partitions in
+            guard let member = members[memberName(PartitionID(layer: layer, index: 0))] else {
+                throw PipelineError("the train step has no parameters for layer \(layer); this is a bug in lutbuild")
+            }
+            return LayerSpec(partitions: partitions, fanIn: member.fanIn, outputBits: member.outputBits,
+                             shape: PartitionShape(width: member.width, depth: member.depth, skip: member.skip))
+        }
+        return NetworkSpec(inputFeatures: features, inputBits: shared.inputBits, classes: classes, layers: layers, seed: shared.seed)
+    }
+
+    @Sendable
+    static func train(_ shared: Shared, _ members: [String: Member], _ context: StepContext) async throws -> StepOutputs {
+        let prepared = try PrepareDataStep.data(context)
+        let spec = try networkSpec(shared, members, features: prepared.features, classes: prepared.classes)
+        let train = shared.train
         let settings = TrainingConfig(
-            epochs: config.train.epochs, batchSize: config.train.batch, learningRate: Float(config.train.learningRate),
-            weightDecay: Float(config.train.weightDecay), restartEpochs: config.train.restartEpochs,
-            minInputActivity: config.model.minInputActivity, labelSmoothing: Float(config.train.labelSmoothing),
-            keepsBestEpoch: config.train.selection == .bestValidation, calibrationRows: config.train.calibrationRows)
+            epochs: train.epochs, batchSize: train.batch, learningRate: Float(train.learningRate),
+            weightDecay: Float(train.weightDecay), restartEpochs: train.restartEpochs,
+            minInputActivity: shared.minInputActivity, labelSmoothing: Float(train.labelSmoothing),
+            keepsBestEpoch: train.selection == .bestValidation, calibrationRows: train.calibrationRows)
         // The validation split is data/prepare's (one split, reported in data.json): the trainer holds out nothing.
         let validation = prepared.validation
         if !context.stale.contains(where: { $0 == quantizersMember || partitionID($0) != nil }) {
@@ -171,7 +182,7 @@ enum TrainStep {
     }
 
     /// The run's log as `training.json` and `training.csv`.
-    private static func reports(_ log: TrainingLog, _ context: StepContext, _ prepared: PreparedData) throws -> StepOutputs {
+    static func reports(_ log: TrainingLog, _ context: StepContext, _ prepared: PreparedData) throws -> StepOutputs {
         let report = TrainingReport(
             log: log, trainedPartitions: context.stale.filter { partitionID($0) != nil }, partial: partial(context),
             trainRows: prepared.train.rows, validationRows: prepared.validation.rows)

@@ -10,17 +10,14 @@ enum VerificationSteps {
     static let verifyID = "verify"
     static let testbenchFiles = ["\(Testbench.moduleName).v", "inputs.hex", "outputs.hex", "classes.hex", "labels.hex"]
 
-    static func testbench(_ project: Project) throws -> Step {
-        let options = VerilogSteps.rtlOptions(project.config)
-        var publish: [String: String] = [:]
-        for file in testbenchFiles { publish[file] = "gen/tb/\(file)" }
-        return Step(id: testbenchID, kind: "testbench", version: 2, parameters: try StepCodecs.parameters("rtl", options),
-                    inputs: ["network": OutputRefs.network, "summary": OutputRefs.summary],
-                    outputs: testbenchFiles, publish: publish) { context in
+    enum Bench: PipelineStep {
+        static let kind = "testbench"
+        static let version = 2
+
+        static func run(_ options: RTLOptions, _ context: StepContext) async throws -> StepOutputs {
             let network = try NetworkStep.decode(try context.input("network"))
-            _ = try context.input("summary")
-            let prepared = try project.prepareData()
-            let vectors = try TestVectors(network: network, dataset: prepared.test)
+            let test = try PrepareDataStep.data(context).test
+            let vectors = try TestVectors(network: network, dataset: test)
             let design = try VerilogEmitter.design(network: network, options: options)
             var outputs: StepOutputs = [:]
             for file in Testbench.files(design: design, network: network, vectors: vectors) {
@@ -30,16 +27,19 @@ enum VerificationSteps {
         }
     }
 
-    static func verify(_ project: Project, simulator: Simulator?) throws -> Step {
-        let rtl = VerilogSteps.allOutputs(project.config)
-        var inputs: [String: StepInput] = [:]
-        for (name, input) in rtl { inputs["rtl/" + name] = input }
-        for file in testbenchFiles { inputs["tb/" + file] = .output(step: testbenchID, name: file) }
-        return Step(id: verifyID, kind: "verify", version: 1,
-                    // Which simulator checks the design does not change the verdict, so it is not part of the key.
-                    parameters: Data(),
-                    inputs: inputs, outputs: ["report"], publish: ["report": "gen/reports/verify.json"],
-                    usesAllCores: true) { context in
+    enum Verify: PipelineStep {
+        static let kind = "verify"
+        static let version = 2
+
+        struct Parameters: Codable, Sendable {
+            /// Nil: Verilator if installed, else Icarus Verilog. Part of the
+            /// key because the stored report names the simulator that ran.
+            var simulator: Simulator?
+            /// The RTL inputs (`rtl/<file>`) in the order the simulator reads them.
+            var rtlFiles: [String]
+        }
+
+        static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
             let directory = URL(fileURLWithPath: try context.scratchDirectory())
             let rtlDirectory = directory.appendingPathComponent("rtl"), tbDirectory = directory.appendingPathComponent("tb")
             for folder in [rtlDirectory, tbDirectory] {
@@ -47,7 +47,7 @@ enum VerificationSteps {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             }
             var rtlFiles: [URL] = []
-            for (name, _) in rtl {
+            for name in parameters.rtlFiles {
                 let url = rtlDirectory.appendingPathComponent(name)
                 try context.input("rtl/" + name).write(to: url)
                 rtlFiles.append(url)
@@ -56,7 +56,8 @@ enum VerificationSteps {
                 try context.input("tb/" + file).write(to: tbDirectory.appendingPathComponent(file))
             }
             context.progress("simulating \(rtlFiles.count) modules")
-            let report = try Verifier(simulator: simulator, isCancelled: { context.isCancelled }).run(rtlFiles: rtlFiles, testbenchDirectory: tbDirectory)
+            let report = try Verifier(simulator: parameters.simulator, isCancelled: { context.isCancelled })
+                .run(rtlFiles: rtlFiles, testbenchDirectory: tbDirectory)
             guard report.passed else {
                 throw PipelineError("RTL simulation disagrees with software LUT inference: \(report.summary)")
             }
@@ -72,5 +73,21 @@ enum VerificationSteps {
                 simulator: report.simulator.rawValue, samples: report.samples, mismatches: report.mismatches,
                 cycles: report.cycles, accuracy: report.accuracy))]
         }
+    }
+
+    static func testbench(_ config: ProjectConfig) throws -> Step {
+        var publish: [String: String] = [:]
+        for file in testbenchFiles { publish[file] = "gen/tb/\(file)" }
+        return try Bench.step(id: testbenchID, VerilogSteps.rtlOptions(config),
+                              inputs: ["network": OutputRefs.network, "data": OutputRefs.data],
+                              outputs: testbenchFiles, publish: publish)
+    }
+
+    static func verify(_ config: ProjectConfig, simulator: Simulator?) throws -> Step {
+        var (inputs, files) = VerilogSteps.inputs(config)
+        for file in testbenchFiles { inputs["tb/" + file] = .output(step: testbenchID, name: file) }
+        return try Verify.step(id: verifyID, Verify.Parameters(simulator: simulator, rtlFiles: files),
+                               inputs: inputs, outputs: ["report"], publish: ["report": "gen/reports/verify.json"],
+                               usesAllCores: true)
     }
 }

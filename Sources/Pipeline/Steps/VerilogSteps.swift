@@ -11,19 +11,41 @@ enum VerilogSteps {
     static func partitionID(_ partition: PartitionID) -> String { "verilog/\(TrainStep.memberName(partition))" }
     static let networkID = "verilog/top"
 
-    static func partition(_ project: Project, _ partition: PartitionID) throws -> Step {
-        let name = VerilogEmitter.partitionModuleName(partition, topName: project.config.project.top)
-        return Step(id: partitionID(partition), kind: "verilog-partition", version: 1,
-                    parameters: {
-                        var encoder = CanonicalEncoder()
-                        encoder.append("module", name)
-                        return encoder.bytes
-                    }(),
-                    inputs: ["table": OutputRefs.table(partition)], outputs: ["verilog"],
-                    publish: ["verilog": "\(rtlDirectory)/\(name).v"]) { context in
-            let table = try StepCodecs.decodeTable(try context.input("table"))
-            return ["verilog": Data(VerilogEmitter.partitionModule(name: name, table: table).utf8)]
+    /// `verilog/layerL/pK`: one partition's module from its table.
+    enum Partition: PipelineStep {
+        static let kind = "verilog-partition"
+        static let version = 2
+
+        struct Parameters: Codable, Sendable {
+            var module: String
         }
+
+        static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
+            let table = try StepCodecs.decodeTable(try context.input("table"))
+            return ["verilog": Data(VerilogEmitter.partitionModule(name: parameters.module, table: table).utf8)]
+        }
+    }
+
+    /// `verilog/top`: the layer modules and the top module.
+    enum Network: PipelineStep {
+        static let kind = "verilog-network"
+        static let version = 2
+
+        static func run(_ options: RTLOptions, _ context: StepContext) async throws -> StepOutputs {
+            let network = try NetworkStep.decode(try context.input("network"))
+            var outputs: StepOutputs = ["top": Data(VerilogEmitter.topModule(network: network, options: options).contents.utf8)]
+            for layer in network.spec.layers.indices {
+                outputs["layer\(layer)"] = Data(VerilogEmitter.layerModule(network: network, layer: layer, options: options).contents.utf8)
+            }
+            return outputs
+        }
+    }
+
+    static func partition(_ config: ProjectConfig, _ partition: PartitionID) throws -> Step {
+        let name = VerilogEmitter.partitionModuleName(partition, topName: config.project.top)
+        return try Partition.step(id: partitionID(partition), Partition.Parameters(module: name),
+                                  inputs: ["table": OutputRefs.table(partition)], outputs: ["verilog"],
+                                  publish: ["verilog": "\(rtlDirectory)/\(name).v"])
     }
 
     static func rtlOptions(_ config: ProjectConfig) -> RTLOptions {
@@ -41,22 +63,14 @@ enum VerilogSteps {
         config.model.layers.indices.map { "layer\($0)" } + ["top"]
     }
 
-    static func network(_ project: Project) throws -> Step {
-        let config = project.config
+    static func network(_ config: ProjectConfig) throws -> Step {
         let options = rtlOptions(config)
         var publish: [String: String] = ["top": "\(rtlDirectory)/\(options.topName).v"]
         for layer in config.model.layers.indices {
             publish["layer\(layer)"] = "\(rtlDirectory)/\(VerilogEmitter.layerModuleName(layer, topName: options.topName)).v"
         }
-        return Step(id: networkID, kind: "verilog-network", version: 2, parameters: try StepCodecs.parameters("rtl", options),
-                    inputs: ["network": OutputRefs.network], outputs: networkOutputs(config), publish: publish) { context in
-            let network = try NetworkStep.decode(try context.input("network"))
-            var outputs: StepOutputs = ["top": Data(VerilogEmitter.topModule(network: network, options: options).contents.utf8)]
-            for layer in network.spec.layers.indices {
-                outputs["layer\(layer)"] = Data(VerilogEmitter.layerModule(network: network, layer: layer, options: options).contents.utf8)
-            }
-            return outputs
-        }
+        return try Network.step(id: networkID, options, inputs: ["network": OutputRefs.network],
+                                outputs: networkOutputs(config), publish: publish)
     }
 
     /// Every Verilog output in the order a simulator reads them (partitions, layers, top).
@@ -66,5 +80,13 @@ enum VerilogSteps {
         } + config.model.layers.indices.map { layer in
             (VerilogEmitter.layerModuleName(layer, topName: config.project.top) + ".v", StepInput.output(step: networkID, name: "layer\(layer)"))
         } + [(config.project.top + ".v", StepInput.output(step: networkID, name: "top"))]
+    }
+
+    /// The Verilog outputs as inputs `rtl/<file>` of a step, and the file names in simulator order.
+    static func inputs(_ config: ProjectConfig) -> (inputs: [String: StepInput], files: [String]) {
+        let rtl = allOutputs(config)
+        var inputs: [String: StepInput] = [:]
+        for (name, input) in rtl { inputs["rtl/" + name] = input }
+        return (inputs, rtl.map(\.name))
     }
 }

@@ -1,0 +1,220 @@
+import BuildGraph
+import Foundation
+import NeuraLUT
+import Testing
+@testable import Pipeline
+
+/// The build's keys, in memory and without training: each edit of the
+/// project file or the data reruns exactly the steps that depend on it.
+/// Training is replaced by untrained weights that differ per run (see
+/// `MemoryPipeline.untrained`), so everything downstream of a retrained
+/// partition sees new weights, as after real training.
+@Suite struct PipelineKeyTests {
+    /// Steps downstream of new tables that may be cut off early when a
+    /// partition's new weights happen to give the same table.
+    static let afterTables: Set<String> = ["network", "verilog/top", "testbench", "evaluate", "package"]
+
+    static func units(_ prefix: String, layer: Int, partitions: Int) -> Set<String> {
+        Set((0..<partitions).map { "\(prefix)/layer\(layer)/p\($0)" })
+    }
+
+    /// `ran` holds every step of `required` and nothing outside `required` and `cutoff`.
+    static func expectRan(_ ran: [String], required: Set<String>, cutoff: Set<String>,
+                          sourceLocation: SourceLocation = #_sourceLocation) {
+        let ran = Set(ran)
+        #expect(required.isSubset(of: ran), "missing \(required.subtracting(ran).sorted())", sourceLocation: sourceLocation)
+        #expect(ran.isSubset(of: required.union(cutoff)), "unexpected \(ran.subtracting(required.union(cutoff)).sorted())",
+                sourceLocation: sourceLocation)
+    }
+
+    static let allTrain = units("train", layer: 0, partitions: 4).union(units("train", layer: 1, partitions: 3))
+        .union(["train/quantizers", "train/training.json", "train/training.csv"])
+    static let allTables = units("tabulate", layer: 0, partitions: 4).union(units("tabulate", layer: 1, partitions: 3))
+    static let allModules = units("verilog", layer: 0, partitions: 4).union(units("verilog", layer: 1, partitions: 3))
+
+    @Test func aSecondBuildRunsNothing() async throws {
+        let project = try MemoryPipeline()
+        let first = try await project.build()
+        #expect(first.ran.contains("train/layer1/p2") && first.ran.contains("package"))
+        #expect(try await project.build().ran == [])
+    }
+
+    /// The stale-output bug: the data summary does not change when a CSV
+    /// column is renamed, but the thresholds step publishes column names.
+    @Test func renamingACSVColumnRewritesOnlyTheThresholds() async throws {
+        let project = try MemoryPipeline()
+        try await project.build()
+        #expect(try project.read("gen/rtl/tiny_input_thresholds.csv").contains("f2,"))
+        try project.write("data/train.csv", MemoryPipeline.csv(names: ["f0", "f1", "width_mm", "f3"]))
+        let rebuild = try await project.build()
+        #expect(rebuild.ran == ["data/prepare", "thresholds"])
+        let csv = try project.read("gen/rtl/tiny_input_thresholds.csv")
+        #expect(csv.contains("width_mm,") && !csv.contains("f2,"))
+        #expect(try project.read("gen/rtl/tiny_input_thresholds.json").contains("\"width_mm\""))
+    }
+
+    @Test func changingADataValueRetrainsEverything() async throws {
+        let project = try MemoryPipeline()
+        let first = try await project.build()
+        var rows = MemoryPipeline.rows
+        rows[5][1] += 0.5
+        try project.write("data/train.csv", MemoryPipeline.csv(rows: rows))
+        let rebuild = try await project.build()
+        #expect(first.ran.count == 2 + Self.allTrain.count + Self.allTables.count + Self.allModules.count + 1 + Self.afterTables.count)
+        Self.expectRan(rebuild.ran, required: Self.allTrain.union(Self.allTables).union(["data/prepare", "connectivity", "thresholds"]),
+                       cutoff: Self.allModules.union(Self.afterTables))
+    }
+
+    @Test func changingTheRegistersReemitsOnlyNetworkLevelRTL() async throws {
+        let project = try MemoryPipeline()
+        try await project.build()
+        try project.edit("registers = \"every-layer\"", "registers = \"none\"")
+        #expect(try await project.build().ran.sorted() == ["evaluate", "package", "testbench", "verilog/top"])
+    }
+
+    /// A hidden layer's width: its partitions retrain (the rest stay frozen),
+    /// and only their tables and modules are redone.
+    @Test func changingOneLayersWidthRetrainsOnlyThatLayer() async throws {
+        let project = try MemoryPipeline()
+        try await project.build()
+        try project.edit("{ partitions = 4 }", "{ partitions = 4, width = 6 }")
+        Self.expectRan(try await project.build().ran,
+                       required: Self.units("train", layer: 0, partitions: 4).union(Self.units("tabulate", layer: 0, partitions: 4))
+                           .union(["train/training.json", "train/training.csv"]),
+                       cutoff: Self.units("verilog", layer: 0, partitions: 4).union(Self.afterTables))
+    }
+
+    @Test func changingTheOptimiserRetrainsEveryPartitionButNotTheWiring() async throws {
+        let project = try MemoryPipeline()
+        try await project.build()
+        try project.edit("epochs = 3", "epochs = 4")
+        Self.expectRan(try await project.build().ran, required: Self.allTrain.union(Self.allTables).union(["thresholds"]),
+                       cutoff: Self.allModules.union(Self.afterTables))
+    }
+
+    @Test func renamingTheTopRenamesModulesWithoutRetraining() async throws {
+        let project = try MemoryPipeline()
+        try await project.build()
+        try project.edit("name = \"tiny\"", "name = \"mini\"")
+        let ran = try await project.build().ran
+        #expect(!ran.contains { $0.hasPrefix("train/") || $0.hasPrefix("tabulate/") || $0 == "data/prepare" }, "\(ran)")
+        #expect(ran.contains("verilog/layer1/p2") && ran.contains("package") && !ran.contains("thresholds"), "\(ran)")
+        // The thresholds are the same bytes, published under the new name.
+        #expect(try project.read("gen/rtl/mini_input_thresholds.csv").contains("f2,"))
+    }
+
+    @Test func badDataIsReportedWithTheProjectFilesKeyAndLine() async throws {
+        let project = try MemoryPipeline()
+        try project.edit("{ partitions = 3 }", "{ partitions = 2 }")
+        await #expect {
+            try await project.build()
+        } throws: { error in
+            guard let failure = error as? BuildFailure, let problem = failure.failures.first?.error as? ProjectError else { return false }
+            return problem.description
+                == "lutbuild.toml:16: model.layers[1].partitions: the last layer needs one partition per class: expected 3 (the classes in data/train.csv), found 2"
+        }
+    }
+}
+
+/// A tiny CSV project in an in-memory file system with a fake clock.
+struct MemoryPipeline {
+    static let config = """
+        [project]
+        name = "tiny"
+        [dataset]
+        train = "data/train.csv"
+        label = "class"
+        test_fraction = 0.25
+        [model]
+        input_bits = 2
+        bits = 2
+        fan_in = 2
+        width = 4
+        depth = 2
+        skip = 0
+        layers = [
+          { partitions = 4 },
+          { partitions = 3 },
+        ]
+        [train]
+        epochs = 3
+        [rtl]
+        registers = "every-layer"
+        """
+
+    /// 48 rows of 4 features in 3 classes.
+    static let rows: [[Double]] = (0..<48).map { r in
+        let c = r % 3
+        return [Double(c) + Double(r % 5) * 0.1, Double(r % 7) * 0.3, Double(c * 2) - Double(r % 4) * 0.2, Double((r * 13) % 11) * 0.1]
+    }
+
+    static func csv(names: [String] = ["f0", "f1", "f2", "f3"], rows: [[Double]] = rows) -> String {
+        var lines = [(names + ["class"]).joined(separator: ",")]
+        for (r, row) in rows.enumerated() { lines.append((row.map { String($0) } + [String(r % 3)]).joined(separator: ",")) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    let clock = FakeClock()
+    let fileSystem: InMemoryFileSystem
+    let root = "/project"
+
+    init() throws {
+        fileSystem = InMemoryFileSystem(clock: clock)
+        try fileSystem.createDirectory(root)
+        try write("lutbuild.toml", Self.config)
+        try write("data/train.csv", Self.csv())
+    }
+
+    func write(_ path: String, _ text: String) throws {
+        clock.advance()
+        let absolute = root + "/" + path
+        try fileSystem.createDirectory(String(absolute[..<absolute.lastIndex(of: "/")!]))
+        try fileSystem.writeAtomically(absolute, Data(text.utf8))
+    }
+
+    func read(_ path: String) throws -> String {
+        String(decoding: try fileSystem.read(root + "/" + path), as: UTF8.self)
+    }
+
+    /// Replaces `old` (which must occur) in the project file.
+    func edit(_ old: String, _ new: String) throws {
+        let text = try read("lutbuild.toml")
+        guard text.contains(old) else { throw PipelineError("the project file has no '\(old)'") }
+        try write("lutbuild.toml", text.replacingOccurrences(of: old, with: new))
+    }
+
+    /// Builds without simulation and synthesis (they need real files), training replaced by `untrained`.
+    @discardableResult
+    func build() async throws -> BuildSummary {
+        let text = try read("lutbuild.toml")
+        let config = try ProjectConfig.parse(text: text, path: ProjectConfig.fileName)
+        let project = Project(directory: URL(fileURLWithPath: root), displayDirectory: "", config: config, text: text)
+        let pipeline = BuildPipeline(project: project, request: BuildRequest(verify: false, estimate: false),
+                                     fileSystem: fileSystem, clock: clock, training: Self.untrained)
+        clock.advance()
+        return try await pipeline.build(concurrency: 2)
+    }
+
+    /// Stands in for training: initial weights, nudged by the job's key so
+    /// that every run gives the partitions it trains new weights.
+    @Sendable
+    static func untrained(_ shared: TrainStep.Shared, _ members: [String: TrainStep.Member], _ context: StepContext) async throws -> StepOutputs {
+        let prepared = try PrepareDataStep.data(context)
+        let spec = try TrainStep.networkSpec(shared, members, features: prepared.features, classes: prepared.classes)
+        let network = TrainedNetwork.initial(spec: spec)
+        let nudge = Float(UInt8(context.jobKey.hex.prefix(2), radix: 16)!) / 4096
+        var outputs = try TrainStep.reports(TrainingLog(), context, prepared)
+        for member in context.stale {
+            if member == TrainStep.quantizersMember {
+                var quantizers = network.quantizers
+                quantizers.outputScales = quantizers.outputScales.map { $0 * (1 + nudge) }
+                outputs[member] = Data(quantizers.encoded())
+            } else if let id = TrainStep.partitionID(member) {
+                var weights = network[id]
+                weights.parameters = weights.parameters.map { $0 + nudge }
+                outputs[member] = Data(weights.encoded())
+            }
+        }
+        return outputs
+    }
+}
