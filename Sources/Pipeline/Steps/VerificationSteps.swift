@@ -27,19 +27,21 @@ enum VerificationSteps {
         }
     }
 
-    enum Verify: PipelineStep {
+    /// The one deliberate exception to "a step sees only what its key
+    /// hashed": which simulator checks the design does not change the
+    /// verdict, so it is handed to `run` but kept out of the key (a build
+    /// with another simulator reuses the stored verdict).
+    enum Verify {
         static let kind = "verify"
         static let version = 2
 
         struct Parameters: Codable, Sendable {
-            /// Nil: Verilator if installed, else Icarus Verilog. Part of the
-            /// key because the stored report names the simulator that ran.
-            var simulator: Simulator?
             /// The RTL inputs (`rtl/<file>`) in the order the simulator reads them.
             var rtlFiles: [String]
         }
 
-        static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
+        /// Nil `simulator`: Verilator if installed, else Icarus Verilog.
+        static func run(_ parameters: Parameters, simulator: Simulator?, _ context: StepContext) async throws -> StepOutputs {
             let directory = URL(fileURLWithPath: try context.scratchDirectory())
             let rtlDirectory = directory.appendingPathComponent("rtl"), tbDirectory = directory.appendingPathComponent("tb")
             for folder in [rtlDirectory, tbDirectory] {
@@ -56,7 +58,7 @@ enum VerificationSteps {
                 try context.input("tb/" + file).write(to: tbDirectory.appendingPathComponent(file))
             }
             context.progress("simulating \(rtlFiles.count) modules")
-            let report = try Verifier(simulator: parameters.simulator, isCancelled: { context.isCancelled })
+            let report = try Verifier(simulator: simulator, isCancelled: { context.isCancelled })
                 .run(rtlFiles: rtlFiles, testbenchDirectory: tbDirectory)
             guard report.passed else {
                 throw PipelineError("RTL simulation disagrees with software LUT inference: \(report.summary)")
@@ -86,8 +88,10 @@ enum VerificationSteps {
     static func verify(_ config: ProjectConfig, simulator: Simulator?) throws -> Step {
         var (inputs, files) = VerilogSteps.inputs(config)
         for file in testbenchFiles { inputs["tb/" + file] = .output(step: testbenchID, name: file) }
-        return try Verify.step(id: verifyID, Verify.Parameters(simulator: simulator, rtlFiles: files),
-                               inputs: inputs, outputs: ["report"], publish: ["report": "gen/reports/verify.json"],
-                               usesAllCores: true)
+        let parameters = try StepParameters(Verify.Parameters(rtlFiles: files))
+        return Step(id: verifyID, kind: Verify.kind, version: Verify.version, parameters: parameters.key, inputs: inputs,
+                    outputs: ["report"], publish: ["report": "gen/reports/verify.json"], usesAllCores: true) { context in
+            try await Verify.run(parameters.decoded(Verify.Parameters.self, step: context.stepID), simulator: simulator, context)
+        }
     }
 }
