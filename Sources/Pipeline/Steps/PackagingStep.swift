@@ -20,7 +20,6 @@ enum PackagingStep: PipelineStep {
         /// The files packaging writes (project-relative), to check it still does.
         var outputs: [String]
     }
-    static let testbenchDirectory = "gen/tb"
 
     /// The input-thresholds and output-codes files the IP's user needs, by step output name.
     static func documentation(_ config: ProjectConfig) -> [(name: String, path: String)] {
@@ -33,7 +32,7 @@ enum PackagingStep: PipelineStep {
     static func core(_ config: ProjectConfig, ports: [HDLPort]?, coreRevision: Int = 1) -> IPCoreDescription {
         let project = config.project
         let placeholders = [HDLPort(name: "clk", direction: .input), HDLPort(name: "rst", direction: .input)]
-        let testbench = VerificationSteps.testbenchFiles.map { "\(testbenchDirectory)/\($0)" }
+        let testbench = VerificationSteps.testbenchFiles.map { "\(VerificationSteps.testbenchDirectory)/\($0)" }
         return IPCoreDescription(
             vendor: project.vendor, library: project.library, name: project.name, version: project.version,
             topModule: project.top,

@@ -8,6 +8,8 @@ import RTL
 enum VerificationSteps {
     static let testbenchID = "testbench"
     static let verifyID = "verify"
+    /// Where the testbench and its vectors are published (the FuseSoC core lists them there).
+    static let testbenchDirectory = "gen/tb"
     static let testbenchFiles = ["\(Testbench.moduleName).v", "inputs.hex", "outputs.hex", "classes.hex", "labels.hex"]
 
     enum Bench: PipelineStep {
@@ -79,7 +81,7 @@ enum VerificationSteps {
 
     static func testbench(_ config: ProjectConfig) throws -> Step {
         var publish: [String: String] = [:]
-        for file in testbenchFiles { publish[file] = "gen/tb/\(file)" }
+        for file in testbenchFiles { publish[file] = "\(testbenchDirectory)/\(file)" }
         return try Bench.step(id: testbenchID, VerilogSteps.rtlOptions(config),
                               inputs: ["network": OutputRefs.network, "data": OutputRefs.data],
                               outputs: testbenchFiles, publish: publish)
