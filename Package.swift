@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "NeuraLUT", dependencies: ["Datasets", "COpenBLAS"], swiftSettings: fastMath),
         // Verilog emission, testbench, simulator and yosys drivers.
         .target(name: "RTL", dependencies: ["NeuraLUT", "CSupervisedSpawn"]),
+        // Truth tables minimised and mapped to LUT6 netlists (ABC as an external tool).
+        .target(name: "Synthesis", dependencies: ["NeuraLUT", "RTL"]),
         // Vivado TCL, IP-XACT component.xml, FuseSoC core.
         .target(name: "Packaging", dependencies: ["CLibXML2"]),
         // lutbuild's steps: lutbuild.toml, wiring the modules into BuildGraph.
@@ -59,6 +61,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "NeuraLUTTests", dependencies: ["NeuraLUT", "Datasets"]),
         .testTarget(name: "RTLTests", dependencies: ["RTL", "NeuraLUT"]),
+        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "RTL", "NeuraLUT"]),
         .testTarget(name: "PackagingTests", dependencies: [
             "Packaging", "CLibXML2", .product(name: "Yams", package: "Yams"),
         ]),

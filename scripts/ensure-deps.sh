@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages lutbuild needs, only when some are missing.
+# yosys also provides yosys-abc, the ABC that maps every truth table to LUTs.
 set -euo pipefail
 packages=(pkg-config libxml2-dev libopenblas-dev zlib1g-dev verilator iverilog yosys tcl)
 missing=()

@@ -23,9 +23,9 @@ package struct ExternalTool {
     /// How often a running tool's exit and the cancel flag are checked.
     static let pollInterval = 0.02
 
-    /// Absolute path of `name` on `PATH`, or nil when it is not installed.
-    package static func find(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+    /// Absolute path of `name` on `searchPath` (default: `PATH`), or nil when it is not installed.
+    package static func find(_ name: String, searchPath: String? = nil) -> String? {
+        let path = searchPath ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         for directory in path.split(separator: ":") {
             let candidate = "\(directory)/\(name)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }

@@ -66,6 +66,9 @@ public struct GeneratedFile: Hashable, Codable, Sendable {
 public struct RTLDesign: Hashable, Codable, Sendable {
     /// Partition modules (layer by layer), then layer modules, then the top.
     public var files: [GeneratedFile]
+    /// Models of vendor cells the design instantiates, for simulation only
+    /// (never synthesised or packaged).
+    public var simulationModels: [GeneratedFile]
     public var topName: String
     public var inputWidth: Int
     public var outputWidth: Int

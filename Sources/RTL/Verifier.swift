@@ -62,9 +62,10 @@ public struct Verifier: Sendable {
     /// simulates, and reports. Does not throw on mismatches: check `passed`.
     public func verify(design: RTLDesign, network: LUTNetwork, vectors: TestVectors, in directory: URL) throws -> VerificationReport {
         let rtl = directory.appendingPathComponent("rtl"), tb = directory.appendingPathComponent("tb")
-        try write(design.files, to: rtl)
+        let files = design.simulationModels + design.files
+        try write(files, to: rtl)
         try write(Testbench.files(design: design, network: network, vectors: vectors), to: tb)
-        var report = try run(rtlFiles: design.files.map { rtl.appendingPathComponent($0.path) }, testbenchDirectory: tb)
+        var report = try run(rtlFiles: files.map { rtl.appendingPathComponent($0.path) }, testbenchDirectory: tb)
         if vectors.labels == nil { report.accuracy = nil }
         return report
     }

@@ -7,7 +7,11 @@ import NeuraLUT
 public enum VerilogEmitter {
     /// The whole design. Partition modules are emitted in parallel; the
     /// output is byte-identical however the work is scheduled.
-    public static func design(network: LUTNetwork, options: RTLOptions = RTLOptions()) throws -> RTLDesign {
+    /// `partitionModule(id, name)` gives a partition's Verilog (by default its
+    /// case ROM; the Synthesis module passes mapped netlists), and
+    /// `simulationModels` are cell models the design needs in simulation only.
+    public static func design(network: LUTNetwork, options: RTLOptions = RTLOptions(), simulationModels: [GeneratedFile] = [],
+                              partitionModule: (@Sendable (PartitionID, String) -> String)? = nil) throws -> RTLDesign {
         try network.validate()
         guard isIdentifier(options.topName) else {
             throw RTLError("top module name '\(options.topName)' is not a Verilog identifier (letters, digits, _; not starting with a digit; not a keyword)")
@@ -21,7 +25,8 @@ public enum VerilogEmitter {
         let topName = options.topName
         let partitionFiles = Parallel.map(count: ids.count) { i in
             let name = partitionModuleName(ids[i], topName: topName)
-            return GeneratedFile(path: "\(name).v", contents: partitionModule(name: name, table: network.tables[ids[i].layer][ids[i].index]))
+            let contents = partitionModule?(ids[i], name) ?? Self.partitionModule(name: name, table: network.tables[ids[i].layer][ids[i].index])
+            return GeneratedFile(path: "\(name).v", contents: contents)
         }
         let layerFiles = network.spec.layers.indices.map { layerModule(network: network, layer: $0, options: options) }
         let top = topModule(network: network, options: options)
@@ -29,6 +34,7 @@ public enum VerilogEmitter {
         let outputs = spec.layers.last?.partitions ?? 0
         return RTLDesign(
             files: partitionFiles + layerFiles + [top],
+            simulationModels: simulationModels,
             topName: options.topName,
             inputWidth: spec.inputFeatures * spec.inputBits,
             outputWidth: outputs * (spec.layers.last?.outputBits ?? 0),
