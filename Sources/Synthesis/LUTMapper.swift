@@ -167,7 +167,7 @@ public struct LUTMapper: Sendable {
     /// multiple of 64 patterns by repeating an address, which changes nothing
     /// with `-R 1` (an address is cared for when at least one pattern hits it).
     static func carePatterns(_ care: CareSet) -> Data {
-        let addresses = (0..<(1 << care.addressBits)).filter(care.contains)
+        let addresses = care.addresses
         let words = (addresses.count + 63) / 64
         var simulation = [UInt64](repeating: 0, count: words * care.addressBits)
         for pattern in 0..<(words * 64) {
