@@ -37,14 +37,16 @@ let package = Package(
         // The NeuraLUT method: network spec, training, truth tables, LUT inference.
         .target(name: "NeuraLUT", dependencies: ["Datasets", "COpenBLAS"], swiftSettings: fastMath),
         // Verilog emission, testbench, simulator and yosys drivers.
-        .target(name: "RTL", dependencies: ["NeuraLUT", "CSupervisedSpawn"]),
+        // Names in generated hardware and files: Verilog identifiers, reserved words and names, lengths.
+        .target(name: "HDLNames"),
+        .target(name: "RTL", dependencies: ["NeuraLUT", "HDLNames", "CSupervisedSpawn"]),
         // Truth tables minimised and mapped to LUT6 netlists (ABC as an external tool).
         .target(name: "Synthesis", dependencies: ["NeuraLUT", "RTL"]),
         // Vivado TCL, IP-XACT component.xml, FuseSoC core.
-        .target(name: "Packaging", dependencies: ["CLibXML2"]),
+        .target(name: "Packaging", dependencies: ["HDLNames", "CLibXML2"]),
         // lutbuild's steps: lutbuild.toml, wiring the modules into BuildGraph.
         .target(name: "Pipeline", dependencies: [
-            "BuildGraph", "Datasets", "NeuraLUT", "RTL", "Packaging",
+            "BuildGraph", "Datasets", "NeuraLUT", "RTL", "Packaging", "HDLNames",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // The thin command-line front end.

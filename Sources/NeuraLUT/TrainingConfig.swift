@@ -4,6 +4,8 @@ import Foundation
 /// cosine annealing with warm restarts stepped per batch).
 public struct TrainingConfig: Hashable, Codable, Sendable {
     public var epochs: Int
+    /// Smallest batch: batch-norm needs two samples.
+    public static let minimumBatch = 2
     public var batchSize: Int
     public var learningRate: Float
     public var weightDecay: Float
@@ -54,21 +56,21 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
     var workerThreads: Int { threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount }
 
     public func validate() throws {
-        guard epochs >= 0 else { throw SpecError("train.epochs must be at least 0, got \(epochs)") }
-        guard batchSize >= 2 else { throw SpecError("train.batch must be at least 2 (batch-norm needs two samples), got \(batchSize)") }
-        guard learningRate.isFinite, learningRate > 0 else { throw SpecError("train.learning_rate must be positive, got \(learningRate)") }
-        guard weightDecay.isFinite, weightDecay >= 0 else { throw SpecError("train.weight_decay must be at least 0, got \(weightDecay)") }
+        guard epochs >= 0 else { throw SpecError(key: "train.epochs", "must be at least 0, got \(epochs)") }
+        guard batchSize >= Self.minimumBatch else { throw SpecError(key: "train.batch", "must be at least \(Self.minimumBatch) (batch-norm needs two samples), got \(batchSize)") }
+        guard learningRate.isFinite, learningRate > 0 else { throw SpecError(key: "train.learning_rate", "must be positive, got \(learningRate)") }
+        guard weightDecay.isFinite, weightDecay >= 0 else { throw SpecError(key: "train.weight_decay", "must be at least 0, got \(weightDecay)") }
         guard (0..<1).contains(beta1), (0..<1).contains(beta2) else { throw SpecError("train.betas must be in [0, 1), got (\(beta1), \(beta2))") }
-        guard restartEpochs >= 1 else { throw SpecError("train.restart_epochs must be at least 1, got \(restartEpochs)") }
+        guard restartEpochs >= 1 else { throw SpecError(key: "train.restart_epochs", "must be at least 1, got \(restartEpochs)") }
         guard (0..<1).contains(minInputActivity) else {
-            throw SpecError("model.min_input_activity must be in [0, 1), got \(minInputActivity)")
+            throw SpecError(key: "model.min_input_activity", "must be in [0, 1), got \(minInputActivity)")
         }
         guard labelSmoothing.isFinite, (0..<1).contains(labelSmoothing) else {
-            throw SpecError("train.label_smoothing must be in [0, 1), got \(labelSmoothing)")
+            throw SpecError(key: "train.label_smoothing", "must be in [0, 1), got \(labelSmoothing)")
         }
-        guard calibrationRows >= 0 else { throw SpecError("train.calibration_rows must be at least 0, got \(calibrationRows)") }
+        guard calibrationRows >= 0 else { throw SpecError(key: "train.calibration_rows", "must be at least 0, got \(calibrationRows)") }
         guard (0..<1).contains(validationFraction) else {
-            throw SpecError("train.validation_fraction must be in [0, 1), got \(validationFraction)")
+            throw SpecError(key: "train.validation_fraction", "must be in [0, 1), got \(validationFraction)")
         }
     }
 }

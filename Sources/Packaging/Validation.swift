@@ -1,3 +1,5 @@
+import HDLNames
+
 extension IPCoreDescription {
     /// Checks every field before anything is generated. Throws one
     /// `PackagingError` naming the first offending field, its value and what

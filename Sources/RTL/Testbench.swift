@@ -1,9 +1,10 @@
+import HDLNames
 import NeuraLUT
 
 /// The self-checking testbench and its `$readmemh` vector files.
 public enum Testbench {
     /// Module name of the testbench.
-    public static let moduleName = "lutbuild_tb"
+    public static let moduleName = Identifiers.testbenchModule
     /// Prefix of the one machine-readable summary line the testbench prints.
     public static let summaryPrefix = "LUTBUILD_VERIFY"
 

@@ -1,4 +1,5 @@
 import Foundation
+import HDLNames
 import NeuraLUT
 
 /// Emits deterministic Verilog-2001 for a `LUTNetwork`: one module per
@@ -44,29 +45,5 @@ public enum VerilogEmitter {
     }
 
     /// Whether `name` is a plain Verilog identifier usable as a module name.
-    public static func isIdentifier(_ name: String) -> Bool {
-        guard !verilogKeywords.contains(name) else { return false }
-        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
-        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
-    }
-
-    /// Verilog-2005 keywords (plus common SystemVerilog ones, so the RTL also
-    /// reads as SystemVerilog): not usable as module names.
-    static let verilogKeywords: Set<String> = [
-        "always", "and", "assign", "automatic", "begin", "buf", "bufif0", "bufif1", "case", "casex", "casez",
-        "cell", "cmos", "config", "deassign", "default", "defparam", "design", "disable", "edge", "else",
-        "end", "endcase", "endconfig", "endfunction", "endgenerate", "endmodule", "endprimitive",
-        "endspecify", "endtable", "endtask", "event", "for", "force", "forever", "fork", "function",
-        "generate", "genvar", "highz0", "highz1", "if", "ifnone", "incdir", "include", "initial", "inout",
-        "input", "instance", "integer", "join", "large", "liblist", "library", "localparam", "macromodule",
-        "medium", "module", "nand", "negedge", "nmos", "nor", "noshowcancelled", "not", "notif0", "notif1",
-        "or", "output", "parameter", "pmos", "posedge", "primitive", "pull0", "pull1", "pulldown", "pullup",
-        "pulsestyle_onevent", "pulsestyle_ondetect", "rcmos", "real", "realtime", "reg", "release", "repeat",
-        "rnmos", "rpmos", "rtran", "rtranif0", "rtranif1", "scalared", "showcancelled", "signed", "small",
-        "specify", "specparam", "strong0", "strong1", "supply0", "supply1", "table", "task", "time", "tran",
-        "tranif0", "tranif1", "tri", "tri0", "tri1", "triand", "trior", "trireg", "unsigned", "use", "uwire",
-        "vectored", "wait", "wand", "weak0", "weak1", "while", "wire", "wor", "xnor", "xor", "bit", "byte",
-        "logic", "int", "shortint", "longint", "interface", "class", "package", "import", "export",
-        "program", "property", "sequence"
-    ]
+    public static func isIdentifier(_ name: String) -> Bool { Identifiers.isVerilogIdentifier(name) }
 }

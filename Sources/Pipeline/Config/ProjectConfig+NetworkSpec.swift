@@ -48,3 +48,14 @@ extension ProjectConfig {
         model.networkShape.spec(inputFeatures: inputFeatures, classes: classes)
     }
 }
+
+extension TrainSection {
+    /// The trainer's settings for this section (and `model.min_input_activity`).
+    public func trainingConfig(minInputActivity: Double) -> TrainingConfig {
+        TrainingConfig(
+            epochs: epochs, batchSize: batch, learningRate: Float(learningRate),
+            weightDecay: Float(weightDecay), restartEpochs: restartEpochs,
+            minInputActivity: minInputActivity, labelSmoothing: Float(labelSmoothing),
+            keepsBestEpoch: selection == .bestValidation, calibrationRows: calibrationRows)
+    }
+}

@@ -1,3 +1,5 @@
+import HDLNames
+import NeuraLUT
 import Foundation
 
 /// Rules that relate several keys (or the file system) to each other; each
@@ -5,8 +7,61 @@ import Foundation
 enum ProjectConfigRules {
     static func check(_ config: ProjectConfig, with r: inout TOMLReader, projectDirectory: URL?) {
         checkNames(config.project, with: &r)
+        checkFPGA(config.fpga, with: &r)
         checkLayers(config.model, with: &r)
         checkDataset(config.dataset, with: &r, projectDirectory: projectDirectory)
+        checkAgainstTrainer(config, with: &r)
+    }
+
+    /// The network's and the trainer's own validation (NeuraLUT), on the
+    /// network as the project file describes it, its error reported on the
+    /// key a user would edit. Data-dependent checks come later
+    /// (`checkAgainstData`): here layer 0 may read as many features as it asks for.
+    static func checkAgainstTrainer(_ config: ProjectConfig, with r: inout TOMLReader) {
+        // A problem already reported has the precise message; validation stops at the first problem.
+        guard r.diagnostics.isEmpty, let first = config.model.layerSpecs.first, let last = config.model.layers.last else { return }
+        let spec = config.networkSpec(inputFeatures: first.fanIn, classes: last.partitions)
+        do {
+            try spec.validate()
+            try config.train.trainingConfig(minInputActivity: config.model.minInputActivity).validate()
+        } catch let error as SpecError {
+            r.report(path(ofTrainerKey: error.key, in: config.model), error.problem)
+        } catch {
+            r.report(ConfigKeyPath().appending("model"), "\(error)")
+        }
+    }
+
+    /// Where the project file sets what a NeuraLUT key names: a layer's
+    /// `width`, `depth`, `skip`, `fan_in` or `bits` is the layer's own
+    /// override if it has one, else the `[model]` default.
+    static func path(ofTrainerKey key: String?, in model: ModelSection) -> ConfigKeyPath {
+        guard let key else { return ConfigKeyPath().appending("model") }
+        var path = ConfigKeyPath()
+        var layer: Int?
+        for part in key.split(separator: ".") {
+            if let open = part.firstIndex(of: "["), let index = Int(part[part.index(after: open)...].dropLast()) {
+                path = path.appending(String(part[..<open])).appending(index: index)
+                layer = index
+            } else {
+                path = path.appending(String(part))
+            }
+        }
+        guard let layer, layer < model.layers.count, case .key(let field)? = path.components.last, path.components.count == 4 else {
+            return path
+        }
+        let overrides = model.layers[layer]
+        let overridden: Bool
+        switch field {
+        case "width": overridden = overrides.width != nil
+        case "depth": overridden = overrides.depth != nil
+        case "skip": overridden = overrides.skip != nil
+        case "fan_in": overridden = overrides.fanIn != nil
+        case "bits": overridden = overrides.bits != nil
+        default: return path
+        }
+        if overridden { return path }
+        let modelField = field == "bits" && layer == model.layers.count - 1 ? "output_bits" : field
+        return ConfigKeyPath().appending("model").appending(modelField)
     }
 
     /// Checks that need the data: layer 0's fan-in against the feature count
@@ -27,12 +82,37 @@ enum ProjectConfigRules {
         }
     }
 
+    /// The names packaging and the RTL use, by the same rules (`Identifiers`),
+    /// so a name accepted here is never rejected later.
     static func checkNames(_ project: ProjectSection, with r: inout TOMLReader) {
         let path = ConfigKeyPath().appending("project")
-        for (key, value) in [("name", project.name), ("top", project.top)] where !isVerilogIdentifier(value) {
+        for (key, value) in [("name", project.name), ("top", project.top)] {
             // `top` defaults to `name`: only report it when it was written.
             if key == "top" && project.top == project.name { continue }
-            r.report(path.appending(key), "expected a Verilog identifier (letters, digits, _; not starting with a digit; not a keyword), found \"\(value)\"")
+            if let problem = Identifiers.designNameProblem(value) { r.report(path.appending(key), problem) }
+        }
+        let rules: [(key: String, value: String, ok: (String) -> Bool, expected: String)] = [
+            ("vendor", project.vendor, Identifiers.isVendor, "a name starting with a letter, then letters, digits, '_', '.' or '-' (e.g. example.org)"),
+            ("library", project.library, Identifiers.isVerilogIdentifier, "a Verilog identifier (a letter or '_', then letters, digits or '_'; not a reserved word)"),
+            ("version", project.version, Identifiers.isDottedVersion, "a dotted version such as 1.0"),
+            ("description", project.description, Identifiers.isSingleLineText, "one line of text without control characters"),
+        ]
+        for rule in rules where !rule.ok(rule.value) {
+            r.report(path.appending(rule.key), "expected \(rule.expected), found \(String(reflecting: rule.value))")
+        }
+    }
+
+    /// `[fpga]` names, by packaging's rules.
+    static func checkFPGA(_ fpga: FPGASection, with r: inout TOMLReader) {
+        let path = ConfigKeyPath().appending("fpga")
+        if !Identifiers.isPartName(fpga.part) {
+            r.report(path.appending("part"), "expected a Xilinx part name in lower case such as xcvu9p-flgb2104-2-i, found \(String(reflecting: fpga.part))")
+        }
+        for family in fpga.families where !Identifiers.isFamily(family) {
+            r.report(path.appending("families"), "expected device families such as \"virtexuplus\" (letters and digits), found \(String(reflecting: family))")
+        }
+        if Set(fpga.families).count != fpga.families.count {
+            r.report(path.appending("families"), "a family appears more than once; expected each family once")
         }
     }
 
@@ -118,20 +198,5 @@ enum ProjectConfigRules {
     /// Size of a table of 2^bits 16-bit entries.
     static func tableSize(addressBits: Int) -> String {
         ByteCount.text(2 * pow(2, Double(addressBits)))
-    }
-
-    static let verilogKeywords: Set<String> = [
-        "always", "and", "assign", "begin", "buf", "case", "casex", "casez", "default", "defparam", "else", "end",
-        "endcase", "endfunction", "endgenerate", "endmodule", "endtask", "for", "function", "generate", "genvar",
-        "if", "initial", "inout", "input", "integer", "localparam", "module", "nand", "negedge", "nor", "not", "or",
-        "output", "parameter", "posedge", "real", "reg", "signed", "task", "time", "wire", "xnor", "xor",
-    ]
-
-    static func isVerilogIdentifier(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else {
-            return false
-        }
-        let ok = name.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0)) }
-        return ok && !verilogKeywords.contains(name)
     }
 }

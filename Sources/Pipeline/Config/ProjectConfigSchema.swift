@@ -1,3 +1,4 @@
+import NeuraLUT
 import Packaging
 import TOMLKit
 
@@ -19,15 +20,16 @@ enum ProjectConfigSchema {
     static let hardwareKeys = ["dont_care", "dont_care_min_hits", "dont_care_widen"]
     static let fpgaKeys = ["part", "clock_mhz", "families", "synthesis_strategy", "retiming"]
 
-    static let bitsRange = 1...16
+    // The network's own limits (NeuraLUT), so a value accepted here is one training accepts.
+    static let bitsRange = NetworkSpec.codeBits
     // Upper bounds far beyond any real design, so arithmetic on them cannot overflow.
     static let partitionsRange = 1...1_000_000
     static let fanInRange = 1...1024
-    static let widthRange = 1...65536
-    static let depthRange = 1...1024
+    static let widthRange = NetworkSpec.widths
+    static let depthRange = NetworkSpec.depths
     static let skipRange = 0...1024
     static let epochsRange = 1...1_000_000
-    static let batchRange = 1...100_000_000
+    static let batchRange = TrainingConfig.minimumBatch...100_000_000
     static let minHitsRange = 1...1_000_000_000
     static let widenRange = 0...65535
 
@@ -125,7 +127,7 @@ enum ProjectConfigSchema {
             width: r.int(table, "width", at: path, in: widthRange) ?? d.width,
             depth: r.int(table, "depth", at: path, in: depthRange) ?? d.depth,
             skip: r.int(table, "skip", at: path, in: skipRange) ?? d.skip,
-            maxTableBits: r.int(table, "max_table_bits", at: path, in: 1...30) ?? d.maxTableBits,
+            maxTableBits: r.int(table, "max_table_bits", at: path, in: 1...NetworkSpec.maxTableAddressBits) ?? d.maxTableBits,
             minInputActivity: r.double(table, "min_input_activity", at: path, in: 0...1, closedAbove: false) ?? d.minInputActivity,
             layers: layers)
     }

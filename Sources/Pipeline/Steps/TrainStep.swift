@@ -100,12 +100,7 @@ enum TrainStep: PipelineBatchStep {
     static func train(_ shared: Shared, _ members: [String: Member], _ context: StepContext) async throws -> StepOutputs {
         let prepared = try PrepareDataStep.data(context)
         let spec = try networkSpec(shared, members, features: prepared.features, classes: prepared.classes)
-        let train = shared.train
-        let settings = TrainingConfig(
-            epochs: train.epochs, batchSize: train.batch, learningRate: Float(train.learningRate),
-            weightDecay: Float(train.weightDecay), restartEpochs: train.restartEpochs,
-            minInputActivity: shared.minInputActivity, labelSmoothing: Float(train.labelSmoothing),
-            keepsBestEpoch: train.selection == .bestValidation, calibrationRows: train.calibrationRows)
+        let settings = shared.train.trainingConfig(minInputActivity: shared.minInputActivity)
         // The validation split is data/prepare's (one split, reported in data.json): the trainer holds out nothing.
         let validation = prepared.validation
         if !context.stale.contains(where: { $0 == quantizersMember || partitionID($0) != nil }) {
