@@ -1,5 +1,6 @@
 import BuildGraph
 import Foundation
+import Pipeline
 import Synchronization
 
 /// Benchmarks of this area; see Benchmark.swift.
@@ -27,7 +28,7 @@ private func saveToBuildMilliseconds(saves: Int) throws -> [Double] {
     let buildStarts = Mutex<[UInt64]>([])
     let started = DispatchSemaphore(value: 0)
     let loop = WatchLoop(
-        watcher: FileWatcher(scope: WatchScope(root: root.path)),
+        watcher: FileWatcher(scope: WatchScope(root: root.path, excluded: OutputLayout.unwatched)),
         options: WatchOptions(buildOnStart: false),
         inputs: { [config.path] },
         build: { _ in

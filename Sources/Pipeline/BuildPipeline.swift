@@ -57,7 +57,7 @@ public struct BuildPipeline: Sendable {
         self.training = training
     }
 
-    public var engine: BuildEngine { BuildEngine(root: project.directory.path, fileSystem: fileSystem, clock: clock) }
+    public var engine: BuildEngine { BuildEngine(layout: OutputLayout.engineLayout(root: project.directory.path), fileSystem: fileSystem, clock: clock) }
 
     public func graph() throws -> StepGraph {
         let config = project.config

@@ -50,12 +50,12 @@ public struct BuildResults: Codable, Equatable, Sendable {
     /// `directory`; a missing or unreadable report leaves its part nil.
     public static func read(projectDirectory directory: URL) -> BuildResults {
         func load<T: Decodable>(_ type: T.Type, _ name: String) -> T? {
-            let url = directory.appendingPathComponent("gen/reports/\(name)")
+            let url = directory.appendingPathComponent(name)
             return (try? Data(contentsOf: url)).flatMap { try? JSONDecoder().decode(type, from: $0) }
         }
         return BuildResults(
-            training: load(Training.self, "training.json"), inference: load(Inference.self, "lut_inference.json"),
-            verification: load(Verification.self, "verify.json"), resources: load(Resources.self, "estimate.json"))
+            training: load(Training.self, OutputLayout.Report.trainingJSON), inference: load(Inference.self, OutputLayout.Report.inference),
+            verification: load(Verification.self, OutputLayout.Report.verify), resources: load(Resources.self, OutputLayout.Report.estimateJSON))
     }
 
     public var isEmpty: Bool { training == nil && inference == nil && verification == nil && resources == nil }

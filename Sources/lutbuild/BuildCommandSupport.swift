@@ -14,7 +14,7 @@ enum EngineCommand {
     /// Takes `.lutbuild/lock` so builds, cleans and collections never overlap.
     static func lock(_ project: Project, wait: Bool) throws -> ProjectBuildLock {
         do {
-            return try ProjectBuildLock(layout: ProjectLayout(root: project.directory.path), wait: wait) { message in
+            return try ProjectBuildLock(layout: OutputLayout.engineLayout(root: project.directory.path), wait: wait) { message in
                 printError(message)
             }
         } catch let error as BuildError {
@@ -27,7 +27,7 @@ enum EngineCommand {
     /// line, plain lines or JSON on stdout); Ctrl-C stops it at a safe point.
     static func build(_ project: Project, request: BuildRequest, json: Bool, wait: Bool, jobs: Int?) async throws -> BuildSummary {
         // A first build that the user's data rejects leaves the folder as it was (as a bad project file does).
-        let state = URL(fileURLWithPath: ProjectLayout(root: project.directory.path).stateDirectory)
+        let state = URL(fileURLWithPath: OutputLayout.engineLayout(root: project.directory.path).stateDirectory)
         let firstBuild = !FileManager.default.fileExists(atPath: state.path)
         do {
             return try await lockedBuild(project, request: request, json: json, wait: wait, jobs: jobs)

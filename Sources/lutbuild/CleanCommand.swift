@@ -16,9 +16,9 @@ struct CleanCommand: AsyncParsableCommand {
         let project = try EngineCommand.open(options)
         let lock = try EngineCommand.lock(project, wait: true)
         let removed = try await EngineCommand.reportingBuildErrors {
-            try BuildEngine(root: project.directory.path).clean()
+            try BuildEngine(layout: OutputLayout.engineLayout(root: project.directory.path)).clean()
         }
-        removeEmptyDirectories(project.directory.appendingPathComponent("gen"))
+        removeEmptyDirectories(project.directory.appendingPathComponent(OutputLayout.generated))
         print("removed \(removed.count) generated file\(removed.count == 1 ? "" : "s") and the cache")
         _ = lock
     }

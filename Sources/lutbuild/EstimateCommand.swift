@@ -26,7 +26,7 @@ struct EstimateCommand: AsyncParsableCommand {
         _ = try await EngineCommand.build(
             project, request: BuildRequest(verify: false, estimate: true),
             json: false, wait: !noWait, jobs: nil)
-        let report = project.directory.appendingPathComponent(json ? "gen/reports/estimate.json" : "gen/reports/estimate.txt")
+        let report = project.directory.appendingPathComponent(json ? OutputLayout.Report.estimateJSON : OutputLayout.Report.estimateText)
         guard let contents = FileManager.default.contents(atPath: report.path) else {
             printError("error: no estimate report in \(report.path)")
             throw ExitCode(1)

@@ -23,7 +23,7 @@ struct GcCommand: AsyncParsableCommand {
         let project = try EngineCommand.open(options)
         let lock = try EngineCommand.lock(project, wait: true)
         let report = try await EngineCommand.reportingBuildErrors {
-            try BuildEngine(root: project.directory.path).collectGarbage(keepBuilds: keepBuilds)
+            try BuildEngine(layout: OutputLayout.engineLayout(root: project.directory.path)).collectGarbage(keepBuilds: keepBuilds)
         }
         let megabytes = String(format: "%.1f", Double(report.removedBytes) / 1_048_576)
         let temporaries = report.removedTemporaries == 0 ? ""

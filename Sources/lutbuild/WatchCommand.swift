@@ -60,7 +60,7 @@ struct WatchCommand: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: root.appendingPathComponent(ProjectConfig.fileName).path) else {
             throw WatchError("no lutbuild.toml in \(root.path); pass --project DIR")
         }
-        let scope = WatchScope(root: root.path, excluded: WatchScope.defaultExcluded + exclude)
+        let scope = WatchScope(root: root.path, excluded: OutputLayout.unwatched + exclude)
         let watcher: any ChangeWatcher = poll
             ? PollWatcher(scope: scope, intervalMilliseconds: pollIntervalMilliseconds)
             : FileWatcher(scope: scope)

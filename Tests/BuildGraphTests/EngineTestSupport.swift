@@ -19,7 +19,7 @@ struct MemoryProject {
     init() throws {
         fileSystem = InMemoryFileSystem(clock: clock)
         try fileSystem.createDirectory(root)
-        engine = BuildEngine(root: root, fileSystem: fileSystem, clock: clock)
+        engine = BuildEngine(layout: testLayout(root), fileSystem: fileSystem, clock: clock)
     }
 
     /// Writes a project file; the clock moves first, so the mtime changes.
@@ -71,4 +71,9 @@ func chainGraph(log: RunLog, upperVersion: Int = 1, publishReport: Bool = false)
     try graph.add(textStep("report", from: .output(step: "count", name: "out"),
                            publish: publishReport ? "gen/report.txt" : nil, log: log) { "length \($0)\n" })
     return graph
+}
+
+/// The layout lutbuild uses (`.lutbuild/`, `lutbuild.lock`), as the tests expect it.
+func testLayout(_ root: String) -> ProjectLayout {
+    ProjectLayout(root: root, stateDirectoryName: ".lutbuild", lockFileName: "lutbuild.lock")
 }

@@ -42,7 +42,7 @@ import Testing
     @Test func secondBuildLockFailsWithoutWaiting() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-lock-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let layout = ProjectLayout(root: root)
+        let layout = testLayout(root)
         let held = try ProjectBuildLock(layout: layout, wait: false)
         #expect(throws: BuildError.busy(pid: "\(getpid())")) { try ProjectBuildLock(layout: layout, wait: false) }
         _ = held

@@ -12,7 +12,7 @@ import Testing
     init() async throws {
         sandbox = try WatchSandbox()
         // The default debounce, as users get it.
-        loop = makeLoop(sandbox, watcher: FileWatcher(scope: WatchScope(root: sandbox.root)), log: log,
+        loop = makeLoop(sandbox, watcher: FileWatcher(scope: WatchScope(root: sandbox.root, excluded: sandboxExcluded)), log: log,
                         debounceMilliseconds: WatchOptions().debounceMilliseconds)
         try loop.start()
     }
@@ -94,7 +94,7 @@ import Testing
         let inputs: Set<String> = [sandbox.config, nested]
         let log = ReportLog()
         let loop = WatchLoop(
-            watcher: FileWatcher(scope: WatchScope(root: sandbox.root)),
+            watcher: FileWatcher(scope: WatchScope(root: sandbox.root, excluded: sandboxExcluded)),
             options: WatchOptions(debounceMilliseconds: 50, buildOnStart: false),
             inputs: { inputs }, build: fakeBuild, report: { log.append($0) })
         try loop.start()
@@ -110,7 +110,7 @@ import Testing
         try sandbox.write("a\n", to: sandbox.root + "/staging/x.csv")
         let log = ReportLog()
         let loop = WatchLoop(
-            watcher: FileWatcher(scope: WatchScope(root: sandbox.root)),
+            watcher: FileWatcher(scope: WatchScope(root: sandbox.root, excluded: sandboxExcluded)),
             options: WatchOptions(debounceMilliseconds: 50, buildOnStart: false),
             inputs: { [moved] }, build: fakeBuild, report: { log.append($0) })
         try loop.start()

@@ -6,7 +6,7 @@ import Testing
     @Test func pollWatcherSeesWritesButNotOutputs() async throws {
         let sandbox = try WatchSandbox()
         let log = ReportLog()
-        let watcher = PollWatcher(scope: WatchScope(root: sandbox.root), intervalMilliseconds: 20)
+        let watcher = PollWatcher(scope: WatchScope(root: sandbox.root, excluded: sandboxExcluded), intervalMilliseconds: 20)
         let loop = makeLoop(sandbox, watcher: watcher, log: log, debounceMilliseconds: 20)
         try loop.start()
         try sandbox.write("out\n", to: sandbox.root + "/gen/rtl/top.v")
@@ -19,14 +19,14 @@ import Testing
     }
 
     @Test func missingRootIsAClearError() {
-        let watcher = PollWatcher(scope: WatchScope(root: "/nonexistent/project"))
+        let watcher = PollWatcher(scope: WatchScope(root: "/nonexistent/project", excluded: sandboxExcluded))
         #expect(throws: WatchError("cannot watch /nonexistent/project: no such directory")) {
             try watcher.start { _ in }
         }
     }
 
     @Test func inotifyMissingRootIsAClearError() {
-        let watcher = FileWatcher(scope: WatchScope(root: "/nonexistent/project"))
+        let watcher = FileWatcher(scope: WatchScope(root: "/nonexistent/project", excluded: sandboxExcluded))
         #expect(throws: WatchError("cannot watch /nonexistent/project: No such file or directory")) {
             try watcher.start { _ in }
         }

@@ -98,3 +98,6 @@ func makeLoop(_ sandbox: WatchSandbox, watcher: any ChangeWatcher, log: ReportLo
         options: WatchOptions(debounceMilliseconds: debounceMilliseconds, buildOnStart: false),
         inputs: { inputs }, build: build, report: { log.append($0) })
 }
+
+/// What lutbuild's watch mode leaves out (its output and state folders, git's).
+let sandboxExcluded = ["gen", ".lutbuild", ".git"]

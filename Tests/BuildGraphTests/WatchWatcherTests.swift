@@ -20,7 +20,7 @@ import Testing
     }
 
     func makeWatcher(_ kind: Kind, _ sandbox: WatchSandbox) -> any ChangeWatcher {
-        let scope = WatchScope(root: sandbox.root)
+        let scope = WatchScope(root: sandbox.root, excluded: sandboxExcluded)
         switch kind {
         case .inotify: return FileWatcher(scope: scope)
         case .poll: return PollWatcher(scope: scope, intervalMilliseconds: 20)
@@ -63,7 +63,7 @@ import Testing
     @Test func stoppedWatcherReportsNothing() async throws {
         let sandbox = try WatchSandbox()
         let seen = Seen()
-        let watcher = FileWatcher(scope: WatchScope(root: sandbox.root))
+        let watcher = FileWatcher(scope: WatchScope(root: sandbox.root, excluded: sandboxExcluded))
         try watcher.start { seen.record($0) }
         watcher.stop()
         watcher.stop()

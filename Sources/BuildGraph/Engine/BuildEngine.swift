@@ -8,8 +8,8 @@ public struct BuildEngine: Sendable {
     public let fileSystem: any FileSystem
     public let clock: any BuildClock
 
-    public init(root: String, fileSystem: any FileSystem = LocalFileSystem(), clock: any BuildClock = SystemClock()) {
-        layout = ProjectLayout(root: root)
+    public init(layout: ProjectLayout, fileSystem: any FileSystem = LocalFileSystem(), clock: any BuildClock = SystemClock()) {
+        self.layout = layout
         self.fileSystem = fileSystem
         self.clock = clock
     }

@@ -396,7 +396,7 @@ final class BuildSession {
         // an untouched lock file, so there is nothing to write or remove.
         let fingerprint = Self.fingerprint(pass)
         let marker = joinPath(layout.cacheDirectory, "last-build")
-        let lockName = "lutbuild.lock"
+        let lockName = layout.lockFileName
         if let recorded = try? fileSystem.read(marker),
            String(decoding: recorded, as: UTF8.self) == "\(fingerprint.hex) \(try statCache.digest(of: lockName)?.hex ?? "-")" {
             return

@@ -1,17 +1,15 @@
 /// The directory tree a watcher covers and the sub-trees it ignores.
 ///
 /// Pruning happens before a directory is watched, so the tool's own writes
-/// (the output folder, `.lutbuild/`, `.git/`) never wake the watch loop.
+/// (its output folder, its state folder, `.git/`: the tool names them) never
+/// wake the watch loop.
 public struct WatchScope: Sendable, Equatable {
-    /// The output folder, the local cache and git's own directory.
-    public static let defaultExcluded = ["gen", ".lutbuild", ".git"]
-
     /// Absolute path of the watched directory, without a trailing slash.
     public let root: String
     /// Paths relative to `root` whose whole sub-tree is ignored.
     public let excluded: [String]
 
-    public init(root: String, excluded: [String] = WatchScope.defaultExcluded) {
+    public init(root: String, excluded: [String]) {
         self.root = Self.normalized(root)
         self.excluded = excluded.map { Self.trimmingSlashes($0) }.filter { !$0.isEmpty }
     }

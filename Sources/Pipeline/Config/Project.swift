@@ -37,7 +37,7 @@ public struct Project: Sendable {
     public var configFileName: String { displayDirectory + ProjectConfig.fileName }
 
     /// `lutbuild.lock`, committed next to the project file.
-    public var lockFile: URL { directory.appendingPathComponent("lutbuild.lock") }
+    public var lockFile: URL { directory.appendingPathComponent(OutputLayout.lockFile) }
 
     /// A data path from the project file, resolved against the project directory.
     public func dataURL(_ file: String) -> URL { ProjectConfigRules.resolve(file, in: directory) }

@@ -14,8 +14,8 @@ public struct BuildMetrics: Sendable, Equatable {
     }
 
     /// Where the verify and estimate steps publish their reports.
-    public static let verifyReport = "gen/reports/verify.json"
-    public static let estimateReport = "gen/reports/estimate.json"
+    public static let verifyReport = OutputLayout.Report.verify
+    public static let estimateReport = OutputLayout.Report.estimateJSON
 
     /// Reads the reports of the build that just finished in `project`. A
     /// report that is missing or unreadable leaves its figure unknown.

@@ -6,7 +6,7 @@ import Packaging
 /// target, so real LUTs and Fmax join the build's reports.
 public struct VivadoReportImport: Sendable, Equatable {
     /// Where the imported results are kept, next to the build's other reports.
-    public static let outputPath = "gen/reports/vivado.json"
+    public static let outputPath = OutputLayout.Report.vivado
 
     public let reports: VivadoReports
     /// `[fpga] part` and `[fpga] clock_mhz` of the project.

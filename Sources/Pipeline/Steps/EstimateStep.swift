@@ -20,7 +20,7 @@ enum EstimateStep: PipelineStep {
         let (inputs, files) = VerilogSteps.inputs(config)
         return try step(id: id, Parameters(family: Estimator().family, top: config.project.top, rtlFiles: files),
                         inputs: inputs, outputs: ["json", "text"],
-                        publish: ["json": "gen/reports/estimate.json", "text": "gen/reports/estimate.txt"],
+                        publish: ["json": OutputLayout.Report.estimateJSON, "text": OutputLayout.Report.estimateText],
                         usesAllCores: true)
     }
 

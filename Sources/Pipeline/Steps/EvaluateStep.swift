@@ -9,7 +9,7 @@ enum EvaluateStep: PipelineStep {
     static let id = "evaluate"
     static let kind = "evaluate"
     static let version = 2
-    static let reportPath = "gen/reports/lut_inference.json"
+    static let reportPath = OutputLayout.Report.inference
 
     struct Report: Codable, Equatable {
         var testAccuracy: Double

@@ -35,7 +35,7 @@ enum PrepareDataStep: PipelineStep {
         var inputs: [String: StepInput] = [:]
         for (role, path) in dataset.files { inputs[role] = .source(path) }
         return try step(id: id, Parameters(dataset: dataset, fit: DataFitRule(project.config.model)), inputs: inputs,
-                        outputs: ["data", "feature_names", "summary"], publish: ["summary": "gen/reports/data.json"])
+                        outputs: ["data", "feature_names", "summary"], publish: ["summary": OutputLayout.Report.data])
     }
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {

@@ -78,8 +78,9 @@ enum TrainStep: PipelineBatchStep {
             }
         }
         members.append(PipelineBatchMember(name: quantizersMember))
-        for report in [TrainingReport.jsonMember, TrainingReport.csvMember] {
-            members.append(PipelineBatchMember(name: report, publish: "gen/reports/\(report)", reportsRun: true))
+        for (report, path) in [(TrainingReport.jsonMember, OutputLayout.Report.trainingJSON),
+                               (TrainingReport.csvMember, OutputLayout.Report.trainingCSV)] {
+            members.append(PipelineBatchMember(name: report, publish: path, reportsRun: true))
         }
         return try batch(id: id, shared, inputs: ["data": OutputRefs.data], members: members, usesAllCores: true, action: action)
     }

@@ -9,7 +9,7 @@ enum VerificationSteps {
     static let testbenchID = "testbench"
     static let verifyID = "verify"
     /// Where the testbench and its vectors are published (the FuseSoC core lists them there).
-    static let testbenchDirectory = "gen/tb"
+    static let testbenchDirectory = OutputLayout.testbench
     static let testbenchFiles = ["\(Testbench.moduleName).v", "inputs.hex", "outputs.hex", "classes.hex", "labels.hex"]
 
     enum Bench: PipelineStep {
@@ -92,7 +92,7 @@ enum VerificationSteps {
         for file in testbenchFiles { inputs["tb/" + file] = .output(step: testbenchID, name: file) }
         let parameters = try StepParameters(Verify.Parameters(rtlFiles: files))
         return Step(id: verifyID, kind: Verify.kind, version: Verify.version, parameters: parameters.key, inputs: inputs,
-                    outputs: ["report"], publish: ["report": "gen/reports/verify.json"], usesAllCores: true) { context in
+                    outputs: ["report"], publish: ["report": OutputLayout.Report.verify], usesAllCores: true) { context in
             try await Verify.run(parameters.decoded(Verify.Parameters.self, step: context.stepID), simulator: simulator, context)
         }
     }

@@ -6,7 +6,7 @@ import RTL
 /// The Verilog: one cached step per partition module (its table only), and
 /// one step for the layer modules and the top (wiring and `[rtl]` options).
 enum VerilogSteps {
-    static let rtlDirectory = "gen/rtl"
+    static let rtlDirectory = OutputLayout.rtl
 
     static func partitionID(_ partition: PartitionID) -> String { "verilog/\(TrainStep.memberName(partition))" }
     static let networkID = "verilog/top"

@@ -1,0 +1,41 @@
+import BuildGraph
+
+/// Where lutbuild keeps what it writes in a project, relative to the project
+/// directory: the one spelling of every `gen/…` path, of the engine's state
+/// folder and of the lock file. The engine is handed these (`engineLayout`)
+/// and names none of them itself. (Packaging's own folders under `gen/` are
+/// `PackagingLayout`.)
+public enum OutputLayout {
+    /// Everything generated: removed by `lutbuild clean`, ignored by watch mode.
+    public static let generated = "gen"
+    public static let rtl = "\(generated)/rtl"
+    public static let testbench = "\(generated)/tb"
+    public static let reports = "\(generated)/reports"
+
+    /// The engine's cache, stat cache, build lock and scratch space (not committed).
+    public static let stateDirectory = ".lutbuild"
+    /// What was built from what (committed).
+    public static let lockFile = "lutbuild.lock"
+
+    /// Folders watch mode never watches (outputs, state, version control).
+    public static let unwatched = [generated, stateDirectory, ".git"]
+
+    /// The engine's layout of the project in `root`.
+    public static func engineLayout(root: String) -> ProjectLayout {
+        ProjectLayout(root: root, stateDirectoryName: stateDirectory, lockFileName: lockFile)
+    }
+
+    /// The reports under `gen/reports`.
+    public enum Report {
+        public static let data = report("data.json")
+        public static let trainingJSON = report("training.json")
+        public static let trainingCSV = report("training.csv")
+        public static let inference = report("lut_inference.json")
+        public static let verify = report("verify.json")
+        public static let estimateJSON = report("estimate.json")
+        public static let estimateText = report("estimate.txt")
+        public static let vivado = report("vivado.json")
+
+        static func report(_ name: String) -> String { "\(OutputLayout.reports)/\(name)" }
+    }
+}
