@@ -7,6 +7,13 @@ public enum Testbench {
     public static let moduleName = Identifiers.testbenchModule
     /// Prefix of the one machine-readable summary line the testbench prints.
     public static let summaryPrefix = "LUTBUILD_VERIFY"
+    /// The vector files the testbench reads by name from its run directory, and the memory each fills.
+    static let vectors = [
+        (file: "inputs.hex", memory: "inputs"), (file: "outputs.hex", memory: "expected"),
+        (file: "classes.hex", memory: "classes"), (file: "labels.hex", memory: "labels"),
+    ]
+    /// The names of the vector files, in the order `files` returns them after the testbench.
+    public static var vectorFiles: [String] { vectors.map(\.file) }
 
     /// `lutbuild_tb.v` plus `inputs.hex`, `outputs.hex`, `classes.hex`,
     /// `labels.hex`, to be placed in one directory; the simulation runs
@@ -16,13 +23,15 @@ public enum Testbench {
         let outputs = spec.layers.last?.partitions ?? 0
         let outBits = spec.layers.last?.outputBits ?? 0
         let classBits = indexBits(outputs)
-        return [
-            GeneratedFile(path: "\(moduleName).v", contents: source(design: design, count: vectors.count, classBits: classBits)),
-            GeneratedFile(path: "inputs.hex", contents: memoryFile(vectors.inputs, perRow: spec.inputFeatures, bits: spec.inputBits)),
-            GeneratedFile(path: "outputs.hex", contents: memoryFile(vectors.outputs, perRow: outputs, bits: outBits)),
-            GeneratedFile(path: "classes.hex", contents: memoryFile(vectors.classes.map(UInt16.init), perRow: 1, bits: classBits)),
-            GeneratedFile(path: "labels.hex", contents: memoryFile((vectors.labels ?? vectors.classes).map { UInt16(truncatingIfNeeded: $0) }, perRow: 1, bits: classBits)),
+        // In the order of `Testbench.vectors`.
+        let memories = [
+            memoryFile(vectors.inputs, perRow: spec.inputFeatures, bits: spec.inputBits),
+            memoryFile(vectors.outputs, perRow: outputs, bits: outBits),
+            memoryFile(vectors.classes.map(UInt16.init), perRow: 1, bits: classBits),
+            memoryFile((vectors.labels ?? vectors.classes).map { UInt16(truncatingIfNeeded: $0) }, perRow: 1, bits: classBits),
         ]
+        return [GeneratedFile(path: "\(moduleName).v", contents: source(design: design, count: vectors.count, classBits: classBits))]
+            + zip(vectorFiles, memories).map { GeneratedFile(path: $0, contents: $1) }
     }
 
     /// Streams one sample per clock after a short reset, compares every
@@ -76,7 +85,7 @@ public enum Testbench {
                 \(argmax ? "" : "assign out_class = \(classBits)'d0;")
 
                 // A missing vector file would only warn in $readmemh and then fail every sample.
-                task load(input [8*12-1:0] name);
+                task load(input [\(8 * (vectorFiles.map(\.utf8.count).max() ?? 1) - 1):0] name);
                     integer fd;
                     begin
                         fd = $fopen(name, "r");
@@ -86,14 +95,7 @@ public enum Testbench {
                 endtask
 
                 initial begin
-                    load("inputs.hex");
-                    load("outputs.hex");
-                    load("classes.hex");
-                    load("labels.hex");
-                    $readmemh("inputs.hex", inputs);
-                    $readmemh("outputs.hex", expected);
-                    $readmemh("classes.hex", classes);
-                    $readmemh("labels.hex", labels);
+            \(vectors.map { "        load(\"\($0.file)\");\n        $readmemh(\"\($0.file)\", \($0.memory));" }.joined(separator: "\n"))
                 end
 
                 always #5 clk = ~clk;

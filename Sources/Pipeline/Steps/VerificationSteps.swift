@@ -10,11 +10,11 @@ enum VerificationSteps {
     static let verifyID = "verify"
     /// Where the testbench and its vectors are published (the FuseSoC core lists them there).
     static let testbenchDirectory = OutputLayout.testbench
-    static let testbenchFiles = ["\(Testbench.moduleName).v", "inputs.hex", "outputs.hex", "classes.hex", "labels.hex"]
+    static let testbenchFiles = ["\(Testbench.moduleName).v"] + Testbench.vectorFiles
 
     enum Bench: PipelineStep {
         static let kind = "testbench"
-        static let version = 2
+        static let version = 3
 
         static func run(_ options: RTLOptions, _ context: StepContext) async throws -> StepOutputs {
             let network = try NetworkStep.decode(try context.input("network"))
