@@ -32,6 +32,8 @@ let package = Package(
 
         // The generic, NN-agnostic incremental build engine.
         .target(name: "BuildGraph", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // The Bazel HTTP cache protocol client behind BuildGraph's remote cache.
+        .target(name: "HTTPCache", dependencies: ["BuildGraph"]),
         // Dataset loading: CSV, MNIST IDX, NPY; splits and normalisation.
         .target(name: "Datasets", dependencies: ["CZlib"], swiftSettings: checkedParsing),
         // The NeuraLUT method: network spec, training, truth tables, LUT inference.
@@ -46,7 +48,7 @@ let package = Package(
         .target(name: "Packaging", dependencies: ["HDLNames", "CLibXML2"]),
         // lutbuild's steps: lutbuild.toml, wiring the modules into BuildGraph.
         .target(name: "Pipeline", dependencies: [
-            "BuildGraph", "Datasets", "NeuraLUT", "RTL", "Packaging", "HDLNames",
+            "BuildGraph", "Datasets", "NeuraLUT", "RTL", "Packaging", "HDLNames", "HTTPCache",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // The thin command-line front end.
@@ -68,7 +70,9 @@ let package = Package(
             "Packaging", "CLibXML2", .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "BuildGraph"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["lutbuild"]),
+        .testTarget(name: "HTTPCacheTests", dependencies: ["HTTPCache", "BuildGraph"]),
+        // Also drives the remote cache client against a real nginx it starts.
+        .testTarget(name: "EndToEndTests", dependencies: ["lutbuild", "HTTPCache", "BuildGraph"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -89,11 +89,13 @@ public struct BuildPipeline: Sendable {
     /// Runs the build; completed steps are kept even when it fails or is cancelled.
     @discardableResult
     public func build(concurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
+                      remoteCache: RemoteCacheChoice = RemoteCacheChoice(),
                       isCancelled: @escaping @Sendable () -> Bool = { false },
                       events: @escaping @Sendable (BuildEvent) -> Void = { _ in }) async throws -> BuildSummary {
+        let options = BuildOptions(concurrency: concurrency, force: force, isCancelled: isCancelled,
+                                   remoteCache: try remoteCache.settings(for: project.config.cache))
         do {
-            return try await engine.build(graph(), options: BuildOptions(concurrency: concurrency, force: force, isCancelled: isCancelled),
-                                          events: events)
+            return try await engine.build(graph(), options: options, events: events)
         } catch {
             throw project.userFacing(error)
         }

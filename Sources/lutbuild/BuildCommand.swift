@@ -40,6 +40,8 @@ struct BuildCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Steps to run at once (default: the number of cores).")
     var jobs: Int?
 
+    @OptionGroup var remoteCache: RemoteCacheOptions
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let simulator, Simulator(rawValue: simulator) == nil {
@@ -56,10 +58,10 @@ struct BuildCommand: AsyncParsableCommand {
             project, request: BuildRequest(
                 retrainLayers: layers, verify: !noVerify, simulator: simulator.flatMap(Simulator.init(rawValue:)),
                 estimate: !noEstimate),
-            json: json, wait: !noWait, jobs: jobs)
+            json: json, wait: !noWait, jobs: jobs, remoteCache: remoteCache.choice)
         let results = BuildResults.read(projectDirectory: project.directory)
         if json {
-            print(#"{"event":"summary","ran":\#(summary.ran.count),"cached":\#(summary.cached.count),"trained_partitions":\#(BuildPipeline.trainedPartitions(summary).count),"written":\#(summary.written.count),"results":\#((try? results.json()) ?? "{}")}"#)
+            print(#"{"event":"summary","ran":\#(summary.ran.count),"cached":\#(summary.cached.count),"trained_partitions":\#(BuildPipeline.trainedPartitions(summary).count),"written":\#(summary.written.count),"fetched":\#(summary.fetched.count),"uploaded":\#(summary.uploaded),"results":\#((try? results.json()) ?? "{}")}"#)
         } else {
             print(BuildReport.summary(summary))
             for line in results.lines { print("  " + line) }

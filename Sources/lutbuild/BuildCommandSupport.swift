@@ -25,19 +25,21 @@ enum EngineCommand {
 
     /// Runs the build under the project lock, rendering its events (status
     /// line, plain lines or JSON on stdout); Ctrl-C stops it at a safe point.
-    static func build(_ project: Project, request: BuildRequest, json: Bool, wait: Bool, jobs: Int?) async throws -> BuildSummary {
+    static func build(_ project: Project, request: BuildRequest, json: Bool, wait: Bool, jobs: Int?,
+                      remoteCache: RemoteCacheChoice = RemoteCacheChoice()) async throws -> BuildSummary {
         // A first build that the user's data rejects leaves the folder as it was (as a bad project file does).
         let state = URL(fileURLWithPath: OutputLayout.engineLayout(root: project.directory.path).stateDirectory)
         let firstBuild = !FileManager.default.fileExists(atPath: state.path)
         do {
-            return try await lockedBuild(project, request: request, json: json, wait: wait, jobs: jobs)
+            return try await lockedBuild(project, request: request, json: json, wait: wait, jobs: jobs, remoteCache: remoteCache)
         } catch let exit as ExitCode where exit.rawValue == 2 && firstBuild {
             try? FileManager.default.removeItem(at: state)
             throw exit
         }
     }
 
-    private static func lockedBuild(_ project: Project, request: BuildRequest, json: Bool, wait: Bool, jobs: Int?) async throws -> BuildSummary {
+    private static func lockedBuild(_ project: Project, request: BuildRequest, json: Bool, wait: Bool, jobs: Int?,
+                                    remoteCache: RemoteCacheChoice) async throws -> BuildSummary {
         let lock = try lock(project, wait: wait)
         defer { _ = lock }
         let interrupt = InterruptSignal()
@@ -49,7 +51,7 @@ enum EngineCommand {
             do {
                 defer { renderer.finish() }
                 return try await pipeline.build(
-                    concurrency: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                    concurrency: jobs ?? ProcessInfo.processInfo.activeProcessorCount, remoteCache: remoteCache,
                     isCancelled: { interrupt.isRaised }, events: renderer.render)
             } catch is CancellationError {
                 printError("interrupted: finished steps are kept; the next build resumes (training from its checkpoint)")

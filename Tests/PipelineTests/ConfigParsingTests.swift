@@ -94,8 +94,13 @@ import Testing
             families = ["artix7"]
             synthesis_strategy = "Flow_PerfOptimized_high"
             retiming = true
+
+            [cache]
+            remote = "http://cache.example.org:8080/lutbuild/"
+            remote_timeout = 2.5
             """
         let c = try ProjectConfig.parse(text: text, path: "p.toml")
+        #expect(c.cache == CacheSection(remote: "http://cache.example.org:8080/lutbuild/", remoteTimeout: 2.5))
         #expect(c.project == ProjectSection(name: "jsc", top: "jsc_top", vendor: "acme.com", library: "nn", version: "2.1", description: "jets"))
         #expect(c.dataset == DatasetSection(
             format: .npy, train: "x.npy", trainLabels: "y.npy", test: "xt.npy", testLabels: "yt.npy", label: "label",
@@ -119,5 +124,40 @@ import Testing
         let text = Self.minimal.replacingOccurrences(of: "[model]", with: "[model]\nbits = 3\noutput_bits = 4")
         let spec = try ProjectConfig.parse(text: text, path: "p").networkSpec(inputFeatures: 4, classes: 3)
         #expect(spec.layers.map(\.outputBits) == [3, 4])
+    }
+}
+
+/// Where a build's remote cache comes from: flag, then environment, then project file.
+@Suite struct RemoteCacheChoiceTests {
+    let config = CacheSection(remote: "http://config.example.org/", remoteTimeout: 4)
+
+    @Test func flagThenEnvironmentThenProjectFile() throws {
+        let environment = ["LUTBUILD_REMOTE_CACHE": "http://env.example.org/"]
+        #expect(try RemoteCacheChoice(environment: [:]).settings(for: config)?.cache.displayName == "http://config.example.org/")
+        #expect(try RemoteCacheChoice(environment: environment).settings(for: config)?.cache.displayName == "http://env.example.org/")
+        let flag = RemoteCacheChoice(url: "http://flag.example.org/", mode: .read, environment: environment)
+        let settings = try #require(try flag.settings(for: config))
+        #expect(settings.cache.displayName == "http://flag.example.org/")
+        #expect(settings.mode == .read)
+        #expect(settings.uploadWait == .seconds(12))
+    }
+
+    @Test func anEmptyURLDisables() throws {
+        #expect(try RemoteCacheChoice(url: "", environment: ["LUTBUILD_REMOTE_CACHE": "http://env.example.org/"]).settings(for: config) == nil)
+        #expect(try RemoteCacheChoice(environment: ["LUTBUILD_REMOTE_CACHE": ""]).settings(for: config) == nil)
+        #expect(try RemoteCacheChoice(environment: [:]).settings(for: CacheSection()) == nil)
+    }
+
+    @Test func badValuesNameTheirOriginButNotTheURL() throws {
+        do {
+            _ = try RemoteCacheChoice(url: "ftp://ci:s3cret@host/", environment: [:]).settings(for: config)
+            Issue.record("an ftp URL was accepted")
+        } catch {
+            #expect("\(error)".hasPrefix("remote cache (--remote-cache): the scheme must be http or https"))
+            #expect(!"\(error)".contains("s3cret"))
+        }
+        #expect(throws: PipelineError("LUTBUILD_REMOTE_CACHE_TIMEOUT = x: expected seconds in [0.1, 3600]")) {
+            try RemoteCacheChoice(environment: ["LUTBUILD_REMOTE_CACHE_TIMEOUT": "x"]).settings(for: config)
+        }
     }
 }

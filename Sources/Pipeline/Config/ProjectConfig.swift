@@ -12,11 +12,12 @@ public struct ProjectConfig: Sendable, Equatable, Hashable, Codable {
     public var rtl: RTLSection
     public var hardware: HardwareSection
     public var fpga: FPGASection
+    public var cache: CacheSection
 
     public init(
         project: ProjectSection, dataset: DatasetSection, model: ModelSection = ModelSection(),
         train: TrainSection = TrainSection(), rtl: RTLSection = RTLSection(), hardware: HardwareSection = HardwareSection(),
-        fpga: FPGASection = FPGASection()
+        fpga: FPGASection = FPGASection(), cache: CacheSection = CacheSection()
     ) {
         self.project = project
         self.dataset = dataset
@@ -25,6 +26,7 @@ public struct ProjectConfig: Sendable, Equatable, Hashable, Codable {
         self.rtl = rtl
         self.hardware = hardware
         self.fpga = fpga
+        self.cache = cache
     }
 
     /// The file name `lutbuild` looks for in a project directory.

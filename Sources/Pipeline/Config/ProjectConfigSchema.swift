@@ -5,7 +5,7 @@ import TOMLKit
 /// The key-by-key mapping from TOML to `ProjectConfig`: known keys, types,
 /// per-key ranges and defaults. Cross-key rules live in `ProjectConfigRules`.
 enum ProjectConfigSchema {
-    static let sections = ["project", "dataset", "model", "train", "rtl", "hardware", "fpga"]
+    static let sections = ["project", "dataset", "model", "train", "rtl", "hardware", "fpga", "cache"]
     static let projectKeys = ["name", "top", "vendor", "library", "version", "description"]
     static let datasetKeys = [
         "format", "train", "train_labels", "test", "test_labels", "label", "classes",
@@ -47,8 +47,10 @@ enum ProjectConfigSchema {
         let rtl = readRTL(root["rtl"]?.table ?? TOMLTable(), with: &r)
         let hardware = readHardware(root["hardware"]?.table ?? TOMLTable(), with: &r)
         let fpga = readFPGA(root["fpga"]?.table ?? TOMLTable(), with: &r)
+        let cache = readCache(root["cache"]?.table ?? TOMLTable(), with: &r)
         guard let project, let dataset else { return nil }
-        return ProjectConfig(project: project, dataset: dataset, model: model, train: train, rtl: rtl, hardware: hardware, fpga: fpga)
+        return ProjectConfig(project: project, dataset: dataset, model: model, train: train, rtl: rtl, hardware: hardware, fpga: fpga,
+                             cache: cache)
     }
 
     static func readProject(_ table: TOMLTable?, present: Bool, with r: inout TOMLReader) -> ProjectSection? {

@@ -1,0 +1,56 @@
+import BuildGraph
+import Foundation
+
+/// A remote cache's base URL, `http://host:port/prefix/`: objects live at
+/// `<prefix>/cas/<sha256>`, action results at `<prefix>/ac/<key>`.
+///
+/// Credentials written into the URL (`http://user:password@host/`) are taken
+/// out of it at once: they are sent as basic authentication, and neither
+/// `url` nor `displayName` contains them.
+public struct RemoteCacheEndpoint: Sendable, Equatable {
+    /// The base URL, without credentials, ending in `/`.
+    public let url: URL
+    let user: String?
+    let password: String?
+
+    /// Parses the URL as the user gave it; the error says what is expected.
+    public init(parsing text: String) throws(RemoteCacheEndpoint.Invalid) {
+        let example = "expected a URL such as http://cache.example.org:8080/lutbuild/"
+        guard text.contains("://"), var components = URLComponents(string: text),
+              let scheme = components.scheme?.lowercased() else {
+            throw Invalid("\(example)")
+        }
+        guard scheme == "http" || scheme == "https" else {
+            throw Invalid("the scheme must be http or https, \(example)")
+        }
+        guard let host = components.host, !host.isEmpty else { throw Invalid("no host; \(example)") }
+        guard components.query == nil, components.fragment == nil else {
+            throw Invalid("a query or fragment (?…, #…) cannot be part of a cache URL; \(example)")
+        }
+        user = components.user
+        password = components.password
+        components.user = nil
+        components.password = nil
+        components.scheme = scheme
+        if !components.path.hasSuffix("/") { components.path += "/" }
+        guard let url = components.url else { throw Invalid(example) }
+        self.url = url
+    }
+
+    /// Whether the URL carried a user name or password.
+    public var hasCredentials: Bool { user != nil || password != nil }
+
+    /// The URL for messages: it never holds credentials.
+    public var displayName: String { url.absoluteString }
+
+    /// Where `digest` lives in `store`.
+    func url(_ store: RemoteStore, _ digest: Digest) -> URL {
+        URL(string: url.absoluteString + store.rawValue + "/" + digest.hex)!
+    }
+
+    /// Why a cache URL cannot be used.
+    public struct Invalid: Error, CustomStringConvertible, Equatable {
+        public var description: String
+        init(_ description: String) { self.description = description }
+    }
+}

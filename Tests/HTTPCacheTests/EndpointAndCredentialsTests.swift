@@ -1,0 +1,77 @@
+import BuildGraph
+import Foundation
+@testable import HTTPCache
+import Testing
+
+/// Cache URLs and credentials: where requests go, what authenticates them,
+/// and that no message can show a secret.
+@Suite struct EndpointAndCredentialsTests {
+    @Test func objectAndResultPathsFollowTheProtocol() throws {
+        let endpoint = try RemoteCacheEndpoint(parsing: "http://cache.example.org:8080/team/lutbuild")
+        #expect(endpoint.displayName == "http://cache.example.org:8080/team/lutbuild/")
+        let digest = Digest.of("abc")
+        #expect(endpoint.url(.content, digest).absoluteString == "http://cache.example.org:8080/team/lutbuild/cas/\(digest.hex)")
+        #expect(endpoint.url(.actionCache, digest).absoluteString == "http://cache.example.org:8080/team/lutbuild/ac/\(digest.hex)")
+        #expect(try RemoteCacheEndpoint(parsing: "https://cache.example.org").displayName == "https://cache.example.org/")
+    }
+
+    @Test func badURLsSayWhatIsExpected() {
+        for text in ["cache.example.org:8080", "ftp://cache.example.org/", "http:///prefix/", "http://host/p?token=1", "not a url"] {
+            #expect(throws: RemoteCacheEndpoint.Invalid.self) { try RemoteCacheEndpoint(parsing: text) }
+        }
+        #expect(throws: RemoteCacheEndpoint.Invalid("the scheme must be http or https, expected a URL such as http://cache.example.org:8080/lutbuild/")) {
+            try RemoteCacheEndpoint(parsing: "ftp://cache.example.org/")
+        }
+    }
+
+    @Test func credentialsInTheURLLeaveIt() throws {
+        let endpoint = try RemoteCacheEndpoint(parsing: "http://ci:s3cret@cache.example.org/x/")
+        #expect(endpoint.hasCredentials)
+        #expect(endpoint.displayName == "http://cache.example.org/x/")
+        #expect(!endpoint.url(.content, Digest.of("abc")).absoluteString.contains("s3cret"))
+        let credentials = try RemoteCacheCredentials.resolve(for: endpoint, environment: [:])
+        #expect(credentials.headers == ["Authorization": "Basic " + Data("ci:s3cret".utf8).base64EncodedString()])
+        #expect(!"\(credentials)".contains("s3cret") && !"\(credentials)".contains("Basic"))
+    }
+
+    @Test func headerVariableWinsAndIsNeverEchoed() throws {
+        let endpoint = try RemoteCacheEndpoint(parsing: "http://ci:s3cret@cache.example.org/")
+        let credentials = try RemoteCacheCredentials.resolve(
+            for: endpoint, environment: ["LUTBUILD_REMOTE_CACHE_HEADER": "Authorization: Bearer t0ken"])
+        #expect(credentials.headers == ["Authorization": "Bearer t0ken"])
+        do {
+            _ = try RemoteCacheCredentials.resolve(for: endpoint, environment: ["LUTBUILD_REMOTE_CACHE_HEADER": "Bearer t0ken"])
+            Issue.record("a header without a name was accepted")
+        } catch {
+            #expect(error.description.contains("LUTBUILD_REMOTE_CACHE_HEADER"))
+            #expect(!error.description.contains("t0ken"))
+        }
+    }
+
+    @Test func netrcEntryOfTheHostOrTheDefault() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-netrc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try """
+            # team cache
+            machine other.example.org login someone password nope
+            machine cache.example.org
+              login ci
+              password "pass word"
+
+            macdef init
+            machine cache.example.org login wrong password wrong
+
+            default login anonymous password guest
+            """.write(to: directory.appendingPathComponent(".netrc"), atomically: true, encoding: .utf8)
+        let home = ["HOME": directory.path]
+        let cache = try RemoteCacheCredentials.resolve(for: RemoteCacheEndpoint(parsing: "http://cache.example.org/"), environment: home)
+        #expect(cache.headers["Authorization"] == "Basic " + Data("ci:pass word".utf8).base64EncodedString())
+        #expect(cache.source == directory.path + "/.netrc")
+        let other = try RemoteCacheCredentials.resolve(for: RemoteCacheEndpoint(parsing: "http://unknown.example.org/"), environment: home)
+        #expect(other.headers["Authorization"] == "Basic " + Data("anonymous:guest".utf8).base64EncodedString())
+        let none = try RemoteCacheCredentials.resolve(for: RemoteCacheEndpoint(parsing: "http://cache.example.org/"),
+                                                      environment: ["HOME": "/nonexistent"])
+        #expect(none.headers.isEmpty)
+    }
+}
