@@ -58,7 +58,7 @@ let package = Package(
         ]),
         // Benchmarks behind bench/run (DESIGN.md §6); not shipped to users.
         .executableTarget(name: "Bench", dependencies: [
-            "BuildGraph", "Datasets", "NeuraLUT", "RTL", "Packaging", "Pipeline",
+            "BuildGraph", "Datasets", "NeuraLUT", "RTL", "Packaging", "Pipeline", "NginxCacheServer",
         ], swiftSettings: fastMath),
 
         .testTarget(name: "BuildGraphTests", dependencies: ["BuildGraph"]),
@@ -71,8 +71,10 @@ let package = Package(
         ]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "BuildGraph"]),
         .testTarget(name: "HTTPCacheTests", dependencies: ["HTTPCache", "BuildGraph"]),
+        // A real nginx cache server for the remote cache tests and benchmarks.
+        .target(name: "NginxCacheServer", path: "Tests/Support/NginxCacheServer"),
         // Also drives the remote cache client against a real nginx it starts.
-        .testTarget(name: "EndToEndTests", dependencies: ["lutbuild", "HTTPCache", "BuildGraph"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["lutbuild", "HTTPCache", "BuildGraph", "NginxCacheServer"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -15,14 +15,15 @@ public final class HTTPRemoteCache: RemoteCache {
 
     /// `timeout` bounds each request's wait for the server (connecting, or a
     /// silence in the middle of a transfer); a whole transfer may take ten times it.
+    /// Whole seconds, at least one: Foundation on Linux truncates fractions.
     public init(endpoint: RemoteCacheEndpoint, credentials: RemoteCacheCredentials, timeout: Duration = .seconds(10),
                 connections: Int = 8) {
         self.endpoint = endpoint
         self.credentials = credentials
-        self.timeout = timeout
+        self.timeout = .seconds(max(1, (timeout + .milliseconds(999)).components.seconds))
         let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout.inSeconds
-        configuration.timeoutIntervalForResource = timeout.inSeconds * 10
+        configuration.timeoutIntervalForRequest = self.timeout.inSeconds
+        configuration.timeoutIntervalForResource = self.timeout.inSeconds * 10
         configuration.httpMaximumConnectionsPerHost = connections
         configuration.urlCache = nil
         configuration.httpCookieStorage = nil

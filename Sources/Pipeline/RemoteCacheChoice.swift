@@ -32,15 +32,15 @@ public struct RemoteCacheChoice: Sendable {
         guard let text, !text.isEmpty else { return nil }
         var seconds = config.remoteTimeout
         if let variable = environment[Self.timeoutVariable], !variable.isEmpty {
-            guard let value = Double(variable), ProjectConfigSchema.timeoutRange.contains(value) else {
-                throw PipelineError("\(Self.timeoutVariable) = \(variable): expected seconds in [0.1, 3600]")
+            guard let value = Int(variable), ProjectConfigSchema.timeoutRange.contains(value) else {
+                throw PipelineError("\(Self.timeoutVariable) = \(variable): expected whole seconds in 1…3600")
             }
             seconds = value
         }
         do {
             let endpoint = try RemoteCacheEndpoint(parsing: text)
             let credentials = try RemoteCacheCredentials.resolve(for: endpoint, environment: environment)
-            let timeout = Duration.milliseconds(Int64((seconds * 1000).rounded()))
+            let timeout = Duration.seconds(seconds)
             return RemoteCacheSettings(
                 cache: HTTPRemoteCache(endpoint: endpoint, credentials: credentials, timeout: timeout),
                 mode: mode, uploadWait: timeout * 3)

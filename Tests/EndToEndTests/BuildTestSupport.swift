@@ -29,9 +29,13 @@ struct TinyProject {
 
     func remove() { scratch.remove() }
 
-    /// `lutbuild build --json …`, with the units that ran.
-    func build(_ arguments: [String] = ["--no-verify", "--no-estimate"]) throws -> BuildRun {
-        BuildRun(try LutbuildBinary.run(["build", "--json"] + arguments, in: url))
+    /// `lutbuild build --json …`, with the units that ran; `environment` adds to ours.
+    func build(_ arguments: [String] = ["--no-verify", "--no-estimate"], environment: [String: String] = [:]) throws -> BuildRun {
+        if environment.isEmpty { return BuildRun(try LutbuildBinary.run(["build", "--json"] + arguments, in: url)) }
+        guard let executable = LutbuildBinary.url else { throw LutbuildBinary.NotFound() }
+        return BuildRun(try LutbuildBinary.runProcess(
+            executable, ["build", "--json"] + arguments, in: url,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new }))
     }
 }
 
@@ -55,6 +59,11 @@ struct BuildRun {
     }
 
     func ran(prefix: String) -> [String] { ran.filter { $0.hasPrefix(prefix) } }
+
+    /// A number from the closing `summary` event.
+    func summary(_ key: String) -> Int? {
+        events.last { $0["event"] as? String == "summary" }?[key] as? Int
+    }
 
     func messages(_ event: String) -> [String] {
         events.filter { $0["event"] as? String == event }.compactMap { $0["message"] as? String }

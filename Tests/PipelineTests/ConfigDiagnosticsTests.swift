@@ -47,7 +47,7 @@ import Testing
         (edit("epochs = 5", "epochs = 5\n\n[cache]\nremote = \"http://ci:s3cret@cache.example.org/\""),
          ["lutbuild.toml:15: cache.remote: credentials do not belong in the project file, which is committed; put them in ~/.netrc or LUTBUILD_REMOTE_CACHE_HEADER"]),
         (edit("epochs = 5", "epochs = 5\n\n[cache]\nremote_timeout = 0"),
-         ["lutbuild.toml:15: cache.remote_timeout: expected a number in [0.1, 3600], found 0"]),
+         ["lutbuild.toml:15: cache.remote_timeout: expected an integer in 1…3600, found 0"]),
         (edit("epochs = 5", "epochs = \"5\""),
          ["lutbuild.toml:12: train.epochs: expected an integer in 1…1000000, found a string"]),
         (edit("fan_in = 4", "fan_in = 4\nbits = 17"),

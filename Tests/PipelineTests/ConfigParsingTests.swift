@@ -97,10 +97,10 @@ import Testing
 
             [cache]
             remote = "http://cache.example.org:8080/lutbuild/"
-            remote_timeout = 2.5
+            remote_timeout = 3
             """
         let c = try ProjectConfig.parse(text: text, path: "p.toml")
-        #expect(c.cache == CacheSection(remote: "http://cache.example.org:8080/lutbuild/", remoteTimeout: 2.5))
+        #expect(c.cache == CacheSection(remote: "http://cache.example.org:8080/lutbuild/", remoteTimeout: 3))
         #expect(c.project == ProjectSection(name: "jsc", top: "jsc_top", vendor: "acme.com", library: "nn", version: "2.1", description: "jets"))
         #expect(c.dataset == DatasetSection(
             format: .npy, train: "x.npy", trainLabels: "y.npy", test: "xt.npy", testLabels: "yt.npy", label: "label",
@@ -156,7 +156,7 @@ import Testing
             #expect("\(error)".hasPrefix("remote cache (--remote-cache): the scheme must be http or https"))
             #expect(!"\(error)".contains("s3cret"))
         }
-        #expect(throws: PipelineError("LUTBUILD_REMOTE_CACHE_TIMEOUT = x: expected seconds in [0.1, 3600]")) {
+        #expect(throws: PipelineError("LUTBUILD_REMOTE_CACHE_TIMEOUT = x: expected whole seconds in 1…3600")) {
             try RemoteCacheChoice(environment: ["LUTBUILD_REMOTE_CACHE_TIMEOUT": "x"]).settings(for: config)
         }
     }

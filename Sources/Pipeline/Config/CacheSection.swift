@@ -8,11 +8,11 @@ public struct CacheSection: Sendable, Equatable, Hashable, Codable {
     /// Base URL of a Bazel HTTP cache (bazel-remote, nginx WebDAV); nil or empty: none.
     public var remote: String?
     /// Seconds a request waits for the server before the build goes on without it.
-    public var remoteTimeout: Double
+    public var remoteTimeout: Int
 
-    public static let defaultTimeout = 10.0
+    public static let defaultTimeout = 10
 
-    public init(remote: String? = nil, remoteTimeout: Double = CacheSection.defaultTimeout) {
+    public init(remote: String? = nil, remoteTimeout: Int = CacheSection.defaultTimeout) {
         self.remote = remote
         self.remoteTimeout = remoteTimeout
     }
@@ -20,7 +20,7 @@ public struct CacheSection: Sendable, Equatable, Hashable, Codable {
 
 extension ProjectConfigSchema {
     static let cacheKeys = ["remote", "remote_timeout"]
-    static let timeoutRange = 0.1...3600.0
+    static let timeoutRange = 1...3600
 
     static func readCache(_ table: TOMLTable, with r: inout TOMLReader) -> CacheSection {
         let path = ConfigKeyPath().appending("cache")
@@ -38,6 +38,6 @@ extension ProjectConfigSchema {
         }
         return CacheSection(
             remote: remote,
-            remoteTimeout: r.double(table, "remote_timeout", at: path, in: timeoutRange) ?? CacheSection.defaultTimeout)
+            remoteTimeout: r.int(table, "remote_timeout", at: path, in: timeoutRange) ?? CacheSection.defaultTimeout)
     }
 }
