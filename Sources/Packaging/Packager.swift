@@ -19,17 +19,17 @@ public enum Packager {
     public static func ipCoreFiles(for core: IPCoreDescription, rtlContents: [String: Data]) throws -> [PackagedFile] {
         try core.validate()
         let layout = PackagingLayout(core: core)
-        func copy(_ path: String, to relativePath: String) throws -> PackagedFile {
+        func copy(_ path: String, to copyPath: String) throws -> PackagedFile {
             guard let contents = rtlContents[path] else {
                 throw PackagingError("IP files: no contents given for \(String(reflecting: path)); expected the bytes of every listed source and documentation file")
             }
-            return PackagedFile(path: "\(layout.ipDirectory)/\(relativePath)", contents: contents)
+            return PackagedFile(path: copyPath, contents: contents)
         }
-        let sources = try core.rtlFiles.map { try copy($0, to: layout.ipSourceRelativePath(of: $0)) }
-        let documents = try core.documentationFiles.map { try copy($0, to: layout.ipDocumentRelativePath(of: $0)) }
+        let sources = try core.rtlFiles.map { try copy($0, to: layout.ipSourcePath(of: $0)) }
+        let documents = try core.documentationFiles.map { try copy($0, to: layout.ipDocumentPath(of: $0)) }
         return [
             PackagedFile(path: layout.componentXML, contents: IPXactComponent.xml(for: core)),
-            PackagedFile(path: "\(layout.ipDirectory)/\(layout.xguiRelativePath)", text: XGUIScript.script(for: core)),
+            PackagedFile(path: layout.xguiScript, text: XGUIScript.script(for: core)),
         ] + sources + documents + [
             PackagedFile(path: PackagingLayout.packageIPScript, text: PackageIPScript.script(for: core)),
         ]
@@ -39,6 +39,16 @@ public enum Packager {
     public static func fuseSoCFiles(for core: IPCoreDescription) throws -> [PackagedFile] {
         try core.validate()
         return [PackagedFile(path: PackagingLayout(core: core).fuseSoCCore, text: FuseSoCCore.text(for: core))]
+    }
+
+    /// The paths `allFiles(for:rtlContents:)` writes, in its order, without
+    /// generating the IP's files (a no-op build asks on every run).
+    public static func outputPaths(for core: IPCoreDescription) throws -> [String] {
+        let layout = PackagingLayout(core: core)
+        return try vivadoBuildFiles(for: core).map(\.path)
+            + [layout.componentXML, layout.xguiScript]
+            + core.rtlFiles.map(layout.ipSourcePath) + core.documentationFiles.map(layout.ipDocumentPath)
+            + [PackagingLayout.packageIPScript, layout.fuseSoCCore]
     }
 
     /// All of the above, in a fixed order.

@@ -45,6 +45,15 @@ public struct PackagingLayout: Sendable, Hashable {
     /// Path of a documentation file's copy inside the IP directory (`doc/<file>`).
     func ipDocumentRelativePath(of document: String) -> String { "doc/\(fileName(document))" }
 
+    /// The GUI script, `<ipDirectory>/xgui/<name>_v1_0.tcl`.
+    var xguiScript: String { "\(ipDirectory)/\(xguiRelativePath)" }
+
+    /// Where an RTL file is copied, `<ipDirectory>/src/<file>`.
+    func ipSourcePath(of rtlFile: String) -> String { "\(ipDirectory)/\(ipSourceRelativePath(of: rtlFile))" }
+
+    /// Where a documentation file is copied, `<ipDirectory>/doc/<file>`.
+    func ipDocumentPath(of document: String) -> String { "\(ipDirectory)/\(ipDocumentRelativePath(of: document))" }
+
     /// The FuseSoC CAPI2 core file, `gen/<name>.core`.
     public var fuseSoCCore: String { "gen/\(core.name).core" }
 }

@@ -12,6 +12,12 @@ struct DeterminismTests {
         #expect(Set(first.map(\.path)).count == first.count)
     }
 
+    /// The paths a build declares before packaging are the ones it writes.
+    @Test func outputPathsAreTheFilesWritten() throws {
+        let core = sampleCore()
+        #expect(try Packager.outputPaths(for: core) == Packager.allFiles(for: core, rtlContents: sampleRTL(for: core)).map(\.path))
+    }
+
     @Test func everyOutputLivesUnderGen() throws {
         let core = sampleCore()
         let files = try Packager.allFiles(for: core, rtlContents: sampleRTL(for: core))

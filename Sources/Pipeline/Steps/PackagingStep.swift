@@ -56,25 +56,9 @@ enum PackagingStep: PipelineStep {
         return Int(Digest.of(listing).hex.prefix(7), radix: 16)! + 1
     }
 
-    /// The packaged files' paths, without generating the core for all sources
-    /// (a no-op build must stay fast): packaging one source shows where
-    /// Packager copies sources, the other copies go next to it.
+    /// The packaged files' paths, as Packaging reports them.
     static func outputPaths(_ config: ProjectConfig) throws -> [String] {
-        let rtlFiles = core(config, ports: nil).rtlFiles
-        guard let first = rtlFiles.first else { return [] }
-        var probe = core(config, ports: nil)
-        probe.rtlFiles = [first]
-        var contents = [first: Data()]
-        for document in probe.documentationFiles { contents[document] = Data() }
-        let files = try Packager.allFiles(for: probe, rtlContents: contents)
-        let copyName = "/" + (first.split(separator: "/").last.map(String.init) ?? first)
-        guard let copy = files.first(where: { $0.path.hasSuffix(copyName) })?.path else { return files.map(\.path) }
-        let copyDirectory = String(copy.dropLast(copyName.count))
-        return files.map(\.path).flatMap { path in
-            path == copy
-                ? rtlFiles.map { copyDirectory + "/" + ($0.split(separator: "/").last.map(String.init) ?? $0) }
-                : [path]
-        }
+        try Packager.outputPaths(for: core(config, ports: nil))
     }
 
     static func make(_ project: Project) throws -> Step {
