@@ -25,7 +25,7 @@ public struct BuildRequest: Sendable {
     public static func parseLayer(_ text: String, layers: Int) throws -> Int {
         let digits = text.hasPrefix("layer") ? String(text.dropFirst(5)) : text
         guard let layer = Int(digits), (0..<layers).contains(layer) else {
-            throw PipelineError("--retrain \(text): expected layer0 … layer\(max(layers - 1, 0)) (the project has \(layers) layers)")
+            throw PipelineError.input("--retrain \(text): expected layer0 … layer\(max(layers - 1, 0)) (the project has \(layers) layers)")
         }
         return layer
     }
@@ -106,6 +106,34 @@ public struct BuildPipeline: Sendable {
 
     /// `verify` re-hashes every file instead of trusting unchanged stats.
     public func status(verify: Bool = false) throws -> StatusReport { try engine.status(graph(), verify: verify) }
+
+    /// `lutbuild clean`: removes the generated files (and the folders left
+    /// empty under `gen/`) and the local cache; keeps `lutbuild.lock`.
+    /// Returns the removed files.
+    public func clean() throws -> [String] {
+        let removed = try engine.clean()
+        Self.removeEmptyDirectories(project.directory.appendingPathComponent(OutputLayout.generated))
+        return removed
+    }
+
+    /// `lutbuild gc`: drops cached objects neither the lock file nor the last `keepBuilds` builds refer to.
+    public func collectGarbage(keepBuilds: Int) throws -> GarbageReport {
+        try engine.collectGarbage(keepBuilds: keepBuilds)
+    }
+
+    /// Removes `folder` and its subfolders that hold no files.
+    private static func removeEmptyDirectories(_ folder: URL) {
+        let manager = FileManager.default
+        for child in (try? manager.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? [] {
+            var isDirectory: ObjCBool = false
+            if manager.fileExists(atPath: child.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                removeEmptyDirectories(child)
+            }
+        }
+        if (try? manager.contentsOfDirectory(atPath: folder.path))?.isEmpty == true {
+            try? manager.removeItem(at: folder)
+        }
+    }
 
     /// Partitions a build summary says were trained.
     public static func trainedPartitions(_ summary: BuildSummary) -> [String] {

@@ -28,14 +28,7 @@ struct BuildCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-wait"), help: "Fail instead of waiting when another build of this project runs.")
     var noWait = false
 
-    @Flag(name: .customLong("no-verify"), help: "Skip the RTL simulation step.")
-    var noVerify = false
-
-    @Flag(name: .customLong("no-estimate"), help: "Skip the yosys resource estimate.")
-    var noEstimate = false
-
-    @Option(name: .long, help: "RTL simulator for the verify step: verilator or iverilog (default: verilator if installed).")
-    var simulator: String?
+    @OptionGroup var flags: BuildFlags
 
     @Option(name: .long, help: "Steps to run at once (default: the number of cores).")
     var jobs: Int?
@@ -44,20 +37,14 @@ struct BuildCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if let simulator, Simulator(rawValue: simulator) == nil {
-            throw ValidationError("--simulator \(simulator): expected one of \(Simulator.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
     }
 
     func run() async throws {
         let project = try EngineCommand.open(options)
-        let layers = try reportingUserErrors {
-            try Set(retrain.map { try BuildRequest.parseLayer($0, layers: project.config.model.layers.count) })
-        }
+        let layers = try Set(retrain.map { try BuildRequest.parseLayer($0, layers: project.config.model.layers.count) })
         let summary = try await EngineCommand.build(
             project, request: BuildRequest(
-                retrainLayers: layers, verify: !noVerify, simulator: simulator.flatMap(Simulator.init(rawValue:)),
-                estimate: !noEstimate),
+                retrainLayers: layers, verify: !flags.noVerify, simulator: flags.simulator, estimate: !flags.noEstimate),
             json: json, wait: !noWait, jobs: jobs, remoteCache: remoteCache.choice)
         let results = BuildResults.read(projectDirectory: project.directory)
         if json {

@@ -1,25 +1,39 @@
 import ArgumentParser
 import BuildGraph
-import Datasets
 import Foundation
 import Pipeline
+import RTL
 
-/// Opening a project for the engine commands, and their error handling.
+extension Simulator: ExpressibleByArgument {}
+
+/// `--no-verify`, `--no-estimate` and `--simulator`: what a build includes,
+/// shared by `build` and `watch` (which hands them to each child build).
+struct BuildFlags: ParsableArguments {
+    @Flag(name: .customLong("no-verify"), help: "Skip the RTL simulation step (faster; no test accuracy).")
+    var noVerify = false
+
+    @Flag(name: .customLong("no-estimate"), help: "Skip the yosys resource estimate (faster; no LUT count).")
+    var noEstimate = false
+
+    @Option(name: .long, help: "RTL simulator for the verify step: verilator or iverilog (default: verilator if installed).")
+    var simulator: Simulator?
+
+    /// The same flags as `lutbuild build` arguments.
+    var arguments: [String] {
+        (noVerify ? ["--no-verify"] : []) + (noEstimate ? ["--no-estimate"] : []) + (simulator.map { ["--simulator", $0.rawValue] } ?? [])
+    }
+}
+
+/// Opening a project and building it, for the commands that build.
 enum EngineCommand {
-    /// Opens the project; a bad project file ends the run with exit code 2.
     static func open(_ options: ProjectOption) throws -> Project {
-        try reportingUserErrors { try Project.open(path: options.project) }
+        try Project.open(path: options.project)
     }
 
     /// Takes `.lutbuild/lock` so builds, cleans and collections never overlap.
     static func lock(_ project: Project, wait: Bool) throws -> ProjectBuildLock {
-        do {
-            return try ProjectBuildLock(layout: OutputLayout.engineLayout(root: project.directory.path), wait: wait) { message in
-                printError(message)
-            }
-        } catch let error as BuildError {
-            printError("error: \(error); run again without --no-wait to wait for it")
-            throw ExitCode(1)
+        try ProjectBuildLock(layout: OutputLayout.engineLayout(root: project.directory.path), wait: wait) { message in
+            printError(message)
         }
     }
 
@@ -32,9 +46,11 @@ enum EngineCommand {
         let firstBuild = !FileManager.default.fileExists(atPath: state.path)
         do {
             return try await lockedBuild(project, request: request, json: json, wait: wait, jobs: jobs, remoteCache: remoteCache)
-        } catch let exit as ExitCode where exit.rawValue == 2 && firstBuild {
-            try? FileManager.default.removeItem(at: state)
-            throw exit
+        } catch {
+            if firstBuild && UserError.lines(for: error).exitCode == UserError.inputExitCode {
+                try? FileManager.default.removeItem(at: state)
+            }
+            throw error
         }
     }
 
@@ -46,46 +62,9 @@ enum EngineCommand {
         let renderer = json
             ? BuildEventRenderer(style: .json, write: { text in FileHandle.standardOutput.write(Data(text.utf8)) })
             : BuildEventRenderer.standardError(json: false)
-        return try await reportingBuildErrors {
-            let pipeline = BuildPipeline(project: project, request: request)
-            do {
-                defer { renderer.finish() }
-                return try await pipeline.build(
-                    concurrency: jobs ?? ProcessInfo.processInfo.activeProcessorCount, remoteCache: remoteCache,
-                    isCancelled: { interrupt.isRaised }, events: renderer.render)
-            } catch is CancellationError {
-                printError("interrupted: finished steps are kept; the next build resumes (training from its checkpoint)")
-                throw ExitCode(130)
-            }
-        }
+        defer { renderer.finish() }
+        return try await BuildPipeline(project: project, request: request).build(
+            concurrency: jobs ?? ProcessInfo.processInfo.activeProcessorCount, remoteCache: remoteCache,
+            isCancelled: { interrupt.isRaised }, events: renderer.render)
     }
-
-    /// Runs `body`; engine and pipeline errors are printed and end with exit code 1.
-    static func reportingBuildErrors<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as BuildError {
-            printError("error: \(error)")
-        } catch let failure as BuildFailure {
-            // A mistake in the user's data or project file is reported as when opening the project (exit 2).
-            let userErrors = failure.failures.compactMap { userMessage($0.error) }
-            if userErrors.count == failure.failures.count {
-                userErrors.forEach(printError)
-                throw ExitCode(2)
-            }
-            printError("error: \(failure)")
-        } catch let error as PipelineError {
-            printError("error: \(error)")
-        } catch let error as FileSystemError {
-            printError("error: \(error)")
-        }
-        throw ExitCode(1)
-    }
-}
-
-/// The message of an error caused by the user's input, as `reportingUserErrors` prints it.
-private func userMessage(_ error: any Error) -> String? {
-    if let error = error as? ProjectError { return error.description }
-    if let error = error as? DatasetError { return "error: \(error.description)" }
-    return nil
 }

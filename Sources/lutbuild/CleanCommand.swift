@@ -1,5 +1,4 @@
 import ArgumentParser
-import BuildGraph
 import Foundation
 import Pipeline
 
@@ -15,25 +14,8 @@ struct CleanCommand: AsyncParsableCommand {
     func run() async throws {
         let project = try EngineCommand.open(options)
         let lock = try EngineCommand.lock(project, wait: true)
-        let removed = try await EngineCommand.reportingBuildErrors {
-            try BuildEngine(layout: OutputLayout.engineLayout(root: project.directory.path)).clean()
-        }
-        removeEmptyDirectories(project.directory.appendingPathComponent(OutputLayout.generated))
+        let removed = try BuildPipeline(project: project).clean()
         print("removed \(removed.count) generated file\(removed.count == 1 ? "" : "s") and the cache")
         _ = lock
-    }
-
-    /// Removes `folder` and its subfolders that hold no files.
-    private func removeEmptyDirectories(_ folder: URL) {
-        let manager = FileManager.default
-        for child in (try? manager.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? [] {
-            var isDirectory: ObjCBool = false
-            if manager.fileExists(atPath: child.path, isDirectory: &isDirectory), isDirectory.boolValue {
-                removeEmptyDirectories(child)
-            }
-        }
-        if (try? manager.contentsOfDirectory(atPath: folder.path))?.isEmpty == true {
-            try? manager.removeItem(at: folder)
-        }
     }
 }

@@ -28,8 +28,7 @@ struct EstimateCommand: AsyncParsableCommand {
             json: false, wait: !noWait, jobs: nil)
         let report = project.directory.appendingPathComponent(json ? OutputLayout.Report.estimateJSON : OutputLayout.Report.estimateText)
         guard let contents = FileManager.default.contents(atPath: report.path) else {
-            printError("error: no estimate report in \(report.path)")
-            throw ExitCode(1)
+            throw UserError("no estimate report in \(report.path)")
         }
         FileHandle.standardOutput.write(contents)
         if contents.last != UInt8(ascii: "\n") { print() }

@@ -20,12 +20,8 @@ struct ExplainCommand: AsyncParsableCommand {
 
     func run() async throws {
         let project = try EngineCommand.open(options)
-        let layers = try await EngineCommand.reportingBuildErrors {
-            try Set(retrain.map { try BuildRequest.parseLayer($0, layers: project.config.model.layers.count) })
-        }
-        let stale = try await EngineCommand.reportingBuildErrors {
-            try BuildPipeline(project: project, request: BuildRequest(retrainLayers: layers)).explain()
-        }
+        let layers = try Set(retrain.map { try BuildRequest.parseLayer($0, layers: project.config.model.layers.count) })
+        let stale = try BuildPipeline(project: project, request: BuildRequest(retrainLayers: layers)).explain()
         if stale.isEmpty {
             print("up to date: a build would run nothing")
         } else {

@@ -22,9 +22,7 @@ struct GcCommand: AsyncParsableCommand {
     func run() async throws {
         let project = try EngineCommand.open(options)
         let lock = try EngineCommand.lock(project, wait: true)
-        let report = try await EngineCommand.reportingBuildErrors {
-            try BuildEngine(layout: OutputLayout.engineLayout(root: project.directory.path)).collectGarbage(keepBuilds: keepBuilds)
-        }
+        let report = try BuildPipeline(project: project).collectGarbage(keepBuilds: keepBuilds)
         let megabytes = String(format: "%.1f", Double(report.removedBytes) / 1_048_576)
         let temporaries = report.removedTemporaries == 0 ? ""
             : " and \(report.removedTemporaries) temporar\(report.removedTemporaries == 1 ? "y" : "ies") of interrupted builds"

@@ -32,7 +32,7 @@ struct HooksInstallCommand: ParsableCommand {
     func run() throws {
         let folder = URL(fileURLWithPath: options.project).standardizedFileURL
         guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("lutbuild.toml").path) else {
-            throw HookInstallError("no lutbuild.toml in \(folder.path); pass --project DIR")
+            throw UserError.input("no lutbuild.toml in \(folder.path); pass --project DIR")
         }
         let outcomes = try HookInstaller(project: folder, force: force).install()
         var kept = false

@@ -15,9 +15,7 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let url = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL
-        let written = try reportingUserErrors {
-            try ProjectTemplate.install(into: url, displayName: directory)
-        }
+        let written = try ProjectTemplate.install(into: url, displayName: directory)
         print("created a lutbuild project in \(directory):")
         for path in written { print("  \(path)") }
         let cd = directory == "." ? "" : "cd \(directory) && "

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `lutbuild` command line: one subcommand per file, listed here one per line.
 @main
@@ -23,4 +24,18 @@ struct Lutbuild: AsyncParsableCommand {
             VersionCommand.self,
         ]
     )
+
+    /// Parses and runs the command; every error goes to `ErrorReporter`.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            ErrorReporter.exit(reporting: error)
+        }
+    }
 }

@@ -24,14 +24,14 @@ struct ReportCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let project = try reportingUserErrors { try Project.open(path: options.project) }
+        let project = try Project.open(path: options.project)
         let imported: VivadoReportImport
         do {
             imported = try VivadoReportImport.read(directory: URL(fileURLWithPath: vivado), fpga: project.config.fpga)
             try imported.write(projectDirectory: project.directory)
         } catch let error as PipelineError {
-            printError("error: \(error)")
-            throw ExitCode(2)
+            // The reports folder is the user's input.
+            throw PipelineError.input(error.description)
         }
         if json {
             FileHandle.standardOutput.write(try imported.json())

@@ -24,7 +24,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let project = try EngineCommand.open(options)
-        let report = try await EngineCommand.reportingBuildErrors { try BuildPipeline(project: project).status(verify: verify) }
+        let report = try BuildPipeline(project: project).status(verify: verify)
         let lines = BuildReport.explanation(report.stale)
         for line in lines.prefix(40) { print("stale    \(line)") }
         if lines.count > 40 { print("stale    … and \(lines.count - 40) more lines (see `lutbuild explain`)") }

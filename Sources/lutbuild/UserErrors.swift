@@ -1,25 +1,33 @@
 import ArgumentParser
-import Datasets
 import Foundation
 import Pipeline
 
-/// Runs `body`; mistakes in the user's input (project file, data, existing
-/// files) are printed to stderr, one line each, and end the run with exit code 2.
-func reportingUserErrors<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as ProjectError {
-        printError(error.description)
-    } catch let error as DatasetError {
-        printError("error: \(error.description)")
-    } catch let error as ProjectTemplate.Conflict {
-        printError("error: \(error.description)")
-    } catch let error as ProjectTemplate.Failure {
-        printError("error: \(error.description)")
-    } catch let error as PipelineError {
-        printError("error: \(error)")
+/// The one place errors reach the user: every command throws, and this
+/// prints the error's lines (`error: …`) on stderr and picks the exit code
+/// (2: fix your input; 1: a build or tool failed; 130: interrupted; 64: a
+/// command-line usage mistake, as ArgumentParser reports it).
+enum ErrorReporter {
+    static func exit(reporting error: any Error) -> Never {
+        if error is any UserFacingError || error is CancellationError {
+            let (lines, code) = UserError.lines(for: error)
+            lines.forEach(printError)
+            Foundation.exit(code)
+        }
+        if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
+        let code = Lutbuild.exitCode(for: error)
+        if code == .validationFailure {
+            // Usage mistakes in the same style as every other error.
+            var message = Lutbuild.fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
+            printError(message)
+            Foundation.exit(code.rawValue)
+        }
+        if code == .success || code == .failure && error is CleanExit {
+            Lutbuild.exit(withError: error)  // --help, --version
+        }
+        printError(UserError("\(error)").description)
+        Foundation.exit(UserError.failureExitCode)
     }
-    throw ExitCode(2)
 }
 
 /// Writes one message to stderr.

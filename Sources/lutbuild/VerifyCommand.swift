@@ -33,8 +33,7 @@ struct VerifyCommand: AsyncParsableCommand {
             project, request: BuildRequest(verify: true, simulator: simulator, estimate: false),
             json: false, wait: !noWait, jobs: nil)
         guard let verification = BuildResults.read(projectDirectory: project.directory).verification else {
-            printError("error: no verification report in gen/reports/verify.json")
-            throw ExitCode(1)
+            throw UserError("no verification report in \(OutputLayout.Report.verify)")
         }
         if json {
             print(try String(decoding: JSONEncoder.sorted.encode(verification), as: UTF8.self))
@@ -46,7 +45,6 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 }
 
-extension Simulator: ExpressibleByArgument {}
 
 extension JSONEncoder {
     /// Deterministic output: sorted keys.

@@ -33,40 +33,25 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Another folder (relative to the project) to ignore; repeatable. gen, .lutbuild and .git are always ignored.")
     var exclude: [String] = []
 
-    @Flag(name: .customLong("no-verify"), help: "Build without the RTL simulation step (faster; no test accuracy).")
-    var noVerify = false
-
-    @Flag(name: .customLong("no-estimate"), help: "Build without the yosys resource estimate (faster; no LUT count).")
-    var noEstimate = false
-
-    @Option(name: .long, help: "RTL simulator for the verify step: verilator or iverilog (default: verilator if installed).")
-    var simulator: String?
+    @OptionGroup var flags: BuildFlags
 
     func validate() throws {
         guard debounceMilliseconds >= 0 else { throw ValidationError("--debounce-ms must be 0 or more") }
         guard pollIntervalMilliseconds > 0 else { throw ValidationError("--poll-interval-ms must be more than 0") }
-        if let simulator, Simulator(rawValue: simulator) == nil {
-            throw ValidationError("--simulator \(simulator): expected one of \(Simulator.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-    }
-
-    /// The options each child `lutbuild build` gets.
-    private var buildArguments: [String] {
-        (noVerify ? ["--no-verify"] : []) + (noEstimate ? ["--no-estimate"] : []) + (simulator.map { ["--simulator", $0] } ?? [])
     }
 
     func run() async throws {
         let root = URL(fileURLWithPath: options.project).resolvingSymlinksInPath()
         guard FileManager.default.fileExists(atPath: root.appendingPathComponent(ProjectConfig.fileName).path) else {
-            throw WatchError("no lutbuild.toml in \(root.path); pass --project DIR")
+            throw UserError.input("no lutbuild.toml in \(root.path); pass --project DIR")
         }
         let scope = WatchScope(root: root.path, excluded: OutputLayout.unwatched + exclude)
         let watcher: any ChangeWatcher = poll
             ? PollWatcher(scope: scope, intervalMilliseconds: pollIntervalMilliseconds)
             : FileWatcher(scope: scope)
         let build = ChildBuild(executable: Bundle.main.executableURL ?? URL(fileURLWithPath: "/proc/self/exe"),
-                               project: root, arguments: buildArguments)
-        let summary = RebuildSummary(measuresAccuracy: !noVerify, measuresLUTs: !noEstimate)
+                               project: root, arguments: flags.arguments)
+        let summary = RebuildSummary(measuresAccuracy: !flags.noVerify, measuresLUTs: !flags.noEstimate)
         let inputs = WatchInputs(project: root)
         let loop = WatchLoop(
             watcher: watcher,

@@ -23,8 +23,8 @@ import Testing
         #expect(result.status == 2)
         #expect(result.stdout == "")
         #expect(result.stderr == """
-            lutbuild.toml:31: model.layers[1].bits: expected an integer in 1…16, found 17
-            lutbuild.toml:36: train.epoch: unknown key; did you mean 'epochs'? (expected one of: epochs, batch, learning_rate, weight_decay, restart_epochs, selection, calibration_rows, label_smoothing)
+            error: lutbuild.toml:31: model.layers[1].bits: expected an integer in 1…16, found 17
+            error: lutbuild.toml:36: train.epoch: unknown key; did you mean 'epochs'? (expected one of: epochs, batch, learning_rate, weight_decay, restart_epochs, selection, calibration_rows, label_smoothing)
 
             """)
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted() == before)
@@ -53,7 +53,7 @@ import Testing
         try scratch.write("lutbuild.toml", text)
         let result = try LutbuildBinary.run(["build"], in: scratch.url)
         #expect(result.status == 2)
-        #expect(result.stderr.hasSuffix("\nlutbuild.toml:32: model.layers[2].partitions: the last layer needs one partition per class: expected 10 (the classes in data/digits.csv), found 9\n"))
+        #expect(result.stderr.hasSuffix("\nerror: lutbuild.toml:32: model.layers[2].partitions: the last layer needs one partition per class: expected 10 (the classes in data/digits.csv), found 9\n"))
     }
 
     @Test func missingProjectFile() throws {
@@ -61,7 +61,7 @@ import Testing
         defer { scratch.remove() }
         let result = try LutbuildBinary.run(["build"], in: scratch.url)
         #expect(result.status == 2)
-        #expect(result.stderr == "lutbuild.toml: no such file; expected a project directory (create one with `lutbuild init`)\n")
+        #expect(result.stderr == "error: lutbuild.toml: no such file; expected a project directory (create one with `lutbuild init`)\n")
     }
 
     @Test func retrainNamesAnExistingLayer() throws {
@@ -70,6 +70,21 @@ import Testing
         let result = try LutbuildBinary.run(["build", "--retrain", "layer7"], in: scratch.url)
         #expect(result.status == 2)
         #expect(result.stderr == "error: --retrain layer7: expected layer0 … layer2 (the project has 3 layers)\n")
+        // The same mistake, the same message and exit code in every command.
+        let explain = try LutbuildBinary.run(["explain", "--retrain", "layer7"], in: scratch.url)
+        #expect(explain.status == 2)
+        #expect(explain.stderr == result.stderr)
+    }
+
+    /// Option values parse through ArgumentParser in every command: a usage mistake, exit 64, `error:` like the rest.
+    @Test func unknownSimulatorIsAUsageError() throws {
+        let scratch = try templateProject()
+        defer { scratch.remove() }
+        for command in ["build", "verify", "watch"] {
+            let result = try LutbuildBinary.run([command, "--simulator", "modelsim"], in: scratch.url)
+            #expect(result.status == 64, "\(command): \(result.stderr)")
+            #expect(result.stderr.hasPrefix("error: The value 'modelsim' is invalid for '--simulator <simulator>'"), "\(command): \(result.stderr)")
+        }
     }
 
     @Test func version() throws {

@@ -68,7 +68,7 @@ enum PackagingStep: PipelineStep {
         do {
             paths = try outputPaths(config)
         } catch {
-            throw PipelineError("\(project.configFileName): cannot package the design: \(error)")
+            throw PipelineError.input("\(project.configFileName): cannot package the design: \(error)")
         }
         var inputs = VerilogSteps.inputs(config).inputs
         inputs["network"] = OutputRefs.network

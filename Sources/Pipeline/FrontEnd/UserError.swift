@@ -1,0 +1,113 @@
+import BuildGraph
+import Datasets
+import Foundation
+
+/// What the user sees of an error: where it is (`file:line` when known),
+/// what is wrong and how to fix it, and the exit code. Every error lutbuild
+/// shows goes through `UserError.lines(for:)`, so messages read alike
+/// (`error: lutbuild.toml:12: model.fan_in: …`) and exit codes mean one thing.
+public struct UserError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A mistake in what the user gave (project file, data, arguments): fix it and run again.
+    public static let inputExitCode: Int32 = 2
+    /// The build, a tool or the disk failed.
+    public static let failureExitCode: Int32 = 1
+    /// Ctrl-C: finished work is kept.
+    public static let interruptedExitCode: Int32 = 130
+
+    public var message: String
+    /// `file:line`, `file` or nil.
+    public var location: String?
+    public var exitCode: Int32
+
+    public init(_ message: String, location: String? = nil, exitCode: Int32 = UserError.failureExitCode) {
+        self.message = message
+        self.location = location
+        self.exitCode = exitCode
+    }
+
+    /// A mistake in the user's input (exit code 2).
+    public static func input(_ message: String, location: String? = nil) -> UserError {
+        UserError(message, location: location, exitCode: inputExitCode)
+    }
+
+    /// `error: location: message`.
+    public var description: String { "error: " + (location.map { "\($0): " } ?? "") + message }
+
+    /// How `error` is shown: its lines (each a `UserError`) and the exit code
+    /// of the run (an input mistake only when every line is one).
+    public static func lines(for error: any Error) -> (lines: [String], exitCode: Int32) {
+        if error is CancellationError {
+            return (["interrupted: finished steps are kept; the next build resumes (training from its checkpoint)"], interruptedExitCode)
+        }
+        let errors = userErrors(of: error)
+        let exitCode = errors.allSatisfy { $0.exitCode == inputExitCode } ? inputExitCode
+            : errors.first { $0.exitCode != inputExitCode }?.exitCode ?? failureExitCode
+        return (errors.map(\.description), exitCode)
+    }
+
+    /// `error` as one or more user errors.
+    public static func userErrors(of error: any Error) -> [UserError] {
+        if let error = error as? any UserFacingError { return error.userErrors }
+        return [UserError("\(error)")]
+    }
+}
+
+/// An error that says how the user should see it.
+public protocol UserFacingError: Error {
+    var userErrors: [UserError] { get }
+}
+
+extension UserError: UserFacingError {
+    public var userErrors: [UserError] { [self] }
+}
+
+extension ProjectError: UserFacingError {
+    public var userErrors: [UserError] {
+        var errors = diagnostics.prefix(Self.printedLimit).map { diagnostic in
+            UserError.input(diagnostic.key.isEmpty ? diagnostic.message : "\(diagnostic.key): \(diagnostic.message)",
+                            location: diagnostic.file + (diagnostic.line.map { ":\($0)" } ?? ""))
+        }
+        let more = diagnostics.count - errors.count
+        if more > 0 {
+            errors.append(.input("… and \(more) more problem\(more == 1 ? "" : "s") (fix those above and run again to see them)"))
+        }
+        return errors
+    }
+}
+
+extension DatasetError: UserFacingError {
+    public var userErrors: [UserError] {
+        [.input((column.map { "column '\($0)': " } ?? "") + message, location: file + (line.map { ":\($0)" } ?? ""))]
+    }
+}
+
+extension BuildFailure: UserFacingError {
+    /// Each failed step: a user's mistake as the mistake, anything else naming the step.
+    public var userErrors: [UserError] {
+        failures.flatMap { failure -> [UserError] in
+            if failure.error is any UserFacingError { return UserError.userErrors(of: failure.error) }
+            if let error = failure.error as? BuildError { return [UserError("\(error)")] }
+            return [UserError("step '\(failure.step)' failed: \(failure.error)")]
+        }
+    }
+}
+
+extension PipelineError: UserFacingError {
+    public var userErrors: [UserError] { [UserError(description, exitCode: exitCode)] }
+}
+
+extension ProjectTemplate.Conflict: UserFacingError {
+    public var userErrors: [UserError] { [.input(description)] }
+}
+
+extension ProjectTemplate.Failure: UserFacingError {
+    public var userErrors: [UserError] { [.input(description)] }
+}
+
+extension BuildError: UserFacingError {
+    /// `busy`: another build holds the project.
+    public var userErrors: [UserError] {
+        if case .busy = self { return [UserError("\(self); run again without --no-wait to wait for it")] }
+        return [UserError("\(self)")]
+    }
+}
