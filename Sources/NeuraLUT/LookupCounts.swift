@@ -12,6 +12,13 @@ public struct LookupCounts: Sendable, Equatable {
     /// Rows that ran through the network.
     public let rows: Int
 
+    /// The lookups of both, for the same network (e.g. training and validation rows).
+    public static func + (a: LookupCounts, b: LookupCounts) -> LookupCounts {
+        precondition(a.addressBits == b.addressBits && a.counts.map(\.count) == b.counts.map(\.count), "counts of different networks")
+        return LookupCounts(addressBits: a.addressBits, counts: zip(a.counts, b.counts).map { zip($0, $1).map { $0 &+ $1 } },
+                            rows: a.rows + b.rows)
+    }
+
     /// Lookups of `address` in partition `id`'s table.
     public func count(_ id: PartitionID, address: Int) -> Int {
         Int(counts[id.layer][id.index << addressBits[id.layer] | address])
