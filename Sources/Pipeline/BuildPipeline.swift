@@ -70,6 +70,10 @@ public struct BuildPipeline: Sendable {
             try graph.add(TabulateStep.make(id, table: config.model.tableSpec(ofLayer: id.layer)))
             try graph.add(VerilogSteps.partition(config, id))
         }
+        if PipelineGraph.fillsDontCares(config) {
+            try graph.add(NetworkStep.make(config, id: NetworkStep.exactID))
+            try graph.add(CareSetStep.make(config))
+        }
         try graph.add(NetworkStep.make(config))
         try graph.add(VerilogSteps.network(config))
         try graph.add(VerificationSteps.testbench(config))
@@ -142,6 +146,9 @@ public struct BuildPipeline: Sendable {
 }
 
 enum PipelineGraph {
+    /// Whether table entries no training row reaches are don't-cares (`[hardware] dont_care`).
+    static func fillsDontCares(_ config: ProjectConfig) -> Bool { config.hardware.dontCare != .none }
+
     static func partitionIDs(_ config: ProjectConfig) -> [PartitionID] {
         config.model.layers.enumerated().flatMap { layer, spec in
             (0..<spec.partitions).map { PartitionID(layer: layer, index: $0) }

@@ -1,4 +1,5 @@
 import Foundation
+import NeuraLUT
 
 /// What the user cares about after a build, read back from the published
 /// reports (so cached results are included): accuracy in software and in
@@ -17,6 +18,8 @@ public struct BuildResults: Codable, Equatable, Sendable {
         public var testAccuracy: Double
         public var testSamples: Int
         public var latencyCycles: Int
+        /// With don't-cares: the exact network's accuracy and how much of the test set left the care sets.
+        public var dontCare: FillingEffect?
     }
 
     public struct Verification: Codable, Equatable, Sendable {
@@ -70,6 +73,12 @@ public struct BuildResults: Codable, Equatable, Sendable {
                 text += "; quantized network \(percent(trained)) at epoch \(training.selectedEpoch)"
             }
             lines.append(text)
+            if let effect = inference.dontCare {
+                let change = (effect.filledTestAccuracy - effect.exactTestAccuracy) * 100
+                lines.append("don't-cares: test accuracy \(percent(effect.filledTestAccuracy)) filled, \(percent(effect.exactTestAccuracy)) exact "
+                    + "(\(String(format: "%+.2f", change)) points); \(percent(effect.testLookupsOutsideCare)) of test lookups "
+                    + "outside the care sets (\(percent(Double(effect.caredEntries) / Double(max(effect.entries, 1)))) of table entries cared for)")
+            }
         } else if let training, let trained = training.testAccuracy {
             lines.append("test accuracy \(percent(trained)) (quantized network, epoch \(training.selectedEpoch))")
         }

@@ -104,6 +104,34 @@ import Testing
         #expect(try project.read("gen/rtl/mini_input_thresholds.csv").contains("f2,"))
     }
 
+    /// Don't-cares need no retraining or retabulation: switching them on adds
+    /// the care sets; the threshold reruns the care sets only, and what reads
+    /// them when they changed; switching them off brings back the cached results.
+    @Test func dontCareSettingsRerunOnlyTheCareSetsAndWhatReadsThem() async throws {
+        let project = try MemoryPipeline()
+        try await project.build()
+        try project.edit("[rtl]", "[hardware]\ndont_care = \"unseen\"\n[rtl]")
+        let on = try await project.build().ran
+        // `network/exact` has the key `network` had, so it comes from the cache.
+        Self.expectRan(on, required: ["care-sets", "evaluate"], cutoff: Self.afterTables)
+        let report = try JSONDecoder().decode(EvaluateStep.Report.self, from: Data(try project.read(EvaluateStep.reportPath).utf8))
+        let effect = try #require(report.dontCare)
+        #expect(effect.entries == 4 * 16 + 3 * 16 && effect.caredEntries > 0 && effect.caredEntries < effect.entries)
+        #expect(effect.filledTestAccuracy == report.testAccuracy)
+
+        try project.edit("dont_care = \"unseen\"", "dont_care = \"unseen\"\ndont_care_min_hits = 1000")
+        let threshold = try await project.build().ran
+        Self.expectRan(threshold, required: ["care-sets", "evaluate"], cutoff: [])
+        let none = try JSONDecoder().decode(EvaluateStep.Report.self, from: Data(try project.read(EvaluateStep.reportPath).utf8))
+        #expect(none.dontCare?.caredEntries == 0 && none.dontCare?.testLookupsOutsideCare == 1)
+
+        try project.edit("dont_care = \"unseen\"", "dont_care = \"none\"")
+        // The first build's evaluation, from the cache.
+        #expect(try await project.build().ran == [])
+        let off = try JSONDecoder().decode(EvaluateStep.Report.self, from: Data(try project.read(EvaluateStep.reportPath).utf8))
+        #expect(off.dontCare == nil)
+    }
+
     @Test func badDataIsReportedWithTheProjectFilesKeyAndLine() async throws {
         let project = try MemoryPipeline()
         try project.edit("{ partitions = 3 }", "{ partitions = 2 }")

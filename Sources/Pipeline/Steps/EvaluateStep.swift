@@ -5,10 +5,12 @@ import NeuraLUT
 /// `evaluate`: the LUT network's test accuracy by software LUT inference
 /// (the tables, exactly what the RTL computes) and the design's latency,
 /// published as `gen/reports/lut_inference.json` for the end-of-build summary.
+/// With don't-cares it also compares the filled network with the exact one
+/// (`FillingEffect`: both accuracies, test lookups outside the care sets).
 enum EvaluateStep: PipelineStep {
     static let id = "evaluate"
     static let kind = "evaluate"
-    static let version = 2
+    static let version = 3
     static let reportPath = OutputLayout.Report.inference
 
     struct Report: Codable, Equatable {
@@ -16,15 +18,28 @@ enum EvaluateStep: PipelineStep {
         var testSamples: Int
         /// Register stages of the emitted top module (`[rtl] registers`).
         var latencyCycles: Int
+        /// With `[hardware] dont_care`: the exact network against the filled one (`testAccuracy`).
+        var dontCare: FillingEffect?
     }
 
     struct Parameters: Codable, Sendable {
         var latencyCycles: Int
+        /// Partitions whose care sets are inputs (`care/layerL/pK`); empty without don't-cares.
+        var careSets: [PartitionID]
     }
 
     static func make(_ config: ProjectConfig) throws -> Step {
         let latency = VerilogSteps.rtlOptions(config).registers.latency(layers: config.model.layers.count)
-        return try step(id: id, Parameters(latencyCycles: latency), inputs: ["network": OutputRefs.network, "data": OutputRefs.data],
+        var inputs: [String: StepInput] = ["network": OutputRefs.network, "data": OutputRefs.data]
+        var careSets: [PartitionID] = []
+        if PipelineGraph.fillsDontCares(config) {
+            inputs["exact"] = OutputRefs.exactNetwork(config)
+            for partition in PipelineGraph.partitionIDs(config) {
+                inputs["care/" + TrainStep.memberName(partition)] = CareSetStep.output(config, partition)
+                careSets.append(partition)
+            }
+        }
+        return try step(id: id, Parameters(latencyCycles: latency, careSets: careSets), inputs: inputs,
                         outputs: ["report"], publish: ["report": reportPath])
     }
 
@@ -32,8 +47,16 @@ enum EvaluateStep: PipelineStep {
         let network = try NetworkStep.decode(try context.input("network"))
         let test = try PrepareDataStep.data(context).test
         context.progress("LUT inference on \(test.rows) test rows")
-        let report = Report(testAccuracy: try network.accuracy(dataset: test), testSamples: test.rows,
+        var report = Report(testAccuracy: try network.accuracy(dataset: test), testSamples: test.rows,
                             latencyCycles: parameters.latencyCycles)
+        if !parameters.careSets.isEmpty {
+            let exact = try NetworkStep.decode(try context.input("exact"))
+            var careSets = exact.spec.layers.map { _ in [CareSet]() }
+            for partition in parameters.careSets {
+                careSets[partition.layer].append(try CareSetStep.decode(try context.input("care/" + TrainStep.memberName(partition))))
+            }
+            report.dontCare = try FillingEffect(exact: exact, filled: network, careSets: careSets, test: test)
+        }
         return ["report": try StepCodecs.json(report)]
     }
 }

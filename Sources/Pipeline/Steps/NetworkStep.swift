@@ -15,11 +15,17 @@ enum NetworkStep: PipelineStep {
         var encoder: InputEncoder
     }
 
-    static func make(_ config: ProjectConfig) throws -> Step {
+    /// `network/exact`: the network of the exact tables, when the design's
+    /// tables are filled (don't-cares); the care sets and the exact accuracy come from it.
+    static let exactID = "network/exact"
+
+    /// The network whose tables are `table(id)` for each partition.
+    static func make(_ config: ProjectConfig, id: String = id,
+                     table: (PartitionID) -> StepInput = OutputRefs.table) throws -> Step {
         var inputs: [String: StepInput] = [
             "summary": OutputRefs.summary, "connectivity": OutputRefs.connectivity, "quantizers": OutputRefs.quantizers,
         ]
-        for id in PipelineGraph.partitionIDs(config) { inputs["table/" + TrainStep.memberName(id)] = OutputRefs.table(id) }
+        for partition in PipelineGraph.partitionIDs(config) { inputs["table/" + TrainStep.memberName(partition)] = table(partition) }
         return try step(id: id, config.model.networkShape, inputs: inputs, outputs: ["network"])
     }
 

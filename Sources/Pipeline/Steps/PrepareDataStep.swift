@@ -88,6 +88,11 @@ enum OutputRefs {
     static let quantizers = StepInput.output(step: TrainStep.id, name: TrainStep.quantizersMember)
     static let network = StepInput.output(step: NetworkStep.id, name: "network")
 
+    /// The network of the exact (tabulated) tables: `network` itself unless don't-cares are filled.
+    static func exactNetwork(_ config: ProjectConfig) -> StepInput {
+        .output(step: PipelineGraph.fillsDontCares(config) ? NetworkStep.exactID : NetworkStep.id, name: "network")
+    }
+
     static func weights(_ id: PartitionID) -> StepInput { .output(step: TrainStep.id, name: TrainStep.memberName(id)) }
     static func table(_ id: PartitionID) -> StepInput { .output(step: TabulateStep.id(id), name: "table") }
 }

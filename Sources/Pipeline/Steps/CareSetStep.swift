@@ -1,0 +1,56 @@
+import BuildGraph
+import Foundation
+import NeuraLUT
+
+/// `care-sets` (with `[hardware] dont_care = "unseen"`): per partition, the
+/// table addresses the training rows (training and validation parts, never
+/// the test part) reach through the exact LUT network, at least
+/// `dont_care_min_hits` times, widened by `dont_care_widen` code steps
+/// (docs/hardware.md, "Don't-cares"). One output per partition, so a
+/// partition whose care set comes out unchanged is not mapped again.
+enum CareSetStep: PipelineStep {
+    static let id = "care-sets"
+    static let kind = "care-sets"
+    static let version = 1
+
+    struct Parameters: Codable, Sendable {
+        var minimumHits: Int
+        var widen: Int
+    }
+
+    /// Partition `partition`'s care set, or nil when the project has no don't-cares.
+    static func output(_ config: ProjectConfig, _ partition: PartitionID) -> StepInput? {
+        PipelineGraph.fillsDontCares(config) ? .output(step: id, name: TrainStep.memberName(partition)) : nil
+    }
+
+    static func make(_ config: ProjectConfig) throws -> Step {
+        try step(id: id, Parameters(minimumHits: config.hardware.dontCareMinHits, widen: config.hardware.dontCareWiden),
+                 inputs: ["network": OutputRefs.exactNetwork(config), "data": OutputRefs.data],
+                 outputs: PipelineGraph.partitionIDs(config).map(TrainStep.memberName))
+    }
+
+    static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
+        let network = try NetworkStep.decode(try context.input("network"))
+        let data = try PrepareDataStep.data(context)
+        context.progress("care sets from \(data.train.rows + data.validation.rows) training rows")
+        let counts = try network.lookupCounts(dataset: data.train) + network.lookupCounts(dataset: data.validation)
+        var outputs: StepOutputs = [:]
+        for (l, layer) in network.spec.layers.enumerated() {
+            for p in 0..<layer.partitions {
+                let id = PartitionID(layer: l, index: p)
+                let care = counts.careSet(id, minimumHits: parameters.minimumHits)
+                    .widened(fanIn: layer.fanIn, inputBits: network.spec.inputBits(ofLayer: l), steps: parameters.widen)
+                outputs[TrainStep.memberName(id)] = Data(care.encoded())
+            }
+        }
+        return outputs
+    }
+
+    static func decode(_ data: Data) throws -> CareSet {
+        do {
+            return try CareSet(decoding: [UInt8](data))
+        } catch {
+            throw PipelineError("stored care set cannot be read (\(error)); run `lutbuild clean` and build again")
+        }
+    }
+}
