@@ -1,13 +1,27 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Numeric kernels are only fast with an explicit target CPU (see docs/performance.md).
+/// The CPU release builds compile the numeric kernels for, per architecture:
+/// Haswell on x86-64 (AVX2 and FMA, which the kernels' figures in
+/// docs/benchmarks.md assume), the compiler's default on arm64 (NEON is
+/// baseline). `LUTBUILD_TARGET_CPU` overrides it, e.g. `x86-64-v2` for older
+/// x86 machines or `native`.
+let targetCPU: String? = Context.environment["LUTBUILD_TARGET_CPU"] ?? {
+    #if arch(x86_64)
+    return "haswell"
+    #else
+    return nil
+    #endif
+}()
+let targetCPUFlags = targetCPU.map { ["-target-cpu", $0] } ?? []
+
+/// Numeric kernels are only fast with an explicit target CPU and without overflow checks.
 let fastMath: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"], .when(configuration: .release)),
+    .unsafeFlags(["-Ounchecked"] + targetCPUFlags, .when(configuration: .release)),
 ]
 /// Code that parses files keeps Swift's overflow and bounds checks: a crafted header must fail, never read garbage.
-let checkedParsing: [SwiftSetting] = [
-    .unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release)),
+let checkedParsing: [SwiftSetting] = targetCPUFlags.isEmpty ? [] : [
+    .unsafeFlags(targetCPUFlags, .when(configuration: .release)),
 ]
 
 let package = Package(
@@ -25,7 +39,6 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
-        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Starts external tools in their own process group, killed with lutbuild (Linux).
         .target(name: "CSupervisedSpawn"),
@@ -37,11 +50,11 @@ let package = Package(
         // Dataset loading: CSV, MNIST IDX, NPY; splits and normalisation.
         .target(name: "Datasets", dependencies: ["CZlib"], swiftSettings: checkedParsing),
         // The NeuraLUT method: network spec, training, truth tables, LUT inference.
-        .target(name: "NeuraLUT", dependencies: ["Datasets", "COpenBLAS"], swiftSettings: fastMath),
+        .target(name: "NeuraLUT", dependencies: ["Datasets"], swiftSettings: fastMath),
         // Verilog emission, testbench, simulator and yosys drivers.
         // Names in generated hardware and files: Verilog identifiers, reserved words and names, lengths.
         .target(name: "HDLNames"),
-        .target(name: "RTL", dependencies: ["NeuraLUT", "HDLNames", "CSupervisedSpawn"]),
+        .target(name: "RTL", dependencies: ["NeuraLUT", "Datasets", "HDLNames", "CSupervisedSpawn"]),
         // Truth tables minimised and mapped to LUT6 netlists (ABC as an external tool).
         .target(name: "Synthesis", dependencies: ["NeuraLUT", "RTL"]),
         // Vivado TCL, IP-XACT component.xml, FuseSoC core.
@@ -53,7 +66,7 @@ let package = Package(
         ]),
         // The thin command-line front end.
         .executableTarget(name: "lutbuild", dependencies: [
-            "Pipeline", "Datasets",
+            "Pipeline", "BuildGraph", "RTL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks behind bench/run (DESIGN.md §6); not shipped to users.
@@ -64,12 +77,12 @@ let package = Package(
         .testTarget(name: "BuildGraphTests", dependencies: ["BuildGraph"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "NeuraLUTTests", dependencies: ["NeuraLUT", "Datasets"]),
-        .testTarget(name: "RTLTests", dependencies: ["RTL", "NeuraLUT"]),
+        .testTarget(name: "RTLTests", dependencies: ["RTL", "NeuraLUT", "Datasets"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "RTL", "NeuraLUT"]),
         .testTarget(name: "PackagingTests", dependencies: [
             "Packaging", "CLibXML2", .product(name: "Yams", package: "Yams"),
         ]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "BuildGraph"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "BuildGraph", "NeuraLUT", "Datasets"]),
         .testTarget(name: "HTTPCacheTests", dependencies: ["HTTPCache", "BuildGraph"]),
         // A real nginx cache server for the remote cache tests and benchmarks.
         .target(name: "NginxCacheServer", path: "Tests/Support/NginxCacheServer"),

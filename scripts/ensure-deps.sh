@@ -2,7 +2,7 @@
 # Installs the Debian packages lutbuild needs, only when some are missing.
 # yosys also provides yosys-abc, the ABC that maps every truth table to LUTs.
 set -euo pipefail
-packages=(pkg-config libxml2-dev libopenblas-dev zlib1g-dev verilator iverilog yosys tcl nginx)
+packages=(pkg-config libxml2-dev zlib1g-dev verilator iverilog yosys tcl nginx)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs lutbuild's whole test suite (debug build), installing missing Debian packages first.
+# Runs lutbuild's whole test suite (debug build), then builds the release configuration, installing missing Debian packages first.
 #
 # Tests run one at a time: several suites drive real simulators, yosys and
 # training that keep a core busy for seconds, and the watch-mode tests measure
@@ -13,3 +13,5 @@ if ! command -v fusesoc >/dev/null 2>&1; then
     python3 -m pip install -q fusesoc >&2 || echo "warning: could not install fusesoc; its test is skipped" >&2
 fi
 swift test --no-parallel "$@"
+# The release configuration too: its target-specific compiler flags (Package.swift) are compiled nowhere else.
+swift build -c release
