@@ -48,7 +48,7 @@ struct BuildCommand: AsyncParsableCommand {
             json: json, wait: !noWait, jobs: jobs, remoteCache: remoteCache.choice)
         let results = BuildResults.read(projectDirectory: project.directory)
         if json {
-            print(#"{"event":"summary","ran":\#(summary.ran.count),"cached":\#(summary.cached.count),"trained_partitions":\#(BuildPipeline.trainedPartitions(summary).count),"written":\#(summary.written.count),"fetched":\#(summary.fetched.count),"uploaded":\#(summary.uploaded),"results":\#((try? results.json()) ?? "{}")}"#)
+            print(try BuildSummaryEvent(summary, results: results).jsonLine())
         } else {
             print(BuildReport.summary(summary))
             for line in results.lines { print("  " + line) }

@@ -17,16 +17,12 @@ public struct ChildBuildOutcome: Sendable, Equatable {
         self.written = written
     }
 
-    /// Reads the `{"event":"summary",…}` line among a build's JSON event lines.
+    /// Reads the summary event (`BuildSummaryEvent`) among a build's JSON event lines.
     static func parse(jsonLines: Data, seconds: Double) -> ChildBuildOutcome? {
-        for line in jsonLines.split(separator: 0x0A).reversed() {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                  object["event"] as? String == "summary" else { continue }
-            func count(_ key: String) -> Int { (object[key] as? NSNumber)?.intValue ?? 0 }
-            return ChildBuildOutcome(seconds: seconds, ran: count("ran"), cached: count("cached"),
-                                     trainedPartitions: count("trained_partitions"), written: count("written"))
+        BuildSummaryEvent.last(inJSONLines: jsonLines).map { event in
+            ChildBuildOutcome(seconds: seconds, ran: event.ran, cached: event.cached,
+                              trainedPartitions: event.trainedPartitions, written: event.written)
         }
-        return nil
     }
 }
 

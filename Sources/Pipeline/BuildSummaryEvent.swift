@@ -1,0 +1,56 @@
+import BuildGraph
+import Foundation
+
+/// The last line `lutbuild build --json` prints, `{"event":"summary",…}`:
+/// one Codable type, written by the build command and read back by watch
+/// mode from its child builds, so both always agree on its fields.
+public struct BuildSummaryEvent: Codable, Equatable, Sendable {
+    public var event = "summary"
+    public var ran: Int
+    public var cached: Int
+    public var trainedPartitions: Int
+    public var written: Int
+    /// Units taken from the remote cache.
+    public var fetched: Int
+    /// Units uploaded to the remote cache.
+    public var uploaded: Int
+    /// What the published reports say (cached results included).
+    public var results: BuildResults
+
+    public init(ran: Int, cached: Int, trainedPartitions: Int, written: Int, fetched: Int = 0, uploaded: Int = 0,
+                results: BuildResults = BuildResults()) {
+        self.ran = ran
+        self.cached = cached
+        self.trainedPartitions = trainedPartitions
+        self.written = written
+        self.fetched = fetched
+        self.uploaded = uploaded
+        self.results = results
+    }
+
+    public init(_ summary: BuildSummary, results: BuildResults) {
+        self.init(ran: summary.ran.count, cached: summary.cached.count,
+                  trainedPartitions: BuildPipeline.trainedPartitions(summary).count, written: summary.written.count,
+                  fetched: summary.fetched.count, uploaded: summary.uploaded, results: results)
+    }
+
+    /// One line of compact JSON (sorted snake_case keys).
+    public func jsonLine() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// The last summary event among a build's JSON event lines, if any.
+    public static func last(inJSONLines data: Data) -> BuildSummaryEvent? {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        for line in data.split(separator: 0x0A).reversed() {
+            if let event = try? decoder.decode(BuildSummaryEvent.self, from: Data(line)), event.event == "summary" {
+                return event
+            }
+        }
+        return nil
+    }
+}

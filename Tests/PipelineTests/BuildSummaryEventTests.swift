@@ -1,0 +1,23 @@
+import Foundation
+import Testing
+@testable import Pipeline
+
+/// The `--json` summary event: what the build command writes is what watch mode reads.
+@Suite struct BuildSummaryEventTests {
+    static let event = BuildSummaryEvent(
+        ran: 7, cached: 30, trainedPartitions: 4, written: 9, fetched: 2, uploaded: 3,
+        results: BuildResults(inference: BuildResults.Inference(testAccuracy: 0.9375, testSamples: 359, latencyCycles: 3)))
+
+    @Test func writesSnakeCaseKeysOnOneLine() throws {
+        let line = try Self.event.jsonLine()
+        #expect(line == #"{"cached":30,"event":"summary","fetched":2,"ran":7,"results":{"inference":{"latency_cycles":3,"test_accuracy":0.9375,"test_samples":359}},"trained_partitions":4,"uploaded":3,"written":9}"#)
+    }
+
+    @Test func watchReadsWhatTheBuildWrote() throws {
+        let lines = #"{"event":"step","step":"train"}"# + "\n" + (try Self.event.jsonLine()) + "\n"
+        #expect(BuildSummaryEvent.last(inJSONLines: Data(lines.utf8)) == Self.event)
+        let outcome = try #require(ChildBuildOutcome.parse(jsonLines: Data(lines.utf8), seconds: 1.5))
+        #expect(outcome == ChildBuildOutcome(seconds: 1.5, ran: 7, cached: 30, trainedPartitions: 4, written: 9))
+        #expect(BuildSummaryEvent.last(inJSONLines: Data(#"{"event":"step"}"#.utf8)) == nil)
+    }
+}
