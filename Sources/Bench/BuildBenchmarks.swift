@@ -54,14 +54,16 @@ struct MnistBuildBenchmark {
         ]
     }
 
-    /// Opens the project and builds it, as `lutbuild build --no-verify` does.
-    private func build(_ directory: URL) throws -> BuildSummary {
+    /// Opens the project and builds it, as `lutbuild build --no-verify --no-estimate` does;
+    /// without a remote cache unless one is given (whatever the environment says).
+    func build(_ directory: URL, remoteCache: RemoteCacheChoice = RemoteCacheChoice(url: "")) throws -> BuildSummary {
         let result = Mutex<Result<BuildSummary, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task {
             do {
                 let project = try Project.open(path: directory.path)
-                let summary = try await BuildPipeline(project: project, request: BuildRequest(verify: false, estimate: false)).build()
+                let summary = try await BuildPipeline(project: project, request: BuildRequest(verify: false, estimate: false))
+                    .build(remoteCache: remoteCache)
                 result.withLock { $0 = .success(summary) }
             } catch {
                 result.withLock { $0 = .failure(error) }
@@ -72,11 +74,11 @@ struct MnistBuildBenchmark {
         return try result.withLock { $0! }.get()
     }
 
-    private func write(_ text: String, in directory: URL) throws {
+    func write(_ text: String, in directory: URL) throws {
         try Data(text.utf8).write(to: directory.appendingPathComponent("lutbuild.toml"), options: .atomic)
     }
 
-    private func config(layer1Width: Int?, argmax: Bool) -> String {
+    func config(layer1Width: Int?, argmax: Bool) -> String {
         """
         [project]
         name = "mnist_5l"
