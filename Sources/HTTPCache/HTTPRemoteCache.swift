@@ -73,7 +73,8 @@ public final class HTTPRemoteCache: RemoteCache {
         let host = endpoint.url.host ?? "the server"
         let meaning = switch status {
         case 401, 403:
-            "not authorised; check the credentials for \(host) (~/.netrc or \(RemoteCacheCredentials.headerVariable)), sent from \(credentials.source)"
+            "not authorised; check the credentials for \(host) (~/.netrc or \(RemoteCacheCredentials.headerVariable)); "
+                + (credentials.headers.isEmpty ? "none were found" : "those sent came from \(credentials.source)")
         case 405 where method == "PUT":
             "the server does not accept uploads (nginx needs dav_methods PUT); read only with --remote-cache-mode read"
         case 413: "the object is larger than the server accepts (nginx: client_max_body_size)"

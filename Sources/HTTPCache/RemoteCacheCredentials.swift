@@ -16,7 +16,7 @@ public struct RemoteCacheCredentials: Sendable, CustomStringConvertible {
     /// Where the credentials came from, never what they are.
     public let source: String
 
-    init(headers: [String: String], source: String = "none") {
+    init(headers: [String: String], source: String = "nowhere") {
         self.headers = headers
         self.source = source
     }
