@@ -57,9 +57,10 @@ public enum BuildReport {
         let trained = BuildPipeline.trainedPartitions(summary).count
         var text = "ran \(summary.ran.count) step\(summary.ran.count == 1 ? "" : "s")"
         if trained > 0 { text += " (trained \(trained) partition\(trained == 1 ? "" : "s"))" }
-        if !summary.fetched.isEmpty { text += ", \(summary.fetched.count) from the remote cache" }
-        if summary.uploaded > 0 { text += ", uploaded \(summary.uploaded)" }
-        text += ", \(summary.cached.count) cached, wrote \(summary.written.count) file\(summary.written.count == 1 ? "" : "s")"
+        text += ", \(summary.cached.count) cached"
+        if !summary.fetched.isEmpty { text += " (\(summary.fetched.count) result\(summary.fetched.count == 1 ? "" : "s") from the remote cache)" }
+        if summary.uploaded > 0 { text += ", uploaded \(summary.uploaded) result\(summary.uploaded == 1 ? "" : "s")" }
+        text += ", wrote \(summary.written.count) file\(summary.written.count == 1 ? "" : "s")"
         if !summary.removed.isEmpty { text += ", removed \(summary.removed.count)" }
         if !summary.corruptObjects.isEmpty { text += ", rebuilt \(summary.corruptObjects.count) corrupt cache object(s)" }
         return text
