@@ -69,7 +69,7 @@ let package = Package(
             "Pipeline", "BuildGraph", "RTL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // Benchmarks behind bench/run (DESIGN.md §6); not shipped to users.
+        // Benchmarks behind bench/run (docs/method.md, "Benchmarks"); not shipped to users.
         .executableTarget(name: "Bench", dependencies: [
             "BuildGraph", "Datasets", "NeuraLUT", "RTL", "Packaging", "Pipeline", "NginxCacheServer",
         ], swiftSettings: fastMath),

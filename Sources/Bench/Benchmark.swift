@@ -1,6 +1,6 @@
 import Foundation
 
-/// One named figure, printed as a JSON line by `bench/run` (DESIGN.md §6).
+/// One named figure, printed as a JSON line by `bench/run` (docs/method.md, "Benchmarks").
 struct Figure: Sendable {
     var name: String
     var value: Double

@@ -38,7 +38,7 @@ let rtlBenchmarks: [Benchmark] = [
     },
 ]
 
-/// The reference shapes (DESIGN.md §1) and helpers shared by the benchmarks above.
+/// The reference shapes (docs/method.md) and helpers shared by the benchmarks above.
 enum RtlReference {
     static func spec(_ widths: [Int], bits: [Int], fanIn: [Int], width: Int, classes: Int) -> NetworkSpec {
         NetworkSpec(

@@ -66,7 +66,7 @@ struct SystemIndependentNormal {
     }
 }
 
-/// MNIST from the shared folder, normalised as DESIGN.md §1 says.
+/// MNIST from the shared folder, normalised as docs/method.md says.
 func mnist() throws -> DatasetSplit {
     let folder = sharedDatasets.appendingPathComponent("mnist")
     func load(_ images: String, _ labels: String) throws -> Dataset {

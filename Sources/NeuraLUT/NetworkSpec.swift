@@ -1,4 +1,4 @@
-/// The shape of one partition's dense sub-network (DESIGN.md §1).
+/// The shape of one partition's dense sub-network (docs/method.md).
 ///
 /// `depth` linear layers of `width` hidden units, a skip connection every
 /// `skip` layers. `depth == 1` is a LogicNets-style linear neuron.

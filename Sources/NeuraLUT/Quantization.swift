@@ -1,6 +1,6 @@
 import Foundation
 
-/// The uniform quantizers at every partition boundary (DESIGN.md §1):
+/// The uniform quantizers at every partition boundary (docs/method.md):
 /// `value = scale · clamp(round(x / scale), lo, hi)` with round-half-to-even,
 /// unsigned ReLU-type (`0 … 2^β−1`) or signed hard-tanh type
 /// (`−2^(β−1) … 2^(β−1)−1`, stored offset binary). Rounding has a

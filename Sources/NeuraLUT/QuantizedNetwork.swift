@@ -128,7 +128,7 @@ func argmax<C: Collection>(_ values: C) -> Int where C.Element: Comparable {
     return values.distance(from: values.startIndex, to: best)
 }
 
-/// Test accuracy of the quantized network in inference mode (DESIGN.md §1):
+/// Test accuracy of the quantized network in inference mode (docs/method.md):
 /// what LUT inference and the RTL must reproduce exactly.
 public func quantizedAccuracy(network: TrainedNetwork, data: Dataset) -> Double {
     QuantizedNetwork(network).accuracy(data)

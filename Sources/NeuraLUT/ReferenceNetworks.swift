@@ -1,8 +1,8 @@
 extension NetworkSpec {
-    /// Names of the benchmark models of DESIGN.md §1.
+    /// Names of the benchmark models of docs/method.md.
     public static let referenceNames = ["jsc-2l", "jsc-5l", "mnist-5l"]
 
-    /// The published NeuraLUT configurations (DESIGN.md §1 table), shared by
+    /// The published NeuraLUT configurations (docs/method.md, reference configurations), shared by
     /// training, RTL and build benchmarks. Nil for an unknown name.
     public static func reference(_ name: String, seed: UInt64 = 1) -> NetworkSpec? {
         func layers(_ sizes: [Int], bits: (Int, Int), fanIn: (Int, Int, Int), width: Int) -> [LayerSpec] {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Turns trained partitions into truth tables (DESIGN.md §1): every input
+/// Turns trained partitions into truth tables (docs/method.md): every input
 /// code combination, input 0 in the most significant bits, through the
 /// partition in inference mode.
 public enum Tabulation {
@@ -80,7 +80,7 @@ public enum Tabulation {
     }
 }
 
-/// The tables of a whole trained network (DESIGN.md §1, issue 4.1).
+/// The tables of a whole trained network (docs/method.md).
 public func tabulate(_ net: TrainedNetwork) -> LUTNetwork { Tabulation.tabulate(net) }
 
 /// The table of one partition.

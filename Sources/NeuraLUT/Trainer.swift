@@ -1,7 +1,7 @@
 import Datasets
 import Foundation
 
-/// Trains a NeuraLUT network (DESIGN.md §1) on the CPU, deterministically:
+/// Trains a NeuraLUT network (docs/method.md) on the CPU, deterministically:
 /// the same seed, data and settings give bit-identical weights whatever the
 /// thread count, and a run resumed from a checkpoint equals an uninterrupted one.
 ///

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Optimiser and schedule settings (DESIGN.md §1: AdamW, betas (0.5, 0.999),
+/// Optimiser and schedule settings (docs/method.md: AdamW, betas (0.5, 0.999),
 /// cosine annealing with warm restarts stepped per batch).
 public struct TrainingConfig: Hashable, Codable, Sendable {
     public var epochs: Int

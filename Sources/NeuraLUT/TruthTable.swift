@@ -2,7 +2,7 @@
 ///
 /// `codes[address]` is the raw output bit pattern (signed outputs in offset
 /// binary) for the input codes packed into `address`, the partition's first
-/// connected input in the most significant bits (DESIGN.md §1).
+/// connected input in the most significant bits (docs/method.md).
 public struct TruthTable: Hashable, Codable, Sendable {
     /// Address width: fan-in × input bits.
     public let addressBits: Int

@@ -1,4 +1,4 @@
-/// Where Packaging's outputs live, relative to the project root (DESIGN.md §5:
+/// Where Packaging's outputs live, relative to the project root (docs/method.md:
 /// everything generated sits under `gen/`).
 public struct PackagingLayout: Sendable, Hashable {
     public let core: IPCoreDescription

@@ -3,7 +3,7 @@ import HDLNames
 import NeuraLUT
 
 /// Emits deterministic Verilog-2001 for a `LUTNetwork`: one module per
-/// partition, one per layer and a top (DESIGN.md §2). Each piece has its
+/// partition, one per layer and a top (docs/method.md, "Hardware conventions"). Each piece has its
 /// own function so the build engine can cache them separately.
 public enum VerilogEmitter {
     /// The whole design. Partition modules are emitted in parallel; the

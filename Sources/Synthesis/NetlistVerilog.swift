@@ -10,7 +10,7 @@ public enum LUTPrimitives: String, Hashable, Codable, Sendable, CaseIterable {
     case xilinx
 }
 
-/// Verilog-2001 for mapped partitions (DESIGN.md §2: the emitted netlist is
+/// Verilog-2001 for mapped partitions (docs/method.md, "Hardware conventions": the emitted netlist is
 /// what the FPGA implements, so LUT counts are exact).
 public enum NetlistVerilog {
     /// One partition module with the same ports as the case ROM
