@@ -31,6 +31,46 @@ import Testing
         #expect(first["units"] as? [String] == ["train/l0/p1"])
     }
 
+    /// 100 epochs of 4 status updates each, 0.05 s apart: a log gets the
+    /// first one and one per tenth (11 lines), not 400 or 100.
+    @Test func plainLogsShowStatusOnlyPerTenthOfTheWork() {
+        let output = Output()
+        let clock = Mutex(0.0)
+        let renderer = BuildEventRenderer(style: .plain, write: output.write, now: { clock.withLock { $0 } })
+        for update in 1...400 {
+            clock.withLock { $0 += 0.05 }
+            renderer.render(.status(step: "train", message: "batch \(update)/400", fraction: Double(update) / 400))
+        }
+        let lines = output.text.withLock { $0 }.split(separator: "\n")
+        #expect(lines.count == 11)
+        #expect(lines.first == "train: batch 1/400")
+        #expect(lines.dropFirst().first == "train: batch 40/400")
+        #expect(lines.last == "train: batch 400/400")
+    }
+
+    /// Slow work still shows signs of life: a line after each interval of silence.
+    @Test func plainLogsShowSlowStatusEveryFewSeconds() {
+        let output = Output()
+        let clock = Mutex(0.0)
+        let renderer = BuildEventRenderer(style: .plain, write: output.write, now: { clock.withLock { $0 } })
+        for update in 0..<40 {
+            renderer.render(.status(step: "train", message: "update \(update)", fraction: 0.001 * Double(update)))
+            clock.withLock { $0 += 1 }
+        }
+        renderer.render(.progress(step: "train", message: "a note"))
+        let lines = output.text.withLock { $0 }.split(separator: "\n")
+        #expect(lines == ["train: update 0", "train: update 10", "train: update 20", "train: update 30", "train: a note"])
+    }
+
+    @Test func statusLineShowsEveryStatus() {
+        let output = Output()
+        let renderer = BuildEventRenderer(style: .statusLine, write: output.write)
+        renderer.render(.status(step: "train", message: "epoch 1/2", fraction: 0.5))
+        renderer.render(.status(step: "train", message: "epoch 2/2", fraction: 1))
+        renderer.finish()
+        #expect(output.text.withLock { $0 } == "\rtrain: epoch 1/2\u{1B}[K\rtrain: epoch 2/2\u{1B}[K\n")
+    }
+
     @Test func plainLinesSkipCachedSteps() {
         let output = Output()
         let renderer = BuildEventRenderer(style: .plain, write: output.write)

@@ -70,6 +70,12 @@ public struct StepContext: Sendable {
     /// Reports progress (shown on the status line or as a JSON event).
     public func progress(_ message: String) { events(.progress(step: stepID, message: message)) }
 
+    /// Reports the state of long work, `fraction` of it done; send it as often
+    /// as it changes (a few times a second): renderers thin it out for logs.
+    public func status(_ message: String, fraction: Double) {
+        events(.status(step: stepID, message: message, fraction: fraction))
+    }
+
     /// True when the build is being cancelled (Ctrl-C, watch mode restarting).
     public var isCancelled: Bool { Task.isCancelled || isCancelledByCaller() }
 

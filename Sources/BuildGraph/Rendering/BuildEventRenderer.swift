@@ -3,6 +3,10 @@ import Synchronization
 
 /// Turns build events into text: a ninja-style status line rewritten in place
 /// on a terminal, plain lines in logs, or one JSON object per line for machines.
+///
+/// Plain logs stay short: the status of long work (`BuildEvent.status`) gets
+/// a line at each tenth of it done and otherwise at most one every
+/// `plainStatusInterval` seconds, not one per update.
 public final class BuildEventRenderer: Sendable {
     public enum Style: Sendable {
         case statusLine
@@ -15,10 +19,21 @@ public final class BuildEventRenderer: Sendable {
     /// Whether a status line is on screen (and must be ended before other
     /// output), and the last `[done/total]` counter, repeated on progress lines.
     private let line = Mutex((shown: false, counter: ""))
+    /// Per step, the last status shown in a plain log: its tenth and when.
+    private let shownStatus = Mutex([String: (tenth: Int, time: Double)]())
+    private let now: @Sendable () -> Double
 
-    public init(style: Style, write: @escaping @Sendable (String) -> Void) {
+    /// Seconds between two status lines of one step in a plain log, unless a tenth is crossed.
+    public static let plainStatusInterval = 10.0
+
+    /// `now` is a clock in seconds (injectable for tests).
+    public init(
+        style: Style, write: @escaping @Sendable (String) -> Void,
+        now: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    ) {
         self.style = style
         self.write = write
+        self.now = now
     }
 
     /// Picks the status line on a terminal, plain lines otherwise.
@@ -32,7 +47,9 @@ public final class BuildEventRenderer: Sendable {
     public func render(_ event: BuildEvent) {
         switch style {
         case .json: write(Self.json(event) + "\n")
-        case .plain: if let line = Self.plainLine(event) { write(line + "\n") }
+        case .plain:
+            if case .status(let step, _, let fraction) = event, !showsPlainStatus(step: step, fraction: fraction) { return }
+            if let line = Self.plainLine(event) { write(line + "\n") }
         case .statusLine: renderStatusLine(event)
         }
     }
@@ -42,6 +59,18 @@ public final class BuildEventRenderer: Sendable {
         line.withLock { line in
             if line.shown { write("\n") }
             line.shown = false
+        }
+    }
+
+    /// Whether a plain log shows this status: the first of a step, one that
+    /// crosses a tenth, or one after `plainStatusInterval` seconds of silence.
+    private func showsPlainStatus(step: String, fraction: Double) -> Bool {
+        let tenth = Int((min(max(fraction, 0), 1) * 10).rounded(.down))
+        let time = now()
+        return shownStatus.withLock { shown in
+            if let last = shown[step], tenth <= last.tenth, time - last.time < Self.plainStatusInterval { return false }
+            shown[step] = (tenth: max(tenth, shown[step]?.tenth ?? -1), time: time)
+            return true
         }
     }
 
@@ -59,7 +88,7 @@ public final class BuildEventRenderer: Sendable {
                 write("\r\(line.counter) \(Self.display(step))\u{1B}[K")
                 line.shown = true
             case .cached: break
-            case .progress(let step, let message):
+            case .progress(let step, let message), .status(let step, let message, _):
                 write("\r\(line.counter.isEmpty ? "" : line.counter + " ")\(Self.display(step)): \(message)\u{1B}[K")
                 line.shown = true
             case .failed, .warning:
@@ -76,7 +105,7 @@ public final class BuildEventRenderer: Sendable {
         case .cached: nil
         case .finished(let step, _, let seconds, let done, let total):
             "[\(done)/\(total)] \(display(step)) (\(String(format: "%.2f", seconds)) s)"
-        case .progress(let step, let message): "\(display(step)): \(message)"
+        case .progress(let step, let message), .status(let step, let message, _): "\(display(step)): \(message)"
         // The message itself comes with the build's error at the end.
         case .failed(let step, _, _, _): "FAILED: \(display(step))"
         case .warning(let message): "warning: \(message)"
@@ -96,6 +125,8 @@ public final class BuildEventRenderer: Sendable {
             object = ["event": "failed", "step": step, "message": message, "done": done, "total": total]
         case .progress(let step, let message):
             object = ["event": "progress", "step": step, "message": message]
+        case .status(let step, let message, let fraction):
+            object = ["event": "progress", "step": step, "message": message, "fraction": fraction]
         case .warning(let message):
             object = ["event": "warning", "message": message]
         }

@@ -159,7 +159,7 @@ enum TrainStep: PipelineBatchStep {
         let outcome = try trainer.run(
             progress: { progress in
                 if throttle.shouldReport(final: progress.batch == progress.batches) {
-                    context.progress(describe(progress))
+                    context.status(describe(progress), fraction: fractionDone(progress))
                 }
             },
             shouldStop: { context.isCancelled },
@@ -190,12 +190,16 @@ enum TrainStep: PipelineBatchStep {
         !context.stale.contains(quantizersMember) && !context.fresh.isEmpty
     }
 
+    /// The share of the run's batches done.
+    static func fractionDone(_ p: TrainingProgress) -> Double {
+        Double((p.epoch - 1) * p.batches + p.batch) / Double(max(p.epochs * p.batches, 1))
+    }
+
     /// `[######··············] epoch 3/60  batch 120/400  loss 0.512  acc 91.2%  12345 samples/s  ETA 1m20s`.
     static func describe(_ p: TrainingProgress) -> String {
         let eta = Int(p.etaSeconds.isFinite ? max(p.etaSeconds, 0) : 0)
         let etaText = eta >= 60 ? "\(eta / 60)m\(String(format: "%02d", eta % 60))s" : "\(eta)s"
-        let total = max(p.epochs * p.batches, 1)
-        let filled = min(20, 20 * ((p.epoch - 1) * p.batches + p.batch) / total)
+        let filled = min(20, Int(20 * fractionDone(p)))
         let bar = "[" + String(repeating: "#", count: max(filled, 0)) + String(repeating: "·", count: 20 - max(filled, 0)) + "] "
         return bar + "epoch \(p.epoch)/\(p.epochs)  batch \(p.batch)/\(p.batches)  "
             + String(format: "loss %.3f  acc %.1f%%  %.0f samples/s  ETA ", p.loss, p.accuracy * 100, p.samplesPerSecond)
@@ -203,7 +207,7 @@ enum TrainStep: PipelineBatchStep {
     }
 }
 
-/// At most a few progress reports per second (plain logs and JSON stay readable).
+/// At most a few status reports per second (the renderer thins them further for plain logs).
 final class ProgressThrottle: Sendable {
     private let last = Mutex<UInt64>(0)
 
