@@ -1,40 +1,147 @@
 import Foundation
 
-/// Comma-separated values with a header row: one column holds the class label
-/// (an integer ≥ 0), every other column a numeric feature.
+/// Which column of a CSV file holds the class label.
+public enum LabelColumn: Sendable, Hashable, CustomStringConvertible {
+    /// A name from the header row.
+    case name(String)
+    /// A 0-based column index; negative counts from the end (-1 is the last column).
+    case index(Int)
+
+    /// `'digit'` or `#3`, as messages quote it.
+    public var description: String {
+        switch self {
+        case .name(let name): "'\(name)'"
+        case .index(let index): "#\(index)"
+        }
+    }
+}
+
+extension LabelColumn: ExpressibleByStringLiteral {
+    public init(stringLiteral name: String) { self = .name(name) }
+}
+
+/// Encoded as a plain string (a name) or integer (an index), as the project file writes it.
+extension LabelColumn: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let index = try? container.decode(Int.self) {
+            self = .index(index)
+        } else {
+            self = .name(try container.decode(String.self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .name(let name): try container.encode(name)
+        case .index(let index): try container.encode(index)
+        }
+    }
+}
+
+/// How a CSV file is laid out around its numbers.
+public struct CSVLayout: Sendable, Hashable {
+    /// The first (non-skipped) line names the columns. Without a header,
+    /// columns are named by their 0-based index: `c0`, `c1`, …
+    public var header: Bool
+    /// Lines to skip before the header or the data (e.g. scikit-learn's
+    /// `rows,features,class names…` line).
+    public var skipLines: Int
+    public var label: LabelColumn
+    /// Subtracted from every label (1 for labels counted from 1).
+    public var labelOffset: Int
+
+    public init(label: LabelColumn, header: Bool = true, skipLines: Int = 0, labelOffset: Int = 0) {
+        self.label = label
+        self.header = header
+        self.skipLines = skipLines
+        self.labelOffset = labelOffset
+    }
+
+    /// The name of column `index` when the file has no header.
+    public static func columnName(_ index: Int) -> String { "c\(index)" }
+}
+
+/// Comma-separated values: one column holds the class label (an integer ≥ 0
+/// after `labelOffset`), every other column a numeric feature.
 public enum CSVLoader {
-    /// Loads `url`; `labelColumn` names the label column in the header.
+    /// Loads `url` laid out as `layout`.
     ///
     /// - Parameters:
     ///   - classes: the number of classes when known (labels must be below it);
     ///     when nil, the largest label + 1.
     ///   - displayName: how errors name the file (e.g. project-relative).
     public static func load(
-        contentsOf url: URL, labelColumn: String, classes: Int? = nil, displayName: String? = nil
+        contentsOf url: URL, layout: CSVLayout, classes: Int? = nil, displayName: String? = nil
     ) throws -> Dataset {
         let name = displayName ?? url.path
-        return try parse(FileBytes.read(url, displayName: name), labelColumn: labelColumn, classes: classes, file: name)
+        return try parse(FileBytes.read(url, displayName: name), layout: layout, classes: classes, file: name)
+    }
+
+    /// Loads a file with a header row; `labelColumn` names the label column.
+    public static func load(
+        contentsOf url: URL, labelColumn: String, classes: Int? = nil, displayName: String? = nil
+    ) throws -> Dataset {
+        try load(contentsOf: url, layout: CSVLayout(label: .name(labelColumn)), classes: classes, displayName: displayName)
     }
 
     /// Parses a file's bytes (raw or gzip); `file` names the source in errors.
+    public static func parse(_ data: Data, layout: CSVLayout, classes: Int? = nil, file: String) throws -> Dataset {
+        try parse(FileBytes.decode(data, displayName: file), layout: layout, classes: classes, file: file)
+    }
+
+    /// Parses a file's bytes (raw or gzip) with a header row naming `labelColumn`.
     public static func parse(_ data: Data, labelColumn: String, classes: Int? = nil, file: String) throws -> Dataset {
-        try parse(FileBytes.decode(data, displayName: file), labelColumn: labelColumn, classes: classes, file: file)
+        try parse(data, layout: CSVLayout(label: .name(labelColumn)), classes: classes, file: file)
     }
 
     /// Parses CSV bytes; `file` names the source in errors.
+    public static func parse(_ bytes: [UInt8], layout: CSVLayout, classes: Int? = nil, file: String) throws -> Dataset {
+        try withParser(bytes, file: file) { try $0.parse(layout: layout, classes: classes) }
+    }
+
+    /// Parses CSV bytes with a header row.
     public static func parse(_ bytes: [UInt8], labelColumn: String, classes: Int? = nil, file: String) throws -> Dataset {
+        try parse(bytes, layout: CSVLayout(label: .name(labelColumn)), classes: classes, file: file)
+    }
+
+    /// Runs `body` with a parser over `bytes`.
+    static func withParser<T>(_ bytes: [UInt8], file: String, _ body: (inout CSVParser) throws -> T) throws -> T {
         var text = bytes
         text.append(0)  // strtod needs a terminator after the last cell
         return try text.withUnsafeBufferPointer { buffer in
             var parser = CSVParser(buffer: buffer, contentLength: buffer.count - 1, file: file)
-            return try parser.parse(labelColumn: labelColumn, classes: classes)
+            return try body(&parser)
         }
+    }
+
+    /// `p0 … p63, digit`: names in order, with runs of a prefix and counting
+    /// numbers (`p0, p1, …, p63`) shortened, so that a list of every column fits a line or two.
+    public static func compactList(_ names: [String]) -> String {
+        func split(_ name: String) -> (prefix: Substring, number: Int)? {
+            let digits = name.reversed().prefix { $0.isASCII && $0.isNumber }
+            guard !digits.isEmpty, digits.count < 10, let number = Int(String(digits.reversed())) else { return nil }
+            return (name.dropLast(digits.count), number)
+        }
+        var parts: [String] = []
+        var i = 0
+        while i < names.count {
+            var j = i
+            if let first = split(names[i]) {
+                while j + 1 < names.count, let next = split(names[j + 1]),
+                      next.prefix == first.prefix, next.number == first.number + (j + 1 - i) { j += 1 }
+            }
+            parts.append(j - i >= 2 ? "\(names[i]) … \(names[j])" : names[i...j].joined(separator: ", "))
+            i = j + 1
+        }
+        return parts.joined(separator: ", ")
     }
 }
 
 /// Walks the bytes once: cells are located by scanning for commas and line
 /// ends, numbers are parsed in place with `strtod`.
-private struct CSVParser {
+struct CSVParser {
     let buffer: UnsafeBufferPointer<UInt8>
     let contentLength: Int
     let file: String
@@ -49,20 +156,24 @@ private struct CSVParser {
         if contentLength >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { position = 3 }
     }
 
-    mutating func parse(labelColumn: String, classes: Int?) throws -> Dataset {
-        guard let header = nextLine() else {
-            throw DatasetError(file: file, message: "expected a header row naming the columns, but the file is empty")
+    mutating func parse(layout: CSVLayout, classes: Int?) throws -> Dataset {
+        skip(lines: layout.skipLines)
+        let names: [String]
+        let headerLine = line + 1
+        if layout.header {
+            guard let header = nextLine() else {
+                throw DatasetError(file: file, message: "expected a header row naming the columns, but the file is empty")
+            }
+            names = cells(in: header).map { cellText($0) }
+            if let duplicate = firstDuplicate(names) {
+                throw DatasetError(file: file, line: headerLine, column: duplicate, message: "the header names this column twice")
+            }
+        } else {
+            names = (0..<peekCellCount()).map(CSVLayout.columnName)
         }
-        let names = cells(in: header).map { cellText($0) }
-        let headerLine = line
-        guard let labelIndex = names.firstIndex(of: labelColumn) else {
-            throw DatasetError(
-                file: file, line: headerLine,
-                message: "expected a label column named '\(labelColumn)' in the header, found columns \(names.prefix(8).map { "'\($0)'" }.joined(separator: ", "))\(names.count > 8 ? ", …" : "")")
-        }
-        if let duplicate = firstDuplicate(names) {
-            throw DatasetError(file: file, line: headerLine, column: duplicate, message: "the header names this column twice")
-        }
+        let labelIndex = try resolve(layout.label, among: names, header: layout.header, line: headerLine)
+        let labelColumn = names[labelIndex]
+        let offset = Double(layout.labelOffset)
         let featureNames = names.enumerated().filter { $0.offset != labelIndex }.map(\.element)
         var features: [Float] = []
         var labels: [Int32] = []
@@ -74,15 +185,15 @@ private struct CSVParser {
             guard row.count == names.count else {
                 throw DatasetError(
                     file: file, line: line,
-                    message: "expected \(names.count) cells (as in the header), found \(row.count)")
+                    message: "expected \(names.count) cells (as in \(layout.header ? "the header" : "the first row")), found \(row.count)")
             }
             for (c, cell) in row.enumerated() {
                 let value = try number(in: cell, column: names[c])
                 if c == labelIndex {
-                    guard value == value.rounded(), abs(value) < Double(Int32.max) else {
+                    guard value == value.rounded(), abs(value - offset) < Double(Int32.max) else {
                         throw DatasetError(file: file, line: line, column: names[c], message: "expected an integer class label, found '\(cellText(cell))'")
                     }
-                    labels.append(Int32(value))
+                    labels.append(Int32(value - offset))
                     labelLines.append(line)
                 } else {
                     guard Float(value).isFinite else {
@@ -93,14 +204,56 @@ private struct CSVParser {
             }
         }
         guard !labels.isEmpty else {
-            throw DatasetError(file: file, message: "expected at least one data row after the header, found none")
+            let empty = layout.header ? "expected at least one data row after the header, found none" : "expected at least one data row, but the file is empty"
+            throw DatasetError(file: file, message: empty)
         }
-        let classCount = try LabelCheck.classes(of: labels, declared: classes) { index, message in
+        let classCount = try LabelCheck.classes(of: labels, declared: classes, offset: layout.labelOffset) { index, message in
             DatasetError(file: file, line: labelLines[index], column: labelColumn, message: message)
         }
         return Dataset(
             features: features, labels: labels, rows: labels.count, columns: featureNames.count,
             classes: classCount, featureNames: featureNames)
+    }
+
+    /// The label's column index among `names`; a name not found gets a
+    /// did-you-mean and the list of every column.
+    func resolve(_ label: LabelColumn, among names: [String], header: Bool, line: Int) throws -> Int {
+        switch label {
+        case .name(let name):
+            guard header else {
+                throw DatasetError(
+                    file: file,
+                    message: "the file has no header row, so the label column cannot be named '\(name)'; expected a column index (0-based, -1 for the last of \(names.count) columns)")
+            }
+            if let index = names.firstIndex(of: name) { return index }
+            // One- and two-letter names are each other's near misses: no guess for those.
+            let guess = name.count > 2 ? EditDistance.closest(to: name, among: names) : nil
+            throw DatasetError(
+                file: file, line: line,
+                message: "expected a label column named '\(name)' in the header\(guess.map { " (did you mean '\($0)'?)" } ?? ""); the \(names.count) columns are: \(CSVLoader.compactList(names))")
+        case .index(let index):
+            guard (-names.count..<names.count).contains(index) else {
+                throw DatasetError(
+                    file: file, line: line,
+                    message: "expected a label column index in 0…\(names.count - 1) (or -1 … -\(names.count) from the end), found \(index)")
+            }
+            return index < 0 ? names.count + index : index
+        }
+    }
+
+    /// Skips `count` lines.
+    mutating func skip(lines count: Int) {
+        for _ in 0..<count { _ = nextLine() }
+    }
+
+    /// The number of cells in the next non-blank line, without consuming it.
+    mutating func peekCellCount() -> Int {
+        let saved = (position, line)
+        defer { (position, line) = saved }
+        while let range = nextLine() {
+            if !isBlank(range) { return cells(in: range).count }
+        }
+        return 0
     }
 
     /// The next line's byte range (without the line break), or nil at the end.

@@ -1,7 +1,7 @@
-/// Suggestions for misspelt keys and values.
-enum EditDistance {
+/// Suggestions for misspelt names: project-file keys and values, data columns.
+public enum EditDistance {
     /// Levenshtein distance between `a` and `b`.
-    static func between(_ a: String, _ b: String) -> Int {
+    public static func between(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
@@ -19,7 +19,7 @@ enum EditDistance {
     }
 
     /// The closest candidate within a third of the word's length (at least 2 edits).
-    static func closest(to word: String, among candidates: [String]) -> String? {
+    public static func closest(to word: String, among candidates: [String]) -> String? {
         let length = word.count
         let limit = max(2, length / 3)
         // Words whose lengths differ by more than the limit are never close: skip the quadratic distance.
@@ -30,7 +30,7 @@ enum EditDistance {
     }
 
     /// `; did you mean 'fan_in'?` or nothing.
-    static func suggestion(for word: String, among candidates: [String]) -> String {
+    public static func suggestion(for word: String, among candidates: [String]) -> String {
         closest(to: word, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
     }
 }

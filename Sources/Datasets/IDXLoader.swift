@@ -10,27 +10,29 @@ public enum IDXLoader {
     /// - Parameters:
     ///   - classes: the number of classes when known; labels must lie in
     ///     `0..<classes`. When nil, it is the largest label + 1.
+    ///   - labelOffset: subtracted from every label (1 for labels counted from 1).
     ///   - displayName: how errors name a file (e.g. project-relative).
     public static func load(
-        images: URL, labels: URL, classes: Int? = nil,
+        images: URL, labels: URL, classes: Int? = nil, labelOffset: Int = 0,
         displayName: (URL) -> String = { $0.path }
     ) throws -> Dataset {
         let imageName = displayName(images), labelName = displayName(labels)
         return try parse(images: FileBytes.read(images, displayName: imageName), named: imageName,
-                         labels: FileBytes.read(labels, displayName: labelName), named: labelName, classes: classes)
+                         labels: FileBytes.read(labels, displayName: labelName), named: labelName, classes: classes, labelOffset: labelOffset)
     }
 
     /// Parses an images file's and a labels file's content (raw or gzip);
     /// `imageName` and `labelName` name the sources in errors.
     public static func parse(images: Data, named imageName: String, labels: Data, named labelName: String,
-                             classes: Int? = nil) throws -> Dataset {
+                             classes: Int? = nil, labelOffset: Int = 0) throws -> Dataset {
         try parse(images: FileBytes.decode(images, displayName: imageName), named: imageName,
-                  labels: FileBytes.decode(labels, displayName: labelName), named: labelName, classes: classes)
+                  labels: FileBytes.decode(labels, displayName: labelName), named: labelName, classes: classes,
+                  labelOffset: labelOffset)
     }
 
     /// Parses the bytes of an images file and a labels file (already gunzipped).
     static func parse(images: [UInt8], named imageName: String, labels: [UInt8], named labelName: String,
-                      classes: Int?) throws -> Dataset {
+                      classes: Int?, labelOffset: Int = 0) throws -> Dataset {
         let imageFile = try IDXFile(bytes: images, displayName: imageName)
         let labelFile = try IDXFile(bytes: labels, displayName: labelName)
         guard imageFile.dimensions.count >= 2 else {
@@ -51,8 +53,8 @@ public enum IDXLoader {
                 initialized = bytes.count
             }
         }
-        let labelValues = labelFile.payload.map(Int32.init)
-        let classCount = try LabelCheck.classes(of: labelValues, declared: classes) { index, message in
+        let labelValues = labelFile.payload.map { Int32($0) - Int32(labelOffset) }
+        let classCount = try LabelCheck.classes(of: labelValues, declared: classes, offset: labelOffset) { index, message in
             DatasetError(file: labelName, message: "label #\(index): \(message)")
         }
         return Dataset(

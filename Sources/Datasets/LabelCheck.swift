@@ -2,16 +2,18 @@
 enum LabelCheck {
     /// The number of classes: `declared` when given (every label must then be
     /// below it), else the largest label + 1. Negative labels are always wrong.
+    /// `labels` are already shifted down by `offset`; messages quote the file's values.
     /// `error(index, expectation)` places the message in the loader's file.
     static func classes(
-        of labels: [Int32], declared: Int?,
+        of labels: [Int32], declared: Int?, offset: Int = 0,
         error: (_ index: Int, _ message: String) -> DatasetError
     ) throws -> Int {
         var largest: Int32 = -1
         for (i, label) in labels.enumerated() {
             if label < 0 || declared.map({ Int(label) >= $0 }) ?? false {
-                let expected = declared.map { "a class label in 0…\($0 - 1)" } ?? "a class label ≥ 0"
-                throw error(i, "expected \(expected), found \(label)")
+                let expected = declared.map { "a class label in \(offset)…\($0 - 1 + offset)" } ?? "a class label ≥ \(offset)"
+                let shift = offset == 0 ? "" : " (labels are counted from label_offset = \(offset))"
+                throw error(i, "expected \(expected), found \(Int(label) + offset)\(shift)")
             }
             largest = max(largest, label)
         }

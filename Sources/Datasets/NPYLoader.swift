@@ -7,27 +7,29 @@ public enum NPYLoader {
     ///
     /// - Parameters:
     ///   - classes: the number of classes when known; when nil, the largest label + 1.
+    ///   - labelOffset: subtracted from every label (1 for labels counted from 1).
     ///   - displayName: how errors name a file (e.g. project-relative).
     public static func load(
-        features: URL, labels: URL, classes: Int? = nil,
+        features: URL, labels: URL, classes: Int? = nil, labelOffset: Int = 0,
         displayName: (URL) -> String = { $0.path }
     ) throws -> Dataset {
         let featureName = displayName(features), labelName = displayName(labels)
         return try parse(features: FileBytes.read(features, displayName: featureName), named: featureName,
-                         labels: FileBytes.read(labels, displayName: labelName), named: labelName, classes: classes)
+                         labels: FileBytes.read(labels, displayName: labelName), named: labelName, classes: classes, labelOffset: labelOffset)
     }
 
     /// Parses a features file's and a labels file's content (raw or gzip);
     /// `featureName` and `labelName` name the sources in errors.
     public static func parse(features: Data, named featureName: String, labels: Data, named labelName: String,
-                             classes: Int? = nil) throws -> Dataset {
+                             classes: Int? = nil, labelOffset: Int = 0) throws -> Dataset {
         try parse(features: FileBytes.decode(features, displayName: featureName), named: featureName,
-                  labels: FileBytes.decode(labels, displayName: labelName), named: labelName, classes: classes)
+                  labels: FileBytes.decode(labels, displayName: labelName), named: labelName, classes: classes,
+                  labelOffset: labelOffset)
     }
 
     /// Parses the bytes of a features file and a labels file (already gunzipped).
     static func parse(features: [UInt8], named featureName: String, labels: [UInt8], named labelName: String,
-                      classes: Int?) throws -> Dataset {
+                      classes: Int?, labelOffset: Int = 0) throws -> Dataset {
         let x = try NPYArray(bytes: features, file: featureName)
         let y = try NPYArray(bytes: labels, file: labelName)
         guard x.shape.count >= 1 else {
@@ -54,12 +56,12 @@ public enum NPYLoader {
         var labelValues: [Int32] = []
         labelValues.reserveCapacity(rows)
         for (i, v) in y.doubles().enumerated() {
-            guard v == v.rounded(), abs(v) < Double(Int32.max) else {
+            guard v == v.rounded(), abs(v - Double(labelOffset)) < Double(Int32.max) else {
                 throw DatasetError(file: labelName, message: "label #\(i): expected an integer class label, found \(v)")
             }
-            labelValues.append(Int32(v))
+            labelValues.append(Int32(v - Double(labelOffset)))
         }
-        let classCount = try LabelCheck.classes(of: labelValues, declared: classes) { index, message in
+        let classCount = try LabelCheck.classes(of: labelValues, declared: classes, offset: labelOffset) { index, message in
             DatasetError(file: labelName, message: "label #\(index): \(message)")
         }
         return Dataset(

@@ -39,7 +39,7 @@ import Testing
         ("x,y\n1,0.5\n", "t.csv:2: column 'y': expected an integer class label, found '0.5'"),
         ("x,y\n1,-1\n", "t.csv:2: column 'y': expected a class label ≥ 0, found -1"),
         ("x,y\n1e39,1\n", "t.csv:2: column 'x': expected a number within single-precision range (±3.4e38), found '1e39'"),
-        ("x,label\n1,0\n", "t.csv:1: expected a label column named 'y' in the header, found columns 'x', 'label'"),
+        ("x,label\n1,0\n", "t.csv:1: expected a label column named 'y' in the header; the 2 columns are: x, label"),
         ("x,x,y\n1,2,0\n", "t.csv:1: column 'x': the header names this column twice"),
         ("", "t.csv: expected a header row naming the columns, but the file is empty"),
         ("x,y\n", "t.csv: expected at least one data row after the header, found none"),

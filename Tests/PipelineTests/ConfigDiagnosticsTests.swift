@@ -120,6 +120,11 @@ import Testing
           "lutbuild.toml:15: hardware.dontcare: unknown key; did you mean 'dont_care'? (expected one of: dont_care, dont_care_min_hits, dont_care_widen)"]),
         (edit("[train]", "[hardware]\ndont_care = true\n[train]"),
          ["lutbuild.toml:12: hardware.dont_care: expected a string, found a bool"]),
+        (edit("train = \"data/d.csv\"", "train = \"data/d.csv\"\nheader = false\nlabel = \"y\""),
+         ["lutbuild.toml:7: dataset.label: with header = false the columns have no names: expected the label column's 0-based index, e.g. label = -1 for the last column, found \"y\""]),
+        (edit("train = \"data/d.csv\"", "train = \"data/d.csv\"\nlabel = true\nskip_lines = -1"),
+         ["lutbuild.toml:6: dataset.label: expected a column name such as \"class\" or a 0-based column index such as -1 (the last column), found a bool",
+          "lutbuild.toml:7: dataset.skip_lines: expected an integer in 0…1000000, found -1"]),
         ("[project\nname = 1",
          ["lutbuild.toml:1: TOML syntax error: Error while parsing table header: expected ']', saw '\\n'"]),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import Datasets
 import Testing
 @testable import Pipeline
 
@@ -118,6 +119,13 @@ import Testing
         #expect(spec.inputBits == 4 && spec.seed == 3 && spec.classes == 5)
         #expect(spec.layers[0] == .init(partitions: 32, fanIn: 3, outputBits: 3, shape: .init(width: 32, depth: 2, skip: 1)))
         #expect(spec.layers[1] == .init(partitions: 5, fanIn: 2, outputBits: 4, shape: .init(width: 8, depth: 3, skip: 0)))
+    }
+
+    @Test func headerlessCSVWithLabelIndexAndOffset() throws {
+        let text = Self.minimal.replacingOccurrences(
+            of: "[model]", with: "header = false\nskip_lines = 1\nlabel = -1\nlabel_offset = 1\n[model]")
+        let dataset = try ProjectConfig.parse(text: text, path: "p").dataset
+        #expect(dataset.csvLayout == CSVLayout(label: .index(-1), header: false, skipLines: 1, labelOffset: 1))
     }
 
     @Test func lastLayerUsesOutputBitsUnlessOverridden() throws {

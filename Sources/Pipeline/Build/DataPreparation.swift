@@ -56,6 +56,7 @@ extension PreparedData {
     /// `DataDoesNotFitModel` for a model that does not fit the data.
     static func prepare(_ settings: DatasetSection, files: [String: Data], fit: DataFitRule) throws -> PreparedData {
         var train = try parse(settings, files, data: "train", labels: "train_labels")
+        try checkLabelsStartAtZero(train, settings)
         var test: Dataset
         if let testFile = settings.test {
             test = try parse(settings, files, data: "test", labels: "test_labels")
@@ -99,12 +100,27 @@ extension PreparedData {
         let bytes = files[data] ?? Data(), labelBytes = files[labels] ?? Data()
         switch settings.format {
         case .csv:
-            return try CSVLoader.parse(bytes, labelColumn: settings.label, classes: settings.classes, file: dataName)
+            return try CSVLoader.parse(bytes, layout: settings.csvLayout, classes: settings.classes, file: dataName)
         case .idx:
-            return try IDXLoader.parse(images: bytes, named: dataName, labels: labelBytes, named: labelName, classes: settings.classes)
+            return try IDXLoader.parse(
+                images: bytes, named: dataName, labels: labelBytes, named: labelName, classes: settings.classes,
+                labelOffset: settings.labelOffset)
         case .npy:
-            return try NPYLoader.parse(features: bytes, named: dataName, labels: labelBytes, named: labelName, classes: settings.classes)
+            return try NPYLoader.parse(
+                features: bytes, named: dataName, labels: labelBytes, named: labelName, classes: settings.classes,
+                labelOffset: settings.labelOffset)
         }
+    }
+
+    /// Class 0 must occur in the training file (unless `classes` says how many
+    /// there are): labels counted from 1 would otherwise train an empty class.
+    private static func checkLabelsStartAtZero(_ train: Dataset, _ settings: DatasetSection) throws {
+        guard settings.classes == nil, let smallest = train.labels.min(), smallest > 0 else { return }
+        let file = settings.format == .csv ? settings.train : settings.trainLabels ?? settings.train
+        let label = Int(smallest) + settings.labelOffset
+        throw DatasetError(
+            file: file,
+            message: "expected class labels counted from 0, but the smallest label is \(label); set dataset.label_offset = \(label) in \(ProjectConfig.fileName) (labels \(label)… become 0…), or dataset.classes if class 0 is really absent")
     }
 }
 

@@ -1,3 +1,4 @@
+import Datasets
 import Packaging
 
 /// Everything `lutbuild.toml` says, with every default filled in.
@@ -59,7 +60,7 @@ public struct ProjectSection: Sendable, Equatable, Hashable, Codable {
 
 /// How the dataset files are encoded.
 public enum DatasetFormat: String, Sendable, Equatable, Hashable, Codable, CaseIterable {
-    /// Comma-separated values with a header row and a label column.
+    /// Comma-separated values with a label column (and usually a header row).
     case csv
     /// MNIST's IDX (raw or gzip): an images file and a labels file.
     case idx
@@ -87,8 +88,14 @@ public struct DatasetSection: Sendable, Equatable, Hashable, Codable {
     /// Optional separate test data; without it `testFraction` of `train` is held out.
     public var test: String?
     public var testLabels: String?
-    /// Label column of a CSV file.
-    public var label: String
+    /// Label column of a CSV file: a header name, or a 0-based index (negative from the end).
+    public var label: LabelColumn
+    /// A CSV file's first (non-skipped) line names its columns.
+    public var header: Bool
+    /// Lines at the top of a CSV file that are neither header nor data.
+    public var skipLines: Int
+    /// Subtracted from every label, so that classes count from 0 (1 for labels 1…K).
+    public var labelOffset: Int
     /// Number of classes; nil means the largest label + 1.
     public var classes: Int?
     public var testFraction: Double
@@ -100,7 +107,8 @@ public struct DatasetSection: Sendable, Equatable, Hashable, Codable {
 
     public init(
         format: DatasetFormat = .csv, train: String, trainLabels: String? = nil, test: String? = nil,
-        testLabels: String? = nil, label: String = "label", classes: Int? = nil, testFraction: Double = 0.2,
+        testLabels: String? = nil, label: LabelColumn = .name("label"), header: Bool = true, skipLines: Int = 0,
+        labelOffset: Int = 0, classes: Int? = nil, testFraction: Double = 0.2,
         validationFraction: Double = 0.1, normalize: NormalizationKind = .standard, seed: UInt64 = 1
     ) {
         self.format = format
@@ -109,11 +117,21 @@ public struct DatasetSection: Sendable, Equatable, Hashable, Codable {
         self.test = test
         self.testLabels = testLabels
         self.label = label
+        self.header = header
+        self.skipLines = skipLines
+        self.labelOffset = labelOffset
         self.classes = classes
         self.testFraction = testFraction
         self.validationFraction = validationFraction
         self.normalize = normalize
         self.seed = seed
+    }
+}
+
+extension DatasetSection {
+    /// How the CSV loader reads `train` and `test`.
+    public var csvLayout: CSVLayout {
+        CSVLayout(label: label, header: header, skipLines: skipLines, labelOffset: labelOffset)
     }
 }
 

@@ -159,6 +159,9 @@ enum ProjectConfigRules {
                 r.report(path.appending(key), "only used with format \"idx\" or \"npy\"; a CSV file holds its labels in the column named by dataset.label")
             }
         }
+        if dataset.format == .csv, !dataset.header, case .name(let name) = dataset.label {
+            r.report(path.appending("label"), "with header = false the columns have no names: expected the label column's 0-based index, e.g. label = -1 for the last column, found \"\(name)\"")
+        }
         if dataset.testLabels != nil && dataset.test == nil {
             r.report(path.appending("test_labels"), "given without dataset.test; expected both or neither")
         }

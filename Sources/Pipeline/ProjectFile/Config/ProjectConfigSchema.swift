@@ -1,3 +1,4 @@
+import Datasets
 import NeuraLUT
 import Packaging
 import TOMLKit
@@ -8,7 +9,7 @@ enum ProjectConfigSchema {
     static let sections = ["project", "dataset", "model", "train", "rtl", "hardware", "fpga", "cache"]
     static let projectKeys = ["name", "top", "vendor", "library", "version", "description"]
     static let datasetKeys = [
-        "format", "train", "train_labels", "test", "test_labels", "label", "classes",
+        "format", "train", "train_labels", "test", "test_labels", "label", "header", "skip_lines", "label_offset", "classes",
         "test_fraction", "validation_fraction", "normalize", "seed",
     ]
     static let modelKeys = [
@@ -90,12 +91,24 @@ enum ProjectConfigSchema {
             trainLabels: r.string(table, "train_labels", at: path),
             test: r.string(table, "test", at: path),
             testLabels: r.string(table, "test_labels", at: path),
-            label: r.string(table, "label", at: path) ?? d.label,
+            label: readLabelColumn(table, at: path, with: &r) ?? d.label,
+            header: r.bool(table, "header", at: path) ?? d.header,
+            skipLines: r.int(table, "skip_lines", at: path, in: 0...1_000_000) ?? d.skipLines,
+            labelOffset: r.int(table, "label_offset", at: path, in: -1_000_000...1_000_000) ?? d.labelOffset,
             classes: r.int(table, "classes", at: path, in: 2...65536),
             testFraction: r.double(table, "test_fraction", at: path, in: 0...1, closedAbove: false) ?? d.testFraction,
             validationFraction: r.double(table, "validation_fraction", at: path, in: 0...1, closedAbove: false) ?? d.validationFraction,
             normalize: r.choice(table, "normalize", at: path, as: NormalizationKind.self) ?? d.normalize,
             seed: r.int(table, "seed", at: path, in: 0...Int.max).map(UInt64.init) ?? d.seed)
+    }
+
+    /// `label = "name"` or `label = 3` (a column index, -1 for the last).
+    static func readLabelColumn(_ table: TOMLTable, at path: ConfigKeyPath, with r: inout TOMLReader) -> LabelColumn? {
+        guard let value = table["label"] else { return nil }
+        if let name = value.string { return .name(name) }
+        if let index = value.int { return .index(index) }
+        r.report(path.appending("label"), "expected a column name such as \"class\" or a 0-based column index such as -1 (the last column), found \(r.article(value.type))")
+        return nil
     }
 
     static func readModel(_ table: TOMLTable, with r: inout TOMLReader) -> ModelSection {

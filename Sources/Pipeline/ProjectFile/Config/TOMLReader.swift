@@ -1,3 +1,4 @@
+import Datasets
 import TOMLKit
 
 /// Reads typed values out of a parsed TOML document while collecting one

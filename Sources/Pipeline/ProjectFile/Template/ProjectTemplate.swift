@@ -31,8 +31,14 @@ public enum ProjectTemplate {
     /// throws `Failure` when the directory cannot be created or written.
     @discardableResult
     public static func install(into directory: URL, displayName: String) throws -> [String] {
+        try write(files, into: directory, displayName: displayName)
+    }
+
+    /// Writes `files` (paths relative to `directory`) all or nothing: throws
+    /// `Conflict` before writing if any exists, `Failure` when one cannot be written.
+    @discardableResult
+    static func write(_ files: [(path: String, contents: Data)], into directory: URL, displayName: String) throws -> [String] {
         let fileManager = FileManager.default
-        let files = self.files
         var isDirectory: ObjCBool = false
         if fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw Failure(description: "\(displayName) exists and is not a directory; expected a directory to create the project in")
@@ -40,7 +46,7 @@ public enum ProjectTemplate {
         let existing = files.map(\.path).filter {
             fileManager.fileExists(atPath: directory.appendingPathComponent($0).path)
         }
-        guard existing.isEmpty else { throw Conflict(directory: displayName, existing: existing) }
+        guard existing.isEmpty else { throw Conflict(directory: displayName, existing: existing.sorted()) }
         for file in files {
             let url = directory.appendingPathComponent(file.path)
             do {

@@ -1,0 +1,289 @@
+import Datasets
+import Foundation
+
+/// `lutbuild init --data`: a project around the user's own data file, with
+/// the network sized from the data (the digits starter is `ProjectTemplate`).
+public struct StarterProject: Sendable, Equatable {
+    /// What the data file holds, as the project file will describe it.
+    public struct DataFacts: Sendable, Equatable {
+        public var format: DataFileFormat
+        /// Paths as the project file writes them (relative to the project directory).
+        public var train: String
+        public var trainLabels: String?
+        /// The CSV layout and how the label column was found (CSV only).
+        public var csv: CSVSniff?
+        /// Subtracted from the file's labels so that classes count from 0.
+        public var labelOffset: Int
+        public var rows: Int
+        public var features: Int
+        public var classes: Int
+        /// Classes (after the offset) that no row has.
+        public var emptyClasses: [Int]
+    }
+
+    /// The network and training run sized for the data.
+    public struct Sizing: Sendable, Equatable {
+        public var inputBits: Int
+        public var bits: Int
+        public var fanIn: Int
+        /// Partitions per layer; the last is one per class.
+        public var partitions: [Int]
+        public var epochs: Int
+        public var batch: Int
+        /// Rows training fits on (after the test and validation splits).
+        public var trainRows: Int
+
+        /// Table address bits the starter aims at: 2^12 entries per partition
+        /// tabulate in milliseconds and stay far below `max_table_bits`.
+        static let tableBits = 12
+        static let testFraction = 0.2
+        static let validationFraction = 0.1
+        /// Samples a training run aims to see (the digits starter: about 150,000 in 5 s).
+        static let samplesPerRun = 150_000
+
+        /// First layer: about one partition per feature (16…256, a multiple
+        /// of 8), so every feature is read several times; a hidden layer of
+        /// half that (at least two per class); the last layer one per class.
+        public init(features: Int, classes: Int, rows: Int) {
+            inputBits = 2
+            bits = 2
+            fanIn = max(1, min(6, features, Self.tableBits / inputBits))
+            let first = min(256, max(16, (features + 7) / 8 * 8))
+            let hidden = max(first / 2, 2 * classes, fanIn)
+            partitions = [first, hidden, classes]
+            trainRows = max(1, Int(Double(rows) * (1 - Self.testFraction) * (1 - Self.validationFraction)))
+            epochs = min(200, max(20, Self.samplesPerRun / trainRows / 10 * 10))
+            batch = trainRows < 1000 ? 32 : trainRows < 20_000 ? 64 : 128
+        }
+    }
+
+    public var name: String
+    public var data: DataFacts
+    public var sizing: Sizing
+
+    /// Reads the data file (and its labels file), finds the label column and
+    /// its offset, counts features and classes. Throws `DatasetError` with the
+    /// file's problem, or when the files do not fit together.
+    ///
+    /// - Parameters:
+    ///   - dataPath, labelsPath: the paths the project file will write.
+    public static func examine(
+        data: URL, labels: URL?, label: LabelColumn?, dataPath: String, labelsPath: String?,
+        displayName: (URL) -> String = { $0.path }
+    ) throws -> DataFacts {
+        let dataName = displayName(data)
+        let format = try DataFileFormat.detect(data, displayName: dataName)
+        var csv: CSVSniff?
+        var loadOffset = 0
+        let dataset: Dataset
+        switch (format, labels) {
+        case (.csv, .some):
+            throw DatasetError(file: dataName, message: "a CSV file holds its labels in a column; drop --labels (name the column with --label if needed)")
+        case (.csv, nil):
+            let sniff = try CSVSniff.sniff(data, label: label, displayName: dataName)
+            // Negative labels load only with an offset; any other offset is found after loading.
+            loadOffset = min(0, sniff.smallestLabel)
+            var layout = sniff.layout
+            layout.labelOffset = loadOffset
+            dataset = try CSVLoader.load(contentsOf: data, layout: layout, displayName: dataName)
+            csv = sniff
+        case (_, nil):
+            throw DatasetError(file: dataName, message: "a \(format.rawValue.uppercased()) file holds only features; give its labels file with --labels FILE")
+        case (_, let labels?):
+            if let label {
+                throw DatasetError(file: dataName, message: "--label \(label.argument) names a CSV column, but this is a \(format.rawValue.uppercased()) file; its labels come from --labels")
+            }
+            dataset = format == .idx
+                ? try IDXLoader.load(images: data, labels: labels, displayName: displayName)
+                : try NPYLoader.load(features: data, labels: labels, displayName: displayName)
+        }
+        let smallest = Int(dataset.labels.min() ?? 0)
+        let offset = loadOffset + smallest
+        let classes = Int(dataset.labels.max() ?? 0) - smallest + 1
+        var present = Set<Int32>()
+        for label in dataset.labels { present.insert(label - Int32(smallest)) }
+        let empty = (0..<classes).filter { !present.contains(Int32($0)) }
+        return DataFacts(
+            format: format, train: dataPath, trainLabels: labels == nil ? nil : labelsPath, csv: csv,
+            labelOffset: offset, rows: dataset.rows, features: dataset.columns, classes: classes, emptyClasses: empty)
+    }
+
+    public init(name: String, data: DataFacts) {
+        self.name = name
+        self.data = data
+        sizing = Sizing(features: data.features, classes: data.classes, rows: data.rows)
+    }
+
+    /// Creates the project in `directory`: examines the data, writes
+    /// `lutbuild.toml`, README.md and .gitignore (and copies the data files
+    /// into `data/` with `copyData`), then loads the data as a build would.
+    /// Writes nothing when a file exists (`ProjectTemplate.Conflict`) or the
+    /// data cannot be used (`DatasetError`). `displayName` is the directory as
+    /// the user typed it (relative to the working directory).
+    public static func create(
+        in directory: URL, displayName: String, data: URL, labels: URL?, label: LabelColumn?, copyData: Bool
+    ) throws -> (project: StarterProject, written: [String]) {
+        let directory = directory.standardizedFileURL
+        let sources = [data, labels].compactMap { $0?.standardizedFileURL }
+        let paths = sources.map { source in
+            copyData ? "data/" + source.lastPathComponent : PrepareDataStep.projectRelative(source.path, in: directory)
+        }
+        let facts = try examine(
+            data: sources[0], labels: sources.count > 1 ? sources[1] : nil, label: label,
+            dataPath: paths[0], labelsPath: paths.count > 1 ? paths[1] : nil,
+            displayName: { url in url == sources[0] ? data.relativePath : labels?.relativePath ?? url.path })
+        let project = StarterProject(name: projectName(fromDirectory: directory), data: facts)
+        var files: [(path: String, contents: Data)] = [
+            (ProjectConfig.fileName, Data(project.projectFile.utf8)),
+            ("README.md", Data(project.readme.utf8)),
+        ]
+        files += ProjectTemplate.files.filter { $0.path == ".gitignore" }
+        if copyData {
+            for (source, path) in zip(sources, paths) where source != directory.appendingPathComponent(path).standardizedFileURL {
+                do {
+                    files.append((path, try Data(contentsOf: source)))
+                } catch {
+                    throw DatasetError(file: source.relativePath, message: "cannot read the file to copy it (\((error as NSError).localizedDescription))")
+                }
+            }
+        }
+        let written = try ProjectTemplate.write(files, into: directory, displayName: displayName)
+        // The same loading and checks as a build's: a project that init writes must build.
+        _ = try Project.open(path: displayName).prepareData()
+        return (project, written)
+    }
+
+    /// `my-design` → `my_design_lut`: a Verilog identifier from a directory name.
+    public static func projectName(fromDirectory directory: URL) -> String {
+        var name = String(directory.standardizedFileURL.lastPathComponent.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+        name = name.split(separator: "_").joined(separator: "_")
+        if name.isEmpty || name.first!.isNumber { name = "design_" + name }
+        return name.hasSuffix("_lut") ? name : name + "_lut"
+    }
+}
+
+extension StarterProject {
+    /// The project file: every value sized from the data, each with a comment saying why.
+    public var projectFile: String {
+        let d = data, s = sizing
+        let dataName = URL(fileURLWithPath: d.train).lastPathComponent
+        var lines: [String] = [
+            "# lutbuild project around \(dataName): \(d.features) features, \(d.classes) classes, \(d.rows) rows.",
+            "# Written by `lutbuild init --data`; every key is documented in lutbuild's docs/project-file.md.",
+            "",
+            "[project]",
+            Self.entry("name", Self.quoted(name), "also the top Verilog module name"),
+            Self.entry("vendor", "\"example.org\"", "IP-XACT vendor/library/name/version"),
+            "library = \"lutnn\"",
+            "version = \"1.0\"",
+            "description = \(Self.quoted("\(d.classes)-class classifier of \(dataName) in LUTs"))",
+            "",
+            "[dataset]",
+            Self.entry("format", Self.quoted(d.format.rawValue), nil),
+            Self.entry("train", Self.quoted(d.train), "\(d.rows) rows of \(d.features) features" + (d.trainLabels == nil ? " and a label" : "")),
+        ]
+        if let labels = d.trainLabels { lines.append(Self.entry("train_labels", Self.quoted(labels), "one class label per row")) }
+        if let csv = d.csv {
+            if csv.layout.skipLines > 0 {
+                lines.append(Self.entry("skip_lines", "\(csv.layout.skipLines)", "scikit-learn's first line: row and feature counts, class names"))
+            }
+            if !csv.layout.header {
+                lines.append(Self.entry("header", "false", "no header row: columns are \(CSVLoader.compactList(csv.columns))"))
+            }
+            let labelValue: String
+            switch csv.layout.label {
+            case .name(let column): labelValue = Self.quoted(column)
+            case .index(let index): labelValue = "\(index)"
+            }
+            lines.append(Self.entry("label", labelValue, "the label column, found by \(csv.labelReason)"))
+        }
+        if d.labelOffset != 0 {
+            lines.append(Self.entry(
+                "label_offset", "\(d.labelOffset)",
+                "the file's labels run \(d.labelOffset)…\(d.labelOffset + d.classes - 1); classes count from 0"))
+        }
+        if let names = d.csv?.classNames, names.count == d.classes {
+            lines.append("# classes: " + names.enumerated().map { "\($0.offset) = \($0.element)" }.joined(separator: ", "))
+        }
+        lines += [
+            Self.entry("test_fraction", "\(Sizing.testFraction)", "held out for the final accuracy"),
+            Self.entry("validation_fraction", "\(Sizing.validationFraction)", "carved from training, selects the model"),
+            Self.entry("normalize", "\"standard\"", "zero mean and unit variance per feature"),
+            "seed = 1",
+            "",
+            "[model]",
+            "seed = 1",
+            Self.entry("input_bits", "\(s.inputBits)", "code width of each input feature"),
+            Self.entry("bits", "\(s.bits)", "code width between layers and at the output"),
+            Self.entry("fan_in", "\(s.fanIn)", "inputs per partition: \(s.fanIn) x \(s.inputBits) = \(s.fanIn * s.inputBits) table address bits (at most max_table_bits = 20)"),
+            Self.entry("width", "16", "N: hidden width inside a partition"),
+            Self.entry("depth", "4", "L: linear layers inside a partition"),
+            Self.entry("skip", "2", "S: a skip connection every 2 layers"),
+            "layers = [",
+        ]
+        let reads = Double(s.partitions[0] * s.fanIn) / Double(max(d.features, 1))
+        for (i, partitions) in s.partitions.enumerated() {
+            let comment = i == 0 ? "reads the \(d.features) features, each about \(Int(reads.rounded())) times"
+                : i == s.partitions.count - 1 ? "one per class" : nil
+            lines.append(Self.entry("  { partitions = \(partitions) },", nil, comment, bare: true))
+        }
+        lines += [
+            "]",
+            "",
+            "[train]",
+            Self.entry("epochs", "\(s.epochs)", "sized for \(s.trainRows) training rows: about \(s.epochs * s.trainRows / 1000)k samples"),
+            "batch = \(s.batch)",
+            "learning_rate = 3e-3",
+            "",
+            "[rtl]",
+            Self.entry("registers", "\"every-layer\"", "latency = \(s.partitions.count) cycles"),
+            Self.entry("argmax", "true", "adds out_class"),
+            "",
+            "[fpga]",
+            "part = \"xcvu9p-flgb2104-2-i\"",
+            "clock_mhz = 500",
+        ]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A README for the new project: its files and the next commands.
+    public var readme: String {
+        let d = data
+        return """
+            # \(name)
+
+            A lutbuild project: it turns `\(d.train)` (\(d.rows) rows, \(d.features) features, \(d.classes) classes) \
+            into a NeuraLUT network, a circuit of lookup tables, for an FPGA.
+
+            | file | what it is |
+            |---|---|
+            | `lutbuild.toml` | the project file: dataset, network shape, training, RTL and FPGA settings. Edit it. |
+            | `.gitignore` | keeps lutbuild's local cache (`.lutbuild/`) out of git |
+            | `lutbuild.lock` | written by builds: what was built from what. Commit it. |
+            | `gen/` | written by builds: Verilog, testbench, reports (`gen/reports/index.html`), Vivado, IP-XACT and FuseSoC files |
+
+            ```
+            lutbuild build            # train, tabulate, emit Verilog, verify it in simulation, estimate LUTs, package
+            lutbuild status           # anything stale or hand-edited?
+            lutbuild explain          # after an edit: what the next build redoes, and why
+            ```
+
+            The network was sized from the data by `lutbuild init --data`: the first layer's partitions from \
+            the feature count, the last layer one partition per class. A partition's truth table has \
+            2^(fan_in × input bits) entries; lutbuild refuses tables above `max_table_bits` (20 by default).
+
+            """
+    }
+
+    /// `key = value` with the comment aligned at column 32, as in the digits template.
+    static func entry(_ key: String, _ value: String?, _ comment: String?, bare: Bool = false) -> String {
+        let text = bare ? key : "\(key) = \(value ?? "")"
+        guard let comment else { return text }
+        return text.padding(toLength: max(text.count + 1, 31), withPad: " ", startingAt: 0) + "# " + comment
+    }
+
+    /// A TOML basic string.
+    static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+
+/// `lutbuild init DIR --data FILE`: a project around the user's own data,
+/// tried with files laid out as people's data sets are (generated here, so
+/// that no test depends on a download).
+@Suite struct InitFromDataTests {
+    /// `rows` rows of `features` non-integer numbers and a class label `first…first+classes-1`.
+    static func table(rows: Int, features: Int, classes: Int, first: Int = 0, labelAt column: Int? = nil) -> [[String]] {
+        (0..<rows).map { r in
+            let label = r % classes
+            // Class-dependent means, so that a short training run learns something.
+            var cells: [String] = (0..<features).map { f in
+                let mean = Double(label * (f % 3 + 1))
+                let noise = Double((r * 7 + f * 13) % 17) / 9
+                return String(format: "%.4f", mean + noise + 0.0001)
+            }
+            cells.insert(String(first + label), at: column ?? cells.count)
+            return cells
+        }
+    }
+
+    static func csv(_ header: String?, _ rows: [[String]]) -> String {
+        ((header.map { [$0] } ?? []) + rows.map { $0.joined(separator: ",") }).joined(separator: "\n") + "\n"
+    }
+
+    /// A little-endian NPY file (format 1.0) of `values` with `shape`.
+    static func npy(_ values: [Double], shape: [Int], descr: String) -> Data {
+        let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText), }"
+        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
+        data.append(Data(header.utf8))
+        for value in values {
+            if descr == "<f4" {
+                withUnsafeBytes(of: Float(value).bitPattern.littleEndian) { data.append(contentsOf: $0) }
+            } else {
+                withUnsafeBytes(of: Int64(value).littleEndian) { data.append(contentsOf: $0) }
+            }
+        }
+        return data
+    }
+
+    /// Turns a generated project into a seconds-long one for debug builds.
+    static func shrink(_ toml: String) -> String {
+        toml.replacingOccurrences(of: #"epochs = \d+"#, with: "epochs = 3", options: .regularExpression)
+            .replacingOccurrences(of: "width = 16", with: "width = 4")
+    }
+
+    func initProject(_ arguments: [String], in scratch: Scratch) throws -> LutbuildBinary.Result {
+        try LutbuildBinary.run(["init"] + arguments, in: scratch.url)
+    }
+
+    @Test func scikitLearnLayoutWithThirteenFeaturesBuildsAndVerifies() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let rows = Self.table(rows: 178, features: 13, classes: 3)
+        try scratch.write("data/wine_data.csv", Self.csv("178,13,class_0,class_1,class_2", rows))
+        let result = try initProject(["wine-fpga", "--data", "data/wine_data.csv"], in: scratch)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr == "")
+        #expect(result.stdout.hasPrefix("""
+            read data/wine_data.csv: 178 rows, 13 features, 3 classes (csv)
+              no header row; label column c13 (found by scikit-learn's layout (the last column))
+              network: 16 → 8 → 3 partitions, fan-in 6, 2-bit codes; 200 epochs
+            created a lutbuild project in wine-fpga:
+
+            """))
+        let toml = try scratch.read("wine-fpga/lutbuild.toml")
+        for line in [
+            #"name = "wine_fpga_lut""#, #"train = "../data/wine_data.csv""#, "skip_lines = 1", "header = false", "label = -1",
+            "# classes: 0 = class_0, 1 = class_1, 2 = class_2", "fan_in = 6", "  { partitions = 3 },", "epochs = 200", "batch = 32",
+        ] {
+            #expect(toml.contains("\n" + line), "\(line)")
+        }
+        #expect(!toml.contains("label_offset"))
+        for file in ["lutbuild.toml", "README.md"] {
+            let text = try scratch.read("wine-fpga/\(file)").lowercased()
+            #expect(!text.contains("digit") && !text.contains("pixel") && !text.contains("8x8"), "\(file) has digits text")
+        }
+        #expect(scratch.exists("wine-fpga/.gitignore"))
+
+        try scratch.write("wine-fpga/lutbuild.toml", Self.shrink(toml))
+        let build = try LutbuildBinary.run(["build", "--no-estimate"], in: scratch.path("wine-fpga"))
+        #expect(build.status == 0, "\(build.stderr)")
+        #expect(build.stdout.contains("0 mismatches"), "\(build.stdout)")
+        #expect(scratch.exists("wine-fpga/gen/rtl/wine_fpga_lut.v"))
+    }
+
+    @Test func headerlessThirtyFeaturesWithOneBasedLabelsGetALabelOffset() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try scratch.write("cancer.csv", Self.csv(nil, Self.table(rows: 569, features: 30, classes: 2, first: 1)))
+        let result = try initProject(["proj", "--data", "cancer.csv", "--copy-data"], in: scratch)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("""
+              no header row; label column c30 (found by being the only integer column with few values)
+              labels run 1…2: dataset.label_offset = 1 makes them 0…1
+              network: 32 → 16 → 2 partitions, fan-in 6, 2-bit codes; 200 epochs
+
+            """))
+        let toml = try scratch.read("proj/lutbuild.toml")
+        #expect(toml.contains(#"train = "data/cancer.csv""#))
+        #expect(toml.contains("\nlabel_offset = 1 "))
+        #expect(try scratch.read("proj/data/cancer.csv") == scratch.read("cancer.csv"))
+
+        // Without the offset a build refuses labels counted from 1, and says what to set.
+        try scratch.write("proj/lutbuild.toml", toml.replacingOccurrences(of: "\nlabel_offset = 1 ", with: "\n# "))
+        let build = try LutbuildBinary.run(["build", "--no-verify", "--no-estimate"], in: scratch.path("proj"))
+        #expect(build.status == 2)
+        #expect(build.stderr.contains("data/cancer.csv: expected class labels counted from 0, but the smallest label is 1; set dataset.label_offset = 1 in lutbuild.toml"), "\(build.stderr)")
+    }
+
+    @Test func namedLabelColumnInTheMiddleAndAMisspeltOne() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try scratch.write("iris.csv", Self.csv("sepal_length,sepal_width,species,petal_length,petal_width",
+                                               Self.table(rows: 150, features: 4, classes: 3, labelAt: 2)))
+        let wrong = try initProject(["p", "--data", "iris.csv", "--label", "Specie"], in: scratch)
+        #expect(wrong.status == 2)
+        #expect(wrong.stderr == "error: iris.csv:1: expected a label column named 'Specie' in the header (did you mean 'species'?); the 5 columns are: sepal_length, sepal_width, species, petal_length, petal_width\n")
+        #expect(!scratch.exists("p"))
+
+        let result = try initProject(["p", "--data", "iris.csv", "--label", "2"], in: scratch)
+        #expect(result.status == 0, "\(result.stderr)")
+        let toml = try scratch.read("p/lutbuild.toml")
+        #expect(toml.contains("\nlabel = \"species\" "))
+        #expect(toml.contains("\nfan_in = 4 "), "4 features: fan-in 4")
+        #expect(!toml.contains("header = false"))
+    }
+
+    @Test func npyPairWithOneBasedLabels() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let rows = Self.table(rows: 200, features: 10, classes: 4, first: 1)
+        let features = rows.flatMap { $0.dropLast().map { Double($0)! } }
+        try FileManager.default.createDirectory(at: scratch.path("d"), withIntermediateDirectories: true)
+        try Self.npy(features, shape: [200, 10], descr: "<f4").write(to: scratch.path("d/x.npy"))
+        try Self.npy(rows.map { Double($0.last!)! }, shape: [200], descr: "<i8").write(to: scratch.path("d/y.npy"))
+
+        let missing = try initProject(["p", "--data", "d/x.npy"], in: scratch)
+        #expect(missing.stderr == "error: d/x.npy: a NPY file holds only features; give its labels file with --labels FILE\n")
+        let result = try initProject(["p", "--data", "d/x.npy", "--labels", "d/y.npy"], in: scratch)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("read d/x.npy: 200 rows, 10 features, 4 classes (npy)\n  labels run 1…4"))
+        let toml = try scratch.read("p/lutbuild.toml")
+        for line in [#"format = "npy""#, #"train = "../d/x.npy""#, #"train_labels = "../d/y.npy""#, "label_offset = 1"] {
+            #expect(toml.contains("\n" + line), "\(line)")
+        }
+        #expect(!toml.contains("\nlabel ="))
+    }
+
+    @Test func idxImagesGetAWideFirstLayer() throws {
+        let mnist = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("../shared/datasets/mnist").standardizedFileURL
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let result = try initProject([
+            "m", "--data", mnist.appendingPathComponent("t10k-images-idx3-ubyte.gz").path,
+            "--labels", mnist.appendingPathComponent("t10k-labels-idx1-ubyte.gz").path,
+        ], in: scratch)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("10000 rows, 784 features, 10 classes (idx)\n  network: 256 → 128 → 10 partitions, fan-in 6, 2-bit codes; 20 epochs\n"))
+    }
+
+    @Test func dataOptionsAreCheckedTogether() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try scratch.write("a.csv", "x,y\n1.5,0\n2.5,1\n")
+        let labelsWithoutData = try initProject(["p", "--label", "y"], in: scratch)
+        #expect(labelsWithoutData.status == 64)
+        #expect(labelsWithoutData.stderr.contains("--labels, --label and --copy-data need --data FILE"))
+        let csvWithLabels = try initProject(["p", "--data", "a.csv", "--labels", "a.csv"], in: scratch)
+        #expect(csvWithLabels.stderr == "error: a.csv: a CSV file holds its labels in a column; drop --labels (name the column with --label if needed)\n")
+        #expect(!scratch.exists("p"))
+    }
+}
