@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages lutbuild needs, only when some are missing.
 # yosys also provides yosys-abc, the ABC that maps every truth table to LUTs.
+# chromium renders gen/reports/index.html in the report tests.
 set -euo pipefail
-packages=(pkg-config libxml2-dev zlib1g-dev verilator iverilog yosys tcl nginx)
+packages=(pkg-config libxml2-dev zlib1g-dev verilator iverilog yosys tcl nginx chromium)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -81,6 +81,7 @@ public struct BuildPipeline: Sendable {
         try graph.add(PackagingStep.make(project))
         if request.verify { try graph.add(VerificationSteps.verify(config, simulator: request.simulator)) }
         if request.estimate { try graph.add(EstimateStep.make(config)) }
+        try graph.add(ReportPageStep.make(config, verify: request.verify, estimate: request.estimate))
         return graph
     }
 

@@ -35,6 +35,8 @@ public enum OutputLayout {
         public static let estimateJSON = report("estimate.json")
         public static let estimateText = report("estimate.txt")
         public static let vivado = report("vivado.json")
+        /// The page a person opens: `ReportPage`.
+        public static let page = report("index.html")
 
         static func report(_ name: String) -> String { "\(OutputLayout.reports)/\(name)" }
     }

@@ -1,0 +1,110 @@
+import BuildGraph
+import Datasets
+import Foundation
+import NeuraLUT
+
+/// `report/html`: `gen/reports/index.html` (`ReportPage`) from the other
+/// steps' reports, so it is rebuilt when one of them changes and reused
+/// otherwise. Reads `estimate.json` loosely (any `layers` with `luts` and
+/// `levels`, and the totals), so it keeps up with the estimate's format.
+enum ReportPageStep: PipelineStep {
+    static let id = "report/html"
+    static let kind = "report-page"
+    static let version = 1
+
+    struct Parameters: Codable, Sendable {
+        var title: String
+        var description: String
+        /// Whether the build verifies and estimates (their reports are then inputs).
+        var verify: Bool
+        var estimate: Bool
+    }
+
+    static func make(_ config: ProjectConfig, verify: Bool, estimate: Bool) throws -> Step {
+        var inputs: [String: StepInput] = [
+            "network": OutputRefs.network, "data": OutputRefs.data,
+            "training": .output(step: TrainStep.id, name: TrainingReport.jsonMember),
+            "evaluate": .output(step: EvaluateStep.id, name: "report"),
+            "thresholds": .output(step: ThresholdsStep.id, name: "json"),
+        ]
+        if verify { inputs["verify"] = .output(step: VerificationSteps.verifyID, name: "report") }
+        if estimate { inputs["estimate"] = .output(step: EstimateStep.id, name: "json") }
+        return try step(id: id, Parameters(title: config.project.name, description: config.project.description,
+                                           verify: verify, estimate: estimate),
+                        inputs: inputs, outputs: ["html"], publish: ["html": OutputLayout.Report.page])
+    }
+
+    static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
+        let network = try NetworkStep.decode(try context.input("network"))
+        let test = try PrepareDataStep.data(context).test
+        let training = try TrainingReport.decode(try context.input("training"))
+        let evaluation = try StepCodecs.decodeJSON(EvaluateStep.Report.self, try context.input("evaluate"), what: "evaluation report")
+        var page = ReportPage(
+            title: parameters.title, description: parameters.description,
+            epochs: training.epochs.map {
+                ReportPage.Epoch(epoch: $0.epoch, loss: $0.loss, train: $0.trainAccuracy, validation: $0.validationAccuracy, test: $0.testAccuracy)
+            },
+            selectedEpoch: training.epochs.isEmpty ? nil : training.selectedEpoch,
+            confusion: try confusion(network, test), testAccuracy: evaluation.testAccuracy,
+            latencyCycles: evaluation.latencyCycles, verification: nil, verificationPassed: false,
+            hardware: [], estimateSource: nil, thresholds: thresholds(try context.input("thresholds")))
+        if parameters.verify, let report = object(try context.input("verify")) {
+            let mismatches = int(report, ["mismatches"]) ?? -1
+            let simulator = (report["simulator"] as? String).map { " (\($0))" } ?? ""
+            page.verification = "\(mismatches) mismatches in \(int(report, ["samples"]) ?? 0) samples\(simulator)"
+            page.verificationPassed = mismatches == 0
+        }
+        if parameters.estimate {
+            (page.hardware, page.estimateSource) = hardware(fromEstimate: try context.input("estimate"))
+        }
+        return ["html": Data(page.html.utf8)]
+    }
+
+    /// `matrix[t][p]`: test rows of class t the LUT network classifies as p.
+    static func confusion(_ network: LUTNetwork, _ test: Dataset) throws -> [[Int]] {
+        let classes = max(test.classes, network.spec.classes)
+        var matrix = Array(repeating: Array(repeating: 0, count: classes), count: classes)
+        for (row, predicted) in try network.classify(dataset: test).enumerated() where predicted < classes {
+            matrix[Int(test.labels[row])][predicted] += 1
+        }
+        return matrix
+    }
+
+    static func thresholds(_ data: Data) -> [ReportPage.Threshold] {
+        let features = object(data)?["features"] as? [[String: Any]] ?? []
+        return features.map { feature in
+            ReportPage.Threshold(
+                name: feature["name"] as? String ?? "\(int(feature, ["index"]) ?? 0)",
+                values: (feature["thresholds"] as? [Any] ?? []).compactMap { ($0 as? NSNumber)?.doubleValue })
+        }
+    }
+
+    /// The estimate's layers (top level or one object down) and totals; an
+    /// unreadable estimate gives no rows and says so.
+    static func hardware(fromEstimate data: Data) -> ([ReportPage.HardwareRow], String) {
+        guard let estimate = object(data) else { return ([], "estimate.json could not be read") }
+        let nested = estimate.keys.sorted().compactMap { estimate[$0] as? [String: Any] }
+        let layers = (estimate["layers"] as? [[String: Any]]) ?? nested.lazy.compactMap { $0["layers"] as? [[String: Any]] }.first ?? []
+        let levelKeys = ["levels", "lutLevels", "logicLevels", "logicDepth"]
+        var rows = layers.enumerated().map { index, layer in
+            ReportPage.HardwareRow(
+                name: "layer \(int(layer, ["layer"]) ?? index)", partitions: int(layer, ["partitions"]),
+                luts: int(layer, ["luts"]), levels: int(layer, levelKeys), flipFlops: int(layer, ["flipFlops"]))
+        }
+        let partitions = rows.compactMap(\.partitions)
+        rows.append(ReportPage.HardwareRow(
+            name: "total", partitions: partitions.isEmpty ? nil : partitions.reduce(0, +),
+            luts: int(estimate, ["luts"]), levels: int(estimate, ["logicLevels", "logicDepth", "levels"]),
+            flipFlops: int(estimate, ["flipFlops"])))
+        let family = (estimate["family"] as? String).map { " for \($0)" } ?? ""
+        return (rows, "Estimate\(family) from gen/reports/estimate.json")
+    }
+
+    private static func object(_ data: Data) -> [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    }
+
+    private static func int(_ object: [String: Any], _ keys: [String]) -> Int? {
+        keys.lazy.compactMap { (object[$0] as? NSNumber)?.intValue }.first
+    }
+}
