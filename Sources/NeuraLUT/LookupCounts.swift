@@ -86,6 +86,17 @@ extension LUTNetwork {
         return LookupCounts(addressBits: spec.layers.indices.map(spec.tableAddressBits(ofLayer:)), counts: counts, rows: count)
     }
 
+    /// Every partition's care set (`[layer][partition]`) from the lookups of
+    /// `rows` (e.g. the training and the validation part): the addresses hit
+    /// at least `minimumHits` times, widened by `widen` code steps on one input.
+    public func careSets(rows: [Dataset], minimumHits: Int = 1, widen: Int = 0) throws -> [[CareSet]] {
+        precondition(!rows.isEmpty, "care sets need rows")
+        let counts = try rows.dropFirst().map(lookupCounts(dataset:)).reduce(try lookupCounts(dataset: rows[0]), +)
+        return counts.careSets(minimumHits: minimumHits).enumerated().map { l, layer in
+            layer.map { $0.widened(fanIn: spec.layers[l].fanIn, inputBits: spec.inputBits(ofLayer: l), steps: widen) }
+        }
+    }
+
     /// The same network computing `tables` instead of its own: a filled
     /// network, whose tables equal these on the care sets and come from
     /// the logic mapper elsewhere.

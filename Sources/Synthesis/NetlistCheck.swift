@@ -20,3 +20,13 @@ extension LUTNetlist {
         }
     }
 }
+
+extension LUTNetlist {
+    /// The function the netlist computes, as a table: with don't-cares this
+    /// is the *filled* table, the truth for LUT inference, RTL and reports.
+    public var truthTable: TruthTable {
+        var scratch = [Bool](repeating: false, count: luts.count)
+        return TruthTable(addressBits: inputCount, outputBits: outputs.count,
+                          codes: (0..<(1 << inputCount)).map { evaluate(address: $0, scratch: &scratch) })
+    }
+}

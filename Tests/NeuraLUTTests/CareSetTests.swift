@@ -51,6 +51,16 @@ import Testing
         #expect(counts.lookups(outside: counts.careSets()) == (0, 16))
     }
 
+    @Test func careSetsOfSeveralPartsAreTheirUnionWidened() throws {
+        let rows = Self.dataset
+        let first = Dataset(features: Array(rows.features[0..<6]), labels: [0, 1], rows: 2, columns: 3, classes: 2, featureNames: rows.featureNames)
+        let second = Dataset(features: Array(rows.features[6...]), labels: [1, 0], rows: 2, columns: 3, classes: 2, featureNames: rows.featureNames)
+        let network = Self.handNetwork
+        #expect(try network.careSets(rows: [first, second], minimumHits: 2) == network.lookupCounts(dataset: rows).careSets(minimumHits: 2))
+        // Widened by one step on 1-bit inputs: every address next to {3} on one input, i.e. 1, 2 and 3.
+        #expect(try network.careSets(rows: [rows], minimumHits: 2, widen: 1)[1][0].addresses == [1, 2, 3])
+    }
+
     @Test func fillingEffectComparesExactAndFilledNetworks() throws {
         let exact = Self.handNetwork
         let careSets = try exact.lookupCounts(dataset: Self.dataset).careSets(minimumHits: 2)

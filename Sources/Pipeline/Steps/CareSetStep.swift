@@ -33,14 +33,12 @@ enum CareSetStep: PipelineStep {
         let network = try NetworkStep.decode(try context.input("network"))
         let data = try PrepareDataStep.data(context)
         context.progress("care sets from \(data.train.rows + data.validation.rows) training rows")
-        let counts = try network.lookupCounts(dataset: data.train) + network.lookupCounts(dataset: data.validation)
+        let careSets = try network.careSets(rows: [data.train, data.validation], minimumHits: parameters.minimumHits,
+                                            widen: parameters.widen)
         var outputs: StepOutputs = [:]
-        for (l, layer) in network.spec.layers.enumerated() {
-            for p in 0..<layer.partitions {
-                let id = PartitionID(layer: l, index: p)
-                let care = counts.careSet(id, minimumHits: parameters.minimumHits)
-                    .widened(fanIn: layer.fanIn, inputBits: network.spec.inputBits(ofLayer: l), steps: parameters.widen)
-                outputs[TrainStep.memberName(id)] = Data(care.encoded())
+        for (l, layer) in careSets.enumerated() {
+            for (p, care) in layer.enumerated() {
+                outputs[TrainStep.memberName(PartitionID(layer: l, index: p))] = Data(care.encoded())
             }
         }
         return outputs
