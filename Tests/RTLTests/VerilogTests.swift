@@ -64,3 +64,25 @@ import Testing
         }
     }
 }
+
+/// The top module's header says what the registers really do.
+@Suite struct TopModuleHeaderTests {
+    func header(_ options: RTLOptions) throws -> String {
+        let design = try VerilogEmitter.design(network: Fixtures.small, options: options)
+        return try #require(design.files.first { $0.path == "\(options.topName).v" }).contents
+    }
+
+    @Test func combinationalDesignSaysClockAndResetAreUnused() throws {
+        let text = try header(VerilogTests.options[1])
+        #expect(!text.contains("rst clears"))
+        #expect(!text.contains("clears the valid pipeline"))
+        #expect(text.contains("input  rst: unused (no registers)"))
+        #expect(text.contains("out_valid is in_valid (no latency); clk and rst are unused."))
+    }
+
+    @Test func everyKthLayerIsSpelledAsAnOrdinal() throws {
+        #expect(try header(VerilogTests.options[2]).contains("every 2nd layer"))
+        #expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 103, 111].map(VerilogEmitter.ordinal)
+                == ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "103rd", "111th"])
+    }
+}

@@ -69,6 +69,8 @@ public struct StepContext: Sendable {
 
     /// Reports progress (shown on the status line or as a JSON event).
     public func progress(_ message: String) { events(.progress(step: stepID, message: message)) }
+    /// Something the user should know and may want to change; the build goes on.
+    public func warn(_ message: String) { events(.warning("\(stepID): \(message)")) }
 
     /// Reports the state of long work, `fraction` of it done; send it as often
     /// as it changes (a few times a second): renderers thin it out for logs.
