@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "Packaging", dependencies: ["HDLNames", "CLibXML2"]),
         // lutbuild's steps: lutbuild.toml, wiring the modules into BuildGraph.
         .target(name: "Pipeline", dependencies: [
-            "BuildGraph", "Datasets", "NeuraLUT", "RTL", "Packaging", "HDLNames", "HTTPCache",
+            "BuildGraph", "Datasets", "NeuraLUT", "RTL", "Synthesis", "Packaging", "HDLNames", "HTTPCache",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // The thin command-line front end.

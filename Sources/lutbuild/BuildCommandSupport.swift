@@ -12,10 +12,10 @@ struct BuildFlags: ParsableArguments {
     @Flag(name: .customLong("no-verify"), help: "Skip the RTL simulation step (faster; no test accuracy).")
     var noVerify = false
 
-    @Flag(name: .customLong("no-estimate"), help: "Skip the yosys resource estimate (faster; no LUT count).")
+    @Flag(name: .customLong("no-estimate"), help: "Skip the hardware estimate (LUTs, FFs and LUT levels of the mapped design).")
     var noEstimate = false
 
-    @Option(name: .long, help: "RTL simulator for the verify step: verilator or iverilog (default: verilator if installed).")
+    @Option(name: .long, help: "RTL simulator for the verify step: verilator or iverilog (default: iverilog for designs up to 4 MB of Verilog, else verilator).")
     var simulator: Simulator?
 
     /// The same flags as `lutbuild build` arguments.

@@ -2,14 +2,17 @@ import ArgumentParser
 import Foundation
 import Pipeline
 
-/// `lutbuild estimate`: a resource estimate without Vivado (yosys, UltraScale+ mapping).
+/// `lutbuild estimate`: the hardware of the mapped design, counted by lutbuild
+/// (seconds); `--yosys` adds yosys' whole-design synthesis for calibration.
 struct EstimateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "estimate",
-        abstract: "Estimate LUTs, MUXFs, FFs and logic depth of the generated RTL with yosys (synth_xilinx, UltraScale+).",
+        abstract: "Print the LUTs, FFs and LUT levels of the mapped design (lutbuild's exact count).",
         discussion: """
             Builds what is stale first (like `lutbuild build`, without the simulation), then \
-            prints gen/reports/estimate.txt; --json prints gen/reports/estimate.json.
+            prints gen/reports/estimate.txt; --json prints gen/reports/estimate.json. With --yosys, \
+            also synthesises the whole design with yosys (synth_xilinx, UltraScale+; minutes on \
+            large designs) and prints its figures too (gen/reports/estimate_yosys.txt / .json).
             """
     )
 
@@ -18,19 +21,26 @@ struct EstimateCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the estimate as JSON on stdout.")
     var json = false
 
+    @Flag(name: .long, help: "Also run yosys on the whole design and print both figures.")
+    var yosys = false
+
     @Flag(name: .customLong("no-wait"), help: "Fail instead of waiting when another build of this project runs.")
     var noWait = false
 
     func run() async throws {
         let project = try EngineCommand.open(options)
         _ = try await EngineCommand.build(
-            project, request: BuildRequest(verify: false, estimate: true),
+            project, request: BuildRequest(verify: false, estimate: true, yosysEstimate: yosys),
             json: false, wait: !noWait, jobs: nil)
-        let report = project.directory.appendingPathComponent(json ? OutputLayout.Report.estimateJSON : OutputLayout.Report.estimateText)
-        guard let contents = FileManager.default.contents(atPath: report.path) else {
-            throw UserError("no estimate report in \(report.path)")
+        var reports = [json ? OutputLayout.Report.estimateJSON : OutputLayout.Report.estimateText]
+        if yosys { reports.append(json ? OutputLayout.Report.yosysEstimateJSON : OutputLayout.Report.yosysEstimateText) }
+        for name in reports {
+            let report = project.directory.appendingPathComponent(name)
+            guard let contents = FileManager.default.contents(atPath: report.path) else {
+                throw UserError("no estimate report in \(report.path)")
+            }
+            FileHandle.standardOutput.write(contents)
+            if contents.last != UInt8(ascii: "\n") { print() }
         }
-        FileHandle.standardOutput.write(contents)
-        if contents.last != UInt8(ascii: "\n") { print() }
     }
 }

@@ -18,7 +18,7 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ProjectOption
 
-    @Option(name: .long, help: "verilator or iverilog (default: verilator if installed).")
+    @Option(name: .long, help: "verilator or iverilog (default: iverilog for designs up to 4 MB of Verilog, else verilator).")
     var simulator: Simulator?
 
     @Flag(name: .long, help: "Print the verification report as JSON on stdout.")

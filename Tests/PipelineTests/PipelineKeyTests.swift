@@ -31,6 +31,7 @@ import Testing
         .union(["train/quantizers", "train/training.json", "train/training.csv"])
     static let allTables = units("tabulate", layer: 0, partitions: 4).union(units("tabulate", layer: 1, partitions: 3))
     static let allModules = units("verilog", layer: 0, partitions: 4).union(units("verilog", layer: 1, partitions: 3))
+    static let allMappings = units("synthesize", layer: 0, partitions: 4).union(units("synthesize", layer: 1, partitions: 3))
 
     @Test func aSecondBuildRunsNothing() async throws {
         let project = try MemoryPipeline()
@@ -61,9 +62,10 @@ import Testing
         rows[5][1] += 0.5
         try project.write("data/train.csv", MemoryPipeline.csv(rows: rows))
         let rebuild = try await project.build()
-        #expect(first.ran.count == 2 + Self.allTrain.count + Self.allTables.count + Self.allModules.count + 1 + Self.afterTables.count)
+        #expect(first.ran.count == 2 + Self.allTrain.count + Self.allTables.count + Self.allMappings.count + Self.allModules.count
+            + 1 + Self.afterTables.count)
         Self.expectRan(rebuild.ran, required: Self.allTrain.union(Self.allTables).union(["data/prepare", "connectivity", "thresholds"]),
-                       cutoff: Self.allModules.union(Self.afterTables))
+                       cutoff: Self.allMappings.union(Self.allModules).union(Self.afterTables))
     }
 
     @Test func changingTheRegistersReemitsOnlyNetworkLevelRTL() async throws {
@@ -74,15 +76,37 @@ import Testing
     }
 
     /// A hidden layer's width: its partitions retrain (the rest stay frozen),
-    /// and only their tables and modules are redone.
-    @Test func changingOneLayersWidthRetrainsOnlyThatLayer() async throws {
+    /// and only their tables, mappings and modules are redone.
+    @Test func changingOneLayersWidthRetrainsAndMapsOnlyThatLayer() async throws {
         let project = try MemoryPipeline()
         try await project.build()
         try project.edit("{ partitions = 4 }", "{ partitions = 4, width = 6 }")
-        Self.expectRan(try await project.build().ran,
+        let ran = try await project.build().ran
+        Self.expectRan(ran,
                        required: Self.units("train", layer: 0, partitions: 4).union(Self.units("tabulate", layer: 0, partitions: 4))
+                           .union(Self.units("synthesize", layer: 0, partitions: 4))
                            .union(["train/training.json", "train/training.csv"]),
                        cutoff: Self.units("verilog", layer: 0, partitions: 4).union(Self.afterTables))
+        #expect(!ran.contains { $0.hasPrefix("synthesize/layer1/") }, "\(ran)")
+    }
+
+    /// How the mapped netlists are written is not how they are mapped: no remapping.
+    @Test func xilinxPrimitivesReemitModulesWithoutRemapping() async throws {
+        let project = try MemoryPipeline()
+        try await project.build()
+        try project.edit("registers = \"every-layer\"", "registers = \"every-layer\"\nprimitives = \"xilinx\"")
+        let ran = try await project.build().ran
+        Self.expectRan(ran, required: Self.allModules.union(["package"]), cutoff: [])
+        #expect(try project.read("gen/rtl/tiny_l1_p0.v").contains("LUT"))
+    }
+
+    /// The mapper's effort remaps every table and trains nothing.
+    @Test func mapperEffortRemapsWithoutRetraining() async throws {
+        let project = try MemoryPipeline()
+        try await project.build()
+        try project.edit("[train]", "[hardware]\nmapper_effort = \"fast\"\n[train]")
+        let ran = try await project.build().ran
+        Self.expectRan(ran, required: Self.allMappings, cutoff: Self.allModules.union(["package"]))
     }
 
     @Test func changingTheOptimiserRetrainsEveryPartitionButNotTheWiring() async throws {
@@ -90,7 +114,7 @@ import Testing
         try await project.build()
         try project.edit("epochs = 3", "epochs = 4")
         Self.expectRan(try await project.build().ran, required: Self.allTrain.union(Self.allTables).union(["thresholds"]),
-                       cutoff: Self.allModules.union(Self.afterTables))
+                       cutoff: Self.allMappings.union(Self.allModules).union(Self.afterTables))
     }
 
     @Test func renamingTheTopRenamesModulesWithoutRetraining() async throws {
@@ -98,7 +122,8 @@ import Testing
         try await project.build()
         try project.edit("name = \"tiny\"", "name = \"mini\"")
         let ran = try await project.build().ran
-        #expect(!ran.contains { $0.hasPrefix("train/") || $0.hasPrefix("tabulate/") || $0 == "data/prepare" }, "\(ran)")
+        #expect(!ran.contains { $0.hasPrefix("train/") || $0.hasPrefix("tabulate/") || $0.hasPrefix("synthesize/") || $0 == "data/prepare" },
+                "\(ran)")
         #expect(ran.contains("verilog/layer1/p2") && ran.contains("package") && !ran.contains("thresholds"), "\(ran)")
         // The thresholds are the same bytes, published under the new name.
         #expect(try project.read("gen/rtl/mini_input_thresholds.csv").contains("f2,"))

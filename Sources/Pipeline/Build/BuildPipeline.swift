@@ -11,14 +11,19 @@ public struct BuildRequest: Sendable {
     public var verify: Bool
     /// Nil picks Verilator, else Icarus Verilog.
     public var simulator: Simulator?
-    /// Estimate resources with yosys (the `estimate` step).
+    /// Add up the mapped hardware (the `estimate` step; seconds).
     public var estimate: Bool
+    /// Also synthesise the whole design with yosys for calibration
+    /// (`estimate/yosys`; minutes on large designs).
+    public var yosysEstimate: Bool
 
-    public init(retrainLayers: Set<Int> = [], verify: Bool = true, simulator: Simulator? = nil, estimate: Bool = true) {
+    public init(retrainLayers: Set<Int> = [], verify: Bool = true, simulator: Simulator? = nil, estimate: Bool = true,
+                yosysEstimate: Bool = false) {
         self.retrainLayers = retrainLayers
         self.verify = verify
         self.simulator = simulator
         self.estimate = estimate
+        self.yosysEstimate = yosysEstimate
     }
 
     /// `layer2` (or `2`) → 2; the message names the flag and what is expected.
@@ -34,8 +39,10 @@ public struct BuildRequest: Sendable {
 /// lutbuild's build: the project's steps on the engine (see docs/pipeline.md).
 ///
 /// data/prepare → connectivity, train (one batch step, a member per
-/// partition, plus the training log) → thresholds, tabulate/layerL/pK → verilog/layerL/pK → network →
-/// verilog/top, testbench → verify, estimate, package. Outputs go to `gen/`.
+/// partition, plus the training log) → thresholds, tabulate/layerL/pK → synthesize/layerL/pK →
+/// verilog/layerL/pK → network →
+/// verilog/top, testbench → verify, estimate (from the mapping), package; estimate/yosys on
+/// request. Outputs go to `gen/`.
 public struct BuildPipeline: Sendable {
     public let project: Project
     public let request: BuildRequest
@@ -68,6 +75,7 @@ public struct BuildPipeline: Sendable {
         try graph.add(ThresholdsStep.make(config))
         for id in PipelineGraph.partitionIDs(config) {
             try graph.add(TabulateStep.make(id, table: config.model.tableSpec(ofLayer: id.layer)))
+            try graph.add(SynthesizeStep.make(id, config))
             try graph.add(VerilogSteps.partition(config, id))
         }
         if PipelineGraph.fillsDontCares(config) {
@@ -82,6 +90,7 @@ public struct BuildPipeline: Sendable {
         if request.verify { try graph.add(VerificationSteps.verify(config, simulator: request.simulator)) }
         if request.estimate { try graph.add(EstimateStep.make(config)) }
         try graph.add(ReportPageStep.make(config, verify: request.verify, estimate: request.estimate))
+        if request.yosysEstimate { try graph.add(YosysEstimateStep.make(config)) }
         return graph
     }
 

@@ -34,6 +34,9 @@ public enum OutputLayout {
         public static let verify = report("verify.json")
         public static let estimateJSON = report("estimate.json")
         public static let estimateText = report("estimate.txt")
+        /// `lutbuild estimate --yosys`: yosys' whole-design synthesis, for calibration.
+        public static let yosysEstimateJSON = report("estimate_yosys.json")
+        public static let yosysEstimateText = report("estimate_yosys.txt")
         public static let vivado = report("vivado.json")
         /// The page a person opens: `ReportPage`.
         public static let page = report("index.html")

@@ -30,10 +30,12 @@ public struct BuildResults: Codable, Equatable, Sendable {
         public var accuracy: Double?
     }
 
+    /// lutbuild's count from the mapped partitions (gen/reports/estimate.json).
     public struct Resources: Codable, Equatable, Sendable {
         public var luts: Int
         public var flipFlops: Int
-        public var logicDepth: Int
+        /// LUT levels between registers.
+        public var logicLevels: Int
     }
 
     public var training: Training?
@@ -88,7 +90,7 @@ public struct BuildResults: Codable, Equatable, Sendable {
             lines.append(text + " (\(verification.simulator))")
         }
         if let resources {
-            lines.append("estimate: \(resources.luts) LUTs, \(resources.flipFlops) FFs, logic depth \(resources.logicDepth) (yosys)")
+            lines.append("hardware: \(resources.luts) LUTs (mapped partitions, exact), \(resources.flipFlops) FFs, \(resources.logicLevels) LUT levels")
         }
         if let inference {
             lines.append("latency: \(inference.latencyCycles) cycle\(inference.latencyCycles == 1 ? "" : "s")")

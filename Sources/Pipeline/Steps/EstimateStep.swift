@@ -1,11 +1,60 @@
 import BuildGraph
 import Foundation
+import NeuraLUT
 import RTL
+import Synthesis
 
-/// `estimate`: yosys' Xilinx synthesis of the emitted RTL, for LUT and
-/// flip-flop counts and logic depth (a quick check before Vivado).
+/// `estimate`: the hardware added up from the mapped partitions by lutbuild
+/// itself (LUTs by size, flip-flops, LUT levels per layer and between
+/// registers), in seconds and incrementally: only remapped partitions change
+/// its inputs (docs/hardware.md).
 enum EstimateStep: PipelineStep {
     static let id = "estimate"
+    static let kind = "estimate-mapped"
+    static let version = 1
+
+    struct Parameters: Codable, Sendable {
+        var registers: RTL.RegisterPlacement
+        /// Partition members (`layerL/pK`) in layer order; input `netlist/<member>` each.
+        var partitions: [String]
+        var layerSizes: [Int]
+    }
+
+    static func make(_ config: ProjectConfig) throws -> Step {
+        let ids = PipelineGraph.partitionIDs(config)
+        var inputs: [String: StepInput] = ["network": OutputRefs.network]
+        for id in ids { inputs["netlist/" + TrainStep.memberName(id)] = netlist(id) }
+        let parameters = Parameters(registers: VerilogSteps.rtlOptions(config).registers, partitions: ids.map(TrainStep.memberName),
+                                    layerSizes: config.model.layers.map(\.partitions))
+        return try step(id: id, parameters, inputs: inputs, outputs: ["json", "text"],
+                        publish: ["json": OutputLayout.Report.estimateJSON, "text": OutputLayout.Report.estimateText])
+    }
+
+    static func netlist(_ partition: PartitionID) -> StepInput {
+        .output(step: SynthesizeStep.id(partition), name: "netlist")
+    }
+
+    static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
+        let network = try NetworkStep.decode(try context.input("network"))
+        var statistics: [[NetlistStatistics]] = [], next = 0
+        for size in parameters.layerSizes {
+            statistics.append(try parameters.partitions[next..<(next + size)].map { member in
+                try SynthesizeStep.decode(try context.input("netlist/" + member)).statistics
+            })
+            next += size
+        }
+        let estimate = MappedEstimate(spec: network.spec, connectivity: network.connectivity, statistics: statistics,
+                                      registers: parameters.registers)
+        return ["json": try estimate.json(), "text": Data(estimate.report.utf8)]
+    }
+}
+
+/// `estimate/yosys` (`lutbuild estimate --yosys` only): yosys' Xilinx
+/// synthesis of the whole emitted RTL, to calibrate lutbuild's own count
+/// against an independent tool. Minutes on large designs, so never part of
+/// a default build.
+enum YosysEstimateStep: PipelineStep {
+    static let id = "estimate/yosys"
     static let kind = "estimate"
     static let version = 2
 
@@ -20,7 +69,7 @@ enum EstimateStep: PipelineStep {
         let (inputs, files) = VerilogSteps.inputs(config)
         return try step(id: id, Parameters(family: Estimator().family, top: config.project.top, rtlFiles: files),
                         inputs: inputs, outputs: ["json", "text"],
-                        publish: ["json": OutputLayout.Report.estimateJSON, "text": OutputLayout.Report.estimateText],
+                        publish: ["json": OutputLayout.Report.yosysEstimateJSON, "text": OutputLayout.Report.yosysEstimateText],
                         usesAllCores: true)
     }
 

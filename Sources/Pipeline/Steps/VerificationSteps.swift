@@ -2,6 +2,7 @@ import BuildGraph
 import Foundation
 import NeuraLUT
 import RTL
+import Synthesis
 
 /// `testbench` (self-checking bench and vectors from the test set, by
 /// software LUT inference) and `verify` (RTL simulation, zero mismatches).
@@ -35,11 +36,13 @@ enum VerificationSteps {
     /// with another simulator reuses the stored verdict).
     enum Verify {
         static let kind = "verify"
-        static let version = 2
+        static let version = 3
 
         struct Parameters: Codable, Sendable {
             /// The RTL inputs (`rtl/<file>`) in the order the simulator reads them.
             var rtlFiles: [String]
+            /// The design instantiates UNISIM LUTs: simulate with lutbuild's models of them.
+            var xilinxCellModels: Bool
         }
 
         /// Nil `simulator`: Verilator if installed, else Icarus Verilog.
@@ -51,6 +54,12 @@ enum VerificationSteps {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             }
             var rtlFiles: [URL] = []
+            if parameters.xilinxCellModels {
+                let models = NetlistVerilog.xilinxCellModels
+                let url = rtlDirectory.appendingPathComponent(models.path)
+                try Data(models.contents.utf8).write(to: url)
+                rtlFiles.append(url)
+            }
             for name in parameters.rtlFiles {
                 let url = rtlDirectory.appendingPathComponent(name)
                 try context.input("rtl/" + name).write(to: url)
@@ -90,7 +99,8 @@ enum VerificationSteps {
     static func verify(_ config: ProjectConfig, simulator: Simulator?) throws -> Step {
         var (inputs, files) = VerilogSteps.inputs(config)
         for file in testbenchFiles { inputs["tb/" + file] = .output(step: testbenchID, name: file) }
-        let parameters = try StepParameters(Verify.Parameters(rtlFiles: files))
+        let parameters = try StepParameters(Verify.Parameters(
+            rtlFiles: files, xilinxCellModels: config.rtl.tables == .mapped && config.rtl.primitives == .xilinx))
         return Step(id: verifyID, kind: Verify.kind, version: Verify.version, parameters: parameters.key, inputs: inputs,
                     outputs: ["report"], publish: ["report": OutputLayout.Report.verify], usesAllCores: true) { context in
             try await Verify.run(parameters.decoded(Verify.Parameters.self, step: context.stepID), simulator: simulator, context)

@@ -2,6 +2,7 @@ import BuildGraph
 import Foundation
 import NeuraLUT
 import RTL
+import Synthesis
 
 /// The Verilog: one cached step per partition module (its table only), and
 /// one step for the layer modules and the top (wiring and `[rtl]` options).
@@ -11,18 +12,29 @@ enum VerilogSteps {
     static func partitionID(_ partition: PartitionID) -> String { "verilog/\(TrainStep.memberName(partition))" }
     static let networkID = "verilog/top"
 
-    /// `verilog/layerL/pK`: one partition's module from its table.
+    /// `verilog/layerL/pK`: one partition's module from its mapped netlist
+    /// (`[rtl] tables = "mapped"`, the default) or its table (`"case-rom"`).
     enum Partition: PipelineStep {
         static let kind = "verilog-partition"
-        static let version = 2
+        static let version = 3
 
         struct Parameters: Codable, Sendable {
             var module: String
+            var tables: TableLogic
+            var primitives: LUTPrimitives
         }
 
         static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
-            let table = try StepCodecs.decodeTable(try context.input("table"))
-            return ["verilog": Data(VerilogEmitter.partitionModule(name: parameters.module, table: table).utf8)]
+            let verilog: String
+            switch parameters.tables {
+            case .mapped:
+                let netlist = try SynthesizeStep.decode(try context.input("netlist"))
+                verilog = NetlistVerilog.partitionModule(name: parameters.module, netlist: netlist, primitives: parameters.primitives)
+            case .caseROM:
+                let table = try StepCodecs.decodeTable(try context.input("table"))
+                verilog = VerilogEmitter.partitionModule(name: parameters.module, table: table)
+            }
+            return ["verilog": Data(verilog.utf8)]
         }
     }
 
@@ -43,8 +55,14 @@ enum VerilogSteps {
 
     static func partition(_ config: ProjectConfig, _ partition: PartitionID) throws -> Step {
         let name = VerilogEmitter.partitionModuleName(partition, topName: config.project.top)
-        return try Partition.step(id: partitionID(partition), Partition.Parameters(module: name),
-                                  inputs: ["table": OutputRefs.table(partition)], outputs: ["verilog"],
+        let rtl = config.rtl
+        let input = rtl.tables == .mapped
+            ? ["netlist": StepInput.output(step: SynthesizeStep.id(partition), name: "netlist")]
+            : ["table": OutputRefs.table(partition)]
+        return try Partition.step(id: partitionID(partition),
+                                  Partition.Parameters(module: name, tables: rtl.tables,
+                                                       primitives: rtl.tables == .mapped ? rtl.primitives : .portable),
+                                  inputs: input, outputs: ["verilog"],
                                   publish: ["verilog": "\(rtlDirectory)/\(name).v"])
     }
 

@@ -1,5 +1,6 @@
 import Datasets
 import Packaging
+import Synthesis
 
 /// Everything `lutbuild.toml` says, with every default filled in.
 ///
@@ -255,15 +256,29 @@ public enum RegisterPlacement: Sendable, Equatable, Hashable, Codable {
     }
 }
 
+/// How each partition's table is written in Verilog.
+public enum TableLogic: String, Sendable, Equatable, Hashable, Codable, CaseIterable {
+    /// The LUT netlist lutbuild mapped (exact LUT counts; docs/hardware.md).
+    case mapped
+    /// A case-statement ROM that synthesis maps itself.
+    case caseROM = "case-rom"
+}
+
 /// `[rtl]`: shape of the generated Verilog.
 public struct RTLSection: Sendable, Equatable, Hashable, Codable {
     public var registers: RegisterPlacement
     /// Add an `out_class` port with the index of the largest output.
     public var argmax: Bool
+    public var tables: TableLogic
+    /// With mapped tables: plain Verilog LUTs or Xilinx UNISIM cells.
+    public var primitives: LUTPrimitives
 
-    public init(registers: RegisterPlacement = .everyLayer, argmax: Bool = true) {
+    public init(registers: RegisterPlacement = .everyLayer, argmax: Bool = true, tables: TableLogic = .mapped,
+                primitives: LUTPrimitives = .portable) {
         self.registers = registers
         self.argmax = argmax
+        self.tables = tables
+        self.primitives = primitives
     }
 }
 
@@ -284,10 +299,15 @@ public struct HardwareSection: Sendable, Equatable, Hashable, Codable {
     /// With `unseen`: also care for addresses within this many code steps of a reached one, on one input.
     public var dontCareWiden: Int
 
-    public init(dontCare: DontCareMode = .none, dontCareMinHits: Int = 1, dontCareWiden: Int = 0) {
+    /// How hard ABC works on each table (`fast`, `standard`, `thorough`).
+    public var mapperEffort: MapperSettings.Effort
+
+    public init(dontCare: DontCareMode = .none, dontCareMinHits: Int = 1, dontCareWiden: Int = 0,
+                mapperEffort: MapperSettings.Effort = .standard) {
         self.dontCare = dontCare
         self.dontCareMinHits = dontCareMinHits
         self.dontCareWiden = dontCareWiden
+        self.mapperEffort = mapperEffort
     }
 }
 

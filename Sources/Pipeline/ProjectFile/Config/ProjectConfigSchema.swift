@@ -1,6 +1,7 @@
 import Datasets
 import NeuraLUT
 import Packaging
+import Synthesis
 import TOMLKit
 
 /// The key-by-key mapping from TOML to `ProjectConfig`: known keys, types,
@@ -17,8 +18,8 @@ enum ProjectConfigSchema {
     ]
     static let layerKeys = ["partitions", "fan_in", "bits", "width", "depth", "skip"]
     static let trainKeys = ["epochs", "batch", "learning_rate", "weight_decay", "restart_epochs", "selection", "calibration_rows", "label_smoothing"]
-    static let rtlKeys = ["registers", "argmax"]
-    static let hardwareKeys = ["dont_care", "dont_care_min_hits", "dont_care_widen"]
+    static let rtlKeys = ["registers", "argmax", "tables", "primitives"]
+    static let hardwareKeys = ["dont_care", "dont_care_min_hits", "dont_care_widen", "mapper_effort"]
     static let fpgaKeys = ["part", "clock_mhz", "families", "synthesis_strategy", "retiming"]
 
     // The network's own limits (NeuraLUT), so a value accepted here is one training accepts.
@@ -192,7 +193,9 @@ enum ProjectConfigSchema {
             default: r.report(path.appending("registers"), "\(expectation), found \(r.article(value.type))")
             }
         }
-        return RTLSection(registers: registers, argmax: r.bool(table, "argmax", at: path) ?? d.argmax)
+        return RTLSection(registers: registers, argmax: r.bool(table, "argmax", at: path) ?? d.argmax,
+                          tables: r.choice(table, "tables", at: path, as: TableLogic.self) ?? d.tables,
+                          primitives: r.choice(table, "primitives", at: path, as: LUTPrimitives.self) ?? d.primitives)
     }
 
     static func readHardware(_ table: TOMLTable, with r: inout TOMLReader) -> HardwareSection {
@@ -202,7 +205,8 @@ enum ProjectConfigSchema {
         return HardwareSection(
             dontCare: r.choice(table, "dont_care", at: path, as: DontCareMode.self) ?? d.dontCare,
             dontCareMinHits: r.int(table, "dont_care_min_hits", at: path, in: minHitsRange) ?? d.dontCareMinHits,
-            dontCareWiden: r.int(table, "dont_care_widen", at: path, in: widenRange) ?? d.dontCareWiden)
+            dontCareWiden: r.int(table, "dont_care_widen", at: path, in: widenRange) ?? d.dontCareWiden,
+            mapperEffort: r.choice(table, "mapper_effort", at: path, as: MapperSettings.Effort.self) ?? d.mapperEffort)
     }
 
     static func readFPGA(_ table: TOMLTable, with r: inout TOMLReader) -> FPGASection {

@@ -1,0 +1,47 @@
+import BuildGraph
+import Foundation
+import NeuraLUT
+import Synthesis
+
+/// `synthesize/layerL/pK`: one partition's table minimised and mapped to a
+/// LUT6 netlist by ABC, checked bit-exact against the table (on its care set
+/// when don't-cares are on). Keyed by the table's digest, the care set's
+/// digest and the mapper's settings only, so an edit of one layer maps only
+/// that layer's partitions (docs/hardware.md).
+enum SynthesizeStep: PipelineStep {
+    static let kind = "synthesize"
+    static let version = 1
+
+    struct Parameters: Codable, Sendable {
+        var mapper: MapperSettings
+        /// `MapperSettings.scriptVersion`: a changed ABC script remaps everything.
+        var script: Int
+        /// Whether the step reads a `care` input (don't-cares on).
+        var dontCares: Bool
+    }
+
+    static func id(_ partition: PartitionID) -> String { "synthesize/\(TrainStep.memberName(partition))" }
+
+    /// `care`: the partition's care set (`CareSet.encoded()`), when don't-cares are on.
+    static func make(_ partition: PartitionID, _ config: ProjectConfig, care: StepInput? = nil) throws -> Step {
+        var inputs = ["table": OutputRefs.table(partition)]
+        if let care { inputs["care"] = care }
+        return try step(id: id(partition), Parameters(mapper: mapperSettings(config), script: MapperSettings.scriptVersion, dontCares: care != nil),
+                        inputs: inputs, outputs: ["netlist"])
+    }
+
+    static func mapperSettings(_ config: ProjectConfig) -> MapperSettings {
+        MapperSettings(effort: config.hardware.mapperEffort)
+    }
+
+    static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
+        let table = try StepCodecs.decodeTable(try context.input("table"))
+        let care = try parameters.dontCares ? CareSet(decoding: [UInt8](context.input("care"))) : nil
+        let mapped = try LUTMapper(settings: parameters.mapper).map(table, care: care, isCancelled: { context.isCancelled })
+        return ["netlist": Data(mapped.netlist.encoded().utf8)]
+    }
+
+    static func decode(_ data: Data) throws -> LUTNetlist {
+        try LUTNetlist(decoding: String(decoding: data, as: UTF8.self))
+    }
+}

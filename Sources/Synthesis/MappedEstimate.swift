@@ -1,0 +1,87 @@
+import Foundation
+import NeuraLUT
+import RTL
+
+/// The hardware a design needs, added up from its mapped partitions by
+/// lutbuild itself (seconds, no synthesis run): LUTs by size, flip-flops, LUT
+/// levels per layer and between registers. The partitions' LUTs are exact
+/// (the emitted netlists are what the FPGA implements); the argmax, written
+/// behaviourally in the top module, is not included.
+public struct MappedEstimate: Hashable, Codable, Sendable {
+    public struct Layer: Hashable, Codable, Sendable {
+        public var layer: Int
+        public var partitions: Int
+        /// `lutsBySize[k]` = LUTs with k inputs, k = 1…6 (index 0 unused).
+        public var lutsBySize: [Int]
+        public var luts: Int
+        /// LUT levels of the deepest partition.
+        public var levels: Int
+        /// Flip-flops of the register stage on this layer's input (the bits
+        /// some partition reads, plus the valid bit), 0 when unregistered.
+        public var flipFlops: Int
+    }
+
+    public var layers: [Layer]
+    public var lutsBySize: [Int]
+    public var luts: Int
+    public var flipFlops: Int
+    /// LUT levels on the longest register-to-register (or port) path
+    /// through the layers.
+    public var logicLevels: Int
+    /// Cycles from input to output.
+    public var latency: Int
+
+    /// Adds up `netlists[layer][partition]` of `network` with `registers`.
+    public init(network: LUTNetwork, netlists: [[LUTNetlist]], registers: RegisterPlacement) {
+        self.init(spec: network.spec, connectivity: network.connectivity,
+                  statistics: netlists.map { $0.map(\.statistics) }, registers: registers)
+    }
+
+    /// The same from each partition's `NetlistStatistics`.
+    public init(spec: NetworkSpec, connectivity: Connectivity, statistics: [[NetlistStatistics]], registers: RegisterPlacement) {
+        var total = NetlistStatistics(), flipFlops = 0, segment = 0, deepest = 0
+        layers = []
+        for (layer, partitions) in statistics.enumerated() {
+            var sum = NetlistStatistics()
+            for partition in partitions { sum.add(partition) }
+            var registerBits = 0
+            if registers.registersInput(ofLayer: layer) {
+                registerBits = Set(connectivity.inputs[layer].joined()).count * spec.inputBits(ofLayer: layer) + 1
+                segment = 0
+            }
+            segment += sum.levels
+            deepest = max(deepest, segment)
+            layers.append(Layer(layer: layer, partitions: partitions.count, lutsBySize: sum.lutsBySize, luts: sum.luts,
+                                levels: sum.levels, flipFlops: registerBits))
+            total.add(sum)
+            flipFlops += registerBits
+        }
+        lutsBySize = total.lutsBySize
+        luts = total.luts
+        self.flipFlops = flipFlops
+        logicLevels = deepest
+        latency = registers.latency(layers: statistics.count)
+    }
+
+    /// Deterministic JSON (sorted keys).
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return try encoder.encode(self) + Data("\n".utf8)
+    }
+
+    /// A short table for people.
+    public var report: String {
+        func sizes(_ counts: [Int]) -> String {
+            (1...LUT.maximumInputs).reversed().map { "LUT\($0) \(counts[$0])" }.joined(separator: ", ")
+        }
+        var lines = ["Hardware of the mapped partitions (lutbuild's count, exact; the argmax is not included):"]
+        lines.append("  LUTs        \(luts)  (\(sizes(lutsBySize)))")
+        lines.append("  FFs         \(flipFlops)")
+        lines.append("  LUT levels  \(logicLevels) (register to register), latency \(latency) cycles")
+        for layer in layers {
+            lines.append("  layer \(layer.layer): \(layer.partitions) partitions, \(layer.luts) LUTs, \(layer.levels) levels, \(layer.flipFlops) FFs")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
