@@ -10,6 +10,18 @@ public enum Simulator: String, Hashable, Codable, Sendable, CaseIterable {
         allCases.first { $0.isInstalled }
     }
 
+    /// Designs up to this much Verilog simulate faster in iverilog (no
+    /// compile step) than in Verilator, whose C++ compile dominates small
+    /// runs (docs/hardware.md, "Verification").
+    public static let iverilogLimitBytes = 4 << 20
+
+    /// The faster installed simulator for `rtlBytes` of Verilog: iverilog up
+    /// to `iverilogLimitBytes`, else Verilator; the other one when only it is installed.
+    public static func available(forRTLBytes rtlBytes: Int) -> Simulator? {
+        let preferred: [Simulator] = rtlBytes <= iverilogLimitBytes ? [.iverilog, .verilator] : [.verilator, .iverilog]
+        return preferred.first { $0.isInstalled }
+    }
+
     public var isInstalled: Bool {
         switch self {
         case .verilator: return ExternalTool.find("verilator") != nil
@@ -44,7 +56,7 @@ public struct VerificationReport: Hashable, Codable, Sendable {
 
 /// Compiles and runs the self-checking testbench with Verilator or iverilog.
 public struct Verifier: Sendable {
-    /// nil picks Verilator when installed, else iverilog.
+    /// nil picks by design size (`Simulator.available(forRTLBytes:)`).
     public var simulator: Simulator?
     /// Limit for compiling and for running, each, in seconds.
     public var timeout: Double
@@ -73,7 +85,8 @@ public struct Verifier: Sendable {
     /// Simulates `rtlFiles` with the testbench already written to
     /// `testbenchDirectory` (as by `Testbench.files`); build products go there too.
     public func run(rtlFiles: [URL], testbenchDirectory tb: URL) throws -> VerificationReport {
-        guard let simulator = simulator ?? Simulator.available() else {
+        let rtlBytes = rtlFiles.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }
+        guard let simulator = simulator ?? Simulator.available(forRTLBytes: rtlBytes) else {
             throw RTLError("no RTL simulator found: install Verilator (preferred) or Icarus Verilog (iverilog + vvp) and make sure it is on PATH")
         }
         guard simulator.isInstalled else {

@@ -62,7 +62,7 @@ import Testing
         #expect(lines.first?.hasPrefix("ran 0 steps") == true, "\(plain.stdout)")
         #expect(lines.contains { $0.hasPrefix("  test accuracy ") && $0.contains("(LUT inference, ") })
         #expect(lines.contains { $0.hasPrefix("  RTL verify: 0 mismatches in ") && $0.hasSuffix("(iverilog)") })
-        #expect(lines.contains { $0.hasPrefix("  estimate: ") && $0.contains(" LUTs, ") && $0.contains("logic depth") })
+        #expect(lines.contains { $0.hasPrefix("  hardware: ") && $0.contains(" LUTs (mapped partitions, exact), ") && $0.contains("LUT levels") })
         #expect(lines.contains("  latency: 3 cycles"))
     }
 
@@ -86,6 +86,9 @@ import Testing
         #expect(width.ran(prefix: "train/") == units("train", layer: 1, count: 6) + ["train/training.csv", "train/training.json"])
         #expect(width.ran(prefix: "tabulate/") == units("tabulate", layer: 1, count: 6))
         #expect(width.ran(prefix: "verilog/layer0/").isEmpty && width.ran(prefix: "verilog/layer2/").isEmpty)
+        // Only that layer's tables are mapped again (those whose table changed).
+        #expect(!width.ran(prefix: "synthesize/layer1/").isEmpty, "\(width.ran)")
+        #expect(width.ran(prefix: "synthesize/").allSatisfy { $0.hasPrefix("synthesize/layer1/") }, "\(width.ran)")
         #expect(!width.messages("progress").contains { $0.hasPrefix("warm-starting") }, "a new shape starts fresh")
 
         // --retrain forces one layer; the others stay frozen.
@@ -98,6 +101,7 @@ import Testing
         #expect(log["partial"] as? Bool == true)
         #expect(log["trainedPartitions"] as? [String] == (0..<10).map { "layer2/p\($0)" })
         #expect(forced.ran(prefix: "tabulate/").allSatisfy { $0.hasPrefix("tabulate/layer2/") })
+        #expect(forced.ran(prefix: "synthesize/").allSatisfy { $0.hasPrefix("synthesize/layer2/") }, "\(forced.ran)")
 
         // A global change (optimiser) retrains everything.
         try project.edit { $0.replacingOccurrences(of: "learning_rate = 3e-3", with: "learning_rate = 2e-3") }

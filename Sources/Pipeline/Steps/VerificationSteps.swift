@@ -45,7 +45,7 @@ enum VerificationSteps {
             var xilinxCellModels: Bool
         }
 
-        /// Nil `simulator`: Verilator if installed, else Icarus Verilog.
+        /// Nil `simulator`: chosen by design size (iverilog for small designs, else Verilator).
         static func run(_ parameters: Parameters, simulator: Simulator?, _ context: StepContext) async throws -> StepOutputs {
             let directory = URL(fileURLWithPath: try context.scratchDirectory())
             let rtlDirectory = directory.appendingPathComponent("rtl"), tbDirectory = directory.appendingPathComponent("tb")
