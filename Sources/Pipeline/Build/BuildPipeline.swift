@@ -75,14 +75,15 @@ public struct BuildPipeline: Sendable {
         try graph.add(ThresholdsStep.make(config))
         for id in PipelineGraph.partitionIDs(config) {
             try graph.add(TabulateStep.make(id, table: config.model.tableSpec(ofLayer: id.layer)))
-            try graph.add(SynthesizeStep.make(id, config))
+            try graph.add(SynthesizeStep.make(id, config, care: CareSetStep.output(config, id)))
             try graph.add(VerilogSteps.partition(config, id))
         }
         if PipelineGraph.fillsDontCares(config) {
             try graph.add(NetworkStep.make(config, id: NetworkStep.exactID))
             try graph.add(CareSetStep.make(config))
         }
-        try graph.add(NetworkStep.make(config))
+        // With don't-cares the filled tables (what the mapped netlists compute) are the truth downstream.
+        try graph.add(NetworkStep.make(config, table: PipelineGraph.fillsDontCares(config) ? SynthesizeStep.filledTable : OutputRefs.table))
         try graph.add(VerilogSteps.network(config))
         try graph.add(VerificationSteps.testbench(config))
         try graph.add(EvaluateStep.make(config))

@@ -22,13 +22,18 @@ enum SynthesizeStep: PipelineStep {
 
     static func id(_ partition: PartitionID) -> String { "synthesize/\(TrainStep.memberName(partition))" }
 
-    /// `care`: the partition's care set (`CareSet.encoded()`), when don't-cares are on.
+    /// `care`: the partition's care set (`CareSet.encoded()`), when don't-cares
+    /// are on; the step then also outputs `table`, the filled table the
+    /// netlist computes (the truth for LUT inference, RTL and reports).
     static func make(_ partition: PartitionID, _ config: ProjectConfig, care: StepInput? = nil) throws -> Step {
         var inputs = ["table": OutputRefs.table(partition)]
         if let care { inputs["care"] = care }
         return try step(id: id(partition), Parameters(mapper: mapperSettings(config), script: MapperSettings.scriptVersion, dontCares: care != nil),
-                        inputs: inputs, outputs: ["netlist"])
+                        inputs: inputs, outputs: care == nil ? ["netlist"] : ["netlist", "table"])
     }
+
+    /// The filled table of a partition mapped with don't-cares.
+    static func filledTable(_ partition: PartitionID) -> StepInput { .output(step: id(partition), name: "table") }
 
     static func mapperSettings(_ config: ProjectConfig) -> MapperSettings {
         MapperSettings(effort: config.hardware.mapperEffort)
@@ -38,7 +43,9 @@ enum SynthesizeStep: PipelineStep {
         let table = try StepCodecs.decodeTable(try context.input("table"))
         let care = try parameters.dontCares ? CareSet(decoding: [UInt8](context.input("care"))) : nil
         let mapped = try LUTMapper(settings: parameters.mapper).map(table, care: care, isCancelled: { context.isCancelled })
-        return ["netlist": Data(mapped.netlist.encoded().utf8)]
+        var outputs: StepOutputs = ["netlist": Data(mapped.netlist.encoded().utf8)]
+        if care != nil { outputs["table"] = StepCodecs.encode(mapped.netlist.truthTable) }
+        return outputs
     }
 
     static func decode(_ data: Data) throws -> LUTNetlist {

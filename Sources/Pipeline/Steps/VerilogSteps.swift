@@ -58,7 +58,7 @@ enum VerilogSteps {
         let rtl = config.rtl
         let input = rtl.tables == .mapped
             ? ["netlist": StepInput.output(step: SynthesizeStep.id(partition), name: "netlist")]
-            : ["table": OutputRefs.table(partition)]
+            : ["table": PipelineGraph.fillsDontCares(config) ? SynthesizeStep.filledTable(partition) : OutputRefs.table(partition)]
         return try Partition.step(id: partitionID(partition),
                                   Partition.Parameters(module: name, tables: rtl.tables,
                                                        primitives: rtl.tables == .mapped ? rtl.primitives : .portable),
