@@ -20,6 +20,15 @@ import Testing
     /// Waits long enough for a spurious build to have started and finished.
     func settle() async { try? await Task.sleep(for: .milliseconds(300)) }
 
+    /// Positive control for the "builds nothing" tests: a real change still
+    /// builds, so their silence means the loop ignored the writes, not that
+    /// it was dead.
+    func expectAliveAfterSilence() async throws {
+        try sandbox.write("epochs = 3\n", to: sandbox.config)
+        #expect(await log.wait { $0.finished.count == 1 }, "the watcher is not running, so 'nothing built' proves nothing")
+        #expect(log.started == [[sandbox.config]])
+    }
+
     @Test func normalWriteBuildsOnce() async throws {
         try sandbox.write("epochs = 2\n", to: sandbox.config)
         #expect(await log.wait { $0.finished.count == 1 })
@@ -43,6 +52,7 @@ import Testing
         try sandbox.atomicSave("x,label\n1,0\n", to: sandbox.data)
         await settle()
         #expect(log.all.isEmpty)
+        try await expectAliveAfterSilence()
         await loop.stop()
     }
 
@@ -65,6 +75,7 @@ import Testing
         try sandbox.write("notes\n", to: sandbox.root + "/NOTES.md")
         await settle()
         #expect(log.all.isEmpty)
+        try await expectAliveAfterSilence()
         await loop.stop()
     }
 
