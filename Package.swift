@@ -75,19 +75,21 @@ let package = Package(
         ], swiftSettings: fastMath),
 
         .testTarget(name: "BuildGraphTests", dependencies: ["BuildGraph"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        // Shared by the test targets: the one process runner.
+        .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "NeuraLUTTests", dependencies: ["NeuraLUT", "Datasets"]),
         .testTarget(name: "RTLTests", dependencies: ["RTL", "NeuraLUT", "Datasets"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "RTL", "NeuraLUT"]),
         .testTarget(name: "PackagingTests", dependencies: [
-            "Packaging", "CLibXML2", .product(name: "Yams", package: "Yams"),
+            "Packaging", "CLibXML2", "TestSupport", .product(name: "Yams", package: "Yams"),
         ]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "BuildGraph", "NeuraLUT", "Datasets"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "BuildGraph", "NeuraLUT", "Datasets", "TestSupport"]),
         .testTarget(name: "HTTPCacheTests", dependencies: ["HTTPCache", "BuildGraph"]),
         // A real nginx cache server for the remote cache tests and benchmarks.
         .target(name: "NginxCacheServer", path: "Tests/Support/NginxCacheServer"),
         // Also drives the remote cache client against a real nginx it starts.
-        .testTarget(name: "EndToEndTests", dependencies: ["lutbuild", "HTTPCache", "BuildGraph", "NginxCacheServer"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "lutbuild", "HTTPCache", "BuildGraph", "NginxCacheServer"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Datasets
 
@@ -61,11 +62,7 @@ import Testing
         defer { dir.remove() }
         let raw = Self.idx(dimensions: [3], payload: [1, 2, 0])
         let plain = try dir.write("l", raw)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["gzip", "-k", "-n", plain.path]
-        try process.run()
-        process.waitUntilExit()
+        try #require(try ProcessRunner.run(tool: "gzip", ["-k", "-n", plain.path]).status == 0)
         let gz = dir.url.appendingPathComponent("l.gz")
         #expect(try FileBytes.read(gz, displayName: "l.gz") == raw)
         var broken = try [UInt8](Data(contentsOf: gz))

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `lutbuild` executable, found next to the test bundle in the
 /// build products directory (wherever --scratch-path put it).
@@ -31,23 +32,8 @@ enum LutbuildBinary {
     /// Runs any executable and collects its exit status and output.
     static func runProcess(_ executable: URL, _ arguments: [String], in directory: URL,
                            environment: [String: String]? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        if let environment { process.environment = environment }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read before waiting so a full pipe cannot block the child.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+        let result = try ProcessRunner.run(executable, arguments, in: directory, environment: environment)
+        return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Packaging
 
@@ -14,18 +15,9 @@ let fuseSoCExecutable: URL? = ProcessInfo.processInfo.environment["PATH"]?
 struct FuseSoCToolTests {
     private func fusesoc(_ arguments: [String], in directory: URL) throws -> String {
         guard let executable = fuseSoCExecutable else { throw TestSupportError("fusesoc is not on PATH") }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "fusesoc \(arguments.joined(separator: " ")) failed:\n\(text)")
-        return text
+        let result = try ProcessRunner.run(executable, arguments, in: directory)
+        try #require(result.status == 0, "fusesoc \(arguments.joined(separator: " ")) failed:\n\(result.stdout)\(result.stderr)")
+        return result.stdout + result.stderr
     }
 
     @Test func coreInfoAndSynthesisSetup() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Packaging
 
@@ -28,12 +29,8 @@ struct TopModulePortsTests {
     /// (direction, width) of every port of `module` in `verilog`, via yosys' JSON netlist.
     private func yosysPorts(of verilog: URL, module: String) throws -> [String: (String, Int)] {
         let json = verilog.deletingPathExtension().appendingPathExtension("json")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["yosys", "-q", "-p", "read_verilog \(verilog.path); write_json \(json.path)"]
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "yosys failed on \(verilog.path)")
+        let result = try ProcessRunner.run(tool: "yosys", ["-q", "-p", "read_verilog \(verilog.path); write_json \(json.path)"])
+        try #require(result.status == 0, "yosys failed on \(verilog.path): \(result.stderr)")
         let netlist = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
         let modules = try #require(netlist["modules"] as? [String: Any])
         let ports = try #require((modules[module] as? [String: Any])?["ports"] as? [String: [String: Any]])

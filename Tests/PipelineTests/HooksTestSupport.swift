@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A throw-away git repository with lutbuild.toml and a fake `lutbuild` whose
 /// `status --check` fails while a `.stale` file sits in the project folder.
@@ -65,10 +66,6 @@ final class HookSandbox {
 
     /// Runs a command in the repository with a clean, reproducible git environment.
     func run(_ arguments: [String], lutbuildOnPath: Bool = true, extraEnvironment: [String: String] = [:]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = repository
         var environment = [
             "PATH": (lutbuildOnPath ? fakeBin.path + ":" : "") + "/usr/local/bin:/usr/bin:/bin",
             "HOME": base.path,
@@ -77,17 +74,8 @@ final class HookSandbox {
             "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org",
         ]
         environment.merge(extraEnvironment) { $1 }
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus,
-                       output: String(decoding: out, as: UTF8.self), errors: String(decoding: err, as: UTF8.self))
+        let result = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/env"), arguments, in: repository, environment: environment)
+        return Outcome(status: result.status, output: result.stdout, errors: result.stderr)
     }
 }
 

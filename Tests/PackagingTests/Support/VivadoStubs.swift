@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs generated TCL under plain `tclsh` with Vivado's commands replaced by
 /// recording stubs: syntax errors, unset variables, unknown commands and
@@ -85,20 +86,10 @@ enum VivadoStubs {
         foreach call $::calls { puts $call }
         """.write(to: driver, atomically: true, encoding: .utf8)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tclsh", driver.path]
-        process.currentDirectoryURL = directory
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestSupportError("tclsh failed on \(script.lastPathComponent): \(String(decoding: err + out, as: UTF8.self))")
+        let result = try ProcessRunner.run(tool: "tclsh", [driver.path], in: directory)
+        guard result.status == 0 else {
+            throw TestSupportError("tclsh failed on \(script.lastPathComponent): \(result.stderr + result.stdout)")
         }
-        return String(decoding: out, as: UTF8.self).split(separator: "\n").map(String.init)
+        return result.stdout.split(separator: "\n").map(String.init)
     }
 }
