@@ -14,6 +14,7 @@ struct Lutbuild: AsyncParsableCommand {
             BuildCommand.self,
             StatusCommand.self,
             VerifyCommand.self,
+            SweepCommand.self,
             EstimateCommand.self,
             ExplainCommand.self,
             CleanCommand.self,

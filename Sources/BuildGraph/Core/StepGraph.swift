@@ -71,6 +71,49 @@ public struct StepGraph: Sendable {
             isBatch: true, usesAllCores: batch.usesAllCores, sharedInputNames: Set(batch.inputs.keys), units: units, run: batch.run))
     }
 
+    /// Adds every step of `other`, each renamed `namespace/<id>` (inputs
+    /// follow the renaming) and publishing where `publish` moves its paths
+    /// (nil: not published).
+    /// Unit keys do not depend on ids, so a step equal to one already built
+    /// under another name is reused from the cache: this is how variants of
+    /// one project share its cache (`lutbuild sweep`).
+    public mutating func add(_ other: StepGraph, namespace: String, publish: (String) -> String?) throws {
+        func renamed(_ id: String) -> String { namespace + "/" + id }
+        for var node in other.nodes {
+            node.id = renamed(node.id)
+            node.dependencies = []
+            node.units = node.units.map { unit in
+                var unit = unit
+                unit.id = renamed(unit.id)
+                unit.inputs = unit.inputs.mapValues { input in
+                    guard case .output(let step, let name) = input else { return input }
+                    return .output(step: renamed(step), name: name)
+                }
+                unit.publish = unit.publish.compactMapValues(publish)
+                return unit
+            }
+            try insert(node)
+        }
+    }
+
+    /// The steps `targets` need: the targets and, transitively, the steps
+    /// producing their inputs; everything else is left out.
+    public func keeping(_ targets: Set<String>) throws -> StepGraph {
+        if let unknown = targets.subtracting(nodeIndex.keys).sorted().first {
+            throw BuildError.invalidGraph("no step has the id '\(unknown)'")
+        }
+        var needed = Set<String>(), pending = Array(targets)
+        while let id = pending.popLast() {
+            guard needed.insert(id).inserted, let index = nodeIndex[id] else { continue }
+            for unit in nodes[index].units {
+                for case .output(let step, _) in unit.inputs.values { pending.append(step) }
+            }
+        }
+        var graph = StepGraph()
+        for node in nodes where needed.contains(node.id) { try graph.insert(node) }
+        return graph
+    }
+
     private mutating func insert(_ node: Node) throws {
         guard !node.id.isEmpty, !node.id.contains(where: { $0.isNewline || $0 == "\t" }) else {
             throw BuildError.invalidGraph("step id '\(node.id)' must be non-empty without tabs or newlines")

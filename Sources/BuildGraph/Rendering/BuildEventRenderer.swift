@@ -74,6 +74,19 @@ public final class BuildEventRenderer: Sendable {
         }
     }
 
+    /// A line of its own between events (e.g. a finished sweep point): it
+    /// replaces the status line, which the next event draws again below it.
+    public func note(_ text: String) {
+        line.withLock { line in
+            switch style {
+            case .json: return
+            case .statusLine: write("\r\(text)\u{1B}[K\n")
+            case .plain: write(text + "\n")
+            }
+            line.shown = false
+        }
+    }
+
     /// `tabulate/layer2/p17` → `tabulate layer2/p17`.
     static func display(_ step: String) -> String {
         guard let slash = step.firstIndex(of: "/") else { return step }

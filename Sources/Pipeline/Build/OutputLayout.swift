@@ -17,12 +17,21 @@ public enum OutputLayout {
     /// What was built from what (committed).
     public static let lockFile = "lutbuild.lock"
 
+    /// `lutbuild sweep`'s results, and its own lock file (docs/sweep.md).
+    public static let sweep = "\(generated)/sweep"
+    public static let sweepLockFile = "\(sweep)/sweep.lock"
+
     /// Folders watch mode never watches (outputs, state, version control).
     public static let unwatched = [generated, stateDirectory, ".git"]
 
     /// The engine's layout of the project in `root`.
     public static func engineLayout(root: String) -> ProjectLayout {
         ProjectLayout(root: root, stateDirectoryName: stateDirectory, lockFileName: lockFile)
+    }
+
+    /// The layout of a sweep's build: the project's cache, the sweep's lock file.
+    public static func sweepEngineLayout(root: String) -> ProjectLayout {
+        ProjectLayout(root: root, stateDirectoryName: stateDirectory, lockFileName: sweepLockFile)
     }
 
     /// The reports under `gen/reports`.

@@ -21,7 +21,6 @@ extension ProjectConfig {
     /// Parses project-file text. `path` names the file in messages; with a
     /// `projectDirectory`, the data files it names must exist relative to it.
     public static func parse(text: String, path: String, projectDirectory: URL? = nil) throws -> ProjectConfig {
-        var reader = TOMLReader(file: path, text: text)
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -29,6 +28,13 @@ extension ProjectConfig {
             throw ProjectError(diagnostics: [ProjectDiagnostic(
                 file: path, line: error.source.begin.line, key: "", message: "TOML syntax error: \(error.description)")])
         }
+        return try read(root, text: text, path: path, projectDirectory: projectDirectory)
+    }
+
+    /// Reads and checks a parsed project file; `text` (the file it came from)
+    /// gives the lines of diagnostics. `lutbuild sweep` edits `root` first.
+    static func read(_ root: TOMLTable, text: String, path: String, projectDirectory: URL?) throws -> ProjectConfig {
+        var reader = TOMLReader(file: path, text: text)
         let config = ProjectConfigSchema.read(root, with: &reader)
         if let config {
             ProjectConfigRules.check(config, with: &reader, projectDirectory: projectDirectory)

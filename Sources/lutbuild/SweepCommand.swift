@@ -1,0 +1,90 @@
+import ArgumentParser
+import BuildGraph
+import Foundation
+import Pipeline
+import Synchronization
+
+/// `lutbuild sweep --set KEY=V1,V2,… …`: build every combination as a variant
+/// of the project and tabulate accuracy against LUTs.
+struct SweepCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Build every combination of --set values and compare accuracy against LUTs.",
+        discussion: """
+            Each --set KEY=V1,V2,… names a project-file key (train.epochs, model.fan_in, \
+            model.layers[1].bits, …) and its values; the sweep builds the product of all \
+            sets as variants of the project, sharing its cache, and writes \
+            gen/sweep/results.json, results.csv and accuracy_vs_luts.svg (the Pareto front \
+            marked). Bad keys or values are reported before anything runs. Ctrl-C stops at a \
+            safe point; running the same sweep again resumes, and a finished point is never \
+            built again.
+            """
+    )
+
+    @OptionGroup var options: ProjectOption
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("A key and its values (repeatable).", valueName: "KEY=V1,V2,…"))
+    var settings: [String] = []
+
+    @Flag(name: .long, help: "Print one JSON object per finished point on stdout (keys settings, accuracy, luts, …).")
+    var json = false
+
+    @Flag(name: .customLong("no-estimate"), help: "Skip the yosys estimate (no LUT counts).")
+    var noEstimate = false
+
+    @Flag(name: .customLong("no-wait"), help: "Fail instead of waiting when another build of this project runs.")
+    var noWait = false
+
+    @Option(name: .long, help: "Steps to run at once (default: the number of cores).")
+    var jobs: Int?
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() async throws {
+        let project = try EngineCommand.open(options)
+        let plan = try reportingUserErrors { try SweepPlan.make(project, arguments: settings) }
+        let runner = SweepRunner(project: project, plan: plan, estimate: !noEstimate)
+        let lock = try EngineCommand.lock(project, wait: !noWait)
+        defer { _ = lock }
+        let interrupt = InterruptSignal()
+        let renderer = BuildEventRenderer.standardError(json: false)
+        let total = plan.points.count
+        let json = json
+        let counter = Counter()
+        printError("sweep: \(total) point\(total == 1 ? "" : "s") (\(plan.axes.map { "\($0.key): \($0.values.count)" }.joined(separator: " × ")))")
+        let results = try await EngineCommand.reportingBuildErrors {
+            do {
+                defer { renderer.finish() }
+                return try await runner.run(
+                    concurrency: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                    isCancelled: { interrupt.isRaised }, events: renderer.render
+                ) { point, reused in
+                    let number = counter.next()
+                    renderer.note("point \(number)/\(total)\(reused ? " (finished earlier)" : ""): \(Self.describe(point))")
+                    if json, let line = try? point.jsonLine() { print(line) }
+                }
+            } catch is CancellationError {
+                printError("interrupted: finished points are kept in \(SweepRunner.directory)/results.json; run the same sweep again to resume")
+                throw ExitCode(130)
+            }
+        }
+        let front = results.points.filter(\.pareto).count
+        printError("sweep: \(results.points.count) of \(total) points finished, \(front) on the Pareto front; "
+                   + "see \(SweepRunner.directory)/results.csv and accuracy_vs_luts.svg")
+    }
+
+    static func describe(_ point: SweepPointResult) -> String {
+        let settings = point.settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+        let accuracy = point.accuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "no accuracy"
+        let luts = point.luts.map { "\($0) LUTs" } ?? "no LUT count"
+        return "\(settings): \(accuracy), \(luts)"
+    }
+
+    /// Numbers points in the order they finish.
+    final class Counter: Sendable {
+        private let value = Mutex(0)
+        func next() -> Int { value.withLock { $0 += 1; return $0 } }
+    }
+}
