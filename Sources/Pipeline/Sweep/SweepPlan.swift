@@ -89,15 +89,15 @@ public struct SweepPlan: Sendable {
                 problems.append(ProjectDiagnostic(file: "--set \(axis.argument)", line: nil, key: axis.key, message: message))
             }
         }
-        if !problems.isEmpty { return .failure(ProjectError(diagnostics: problems)) }
         do {
             let config = try ProjectConfig.read(root, text: project.text, path: project.configFileName,
                                                 projectDirectory: project.directory)
+            if !problems.isEmpty { return .failure(ProjectError(diagnostics: problems)) }
             return .success(Project(directory: project.directory, displayDirectory: project.displayDirectory,
                                     config: config, text: project.text))
         } catch let error as ProjectError {
             let point = settings.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-            return .failure(ProjectError(diagnostics: error.diagnostics.map { diagnostic in
+            return .failure(ProjectError(diagnostics: problems + error.diagnostics.map { diagnostic in
                 var diagnostic = diagnostic
                 if let path = ConfigKeyPath(parsing: diagnostic.key),
                    let axis = axes.first(where: { path.isWithin($0.path) }) {
@@ -124,7 +124,7 @@ public struct SweepPlan: Sendable {
 
     /// `key=value` pairs joined by commas, with characters unsafe in a file name replaced by `_`.
     static func pointName(_ settings: [SweepSetting]) -> String {
-        let text = settings.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        let text = settings.map { "\($0.key)=\(SweepPointResult.Value(toml: $0.value))" }.joined(separator: ",")
         return String(text.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._=,+-".contains($0)) ? $0 : "_" })
     }
 

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+/// `lutbuild sweep` on a tiny copy of the digits template (one or two
+/// epochs), with the real yosys estimate.
+@Suite struct SweepCommandTests {
+    /// Two register settings of the project as it is: one network, two designs.
+    static let grid = ["--set", "rtl.registers=\"every-layer\",none"]
+
+    @Test func sweepBuildsTheGridSharesTheCacheAndResumes() throws {
+        let project = try TinyProject()
+        defer { project.remove() }
+        let lockBefore = project.scratch.exists("lutbuild.lock")
+
+        let first = try LutbuildBinary.run(["sweep", "--json"] + Self.grid, in: project.url)
+        #expect(first.status == 0, "\(first.stderr)")
+        let points = first.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(points.count == 2, "\(first.stdout)")
+        for point in points {
+            #expect((point["settings"] as? [String: Any])?.keys.sorted() == ["rtl.registers"], "\(point)")
+            #expect((point["accuracy"] as? Double ?? 0) > 0.1, "\(point)")
+            #expect((point["luts"] as? Int ?? 0) > 0, "\(point)")
+        }
+        #expect(Set(points.compactMap { $0["latency_cycles"] as? Int }) == [0, 3], "\(points)")
+        // The points differ only in [rtl]: the network is trained once.
+        let trained = first.stderr.split(separator: "\n").filter { $0.contains("/train (") }
+        #expect(trained.count == 1, "\(first.stderr)")
+
+        let csv = try project.scratch.read("gen/sweep/results.csv").split(separator: "\n")
+        #expect(csv.count == 3)
+        #expect(csv.first?.hasPrefix("rtl.registers,accuracy,validation_accuracy,luts,flip_flops,latency_cycles,") == true, "\(csv)")
+        #expect(csv.dropFirst().first?.hasPrefix("every-layer,") == true, "\(csv)")
+        let svg = try project.scratch.read("gen/sweep/accuracy_vs_luts.svg")
+        #expect(SVGCheck.isWellFormed(svg))
+        #expect(svg.contains("Pareto front"))
+        #expect(svg.contains("1: rtl.registers=every-layer — "), "\(svg)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: project.scratch.path("gen/sweep/results.json"))) as? [String: Any]
+        #expect((json?["points"] as? [Any])?.count == 2)
+
+        // The sweep leaves the project's own build alone and fills its cache:
+        // building the project (its first point) trains nothing.
+        #expect(project.scratch.exists("lutbuild.lock") == lockBefore)
+        let build = try project.build()
+        #expect(build.status == 0, "\(build.stderr)")
+        #expect(build.ran(prefix: "train/").isEmpty, "\(build.ran)")
+
+        // Run again without the cache: every point is finished, none is built again.
+        try FileManager.default.removeItem(at: project.scratch.path(".lutbuild/cache"))
+        let again = try LutbuildBinary.run(["sweep"] + Self.grid, in: project.url)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.components(separatedBy: "(finished earlier)").count - 1 == 2, "\(again.stderr)")
+        #expect(!project.scratch.exists(".lutbuild/cache/objects"), "the second sweep built something")
+    }
+
+    @Test func badKeysAndValuesAreReportedBeforeAnythingRuns() throws {
+        let project = try TinyProject()
+        defer { project.remove() }
+        let result = try LutbuildBinary.run(
+            ["sweep", "--set", "model.fanin=3", "--set", "train.epochs=0,1", "--set", "model.layers[7].bits=2",
+             "--set", "model.width"],
+            in: project.url)
+        #expect(result.status == 2)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains("--set model.width: expected KEY=VALUE[,VALUE…], e.g. --set model.fan_in=4,6"), "\(lines)")
+        // The grid is checked only once every argument parses.
+        #expect(!lines.contains { $0.contains("fanin") }, "\(lines)")
+
+        let values = try LutbuildBinary.run(
+            ["sweep", "--set", "model.fanin=3", "--set", "train.epochs=0,1", "--set", "model.layers[7].bits=2"], in: project.url)
+        #expect(values.status == 2)
+        let messages = values.stderr.split(separator: "\n").map(String.init)
+        #expect(messages.contains { $0.hasPrefix("--set model.fanin=3: model.fanin: unknown key; did you mean 'fan_in'?") }, "\(messages)")
+        #expect(messages.contains("--set train.epochs=0,1: train.epochs: expected an integer in 1…1000000, found 0"), "\(messages)")
+        #expect(messages.contains("--set model.layers[7].bits=2: model.layers[7].bits: model.layers has 3 entries; expected an index 0…2"),
+                "\(messages)")
+        #expect(!project.scratch.exists("gen"))
+        #expect(!project.scratch.exists(".lutbuild/cache"))
+    }
+
+    @Test func aValueThatBreaksAnotherRuleNamesThePointAndTheLine() throws {
+        let project = try TinyProject()
+        defer { project.remove() }
+        // A 6-bit table ceiling is below every layer's 4 inputs × 2 bits: reported at the layers' lines.
+        let result = try LutbuildBinary.run(["sweep", "--set", "model.max_table_bits=8,6"], in: project.url)
+        #expect(result.status == 2)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(lines)")
+        #expect(lines.allSatisfy { $0.hasPrefix("lutbuild.toml:") && $0.hasSuffix("(at the sweep point model.max_table_bits=6)") },
+                "\(lines)")
+        // A rule about the swept key itself names the argument.
+        let fanIn = try LutbuildBinary.run(["sweep", "--set", "model.fan_in=4,7"], in: project.url)
+        #expect(fanIn.status == 2)
+        #expect(fanIn.stderr.hasPrefix("--set model.fan_in=4,7: model.fan_in: fan-in 7 is larger than the previous layer's 6 partitions"),
+                "\(fanIn.stderr)")
+        #expect(!project.scratch.exists("gen"))
+    }
+}
+
+/// Whether a generated SVG is well-formed XML with an `svg` root (Foundation's parser).
+enum SVGCheck {
+    static func isWellFormed(_ text: String) -> Bool {
+        final class Root: NSObject, XMLParserDelegate {
+            var name: String?
+            func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                        qualifiedName: String?, attributes: [String: String] = [:]) {
+                if name == nil { name = elementName }
+            }
+        }
+        let parser = XMLParser(data: Data(text.utf8))
+        let root = Root()
+        parser.delegate = root
+        return parser.parse() && root.name == "svg"
+    }
+}
