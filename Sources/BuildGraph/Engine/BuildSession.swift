@@ -114,6 +114,8 @@ final class BuildSession {
         var inputs: [Int: [String: Digest]]
         var fresh: [Int: [String: Digest]]
         var context: StepContext
+        /// Planned again at launch already (see `finishedMeanwhile`).
+        var replanned = false
     }
 
     private enum JobResult: Sendable {
@@ -168,6 +170,21 @@ final class BuildSession {
                     let node = pass.nodes[job.node]
                     if node.usesAllCores ? running > 0 : (exclusiveRunning || running >= options.concurrency) { break }
                     waiting.removeFirst()
+                    if finishedMeanwhile(job, pass) {
+                        // An equal unit under another id (e.g. another sweep point's) finished
+                        // since this job was planned: plan again to reuse its outputs.
+                        do {
+                            if var again = try prepare(job.node, pass) {
+                                again.replanned = true
+                                waiting.insert(again, at: 0)
+                            } else {
+                                cached(job.node)
+                            }
+                        } catch {
+                            fail(job.node, error, pass)
+                        }
+                        continue
+                    }
                     running += 1
                     exclusiveRunning = node.usesAllCores
                     events(.started(step: node.id, kind: node.kind, done: pass.done, total: total))
@@ -205,6 +222,15 @@ final class BuildSession {
         }
         if pass.cancelled { throw CancellationError() }
         if !pass.failures.isEmpty { throw BuildFailure(failures: pass.failures) }
+    }
+
+    /// Whether a stale, unforced unit of `job` has a result for its key now:
+    /// steps equal but for their ids share keys, so one may finish while the
+    /// other waits for a slot. Checked once per job.
+    private func finishedMeanwhile(_ job: Job, _ pass: PassState) -> Bool {
+        guard !job.replanned else { return false }
+        let node = pass.nodes[job.node]
+        return job.stale.contains { !options.force(node.units[$0].id) && index.byKey[job.keys[$0]!] != nil }
     }
 
     /// Computes the node's unit keys; returns nil when every unit is reusable.
@@ -415,6 +441,7 @@ final class BuildSession {
         }
         let encoded = lock.encoded()
         if (try? fileSystem.read(layout.lockFile)) != encoded {
+            try fileSystem.createDirectory(parentPath(layout.lockFile))
             try fileSystem.writeAtomically(layout.lockFile, encoded)
         }
         statCache.remember(lockName, digest: Digest.of(encoded))
