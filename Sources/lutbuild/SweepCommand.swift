@@ -44,7 +44,7 @@ struct SweepCommand: AsyncParsableCommand {
 
     func run() async throws {
         let project = try EngineCommand.open(options)
-        let plan = try reportingUserErrors { try SweepPlan.make(project, arguments: settings) }
+        let plan = try SweepPlan.make(project, arguments: settings)
         let runner = SweepRunner(project: project, plan: plan, estimate: !noEstimate)
         let lock = try EngineCommand.lock(project, wait: !noWait)
         defer { _ = lock }
@@ -54,23 +54,22 @@ struct SweepCommand: AsyncParsableCommand {
         let json = json
         let counter = Counter()
         printError("sweep: \(total) point\(total == 1 ? "" : "s") (\(plan.axes.map { "\($0.key): \($0.values.count)" }.joined(separator: " × ")))")
-        let results = try await EngineCommand.reportingBuildErrors {
-            do {
-                defer { renderer.finish() }
-                return try await runner.run(
-                    concurrency: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-                    isCancelled: { interrupt.isRaised }, events: renderer.render
-                ) { point, reused in
-                    let number = counter.next()
-                    renderer.note("point \(number)/\(total)\(reused ? " (finished earlier)" : ""): \(Self.describe(point))")
-                    if json, let line = try? point.jsonLine() { print(line) }
-                }
-            } catch is CancellationError {
-                printError("interrupted: finished points are kept in \(SweepRunner.directory)/results.json; run the same sweep again to resume")
-                throw ExitCode(130)
+        let results: SweepResults
+        do {
+            defer { renderer.finish() }
+            results = try await runner.run(
+                concurrency: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                isCancelled: { interrupt.isRaised }, events: renderer.render
+            ) { point, reused in
+                let number = counter.next()
+                renderer.note("point \(number)/\(total)\(reused ? " (finished earlier)" : ""): \(Self.describe(point))")
+                if json, let line = try? point.jsonLine() { print(line) }
             }
+        } catch is CancellationError {
+            printError("finished points are kept in \(SweepRunner.directory)/results.json; run the same sweep again to resume")
+            throw CancellationError()
         }
-        let front = results.points.filter(\.pareto).count
+        let front = results.points.filter { $0.pareto }.count
         printError("sweep: \(results.points.count) of \(total) points finished, \(front) on the Pareto front; "
                    + "see \(SweepRunner.directory)/results.csv and accuracy_vs_luts.svg")
     }
