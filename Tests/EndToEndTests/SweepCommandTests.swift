@@ -66,7 +66,7 @@ import Testing
             in: project.url)
         #expect(result.status == 2)
         let lines = result.stderr.split(separator: "\n").map(String.init)
-        #expect(lines.contains("--set model.width: expected KEY=VALUE[,VALUE…], e.g. --set model.fan_in=4,6"), "\(lines)")
+        #expect(lines.contains("error: --set model.width: expected KEY=VALUE[,VALUE…], e.g. --set model.fan_in=4,6"), "\(lines)")
         // The grid is checked only once every argument parses.
         #expect(!lines.contains { $0.contains("fanin") }, "\(lines)")
 
@@ -74,9 +74,9 @@ import Testing
             ["sweep", "--set", "model.fanin=3", "--set", "train.epochs=0,1", "--set", "model.layers[7].bits=2"], in: project.url)
         #expect(values.status == 2)
         let messages = values.stderr.split(separator: "\n").map(String.init)
-        #expect(messages.contains { $0.hasPrefix("--set model.fanin=3: model.fanin: unknown key; did you mean 'fan_in'?") }, "\(messages)")
-        #expect(messages.contains("--set train.epochs=0,1: train.epochs: expected an integer in 1…1000000, found 0"), "\(messages)")
-        #expect(messages.contains("--set model.layers[7].bits=2: model.layers[7].bits: model.layers has 3 entries; expected an index 0…2"),
+        #expect(messages.contains { $0.hasPrefix("error: --set model.fanin=3: model.fanin: unknown key; did you mean 'fan_in'?") }, "\(messages)")
+        #expect(messages.contains("error: --set train.epochs=0,1: train.epochs: expected an integer in 1…1000000, found 0"), "\(messages)")
+        #expect(messages.contains("error: --set model.layers[7].bits=2: model.layers[7].bits: model.layers has 3 entries; expected an index 0…2"),
                 "\(messages)")
         #expect(!project.scratch.exists("gen"))
         #expect(!project.scratch.exists(".lutbuild/cache"))
@@ -90,12 +90,12 @@ import Testing
         #expect(result.status == 2)
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count == 3, "\(lines)")
-        #expect(lines.allSatisfy { $0.hasPrefix("lutbuild.toml:") && $0.hasSuffix("(at the sweep point model.max_table_bits=6)") },
+        #expect(lines.allSatisfy { $0.hasPrefix("error: lutbuild.toml:") && $0.hasSuffix("(at the sweep point model.max_table_bits=6)") },
                 "\(lines)")
         // A rule about the swept key itself names the argument.
         let fanIn = try LutbuildBinary.run(["sweep", "--set", "model.fan_in=4,7"], in: project.url)
         #expect(fanIn.status == 2)
-        #expect(fanIn.stderr.hasPrefix("--set model.fan_in=4,7: model.fan_in: fan-in 7 is larger than the previous layer's 6 partitions"),
+        #expect(fanIn.stderr.hasPrefix("error: --set model.fan_in=4,7: model.fan_in: fan-in 7 is larger than the previous layer's 6 partitions"),
                 "\(fanIn.stderr)")
         #expect(!project.scratch.exists("gen"))
     }

@@ -54,13 +54,13 @@ public struct BuildResults: Codable, Equatable, Sendable {
     /// Reads `gen/reports/{training,lut_inference,verify,estimate}.json` under
     /// `directory`; a missing or unreadable report leaves its part nil.
     public static func read(projectDirectory directory: URL) -> BuildResults {
-        read(reportsDirectory: directory.appendingPathComponent("gen/reports"))
+        read(reportsDirectory: directory.appendingPathComponent(OutputLayout.reports))
     }
 
     /// Reads the same reports from `directory` (a sweep point's reports).
     public static func read(reportsDirectory directory: URL) -> BuildResults {
-        func load<T: Decodable>(_ type: T.Type, _ name: String) -> T? {
-            let url = directory.appendingPathComponent(name)
+        func load<T: Decodable>(_ type: T.Type, _ report: String) -> T? {
+            let url = directory.appendingPathComponent(String(report.dropFirst(OutputLayout.reports.count + 1)))
             return (try? Data(contentsOf: url)).flatMap { try? JSONDecoder().decode(type, from: $0) }
         }
         return BuildResults(
