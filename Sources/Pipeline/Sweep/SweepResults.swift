@@ -79,7 +79,7 @@ public struct SweepPointResult: Codable, Sendable, Equatable {
         luts = results.resources?.luts
         flipFlops = results.resources?.flipFlops
         latencyCycles = results.inference?.latencyCycles
-        logicLevels = results.resources?.logicDepth
+        logicLevels = results.resources?.logicLevels
         self.buildSeconds = buildSeconds
         pareto = false
         configDigest = point.configDigest
