@@ -30,6 +30,8 @@ public struct MappedEstimate: Hashable, Codable, Sendable {
     public var logicLevels: Int
     /// Cycles from input to output.
     public var latency: Int
+    /// With don't-cares: the LUTs of the same partitions mapped exactly (nil without).
+    public var exactLUTs: Int?
 
     /// Adds up `netlists[layer][partition]` of `network` with `registers`.
     public init(network: LUTNetwork, netlists: [[LUTNetlist]], registers: RegisterPlacement) {
@@ -77,6 +79,9 @@ public struct MappedEstimate: Hashable, Codable, Sendable {
         }
         var lines = ["Hardware of the mapped partitions (lutbuild's count, exact; the argmax is not included):"]
         lines.append("  LUTs        \(luts)  (\(sizes(lutsBySize)))")
+        if let exactLUTs {
+            lines.append("  exact       \(exactLUTs) LUTs with every table entry cared for (don't-cares save \(exactLUTs - luts))")
+        }
         lines.append("  FFs         \(flipFlops)")
         lines.append("  LUT levels  \(logicLevels) (register to register), latency \(latency) cycles")
         for layer in layers {

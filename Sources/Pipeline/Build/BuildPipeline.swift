@@ -76,6 +76,9 @@ public struct BuildPipeline: Sendable {
         for id in PipelineGraph.partitionIDs(config) {
             try graph.add(TabulateStep.make(id, table: config.model.tableSpec(ofLayer: id.layer)))
             try graph.add(SynthesizeStep.make(id, config, care: CareSetStep.output(config, id)))
+            if PipelineGraph.fillsDontCares(config) {
+                try graph.add(SynthesizeStep.make(id, config, stepID: SynthesizeStep.exactID(id)))
+            }
             try graph.add(VerilogSteps.partition(config, id))
         }
         if PipelineGraph.fillsDontCares(config) {

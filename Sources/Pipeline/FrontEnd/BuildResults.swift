@@ -36,6 +36,8 @@ public struct BuildResults: Codable, Equatable, Sendable {
         public var flipFlops: Int
         /// LUT levels between registers.
         public var logicLevels: Int
+        /// With don't-cares: the LUTs of the tables mapped exactly.
+        public var exactLUTs: Int?
     }
 
     public var training: Training?
@@ -95,7 +97,13 @@ public struct BuildResults: Codable, Equatable, Sendable {
             lines.append(text + " (\(verification.simulator))")
         }
         if let resources {
-            lines.append("hardware: \(resources.luts) LUTs (mapped partitions, exact), \(resources.flipFlops) FFs, \(resources.logicLevels) LUT levels")
+            if let exact = resources.exactLUTs {
+                let saving = exact > 0 ? Double(exact - resources.luts) / Double(exact) * 100 : 0
+                lines.append("hardware: \(resources.luts) LUTs (mapped partitions, don't-cares filled; \(exact) exact, \(String(format: "%.0f", saving))% saved), "
+                    + "\(resources.flipFlops) FFs, \(resources.logicLevels) LUT levels")
+            } else {
+                lines.append("hardware: \(resources.luts) LUTs (mapped partitions, exact), \(resources.flipFlops) FFs, \(resources.logicLevels) LUT levels")
+            }
         }
         if let inference {
             lines.append("latency: \(inference.latencyCycles) cycle\(inference.latencyCycles == 1 ? "" : "s")")

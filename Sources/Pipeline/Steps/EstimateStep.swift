@@ -18,14 +18,20 @@ enum EstimateStep: PipelineStep {
         /// Partition members (`layerL/pK`) in layer order; input `netlist/<member>` each.
         var partitions: [String]
         var layerSizes: [Int]
+        /// With don't-cares: inputs `exact/<member>` too (the tables mapped exactly), for the LUT saving.
+        var dontCares: Bool
     }
 
     static func make(_ config: ProjectConfig) throws -> Step {
         let ids = PipelineGraph.partitionIDs(config)
         var inputs: [String: StepInput] = ["network": OutputRefs.network]
-        for id in ids { inputs["netlist/" + TrainStep.memberName(id)] = netlist(id) }
+        let dontCares = PipelineGraph.fillsDontCares(config)
+        for id in ids {
+            inputs["netlist/" + TrainStep.memberName(id)] = netlist(id)
+            if dontCares { inputs["exact/" + TrainStep.memberName(id)] = .output(step: SynthesizeStep.exactID(id), name: "netlist") }
+        }
         let parameters = Parameters(registers: VerilogSteps.rtlOptions(config).registers, partitions: ids.map(TrainStep.memberName),
-                                    layerSizes: config.model.layers.map(\.partitions))
+                                    layerSizes: config.model.layers.map(\.partitions), dontCares: dontCares)
         return try step(id: id, parameters, inputs: inputs, outputs: ["json", "text"],
                         publish: ["json": OutputLayout.Report.estimateJSON, "text": OutputLayout.Report.estimateText])
     }
@@ -43,8 +49,13 @@ enum EstimateStep: PipelineStep {
             })
             next += size
         }
-        let estimate = MappedEstimate(spec: network.spec, connectivity: network.connectivity, statistics: statistics,
+        var estimate = MappedEstimate(spec: network.spec, connectivity: network.connectivity, statistics: statistics,
                                       registers: parameters.registers)
+        if parameters.dontCares {
+            estimate.exactLUTs = try parameters.partitions.reduce(0) { sum, member in
+                sum + (try SynthesizeStep.decode(try context.input("exact/" + member)).statistics.luts)
+            }
+        }
         return ["json": try estimate.json(), "text": Data(estimate.report.utf8)]
     }
 }

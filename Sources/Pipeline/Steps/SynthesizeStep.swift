@@ -22,13 +22,18 @@ enum SynthesizeStep: PipelineStep {
 
     static func id(_ partition: PartitionID) -> String { "synthesize/\(TrainStep.memberName(partition))" }
 
+    /// `synthesize/exact/layerL/pK` (with don't-cares): the same table mapped
+    /// without its care set, for the LUT saving. Its key is the one
+    /// `synthesize/layerL/pK` has without don't-cares, so the two share results.
+    static func exactID(_ partition: PartitionID) -> String { "synthesize/exact/\(TrainStep.memberName(partition))" }
+
     /// `care`: the partition's care set (`CareSet.encoded()`), when don't-cares
     /// are on; the step then also outputs `table`, the filled table the
     /// netlist computes (the truth for LUT inference, RTL and reports).
-    static func make(_ partition: PartitionID, _ config: ProjectConfig, care: StepInput? = nil) throws -> Step {
+    static func make(_ partition: PartitionID, _ config: ProjectConfig, care: StepInput? = nil, stepID: String? = nil) throws -> Step {
         var inputs = ["table": OutputRefs.table(partition)]
         if let care { inputs["care"] = care }
-        return try step(id: id(partition), Parameters(mapper: mapperSettings(config), script: MapperSettings.scriptVersion, dontCares: care != nil),
+        return try step(id: stepID ?? id(partition), Parameters(mapper: mapperSettings(config), script: MapperSettings.scriptVersion, dontCares: care != nil),
                         inputs: inputs, outputs: care == nil ? ["netlist"] : ["netlist", "table"])
     }
 
