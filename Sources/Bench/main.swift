@@ -3,7 +3,7 @@ import Foundation
 // Each area's file contributes its list; keep this the only place they meet.
 let allBenchmarks: [Benchmark] =
     dataBenchmarks + trainBenchmarks + rtlBenchmarks + buildBenchmarks
-    + watchBenchmarks + reliabilityBenchmarks + cacheBenchmarks + dontCareBenchmarks
+    + watchBenchmarks + reliabilityBenchmarks + cacheBenchmarks + dontCareBenchmarks + hardwareBenchmarks
 
 func jsonLine(_ object: [String: Any]) -> String {
     let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])

@@ -1,0 +1,54 @@
+import Foundation
+import Pipeline
+
+/// The hardware half as a new user meets it (issue 11): `lutbuild init`
+/// then `lutbuild build` of the template with the release binary — wall
+/// time of the whole first build (train, tables, mapping, RTL, verify,
+/// estimate, packaging), lutbuild's exact LUT count and the RTL test accuracy.
+let hardwareBenchmarks: [Benchmark] = [
+    Benchmark(names: ["build.digits.first_s", "hw.digits.luts", "hw.digits.test_acc"]) {
+        try TemplateBuildBenchmark().run()
+    },
+]
+
+struct TemplateBuildBenchmark {
+    let binary = URL(fileURLWithPath: ".build/release/lutbuild").standardizedFileURL
+
+    func run() throws -> [Figure] {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-bench-template-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try lutbuild(["init", "."], in: directory)
+        let seconds = try measureSeconds { try lutbuild(["build"], in: directory) }
+        func report(_ path: String) throws -> [String: Any] {
+            let data = try Data(contentsOf: directory.appendingPathComponent(path))
+            guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw BenchError("\(path) is not a JSON object") }
+            return object
+        }
+        guard let luts = try report(OutputLayout.Report.estimateJSON)["luts"] as? Int,
+              let accuracy = try report(OutputLayout.Report.verify)["accuracy"] as? Double else {
+            throw BenchError("the template build wrote no LUT count or RTL accuracy")
+        }
+        return [
+            Figure(name: "build.digits.first_s", value: seconds, unit: "s"),
+            Figure(name: "hw.digits.luts", value: Double(luts), unit: "LUTs"),
+            Figure(name: "hw.digits.test_acc", value: accuracy, unit: "fraction"),
+        ]
+    }
+
+    private func lutbuild(_ arguments: [String], in directory: URL) throws {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw BenchError("lutbuild \(arguments.joined(separator: " ")) failed: \(String(decoding: stderr, as: UTF8.self))")
+        }
+    }
+}
