@@ -72,8 +72,13 @@ public struct SweepPointResult: Codable, Sendable, Equatable {
     public var configDigest: String
 
     init(point: SweepPlan.Point, results: BuildResults, buildSeconds: Double) {
-        name = point.name
-        settings = Dictionary(uniqueKeysWithValues: point.settings.map { ($0.key, Value(toml: $0.value)) })
+        self.init(name: point.name, settings: point.settings, configDigest: point.configDigest, results: results,
+                  buildSeconds: buildSeconds)
+    }
+
+    init(name: String, settings: [SweepSetting], configDigest: String, results: BuildResults, buildSeconds: Double) {
+        self.name = name
+        self.settings = Dictionary(uniqueKeysWithValues: settings.map { ($0.key, Value(toml: $0.value)) })
         accuracy = results.inference?.testAccuracy ?? results.training?.testAccuracy
         validationAccuracy = results.training?.validationAccuracy
         luts = results.resources?.luts
@@ -82,7 +87,7 @@ public struct SweepPointResult: Codable, Sendable, Equatable {
         logicLevels = results.resources?.logicLevels
         self.buildSeconds = buildSeconds
         pareto = false
-        configDigest = point.configDigest
+        self.configDigest = configDigest
     }
 
     static let encoder: JSONEncoder = {
