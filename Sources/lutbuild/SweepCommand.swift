@@ -29,7 +29,7 @@ struct SweepCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print one JSON object per finished point on stdout (keys settings, accuracy, luts, …).")
     var json = false
 
-    @Flag(name: .customLong("no-estimate"), help: "Skip the yosys estimate (no LUT counts).")
+    @Flag(name: .customLong("no-estimate"), help: "Skip the resource estimate (no LUT counts).")
     var noEstimate = false
 
     @Flag(name: .customLong("no-wait"), help: "Fail instead of waiting when another build of this project runs.")

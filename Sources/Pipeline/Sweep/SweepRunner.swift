@@ -19,7 +19,7 @@ import Synchronization
 public struct SweepRunner: Sendable {
     public let project: Project
     public let plan: SweepPlan
-    /// Run the yosys estimate for LUTs, flip-flops and logic levels.
+    /// Run the estimate step (LUTs, flip-flops and logic levels).
     public var estimate: Bool
 
     public static let directory = OutputLayout.sweep
