@@ -33,11 +33,14 @@ private let fuseSoC: URL? = ProcessInfo.processInfo.environment["PATH"]?
         #expect(fresh.stdout.contains("LUTBUILD_VERIFY samples=359 mismatches=0"), "\(fresh.stdout)")
         #expect(!(fresh.stdout + fresh.stderr).contains("Unable to open"))
 
-        // Invert the low bit of every entry of the last layer's first table, in the RTL only.
+        // Invert the low output bit of the last layer's first table, in the RTL only (mapped or case-ROM form).
         let rtl = try FileManager.default.contentsOfDirectory(atPath: project.scratch.path("gen/rtl").path)
         let table = try #require(rtl.filter { $0.hasSuffix("_p0.v") }.max(), "no partition module in gen/rtl: \(rtl)")
         let original = try project.scratch.read("gen/rtl/\(table)")
         let corrupted = original.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            if line.hasPrefix("    assign data[0] = "), line.hasSuffix(";") {
+                return "    assign data[0] = ~(" + line.dropFirst("    assign data[0] = ".count).dropLast() + ");"
+            }
             guard line.contains(": data = "), let last = line.dropLast().last, let digit = Int(String(last), radix: 16) else {
                 return String(line)
             }

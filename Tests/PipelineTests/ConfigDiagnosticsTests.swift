@@ -117,7 +117,7 @@ import Testing
          ["lutbuild.toml:12: hardware.dont_care: expected one of \"none\", \"unseen\", found \"unsen\"; did you mean \"unseen\"?",
           "lutbuild.toml:13: hardware.dont_care_min_hits: expected an integer in 1…1000000000, found 0",
           "lutbuild.toml:14: hardware.dont_care_widen: expected an integer in 0…65535, found -1",
-          "lutbuild.toml:15: hardware.dontcare: unknown key; did you mean 'dont_care'? (expected one of: dont_care, dont_care_min_hits, dont_care_widen)"]),
+          "lutbuild.toml:15: hardware.dontcare: unknown key; did you mean 'dont_care'? (expected one of: dont_care, dont_care_min_hits, dont_care_widen, mapper_effort)"]),
         (edit("[train]", "[hardware]\ndont_care = true\n[train]"),
          ["lutbuild.toml:12: hardware.dont_care: expected a string, found a bool"]),
         (edit("train = \"data/d.csv\"", "train = \"data/d.csv\"\nheader = false\nlabel = \"y\""),

@@ -31,6 +31,9 @@ public struct BuildSummary: Sendable, Equatable {
     public var ran: [String] = []
     /// Step ids whose every unit was reused from the cache.
     public var cached: [String] = []
+    /// Unit ids that were stale but reused the result of an equal unit under
+    /// another id that ran earlier in this build (same key, so the same work).
+    public var reusedFromEqual: [String] = []
     /// Published paths written because their content changed.
     public var written: [String] = []
     /// Published paths removed because no step publishes them any more.

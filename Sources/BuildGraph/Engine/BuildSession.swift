@@ -173,6 +173,7 @@ final class BuildSession {
                     if finishedMeanwhile(job, pass) {
                         // An equal unit under another id (e.g. another sweep point's) finished
                         // since this job was planned: plan again to reuse its outputs.
+                        summary.reusedFromEqual += job.stale.filter { index.byKey[job.keys[$0]!] != nil }.map { node.units[$0].id }
                         do {
                             if var again = try prepare(job.node, pass) {
                                 again.replanned = true
