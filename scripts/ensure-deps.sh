@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages lutbuild needs, only when some are missing.
 # yosys also provides yosys-abc, the ABC that maps every truth table to LUTs.
-# chromium renders gen/reports/index.html in the report tests.
+# chromium renders gen/reports/index.html in the report tests; libcurl4-openssl-dev lets
+# scripts/install.sh link the Swift runtime (URLSession) statically.
 set -euo pipefail
-packages=(pkg-config libxml2-dev zlib1g-dev verilator iverilog yosys tcl nginx chromium)
+packages=(pkg-config libxml2-dev zlib1g-dev libcurl4-openssl-dev verilator iverilog yosys tcl nginx chromium)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
