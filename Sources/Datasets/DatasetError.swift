@@ -9,6 +9,9 @@ public struct DatasetError: Error, Equatable, Sendable, CustomStringConvertible 
     /// Column name (CSV) or other location inside the file, when known.
     public var column: String?
     public var message: String
+    /// Set when the labels look numbered from this value instead of 0, so a
+    /// caller that is sizing a new project (not building one) can load again with it.
+    public var suggestedLabelOffset: Int?
 
     public init(file: String, line: Int? = nil, column: String? = nil, message: String) {
         self.file = file

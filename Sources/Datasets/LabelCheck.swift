@@ -21,8 +21,10 @@ enum LabelCheck {
         // which would silently add an empty class 0.
         if declared == nil, offset == 0, largest >= 2, let first = labels.firstIndex(of: 1), !labels.contains(0),
            Set(labels).count == Int(largest) {
-            throw error(first, "class labels must start at 0, but these run from 1 to \(largest) "
+            var numberedFromOne = error(first, "class labels must start at 0, but these run from 1 to \(largest) "
                 + "(numbered from 1?); set dataset.label_offset = 1, or renumber them from 0")
+            numberedFromOne.suggestedLabelOffset = 1
+            throw numberedFromOne
         }
         return declared ?? Int(largest) + 1
     }

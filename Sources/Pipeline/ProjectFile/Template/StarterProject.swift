@@ -75,27 +75,40 @@ public struct StarterProject: Sendable, Equatable {
         let format = try DataFileFormat.detect(data, displayName: dataName)
         var csv: CSVSniff?
         var loadOffset = 0
-        let dataset: Dataset
-        switch (format, labels) {
-        case (.csv, .some):
-            throw DatasetError(file: dataName, message: "a CSV file holds its labels in a column; drop --labels (name the column with --label if needed)")
-        case (.csv, nil):
-            let sniff = try CSVSniff.sniff(data, label: label, displayName: dataName)
-            // Negative labels load only with an offset; any other offset is found after loading.
-            loadOffset = min(0, sniff.smallestLabel)
-            var layout = sniff.layout
-            layout.labelOffset = loadOffset
-            dataset = try CSVLoader.load(contentsOf: data, layout: layout, displayName: dataName)
-            csv = sniff
-        case (_, nil):
-            throw DatasetError(file: dataName, message: "a \(format.rawValue.uppercased()) file holds only features; give its labels file with --labels FILE")
-        case (_, let labels?):
-            if let label {
-                throw DatasetError(file: dataName, message: "--label \(label.argument) names a CSV column, but this is a \(format.rawValue.uppercased()) file; its labels come from --labels")
+        /// Loads the data with `offset` subtracted from its labels.
+        func load(offset: Int) throws -> Dataset {
+            switch (format, labels) {
+            case (.csv, .some):
+                throw DatasetError(file: dataName, message: "a CSV file holds its labels in a column; drop --labels (name the column with --label if needed)")
+            case (.csv, nil):
+                let sniff = try CSVSniff.sniff(data, label: label, displayName: dataName)
+                var layout = sniff.layout
+                layout.labelOffset = offset
+                csv = sniff
+                return try CSVLoader.load(contentsOf: data, layout: layout, displayName: dataName)
+            case (_, nil):
+                throw DatasetError(file: dataName, message: "a \(format.rawValue.uppercased()) file holds only features; give its labels file with --labels FILE")
+            case (_, let labels?):
+                if let label {
+                    throw DatasetError(file: dataName, message: "--label \(label.argument) names a CSV column, but this is a \(format.rawValue.uppercased()) file; its labels come from --labels")
+                }
+                return format == .idx
+                    ? try IDXLoader.load(images: data, labels: labels, labelOffset: offset, displayName: displayName)
+                    : try NPYLoader.load(features: data, labels: labels, labelOffset: offset, displayName: displayName)
             }
-            dataset = format == .idx
-                ? try IDXLoader.load(images: data, labels: labels, displayName: displayName)
-                : try NPYLoader.load(features: data, labels: labels, displayName: displayName)
+        }
+        if format == .csv, labels == nil {
+            // Negative labels load only with an offset; any other offset is found after loading.
+            loadOffset = min(0, try CSVSniff.sniff(data, label: label, displayName: dataName).smallestLabel)
+        }
+        let dataset: Dataset
+        do {
+            dataset = try load(offset: loadOffset)
+        } catch let error as DatasetError {
+            // Labels numbered from 1: the new project gets `label_offset`, so load as it will.
+            guard let suggested = error.suggestedLabelOffset else { throw error }
+            loadOffset = suggested
+            dataset = try load(offset: loadOffset)
         }
         let smallest = Int(dataset.labels.min() ?? 0)
         let offset = loadOffset + smallest
