@@ -71,7 +71,7 @@ let package = Package(
         ]),
         // Benchmarks behind bench/run (docs/method.md, "Benchmarks"); not shipped to users.
         .executableTarget(name: "Bench", dependencies: [
-            "BuildGraph", "Datasets", "NeuraLUT", "RTL", "Packaging", "Pipeline", "Synthesis", "NginxCacheServer",
+            "BuildGraph", "Datasets", "NeuraLUT", "RTL", "Packaging", "Pipeline", "Synthesis", "NginxCacheServer", "TestSupport",
         ], swiftSettings: fastMath),
 
         .testTarget(name: "BuildGraphTests", dependencies: ["BuildGraph"]),

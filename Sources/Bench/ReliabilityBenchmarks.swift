@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import TestSupport
 import NeuraLUT
 import Pipeline
 import RTL
@@ -183,40 +184,6 @@ struct VerifyCancelBenchmark {
     }
 }
 
-/// Live processes from /proc, to find what a run left behind.
-enum ProcessTree {
-    struct Entry {
-        var pid: Int32
-        var parent: Int32
-        var group: Int32
-        var command: String
-    }
-
-    static func all() -> [Entry] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return names.compactMap { name in
-            guard let pid = Int32(name),
-                  let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
-                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return nil }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 3, fields[0] != "Z", let parent = Int32(fields[1]), let group = Int32(fields[2]) else { return nil }
-            return Entry(pid: pid, parent: parent, group: group, command: String(stat[stat.index(after: open)..<close]))
-        }
-    }
-
-    static func descendants(of root: Int32) -> [Entry] {
-        let all = all()
-        var found: [Entry] = []
-        var frontier: Set<Int32> = [root]
-        while !frontier.isEmpty {
-            let children = all.filter { frontier.contains($0.parent) }
-            found += children
-            frontier = Set(children.map(\.pid))
-        }
-        return found
-    }
-}
-
 /// The release `lutbuild` on a small digits project: `kill -9` at random
 /// points of a full build (with Verilator), a lost and a corrupted object
 /// store, and bad project files and data, each with its exit code.
@@ -253,7 +220,7 @@ struct LutbuildBinaryBenchmark {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             usleep(1_000_000)
-            toolsLeft = ProcessTree.all().filter { groups.contains($0.group) }.count
+            toolsLeft = ProcessTree.live().filter { groups.contains($0.group) }.count
         }
         process.waitUntilExit()
         let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
