@@ -179,6 +179,8 @@ extension StarterProject {
     /// The project file: every value sized from the data, each with a comment saying why.
     public var projectFile: String {
         let d = data, s = sizing
+        // The keys the data does not size keep the project file's defaults, spelled where the parser keeps them.
+        let model = ModelSection(), fpga = FPGASection()
         let dataName = URL(fileURLWithPath: d.train).lastPathComponent
         var lines: [String] = [
             "# lutbuild project around \(dataName): \(d.features) features, \(d.classes) classes, \(d.rows) rows.",
@@ -228,10 +230,10 @@ extension StarterProject {
             "seed = 1",
             Self.entry("input_bits", "\(s.inputBits)", "code width of each input feature"),
             Self.entry("bits", "\(s.bits)", "code width between layers and at the output"),
-            Self.entry("fan_in", "\(s.fanIn)", "inputs per partition: \(s.fanIn) x \(s.inputBits) = \(s.fanIn * s.inputBits) table address bits (at most max_table_bits = 20)"),
-            Self.entry("width", "16", "N: hidden width inside a partition"),
-            Self.entry("depth", "4", "L: linear layers inside a partition"),
-            Self.entry("skip", "2", "S: a skip connection every 2 layers"),
+            Self.entry("fan_in", "\(s.fanIn)", "inputs per partition: \(s.fanIn) x \(s.inputBits) = \(s.fanIn * s.inputBits) table address bits (at most max_table_bits = \(model.maxTableBits))"),
+            Self.entry("width", "\(model.width)", "N: hidden width inside a partition"),
+            Self.entry("depth", "\(model.depth)", "L: linear layers inside a partition"),
+            Self.entry("skip", "\(model.skip)", "S: a skip connection every \(model.skip) layers"),
             "layers = [",
         ]
         let reads = Double(s.partitions[0] * s.fanIn) / Double(max(d.features, 1))
@@ -246,15 +248,15 @@ extension StarterProject {
             "[train]",
             Self.entry("epochs", "\(s.epochs)", "sized for \(s.trainRows) training rows: about \(s.epochs * s.trainRows / 1000)k samples"),
             "batch = \(s.batch)",
-            "learning_rate = 3e-3",
+            "learning_rate = \(TrainSection().learningRate)",
             "",
             "[rtl]",
             Self.entry("registers", "\"every-layer\"", "latency = \(s.partitions.count) cycles"),
             Self.entry("argmax", "true", "adds out_class"),
             "",
             "[fpga]",
-            "part = \"xcvu9p-flgb2104-2-i\"",
-            "clock_mhz = 500",
+            "part = \(Self.quoted(fpga.part))",
+            "clock_mhz = \(Self.number(fpga.clockMHz))",
         ]
         return lines.joined(separator: "\n") + "\n"
     }
@@ -293,6 +295,11 @@ extension StarterProject {
         let text = bare ? key : "\(key) = \(value ?? "")"
         guard let comment else { return text }
         return text.padding(toLength: max(text.count + 1, 31), withPad: " ", startingAt: 0) + "# " + comment
+    }
+
+    /// A TOML number: integral values without a fraction (`500`, not `500.0`).
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
     }
 
     /// A TOML basic string.
