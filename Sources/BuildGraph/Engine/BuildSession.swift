@@ -170,10 +170,11 @@ final class BuildSession {
                     let node = pass.nodes[job.node]
                     if node.usesAllCores ? running > 0 : (exclusiveRunning || running >= options.concurrency) { break }
                     waiting.removeFirst()
-                    if finishedMeanwhile(job, pass) {
+                    let reused = finishedMeanwhile(job, pass)
+                    if !reused.isEmpty {
                         // An equal unit under another id (e.g. another sweep point's) finished
                         // since this job was planned: plan again to reuse its outputs.
-                        summary.reusedFromEqual += job.stale.filter { index.byKey[job.keys[$0]!] != nil }.map { node.units[$0].id }
+                        summary.reusedFromEqual += reused
                         do {
                             if var again = try prepare(job.node, pass) {
                                 again.replanned = true
@@ -225,13 +226,16 @@ final class BuildSession {
         if !pass.failures.isEmpty { throw BuildFailure(failures: pass.failures) }
     }
 
-    /// Whether a stale, unforced unit of `job` has a result for its key now:
-    /// steps equal but for their ids share keys, so one may finish while the
-    /// other waits for a slot. Checked once per job.
-    private func finishedMeanwhile(_ job: Job, _ pass: PassState) -> Bool {
-        guard !job.replanned else { return false }
+    /// The ids of `job`'s stale, unforced units that have a result for their
+    /// key now: steps equal but for their ids share keys, so one may finish
+    /// while the other waits for a slot. Checked once per job.
+    private func finishedMeanwhile(_ job: Job, _ pass: PassState) -> [String] {
+        guard !job.replanned else { return [] }
         let node = pass.nodes[job.node]
-        return job.stale.contains { !options.force(node.units[$0].id) && index.byKey[job.keys[$0]!] != nil }
+        return job.stale.compactMap { unit in
+            let id = node.units[unit].id
+            return !options.force(id) && index.byKey[job.keys[unit]!] != nil ? id : nil
+        }
     }
 
     /// Computes the node's unit keys; returns nil when every unit is reusable.
