@@ -43,12 +43,14 @@ let package = Package(
         // Starts external tools in their own process group, killed with lutbuild (Linux).
         .target(name: "CSupervisedSpawn"),
 
+        // How many problems an error shows at once (project files and data alike).
+        .target(name: "Diagnostics"),
         // The generic, NN-agnostic incremental build engine.
         .target(name: "BuildGraph", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The Bazel HTTP cache protocol client behind BuildGraph's remote cache.
         .target(name: "HTTPCache", dependencies: ["BuildGraph"]),
         // Dataset loading: CSV, MNIST IDX, NPY; splits and normalisation.
-        .target(name: "Datasets", dependencies: ["CZlib"], swiftSettings: checkedParsing),
+        .target(name: "Datasets", dependencies: ["CZlib", "Diagnostics"], swiftSettings: checkedParsing),
         // The NeuraLUT method: network spec, training, truth tables, LUT inference.
         .target(name: "NeuraLUT", dependencies: ["Datasets"], swiftSettings: fastMath),
         // Verilog emission, testbench, simulator and yosys drivers.
@@ -61,7 +63,7 @@ let package = Package(
         .target(name: "Packaging", dependencies: ["HDLNames", "CLibXML2"]),
         // lutbuild's steps: lutbuild.toml, wiring the modules into BuildGraph.
         .target(name: "Pipeline", dependencies: [
-            "BuildGraph", "Datasets", "NeuraLUT", "RTL", "Synthesis", "Packaging", "HDLNames", "HTTPCache",
+            "BuildGraph", "Datasets", "Diagnostics", "NeuraLUT", "RTL", "Synthesis", "Packaging", "HDLNames", "HTTPCache",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // The thin command-line front end.
@@ -77,14 +79,14 @@ let package = Package(
         .testTarget(name: "BuildGraphTests", dependencies: ["BuildGraph"]),
         // Shared by the test targets: the one process runner.
         .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Diagnostics", "TestSupport"]),
         .testTarget(name: "NeuraLUTTests", dependencies: ["NeuraLUT", "Datasets"]),
         .testTarget(name: "RTLTests", dependencies: ["RTL", "NeuraLUT", "Datasets"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "RTL", "NeuraLUT"]),
         .testTarget(name: "PackagingTests", dependencies: [
             "Packaging", "CLibXML2", "TestSupport", .product(name: "Yams", package: "Yams"),
         ]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "BuildGraph", "NeuraLUT", "Datasets", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "BuildGraph", "Diagnostics", "NeuraLUT", "Datasets", "TestSupport"]),
         .testTarget(name: "HTTPCacheTests", dependencies: ["HTTPCache", "BuildGraph"]),
         // A real nginx cache server for the remote cache tests and benchmarks.
         .target(name: "NginxCacheServer", path: "Tests/Support/NginxCacheServer"),

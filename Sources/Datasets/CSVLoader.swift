@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// Which column of a CSV file holds the class label.
@@ -173,36 +174,40 @@ struct CSVParser {
         }
         let labelIndex = try resolve(layout.label, among: names, header: layout.header, line: headerLine)
         let labelColumn = names[labelIndex]
-        let offset = Double(layout.labelOffset)
         let featureNames = names.enumerated().filter { $0.offset != labelIndex }.map(\.element)
         var features: [Float] = []
         var labels: [Int32] = []
         var labelLines: [Int] = []
         features.reserveCapacity(contentLength / 3)
+        // Every bad row and cell is reported, not just the first (a screenful is kept).
+        var problems = ScreenfulList<DatasetError>()
         while let range = nextLine() {
             if isBlank(range) { continue }
             let row = cells(in: range)
             guard row.count == names.count else {
-                throw DatasetError(
+                problems.append(DatasetError(
                     file: file, line: line,
-                    message: "expected \(names.count) cells (as in \(layout.header ? "the header" : "the first row")), found \(row.count)")
+                    message: "expected \(names.count) cells (as in \(layout.header ? "the header" : "the first row")), found \(row.count)"))
+                continue
             }
             for (c, cell) in row.enumerated() {
-                let value = try number(in: cell, column: names[c])
-                if c == labelIndex {
-                    guard value == value.rounded(), abs(value - offset) < Double(Int32.max) else {
-                        throw DatasetError(file: file, line: line, column: names[c], message: "expected an integer class label, found '\(cellText(cell))'")
+                do {
+                    let value = try number(in: cell, column: names[c])
+                    if c == labelIndex {
+                        labels.append(try label(value, in: cell, column: names[c], offset: layout.labelOffset, classes: classes))
+                        labelLines.append(line)
+                    } else {
+                        guard Float(value).isFinite else {
+                            throw DatasetError(file: file, line: line, column: names[c], message: "expected a number within single-precision range (±3.4e38), found '\(cellText(cell))'")
+                        }
+                        features.append(Float(value))
                     }
-                    labels.append(Int32(value - offset))
-                    labelLines.append(line)
-                } else {
-                    guard Float(value).isFinite else {
-                        throw DatasetError(file: file, line: line, column: names[c], message: "expected a number within single-precision range (±3.4e38), found '\(cellText(cell))'")
-                    }
-                    features.append(Float(value))
+                } catch let problem as DatasetError {
+                    problems.append(problem)
                 }
             }
         }
+        try DatasetErrors.throwIfAny(problems)
         guard !labels.isEmpty else {
             let empty = layout.header ? "expected at least one data row after the header, found none" : "expected at least one data row, but the file is empty"
             throw DatasetError(file: file, message: empty)
@@ -213,6 +218,18 @@ struct CSVParser {
         return Dataset(
             features: features, labels: labels, rows: labels.count, columns: featureNames.count,
             classes: classCount, featureNames: featureNames)
+    }
+
+    /// A label cell's value as a class, shifted down by `offset` (see `LabelCheck`).
+    func label(_ value: Double, in cell: Range<Int>, column: String, offset: Int, classes: Int?) throws -> Int32 {
+        guard value == value.rounded(), abs(value - Double(offset)) < Double(Int32.max) else {
+            throw DatasetError(file: file, line: line, column: column, message: "expected an integer class label, found '\(cellText(cell))'")
+        }
+        let label = Int32(value - Double(offset))
+        if let problem = LabelCheck.problem(with: label, declared: classes, offset: offset) {
+            throw DatasetError(file: file, line: line, column: column, message: problem)
+        }
+        return label
     }
 
     /// The label's column index among `names`; a name not found gets a

@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// Why a data file could not be used, precise enough to fix the file:
 /// the file, the line (1-based, as an editor shows it) and the column when
 /// known, and what was expected.
@@ -27,5 +29,37 @@ public struct DatasetError: Error, Equatable, Sendable, CustomStringConvertible 
         text += ": "
         if let column { text += "column '\(column)': " }
         return text + message
+    }
+}
+
+/// Every problem found in the data at once (bad cells, rows and labels of a
+/// CSV file; bad labels of any file), so one run shows every fix needed. At
+/// most a screenful is kept and printed, the rest counted (`ScreenfulRule`).
+/// A single problem is thrown as its `DatasetError`.
+public struct DatasetErrors: Error, Equatable, Sendable, CustomStringConvertible {
+    public var problems: ScreenfulList<DatasetError>
+
+    public init(_ problems: ScreenfulList<DatasetError>) {
+        self.problems = problems
+    }
+
+    /// One problem per line, then how many more there are.
+    public var description: String {
+        (problems.shown.map(\.description) + [problems.moreLine].compactMap { $0 }).joined(separator: "\n")
+    }
+
+    /// Throws `problems` when there are any: the `DatasetError` itself when it is the only one.
+    public static func throwIfAny(_ problems: ScreenfulList<DatasetError>) throws {
+        if problems.total == 1, let only = problems.shown.first { throw only }
+        if !problems.isEmpty { throw DatasetErrors(problems) }
+    }
+
+    /// The problems `error` reports, when it is a data error (`DatasetError` or `DatasetErrors`).
+    public static func problems(of error: any Error) -> ScreenfulList<DatasetError>? {
+        switch error {
+        case let single as DatasetError: ScreenfulList([single])
+        case let several as DatasetErrors: several.problems
+        default: nil
+        }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// Seeded mutations of valid data files (truncations, byte flips, runs of
 /// 0x00/0xFF, inserted digits), shared by the fuzz tests and `bench/run
 /// reliability.fuzz.*`: every mutation must load or be rejected with a
-/// `DatasetError`; anything else is a bug.
+/// `DatasetError` (or `DatasetErrors`); anything else is a bug.
 package enum DatasetFuzzer {
     package struct Outcome: Sendable {
         package var cases = 0
@@ -24,7 +24,7 @@ package enum DatasetFuzzer {
             do {
                 try load(bytes)
                 outcome.loaded += 1
-            } catch is DatasetError {
+            } catch is DatasetError, is DatasetErrors {
                 outcome.rejected += 1
             } catch {}
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Datasets
+import Diagnostics
 
 @Suite struct CSVLoaderTests {
     func parse(_ text: String, label: String = "y", classes: Int? = nil) throws -> Dataset {
@@ -50,6 +51,39 @@ import Testing
 
     @Test func labelOutOfDeclaredRange() {
         #expect(error("x,y\n1,0\n1,3\n", classes: 3) == "t.csv:3: column 'y': expected a class label in 0…2, found 3")
+    }
+
+    /// Every bad row and cell at once, each with its line, in file order.
+    @Test func everyProblemIsReportedAtOnce() {
+        let text = "x,z,y\n1,2,0\nabc,2,1\n3\n4,,0.5\n5,6,-2\n7,8,1\n"
+        #expect(error(text) == """
+            t.csv:3: column 'x': expected a number, found 'abc'
+            t.csv:4: expected 3 cells (as in the header), found 1
+            t.csv:5: column 'z': expected a number, found an empty cell
+            t.csv:5: column 'y': expected an integer class label, found '0.5'
+            t.csv:6: column 'y': expected a class label ≥ 0, found -2
+            """)
+        // Labels above the declared classes are each reported too.
+        #expect(error("x,y\n1,0\n1,3\n2,4\n", classes: 3) == """
+            t.csv:3: column 'y': expected a class label in 0…2, found 3
+            t.csv:4: column 'y': expected a class label in 0…2, found 4
+            """)
+    }
+
+    /// A screenful is shown and the rest counted, by the same rule as the project file's diagnostics.
+    @Test func manyProblemsShowAScreenfulAndCountTheRest() throws {
+        let rows = (0..<100_000).map { "bad\($0),1" }.joined(separator: "\n")
+        do {
+            _ = try parse("x,y\n" + rows + "\n")
+            Issue.record("expected an error")
+        } catch let errors as DatasetErrors {
+            #expect(errors.problems.total == 100_000)
+            let lines = errors.description.split(separator: "\n")
+            #expect(lines.count == ScreenfulRule.limit + 1)
+            #expect(lines[0] == "t.csv:2: column 'x': expected a number, found 'bad0'")
+            #expect(lines[ScreenfulRule.limit - 1] == "t.csv:\(ScreenfulRule.limit + 1): column 'x': expected a number, found 'bad\(ScreenfulRule.limit - 1)'")
+            #expect(lines.last == "… and \(100_000 - ScreenfulRule.limit) more problems (fix those above and run again to see them)")
+        }
     }
 
     @Test func missingFileIsAnError() {

@@ -46,6 +46,37 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted() == before)
     }
 
+    /// Every bad row and cell of the data at once (at most a screenful, the rest counted), exit 2, nothing written.
+    @Test func badDataReportsEveryProblemAndWritesNothing() throws {
+        let scratch = try templateProject()
+        defer { scratch.remove() }
+        var lines = try scratch.read("data/digits.csv").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[4] = lines[4].replacingOccurrences(of: ",", with: ";")  // one cell instead of 65
+        var cells = lines[9].split(separator: ",").map(String.init)
+        cells[3] = "x"
+        cells[64] = "1.5"
+        lines[9] = cells.joined(separator: ",")
+        for row in 100..<160 {  // 60 more bad rows
+            var cells = lines[row].split(separator: ",").map(String.init)
+            cells[0] = "?"
+            lines[row] = cells.joined(separator: ",")
+        }
+        try scratch.write("data/digits.csv", lines.joined(separator: "\n"))
+        let before = try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted()
+        let result = try LutbuildBinary.run(["build"], in: scratch.url)
+        #expect(result.status == 2)
+        let errors = result.stderr.split(separator: "\n").filter { $0.hasPrefix("error: ") }
+        #expect(errors.count == 41)
+        #expect(errors.prefix(4) == [
+            "error: data/digits.csv:5: expected 65 cells (as in the header), found 1",
+            "error: data/digits.csv:10: column 'p3': expected a number, found 'x'",
+            "error: data/digits.csv:10: column 'digit': expected an integer class label, found '1.5'",
+            "error: data/digits.csv:101: column 'p0': expected a number, found '?'",
+        ])
+        #expect(errors.last == "error: … and 23 more problems (fix those above and run again to see them)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted() == before)
+    }
+
     @Test func lastLayerMustMatchTheClasses() throws {
         let scratch = try templateProject()
         defer { scratch.remove() }

@@ -1,4 +1,5 @@
 import Testing
+import Diagnostics
 @testable import Pipeline
 
 /// Project files with thousands of problems are diagnosed in linear time
@@ -49,7 +50,7 @@ import Testing
             try ProjectConfig.parse(text: Self.unknownKeys(1_000), path: "lutbuild.toml")
         }
         let lines = error.description.split(separator: "\n")
-        #expect(lines.count == ProjectError.printedLimit + 1)
-        #expect(lines.last == "… and \(1_000 - ProjectError.printedLimit) more problems (fix those above and run again to see them)")
+        #expect(lines.count == ScreenfulRule.limit + 1)
+        #expect(lines.last == "… and \(1_000 - ScreenfulRule.limit) more problems (fix those above and run again to see them)")
     }
 }

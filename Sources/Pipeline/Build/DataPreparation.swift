@@ -1,4 +1,5 @@
 import Datasets
+import Diagnostics
 import Foundation
 import NeuraLUT
 
@@ -55,11 +56,25 @@ extension PreparedData {
     /// their path in `settings`: `DatasetError` for bad data,
     /// `DataDoesNotFitModel` for a model that does not fit the data.
     static func prepare(_ settings: DatasetSection, files: [String: Data], fit: DataFitRule) throws -> PreparedData {
-        var train = try parse(settings, files, data: "train", labels: "train_labels")
+        // Both files' problems at once: a bad training file does not hide a bad test file.
+        var problems = ScreenfulList<DatasetError>()
+        func parsed(data: String, labels: String) throws -> Dataset? {
+            do {
+                return try parse(settings, files, data: data, labels: labels)
+            } catch {
+                guard let found = DatasetErrors.problems(of: error) else { throw error }
+                problems.append(contentsOf: found)
+                return nil
+            }
+        }
+        let parsedTrain = try parsed(data: "train", labels: "train_labels")
+        let parsedTest = settings.test == nil ? nil : try parsed(data: "test", labels: "test_labels")
+        try DatasetErrors.throwIfAny(problems)  // a file parsed to nil had problems: thrown here
+        guard var train = parsedTrain else { throw DatasetErrors(problems) }
         try checkLabelsStartAtZero(train, settings)
         var test: Dataset
-        if let testFile = settings.test {
-            test = try parse(settings, files, data: "test", labels: "test_labels")
+        if let testFile = settings.test, let parsedTest {
+            test = parsedTest
             guard test.columns == train.columns else {
                 throw DatasetError(file: testFile, message: "expected \(train.columns) features (as in \(settings.train)), found \(test.columns)")
             }

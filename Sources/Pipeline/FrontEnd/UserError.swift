@@ -1,5 +1,6 @@
 import BuildGraph
 import Datasets
+import Diagnostics
 import Foundation
 
 /// What the user sees of an error: where it is (`file:line` when known),
@@ -62,22 +63,26 @@ extension UserError: UserFacingError {
 }
 
 extension ProjectError: UserFacingError {
+    /// At most a screenful (`ScreenfulRule`), then how many more there are.
     public var userErrors: [UserError] {
-        var errors = diagnostics.prefix(Self.printedLimit).map { diagnostic in
+        let shown = diagnostics.prefix(ScreenfulRule.limit).map { diagnostic in
             UserError.input(diagnostic.key.isEmpty ? diagnostic.message : "\(diagnostic.key): \(diagnostic.message)",
                             location: diagnostic.file + (diagnostic.line.map { ":\($0)" } ?? ""))
         }
-        let more = diagnostics.count - errors.count
-        if more > 0 {
-            errors.append(.input("… and \(more) more problem\(more == 1 ? "" : "s") (fix those above and run again to see them)"))
-        }
-        return errors
+        return shown + [ScreenfulRule.moreLine(unshown: diagnostics.count - shown.count)].compactMap { $0.map { .input($0) } }
     }
 }
 
 extension DatasetError: UserFacingError {
     public var userErrors: [UserError] {
         [.input((column.map { "column '\($0)': " } ?? "") + message, location: file + (line.map { ":\($0)" } ?? ""))]
+    }
+}
+
+extension DatasetErrors: UserFacingError {
+    /// Each shown problem, then how many more there are.
+    public var userErrors: [UserError] {
+        problems.shown.flatMap(\.userErrors) + [problems.moreLine].compactMap { $0.map { .input($0) } }
     }
 }
 

@@ -65,14 +65,10 @@ public struct Project: Sendable {
         switch error {
         case let failure as BuildFailure:
             return BuildFailure(failures: failure.failures.map { .init(step: $0.step, error: userFacing($0.error)) })
-        case var error as DatasetError:
-            let located = locatedDataset.files
-            if let written = config.dataset.files.first(where: { role, path in
-                path == error.file || located.contains { $0.role == role && $0.path == error.file }
-            }) {
-                error.file = dataDisplayName(written.path)
-            }
-            return error
+        case let error as DatasetError:
+            return located(error)
+        case let errors as DatasetErrors:
+            return DatasetErrors(errors.problems.map(located))
         case let mismatch as DataDoesNotFitModel:
             var reader = TOMLReader(file: configFileName, text: text)
             ProjectConfigRules.checkAgainstData(config, features: mismatch.features, classes: mismatch.classes,
@@ -81,5 +77,16 @@ public struct Project: Sendable {
         default:
             return error
         }
+    }
+
+    /// `error` with its file named as the project file names it.
+    private func located(_ error: DatasetError) -> DatasetError {
+        let located = locatedDataset.files
+        guard let written = config.dataset.files.first(where: { role, path in
+            path == error.file || located.contains { $0.role == role && $0.path == error.file }
+        }) else { return error }
+        var error = error
+        error.file = dataDisplayName(written.path)
+        return error
     }
 }

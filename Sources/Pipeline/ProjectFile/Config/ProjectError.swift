@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// One problem in a project file: where it is and what was expected.
 public struct ProjectDiagnostic: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// The project file as the user named it.
@@ -32,16 +34,10 @@ public struct ProjectError: Error, Sendable, Equatable, CustomStringConvertible 
         self.diagnostics = diagnostics
     }
 
-    /// At most a screenful of diagnostics is printed; the rest are counted.
-    public static let printedLimit = 40
-
-    /// One diagnostic per line, the first `printedLimit` of them, then how many more there are.
+    /// One diagnostic per line, at most a screenful (`ScreenfulRule`), then how many more there are.
     public var description: String {
-        var lines = diagnostics.prefix(Self.printedLimit).map(\.description)
-        let more = diagnostics.count - lines.count
-        if more > 0 {
-            lines.append("… and \(more) more problem\(more == 1 ? "" : "s") (fix those above and run again to see them)")
-        }
-        return lines.joined(separator: "\n")
+        let lines = diagnostics.prefix(ScreenfulRule.limit).map(\.description)
+        return (lines + [ScreenfulRule.moreLine(unshown: diagnostics.count - lines.count)].compactMap { $0 })
+            .joined(separator: "\n")
     }
 }
