@@ -3,19 +3,35 @@ import Foundation
 import Testing
 
 @Suite struct WatchPollTests {
+    /// The poll watcher and the loop on the in-memory file system, both on
+    /// one fake clock: a tick every 20 ms, a 20 ms debounce.
     @Test func pollWatcherSeesWritesButNotOutputs() async throws {
-        let sandbox = try WatchSandbox()
+        let project = try MemoryWatchProject()
         let log = ReportLog()
-        let watcher = PollWatcher(scope: WatchScope(root: sandbox.root, excluded: sandboxExcluded), intervalMilliseconds: 20)
-        let loop = makeLoop(sandbox, watcher: watcher, log: log, debounceMilliseconds: 20)
+        let watcher = PollWatcher(scope: WatchScope(root: project.root, excluded: sandboxExcluded), intervalMilliseconds: 20,
+                                  fileSystem: project.fileSystem, clock: project.clock)
+        let loop = makeLoop(project, watcher: watcher, clock: project.clock, log: log, debounceMilliseconds: 20)
         try loop.start()
-        try sandbox.write("out\n", to: sandbox.root + "/gen/rtl/top.v")
-        try await Task.sleep(for: .milliseconds(150))
+        try project.write("out\n", to: project.root + "/gen/rtl/top.v")
+        try project.write("lock\n", to: project.root + "/.lutbuild/lock")
+        project.clock.advance(milliseconds: 100)
         #expect(log.all.isEmpty)
-        try sandbox.atomicSave("epochs = 7\n", to: sandbox.config)
-        #expect(await log.wait { $0.finished.count == 1 })
-        #expect(log.started == [[sandbox.config]])
+        try project.atomicSave("epochs = 7\n", to: project.config)
+        project.clock.advance(milliseconds: 19)
+        #expect(log.all.isEmpty, "seen at the next tick, built after the debounce")
+        project.clock.advance(milliseconds: 21)
+        #expect(log.started == [[project.config]], "the watcher is not polling, so 'nothing built' proves nothing")
         await loop.stop()
+    }
+
+    @Test func stoppedPollWatcherTicksNoMore() throws {
+        let project = try MemoryWatchProject()
+        let watcher = PollWatcher(scope: WatchScope(root: project.root, excluded: sandboxExcluded), intervalMilliseconds: 20,
+                                  fileSystem: project.fileSystem, clock: project.clock)
+        try watcher.start { _ in }
+        #expect(project.clock.pendingCount == 1)
+        watcher.stop()
+        #expect(project.clock.pendingCount == 0)
     }
 
     @Test func missingRootIsAClearError() {

@@ -14,7 +14,8 @@ import Testing
             if case .changed(let changed) = event { paths.withLock { $0.formUnion(changed) } }
         }
         func wait(for path: String) async -> Bool {
-            for _ in 0..<150 where !all.contains(path) { try? await Task.sleep(for: .milliseconds(10)) }
+            // Bounds a failing test only; a passing one returns as soon as the path is seen.
+            for _ in 0..<6000 where !all.contains(path) { try? await Task.sleep(for: .milliseconds(10)) }
             return all.contains(path)
         }
     }
@@ -38,10 +39,10 @@ import Testing
         try sandbox.write("x\n", to: sandbox.root + "/gen/fresh/deeper/report.txt")
         try sandbox.write("lock\n", to: sandbox.root + "/.lutbuild/lock")
         try sandbox.write("index\n", to: sandbox.root + "/.git/index")
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(seen.all.isEmpty)
+        // Positive control, and the end of the wait: inotify reports in order
+        // and a poll sees all four writes no later than this one.
         try sandbox.write("x,label\n5,1\n", to: sandbox.data)
-        #expect(await seen.wait(for: sandbox.data))
+        #expect(await seen.wait(for: sandbox.data), "the watcher reports nothing at all, so the check below proves nothing")
         #expect(seen.all.allSatisfy { !$0.contains("/gen/") && !$0.contains("/.lutbuild/") && !$0.contains("/.git/") })
         watcher.stop()
     }
@@ -62,13 +63,17 @@ import Testing
 
     @Test func stoppedWatcherReportsNothing() async throws {
         let sandbox = try WatchSandbox()
-        let seen = Seen()
+        let seen = Seen(), control = Seen()
         let watcher = FileWatcher(scope: WatchScope(root: sandbox.root, excluded: sandboxExcluded))
+        let running = FileWatcher(scope: WatchScope(root: sandbox.root, excluded: sandboxExcluded))
         try watcher.start { seen.record($0) }
+        try running.start { control.record($0) }
         watcher.stop()
         watcher.stop()
         try sandbox.write("epochs = 4\n", to: sandbox.config)
-        try await Task.sleep(for: .milliseconds(100))
+        // Positive control: a watcher still running reports the write.
+        #expect(await control.wait(for: sandbox.config))
         #expect(seen.all.isEmpty)
+        running.stop()
     }
 }

@@ -27,8 +27,11 @@ public protocol FileSystem: Sendable {
     func writeAtomically(_ path: String, _ data: Data) throws
     /// Appends to a file, creating it if needed.
     func append(_ path: String, _ data: Data) throws
-    /// Nil when nothing exists at `path`.
+    /// Nil when nothing exists at `path`. Symbolic links are followed.
     func stat(_ path: String) -> FileStat?
+    /// Like `stat`, but a symbolic link is described itself, not its target
+    /// (so a walk does not follow a link to a directory into a loop).
+    func linkStat(_ path: String) -> FileStat?
     /// Removes a file or a directory tree; no error if it does not exist.
     func remove(_ path: String) throws
     /// The names (not paths) in a directory, sorted.
@@ -40,6 +43,9 @@ public protocol FileSystem: Sendable {
 
 extension FileSystem {
     public func exists(_ path: String) -> Bool { stat(path) != nil }
+
+    /// For file systems without symbolic links (the in-memory one), `stat`.
+    public func linkStat(_ path: String) -> FileStat? { stat(path) }
 }
 
 /// A file operation failed; the message names the path.

@@ -45,7 +45,17 @@ public struct LocalFileSystem: FileSystem {
     public func stat(_ path: String) -> FileStat? {
         var info = Glibc.stat()
         guard systemStat(path, &info) == 0 else { return nil }
-        return FileStat(
+        return Self.fileStat(info)
+    }
+
+    public func linkStat(_ path: String) -> FileStat? {
+        var info = Glibc.stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return Self.fileStat(info)
+    }
+
+    private static func fileStat(_ info: Glibc.stat) -> FileStat {
+        FileStat(
             device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: UInt64(info.st_size),
             mtimeNanoseconds: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
             isDirectory: (info.st_mode & S_IFMT) == S_IFDIR)

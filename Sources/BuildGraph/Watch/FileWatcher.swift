@@ -117,7 +117,7 @@ public final class FileWatcher: ChangeWatcher, @unchecked Sendable {
     /// Adds watches to `start` and every directory below it; collects the files found.
     private func addWatches(under start: String, newFiles: inout Set<String>) {
         var found = Set<String>()
-        DirectoryWalker(scope: scope).walk(
+        DirectoryWalker(scope: scope, fileSystem: LocalFileSystem()).walk(
             from: start,
             directory: { directory in _ = addWatch(directory) },
             file: { path, _ in found.insert(path) }

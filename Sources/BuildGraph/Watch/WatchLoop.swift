@@ -42,7 +42,9 @@ public struct WatchOptions: Sendable {
 ///
 /// It knows nothing about what a build is: the caller supplies the input set
 /// (re-read after every build, since a changed project file can change it),
-/// the build itself, and where reports go.
+/// the build itself, and where reports go. It reads inputs through the
+/// engine's `FileSystem`, compares them by the engine's `Digest` and waits on
+/// a `SchedulingClock`, so its tests run in memory on a fake clock.
 ///
 /// The loop's own work (events, debounce, digests, cancellation) runs on a
 /// private dispatch queue, not on Swift's cooperative thread pool, so it stays
@@ -58,7 +60,7 @@ public final class WatchLoop: @unchecked Sendable {
 
     private enum FileState: Equatable {
         case absent
-        case content([UInt8])
+        case content(Digest)
     }
 
     private let watcher: any ChangeWatcher
@@ -66,6 +68,8 @@ public final class WatchLoop: @unchecked Sendable {
     private let inputs: Inputs
     private let build: Build
     private let report: Report
+    private let fileSystem: any FileSystem
+    private let clock: any SchedulingClock
     private let queue = DispatchQueue(label: "lutbuild.watch.loop")
 
     // Everything mutable below is touched only on `queue`.
@@ -73,7 +77,10 @@ public final class WatchLoop: @unchecked Sendable {
     private var tracked: [String: FileState] = [:]
     private var pendingPaths = Set<String>()
     private var pendingRescan = false
-    private var debounce: DispatchWorkItem?
+    private var debounce: ScheduledWork?
+    /// Bumped by every event, so a debounce that was already on its way when
+    /// a newer event arrived does nothing.
+    private var eventCount = 0
     private var running: (task: Task<Void, Never>, flag: CancellationFlag)?
     /// Changes that arrived while a build ran; they start the next one.
     private var followUp: Set<String>?
@@ -84,19 +91,24 @@ public final class WatchLoop: @unchecked Sendable {
     private var lastBuildFailed = false
 
     public init(watcher: any ChangeWatcher, options: WatchOptions = WatchOptions(),
+                fileSystem: any FileSystem = LocalFileSystem(), clock: any SchedulingClock = SystemClock(),
                 inputs: @escaping Inputs, build: @escaping Build, report: @escaping Report) {
         self.watcher = watcher
         self.options = options
+        self.fileSystem = fileSystem
+        self.clock = clock
         self.inputs = inputs
         self.build = build
         self.report = report
     }
 
     /// Starts watching (and the initial build if asked); returns at once.
+    /// An event is taken in before the watcher's handler returns, so a test
+    /// that emits one and then moves the clock sees its debounce.
     public func start() throws {
         try watcher.start { [weak self] event in
             guard let self else { return }
-            self.queue.async { self.receive(event) }
+            self.queue.sync { self.receive(event) }
         }
         queue.sync {
             refreshInputs()
@@ -125,18 +137,24 @@ public final class WatchLoop: @unchecked Sendable {
         case .rescan: pendingRescan = true
         }
         debounce?.cancel()
-        let settle = DispatchWorkItem { [weak self] in self?.settle() }
-        debounce = settle
-        queue.asyncAfter(deadline: .now() + .milliseconds(options.debounceMilliseconds), execute: settle)
+        eventCount += 1
+        let event = eventCount
+        debounce = clock.schedule(after: UInt64(max(0, options.debounceMilliseconds)) * 1_000_000) { [weak self] in
+            guard let self else { return }
+            self.queue.sync { self.settle(after: event) }
+        }
     }
 
-    /// Compares the inputs the pending events may have touched with their last state.
-    private func settle() {
+    /// Compares the inputs the pending events may have touched with their
+    /// last state, if no event came after `event`.
+    private func settle(after event: Int) {
+        guard event == eventCount, !stopped else { return }
+        debounce = nil
         let candidates = pendingRescan ? Set(tracked.keys) : Self.affected(Set(tracked.keys), by: pendingPaths)
         pendingPaths = []
         pendingRescan = false
         var changed: [String] = []
-        for (path, state) in Self.states(of: candidates) where tracked[path] != state || lastBuildFailed {
+        for (path, state) in states(of: candidates) where tracked[path] != state || lastBuildFailed {
             tracked[path] = state
             changed.append(path)
         }
@@ -181,9 +199,10 @@ public final class WatchLoop: @unchecked Sendable {
         case .buildSucceeded: lastBuildFailed = false
         default: break
         }
+        // Inputs first: once the outcome is out, a save must be compared with the new set.
+        if !stopped { refreshInputs() }
         report(outcome)
         guard !stopped else { return }
-        refreshInputs()
         if let next = followUp {
             followUp = nil
             startBuild(changed: Array(next))
@@ -194,7 +213,7 @@ public final class WatchLoop: @unchecked Sendable {
     private func refreshInputs() {
         let wanted = inputs()
         for path in tracked.keys where !wanted.contains(path) { tracked.removeValue(forKey: path) }
-        for (path, state) in Self.states(of: wanted.filter { tracked[$0] == nil }) {
+        for (path, state) in states(of: wanted.filter { tracked[$0] == nil }) {
             tracked[path] = state
         }
     }
@@ -213,10 +232,11 @@ public final class WatchLoop: @unchecked Sendable {
         }
     }
 
-    private static func states(of paths: Set<String>) -> [String: FileState] {
+    /// Each path's content digest; a missing or unreadable file is a state of its own.
+    private func states(of paths: Set<String>) -> [String: FileState] {
         var result: [String: FileState] = [:]
         for path in paths {
-            result[path] = ContentDigest.of(path).map(FileState.content) ?? .absent
+            result[path] = (try? fileSystem.read(path)).map { .content(Digest.of($0)) } ?? .absent
         }
         return result
     }
