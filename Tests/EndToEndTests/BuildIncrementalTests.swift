@@ -72,13 +72,13 @@ import Testing
         #expect(try project.build().status == 0)
 
         // [rtl] only: no training, no tabulation.
-        try project.edit { $0.replacingOccurrences(of: "argmax = true", with: "argmax = false") }
+        try project.edit("argmax = true", "argmax = false")
         let rtl = try project.build()
         #expect(rtl.status == 0, "\(rtl.stderr)")
         #expect(rtl.ran == ["package", "testbench", "verilog/top"])
 
         // One hidden layer's width: only its partitions retrain and re-tabulate.
-        try project.edit { $0.replacingOccurrences(of: "{ partitions = 6 }", with: "{ partitions = 6, width = 8 }") }
+        try project.edit("{ partitions = 6 }", "{ partitions = 6, width = 8 }")
         let explain = try LutbuildBinary.run(["explain"], in: project.url)
         #expect(explain.stdout.hasPrefix("train/layer1/{p0 … p5} (6): parameters changed\n"))
         let width = try project.build()
@@ -104,7 +104,7 @@ import Testing
         #expect(forced.ran(prefix: "synthesize/").allSatisfy { $0.hasPrefix("synthesize/layer2/") }, "\(forced.ran)")
 
         // A global change (optimiser) retrains everything.
-        try project.edit { $0.replacingOccurrences(of: "learning_rate = 3e-3", with: "learning_rate = 2e-3") }
+        try project.edit("learning_rate = 3e-3", "learning_rate = 2e-3")
         let global = try project.build()
         #expect(global.ran(prefix: "train/").count == 27)
     }
@@ -152,7 +152,7 @@ import Testing
         let digest = try #require((steps?["network"]?["outputs"] as? [String: String])?["network"])
         let object = ".lutbuild/cache/objects/\(digest.prefix(2))/\(digest.dropFirst(2))"
         try project.scratch.write(object, "garbage")
-        try project.edit { $0.replacingOccurrences(of: "argmax = true", with: "argmax = false") }
+        try project.edit("argmax = true", "argmax = false")
         let rebuild = try project.build()
         #expect(rebuild.status == 0, "\(rebuild.stderr)")
         #expect(rebuild.messages("warning").contains { $0.contains("corrupt") })

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Interrupted builds: Ctrl-C keeps the training checkpoint, `kill -9` loses
 /// nothing that finished; the next build resumes.
@@ -7,25 +8,16 @@ import Testing
     /// Starts `lutbuild build --json --no-verify`, sends `signal` when training
     /// reports progress, and waits for the process.
     func interruptTraining(_ project: TinyProject, with signal: Int32) throws -> Int32 {
-        let process = Process()
-        process.executableURL = LutbuildBinary.url
-        process.arguments = ["build", "--json", "--no-verify", "--no-estimate"]
-        process.currentDirectoryURL = project.url
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        guard let binary = LutbuildBinary.url else { throw LutbuildBinary.NotFound() }
+        let build = try RunningProcess(binary, ["build", "--json", "--no-verify", "--no-estimate"], in: project.url)
+        defer { build.terminateIfRunning() }
         // Wait for a training progress line (an epoch is under way).
-        var buffer = ""
-        while !buffer.split(separator: "\n").contains(where: { $0.contains(#""event":"progress""#) && $0.contains(#""step":"train""#) && $0.contains("epoch") }) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer += String(decoding: chunk, as: UTF8.self)
+        let progress = build.waitForLine(within: 300) {
+            $0.contains(#""event":"progress""#) && $0.contains(#""step":"train""#) && $0.contains("epoch")
         }
-        kill(process.processIdentifier, signal)
-        _ = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try #require(progress != nil, "no training progress; output so far:\n\(build.output)\n\(build.errors)")
+        build.send(signal)
+        return build.finish().status
     }
 
     @Test func ctrlCKeepsTheCheckpointAndTheNextBuildResumes() throws {

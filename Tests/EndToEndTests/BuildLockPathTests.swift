@@ -14,7 +14,7 @@ import Testing
 
         // The same file by its absolute path: same keys, same lock, nothing runs.
         let absolute = project.scratch.path("data/digits.csv").path
-        try project.edit { $0.replacingOccurrences(of: "train = \"data/digits.csv\"", with: "train = \"\(absolute)\"") }
+        try project.edit("train = \"data/digits.csv\"", "train = \"\(absolute)\"")
         let same = try project.build()
         #expect(same.status == 0, "\(same.stderr)")
         #expect(same.ran.isEmpty)
@@ -25,7 +25,7 @@ import Testing
         let outside = project.url.deletingLastPathComponent().appendingPathComponent(outsideName)
         try FileManager.default.copyItem(at: project.scratch.path("data/digits.csv"), to: outside)
         defer { try? FileManager.default.removeItem(at: outside) }
-        try project.edit { $0.replacingOccurrences(of: absolute, with: outside.path) }
+        try project.edit(absolute, outside.path)
         let moved = try project.build()
         #expect(moved.status == 0, "\(moved.stderr)")
         #expect(moved.ran == ["data/prepare"], "same content: only the step naming the file reruns")

@@ -10,21 +10,39 @@ struct TinyProject {
     init(epochs: Int = 1) throws {
         scratch = try Scratch()
         let result = try LutbuildBinary.run(["init", "."], in: scratch.url)
-        #expect(result.status == 0, "\(result.stderr)")
-        try edit { text in
-            text.replacingOccurrences(of: "{ partitions = 64 }", with: "{ partitions = 8 }")
-                .replacingOccurrences(of: "{ partitions = 32 }", with: "{ partitions = 6 }")
-                .replacingOccurrences(of: "\nfan_in = 6", with: "\nfan_in = 4")
-                .replacingOccurrences(of: "\nwidth = 16", with: "\nwidth = 4")
-                .replacingOccurrences(of: "\nepochs = 100", with: "\nepochs = \(epochs)")
-        }
+        try #require(result.status == 0, "\(result.stderr)")
+        try edit("{ partitions = 64 }", "{ partitions = 8 }")
+        try edit("{ partitions = 32 }", "{ partitions = 6 }")
+        try edit("\nfan_in = 6 ", "\nfan_in = 4 ")
+        try edit("\nwidth = 16 ", "\nwidth = 4 ")
+        try edit("\nepochs = 100 ", "\nepochs = \(epochs) ")
     }
 
-    func edit(_ change: (String) -> String) throws {
+    /// Replaces the one occurrence of `old` in lutbuild.toml with `new`. The
+    /// test fails when `old` is not there exactly once, so a change of the
+    /// template cannot turn an edit into a silent no-op.
+    func edit(_ old: String, _ new: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let before = try scratch.read("lutbuild.toml")
-        let after = change(before)
-        #expect(after != before, "the edit must change the project file")
-        try scratch.write("lutbuild.toml", after)
+        let occurrences = before.components(separatedBy: old).count - 1
+        try #require(occurrences == 1, "lutbuild.toml has \(occurrences) occurrences of \(old.debugDescription), expected 1:\n\(before)",
+                     sourceLocation: sourceLocation)
+        try scratch.write("lutbuild.toml", before.replacingOccurrences(of: old, with: new))
+    }
+
+    /// Adds `text` at the end of lutbuild.toml.
+    func append(_ text: String) throws {
+        try scratch.write("lutbuild.toml", try scratch.read("lutbuild.toml") + text)
+    }
+
+    /// Waits until training has written its first checkpoint (an epoch ended); false after `seconds`.
+    func waitForTrainingCheckpoint(within seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        repeat {
+            let files = FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+            if files.contains(where: { $0.lastPathComponent == "checkpoint" }) { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        } while Date() < deadline
+        return false
     }
 
     func remove() { scratch.remove() }

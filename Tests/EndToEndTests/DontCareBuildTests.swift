@@ -12,7 +12,7 @@ import Testing
         #expect(exact.status == 0, "\(exact.stderr)")
         let exactOutputs = try project.scratch.read("gen/tb/outputs.hex")
 
-        try project.edit { $0 + "\n[hardware]\ndont_care = \"unseen\"\n" }
+        try project.append("\n[hardware]\ndont_care = \"unseen\"\n")
         let result = try LutbuildBinary.run(["verify", "--json", "--simulator", "iverilog"], in: project.url)
         #expect(result.status == 0, "\(result.stderr)")
         let verify = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]

@@ -45,7 +45,7 @@ import Testing
         #expect(try git.run(["status", "--porcelain"]).stdout == "", "the rebuild restored the committed file")
 
         // A stale state committed past the hook: switching to it warns, switching away is quiet.
-        try project.edit { $0.replacingOccurrences(of: "\nepochs = 1", with: "\nepochs = 2") }
+        try project.edit("\nepochs = 1", "\nepochs = 2")
         try git.run(["commit", "-q", "-a", "--no-verify", "-m", "stale on purpose"])
         let toFresh = try git.run(["checkout", "-q", "HEAD~1"])
         #expect(!toFresh.stderr.contains("stale"), "\(toFresh.stderr)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `lutbuild init DIR --data FILE`: a project around the user's own data,
 /// tried with files laid out as people's data sets are (generated here, so
@@ -152,8 +153,7 @@ import Testing
     }
 
     @Test func idxImagesGetAWideFirstLayer() throws {
-        let mnist = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("../shared/datasets/mnist").standardizedFileURL
+        let mnist = try SharedData.require("datasets/mnist")
         let scratch = try Scratch()
         defer { scratch.remove() }
         let result = try initProject([

@@ -39,7 +39,7 @@ import Testing
         // Another checkout changed layer 1: the other layers' partitions come from the server.
         let third = try TinyProject()
         defer { third.remove() }
-        try third.edit { $0.replacingOccurrences(of: "{ partitions = 6 }", with: "{ partitions = 6, width = 8 }") }
+        try third.edit("{ partitions = 6 }", "{ partitions = 6, width = 8 }")
         let changed = try third.build(Self.quick + remote)
         #expect(changed.status == 0, "\(changed.stderr)")
         #expect(changed.ran(prefix: "train/") == units("train", layer: 1, count: 6) + ["train/training.csv", "train/training.json"])
@@ -109,7 +109,7 @@ import Testing
         #expect(run.summary("uploaded") ?? 0 > 0)
         // A failing server makes the build print the URL: without the password.
         let failing = server.failingURL.replacingOccurrences(of: "http://", with: "http://\(NginxCacheServer.user):\(secret)@")
-        try project.edit { $0.replacingOccurrences(of: "{ partitions = 6 }", with: "{ partitions = 6, width = 8 }") }
+        try project.edit("{ partitions = 6 }", "{ partitions = 6, width = 8 }")
         let warned = try project.build(Self.quick + ["--remote-cache", failing])
         #expect(warned.status == 0 && warned.messages("warning").count == 1)
         for output in [run.stderr, warned.stderr] + [run, warned].flatMap({ $0.events.map { "\($0)" } }) {

@@ -61,7 +61,7 @@ import Testing
 
         // A second build reuses the page; a changed description rewrites it.
         #expect(try project.build().ran.isEmpty)
-        try project.edit { $0.replacingOccurrences(of: "description = \"8x8 handwritten digit classifier in LUTs\"", with: "description = \"renamed\"") }
+        try project.edit("description = \"8x8 handwritten digit classifier in LUTs\"", "description = \"renamed\"")
         let again = try project.build()
         #expect(again.ran.contains("report/html") && !again.ran.contains { $0.hasPrefix("train") })
         #expect(try Self.renderedDOM(page).contains("<p class=\"sub\">renamed</p>"))
