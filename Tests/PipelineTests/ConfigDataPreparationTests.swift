@@ -1,16 +1,14 @@
 import Foundation
 import Testing
 @testable import Pipeline
+import TestSupport
 
 /// Data preparation from a project file on the real MNIST IDX files.
 @Suite struct ConfigDataPreparationTests {
-    /// `../shared/datasets/mnist` beside the package root (where CI puts shared/ too).
-    static let mnist = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/datasets/mnist").standardizedFileURL.path
 
     @Test
     func idxProjectSplitsAndScalesPixels() throws {
+        let mnist = try SharedData.require("datasets/mnist").path
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-prep-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -19,8 +17,8 @@ import Testing
             name = "mnist_lut"
             [dataset]
             format = "idx"
-            train = "\(Self.mnist)/t10k-images-idx3-ubyte.gz"
-            train_labels = "\(Self.mnist)/t10k-labels-idx1-ubyte.gz"
+            train = "\(mnist)/t10k-images-idx3-ubyte.gz"
+            train_labels = "\(mnist)/t10k-labels-idx1-ubyte.gz"
             normalize = "mnist"
             [model]
             layers = [{ partitions = 20 }, { partitions = 12 }]
@@ -31,7 +29,7 @@ import Testing
             try project.prepareData()
         } throws: { error in
             (error as? ProjectError)?.diagnostics.map(\.description) == [
-                "\(folder.path)/lutbuild.toml:9: model.layers[1].partitions: the last layer needs one partition per class: expected 10 (the classes in \(Self.mnist)/t10k-images-idx3-ubyte.gz), found 12"
+                "\(folder.path)/lutbuild.toml:9: model.layers[1].partitions: the last layer needs one partition per class: expected 10 (the classes in \(mnist)/t10k-images-idx3-ubyte.gz), found 12"
             ]
         }
         try Data(text.replacingOccurrences(of: "partitions = 12", with: "partitions = 10").utf8)

@@ -1,4 +1,5 @@
 import CLibXML2
+import TestSupport
 import Foundation
 
 /// A parsed XML document for tests: schema validation and XPath queries,
@@ -66,9 +67,7 @@ final class XMLSchema: @unchecked Sendable {
 
     /// The IEEE 1685-2009 schema from ../shared beside the project root.
     static let ipxact: Result<XMLSchema, Error> = Result {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        let path = root.appendingPathComponent("../../../shared/schemas/ipxact-1685-2009/index.xsd").standardizedFileURL.path
-        return try XMLSchema(path: path)
+        try XMLSchema(path: SharedData.require("schemas/ipxact-1685-2009/index.xsd").path)
     }
 
     fileprivate func validate(_ document: xmlDocPtr) -> [String] {
