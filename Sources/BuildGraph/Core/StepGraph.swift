@@ -38,9 +38,6 @@ public struct StepGraph: Sendable {
 
     public var stepIDs: [String] { nodes.map(\.id) }
 
-    /// Every unit id (plain step ids and `batch/member` ids), in graph order.
-    public var unitIDs: [String] { nodes.flatMap { $0.units.map(\.id) } }
-
     public mutating func add(_ step: Step) throws {
         try insert(Node(
             id: step.id, kind: step.kind, version: step.version, sharedParameters: Data(), isBatch: false,

@@ -46,12 +46,6 @@ public struct StepContext: Sendable {
         try lookup(name, member: member).digest
     }
 
-    /// The absolute path of a source-file input (for loaders that read files themselves).
-    public func sourcePath(_ name: String, member: String? = nil) throws -> String? {
-        guard case .source(let path) = try lookup(name, member: member).source else { return nil }
-        return layout.absolute(path)
-    }
-
     /// The stored output of a fresh batch member (to keep it frozen).
     public func freshOutput(_ member: String) throws -> Data {
         guard let digest = freshOutputs[member] else {

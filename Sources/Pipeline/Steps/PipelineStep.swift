@@ -95,6 +95,3 @@ struct StepParameters: Sendable {
         }
     }
 }
-
-/// Parameters of a step that has none (its inputs say everything).
-struct NoParameters: Codable, Sendable {}

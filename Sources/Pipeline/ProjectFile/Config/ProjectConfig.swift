@@ -245,15 +245,6 @@ public enum RegisterPlacement: Sendable, Equatable, Hashable, Codable {
     case none
     /// A register stage every `n` layers.
     case every(Int)
-
-    /// How `rtl.registers` spells it.
-    public var tomlSpelling: String {
-        switch self {
-        case .everyLayer: "\"every-layer\""
-        case .none: "\"none\""
-        case .every(let n): "\(n)"
-        }
-    }
 }
 
 /// How each partition's table is written in Verilog.
