@@ -62,7 +62,8 @@ public struct LocalFileSystem: FileSystem {
     }
 
     public func remove(_ path: String) throws {
-        guard let info = stat(path) else { return }
+        // The link itself, not its target: a link to a folder elsewhere is unlinked, never emptied.
+        guard let info = linkStat(path) else { return }
         if info.isDirectory {
             for name in try list(path) { try remove(path + "/" + name) }
             guard rmdir(path) == 0 || errno == ENOENT else { throw errnoError(path, "cannot remove directory") }
