@@ -68,7 +68,7 @@ let package = Package(
         ]),
         // The thin command-line front end.
         .executableTarget(name: "lutbuild", dependencies: [
-            "Pipeline", "BuildGraph", "RTL",
+            "Pipeline", "BuildGraph", "RTL", "Datasets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks behind bench/run (docs/method.md, "Benchmarks"); not shipped to users.
