@@ -24,6 +24,7 @@ let trainBenchmarks: [Benchmark] = [
     Benchmark(names: ["train.mnist-5l.test_acc"], fullOnly: true) {
         [Figure(name: "train.mnist-5l.test_acc", value: try trainMNIST(epochs: mnistFullEpochs).accuracy, unit: "fraction")]
     },
+    Benchmark(names: TinyValidationSelectionBenchmark.names) { try TinyValidationSelectionBenchmark().run() },
     Benchmark(names: ["tabulate.jsc-5l.s"]) {
         [Figure(name: "tabulate.jsc-5l.s", value: tabulationSeconds("jsc-5l"), unit: "s")]
     },

@@ -233,7 +233,9 @@ public final class Trainer {
         log.epochs.append(EpochRecord(epoch: epoch + 1, loss: epochLoss / Double(max(epochSeen, 1)),
                                       trainAccuracy: Double(epochCorrect) / Double(max(epochSeen, 1)),
                                       validationAccuracy: validation, testAccuracy: testAccuracy, seconds: epochSeconds))
-        if !config.keepsBestEpoch || validation == nil || validation! > bestAccuracy {
+        // Ties go to the later epoch: on a small validation set many epochs tie, and the
+        // earliest of them is the least trained (docs/training.md, "Model selection").
+        if !config.keepsBestEpoch || validation == nil || validation! >= bestAccuracy {
             bestAccuracy = validation ?? bestAccuracy
             best = net
             log.bestEpoch = epoch + 1

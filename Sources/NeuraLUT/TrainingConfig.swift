@@ -22,7 +22,7 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
     public var minInputActivity: Double
     /// Label smoothing ε of the cross-entropy target (0: plain one-hot).
     public var labelSmoothing: Float
-    /// Keep the epoch with the best validation accuracy (true) or the last epoch.
+    /// Keep the epoch with the best validation accuracy, the latest of tied ones (true), or the last epoch.
     public var keepsBestEpoch: Bool
     /// Training rows (evenly spaced) over which batch-norm statistics are
     /// recomputed before every validation; 0 keeps training's running

@@ -40,6 +40,19 @@ import Testing
         #expect(resumed.log.bestEpoch == straight.log.bestEpoch)
     }
 
+    /// On a tiny validation set many epochs tie; the latest of them is kept (the most trained).
+    @Test func tiedValidationAccuracyKeepsTheLatestEpoch() throws {
+        let data = Fixtures.blobs()
+        let validation = Dataset(features: Array(data.features[0..<(3 * data.columns)]), labels: Array(data.labels[0..<3]),
+                                 rows: 3, columns: data.columns, classes: data.classes, featureNames: data.featureNames)
+        let outcome = try Trainer(spec: Fixtures.blobsSpec(), config: TrainingConfig(epochs: 8, batchSize: 32, threads: 1),
+                                  data: data, validation: validation).run()
+        let accuracies = outcome.log.epochs.map { $0.validationAccuracy ?? -1 }
+        let best = accuracies.max() ?? -1
+        #expect(accuracies.filter { $0 == best }.count >= 2, "the test needs tied epochs: \(accuracies)")
+        #expect(outcome.log.bestEpoch == (accuracies.lastIndex(of: best) ?? -1) + 1, "\(accuracies)")
+    }
+
     @Test func partialRetrainingFreezesOtherPartitions() throws {
         let data = Fixtures.blobs()
         let spec = Fixtures.blobsSpec()
