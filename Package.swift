@@ -15,12 +15,10 @@ let targetCPU: String? = Context.environment["LUTBUILD_TARGET_CPU"] ?? {
 }()
 let targetCPUFlags = targetCPU.map { ["-target-cpu", $0] } ?? []
 
-/// Numeric kernels are only fast with an explicit target CPU and without overflow checks.
-let fastMath: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked"] + targetCPUFlags, .when(configuration: .release)),
-]
-/// Code that parses files keeps Swift's overflow and bounds checks: a crafted header must fail, never read garbage.
-let checkedParsing: [SwiftSetting] = targetCPUFlags.isEmpty ? [] : [
+/// Release builds compile for `targetCPU`. Swift's overflow and bounds checks stay on everywhere
+/// (no `-Ounchecked`): a crafted header or store object must fail, never read garbage, and
+/// training measured at most about 8% faster without them (docs/benchmarks.md, "Overflow checks").
+let targetCPUSettings: [SwiftSetting] = targetCPUFlags.isEmpty ? [] : [
     .unsafeFlags(targetCPUFlags, .when(configuration: .release)),
 ]
 
@@ -50,9 +48,9 @@ let package = Package(
         // The Bazel HTTP cache protocol client behind BuildGraph's remote cache.
         .target(name: "HTTPCache", dependencies: ["BuildGraph"]),
         // Dataset loading: CSV, MNIST IDX, NPY; splits and normalisation.
-        .target(name: "Datasets", dependencies: ["CZlib", "Diagnostics"], swiftSettings: checkedParsing),
+        .target(name: "Datasets", dependencies: ["CZlib", "Diagnostics"], swiftSettings: targetCPUSettings),
         // The NeuraLUT method: network spec, training, truth tables, LUT inference.
-        .target(name: "NeuraLUT", dependencies: ["Datasets"], swiftSettings: fastMath),
+        .target(name: "NeuraLUT", dependencies: ["Datasets"], swiftSettings: targetCPUSettings),
         // Verilog emission, testbench, simulator and yosys drivers.
         // Names in generated hardware and files: Verilog identifiers, reserved words and names, lengths.
         .target(name: "HDLNames"),
@@ -74,7 +72,7 @@ let package = Package(
         // Benchmarks behind bench/run (docs/method.md, "Benchmarks"); not shipped to users.
         .executableTarget(name: "Bench", dependencies: [
             "BuildGraph", "Datasets", "NeuraLUT", "RTL", "Packaging", "Pipeline", "Synthesis", "NginxCacheServer", "TestSupport",
-        ], swiftSettings: fastMath),
+        ], swiftSettings: targetCPUSettings),
 
         .testTarget(name: "BuildGraphTests", dependencies: ["BuildGraph"]),
         // Shared by the test targets: the one process runner.

@@ -17,6 +17,13 @@ public struct ProjectDiagnostic: Sendable, Equatable, Hashable, CustomStringConv
         self.message = message
     }
 
+    /// Hashes the place only (equal diagnostics share it): the messages are
+    /// long, and a file with millions of problems rehashes them all as the set that removes repeats grows.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(line)
+        hasher.combine(key)
+    }
+
     /// `lutbuild.toml:12: model.fan_in: expected an integer, found a string`.
     public var description: String {
         var text = file
