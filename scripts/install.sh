@@ -11,7 +11,9 @@ set -euo pipefail
 prefix="${1:-/usr/local}"
 cd "$(dirname "$0")/.."
 scripts/ensure-deps.sh
-build=(swift build -c release --static-swift-stdlib --product lutbuild)
+# Its own scratch path: a `swift build` or `swift test` in .build (which holds SwiftPM's
+# lock there for its whole run, e.g. the test that runs this script) never waits for it.
+build=(swift build -c release --static-swift-stdlib --product lutbuild --scratch-path .build/install)
 "${build[@]}" >&2
 binary="$("${build[@]}" --show-bin-path)/lutbuild"
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs lutbuild's whole test suite (debug build), then builds the release configuration, installing missing Debian packages first.
+# Installs lutbuild (release, static Swift runtime) into a temporary prefix, then runs the whole
+# test suite (debug build) against it, installing missing Debian packages first.
 #
 # Tests run one at a time: several suites drive real simulators, yosys and
 # training that keep a core busy for seconds, and the watch-mode tests measure
@@ -12,6 +13,12 @@ scripts/ensure-deps.sh
 if ! command -v fusesoc >/dev/null 2>&1; then
     python3 -m pip install -q fusesoc >&2 || echo "warning: could not install fusesoc; the FuseSoC tests will fail" >&2
 fi
-swift test --no-parallel "$@"
-# The release configuration too: its target-specific compiler flags (Package.swift) are compiled nowhere else.
-swift build -c release
+# The release configuration, built once: scripts/install.sh builds the static release binary
+# (in .build/install) into a temporary prefix, which InstalledBinaryTests then runs with the
+# toolchain off PATH. The rest of the package is built there too: its target-specific
+# compiler flags (Package.swift) are compiled nowhere else. nice: it is the long part.
+installed="$(mktemp -d)"
+trap 'rm -rf "$installed"' EXIT
+nice -n 10 scripts/install.sh "$installed"
+nice -n 10 swift build -c release --static-swift-stdlib --scratch-path .build/install
+LUTBUILD_INSTALLED_PREFIX="$installed" swift test --no-parallel "$@"

@@ -7,9 +7,11 @@ struct TinyProject {
     let scratch: Scratch
     var url: URL { scratch.url }
 
-    init(epochs: Int = 1) throws {
+    /// `initWith` runs `lutbuild init` (the built binary by default; another one, e.g. an installed one).
+    init(epochs: Int = 1,
+         initWith lutbuild: (_ arguments: [String], _ directory: URL) throws -> LutbuildBinary.Result = LutbuildBinary.run) throws {
         scratch = try Scratch()
-        let result = try LutbuildBinary.run(["init", "."], in: scratch.url)
+        let result = try lutbuild(["init", "."], scratch.url)
         try #require(result.status == 0, "\(result.stderr)")
         try edit("{ partitions = 64 }", "{ partitions = 8 }")
         try edit("{ partitions = 32 }", "{ partitions = 6 }")
