@@ -26,7 +26,8 @@ struct InitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The labels file of IDX or NPY data.", valueName: "file"))
     var labels: String?
 
-    @Option(help: ArgumentHelp(
+    /// Unconditional, so that `--label -1` is the last column rather than an unknown option.
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "The CSV label column: a header name, or a 0-based index (-1 is the last column). Found by itself when it is named label/target/class/…, or is the only column of integers with few values.",
         valueName: "column"))
     var label: String?

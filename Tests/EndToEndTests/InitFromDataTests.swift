@@ -129,6 +129,11 @@ import TestSupport
         #expect(toml.contains("\nlabel = \"species\" "))
         #expect(toml.contains("\nfan_in = 4 "), "4 features: fan-in 4")
         #expect(!toml.contains("header = false"))
+
+        try scratch.write("last.csv", Self.csv("f0,f1,f2,f3,kind", Self.table(rows: 150, features: 4, classes: 3)))
+        let last = try initProject(["q", "--data", "last.csv", "--label", "-1"], in: scratch)
+        #expect(last.status == 0, "\(last.stderr)")
+        #expect(last.stdout.contains("label column kind (found by --label -1)"), "\(last.stdout)")
     }
 
     @Test func npyPairWithOneBasedLabels() throws {
