@@ -12,21 +12,15 @@ let hardwareBenchmarks: [Benchmark] = [
 ]
 
 struct TemplateBuildBenchmark {
-    let binary = URL(fileURLWithPath: ".build/release/lutbuild").standardizedFileURL
-
     func run() throws -> [Figure] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-bench-template-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try lutbuild(["init", "."], in: directory)
-        let seconds = try measureSeconds { try lutbuild(["build"], in: directory) }
-        func report(_ path: String) throws -> [String: Any] {
-            let data = try Data(contentsOf: directory.appendingPathComponent(path))
-            guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw BenchError("\(path) is not a JSON object") }
-            return object
-        }
-        guard let luts = try report(OutputLayout.Report.estimateJSON)["luts"] as? Int,
-              let accuracy = try report(OutputLayout.Report.verify)["accuracy"] as? Double else {
+        let lutbuild = ReleaseLutbuild()
+        try lutbuild.run(["init", "."], in: directory)
+        let seconds = try measureSeconds { try lutbuild.run(["build"], in: directory) }
+        guard let luts = try ReleaseLutbuild.report(OutputLayout.Report.estimateJSON, in: directory)["luts"] as? Int,
+              let accuracy = try ReleaseLutbuild.report(OutputLayout.Report.verify, in: directory)["accuracy"] as? Double else {
             throw BenchError("the template build wrote no LUT count or RTL accuracy")
         }
         return [
@@ -35,8 +29,14 @@ struct TemplateBuildBenchmark {
             Figure(name: "hw.digits.test_acc", value: accuracy, unit: "fraction"),
         ]
     }
+}
 
-    private func lutbuild(_ arguments: [String], in directory: URL) throws {
+/// The release `lutbuild` (`bench/run` builds it), run as a user runs it.
+struct ReleaseLutbuild {
+    let binary = URL(fileURLWithPath: ".build/release/lutbuild").standardizedFileURL
+
+    /// Runs `lutbuild ARGUMENTS` in `directory`; throws with its error output unless it exits 0.
+    func run(_ arguments: [String], in directory: URL) throws {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -50,5 +50,12 @@ struct TemplateBuildBenchmark {
         guard process.terminationStatus == 0 else {
             throw BenchError("lutbuild \(arguments.joined(separator: " ")) failed: \(String(decoding: stderr, as: UTF8.self))")
         }
+    }
+
+    /// A JSON report the build published (`path` relative to the project, e.g. `OutputLayout.Report.estimateJSON`).
+    static func report(_ path: String, in directory: URL) throws -> [String: Any] {
+        let data = try Data(contentsOf: directory.appendingPathComponent(path))
+        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw BenchError("\(path) is not a JSON object") }
+        return object
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 let allBenchmarks: [Benchmark] =
     dataBenchmarks + trainBenchmarks + rtlBenchmarks + buildBenchmarks
     + watchBenchmarks + reliabilityBenchmarks + cacheBenchmarks + dontCareBenchmarks + hardwareBenchmarks
+    + frontierBenchmarks
 
 func jsonLine(_ object: [String: Any]) -> String {
     let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])

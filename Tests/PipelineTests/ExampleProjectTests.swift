@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+@testable import Pipeline
+
+/// The shipped example projects (`examples/*/lutbuild.toml`, docs/mnist-frontier.md)
+/// pass the project-file check as they are, data paths included (MNIST in
+/// `../shared/datasets` beside the checkout), and select their model on
+/// validation rows only, with the MNIST test set only reported.
+@Suite struct ExampleProjectTests {
+    static let examples = ConfigTemplateTests.root.appendingPathComponent("examples")
+
+    static func exampleFolders() throws -> [URL] {
+        try FileManager.default.contentsOfDirectory(atPath: examples.path).sorted()
+            .map { examples.appendingPathComponent($0) }
+            .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent(ProjectConfig.fileName).path) }
+    }
+
+    @Test func everyExampleLoadsAndSelectsOnValidationOnly() throws {
+        let folders = try Self.exampleFolders()
+        #expect(folders.map(\.lastPathComponent).contains("mnist-lean"))
+        for folder in folders {
+            let config = try ProjectConfig.load(contentsOf: folder.appendingPathComponent(ProjectConfig.fileName))
+            let name = folder.lastPathComponent
+            #expect(config.dataset.test != nil, "\(name): the test set must be a separate file, never drawn from training rows")
+            #expect(config.dataset.validationFraction > 0, "\(name): the model must be selected on validation rows")
+            #expect(config.train.selection == .bestValidation, "\(name): the model must be selected on validation rows")
+        }
+    }
+
+    /// The frontier example's tables: binary pixels into 6-input first-layer
+    /// tables (one LUT6 per output bit), 12-bit tables after, don't-cares on.
+    @Test func mnistLeanHasTheDocumentedShape() throws {
+        let config = try ProjectConfig.load(contentsOf: Self.examples.appendingPathComponent("mnist-lean/\(ProjectConfig.fileName)"))
+        let spec = config.networkSpec(inputFeatures: 784, classes: 10)
+        #expect(spec.tableAddressBits(ofLayer: 0) == 6)
+        #expect((1..<spec.layers.count).allSatisfy { spec.tableAddressBits(ofLayer: $0) <= 12 })
+        #expect(config.hardware.dontCare == .unseen)
+    }
+}
