@@ -59,19 +59,25 @@ let package = Package(
         .target(name: "Synthesis", dependencies: ["NeuraLUT", "RTL"]),
         // Vivado TCL, IP-XACT component.xml, FuseSoC core.
         .target(name: "Packaging", dependencies: ["HDLNames", "CLibXML2"]),
-        // lutbuild's steps: lutbuild.toml, wiring the modules into BuildGraph.
+        // lutbuild.toml: the typed config, its schema and rules with file:line
+        // diagnostics, and the template `lutbuild init` writes.
+        .target(name: "ProjectFile", dependencies: [
+            "BuildGraph", "Datasets", "Diagnostics", "NeuraLUT", "Synthesis", "Packaging", "HDLNames", "HTTPCache",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+        // lutbuild's steps wired into BuildGraph, and the front end around a build.
         .target(name: "Pipeline", dependencies: [
-            "BuildGraph", "Datasets", "Diagnostics", "NeuraLUT", "RTL", "Synthesis", "Packaging", "HDLNames", "HTTPCache",
+            "ProjectFile", "BuildGraph", "Datasets", "Diagnostics", "NeuraLUT", "RTL", "Synthesis", "Packaging", "HDLNames", "HTTPCache",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // The thin command-line front end.
         .executableTarget(name: "lutbuild", dependencies: [
-            "Pipeline", "BuildGraph", "RTL", "Datasets",
+            "Pipeline", "ProjectFile", "BuildGraph", "RTL", "Datasets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks behind bench/run (docs/method.md, "Benchmarks"); not shipped to users.
         .executableTarget(name: "Bench", dependencies: [
-            "BuildGraph", "Datasets", "NeuraLUT", "RTL", "Packaging", "Pipeline", "Synthesis", "NginxCacheServer", "TestSupport",
+            "BuildGraph", "Datasets", "NeuraLUT", "RTL", "Packaging", "Pipeline", "ProjectFile", "Synthesis", "NginxCacheServer", "TestSupport",
         ], swiftSettings: targetCPUSettings),
 
         .testTarget(name: "BuildGraphTests", dependencies: ["BuildGraph"]),
@@ -84,7 +90,7 @@ let package = Package(
         .testTarget(name: "PackagingTests", dependencies: [
             "Packaging", "CLibXML2", "TestSupport", .product(name: "Yams", package: "Yams"),
         ]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "BuildGraph", "Diagnostics", "NeuraLUT", "Datasets", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "NeuraLUT", "Datasets", "TestSupport"]),
         .testTarget(name: "HTTPCacheTests", dependencies: ["HTTPCache", "BuildGraph"]),
         // A real nginx cache server for the remote cache tests and benchmarks.
         .target(name: "NginxCacheServer", path: "Tests/Support/NginxCacheServer"),

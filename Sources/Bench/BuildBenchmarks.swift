@@ -2,6 +2,7 @@ import BuildGraph
 import Foundation
 import Pipeline
 import Synchronization
+import ProjectFile
 
 /// Benchmarks of this area; see Benchmark.swift.
 let buildBenchmarks: [Benchmark] = [

@@ -2,6 +2,7 @@ import BuildGraph
 import Foundation
 import NginxCacheServer
 import Pipeline
+import ProjectFile
 
 /// Benchmarks of this area; see Benchmark.swift.
 let cacheBenchmarks: [Benchmark] = [

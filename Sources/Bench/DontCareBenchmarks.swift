@@ -2,6 +2,7 @@ import Foundation
 import NeuraLUT
 import Pipeline
 import Synthesis
+import ProjectFile
 
 /// Don't-cares (issue 11 part 4): the template and mnist-5l with
 /// `[hardware] dont_care = "unseen"`: LUTs and test accuracy of the filled

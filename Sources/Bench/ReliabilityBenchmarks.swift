@@ -4,6 +4,7 @@ import TestSupport
 import NeuraLUT
 import Pipeline
 import RTL
+import ProjectFile
 
 /// The slow half of the reliability suite (the fast cases are tests): bad
 /// project files and data at scale, fuzzed data files, cancelling and killing

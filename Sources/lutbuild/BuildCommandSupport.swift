@@ -3,6 +3,7 @@ import BuildGraph
 import Foundation
 import Pipeline
 import RTL
+import ProjectFile
 
 extension Simulator: ExpressibleByArgument {}
 

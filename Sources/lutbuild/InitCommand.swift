@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 import Pipeline
+import ProjectFile
 
 /// `lutbuild init [dir] [--data FILE]`: start a project from the digits
 /// template, or around the user's own data.
@@ -54,6 +55,8 @@ struct InitCommand: ParsableCommand {
         let (project, written) = try StarterProject.create(
             in: url, displayName: directory, data: URL(fileURLWithPath: data), labels: labels.map { URL(fileURLWithPath: $0) },
             label: label.map(LabelColumn.init(argument:)), copyData: copyData)
+        // The same loading and checks as a build's: a project that init writes must build.
+        _ = try Project.open(path: directory).prepareData()
         let facts = project.data
         print("read \(data): \(facts.rows) rows, \(facts.features) features, \(facts.classes) classes (\(facts.format.rawValue))")
         if let csv = facts.csv {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ProjectFile
 
 /// `--project DIR`, shared by the commands that work on a project.
 struct ProjectOption: ParsableArguments {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import ProjectFile
 
 /// `lutbuild report --vivado DIR`: bring the results of a Vivado run made
 /// elsewhere back into the project's reports.

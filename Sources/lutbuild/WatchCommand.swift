@@ -3,6 +3,7 @@ import BuildGraph
 import Foundation
 import Pipeline
 import RTL
+import ProjectFile
 
 /// `lutbuild watch`: rebuild on every save of the project file or its data.
 struct WatchCommand: AsyncParsableCommand {

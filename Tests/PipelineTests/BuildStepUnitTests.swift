@@ -3,6 +3,7 @@ import Foundation
 import NeuraLUT
 import Testing
 @testable import Pipeline
+@testable import ProjectFile
 
 /// Small pure parts of the build steps: raw-unit input thresholds and
 /// project-relative data paths.
@@ -47,9 +48,9 @@ import Testing
 
     @Test func dataPathsBecomeProjectRelative() {
         let project = URL(fileURLWithPath: "/home/a/proj", isDirectory: true)
-        #expect(PrepareDataStep.projectRelative("data/x.csv", in: project) == "data/x.csv")
-        #expect(PrepareDataStep.projectRelative("/home/a/proj/data/x.csv", in: project) == "data/x.csv")
-        #expect(PrepareDataStep.projectRelative("/home/a/shared/x.csv", in: project) == "../shared/x.csv")
-        #expect(PrepareDataStep.projectRelative("/srv/x.csv", in: project) == "../../../srv/x.csv")
+        #expect(Project.projectRelative("data/x.csv", in: project) == "data/x.csv")
+        #expect(Project.projectRelative("/home/a/proj/data/x.csv", in: project) == "data/x.csv")
+        #expect(Project.projectRelative("/home/a/shared/x.csv", in: project) == "../shared/x.csv")
+        #expect(Project.projectRelative("/srv/x.csv", in: project) == "../../../srv/x.csv")
     }
 }

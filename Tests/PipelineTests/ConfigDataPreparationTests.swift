@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Pipeline
 import TestSupport
+@testable import ProjectFile
 
 /// Data preparation from a project file on the real MNIST IDX files.
 @Suite struct ConfigDataPreparationTests {

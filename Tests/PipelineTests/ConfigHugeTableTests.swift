@@ -1,5 +1,6 @@
 import Testing
 @testable import Pipeline
+@testable import ProjectFile
 
 /// Absurd sizes are reported, never crash the size formatting.
 @Suite struct ConfigHugeTableTests {

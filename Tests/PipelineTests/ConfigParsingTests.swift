@@ -2,6 +2,7 @@ import Foundation
 import Datasets
 import Testing
 @testable import Pipeline
+@testable import ProjectFile
 
 @Suite struct ConfigParsingTests {
     static let minimal = """

@@ -1,6 +1,7 @@
 import Testing
 import Diagnostics
 @testable import Pipeline
+@testable import ProjectFile
 
 /// Project files with thousands of problems are diagnosed in linear time
 /// (the time limit only catches a return of the old quadratic key search,

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Pipeline
+@testable import ProjectFile
 
 /// The template compiled into the binary matches project-template/, and the
 /// template project loads, splits and normalises as documented.

@@ -3,6 +3,7 @@ import Foundation
 import NeuraLUT
 import Testing
 @testable import Pipeline
+@testable import ProjectFile
 
 /// The build's keys, in memory and without training: each edit of the
 /// project file or the data reruns exactly the steps that depend on it.

@@ -2,6 +2,7 @@ import BuildGraph
 import Foundation
 import NeuraLUT
 import RTL
+import ProjectFile
 
 /// What to build beyond what the project file says (command-line choices).
 public struct BuildRequest: Sendable {

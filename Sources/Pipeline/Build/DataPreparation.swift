@@ -2,6 +2,7 @@ import Datasets
 import Diagnostics
 import Foundation
 import NeuraLUT
+import ProjectFile
 
 /// The data a build trains and tests on: split, normalised, checked against the model.
 public struct PreparedData: Sendable, Equatable {
@@ -34,21 +35,6 @@ struct DataFitRule: Codable, Sendable, Equatable {
     }
 }
 
-/// The data does not fit the model (see `DataFitRule`); `Project.userFacing`
-/// turns it into the project file's diagnostics.
-struct DataDoesNotFitModel: Error, Sendable {
-    var features: Int
-    var classes: Int
-}
-
-extension DatasetSection {
-    /// Every data file the section names, by role (`train`, `train_labels`,
-    /// `test`, `test_labels`), in that order.
-    var files: [(role: String, path: String)] {
-        [("train", train), ("train_labels", trainLabels), ("test", test), ("test_labels", testLabels)]
-            .compactMap { role, path in path.map { (role, $0) } }
-    }
-}
 
 extension PreparedData {
     /// Parses the data files' bytes (`files`, by role), splits them (seeded),

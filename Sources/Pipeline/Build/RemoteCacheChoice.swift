@@ -1,6 +1,7 @@
 import BuildGraph
 import Foundation
 import HTTPCache
+import ProjectFile
 
 /// Which remote cache a build uses (docs/remote-cache.md): the URL from
 /// `--remote-cache`, else from the environment variable `LUTBUILD_REMOTE_CACHE`,

@@ -2,6 +2,7 @@ import BuildGraph
 import Datasets
 import Diagnostics
 import Foundation
+import ProjectFile
 
 /// What the user sees of an error: where it is (`file:line` when known),
 /// what is wrong and how to fix it, and the exit code. Every error lutbuild

@@ -1,6 +1,7 @@
 import BuildGraph
 import Foundation
 import NeuraLUT
+import ProjectFile
 
 /// `care-sets` (with `[hardware] dont_care = "unseen"`): per partition, the
 /// table addresses the training rows (training and validation parts, never

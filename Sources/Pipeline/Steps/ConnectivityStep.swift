@@ -1,6 +1,7 @@
 import BuildGraph
 import Foundation
 import NeuraLUT
+import ProjectFile
 
 /// `connectivity`: which previous-layer outputs each partition reads (seeded,
 /// fixed before training). Drawn exactly as the trainer draws it: layer 0 on

@@ -3,6 +3,7 @@ import Foundation
 import NeuraLUT
 import RTL
 import Synthesis
+import ProjectFile
 
 /// `estimate`: the hardware added up from the mapped partitions by lutbuild
 /// itself (LUTs by size, flip-flops, LUT levels per layer and between

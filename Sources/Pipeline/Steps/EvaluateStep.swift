@@ -1,6 +1,7 @@
 import BuildGraph
 import Foundation
 import NeuraLUT
+import ProjectFile
 
 /// `evaluate`: the LUT network's test accuracy by software LUT inference
 /// (the tables, exactly what the RTL computes) and the design's latency,

@@ -1,6 +1,7 @@
 import BuildGraph
 import Foundation
 import NeuraLUT
+import ProjectFile
 
 /// `network`: the whole LUT network (spec, wiring, every table, input
 /// encoder), which the network-level RTL, testbench and checks read.

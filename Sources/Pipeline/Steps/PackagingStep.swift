@@ -3,6 +3,7 @@ import Foundation
 import NeuraLUT
 import Packaging
 import RTL
+import ProjectFile
 
 /// `package`: the Vivado flow, the IP-XACT core and the FuseSoC core file,
 /// from the emitted RTL, the top module's ports and `[project]`/`[fpga]`.

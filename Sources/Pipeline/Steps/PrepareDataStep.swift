@@ -2,6 +2,7 @@ import BuildGraph
 import Datasets
 import Foundation
 import NeuraLUT
+import ProjectFile
 
 /// What the later steps need to know about the prepared data, plus a
 /// fingerprint of its content so that steps reading the data depend on it.
@@ -54,17 +55,6 @@ enum PrepareDataStep: PipelineStep {
         return try PreparedDataCodec.decode(try context.input("data"), featureNames: featureNames ?? [])
     }
 
-    /// `file` relative to `directory` (`../shared/x.csv` for a file outside
-    /// it), so the lock file and step keys are the same on every machine.
-    static func projectRelative(_ file: String, in directory: URL) -> String {
-        guard file.hasPrefix("/") else { return file }
-        let target = URL(fileURLWithPath: file).standardizedFileURL.pathComponents
-        let base = directory.standardizedFileURL.pathComponents
-        var common = 0
-        while common < min(target.count, base.count), target[common] == base[common] { common += 1 }
-        let ups = Array(repeating: "..", count: base.count - common)
-        return (ups + target[common...]).joined(separator: "/")
-    }
 
     /// The summary; its fingerprint is the digest of the `data` output.
     static func summary(of prepared: PreparedData, data: Data) -> DataSummary {

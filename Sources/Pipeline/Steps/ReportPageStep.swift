@@ -2,6 +2,7 @@ import BuildGraph
 import Datasets
 import Foundation
 import NeuraLUT
+import ProjectFile
 
 /// `report/html`: `gen/reports/index.html` (`ReportPage`) from the other
 /// steps' reports, so it is rebuilt when one of them changes and reused

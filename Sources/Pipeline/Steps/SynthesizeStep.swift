@@ -2,6 +2,7 @@ import BuildGraph
 import Foundation
 import NeuraLUT
 import Synthesis
+import ProjectFile
 
 /// `synthesize/layerL/pK`: one partition's table minimised and mapped to a
 /// LUT6 netlist by ABC, checked bit-exact against the table (on its care set

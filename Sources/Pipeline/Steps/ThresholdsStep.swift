@@ -2,6 +2,7 @@ import BuildGraph
 import Datasets
 import Foundation
 import NeuraLUT
+import ProjectFile
 
 /// `thresholds`: the input front end as raw-feature thresholds
 /// (`gen/rtl/<top>_input_thresholds.json` and `.csv`), so users can produce

@@ -3,6 +3,7 @@ import Datasets
 import Foundation
 import NeuraLUT
 import Synchronization
+import ProjectFile
 
 /// `train`: one batch step over all partitions, so that partial retraining
 /// is the engine's batch rule (see `BatchStep`):

@@ -3,6 +3,7 @@ import Foundation
 import NeuraLUT
 import RTL
 import Synthesis
+import ProjectFile
 
 /// `testbench` (self-checking bench and vectors from the test set, by
 /// software LUT inference) and `verify` (RTL simulation, zero mismatches).

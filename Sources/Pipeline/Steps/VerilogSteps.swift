@@ -3,6 +3,7 @@ import Foundation
 import NeuraLUT
 import RTL
 import Synthesis
+import ProjectFile
 
 /// The Verilog: one cached step per partition module (its table only), and
 /// one step for the layer modules and the top (wiring and `[rtl]` options).

@@ -1,5 +1,6 @@
 import Foundation
 import TOMLKit
+import ProjectFile
 
 /// One `--set KEY=V1,V2,…` of `lutbuild sweep`: a project-file key and the
 /// values it takes, in the order given.

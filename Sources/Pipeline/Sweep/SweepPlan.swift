@@ -1,6 +1,7 @@
 import BuildGraph
 import Foundation
 import TOMLKit
+import ProjectFile
 
 /// One key's value at one sweep point, as typed (`model.fan_in`, `4`).
 public struct SweepSetting: Sendable, Equatable, Hashable {

@@ -1,6 +1,7 @@
 import BuildGraph
 import Foundation
 import Synchronization
+import ProjectFile
 
 /// Builds the points of a `SweepPlan` as one build of the project's engine:
 /// every point's steps, renamed `sweep/<point>/<step>`, in one graph. Keys do

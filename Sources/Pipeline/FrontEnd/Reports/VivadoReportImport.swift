@@ -1,5 +1,6 @@
 import Foundation
 import Packaging
+import ProjectFile
 
 /// Vivado's measurements of the generated design (read from the reports a
 /// user's run of `gen/vivado/build.tcl` wrote), set against the `[fpga]`

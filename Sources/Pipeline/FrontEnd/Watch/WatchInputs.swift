@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import ProjectFile
 
 /// The inputs a rebuild depends on: lutbuild.toml and the dataset files it
 /// names. While the project file does not parse, the last good set is kept

@@ -37,7 +37,7 @@ public enum ProjectTemplate {
     /// Writes `files` (paths relative to `directory`) all or nothing: throws
     /// `Conflict` before writing if any exists, `Failure` when one cannot be written.
     @discardableResult
-    static func write(_ files: [(path: String, contents: Data)], into directory: URL, displayName: String) throws -> [String] {
+    package static func write(_ files: [(path: String, contents: Data)], into directory: URL, displayName: String) throws -> [String] {
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
         if fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory), !isDirectory.boolValue {

@@ -4,26 +4,26 @@ import TOMLKit
 /// Reads typed values out of a parsed TOML document while collecting one
 /// diagnostic per problem (wrong type, out of range, unknown key) instead of
 /// stopping at the first.
-struct TOMLReader {
-    let file: String
-    let locator: TOMLKeyLocator
+package struct TOMLReader {
+    package let file: String
+    package let locator: TOMLKeyLocator
     private(set) var diagnostics: [ProjectDiagnostic] = []
     /// The same problems as a set, so checking for a repeat stays constant-time.
     private var reported: Set<ProjectDiagnostic> = []
 
-    init(file: String, text: String) {
+    package init(file: String, text: String) {
         self.file = file
         self.locator = TOMLKeyLocator(text: text)
     }
 
     /// Records one problem (once, even if several rules find it).
-    mutating func report(_ path: ConfigKeyPath, _ message: String) {
+    package mutating func report(_ path: ConfigKeyPath, _ message: String) {
         let diagnostic = ProjectDiagnostic(file: file, line: locator.line(of: path), key: path.description, message: message)
         if reported.insert(diagnostic).inserted { diagnostics.append(diagnostic) }
     }
 
     /// Reports keys of `table` not in `known`, with a did-you-mean.
-    mutating func checkKeys(of table: TOMLTable, at path: ConfigKeyPath, known: [String], what: String = "key") {
+    package mutating func checkKeys(of table: TOMLTable, at path: ConfigKeyPath, known: [String], what: String = "key") {
         for key in table.keys where !known.contains(key) {
             let hint = EditDistance.suggestion(for: key, among: known)
             report(path.appending(key), "unknown \(what)\(hint) (expected one of: \(known.joined(separator: ", ")))")
@@ -31,7 +31,7 @@ struct TOMLReader {
     }
 
     /// The sub-table at `key`, or nil (reported) if it is something else.
-    mutating func table(_ parent: TOMLTable, _ key: String, at path: ConfigKeyPath) -> TOMLTable? {
+    package mutating func table(_ parent: TOMLTable, _ key: String, at path: ConfigKeyPath) -> TOMLTable? {
         guard let value = parent[key] else { return nil }
         guard let table = value.table else {
             report(path.appending(key), "expected a table, found \(article(value.type))")
@@ -40,7 +40,7 @@ struct TOMLReader {
         return table
     }
 
-    mutating func string(_ table: TOMLTable, _ key: String, at path: ConfigKeyPath) -> String? {
+    package mutating func string(_ table: TOMLTable, _ key: String, at path: ConfigKeyPath) -> String? {
         guard let value = table[key] else { return nil }
         guard let string = value.string else {
             report(path.appending(key), "expected a string, found \(article(value.type))")
@@ -49,7 +49,7 @@ struct TOMLReader {
         return string
     }
 
-    mutating func bool(_ table: TOMLTable, _ key: String, at path: ConfigKeyPath) -> Bool? {
+    package mutating func bool(_ table: TOMLTable, _ key: String, at path: ConfigKeyPath) -> Bool? {
         guard let value = table[key] else { return nil }
         guard let bool = value.bool else {
             report(path.appending(key), "expected true or false, found \(article(value.type))")
@@ -59,7 +59,7 @@ struct TOMLReader {
     }
 
     /// An integer within `range` (reported with the range when outside).
-    mutating func int(_ table: TOMLTable, _ key: String, at path: ConfigKeyPath, in range: ClosedRange<Int>) -> Int? {
+    package mutating func int(_ table: TOMLTable, _ key: String, at path: ConfigKeyPath, in range: ClosedRange<Int>) -> Int? {
         guard let value = table[key] else { return nil }
         guard let int = value.int else {
             report(path.appending(key), "expected an integer in \(rangeText(range)), found \(article(value.type))")
@@ -73,7 +73,7 @@ struct TOMLReader {
     }
 
     /// A number (integer or float) within `range`; `closedAbove` false makes the upper bound exclusive.
-    mutating func double(
+    package mutating func double(
         _ table: TOMLTable, _ key: String, at path: ConfigKeyPath, in range: ClosedRange<Double>, closedAbove: Bool = true
     ) -> Double? {
         guard let value = table[key] else { return nil }
@@ -90,7 +90,7 @@ struct TOMLReader {
     }
 
     /// A string that must be one of `choices`.
-    mutating func choice<T: RawRepresentable & CaseIterable>(
+    package mutating func choice<T: RawRepresentable & CaseIterable>(
         _ table: TOMLTable, _ key: String, at path: ConfigKeyPath, as type: T.Type
     ) -> T? where T.RawValue == String {
         guard let text = string(table, key, at: path) else { return nil }
@@ -101,7 +101,7 @@ struct TOMLReader {
         return nil
     }
 
-    func article(_ type: TOMLType) -> String {
+    package func article(_ type: TOMLType) -> String {
         switch type {
         case .int: "an integer"
         case .array: "an array"
@@ -113,7 +113,7 @@ struct TOMLReader {
         range.upperBound == Int.max ? "\(range.lowerBound)…" : "\(range.lowerBound)…\(range.upperBound)"
     }
 
-    func format(_ value: Double) -> String {
+    package func format(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }

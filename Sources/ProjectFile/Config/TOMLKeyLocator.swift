@@ -7,15 +7,15 @@
 /// a line; inline arrays are indexed the first time a key inside them is asked
 /// for. Each lookup is then a dictionary hit, so a file with thousands of
 /// problems is diagnosed in time linear in its size.
-struct TOMLKeyLocator {
+package struct TOMLKeyLocator {
     private let index: Index
 
-    init(text: String) {
+    package init(text: String) {
         self.index = Index(text: Array(text.utf8))
     }
 
     /// 1-based line of `path`, or of its closest located ancestor; nil if not even its table is found.
-    func line(of path: ConfigKeyPath) -> Int? {
+    package func line(of path: ConfigKeyPath) -> Int? {
         var found: Int? = nil
         for length in 1...max(path.components.count, 1) where length <= path.components.count {
             let prefix = ConfigKeyPath(components: Array(path.components.prefix(length)))

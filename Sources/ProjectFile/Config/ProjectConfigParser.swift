@@ -33,7 +33,7 @@ extension ProjectConfig {
 
     /// Reads and checks a parsed project file; `text` (the file it came from)
     /// gives the lines of diagnostics. `lutbuild sweep` edits `root` first.
-    static func read(_ root: TOMLTable, text: String, path: String, projectDirectory: URL?) throws -> ProjectConfig {
+    package static func read(_ root: TOMLTable, text: String, path: String, projectDirectory: URL?) throws -> ProjectConfig {
         var reader = TOMLReader(file: path, text: text)
         let config = ProjectConfigSchema.read(root, with: &reader)
         if let config {
@@ -48,7 +48,7 @@ extension ProjectConfig {
 
 extension [ProjectDiagnostic] {
     /// Stable order by line, diagnostics without a line last.
-    func sortedByLine() -> [ProjectDiagnostic] {
+    package func sortedByLine() -> [ProjectDiagnostic] {
         enumerated().sorted { a, b in
             (a.element.line ?? Int.max, a.offset) < (b.element.line ?? Int.max, b.offset)
         }.map(\.element)

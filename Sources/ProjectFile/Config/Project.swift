@@ -2,6 +2,27 @@ import BuildGraph
 import Datasets
 import Foundation
 
+extension DatasetSection {
+    /// Every data file the section names, by role (`train`, `train_labels`,
+    /// `test`, `test_labels`), in that order.
+    package var files: [(role: String, path: String)] {
+        [("train", train), ("train_labels", trainLabels), ("test", test), ("test_labels", testLabels)]
+            .compactMap { role, path in path.map { (role, $0) } }
+    }
+}
+
+/// The data does not fit the model (data preparation's `DataFitRule` throws
+/// it); `Project.userFacing` turns it into the project file's diagnostics.
+package struct DataDoesNotFitModel: Error, Sendable {
+    package var features: Int
+    package var classes: Int
+
+    package init(features: Int, classes: Int) {
+        self.features = features
+        self.classes = classes
+    }
+}
+
 /// A project directory with its parsed, checked `lutbuild.toml`.
 public struct Project: Sendable {
     /// The project directory.
@@ -10,7 +31,14 @@ public struct Project: Sendable {
     public let displayDirectory: String
     public let config: ProjectConfig
     /// The project file's text, kept to find lines for later diagnostics.
-    let text: String
+    package let text: String
+
+    package init(directory: URL, displayDirectory: String, config: ProjectConfig, text: String) {
+        self.directory = directory
+        self.displayDirectory = displayDirectory
+        self.config = config
+        self.text = text
+    }
 
     /// Opens the project in `path` (as the user typed it, e.g. "." or "demo").
     /// Throws `ProjectError` with every problem of the project file.
@@ -36,8 +64,17 @@ public struct Project: Sendable {
     /// How messages name the project file.
     public var configFileName: String { displayDirectory + ProjectConfig.fileName }
 
-    /// `lutbuild.lock`, committed next to the project file.
-    public var lockFile: URL { directory.appendingPathComponent(OutputLayout.lockFile) }
+    /// `file` relative to `directory` (`../shared/x.csv` for a file outside
+    /// it), so the lock file and step keys are the same on every machine.
+    package static func projectRelative(_ file: String, in directory: URL) -> String {
+        guard file.hasPrefix("/") else { return file }
+        let target = URL(fileURLWithPath: file).standardizedFileURL.pathComponents
+        let base = directory.standardizedFileURL.pathComponents
+        var common = 0
+        while common < min(target.count, base.count), target[common] == base[common] { common += 1 }
+        let ups = Array(repeating: "..", count: base.count - common)
+        return (ups + target[common...]).joined(separator: "/")
+    }
 
     /// A data path from the project file, resolved against the project directory.
     public func dataURL(_ file: String) -> URL { ProjectConfigRules.resolve(file, in: directory) }
@@ -48,12 +85,12 @@ public struct Project: Sendable {
     /// The dataset section with data paths relative to the project directory
     /// (`../shared/x.csv` for a file outside it), so step keys and the lock
     /// file are the same on every machine.
-    var locatedDataset: DatasetSection {
+    package var locatedDataset: DatasetSection {
         var located = config.dataset
-        located.train = PrepareDataStep.projectRelative(located.train, in: directory)
-        located.trainLabels = located.trainLabels.map { PrepareDataStep.projectRelative($0, in: directory) }
-        located.test = located.test.map { PrepareDataStep.projectRelative($0, in: directory) }
-        located.testLabels = located.testLabels.map { PrepareDataStep.projectRelative($0, in: directory) }
+        located.train = Project.projectRelative(located.train, in: directory)
+        located.trainLabels = located.trainLabels.map { Project.projectRelative($0, in: directory) }
+        located.test = located.test.map { Project.projectRelative($0, in: directory) }
+        located.testLabels = located.testLabels.map { Project.projectRelative($0, in: directory) }
         return located
     }
 

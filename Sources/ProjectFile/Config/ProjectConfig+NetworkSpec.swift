@@ -26,17 +26,17 @@ extension ModelSection {
     }
 
     /// The network without the data's feature and class counts.
-    var networkShape: NetworkShape { NetworkShape(inputBits: inputBits, layers: layerSpecs, seed: seed) }
+    package var networkShape: NetworkShape { NetworkShape(inputBits: inputBits, layers: layerSpecs, seed: seed) }
 }
 
 /// A network as the project file describes it: everything but the data's
 /// feature and class counts, which the data summary supplies.
-struct NetworkShape: Codable, Sendable, Equatable {
-    var inputBits: Int
-    var layers: [LayerSpec]
-    var seed: UInt64
+package struct NetworkShape: Codable, Sendable, Equatable {
+    package var inputBits: Int
+    package var layers: [LayerSpec]
+    package var seed: UInt64
 
-    func spec(inputFeatures: Int, classes: Int) -> NetworkSpec {
+    package func spec(inputFeatures: Int, classes: Int) -> NetworkSpec {
         NetworkSpec(inputFeatures: inputFeatures, inputBits: inputBits, classes: classes, layers: layers, seed: seed)
     }
 }

@@ -4,8 +4,8 @@ import Foundation
 
 /// Rules that relate several keys (or the file system) to each other; each
 /// broken rule becomes one diagnostic on the key a user would edit.
-enum ProjectConfigRules {
-    static func check(_ config: ProjectConfig, with r: inout TOMLReader, projectDirectory: URL?) {
+package enum ProjectConfigRules {
+    package static func check(_ config: ProjectConfig, with r: inout TOMLReader, projectDirectory: URL?) {
         checkNames(config.project, with: &r)
         checkFPGA(config.fpga, with: &r)
         checkLayers(config.model, with: &r)
@@ -17,7 +17,7 @@ enum ProjectConfigRules {
     /// network as the project file describes it, its error reported on the
     /// key a user would edit. Data-dependent checks come later
     /// (`checkAgainstData`): here layer 0 may read as many features as it asks for.
-    static func checkAgainstTrainer(_ config: ProjectConfig, with r: inout TOMLReader) {
+    package static func checkAgainstTrainer(_ config: ProjectConfig, with r: inout TOMLReader) {
         // A problem already reported has the precise message; validation stops at the first problem.
         guard r.diagnostics.isEmpty, let first = config.model.layerSpecs.first, let last = config.model.layers.last else { return }
         let spec = config.networkSpec(inputFeatures: first.fanIn, classes: last.partitions)
@@ -34,7 +34,7 @@ enum ProjectConfigRules {
     /// Where the project file sets what a NeuraLUT key names: a layer's
     /// `width`, `depth`, `skip`, `fan_in` or `bits` is the layer's own
     /// override if it has one, else the `[model]` default.
-    static func path(ofTrainerKey key: String?, in model: ModelSection) -> ConfigKeyPath {
+    package static func path(ofTrainerKey key: String?, in model: ModelSection) -> ConfigKeyPath {
         guard let key else { return ConfigKeyPath().appending("model") }
         var path = ConfigKeyPath()
         var layer: Int?
@@ -66,7 +66,7 @@ enum ProjectConfigRules {
 
     /// Checks that need the data: layer 0's fan-in against the feature count
     /// and the last layer's partitions against the classes.
-    static func checkAgainstData(_ config: ProjectConfig, features: Int, classes: Int, dataName: String, with r: inout TOMLReader) {
+    package static func checkAgainstData(_ config: ProjectConfig, features: Int, classes: Int, dataName: String, with r: inout TOMLReader) {
         let specs = config.model.layerSpecs
         guard let first = specs.first, let last = specs.last else { return }
         if first.fanIn > features {
@@ -84,7 +84,7 @@ enum ProjectConfigRules {
 
     /// The names packaging and the RTL use, by the same rules (`Identifiers`),
     /// so a name accepted here is never rejected later.
-    static func checkNames(_ project: ProjectSection, with r: inout TOMLReader) {
+    package static func checkNames(_ project: ProjectSection, with r: inout TOMLReader) {
         let path = ConfigKeyPath().appending("project")
         for (key, value) in [("name", project.name), ("top", project.top)] {
             // `top` defaults to `name`: only report it when it was written.
@@ -103,7 +103,7 @@ enum ProjectConfigRules {
     }
 
     /// `[fpga]` names, by packaging's rules.
-    static func checkFPGA(_ fpga: FPGASection, with r: inout TOMLReader) {
+    package static func checkFPGA(_ fpga: FPGASection, with r: inout TOMLReader) {
         let path = ConfigKeyPath().appending("fpga")
         if !Identifiers.isPartName(fpga.part) {
             r.report(path.appending("part"), "expected a Xilinx part name in lower case such as xcvu9p-flgb2104-2-i, found \(String(reflecting: fpga.part))")
@@ -116,7 +116,7 @@ enum ProjectConfigRules {
         }
     }
 
-    static func checkLayers(_ model: ModelSection, with r: inout TOMLReader) {
+    package static func checkLayers(_ model: ModelSection, with r: inout TOMLReader) {
         let modelPath = ConfigKeyPath().appending("model")
         let specs = model.layerSpecs
         for (i, spec) in specs.enumerated() {
@@ -145,7 +145,7 @@ enum ProjectConfigRules {
         }
     }
 
-    static func checkDataset(_ dataset: DatasetSection, with r: inout TOMLReader, projectDirectory: URL?) {
+    package static func checkDataset(_ dataset: DatasetSection, with r: inout TOMLReader, projectDirectory: URL?) {
         let path = ConfigKeyPath().appending("dataset")
         let needsLabelFiles = dataset.format != .csv
         if needsLabelFiles && dataset.trainLabels == nil {
@@ -186,12 +186,12 @@ enum ProjectConfigRules {
     }
 
     /// A data path from the project file: absolute, or relative to the project directory.
-    static func resolve(_ file: String, in directory: URL) -> URL {
+    package static func resolve(_ file: String, in directory: URL) -> URL {
         file.hasPrefix("/") ? URL(fileURLWithPath: file) : directory.appendingPathComponent(file)
     }
 
     /// Where a layer's fan-in comes from: its own override or `model.fan_in`.
-    static func fanInPath(_ model: ModelSection, layer: Int) -> ConfigKeyPath {
+    package static func fanInPath(_ model: ModelSection, layer: Int) -> ConfigKeyPath {
         let modelPath = ConfigKeyPath().appending("model")
         return model.layers[layer].fanIn != nil
             ? modelPath.appending("layers").appending(index: layer).appending("fan_in")
@@ -199,7 +199,7 @@ enum ProjectConfigRules {
     }
 
     /// Size of a table of 2^bits 16-bit entries.
-    static func tableSize(addressBits: Int) -> String {
+    package static func tableSize(addressBits: Int) -> String {
         ByteCount.text(2 * pow(2, Double(addressBits)))
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Human-readable sizes in binary units: `32 MiB`, `150.7 KiB`.
-enum ByteCount {
-    static func text(_ bytes: Double) -> String {
+package enum ByteCount {
+    package static func text(_ bytes: Double) -> String {
         let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"]
         var value = bytes, unit = 0
         while value >= 1024 && unit < units.count - 1 {

@@ -129,7 +129,8 @@ public struct StarterProject: Sendable, Equatable {
 
     /// Creates the project in `directory`: examines the data, writes
     /// `lutbuild.toml`, README.md and .gitignore (and copies the data files
-    /// into `data/` with `copyData`), then loads the data as a build would.
+    /// into `data/` with `copyData`); the caller then loads the data as a
+    /// build would (`Project.prepareData`, in Pipeline).
     /// Writes nothing when a file exists (`ProjectTemplate.Conflict`) or the
     /// data cannot be used (`DatasetError`). `displayName` is the directory as
     /// the user typed it (relative to the working directory).
@@ -139,7 +140,7 @@ public struct StarterProject: Sendable, Equatable {
         let directory = directory.standardizedFileURL
         let sources = [data, labels].compactMap { $0?.standardizedFileURL }
         let paths = sources.map { source in
-            copyData ? "data/" + source.lastPathComponent : PrepareDataStep.projectRelative(source.path, in: directory)
+            copyData ? "data/" + source.lastPathComponent : Project.projectRelative(source.path, in: directory)
         }
         let facts = try examine(
             data: sources[0], labels: sources.count > 1 ? sources[1] : nil, label: label,
@@ -161,8 +162,6 @@ public struct StarterProject: Sendable, Equatable {
             }
         }
         let written = try ProjectTemplate.write(files, into: directory, displayName: displayName)
-        // The same loading and checks as a build's: a project that init writes must build.
-        _ = try Project.open(path: displayName).prepareData()
         return (project, written)
     }
 
@@ -291,19 +290,19 @@ extension StarterProject {
     }
 
     /// `key = value` with the comment aligned at column 32, as in the digits template.
-    static func entry(_ key: String, _ value: String?, _ comment: String?, bare: Bool = false) -> String {
+    package static func entry(_ key: String, _ value: String?, _ comment: String?, bare: Bool = false) -> String {
         let text = bare ? key : "\(key) = \(value ?? "")"
         guard let comment else { return text }
         return text.padding(toLength: max(text.count + 1, 31), withPad: " ", startingAt: 0) + "# " + comment
     }
 
     /// A TOML number: integral values without a fraction (`500`, not `500.0`).
-    static func number(_ value: Double) -> String {
+    package static func number(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
     }
 
     /// A TOML basic string.
-    static func quoted(_ text: String) -> String {
+    package static func quoted(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 }
