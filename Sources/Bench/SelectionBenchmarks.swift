@@ -1,6 +1,7 @@
 import Foundation
 import NeuraLUT
 import Pipeline
+import ProjectFile
 
 /// Model selection on a tiny validation set (issue 12): the digits template
 /// with `validation_fraction = 0.01` (14 validation rows, accuracy in steps
