@@ -1,6 +1,7 @@
 import Foundation
 import Pipeline
 import Synchronization
+import ProjectFile
 
 /// Accuracy per LUT on MNIST (issue 16): every shipped MNIST example
 /// (`examples/mnist-*/lutbuild.toml`) built as a user builds it, with the

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Pipeline
+@testable import ProjectFile
 
 /// The shipped example projects (`examples/*/lutbuild.toml`, docs/mnist-frontier.md)
 /// pass the project-file check as they are, data paths included (MNIST in
