@@ -44,7 +44,7 @@ let package = Package(
         // How many problems an error shows at once (project files and data alike).
         .target(name: "Diagnostics"),
         // The generic, NN-agnostic incremental build engine.
-        .target(name: "BuildGraph", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "BuildGraph", dependencies: ["Diagnostics", .product(name: "Crypto", package: "swift-crypto")]),
         // The Bazel HTTP cache protocol client behind BuildGraph's remote cache.
         .target(name: "HTTPCache", dependencies: ["BuildGraph"]),
         // Dataset loading: CSV, MNIST IDX, NPY; splits and normalisation.

@@ -197,6 +197,9 @@ struct LutbuildBinaryBenchmark {
         var stderr: String
     }
 
+    /// A run still going after this long is killed and counts as failed (a hang must not stall the benchmark).
+    static let runLimit: Double = 600
+
     func lutbuild(_ arguments: [String], in directory: URL, killAfter: Double? = nil) throws -> (Run, toolsLeft: Int) {
         let process = Process()
         process.executableURL = binary
@@ -223,6 +226,9 @@ struct LutbuildBinaryBenchmark {
             usleep(1_000_000)
             toolsLeft = ProcessTree.live().filter { groups.contains($0.group) }.count
         }
+        let limit = Date().addingTimeInterval(Self.runLimit)
+        while process.isRunning && Date() < limit { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
         try? FileManager.default.removeItem(at: errors)
@@ -351,7 +357,7 @@ struct LutbuildBinaryBenchmark {
         try FileManager.default.removeItem(at: dataFile)
         guard mkfifo(dataFile.path, 0o600) == 0 else { throw BenchError("mkfifo failed") }
         let (fifo, _) = try lutbuild(["build", "--no-verify", "--no-estimate"], in: directory)
-        if fifo.status == 2 && fifo.stderr.contains("data/digits.csv: expected a regular data file") { located += 1 }
+        if fifo.status == 2 && fifo.stderr.contains("dataset.train: \"data/digits.csv\" is a FIFO (named pipe)") { located += 1 }
         try FileManager.default.removeItem(at: dataFile)
         try Data(goodProject.utf8).write(to: projectFile)
         try Data(goodData.utf8).write(to: dataFile)

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// Reads a whole file, transparently gunzipping `.gz` (or any gzip-magic) content.
@@ -29,15 +30,7 @@ enum FileBytes {
             let reason = errno == ENOENT ? "no such file" : String(cString: strerror(errno))
             throw DatasetError(file: displayName, message: "cannot read the file (\(reason))")
         }
-        let kind: String
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: return
-        case S_IFDIR: kind = "a directory"
-        case S_IFIFO: kind = "a FIFO (named pipe)"
-        case S_IFCHR, S_IFBLK: kind = "a device"
-        case S_IFSOCK: kind = "a socket"
-        default: kind = "not a regular file"
-        }
+        guard let kind = FileKind.notRegular(mode: info.st_mode) else { return }
         throw DatasetError(file: displayName, message: "expected a regular data file, found \(kind); name the file that holds the data")
     }
 

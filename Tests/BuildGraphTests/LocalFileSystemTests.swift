@@ -28,4 +28,20 @@ import Testing
         #expect(fileSystem.stat(root + "/link")?.isDirectory == true)
         #expect(fileSystem.linkStat(root + "/link")?.isDirectory == false)
     }
+
+    /// A FIFO in place of a source is refused, never read: opening one blocks
+    /// until a writer comes (here one is open, so the old read returned nothing).
+    @Test func readingAFIFOIsRefused() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try fileSystem.createDirectory(root)
+        #expect(mkfifo(root + "/data.csv", 0o600) == 0)
+        let bothEnds = open(root + "/data.csv", O_RDWR | O_NONBLOCK)
+        defer { close(bothEnds) }
+        #expect {
+            try fileSystem.read(root + "/data.csv")
+        } throws: { error in
+            "\(error)".contains("expected a regular file, found a FIFO (named pipe)")
+        }
+        #expect(throws: (any Error).self) { try fileSystem.read("/dev/zero") }
+    }
 }

@@ -65,4 +65,32 @@ import Testing
             ]
         }
     }
+
+    /// A FIFO or device named as data is a project-file error (exit 2) on every
+    /// build, before the engine would open it (a FIFO blocks whoever opens it).
+    @Test func dataThatIsNotARegularFileIsNamed() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("data"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(mkfifo(folder.appendingPathComponent("data/d.csv").path, 0o600) == 0)
+        let text = """
+            [project]
+            name = "m"
+            [dataset]
+            train = "data/d.csv"
+            test = "/dev/zero"
+            [model]
+            layers = [{ partitions = 10 }]
+            """
+        try Data(text.utf8).write(to: folder.appendingPathComponent("lutbuild.toml"))
+        #expect {
+            try ProjectConfig.load(contentsOf: folder.appendingPathComponent("lutbuild.toml"))
+        } throws: { error in
+            let messages = (error as? ProjectError)?.diagnostics.map { "\($0.line ?? 0): \($0.key): \($0.message)" }
+            return messages == [
+                "4: dataset.train: \"data/d.csv\" is a FIFO (named pipe); expected a regular data file",
+                "5: dataset.test: \"/dev/zero\" is a device; expected a regular data file",
+            ]
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -7,12 +8,18 @@ import Glibc
 public struct LocalFileSystem: FileSystem {
     public init() {}
 
+    /// Reads a regular file. Opened non-blocking and checked before reading:
+    /// a FIFO in place of a source would otherwise block the build (and its
+    /// cancellation) forever, and a device never ends.
     public func read(_ path: String) throws -> Data {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw errnoError(path, "cannot open") }
         defer { close(fd) }
         var info = Glibc.stat()
         guard fstat(fd, &info) == 0 else { throw errnoError(path, "cannot stat") }
+        if let kind = FileKind.notRegular(mode: info.st_mode) {
+            throw FileSystemError(path, "expected a regular file, found \(kind)")
+        }
         var data = Data(count: Int(info.st_size))
         var offset = 0
         let total = data.count

@@ -1,6 +1,7 @@
+import Diagnostics
+import Foundation
 import HDLNames
 import NeuraLUT
-import Foundation
 
 /// Rules that relate several keys (or the file system) to each other; each
 /// broken rule becomes one diagnostic on the key a user would edit.
@@ -181,6 +182,8 @@ package enum ProjectConfigRules {
                 r.report(path.appending(key), "file \"\(file)\" not found (looked for \(url.path))")
             } else if isDirectory.boolValue {
                 r.report(path.appending(key), "\"\(file)\" is a directory; expected a file")
+            } else if let kind = FileKind.notRegular(path: url.path) {
+                r.report(path.appending(key), "\"\(file)\" is \(kind); expected a regular data file")
             }
         }
     }
