@@ -36,11 +36,11 @@ import TestSupport
         #expect(build.stdout.contains("0 mismatches"), "\(build.stdout)")
         #expect(project.scratch.exists("lutbuild.lock"))
 
-        for shell in ["bash", "zsh", "fish"] {
+        for (shell, path) in Installation.completionScripts.sorted(by: { $0.key < $1.key }) {
             let generated = try run(["--generate-completion-script", shell], project.url)
             #expect(generated.status == 0, "\(generated.stderr)")
-            let installed = try? String(contentsOf: installation.completion(for: shell), encoding: .utf8)
-            #expect(installed == generated.stdout, "the \(shell) completion script was not installed")
+            let installed = try? String(contentsOf: installation.prefix.appendingPathComponent(path), encoding: .utf8)
+            #expect(installed == generated.stdout, "the \(shell) completion script was not installed as \(path)")
         }
         let hooks = installation.source.appendingPathComponent("hooks")
         for name in try FileManager.default.contentsOfDirectory(atPath: hooks.path).sorted() {
@@ -87,14 +87,12 @@ private struct Installation {
     var binary: URL { prefix.appendingPathComponent("bin/lutbuild") }
     var hooks: URL { prefix.appendingPathComponent("share/lutbuild/hooks") }
 
-    func completion(for shell: String) -> URL {
-        let share = prefix.appendingPathComponent("share")
-        switch shell {
-        case "bash": return share.appendingPathComponent("bash-completion/completions/lutbuild")
-        case "zsh": return share.appendingPathComponent("zsh/site-functions/_lutbuild")
-        default: return share.appendingPathComponent("fish/vendor_completions.d/lutbuild.fish")
-        }
-    }
+    /// Where install.sh puts each shell's completion script, under the prefix.
+    static let completionScripts = [
+        "bash": "share/bash-completion/completions/lutbuild",
+        "zsh": "share/zsh/site-functions/_lutbuild",
+        "fish": "share/fish/vendor_completions.d/lutbuild.fish",
+    ]
 
     struct InstallFailed: Error, CustomStringConvertible {
         var description: String
@@ -118,25 +116,25 @@ private struct Installation {
         if owned { try? FileManager.default.removeItem(at: prefix) }
     }
 
-    /// The Swift toolchain the tests run with: the folder above the `bin` holding `swift`.
-    static let toolchain: URL? = toolchainBinFolders().first?.deletingLastPathComponent()
+    /// Our `PATH`, folder by folder.
+    static var pathFolders: [String] {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+    }
 
-    /// `PATH` folders holding `swift` (resolved through symlinks).
-    static func toolchainBinFolders() -> [URL] {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init).compactMap { folder in
-            let swift = URL(fileURLWithPath: folder).appendingPathComponent("swift")
-            guard FileManager.default.isExecutableFile(atPath: swift.path) else { return nil }
-            return swift.resolvingSymlinksInPath().deletingLastPathComponent()
-        }
+    static func holdsSwift(_ folder: String) -> Bool {
+        FileManager.default.isExecutableFile(atPath: URL(fileURLWithPath: folder).appendingPathComponent("swift").path)
+    }
+
+    /// The Swift toolchain the tests run with: the folder above the `bin` holding `swift` (through symlinks).
+    static let toolchain: URL? = pathFolders.first(where: holdsSwift).map {
+        URL(fileURLWithPath: $0).appendingPathComponent("swift").resolvingSymlinksInPath()
+            .deletingLastPathComponent().deletingLastPathComponent()
     }
 
     /// Ours without the folders holding `swift` on `PATH` and without `LD_LIBRARY_PATH`.
     static func environmentWithoutToolchain() -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
-        let path = (environment["PATH"] ?? "").split(separator: ":").map(String.init).filter { folder in
-            !FileManager.default.isExecutableFile(atPath: URL(fileURLWithPath: folder).appendingPathComponent("swift").path)
-        }
-        environment["PATH"] = path.joined(separator: ":")
+        environment["PATH"] = pathFolders.filter { !holdsSwift($0) }.joined(separator: ":")
         environment["LD_LIBRARY_PATH"] = nil
         return environment
     }
