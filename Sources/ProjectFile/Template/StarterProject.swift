@@ -277,7 +277,7 @@ extension StarterProject {
             | `gen/` | written by builds: Verilog, testbench, reports (`gen/reports/index.html`), Vivado, IP-XACT and FuseSoC files |
 
             ```
-            lutbuild build            # train, tabulate, emit Verilog, verify it in simulation, estimate LUTs, package
+            lutbuild build            # train, tabulate, emit Verilog, map tables to LUTs, verify in simulation, package
             lutbuild status           # anything stale or hand-edited?
             lutbuild explain          # after an edit: what the next build redoes, and why
             ```

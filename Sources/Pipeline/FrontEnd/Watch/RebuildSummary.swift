@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// The one-line summary of each rebuild in watch mode: what ran, how long it
-/// took, the test accuracy and the LUT estimate with their change since the
+/// took, the test accuracy and the LUT count with their change since the
 /// previous build, so the effect of an edit is visible at a glance.
 public final class RebuildSummary: Sendable {
     private let previous = Mutex<BuildMetrics?>(nil)
