@@ -1,7 +1,7 @@
 import Foundation
 
 /// Human-readable sizes in binary units: `32 MiB`, `150.7 KiB`.
-package enum ByteCount {
+enum ByteCount {
     package static func text(_ bytes: Double) -> String {
         let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"]
         var value = bytes, unit = 0

@@ -19,10 +19,10 @@ public struct CacheSection: Sendable, Equatable, Hashable, Codable {
 }
 
 extension ProjectConfigSchema {
-    package static let cacheKeys = ["remote", "remote_timeout"]
+    static let cacheKeys = ["remote", "remote_timeout"]
     package static let timeoutRange = 1...3600
 
-    package static func readCache(_ table: TOMLTable, with r: inout TOMLReader) -> CacheSection {
+    static func readCache(_ table: TOMLTable, with r: inout TOMLReader) -> CacheSection {
         let path = ConfigKeyPath().appending("cache")
         r.checkKeys(of: table, at: path, known: cacheKeys)
         let remote = r.string(table, "remote", at: path)

@@ -66,7 +66,7 @@ public struct Project: Sendable {
 
     /// `file` relative to `directory` (`../shared/x.csv` for a file outside
     /// it), so the lock file and step keys are the same on every machine.
-    package static func projectRelative(_ file: String, in directory: URL) -> String {
+    static func projectRelative(_ file: String, in directory: URL) -> String {
         guard file.hasPrefix("/") else { return file }
         let target = URL(fileURLWithPath: file).standardizedFileURL.pathComponents
         let base = directory.standardizedFileURL.pathComponents

@@ -48,7 +48,7 @@ extension ProjectConfig {
 
 extension [ProjectDiagnostic] {
     /// Stable order by line, diagnostics without a line last.
-    package func sortedByLine() -> [ProjectDiagnostic] {
+    func sortedByLine() -> [ProjectDiagnostic] {
         enumerated().sorted { a, b in
             (a.element.line ?? Int.max, a.offset) < (b.element.line ?? Int.max, b.offset)
         }.map(\.element)

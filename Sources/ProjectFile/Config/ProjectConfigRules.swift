@@ -18,7 +18,7 @@ package enum ProjectConfigRules {
     /// network as the project file describes it, its error reported on the
     /// key a user would edit. Data-dependent checks come later
     /// (`checkAgainstData`): here layer 0 may read as many features as it asks for.
-    package static func checkAgainstTrainer(_ config: ProjectConfig, with r: inout TOMLReader) {
+    static func checkAgainstTrainer(_ config: ProjectConfig, with r: inout TOMLReader) {
         // A problem already reported has the precise message; validation stops at the first problem.
         guard r.diagnostics.isEmpty, let first = config.model.layerSpecs.first, let last = config.model.layers.last else { return }
         let spec = config.networkSpec(inputFeatures: first.fanIn, classes: last.partitions)
@@ -85,7 +85,7 @@ package enum ProjectConfigRules {
 
     /// The names packaging and the RTL use, by the same rules (`Identifiers`),
     /// so a name accepted here is never rejected later.
-    package static func checkNames(_ project: ProjectSection, with r: inout TOMLReader) {
+    static func checkNames(_ project: ProjectSection, with r: inout TOMLReader) {
         let path = ConfigKeyPath().appending("project")
         for (key, value) in [("name", project.name), ("top", project.top)] {
             // `top` defaults to `name`: only report it when it was written.
@@ -104,7 +104,7 @@ package enum ProjectConfigRules {
     }
 
     /// `[fpga]` names, by packaging's rules.
-    package static func checkFPGA(_ fpga: FPGASection, with r: inout TOMLReader) {
+    static func checkFPGA(_ fpga: FPGASection, with r: inout TOMLReader) {
         let path = ConfigKeyPath().appending("fpga")
         if !Identifiers.isPartName(fpga.part) {
             r.report(path.appending("part"), "expected a Xilinx part name in lower case such as xcvu9p-flgb2104-2-i, found \(String(reflecting: fpga.part))")
@@ -117,7 +117,7 @@ package enum ProjectConfigRules {
         }
     }
 
-    package static func checkLayers(_ model: ModelSection, with r: inout TOMLReader) {
+    static func checkLayers(_ model: ModelSection, with r: inout TOMLReader) {
         let modelPath = ConfigKeyPath().appending("model")
         let specs = model.layerSpecs
         for (i, spec) in specs.enumerated() {
@@ -146,7 +146,7 @@ package enum ProjectConfigRules {
         }
     }
 
-    package static func checkDataset(_ dataset: DatasetSection, with r: inout TOMLReader, projectDirectory: URL?) {
+    static func checkDataset(_ dataset: DatasetSection, with r: inout TOMLReader, projectDirectory: URL?) {
         let path = ConfigKeyPath().appending("dataset")
         let needsLabelFiles = dataset.format != .csv
         if needsLabelFiles && dataset.trainLabels == nil {
@@ -194,7 +194,7 @@ package enum ProjectConfigRules {
     }
 
     /// Where a layer's fan-in comes from: its own override or `model.fan_in`.
-    package static func fanInPath(_ model: ModelSection, layer: Int) -> ConfigKeyPath {
+    static func fanInPath(_ model: ModelSection, layer: Int) -> ConfigKeyPath {
         let modelPath = ConfigKeyPath().appending("model")
         return model.layers[layer].fanIn != nil
             ? modelPath.appending("layers").appending(index: layer).appending("fan_in")
@@ -202,7 +202,7 @@ package enum ProjectConfigRules {
     }
 
     /// Size of a table of 2^bits 16-bit entries.
-    package static func tableSize(addressBits: Int) -> String {
+    static func tableSize(addressBits: Int) -> String {
         ByteCount.text(2 * pow(2, Double(addressBits)))
     }
 }

@@ -7,33 +7,33 @@ import TOMLKit
 /// The key-by-key mapping from TOML to `ProjectConfig`: known keys, types,
 /// per-key ranges and defaults. Cross-key rules live in `ProjectConfigRules`.
 package enum ProjectConfigSchema {
-    package static let sections = ["project", "dataset", "model", "train", "rtl", "hardware", "fpga", "cache"]
-    package static let projectKeys = ["name", "top", "vendor", "library", "version", "description"]
-    package static let datasetKeys = [
+    static let sections = ["project", "dataset", "model", "train", "rtl", "hardware", "fpga", "cache"]
+    static let projectKeys = ["name", "top", "vendor", "library", "version", "description"]
+    static let datasetKeys = [
         "format", "train", "train_labels", "test", "test_labels", "label", "header", "skip_lines", "label_offset", "classes",
         "test_fraction", "validation_fraction", "normalize", "seed",
     ]
-    package static let modelKeys = [
+    static let modelKeys = [
         "seed", "input_bits", "bits", "output_bits", "fan_in", "width", "depth", "skip", "max_table_bits", "min_input_activity", "layers",
     ]
-    package static let layerKeys = ["partitions", "fan_in", "bits", "width", "depth", "skip"]
-    package static let trainKeys = ["epochs", "batch", "learning_rate", "weight_decay", "restart_epochs", "selection", "calibration_rows", "label_smoothing"]
-    package static let rtlKeys = ["registers", "argmax", "tables", "primitives"]
-    package static let hardwareKeys = ["dont_care", "dont_care_min_hits", "dont_care_widen", "mapper_effort"]
-    package static let fpgaKeys = ["part", "clock_mhz", "families", "synthesis_strategy", "retiming"]
+    static let layerKeys = ["partitions", "fan_in", "bits", "width", "depth", "skip"]
+    static let trainKeys = ["epochs", "batch", "learning_rate", "weight_decay", "restart_epochs", "selection", "calibration_rows", "label_smoothing"]
+    static let rtlKeys = ["registers", "argmax", "tables", "primitives"]
+    static let hardwareKeys = ["dont_care", "dont_care_min_hits", "dont_care_widen", "mapper_effort"]
+    static let fpgaKeys = ["part", "clock_mhz", "families", "synthesis_strategy", "retiming"]
 
     // The network's own limits (NeuraLUT), so a value accepted here is one training accepts.
-    package static let bitsRange = NetworkSpec.codeBits
+    static let bitsRange = NetworkSpec.codeBits
     // Upper bounds far beyond any real design, so arithmetic on them cannot overflow.
-    package static let partitionsRange = 1...1_000_000
-    package static let fanInRange = 1...1024
-    package static let widthRange = NetworkSpec.widths
-    package static let depthRange = NetworkSpec.depths
-    package static let skipRange = 0...1024
-    package static let epochsRange = 1...1_000_000
-    package static let batchRange = TrainingConfig.minimumBatch...100_000_000
-    package static let minHitsRange = 1...1_000_000_000
-    package static let widenRange = 0...65535
+    static let partitionsRange = 1...1_000_000
+    static let fanInRange = 1...1024
+    static let widthRange = NetworkSpec.widths
+    static let depthRange = NetworkSpec.depths
+    static let skipRange = 0...1024
+    static let epochsRange = 1...1_000_000
+    static let batchRange = TrainingConfig.minimumBatch...100_000_000
+    static let minHitsRange = 1...1_000_000_000
+    static let widenRange = 0...65535
 
     /// The config, or nil when a required key is missing (reported).
     package static func read(_ root: TOMLTable, with r: inout TOMLReader) -> ProjectConfig? {
@@ -55,7 +55,7 @@ package enum ProjectConfigSchema {
                              cache: cache)
     }
 
-    package static func readProject(_ table: TOMLTable?, present: Bool, with r: inout TOMLReader) -> ProjectSection? {
+    static func readProject(_ table: TOMLTable?, present: Bool, with r: inout TOMLReader) -> ProjectSection? {
         let path = ConfigKeyPath().appending("project")
         guard let table else {
             if !present { r.report(path, "missing [project] section; expected at least name = \"my_design\"") }
@@ -75,7 +75,7 @@ package enum ProjectConfigSchema {
             description: r.string(table, "description", at: path) ?? defaults.description)
     }
 
-    package static func readDataset(_ table: TOMLTable?, present: Bool, with r: inout TOMLReader) -> DatasetSection? {
+    static func readDataset(_ table: TOMLTable?, present: Bool, with r: inout TOMLReader) -> DatasetSection? {
         let path = ConfigKeyPath().appending("dataset")
         guard let table else {
             if !present { r.report(path, "missing [dataset] section; expected at least train = \"data/….csv\"") }
@@ -104,7 +104,7 @@ package enum ProjectConfigSchema {
     }
 
     /// `label = "name"` or `label = 3` (a column index, -1 for the last).
-    package static func readLabelColumn(_ table: TOMLTable, at path: ConfigKeyPath, with r: inout TOMLReader) -> LabelColumn? {
+    static func readLabelColumn(_ table: TOMLTable, at path: ConfigKeyPath, with r: inout TOMLReader) -> LabelColumn? {
         guard let value = table["label"] else { return nil }
         if let name = value.string { return .name(name) }
         if let index = value.int { return .index(index) }
@@ -112,7 +112,7 @@ package enum ProjectConfigSchema {
         return nil
     }
 
-    package static func readModel(_ table: TOMLTable, with r: inout TOMLReader) -> ModelSection {
+    static func readModel(_ table: TOMLTable, with r: inout TOMLReader) -> ModelSection {
         let path = ConfigKeyPath().appending("model")
         r.checkKeys(of: table, at: path, known: modelKeys)
         let d = ModelSection()
@@ -148,7 +148,7 @@ package enum ProjectConfigSchema {
             layers: layers)
     }
 
-    package static func readLayer(_ table: TOMLTable, at path: ConfigKeyPath, with r: inout TOMLReader) -> LayerConfig? {
+    static func readLayer(_ table: TOMLTable, at path: ConfigKeyPath, with r: inout TOMLReader) -> LayerConfig? {
         r.checkKeys(of: table, at: path, known: layerKeys)
         let partitions = r.int(table, "partitions", at: path, in: partitionsRange)
         if table["partitions"] == nil { r.report(path.appending("partitions"), "missing; expected the number of partitions in this layer") }
@@ -162,7 +162,7 @@ package enum ProjectConfigSchema {
             skip: r.int(table, "skip", at: path, in: skipRange))
     }
 
-    package static func readTrain(_ table: TOMLTable, with r: inout TOMLReader) -> TrainSection {
+    static func readTrain(_ table: TOMLTable, with r: inout TOMLReader) -> TrainSection {
         let path = ConfigKeyPath().appending("train")
         r.checkKeys(of: table, at: path, known: trainKeys)
         let d = TrainSection()
@@ -177,7 +177,7 @@ package enum ProjectConfigSchema {
             labelSmoothing: r.double(table, "label_smoothing", at: path, in: 0...1, closedAbove: false) ?? d.labelSmoothing)
     }
 
-    package static func readRTL(_ table: TOMLTable, with r: inout TOMLReader) -> RTLSection {
+    static func readRTL(_ table: TOMLTable, with r: inout TOMLReader) -> RTLSection {
         let path = ConfigKeyPath().appending("rtl")
         r.checkKeys(of: table, at: path, known: rtlKeys)
         let d = RTLSection()
@@ -198,7 +198,7 @@ package enum ProjectConfigSchema {
                           primitives: r.choice(table, "primitives", at: path, as: LUTPrimitives.self) ?? d.primitives)
     }
 
-    package static func readHardware(_ table: TOMLTable, with r: inout TOMLReader) -> HardwareSection {
+    static func readHardware(_ table: TOMLTable, with r: inout TOMLReader) -> HardwareSection {
         let path = ConfigKeyPath().appending("hardware")
         r.checkKeys(of: table, at: path, known: hardwareKeys)
         let d = HardwareSection()
@@ -209,7 +209,7 @@ package enum ProjectConfigSchema {
             mapperEffort: r.choice(table, "mapper_effort", at: path, as: MapperSettings.Effort.self) ?? d.mapperEffort)
     }
 
-    package static func readFPGA(_ table: TOMLTable, with r: inout TOMLReader) -> FPGASection {
+    static func readFPGA(_ table: TOMLTable, with r: inout TOMLReader) -> FPGASection {
         let path = ConfigKeyPath().appending("fpga")
         r.checkKeys(of: table, at: path, known: fpgaKeys)
         let d = FPGASection()

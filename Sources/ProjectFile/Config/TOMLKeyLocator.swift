@@ -7,7 +7,7 @@
 /// a line; inline arrays are indexed the first time a key inside them is asked
 /// for. Each lookup is then a dictionary hit, so a file with thousands of
 /// problems is diagnosed in time linear in its size.
-package struct TOMLKeyLocator {
+struct TOMLKeyLocator {
     private let index: Index
 
     package init(text: String) {

@@ -6,7 +6,7 @@ import TOMLKit
 /// stopping at the first.
 package struct TOMLReader {
     package let file: String
-    package let locator: TOMLKeyLocator
+    let locator: TOMLKeyLocator
     private(set) var diagnostics: [ProjectDiagnostic] = []
     /// The same problems as a set, so checking for a repeat stays constant-time.
     private var reported: Set<ProjectDiagnostic> = []
@@ -23,7 +23,7 @@ package struct TOMLReader {
     }
 
     /// Reports keys of `table` not in `known`, with a did-you-mean.
-    package mutating func checkKeys(of table: TOMLTable, at path: ConfigKeyPath, known: [String], what: String = "key") {
+    mutating func checkKeys(of table: TOMLTable, at path: ConfigKeyPath, known: [String], what: String = "key") {
         for key in table.keys where !known.contains(key) {
             let hint = EditDistance.suggestion(for: key, among: known)
             report(path.appending(key), "unknown \(what)\(hint) (expected one of: \(known.joined(separator: ", ")))")
@@ -101,7 +101,7 @@ package struct TOMLReader {
         return nil
     }
 
-    package func article(_ type: TOMLType) -> String {
+    func article(_ type: TOMLType) -> String {
         switch type {
         case .int: "an integer"
         case .array: "an array"
