@@ -2,8 +2,9 @@ import RTL
 
 /// How a mapped partition's LUTs are written in Verilog.
 public enum LUTPrimitives: String, Hashable, Codable, Sendable, CaseIterable {
-    /// Plain Verilog-2001: each LUT is an `INIT` constant indexed by its
-    /// inputs. Every simulator and synthesis tool reads it.
+    /// Plain Verilog-2001: each LUT is its `INIT` constant masked by a
+    /// one-hot decode of its inputs, `|(64'h… & (64'd1 << {I5, …, I0}))`.
+    /// Every simulator and synthesis tool reads it.
     case portable
     /// Xilinx UNISIM `LUT1`…`LUT6` instances, which Vivado implements as they
     /// are. Simulation needs a model of those cells (`xilinxCellModels`).
@@ -39,11 +40,18 @@ public enum NetlistVerilog {
             let width = 1 << lut.inputs.count
             switch primitives {
             case .portable:
-                text.append("    localparam [\(width - 1):0] INIT_\(index) = \(width)'h")
+                // `INIT` masked by a one-hot decode of the inputs, OR-reduced. Not an
+                // indexed constant (`INIT[{…}]`): yosys reads that as a `$shiftx` of a
+                // constant, which its techmap specialises once per distinct `INIT` (the
+                // template's whole-design run did not finish in 30 minutes), while the
+                // shifted `1` is one constant per LUT size. Verilator compiles this about
+                // as fast as the indexed form; a `?:` tree per LUT took twice as long
+                // (docs/hardware.md, "How a mapped partition is written").
+                text.append("    wire n\(index) = |(\(width)'h")
                 text.appendHex(lut.initBits, digits: hexDigitCount(bits: width))
-                text.append(";\n    wire n\(index) = INIT_\(index)[{")
+                text.append(" & (\(width)'d1 << {")
                 text.append(lut.inputs.reversed().map(expression).joined(separator: ", "))
-                text.append("}];\n")
+                text.append("}));\n")
             case .xilinx:
                 text.append("    wire n\(index);\n    LUT\(lut.inputs.count) #(.INIT(\(width)'h")
                 text.appendHex(lut.initBits, digits: hexDigitCount(bits: width))

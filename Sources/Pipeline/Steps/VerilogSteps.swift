@@ -17,7 +17,7 @@ enum VerilogSteps {
     /// (`[rtl] tables = "mapped"`, the default) or its table (`"case-rom"`).
     enum Partition: PipelineStep {
         static let kind = "verilog-partition"
-        static let version = 3
+        static let version = 4
 
         struct Parameters: Codable, Sendable {
             var module: String
