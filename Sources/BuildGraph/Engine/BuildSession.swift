@@ -16,6 +16,10 @@ final class BuildSession {
     private let planner: UnitPlanner
     private let remote: RemoteCacheSession?
     private var summary = BuildSummary()
+    /// Unit id that produced each key in this build (ran it or fetched it), so an
+    /// equal unit under another id that finds the key is counted as reusing it,
+    /// however the two happened to be scheduled.
+    private var producedThisBuild: [Digest: String] = [:]
 
     init(layout: ProjectLayout, fileSystem: any FileSystem, clock: any BuildClock, options: BuildOptions,
          events: @escaping @Sendable (BuildEvent) -> Void) {
@@ -170,11 +174,9 @@ final class BuildSession {
                     let node = pass.nodes[job.node]
                     if node.usesAllCores ? running > 0 : (exclusiveRunning || running >= options.concurrency) { break }
                     waiting.removeFirst()
-                    let reused = finishedMeanwhile(job, pass)
-                    if !reused.isEmpty {
+                    if finishedMeanwhile(job, pass) {
                         // An equal unit under another id (e.g. another sweep point's) finished
                         // since this job was planned: plan again to reuse its outputs.
-                        summary.reusedFromEqual += reused
                         do {
                             if var again = try prepare(job.node, pass) {
                                 again.replanned = true
@@ -226,15 +228,14 @@ final class BuildSession {
         if !pass.failures.isEmpty { throw BuildFailure(failures: pass.failures) }
     }
 
-    /// The ids of `job`'s stale, unforced units that have a result for their
-    /// key now: steps equal but for their ids share keys, so one may finish
-    /// while the other waits for a slot. Checked once per job.
-    private func finishedMeanwhile(_ job: Job, _ pass: PassState) -> [String] {
-        guard !job.replanned else { return [] }
+    /// Whether one of `job`'s stale, unforced units has a result for its key
+    /// now: steps equal but for their ids share keys, so one may finish while
+    /// the other waits for a slot. Checked once per job.
+    private func finishedMeanwhile(_ job: Job, _ pass: PassState) -> Bool {
+        guard !job.replanned else { return false }
         let node = pass.nodes[job.node]
-        return job.stale.compactMap { unit in
-            let id = node.units[unit].id
-            return !options.force(id) && index.byKey[job.keys[unit]!] != nil ? id : nil
+        return job.stale.contains { unit in
+            !options.force(node.units[unit].id) && index.byKey[job.keys[unit]!] != nil
         }
     }
 
@@ -327,6 +328,7 @@ final class BuildSession {
             let unit = node.units[unitIndex]
             try index.record(planner.record(node, unit, key: job.keys[unitIndex]!, inputs: job.inputs[unitIndex]!, outputs: outputs))
             summary.fetched.append(unit.id)
+            producedThisBuild[job.keys[unitIndex]!] = unit.id
         }
     }
 
@@ -378,7 +380,12 @@ final class BuildSession {
         if ran || index.latestByUnit[unit.id]?.key != key {
             try index.record(planner.record(node, unit, key: key, inputs: inputs, outputs: outputs))
         }
-        if ran { summary.ran.append(unit.id) }
+        if ran {
+            summary.ran.append(unit.id)
+            producedThisBuild[key] = unit.id
+        } else if let producer = producedThisBuild[key], producer != unit.id {
+            summary.reusedFromEqual.append(unit.id)
+        }
         for (name, digest) in outputs { pass.outputs[OutputRef(step: node.id, name: name)] = digest }
         pass.keys[unit.id] = key
         pass.unitOutputs[unit.id] = outputs
