@@ -142,6 +142,23 @@ import Testing
         #expect((training["trainedPartitions"] as? [Any])?.isEmpty == true)
     }
 
+    /// The whole store lost and a published file deleted: one build restores
+    /// exactly the clean build's outputs (training again from scratch, not
+    /// warm-started from the weights it has just retrained).
+    @Test func lostStoreRebuildsTheCleanBuildsOutputs() throws {
+        let project = try TinyProject()
+        defer { project.remove() }
+        #expect(try project.build().status == 0)
+        let lock = try project.scratch.read("lutbuild.lock")
+        let network = try project.scratch.read("gen/rtl/digits_lut_l0_p0.v")
+        try FileManager.default.removeItem(at: project.scratch.path(".lutbuild/cache/objects"))
+        try FileManager.default.removeItem(at: project.scratch.path("gen/rtl/digits_lut_l0_p0.v"))
+        let rebuild = try project.build()
+        #expect(rebuild.status == 0, "\(rebuild.stderr)")
+        #expect(try project.scratch.read("gen/rtl/digits_lut_l0_p0.v") == network)
+        #expect(try project.scratch.read("lutbuild.lock") == lock)
+    }
+
     @Test func corruptedStoreObjectIsDetectedAndRebuilt() throws {
         let project = try TinyProject()
         defer { project.remove() }

@@ -194,9 +194,12 @@ enum TrainStep: PipelineBatchStep {
         return [TrainingReport.jsonMember: try report.json(), TrainingReport.csvMember: Data(log.csv(timings: false).utf8)]
     }
 
-    /// Some partitions stay frozen (the quantizers are not retrained).
+    /// Some partitions stay frozen (the quantizers are not retrained). With
+    /// every partition stale there is nothing to keep: full training, which
+    /// gives exactly a clean build's weights (after a lost store, say), where
+    /// warm-starting them all from their previous weights would not.
     private static func partial(_ context: StepContext) -> Bool {
-        !context.stale.contains(quantizersMember) && !context.fresh.isEmpty
+        !context.stale.contains(quantizersMember) && context.fresh.contains { partitionID($0) != nil }
     }
 
     /// The share of the run's batches done.
