@@ -159,6 +159,30 @@ import Testing
         #expect(try project.scratch.read("lutbuild.lock") == lock)
     }
 
+    /// Every stored object overwritten and a published file deleted: one build
+    /// finds them all (not one producer per pass) and restores exactly the
+    /// clean build's outputs.
+    @Test func corruptStoreRebuildsTheCleanBuildsOutputs() throws {
+        let project = try TinyProject()
+        defer { project.remove() }
+        #expect(try project.build().status == 0)
+        let lock = try project.scratch.read("lutbuild.lock")
+        let network = try project.scratch.read("gen/rtl/digits_lut_l0_p0.v")
+        let objects = project.scratch.path(".lutbuild/cache/objects")
+        let files = try #require(FileManager.default.enumerator(at: objects, includingPropertiesForKeys: nil)?.allObjects as? [URL])
+        var overwritten = 0
+        for file in files where (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+            try Data("garbage".utf8).write(to: file)
+            overwritten += 1
+        }
+        #expect(overwritten > 10)
+        try FileManager.default.removeItem(at: project.scratch.path("gen/rtl/digits_lut_l0_p0.v"))
+        let rebuild = try project.build()
+        #expect(rebuild.status == 0, "\(rebuild.stderr)")
+        #expect(try project.scratch.read("gen/rtl/digits_lut_l0_p0.v") == network)
+        #expect(try project.scratch.read("lutbuild.lock") == lock)
+    }
+
     @Test func corruptedStoreObjectIsDetectedAndRebuilt() throws {
         let project = try TinyProject()
         defer { project.remove() }

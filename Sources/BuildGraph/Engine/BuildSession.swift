@@ -62,6 +62,7 @@ final class BuildSession {
             try? index.compactIfNeeded()
         }
         var lost: Set<Digest> = []
+        var checkedStore = false
         while true {
             let pass = PassState(nodes: nodes)
             try await runPass(pass)
@@ -69,14 +70,42 @@ final class BuildSession {
                 try finish(pass)
                 return summary
             }
-            let found = Set(pass.corrupt)
             summary.corruptObjects += pass.corrupt.filter { !summary.corruptObjects.contains($0) }
+            var found = Set(pass.corrupt)
+            if !checkedStore {
+                // One lost object rarely comes alone (a disk fault, a bad copy, a deleted
+                // folder): check every recorded output once, so all their producers rerun
+                // together in the next pass, as after a clean start, instead of one link
+                // of a chain per pass (a batch step then sees all its lost members at once).
+                checkedStore = true
+                let unusable = unusableRecordedOutputs().subtracting(found)
+                if !unusable.isEmpty {
+                    events(.warning("the cache had lost \(unusable.count) more object(s) (missing or corrupt); the steps that made them run again"))
+                }
+                found.formUnion(unusable)
+            }
             // Each pass must lose something new that some record produced, so the
             // passes end; an object lost again after this build rebuilt it is the disk's fault.
             guard found.isDisjoint(with: lost), try index.forget(producing: found) > 0 else {
                 throw BuildError.storeKeepsCorrupting(directory: layout.cacheDirectory)
             }
             lost.formUnion(found)
+        }
+    }
+
+    /// Outputs the action index records that the store no longer holds intact
+    /// (missing, or corrupt and now deleted).
+    private func unusableRecordedOutputs() -> Set<Digest> {
+        let recorded = Set(index.byKey.values.flatMap(\.outputs.values))
+        return recorded.filter { digest in
+            do {
+                _ = try store.get(digest)
+                return false
+            } catch BuildError.corruptObject, BuildError.missingObject {
+                return true
+            } catch {
+                return false
+            }
         }
     }
 
