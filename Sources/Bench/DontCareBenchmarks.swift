@@ -19,7 +19,8 @@ let dontCareBenchmarks: [Benchmark] = [
         "hw.mnist-5l.dontcare.exact_luts", "hw.mnist-5l.dontcare.exact_test_acc", "hw.mnist-5l.dontcare.test_outside_care",
     ]) {
         // 10 epochs; `bench/run --full` trains the reference schedule to the end.
-        try DontCareBenchmark(name: "mnist-5l").run(project: mnistProject(epochs: CommandLine.arguments.contains("--full") ? mnistFullEpochs : 10))
+        try DontCareBenchmark(name: "mnist-5l").run(project: mnistProject(epochs: CommandLine.arguments.contains("--full") ? mnistFullEpochs : 10,
+                                                                    settings: dontCareSettings))
     },
 ]
 
@@ -34,8 +35,8 @@ func digitsProject(_ directory: URL) throws {
     try Data((text + "\n" + dontCareSettings).utf8).write(to: file)
 }
 
-/// mnist-5l with the reference schedule (as `train.mnist-5l.*` trains it), with don't-cares.
-func mnistProject(epochs: Int) -> (URL) throws -> Void {
+/// mnist-5l with the reference schedule (as `train.mnist-5l.*` trains it), plus `settings` (project-file sections).
+func mnistProject(epochs: Int, settings: String = "") -> (URL) throws -> Void {
     { directory in
         let mnist = sharedDatasets.appendingPathComponent("mnist").standardizedFileURL.path
         let text = """
@@ -67,7 +68,7 @@ func mnistProject(epochs: Int) -> (URL) throws -> Void {
             learning_rate = 3e-3
             restart_epochs = \(min(epochs, 100))
 
-            \(dontCareSettings)
+            \(settings)
             """
         try Data(text.utf8).write(to: directory.appendingPathComponent(ProjectConfig.fileName))
     }

@@ -1,55 +1,119 @@
 import Foundation
 import Pipeline
+import Synchronization
+import TestSupport
 
-/// The hardware half as a new user meets it (issue 11): `lutbuild init`
-/// then `lutbuild build` of the template with the release binary — wall
-/// time of the whole first build (train, tables, mapping, RTL, verify,
-/// estimate, packaging), lutbuild's exact LUT count and the RTL test accuracy.
+/// The hardware half as a new user meets it (issue 11), with the release
+/// binary in a fresh project folder: the template's first `lutbuild build`
+/// (train, tables, mapping, RTL, verify, estimate, packaging), and an
+/// mnist-5l project's estimate and verify steps.
 let hardwareBenchmarks: [Benchmark] = [
     Benchmark(names: ["build.digits.first_s", "hw.digits.luts", "hw.digits.test_acc"]) {
-        try TemplateBuildBenchmark().run()
+        try inTemporaryProject(name: "template") { directory in
+            let lutbuild = ReleaseLutbuild()
+            try lutbuild.run(["init", "."], in: directory)
+            let build = try lutbuild.run(["build"], in: directory)
+            return [Figure(name: "build.digits.first_s", value: build.seconds, unit: "s")] + (try hardwareFigures(name: "digits", in: directory))
+        }
+    },
+    Benchmark(names: [
+        "hw.mnist-5l.luts", "hw.mnist-5l.test_acc", "estimate.mnist-5l.s",
+        "verify.mnist-5l.s", "verify.mnist-5l.mismatches", "verify.mnist-5l.peak_rss_mb",
+    ]) {
+        // 10 epochs; `bench/run --full` trains the reference schedule to the end.
+        try inTemporaryProject(name: "mnist-5l") { directory in
+            try mnistProject(epochs: CommandLine.arguments.contains("--full") ? mnistFullEpochs : 10)(directory)
+            // Everything but the simulation first, so the second build runs the verify step alone
+            // and the process tree's peak memory is that step's (lutbuild plus compiler and simulator).
+            let lutbuild = ReleaseLutbuild()
+            let first = try lutbuild.run(["build", "--json", "--no-verify"], in: directory)
+            let second = try lutbuild.run(["build", "--json"], in: directory)
+            guard let estimate = first.stepSeconds["estimate"], let verify = second.stepSeconds["verify"] else {
+                throw BenchError("the builds ran no estimate or no verify step (second build ran: \(second.stepSeconds.keys.sorted()))")
+            }
+            let mismatches = try ReleaseLutbuild.report(OutputLayout.Report.verify, in: directory)["mismatches"] as? Int
+            return try hardwareFigures(name: "mnist-5l", in: directory) + [
+                Figure(name: "estimate.mnist-5l.s", value: estimate, unit: "s"),
+                Figure(name: "verify.mnist-5l.s", value: verify, unit: "s"),
+                Figure(name: "verify.mnist-5l.mismatches", value: Double(mismatches ?? -1), unit: "samples"),
+                Figure(name: "verify.mnist-5l.peak_rss_mb", value: Double(second.peakTreeBytes) / 1e6, unit: "MB"),
+            ]
+        }
     },
 ]
 
-struct TemplateBuildBenchmark {
-    func run() throws -> [Figure] {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-bench-template-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let lutbuild = ReleaseLutbuild()
-        try lutbuild.run(["init", "."], in: directory)
-        let seconds = try measureSeconds { try lutbuild.run(["build"], in: directory) }
-        guard let luts = try ReleaseLutbuild.report(OutputLayout.Report.estimateJSON, in: directory)["luts"] as? Int,
-              let accuracy = try ReleaseLutbuild.report(OutputLayout.Report.verify, in: directory)["accuracy"] as? Double else {
-            throw BenchError("the template build wrote no LUT count or RTL accuracy")
-        }
-        return [
-            Figure(name: "build.digits.first_s", value: seconds, unit: "s"),
-            Figure(name: "hw.digits.luts", value: Double(luts), unit: "LUTs"),
-            Figure(name: "hw.digits.test_acc", value: accuracy, unit: "fraction"),
-        ]
+/// Runs `body` with a fresh, empty project folder, removed afterwards.
+func inTemporaryProject(name: String, _ body: (URL) throws -> [Figure]) throws -> [Figure] {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-bench-\(name)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    return try body(directory)
+}
+
+/// `hw.NAME.luts` (lutbuild's exact count of the mapped partitions,
+/// gen/reports/estimate.json) and `hw.NAME.test_acc` (the RTL's test
+/// accuracy in simulation, gen/reports/verify.json) of the project built in `directory`.
+func hardwareFigures(name: String, in directory: URL) throws -> [Figure] {
+    guard let luts = try ReleaseLutbuild.report(OutputLayout.Report.estimateJSON, in: directory)["luts"] as? Int,
+          let accuracy = try ReleaseLutbuild.report(OutputLayout.Report.verify, in: directory)["accuracy"] as? Double else {
+        throw BenchError("the \(name) build wrote no LUT count or RTL accuracy")
     }
+    return [
+        Figure(name: "hw.\(name).luts", value: Double(luts), unit: "LUTs"),
+        Figure(name: "hw.\(name).test_acc", value: accuracy, unit: "fraction"),
+    ]
 }
 
 /// The release `lutbuild` (`bench/run` builds it), run as a user runs it.
 struct ReleaseLutbuild {
     let binary = URL(fileURLWithPath: ".build/release/lutbuild").standardizedFileURL
+    /// How often the process tree's memory is sampled.
+    static let sampleInterval = 0.05
+
+    struct Run {
+        var seconds: Double
+        /// Peak of lutbuild's and all its child processes' resident memory summed (sampled).
+        var peakTreeBytes: Int
+        /// Steps that ran (`--json` builds): step id → seconds.
+        var stepSeconds: [String: Double]
+    }
 
     /// Runs `lutbuild ARGUMENTS` in `directory`; throws with its error output unless it exits 0.
-    func run(_ arguments: [String], in directory: URL) throws {
+    @discardableResult
+    func run(_ arguments: [String], in directory: URL) throws -> Run {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        process.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
+        let output = Pipe()
+        process.standardOutput = output
+        // A file, not a pipe: a long build's messages must not block it while stdout is read.
+        let errorLog = directory.appendingPathComponent(".bench-stderr.log")
+        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        let errors = try FileHandle(forWritingTo: errorLog)
+        defer { try? errors.close() }
         process.standardError = errors
+
+        let start = DispatchTime.now().uptimeNanoseconds
         try process.run()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        let memory = TreeMemory(root: process.processIdentifier)
+        Thread { memory.sample(every: Self.sampleInterval) }.start()
+        let stdout = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        memory.stop()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         guard process.terminationStatus == 0 else {
-            throw BenchError("lutbuild \(arguments.joined(separator: " ")) failed: \(String(decoding: stderr, as: UTF8.self))")
+            let text = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
+            throw BenchError("lutbuild \(arguments.joined(separator: " ")) failed: \(text.suffix(4000))")
         }
+        var steps: [String: Double] = [:]
+        for line in stdout.split(separator: UInt8(ascii: "\n")) {
+            guard let event = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                  event["event"] as? String == "finished", let step = event["step"] as? String,
+                  let stepSeconds = event["seconds"] as? Double else { continue }
+            steps[step] = stepSeconds
+        }
+        return Run(seconds: seconds, peakTreeBytes: memory.peakBytes, stepSeconds: steps)
     }
 
     /// A JSON report the build published (`path` relative to the project, e.g. `OutputLayout.Report.estimateJSON`).
@@ -58,4 +122,25 @@ struct ReleaseLutbuild {
         guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw BenchError("\(path) is not a JSON object") }
         return object
     }
+}
+
+/// The peak of a process tree's summed resident memory, sampled on a thread of its own.
+final class TreeMemory: Sendable {
+    let root: Int32
+    private let peak = Mutex(0)
+    private let stopped = Atomic(false)
+
+    init(root: Int32) { self.root = root }
+
+    var peakBytes: Int { peak.withLock { $0 } }
+
+    func sample(every interval: Double) {
+        while !stopped.load(ordering: .acquiring) {
+            let bytes = ProcessTree.residentBytes(ofTree: root)
+            peak.withLock { $0 = max($0, bytes) }
+            Thread.sleep(forTimeInterval: interval)
+        }
+    }
+
+    func stop() { stopped.store(true, ordering: .releasing) }
 }

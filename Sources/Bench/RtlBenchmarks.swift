@@ -24,11 +24,6 @@ let rtlBenchmarks: [Benchmark] = [
         return [Figure(name: "verify.jsc-2l.s", value: report.wallSeconds, unit: "s"),
                 Figure(name: "verify.jsc-2l.mismatches", value: Double(report.mismatches), unit: "samples")]
     },
-    Benchmark(names: ["verify.mnist-5l.s", "verify.mnist-5l.mismatches"], fullOnly: true) {
-        let report = try RtlReference.verify(RtlReference.mnist5l, samples: 10_000)
-        return [Figure(name: "verify.mnist-5l.s", value: report.wallSeconds, unit: "s"),
-                Figure(name: "verify.mnist-5l.mismatches", value: Double(report.mismatches), unit: "samples")]
-    },
     Benchmark(names: ["estimate.jsc-2l.luts", "estimate.jsc-2l.s"]) {
         let network = LUTNetwork.random(spec: RtlReference.jsc2l, seed: 1)
         let design = try VerilogEmitter.design(network: network, options: RTLOptions(topName: "jsc_2l"))

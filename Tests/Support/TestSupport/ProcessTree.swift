@@ -10,6 +10,8 @@ public enum ProcessTree {
         public var group: Int32
         public var state: Character
         public var command: String
+        /// Resident memory in pages (`/proc/PID/stat` field 24).
+        public var residentPages: Int
     }
 
     /// Every process that is not a zombie.
@@ -20,15 +22,18 @@ public enum ProcessTree {
                   let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
                   let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return nil }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 3, fields[0] != "Z", let parent = Int32(fields[1]), let group = Int32(fields[2]) else { return nil }
+            guard fields.count > 21, fields[0] != "Z", let parent = Int32(fields[1]), let group = Int32(fields[2]) else { return nil }
             return Entry(pid: pid, parent: parent, group: group, state: fields[0].first ?? "?",
-                         command: String(stat[stat.index(after: open)..<close]))
+                         command: String(stat[stat.index(after: open)..<close]), residentPages: Int(fields[21]) ?? 0)
         }
     }
 
     /// Live descendants of `root`.
     public static func descendants(of root: Int32) -> [Entry] {
-        let all = live()
+        descendants(of: root, in: live())
+    }
+
+    private static func descendants(of root: Int32, in all: [Entry]) -> [Entry] {
         var found: [Entry] = []
         var frontier: Set<Int32> = [root]
         while !frontier.isEmpty {
@@ -37,6 +42,14 @@ public enum ProcessTree {
             frontier = Set(children.map(\.pid))
         }
         return found
+    }
+
+    /// Resident memory of `root` and its live descendants together, in bytes:
+    /// what a run costs in memory with the compilers and simulators it starts.
+    public static func residentBytes(ofTree root: Int32) -> Int {
+        let all = live()
+        let tree = all.filter { $0.pid == root } + descendants(of: root, in: all)
+        return tree.reduce(0) { $0 + $1.residentPages } * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
     /// Live processes in any of `groups`.
