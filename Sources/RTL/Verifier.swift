@@ -127,15 +127,19 @@ public struct Verifier: Sendable {
             wallSeconds: Date().timeIntervalSince(start))
     }
 
-    /// Verilator options chosen for compile speed on large designs: the
-    /// generated C++ is compiled with -O1 rather than verilator's -Os default
-    /// and split into chunks so both cores build in parallel.
-    static func verilatorArguments(sources: [String]) -> [String] {
-        ["--binary", "-j", "2", "--top-module", Testbench.moduleName,
+    /// Verilator options chosen for compile time, which dominates on large
+    /// designs (docs/hardware.md, "Verification"): the generated C++ is
+    /// compiled at -O0 (a test set simulates in seconds even so, and every
+    /// optimisation level costs more compile time than it saves), in few files
+    /// (each file parses the design's header again: about a second on
+    /// mnist-5l) holding small functions (gcc's time grows faster than the
+    /// size of a function), with one build job per core.
+    static func verilatorArguments(sources: [String], jobs: Int = ProcessInfo.processInfo.activeProcessorCount) -> [String] {
+        ["--binary", "-j", "\(max(jobs, 1))", "--top-module", Testbench.moduleName,
          "-Wno-fatal", "-Wno-lint", "-Wno-style", "-Wno-STMTDLY", "-Wno-INITIALDLY",
          "--x-assign", "fast", "--x-initial", "fast",
-         "--output-split", "20000", "--output-split-cfuncs", "2000",
-         "-CFLAGS", "-O1", "-MAKEFLAGS", "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1"]
+         "--output-split", "300000", "--output-split-cfuncs", "1000",
+         "-MAKEFLAGS", "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0"]
             + sources
     }
 
