@@ -44,9 +44,10 @@ public enum NetlistVerilog {
                 // indexed constant (`INIT[{…}]`): yosys reads that as a `$shiftx` of a
                 // constant, which its techmap specialises once per distinct `INIT` (the
                 // template's whole-design run did not finish in 30 minutes), while the
-                // shifted `1` is one constant per LUT size. Verilator compiles this about
-                // as fast as the indexed form; a `?:` tree per LUT took twice as long
-                // (docs/hardware.md, "How a mapped partition is written").
+                // shifted `1` is one constant per LUT size. Of the forms measured it is the
+                // cheapest to simulate after the indexed one (a `?:` tree per LUT: twice
+                // Verilator's compile and iverilog's run) (docs/hardware.md, "How a mapped
+                // partition is written").
                 text.append("    wire n\(index) = |(\(width)'h")
                 text.appendHex(lut.initBits, digits: hexDigitCount(bits: width))
                 text.append(" & (\(width)'d1 << {")
