@@ -138,7 +138,7 @@ public struct Verifier: Sendable {
         ["--binary", "-j", "\(max(jobs, 1))", "--top-module", Testbench.moduleName,
          "-Wno-fatal", "-Wno-lint", "-Wno-style", "-Wno-STMTDLY", "-Wno-INITIALDLY",
          "--x-assign", "fast", "--x-initial", "fast",
-         "--output-split", "300000", "--output-split-cfuncs", "1000",
+         "--output-split", "300000", "--output-split-cfuncs", "250",
          "-MAKEFLAGS", "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0"]
             + sources
     }
