@@ -54,16 +54,10 @@ import Testing
             [model]
             layers = [{ partitions = 10 }]
             """
-        try Data(text.utf8).write(to: folder.appendingPathComponent("lutbuild.toml"))
-        #expect {
-            try ProjectConfig.load(contentsOf: folder.appendingPathComponent("lutbuild.toml"))
-        } throws: { error in
-            let messages = (error as? ProjectError)?.diagnostics.map { "\($0.line ?? 0): \($0.key): \($0.message)" }
-            return messages == [
-                "5: dataset.train: file \"data/imgs.gz\" not found (looked for \(folder.path)/data/imgs.gz)",
-                "6: dataset.train_labels: file \"data/labels.gz\" not found (looked for \(folder.path)/data/labels.gz)",
-            ]
-        }
+        #expect(try Self.diagnostics(of: text, in: folder) == [
+            "5: dataset.train: file \"data/imgs.gz\" not found (looked for \(folder.path)/data/imgs.gz)",
+            "6: dataset.train_labels: file \"data/labels.gz\" not found (looked for \(folder.path)/data/labels.gz)",
+        ])
     }
 
     /// A FIFO or device named as data is a project-file error (exit 2) on every
@@ -82,15 +76,22 @@ import Testing
             [model]
             layers = [{ partitions = 10 }]
             """
-        try Data(text.utf8).write(to: folder.appendingPathComponent("lutbuild.toml"))
-        #expect {
-            try ProjectConfig.load(contentsOf: folder.appendingPathComponent("lutbuild.toml"))
-        } throws: { error in
-            let messages = (error as? ProjectError)?.diagnostics.map { "\($0.line ?? 0): \($0.key): \($0.message)" }
-            return messages == [
-                "4: dataset.train: \"data/d.csv\" is a FIFO (named pipe); expected a regular data file",
-                "5: dataset.test: \"/dev/zero\" is a device; expected a regular data file",
-            ]
+        #expect(try Self.diagnostics(of: text, in: folder) == [
+            "4: dataset.train: \"data/d.csv\" is a FIFO (named pipe); expected a regular data file",
+            "5: dataset.test: \"/dev/zero\" is a device; expected a regular data file",
+        ])
+    }
+
+    /// The `line: key: message` lines of the project-file error `text` gives in
+    /// `folder`, or nil when it loads.
+    private static func diagnostics(of text: String, in folder: URL) throws -> [String]? {
+        let file = folder.appendingPathComponent("lutbuild.toml")
+        try Data(text.utf8).write(to: file)
+        do {
+            _ = try ProjectConfig.load(contentsOf: file)
+            return nil
+        } catch let error as ProjectError {
+            return error.diagnostics.map { "\($0.line ?? 0): \($0.key): \($0.message)" }
         }
     }
 }
