@@ -5,7 +5,7 @@
 # Tests run one at a time: several suites drive real simulators, yosys and
 # training that keep a core busy for seconds, and the watch-mode tests measure
 # reaction times; interleaved on a 2-core machine they starve each other.
-# Serially the whole suite takes about 3 to 4 minutes once built (367 tests).
+# Serially the whole suite takes about 3 to 4 minutes once built (384 tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-deps.sh
