@@ -41,7 +41,8 @@ let package = Package(
         // Starts external tools in their own process group, killed with lutbuild (Linux).
         .target(name: "CSupervisedSpawn"),
 
-        // How many problems an error shows at once (project files and data alike).
+        // What the user sees of an error (`UserError`, adopted where each error type is declared)
+        // and how many problems it shows at once (project files and data alike).
         .target(name: "Diagnostics"),
         // The generic, NN-agnostic incremental build engine.
         .target(name: "BuildGraph", dependencies: ["Diagnostics", .product(name: "Crypto", package: "swift-crypto")]),
@@ -65,14 +66,17 @@ let package = Package(
             "BuildGraph", "Datasets", "Diagnostics", "NeuraLUT", "Synthesis", "Packaging", "HDLNames", "HTTPCache",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
-        // lutbuild's steps wired into BuildGraph, and the front end around a build.
+        // lutbuild's steps wired into BuildGraph, what they produce, and sweeps.
         .target(name: "Pipeline", dependencies: [
             "ProjectFile", "BuildGraph", "Datasets", "Diagnostics", "NeuraLUT", "RTL", "Synthesis", "Packaging", "HDLNames", "HTTPCache",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
+        // What the user sees around a build: report text, the `--json` summary event, signals,
+        // watch glue, git hooks, Vivado report import, the version. Above Pipeline; no step knows it.
+        .target(name: "FrontEnd", dependencies: ["Pipeline", "ProjectFile", "BuildGraph", "Packaging"]),
         // The thin command-line front end.
         .executableTarget(name: "lutbuild", dependencies: [
-            "Pipeline", "ProjectFile", "BuildGraph", "RTL", "Datasets",
+            "FrontEnd", "Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "RTL", "Datasets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks behind bench/run (docs/method.md, "Benchmarks"); not shipped to users.
@@ -91,6 +95,7 @@ let package = Package(
             "Packaging", "CLibXML2", "TestSupport", .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "NeuraLUT", "Datasets", "TestSupport"]),
+        .testTarget(name: "FrontEndTests", dependencies: ["FrontEnd", "Pipeline", "TestSupport"]),
         .testTarget(name: "HTTPCacheTests", dependencies: ["HTTPCache", "BuildGraph"]),
         // A real nginx cache server for the remote cache tests and benchmarks.
         .target(name: "NginxCacheServer", path: "Tests/Support/NginxCacheServer"),

@@ -63,3 +63,16 @@ public struct DatasetErrors: Error, Equatable, Sendable, CustomStringConvertible
         }
     }
 }
+
+extension DatasetError: UserFacingError {
+    public var userErrors: [UserError] {
+        [.input((column.map { "column '\($0)': " } ?? "") + message, location: file + (line.map { ":\($0)" } ?? ""))]
+    }
+}
+
+extension DatasetErrors: UserFacingError {
+    /// Each shown problem, then how many more there are.
+    public var userErrors: [UserError] {
+        problems.shown.flatMap(\.userErrors) + [problems.moreLine].compactMap { $0.map { .input($0) } }
+    }
+}

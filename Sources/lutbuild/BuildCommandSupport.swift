@@ -1,6 +1,8 @@
 import ArgumentParser
 import BuildGraph
+import Diagnostics
 import Foundation
+import FrontEnd
 import Pipeline
 import RTL
 import ProjectFile

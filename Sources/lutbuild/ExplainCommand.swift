@@ -1,4 +1,5 @@
 import ArgumentParser
+import FrontEnd
 import Pipeline
 
 /// `lutbuild explain`: what the next build would run, and why.

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Diagnostics
 import Foundation
+import FrontEnd
 import Pipeline
 
 /// `lutbuild hooks`: git hooks that keep generated files and lutbuild.lock honest.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FrontEnd
 import Pipeline
 import ProjectFile
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BuildGraph
 import Foundation
+import FrontEnd
 import Pipeline
 
 /// `lutbuild status`: what is stale, edited by hand or missing.

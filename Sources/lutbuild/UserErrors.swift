@@ -1,6 +1,6 @@
 import ArgumentParser
+import Diagnostics
 import Foundation
-import Pipeline
 
 /// The one place errors reach the user: every command throws, and this
 /// prints the error's lines (`error: …`) on stderr and picks the exit code

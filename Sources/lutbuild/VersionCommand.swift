@@ -1,5 +1,5 @@
 import ArgumentParser
-import Pipeline
+import FrontEnd
 
 /// The text `lutbuild version` and `lutbuild --version` print.
 enum LutbuildVersionText {

@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// Why a build could not proceed; each message names the step, file or key.
 public enum BuildError: Error, CustomStringConvertible, Equatable {
     case invalidGraph(String)
@@ -54,5 +56,24 @@ public struct BuildFailure: Error, CustomStringConvertible {
             if let error = failure.error as? BuildError { return "\(error)" }
             return "step '\(failure.step)' failed: \(failure.error)"
         }.joined(separator: "\n")
+    }
+}
+
+extension BuildFailure: UserFacingError {
+    /// Each failed step: a user's mistake as the mistake, anything else naming the step.
+    public var userErrors: [UserError] {
+        failures.flatMap { failure -> [UserError] in
+            if failure.error is any UserFacingError { return UserError.userErrors(of: failure.error) }
+            if let error = failure.error as? BuildError { return [UserError("\(error)")] }
+            return [UserError("step '\(failure.step)' failed: \(failure.error)")]
+        }
+    }
+}
+
+extension BuildError: UserFacingError {
+    /// `busy`: another build holds the project.
+    public var userErrors: [UserError] {
+        if case .busy = self { return [UserError("\(self); run again without --no-wait to wait for it")] }
+        return [UserError("\(self)")]
     }
 }

@@ -1,4 +1,5 @@
 import BuildGraph
+import Diagnostics
 import Foundation
 import NeuraLUT
 
@@ -66,4 +67,8 @@ public struct PipelineError: Error, CustomStringConvertible, Equatable {
     public static func input(_ description: String) -> PipelineError {
         PipelineError(description, exitCode: UserError.inputExitCode)
     }
+}
+
+extension PipelineError: UserFacingError {
+    public var userErrors: [UserError] { [UserError(description, exitCode: exitCode)] }
 }

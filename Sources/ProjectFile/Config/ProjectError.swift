@@ -48,3 +48,14 @@ public struct ProjectError: Error, Sendable, Equatable, CustomStringConvertible 
             .joined(separator: "\n")
     }
 }
+
+extension ProjectError: UserFacingError {
+    /// At most a screenful (`ScreenfulRule`), then how many more there are.
+    public var userErrors: [UserError] {
+        let shown = diagnostics.prefix(ScreenfulRule.limit).map { diagnostic in
+            UserError.input(diagnostic.key.isEmpty ? diagnostic.message : "\(diagnostic.key): \(diagnostic.message)",
+                            location: diagnostic.file + (diagnostic.line.map { ":\($0)" } ?? ""))
+        }
+        return shown + [ScreenfulRule.moreLine(unshown: diagnostics.count - shown.count)].compactMap { $0.map { .input($0) } }
+    }
+}

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// The starter project `lutbuild init` writes: project-template/ compiled
@@ -58,4 +59,12 @@ public enum ProjectTemplate {
         }
         return files.map(\.path)
     }
+}
+
+extension ProjectTemplate.Conflict: UserFacingError {
+    public var userErrors: [UserError] { [.input(description)] }
+}
+
+extension ProjectTemplate.Failure: UserFacingError {
+    public var userErrors: [UserError] { [.input(description)] }
 }

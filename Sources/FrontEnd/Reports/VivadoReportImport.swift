@@ -1,5 +1,6 @@
 import Foundation
 import Packaging
+import Pipeline
 import ProjectFile
 
 /// Vivado's measurements of the generated design (read from the reports a

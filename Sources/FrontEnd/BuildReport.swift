@@ -1,5 +1,6 @@
 import BuildGraph
 import Foundation
+import Pipeline
 import Synchronization
 
 /// Text for the build commands, kept out of the CLI so it is tested here.

@@ -1,5 +1,6 @@
 import BuildGraph
 import Foundation
+import Pipeline
 
 /// The last line `lutbuild build --json` prints, `{"event":"summary",…}`:
 /// one Codable type, written by the build command and read back by watch

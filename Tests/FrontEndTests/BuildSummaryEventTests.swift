@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import FrontEnd
 @testable import Pipeline
 
 /// The `--json` summary event: what the build command writes is what watch mode reads.

@@ -1,5 +1,5 @@
 import Foundation
-import Pipeline
+import FrontEnd
 import Testing
 
 /// The shipped hooks run by real git in a temporary repository.

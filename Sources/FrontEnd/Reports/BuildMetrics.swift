@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 
 /// The figures of a finished build that matter while iterating, read from
 /// the reports it published in gen/reports.

@@ -1,9 +1,3 @@
-import BuildGraph
-import Datasets
-import Diagnostics
-import Foundation
-import ProjectFile
-
 /// What the user sees of an error: where it is (`file:line` when known),
 /// what is wrong and how to fix it, and the exit code. Every error lutbuild
 /// shows goes through `UserError.lines(for:)`, so messages read alike
@@ -54,66 +48,13 @@ public struct UserError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// An error that says how the user should see it.
+/// An error that says how the user should see it. Each error type adopts it
+/// where it is declared (this module is below every other), so the front end
+/// needs no list of error types.
 public protocol UserFacingError: Error {
     var userErrors: [UserError] { get }
 }
 
 extension UserError: UserFacingError {
     public var userErrors: [UserError] { [self] }
-}
-
-extension ProjectError: UserFacingError {
-    /// At most a screenful (`ScreenfulRule`), then how many more there are.
-    public var userErrors: [UserError] {
-        let shown = diagnostics.prefix(ScreenfulRule.limit).map { diagnostic in
-            UserError.input(diagnostic.key.isEmpty ? diagnostic.message : "\(diagnostic.key): \(diagnostic.message)",
-                            location: diagnostic.file + (diagnostic.line.map { ":\($0)" } ?? ""))
-        }
-        return shown + [ScreenfulRule.moreLine(unshown: diagnostics.count - shown.count)].compactMap { $0.map { .input($0) } }
-    }
-}
-
-extension DatasetError: UserFacingError {
-    public var userErrors: [UserError] {
-        [.input((column.map { "column '\($0)': " } ?? "") + message, location: file + (line.map { ":\($0)" } ?? ""))]
-    }
-}
-
-extension DatasetErrors: UserFacingError {
-    /// Each shown problem, then how many more there are.
-    public var userErrors: [UserError] {
-        problems.shown.flatMap(\.userErrors) + [problems.moreLine].compactMap { $0.map { .input($0) } }
-    }
-}
-
-extension BuildFailure: UserFacingError {
-    /// Each failed step: a user's mistake as the mistake, anything else naming the step.
-    public var userErrors: [UserError] {
-        failures.flatMap { failure -> [UserError] in
-            if failure.error is any UserFacingError { return UserError.userErrors(of: failure.error) }
-            if let error = failure.error as? BuildError { return [UserError("\(error)")] }
-            return [UserError("step '\(failure.step)' failed: \(failure.error)")]
-        }
-    }
-}
-
-extension PipelineError: UserFacingError {
-    public var userErrors: [UserError] { [UserError(description, exitCode: exitCode)] }
-}
-
-extension ProjectTemplate.Conflict: UserFacingError {
-    public var userErrors: [UserError] { [.input(description)] }
-}
-
-extension ProjectTemplate.Failure: UserFacingError {
-    public var userErrors: [UserError] { [.input(description)] }
-}
-
-extension BuildError: UserFacingError {
-    /// `busy`: another build holds the project.
-    public var userErrors: [UserError] {
-        if case .busy = self { return [UserError("\(self); run again without --no-wait to wait for it")] }
-        return [UserError("\(self)")]
-    }
 }
