@@ -68,7 +68,7 @@ let package = Package(
         ]),
         // lutbuild's steps wired into BuildGraph, what they produce, and sweeps.
         .target(name: "Pipeline", dependencies: [
-            "ProjectFile", "BuildGraph", "Datasets", "Diagnostics", "NeuraLUT", "RTL", "Synthesis", "Packaging", "HDLNames", "HTTPCache",
+            "ProjectFile", "BuildGraph", "Datasets", "Diagnostics", "NeuraLUT", "RTL", "Synthesis", "Packaging", "HTTPCache",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // What the user sees around a build: report text, the `--json` summary event, signals,

@@ -38,6 +38,24 @@ import Testing
         }
     }
 
+    /// The assembly recipe in docs/project-file.md: when a layer's partitions ×
+    /// fan-in equals the previous layer's partitions, each previous output is
+    /// read exactly once, so every partition is the root of its own tree of
+    /// leaves (a wide partition assembled from LUT-sized units).
+    @Test func aLayerReadingEachOutputOnceFormsTrees() {
+        let spec = NetworkSpec(inputFeatures: 64, inputBits: 2, classes: 4, layers: [
+            LayerSpec(partitions: 48, fanIn: 4, outputBits: 2, shape: .neuraLUT(width: 4)),
+            LayerSpec(partitions: 16, fanIn: 3, outputBits: 2, shape: .neuraLUT(width: 4)),
+            LayerSpec(partitions: 8, fanIn: 2, outputBits: 2, shape: .neuraLUT(width: 4)),
+            LayerSpec(partitions: 4, fanIn: 2, outputBits: 2, shape: .neuraLUT(width: 4)),
+        ], seed: 7)
+        let wiring = Connectivity.random(for: spec)
+        for l in 1..<spec.layers.count {
+            let reads = wiring.inputs[l].flatMap { $0 }
+            #expect(reads.sorted() == Array(0..<spec.layers[l - 1].partitions), "layer \(l) reads \(reads.sorted())")
+        }
+    }
+
     @Test func deterministicPerSeedAndIndependentPerLayer() {
         #expect(Connectivity.random(for: spec) == Connectivity.random(for: spec))
         var other = spec

@@ -1,5 +1,4 @@
 import BuildGraph
-import Diagnostics
 import Foundation
 import NeuraLUT
 
@@ -50,25 +49,4 @@ enum StepCodecs {
         let codes = (0..<(1 << addressBits)).map { UInt16(bytes[8 + 2 * $0]) | UInt16(bytes[9 + 2 * $0]) << 8 }
         return TruthTable(addressBits: addressBits, outputBits: outputBits, codes: codes)
     }
-}
-
-/// A pipeline step could not do its work; the message says what and how to fix it.
-public struct PipelineError: Error, CustomStringConvertible, Equatable {
-    public var description: String
-    /// `UserError.inputExitCode` when the user's input is at fault, else `failureExitCode`.
-    public var exitCode: Int32
-
-    public init(_ description: String, exitCode: Int32 = UserError.failureExitCode) {
-        self.description = description
-        self.exitCode = exitCode
-    }
-
-    /// A mistake in the user's input (a command-line value, the project file).
-    public static func input(_ description: String) -> PipelineError {
-        PipelineError(description, exitCode: UserError.inputExitCode)
-    }
-}
-
-extension PipelineError: UserFacingError {
-    public var userErrors: [UserError] { [UserError(description, exitCode: exitCode)] }
 }
