@@ -5,17 +5,22 @@ import ProjectFile
 
 /// Accuracy per LUT on MNIST (issue 16): every shipped MNIST example
 /// (`examples/mnist-*/lutbuild.toml`) built as a user builds it, with the
-/// release binary (`lutbuild build --no-verify`: training, tables, mapping,
-/// RTL, LUT inference and lutbuild's mapped count; the RTL simulation of a
-/// large design is left out, its outputs equal LUT inference by construction
-/// and by `lutbuild verify`). Long: every example trains to the end.
+/// release binary: training, tables, mapping, RTL, simulation of the RTL on
+/// the test set, and yosys' synthesis of the emitted RTL (`lutbuild estimate
+/// --yosys`) to confirm lutbuild's mapped count. Long: every example trains
+/// to the end, in a build folder kept under `.build/bench/frontier`, so a
+/// rerun with unchanged inputs reuses the finished build.
 let frontierBenchmarks: [Benchmark] = [
-    Benchmark(names: ["frontier.mnist.acc", "frontier.mnist.luts"], fullOnly: true) {
+    Benchmark(names: ["frontier.mnist.acc", "frontier.mnist.luts", "frontier.mnist.yosys_luts",
+                      "frontier.mnist.rtl_mismatches", "frontier.mnist.latency_cycles"], fullOnly: true) {
         let lean = try ShippedExamples.results().first { $0.name == ShippedExamples.frontierExample }
         guard let lean else { throw BenchError("examples/\(ShippedExamples.frontierExample) is missing") }
         return [
             Figure(name: "frontier.mnist.acc", value: lean.accuracy, unit: "fraction"),
             Figure(name: "frontier.mnist.luts", value: Double(lean.luts), unit: "LUTs"),
+            Figure(name: "frontier.mnist.yosys_luts", value: Double(lean.yosysLUTs), unit: "LUTs"),
+            Figure(name: "frontier.mnist.rtl_mismatches", value: Double(lean.mismatches), unit: "samples"),
+            Figure(name: "frontier.mnist.latency_cycles", value: Double(lean.latency), unit: "cycles"),
         ]
     },
     Benchmark(names: ["frontier.mnist.luts_at_96"], fullOnly: true) {
@@ -36,10 +41,15 @@ enum ShippedExamples {
 
     struct Result: Sendable {
         var name: String
-        /// Test accuracy of LUT inference on the tables the RTL implements (gen/reports/lut_inference.json).
+        /// Test accuracy of the RTL in simulation (gen/reports/verify.json).
         var accuracy: Double
+        /// Test rows where the RTL and LUT inference disagree (0 when the RTL implements the tables).
+        var mismatches: Int
         /// lutbuild's mapped count (gen/reports/estimate.json).
         var luts: Int
+        /// yosys' count of the emitted RTL (gen/reports/estimate_yosys.json).
+        var yosysLUTs: Int
+        var latency: Int
     }
 
     private static let built = Mutex<[Result]?>(nil)
@@ -56,25 +66,34 @@ enum ShippedExamples {
         }
     }
 
-    /// Builds the example's project file unchanged in a scratch copy of the
-    /// repository layout (`repo/examples/NAME` beside `shared/`), so its
-    /// relative data paths resolve as they do in a checkout.
+    /// Builds the example's project file unchanged in a copy of the
+    /// repository layout (`repo/examples/NAME` beside `shared/`) under
+    /// `.build/bench/frontier`, so its relative data paths resolve as they do
+    /// in a checkout; the folder is kept, so a rerun reuses the build.
     private static func build(example: URL) throws -> Result {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-bench-frontier-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let project = scratch.appendingPathComponent("repo/examples").appendingPathComponent(example.lastPathComponent)
+        let root = URL(fileURLWithPath: ".build/bench/frontier").standardizedFileURL
+        let project = root.appendingPathComponent("repo/examples").appendingPathComponent(example.lastPathComponent)
         try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(at: scratch.appendingPathComponent("shared"),
-                                                   withDestinationURL: sharedDatasets.deletingLastPathComponent().standardizedFileURL)
-        try FileManager.default.copyItem(at: example.appendingPathComponent(ProjectConfig.fileName),
-                                         to: project.appendingPathComponent(ProjectConfig.fileName))
-        FileHandle.standardError.write(Data("frontier: building examples/\(example.lastPathComponent)\n".utf8))
-        try ReleaseLutbuild().run(["build", "--no-verify"], in: project)
-        let inference = try ReleaseLutbuild.report(OutputLayout.Report.inference, in: project)
-        let estimate = try ReleaseLutbuild.report(OutputLayout.Report.estimateJSON, in: project)
-        guard let accuracy = inference["testAccuracy"] as? Double, let luts = estimate["luts"] as? Int else {
-            throw BenchError("examples/\(example.lastPathComponent): the build wrote no test accuracy or LUT count")
+        let shared = root.appendingPathComponent("shared")
+        if (try? FileManager.default.destinationOfSymbolicLink(atPath: shared.path)) == nil {
+            try FileManager.default.createSymbolicLink(at: shared, withDestinationURL: sharedDatasets.deletingLastPathComponent().standardizedFileURL)
         }
-        return Result(name: example.lastPathComponent, accuracy: accuracy, luts: luts)
+        let projectFile = project.appendingPathComponent(ProjectConfig.fileName)
+        try? FileManager.default.removeItem(at: projectFile)
+        try FileManager.default.copyItem(at: example.appendingPathComponent(ProjectConfig.fileName), to: projectFile)
+        FileHandle.standardError.write(Data("frontier: building examples/\(example.lastPathComponent) in \(project.path)\n".utf8))
+        let lutbuild = ReleaseLutbuild()
+        try lutbuild.run(["build"], in: project)
+        try lutbuild.run(["estimate", "--yosys"], in: project)
+        let verify = try ReleaseLutbuild.report(OutputLayout.Report.verify, in: project)
+        let estimate = try ReleaseLutbuild.report(OutputLayout.Report.estimateJSON, in: project)
+        let yosys = try ReleaseLutbuild.report(OutputLayout.Report.yosysEstimateJSON, in: project)
+        guard let accuracy = verify["accuracy"] as? Double, let mismatches = verify["mismatches"] as? Int,
+              let luts = estimate["luts"] as? Int, let latency = estimate["latency"] as? Int,
+              let yosysLUTs = yosys["luts"] as? Int else {
+            throw BenchError("examples/\(example.lastPathComponent): the build wrote no RTL accuracy, LUT count or yosys count")
+        }
+        return Result(name: example.lastPathComponent, accuracy: accuracy, mismatches: mismatches, luts: luts,
+                      yosysLUTs: yosysLUTs, latency: latency)
     }
 }

@@ -59,7 +59,7 @@ struct TinyValidationSelectionBenchmark {
         let data = try project.prepareData()
         validationRows = data.validation.rows
         let spec = project.config.networkSpec(inputFeatures: data.features, classes: data.classes)
-        let config = project.config.train.trainingConfig(minInputActivity: project.config.model.minInputActivity)
+        let config = project.config.train.trainingConfig(minInputActivity: project.config.model.minInputActivity, imageWidth: project.config.model.imageWidth)
         return try Trainer(spec: spec, config: config, data: data.train, test: data.test, validation: data.validation).run().log
     }
 }

@@ -50,7 +50,7 @@ public struct LayerWiring: Hashable, Codable, Sendable {
 }
 
 /// Shuffled copies of a set of cards, dealt from the top in hands of distinct cards.
-private struct Deck {
+struct Deck {
     let cards: [Int]
     var rng: SeededRandom
     var pile: [Int] = []

@@ -43,15 +43,20 @@ public enum InputActivity {
 extension Connectivity {
     /// The wiring training draws by default: `random(for:inputFeatures:)`
     /// with layer 0 on the features active in more than `minInputActivity`
-    /// of `rows` (at least the first layer's fan-in of them).
-    public static func random(for spec: NetworkSpec, data: Dataset, rows: [Int], minInputActivity: Double) -> Connectivity {
-        random(seed: spec.seed, layers: spec.layers.map(LayerWiring.init), data: data, rows: rows, minInputActivity: minInputActivity)
+    /// of `rows` (at least the first layer's fan-in of them), or
+    /// `patches(…)` of those features when `imageWidth` is set.
+    public static func random(for spec: NetworkSpec, data: Dataset, rows: [Int], minInputActivity: Double,
+                              imageWidth: Int? = nil) -> Connectivity {
+        random(seed: spec.seed, layers: spec.layers.map(LayerWiring.init), data: data, rows: rows,
+               minInputActivity: minInputActivity, imageWidth: imageWidth)
     }
 
     /// The same draw from exactly what it depends on (see `random(seed:layers:inputFeatures:)`).
-    public static func random(seed: UInt64, layers: [LayerWiring], data: Dataset, rows: [Int], minInputActivity: Double) -> Connectivity {
+    public static func random(seed: UInt64, layers: [LayerWiring], data: Dataset, rows: [Int], minInputActivity: Double,
+                              imageWidth: Int? = nil) -> Connectivity {
         let active = InputActivity.select(InputActivity.measure(data, rows: rows), above: minInputActivity,
                                           minimum: layers.first?.fanIn ?? 0)
+        if let imageWidth { return patches(seed: seed, layers: layers, inputFeatures: active, imageWidth: imageWidth) }
         return random(seed: seed, layers: layers, inputFeatures: active)
     }
 }

@@ -20,6 +20,10 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
     /// in more than this share of the training rows; 0 leaves out constant
     /// features only. Ignored when the trainer is given a connectivity.
     public var minInputActivity: Double
+    /// Input features are the pixels of images this wide, row by row: layer 0
+    /// reads patches (`Connectivity.patches`). Nil: random wiring. Ignored
+    /// when the trainer is given a connectivity.
+    public var imageWidth: Int?
     /// Label smoothing ε of the cross-entropy target (0: plain one-hot).
     public var labelSmoothing: Float
     /// Keep the epoch with the best validation accuracy, the latest of tied ones (true), or the last epoch.
@@ -34,7 +38,7 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
 
     public init(epochs: Int = 10, batchSize: Int = 128, learningRate: Float = 2e-3, weightDecay: Float = 0,
                 beta1: Float = 0.5, beta2: Float = 0.999, adamEpsilon: Float = 1e-8, restartEpochs: Int = 100,
-                validationFraction: Double = 0.1, minInputActivity: Double = 0, labelSmoothing: Float = 0,
+                validationFraction: Double = 0.1, minInputActivity: Double = 0, imageWidth: Int? = nil, labelSmoothing: Float = 0,
                 keepsBestEpoch: Bool = true, calibrationRows: Int = 8192, batchNormMomentum: Float = 0.1, threads: Int = 0) {
         self.epochs = epochs
         self.batchSize = batchSize
@@ -46,12 +50,16 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
         self.restartEpochs = restartEpochs
         self.validationFraction = validationFraction
         self.minInputActivity = minInputActivity
+        self.imageWidth = imageWidth
         self.labelSmoothing = labelSmoothing
         self.keepsBestEpoch = keepsBestEpoch
         self.calibrationRows = calibrationRows
         self.batchNormMomentum = batchNormMomentum
         self.threads = threads
     }
+
+    /// The widths `imageWidth` may take (the project file's range).
+    public static let imageWidthRange = 1...65536
 
     var workerThreads: Int { threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount }
 
@@ -64,6 +72,9 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
         guard restartEpochs >= 1 else { throw SpecError(key: "train.restart_epochs", "must be at least 1, got \(restartEpochs)") }
         guard (0..<1).contains(minInputActivity) else {
             throw SpecError(key: "model.min_input_activity", "must be in [0, 1), got \(minInputActivity)")
+        }
+        if let imageWidth, !(Self.imageWidthRange ~= imageWidth) {
+            throw SpecError(key: "model.image_width", "must be in \(Self.imageWidthRange.lowerBound)…\(Self.imageWidthRange.upperBound), got \(imageWidth)")
         }
         guard labelSmoothing.isFinite, (0..<1).contains(labelSmoothing) else {
             throw SpecError(key: "train.label_smoothing", "must be in [0, 1), got \(labelSmoothing)")

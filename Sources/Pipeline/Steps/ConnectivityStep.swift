@@ -16,19 +16,22 @@ enum ConnectivityStep: PipelineStep {
         var seed: UInt64
         var layers: [LayerWiring]
         var minInputActivity: Double
+        /// Nil (and so absent from the key) unless set: projects without it keep their keys.
+        var imageWidth: Int?
     }
 
     static func make(_ project: Project) throws -> Step {
         let model = project.config.model
         return try step(id: id, Parameters(seed: model.seed, layers: model.layerSpecs.map(LayerWiring.init),
-                                           minInputActivity: model.minInputActivity),
+                                           minInputActivity: model.minInputActivity, imageWidth: model.imageWidth),
                         inputs: ["data": OutputRefs.data], outputs: ["connectivity"])
     }
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
         let train = try PrepareDataStep.data(context).train
         let wiring = Connectivity.random(seed: parameters.seed, layers: parameters.layers, data: train,
-                                         rows: Array(0..<train.rows), minInputActivity: parameters.minInputActivity)
+                                         rows: Array(0..<train.rows), minInputActivity: parameters.minInputActivity,
+                                         imageWidth: parameters.imageWidth)
         return ["connectivity": try StepCodecs.json(wiring)]
     }
 }

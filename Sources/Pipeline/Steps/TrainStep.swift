@@ -49,6 +49,8 @@ enum TrainStep: PipelineBatchStep {
         var inputBits: Int
         var partitions: [Int]
         var minInputActivity: Double
+        /// Nil (and so absent from the key) unless set: projects without it keep their keys.
+        var imageWidth: Int?
     }
 
     /// What one partition's training depends on besides the shared settings.
@@ -72,7 +74,7 @@ enum TrainStep: PipelineBatchStep {
     static func make(_ config: ProjectConfig, action: @escaping Action = train) throws -> BatchStep {
         let model = config.model
         let shared = Shared(train: config.train, seed: model.seed, inputBits: model.inputBits,
-                            partitions: model.layers.map(\.partitions), minInputActivity: model.minInputActivity)
+                            partitions: model.layers.map(\.partitions), minInputActivity: model.minInputActivity, imageWidth: model.imageWidth)
         var members: [PipelineBatchMember<Member>] = []
         for (layer, spec) in model.layerSpecs.enumerated() {
             let parameters = member(model, layer: layer)
@@ -104,7 +106,7 @@ enum TrainStep: PipelineBatchStep {
     static func train(_ shared: Shared, _ members: [String: Member], _ context: StepContext) async throws -> StepOutputs {
         let prepared = try PrepareDataStep.data(context)
         let spec = try networkSpec(shared, members, features: prepared.features, classes: prepared.classes)
-        let settings = shared.train.trainingConfig(minInputActivity: shared.minInputActivity)
+        let settings = shared.train.trainingConfig(minInputActivity: shared.minInputActivity, imageWidth: shared.imageWidth)
         // The validation split is data/prepare's (one split, reported in data.json): the trainer holds out nothing.
         let validation = prepared.validation
         if settings.keepsBestEpoch, validation.rows < TrainStep.smallValidationRows {

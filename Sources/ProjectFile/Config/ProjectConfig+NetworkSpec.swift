@@ -50,12 +50,12 @@ extension ProjectConfig {
 }
 
 extension TrainSection {
-    /// The trainer's settings for this section (and `model.min_input_activity`).
-    public func trainingConfig(minInputActivity: Double) -> TrainingConfig {
+    /// The trainer's settings for this section (and `model.min_input_activity`, `model.image_width`).
+    public func trainingConfig(minInputActivity: Double, imageWidth: Int?) -> TrainingConfig {
         TrainingConfig(
             epochs: epochs, batchSize: batch, learningRate: Float(learningRate),
             weightDecay: Float(weightDecay), restartEpochs: restartEpochs,
-            minInputActivity: minInputActivity, labelSmoothing: Float(labelSmoothing),
+            minInputActivity: minInputActivity, imageWidth: imageWidth, labelSmoothing: Float(labelSmoothing),
             keepsBestEpoch: selection == .bestValidation, calibrationRows: calibrationRows)
     }
 }

@@ -178,12 +178,14 @@ public struct ModelSection: Sendable, Equatable, Hashable, Codable {
     public var maxTableBits: Int
     /// Layer 0 connects only to features active in more than this share of training rows (see `InputActivity`).
     public var minInputActivity: Double
+    /// Input features are pixels of images this wide: layer 0 reads patches (`Connectivity.patches`). Nil: random wiring.
+    public var imageWidth: Int?
     public var layers: [LayerConfig]
 
     public init(
         seed: UInt64 = 1, inputBits: Int = 2, bits: Int = 2, outputBits: Int? = nil, fanIn: Int = 6,
         width: Int = 16, depth: Int = 4, skip: Int = 2, maxTableBits: Int = 20, minInputActivity: Double = 0,
-        layers: [LayerConfig] = []
+        imageWidth: Int? = nil, layers: [LayerConfig] = []
     ) {
         self.seed = seed
         self.inputBits = inputBits
@@ -195,6 +197,7 @@ public struct ModelSection: Sendable, Equatable, Hashable, Codable {
         self.skip = skip
         self.maxTableBits = maxTableBits
         self.minInputActivity = minInputActivity
+        self.imageWidth = imageWidth
         self.layers = layers
     }
 }

@@ -24,7 +24,7 @@ package enum ProjectConfigRules {
         let spec = config.networkSpec(inputFeatures: first.fanIn, classes: last.partitions)
         do {
             try spec.validate()
-            try config.train.trainingConfig(minInputActivity: config.model.minInputActivity).validate()
+            try config.train.trainingConfig(minInputActivity: config.model.minInputActivity, imageWidth: config.model.imageWidth).validate()
         } catch let error as SpecError {
             r.report(path(ofTrainerKey: error.key, in: config.model), error.problem)
         } catch {

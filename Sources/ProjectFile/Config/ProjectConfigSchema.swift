@@ -14,7 +14,7 @@ package enum ProjectConfigSchema {
         "test_fraction", "validation_fraction", "normalize", "seed",
     ]
     static let modelKeys = [
-        "seed", "input_bits", "bits", "output_bits", "fan_in", "width", "depth", "skip", "max_table_bits", "min_input_activity", "layers",
+        "seed", "input_bits", "bits", "output_bits", "fan_in", "width", "depth", "skip", "max_table_bits", "min_input_activity", "image_width", "layers",
     ]
     static let layerKeys = ["partitions", "fan_in", "bits", "width", "depth", "skip"]
     static let trainKeys = ["epochs", "batch", "learning_rate", "weight_decay", "restart_epochs", "selection", "calibration_rows", "label_smoothing"]
@@ -145,6 +145,7 @@ package enum ProjectConfigSchema {
             skip: r.int(table, "skip", at: path, in: skipRange) ?? d.skip,
             maxTableBits: r.int(table, "max_table_bits", at: path, in: 1...NetworkSpec.maxTableAddressBits) ?? d.maxTableBits,
             minInputActivity: r.double(table, "min_input_activity", at: path, in: 0...1, closedAbove: false) ?? d.minInputActivity,
+            imageWidth: r.int(table, "image_width", at: path, in: TrainingConfig.imageWidthRange),
             layers: layers)
     }
 
