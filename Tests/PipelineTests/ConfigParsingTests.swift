@@ -59,6 +59,7 @@ import Testing
             skip = 1
             max_table_bits = 16
             min_input_activity = 0.25
+            image_width = 8
 
             [[model.layers]]
             partitions = 32
@@ -108,7 +109,7 @@ import Testing
             format: .npy, train: "x.npy", trainLabels: "y.npy", test: "xt.npy", testLabels: "yt.npy", label: "label",
             classes: 5, testFraction: 0.2, validationFraction: 0.25, normalize: .none, seed: 9))
         #expect(c.model == ModelSection(
-            seed: 3, inputBits: 4, bits: 3, outputBits: 5, fanIn: 3, width: 8, depth: 2, skip: 1, maxTableBits: 16, minInputActivity: 0.25,
+            seed: 3, inputBits: 4, bits: 3, outputBits: 5, fanIn: 3, width: 8, depth: 2, skip: 1, maxTableBits: 16, minInputActivity: 0.25, imageWidth: 8,
             layers: [LayerConfig(partitions: 32, width: 32), LayerConfig(partitions: 5, fanIn: 2, bits: 4, depth: 3, skip: 0)]))
         #expect(c.train == TrainSection(epochs: 7, batch: 256, learningRate: 0.01, weightDecay: 1e-4, restartEpochs: 50, selection: .lastEpoch, calibrationRows: 1000, labelSmoothing: 0.05))
         #expect(c.rtl == RTLSection(registers: .every(2), argmax: false))

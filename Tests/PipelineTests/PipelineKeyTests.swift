@@ -79,6 +79,17 @@ import Testing
         #expect(try await project.build().ran.sorted() == ["evaluate", "package", "report/html", "testbench", "verilog/top"])
     }
 
+    /// Patch wiring (`image_width`) changes what layer 0 and a tree layer above
+    /// it read: the wiring is drawn again and every partition retrains.
+    @Test func imageWidthRewiresAndRetrainsEverything() async throws {
+        let project = try MemoryPipeline()
+        try await project.build()
+        try project.edit("fan_in = 2", "fan_in = 2\nimage_width = 2")
+        let ran = Set(try await project.build().ran)
+        #expect(ran.contains("connectivity"))
+        #expect(Self.allTrain.isSubset(of: ran), "missing \(Self.allTrain.subtracting(ran).sorted())")
+    }
+
     /// A hidden layer's width: its partitions retrain (the rest stay frozen),
     /// and only their tables, mappings and modules are redone.
     @Test func changingOneLayersWidthRetrainsAndMapsOnlyThatLayer() async throws {
