@@ -29,12 +29,16 @@ import Testing
     }
 
     /// The frontier example's tables as docs/mnist-frontier.md describes them:
-    /// 2-bit pixels into 8-bit first-layer tables, 10-bit hidden tables,
-    /// 12-bit output tables, don't-cares on.
+    /// 8-bit leaf tables (4 inputs of 2 bits) read once each by 6-bit root
+    /// tables (3 leaves), in three such pairs; don't-cares on.
     @Test func mnistLeanHasTheDocumentedShape() throws {
         let config = try ProjectConfig.load(contentsOf: Self.examples.appendingPathComponent("mnist-lean/\(ProjectConfig.fileName)"))
         let spec = config.networkSpec(inputFeatures: 784, classes: 10)
-        #expect(spec.layers.indices.map(spec.tableAddressBits(ofLayer:)) == [8, 10, 10, 12])
+        #expect(spec.layers.indices.map(spec.tableAddressBits(ofLayer:)) == [8, 6, 8, 6, 8, 6])
+        // Each root layer reads every leaf exactly once: the layers form trees.
+        for root in stride(from: 1, to: spec.layers.count, by: 2) {
+            #expect(spec.layers[root].partitions * spec.layers[root].fanIn == spec.layers[root - 1].partitions)
+        }
         #expect(config.hardware.dontCare == .unseen)
     }
 }
