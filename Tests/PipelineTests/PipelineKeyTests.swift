@@ -176,6 +176,20 @@ import Testing
         #expect(off.dontCare == nil)
     }
 
+    /// A width that does not divide the feature count is a mistake (patches would be scattered).
+    @Test func anImageWidthThatDoesNotFitTheDataIsReportedOnItsLine() async throws {
+        let project = try MemoryPipeline()
+        try project.edit("fan_in = 2", "fan_in = 2\nimage_width = 3")
+        await #expect {
+            try await project.build()
+        } throws: { error in
+            guard let failure = error as? BuildFailure, let problem = failure.failures.first?.error as? ProjectError else { return false }
+            return problem.description == "lutbuild.toml:11: model.image_width: the 4 input features of data/train.csv are not "
+                + "whole rows of 3 pixels; expected the images' width, a divisor of 4 (MNIST: 28)"
+        }
+        #expect((try? project.read("gen/rtl/tiny_l1_p0.v")) == nil, "nothing is emitted")
+    }
+
     @Test func badDataIsReportedWithTheProjectFilesKeyAndLine() async throws {
         let project = try MemoryPipeline()
         try project.edit("{ partitions = 3 }", "{ partitions = 2 }")

@@ -24,14 +24,19 @@ public struct PreparedData: Sendable, Equatable {
 struct DataFitRule: Codable, Sendable, Equatable {
     var firstFanIn: Int?
     var lastPartitions: Int?
+    /// Nil (and so absent from the key) unless set: projects without it keep their keys.
+    var imageWidth: Int?
 
     init(_ model: ModelSection) {
         firstFanIn = model.layerSpecs.first?.fanIn
         lastPartitions = model.layers.last?.partitions
+        imageWidth = model.imageWidth
     }
 
+    /// The gate for `ProjectConfigRules.checkAgainstData`, which words each broken rule.
     func fits(features: Int, classes: Int) -> Bool {
         (firstFanIn ?? 0) <= features && (lastPartitions ?? classes) == classes
+            && imageWidth.map { features % $0 == 0 } ?? true
     }
 }
 

@@ -81,6 +81,12 @@ package enum ProjectConfigRules {
                 layerPath.appending("partitions"),
                 "the last layer needs one partition per class: expected \(classes) (the classes in \(dataName)), found \(last.partitions)")
         }
+        if let width = config.model.imageWidth, features % width != 0 {
+            // Patches place feature f at row f / width, column f % width: a wrong width scatters them.
+            r.report(
+                ConfigKeyPath().appending("model").appending("image_width"),
+                "the \(features) input features of \(dataName) are not whole rows of \(width) pixels; expected the images' width, a divisor of \(features) (MNIST: 28)")
+        }
     }
 
     /// The names packaging and the RTL use, by the same rules (`Identifiers`),
