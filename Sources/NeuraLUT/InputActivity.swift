@@ -45,15 +45,16 @@ extension Connectivity {
     /// with layer 0 on the features active in more than `minInputActivity`
     /// of `rows` (at least the first layer's fan-in of them), or
     /// `patches(…)` of those features when `imageWidth` is set.
-    public static func random(for spec: NetworkSpec, data: Dataset, rows: [Int], minInputActivity: Double,
-                              imageWidth: Int? = nil) -> Connectivity {
-        random(seed: spec.seed, layers: spec.layers.map(LayerWiring.init), data: data, rows: rows,
-               minInputActivity: minInputActivity, imageWidth: imageWidth)
+    public static func draw(for spec: NetworkSpec, data: Dataset, rows: [Int], minInputActivity: Double,
+                            imageWidth: Int? = nil) -> Connectivity {
+        draw(seed: spec.seed, layers: spec.layers.map(LayerWiring.init), data: data, rows: rows,
+             minInputActivity: minInputActivity, imageWidth: imageWidth)
     }
 
-    /// The same draw from exactly what it depends on (see `random(seed:layers:inputFeatures:)`).
-    public static func random(seed: UInt64, layers: [LayerWiring], data: Dataset, rows: [Int], minInputActivity: Double,
-                              imageWidth: Int? = nil) -> Connectivity {
+    /// The same draw from exactly what it depends on (see `random(seed:layers:inputFeatures:)`
+    /// and `patches(seed:layers:inputFeatures:imageWidth:)`).
+    public static func draw(seed: UInt64, layers: [LayerWiring], data: Dataset, rows: [Int], minInputActivity: Double,
+                            imageWidth: Int? = nil) -> Connectivity {
         let active = InputActivity.select(InputActivity.measure(data, rows: rows), above: minInputActivity,
                                           minimum: layers.first?.fanIn ?? 0)
         if let imageWidth { return patches(seed: seed, layers: layers, inputFeatures: active, imageWidth: imageWidth) }

@@ -108,8 +108,8 @@ public final class Trainer {
             throw SpecError("training data: \(trainRows.count) training rows after holding out validation, at least 2 are needed")
         }
         self.connectivity = connectivity
-            ?? Connectivity.random(for: spec, data: data, rows: fitting, minInputActivity: config.minInputActivity,
-                                   imageWidth: config.imageWidth)
+            ?? Connectivity.draw(for: spec, data: data, rows: fitting, minInputActivity: config.minInputActivity,
+                                 imageWidth: config.imageWidth)
         store = ParameterStore(spec: spec)
         globalTrainable = trainable == nil
         self.trainable = spec.layers.indices.map { l in

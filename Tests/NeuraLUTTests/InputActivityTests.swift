@@ -56,7 +56,7 @@ import Testing
         spec.layers[0].partitions = 30
         let trainer = try Trainer(spec: spec, config: TrainingConfig(epochs: 1, batchSize: 32), data: data)
         #expect(!trainer.connectivity.inputs[0].joined().contains(base.columns))
-        #expect(trainer.connectivity == Connectivity.random(for: spec, data: data, rows: trainer.trainRows, minInputActivity: 0))
+        #expect(trainer.connectivity == Connectivity.draw(for: spec, data: data, rows: trainer.trainRows, minInputActivity: 0))
         #expect(Connectivity.random(for: spec).inputs[0].joined().contains(base.columns))
     }
 }

@@ -29,9 +29,9 @@ enum ConnectivityStep: PipelineStep {
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
         let train = try PrepareDataStep.data(context).train
-        let wiring = Connectivity.random(seed: parameters.seed, layers: parameters.layers, data: train,
-                                         rows: Array(0..<train.rows), minInputActivity: parameters.minInputActivity,
-                                         imageWidth: parameters.imageWidth)
+        let wiring = Connectivity.draw(seed: parameters.seed, layers: parameters.layers, data: train,
+                                       rows: Array(0..<train.rows), minInputActivity: parameters.minInputActivity,
+                                       imageWidth: parameters.imageWidth)
         return ["connectivity": try StepCodecs.json(wiring)]
     }
 }
