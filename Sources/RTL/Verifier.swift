@@ -18,9 +18,19 @@ public enum Simulator: String, Hashable, Codable, Sendable, CaseIterable {
     /// The faster installed simulator for `rtlBytes` of Verilog: iverilog up
     /// to `iverilogLimitBytes`, else Verilator; the other one when only it is installed.
     public static func available(forRTLBytes rtlBytes: Int) -> Simulator? {
-        let preferred: [Simulator] = rtlBytes <= iverilogLimitBytes ? [.iverilog, .verilator] : [.verilator, .iverilog]
-        return preferred.first { $0.isInstalled }
+        choose(forRTLBytes: rtlBytes, among: installed)
     }
+
+    /// The automatic choice, a rule of the design's size and the installed
+    /// simulators only: iverilog up to `iverilogLimitBytes`, else Verilator;
+    /// the other one when only it is in `installed`.
+    public static func choose(forRTLBytes rtlBytes: Int, among installed: [Simulator]) -> Simulator? {
+        let preferred: [Simulator] = rtlBytes <= iverilogLimitBytes ? [.iverilog, .verilator] : [.verilator, .iverilog]
+        return preferred.first { installed.contains($0) }
+    }
+
+    /// The simulators found on `PATH`, in `allCases` order.
+    public static var installed: [Simulator] { allCases.filter(\.isInstalled) }
 
     public var isInstalled: Bool {
         switch self {

@@ -43,15 +43,17 @@ struct BuildCommand: AsyncParsableCommand {
     func run() async throws {
         let project = try EngineCommand.open(options)
         let layers = try Set(retrain.map { try BuildRequest.parseLayer($0, layers: project.config.model.layers.count) })
+        let request = BuildRequest(retrainLayers: layers, verify: !flags.noVerify, simulator: flags.simulator, estimate: !flags.noEstimate)
         let summary = try await EngineCommand.build(
-            project, request: BuildRequest(
-                retrainLayers: layers, verify: !flags.noVerify, simulator: flags.simulator, estimate: !flags.noEstimate),
-            json: json, wait: !noWait, jobs: jobs, remoteCache: remoteCache.choice)
+            project, request: request, json: json, wait: !noWait, jobs: jobs, remoteCache: remoteCache.choice)
         let results = BuildResults.read(projectDirectory: project.directory)
         if json {
             print(try BuildSummaryEvent(summary, results: results).jsonLine())
         } else {
             print(BuildReport.summary(summary))
+            if !request.leftOut.isEmpty {
+                print("  left as they were (not asked for): \(request.leftOut.joined(separator: ", ")); `lutbuild status` lists what is stale")
+            }
             for line in results.lines { print("  " + line) }
         }
     }

@@ -10,7 +10,7 @@ struct EstimateCommand: AsyncParsableCommand {
         commandName: "estimate",
         abstract: "Print the LUTs, FFs and LUT levels of the mapped design (lutbuild's exact count).",
         discussion: """
-            Builds what is stale first (like `lutbuild build`, without the simulation), then \
+            Brings the estimate up to date (and what it needs), leaving every other output as it is, then \
             prints gen/reports/estimate.txt; --json prints gen/reports/estimate.json. With --yosys, \
             also synthesises the whole design with yosys (synth_xilinx, UltraScale+; minutes on \
             large designs) and prints its figures too (gen/reports/estimate_yosys.txt / .json).
@@ -31,7 +31,7 @@ struct EstimateCommand: AsyncParsableCommand {
     func run() async throws {
         let project = try EngineCommand.open(options)
         _ = try await EngineCommand.build(
-            project, request: BuildRequest(verify: false, estimate: true, yosysEstimate: yosys),
+            project, request: BuildRequest(design: false, verify: false, estimate: true, yosysEstimate: yosys),
             json: false, wait: !noWait, jobs: nil)
         var reports = [json ? OutputLayout.Report.estimateJSON : OutputLayout.Report.estimateText]
         if yosys { reports.append(json ? OutputLayout.Report.yosysEstimateJSON : OutputLayout.Report.yosysEstimateText) }

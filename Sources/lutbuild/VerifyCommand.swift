@@ -11,9 +11,11 @@ struct VerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Simulate the generated RTL on the whole test set; fail unless it equals software LUT inference.",
         discussion: """
-            Builds what is stale first (like `lutbuild build`, without the yosys estimate), \
-            then reports mismatches (must be 0), samples, cycles and the RTL test accuracy \
-            from gen/reports/verify.json. Verilator is used when installed, iverilog otherwise.
+            Brings the verify step up to date (and what it needs), leaving every other output \
+            and the lock entries of other steps as they are, then reports mismatches (must be 0), \
+            samples, cycles and the RTL test accuracy from gen/reports/verify.json. Without \
+            --simulator, iverilog simulates designs up to 4 MB of Verilog and Verilator larger \
+            ones (the other one when only it is installed); the report names the one that ran.
             """
     )
 
@@ -31,7 +33,7 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         let project = try EngineCommand.open(options)
         _ = try await EngineCommand.build(
-            project, request: BuildRequest(verify: true, simulator: simulator, estimate: false),
+            project, request: BuildRequest(design: false, verify: true, simulator: simulator, estimate: false),
             json: false, wait: !noWait, jobs: nil)
         guard let verification = BuildResults.read(projectDirectory: project.directory).verification else {
             throw UserError("no verification report in \(OutputLayout.Report.verify)")

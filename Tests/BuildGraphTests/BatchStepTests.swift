@@ -2,8 +2,9 @@ import BuildGraph
 import Foundation
 import Testing
 
-/// The batch rule: a shared change makes every member stale; a member's own
-/// change makes only it stale; fresh members are handed over frozen.
+/// The batch rule: every member's key covers the batch's and every member's
+/// parameters, so any change reruns the whole batch (what a clean build gives);
+/// only forced members run alone, with the others frozen, under derived keys.
 @Suite struct BatchStepTests {
     /// "train" has members p0…p3; member i outputs "<shared>:<own>:<seed>".
     static func graph(shared: String, own: [String], log: RunLog) throws -> StepGraph {
@@ -38,18 +39,75 @@ import Testing
         }
     }
 
-    @Test func memberChangeRetrainsOnlyThatMember() async throws {
+    @Test func memberChangeRerunsTheWholeBatch() async throws {
         let project = try MemoryProject()
         let log = RunLog()
         try project.write("data.txt", "d")
         let first = try await project.build(Self.graph(shared: "adam", own: ["8", "8", "8", "8"], log: log))
         #expect(first.ran == ["train/p0", "train/p1", "train/p2", "train/p3"])
         let second = try await project.build(Self.graph(shared: "adam", own: ["8", "16", "8", "8"], log: log))
-        #expect(second.ran == ["train/p1"])
-        #expect(log.all.last == "stale=p1 fresh=p0,p2,p3")
+        #expect(second.ran == ["train/p0", "train/p1", "train/p2", "train/p3"])
+        #expect(log.all.last == "stale=p0,p1,p2,p3 fresh=")
         #expect(try project.read("gen/p0.txt") == "d:adam:8")
         #expect(try project.read("gen/p1.txt") == "d:adam:16")
         #expect(second.written == ["gen/p1.txt"])
+    }
+
+    /// The key leak this rule closes: a member's key must change when another
+    /// member's parameters change, since the run that made it read them.
+    @Test func everyMembersKeyCoversEveryMembersParameters() async throws {
+        func keys(_ own: [String]) async throws -> [String: Digest] {
+            let project = try MemoryProject()
+            try project.write("data.txt", "d")
+            try await project.build(Self.graph(shared: "adam", own: own, log: RunLog()))
+            return try #require(try project.engine.lockFile()).steps.mapValues(\.key)
+        }
+        let before = try await keys(["8", "8"]), after = try await keys(["8", "16"])
+        #expect(before["train/p0"] != after["train/p0"])
+        #expect(before["train/p1"] != after["train/p1"])
+    }
+
+    @Test func aLostMemberRerunsTheWholeBatchNotItAlone() async throws {
+        let project = try MemoryProject()
+        let log = RunLog()
+        try project.write("data.txt", "d")
+        let graph = try Self.graph(shared: "adam", own: ["8", "8", "8"], log: log)
+        try await project.build(graph)
+        let lock = try #require(try project.engine.lockFile())
+        let lost = try #require(lock.steps["train/p1"]?.outputs["p1"])
+        try project.fileSystem.remove(project.root + "/.lutbuild/cache/objects/" + lost.hex.prefix(2) + "/" + lost.hex.dropFirst(2))
+        try project.fileSystem.remove(project.root + "/gen/p1.txt")  // so the build needs the object
+        let rebuilt = try await project.build(graph)
+        #expect(Set(rebuilt.ran) == ["train/p0", "train/p1", "train/p2"])
+        #expect(log.all.last == "stale=p0,p1,p2 fresh=")
+        #expect(try project.engine.lockFile() == lock)
+    }
+
+    /// `--retrain`: the forced member runs alone, the others frozen; its result
+    /// is recorded under a key that no clean build computes, kept until the
+    /// batch changes, and then the batch gives a clean build's result again.
+    @Test func aForcedRunHasADerivedKeyAndLastsUntilTheBatchChanges() async throws {
+        let project = try MemoryProject()
+        let log = RunLog()
+        try project.write("data.txt", "d")
+        let graph = try Self.graph(shared: "adam", own: ["8", "8", "8"], log: log)
+        try await project.build(graph)
+        let clean = try #require(try project.engine.lockFile())
+        let forced = try await project.build(graph, options: BuildOptions(force: { $0 == "train/p2" }))
+        #expect(forced.ran == ["train/p2"])
+        #expect(log.all.last == "stale=p2 fresh=p0,p1")
+        let partial = try #require(try project.engine.lockFile())
+        #expect(partial.steps["train/p2"]?.key != clean.steps["train/p2"]?.key)
+        #expect(partial.steps["train/p0"] == clean.steps["train/p0"])
+        // Kept: a plain build after it reruns nothing and leaves the lock as the forced run wrote it.
+        let after = try await project.build(graph)
+        #expect(after.ran.isEmpty)
+        #expect(try project.engine.lockFile() == partial)
+        #expect(try project.engine.explain(graph).isEmpty)
+        // A change of the batch gives what a clean build gives.
+        try await project.build(Self.graph(shared: "sgd", own: ["8", "8", "8"], log: log))
+        try await project.build(graph)
+        #expect(try project.engine.lockFile() == clean)
     }
 
     @Test func sharedChangeRetrainsEveryMember() async throws {
@@ -82,7 +140,8 @@ import Testing
         try project.write("data.txt", "d")
         try await project.build(Self.graph(shared: "adam", own: ["8", "8"], log: log))
         #expect(try project.engine.explain(Self.graph(shared: "adam", own: ["8", "4"], log: log))
-                == [StaleStep(id: "train/p1", reasons: [.parametersChanged])])
+                == [StaleStep(id: "train/p0", reasons: [.sharedParametersChanged]),
+                    StaleStep(id: "train/p1", reasons: [.sharedParametersChanged, .parametersChanged])])
         #expect(try project.engine.explain(Self.graph(shared: "sgd", own: ["8", "8"], log: log)).map(\.reasons)
                 == [[.sharedParametersChanged], [.sharedParametersChanged]])
     }

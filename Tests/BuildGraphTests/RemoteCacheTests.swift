@@ -62,18 +62,18 @@ import Testing
         #expect(remote.requestCounts.gets == before.gets)
     }
 
-    @Test func changedMemberRunsAloneWithTheOthersFromTheServer() async throws {
+    @Test func changedMemberRerunsTheWholeBatchAndTheRestComesFromTheServer() async throws {
         let remote = InMemoryRemoteCache()
         let log = RunLog()
         let (first, graph) = try Self.checkout(log: log)
         try await Self.build(first, graph, remote: remote)
         let (second, changed) = try Self.checkout(own: ["8", "16", "8", "8"], log: log)
         let summary = try await Self.build(second, changed, remote: remote)
-        #expect(summary.ran == ["train/p1"])
-        #expect(log.all.last == "stale=p1 fresh=p0,p2,p3")
-        #expect(Set(summary.fetched) == ["upper", "count", "report", "train/p0", "train/p2", "train/p3"])
+        #expect(summary.ran == ["train/p0", "train/p1", "train/p2", "train/p3"])
+        #expect(log.all.last == "stale=p0,p1,p2,p3 fresh=")
+        #expect(Set(summary.fetched) == ["upper", "count", "report"])
         #expect(try second.read("gen/p1.txt") == "d:adam:16")
-        #expect(summary.uploaded == 1)
+        #expect(summary.uploaded == 4)
     }
 
     @Test func damagedObjectIsAMissWithAWarning() async throws {
@@ -150,16 +150,24 @@ import Testing
         #expect(remote.paths.isEmpty)
     }
 
-    @Test func forcedUnitsAreNotUploaded() async throws {
+    /// A forced member run alone (`--retrain`) read its frozen partners: it is
+    /// recorded under a derived key and never uploaded, so no checkout gets it
+    /// in place of a clean build's result.
+    @Test func aForcedPartialRunIsNotUploaded() async throws {
         let remote = InMemoryRemoteCache()
         let log = RunLog()
         let (project, graph) = try Self.checkout(log: log)
-        let summary = try await Self.build(project, graph, remote: remote, force: { $0 == "train/p1" })
-        #expect(summary.ran.contains("train/p1"))
-        #expect(summary.uploaded == 6)
+        let clean = try await Self.build(project, graph, remote: remote)
+        #expect(clean.uploaded == 7)
+        let cleanLock = try project.read("lutbuild.lock")
+        let forced = try await Self.build(project, graph, remote: remote, force: { $0 == "train/p1" })
+        #expect(forced.ran == ["train/p1"])
+        #expect(forced.uploaded == 0)
         let (second, secondGraph) = try Self.checkout(log: log)
         let reused = try await Self.build(second, secondGraph, remote: remote)
-        #expect(reused.ran == ["train/p1"])
+        #expect(reused.ran.isEmpty)
+        #expect(try second.read("lutbuild.lock") == cleanLock)
+        #expect(try project.read("lutbuild.lock") != cleanLock)
     }
 
     @Test func stalledUploadsAreAbandonedAfterTheWait() async throws {

@@ -51,23 +51,21 @@ public struct Step: Sendable {
     }
 }
 
-/// One member of a batch step: its own parameters, inputs and a single output
-/// named after it, and so its own key.
+/// One member of a batch step: its own parameters and a single output named
+/// after it, and so its own key. Inputs belong to the batch: its action reads
+/// them for every member at once, so every member's key covers them all.
 public struct BatchMember: Sendable {
     public var name: String
     public var parameters: Data
-    public var inputs: [String: StepInput]
     /// Project-relative path the member's output is materialised to, if any.
     public var publish: String?
     /// A report of the run itself (e.g. a training log): produced again
     /// whenever any other member runs, so it always describes the latest run.
     public var reportsRun: Bool
 
-    public init(name: String, parameters: Data = Data(), inputs: [String: StepInput] = [:], publish: String? = nil,
-                reportsRun: Bool = false) {
+    public init(name: String, parameters: Data = Data(), publish: String? = nil, reportsRun: Bool = false) {
         self.name = name
         self.parameters = parameters
-        self.inputs = inputs
         self.publish = publish
         self.reportsRun = reportsRun
     }
@@ -76,19 +74,28 @@ public struct BatchMember: Sendable {
 /// One action producing many outputs, each with its own key (e.g. training all
 /// partitions of a network together).
 ///
-/// The staleness rule: member `m`'s key hashes the batch's kind, version,
-/// shared parameters and shared inputs *and* `m`'s name, parameters and
-/// inputs. So a change of anything shared makes every member stale; a change
-/// of `m`'s own parameters or inputs makes only `m` stale. `run` receives the
-/// stale set and the fresh members' stored outputs (to keep them frozen) and
-/// must return an output for every stale member; what it returns for fresh
-/// members is ignored, so fresh members stay byte-identical.
+/// The staleness rule: every member's key hashes the batch's kind, version,
+/// parameters and inputs, *every* member's name and parameters
+/// (`StepGraph.jointParameters`), and the member's own name. The action
+/// computes its members jointly (training all partitions together), so a
+/// change of anything makes every member stale, and a stale member (lost from
+/// the cache, say) is produced by running the whole batch again, never alone
+/// under the old key: what the batch gives is what a clean build gives.
+///
+/// The one exception is asked for by name: members forced by the caller
+/// (`BuildOptions.force`, e.g. `--retrain layerK`) run with every other member
+/// frozen at its stored output. Such a run depends on those outputs, not only
+/// on the key, so its results are recorded under a derived key that names
+/// them (`ActionRecord.base` keeps the clean key it stands in for).
+/// `run` receives the stale set and the fresh members' stored outputs; it must
+/// return an output for every stale member; what it returns for fresh members
+/// is ignored, so fresh members stay byte-identical.
 public struct BatchStep: Sendable {
     public var id: String
     public var kind: String
     public var version: Int
     public var parameters: Data
-    /// Inputs shared by all members; names must differ from members' input names.
+    /// Inputs of the batch, read for all members.
     public var inputs: [String: StepInput]
     public var members: [BatchMember]
     public var usesAllCores: Bool

@@ -54,18 +54,31 @@ public struct StepGraph: Sendable {
             guard seen.insert(member.name).inserted else {
                 throw BuildError.invalidGraph("batch step '\(batch.id)' has two members named '\(member.name)'")
             }
-            if let clash = member.inputs.keys.first(where: { batch.inputs[$0] != nil }) {
-                throw BuildError.invalidGraph("member '\(member.name)' of batch step '\(batch.id)' reuses the shared input name '\(clash)'")
-            }
             units.append(Unit(
                 id: batch.id + "/" + member.name, member: member.name, parameters: member.parameters,
-                inputs: batch.inputs.merging(member.inputs) { shared, _ in shared },
+                inputs: batch.inputs,
                 outputs: [member.name], publish: member.publish.map { [member.name: $0] } ?? [:],
                 reportsRun: member.reportsRun))
         }
         try insert(Node(
-            id: batch.id, kind: batch.kind, version: batch.version, sharedParameters: batch.parameters,
+            id: batch.id, kind: batch.kind, version: batch.version, sharedParameters: Self.jointParameters(batch),
             isBatch: true, usesAllCores: batch.usesAllCores, sharedInputNames: Set(batch.inputs.keys), units: units, run: batch.run))
+    }
+
+    /// What every member of a batch is keyed with besides its own name, parameters
+    /// and inputs: the batch's parameters *and every member's parameters*. The
+    /// batch's action is handed all of them and trains its members jointly, so
+    /// each member's output can depend on any of them: a key that named only the
+    /// member's own parameters would let a change of another member (say a layer's
+    /// bits) reuse outputs computed for the old network. By construction, not by care.
+    static func jointParameters(_ batch: BatchStep) -> Data {
+        var encoder = CanonicalEncoder()
+        encoder.append("batch", batch.parameters)
+        encoder.append(batch.members.count)
+        for member in batch.members.sorted(by: { $0.name < $1.name }) {
+            encoder.append(member.name, member.parameters)
+        }
+        return encoder.bytes
     }
 
     /// Adds every step of `other`, each renamed `namespace/<id>` (inputs

@@ -14,13 +14,19 @@ public struct BuildEngine: Sendable {
         self.clock = clock
     }
 
-    /// Builds the graph. Throws `BuildFailure` listing every failed step,
-    /// or `CancellationError`; completed steps are kept either way.
+    /// Brings `targets` (step ids; nil: every step) of the project's graph up
+    /// to date, with the steps they need. `graph` is the project's whole
+    /// graph: outputs of its other steps are left as they are, and a published
+    /// file is removed only when no step of `graph` publishes it any more (as
+    /// ninja's `-t cleandead` decides), never because a command asked for
+    /// less; the lock file describes the whole graph. Throws `BuildFailure`
+    /// listing every failed step, or `CancellationError`; completed steps are
+    /// kept either way.
     @discardableResult
-    public func build(_ graph: StepGraph, options: BuildOptions = BuildOptions(),
+    public func build(_ graph: StepGraph, targets: Set<String>? = nil, options: BuildOptions = BuildOptions(),
                       events: @escaping @Sendable (BuildEvent) -> Void = { _ in }) async throws -> BuildSummary {
         let session = BuildSession(layout: layout, fileSystem: fileSystem, clock: clock, options: options, events: events)
-        return try await session.run(graph)
+        return try await session.run(graph, targets: targets)
     }
 
     /// The committed lock file, if there is one.

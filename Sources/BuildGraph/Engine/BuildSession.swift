@@ -40,10 +40,12 @@ final class BuildSession {
 
     /// Runs the build, then waits (a bounded time) for its uploads to the
     /// remote cache; an interrupted build abandons them.
-    func run(_ graph: StepGraph) async throws -> BuildSummary {
-        guard let remote else { return try await runPasses(graph) }
+    func run(_ graph: StepGraph, targets: Set<String>? = nil) async throws -> BuildSummary {
+        let whole = try WholeGraph(graph)
+        let selected = try targets.map(graph.keeping) ?? graph
+        guard let remote else { return try await runPasses(selected, whole) }
         do {
-            var result = try await runPasses(graph)
+            var result = try await runPasses(selected, whole)
             result.uploaded = await remote.finishUploads()
             return result
         } catch is CancellationError {
@@ -55,7 +57,7 @@ final class BuildSession {
         }
     }
 
-    private func runPasses(_ graph: StepGraph) async throws -> BuildSummary {
+    private func runPasses(_ graph: StepGraph, _ whole: WholeGraph) async throws -> BuildSummary {
         let nodes = try graph.resolved()
         defer {
             try? statCache.saveIfChanged()
@@ -67,7 +69,7 @@ final class BuildSession {
             let pass = PassState(nodes: nodes)
             try await runPass(pass)
             if pass.corrupt.isEmpty {
-                try finish(pass)
+                try finish(pass, whole)
                 return summary
             }
             summary.corruptObjects += pass.corrupt.filter { !summary.corruptObjects.contains($0) }
@@ -143,7 +145,12 @@ final class BuildSession {
     private struct Job: Sendable {
         var node: Int
         var stale: [Int]
+        /// Each unit's key, as a clean build computes it (what the remote cache is asked for).
         var keys: [Int: Digest]
+        /// The keys stale units' results are recorded under: `keys`, or derived keys in a partial rerun.
+        var runKeys: [Int: Digest]
+        /// The keys fresh units' results are recorded under.
+        var recordKeys: [Int: Digest]
         var inputs: [Int: [String: Digest]]
         var fresh: [Int: [String: Digest]]
         var context: StepContext
@@ -275,6 +282,8 @@ final class BuildSession {
         var keys: [Int: Digest] = [:]
         var inputs: [Int: [String: Digest]] = [:]
         var fresh: [Int: [String: Digest]] = [:]
+        /// The key each reusable unit's result is recorded under (a derived key after a partial rerun).
+        var recordKeys: [Int: Digest] = [:]
         var resolvedInputs: [String: [String: StepContext.ResolvedInput]] = [:]
         for (unitIndex, unit) in node.units.enumerated() {
             guard case .known(let digests) = try planner.resolveInputs(unit, outputs: pass.outputs, sources: &pass.sources) else {
@@ -286,19 +295,16 @@ final class BuildSession {
             resolvedInputs[unit.member ?? ""] = digests.reduce(into: [:]) { result, entry in
                 result[entry.key] = StepContext.ResolvedInput(source: unit.inputs[entry.key]!, digest: entry.value)
             }
-            if let outputs = planner.reusableOutputs(unit, key: key) {
-                fresh[unitIndex] = outputs
+            if let reuse = planner.reusableOutputs(unit, key: key) {
+                fresh[unitIndex] = reuse.outputs
+                recordKeys[unitIndex] = reuse.key
             } else {
                 stale.append(unitIndex)
             }
-            stale.sort()
         }
-        if stale.contains(where: { !node.units[$0].reportsRun }) {
-            for unitIndex in fresh.keys.sorted() where node.units[unitIndex].reportsRun {
-                fresh[unitIndex] = nil
-                stale.append(unitIndex)
-            }
-            stale.sort()
+        if node.isBatch {
+            (stale, fresh) = BatchRule.plan(units: node.units, stale: stale, fresh: fresh, forced: { options.force($0) })
+            recordKeys = recordKeys.filter { fresh[$0.key] != nil }
         }
         if node.isBatch, let first = node.units.first, let shared = resolvedInputs[first.member ?? ""] {
             resolvedInputs[""] = shared.filter { node.sharedInputNames.contains($0.key) }
@@ -313,28 +319,40 @@ final class BuildSession {
         }
         if stale.isEmpty {
             for (unitIndex, outputs) in fresh.sorted(by: { $0.key < $1.key }) {
-                try accept(node, unitIndex, key: keys[unitIndex]!, inputs: inputs[unitIndex]!, outputs: outputs, ran: false, pass)
+                try accept(node, unitIndex, key: recordKeys[unitIndex] ?? keys[unitIndex]!, inputs: inputs[unitIndex]!,
+                           outputs: outputs, ran: false, pass)
             }
             return nil
+        }
+        let frozenOutputs: [String: Digest] = node.isBatch ? fresh.reduce(into: [:]) { result, entry in
+            let member = node.units[entry.key].member!
+            result[member] = entry.value[member]
+        } : [:]
+        // Only a partial rerun reads earlier outputs (warm starts); a whole batch starts afresh.
+        let previousOutputs: [String: Digest] = frozenOutputs.isEmpty ? [:] : stale.reduce(into: [:]) { result, unitIndex in
+            let unit = node.units[unitIndex]
+            if let member = unit.member, let digest = index.latestByUnit[unit.id]?.outputs[member] {
+                result[member] = digest
+            }
+        }
+        // A partial rerun's results depend on what it read besides the key: recorded under derived keys.
+        var runKeys = keys
+        if !frozenOutputs.isEmpty {
+            for unitIndex in stale {
+                runKeys[unitIndex] = UnitPlanner.derivedKey(keys[unitIndex]!, frozen: frozenOutputs, previous: previousOutputs)
+            }
         }
         let context = StepContext(
             stepID: node.id,
             stale: node.isBatch ? stale.map { node.units[$0].member! } : [],
             fresh: node.isBatch ? fresh.keys.sorted().map { node.units[$0].member! } : [],
-            jobKey: Digest.of(stale.map { keys[$0]!.hex }.joined(separator: ",")),
+            jobKey: Digest.of(stale.map { runKeys[$0]!.hex }.joined(separator: ",")),
             inputsByMember: resolvedInputs,
-            freshOutputs: node.isBatch ? fresh.reduce(into: [:]) { result, entry in
-                let member = node.units[entry.key].member!
-                result[member] = entry.value[member]
-            } : [:],
-            previousOutputs: node.isBatch ? stale.reduce(into: [:]) { result, unitIndex in
-                let unit = node.units[unitIndex]
-                if let member = unit.member, let digest = index.latestByUnit[unit.id]?.outputs[member] {
-                    result[member] = digest
-                }
-            } : [:],
+            freshOutputs: frozenOutputs,
+            previousOutputs: previousOutputs,
             store: store, layout: layout, events: events, isCancelledByCaller: options.isCancelled)
-        return Job(node: nodeIndex, stale: stale, keys: keys, inputs: inputs, fresh: fresh, context: context)
+        return Job(node: nodeIndex, stale: stale, keys: keys, runKeys: runKeys, recordKeys: recordKeys, inputs: inputs,
+                   fresh: fresh, context: context)
     }
 
     /// The job's stale units worth asking the remote cache for: not forced,
@@ -390,11 +408,14 @@ final class BuildSession {
         let node = pass.nodes[job.node]
         for unitIndex in node.units.indices {
             if let outputs = produced[unitIndex] {
-                try accept(node, unitIndex, key: job.keys[unitIndex]!, inputs: job.inputs[unitIndex]!, outputs: outputs, ran: true, pass)
-                // A forced run (`--retrain`) depends on earlier weights, not only on its key: kept local.
-                if !options.force(node.units[unitIndex].id) { remote?.upload(key: job.keys[unitIndex]!, outputs: outputs) }
+                let key = job.keys[unitIndex]!, runKey = job.runKeys[unitIndex]!
+                try accept(node, unitIndex, key: runKey, base: runKey == key ? nil : key, inputs: job.inputs[unitIndex]!,
+                           outputs: outputs, ran: true, pass)
+                // A partial rerun (`--retrain`) depends on frozen outputs, not only on the key: kept local.
+                if runKey == key { remote?.upload(key: key, outputs: outputs) }
             } else if let outputs = job.fresh[unitIndex] {
-                try accept(node, unitIndex, key: job.keys[unitIndex]!, inputs: job.inputs[unitIndex]!, outputs: outputs, ran: false, pass)
+                try accept(node, unitIndex, key: job.recordKeys[unitIndex] ?? job.keys[unitIndex]!, inputs: job.inputs[unitIndex]!,
+                           outputs: outputs, ran: false, pass)
             }
         }
         pass.done += 1
@@ -403,11 +424,12 @@ final class BuildSession {
     }
 
     /// Makes a unit's outputs visible to dependents, records it and publishes its files.
-    private func accept(_ node: StepGraph.Node, _ unitIndex: Int, key: Digest, inputs: [String: Digest],
+    private func accept(_ node: StepGraph.Node, _ unitIndex: Int, key: Digest, base: Digest? = nil, inputs: [String: Digest],
                         outputs: [String: Digest], ran: Bool, _ pass: PassState) throws {
         let unit = node.units[unitIndex]
         if ran || index.latestByUnit[unit.id]?.key != key {
-            try index.record(planner.record(node, unit, key: key, inputs: inputs, outputs: outputs))
+            try index.record(planner.record(node, unit, key: key, inputs: inputs, outputs: outputs,
+                                            base: ran ? base : index.byKey[key]?.base))
         }
         if ran {
             summary.ran.append(unit.id)
@@ -458,7 +480,24 @@ final class BuildSession {
 
     // MARK: - After a successful pass
 
-    private func finish(_ pass: PassState) throws {
+    /// What the lock file and removal need to know of the project's whole graph.
+    private struct WholeGraph {
+        var units: Set<String> = []
+        var published: Set<String> = []
+        var sources: Set<String> = []
+
+        init(_ graph: StepGraph) throws {
+            for node in try graph.resolved() {
+                for unit in node.units {
+                    units.insert(unit.id)
+                    published.formUnion(unit.publish.values)
+                    for case .source(let path) in unit.inputs.values { sources.insert(path) }
+                }
+            }
+        }
+    }
+
+    private func finish(_ pass: PassState, _ whole: WholeGraph) throws {
         // Fast path of a no-op build: same results as the last finished build and
         // an untouched lock file, so there is nothing to write or remove.
         let fingerprint = Self.fingerprint(pass)
@@ -469,14 +508,23 @@ final class BuildSession {
             return
         }
         let oldLock = (try? fileSystem.read(layout.lockFile)).flatMap { try? LockFile.decode($0, path: layout.lockFile) }
+        var lock = LockFile(published: pass.published, sources: pass.sources)
         for (path, digest) in (oldLock?.published ?? [:]).sorted(by: { $0.key < $1.key }) where pass.published[path] == nil {
-            // Remove only what we wrote: a file edited since is the user's now.
-            if try statCache.digest(of: path) == digest {
+            if whole.published.contains(path) {
+                // A step this build was not asked for: its file and entry stay as they are.
+                lock.published[path] = digest
+            } else if try statCache.digest(of: path) == digest {
+                // No step makes it any more. Remove only what we wrote: a file edited since is the user's now.
                 try fileSystem.remove(layout.absolute(path))
                 summary.removed.append(path)
             }
         }
-        var lock = LockFile(published: pass.published, sources: pass.sources)
+        for (path, digest) in oldLock?.sources ?? [:] where lock.sources[path] == nil && whole.sources.contains(path) {
+            lock.sources[path] = digest
+        }
+        for (unit, locked) in oldLock?.steps ?? [:] where pass.keys[unit] == nil && whole.units.contains(unit) {
+            lock.steps[unit] = locked
+        }
         for (unit, key) in pass.keys {
             lock.steps[unit] = LockFile.LockedStep(key: key, outputs: pass.unitOutputs[unit] ?? [:])
         }

@@ -18,26 +18,34 @@ struct DryRun {
         var sources: [String: Digest] = [:]
         for nodeIndex in Self.topologicalOrder(nodes) {
             let node = nodes[nodeIndex]
-            let staleBefore = result.stale.count
-            var freshReports: [String] = []
-            for unit in node.units {
+            var stale: [Int] = [], reasons: [Int: [StaleReason]] = [:]
+            var fresh: [Int: UnitPlanner.Reuse] = [:]
+            for (unitIndex, unit) in node.units.enumerated() {
                 switch try planner.resolveInputs(unit, outputs: outputs, sources: &sources) {
                 case .pending(let pending):
-                    result.stale.append(StaleStep(id: unit.id, reasons: pending.map { .inputPending(name: $0.input, producer: $0.producer) }))
+                    stale.append(unitIndex)
+                    reasons[unitIndex] = pending.map { .inputPending(name: $0.input, producer: $0.producer) }
                 case .known(let digests):
                     let key = UnitPlanner.key(node, unit, inputs: digests)
-                    if let fresh = planner.reusableOutputs(unit, key: key) {
-                        for (name, digest) in fresh { outputs[OutputRef(step: node.id, name: name)] = digest }
-                        result.locked[unit.id] = LockFile.LockedStep(key: key, outputs: fresh)
-                        if unit.reportsRun { freshReports.append(unit.id) }
+                    if let reuse = planner.reusableOutputs(unit, key: key) {
+                        fresh[unitIndex] = reuse
                     } else {
-                        result.stale.append(StaleStep(id: unit.id, reasons: planner.reasons(node, unit, key: key, inputs: digests)))
+                        stale.append(unitIndex)
+                        reasons[unitIndex] = planner.reasons(node, unit, key: key, inputs: digests)
                     }
                 }
             }
-            let reportIDs = Set(node.units.filter(\.reportsRun).map(\.id))
-            if result.stale[staleBefore...].contains(where: { !reportIDs.contains($0.id) }) {
-                result.stale += freshReports.map { StaleStep(id: $0, reasons: [.reportsRun]) }
+            if node.isBatch {
+                (stale, fresh) = BatchRule.plan(units: node.units, stale: stale, fresh: fresh, forced: planner.force)
+            }
+            for unitIndex in stale {
+                let unit = node.units[unitIndex]
+                result.stale.append(StaleStep(id: unit.id, reasons: reasons[unitIndex] ?? [unit.reportsRun ? .reportsRun : .runsWithBatch]))
+            }
+            for (unitIndex, reuse) in fresh.sorted(by: { $0.key < $1.key }) {
+                let unit = node.units[unitIndex]
+                for (name, digest) in reuse.outputs { outputs[OutputRef(step: node.id, name: name)] = digest }
+                result.locked[unit.id] = LockFile.LockedStep(key: reuse.key, outputs: reuse.outputs)
             }
         }
         result.outputs = outputs
@@ -113,23 +121,26 @@ public struct StatusReport: Sendable, Equatable {
 
 extension BuildEngine {
     /// Every unit a build would run now, and why (the `explain` command).
-    public func explain(_ graph: StepGraph, force: @escaping @Sendable (String) -> Bool = { _ in false }) throws -> [StaleStep] {
-        try DryRun(planner: planner(force: force, lock: nil)).run(graph.resolved()).stale
+    public func explain(_ graph: StepGraph, targets: Set<String>? = nil,
+                        force: @escaping @Sendable (String) -> Bool = { _ in false }) throws -> [StaleStep] {
+        try DryRun(planner: planner(force: force, lock: nil)).run((targets.map(graph.keeping) ?? graph).resolved()).stale
     }
 
     /// Stale steps, hand-edited or missing outputs and an outdated lock file.
     /// The committed lock file counts as a cache, so a fresh clone whose
     /// sources match its lock file is clean. `verify` re-hashes every file
     /// instead of trusting unchanged stats.
-    public func status(_ graph: StepGraph, verify: Bool = false) throws -> StatusReport {
+    public func status(_ graph: StepGraph, targets: Set<String>? = nil, verify: Bool = false) throws -> StatusReport {
         let lock = try lockFile()
         let planner = planner(force: { _ in false }, lock: lock, verify: verify)
-        let nodes = try graph.resolved()
+        let nodes = try (targets.map(graph.keeping) ?? graph).resolved()
+        let unitIDs = Set(nodes.flatMap { $0.units.map(\.id) })
+        let publishedByTargets = Set(nodes.flatMap { $0.units.flatMap(\.publish.values) })
         let dryRun = DryRun(planner: planner)
         let dry = try dryRun.run(nodes)
         var report = StatusReport(stale: dry.stale)
         var rewritten: Set<Digest> = []
-        for (path, digest) in (lock?.published ?? [:]).sorted(by: { $0.key < $1.key }) {
+        for (path, digest) in (lock?.published ?? [:]).sorted(by: { $0.key < $1.key }) where publishedByTargets.contains(path) {
             switch try planner.statCache.digest(of: path) {
             case nil: report.missing.append(path)
             case let current? where current != digest: report.edited.append(path)
@@ -140,7 +151,7 @@ extension BuildEngine {
         // A file the build must write back from an object that is gone means rerunning its producers.
         let staleIDs = Set(report.stale.map(\.id))
         report.stale += dryRun.lostProducers(of: rewritten, nodes: nodes, dry).filter { !staleIDs.contains($0.id) }
-        report.lockOutdated = dry.stale.isEmpty && lock?.steps != dry.locked
+        report.lockOutdated = dry.stale.isEmpty && lock?.steps.filter({ unitIDs.contains($0.key) }) != dry.locked
         return report
     }
 

@@ -3,7 +3,8 @@ public enum StaleReason: Sendable, Equatable, CustomStringConvertible {
     case new
     case forced
     case versionChanged(old: Int, new: Int)
-    /// The parameters shared by all members of a batch changed.
+    /// The parameters of a batch changed: its own, or any member's (each
+    /// member's key covers them all, see `BatchStep`).
     case sharedParametersChanged
     case parametersChanged
     case inputChanged(name: String, old: Digest?, new: Digest?)
@@ -16,13 +17,15 @@ public enum StaleReason: Sendable, Equatable, CustomStringConvertible {
     case notInCache
     /// A report of its batch's run (`BatchMember.reportsRun`): other members run.
     case reportsRun
+    /// Its batch runs as a whole because another member must run (see `BatchStep`).
+    case runsWithBatch
 
     public var description: String {
         switch self {
         case .new: "new step"
         case .forced: "forced rebuild"
         case .versionChanged(let old, let new): "step version changed (\(old) → \(new))"
-        case .sharedParametersChanged: "shared parameters changed"
+        case .sharedParametersChanged: "the batch's parameters changed (its own or a member's)"
         case .parametersChanged: "parameters changed"
         case .inputChanged(let name, let old, let new):
             "input '\(name)' changed (\(old.map { $0.short } ?? "none") → \(new.map { $0.short } ?? "none"))"
@@ -30,6 +33,7 @@ public enum StaleReason: Sendable, Equatable, CustomStringConvertible {
         case .outputMissing(let names): "output \(names.map { "'\($0)'" }.joined(separator: ", ")) missing or corrupt"
         case .notInCache: "no cached result for the current inputs"
         case .reportsRun: "describes the batch's run, and other members run"
+        case .runsWithBatch: "its batch is computed as a whole, and another member must run"
         }
     }
 }

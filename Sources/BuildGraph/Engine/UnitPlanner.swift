@@ -67,24 +67,56 @@ struct UnitPlanner {
         return encoder.digest
     }
 
-    /// The stored outputs for `key`, if they can be reused.
-    func reusableOutputs(_ unit: StepGraph.Unit, key: Digest) -> [String: Digest]? {
+    /// A stored result a unit can reuse: the key it is recorded under (the
+    /// unit's own key, or a derived key after a partial batch rerun) and its outputs.
+    struct Reuse {
+        var key: Digest
+        var outputs: [String: Digest]
+    }
+
+    /// The stored outputs for `key`, if they can be reused: the latest run of
+    /// the unit when it was a partial rerun standing in for `key` (what
+    /// `--retrain` gave stays until the batch changes), else the result
+    /// recorded under `key`.
+    func reusableOutputs(_ unit: StepGraph.Unit, key: Digest) -> Reuse? {
         if force(unit.id) { return nil }
-        if let record = index.byKey[key], Set(record.outputs.keys) == Set(unit.outputs),
-           !checksObjects || record.outputs.values.allSatisfy(store.contains) {
-            return record.outputs
+        func usable(_ record: ActionRecord) -> Bool {
+            Set(record.outputs.keys) == Set(unit.outputs) && (!checksObjects || record.outputs.values.allSatisfy(store.contains))
+        }
+        if let latest = index.latestByUnit[unit.id], latest.base == key, index.byKey[latest.key] != nil, usable(latest) {
+            return Reuse(key: latest.key, outputs: latest.outputs)
+        }
+        if let record = index.byKey[key], record.base == nil, usable(record) {
+            return Reuse(key: key, outputs: record.outputs)
         }
         if let locked = lockFallback?.steps[unit.id], locked.key == key, Set(locked.outputs.keys) == Set(unit.outputs) {
-            return locked.outputs
+            return Reuse(key: key, outputs: locked.outputs)
         }
         return nil
     }
 
+    /// The key a partial rerun of a batch records `unit` under: its own key
+    /// and everything else the run read, the frozen members' outputs and the
+    /// stale members' previous outputs (warm starts), so it never stands
+    /// under a key a clean build computes.
+    static func derivedKey(_ key: Digest, frozen: [String: Digest], previous: [String: Digest]) -> Digest {
+        var encoder = CanonicalEncoder()
+        encoder.append("lutbuild.partial-rerun.v1")
+        encoder.append(key.hex)
+        for (label, map) in [("frozen", frozen), ("previous", previous)] {
+            encoder.append(label, map.count)
+            for (name, digest) in map.sorted(by: { $0.key < $1.key }) {
+                encoder.append(name, digest.hex)
+            }
+        }
+        return encoder.digest
+    }
+
     func record(_ node: StepGraph.Node, _ unit: StepGraph.Unit, key: Digest, inputs: [String: Digest],
-                outputs: [String: Digest]) -> ActionRecord {
+                outputs: [String: Digest], base: Digest? = nil) -> ActionRecord {
         ActionRecord(key: key, unit: unit.id, kind: node.kind, version: node.version,
                      parameters: Digest.of(unit.parameters), sharedParameters: Digest.of(node.sharedParameters),
-                     inputs: inputs, outputs: outputs)
+                     inputs: inputs, outputs: outputs, base: base)
     }
 
     /// Why `unit` must run, compared with its last recorded run.
@@ -103,7 +135,7 @@ struct UnitPlanner {
             reasons.append(.inputChanged(name: name, old: previous.inputs[name], new: inputs[name]))
         }
         if reasons.isEmpty {
-            if previous.key == key {
+            if previous.key == key || previous.base == key {
                 let missing = unit.outputs.filter { previous.outputs[$0].map { !store.contains($0) } ?? true }
                 reasons.append(.outputMissing(missing.sorted()))
             } else {

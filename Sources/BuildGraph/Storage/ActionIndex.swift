@@ -12,6 +12,10 @@ struct ActionRecord: Equatable, Sendable {
     /// hundreds of inputs would otherwise dominate loading the index.
     private var encodedInputs: LineFormat.Field
     var outputs: [String: Digest]
+    /// Set when this run was a partial rerun of a batch (some members forced,
+    /// the rest frozen): the clean key it stands in for. Its own `key` names
+    /// the frozen partners' outputs, so it never lands under a clean build's key.
+    var base: Digest?
 
     var inputs: [String: Digest] { LineFormat.decodeMap(encodedInputs) ?? [:] }
 
@@ -19,12 +23,13 @@ struct ActionRecord: Equatable, Sendable {
         LineFormat.seal([
             "R", key.hex, LineFormat.escape(unit), LineFormat.escape(kind), String(version),
             parameters.hex, sharedParameters.hex, String(decoding: encodedInputs, as: UTF8.self), LineFormat.encodeMap(outputs),
-        ])
+        ] + (base.map { [$0.hex] } ?? []))
     }
 
     init(key: Digest, unit: String, kind: String, version: Int, parameters: Digest, sharedParameters: Digest,
-         inputs: [String: Digest], outputs: [String: Digest]) {
+         inputs: [String: Digest], outputs: [String: Digest], base: Digest? = nil) {
         self.key = key
+        self.base = base
         self.unit = unit
         self.kind = kind
         self.version = version
@@ -35,7 +40,7 @@ struct ActionRecord: Equatable, Sendable {
     }
 
     init?(line: LineFormat.Field) {
-        guard let f = LineFormat.open(line), f.count == 9, f[f.startIndex].elementsEqual("R".utf8),
+        guard let f = LineFormat.open(line), f.count == 9 || f.count == 10, f[f.startIndex].elementsEqual("R".utf8),
               let key = LineFormat.digest(f[1]), let version = LineFormat.int(f[4]),
               let parameters = LineFormat.digest(f[5]), let shared = LineFormat.digest(f[6]),
               let outputs = LineFormat.decodeMap(f[8]) else { return nil }
@@ -47,6 +52,10 @@ struct ActionRecord: Equatable, Sendable {
         sharedParameters = shared
         encodedInputs = f[7]
         self.outputs = outputs
+        if f.count == 10 {
+            guard let base = LineFormat.digest(f[9]) else { return nil }
+            self.base = base
+        }
     }
 }
 

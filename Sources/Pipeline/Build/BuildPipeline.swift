@@ -4,13 +4,19 @@ import NeuraLUT
 import RTL
 import ProjectFile
 
-/// What to build beyond what the project file says (command-line choices).
+/// Which targets of the project's one graph a command brings up to date,
+/// and the command-line choices that enter keys. Every command builds in the
+/// same graph (`BuildPipeline.graph()`); what it leaves out stays as it was.
 public struct BuildRequest: Sendable {
     /// Layers whose partitions are retrained even if cached (`--retrain layerK`).
     public var retrainLayers: Set<Int>
+    /// The design and everything published about it: training through the
+    /// RTL, the packaging and the report page (the page also needs `verify`
+    /// and `estimate`). False for `lutbuild verify` and `lutbuild estimate`.
+    public var design: Bool
     /// Simulate the RTL against software LUT inference (the `verify` step).
     public var verify: Bool
-    /// Nil picks Verilator, else Icarus Verilog.
+    /// `--simulator`; nil: the documented automatic choice (`Simulator.choose`). Part of verify's key.
     public var simulator: Simulator?
     /// Add up the mapped hardware (the `estimate` step; seconds).
     public var estimate: Bool
@@ -18,13 +24,38 @@ public struct BuildRequest: Sendable {
     /// (`estimate/yosys`; minutes on large designs).
     public var yosysEstimate: Bool
 
-    public init(retrainLayers: Set<Int> = [], verify: Bool = true, simulator: Simulator? = nil, estimate: Bool = true,
-                yosysEstimate: Bool = false) {
+    public init(retrainLayers: Set<Int> = [], design: Bool = true, verify: Bool = true, simulator: Simulator? = nil,
+                estimate: Bool = true, yosysEstimate: Bool = false) {
         self.retrainLayers = retrainLayers
+        self.design = design
         self.verify = verify
         self.simulator = simulator
         self.estimate = estimate
         self.yosysEstimate = yosysEstimate
+    }
+
+    /// What `lutbuild build` brings up to date by default (and so what `status` checks).
+    public static let build = BuildRequest()
+
+    /// The step ids of `graph` this request brings up to date (with the steps they need).
+    func targets(in graph: StepGraph) -> Set<String> {
+        let onRequest: Set<String> = [VerificationSteps.verifyID, EstimateStep.id, YosysEstimateStep.id, ReportPageStep.id]
+        var targets = design ? Set(graph.stepIDs).subtracting(onRequest) : []
+        if verify { targets.insert(VerificationSteps.verifyID) }
+        if estimate { targets.insert(EstimateStep.id) }
+        if design && verify && estimate { targets.insert(ReportPageStep.id) }
+        if yosysEstimate { targets.insert(YosysEstimateStep.id) }
+        return targets
+    }
+
+    /// Steps of the graph this request leaves as they are although `build` would make them (for the summary).
+    public var leftOut: [String] {
+        var left: [String] = []
+        if !design { left.append("the design's other outputs") }
+        if !verify { left.append(VerificationSteps.verifyID) }
+        if !estimate { left.append(EstimateStep.id) }
+        if !(design && verify && estimate) { left.append(ReportPageStep.id) }
+        return left
     }
 
     /// `layer2` (or `2`) → 2; the message names the flag and what is expected.
@@ -42,8 +73,8 @@ public struct BuildRequest: Sendable {
 /// data/prepare → connectivity, train (one batch step, a member per
 /// partition, plus the training log) → thresholds, tabulate/layerL/pK → synthesize/layerL/pK →
 /// verilog/layerL/pK → network →
-/// verilog/top, testbench → verify, estimate (from the mapping), package; estimate/yosys on
-/// request. Outputs go to `gen/`.
+/// verilog/top, testbench → verify, estimate (from the mapping), package → report/html;
+/// estimate/yosys (in the graph, built on request). Outputs go to `gen/`.
 public struct BuildPipeline: Sendable {
     public let project: Project
     public let request: BuildRequest
@@ -92,12 +123,15 @@ public struct BuildPipeline: Sendable {
         try graph.add(VerificationSteps.testbench(config))
         try graph.add(EvaluateStep.make(config))
         try graph.add(PackagingStep.make(project))
-        if request.verify { try graph.add(VerificationSteps.verify(config, simulator: request.simulator)) }
-        if request.estimate { try graph.add(EstimateStep.make(config)) }
-        try graph.add(ReportPageStep.make(config, verify: request.verify, estimate: request.estimate))
-        if request.yosysEstimate { try graph.add(YosysEstimateStep.make(config)) }
+        try graph.add(VerificationSteps.verify(config, simulator: request.simulator))
+        try graph.add(EstimateStep.make(config))
+        try graph.add(ReportPageStep.make(config))
+        try graph.add(YosysEstimateStep.make(config))
         return graph
     }
+
+    /// The step ids the request brings up to date.
+    public func targets() throws -> Set<String> { request.targets(in: try graph()) }
 
     /// Units forced to rebuild by `--retrain`.
     public var force: @Sendable (String) -> Bool {
@@ -114,17 +148,25 @@ public struct BuildPipeline: Sendable {
         let options = BuildOptions(concurrency: concurrency, force: force, isCancelled: isCancelled,
                                    remoteCache: try remoteCache.settings(for: project.config.cache))
         do {
-            return try await engine.build(graph(), options: options, events: events)
+            let graph = try graph()
+            return try await engine.build(graph, targets: request.targets(in: graph), options: options, events: events)
         } catch {
             throw project.userFacing(error)
         }
     }
 
     /// What a build would run and why.
-    public func explain() throws -> [StaleStep] { try engine.explain(graph(), force: force) }
+    public func explain() throws -> [StaleStep] {
+        let graph = try graph()
+        return try engine.explain(graph, targets: request.targets(in: graph), force: force)
+    }
 
-    /// `verify` re-hashes every file instead of trusting unchanged stats.
-    public func status(verify: Bool = false) throws -> StatusReport { try engine.status(graph(), verify: verify) }
+    /// Whether what the request builds is up to date; `verify` re-hashes
+    /// every file instead of trusting unchanged stats.
+    public func status(verify: Bool = false) throws -> StatusReport {
+        let graph = try graph()
+        return try engine.status(graph, targets: request.targets(in: graph), verify: verify)
+    }
 
     /// `lutbuild clean`: removes the generated files (and the folders left
     /// empty under `gen/`) and the local cache; keeps `lutbuild.lock`.

@@ -38,11 +38,10 @@ protocol PipelineBatchStep: Sendable {
     static var version: Int { get }
 }
 
-/// One batch member: its name, its own parameters (nil: none) and its inputs.
+/// One batch member: its name and its own parameters (nil: none).
 struct PipelineBatchMember<Parameters: Codable & Sendable> {
     var name: String
     var parameters: Parameters?
-    var inputs: [String: StepInput] = [:]
     var publish: String?
     var reportsRun = false
 }
@@ -59,7 +58,7 @@ extension PipelineBatchStep {
         for member in members {
             let encoded = try member.parameters.map(StepParameters.init)
             if let encoded { memberParameters.append((member.name, encoded)) }
-            engineMembers.append(BatchMember(name: member.name, parameters: encoded?.key ?? Data(), inputs: member.inputs,
+            engineMembers.append(BatchMember(name: member.name, parameters: encoded?.key ?? Data(),
                                              publish: member.publish, reportsRun: member.reportsRun))
         }
         let encodedMembers = memberParameters

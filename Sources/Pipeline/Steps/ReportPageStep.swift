@@ -11,27 +11,23 @@ import ProjectFile
 enum ReportPageStep: PipelineStep {
     static let id = "report/html"
     static let kind = "report-page"
-    static let version = 1
+    static let version = 2
 
     struct Parameters: Codable, Sendable {
         var title: String
         var description: String
-        /// Whether the build verifies and estimates (their reports are then inputs).
-        var verify: Bool
-        var estimate: Bool
     }
 
-    static func make(_ config: ProjectConfig, verify: Bool, estimate: Bool) throws -> Step {
+    static func make(_ config: ProjectConfig) throws -> Step {
         var inputs: [String: StepInput] = [
             "network": OutputRefs.network, "data": OutputRefs.data,
             "training": .output(step: TrainStep.id, name: TrainingReport.jsonMember),
             "evaluate": .output(step: EvaluateStep.id, name: "report"),
             "thresholds": .output(step: ThresholdsStep.id, name: "json"),
         ]
-        if verify { inputs["verify"] = .output(step: VerificationSteps.verifyID, name: "report") }
-        if estimate { inputs["estimate"] = .output(step: EstimateStep.id, name: "json") }
-        return try step(id: id, Parameters(title: config.project.name, description: config.project.description,
-                                           verify: verify, estimate: estimate),
+        inputs["verify"] = .output(step: VerificationSteps.verifyID, name: "report")
+        inputs["estimate"] = .output(step: EstimateStep.id, name: "json")
+        return try step(id: id, Parameters(title: config.project.name, description: config.project.description),
                         inputs: inputs, outputs: ["html"], publish: ["html": OutputLayout.Report.page])
     }
 
@@ -49,15 +45,13 @@ enum ReportPageStep: PipelineStep {
             confusion: try confusion(network, test), testAccuracy: evaluation.testAccuracy,
             latencyCycles: evaluation.latencyCycles, verification: nil, verificationPassed: false,
             hardware: [], estimateSource: nil, thresholds: thresholds(try context.input("thresholds")))
-        if parameters.verify, let report = object(try context.input("verify")) {
+        if let report = object(try context.input("verify")) {
             let mismatches = int(report, ["mismatches"]) ?? -1
             let simulator = (report["simulator"] as? String).map { " (\($0))" } ?? ""
             page.verification = "\(mismatches) mismatches in \(int(report, ["samples"]) ?? 0) samples\(simulator)"
             page.verificationPassed = mismatches == 0
         }
-        if parameters.estimate {
-            (page.hardware, page.estimateSource) = hardware(fromEstimate: try context.input("estimate"))
-        }
+        (page.hardware, page.estimateSource) = hardware(fromEstimate: try context.input("estimate"))
         return ["html": Data(page.html.utf8)]
     }
 

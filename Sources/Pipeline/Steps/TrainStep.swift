@@ -5,30 +5,26 @@ import NeuraLUT
 import Synchronization
 import ProjectFile
 
-/// `train`: one batch step over all partitions, so that partial retraining
-/// is the engine's batch rule (see `BatchStep`):
+/// `train`: one batch step over all partitions, trained jointly, so every
+/// member's key covers the whole network (`BatchStep`): the dataset, the
+/// wiring (`connectivity`'s output, which the trainer reads), the optimiser
+/// settings, the seed, input bits, and every layer's partitions, fan-in, bits,
+/// width, depth and skip. Any change retrains everything, and gives exactly
+/// what a clean build gives.
 ///
-/// - shared (a change retrains everything): the dataset, the optimiser
-///   settings, the model seed, input bits and the number of layers and of
-///   partitions per layer;
-/// - per partition `layerL/pK` (a change retrains only the partitions whose
-///   value changed): its layer's fan-in, output bits, width, depth, skip and
-///   its input bits (the previous layer's output bits);
-/// - member `quantizers` (the learned scales) has no own parameters, so it is
-///   retrained only with everything.
+/// Members: one per partition `layerL/pK` (its weights), `quantizers` (the
+/// learned scales), and the run's log, `training.json` and `training.csv`
+/// (published to `gen/reports/`).
 ///
-/// Stale partitions are trained with every fresh partition and the quantizers
-/// frozen at their stored values, so those keep byte-identical weights; a
-/// stale partition whose shape is unchanged starts from its previous weights
-/// (warm start, e.g. on `--retrain layerK`).
-///
-/// Members `training.json` and `training.csv` (the log of the run, published
-/// to `gen/reports/`) run again with any other member, so they describe the
-/// latest run, partial or not.
+/// Partial retraining happens only when asked for (`--retrain layerK`): the
+/// forced partitions train with every other partition and the quantizers
+/// frozen at their stored values, warm-started from their previous weights.
+/// The engine records that run under derived keys naming the frozen outputs,
+/// so it never stands in for a clean build's result.
 enum TrainStep: PipelineBatchStep {
     static let id = "train"
     static let kind = "train"
-    static let version = 5
+    static let version = 6
     /// Below this many validation rows, selecting the best epoch is warned about.
     static let smallValidationRows = 100
     static let quantizersMember = "quantizers"
@@ -42,7 +38,7 @@ enum TrainStep: PipelineBatchStep {
         return PartitionID(layer: layer, index: index)
     }
 
-    /// What every partition's training depends on.
+    /// The batch's own settings (with every member's `Member`, the whole network).
     struct Shared: Codable, Sendable {
         var train: TrainSection
         var seed: UInt64
@@ -53,7 +49,7 @@ enum TrainStep: PipelineBatchStep {
         var imageWidth: Int?
     }
 
-    /// What one partition's training depends on besides the shared settings.
+    /// One partition's shape (the layer's settings).
     struct Member: Codable, Sendable, Equatable {
         var fanIn: Int
         var outputBits: Int
@@ -87,7 +83,8 @@ enum TrainStep: PipelineBatchStep {
                                (TrainingReport.csvMember, OutputLayout.Report.trainingCSV)] {
             members.append(PipelineBatchMember(name: report, publish: path, reportsRun: true))
         }
-        return try batch(id: id, shared, inputs: ["data": OutputRefs.data], members: members, usesAllCores: true, action: action)
+        return try batch(id: id, shared, inputs: ["data": OutputRefs.data, "connectivity": OutputRefs.connectivity],
+                         members: members, usesAllCores: true, action: action)
     }
 
     /// The network the parameters describe, for data with `features` and `classes`.
@@ -115,11 +112,7 @@ enum TrainStep: PipelineBatchStep {
                 + "(accuracy steps of \(String(format: "%.1f", 100 / Double(max(validation.rows, 1))))%); raise "
                 + "dataset.validation_fraction, or set train.selection = \"last-epoch\"")
         }
-        if !context.stale.contains(where: { $0 == quantizersMember || partitionID($0) != nil }) {
-            // Only the log's stored copy was lost: there is nothing to train, and the run it described is gone.
-            return try reports(TrainingLog(), context, prepared)
-        }
-
+        let connectivity = try StepCodecs.decodeJSON(Connectivity.self, try context.input("connectivity"), what: "connectivity")
         let scratch = URL(fileURLWithPath: try context.scratchDirectory())
         let checkpoint = scratch.appendingPathComponent("checkpoint")
         let jobFile = scratch.appendingPathComponent("job")
@@ -161,9 +154,10 @@ enum TrainStep: PipelineBatchStep {
                 if warm > 0 { context.progress("warm-starting \(warm) partition(s) from their previous weights") }
                 context.progress("retraining \(trainable.count) of \(spec.layers.map(\.partitions).reduce(0, +)) partitions, the rest frozen")
                 trainer = try Trainer(spec: spec, config: settings, data: prepared.train, test: prepared.test,
-                                      initial: initial, trainable: trainable, validation: validation)
+                                      initial: initial, trainable: trainable, validation: validation, connectivity: connectivity)
             } else {
-                trainer = try Trainer(spec: spec, config: settings, data: prepared.train, test: prepared.test, validation: validation)
+                trainer = try Trainer(spec: spec, config: settings, data: prepared.train, test: prepared.test, validation: validation,
+                                      connectivity: connectivity)
             }
         }
         let throttle = ProgressThrottle()
@@ -196,10 +190,9 @@ enum TrainStep: PipelineBatchStep {
         return [TrainingReport.jsonMember: try report.json(), TrainingReport.csvMember: Data(log.csv(timings: false).utf8)]
     }
 
-    /// Some partitions stay frozen (the quantizers are not retrained). With
-    /// every partition stale there is nothing to keep: full training, which
-    /// gives exactly a clean build's weights (after a lost store, say), where
-    /// warm-starting them all from their previous weights would not.
+    /// Some partitions stay frozen (`--retrain`: the quantizers are not
+    /// retrained). Otherwise the engine runs the whole batch: full training,
+    /// which gives exactly a clean build's weights.
     private static func partial(_ context: StepContext) -> Bool {
         !context.stale.contains(quantizersMember) && context.fresh.contains { partitionID($0) != nil }
     }

@@ -31,23 +31,27 @@ enum VerificationSteps {
         }
     }
 
-    /// The one deliberate exception to "a step sees only what its key
-    /// hashed": which simulator checks the design does not change the
-    /// verdict, so it is handed to `run` but kept out of the key (a build
-    /// with another simulator reuses the stored verdict).
-    enum Verify {
+    /// `verify`: simulates the RTL against the testbench's expected outputs.
+    /// The simulator is in the key: an explicit `--simulator`, or, when none
+    /// is asked for, the simulators installed on this machine, from which the
+    /// documented rule (`Simulator.choose`: by design size) picks; the report
+    /// records which one ran.
+    enum Verify: PipelineStep {
         static let kind = "verify"
-        static let version = 3
+        static let version = 4
 
         struct Parameters: Codable, Sendable {
             /// The RTL inputs (`rtl/<file>`) in the order the simulator reads them.
             var rtlFiles: [String]
             /// The design instantiates UNISIM LUTs: simulate with lutbuild's models of them.
             var xilinxCellModels: Bool
+            /// `--simulator`; nil: chosen from `installed` by design size.
+            var simulator: Simulator?
+            /// What the automatic choice picks from (empty with an explicit simulator).
+            var installed: [Simulator]
         }
 
-        /// Nil `simulator`: chosen by design size (iverilog for small designs, else Verilator).
-        static func run(_ parameters: Parameters, simulator: Simulator?, _ context: StepContext) async throws -> StepOutputs {
+        static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
             let directory = URL(fileURLWithPath: try context.scratchDirectory())
             let rtlDirectory = directory.appendingPathComponent("rtl"), tbDirectory = directory.appendingPathComponent("tb")
             for folder in [rtlDirectory, tbDirectory] {
@@ -69,7 +73,11 @@ enum VerificationSteps {
             for file in testbenchFiles {
                 try context.input("tb/" + file).write(to: tbDirectory.appendingPathComponent(file))
             }
-            context.progress("simulating \(rtlFiles.count) modules")
+            let rtlBytes = try rtlFiles.reduce(0) { $0 + (try FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int ?? 0) }
+            guard let simulator = parameters.simulator ?? Simulator.choose(forRTLBytes: rtlBytes, among: parameters.installed) else {
+                throw PipelineError("no RTL simulator found: install Verilator or Icarus Verilog (iverilog + vvp) and make sure it is on PATH")
+            }
+            context.progress("simulating \(rtlFiles.count) modules with \(simulator.rawValue)")
             let report = try Verifier(simulator: simulator, isCancelled: { context.isCancelled })
                 .run(rtlFiles: rtlFiles, testbenchDirectory: tbDirectory)
             guard report.passed else {
@@ -100,11 +108,10 @@ enum VerificationSteps {
     static func verify(_ config: ProjectConfig, simulator: Simulator?) throws -> Step {
         var (inputs, files) = VerilogSteps.inputs(config)
         for file in testbenchFiles { inputs["tb/" + file] = .output(step: testbenchID, name: file) }
-        let parameters = try StepParameters(Verify.Parameters(
-            rtlFiles: files, xilinxCellModels: config.rtl.tables == .mapped && config.rtl.primitives == .xilinx))
-        return Step(id: verifyID, kind: Verify.kind, version: Verify.version, parameters: parameters.key, inputs: inputs,
-                    outputs: ["report"], publish: ["report": OutputLayout.Report.verify], usesAllCores: true) { context in
-            try await Verify.run(parameters.decoded(Verify.Parameters.self, step: context.stepID), simulator: simulator, context)
-        }
+        let parameters = Verify.Parameters(
+            rtlFiles: files, xilinxCellModels: config.rtl.tables == .mapped && config.rtl.primitives == .xilinx,
+            simulator: simulator, installed: simulator == nil ? Simulator.installed : [])
+        return try Verify.step(id: verifyID, parameters, inputs: inputs, outputs: ["report"],
+                               publish: ["report": OutputLayout.Report.verify], usesAllCores: true)
     }
 }
