@@ -245,9 +245,9 @@ struct MemoryPipeline {
         return [Double(c) + Double(r % 5) * 0.1, Double(r % 7) * 0.3, Double(c * 2) - Double(r % 4) * 0.2, Double((r * 13) % 11) * 0.1]
     }
 
-    static func csv(names: [String] = ["f0", "f1", "f2", "f3"], rows: [[Double]] = rows) -> String {
+    static func csv(names: [String] = ["f0", "f1", "f2", "f3"], rows: [[Double]] = rows, labelOffset: Int = 0) -> String {
         var lines = [(names + ["class"]).joined(separator: ",")]
-        for (r, row) in rows.enumerated() { lines.append((row.map { String($0) } + [String(r % 3)]).joined(separator: ",")) }
+        for (r, row) in rows.enumerated() { lines.append((row.map { String($0) } + [String(r % 3 + labelOffset)]).joined(separator: ",")) }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -271,6 +271,23 @@ struct MemoryPipeline {
 
     func read(_ path: String) throws -> String {
         String(decoding: try fileSystem.read(root + "/" + path), as: UTF8.self)
+    }
+
+    /// Every file under `gen/` and the lock file, by project-relative path.
+    func generatedFiles() throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        func walk(_ relative: String) throws {
+            let absolute = root + "/" + relative
+            guard let stat = fileSystem.stat(absolute) else { return }
+            if stat.isDirectory {
+                for name in try fileSystem.list(absolute) { try walk(relative + "/" + name) }
+            } else {
+                files[relative] = try fileSystem.read(absolute)
+            }
+        }
+        try walk(OutputLayout.generated)
+        files["lutbuild.lock"] = try fileSystem.read(root + "/lutbuild.lock")
+        return files
     }
 
     /// Replaces `old` (which must occur) in the project file.

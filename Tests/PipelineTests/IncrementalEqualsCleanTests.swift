@@ -1,0 +1,176 @@
+import BuildGraph
+import Foundation
+import Testing
+@testable import Pipeline
+@testable import ProjectFile
+
+/// The build's central promise, for every key of `lutbuild.toml`: an edit
+/// built incrementally gives exactly the bytes a clean build of the edited
+/// file gives (`gen/` and `lutbuild.lock`). The table is checked against the
+/// schema, so a new key cannot be left out. In memory, with training replaced
+/// by untrained weights that depend on the training job's keys
+/// (`MemoryPipeline.untrained`): a key that leaves out something its run
+/// reads gives different bytes here, as the stale-quantizer bug did.
+@Suite struct IncrementalEqualsCleanTests {
+    /// One edit of the tiny project: TOML lines set in `section` (replacing
+    /// the key where the file has it), files written first, and whether the
+    /// edit retrains (nil: not pinned, the bytes are what is checked).
+    struct Edit: CustomTestStringConvertible, Sendable {
+        var key: String
+        var section: String
+        var lines: [String]
+        var files: [String: String] = [:]
+        var trains: Bool?
+        var testDescription: String { key }
+    }
+
+    /// Keys the table does not edit, each with the reason.
+    static let notEdited: [String: String] = [
+        "dataset.format": "the only other formats (idx, npy) need binary data files; a change of format is a change of every data file",
+        "dataset.train_labels": "read only with format = \"npy\" or \"idx\"",
+        "dataset.test_labels": "read only with format = \"npy\" or \"idx\"",
+    ]
+
+    static let otherRows = MemoryPipeline.csv()
+
+    static let edits: [Edit] = [
+        Edit(key: "project.name", section: "project", lines: ["name = \"mini\""], trains: false),
+        Edit(key: "project.top", section: "project", lines: ["top = \"small_top\""], trains: false),
+        Edit(key: "project.vendor", section: "project", lines: ["vendor = \"acme.com\""], trains: false),
+        Edit(key: "project.library", section: "project", lines: ["library = \"nn\""], trains: false),
+        Edit(key: "project.version", section: "project", lines: ["version = \"2.0\""], trains: false),
+        Edit(key: "project.description", section: "project", lines: ["description = \"jets\""], trains: false),
+        Edit(key: "dataset.train", section: "dataset", lines: ["train = \"data/copy.csv\""],
+             files: ["data/copy.csv": MemoryPipeline.csv()]),
+        Edit(key: "dataset.test", section: "dataset", lines: ["test = \"data/test.csv\""],
+             files: ["data/test.csv": MemoryPipeline.csv(rows: Array(MemoryPipeline.rows.prefix(12)))], trains: true),
+        Edit(key: "dataset.label", section: "dataset", lines: ["label = 4"]),
+        Edit(key: "dataset.header", section: "dataset", lines: ["header = false", "label = -1"],
+             files: ["data/train.csv": String(MemoryPipeline.csv().drop { $0 != "\n" }.dropFirst())]),
+        Edit(key: "dataset.skip_lines", section: "dataset", lines: ["skip_lines = 1"],
+             files: ["data/train.csv": "exported by a test\n" + MemoryPipeline.csv()]),
+        Edit(key: "dataset.label_offset", section: "dataset", lines: ["label_offset = 1"],
+             files: ["data/train.csv": MemoryPipeline.csv(labelOffset: 1)]),
+        Edit(key: "dataset.classes", section: "dataset", lines: ["classes = 3"]),
+        Edit(key: "dataset.test_fraction", section: "dataset", lines: ["test_fraction = 0.3"], trains: true),
+        Edit(key: "dataset.validation_fraction", section: "dataset", lines: ["validation_fraction = 0.2"], trains: true),
+        Edit(key: "dataset.normalize", section: "dataset", lines: ["normalize = \"none\""], trains: true),
+        Edit(key: "dataset.seed", section: "dataset", lines: ["seed = 2"], trains: true),
+        Edit(key: "model.seed", section: "model", lines: ["seed = 2"], trains: true),
+        Edit(key: "model.input_bits", section: "model", lines: ["input_bits = 3"], trains: true),
+        Edit(key: "model.bits", section: "model", lines: ["bits = 1"], trains: true),
+        Edit(key: "model.output_bits", section: "model", lines: ["output_bits = 1"], trains: true),
+        Edit(key: "model.fan_in", section: "model", lines: ["fan_in = 3"], trains: true),
+        Edit(key: "model.width", section: "model", lines: ["width = 6"], trains: true),
+        Edit(key: "model.depth", section: "model", lines: ["depth = 3"], trains: true),
+        Edit(key: "model.skip", section: "model", lines: ["skip = 1"], trains: true),
+        Edit(key: "model.max_table_bits", section: "model", lines: ["max_table_bits = 18"]),
+        Edit(key: "model.min_input_activity", section: "model", lines: ["min_input_activity = 0.5"]),
+        Edit(key: "model.image_width", section: "model", lines: ["image_width = 2"], trains: true),
+        Edit(key: "model.layers", section: "model", lines: ["layers = [{ partitions = 4 }, { partitions = 4 }, { partitions = 3 }]"],
+             trains: true),
+        Edit(key: "model.layers[].partitions", section: "layer0", lines: ["partitions = 5"], trains: true),
+        Edit(key: "model.layers[].fan_in", section: "layer0", lines: ["fan_in = 3"], trains: true),
+        Edit(key: "model.layers[].bits", section: "layer0", lines: ["bits = 1"], trains: true),
+        Edit(key: "model.layers[].width", section: "layer0", lines: ["width = 6"], trains: true),
+        Edit(key: "model.layers[].depth", section: "layer0", lines: ["depth = 3"], trains: true),
+        Edit(key: "model.layers[].skip", section: "layer0", lines: ["skip = 1"], trains: true),
+        Edit(key: "train.epochs", section: "train", lines: ["epochs = 4"], trains: true),
+        Edit(key: "train.batch", section: "train", lines: ["batch = 16"], trains: true),
+        Edit(key: "train.learning_rate", section: "train", lines: ["learning_rate = 0.01"], trains: true),
+        Edit(key: "train.weight_decay", section: "train", lines: ["weight_decay = 0.001"], trains: true),
+        Edit(key: "train.restart_epochs", section: "train", lines: ["restart_epochs = 2"], trains: true),
+        Edit(key: "train.selection", section: "train", lines: ["selection = \"last-epoch\""], trains: true),
+        Edit(key: "train.calibration_rows", section: "train", lines: ["calibration_rows = 16"], trains: true),
+        Edit(key: "train.label_smoothing", section: "train", lines: ["label_smoothing = 0.1"], trains: true),
+        Edit(key: "rtl.registers", section: "rtl", lines: ["registers = \"none\""], trains: false),
+        Edit(key: "rtl.argmax", section: "rtl", lines: ["argmax = false"], trains: false),
+        Edit(key: "rtl.tables", section: "rtl", lines: ["tables = \"case-rom\""], trains: false),
+        Edit(key: "rtl.primitives", section: "rtl", lines: ["primitives = \"xilinx\""], trains: false),
+        Edit(key: "hardware.dont_care", section: "hardware", lines: ["dont_care = \"unseen\""], trains: false),
+        Edit(key: "hardware.dont_care_min_hits", section: "hardware", lines: ["dont_care = \"unseen\"", "dont_care_min_hits = 2"],
+             trains: false),
+        Edit(key: "hardware.dont_care_widen", section: "hardware", lines: ["dont_care = \"unseen\"", "dont_care_widen = 1"],
+             trains: false),
+        Edit(key: "hardware.mapper_effort", section: "hardware", lines: ["mapper_effort = \"fast\""], trains: false),
+        Edit(key: "fpga.part", section: "fpga", lines: ["part = \"xcvu13p-fhga2104-2-e\""], trains: false),
+        Edit(key: "fpga.clock_mhz", section: "fpga", lines: ["clock_mhz = 250"], trains: false),
+        Edit(key: "fpga.families", section: "fpga", lines: ["families = [\"virtexuplus\", \"kintexuplus\"]"], trains: false),
+        Edit(key: "fpga.synthesis_strategy", section: "fpga", lines: ["synthesis_strategy = \"Flow_PerfOptimized_high\""],
+             trains: false),
+        Edit(key: "fpga.retiming", section: "fpga", lines: ["retiming = true"], trains: false),
+        Edit(key: "cache.remote", section: "cache", lines: ["remote = \"\""], trains: false),
+        Edit(key: "cache.remote_timeout", section: "cache", lines: ["remote_timeout = 5"], trains: false),
+    ]
+
+    /// Every key the schema knows, as `section.key` (layer keys as `model.layers[].key`).
+    static var schemaKeys: Set<String> {
+        let bySection: [String: [String]] = [
+            "project": ProjectConfigSchema.projectKeys, "dataset": ProjectConfigSchema.datasetKeys,
+            "model": ProjectConfigSchema.modelKeys, "train": ProjectConfigSchema.trainKeys, "rtl": ProjectConfigSchema.rtlKeys,
+            "hardware": ProjectConfigSchema.hardwareKeys, "fpga": ProjectConfigSchema.fpgaKeys, "cache": ProjectConfigSchema.cacheKeys,
+        ]
+        var keys = Set(ProjectConfigSchema.layerKeys.map { "model.layers[].\($0)" })
+        for section in ProjectConfigSchema.sections {
+            for key in bySection[section] ?? ["<section \(section) has no key list in this test>"] { keys.insert("\(section).\(key)") }
+        }
+        return keys
+    }
+
+    @Test func everyKeyOfTheSchemaIsEditedOrExcusedByName() {
+        let covered = Set(Self.edits.map(\.key)).union(Self.notEdited.keys)
+        #expect(Self.schemaKeys.subtracting(covered).sorted() == [], "keys without an edit in this table")
+        #expect(covered.subtracting(Self.schemaKeys).sorted() == [], "edits of keys the schema does not know")
+        #expect(Set(Self.edits.map(\.key)).count == Self.edits.count, "one edit per key")
+    }
+
+    @Test(arguments: edits)
+    func anIncrementalBuildEqualsACleanBuild(_ edit: Edit) async throws {
+        let incremental = try MemoryPipeline()
+        try await incremental.build()
+        let edited = try Self.apply(edit, to: MemoryPipeline.config)
+        for (path, text) in edit.files.sorted(by: { $0.key < $1.key }) { try incremental.write(path, text) }
+        try incremental.write("lutbuild.toml", edited)
+        let summary = try await incremental.build()
+        #expect(try await incremental.build().ran == [], "a second build after the edit runs nothing")
+
+        let clean = try MemoryPipeline()
+        for (path, text) in edit.files.sorted(by: { $0.key < $1.key }) { try clean.write(path, text) }
+        try clean.write("lutbuild.toml", edited)
+        try await clean.build()
+
+        let built = try incremental.generatedFiles(), expected = try clean.generatedFiles()
+        #expect(built.keys.sorted() == expected.keys.sorted())
+        let differing = expected.keys.sorted().filter { built[$0] != expected[$0] }
+        #expect(differing == [], "\(edit.key): these files differ from a clean build's")
+        if let trains = edit.trains {
+            #expect(summary.ran.contains { $0.hasPrefix(TrainStep.id + "/") } == trains, "\(edit.key): ran \(summary.ran.sorted())")
+        }
+    }
+
+    /// `edit`'s lines set in the project file: a key the section has is replaced, others are added
+    /// (section `layer0` is the first layer's inline table).
+    static func apply(_ edit: Edit, to text: String) throws -> String {
+        if edit.section == "layer0" {
+            let settings = edit.lines.joined(separator: ", ")
+            let layer = settings.hasPrefix("partitions") ? "{ \(settings) }" : "{ partitions = 4, \(settings) }"
+            return text.replacingOccurrences(of: "{ partitions = 4 }", with: layer)
+        }
+        var lines = text.components(separatedBy: "\n")
+        if !lines.contains("[\(edit.section)]") { lines += ["[\(edit.section)]"] }
+        for setting in edit.lines {
+            let key = String(setting.prefix { $0 != " " })
+            let header = lines.firstIndex(of: "[\(edit.section)]")!
+            let end = lines[(header + 1)...].firstIndex { $0.hasPrefix("[") && !$0.hasPrefix("[{") } ?? lines.count
+            if let existing = lines[(header + 1)..<end].firstIndex(where: { $0.hasPrefix(key + " =") }) {
+                // A multi-line array value (`layers = [` … `]`) is replaced whole.
+                var last = existing
+                if lines[existing].hasSuffix("[") { last = lines[existing...].firstIndex(of: "]")! }
+                lines.replaceSubrange(existing...last, with: [setting])
+            } else {
+                lines.insert(setting, at: header + 1)
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
