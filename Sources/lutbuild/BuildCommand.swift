@@ -36,14 +36,27 @@ struct BuildCommand: AsyncParsableCommand {
 
     @OptionGroup var remoteCache: RemoteCacheOptions
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Run again the given share (0 < FRACTION ≤ 1; a bare --audit: all) of the steps this build would reuse from the local or remote cache, and fail naming any whose output differs from the stored one.",
+        valueName: "FRACTION"))
+    var audit: Double?
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let audit, !(audit > 0 && audit <= 1) { throw ValidationError("--audit takes a share of the steps, above 0 and at most 1 (found \(audit))") }
+    }
+
+    /// `--audit` may stand alone (`--audit[=FRACTION]`): it means every step.
+    static func expandingBareAudit(_ arguments: [String]) -> [String] {
+        guard arguments.first == configuration.commandName else { return arguments }
+        return arguments.map { $0 == "--audit" ? "--audit=1" : $0 }
     }
 
     func run() async throws {
         let project = try EngineCommand.open(options)
         let layers = try Set(retrain.map { try BuildRequest.parseLayer($0, layers: project.config.model.layers.count) })
-        let request = BuildRequest(retrainLayers: layers, verify: !flags.noVerify, simulator: flags.simulator, estimate: !flags.noEstimate)
+        var request = BuildRequest(retrainLayers: layers, verify: !flags.noVerify, simulator: flags.simulator, estimate: !flags.noEstimate)
+        request.audit = audit.map(AuditSample.init(fraction:))
         let summary = try await EngineCommand.build(
             project, request: request, json: json, wait: !noWait, jobs: jobs, remoteCache: remoteCache.choice)
         let results = BuildResults.read(projectDirectory: project.directory)
@@ -51,10 +64,15 @@ struct BuildCommand: AsyncParsableCommand {
             print(try BuildSummaryEvent(summary, results: results).jsonLine())
         } else {
             print(BuildReport.summary(summary))
+            if let audit {
+                print("  audit: ran \(summary.audited.count) reused step(s) again (\(String(format: "%g", audit * 100))% sample): "
+                    + (summary.auditFindings.isEmpty ? "every output equals the stored one" : "\(summary.auditFindings.count) differ"))
+            }
             if !request.leftOut.isEmpty {
                 print("  left as they were (not asked for): \(request.leftOut.joined(separator: ", ")); `lutbuild status` lists what is stale")
             }
             for line in results.lines { print("  " + line) }
         }
+        if let failure = BuildPipeline.auditFailure(summary) { throw failure }
     }
 }

@@ -29,7 +29,7 @@ struct Lutbuild: AsyncParsableCommand {
     /// Parses and runs the command; every error goes to `ErrorReporter`.
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(BuildCommand.expandingBareAudit(Array(CommandLine.arguments.dropFirst())))
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()
             } else {

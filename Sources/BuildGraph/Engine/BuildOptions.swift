@@ -12,16 +12,20 @@ public struct BuildOptions: Sendable {
     public var keepBuilds: Int
     /// A cache shared with other checkouts and CI, if any (docs/remote-cache.md).
     public var remoteCache: RemoteCacheSettings?
+    /// `--audit`: the share (0…1) of the steps a build would reuse that it
+    /// runs again to check that their key determines their output.
+    public var audit: AuditSample?
 
     public init(concurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
                 force: @escaping @Sendable (String) -> Bool = { _ in false },
                 isCancelled: @escaping @Sendable () -> Bool = { false },
-                keepBuilds: Int = 5, remoteCache: RemoteCacheSettings? = nil) {
+                keepBuilds: Int = 5, remoteCache: RemoteCacheSettings? = nil, audit: AuditSample? = nil) {
         self.concurrency = max(1, concurrency)
         self.force = force
         self.isCancelled = isCancelled
         self.keepBuilds = keepBuilds
         self.remoteCache = remoteCache
+        self.audit = audit
     }
 }
 
@@ -44,6 +48,41 @@ public struct BuildSummary: Sendable, Equatable {
     public var fetched: [String] = []
     /// Units whose results were uploaded to the remote cache.
     public var uploaded = 0
+    /// Unit ids run again by `--audit`, and those whose output differed from the reused one.
+    public var audited: [String] = []
+    public var auditFindings: [AuditFinding] = []
 
     public init() {}
+}
+
+/// Which reusable steps an audit runs again: a fixed share of them, chosen by
+/// key (so the same build audits the same steps, and a share of 1 all of them).
+public struct AuditSample: Sendable, Equatable {
+    public var fraction: Double
+
+    public init(fraction: Double) { self.fraction = min(max(fraction, 0), 1) }
+
+    func includes(_ key: Digest) -> Bool {
+        if fraction >= 1 { return true }
+        let leading = key.hex.prefix(15).reduce(UInt64(0)) { $0 << 4 | UInt64($1.hexDigitValue ?? 0) }
+        return Double(leading) / Double(1 << 60) < fraction
+    }
+}
+
+/// A step the audit ran again whose output differed from the one its key had
+/// stored: its key does not determine its output (a key leak, a
+/// nondeterministic step, or a damaged cache entry).
+public struct AuditFinding: Sendable, Equatable, CustomStringConvertible {
+    public var unit: String
+    /// The outputs that differed, by name.
+    public var outputs: [String]
+
+    public init(unit: String, outputs: [String]) {
+        self.unit = unit
+        self.outputs = outputs
+    }
+
+    public var description: String {
+        "\(unit): output \(outputs.map { "'\($0)'" }.joined(separator: ", ")) differs from the stored result for the same key"
+    }
 }

@@ -156,6 +156,9 @@ final class BuildSession {
         var context: StepContext
         /// Planned again at launch already (see `finishedMeanwhile`).
         var replanned = false
+        /// An audit run (`--audit`): every unit was reusable; these are the
+        /// stored outputs the run's outputs must equal.
+        var audited: [Int: [String: Digest]]?
     }
 
     private enum JobResult: Sendable {
@@ -317,6 +320,23 @@ final class BuildSession {
                 throw BuildError.missingObject(digest, path: store.path(of: digest))
             }
         }
+        if stale.isEmpty, let audit = options.audit, recordKeys.allSatisfy({ keys[$0.key] == $0.value }),
+           node.units.indices.contains(where: { audit.includes(keys[$0]!) }),
+           node.units.indices.allSatisfy({ unitIndex in
+               node.units[unitIndex].inputs.allSatisfy { name, input in
+                   if case .output = input { return store.contains(inputs[unitIndex]![name]!) } else { return true }
+               }
+           }) {
+            // Run it again as a clean build would (no frozen or previous outputs) and compare.
+            let all = Array(node.units.indices)
+            let context = StepContext(
+                stepID: node.id, stale: node.isBatch ? all.map { node.units[$0].member! } : [], fresh: [],
+                jobKey: Digest.of("audit," + all.map { keys[$0]!.hex }.joined(separator: ",")),
+                inputsByMember: resolvedInputs, freshOutputs: [:], previousOutputs: [:],
+                store: store, layout: layout, events: events, isCancelledByCaller: options.isCancelled)
+            return Job(node: nodeIndex, stale: all, keys: keys, runKeys: keys, recordKeys: [:], inputs: inputs, fresh: [:],
+                       context: context, replanned: true, audited: fresh)
+        }
         if stale.isEmpty {
             for (unitIndex, outputs) in fresh.sorted(by: { $0.key < $1.key }) {
                 try accept(node, unitIndex, key: recordKeys[unitIndex] ?? keys[unitIndex]!, inputs: inputs[unitIndex]!,
@@ -406,6 +426,22 @@ final class BuildSession {
     /// Records a finished job: index records (outputs are already stored), then publication.
     private func complete(_ job: Job, produced: [Int: [String: Digest]], seconds: Double, _ pass: PassState) throws {
         let node = pass.nodes[job.node]
+        if let stored = job.audited {
+            // The build goes on with the stored results; what differs is reported.
+            for unitIndex in node.units.indices {
+                let unit = node.units[unitIndex], expected = stored[unitIndex] ?? [:]
+                let differing = unit.outputs.filter { produced[unitIndex]?[$0] != expected[$0] }
+                summary.audited.append(unit.id)
+                if !differing.isEmpty {
+                    summary.auditFindings.append(AuditFinding(unit: unit.id, outputs: differing.sorted()))
+                    events(.warning("audit: \(AuditFinding(unit: unit.id, outputs: differing.sorted()))"))
+                }
+                try accept(node, unitIndex, key: job.keys[unitIndex]!, inputs: job.inputs[unitIndex]!, outputs: expected, ran: false, pass)
+            }
+            pass.done += 1
+            events(.finished(step: node.id, units: [], seconds: seconds, done: pass.done, total: pass.nodes.count))
+            return
+        }
         for unitIndex in node.units.indices {
             if let outputs = produced[unitIndex] {
                 let key = job.keys[unitIndex]!, runKey = job.runKeys[unitIndex]!

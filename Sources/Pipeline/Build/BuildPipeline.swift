@@ -23,6 +23,8 @@ public struct BuildRequest: Sendable {
     /// Also synthesise the whole design with yosys for calibration
     /// (`estimate/yosys`; minutes on large designs).
     public var yosysEstimate: Bool
+    /// `--audit`: run a share of the reused steps again and compare (docs/build-engine.md).
+    public var audit: AuditSample?
 
     public init(retrainLayers: Set<Int> = [], design: Bool = true, verify: Bool = true, simulator: Simulator? = nil,
                 estimate: Bool = true, yosysEstimate: Bool = false) {
@@ -146,7 +148,7 @@ public struct BuildPipeline: Sendable {
                       isCancelled: @escaping @Sendable () -> Bool = { false },
                       events: @escaping @Sendable (BuildEvent) -> Void = { _ in }) async throws -> BuildSummary {
         let options = BuildOptions(concurrency: concurrency, force: force, isCancelled: isCancelled,
-                                   remoteCache: try remoteCache.settings(for: project.config.cache))
+                                   remoteCache: try remoteCache.settings(for: project.config.cache), audit: request.audit)
         do {
             let graph = try graph()
             return try await engine.build(graph, targets: request.targets(in: graph), options: options, events: events)
@@ -194,6 +196,14 @@ public struct BuildPipeline: Sendable {
         if (try? manager.contentsOfDirectory(atPath: folder.path))?.isEmpty == true {
             try? manager.removeItem(at: folder)
         }
+    }
+
+    /// `--audit` found steps whose output differs from the stored one for the same key: a failure naming each.
+    public static func auditFailure(_ summary: BuildSummary) -> PipelineError? {
+        guard !summary.auditFindings.isEmpty else { return nil }
+        return PipelineError("the audit ran \(summary.audited.count) reused step(s) again; \(summary.auditFindings.count) gave other "
+            + "bytes than the cache holds under the same key (a key that leaves out something the step reads, a step that is "
+            + "not deterministic, or a damaged cache entry):\n" + summary.auditFindings.map { "  " + $0.description }.joined(separator: "\n"))
     }
 
     /// Partitions a build summary says were trained.
