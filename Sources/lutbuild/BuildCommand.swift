@@ -55,7 +55,7 @@ struct BuildCommand: AsyncParsableCommand {
     func run() async throws {
         let project = try EngineCommand.open(options)
         let layers = try Set(retrain.map { try BuildRequest.parseLayer($0, layers: project.config.model.layers.count) })
-        var request = BuildRequest(retrainLayers: layers, verify: !flags.noVerify, simulator: flags.simulator, estimate: !flags.noEstimate)
+        var request = flags.request(retrainLayers: layers)
         request.audit = audit.map(AuditSample.init(fraction:))
         let summary = try await EngineCommand.build(
             project, request: request, json: json, wait: !noWait, jobs: jobs, remoteCache: remoteCache.choice)

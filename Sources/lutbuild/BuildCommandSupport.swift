@@ -21,6 +21,11 @@ struct BuildFlags: ParsableArguments {
     @Option(name: .long, help: "RTL simulator for the verify step: verilator or iverilog (default: iverilog for designs up to 4 MB of Verilog, else verilator).")
     var simulator: Simulator?
 
+    /// The build these flags select (status and explain check the same one).
+    func request(retrainLayers: Set<Int> = []) -> BuildRequest {
+        BuildRequest(retrainLayers: retrainLayers, verify: !noVerify, simulator: simulator, estimate: !noEstimate)
+    }
+
     /// The same flags as `lutbuild build` arguments.
     var arguments: [String] {
         (noVerify ? ["--no-verify"] : []) + (noEstimate ? ["--no-estimate"] : []) + (simulator.map { ["--simulator", $0.rawValue] } ?? [])

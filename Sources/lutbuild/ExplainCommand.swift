@@ -19,10 +19,12 @@ struct ExplainCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Also force layerK's partitions to retrain, as `build --retrain` would.")
     var retrain: [String] = []
 
+    @OptionGroup var flags: BuildFlags
+
     func run() async throws {
         let project = try EngineCommand.open(options)
         let layers = try Set(retrain.map { try BuildRequest.parseLayer($0, layers: project.config.model.layers.count) })
-        let stale = try BuildPipeline(project: project, request: BuildRequest(retrainLayers: layers)).explain()
+        let stale = try BuildPipeline(project: project, request: flags.request(retrainLayers: layers)).explain()
         if stale.isEmpty {
             print("up to date: a build would run nothing")
         } else {

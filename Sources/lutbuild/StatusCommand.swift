@@ -11,7 +11,9 @@ struct StatusCommand: AsyncParsableCommand {
         abstract: "List stale steps and hand-edited or missing outputs.",
         discussion: """
             With --check, exit 1 unless everything is up to date (for git hooks and CI). \
-            With --verify, every file is read again, for edits that kept a file's size and time.
+            With --verify, every file is read again, for edits that kept a file's size and time. \
+            It checks what `lutbuild build` with the same --no-verify, --no-estimate and \
+            --simulator flags brings up to date (the simulator is part of verify's key).
             """
     )
 
@@ -23,9 +25,11 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Read and hash every file again instead of trusting unchanged sizes and times.")
     var verify = false
 
+    @OptionGroup var flags: BuildFlags
+
     func run() async throws {
         let project = try EngineCommand.open(options)
-        let report = try BuildPipeline(project: project).status(verify: verify)
+        let report = try BuildPipeline(project: project, request: flags.request()).status(verify: verify)
         let lines = BuildReport.explanation(report.stale)
         for line in lines.prefix(40) { print("stale    \(line)") }
         if lines.count > 40 { print("stale    … and \(lines.count - 40) more lines (see `lutbuild explain`)") }

@@ -69,7 +69,7 @@ import Testing
         #expect(try LutbuildBinary.run(["report", "--vivado", "vivado-reports"], in: project.url).status == 0)
         let imported = try project.scratch.read("gen/reports/vivado.json")
 
-        let status = try LutbuildBinary.run(["status", "--check"], in: project.url)
+        let status = try LutbuildBinary.run(["status", "--check", "--simulator", "iverilog"], in: project.url)
         #expect(status.status == 0, "\(status.stdout)")
         #expect(try LutbuildBinary.run(["build", "--simulator", "iverilog"], in: project.url).status == 0)
         #expect(try project.scratch.read("gen/reports/vivado.json") == imported)

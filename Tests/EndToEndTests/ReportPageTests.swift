@@ -23,7 +23,8 @@ import Testing
     @Test func pageDrawsCurvesConfusionMatrixAndThresholds() throws {
         let project = try TinyProject(epochs: 3)
         defer { project.remove() }
-        let run = try project.build()
+        let full = ["--simulator", "iverilog"]
+        let run = try project.build(full)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.ran.contains("report/html"))
         let page = project.url.appendingPathComponent("gen/reports/index.html")
@@ -56,13 +57,13 @@ import Testing
         #expect(Self.count(#"class="selected-epoch""#, in: dom) == 2)
         // One threshold row per feature (64 pixels), the test accuracy the build printed.
         #expect(Self.count(#"<tr><td>p\d+</td>"#, in: dom) == 64)
-        #expect(dom.contains("No estimate in this build (--no-estimate)"))
-        #expect(dom.contains("RTL verification did not run in this build (--no-verify)"))
+        #expect(dom.contains("RTL verification: <span class=\"ok\">passed</span>"))
+        #expect(dom.contains("id=\"hardware\""))
 
         // A second build reuses the page; a changed description rewrites it.
-        #expect(try project.build().ran.isEmpty)
+        #expect(try project.build(full).ran.isEmpty)
         try project.edit("description = \"8x8 handwritten digit classifier in LUTs\"", "description = \"renamed\"")
-        let again = try project.build()
+        let again = try project.build(full)
         #expect(again.ran.contains("report/html") && !again.ran.contains { $0.hasPrefix("train") })
         #expect(try Self.renderedDOM(page).contains("<p class=\"sub\">renamed</p>"))
     }
