@@ -10,22 +10,23 @@ public enum Simulator: String, Hashable, Codable, Sendable, CaseIterable {
         allCases.first { $0.isInstalled }
     }
 
-    /// Designs up to this much Verilog simulate faster in iverilog (no
-    /// compile step) than in Verilator, whose C++ compile dominates small
-    /// runs (docs/hardware.md, "Verification").
-    public static let iverilogLimitBytes = 4 << 20
+    /// Networks of up to this many partitions (about 4 MB of Verilog)
+    /// simulate faster in iverilog (no compile step) than in Verilator, whose
+    /// C++ compile dominates small runs (docs/hardware.md, "Verification").
+    public static let iverilogPartitionLimit = 400
 
-    /// The faster installed simulator for `rtlBytes` of Verilog: iverilog up
-    /// to `iverilogLimitBytes`, else Verilator; the other one when only it is installed.
-    public static func available(forRTLBytes rtlBytes: Int) -> Simulator? {
-        choose(forRTLBytes: rtlBytes, among: installed)
+    /// The faster installed simulator for `partitions`; nil when none is installed.
+    public static func available(forPartitions partitions: Int) -> Simulator? {
+        choose(forPartitions: partitions, among: installed)
     }
 
-    /// The automatic choice, a rule of the design's size and the installed
-    /// simulators only: iverilog up to `iverilogLimitBytes`, else Verilator;
-    /// the other one when only it is in `installed`.
-    public static func choose(forRTLBytes rtlBytes: Int, among installed: [Simulator]) -> Simulator? {
-        let preferred: [Simulator] = rtlBytes <= iverilogLimitBytes ? [.iverilog, .verilator] : [.verilator, .iverilog]
+    /// The automatic choice, a rule of the network's size and the installed
+    /// simulators only, so it is known before anything is built (and enters
+    /// verify's key as the simulator it picks): iverilog up to
+    /// `iverilogPartitionLimit` partitions, else Verilator; the other one when
+    /// only it is in `installed`.
+    public static func choose(forPartitions partitions: Int, among installed: [Simulator]) -> Simulator? {
+        let preferred: [Simulator] = partitions <= iverilogPartitionLimit ? [.iverilog, .verilator] : [.verilator, .iverilog]
         return preferred.first { installed.contains($0) }
     }
 
@@ -66,7 +67,7 @@ public struct VerificationReport: Hashable, Codable, Sendable {
 
 /// Compiles and runs the self-checking testbench with Verilator or iverilog.
 public struct Verifier: Sendable {
-    /// nil picks by design size (`Simulator.available(forRTLBytes:)`).
+    /// nil picks by network size (`Simulator.available(forPartitions:)`).
     public var simulator: Simulator?
     /// Limit for compiling and for running, each, in seconds.
     public var timeout: Double
@@ -87,7 +88,9 @@ public struct Verifier: Sendable {
         let files = design.simulationModels + design.files
         try write(files, to: rtl)
         try write(Testbench.files(design: design, network: network, vectors: vectors), to: tb)
-        var report = try run(rtlFiles: files.map { rtl.appendingPathComponent($0.path) }, testbenchDirectory: tb)
+        let simulator = self.simulator ?? Simulator.available(forPartitions: network.spec.layers.map(\.partitions).reduce(0, +))
+        var report = try Verifier(simulator: simulator, timeout: timeout, isCancelled: isCancelled)
+            .run(rtlFiles: files.map { rtl.appendingPathComponent($0.path) }, testbenchDirectory: tb)
         if vectors.labels == nil { report.accuracy = nil }
         return report
     }
@@ -95,8 +98,8 @@ public struct Verifier: Sendable {
     /// Simulates `rtlFiles` with the testbench already written to
     /// `testbenchDirectory` (as by `Testbench.files`); build products go there too.
     public func run(rtlFiles: [URL], testbenchDirectory tb: URL) throws -> VerificationReport {
-        let rtlBytes = rtlFiles.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }
-        guard let simulator = simulator ?? Simulator.available(forRTLBytes: rtlBytes) else {
+        // Without a simulator: one module per file, about one per partition.
+        guard let simulator = simulator ?? Simulator.available(forPartitions: rtlFiles.count) else {
             throw RTLError("no RTL simulator found: install Verilator (preferred) or Icarus Verilog (iverilog + vvp) and make sure it is on PATH")
         }
         guard simulator.isInstalled else {

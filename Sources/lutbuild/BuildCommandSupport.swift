@@ -18,7 +18,7 @@ struct BuildFlags: ParsableArguments {
     @Flag(name: .customLong("no-estimate"), help: "Skip the hardware estimate (LUTs, FFs and LUT levels of the mapped design).")
     var noEstimate = false
 
-    @Option(name: .long, help: "RTL simulator for the verify step: verilator or iverilog (default: iverilog for designs up to 4 MB of Verilog, else verilator).")
+    @Option(name: .long, help: "RTL simulator for the verify step: verilator or iverilog (default: iverilog for networks of up to \(Simulator.iverilogPartitionLimit) partitions, else verilator).")
     var simulator: Simulator?
 
     /// The build these flags select (status and explain check the same one).

@@ -16,7 +16,8 @@ struct SweepCommand: AsyncParsableCommand {
             model.layers[1].bits, …) and its values; the sweep builds the product of all \
             sets as variants of the project, sharing its cache, and writes \
             gen/sweep/results.json, results.csv and accuracy_vs_luts.svg (the Pareto front \
-            marked). Bad keys or values are reported before anything runs. Ctrl-C stops at a \
+            marked). Like `lutbuild build`, it reads and writes the remote cache \
+            ([cache] remote, LUTBUILD_REMOTE_CACHE or --remote-cache). Bad keys or values are reported before anything runs. Ctrl-C stops at a \
             safe point; running the same sweep again resumes, and a finished point is never \
             built again.
             """
@@ -39,6 +40,8 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Steps to run at once (default: the number of cores).")
     var jobs: Int?
 
+    @OptionGroup var remoteCache: RemoteCacheOptions
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
@@ -46,7 +49,8 @@ struct SweepCommand: AsyncParsableCommand {
     func run() async throws {
         let project = try EngineCommand.open(options)
         let plan = try SweepPlan.make(project, arguments: settings)
-        let runner = SweepRunner(project: project, plan: plan, estimate: !noEstimate)
+        let runner = SweepRunner(project: project, plan: plan, estimate: !noEstimate,
+                                 remoteCache: try remoteCache.choice.settings(for: project.config.cache))
         let lock = try EngineCommand.lock(project, wait: !noWait)
         defer { _ = lock }
         let interrupt = InterruptSignal()

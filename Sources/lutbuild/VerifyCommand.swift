@@ -14,14 +14,14 @@ struct VerifyCommand: AsyncParsableCommand {
             Brings the verify step up to date (and what it needs), leaving every other output \
             and the lock entries of other steps as they are, then reports mismatches (must be 0), \
             samples, cycles and the RTL test accuracy from gen/reports/verify.json. Without \
-            --simulator, iverilog simulates designs up to 4 MB of Verilog and Verilator larger \
-            ones (the other one when only it is installed); the report names the one that ran.
+            --simulator, iverilog simulates networks of up to \(Simulator.iverilogPartitionLimit) partitions and \
+            Verilator larger ones (the other one when only it is installed); the report names the one that ran.
             """
     )
 
     @OptionGroup var options: ProjectOption
 
-    @Option(name: .long, help: "verilator or iverilog (default: iverilog for designs up to 4 MB of Verilog, else verilator).")
+    @Option(name: .long, help: "verilator or iverilog (default: iverilog for networks of up to \(Simulator.iverilogPartitionLimit) partitions, else verilator).")
     var simulator: Simulator?
 
     @Flag(name: .long, help: "Print the verification report as JSON on stdout.")

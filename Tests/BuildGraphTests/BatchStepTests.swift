@@ -1,5 +1,6 @@
 import BuildGraph
 import Foundation
+import Synchronization
 import Testing
 
 /// The batch rule: every member's key covers the batch's and every member's
@@ -104,6 +105,19 @@ import Testing
         #expect(after.ran.isEmpty)
         #expect(try project.engine.lockFile() == partial)
         #expect(try project.engine.explain(graph).isEmpty)
+        // Lost, it cannot be made again: the build says so and gives the clean build's result.
+        let lostLock = try #require(try project.engine.lockFile())
+        let lost = try #require(lostLock.steps["train/p2"]?.outputs["p2"])
+        try project.fileSystem.remove(project.root + "/.lutbuild/cache/objects/" + lost.hex.prefix(2) + "/" + lost.hex.dropFirst(2))
+        try project.fileSystem.remove(project.root + "/gen/p2.txt")
+        let warnings = Mutex<[String]>([])
+        project.clock.advance()
+        try await project.engine.build(graph, options: BuildOptions(concurrency: 2)) { event in
+            if case .warning(let message) = event { warnings.withLock { $0.append(message) } }
+        }
+        #expect(warnings.withLock { $0 }.contains { $0.contains("train/p2") && $0.contains("--retrain") }, "\(warnings.withLock { $0 })")
+        #expect(try project.engine.lockFile() == clean)
+        try await project.build(Self.graph(shared: "adam", own: ["8", "8", "8"], log: log), options: BuildOptions(force: { $0 == "train/p2" }))
         // A change of the batch gives what a clean build gives.
         try await project.build(Self.graph(shared: "sgd", own: ["8", "8", "8"], log: log))
         try await project.build(graph)

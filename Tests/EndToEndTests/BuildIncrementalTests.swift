@@ -80,8 +80,9 @@ import Testing
         // One hidden layer's width: the network is trained jointly, so all of it retrains (a clean build's result).
         try project.edit("{ partitions = 6 }", "{ partitions = 6, width = 8 }")
         let explain = try LutbuildBinary.run(["explain"], in: project.url)
-        #expect(explain.stdout.contains("train/layer1/{p0 … p5} (6): the batch's parameters changed (its own or a member's), parameters changed\n"),
+        #expect(explain.stdout.contains("train/layer1/{p0 … p5} (6): the batch's parameters changed (its own or a member's); parameters changed\n"),
                 "\(explain.stdout)")
+        #expect(explain.stdout.contains("train/layer0/{p0 … p7} (8): the batch's parameters changed (its own or a member's)\n"))
         let width = try project.build()
         #expect(width.status == 0, "\(width.stderr)")
         #expect(width.ran(prefix: "train/").count == 27)

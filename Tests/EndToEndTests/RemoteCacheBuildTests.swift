@@ -99,7 +99,10 @@ import Testing
         let run = try second.build(Self.quick + remote)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.messages("warning") == ["remote cache \(server.url): the object cas/\(digest) does not match its digest (\(bytes.count) bytes, expected \(bytes.count)); ignored, the step is built locally"])
-        #expect(run.ran(prefix: "train/") == ["train/layer2/p3", "train/training.csv", "train/training.json"])
+        // A damaged member is not trained alone with the others from the server (that gave other
+        // weights under CI's key): the network trains as a whole, to the same bytes.
+        #expect(run.ran(prefix: "train/") == Self.allTraining)
+        #expect(try second.scratch.read("lutbuild.lock") == first.scratch.read("lutbuild.lock"))
         // The local run uploaded its result for the same key: the next checkout finds all of it.
         let third = try TinyProject()
         defer { third.remove() }

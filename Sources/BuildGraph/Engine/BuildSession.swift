@@ -20,6 +20,8 @@ final class BuildSession {
     /// equal unit under another id that finds the key is counted as reusing it,
     /// however the two happened to be scheduled.
     private var producedThisBuild: [Digest: String] = [:]
+    /// Batch nodes already warned about a lost partial-rerun result (once per build).
+    private var warnedLostPartial: Set<String> = []
 
     init(layout: ProjectLayout, fileSystem: any FileSystem, clock: any BuildClock, options: BuildOptions,
          events: @escaping @Sendable (BuildEvent) -> Void) {
@@ -308,6 +310,16 @@ final class BuildSession {
         if node.isBatch {
             (stale, fresh) = BatchRule.plan(units: node.units, stale: stale, fresh: fresh, forced: { options.force($0) })
             recordKeys = recordKeys.filter { fresh[$0.key] != nil }
+            // A `--retrain` result standing in for the current key is lost: nothing can make it again.
+            let lostPartial = stale.filter { unitIndex in
+                let unit = node.units[unitIndex]
+                return !options.force(unit.id) && index.latestByUnit[unit.id]?.base == keys[unitIndex]
+            }.map { node.units[$0].id }
+            if !lostPartial.isEmpty, warnedLostPartial.insert(node.id).inserted {
+                events(.warning("\(node.id): the result of an earlier partial run (`--retrain`) of \(lostPartial.joined(separator: ", ")) "
+                    + "is no longer in the cache; it depended on weights no build can make again, so the whole batch runs "
+                    + "(a clean build's result, not the lost one)"))
+            }
         }
         if node.isBatch, let first = node.units.first, let shared = resolvedInputs[first.member ?? ""] {
             resolvedInputs[""] = shared.filter { node.sharedInputNames.contains($0.key) }

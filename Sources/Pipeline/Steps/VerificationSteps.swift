@@ -32,10 +32,10 @@ enum VerificationSteps {
     }
 
     /// `verify`: simulates the RTL against the testbench's expected outputs.
-    /// The simulator is in the key: an explicit `--simulator`, or, when none
-    /// is asked for, the simulators installed on this machine, from which the
-    /// documented rule (`Simulator.choose`: by design size) picks; the report
-    /// records which one ran.
+    /// The simulator is in the key: `--simulator`, or, when none is asked for,
+    /// the one the documented rule picks among the installed ones
+    /// (`Simulator.choose`: by the network's size), so asking for the one the
+    /// rule picks is the same step; the report records which one ran.
     enum Verify: PipelineStep {
         static let kind = "verify"
         static let version = 4
@@ -45,10 +45,8 @@ enum VerificationSteps {
             var rtlFiles: [String]
             /// The design instantiates UNISIM LUTs: simulate with lutbuild's models of them.
             var xilinxCellModels: Bool
-            /// `--simulator`; nil: chosen from `installed` by design size.
+            /// `--simulator`, or the automatic choice; nil: none is installed.
             var simulator: Simulator?
-            /// What the automatic choice picks from (empty with an explicit simulator).
-            var installed: [Simulator]
         }
 
         static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
@@ -73,8 +71,7 @@ enum VerificationSteps {
             for file in testbenchFiles {
                 try context.input("tb/" + file).write(to: tbDirectory.appendingPathComponent(file))
             }
-            let rtlBytes = try rtlFiles.reduce(0) { $0 + (try FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int ?? 0) }
-            guard let simulator = parameters.simulator ?? Simulator.choose(forRTLBytes: rtlBytes, among: parameters.installed) else {
+            guard let simulator = parameters.simulator else {
                 throw PipelineError("no RTL simulator found: install Verilator or Icarus Verilog (iverilog + vvp) and make sure it is on PATH")
             }
             context.progress("simulating \(rtlFiles.count) modules with \(simulator.rawValue)")
@@ -110,7 +107,7 @@ enum VerificationSteps {
         for file in testbenchFiles { inputs["tb/" + file] = .output(step: testbenchID, name: file) }
         let parameters = Verify.Parameters(
             rtlFiles: files, xilinxCellModels: config.rtl.tables == .mapped && config.rtl.primitives == .xilinx,
-            simulator: simulator, installed: simulator == nil ? Simulator.installed : [])
+            simulator: simulator ?? Simulator.available(forPartitions: PipelineGraph.partitionIDs(config).count))
         return try Verify.step(id: verifyID, parameters, inputs: inputs, outputs: ["report"],
                                publish: ["report": OutputLayout.Report.verify], usesAllCores: true)
     }

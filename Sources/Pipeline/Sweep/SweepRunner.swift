@@ -22,13 +22,16 @@ public struct SweepRunner: Sendable {
     public let plan: SweepPlan
     /// Run the estimate step (LUTs, flip-flops and logic levels).
     public var estimate: Bool
+    /// The remote cache the points are looked up in and uploaded to, as a build's are.
+    public var remoteCache: RemoteCacheSettings?
 
     public static let directory = OutputLayout.sweep
 
-    public init(project: Project, plan: SweepPlan, estimate: Bool = true) {
+    public init(project: Project, plan: SweepPlan, estimate: Bool = true, remoteCache: RemoteCacheSettings? = nil) {
         self.project = project
         self.plan = plan
         self.estimate = estimate
+        self.remoteCache = remoteCache
     }
 
     public var resultsDirectory: URL { project.directory.appendingPathComponent(Self.directory) }
@@ -87,7 +90,7 @@ public struct SweepRunner: Sendable {
         let (graph, steps) = try graph(of: pending)
         tracker.expect(steps, points: pending)
         let engine = BuildEngine(layout: OutputLayout.sweepEngineLayout(root: project.directory.path))
-        try await engine.build(graph, options: BuildOptions(concurrency: concurrency, isCancelled: isCancelled)) { event in
+        try await engine.build(graph, options: BuildOptions(concurrency: concurrency, isCancelled: isCancelled, remoteCache: remoteCache)) { event in
             events(event)
             tracker.handle(event, pointFinished)
         }
