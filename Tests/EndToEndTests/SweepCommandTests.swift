@@ -1,4 +1,5 @@
 import Foundation
+import NginxCacheServer
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -9,6 +10,35 @@ import Testing
 @Suite struct SweepCommandTests {
     /// Two register settings of the project as it is: one network, two designs.
     static let grid = ["--set", "rtl.registers=\"every-layer\",none"]
+
+    /// A sweep reads and writes the remote cache as a build does: a second
+    /// checkout's sweep of the same grid trains and maps nothing, and its points
+    /// equal the first's.
+    @Test func sweepSharesTheRemoteCache() throws {
+        let server = try NginxCacheServer()
+        defer { server.stop() }
+        let remote = ["--remote-cache", server.url]
+        let first = try TinyProject()
+        defer { first.remove() }
+        let built = try LutbuildBinary.run(["sweep", "--json"] + Self.grid + remote, in: first.url)
+        #expect(built.status == 0, "\(built.stderr)")
+        #expect(!server.entries("ac").isEmpty, "the sweep uploaded nothing")
+
+        let second = try TinyProject()
+        defer { second.remove() }
+        let reused = try LutbuildBinary.run(["sweep", "--json"] + Self.grid + remote, in: second.url)
+        #expect(reused.status == 0, "\(reused.stderr)")
+        #expect(!reused.stderr.contains("/train ("), "nothing trains: \(reused.stderr)")
+        let points = { (text: String) in
+            text.split(separator: "\n").compactMap { line -> String? in
+                guard var point = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+                point["build_seconds"] = nil
+                point["buildSeconds"] = nil
+                return String(decoding: try! JSONSerialization.data(withJSONObject: point, options: .sortedKeys), as: UTF8.self)
+            }.sorted()
+        }
+        #expect(points(reused.stdout) == points(built.stdout))
+    }
 
     @Test func sweepBuildsTheGridSharesTheCacheAndResumes() throws {
         let project = try TinyProject()
