@@ -110,6 +110,38 @@ import Testing
         #expect(healed.status == 0 && healed.ran.isEmpty && healed.messages("warning").isEmpty)
     }
 
+    /// Whatever part of the server's entries is damaged or gone, a fresh
+    /// checkout ends with exactly the bytes of the build that uploaded them.
+    @Test func aPartlyDamagedServerChangesNoByte() throws {
+        let server = try NginxCacheServer()
+        defer { server.stop() }
+        let remote = ["--remote-cache", server.url]
+        let first = try TinyProject()
+        defer { first.remove() }
+        #expect(try first.build(Self.quick + remote).status == 0)
+        var damaged = 0
+        for (index, hex) in server.entries("cas").sorted().enumerated() where index % 3 == 0 {
+            let object = server.file("cache", "cas", hex)
+            var bytes = try Data(contentsOf: object)
+            guard !bytes.isEmpty else { continue }
+            bytes[bytes.count / 2] ^= 0x5A
+            try bytes.write(to: object)
+            damaged += 1
+        }
+        for (index, hex) in server.entries("ac").sorted().enumerated() where index % 5 == 1 {
+            try FileManager.default.removeItem(at: server.file("cache", "ac", hex))
+            damaged += 1
+        }
+        #expect(damaged > 10)
+        let second = try TinyProject()
+        defer { second.remove() }
+        let run = try second.build(Self.quick + remote)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!run.ran.isEmpty)
+        #expect(try second.scratch.read("lutbuild.lock") == first.scratch.read("lutbuild.lock"))
+        #expect(try second.scratch.read("gen/rtl/digits_lut.v") == first.scratch.read("gen/rtl/digits_lut.v"))
+    }
+
     @Test func credentialsNeverReachOutputOrFiles() throws {
         let server = try NginxCacheServer()
         defer { server.stop() }
