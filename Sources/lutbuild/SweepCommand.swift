@@ -39,6 +39,8 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Steps to run at once (default: the number of cores).")
     var jobs: Int?
 
+    @OptionGroup var remoteCache: RemoteCacheOptions
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
@@ -46,6 +48,7 @@ struct SweepCommand: AsyncParsableCommand {
     func run() async throws {
         let project = try EngineCommand.open(options)
         let plan = try SweepPlan.make(project, arguments: settings)
+        let remote = try remoteCache.choice.settings(for: project.config.cache, projectDirectory: project.directory)
         let runner = SweepRunner(project: project, plan: plan, estimate: !noEstimate)
         let lock = try EngineCommand.lock(project, wait: !noWait)
         defer { _ = lock }
@@ -59,7 +62,7 @@ struct SweepCommand: AsyncParsableCommand {
         do {
             defer { renderer.finish() }
             results = try await runner.run(
-                concurrency: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                concurrency: jobs ?? ProcessInfo.processInfo.activeProcessorCount, remoteCache: remote,
                 isCancelled: { interrupt.isRaised }, events: renderer.render
             ) { point, reused in
                 let number = counter.next()

@@ -112,7 +112,7 @@ public struct BuildPipeline: Sendable {
                       isCancelled: @escaping @Sendable () -> Bool = { false },
                       events: @escaping @Sendable (BuildEvent) -> Void = { _ in }) async throws -> BuildSummary {
         let options = BuildOptions(concurrency: concurrency, force: force, isCancelled: isCancelled,
-                                   remoteCache: try remoteCache.settings(for: project.config.cache))
+                                   remoteCache: try remoteCache.settings(for: project.config.cache, projectDirectory: project.directory))
         do {
             return try await engine.build(graph(), options: options, events: events)
         } catch {
