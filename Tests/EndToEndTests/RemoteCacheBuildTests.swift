@@ -245,7 +245,10 @@ import TestSupport
         #expect(refused.status == 0 && refused.messages("warning").first?.contains("TLS: the server's certificate is not trusted") == true,
                 "\(refused.messages("warning"))")
 
-        let client = try untrusted.build(Self.quick + [
+        // A fresh checkout runs every step, so it has results to upload to /mtls/.
+        let withCertificate = try TinyProject()
+        defer { withCertificate.remove() }
+        let client = try withCertificate.build(Self.quick + [
             "--remote-cache", server.tlsURL("mtls"), "--remote-cache-ca", certificates.authority.path,
             "--remote-cache-client-cert", certificates.clientCertificate.path, "--remote-cache-client-key", certificates.clientKey.path])
         #expect(client.status == 0 && client.messages("warning").isEmpty, "\(client.stderr)")
