@@ -79,9 +79,10 @@ final class CurlClient: Sendable {
                     idleHandles.withLock { if $0.count < Self.keptHandles { $0.append(handle) } else { curl_easy_cleanup(handle.raw) } }
                     outcome.resume(with: result.mapError { $0 as any Error })
                 }
+                // Weak: a finished transfer's bytes are not kept until the watchdog fires.
                 let watchdog = request.deadline + .seconds(1)
-                DispatchQueue.global().asyncAfter(deadline: .now() + watchdog.inSeconds) {
-                    transfer.abort()
+                DispatchQueue.global().asyncAfter(deadline: .now() + watchdog.inSeconds) { [weak transfer] in
+                    transfer?.abort()
                     outcome.resume(with: .failure(TransferFailure.timedOut))
                 }
             }
@@ -208,6 +209,10 @@ private final class Transfer: @unchecked Sendable {
             lutbuild_curl_set_pointer(handle, CURLOPT_READDATA, context)
         } else {
             lutbuild_curl_set_long(handle, CURLOPT_HTTPGET, 1)
+            // As URLSession did: a gateway may redirect reads (curl drops credentials on another host).
+            lutbuild_curl_set_long(handle, CURLOPT_FOLLOWLOCATION, 1)
+            lutbuild_curl_set_long(handle, CURLOPT_MAXREDIRS, 5)
+            lutbuild_curl_set_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         }
         if let file = request.tls.certificateAuthority { lutbuild_curl_set_string(handle, CURLOPT_CAINFO, file) }
         if let file = request.tls.clientCertificate { lutbuild_curl_set_string(handle, CURLOPT_SSLCERT, file) }

@@ -120,6 +120,18 @@ import Testing
         #expect(elapsed >= .milliseconds(1900) && elapsed < .seconds(4), "\(elapsed)")
     }
 
+    @Test func everyRemoteHeaderIsSent() async throws {
+        let server = try ScriptedCacheServer(lifetime: .seconds(30))
+        defer { server.stop() }
+        let endpoint = try RemoteCacheEndpoint(parsing: server.url)
+        let credentials = try RemoteCacheCredentials.resolve(
+            for: endpoint, environment: ["HOME": "/nonexistent"], flagHeaders: ["X-Team: fpga", "Authorization: Bearer t0ken"])
+        let cache = HTTPRemoteCache(endpoint: endpoint, credentials: credentials)
+        #expect(try await cache.get(.content, Digest.of("x")) == nil)
+        let sent = try #require(server.requestHeaders.last)
+        #expect(sent.contains("X-Team: fpga") && sent.contains("Authorization: Bearer t0ken"), "\(sent)")
+    }
+
     @Test func aTruncatedDownloadIsABadTransferNotAServerFailure() async throws {
         let server = try ScriptedCacheServer(lifetime: .seconds(30))
         defer { server.stop() }

@@ -30,6 +30,8 @@ public final class ScriptedCacheServer: @unchecked Sendable {
         /// How many of the next `cas/` downloads send half their bytes and close.
         var truncatedDownloads = 0
         var requests: [String] = []
+        /// The header lines of every request, in order.
+        var headers: [[String]] = []
         var stopped = false
     }
 
@@ -55,6 +57,9 @@ public final class ScriptedCacheServer: @unchecked Sendable {
 
     /// `METHOD path` of every request so far.
     public var requests: [String] { state.withLock { $0.requests } }
+
+    /// The header lines (`Name: value`) of every request so far.
+    public var requestHeaders: [[String]] { state.withLock { $0.headers } }
 
     /// The stored entries by path (`ac/<hex>`, `cas/<hex>`).
     public var entries: [String: Data] { state.withLock { $0.entries } }
@@ -102,6 +107,7 @@ public final class ScriptedCacheServer: @unchecked Sendable {
             }
             let body = Data(buffer.prefix(length))
             buffer = Data(buffer.dropFirst(length))
+            state.withLock { $0.headers.append(Array(lines.dropFirst())) }
             guard respond(connection, method: method, path: path, body: body) else { return }
         }
     }
