@@ -132,7 +132,7 @@ import Testing
         #expect(events.warnings.first?.hasPrefix("remote cache memory: 7 action results were not lutbuild's for their step; built locally (first: ac/") == true)
         let lines = try second.read(".lutbuild/cache/remote-cache.log").split(separator: "\n")
         #expect(lines.count == 1 + 7)
-        #expect(lines.dropFirst().allSatisfy { $0.contains("foreignResult: ac/") && $0.hasSuffix("(20 bytes) is not a lutbuild result for this step") })
+        #expect(lines.dropFirst().allSatisfy { $0.contains(" foreign-result: ac/") && $0.hasSuffix("(20 bytes) is not a lutbuild result for this step") })
     }
 
     @Test func slowUploadsNeverHoldUpLookups() async throws {

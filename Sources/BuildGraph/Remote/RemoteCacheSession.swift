@@ -32,13 +32,17 @@ final class RemoteCacheSession: Sendable {
     private enum Direction { case read, write }
 
     /// What went wrong with one step's entry or transfer; one summary line each.
-    private enum Problem: CaseIterable {
-        case foreignResult, damagedObject, failedDownload, failedUpload, queueFull
+    private enum Problem: String, CaseIterable {
+        case foreignResult = "foreign-result", damagedObject = "damaged-object", failedDownload = "failed-download"
+        case failedUpload = "failed-upload", queueFull = "upload-queue-full"
     }
 
     private struct State {
         var readsStopped = false
         var writesStopped = false
+        /// A direction stopped because of the server, with its warning (not by an interrupt or the upload wait).
+        var readsWarned = false
+        var writesWarned = false
         var failuresInARow = 0
         /// Objects known to be on the server (downloaded or uploaded by this build).
         var remoteObjects: Set<Digest> = []
@@ -254,7 +258,11 @@ final class RemoteCacheSession: Sendable {
         let first = state.withLock { state in
             let wasUsable = direction == .read ? !state.readsStopped : !state.writesStopped
             state.writesStopped = true
-            if direction == .read { state.readsStopped = true }
+            state.writesWarned = true
+            if direction == .read {
+                state.readsStopped = true
+                state.readsWarned = true
+            }
             return wasUsable
         }
         guard first else { return }
@@ -277,8 +285,8 @@ final class RemoteCacheSession: Sendable {
             defer { state.logStarted = true }
             return !state.logStarted
         }
-        let line = Data("\(Date().ISO8601Format()) \(problem): \(detail)\n".utf8)
-        let header = Data("# remote cache \(settings.cache.displayName): problems of the build started before this line's time\n".utf8)
+        let line = Data("\(Date().ISO8601Format()) \(problem.rawValue): \(detail)\n".utf8)
+        let header = Data("# lutbuild: remote cache \(settings.cache.displayName), problems of one build, one per line\n".utf8)
         state.withLock { _ in
             if startsLog {
                 try? store.fileSystem.createDirectory(parentPath(logPath))
@@ -291,9 +299,9 @@ final class RemoteCacheSession: Sendable {
 
     /// One warning per cause, with its count, its first case and where the rest is.
     private func summarise() {
-        let (problems, readsStopped, writesStopped, done) = state.withLock { state in
+        let (problems, readsWarned, writesWarned, done) = state.withLock { state in
             defer { state.summarised = true }
-            return (state.problems, state.readsStopped, state.writesStopped, state.summarised)
+            return (state.problems, state.readsWarned, state.writesWarned, state.summarised)
         }
         guard !done else { return }
         let name = settings.cache.displayName
@@ -306,10 +314,10 @@ final class RemoteCacheSession: Sendable {
             case .damagedObject: what = "\(count) object\(count == 1 ? "" : "s") did not match \(count == 1 ? "its" : "their") digest; built locally"
             case .failedDownload:
                 // A stopped server has had its warning.
-                guard !readsStopped else { continue }
+                guard !readsWarned else { continue }
                 what = "\(count) download\(count == 1 ? "" : "s") failed; built locally"
             case .failedUpload:
-                guard !writesStopped else { continue }
+                guard !writesWarned else { continue }
                 what = "\(count) upload\(count == 1 ? "" : "s") failed; kept in this checkout's cache only"
             case .queueFull: what = "\(count) result\(count == 1 ? " was" : "s were") not uploaded (more than \(settings.uploadQueueLimit) waiting); kept in this checkout's cache only"
             }

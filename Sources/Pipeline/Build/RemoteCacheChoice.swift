@@ -55,7 +55,6 @@ public struct RemoteCacheChoice: Sendable {
             seconds = value
         }
         let mode = try resolvedMode(config)
-        let tls = try resolvedTLS(config, projectDirectory: projectDirectory)
         let endpoint: RemoteCacheEndpoint, credentials: RemoteCacheCredentials
         do {
             endpoint = try RemoteCacheEndpoint(parsing: text)
@@ -63,6 +62,7 @@ public struct RemoteCacheChoice: Sendable {
             throw PipelineError("remote cache (\(origin)): \(error.description)",
                                 exitCode: origin.hasPrefix("[cache]") ? UserError.inputExitCode : UserError.usageExitCode)
         }
+        let tls = try resolvedTLS(config, projectDirectory: projectDirectory, https: endpoint.url.scheme == "https")
         do {
             credentials = try RemoteCacheCredentials.resolve(for: endpoint, environment: environment, flagHeaders: headers)
         } catch {
@@ -86,7 +86,8 @@ public struct RemoteCacheChoice: Sendable {
     }
 
     /// The TLS files, each checked to be readable; the project file's are relative to the project.
-    private func resolvedTLS(_ config: CacheSection, projectDirectory: URL?) throws -> TLSFiles {
+    /// `SSL_CERT_FILE`, set for every program, counts only for an `https` cache.
+    private func resolvedTLS(_ config: CacheSection, projectDirectory: URL?, https: Bool) throws -> TLSFiles {
         func located(_ file: String?) -> String? {
             guard let file, let projectDirectory, !file.hasPrefix("/") else { return file }
             return projectDirectory.appendingPathComponent(file).path
@@ -98,7 +99,7 @@ public struct RemoteCacheChoice: Sendable {
             origins.append(("--remote-cache-ca", ca))
         } else if let ca = config.tlsCAFile {
             files.certificateAuthority = located(ca)
-        } else if let ca = environment[Self.certificateAuthorityVariable], !ca.isEmpty {
+        } else if https, let ca = environment[Self.certificateAuthorityVariable], !ca.isEmpty {
             files.certificateAuthority = ca
             origins.append((Self.certificateAuthorityVariable, ca))
         }
