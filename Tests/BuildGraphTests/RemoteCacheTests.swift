@@ -249,6 +249,22 @@ import Testing
         #expect(events.warnings.first?.contains("did not finish within") == true)
     }
 
+    @Test func anInterruptStopsTheWaitForUploadsAtOnce() async throws {
+        let remote = InMemoryRemoteCache()
+        remote.fault = .stallingUploads
+        let log = RunLog()
+        let (project, graph) = try Self.checkout(log: log)
+        let events = Events()
+        let started = ContinuousClock.now
+        let interruptAt = started + .milliseconds(300)
+        project.clock.advance()
+        let settings = RemoteCacheSettings(cache: remote, uploadWait: .seconds(30))
+        let options = BuildOptions(concurrency: 2, isCancelled: { ContinuousClock.now >= interruptAt }, remoteCache: settings)
+        _ = try? await project.engine.build(graph, options: options, events: events.record)
+        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(events.warnings.contains { $0.contains("upload(s) were abandoned at the interrupt") }, "\(events.warnings)")
+    }
+
     @Test func actionResultWireFormat() throws {
         let digest = Digest.of("abc")
         let result = RemoteActionResult(outputs: ["o": .init(digest: digest, size: 3)])

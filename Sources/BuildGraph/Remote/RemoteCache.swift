@@ -77,6 +77,9 @@ public struct RemoteCacheSettings: Sendable {
     /// Results waiting to be uploaded at most; a result beyond it is not uploaded
     /// (it stays in this checkout's cache), so a slow server cannot pile up work.
     public var uploadQueueLimit: Int
+    /// Polled while the end of the build waits for uploads: true abandons them at
+    /// once (an interrupt; `BuildOptions` adds its `isCancelled`).
+    public var isInterrupted: @Sendable () -> Bool = { false }
 
     public init(cache: any RemoteCache, mode: RemoteCacheMode = .readWrite, uploadWait: Duration = .seconds(30),
                 concurrency: Int = 8, uploadConcurrency: Int = 4, uploadQueueLimit: Int = 4096) {

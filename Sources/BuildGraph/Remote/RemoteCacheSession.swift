@@ -172,11 +172,14 @@ final class RemoteCacheSession: Sendable {
         if pending > 0 {
             events(.progress(step: "remote cache", message: "waiting up to \(settings.uploadWait.formattedSeconds) s for \(pending) upload\(pending == 1 ? "" : "s") to \(settings.cache.displayName)"))
         }
-        if !(await Self.waitForAll(tasks, within: settings.uploadWait)) {
+        let finished = await Self.waitForAll(tasks, within: settings.uploadWait, unless: settings.isInterrupted)
+        if !finished {
             abandonUploads()
             let pending = state.withLock { $0.pendingUploads }
             if pending > 0 {
-                events(.warning("remote cache \(settings.cache.displayName): \(pending) upload(s) did not finish within \(settings.uploadWait.formattedSeconds) s and were abandoned; those results stay in this checkout's cache"))
+                let why = settings.isInterrupted() ? "were abandoned at the interrupt"
+                    : "did not finish within \(settings.uploadWait.formattedSeconds) s and were abandoned"
+                events(.warning("remote cache \(settings.cache.displayName): \(pending) upload(s) \(why); those results stay in this checkout's cache"))
             }
         }
         summarise()
@@ -189,12 +192,17 @@ final class RemoteCacheSession: Sendable {
         for task in state.withLock({ $0.uploads }) { task.cancel() }
     }
 
-    private static func waitForAll(_ tasks: [Task<Void, Never>], within limit: Duration) async -> Bool {
+    /// True when every task finished within `limit`; false at the limit or as soon as `interrupted`.
+    private static func waitForAll(_ tasks: [Task<Void, Never>], within limit: Duration,
+                                   unless interrupted: @escaping @Sendable () -> Bool) async -> Bool {
         let race = Race()
         return await withCheckedContinuation { continuation in
             race.start(continuation)
             let timer = Task {
-                try? await Task.sleep(for: limit)
+                let deadline = ContinuousClock.now + limit
+                while ContinuousClock.now < deadline, !interrupted(), !Task.isCancelled {
+                    try? await Task.sleep(for: min(.milliseconds(50), deadline - ContinuousClock.now))
+                }
                 race.finish(false)
             }
             Task {
