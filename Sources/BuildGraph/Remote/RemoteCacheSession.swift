@@ -43,7 +43,9 @@ final class RemoteCacheSession: Sendable {
         /// A direction stopped because of the server, with its warning (not by an interrupt or the upload wait).
         var readsWarned = false
         var writesWarned = false
-        var failuresInARow = 0
+        /// Server failures since the last success, per direction.
+        var readFailuresInARow = 0
+        var writeFailuresInARow = 0
         /// Objects known to be on the server (downloaded or uploaded by this build).
         var remoteObjects: Set<Digest> = []
         var uploads: [Task<Void, Never>] = []
@@ -234,7 +236,9 @@ final class RemoteCacheSession: Sendable {
         guard direction == .read ? reads : writes else { return nil }
         do {
             let answer = try await request()
-            state.withLock { $0.failuresInARow = 0 }
+            state.withLock { state in
+                if direction == .read { state.readFailuresInARow = 0 } else { state.writeFailuresInARow = 0 }
+            }
             return answer
         } catch is CancellationError {
             return nil
@@ -245,21 +249,28 @@ final class RemoteCacheSession: Sendable {
     }
 
     /// One failed request: a server that cannot be used, or fails repeatedly,
-    /// is stopped (reads stop writes too; a refused upload leaves reads on);
-    /// anything else is a miss for that step, counted for the summary.
+    /// is stopped (reads stop writes too; refused or failing uploads leave
+    /// reads on while reads work); anything else is a miss for that step,
+    /// counted for the summary.
     private func failed(_ direction: Direction, _ entry: String, _ error: any Error) {
         let kind = (error as? RemoteCacheError)?.kind ?? .serverFailure
-        let stops = state.withLock { state -> Bool in
+        let stops = state.withLock { state -> Direction? in
             switch kind {
-            case .unusable: return true
+            case .unusable: return direction
+            case .badTransfer: return nil
             case .serverFailure:
-                state.failuresInARow += 1
-                return state.failuresInARow >= Self.failuresBeforeStopping
-            case .badTransfer: return false
+                if direction == .read {
+                    state.readFailuresInARow += 1
+                    return state.readFailuresInARow >= Self.failuresBeforeStopping ? .read : nil
+                }
+                state.writeFailuresInARow += 1
+                guard state.writeFailuresInARow >= Self.failuresBeforeStopping else { return nil }
+                // Failing reads too: the server itself is failing, not only its uploads.
+                return state.readFailuresInARow > 0 ? .read : .write
             }
         }
         note(direction == .read ? .failedDownload : .failedUpload, "\(entry): \(error)")
-        if stops { stop(direction, because: error) }
+        if let stops { stop(stops, because: error) }
     }
 
     private func stop(_ direction: Direction, because error: any Error) {
