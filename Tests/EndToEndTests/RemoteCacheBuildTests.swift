@@ -324,19 +324,34 @@ import TestSupport
         #expect(bad.stderr.contains("--remote-header must be one header, \"Name: value\""), "\(bad.stderr)")
     }
 
-    @Test func watchBuildsInTheProjectFilesMode() throws {
-        let server = try NginxCacheServer()
-        defer { server.stop() }
-        let project = try TinyProject()
-        defer { project.remove() }
-        try project.append("\n[cache]\nremote = \"\(server.url)\"\nmode = \"read-only\"\n")
+    /// Runs `lutbuild watch arguments…` until its first build ends, then stops it.
+    static func watchOnce(_ project: TinyProject, _ arguments: [String]) throws {
         let binary = try #require(LutbuildBinary.url)
-        let watch = try RunningProcess(binary, ["watch", "--no-verify", "--no-estimate"], in: project.url)
+        let watch = try RunningProcess(binary, ["watch", "--no-verify", "--no-estimate"] + arguments, in: project.url)
         defer { watch.terminateIfRunning() }
         let first = watch.waitForLine(within: 300) { $0.contains("build #1") && ($0.contains(" ok") || $0.contains("fail")) }
         #expect(first?.contains("build #1 ok") == true, "output so far:\n\(watch.output)")
         watch.interrupt()
         #expect(watch.waitForExit(within: 60) == 130)
+    }
+
+    @Test func watchBuildsInTheProjectFilesModeOrItsFlags() throws {
+        let server = try NginxCacheServer()
+        defer { server.stop() }
+        let project = try TinyProject()
+        defer { project.remove() }
+        try project.append("\n[cache]\nremote = \"\(server.url)\"\nmode = \"read-only\"\n")
+        try Self.watchOnce(project, [])
         #expect(server.entries("ac").isEmpty)
+
+        // The flags reach the builds watch starts.
+        let other = try TinyProject()
+        defer { other.remove() }
+        try Self.watchOnce(other, ["--remote-cache", server.url, "--remote-cache-mode", "read-only"])
+        #expect(server.entries("ac").isEmpty)
+        let fresh = try TinyProject()
+        defer { fresh.remove() }
+        try Self.watchOnce(fresh, ["--remote-cache", server.url])
+        #expect(!server.entries("ac").isEmpty)
     }
 }
