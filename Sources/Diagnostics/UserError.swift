@@ -9,6 +9,8 @@ public struct UserError: Error, Equatable, Sendable, CustomStringConvertible {
     public static let failureExitCode: Int32 = 1
     /// Ctrl-C: finished work is kept.
     public static let interruptedExitCode: Int32 = 130
+    /// A bad command-line flag or environment variable value (as ArgumentParser's usage errors).
+    public static let usageExitCode: Int32 = 64
 
     public var message: String
     /// `file:line`, `file` or nil.

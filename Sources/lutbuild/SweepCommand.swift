@@ -49,8 +49,8 @@ struct SweepCommand: AsyncParsableCommand {
     func run() async throws {
         let project = try EngineCommand.open(options)
         let plan = try SweepPlan.make(project, arguments: settings)
-        let runner = SweepRunner(project: project, plan: plan, estimate: !noEstimate,
-                                 remoteCache: try remoteCache.choice.settings(for: project.config.cache))
+        let remote = try remoteCache.choice.settings(for: project.config.cache, projectDirectory: project.directory)
+        let runner = SweepRunner(project: project, plan: plan, estimate: !noEstimate)
         let lock = try EngineCommand.lock(project, wait: !noWait)
         defer { _ = lock }
         let interrupt = InterruptSignal()
@@ -63,7 +63,7 @@ struct SweepCommand: AsyncParsableCommand {
         do {
             defer { renderer.finish() }
             results = try await runner.run(
-                concurrency: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                concurrency: jobs ?? ProcessInfo.processInfo.activeProcessorCount, remoteCache: remote,
                 isCancelled: { interrupt.isRaised }, events: renderer.render
             ) { point, reused in
                 let number = counter.next()

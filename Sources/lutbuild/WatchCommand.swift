@@ -38,6 +38,8 @@ struct WatchCommand: AsyncParsableCommand {
 
     @OptionGroup var flags: BuildFlags
 
+    @OptionGroup var remoteCache: RemoteCacheOptions
+
     func validate() throws {
         guard debounceMilliseconds >= 0 else { throw ValidationError("--debounce-ms must be 0 or more") }
         guard pollIntervalMilliseconds > 0 else { throw ValidationError("--poll-interval-ms must be more than 0") }
@@ -53,7 +55,7 @@ struct WatchCommand: AsyncParsableCommand {
             ? PollWatcher(scope: scope, intervalMilliseconds: pollIntervalMilliseconds)
             : FileWatcher(scope: scope)
         let build = ChildBuild(executable: Bundle.main.executableURL ?? URL(fileURLWithPath: "/proc/self/exe"),
-                               project: root, arguments: flags.arguments)
+                               project: root, arguments: flags.arguments + remoteCache.arguments)
         let summary = RebuildSummary(measuresAccuracy: !flags.noVerify, measuresLUTs: !flags.noEstimate)
         let inputs = WatchInputs(project: root)
         let loop = WatchLoop(

@@ -7,22 +7,29 @@ import Testing
 /// what the first uploaded, per batch member; whatever the server does wrong
 /// (fails, stalls, hands out damaged bytes) costs a warning, never the build.
 @Suite struct RemoteCacheTests {
-    /// Build events of one build, kept for assertions.
+    /// Build events of one build, kept for assertions, with when each came.
     final class Events: Sendable {
-        private let events = Mutex<[BuildEvent]>([])
-        func record(_ event: BuildEvent) { events.withLock { $0.append(event) } }
+        private let events = Mutex<[(BuildEvent, ContinuousClock.Instant)]>([])
+        func record(_ event: BuildEvent) { events.withLock { $0.append((event, .now)) } }
         var warnings: [String] {
-            events.withLock { $0 }.compactMap { if case .warning(let message) = $0 { message } else { nil } }
+            events.withLock { $0 }.compactMap { if case .warning(let message) = $0.0 { message } else { nil } }
+        }
+        var notes: [String] {
+            events.withLock { $0 }.compactMap { if case .progress(_, let message) = $0.0 { message } else { nil } }
+        }
+        /// When the last step finished (ran or was cached).
+        var lastStep: ContinuousClock.Instant? {
+            events.withLock { $0 }.last { switch $0.0 { case .finished, .cached: true; default: false } }?.1
         }
     }
 
     @discardableResult
     static func build(_ project: MemoryProject, _ graph: StepGraph, remote: any RemoteCache,
-                      mode: RemoteCacheMode = .readWrite, uploadWait: Duration = .seconds(30),
+                      mode: RemoteCacheMode = .readWrite, uploadWait: Duration = .seconds(30), lookups: Int = 8,
                       force: @escaping @Sendable (String) -> Bool = { _ in false },
                       events: Events = Events()) async throws -> BuildSummary {
         project.clock.advance()
-        let settings = RemoteCacheSettings(cache: remote, mode: mode, uploadWait: uploadWait)
+        let settings = RemoteCacheSettings(cache: remote, mode: mode, uploadWait: uploadWait, concurrency: lookups)
         return try await project.engine.build(graph, options: BuildOptions(concurrency: 2, force: force, remoteCache: settings),
                                               events: events.record)
     }
@@ -76,6 +83,73 @@ import Testing
         #expect(summary.uploaded == 4)
     }
 
+    @Test func oneBrokenDownloadIsAMissForItsStepOnly() async throws {
+        let remote = InMemoryRemoteCache()
+        let log = RunLog()
+        let (first, graph) = try Self.checkout(log: log)
+        try await Self.build(first, graph, remote: remote)
+        remote.fault = .failingDownloads(RemoteCacheError("the transfer broke off", kind: .badTransfer), count: 1)
+        let (second, secondGraph) = try Self.checkout(log: log)
+        let events = Events()
+        let summary = try await Self.build(second, secondGraph, remote: remote, events: events)
+        #expect(summary.ran.count == 1 && summary.fetched.count == 6)
+        #expect(events.warnings.count == 1)
+        #expect(events.warnings.first?.hasPrefix("remote cache memory: 1 download failed; built locally (first: ") == true)
+        #expect(events.warnings.first?.hasSuffix("the transfer broke off); details in /project/.lutbuild/cache/remote-cache.log") == true)
+    }
+
+    @Test func repeatedServerFailuresStopTheCache() async throws {
+        let remote = InMemoryRemoteCache()
+        let log = RunLog()
+        let (first, graph) = try Self.checkout(log: log)
+        try await Self.build(first, graph, remote: remote)
+        // Two failures, then a success: the count starts again.
+        remote.fault = .failingDownloads(RemoteCacheError("HTTP 503"), count: RemoteCacheSession.failuresBeforeStopping - 1)
+        let (second, secondGraph) = try Self.checkout(log: log)
+        let recovered = try await Self.build(second, secondGraph, remote: remote, lookups: 1)
+        #expect(recovered.fetched.count == 7 - (RemoteCacheSession.failuresBeforeStopping - 1))
+        remote.fault = .failingDownloads(RemoteCacheError("HTTP 503"), count: RemoteCacheSession.failuresBeforeStopping)
+        let (third, thirdGraph) = try Self.checkout(log: log)
+        let events = Events()
+        let stopped = try await Self.build(third, thirdGraph, remote: remote, lookups: 1, events: events)
+        #expect(stopped.fetched.isEmpty && stopped.ran.count == 7)
+        #expect(events.warnings == ["remote cache memory cannot be used (HTTP 503); building locally without it"])
+    }
+
+    @Test func problemsAreSummedUpPerCauseWithTheDetailsInALog() async throws {
+        let remote = InMemoryRemoteCache()
+        let log = RunLog()
+        let (first, graph) = try Self.checkout(log: log)
+        try await Self.build(first, graph, remote: remote)
+        for path in remote.paths where path.hasPrefix("ac/") {
+            remote[.actionCache, Digest(hex: String(path.dropFirst(3)))!] = Data("<html>garbage</html>".utf8)
+        }
+        let (second, secondGraph) = try Self.checkout(log: log)
+        let events = Events()
+        let summary = try await Self.build(second, secondGraph, remote: remote, events: events)
+        #expect(summary.ran.count == 7)
+        #expect(events.warnings.count == 1)
+        #expect(events.warnings.first?.hasPrefix("remote cache memory: 7 action results were not lutbuild's for their step; built locally (first: ac/") == true)
+        let lines = try second.read(".lutbuild/cache/remote-cache.log").split(separator: "\n")
+        #expect(lines.count == 1 + 7)
+        #expect(lines.dropFirst().allSatisfy { $0.contains(" foreign-result: ac/") && $0.hasSuffix("(20 bytes) is not a lutbuild result for this step") })
+    }
+
+    @Test func slowUploadsNeverHoldUpLookups() async throws {
+        let remote = InMemoryRemoteCache()
+        remote.fault = .slowUploads(.milliseconds(400))
+        let log = RunLog()
+        let (project, graph) = try Self.checkout(log: log)
+        let events = Events()
+        let started = ContinuousClock.now
+        let summary = try await Self.build(project, graph, remote: remote, lookups: 1, events: events)
+        #expect(summary.ran.count == 7 && summary.uploaded == 7)
+        // Three steps in a chain and a batch of four, each looked up while earlier results upload: behind the uploads they would wait seconds.
+        let steps = try #require(events.lastStep) - started
+        #expect(steps < .milliseconds(800), "\(steps)")
+        #expect(events.notes.contains { $0.hasPrefix("waiting up to 30 s for ") && $0.hasSuffix(" to memory") })
+    }
+
     @Test func damagedObjectIsAMissWithAWarning() async throws {
         let remote = InMemoryRemoteCache()
         let log = RunLog()
@@ -90,7 +164,7 @@ import Testing
         let summary = try await Self.build(second, secondGraph, remote: remote, events: events)
         #expect(summary.ran == ["upper"])
         #expect(events.warnings.count == 1)
-        #expect(events.warnings.first?.contains("cas/\(upper.hex) does not match its digest") == true)
+        #expect(events.warnings.first?.contains("1 object did not match its digest; built locally (first: cas/\(upper.hex) does not match its digest") == true)
         // The step's own run uploaded the right bytes again.
         #expect(remote[.content, upper] == Data("HELLO".utf8))
     }
@@ -112,7 +186,8 @@ import Testing
         #expect(summary.ran == ["upper"])
         #expect(summary.fetched.contains("count"))
         #expect(events.warnings.count == 1)
-        #expect(events.warnings.first?.contains("ac/\(upperKey.hex) is not a lutbuild result") == true)
+        #expect(events.warnings.first?.contains("ac/\(upperKey.hex) (") == true)
+        #expect(events.warnings.first?.contains("1 action result was not lutbuild's for their step") == true)
     }
 
     @Test func evictedContentIsAQuietMiss() async throws {
@@ -145,7 +220,7 @@ import Testing
         let remote = InMemoryRemoteCache()
         let log = RunLog()
         let (project, graph) = try Self.checkout(log: log)
-        let summary = try await Self.build(project, graph, remote: remote, mode: .read)
+        let summary = try await Self.build(project, graph, remote: remote, mode: .readOnly)
         #expect(summary.ran.count == 7 && summary.uploaded == 0)
         #expect(remote.paths.isEmpty)
     }
@@ -180,6 +255,23 @@ import Testing
         #expect(summary.ran.count == 7 && summary.uploaded == 0)
         #expect(events.warnings.count == 1)
         #expect(events.warnings.first?.contains("did not finish within") == true)
+    }
+
+    @Test func anInterruptStopsTheWaitForUploadsAtOnce() async throws {
+        let remote = InMemoryRemoteCache()
+        remote.fault = .stallingUploads
+        let log = RunLog()
+        let (project, graph) = try Self.checkout(log: log)
+        let events = Events()
+        project.clock.advance()
+        let settings = RemoteCacheSettings(cache: remote, uploadWait: .seconds(30))
+        // Ctrl-C once the build waits for its uploads.
+        let options = BuildOptions(concurrency: 2, isCancelled: { events.notes.contains { $0.hasPrefix("waiting up to 30 s") } },
+                                   remoteCache: settings)
+        let started = ContinuousClock.now
+        _ = try? await project.engine.build(graph, options: options, events: events.record)
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(events.warnings.contains { $0.contains("upload(s) were abandoned at the interrupt") }, "\(events.warnings)")
     }
 
     @Test func actionResultWireFormat() throws {

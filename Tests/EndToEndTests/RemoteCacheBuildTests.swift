@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import NginxCacheServer
 import Testing
+import TestSupport
 
 /// `lutbuild build` with a remote cache on a real nginx (WebDAV): a fresh
 /// checkout reuses what another uploaded, per partition; a server that is
@@ -98,7 +99,8 @@ import Testing
         defer { second.remove() }
         let run = try second.build(Self.quick + remote)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.messages("warning") == ["remote cache \(server.url): the object cas/\(digest) does not match its digest (\(bytes.count) bytes, expected \(bytes.count)); ignored, the step is built locally"])
+        let log = second.scratch.path(".lutbuild/cache/remote-cache.log").path
+        #expect(run.messages("warning") == ["remote cache \(server.url): 1 object did not match its digest; built locally (first: cas/\(digest) does not match its digest (\(bytes.count) bytes, expected \(bytes.count))); details in \(log)"])
         // A damaged member is not trained alone with the others from the server (that gave other
         // weights under CI's key): the network trains as a whole, to the same bytes.
         #expect(run.ran(prefix: "train/") == Self.allTraining)
@@ -195,5 +197,207 @@ import Testing
         defer { later.remove() }
         let reused = try later.build(Self.quick, environment: environment)
         #expect(reused.status == 0 && reused.ran.isEmpty)
+    }
+
+    // MARK: - A server that misbehaves costs at most one line per cause, and never a hang
+
+    @Test func anAuthenticationChallengeCostsOneWarningAndNoWait() throws {
+        let server = try NginxCacheServer()
+        defer { server.stop() }
+        let project = try TinyProject()
+        defer { project.remove() }
+        let started = Date()
+        let run = try project.build(Self.quick + ["--remote-cache", server.basicAuthURL], environment: ["HOME": project.url.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.messages("warning") == ["remote cache \(server.basicAuthURL) cannot be used (GET answered HTTP 401: the server asks for credentials; none or wrong ones were given for 127.0.0.1 (none were found in --remote-header, LUTBUILD_REMOTE_CACHE_HEADER, the URL or ~/.netrc)); building locally without it"])
+        #expect(run.ran(prefix: "train/") == Self.allTraining)
+        #expect(Date().timeIntervalSince(started) < 120)
+    }
+
+    @Test func oneTruncatedDownloadIsAMissForOneStepOnly() throws {
+        let server = try ScriptedCacheServer(lifetime: .seconds(300))
+        defer { server.stop() }
+        let remote = ["--remote-cache", server.url]
+        let first = try TinyProject()
+        defer { first.remove() }
+        #expect(try first.build(Self.quick + remote).status == 0)
+        server.truncateNextDownloads(1)
+        let second = try TinyProject()
+        defer { second.remove() }
+        let run = try second.build(Self.quick + remote)
+        #expect(run.status == 0, "\(run.stderr)")
+        let warnings = run.messages("warning")
+        #expect(warnings.count == 1 && warnings.first?.hasPrefix("remote cache \(server.url): 1 download failed; built locally (first: cas/") == true,
+                "\(warnings)")
+        // The step whose object broke off ran (with the training log it writes); everything else came from the server.
+        #expect(run.ran.count <= 3, "\(run.ran)")
+        #expect(run.summary("fetched") ?? 0 > 30)
+    }
+
+    @Test func aServerAnsweringGarbageGivesOneLineWithTheDetailsInTheLog() throws {
+        let server = try ScriptedCacheServer(.garbage, lifetime: .seconds(300))
+        defer { server.stop() }
+        let project = try TinyProject()
+        defer { project.remove() }
+        let run = try project.build(Self.quick + ["--remote-cache", server.url])
+        #expect(run.status == 0, "\(run.stderr)")
+        let log = project.scratch.path(".lutbuild/cache/remote-cache.log").path
+        let lookups = server.requests.filter { $0.hasPrefix("GET /ac/") }.count
+        #expect(lookups == run.ran.count)
+        #expect(run.messages("warning").count == 1)
+        #expect(run.messages("warning").first?.hasPrefix("remote cache \(server.url): \(lookups) action results were not lutbuild's for their step; built locally (first: ac/") == true)
+        #expect(run.messages("warning").first?.hasSuffix("; details in \(log)") == true)
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == lookups + 1)
+    }
+
+    @Test func slowUploadsDrainWithABoundedWaitThatIsPrinted() throws {
+        let server = try ScriptedCacheServer(.slowUploads(delay: .seconds(1)), lifetime: .seconds(300))
+        defer { server.stop() }
+        let local = try TinyProject()
+        defer { local.remove() }
+        let localStarted = Date()
+        #expect(try local.build(Self.quick + ["--remote-cache", ""]).status == 0)
+        let localSeconds = Date().timeIntervalSince(localStarted)
+        let project = try TinyProject()
+        defer { project.remove() }
+        let started = Date()
+        let run = try project.build(Self.quick + ["--remote-cache", server.url], environment: ["LUTBUILD_REMOTE_CACHE_TIMEOUT": "2"])
+        let seconds = Date().timeIntervalSince(started)
+        #expect(run.status == 0, "\(run.stderr)")
+        // The steps go at local speed; only the drain (at most 6 s) comes on top. Behind the uploads it took about 30 s.
+        #expect(seconds < localSeconds + 6 + 6, "\(seconds) s against \(localSeconds) s locally")
+        let notes = run.events.filter { $0["event"] as? String == "progress" && $0["step"] as? String == "remote cache" }
+            .compactMap { $0["message"] as? String }
+        #expect(notes.count == 1 && notes.first?.hasPrefix("waiting up to 6 s for ") == true, "\(notes)")
+        #expect(notes.first?.hasSuffix(" uploads to \(server.url)") == true)
+        #expect(run.messages("warning").allSatisfy { $0.contains("did not finish within 6 s and were abandoned") }, "\(run.messages("warning"))")
+    }
+
+    // MARK: - TLS, modes, headers
+
+    @Test func aPrivateCAFromTheProjectFileOrSSLCertFileAndAClientCertificate() throws {
+        let server = try NginxCacheServer(tls: true)
+        defer { server.stop() }
+        let certificates = try #require(server.certificates)
+        let writer = try TinyProject()
+        defer { writer.remove() }
+        try FileManager.default.copyItem(at: certificates.authority, to: writer.scratch.path("team-ca.pem"))
+        try writer.append("\n[cache]\nremote = \"\(server.tlsURL())\"\ntls_ca_file = \"team-ca.pem\"\n")
+        let written = try writer.build(Self.quick)
+        #expect(written.status == 0 && written.messages("warning").isEmpty, "\(written.stderr)")
+        #expect(written.summary("uploaded") == written.ran.count)
+
+        let reader = try TinyProject()
+        defer { reader.remove() }
+        let read = try reader.build(Self.quick + ["--remote-cache", server.tlsURL()], environment: ["SSL_CERT_FILE": certificates.authority.path])
+        #expect(read.status == 0 && read.ran.isEmpty && read.messages("warning").isEmpty, "\(read.stderr)")
+
+        let untrusted = try TinyProject()
+        defer { untrusted.remove() }
+        try untrusted.edit("{ partitions = 6 }", "{ partitions = 6, width = 8 }")
+        let refused = try untrusted.build(Self.quick + ["--remote-cache", server.tlsURL()])
+        #expect(refused.status == 0 && refused.messages("warning").first?.contains("TLS: the server's certificate is not trusted") == true,
+                "\(refused.messages("warning"))")
+
+        // A fresh checkout runs every step, so it has results to upload to /mtls/.
+        let withCertificate = try TinyProject()
+        defer { withCertificate.remove() }
+        let client = try withCertificate.build(Self.quick + [
+            "--remote-cache", server.tlsURL("mtls"), "--remote-cache-ca", certificates.authority.path,
+            "--remote-cache-client-cert", certificates.clientCertificate.path, "--remote-cache-client-key", certificates.clientKey.path])
+        #expect(client.status == 0 && client.messages("warning").isEmpty, "\(client.stderr)")
+        #expect(!server.entries("cas", location: "mtls").isEmpty)
+    }
+
+    @Test func theModeComesFromTheFlagTheEnvironmentOrTheProjectFile() throws {
+        let server = try NginxCacheServer()
+        defer { server.stop() }
+        let project = try TinyProject()
+        defer { project.remove() }
+        try project.append("\n[cache]\nremote = \"\(server.url)\"\nmode = \"read-only\"\n")
+        let fromFile = try project.build(Self.quick)
+        #expect(fromFile.status == 0 && fromFile.summary("uploaded") == 0, "\(fromFile.stderr)")
+        #expect(server.entries("ac").isEmpty)
+
+        try project.edit("mode = \"read-only\"", "mode = \"read-write\"")
+        try project.edit("{ partitions = 6 }", "{ partitions = 6, width = 8 }")
+        let fromEnvironment = try project.build(Self.quick, environment: ["LUTBUILD_REMOTE_CACHE_MODE": "read-only"])
+        #expect(fromEnvironment.status == 0 && fromEnvironment.summary("uploaded") == 0, "\(fromEnvironment.stderr)")
+        #expect(server.entries("ac").isEmpty)
+
+        let bad = try project.build(Self.quick, environment: ["LUTBUILD_REMOTE_CACHE_MODE": "readonly"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("error: LUTBUILD_REMOTE_CACHE_MODE = readonly: expected \"read-only\" or \"read-write\""), "\(bad.stderr)")
+
+        try project.edit("mode = \"read-write\"", "mode = \"sometimes\"")
+        let badFile = try project.build(Self.quick)
+        #expect(badFile.status == 2)
+        #expect(badFile.stderr.contains("lutbuild.toml:"), "\(badFile.stderr)")
+        #expect(badFile.stderr.contains("cache.mode: expected \"read-only\" or \"read-write\", found \"sometimes\""), "\(badFile.stderr)")
+    }
+
+    @Test func sweepsUseTheRemoteCacheInItsMode() throws {
+        let server = try NginxCacheServer()
+        defer { server.stop() }
+        let project = try TinyProject()
+        defer { project.remove() }
+        let grid = ["--set", "rtl.registers=\"every-layer\",none", "--no-estimate"]
+        let readOnly = try LutbuildBinary.run(["sweep"] + grid + ["--remote-cache", server.url, "--remote-cache-mode", "read-only"], in: project.url)
+        #expect(readOnly.status == 0, "\(readOnly.stderr)")
+        #expect(server.entries("ac").isEmpty)
+        try FileManager.default.removeItem(at: project.scratch.path("gen/sweep"))
+        try FileManager.default.removeItem(at: project.scratch.path(".lutbuild"))
+        let readWrite = try LutbuildBinary.run(["sweep"] + grid + ["--remote-cache", server.url], in: project.url)
+        #expect(readWrite.status == 0, "\(readWrite.stderr)")
+        #expect(!server.entries("ac").isEmpty)
+    }
+
+    @Test func repeatableHeadersAreSentAndCheckedForForm() throws {
+        let server = try NginxCacheServer()
+        defer { server.stop() }
+        let project = try TinyProject()
+        defer { project.remove() }
+        let token = Data("\(NginxCacheServer.user):\(NginxCacheServer.password)".utf8).base64EncodedString()
+        let run = try project.build(Self.quick + ["--remote-cache", server.privateURL, "--remote-header", "X-Team: fpga",
+                                                  "--remote-header", "Authorization: Basic \(token)"])
+        #expect(run.status == 0 && run.messages("warning").isEmpty, "\(run.stderr)")
+        #expect(run.summary("uploaded") == run.ran.count)
+        #expect(!run.stderr.contains(token))
+
+        let bad = try project.build(Self.quick + ["--remote-cache", server.url, "--remote-header", "no colon here"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--remote-header must be one header, \"Name: value\""), "\(bad.stderr)")
+    }
+
+    /// Runs `lutbuild watch arguments…` until its first build ends, then stops it.
+    static func watchOnce(_ project: TinyProject, _ arguments: [String]) throws {
+        let binary = try #require(LutbuildBinary.url)
+        let watch = try RunningProcess(binary, ["watch", "--no-verify", "--no-estimate"] + arguments, in: project.url)
+        defer { watch.terminateIfRunning() }
+        let first = watch.waitForLine(within: 300) { $0.contains("build #1") && ($0.contains(" ok") || $0.contains("fail")) }
+        #expect(first?.contains("build #1 ok") == true, "output so far:\n\(watch.output)")
+        watch.interrupt()
+        #expect(watch.waitForExit(within: 60) == 130)
+    }
+
+    @Test func watchBuildsInTheProjectFilesModeOrItsFlags() throws {
+        let server = try NginxCacheServer()
+        defer { server.stop() }
+        let project = try TinyProject()
+        defer { project.remove() }
+        try project.append("\n[cache]\nremote = \"\(server.url)\"\nmode = \"read-only\"\n")
+        try Self.watchOnce(project, [])
+        #expect(server.entries("ac").isEmpty)
+
+        // The flags reach the builds watch starts.
+        let other = try TinyProject()
+        defer { other.remove() }
+        try Self.watchOnce(other, ["--remote-cache", server.url, "--remote-cache-mode", "read-only"])
+        #expect(server.entries("ac").isEmpty)
+        let fresh = try TinyProject()
+        defer { fresh.remove() }
+        try Self.watchOnce(fresh, ["--remote-cache", server.url])
+        #expect(!server.entries("ac").isEmpty)
     }
 }

@@ -34,6 +34,30 @@ import Testing
         #expect(!"\(credentials)".contains("s3cret") && !"\(credentials)".contains("Basic"))
     }
 
+    @Test func remoteHeadersAddToTheCredentialsAndAnAuthorizationOneReplacesThem() throws {
+        let endpoint = try RemoteCacheEndpoint(parsing: "http://ci:s3cret@cache.example.org/")
+        let basic = "Basic " + Data("ci:s3cret".utf8).base64EncodedString()
+        let added = try RemoteCacheCredentials.resolve(for: endpoint, environment: [:], flagHeaders: ["X-Team: fpga", "X-Run: 7"])
+        #expect(added.headers == ["Authorization": basic, "X-Team": "fpga", "X-Run": "7"])
+        #expect(added.source == "the URL" && added.hasCredentials)
+        let replaced = try RemoteCacheCredentials.resolve(
+            for: endpoint, environment: ["LUTBUILD_REMOTE_CACHE_HEADER": "Authorization: Bearer env"],
+            flagHeaders: ["authorization: Bearer one", "Authorization: Bearer two"])
+        #expect(replaced.headers == ["Authorization": "Bearer two"])
+        #expect(replaced.source == "--remote-header")
+        let plain = try RemoteCacheCredentials.resolve(for: RemoteCacheEndpoint(parsing: "http://cache.example.org/"),
+                                                       environment: ["HOME": "/nonexistent"], flagHeaders: ["X-Team: fpga"])
+        #expect(plain.headers == ["X-Team": "fpga"] && !plain.hasCredentials)
+        for bad in ["Bearer t0ken", ": t0ken", "Two Words: t0ken", "X: a\nY: b"] {
+            do {
+                _ = try RemoteCacheCredentials.resolve(for: endpoint, environment: [:], flagHeaders: [bad])
+                Issue.record("\(bad) was accepted")
+            } catch {
+                #expect(error.description == "--remote-header must be one header, \"Name: value\", e.g. \"Authorization: Bearer <token>\"")
+            }
+        }
+    }
+
     @Test func headerVariableWinsAndIsNeverEchoed() throws {
         let endpoint = try RemoteCacheEndpoint(parsing: "http://ci:s3cret@cache.example.org/")
         let credentials = try RemoteCacheCredentials.resolve(

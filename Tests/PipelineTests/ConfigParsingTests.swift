@@ -1,5 +1,6 @@
 import Foundation
 import Datasets
+import HTTPCache
 import Testing
 @testable import Pipeline
 @testable import ProjectFile
@@ -101,9 +102,14 @@ import Testing
             [cache]
             remote = "http://cache.example.org:8080/lutbuild/"
             remote_timeout = 3
+            mode = "read-only"
+            tls_ca_file = "certs/team-ca.pem"
+            tls_client_certificate = "certs/me.pem"
+            tls_client_key = "certs/me.key"
             """
         let c = try ProjectConfig.parse(text: text, path: "p.toml")
-        #expect(c.cache == CacheSection(remote: "http://cache.example.org:8080/lutbuild/", remoteTimeout: 3))
+        #expect(c.cache == CacheSection(remote: "http://cache.example.org:8080/lutbuild/", remoteTimeout: 3, mode: .readOnly,
+                                        tlsCAFile: "certs/team-ca.pem", tlsClientCertificate: "certs/me.pem", tlsClientKey: "certs/me.key"))
         #expect(c.project == ProjectSection(name: "jsc", top: "jsc_top", vendor: "acme.com", library: "nn", version: "2.1", description: "jets"))
         #expect(c.dataset == DatasetSection(
             format: .npy, train: "x.npy", trainLabels: "y.npy", test: "xt.npy", testLabels: "yt.npy", label: "label",
@@ -145,10 +151,10 @@ import Testing
         let environment = ["LUTBUILD_REMOTE_CACHE": "http://env.example.org/"]
         #expect(try RemoteCacheChoice(environment: [:]).settings(for: config)?.cache.displayName == "http://config.example.org/")
         #expect(try RemoteCacheChoice(environment: environment).settings(for: config)?.cache.displayName == "http://env.example.org/")
-        let flag = RemoteCacheChoice(url: "http://flag.example.org/", mode: .read, environment: environment)
+        let flag = RemoteCacheChoice(url: "http://flag.example.org/", mode: .readOnly, environment: environment)
         let settings = try #require(try flag.settings(for: config))
         #expect(settings.cache.displayName == "http://flag.example.org/")
-        #expect(settings.mode == .read)
+        #expect(settings.mode == .readOnly)
         #expect(settings.uploadWait == .seconds(12))
     }
 
@@ -166,8 +172,25 @@ import Testing
             #expect("\(error)".hasPrefix("remote cache (--remote-cache): the scheme must be http or https"))
             #expect(!"\(error)".contains("s3cret"))
         }
-        #expect(throws: PipelineError("LUTBUILD_REMOTE_CACHE_TIMEOUT = x: expected whole seconds in 1…3600")) {
+        // A bad environment value is a usage mistake: exit code 64.
+        #expect(throws: PipelineError("LUTBUILD_REMOTE_CACHE_TIMEOUT = x: expected whole seconds in 1…3600", exitCode: 64)) {
             try RemoteCacheChoice(environment: ["LUTBUILD_REMOTE_CACHE_TIMEOUT": "x"]).settings(for: config)
         }
+        #expect(throws: PipelineError("LUTBUILD_REMOTE_CACHE_MODE = ro: expected \"read-only\" or \"read-write\"", exitCode: 64)) {
+            try RemoteCacheChoice(environment: ["LUTBUILD_REMOTE_CACHE_MODE": "ro"]).settings(for: config)
+        }
+        #expect(throws: PipelineError("--remote-cache-ca = /nonexistent/ca.pem: no readable file; expected a PEM file", exitCode: 64)) {
+            try RemoteCacheChoice(tls: TLSFiles(certificateAuthority: "/nonexistent/ca.pem"), environment: [:]).settings(for: config)
+        }
+    }
+
+    @Test func modeFromFlagThenEnvironmentThenProjectFile() throws {
+        var readOnly = config
+        readOnly.mode = .readOnly
+        #expect(try RemoteCacheChoice(environment: [:]).settings(for: config)?.mode == .readWrite)
+        #expect(try RemoteCacheChoice(environment: [:]).settings(for: readOnly)?.mode == .readOnly)
+        #expect(try RemoteCacheChoice(environment: ["LUTBUILD_REMOTE_CACHE_MODE": "read-write"]).settings(for: readOnly)?.mode == .readWrite)
+        #expect(try RemoteCacheChoice(environment: ["LUTBUILD_REMOTE_CACHE_MODE": "read"]).settings(for: config)?.mode == .readOnly)
+        #expect(try RemoteCacheChoice(mode: .readWrite, environment: ["LUTBUILD_REMOTE_CACHE_MODE": "read-only"]).settings(for: readOnly)?.mode == .readWrite)
     }
 }

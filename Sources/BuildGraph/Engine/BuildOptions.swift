@@ -24,7 +24,13 @@ public struct BuildOptions: Sendable {
         self.force = force
         self.isCancelled = isCancelled
         self.keepBuilds = keepBuilds
-        self.remoteCache = remoteCache
+        // The end of the build's wait for uploads stops at an interrupt too.
+        self.remoteCache = remoteCache.map { settings in
+            var settings = settings
+            let interrupted = settings.isInterrupted
+            settings.isInterrupted = { interrupted() || isCancelled() }
+            return settings
+        }
         self.audit = audit
     }
 }

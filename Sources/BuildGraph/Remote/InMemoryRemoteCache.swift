@@ -9,6 +9,10 @@ public final class InMemoryRemoteCache: RemoteCache {
         case failing(RemoteCacheError)
         /// Uploads never finish until cancelled (a server that stalls).
         case stallingUploads
+        /// Each upload takes this long (a slow server).
+        case slowUploads(Duration)
+        /// The next `count` downloads throw `error`, then the server recovers.
+        case failingDownloads(RemoteCacheError, count: Int)
     }
 
     private struct State {
@@ -43,10 +47,16 @@ public final class InMemoryRemoteCache: RemoteCache {
     public func get(_ store: RemoteStore, _ digest: Digest) async throws -> Data? {
         let (data, fault) = state.withLock { state in
             state.gets += 1
-            return (state.entries[Self.path(store, digest)], state.fault)
+            let fault = state.fault
+            if case .failingDownloads(let error, let count) = fault {
+                state.fault = count > 1 ? .failingDownloads(error, count: count - 1) : nil
+            }
+            return (state.entries[Self.path(store, digest)], fault)
         }
-        if case .failing(let error) = fault { throw error }
-        return data
+        switch fault {
+        case .failing(let error), .failingDownloads(let error, _): throw error
+        default: return data
+        }
     }
 
     public func put(_ store: RemoteStore, _ digest: Digest, _ data: Data) async throws {
@@ -55,7 +65,13 @@ public final class InMemoryRemoteCache: RemoteCache {
         case .stallingUploads:
             while !Task.isCancelled { try await Task.sleep(for: .milliseconds(5)) }
             throw CancellationError()
-        case nil:
+        case .slowUploads(let delay):
+            try await Task.sleep(for: delay)
+            state.withLock { state in
+                state.puts += 1
+                state.entries[Self.path(store, digest)] = data
+            }
+        case .failingDownloads, nil:
             state.withLock { state in
                 state.puts += 1
                 state.entries[Self.path(store, digest)] = data

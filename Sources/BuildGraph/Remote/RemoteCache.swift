@@ -24,16 +24,43 @@ public protocol RemoteCache: Sendable {
 /// A remote cache could not answer (unreachable, timed out, an error status,
 /// full); the message says what happened and, where it can, how to fix it.
 public struct RemoteCacheError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What a failure says about the server, which decides what the build does next.
+    public enum Kind: Sendable, Equatable {
+        /// No request can succeed in this build (refused, unknown host, credentials, TLS,
+        /// a refused upload): the build stops using the server (that direction) at once.
+        case unusable
+        /// The server failed this request (no answer in time, a 5xx); a later one may work.
+        /// Repeated ones stop the build's use of it.
+        case serverFailure
+        /// This one transfer went wrong (a truncated download, an object too large):
+        /// a miss for that step, nothing more.
+        case badTransfer
+    }
+
     public var description: String
-    public init(_ description: String) { self.description = description }
+    public var kind: Kind
+
+    public init(_ description: String, kind: Kind = .serverFailure) {
+        self.description = description
+        self.kind = kind
+    }
 }
 
 /// Whether a build may write to the remote cache.
-public enum RemoteCacheMode: String, Sendable, CaseIterable {
+public enum RemoteCacheMode: String, Sendable, CaseIterable, Codable {
     /// Reuse what others uploaded, upload nothing (e.g. laptops reading what CI wrote).
-    case read
+    case readOnly = "read-only"
     /// Reuse and upload.
     case readWrite = "read-write"
+
+    /// The mode a user wrote: `read-only`, `read-write`, or `read` (the name
+    /// `--remote-cache-mode` first had) for `read-only`.
+    public init?(named name: String) {
+        if name == "read" { self = .readOnly } else if let mode = RemoteCacheMode(rawValue: name) { self = mode } else { return nil }
+    }
+
+    /// The accepted names, for messages.
+    public static var names: String { allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ") }
 }
 
 /// A build's remote cache and how to use it.
@@ -43,14 +70,24 @@ public struct RemoteCacheSettings: Sendable {
     /// The longest the end of a build waits for unfinished uploads; what is
     /// not uploaded by then stays local only.
     public var uploadWait: Duration
-    /// Requests in flight at once.
+    /// Lookups (downloads) in flight at once.
     public var concurrency: Int
+    /// Uploads in flight at once, on their own slots, so they never hold up lookups.
+    public var uploadConcurrency: Int
+    /// Results waiting to be uploaded at most; a result beyond it is not uploaded
+    /// (it stays in this checkout's cache), so a slow server cannot pile up work.
+    public var uploadQueueLimit: Int
+    /// Polled while the end of the build waits for uploads: true abandons them at
+    /// once (an interrupt; `BuildOptions` adds its `isCancelled`).
+    public var isInterrupted: @Sendable () -> Bool = { false }
 
     public init(cache: any RemoteCache, mode: RemoteCacheMode = .readWrite, uploadWait: Duration = .seconds(30),
-                concurrency: Int = 8) {
+                concurrency: Int = 8, uploadConcurrency: Int = 4, uploadQueueLimit: Int = 4096) {
         self.cache = cache
         self.mode = mode
         self.uploadWait = uploadWait
         self.concurrency = max(1, concurrency)
+        self.uploadConcurrency = max(1, uploadConcurrency)
+        self.uploadQueueLimit = max(1, uploadQueueLimit)
     }
 }

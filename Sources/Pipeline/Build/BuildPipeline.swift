@@ -148,7 +148,8 @@ public struct BuildPipeline: Sendable {
                       isCancelled: @escaping @Sendable () -> Bool = { false },
                       events: @escaping @Sendable (BuildEvent) -> Void = { _ in }) async throws -> BuildSummary {
         let options = BuildOptions(concurrency: concurrency, force: force, isCancelled: isCancelled,
-                                   remoteCache: try remoteCache.settings(for: project.config.cache), audit: request.audit)
+                                   remoteCache: try remoteCache.settings(for: project.config.cache, projectDirectory: project.directory),
+                                   audit: request.audit)
         do {
             let graph = try graph()
             return try await engine.build(graph, targets: request.targets(in: graph), options: options, events: events)

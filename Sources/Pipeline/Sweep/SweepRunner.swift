@@ -22,16 +22,13 @@ public struct SweepRunner: Sendable {
     public let plan: SweepPlan
     /// Run the estimate step (LUTs, flip-flops and logic levels).
     public var estimate: Bool
-    /// The remote cache the points are looked up in and uploaded to, as a build's are.
-    public var remoteCache: RemoteCacheSettings?
 
     public static let directory = OutputLayout.sweep
 
-    public init(project: Project, plan: SweepPlan, estimate: Bool = true, remoteCache: RemoteCacheSettings? = nil) {
+    public init(project: Project, plan: SweepPlan, estimate: Bool = true) {
         self.project = project
         self.plan = plan
         self.estimate = estimate
-        self.remoteCache = remoteCache
     }
 
     public var resultsDirectory: URL { project.directory.appendingPathComponent(Self.directory) }
@@ -64,12 +61,13 @@ public struct SweepRunner: Sendable {
         return Dictionary(results.points.map { ($0.configDigest, $0) }) { first, _ in first }
     }
 
-    /// Builds every unfinished point. `pointFinished` is called once per
+    /// Builds every unfinished point, with `remoteCache` if given (its mode
+    /// decides whether the sweep uploads). `pointFinished` is called once per
     /// finished point (reused ones first), with the results written so far.
     /// Throws what the build throws (`BuildFailure` names the failed steps;
     /// `CancellationError`); finished points are kept either way.
     @discardableResult
-    public func run(concurrency: Int, isCancelled: @escaping @Sendable () -> Bool = { false },
+    public func run(concurrency: Int, remoteCache: RemoteCacheSettings? = nil, isCancelled: @escaping @Sendable () -> Bool = { false },
                     events: @escaping @Sendable (BuildEvent) -> Void = { _ in },
                     pointFinished: @escaping @Sendable (SweepPointResult, _ reused: Bool) -> Void = { _, _ in }) async throws -> SweepResults {
         let earlier = earlierResults()
@@ -90,7 +88,8 @@ public struct SweepRunner: Sendable {
         let (graph, steps) = try graph(of: pending)
         tracker.expect(steps, points: pending)
         let engine = BuildEngine(layout: OutputLayout.sweepEngineLayout(root: project.directory.path))
-        try await engine.build(graph, options: BuildOptions(concurrency: concurrency, isCancelled: isCancelled, remoteCache: remoteCache)) { event in
+        try await engine.build(graph, options: BuildOptions(concurrency: concurrency, isCancelled: isCancelled,
+                                                              remoteCache: remoteCache)) { event in
             events(event)
             tracker.handle(event, pointFinished)
         }

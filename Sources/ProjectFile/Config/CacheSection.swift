@@ -1,3 +1,5 @@
+import BuildGraph
+import Foundation
 import HTTPCache
 import TOMLKit
 
@@ -7,19 +9,31 @@ import TOMLKit
 public struct CacheSection: Sendable, Equatable, Hashable, Codable {
     /// Base URL of a Bazel HTTP cache (bazel-remote, nginx WebDAV); nil or empty: none.
     public var remote: String?
-    /// Seconds a request waits for the server before the build goes on without it.
+    /// Seconds a request, its whole transfer included, may take before the build goes on without it.
     public var remoteTimeout: Int
+    /// Whether builds upload (`read-write`) or only read (`read-only`); nil: not set here.
+    public var mode: RemoteCacheMode?
+    /// PEM file of the CA that signed the server's certificate (a private CA), relative to the project.
+    public var tlsCAFile: String?
+    /// PEM files of the client's certificate and its key, for servers that ask for one.
+    public var tlsClientCertificate: String?
+    public var tlsClientKey: String?
 
     public static let defaultTimeout = 10
 
-    public init(remote: String? = nil, remoteTimeout: Int = CacheSection.defaultTimeout) {
+    public init(remote: String? = nil, remoteTimeout: Int = CacheSection.defaultTimeout, mode: RemoteCacheMode? = nil,
+                tlsCAFile: String? = nil, tlsClientCertificate: String? = nil, tlsClientKey: String? = nil) {
         self.remote = remote
         self.remoteTimeout = remoteTimeout
+        self.mode = mode
+        self.tlsCAFile = tlsCAFile
+        self.tlsClientCertificate = tlsClientCertificate
+        self.tlsClientKey = tlsClientKey
     }
 }
 
 extension ProjectConfigSchema {
-    static let cacheKeys = ["remote", "remote_timeout"]
+    static let cacheKeys = ["remote", "remote_timeout", "mode", "tls_ca_file", "tls_client_certificate", "tls_client_key"]
     package static let timeoutRange = 1...3600
 
     static func readCache(_ table: TOMLTable, with r: inout TOMLReader) -> CacheSection {
@@ -36,8 +50,34 @@ extension ProjectConfigSchema {
                 r.report(path.appending("remote"), error.description)
             }
         }
+        var mode: RemoteCacheMode?
+        if let name = r.string(table, "mode", at: path) {
+            mode = RemoteCacheMode(named: name)
+            if mode == nil { r.report(path.appending("mode"), "expected \(RemoteCacheMode.names), found \"\(name)\"") }
+        }
+        let certificate = r.string(table, "tls_client_certificate", at: path)
+        let key = r.string(table, "tls_client_key", at: path)
+        if (certificate == nil) != (key == nil) {
+            r.report(path.appending(certificate == nil ? "tls_client_key" : "tls_client_certificate"),
+                     "a client certificate needs its key: expected both tls_client_certificate and tls_client_key, or neither")
+        }
         return CacheSection(
             remote: remote,
-            remoteTimeout: r.int(table, "remote_timeout", at: path, in: timeoutRange) ?? CacheSection.defaultTimeout)
+            remoteTimeout: r.int(table, "remote_timeout", at: path, in: timeoutRange) ?? CacheSection.defaultTimeout,
+            mode: mode, tlsCAFile: r.string(table, "tls_ca_file", at: path),
+            tlsClientCertificate: certificate, tlsClientKey: key)
+    }
+
+    /// The TLS files must exist (relative paths are the project directory's).
+    static func checkCacheFiles(_ cache: CacheSection, with r: inout TOMLReader, projectDirectory: URL) {
+        let path = ConfigKeyPath().appending("cache")
+        for (key, file) in [("tls_ca_file", cache.tlsCAFile), ("tls_client_certificate", cache.tlsClientCertificate),
+                            ("tls_client_key", cache.tlsClientKey)] {
+            guard let file else { continue }
+            let url = ProjectConfigRules.resolve(file, in: projectDirectory)
+            if !FileManager.default.isReadableFile(atPath: url.path) {
+                r.report(path.appending(key), "no readable file \(url.path); expected a PEM file")
+            }
+        }
     }
 }

@@ -11,6 +11,7 @@ package enum ProjectConfigRules {
         checkFPGA(config.fpga, with: &r)
         checkLayers(config.model, with: &r)
         checkDataset(config.dataset, with: &r, projectDirectory: projectDirectory)
+        if let projectDirectory { ProjectConfigSchema.checkCacheFiles(config.cache, with: &r, projectDirectory: projectDirectory) }
         checkAgainstTrainer(config, with: &r)
     }
 

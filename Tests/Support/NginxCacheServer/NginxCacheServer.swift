@@ -9,25 +9,36 @@ import Glibc
 ///
 /// Locations: `/cache/` (read-write), `/failing/` (every request answers 500),
 /// `/full/` (reads work, uploads answer 507), `/private/` (needs basic
-/// authentication as `user`/`password`).
+/// authentication as `user`/`password`, answers a bare 401 otherwise),
+/// `/basic/` (the same with nginx's `auth_basic`, whose 401 carries
+/// `WWW-Authenticate`). With `tls`, the same locations over HTTPS on
+/// `tlsPort`, with a certificate from a private CA made at start
+/// (`certificates`), plus `/mtls/`, which needs a client certificate from that CA.
 public final class NginxCacheServer: @unchecked Sendable {
     public static let user = "ci"
     public static let password = "s3cret-token"
 
     public let directory: URL
     public let port: Int
+    /// The HTTPS port (with `tls`), else nil.
+    public let tlsPort: Int?
+    /// The private CA and the certificates it signed (with `tls`).
+    public let certificates: TestCertificates?
     private let process: Process
 
     public var url: String { "http://127.0.0.1:\(port)/cache/" }
     public var failingURL: String { "http://127.0.0.1:\(port)/failing/" }
     public var fullURL: String { "http://127.0.0.1:\(port)/full/" }
     public var privateURL: String { "http://127.0.0.1:\(port)/private/" }
+    public var basicAuthURL: String { "http://127.0.0.1:\(port)/basic/" }
+    /// `https://127.0.0.1:<tlsPort>/<location>/`.
+    public func tlsURL(_ location: String = "cache") -> String { "https://127.0.0.1:\(tlsPort ?? 0)/\(location)/" }
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
     }
 
-    public init() throws {
+    public init(tls: Bool = false) throws {
         guard let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
             throw Failure(description: "nginx is not installed; run scripts/ensure-deps.sh")
         }
@@ -35,19 +46,24 @@ public final class NginxCacheServer: @unchecked Sendable {
         for sub in ["root", "tmp", "logs"] {
             try FileManager.default.createDirectory(at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
+        try "\(Self.user):{PLAIN}\(Self.password)\n".write(to: directory.appendingPathComponent("htpasswd"), atomically: true, encoding: .utf8)
+        certificates = tls ? try TestCertificates(directory: directory.appendingPathComponent("tls")) : nil
         var lastError = ""
         for _ in 0..<5 {
             let port = try Self.freePort()
+            let tlsPort = tls ? try Self.freePort() : nil
             let config = directory.appendingPathComponent("nginx-\(port).conf")
-            try Self.configuration(directory: directory.path, port: port).write(to: config, atomically: true, encoding: .utf8)
+            try Self.configuration(directory: directory.path, port: port, tlsPort: tlsPort, certificates: certificates)
+                .write(to: config, atomically: true, encoding: .utf8)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: nginx)
             process.arguments = ["-e", directory.path + "/logs/error.log", "-p", directory.path, "-c", config.path]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            if Self.waitUntilListening(port: port, process: process) {
+            if Self.waitUntilListening(port: port, process: process), tlsPort.map({ Self.waitUntilListening(port: $0, process: process) }) ?? true {
                 self.port = port
+                self.tlsPort = tlsPort
                 self.process = process
                 return
             }
@@ -79,7 +95,7 @@ public final class NginxCacheServer: @unchecked Sendable {
         (try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("root/\(location)/\(kind)").path))?.sorted() ?? []
     }
 
-    static func configuration(directory: String, port: Int) -> String {
+    static func configuration(directory: String, port: Int, tlsPort: Int? = nil, certificates: TestCertificates? = nil) -> String {
         let basic = Data("\(user):\(password)".utf8).base64EncodedString()
         let dav = """
                 root \(directory)/root;
@@ -87,6 +103,41 @@ public final class NginxCacheServer: @unchecked Sendable {
                 create_full_put_path on;
                 client_max_body_size 1g;
             """
+        let locations = """
+                    location /cache/ {
+                \(dav)
+                    }
+                    location /failing/ { return 500; }
+                    location /full/ {
+                        if ($request_method = PUT) { return 507; }
+                \(dav)
+                    }
+                    location /private/ {
+                        if ($http_authorization != "Basic \(basic)") { return 401; }
+                \(dav)
+                    }
+                    location /basic/ {
+                        auth_basic "lutbuild cache";
+                        auth_basic_user_file \(directory)/htpasswd;
+                \(dav)
+                    }
+            """
+        let tlsServer = if let tlsPort, let certificates {
+            """
+                server {
+                    listen 127.0.0.1:\(tlsPort) ssl;
+                    ssl_certificate \(certificates.serverCertificate.path);
+                    ssl_certificate_key \(certificates.serverKey.path);
+                    ssl_client_certificate \(certificates.authority.path);
+                    ssl_verify_client optional;
+            \(locations)
+                    location /mtls/ {
+                        if ($ssl_client_verify != SUCCESS) { return 403; }
+                \(dav)
+                    }
+                }
+            """
+        } else { "" }
         return """
             daemon off;
             master_process off;
@@ -103,19 +154,9 @@ public final class NginxCacheServer: @unchecked Sendable {
                 scgi_temp_path \(directory)/tmp/scgi;
                 server {
                     listen 127.0.0.1:\(port);
-                    location /cache/ {
-                \(dav)
-                    }
-                    location /failing/ { return 500; }
-                    location /full/ {
-                        if ($request_method = PUT) { return 507; }
-                \(dav)
-                    }
-                    location /private/ {
-                        if ($http_authorization != "Basic \(basic)") { return 401; }
-                \(dav)
-                    }
+            \(locations)
                 }
+            \(tlsServer)
             }
             """
     }
@@ -167,6 +208,12 @@ public final class BoundSocket: @unchecked Sendable {
     public func close() {
         if descriptor >= 0 { Glibc.close(descriptor) }
         descriptor = -1
+    }
+
+    /// Hands the socket over to the caller, who closes it.
+    func takeDescriptor() -> Int32 {
+        defer { descriptor = -1 }
+        return descriptor
     }
 
     deinit { close() }
