@@ -1,3 +1,5 @@
+import HDLNames
+
 /// Everything Packaging needs to know about a generated design to emit the
 /// Vivado flow, the IP-XACT core and the FuseSoC core file.
 ///
@@ -53,14 +55,9 @@ public struct IPCoreDescription: Sendable, Hashable, Codable {
 
     /// The part the LUT-network literature reports its results on.
     public static let defaultPart = "xcvu9p-flgb2104-2-i"
-    /// The families the core declares: the plain generated Verilog runs on any
-    /// 7-series, UltraScale, UltraScale+ (incl. HBM, 58G, RFSoC) or Versal part,
-    /// as wide as Vivado's own packager offers.
-    public static let defaultFamilies = [
-        "virtex7", "kintex7", "kintex7l", "artix7", "artix7l", "aartix7", "zynq", "azynq", "spartan7", "aspartan7",
-        "virtexu", "kintexu", "virtexuplus", "virtexuplusHBM", "virtexuplus58g", "kintexuplus", "artixuplus",
-        "zynquplus", "zynquplusRFSOC", "versal",
-    ]
+    /// The families the core declares by default: every family lutbuild knows
+    /// (`DeviceFamilies.all`), as wide as Vivado's own packager offers.
+    public static let defaultFamilies = DeviceFamilies.all
 
     public init(
         vendor: String, library: String, name: String, version: String,
@@ -105,7 +102,7 @@ public struct SynthesisSettings: Sendable, Hashable, Codable {
     }
 
     public var strategy: Strategy
-    /// Register retiming during synthesis (`-retiming`, `-global_retiming on` from 2022.1).
+    /// Register retiming during synthesis (`-retiming`, or `-global_retiming on` where that Vivado has it).
     public var retiming: Bool
 
     public init(strategy: Strategy = .vivadoDefault, retiming: Bool = false) {

@@ -25,8 +25,10 @@ extension IPCoreDescription {
         }
         for family in families {
             try check(Identifiers.isFamily(family), "family", family, "a device family such as virtexuplus")
+            if let problem = DeviceFamilies.unknownProblem(family) { throw PackagingError("families: \(problem)") }
         }
         try checkUnique(families, "family")
+        if let problem = DeviceFamilies.partProblem(part: part, families: families) { throw PackagingError("families: \(problem)") }
         guard coreRevision >= 0 else {
             throw PackagingError("core revision: \(coreRevision) is negative; expected 0 or more")
         }
