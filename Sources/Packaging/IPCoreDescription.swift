@@ -34,6 +34,11 @@ public struct IPCoreDescription: Sendable, Hashable, Codable {
     /// Files the testbench reads by bare name (`$readmemh` vectors), relative to
     /// the project root; FuseSoC copies them into the simulator's run directory.
     public var simulationDataFiles: [String]
+    /// Behavioural models of the vendor cells the RTL instantiates (lutbuild's
+    /// own `LUT1`…`LUT6` for `primitives = "xilinx"`), relative to the project
+    /// root. Simulation and lint only: FuseSoC's `sim` and `lint` targets read
+    /// them; synthesis and the IP never do (Vivado brings its own cells).
+    public var simulationModelFiles: [String]
     /// Files the IP's user needs beside the RTL (e.g. how raw features map to
     /// input codes), relative to the project root; copied into the IP's `doc/`
     /// and listed in the FuseSoC core.
@@ -64,7 +69,7 @@ public struct IPCoreDescription: Sendable, Hashable, Codable {
         topModule: String, description: String, ports: [HDLPort],
         clockPort: String = "clk", resetPort: String = "rst",
         rtlFiles: [String], simulationFiles: [String] = [], simulationTop: String? = nil,
-        simulationDataFiles: [String] = [], documentationFiles: [String] = [], latency: Int = 1,
+        simulationDataFiles: [String] = [], simulationModelFiles: [String] = [], documentationFiles: [String] = [], latency: Int = 1,
         part: String = IPCoreDescription.defaultPart, clockMHz: Double,
         families: [String] = IPCoreDescription.defaultFamilies, coreRevision: Int = 1,
         synthesis: SynthesisSettings = SynthesisSettings()
@@ -82,6 +87,7 @@ public struct IPCoreDescription: Sendable, Hashable, Codable {
         self.simulationFiles = simulationFiles
         self.simulationTop = simulationTop
         self.simulationDataFiles = simulationDataFiles
+        self.simulationModelFiles = simulationModelFiles
         self.documentationFiles = documentationFiles
         self.latency = latency
         self.part = part

@@ -68,7 +68,7 @@ extension IPCoreDescription {
 
     private func validateFiles() throws {
         guard !rtlFiles.isEmpty else { throw PackagingError("rtl files: the list is empty; expected the Verilog sources of the design") }
-        for path in rtlFiles + simulationFiles {
+        for path in rtlFiles + simulationFiles + simulationModelFiles {
             try check(Identifiers.isSafeRelativePath(path), "source file", path,
                       "a relative path of letters, digits, '_', '.', '-' and '/' (no spaces, no '..')")
             guard path.hasSuffix(".v") || path.hasSuffix(".sv") else {
