@@ -44,12 +44,17 @@ public struct StarterProject: Sendable, Equatable {
         /// First layer: about one partition per feature (16…256, a multiple
         /// of 8), so every feature is read several times; a hidden layer of
         /// half that (at least two per class); the last layer one per class.
+        /// Every output is read by the next layer (its partitions × fan-in
+        /// cover the previous layer's partitions): an output nobody reads is
+        /// trained and mapped for nothing, so the hidden layer is at most
+        /// classes × fan-in and the first at most hidden × fan-in.
         public init(features: Int, classes: Int, rows: Int) {
             inputBits = 2
             bits = 2
             fanIn = max(1, min(6, features, Self.tableBits / inputBits))
-            let first = min(256, max(16, (features + 7) / 8 * 8))
-            let hidden = max(first / 2, 2 * classes, fanIn)
+            let perFeature = min(256, max(16, (features + 7) / 8 * 8))
+            let hidden = min(max(perFeature / 2, 2 * classes, fanIn), classes * fanIn)
+            let first = min(perFeature, hidden * fanIn)
             partitions = [first, hidden, classes]
             trainRows = max(1, Int(Double(rows) * (1 - Self.testFraction) * (1 - Self.validationFraction)))
             epochs = min(200, max(20, Self.samplesPerRun / trainRows / 10 * 10))
