@@ -71,7 +71,7 @@ import TestSupport
         let toml = try scratch.read("wine-fpga/lutbuild.toml")
         for line in [
             #"name = "wine_fpga_lut""#, #"train = "../data/wine_data.csv""#, "skip_lines = 1", "header = false", "label = -1",
-            "# classes: 0 = class_0, 1 = class_1, 2 = class_2", "fan_in = 6", "  { partitions = 3 },", "epochs = 200", "batch = 32",
+            #"class_names = ["class_0", "class_1", "class_2"]"#, "fan_in = 6", "  { partitions = 3 },", "epochs = 200", "batch = 32",
         ] {
             #expect(toml.contains("\n" + line), "\(line)")
         }

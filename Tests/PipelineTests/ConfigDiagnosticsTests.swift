@@ -107,6 +107,11 @@ import Testing
         (edit("epochs = 5", "epochs = 5\n[fpga]\npart = \"xc7a35tcsg324-1\"\nfamilies = [\"kintex7\"]"),
          ["lutbuild.toml:15: fpga.families: the list leaves out the family of part xc7a35tcsg324-1: expected it to include one of artix7, artix7l"]),
         (edit("epochs = 5", "epochs = 5\n[fpga]\npart = \"xq7z020-cl400-1i\"\nfamilies = [\"qzynq\"]"), []),
+        // Class names, for the report page: distinct, one line each.
+        (edit("[dataset]", "[dataset]\nclass_names = [\"a\", \"a\"]"),
+         ["lutbuild.toml:5: dataset.class_names: a name appears more than once; expected one distinct name per class"]),
+        (edit("[dataset]", "[dataset]\nclass_names = \"a, b\""),
+         ["lutbuild.toml:5: dataset.class_names: expected a non-empty array of names in label order, e.g. [\"benign\", \"malignant\"]"]),
         // The trainer's own limits: what passes here trains.
         (edit("fan_in = 4", "fan_in = 4\nwidth = 65536\ndepth = 1024\nmax_table_bits = 30"),
          ["lutbuild.toml:9: model.width: expected an integer in 1…4096, found 65536",

@@ -397,6 +397,7 @@ final class BuildSession {
                 try accept(node, unitIndex, key: job.keys[unitIndex]!, inputs: job.inputs[unitIndex]!, outputs: outputs, ran: false, pass)
             }
         }
+        if !produced.isEmpty { summary.ranSteps.append(node.id) }
         pass.done += 1
         events(.finished(step: node.id, units: job.stale.map { node.units[$0].id }, seconds: seconds,
                          done: pass.done, total: pass.nodes.count))

@@ -32,12 +32,7 @@ enum ConnectivityStep: PipelineStep {
         let wiring = Connectivity.draw(seed: parameters.seed, layers: parameters.layers, data: train,
                                        rows: Array(0..<train.rows), minInputActivity: parameters.minInputActivity,
                                        imageWidth: parameters.imageWidth)
-        // An output no later partition reads is trained and mapped for nothing (synthesis removes it).
-        for (layer, unread) in wiring.unreadOutputs(layerSizes: parameters.layers.map(\.partitions)).enumerated() where unread > 0 {
-            context.warn("\(unread) of layer \(layer)'s \(parameters.layers[layer].partitions) outputs are read by no partition of layer \(layer + 1) "
-                + "(\(parameters.layers[layer + 1].partitions) partitions × fan-in \(parameters.layers[layer + 1].fanIn)); "
-                + "they are trained and mapped but synthesis removes them: lower layer \(layer)'s partitions or raise layer \(layer + 1)'s")
-        }
+        for warning in ResultWarnings.unreadOutputs(wiring, layers: parameters.layers) { context.warn(warning) }
         return ["connectivity": try StepCodecs.json(wiring)]
     }
 }

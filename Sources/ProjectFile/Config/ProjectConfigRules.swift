@@ -82,6 +82,11 @@ package enum ProjectConfigRules {
                 layerPath.appending("partitions"),
                 "the last layer needs one partition per class: expected \(classes) (the classes in \(dataName)), found \(last.partitions)")
         }
+        if let names = config.dataset.classNames, names.count != classes {
+            r.report(
+                ConfigKeyPath().appending("dataset").appending("class_names"),
+                "\(names.count) names for the \(classes) classes in \(dataName); expected one name per class, in label order")
+        }
         if let width = config.model.imageWidth, features % width != 0 {
             // Patches place feature f at row f / width, column f % width: a wrong width scatters them.
             r.report(

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import HDLNames
 
 /// `lutbuild init --data`: a project around the user's own data file, with
 /// the network sized from the data (the digits starter is `ProjectTemplate`).
@@ -222,7 +223,12 @@ extension StarterProject {
                 "the file's labels run \(d.labelOffset)…\(d.labelOffset + d.classes - 1); classes count from 0"))
         }
         if let names = d.csv?.classNames, names.count == d.classes {
-            lines.append("# classes: " + names.enumerated().map { "\($0.offset) = \($0.element)" }.joined(separator: ", "))
+            // A key, not a comment: the report page labels the confusion matrix with these names.
+            let valid = Set(names).count == names.count && names.allSatisfy { !$0.isEmpty && Identifiers.isSingleLineText($0) }
+            let list = names.enumerated().map { "\($0.offset) = \($0.element)" }.joined(separator: ", ")
+            lines.append(valid
+                ? Self.entry("class_names", "[" + names.map(Self.quoted).joined(separator: ", ") + "]", "classes \(list)")
+                : "# classes: " + list)
         }
         lines += [
             Self.entry("test_fraction", "\(Sizing.testFraction)", "held out for the final accuracy"),
