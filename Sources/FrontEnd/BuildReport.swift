@@ -53,11 +53,17 @@ public enum BuildReport {
         return text
     }
 
-    /// `ran 203 steps (trained 100 partitions), 1,840 cached, wrote 101 files`.
+    /// `ran 83 steps (110 units, trained 24 partitions), 0 cached, wrote 83 files`.
+    /// Steps are what the progress counter `[83/83]` counts; a step that trains
+    /// or maps many partitions runs one unit per partition, so units are named apart.
     public static func summary(_ summary: BuildSummary) -> String {
         let trained = BuildPipeline.trainedPartitions(summary).count
-        var text = "ran \(summary.ran.count) step\(summary.ran.count == 1 ? "" : "s")"
-        if trained > 0 { text += " (trained \(trained) partition\(trained == 1 ? "" : "s"))" }
+        let steps = summary.ranSteps.count, units = summary.ran.count
+        var text = "ran \(steps) step\(steps == 1 ? "" : "s")"
+        var details: [String] = []
+        if units != steps { details.append("\(units) unit\(units == 1 ? "" : "s")") }
+        if trained > 0 { details.append("trained \(trained) partition\(trained == 1 ? "" : "s")") }
+        if !details.isEmpty { text += " (" + details.joined(separator: ", ") + ")" }
         text += ", \(summary.cached.count) cached"
         if !summary.fetched.isEmpty { text += " (\(summary.fetched.count) result\(summary.fetched.count == 1 ? "" : "s") from the remote cache)" }
         if summary.uploaded > 0 { text += ", uploaded \(summary.uploaded) result\(summary.uploaded == 1 ? "" : "s")" }

@@ -7,7 +7,10 @@ import Pipeline
 /// mode from its child builds, so both always agree on its fields.
 public struct BuildSummaryEvent: Codable, Equatable, Sendable {
     public var event = "summary"
+    /// Units that ran (a grouped step such as `train` runs one per partition).
     public var ran: Int
+    /// Steps that ran, as the progress counter counts them; nil from older builds.
+    public var ranSteps: Int?
     public var cached: Int
     public var trainedPartitions: Int
     public var written: Int
@@ -18,9 +21,10 @@ public struct BuildSummaryEvent: Codable, Equatable, Sendable {
     /// What the published reports say (cached results included).
     public var results: BuildResults
 
-    public init(ran: Int, cached: Int, trainedPartitions: Int, written: Int, fetched: Int = 0, uploaded: Int = 0,
+    public init(ran: Int, ranSteps: Int? = nil, cached: Int, trainedPartitions: Int, written: Int, fetched: Int = 0, uploaded: Int = 0,
                 results: BuildResults = BuildResults()) {
         self.ran = ran
+        self.ranSteps = ranSteps
         self.cached = cached
         self.trainedPartitions = trainedPartitions
         self.written = written
@@ -30,7 +34,7 @@ public struct BuildSummaryEvent: Codable, Equatable, Sendable {
     }
 
     public init(_ summary: BuildSummary, results: BuildResults) {
-        self.init(ran: summary.ran.count, cached: summary.cached.count,
+        self.init(ran: summary.ran.count, ranSteps: summary.ranSteps.count, cached: summary.cached.count,
                   trainedPartitions: BuildPipeline.trainedPartitions(summary).count, written: summary.written.count,
                   fetched: summary.fetched.count, uploaded: summary.uploaded, results: results)
     }

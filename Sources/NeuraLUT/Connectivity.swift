@@ -34,6 +34,32 @@ public struct Connectivity: Hashable, Codable, Sendable {
     }
 }
 
+extension Connectivity {
+    /// `result[layer][partition]`: whether some output port depends on the
+    /// partition. The last layer's partitions are the outputs; an earlier
+    /// partition counts when a counting partition of the next layer reads it.
+    public func partitionsReachingAnOutput(layerSizes: [Int]) -> [[Bool]] {
+        var live = layerSizes.map { [Bool](repeating: false, count: $0) }
+        guard let last = layerSizes.indices.last else { return live }
+        live[last] = [Bool](repeating: true, count: layerSizes[last])
+        for layer in stride(from: last, to: 0, by: -1) {
+            for (partition, reads) in inputs[layer].enumerated() where live[layer][partition] {
+                for input in reads where input < layerSizes[layer - 1] { live[layer - 1][input] = true }
+            }
+        }
+        return live
+    }
+
+    /// Per layer but the last: how many of its outputs no partition of the
+    /// next layer reads (0 where all are read).
+    public func unreadOutputs(layerSizes: [Int]) -> [Int] {
+        layerSizes.indices.dropLast().map { layer in
+            let read = Set(inputs[layer + 1].joined())
+            return (0..<layerSizes[layer]).filter { !read.contains($0) }.count
+        }
+    }
+}
+
 /// What a layer's wiring depends on: how many partitions read how many inputs each.
 public struct LayerWiring: Hashable, Codable, Sendable {
     public var partitions: Int

@@ -1,6 +1,10 @@
 /// `gen/<name>.core`: a FuseSoC CAPI2 core file, so FuseSoC/Edalize users can
 /// pull the generated design into any flow. Paths are relative to the file.
 enum FuseSoCCore {
+    /// Verilator options for the `sim` target: `--timing` runs the testbench's
+    /// delays, `-Wno-TIMESCALEMOD` accepts a timescale in the testbench only.
+    static let verilatorSimulationOptions = ["-Wno-TIMESCALEMOD", "--timing"]
+
     static func text(for core: IPCoreDescription) -> String {
         let layout = PackagingLayout(core: core)
         let coreDirectory = String(layout.fuseSoCCore.split(separator: "/").dropLast().joined(separator: "/"))
@@ -50,7 +54,17 @@ enum FuseSoCCore {
                     file_type: \(fileType(core.simulationFiles))
                 """)
         }
+        if !core.simulationModelFiles.isEmpty {
+            // Models of the vendor cells the RTL instantiates (LUT6 …), for the simulator and the linter only.
+            filesets.append("""
+                  cell_models:
+                    files:
+                \(list(core.simulationModelFiles))
+                    file_type: \(fileType(core.simulationModelFiles))
+                """)
+        }
         let withDocs = core.documentationFiles.isEmpty ? "rtl" : "rtl, docs"
+        let withModels = core.simulationModelFiles.isEmpty ? "rtl" : "cell_models, rtl"
         var targets = [
             """
               default:
@@ -60,7 +74,7 @@ enum FuseSoCCore {
             """
               lint:
                 default_tool: verilator
-                filesets: [rtl]
+                filesets: [\(withModels)]
                 toplevel: \(core.topModule)
                 tools:
                   verilator:
@@ -82,11 +96,18 @@ enum FuseSoCCore {
             """,
         ]
         if let simulationTop = core.simulationTop {
+            // Both simulators run the same testbench: Icarus as it is, Verilator as a
+            // binary with --timing (the testbench's clock is a `#5` delay) and without
+            // the warning about the testbench's `timescale that the RTL files lack.
             targets.append("""
                   sim:
                     default_tool: icarus
-                    filesets: [rtl, tb]
+                    filesets: [\(withModels), tb]
                     toplevel: \(simulationTop)
+                    tools:
+                      verilator:
+                        mode: binary
+                        verilator_options: [\(verilatorSimulationOptions.joined(separator: ", "))]
                 """)
         }
         return """

@@ -1,3 +1,5 @@
+import HDLNames
+
 /// Everything Packaging needs to know about a generated design to emit the
 /// Vivado flow, the IP-XACT core and the FuseSoC core file.
 ///
@@ -32,6 +34,11 @@ public struct IPCoreDescription: Sendable, Hashable, Codable {
     /// Files the testbench reads by bare name (`$readmemh` vectors), relative to
     /// the project root; FuseSoC copies them into the simulator's run directory.
     public var simulationDataFiles: [String]
+    /// Behavioural models of the vendor cells the RTL instantiates (lutbuild's
+    /// own `LUT1`…`LUT6` for `primitives = "xilinx"`), relative to the project
+    /// root. Simulation and lint only: FuseSoC's `sim` and `lint` targets read
+    /// them; synthesis and the IP never do (Vivado brings its own cells).
+    public var simulationModelFiles: [String]
     /// Files the IP's user needs beside the RTL (e.g. how raw features map to
     /// input codes), relative to the project root; copied into the IP's `doc/`
     /// and listed in the FuseSoC core.
@@ -53,21 +60,16 @@ public struct IPCoreDescription: Sendable, Hashable, Codable {
 
     /// The part the LUT-network literature reports its results on.
     public static let defaultPart = "xcvu9p-flgb2104-2-i"
-    /// The families the core declares: the plain generated Verilog runs on any
-    /// 7-series, UltraScale, UltraScale+ (incl. HBM, 58G, RFSoC) or Versal part,
-    /// as wide as Vivado's own packager offers.
-    public static let defaultFamilies = [
-        "virtex7", "kintex7", "kintex7l", "artix7", "artix7l", "aartix7", "zynq", "azynq", "spartan7", "aspartan7",
-        "virtexu", "kintexu", "virtexuplus", "virtexuplusHBM", "virtexuplus58g", "kintexuplus", "artixuplus",
-        "zynquplus", "zynquplusRFSOC", "versal",
-    ]
+    /// The families the core declares by default: every family lutbuild knows
+    /// (`DeviceFamilies.all`), as wide as Vivado's own packager offers.
+    public static let defaultFamilies = DeviceFamilies.all
 
     public init(
         vendor: String, library: String, name: String, version: String,
         topModule: String, description: String, ports: [HDLPort],
         clockPort: String = "clk", resetPort: String = "rst",
         rtlFiles: [String], simulationFiles: [String] = [], simulationTop: String? = nil,
-        simulationDataFiles: [String] = [], documentationFiles: [String] = [], latency: Int = 1,
+        simulationDataFiles: [String] = [], simulationModelFiles: [String] = [], documentationFiles: [String] = [], latency: Int = 1,
         part: String = IPCoreDescription.defaultPart, clockMHz: Double,
         families: [String] = IPCoreDescription.defaultFamilies, coreRevision: Int = 1,
         synthesis: SynthesisSettings = SynthesisSettings()
@@ -85,6 +87,7 @@ public struct IPCoreDescription: Sendable, Hashable, Codable {
         self.simulationFiles = simulationFiles
         self.simulationTop = simulationTop
         self.simulationDataFiles = simulationDataFiles
+        self.simulationModelFiles = simulationModelFiles
         self.documentationFiles = documentationFiles
         self.latency = latency
         self.part = part
@@ -105,7 +108,7 @@ public struct SynthesisSettings: Sendable, Hashable, Codable {
     }
 
     public var strategy: Strategy
-    /// Register retiming during synthesis (`-retiming`, `-global_retiming on` from 2022.1).
+    /// Register retiming during synthesis (`-retiming`, or `-global_retiming on` where that Vivado has it).
     public var retiming: Bool
 
     public init(strategy: Strategy = .vivadoDefault, retiming: Bool = false) {

@@ -25,8 +25,10 @@ extension IPCoreDescription {
         }
         for family in families {
             try check(Identifiers.isFamily(family), "family", family, "a device family such as virtexuplus")
+            if let problem = DeviceFamilies.unknownProblem(family) { throw PackagingError("families: \(problem)") }
         }
         try checkUnique(families, "family")
+        if let problem = DeviceFamilies.partProblem(part: part, families: families) { throw PackagingError("families: \(problem)") }
         guard coreRevision >= 0 else {
             throw PackagingError("core revision: \(coreRevision) is negative; expected 0 or more")
         }
@@ -66,7 +68,7 @@ extension IPCoreDescription {
 
     private func validateFiles() throws {
         guard !rtlFiles.isEmpty else { throw PackagingError("rtl files: the list is empty; expected the Verilog sources of the design") }
-        for path in rtlFiles + simulationFiles {
+        for path in rtlFiles + simulationFiles + simulationModelFiles {
             try check(Identifiers.isSafeRelativePath(path), "source file", path,
                       "a relative path of letters, digits, '_', '.', '-' and '/' (no spaces, no '..')")
             guard path.hasSuffix(".v") || path.hasSuffix(".sv") else {

@@ -91,6 +91,9 @@ enum VivadoBuildScript {
     }
 
     /// TCL appending the `synth_design` options of `settings` to `synth_options`.
+    /// Retiming is probed, not keyed to a version number: UG901 for 2022.2
+    /// still lists `-retiming`, so a release number is a guess, while
+    /// `synth_design`'s own syntax (`help -syntax`) is a fact of the running Vivado.
     static func synthesisOptions(_ settings: SynthesisSettings) -> String {
         var lines: [String] = []
         switch settings.strategy {
@@ -101,8 +104,8 @@ enum VivadoBuildScript {
             lines.append("lappend synth_options -directive PerformanceOptimized -fsm_extraction one_hot -resource_sharing off -no_lc -shreg_min_size 5")
         }
         if settings.retiming {
-            lines.append("# Retiming: -global_retiming from Vivado 2022.1, -retiming before.")
-            lines.append(#"if {[package vcompare [version -short] 2022.1] >= 0} { lappend synth_options -global_retiming on } else { lappend synth_options -retiming }"#)
+            lines.append("# Retiming: older releases take -retiming, newer ones -global_retiming on; this Vivado's synth_design says which.")
+            lines.append(#"if {[string match {*-global_retiming*} [help -syntax synth_design]]} { lappend synth_options -global_retiming on } else { lappend synth_options -retiming }"#)
         }
         return lines.joined(separator: "\n")
     }
@@ -142,7 +145,9 @@ enum VivadoBuildScript {
             lines.append("set_property strategy \(core.synthesis.strategy.rawValue) $synth_run")
         }
         if core.synthesis.retiming {
-            lines.append(#"if {[package vcompare [version -short] 2022.1] >= 0} { set_property STEPS.SYNTH_DESIGN.ARGS.GLOBAL_RETIMING on $synth_run } else { set_property STEPS.SYNTH_DESIGN.ARGS.RETIMING true $synth_run }"#)
+            // The run's own property list says which retiming property this Vivado has.
+            lines.append("# Retiming: the property this Vivado's synthesis run has (GLOBAL_RETIMING in newer releases, RETIMING before).")
+            lines.append(#"if {[lsearch -exact -nocase [list_property $synth_run] STEPS.SYNTH_DESIGN.ARGS.GLOBAL_RETIMING] >= 0} { set_property STEPS.SYNTH_DESIGN.ARGS.GLOBAL_RETIMING on $synth_run } else { set_property STEPS.SYNTH_DESIGN.ARGS.RETIMING true $synth_run }"#)
         }
         lines += [
             "set_property -name {STEPS.SYNTH_DESIGN.ARGS.MORE OPTIONS} -value {-mode out_of_context} -objects $synth_run",

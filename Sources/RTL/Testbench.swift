@@ -34,6 +34,24 @@ public enum Testbench {
             + zip(vectorFiles, memories).map { GeneratedFile(path: $0, contents: $1) }
     }
 
+    /// The first ten mismatches, each line naming the output that differs
+    /// (`out_data` or `out_class`), so a class-only mismatch never shows two
+    /// equal `out_data` values.
+    static func mismatchReport(argmax: Bool) -> String {
+        let data = #"$display("MISMATCH sample=%0d out_data got=%h expected=%h", received, out_data, expected[received]);"#
+        let indent = String(repeating: " ", count: 20)
+        guard argmax else {
+            return "\(indent)if (mismatches < 10)\n\(indent)    \(data)"
+        }
+        let classLine = #"$display("MISMATCH sample=%0d out_class got=%0d expected=%0d", received, out_class, classes[received]);"#
+        return """
+            \(indent)if (mismatches < 10) begin
+            \(indent)    if (out_data !== expected[received]) \(data)
+            \(indent)    if (out_class !== classes[received]) \(classLine)
+            \(indent)end
+            """
+    }
+
     /// Streams one sample per clock after a short reset, compares every
     /// `out_data` (and `out_class`) with the expected values in order,
     /// prints `LUTBUILD_VERIFY samples=… mismatches=… correct=… cycles=…`
@@ -116,8 +134,7 @@ public enum Testbench {
                         end else begin
                             if (out_data !== expected[received]\(classCheck)) begin
                                 mismatches <= mismatches + 1;
-                                if (mismatches < 10)
-                                    $display("MISMATCH sample=%0d got=%h expected=%h", received, out_data, expected[received]);
+            \(mismatchReport(argmax: argmax))
                             end\(correctCount)
                         end
                         received <= received + 1;

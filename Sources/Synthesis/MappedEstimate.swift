@@ -19,6 +19,10 @@ public struct MappedEstimate: Hashable, Codable, Sendable {
         /// Flip-flops of the register stage on this layer's input (the bits
         /// some partition reads, plus the valid bit), 0 when unregistered.
         public var flipFlops: Int
+        /// Partitions of this layer no output depends on (no later partition
+        /// that matters reads them): counted in `luts`, removed by synthesis.
+        public var unreadPartitions: Int?
+        public var unreadLUTs: Int?
     }
 
     public var layers: [Layer]
@@ -32,6 +36,13 @@ public struct MappedEstimate: Hashable, Codable, Sendable {
     public var latency: Int
     /// With don't-cares: the LUTs of the same partitions mapped exactly (nil without).
     public var exactLUTs: Int?
+    /// Of `luts`, the LUTs in partitions no output depends on (their outputs
+    /// are read by no later layer, directly or through other such partitions).
+    /// `luts` counts every mapped partition; synthesis removes these, so
+    /// `luts - unreadLUTs` is the logic that reaches an output. Nil in
+    /// estimates written before lutbuild counted them.
+    public var unreadLUTs: Int?
+    public var unreadPartitions: Int?
 
     /// Adds up `netlists[layer][partition]` of `network` with `registers`.
     public init(network: LUTNetwork, netlists: [[LUTNetlist]], registers: RegisterPlacement) {
@@ -42,6 +53,7 @@ public struct MappedEstimate: Hashable, Codable, Sendable {
     /// The same from each partition's `NetlistStatistics`.
     public init(spec: NetworkSpec, connectivity: Connectivity, statistics: [[NetlistStatistics]], registers: RegisterPlacement) {
         var total = NetlistStatistics(), flipFlops = 0, segment = 0, deepest = 0
+        let live = connectivity.partitionsReachingAnOutput(layerSizes: statistics.map(\.count))
         layers = []
         for (layer, partitions) in statistics.enumerated() {
             var sum = NetlistStatistics()
@@ -53,13 +65,17 @@ public struct MappedEstimate: Hashable, Codable, Sendable {
             }
             segment += sum.levels
             deepest = max(deepest, segment)
+            let unread = partitions.indices.filter { !live[layer][$0] }
             layers.append(Layer(layer: layer, partitions: partitions.count, lutsBySize: sum.lutsBySize, luts: sum.luts,
-                                levels: sum.levels, flipFlops: registerBits))
+                                levels: sum.levels, flipFlops: registerBits,
+                                unreadPartitions: unread.count, unreadLUTs: unread.reduce(0) { $0 + partitions[$1].luts }))
             total.add(sum)
             flipFlops += registerBits
         }
         lutsBySize = total.lutsBySize
         luts = total.luts
+        unreadLUTs = layers.reduce(0) { $0 + ($1.unreadLUTs ?? 0) }
+        unreadPartitions = layers.reduce(0) { $0 + ($1.unreadPartitions ?? 0) }
         self.flipFlops = flipFlops
         logicLevels = deepest
         latency = registers.latency(layers: statistics.count)
@@ -79,13 +95,18 @@ public struct MappedEstimate: Hashable, Codable, Sendable {
         }
         var lines = ["Hardware of the mapped partitions (lutbuild's count, exact; the argmax is not included):"]
         lines.append("  LUTs        \(luts)  (\(sizes(lutsBySize)))")
+        if let unreadLUTs, let unreadPartitions, unreadPartitions > 0 {
+            lines.append("  unread      \(unreadLUTs) of these LUTs are in \(unreadPartitions) partitions no output depends on; "
+                + "synthesis removes them (\(luts - unreadLUTs) LUTs reach an output)")
+        }
         if let exactLUTs {
             lines.append("  exact       \(exactLUTs) LUTs with every table entry cared for (don't-cares save \(exactLUTs - luts))")
         }
         lines.append("  FFs         \(flipFlops)")
         lines.append("  LUT levels  \(logicLevels) (register to register), latency \(latency) cycles")
         for layer in layers {
-            lines.append("  layer \(layer.layer): \(layer.partitions) partitions, \(layer.luts) LUTs, \(layer.levels) levels, \(layer.flipFlops) FFs")
+            let unread = (layer.unreadPartitions ?? 0) > 0 ? " (\(layer.unreadPartitions!) unread: \(layer.unreadLUTs ?? 0) LUTs)" : ""
+            lines.append("  layer \(layer.layer): \(layer.partitions) partitions\(unread), \(layer.luts) LUTs, \(layer.levels) levels, \(layer.flipFlops) FFs")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -54,6 +54,53 @@ private let fuseSoC: URL? = ProcessInfo.processInfo.environment["PATH"]?
         #expect(broken.stdout.contains("MISMATCH sample="), "\(broken.stdout)")
     }
 
+    /// `sim` runs in Icarus and in Verilator (a binary with --timing): both
+    /// pass on a fresh build and both fail once one expected output vector is wrong.
+    @Test(arguments: ["icarus", "verilator"])
+    func simTargetRunsInEitherSimulatorAndFailsOnACorruptedVector(tool: String) throws {
+        let project = try TinyProject()
+        defer { project.remove() }
+        let build = try project.build()
+        try #require(build.status == 0, "\(build.stderr)")
+
+        let fresh = try fusesoc(["run", "--target=sim", "--tool=\(tool)", Self.vlnv], in: project)
+        #expect(fresh.status == 0, "\(fresh.stdout)\(fresh.stderr)")
+        #expect(fresh.stdout.contains("LUTBUILD_VERIFY samples=359 mismatches=0"), "\(fresh.stdout)\(fresh.stderr)")
+
+        // Flip the low bit of the first expected out_data.
+        let original = try project.scratch.read("gen/tb/outputs.hex")
+        var lines = original.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let first = try #require(lines.firstIndex { !$0.isEmpty && !$0.hasPrefix("//") })
+        let digit = try #require(Int(String(lines[first].last!), radix: 16))
+        lines[first] = String(lines[first].dropLast()) + String(digit ^ 1, radix: 16)
+        try project.scratch.write("gen/tb/outputs.hex", lines.joined(separator: "\n"))
+
+        let broken = try fusesoc(["run", "--target=sim", "--tool=\(tool)", Self.vlnv], in: project)
+        #expect(broken.status != 0, "fusesoc must fail on a mismatch:\n\(broken.stdout)")
+        #expect(broken.stdout.contains("MISMATCH sample=0 out_data got="), "\(broken.stdout)")
+        #expect(broken.stdout.contains("mismatches=1 "), "\(broken.stdout)")
+    }
+
+    /// With `primitives = "xilinx"` the RTL instantiates LUT1…LUT6: the core
+    /// ships lutbuild's models of them, so `sim` (both simulators) and `lint` pass.
+    @Test func xilinxPrimitivesSimulateAndLintWithTheShippedCellModels() throws {
+        let project = try TinyProject()
+        defer { project.remove() }
+        try project.edit("\n[fpga]", "primitives = \"xilinx\"\n\n[fpga]")
+        let build = try project.build()
+        try #require(build.status == 0, "\(build.stderr)")
+        #expect(project.scratch.exists("gen/sim/lutbuild_unisim_luts.v"))
+
+        for tool in ["icarus", "verilator"] {
+            let sim = try fusesoc(["run", "--target=sim", "--tool=\(tool)", Self.vlnv], in: project)
+            #expect(sim.status == 0, "\(tool): \(sim.stdout)\(sim.stderr)")
+            #expect(sim.stdout.contains("LUTBUILD_VERIFY samples=359 mismatches=0"), "\(tool): \(sim.stdout)\(sim.stderr)")
+        }
+        let lint = try fusesoc(["run", "--target=lint", Self.vlnv], in: project)
+        #expect(lint.status == 0, "\(lint.stdout)\(lint.stderr)")
+        #expect(!(lint.stdout + lint.stderr).contains("Unknown module type"))
+    }
+
     /// The synth target creates the project and runs synthesis, never
     /// implementation or a bitstream (Vivado is replaced by a recorder).
     @Test func synthTargetStopsAfterSynthesis() throws {

@@ -71,7 +71,7 @@ import TestSupport
         let toml = try scratch.read("wine-fpga/lutbuild.toml")
         for line in [
             #"name = "wine_fpga_lut""#, #"train = "../data/wine_data.csv""#, "skip_lines = 1", "header = false", "label = -1",
-            "# classes: 0 = class_0, 1 = class_1, 2 = class_2", "fan_in = 6", "  { partitions = 3 },", "epochs = 200", "batch = 32",
+            #"class_names = ["class_0", "class_1", "class_2"]"#, "fan_in = 6", "  { partitions = 3 },", "epochs = 200", "batch = 32",
         ] {
             #expect(toml.contains("\n" + line), "\(line)")
         }
@@ -98,7 +98,7 @@ import TestSupport
         #expect(result.stdout.contains("""
               no header row; label column c30 (found by being the only integer column with few values)
               labels run 1…2: dataset.label_offset = 1 makes them 0…1
-              network: 32 → 16 → 2 partitions, fan-in 6, 2-bit codes; 200 epochs
+              network: 32 → 12 → 2 partitions, fan-in 6, 2-bit codes; 200 epochs
 
             """))
         let toml = try scratch.read("proj/lutbuild.toml")
@@ -166,7 +166,7 @@ import TestSupport
             "--labels", mnist.appendingPathComponent("t10k-labels-idx1-ubyte.gz").path,
         ], in: scratch)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("10000 rows, 784 features, 10 classes (idx)\n  network: 256 → 128 → 10 partitions, fan-in 6, 2-bit codes; 20 epochs\n"))
+        #expect(result.stdout.contains("10000 rows, 784 features, 10 classes (idx)\n  network: 256 → 60 → 10 partitions, fan-in 6, 2-bit codes; 20 epochs\n"))
     }
 
     @Test func dataOptionsAreCheckedTogether() throws {

@@ -67,4 +67,32 @@ import Testing
         #expect(again.ran.contains("report/html") && !again.ran.contains { $0.hasPrefix("train") })
         #expect(try Self.renderedDOM(page).contains("<p class=\"sub\">renamed</p>"))
     }
+
+    /// As a browser draws it: the matrix labelled with `[dataset] class_names`,
+    /// the build's small-validation warning on the page (also after a cached
+    /// rebuild), and the diagonal counts in the ink that reads on their shade.
+    @Test func pageShowsClassNamesAndTheBuildsWarnings() throws {
+        let project = try TinyProject(epochs: 3)
+        defer { project.remove() }
+        let names = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+        try project.edit("[dataset]\n", "[dataset]\nclass_names = [\(names.map { "\"\($0)\"" }.joined(separator: ", "))]\n")
+        try project.edit("validation_fraction = 0.1 ", "validation_fraction = 0.02 ")
+        let run = try project.build()
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.messages("warning").contains { $0.hasPrefix("train: the validation set has only ") }, "\(run.messages("warning"))")
+        let page = project.url.appendingPathComponent("gen/reports/index.html")
+        let dom = try Self.renderedDOM(page)
+        for name in names {
+            #expect(Self.count(#"class="class-label"[^>]*>\#(name)</text>"#, in: dom) == 2, "\(name)")
+        }
+        #expect(dom.contains("<p class=\"warning\">warning: train: the validation set has only "))
+        // Counts are drawn (their ink is chosen per shade: ReportPageStepTests.countsAreLegibleOnEveryShade).
+        #expect(Self.count(#"<text class="count""#, in: dom) > 0)
+
+        // A rebuild that reuses everything keeps the page, warning included.
+        try FileManager.default.removeItem(at: page)
+        let again = try project.build()
+        #expect(again.status == 0)
+        #expect(try String(contentsOf: page, encoding: .utf8).contains("<p class=\"warning\">warning: train: the validation set has only "))
+    }
 }

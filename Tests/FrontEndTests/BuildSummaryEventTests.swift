@@ -21,4 +21,16 @@ import Testing
         #expect(outcome == ChildBuildOutcome(seconds: 1.5, ran: 7, cached: 30, trainedPartitions: 4, written: 9))
         #expect(BuildSummaryEvent.last(inJSONLines: Data(#"{"event":"step"}"#.utf8)) == nil)
     }
+
+    /// Watch's `ran N steps` counts steps as the build's progress counter
+    /// does, not the units inside them (a summary without `ran_steps`, from
+    /// an older binary, still reads: its `ran` stands in).
+    @Test func watchCountsStepsNotUnits() throws {
+        var event = Self.event
+        event.ranSteps = 5
+        let line = try event.jsonLine()
+        #expect(line.contains(#""ran":7,"ran_steps":5,"#))
+        let outcome = try #require(ChildBuildOutcome.parse(jsonLines: Data(line.utf8), seconds: 1))
+        #expect(outcome.ran == 5)
+    }
 }

@@ -10,6 +10,20 @@ import Testing
         ],
         seed: 1)
 
+    /// A partition whose outputs only dead partitions read is dead too; a
+    /// layer's unread outputs are those no partition of the next layer reads.
+    @Test func partitionsNoOutputDependsOnAreFoundTransitively() {
+        let wiring = Connectivity(inputs: [
+            [[0], [1], [2], [3]],
+            [[0, 1], [2], [3]],
+            [[0], [0]],
+        ])
+        #expect(wiring.partitionsReachingAnOutput(layerSizes: [4, 3, 2]) == [
+            [true, true, false, false], [true, false, false], [true, true],
+        ])
+        #expect(wiring.unreadOutputs(layerSizes: [4, 3, 2]) == [0, 2])
+    }
+
     @Test func distinctSortedInRange() {
         let c = Connectivity.random(for: spec)
         for (l, layer) in c.inputs.enumerated() {

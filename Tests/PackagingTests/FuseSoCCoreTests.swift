@@ -64,6 +64,35 @@ struct FuseSoCCoreTests {
         #expect(defaultTarget["filesets"] as? [String] == ["rtl", "docs"])
     }
 
+    /// Verilator can run the sim target: a binary, with --timing for the
+    /// testbench's delays and without the warning about its `timescale.
+    @Test func simTargetCarriesVerilatorOptions() throws {
+        let (_, yaml) = try parsed(sampleCore())
+        let sim = try #require((yaml["targets"] as? [String: Any])?["sim"] as? [String: Any])
+        let verilator = try #require((sim["tools"] as? [String: Any])?["verilator"] as? [String: Any])
+        #expect(verilator["mode"] as? String == "binary")
+        #expect(verilator["verilator_options"] as? [String] == ["-Wno-TIMESCALEMOD", "--timing"])
+    }
+
+    /// Models of the cells the RTL instantiates go to sim and lint, never to synthesis or the default target.
+    @Test func cellModelsAreForSimulationAndLintOnly() throws {
+        var core = sampleCore()
+        core.simulationModelFiles = ["gen/sim/lutbuild_unisim_luts.v"]
+        let (_, yaml) = try parsed(core)
+        let models = try #require((yaml["filesets"] as? [String: Any])?["cell_models"] as? [String: Any])
+        #expect(models["files"] as? [String] == ["sim/lutbuild_unisim_luts.v"])
+        #expect(models["file_type"] as? String == "verilogSource")
+        let targets = try #require(yaml["targets"] as? [String: Any])
+        func filesets(_ target: String) -> [String]? { (targets[target] as? [String: Any])?["filesets"] as? [String] }
+        #expect(filesets("sim") == ["cell_models", "rtl", "tb"])
+        #expect(filesets("lint") == ["cell_models", "rtl"])
+        #expect(filesets("synth") == ["rtl", "constraints", "vivado_synthesis"])
+        #expect(filesets("default") == ["rtl", "docs"])
+        #expect((yaml["filesets"] as? [String: Any])?["cell_models"] != nil)
+        let (_, plain) = try parsed(sampleCore())
+        #expect((plain["filesets"] as? [String: Any])?["cell_models"] == nil)
+    }
+
     @Test func withoutTestbenchThereIsNoSimTarget() throws {
         let (_, yaml) = try parsed(sampleCore(simulationFiles: []))
         let targets = try #require(yaml["targets"] as? [String: Any])

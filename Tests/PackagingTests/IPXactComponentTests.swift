@@ -31,6 +31,7 @@ struct IPXactComponentTests {
         var minimal = sampleCore(rtlFiles: ["top.sv"], simulationFiles: [], documentationFiles: [])
         minimal.ports = [HDLPort(name: "clk", direction: .input), HDLPort(name: "rst", direction: .input)]
         minimal.families = ["artix7"]
+        minimal.part = "xc7a35tcsg324-1"
         let xml = try Packager.ipCoreFiles(for: minimal, rtlContents: sampleRTL(for: minimal))[0]
         #expect(try XMLTestDocument(xml.contents).validationErrors(against: schema) == [])
     }

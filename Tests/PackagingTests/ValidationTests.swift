@@ -82,6 +82,41 @@ struct ValidationTests {
         #expect(throws: PackagingError.self) { try core.validate() }
     }
 
+    /// A misspelled family, or a list without the part's own family, is an
+    /// error; the defence-grade and automotive 7-series families are known.
+    @Test func familiesMustBeKnownAndIncludeThePartsFamily() throws {
+        var core = sampleCore()
+        core.families = ["virtexplus"]
+        let misspelled = #expect(throws: PackagingError.self) { try core.validate() }
+        #expect(misspelled?.message.hasPrefix("families: \"virtexplus\" is not a device family Vivado knows") == true)
+
+        core = sampleCore()
+        core.families = ["kintexuplus", "zynquplus"]
+        #expect(throws: PackagingError(
+            "families: the list leaves out the family of part xcvu9p-flgb2104-2-i: expected it to include one of virtexuplus, virtexuplusHBM, virtexuplus58g"
+        )) { try core.validate() }
+
+        for (part, family) in [
+            ("xq7a100t-cs324-1i", "qartix7"), ("xq7k325t-rf900-2i", "qkintex7"), ("xq7k325t-rf900-2i", "qkintex7l"),
+            ("xq7v485t-rf1930-2i", "qvirtex7"), ("xq7z020-cl400-1i", "qzynq"), ("xa7k160t-fbg676-1i", "akintex7"),
+            ("xc7a35ticsg324-1l", "artix7"), ("xcku040-ffva1156-2-e", "kintexu"), ("xcku5p-ffvb676-2-e", "kintexuplus"),
+            ("xcvu095-ffva2104-2-e", "virtexu"), ("xczu9eg-ffvb1156-2-e", "zynquplus"), ("xcvc1902-vsva2197-2mp-e-s", "versal"),
+        ] {
+            core = sampleCore()
+            core.part = part
+            core.families = [family]
+            try core.validate()
+            core.families = family == "virtex7" ? ["artix7"] : ["virtex7"]
+            #expect(throws: PackagingError.self, "\(part)") { try core.validate() }
+        }
+        // A part whose prefix names no series lutbuild lists is not judged.
+        core = sampleCore()
+        core.part = "xcsu10p-sbvb625-2-i"
+        core.families = ["virtexuplus"]
+        try core.validate()
+        #expect(IPCoreDescription.defaultFamilies.count == 26)
+    }
+
     @Test func missingRTLContentsAreNamed() {
         let core = sampleCore()
         var rtl = sampleRTL(for: core)

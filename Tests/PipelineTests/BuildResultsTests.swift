@@ -4,6 +4,18 @@ import Testing
 @testable import Pipeline
 
 @Suite struct BuildResultsTests {
+    /// The LUT count covers every mapped partition; the line says how many of
+    /// them are in partitions no output depends on.
+    @Test func hardwareLineSaysWhichLUTsReachNoOutput() throws {
+        var resources = BuildResults.Resources(luts: 4294, flipFlops: 100, logicLevels: 6)
+        #expect(BuildResults(resources: resources).lines == ["hardware: 4294 LUTs (mapped partitions, exact), 100 FFs, 6 LUT levels"])
+        resources.unreadLUTs = 428
+        resources.unreadPartitions = 4
+        #expect(BuildResults(resources: resources).lines == [
+            "hardware: 4294 LUTs (mapped partitions, exact; 428 of them in 4 partitions no output depends on, which synthesis removes), 100 FFs, 6 LUT levels",
+        ])
+    }
+
     @Test func dontCaresAddALineComparingFilledAndExact() throws {
         let effect = FillingEffect(exactTestAccuracy: 0.9387, filledTestAccuracy: 0.9359, testLookupsOutsideCare: 0.0156,
                                    caredEntries: 203_051, entries: 434_176)

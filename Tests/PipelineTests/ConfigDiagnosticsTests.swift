@@ -36,6 +36,8 @@ import Testing
         return base.replacingOccurrences(of: old, with: new)
     }
 
+    static let familyList = FPGASection.defaultFamilies.joined(separator: ", ")
+
     static let cases: [(String, [String])] = [
         (edit("epochs = 5", "epochs = 5\n\n[fpga]\nsynthesis_strategy = \"Flow_PerfOptimised_high\""),
          ["lutbuild.toml:15: fpga.synthesis_strategy: expected one of \"default\", \"Flow_PerfOptimized_high\", found \"Flow_PerfOptimised_high\"; did you mean \"Flow_PerfOptimized_high\"?"]),
@@ -102,6 +104,18 @@ import Testing
         (edit("epochs = 5", "epochs = 5\n[fpga]\npart = \"XCVU9P\"\nfamilies = [\"virtex uplus\"]"),
          ["lutbuild.toml:14: fpga.part: expected a Xilinx part name in lower case such as xcvu9p-flgb2104-2-i, found \"XCVU9P\"",
           "lutbuild.toml:15: fpga.families: expected device families such as \"virtexuplus\" (letters and digits), found \"virtex uplus\""]),
+        // Families are checked against the one list, and must include the part's own family.
+        (edit("epochs = 5", "epochs = 5\n[fpga]\nfamilies = [\"virtexplus\", \"kintexuplus\"]"),
+         ["lutbuild.toml:14: fpga.families: \"virtexplus\" is not a device family Vivado knows; did you mean \"virtexuplus\"? (expected one of: \(familyList))",
+          "lutbuild.toml:14: fpga.families: the list leaves out the family of part xcvu9p-flgb2104-2-i: expected it to include one of virtexuplus, virtexuplusHBM, virtexuplus58g"]),
+        (edit("epochs = 5", "epochs = 5\n[fpga]\npart = \"xc7a35tcsg324-1\"\nfamilies = [\"kintex7\"]"),
+         ["lutbuild.toml:15: fpga.families: the list leaves out the family of part xc7a35tcsg324-1: expected it to include one of artix7, artix7l"]),
+        (edit("epochs = 5", "epochs = 5\n[fpga]\npart = \"xq7z020-cl400-1i\"\nfamilies = [\"qzynq\"]"), []),
+        // Class names, for the report page: distinct, one line each.
+        (edit("[dataset]", "[dataset]\nclass_names = [\"a\", \"a\"]"),
+         ["lutbuild.toml:5: dataset.class_names: a name appears more than once; expected one distinct name per class"]),
+        (edit("[dataset]", "[dataset]\nclass_names = \"a, b\""),
+         ["lutbuild.toml:5: dataset.class_names: expected a non-empty array of names in label order, e.g. [\"benign\", \"malignant\"]"]),
         // The trainer's own limits: what passes here trains.
         (edit("fan_in = 4", "fan_in = 4\nwidth = 65536\ndepth = 1024\nmax_table_bits = 30"),
          ["lutbuild.toml:9: model.width: expected an integer in 1…4096, found 65536",

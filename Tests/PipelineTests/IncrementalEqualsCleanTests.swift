@@ -101,6 +101,15 @@ import Testing
         Edit(key: "fpga.retiming", section: "fpga", lines: ["retiming = true"], trains: false),
         Edit(key: "cache.remote", section: "cache", lines: ["remote = \"\""], trains: false),
         Edit(key: "cache.remote_timeout", section: "cache", lines: ["remote_timeout = 5"], trains: false),
+        Edit(key: "cache.mode", section: "cache", lines: ["mode = \"read-only\""], trains: false),
+        Edit(key: "cache.tls_ca_file", section: "cache", lines: ["tls_ca_file = \"certs/ca.pem\""],
+             files: ["certs/ca.pem": "not read without an https cache\n"], trains: false),
+        Edit(key: "cache.tls_client_certificate", section: "cache",
+             lines: ["tls_client_certificate = \"certs/client.pem\"", "tls_client_key = \"certs/client.key\""],
+             files: ["certs/client.pem": "-\n", "certs/client.key": "-\n"], trains: false),
+        Edit(key: "cache.tls_client_key", section: "cache",
+             lines: ["tls_client_key = \"certs/other.key\"", "tls_client_certificate = \"certs/client.pem\""],
+             files: ["certs/client.pem": "-\n", "certs/other.key": "-\n"], trains: false),
     ]
 
     /// Every key the schema knows, as `section.key` (layer keys as `model.layers[].key`).

@@ -82,6 +82,45 @@ import Testing
         #expect(error?.description.contains("cannot open classes.hex") == true, "\(String(describing: error))")
     }
 
+    /// A sample whose class alone is wrong is reported as an `out_class`
+    /// mismatch, never as `out_data got=X expected=X`.
+    @Test func classOnlyMismatchNamesOutClass() throws {
+        let vectors = try Self.vectors()
+        let design = try VerilogEmitter.design(network: Fixtures.small, options: RTLOptions(topName: "v_class"))
+        let directory = try Fixtures.temporaryDirectory("class-only")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var files = design.files + Testbench.files(design: design, network: Fixtures.small, vectors: vectors)
+        // Expect a different class for sample 0 only; out_data stays right.
+        let index = try #require(files.firstIndex { $0.path == "classes.hex" })
+        var lines = files[index].contents.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let first = try #require(lines.firstIndex { !$0.isEmpty && !$0.hasPrefix("//") })
+        let wrongClass = (Int(lines[first], radix: 16)! + 1) % 3
+        lines[first] = String(wrongClass, radix: 16)
+        files[index].contents = lines.joined(separator: "\n")
+        for file in files { try Data(file.contents.utf8).write(to: directory.appendingPathComponent(file.path)) }
+        let sources = files.map(\.path).filter { $0.hasSuffix(".v") }
+        let output = try Self.shell("iverilog -g2012 -o sim.vvp \(sources.joined(separator: " ")) && vvp -n sim.vvp", in: directory)
+        let mismatches = output.split(separator: "\n").filter { $0.hasPrefix("MISMATCH") }
+        #expect(mismatches.count == 1, "\(output)")
+        #expect(mismatches.first?.hasPrefix("MISMATCH sample=0 out_class got=") == true, "\(output)")
+        #expect(mismatches.first?.hasSuffix("expected=\(wrongClass)") == true, "\(output)")
+    }
+
+    /// Runs `command` with sh in `directory`; its stdout and stderr.
+    private static func shell(_ command: String, in directory: URL) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.currentDirectoryURL = directory
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// An address partition `partition` of `layer` sees for the first sample.
     private func usedAddress(network: LUTNetwork, vectors: TestVectors, layer: Int, partition: Int) throws -> Int {
         var truncated = network

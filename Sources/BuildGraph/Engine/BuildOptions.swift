@@ -38,7 +38,12 @@ public struct BuildOptions: Sendable {
 /// What a build did.
 public struct BuildSummary: Sendable, Equatable {
     /// Unit ids that were produced by running their step, in completion order.
+    /// A step may have several units (e.g. one per partition it trains), so
+    /// this counts more than the progress counter's steps.
     public var ran: [String] = []
+    /// Step ids that ran (at least one unit), in completion order: the steps
+    /// the progress counter `[done/total]` counts, less those reused whole.
+    public var ranSteps: [String] = []
     /// Step ids whose every unit was reused from the cache.
     public var cached: [String] = []
     /// Unit ids that were stale but reused the result of an equal unit under

@@ -466,6 +466,7 @@ final class BuildSession {
                            outputs: outputs, ran: false, pass)
             }
         }
+        if !produced.isEmpty { summary.ranSteps.append(node.id) }
         pass.done += 1
         events(.finished(step: node.id, units: job.stale.map { node.units[$0].id }, seconds: seconds,
                          done: pass.done, total: pass.nodes.count))

@@ -4,6 +4,7 @@ import Foundation
 /// What one `lutbuild build --json` child reported at its end.
 public struct ChildBuildOutcome: Sendable, Equatable {
     public var seconds: Double
+    /// Steps that ran (as the build's progress counter counts them).
     public var ran: Int
     public var cached: Int
     public var trainedPartitions: Int
@@ -20,7 +21,7 @@ public struct ChildBuildOutcome: Sendable, Equatable {
     /// Reads the summary event (`BuildSummaryEvent`) among a build's JSON event lines.
     static func parse(jsonLines: Data, seconds: Double) -> ChildBuildOutcome? {
         BuildSummaryEvent.last(inJSONLines: jsonLines).map { event in
-            ChildBuildOutcome(seconds: seconds, ran: event.ran, cached: event.cached,
+            ChildBuildOutcome(seconds: seconds, ran: event.ranSteps ?? event.ran, cached: event.cached,
                               trainedPartitions: event.trainedPartitions, written: event.written)
         }
     }

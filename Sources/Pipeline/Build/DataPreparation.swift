@@ -26,17 +26,21 @@ struct DataFitRule: Codable, Sendable, Equatable {
     var lastPartitions: Int?
     /// Nil (and so absent from the key) unless set: projects without it keep their keys.
     var imageWidth: Int?
+    /// How many `[dataset] class_names` there are (one per class); nil unless set.
+    var classNames: Int?
 
-    init(_ model: ModelSection) {
-        firstFanIn = model.layerSpecs.first?.fanIn
-        lastPartitions = model.layers.last?.partitions
-        imageWidth = model.imageWidth
+    init(_ config: ProjectConfig) {
+        firstFanIn = config.model.layerSpecs.first?.fanIn
+        lastPartitions = config.model.layers.last?.partitions
+        imageWidth = config.model.imageWidth
+        classNames = config.dataset.classNames?.count
     }
 
     /// The gate for `ProjectConfigRules.checkAgainstData`, which words each broken rule.
     func fits(features: Int, classes: Int) -> Bool {
         (firstFanIn ?? 0) <= features && (lastPartitions ?? classes) == classes
             && imageWidth.map { features % $0 == 0 } ?? true
+            && classNames.map { $0 == classes } ?? true
     }
 }
 
@@ -145,7 +149,7 @@ extension Project {
                     throw DatasetError(file: path, message: "cannot read the file (\(error.localizedDescription))")
                 }
             }
-            return try PreparedData.prepare(config.dataset, files: files, fit: DataFitRule(config.model))
+            return try PreparedData.prepare(config.dataset, files: files, fit: DataFitRule(config))
         } catch {
             throw userFacing(error)
         }

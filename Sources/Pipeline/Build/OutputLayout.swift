@@ -10,6 +10,8 @@ public enum OutputLayout {
     public static let generated = "gen"
     public static let rtl = "\(generated)/rtl"
     public static let testbench = "\(generated)/tb"
+    /// Simulation-only models of vendor cells the RTL instantiates (FuseSoC's sim and lint targets).
+    public static let simulationModels = "\(generated)/sim"
     public static let reports = "\(generated)/reports"
 
     /// The engine's cache, stat cache, build lock and scratch space (not committed).

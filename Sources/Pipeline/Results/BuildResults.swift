@@ -38,6 +38,9 @@ public struct BuildResults: Codable, Equatable, Sendable {
         public var logicLevels: Int
         /// With don't-cares: the LUTs of the tables mapped exactly.
         public var exactLUTs: Int?
+        /// Of `luts`, those in partitions no output depends on (synthesis removes them).
+        public var unreadLUTs: Int?
+        public var unreadPartitions: Int?
     }
 
     public var training: Training?
@@ -97,12 +100,16 @@ public struct BuildResults: Codable, Equatable, Sendable {
             lines.append(text + " (\(verification.simulator))")
         }
         if let resources {
+            // `luts` counts every mapped partition; say how many of them no output depends on.
+            let unread = (resources.unreadPartitions ?? 0) > 0
+                ? "; \(resources.unreadLUTs ?? 0) of them in \(resources.unreadPartitions!) partitions no output depends on, which synthesis removes"
+                : ""
             if let exact = resources.exactLUTs {
                 let saving = exact > 0 ? Double(exact - resources.luts) / Double(exact) * 100 : 0
-                lines.append("hardware: \(resources.luts) LUTs (mapped partitions, don't-cares filled; \(exact) exact, \(String(format: "%.0f", saving))% saved), "
+                lines.append("hardware: \(resources.luts) LUTs (mapped partitions, don't-cares filled; \(exact) exact, \(String(format: "%.0f", saving))% saved\(unread)), "
                     + "\(resources.flipFlops) FFs, \(resources.logicLevels) LUT levels")
             } else {
-                lines.append("hardware: \(resources.luts) LUTs (mapped partitions, exact), \(resources.flipFlops) FFs, \(resources.logicLevels) LUT levels")
+                lines.append("hardware: \(resources.luts) LUTs (mapped partitions, exact\(unread)), \(resources.flipFlops) FFs, \(resources.logicLevels) LUT levels")
             }
         }
         if let inference {

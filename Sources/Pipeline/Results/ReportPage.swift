@@ -43,13 +43,17 @@ struct ReportPage: Equatable {
     var hardware: [HardwareRow]
     var estimateSource: String?
     var thresholds: [Threshold]
+    /// `[dataset] class_names` in label order; empty: the matrix shows class numbers.
+    var classNames: [String] = []
+    /// The build's warnings about these results (`ResultWarnings`), `step: message`.
+    var warnings: [String] = []
 
     // MARK: - Page
 
     var html: String {
         var body = "<h1>\(Self.escape(title))</h1>\n"
         if !description.isEmpty { body += "<p class=\"sub\">\(Self.escape(description))</p>\n" }
-        body += summary + trainingSection + confusionSection + hardwareSection + thresholdSection
+        body += summary + warningSection + trainingSection + confusionSection + hardwareSection + thresholdSection
         return """
             <!DOCTYPE html>
             <html lang="en">
@@ -64,9 +68,11 @@ struct ReportPage: Equatable {
             .card { border: 1px solid #d5d9e0; border-radius: 6px; padding: 8px 14px; min-width: 150px; }
             .card b { display: block; font-size: 22px; }
             .ok { color: #18794e; } .bad { color: #c4321b; }
+            .warning { border-left: 4px solid #e08a00; background: #fff6e5; padding: 6px 10px; margin: 6px 0; }
             table { border-collapse: collapse; } td, th { padding: 3px 10px; text-align: right; border-bottom: 1px solid #eceef2; }
             th:first-child, td:first-child { text-align: left; }
             svg text { font: 11px system-ui, sans-serif; fill: #1d2330; }
+            svg text.count { font-size: 12px; font-weight: 600; }
             .legend span { margin-right: 14px; } .legend i { display: inline-block; width: 18px; height: 3px; vertical-align: middle; margin-right: 4px; }
             </style>
             </head>
@@ -88,6 +94,12 @@ struct ReportPage: Equatable {
         }
         cards.append(card("latency", "\(latencyCycles) cycles", "input to output"))
         return "<div class=\"cards\" id=\"summary\">\n" + cards.joined(separator: "\n") + "\n</div>\n"
+    }
+
+    /// The warnings the build printed about these results, so the page says them too.
+    private var warningSection: String {
+        guard !warnings.isEmpty else { return "" }
+        return "<div id=\"warnings\">\n" + warnings.map { "<p class=\"warning\">warning: \(Self.escape($0))</p>\n" }.joined() + "</div>\n"
     }
 
     private func card(_ label: String, _ value: String, _ note: String, good: Bool? = nil) -> String {
@@ -121,7 +133,8 @@ struct ReportPage: Equatable {
     /// A line chart over the epochs, 0…`top` on the y axis, the selected epoch marked.
     private func chart(id: String, title: String, series: [(String, String, [Double?])], top: Double,
                        format: (Double) -> String) -> String {
-        let width = 900.0, height = 220.0, left = 56.0, right = 12.0, upper = 12.0, lower = 28.0
+        // The title sits in the top margin and "epoch" in the bottom one: no label is drawn over the curves.
+        let width = 900.0, height = 236.0, left = 56.0, right = 12.0, upper = 28.0, lower = 28.0
         let plotWidth = width - left - right, plotHeight = height - upper - lower
         let count = epochs.count
         func x(_ index: Int) -> Double { left + (count > 1 ? Double(index) / Double(count - 1) : 0.5) * plotWidth }
@@ -147,7 +160,8 @@ struct ReportPage: Equatable {
             }
             svg += "<path class=\"curve\" data-series=\"\(name)\" d=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.6\"/>\n"
         }
-        svg += "<text x=\"\(Self.f(left + 4))\" y=\"\(Self.f(upper + 12))\">\(title)</text>\n"
+        svg += "<text class=\"axis-title\" x=\"\(Self.f(left))\" y=\"\(Self.f(upper - 12))\">\(title)</text>"
+        svg += "<text class=\"axis-title\" x=\"\(Self.f(left - 6))\" y=\"\(Self.f(height - 8))\" text-anchor=\"end\">epoch</text>\n"
         return svg + "</svg>\n"
     }
 
@@ -168,28 +182,67 @@ struct ReportPage: Equatable {
         guard classes > 0 else { return text + "<p>No test rows.</p>\n" }
         text += "<p>Rows: true class; columns: the class the LUT network chose. Shade: share of the row.</p>\n"
         let cell = classes <= 12 ? 40.0 : max(12, 480 / Double(classes))
-        let margin = 44.0
-        let size = margin + cell * Double(classes) + 4
-        var svg = "<svg id=\"confusion\" role=\"img\" aria-label=\"confusion matrix\" width=\"\(Int(size))\" height=\"\(Int(size))\" viewBox=\"0 0 \(Int(size)) \(Int(size))\" xmlns=\"http://www.w3.org/2000/svg\">\n"
-        svg += "<text x=\"\(Self.f(margin))\" y=\"12\">predicted →</text><text x=\"2\" y=\"\(Self.f(margin - 4))\">true ↓</text>\n"
+        let names = (0..<classes).map(className)
+        // Room for the longest label: names run along the top at 45°, and to the left of the rows.
+        let labelWidth = cell >= 16 ? Double(names.map(\.count).max() ?? 1) * 6.5 : 0
+        let left = max(44, labelWidth + 14), top = max(44, labelWidth * 0.75 + 22)
+        let width = left + cell * Double(classes) + 4 + (cell >= 16 ? labelWidth * 0.75 : 0)
+        let height = top + cell * Double(classes) + 4
+        var svg = "<svg id=\"confusion\" role=\"img\" aria-label=\"confusion matrix\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" xmlns=\"http://www.w3.org/2000/svg\">\n"
+        svg += "<text x=\"\(Self.f(left))\" y=\"12\">predicted →</text><text x=\"2\" y=\"\(Self.f(top - 4))\">true ↓</text>\n"
         for c in 0..<classes where cell >= 16 {
-            svg += "<text x=\"\(Self.f(margin + (Double(c) + 0.5) * cell))\" y=\"\(Self.f(margin - 6))\" text-anchor=\"middle\">\(c)</text>"
-            svg += "<text x=\"\(Self.f(margin - 6))\" y=\"\(Self.f(margin + (Double(c) + 0.5) * cell + 4))\" text-anchor=\"end\">\(c)</text>\n"
+            let name = Self.escape(names[c])
+            let columnX = left + (Double(c) + 0.5) * cell, labelY = top - 6
+            svg += "<text class=\"class-label\" x=\"\(Self.f(columnX))\" y=\"\(Self.f(labelY))\" transform=\"rotate(-45 \(Self.f(columnX)) \(Self.f(labelY)))\">\(name)</text>"
+            svg += "<text class=\"class-label\" x=\"\(Self.f(left - 6))\" y=\"\(Self.f(top + (Double(c) + 0.5) * cell + 4))\" text-anchor=\"end\">\(name)</text>\n"
         }
         for (t, row) in confusion.enumerated() {
             let total = max(row.reduce(0, +), 1)
             for (p, count) in row.enumerated() {
                 let share = Double(count) / Double(total)
-                let color = t == p ? "24,121,78" : "196,50,27"
-                let x = margin + Double(p) * cell, y = margin + Double(t) * cell
-                svg += "<rect class=\"cell\" data-true=\"\(t)\" data-predicted=\"\(p)\" data-count=\"\(count)\" x=\"\(Self.f(x))\" y=\"\(Self.f(y))\" width=\"\(Self.f(cell - 1))\" height=\"\(Self.f(cell - 1))\" fill=\"rgba(\(color),\(Self.f(count == 0 ? 0.04 : 0.15 + 0.85 * share)))\"/>"
+                let shade = t == p ? Self.rightShade : Self.wrongShade
+                let color = "\(shade.red),\(shade.green),\(shade.blue)"
+                let opacity = count == 0 ? 0.04 : 0.15 + 0.85 * share
+                let x = left + Double(p) * cell, y = top + Double(t) * cell
+                svg += "<rect class=\"cell\" data-true=\"\(t)\" data-predicted=\"\(p)\" data-count=\"\(count)\" x=\"\(Self.f(x))\" y=\"\(Self.f(y))\" width=\"\(Self.f(cell - 1))\" height=\"\(Self.f(cell - 1))\" fill=\"rgba(\(color),\(Self.f(opacity)))\"><title>\(Self.escape(names[t])) → \(Self.escape(names[p])): \(count)</title></rect>"
                 if cell >= 16 && count > 0 {
-                    svg += "<text x=\"\(Self.f(x + cell / 2))\" y=\"\(Self.f(y + cell / 2 + 4))\" text-anchor=\"middle\">\(count)</text>"
+                    // Dark text on light cells, white on dark ones (the diagonal of a good classifier).
+                    let ink = Self.ink(on: t == p ? Self.rightShade : Self.wrongShade, opacity: opacity)
+                    svg += "<text class=\"count\" x=\"\(Self.f(x + cell / 2))\" y=\"\(Self.f(y + cell / 2 + 4))\" text-anchor=\"middle\" style=\"fill:\(ink)\">\(count)</text>"
                 }
                 svg += "\n"
             }
         }
         return text + svg + "</svg>\n"
+    }
+
+    typealias RGB = (red: Int, green: Int, blue: Int)
+    /// Cell colours: right (the diagonal) and wrong classifications.
+    static let rightShade: RGB = (24, 121, 78), wrongShade: RGB = (196, 50, 27)
+    static let darkInk = "#1d2330", lightInk = "#ffffff"
+
+    /// The ink with the higher contrast (WCAG 2 ratio) on `shade` at
+    /// `opacity` over the white page: a fixed colour fails on half the shades.
+    static func ink(on shade: RGB, opacity: Double) -> String {
+        contrast(darkInk, on: shade, opacity: opacity) >= contrast(lightInk, on: shade, opacity: opacity) ? darkInk : lightInk
+    }
+
+    /// WCAG 2 contrast ratio of `ink` (`#rrggbb`) on `shade` blended over white.
+    static func contrast(_ ink: String, on shade: RGB, opacity: Double) -> Double {
+        func luminance(_ rgb: [Double]) -> Double {
+            let linear = rgb.map { $0 <= 0.03928 ? $0 / 12.92 : pow(($0 + 0.055) / 1.055, 2.4) }
+            return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+        }
+        let background = [shade.red, shade.green, shade.blue].map { (Double($0) * opacity + 255 * (1 - opacity)) / 255 }
+        let hex = Array(ink.dropFirst())
+        let text = stride(from: 0, to: 6, by: 2).map { Double(Int(String(hex[$0..<$0 + 2]), radix: 16)!) / 255 }
+        let (a, b) = (luminance(background), luminance(text))
+        return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+    }
+
+    /// `[dataset] class_names` where given, else the class number.
+    private func className(_ index: Int) -> String {
+        index < classNames.count ? classNames[index] : "\(index)"
     }
 
     // MARK: - Hardware

@@ -32,6 +32,7 @@ enum ConnectivityStep: PipelineStep {
         let wiring = Connectivity.draw(seed: parameters.seed, layers: parameters.layers, data: train,
                                        rows: Array(0..<train.rows), minInputActivity: parameters.minInputActivity,
                                        imageWidth: parameters.imageWidth)
+        for warning in ResultWarnings.unreadOutputs(wiring, layers: parameters.layers) { context.warn(warning) }
         return ["connectivity": try StepCodecs.json(wiring)]
     }
 }

@@ -12,7 +12,7 @@ import ProjectFile
 enum EstimateStep: PipelineStep {
     static let id = "estimate"
     static let kind = "estimate-mapped"
-    static let version = 1
+    static let version = 2
 
     struct Parameters: Codable, Sendable {
         var registers: RTL.RegisterPlacement

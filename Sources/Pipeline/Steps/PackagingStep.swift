@@ -3,6 +3,7 @@ import Foundation
 import NeuraLUT
 import Packaging
 import RTL
+import Synthesis
 import ProjectFile
 
 /// `package`: the Vivado flow, the IP-XACT core and the FuseSoC core file,
@@ -10,7 +11,7 @@ import ProjectFile
 enum PackagingStep: PipelineStep {
     static let id = "package"
     static let kind = "package"
-    static let version = 3
+    static let version = 4
 
     struct Parameters: Codable, Sendable {
         /// The core with placeholder ports and revision (`run` fills both in).
@@ -42,10 +43,20 @@ enum PackagingStep: PipelineStep {
             rtlFiles: VerilogSteps.allOutputs(config).map { "\(VerilogSteps.rtlDirectory)/\($0.name)" },
             simulationFiles: testbench.filter { $0.hasSuffix(".v") }, simulationTop: Testbench.moduleName,
             simulationDataFiles: testbench.filter { !$0.hasSuffix(".v") },
+            simulationModelFiles: usesXilinxCells(config) ? [cellModelsPath] : [],
             documentationFiles: documentation(config).map(\.path),
             latency: VerilogSteps.rtlOptions(config).registers.latency(layers: config.model.layers.count),
             part: config.fpga.part, clockMHz: config.fpga.clockMHz, families: config.fpga.families,
             coreRevision: coreRevision, synthesis: config.fpga.synthesis)
+    }
+
+    /// Where lutbuild's behavioural models of the UNISIM LUT cells go, for
+    /// FuseSoC's `sim` and `lint` targets (simulation only; Vivado has its own).
+    static let cellModelsPath = "\(OutputLayout.simulationModels)/\(NetlistVerilog.xilinxCellModelsPath)"
+
+    /// Whether the RTL instantiates Xilinx LUT cells, which simulators do not know.
+    static func usesXilinxCells(_ config: ProjectConfig) -> Bool {
+        config.rtl.tables == .mapped && config.rtl.primitives == .xilinx
     }
 
     /// `xilinx:coreRevision`: Vivado's Report IP Status and IP cache see a
@@ -59,7 +70,8 @@ enum PackagingStep: PipelineStep {
 
     /// The packaged files' paths, as Packaging reports them.
     static func outputPaths(_ config: ProjectConfig) throws -> [String] {
-        try Packager.outputPaths(for: core(config, ports: nil))
+        let core = core(config, ports: nil)
+        return try Packager.outputPaths(for: core) + core.simulationModelFiles
     }
 
     static func make(_ project: Project) throws -> Step {
@@ -96,6 +108,7 @@ enum PackagingStep: PipelineStep {
         for file in try Packager.allFiles(for: core, rtlContents: contents) {
             outputs[file.path] = file.contents
         }
+        for path in core.simulationModelFiles { outputs[path] = Data(NetlistVerilog.xilinxCellModels.contents.utf8) }
         guard Set(outputs.keys) == Set(parameters.outputs) else {
             throw PipelineError("packaging produced \(outputs.keys.sorted()) but the build expected \(parameters.outputs.sorted()); bump PackagingStep")
         }

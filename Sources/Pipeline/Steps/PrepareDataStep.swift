@@ -32,10 +32,12 @@ enum PrepareDataStep: PipelineStep {
     }
 
     static func make(_ project: Project) throws -> Step {
-        let dataset = project.locatedDataset
+        var dataset = project.locatedDataset
+        // Class names only label the report: renaming one must not prepare (and train) again.
+        dataset.classNames = nil
         var inputs: [String: StepInput] = [:]
         for (role, path) in dataset.files { inputs[role] = .source(path) }
-        return try step(id: id, Parameters(dataset: dataset, fit: DataFitRule(project.config.model)), inputs: inputs,
+        return try step(id: id, Parameters(dataset: dataset, fit: DataFitRule(project.config)), inputs: inputs,
                         outputs: ["data", "feature_names", "summary"], publish: ["summary": OutputLayout.Report.data])
     }
 

@@ -16,6 +16,10 @@ enum ReportPageStep: PipelineStep {
     struct Parameters: Codable, Sendable {
         var title: String
         var description: String
+        /// `[dataset] class_names`, for the confusion matrix (nil: class numbers).
+        var classNames: [String]?
+        /// Whether training keeps its best validation epoch (the small-validation warning applies).
+        var keepsBestEpoch: Bool
     }
 
     static func make(_ config: ProjectConfig) throws -> Step {
@@ -27,13 +31,17 @@ enum ReportPageStep: PipelineStep {
         ]
         inputs["verify"] = .output(step: VerificationSteps.verifyID, name: "report")
         inputs["estimate"] = .output(step: EstimateStep.id, name: "json")
-        return try step(id: id, Parameters(title: config.project.name, description: config.project.description),
+        let keepsBestEpoch = config.train.trainingConfig(minInputActivity: config.model.minInputActivity,
+                                                         imageWidth: config.model.imageWidth).keepsBestEpoch
+        return try step(id: id, Parameters(title: config.project.name, description: config.project.description,
+                                           classNames: config.dataset.classNames, keepsBestEpoch: keepsBestEpoch),
                         inputs: inputs, outputs: ["html"], publish: ["html": OutputLayout.Report.page])
     }
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
         let network = try NetworkStep.decode(try context.input("network"))
-        let test = try PrepareDataStep.data(context).test
+        let prepared = try PrepareDataStep.data(context)
+        let test = prepared.test
         let training = try TrainingReport.decode(try context.input("training"))
         let evaluation = try StepCodecs.decodeJSON(EvaluateStep.Report.self, try context.input("evaluate"), what: "evaluation report")
         var page = ReportPage(
@@ -44,7 +52,8 @@ enum ReportPageStep: PipelineStep {
             selectedEpoch: training.epochs.isEmpty ? nil : training.selectedEpoch,
             confusion: try confusion(network, test), testAccuracy: evaluation.testAccuracy,
             latencyCycles: evaluation.latencyCycles, verification: nil, verificationPassed: false,
-            hardware: [], estimateSource: nil, thresholds: thresholds(try context.input("thresholds")))
+            hardware: [], estimateSource: nil, thresholds: thresholds(try context.input("thresholds")),
+            classNames: parameters.classNames ?? [], warnings: warnings(parameters, network: network, validationRows: prepared.validation.rows))
         if let report = object(try context.input("verify")) {
             let mismatches = int(report, ["mismatches"]) ?? -1
             let simulator = (report["simulator"] as? String).map { " (\($0))" } ?? ""
@@ -53,6 +62,15 @@ enum ReportPageStep: PipelineStep {
         }
         (page.hardware, page.estimateSource) = hardware(fromEstimate: try context.input("estimate"))
         return ["html": Data(page.html.utf8)]
+    }
+
+    /// The build's warnings about its results, worked out from this step's
+    /// inputs (`ResultWarnings`), each under the step that prints it.
+    static func warnings(_ parameters: Parameters, network: LUTNetwork, validationRows: Int) -> [String] {
+        let layers = network.spec.layers.map(LayerWiring.init)
+        return ResultWarnings.unreadOutputs(network.connectivity, layers: layers).map { "\(ConnectivityStep.id): \($0)" }
+            + [ResultWarnings.smallValidation(rows: validationRows, keepsBestEpoch: parameters.keepsBestEpoch)]
+                .compactMap { $0.map { "\(TrainStep.id): \($0)" } }
     }
 
     /// `matrix[t][p]`: test rows of class t the LUT network classifies as p.

@@ -99,6 +99,9 @@ public struct DatasetSection: Sendable, Equatable, Hashable, Codable {
     public var labelOffset: Int
     /// Number of classes; nil means the largest label + 1.
     public var classes: Int?
+    /// A name per class, in label order (after the offset), for people: the
+    /// report page labels the confusion matrix with them. Nil: class numbers.
+    public var classNames: [String]?
     public var testFraction: Double
     /// Share of the training part held out for model selection.
     public var validationFraction: Double
@@ -109,7 +112,7 @@ public struct DatasetSection: Sendable, Equatable, Hashable, Codable {
     public init(
         format: DatasetFormat = .csv, train: String, trainLabels: String? = nil, test: String? = nil,
         testLabels: String? = nil, label: LabelColumn = .name("label"), header: Bool = true, skipLines: Int = 0,
-        labelOffset: Int = 0, classes: Int? = nil, testFraction: Double = 0.2,
+        labelOffset: Int = 0, classes: Int? = nil, classNames: [String]? = nil, testFraction: Double = 0.2,
         validationFraction: Double = 0.1, normalize: NormalizationKind = .standard, seed: UInt64 = 1
     ) {
         self.format = format
@@ -122,6 +125,7 @@ public struct DatasetSection: Sendable, Equatable, Hashable, Codable {
         self.skipLines = skipLines
         self.labelOffset = labelOffset
         self.classes = classes
+        self.classNames = classNames
         self.testFraction = testFraction
         self.validationFraction = validationFraction
         self.normalize = normalize

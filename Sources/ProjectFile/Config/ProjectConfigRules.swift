@@ -1,3 +1,4 @@
+import Datasets
 import Diagnostics
 import Foundation
 import HDLNames
@@ -82,6 +83,11 @@ package enum ProjectConfigRules {
                 layerPath.appending("partitions"),
                 "the last layer needs one partition per class: expected \(classes) (the classes in \(dataName)), found \(last.partitions)")
         }
+        if let names = config.dataset.classNames, names.count != classes {
+            r.report(
+                ConfigKeyPath().appending("dataset").appending("class_names"),
+                "\(names.count) names for the \(classes) classes in \(dataName); expected one name per class, in label order")
+        }
         if let width = config.model.imageWidth, features % width != 0 {
             // Patches place feature f at row f / width, column f % width: a wrong width scatters them.
             r.report(
@@ -116,8 +122,15 @@ package enum ProjectConfigRules {
         if !Identifiers.isPartName(fpga.part) {
             r.report(path.appending("part"), "expected a Xilinx part name in lower case such as xcvu9p-flgb2104-2-i, found \(String(reflecting: fpga.part))")
         }
-        for family in fpga.families where !Identifiers.isFamily(family) {
-            r.report(path.appending("families"), "expected device families such as \"virtexuplus\" (letters and digits), found \(String(reflecting: family))")
+        for family in fpga.families {
+            if !Identifiers.isFamily(family) {
+                r.report(path.appending("families"), "expected device families such as \"virtexuplus\" (letters and digits), found \(String(reflecting: family))")
+            } else if let problem = DeviceFamilies.unknownProblem(family, suggestion: EditDistance.closest(to: family, among: DeviceFamilies.all)) {
+                r.report(path.appending("families"), problem)
+            }
+        }
+        if Identifiers.isPartName(fpga.part), let problem = DeviceFamilies.partProblem(part: fpga.part, families: fpga.families) {
+            r.report(path.appending("families"), problem)
         }
         if Set(fpga.families).count != fpga.families.count {
             r.report(path.appending("families"), "a family appears more than once; expected each family once")

@@ -1,3 +1,4 @@
+import HDLNames
 import Datasets
 import NeuraLUT
 import Packaging
@@ -10,7 +11,7 @@ package enum ProjectConfigSchema {
     static let sections = ["project", "dataset", "model", "train", "rtl", "hardware", "fpga", "cache"]
     static let projectKeys = ["name", "top", "vendor", "library", "version", "description"]
     static let datasetKeys = [
-        "format", "train", "train_labels", "test", "test_labels", "label", "header", "skip_lines", "label_offset", "classes",
+        "format", "train", "train_labels", "test", "test_labels", "label", "header", "skip_lines", "label_offset", "classes", "class_names",
         "test_fraction", "validation_fraction", "normalize", "seed",
     ]
     static let modelKeys = [
@@ -97,10 +98,30 @@ package enum ProjectConfigSchema {
             skipLines: r.int(table, "skip_lines", at: path, in: 0...1_000_000) ?? d.skipLines,
             labelOffset: r.int(table, "label_offset", at: path, in: -1_000_000...1_000_000) ?? d.labelOffset,
             classes: r.int(table, "classes", at: path, in: 2...65536),
+            classNames: readClassNames(table, at: path, with: &r),
             testFraction: r.double(table, "test_fraction", at: path, in: 0...1, closedAbove: false) ?? d.testFraction,
             validationFraction: r.double(table, "validation_fraction", at: path, in: 0...1, closedAbove: false) ?? d.validationFraction,
             normalize: r.choice(table, "normalize", at: path, as: NormalizationKind.self) ?? d.normalize,
             seed: r.int(table, "seed", at: path, in: 0...Int.max).map(UInt64.init) ?? d.seed)
+    }
+
+    /// `class_names = ["benign", "malignant"]`: one line of text each, distinct.
+    static func readClassNames(_ table: TOMLTable, at path: ConfigKeyPath, with r: inout TOMLReader) -> [String]? {
+        guard let value = table["class_names"] else { return nil }
+        guard let array = value.array, !array.isEmpty, array.allSatisfy({ $0.string != nil }) else {
+            r.report(path.appending("class_names"), "expected a non-empty array of names in label order, e.g. [\"benign\", \"malignant\"]")
+            return nil
+        }
+        let names = array.compactMap(\.string)
+        if let bad = names.first(where: { $0.isEmpty || !Identifiers.isSingleLineText($0) }) {
+            r.report(path.appending("class_names"), "expected names of one line of text each, found \(String(reflecting: bad))")
+            return nil
+        }
+        if Set(names).count != names.count {
+            r.report(path.appending("class_names"), "a name appears more than once; expected one distinct name per class")
+            return nil
+        }
+        return names
     }
 
     /// `label = "name"` or `label = 3` (a column index, -1 for the last).

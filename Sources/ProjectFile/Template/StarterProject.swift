@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import HDLNames
 
 /// `lutbuild init --data`: a project around the user's own data file, with
 /// the network sized from the data (the digits starter is `ProjectTemplate`).
@@ -44,12 +45,17 @@ public struct StarterProject: Sendable, Equatable {
         /// First layer: about one partition per feature (16…256, a multiple
         /// of 8), so every feature is read several times; a hidden layer of
         /// half that (at least two per class); the last layer one per class.
+        /// Every output is read by the next layer (its partitions × fan-in
+        /// cover the previous layer's partitions): an output nobody reads is
+        /// trained and mapped for nothing, so the hidden layer is at most
+        /// classes × fan-in and the first at most hidden × fan-in.
         public init(features: Int, classes: Int, rows: Int) {
             inputBits = 2
             bits = 2
             fanIn = max(1, min(6, features, Self.tableBits / inputBits))
-            let first = min(256, max(16, (features + 7) / 8 * 8))
-            let hidden = max(first / 2, 2 * classes, fanIn)
+            let perFeature = min(256, max(16, (features + 7) / 8 * 8))
+            let hidden = min(max(perFeature / 2, 2 * classes, fanIn), classes * fanIn)
+            let first = min(perFeature, hidden * fanIn)
             partitions = [first, hidden, classes]
             trainRows = max(1, Int(Double(rows) * (1 - Self.testFraction) * (1 - Self.validationFraction)))
             epochs = min(200, max(20, Self.samplesPerRun / trainRows / 10 * 10))
@@ -217,7 +223,12 @@ extension StarterProject {
                 "the file's labels run \(d.labelOffset)…\(d.labelOffset + d.classes - 1); classes count from 0"))
         }
         if let names = d.csv?.classNames, names.count == d.classes {
-            lines.append("# classes: " + names.enumerated().map { "\($0.offset) = \($0.element)" }.joined(separator: ", "))
+            // A key, not a comment: the report page labels the confusion matrix with these names.
+            let valid = Set(names).count == names.count && names.allSatisfy { !$0.isEmpty && Identifiers.isSingleLineText($0) }
+            let list = names.enumerated().map { "\($0.offset) = \($0.element)" }.joined(separator: ", ")
+            lines.append(valid
+                ? Self.entry("class_names", "[" + names.map(Self.quoted).joined(separator: ", ") + "]", "classes \(list)")
+                : "# classes: " + list)
         }
         lines += [
             Self.entry("test_fraction", "\(Sizing.testFraction)", "held out for the final accuracy"),

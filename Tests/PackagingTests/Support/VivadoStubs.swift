@@ -26,8 +26,18 @@ enum VivadoStubs {
     }
     proc current_fileset {} { return sources_1 }
     proc get_runs {name} { return "run:$name" }
-    proc version {args} { return $::stub_version }
-    set ::stub_version 2020.1
+    # A Vivado's synth_design syntax and synthesis run properties, with the
+    # old retiming option (-retiming, RETIMING) or the new one (-global_retiming, GLOBAL_RETIMING).
+    set ::stub_global_retiming 0
+    proc help {args} {
+        if {$args ne {-syntax synth_design}} { error "stub: help $args" }
+        set retiming [expr {$::stub_global_retiming ? {[-global_retiming <arg>]} : {[-retiming]}}]
+        return "Syntax:\nsynth_design  \[-name <arg>\] \[-part <arg>\] $retiming \[-mode <arg>\] \[-quiet\] \[-verbose\]"
+    }
+    proc list_property {object} {
+        set retiming [expr {$::stub_global_retiming ? {STEPS.SYNTH_DESIGN.ARGS.GLOBAL_RETIMING} : {STEPS.SYNTH_DESIGN.ARGS.RETIMING}}]
+        return [list STRATEGY STEPS.SYNTH_DESIGN.ARGS.DIRECTIVE $retiming STEPS.SYNTH_DESIGN.TCL.POST]
+    }
     proc get_ports {name} { return "port:$name" }
 
     namespace eval ipx {
