@@ -16,9 +16,12 @@ public struct TableMismatch: Sendable, Equatable, CustomStringConvertible {
     public var tableCode: UInt16
     public var networkCode: UInt16
 
+    /// `row 4: the tables give class 2, the quantized network 7 (first difference: layer0/p1 entry 14 holds 1, …)`.
     public var description: String {
-        "row \(row): the tables give class \(tableClass), the quantized network \(networkClass) "
-            + "(first difference: \(partition) entry \(address) holds \(tableCode), the trained partition gives \(networkCode))"
+        let classes = tableClass == networkClass
+            ? "both give class \(tableClass)" : "the tables give class \(tableClass), the quantized network \(networkClass)"
+        return "row \(row): \(classes) (first difference: \(partition) entry \(address) holds \(tableCode), "
+            + "the trained partition gives \(networkCode))"
     }
 }
 
