@@ -61,13 +61,14 @@ extension LUTNetwork {
                 _ = plan.evaluate(current, next, observer: &recorder)
                 guard let (partition, entry) = firstDifference(plan, recorder, expected: expected, sample: i) else { continue }
                 let layer = plan.layers[partition.layer]
-                let last = plan.layers.count - 1
+                let last = widths.count - 1
+                let tableOutputs = (0..<widths[last]).map { recorder.code(plan, layer: last, partition: $0) }
+                let networkOutputs = Array(expected[last][i * widths[last]..<(i + 1) * widths[last]])
                 mismatches.append(TableMismatch(
-                    row: row,
-                    tableClass: Self.argmax((0..<widths[last]).map { recorder.code(plan, layer: last, partition: $0) }, width: widths[last])[0],
-                    networkClass: Self.argmax(Array(expected[last][i * widths[last]..<(i + 1) * widths[last]]), width: widths[last])[0],
-                    partition: partition, address: entry & ((1 << layer.addressBits) - 1),
-                    tableCode: layer.tables[entry], networkCode: expected[partition.layer][i * widths[partition.layer] + partition.index]))
+                    row: row, tableClass: Self.argmax(tableOutputs, width: widths[last])[0],
+                    networkClass: Self.argmax(networkOutputs, width: widths[last])[0],
+                    partition: partition, address: entry & ((1 << layer.addressBits) - 1), tableCode: layer.tables[entry],
+                    networkCode: expected[partition.layer][i * widths[partition.layer] + partition.index]))
             }
         }
         return mismatches
