@@ -240,9 +240,9 @@ struct LUTEvaluationPlan: Sendable {
     /// One sample through every layer, starting in `current`; returns the
     /// buffer holding the last layer's codes (one of the two given).
     @inline(__always)
-    private func evaluate<Observer: LookupObserver>(_ current: UnsafeMutableBufferPointer<UInt16>,
-                                                    _ next: UnsafeMutableBufferPointer<UInt16>,
-                                                    observer: inout Observer) -> UnsafeMutableBufferPointer<UInt16> {
+    func evaluate<Observer: LookupObserver>(_ current: UnsafeMutableBufferPointer<UInt16>,
+                                            _ next: UnsafeMutableBufferPointer<UInt16>,
+                                            observer: inout Observer) -> UnsafeMutableBufferPointer<UInt16> {
         var a = current, b = next
         for (l, layer) in layers.enumerated() {
             evaluate(layer, index: l, from: a, to: b, observer: &observer)

@@ -24,21 +24,40 @@ public struct QuantizedNetwork: Sendable {
 
     /// Output codes (offset binary), `rows × classes`, of the given rows of `data` (all when nil).
     public func outputCodes(_ data: Dataset, rows: [Int]? = nil) -> [UInt16] {
+        let last = network.spec.layers.count - 1
+        return codes(data, rows: rows, recording: Set([last]))[last]
+    }
+
+    /// Every partition's output codes of the given rows (all when nil): per
+    /// layer, `rows × partitions`, row-major. Each is what that partition's
+    /// table must hold at the address the row's previous-layer codes form.
+    public func layerCodes(_ data: Dataset, rows: [Int]? = nil) -> [[UInt16]] {
+        codes(data, rows: rows, recording: Set(network.spec.layers.indices))
+    }
+
+    /// The codes of the layers in `recording`, per layer `rows × partitions`
+    /// (empty for the others), chunks of rows spread over the workers.
+    private func codes(_ data: Dataset, rows: [Int]?, recording: Set<Int>) -> [[UInt16]] {
         let rows = rows ?? Array(0..<data.rows)
-        let classes = network.spec.classes
-        var out = [UInt16](repeating: 0, count: rows.count * classes)
+        let widths = network.spec.layers.map(\.partitions)
+        let buffers = widths.indices.map { l -> UnsafeMutableBufferPointer<UInt16>? in
+            guard recording.contains(l) else { return nil }
+            let buffer = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: max(rows.count * widths[l], 1))
+            buffer.initialize(repeating: 0)
+            return buffer
+        }
+        defer { for buffer in buffers { buffer?.deallocate() } }
+        let bases = UnsafeSendable(buffers.map { $0?.baseAddress })
         let chunks = (rows.count + Self.chunk - 1) / Self.chunk
         let workers = min(threads, max(chunks, 1))
         let spaces = (0..<workers).map { _ in Workspace(network: network, batch: Kernels.padded(Self.chunk)) }
-        out.withUnsafeMutableBufferPointer { buffer in
-            let base = UnsafeSendable(buffer.baseAddress!)
-            Workers.forEach(chunks, threads: workers) { c, worker in
-                let start = c * Self.chunk
-                let slice = rows[start..<min(start + Self.chunk, rows.count)]
-                evaluate(data, rows: slice, space: spaces[worker], into: base.value + start * classes)
-            }
+        Workers.forEach(chunks, threads: workers) { c, worker in
+            let start = c * Self.chunk
+            let slice = rows[start..<min(start + Self.chunk, rows.count)]
+            let destinations = widths.indices.map { l in bases.value[l].map { $0 + start * widths[l] } }
+            evaluate(data, rows: slice, space: spaces[worker], into: destinations)
         }
-        return out
+        return widths.indices.map { l in buffers[l].map { Array($0.prefix(rows.count * widths[l])) } ?? [] }
     }
 
     /// Predicted class of each row: the first maximum output code.
@@ -84,7 +103,8 @@ public struct QuantizedNetwork: Sendable {
         deinit { codes.deallocate() }
     }
 
-    private func evaluate(_ data: Dataset, rows: ArraySlice<Int>, space: Workspace, into out: UnsafeMutablePointer<UInt16>) {
+    /// The rows through every layer; layer `l`'s codes go to `into[l]` (`count × partitions`) when it is not nil.
+    private func evaluate(_ data: Dataset, rows: ArraySlice<Int>, space: Workspace, into out: [UnsafeMutablePointer<UInt16>?]) {
         let batch = space.batch
         let count = rows.count
         let inputRange = Quantization.Range(bits: network.spec.inputBits, signed: true)
@@ -99,7 +119,6 @@ public struct QuantizedNetwork: Sendable {
                 }
             }
         }
-        let last = partitions.count - 1
         for (l, layer) in partitions.enumerated() {
             let wiring = network.connectivity.inputs[l]
             for (p, partition) in layer.enumerated() {
@@ -108,8 +127,8 @@ public struct QuantizedNetwork: Sendable {
                 }
                 partition.values(x: space.x.base, batch: batch, count: count, scratch: space.scratch.base,
                                  codes: space.codes, values: current.base + p * batch)
-                if l == last {
-                    for b in 0..<count { out[b * layer.count + p] = space.codes[b] }
+                if let destination = out[l] {
+                    for b in 0..<count { destination[b * layer.count + p] = space.codes[b] }
                 }
             }
             swap(&previous, &current)

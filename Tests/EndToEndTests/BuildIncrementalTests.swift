@@ -10,6 +10,7 @@ import Testing
         let first = try project.build(["--simulator", "iverilog"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.ran.contains("verify"))
+        #expect(first.ran.contains("check/tables"), "the exact tables agree with the trained network")
         #expect(first.ran.contains("estimate"))
         #expect(first.ran.contains("package"))
         #expect(project.scratch.exists("gen/reports/verify.json"))

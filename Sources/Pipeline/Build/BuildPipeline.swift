@@ -124,6 +124,7 @@ public struct BuildPipeline: Sendable {
         try graph.add(VerilogSteps.network(config))
         try graph.add(VerificationSteps.testbench(config))
         try graph.add(EvaluateStep.make(config))
+        try graph.add(TableCheckStep.make(config))
         try graph.add(PackagingStep.make(project))
         try graph.add(VerificationSteps.verify(config, simulator: request.simulator))
         try graph.add(EstimateStep.make(config))
