@@ -52,6 +52,8 @@ import Testing
         Edit(key: "dataset.label_offset", section: "dataset", lines: ["label_offset = 1"],
              files: ["data/train.csv": MemoryPipeline.csv(labelOffset: 1)]),
         Edit(key: "dataset.classes", section: "dataset", lines: ["classes = 3"]),
+        Edit(key: "dataset.class_names", section: "dataset", lines: ["class_names = [\"setosa\", \"versicolor\", \"virginica\"]"],
+             trains: false),
         Edit(key: "dataset.test_fraction", section: "dataset", lines: ["test_fraction = 0.3"], trains: true),
         Edit(key: "dataset.validation_fraction", section: "dataset", lines: ["validation_fraction = 0.2"], trains: true),
         Edit(key: "dataset.normalize", section: "dataset", lines: ["normalize = \"none\""], trains: true),
