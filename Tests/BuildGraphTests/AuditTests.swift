@@ -23,13 +23,19 @@ import Testing
         return graph
     }
 
-    @Test func aDeterministicBuildPassesTheAuditAndKeepsItsBytes() async throws {
+    /// A project built once from `graph`.
+    static func built() async throws -> (MemoryProject, StepGraph, RunLog, Hidden) {
         let project = try MemoryProject()
         try project.write("source.txt", "hello")
         try project.write("data.txt", "d")
         let log = RunLog(), hidden = Hidden()
         let graph = try Self.graph(log: log, hidden: hidden)
         try await project.build(graph)
+        return (project, graph, log, hidden)
+    }
+
+    @Test func aDeterministicBuildPassesTheAuditAndKeepsItsBytes() async throws {
+        let (project, graph, log, _) = try await Self.built()
         let lock = try project.read("lutbuild.lock")
         let audited = try await project.build(graph, options: BuildOptions(concurrency: 2, audit: AuditSample(fraction: 1)))
         #expect(audited.ran.isEmpty)
@@ -41,12 +47,7 @@ import Testing
     }
 
     @Test func aStepReadingSomethingOutsideItsKeyIsNamed() async throws {
-        let project = try MemoryProject()
-        try project.write("source.txt", "hello")
-        try project.write("data.txt", "d")
-        let log = RunLog(), hidden = Hidden()
-        let graph = try Self.graph(log: log, hidden: hidden)
-        try await project.build(graph)
+        let (project, graph, _, hidden) = try await Self.built()
         hidden.set("b")
         // A plain build cannot see it: the key is unchanged.
         #expect(try await project.build(graph).ran.isEmpty)
@@ -57,12 +58,7 @@ import Testing
     }
 
     @Test func aShareAuditsTheSameStepsEveryTime() async throws {
-        let project = try MemoryProject()
-        try project.write("source.txt", "hello")
-        try project.write("data.txt", "d")
-        let log = RunLog(), hidden = Hidden()
-        let graph = try Self.graph(log: log, hidden: hidden)
-        try await project.build(graph)
+        let (project, graph, _, _) = try await Self.built()
         let options = BuildOptions(concurrency: 2, audit: AuditSample(fraction: 0.5))
         let first = try await project.build(graph, options: options)
         let second = try await project.build(graph, options: options)
