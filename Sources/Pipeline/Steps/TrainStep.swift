@@ -29,8 +29,6 @@ enum TrainStep: PipelineBatchStep {
     static let id = "train"
     static let kind = "train"
     static let version = 5
-    /// Below this many validation rows, selecting the best epoch is warned about.
-    static let smallValidationRows = 100
     static let quantizersMember = "quantizers"
 
     static func memberName(_ id: PartitionID) -> String { "layer\(id.layer)/p\(id.index)" }
@@ -109,7 +107,7 @@ enum TrainStep: PipelineBatchStep {
         let settings = shared.train.trainingConfig(minInputActivity: shared.minInputActivity, imageWidth: shared.imageWidth)
         // The validation split is data/prepare's (one split, reported in data.json): the trainer holds out nothing.
         let validation = prepared.validation
-        if settings.keepsBestEpoch, validation.rows < TrainStep.smallValidationRows {
+        if settings.keepsBestEpoch, validation.rows < ModelSelection.minimumValidationRows {
             // Accuracy on a few rows moves in coarse steps: many epochs tie and the pick is mostly luck.
             context.warn("the validation set has only \(validation.rows) rows, too few to select an epoch on "
                 + "(accuracy steps of \(String(format: "%.1f", 100 / Double(max(validation.rows, 1))))%); raise "
