@@ -7,18 +7,18 @@ public enum DataEcho {
     /// Characters of the text shown before it is cut.
     public static let maxCharacters = 40
 
-    /// `'abc'`; a longer text is cut after `maxCharacters` characters and says
-    /// how long it was (`'abcd…' (5242880 characters)`).
-    public static func quoted(_ text: some StringProtocol) -> String {
-        let cut = text.count > maxCharacters
-        return "'\(shown(text))'" + (cut ? " (\(text.count) characters)" : "")
+    /// `'abc'`; a text longer than `limit` characters is cut and says how
+    /// long it was (`'abcd…' (5242880 characters)`).
+    public static func quoted(_ text: some StringProtocol, limit: Int = maxCharacters) -> String {
+        let cut = text.count > limit
+        return "'\(shown(text, limit: limit))'" + (cut ? " (\(text.count) characters)" : "")
     }
 
-    /// The text escaped, and cut after `maxCharacters` characters with `…`
+    /// The text escaped, and cut after `limit` characters with `…`
     /// (for lists of names, where quotes and lengths would be noise).
-    public static func shown(_ text: some StringProtocol) -> String {
-        let head = escaped(text.prefix(maxCharacters))
-        return text.count > maxCharacters ? head + "…" : head
+    public static func shown(_ text: some StringProtocol, limit: Int = maxCharacters) -> String {
+        let head = escaped(text.prefix(limit))
+        return text.count > limit ? head + "…" : head
     }
 
     /// The text as shown inside the quotes: control characters (C0, DEL, C1)

@@ -193,7 +193,8 @@ struct NPYHeader {
 
     init(_ text: String, file: String) throws {
         func failure(_ message: String) -> DatasetError {
-            DatasetError(file: file, message: "bad NPY header: \(message) in \(text.trimmingCharacters(in: .whitespacesAndNewlines))")
+            // A header is at most a few lines: room for all of a sane one.
+            DatasetError(file: file, message: "bad NPY header: \(message) in \(DataEcho.quoted(text.trimmingCharacters(in: .whitespacesAndNewlines), limit: 160))")
         }
         func value(of key: String) -> Substring? {
             guard let keyRange = text.range(of: "'\(key)'") ?? text.range(of: "\"\(key)\"") else { return nil }
