@@ -159,6 +159,9 @@ struct CSVParser {
     /// Set when the last record opens a quoted cell that the file never closes
     /// (the record then ends at its first line break, as if the quote were text).
     var unclosedQuote = false
+    /// After one quote was found never closed, records are single lines: a
+    /// scan to the end of the file per line would make a bad file quadratic.
+    var quotesSpanLines = true
 
     init(buffer: UnsafeBufferPointer<UInt8>, contentLength: Int, file: String) {
         self.buffer = buffer
@@ -282,8 +285,8 @@ struct CSVParser {
 
     /// The number of cells in the next non-blank line, without consuming it.
     mutating func peekCellCount() -> Int {
-        let saved = (position, line, nextLineNumber, unclosedQuote)
-        defer { (position, line, nextLineNumber, unclosedQuote) = saved }
+        let saved = (position, line, nextLineNumber, unclosedQuote, quotesSpanLines)
+        defer { (position, line, nextLineNumber, unclosedQuote, quotesSpanLines) = saved }
         while let range = nextLine() {
             if !isBlank(range) { return cells(in: range).count }
         }
@@ -299,12 +302,13 @@ struct CSVParser {
         let start = position
         var end = offset(of: UInt8(ascii: "\n"), from: start, to: contentLength) ?? contentLength
         if offset(of: quote, from: start, to: end) != nil {
-            let scan = scanQuoted(from: start, to: contentLength)
+            let scan = scanQuoted(from: start, to: quotesSpanLines ? contentLength : end)
             if scan.closed {
                 end = scan.end
                 nextLineNumber += scan.lineBreaks
             } else {
                 unclosedQuote = true
+                quotesSpanLines = false
             }
         }
         nextLineNumber += 1

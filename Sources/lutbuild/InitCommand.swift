@@ -14,7 +14,9 @@ struct InitCommand: ParsableCommand {
             With --data, lutbuild reads the file (CSV with or without a header, scikit-learn's CSV layout, \
             MNIST IDX or NumPy .npy with --labels), finds the label column, counts features and classes, and \
             writes a commented lutbuild.toml with a network sized from the data. Without it, the project is \
-            the 8x8 digits starter. Refuses to overwrite any existing file: lists them and writes nothing (exit 2).
+            the 8x8 digits starter. The data is loaded and split as a build would before anything is written: \
+            data a build would refuse is reported and nothing is written (exit 2). \
+            Refuses to overwrite any existing file: lists them and writes nothing (exit 2).
             """
     )
 

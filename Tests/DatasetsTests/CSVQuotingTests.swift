@@ -42,6 +42,18 @@ import Testing
             """)
     }
 
+    /// Every line opening a quote that never closes: each is reported on its line,
+    /// and the parse stays linear (one scan to the end of the file, not one per line).
+    @Test func manyUnclosedQuotesStayLinear() {
+        // `"1","0`: whether a line starts inside or outside quotes, it ends inside them.
+        let rows = String(repeating: "\"1\",\"0\n", count: 200_000)
+        let started = Date()
+        let message = error("x,y\n" + rows) ?? ""
+        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(message.hasPrefix("t.csv:2: a quoted cell opens here"), "\(message.prefix(200))")
+        #expect(message.contains("… and 199960 more problems"), "\(message.suffix(200))")
+    }
+
     /// A quote inside an unquoted cell is text (as in most readers), not the start of a quoted cell.
     @Test func aQuoteInsideAnUnquotedCellIsText() {
         #expect(error("x,y\n1\"5,0\n2,1\n") == "t.csv:2: column 'x': expected a number, found '1\"5'")

@@ -157,7 +157,7 @@ public struct StarterProject: Sendable, Equatable {
     /// Everything is checked before anything is written: the project file is
     /// parsed as `build` would parse it, and `check` runs on that project with
     /// the data files' bytes by role (`train`, `train_labels`): the caller
-    /// passes the build's own data step (`Project.prepareData`, in Pipeline).
+    /// passes the build's own data step (`StarterProject.createBuildable`, in Pipeline).
     /// A refusal (`ProjectTemplate.Conflict`, `DatasetError`, or whatever
     /// `check` throws) writes nothing, and the files are written all or
     /// nothing (`ProjectTemplate.write`). `displayName` is the directory as
