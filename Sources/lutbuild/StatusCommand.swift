@@ -8,7 +8,7 @@ import Pipeline
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "List stale steps and hand-edited or missing outputs.",
+        abstract: "List stale steps, hand-edited or missing outputs, and steps a build reruns for want of a cached result.",
         discussion: """
             With --check, exit 1 unless everything is up to date (for git hooks and CI). \
             With --verify, every file is read again, for edits that kept a file's size and time.
