@@ -162,6 +162,8 @@ struct CSVParser {
     /// After one quote was found never closed, records are single lines: a
     /// scan to the end of the file per line would make a bad file quadratic.
     var quotesSpanLines = true
+    /// The cells the quoted scan found for the last record, so `cells(in:)` does not scan it twice.
+    var scannedRecord: (range: Range<Int>, cells: [Range<Int>])?
 
     init(buffer: UnsafeBufferPointer<UInt8>, contentLength: Int, file: String) {
         self.buffer = buffer
@@ -285,8 +287,8 @@ struct CSVParser {
 
     /// The number of cells in the next non-blank line, without consuming it.
     mutating func peekCellCount() -> Int {
-        let saved = (position, line, nextLineNumber, unclosedQuote, quotesSpanLines)
-        defer { (position, line, nextLineNumber, unclosedQuote, quotesSpanLines) = saved }
+        let saved = (position, line, nextLineNumber, unclosedQuote, quotesSpanLines, scannedRecord)
+        defer { (position, line, nextLineNumber, unclosedQuote, quotesSpanLines, scannedRecord) = saved }
         while let range = nextLine() {
             if !isBlank(range) { return cells(in: range).count }
         }
@@ -301,11 +303,13 @@ struct CSVParser {
         unclosedQuote = false
         let start = position
         var end = offset(of: UInt8(ascii: "\n"), from: start, to: contentLength) ?? contentLength
+        var scannedCells: [Range<Int>]?  // set by a quoted scan that closed
         if offset(of: quote, from: start, to: end) != nil {
             let scan = scanQuoted(from: start, to: quotesSpanLines ? contentLength : end)
             if scan.closed {
                 end = scan.end
                 nextLineNumber += scan.lineBreaks
+                scannedCells = scan.cells
             } else {
                 unclosedQuote = true
                 quotesSpanLines = false
@@ -314,12 +318,19 @@ struct CSVParser {
         nextLineNumber += 1
         position = end + 1
         if end > start && buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        scannedRecord = scannedCells.map { cells in
+            var cells = cells
+            // The last cell ends where the record does (without a trailing \r).
+            if let last = cells.last, last.upperBound > end { cells[cells.count - 1] = last.lowerBound..<max(last.lowerBound, end) }
+            return (start..<end, cells)
+        }
         return start..<end
     }
 
     /// The cells of a record: split at every comma, or, when the record has a
     /// quote, at the commas outside quoted cells.
     func cells(in range: Range<Int>) -> [Range<Int>] {
+        if let scanned = scannedRecord, scanned.range == range { return scanned.cells }
         if offset(of: quote, from: range.lowerBound, to: range.upperBound) != nil {
             return scanQuoted(from: range.lowerBound, to: range.upperBound).cells
         }
