@@ -11,7 +11,7 @@ public enum LabelColumn: Sendable, Hashable, CustomStringConvertible {
     /// `'digit'` or `#3`, as messages quote it.
     public var description: String {
         switch self {
-        case .name(let name): "'\(name)'"
+        case .name(let name): DataEcho.quoted(name)
         case .index(let index): "#\(index)"
         }
     }
@@ -119,7 +119,9 @@ public enum CSVLoader {
 
     /// `p0 … p63, digit`: names in order, with runs of a prefix and counting
     /// numbers (`p0, p1, …, p63`) shortened, so that a list of every column fits a line or two.
+    /// Names come from the file, so each is shown cut and escaped (`DataEcho.shown`).
     public static func compactList(_ names: [String]) -> String {
+        func shown(_ name: String) -> String { DataEcho.shown(name) }
         func split(_ name: String) -> (prefix: Substring, number: Int)? {
             let digits = name.reversed().prefix { $0.isASCII && $0.isNumber }
             guard !digits.isEmpty, digits.count < 10, let number = Int(String(digits.reversed())) else { return nil }
@@ -133,21 +135,35 @@ public enum CSVLoader {
                 while j + 1 < names.count, let next = split(names[j + 1]),
                       next.prefix == first.prefix, next.number == first.number + (j + 1 - i) { j += 1 }
             }
-            parts.append(j - i >= 2 ? "\(names[i]) … \(names[j])" : names[i...j].joined(separator: ", "))
+            parts.append(j - i >= 2 ? "\(shown(names[i])) … \(shown(names[j]))" : names[i...j].map(shown).joined(separator: ", "))
             i = j + 1
         }
         return parts.joined(separator: ", ")
     }
 }
 
-/// Walks the bytes once: cells are located by scanning for commas and line
-/// ends, numbers are parsed in place with `strtod`.
+/// Walks the bytes once: records are found with `memchr` (line ends, and
+/// whether the line has a quote at all), cells by scanning for commas, and
+/// numbers are parsed in place with `strtod`. Quoted cells (RFC 4180: commas,
+/// doubled quotes and line breaks inside quotes) take a slower path that only
+/// lines with a `"` pay for.
 struct CSVParser {
     let buffer: UnsafeBufferPointer<UInt8>
     let contentLength: Int
     let file: String
     var position = 0
+    /// The line the last record returned by `nextLine` starts on (1-based).
     var line = 0
+    /// The line the next record starts on: after a quoted line break, more than `line + 1`.
+    var nextLineNumber = 1
+    /// Set when the last record opens a quoted cell that the file never closes
+    /// (the record then ends at its first line break, as if the quote were text).
+    var unclosedQuote = false
+    /// After one quote was found never closed, records are single lines: a
+    /// scan to the end of the file per line would make a bad file quadratic.
+    var quotesSpanLines = true
+    /// The cells the quoted scan found for the last record, so `cells(in:)` does not scan it twice.
+    var scannedRecord: (range: Range<Int>, cells: [Range<Int>])?
 
     init(buffer: UnsafeBufferPointer<UInt8>, contentLength: Int, file: String) {
         self.buffer = buffer
@@ -160,7 +176,7 @@ struct CSVParser {
     mutating func parse(layout: CSVLayout, classes: Int?) throws -> Dataset {
         skip(lines: layout.skipLines)
         let names: [String]
-        let headerLine = line + 1
+        let headerLine = nextLineNumber
         if layout.header {
             guard let header = nextLine() else {
                 throw DatasetError(file: file, message: "expected a header row naming the columns, but the file is empty")
@@ -184,6 +200,12 @@ struct CSVParser {
         while let range = nextLine() {
             if isBlank(range) { continue }
             let row = cells(in: range)
+            if unclosedQuote {
+                problems.append(DatasetError(
+                    file: file, line: line,
+                    message: "a quoted cell opens here (with \") but is never closed; close it, or double a quote inside a quoted cell (\"\")"))
+                continue
+            }
             guard row.count == names.count else {
                 problems.append(DatasetError(
                     file: file, line: line,
@@ -198,7 +220,7 @@ struct CSVParser {
                         labelLines.append(line)
                     } else {
                         guard Float(value).isFinite else {
-                            throw DatasetError(file: file, line: line, column: names[c], message: "expected a number within single-precision range (±3.4e38), found '\(cellText(cell))'")
+                            throw DatasetError(file: file, line: line, column: names[c], message: "expected a number within single-precision range (±3.4e38), found \(DataEcho.quoted(cellText(cell)))")
                         }
                         features.append(Float(value))
                     }
@@ -223,7 +245,7 @@ struct CSVParser {
     /// A label cell's value as a class, shifted down by `offset` (see `LabelCheck`).
     func label(_ value: Double, in cell: Range<Int>, column: String, offset: Int, classes: Int?) throws -> Int32 {
         guard value == value.rounded(), abs(value - Double(offset)) < Double(Int32.max) else {
-            throw DatasetError(file: file, line: line, column: column, message: "expected an integer class label, found '\(cellText(cell))'")
+            throw DatasetError(file: file, line: line, column: column, message: "expected an integer class label, found \(DataEcho.quoted(cellText(cell)))")
         }
         let label = Int32(value - Double(offset))
         if let problem = LabelCheck.problem(with: label, declared: classes, offset: offset) {
@@ -247,7 +269,7 @@ struct CSVParser {
             let guess = name.count > 2 ? EditDistance.closest(to: name, among: names) : nil
             throw DatasetError(
                 file: file, line: line,
-                message: "expected a label column named '\(name)' in the header\(guess.map { " (did you mean '\($0)'?)" } ?? ""); the \(names.count) columns are: \(CSVLoader.compactList(names))")
+                message: "expected a label column named '\(name)' in the header\(guess.map { " (did you mean \(DataEcho.quoted($0))?)" } ?? ""); the \(names.count) columns are: \(CSVLoader.compactList(names))")
         case .index(let index):
             guard (-names.count..<names.count).contains(index) else {
                 throw DatasetError(
@@ -265,27 +287,53 @@ struct CSVParser {
 
     /// The number of cells in the next non-blank line, without consuming it.
     mutating func peekCellCount() -> Int {
-        let saved = (position, line)
-        defer { (position, line) = saved }
+        let saved = (position, line, nextLineNumber, unclosedQuote, quotesSpanLines, scannedRecord)
+        defer { (position, line, nextLineNumber, unclosedQuote, quotesSpanLines, scannedRecord) = saved }
         while let range = nextLine() {
             if !isBlank(range) { return cells(in: range).count }
         }
         return 0
     }
 
-    /// The next line's byte range (without the line break), or nil at the end.
+    /// The next record's byte range (without the line break), or nil at the
+    /// end. A record is one line unless a quoted cell holds a line break.
     mutating func nextLine() -> Range<Int>? {
         guard position < contentLength else { return nil }
-        line += 1
+        line = nextLineNumber
+        unclosedQuote = false
         let start = position
-        var end = start
-        while end < contentLength && buffer[end] != UInt8(ascii: "\n") { end += 1 }
+        var end = offset(of: UInt8(ascii: "\n"), from: start, to: contentLength) ?? contentLength
+        var scannedCells: [Range<Int>]?  // set by a quoted scan that closed
+        if offset(of: quote, from: start, to: end) != nil {
+            let scan = scanQuoted(from: start, to: quotesSpanLines ? contentLength : end)
+            if scan.closed {
+                end = scan.end
+                nextLineNumber += scan.lineBreaks
+                scannedCells = scan.cells
+            } else {
+                unclosedQuote = true
+                quotesSpanLines = false
+            }
+        }
+        nextLineNumber += 1
         position = end + 1
         if end > start && buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        scannedRecord = scannedCells.map { cells in
+            var cells = cells
+            // The last cell ends where the record does (without a trailing \r).
+            if let last = cells.last, last.upperBound > end { cells[cells.count - 1] = last.lowerBound..<max(last.lowerBound, end) }
+            return (start..<end, cells)
+        }
         return start..<end
     }
 
+    /// The cells of a record: split at every comma, or, when the record has a
+    /// quote, at the commas outside quoted cells.
     func cells(in range: Range<Int>) -> [Range<Int>] {
+        if let scanned = scannedRecord, scanned.range == range { return scanned.cells }
+        if offset(of: quote, from: range.lowerBound, to: range.upperBound) != nil {
+            return scanQuoted(from: range.lowerBound, to: range.upperBound).cells
+        }
         var result: [Range<Int>] = []
         var start = range.lowerBound
         for i in range where buffer[i] == UInt8(ascii: ",") {
@@ -296,16 +344,62 @@ struct CSVParser {
         return result
     }
 
+    private var quote: UInt8 { UInt8(ascii: "\"") }
+
+    /// The first `byte` in `start..<end`, found with `memchr`.
+    private func offset(of byte: UInt8, from start: Int, to end: Int) -> Int? {
+        guard start < end, let base = buffer.baseAddress,
+              let found = memchr(base + start, Int32(byte), end - start) else { return nil }
+        return UnsafeRawPointer(found) - UnsafeRawPointer(base)
+    }
+
+    /// RFC 4180 from `start`: a cell that begins (after blanks) with a quote
+    /// runs to the quote that closes it, `""` inside being one quote; commas
+    /// and line breaks inside it are text. Stops at the first line break
+    /// outside quotes, or at `limit`.
+    /// - Returns: the cells' ranges (quotes included), where the record ends,
+    ///   the line breaks inside quotes, and whether every quoted cell was closed.
+    private func scanQuoted(from start: Int, to limit: Int) -> (cells: [Range<Int>], end: Int, lineBreaks: Int, closed: Bool) {
+        var cells: [Range<Int>] = []
+        var i = start, cellStart = start, lineBreaks = 0
+        var atCellStart = true, inQuotes = false
+        while i < limit {
+            let byte = buffer[i]
+            if inQuotes {
+                if byte == quote {
+                    if i + 1 < limit && buffer[i + 1] == quote { i += 1 } else { inQuotes = false }
+                } else if byte == UInt8(ascii: "\n") {
+                    lineBreaks += 1
+                }
+            } else if byte == UInt8(ascii: "\n") {
+                break
+            } else if byte == UInt8(ascii: ",") {
+                cells.append(cellStart..<i)
+                cellStart = i + 1
+                atCellStart = true
+            } else if byte == quote && atCellStart {
+                inQuotes = true
+                atCellStart = false
+            } else if byte != 0x20 && byte != 0x09 {
+                atCellStart = false
+            }
+            i += 1
+        }
+        cells.append(cellStart..<i)
+        return (cells, i, lineBreaks, !inQuotes)
+    }
+
     func isBlank(_ range: Range<Int>) -> Bool {
         range.allSatisfy { buffer[$0] == UInt8(ascii: " ") || buffer[$0] == UInt8(ascii: "\t") }
     }
 
-    /// The cell's text without surrounding blanks and quotes.
+    /// The cell's text without surrounding blanks; a quoted cell without its
+    /// quotes and with each `""` inside made one `"`.
     func cellText(_ range: Range<Int>) -> String {
-        var text = String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
+        let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
             .trimmingCharacters(in: .whitespaces)
-        if text.count >= 2 && text.hasPrefix("\"") && text.hasSuffix("\"") { text = String(text.dropFirst().dropLast()) }
-        return text
+        guard text.count >= 2 && text.hasPrefix("\"") && text.hasSuffix("\"") else { return text }
+        return String(text.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
     }
 
     func number(in cell: Range<Int>, column: String) throws -> Double {
@@ -324,10 +418,10 @@ struct CSVParser {
         let value = start.withMemoryRebound(to: CChar.self, capacity: upper - lower) { strtod($0, &end) }
         let consumed = end.map { UnsafeRawPointer($0) - UnsafeRawPointer(start) } ?? 0
         guard consumed == upper - lower else {
-            throw DatasetError(file: file, line: line, column: column, message: "expected a number, found '\(cellText(cell))'")
+            throw DatasetError(file: file, line: line, column: column, message: "expected a number, found \(DataEcho.quoted(cellText(cell)))")
         }
         guard value.isFinite else {
-            throw DatasetError(file: file, line: line, column: column, message: "expected a finite number, found '\(cellText(cell))'")
+            throw DatasetError(file: file, line: line, column: column, message: "expected a finite number, found \(DataEcho.quoted(cellText(cell)))")
         }
         return value
     }

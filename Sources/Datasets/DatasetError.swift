@@ -27,7 +27,7 @@ public struct DatasetError: Error, Equatable, Sendable, CustomStringConvertible 
         var text = file
         if let line { text += ":\(line)" }
         text += ": "
-        if let column { text += "column '\(column)': " }
+        if let column { text += "column \(DataEcho.quoted(column)): " }
         return text + message
     }
 }
@@ -66,7 +66,7 @@ public struct DatasetErrors: Error, Equatable, Sendable, CustomStringConvertible
 
 extension DatasetError: UserFacingError {
     public var userErrors: [UserError] {
-        [.input((column.map { "column '\($0)': " } ?? "") + message, location: file + (line.map { ":\($0)" } ?? ""))]
+        [.input((column.map { "column \(DataEcho.quoted($0)): " } ?? "") + message, location: file + (line.map { ":\($0)" } ?? ""))]
     }
 }
 

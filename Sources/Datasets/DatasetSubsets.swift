@@ -16,7 +16,7 @@ extension Dataset {
     public func split(
         holdingOut fraction: Double, using generator: inout some RandomNumberGenerator
     ) -> (kept: Dataset, heldOut: Dataset) {
-        let heldCount = Int((fraction * Double(rows)).rounded())
+        let heldCount = Self.heldOutRows(of: rows, fraction: fraction)
         var order = Array(0..<rows)
         // Fisher–Yates on the first heldCount positions with our own bounded draw,
         // because the standard library's shuffle algorithm is not specified.
@@ -27,6 +27,11 @@ extension Dataset {
         let held = order[..<heldCount].sorted()
         let kept = order[heldCount...].sorted()
         return (subset(rows: kept), subset(rows: held))
+    }
+
+    /// The rows `split(holdingOut: fraction)` holds out of `rows`.
+    public static func heldOutRows(of rows: Int, fraction: Double) -> Int {
+        Int((fraction * Double(rows)).rounded())
     }
 
     /// The same data with `classes` raised to `count` (e.g. to agree with other parts).

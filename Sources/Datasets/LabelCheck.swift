@@ -1,13 +1,37 @@
 import Diagnostics
 
+/// How many classes a data set may have: the project file's `dataset.classes`,
+/// the loaders (a label sets the count to label + 1, so one wild label would
+/// otherwise size a network of a billion outputs) and `lutbuild init` all
+/// check against this range.
+public enum ClassCount {
+    /// At least two to tell apart; at most one output partition per class of a 16-bit class index.
+    public static let allowed = 2...65_536
+
+    /// Why data with `classes` classes cannot train a classifier, or nil
+    /// (the upper bound is checked label by label, `LabelCheck`).
+    /// `label` is the one label the file has, as the file writes it.
+    public static func tooFew(_ classes: Int, label: Int, rows: Int) -> String? {
+        guard classes < allowed.lowerBound else { return nil }
+        return "expected at least \(allowed.lowerBound) classes to tell apart, but every label is \(label) "
+            + "(\(rows == 1 ? "1 row" : "\(rows) rows")); a classifier needs rows of each class"
+    }
+}
+
 /// The one rule for class labels shared by all loaders.
 enum LabelCheck {
     /// What is wrong with one label (already shifted down by `offset`), or nil
-    /// when it is fine: negative labels are always wrong, and with `declared`
-    /// classes every label must be below it. Messages quote the file's value.
+    /// when it is fine: negative labels are always wrong, and every label must
+    /// be below `declared` classes, or below `ClassCount.allowed`'s largest
+    /// count when none are declared. Messages quote the file's value.
     static func problem(with label: Int32, declared: Int?, offset: Int) -> String? {
-        guard label < 0 || declared.map({ Int(label) >= $0 }) ?? false else { return nil }
-        let expected = declared.map { "a class label in \(offset)…\($0 - 1 + offset)" } ?? "a class label ≥ \(offset)"
+        let limit = declared ?? ClassCount.allowed.upperBound
+        guard label < 0 || Int(label) >= limit else { return nil }
+        let expected = switch (declared, label < 0) {
+        case (nil, true): "a class label ≥ \(offset)"
+        case (nil, false): "a class label in \(offset)…\(limit - 1 + offset) (at most \(limit) classes)"
+        case (_?, _): "a class label in \(offset)…\(limit - 1 + offset)"
+        }
         let shift = offset == 0 ? "" : " (labels are counted from label_offset = \(offset))"
         return "expected \(expected), found \(Int(label) + offset)\(shift)"
     }

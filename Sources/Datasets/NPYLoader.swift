@@ -36,7 +36,7 @@ public enum NPYLoader {
             throw DatasetError(file: featureName, message: "expected an array of rows (at least 1 dimension), found a scalar")
         }
         guard x.kind != .bool else {
-            throw DatasetError(file: featureName, message: "expected numeric features, found dtype '\(x.descr)'")
+            throw DatasetError(file: featureName, message: "expected numeric features, found dtype \(DataEcho.quoted(x.descr))")
         }
         guard y.shape.count == 1 || (y.shape.count == 2 && y.shape[1] == 1) else {
             throw DatasetError(file: labelName, message: "expected a 1-dimensional labels array, found shape \(y.shapeText)")
@@ -114,18 +114,18 @@ struct NPYArray {
         }
         shape = dictionary.shape
         guard let type = NPYArray.parseDescr(descr) else {
-            throw failure("expected dtype float32, float64 or an integer type, found '\(descr)'")
+            throw failure("expected dtype float32, float64 or an integer type, found \(DataEcho.quoted(descr))")
         }
         (kind, itemSize, bigEndian) = type
         let available = bytes.count - headerStart - headerLength
         let shapeText = "(" + shape.map(String.init).joined(separator: ", ") + ")"
         // A crafted shape can make the size wrap around to the file's length: multiply checked.
         guard let count = HeaderSize.product(shape), let expected = HeaderSize.product([count, itemSize]) else {
-            throw failure("the header's shape \(shapeText) of '\(descr)' is larger than any file; the file is corrupt")
+            throw failure("the header's shape \(shapeText) of \(DataEcho.quoted(descr)) is larger than any file; the file is corrupt")
         }
         guard available == expected else {
             let problem = available < expected ? "truncated" : "longer than its header says"
-            throw failure("the file is \(problem): shape \(shapeText) of '\(descr)' needs \(expected) data bytes, found \(available)")
+            throw failure("the file is \(problem): shape \(shapeText) of \(DataEcho.quoted(descr)) needs \(expected) data bytes, found \(available)")
         }
         self.count = count
         payload = bytes[(headerStart + headerLength)...]
@@ -193,7 +193,8 @@ struct NPYHeader {
 
     init(_ text: String, file: String) throws {
         func failure(_ message: String) -> DatasetError {
-            DatasetError(file: file, message: "bad NPY header: \(message) in \(text.trimmingCharacters(in: .whitespacesAndNewlines))")
+            // A header is at most a few lines: room for all of a sane one.
+            DatasetError(file: file, message: "bad NPY header: \(message) in \(DataEcho.quoted(text.trimmingCharacters(in: .whitespacesAndNewlines), limit: 160))")
         }
         func value(of key: String) -> Substring? {
             guard let keyRange = text.range(of: "'\(key)'") ?? text.range(of: "\"\(key)\"") else { return nil }

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 
 /// The input front end (`InputEncoder`) written out so users can reproduce
@@ -66,17 +67,17 @@ public struct InputThresholds: Codable, Equatable, Sendable {
         return try encoder.encode(self) + Data("\n".utf8)
     }
 
-    /// One line per feature: `index,name,scale,offset,direction,t1,…`.
+    /// One line per feature: `index,name,scale,offset,direction,t1,…`
+    /// (names quoted and neutralised by `CSVWriter`: they come from the user's data).
     public func csv() -> String {
         let count = (1 << bits) - 1
-        var text = "index,name,scale,offset,direction" + (1...max(count, 1)).map { ",t\($0)" }.joined() + "\n"
-        for f in features {
+        let header = ["index", "name", "scale", "offset", "direction"] + (1...max(count, 1)).map { "t\($0)" }
+        let rows = features.map { f in
             let values = f.direction == "constant"
                 ? Array(repeating: "", count: max(count, 1))
                 : f.thresholds.map { "\($0)" }
-            text += "\(f.index),\(f.name.replacingOccurrences(of: ",", with: ";")),\(f.scale),\(f.offset),\(f.direction),"
-                + values.joined(separator: ",") + "\n"
+            return ["\(f.index)", f.name, "\(f.scale)", "\(f.offset)", f.direction] + values
         }
-        return text
+        return CSVWriter.table(header: header, rows: rows)
     }
 }

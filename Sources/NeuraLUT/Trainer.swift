@@ -9,6 +9,9 @@ import Foundation
 /// partitions to train; every other partition, all quantizer scales and the
 /// input front end stay bit-identical.
 public final class Trainer {
+    /// Rows a run needs to fit on (batch-norm statistics need two).
+    public static let minimumTrainingRows = 2
+
     public let spec: NetworkSpec
     public let config: TrainingConfig
     let connectivity: Connectivity
@@ -104,8 +107,8 @@ public final class Trainer {
         let spacing = max(fitting.count / max(config.calibrationRows, 1), 1)
         calibrationRows = config.calibrationRows == 0 ? []
             : stride(from: 0, to: fitting.count, by: spacing).prefix(config.calibrationRows).map { fitting[$0] }
-        guard trainRows.count >= 2 else {
-            throw SpecError("training data: \(trainRows.count) training rows after holding out validation, at least 2 are needed")
+        guard trainRows.count >= Trainer.minimumTrainingRows else {
+            throw SpecError("training data: \(trainRows.count) training rows after holding out validation, at least \(Trainer.minimumTrainingRows) are needed")
         }
         self.connectivity = connectivity
             ?? Connectivity.draw(for: spec, data: data, rows: fitting, minInputActivity: config.minInputActivity,

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 
 /// Optimiser and schedule settings (docs/method.md: AdamW, betas (0.5, 0.999),
@@ -111,12 +112,12 @@ public struct TrainingLog: Hashable, Codable, Sendable {
     /// be byte-identical for the same inputs.
     public func csv(timings: Bool = true) -> String {
         func f(_ v: Double?) -> String { v.map { String(format: "%.6f", $0) } ?? "" }
-        var s = "epoch,loss,train_acc,val_acc,test_acc" + (timings ? ",seconds\n" : "\n")
-        for r in epochs {
-            s += "\(r.epoch),\(f(r.loss)),\(f(r.trainAccuracy)),\(f(r.validationAccuracy)),\(f(r.testAccuracy))"
-                + (timings ? ",\(String(format: "%.3f", r.seconds))\n" : "\n")
+        let header = ["epoch", "loss", "train_acc", "val_acc", "test_acc"] + (timings ? ["seconds"] : [])
+        let rows = epochs.map { r in
+            ["\(r.epoch)", f(r.loss), f(r.trainAccuracy), f(r.validationAccuracy), f(r.testAccuracy)]
+                + (timings ? [String(format: "%.3f", r.seconds)] : [])
         }
-        return s
+        return CSVWriter.table(header: header, rows: rows)
     }
 }
 

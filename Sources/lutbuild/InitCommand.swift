@@ -14,7 +14,9 @@ struct InitCommand: ParsableCommand {
             With --data, lutbuild reads the file (CSV with or without a header, scikit-learn's CSV layout, \
             MNIST IDX or NumPy .npy with --labels), finds the label column, counts features and classes, and \
             writes a commented lutbuild.toml with a network sized from the data. Without it, the project is \
-            the 8x8 digits starter. Refuses to overwrite any existing file: lists them and writes nothing (exit 2).
+            the 8x8 digits starter. The data is loaded and split as a build would before anything is written: \
+            data a build would refuse is reported and nothing is written (exit 2). \
+            Refuses to overwrite any existing file: lists them and writes nothing (exit 2).
             """
     )
 
@@ -52,11 +54,9 @@ struct InitCommand: ParsableCommand {
             print("next: \(cd)lutbuild build")
             return
         }
-        let (project, written) = try StarterProject.create(
+        let (project, written) = try StarterProject.createBuildable(
             in: url, displayName: directory, data: URL(fileURLWithPath: data), labels: labels.map { URL(fileURLWithPath: $0) },
             label: label.map(LabelColumn.init(argument:)), copyData: copyData)
-        // The same loading and checks as a build's: a project that init writes must build.
-        _ = try Project.open(path: directory).prepareData()
         let facts = project.data
         print("read \(data): \(facts.rows) rows, \(facts.features) features, \(facts.classes) classes (\(facts.format.rawValue))")
         if let csv = facts.csv {
@@ -71,6 +71,9 @@ struct InitCommand: ParsableCommand {
         }
         let sizing = project.sizing
         print("  network: \(sizing.partitions.map(String.init).joined(separator: " → ")) partitions, fan-in \(sizing.fanIn), \(sizing.bits)-bit codes; \(sizing.epochs) epochs")
+        if sizing.selection == .lastEpoch {
+            print("  too few rows to select an epoch on a validation split: all \(sizing.trainRows) non-test rows train, and the last epoch is kept")
+        }
         print("created a lutbuild project in \(directory):")
         for path in written { print("  \(path)") }
         print("next: \(cd)lutbuild build")

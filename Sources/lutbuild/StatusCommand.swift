@@ -8,7 +8,7 @@ import Pipeline
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "List stale steps and hand-edited or missing outputs.",
+        abstract: "List stale steps, hand-edited or missing outputs, and steps a build reruns for want of a cached result.",
         discussion: """
             With --check, exit 1 unless everything is up to date (for git hooks and CI). \
             With --verify, every file is read again, for edits that kept a file's size and time. \
@@ -38,6 +38,12 @@ struct StatusCommand: AsyncParsableCommand {
         for path in report.missing.prefix(40) { print("missing  \(path)") }
         if report.missing.count > 40 { print("missing  … and \(report.missing.count - 40) more files (a build writes them)") }
         if report.lockOutdated { print("lock     lutbuild.lock is missing or out of date; run `lutbuild build`") }
+        let rerun = BuildReport.explanation(report.rerun)
+        for line in rerun.prefix(40) { print("rerun    \(line)") }
+        if rerun.count > 40 { print("rerun    … and \(rerun.count - 40) more lines") }
+        if !report.rerun.isEmpty {
+            print("rerun    gen/ matches lutbuild.lock, but the local cache (.lutbuild/) has no record of these \(report.rerun.count) steps: the next build runs them again (or fetches them from the remote cache)")
+        }
         if report.isClean { print("up to date") }
         if check && !report.isClean { throw ExitCode(1) }
     }

@@ -136,4 +136,24 @@ import Testing
         let verified = try project.engine.status(chainGraph(log: RunLog(), publishReport: true), verify: true)
         #expect(verified.stale.map(\.id) == ["upper", "count", "report"])
     }
+
+    /// Issue: after losing the index files, `status` said nothing was stale
+    /// (the lock file matched) while `build` ran every step again. `status`
+    /// now lists what the build will rerun, and still calls gen/ clean.
+    @Test func statusPredictsTheRerunAfterTheIndexIsLost() async throws {
+        let project = try MemoryProject()
+        try project.write("source.txt", "x")
+        try await project.build(StoreLossTests.deepChain(log: RunLog()))
+        #expect(try project.engine.status(StoreLossTests.deepChain(log: RunLog())).rerun.isEmpty)
+
+        try project.fileSystem.remove(project.root + "/.lutbuild/cache/index")
+        let report = try project.engine.status(StoreLossTests.deepChain(log: RunLog()))
+        #expect(report.stale.isEmpty && report.isClean)
+        #expect(report.rerun.map(\.id) == (0..<StoreLossTests.depth).map { "s\($0)" })
+        #expect(report.rerun.allSatisfy { $0.reasons == [.notInCache] })
+
+        let summary = try await project.build(StoreLossTests.deepChain(log: RunLog()))
+        #expect(summary.ran == report.rerun.map(\.id))
+        #expect(try project.engine.status(StoreLossTests.deepChain(log: RunLog())).rerun.isEmpty)
+    }
 }

@@ -49,6 +49,13 @@ import Diagnostics
         #expect(error(text) == message)
     }
 
+    /// Labels 0 and 900000000 made 900,000,001 classes: `init` allocated 4.3 GB and aborted.
+    @Test func aWildLabelIsRefusedByTheClassLimit() {
+        #expect(error("x,y\n1,0\n2,900000000\n")
+            == "t.csv:3: column 'y': expected a class label in 0…65535 (at most 65536 classes), found 900000000")
+        #expect((try? parse("x,y\n1,0\n2,65535\n"))?.classes == 65536)
+    }
+
     @Test func labelOutOfDeclaredRange() {
         #expect(error("x,y\n1,0\n1,3\n", classes: 3) == "t.csv:3: column 'y': expected a class label in 0…2, found 3")
     }

@@ -55,7 +55,7 @@ import Testing
         (npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", bytes([Float](arrayLiteral: 1, 2, 3))),
          "x.npy: the file is truncated: shape (2, 2) of '<f4' needs 16 data bytes, found 12"),
         (npy("{'fortran_order': False, 'shape': (2, 2), }", []),
-         "x.npy: bad NPY header: expected a 'descr' string in {'fortran_order': False, 'shape': (2, 2), }"),
+         "x.npy: bad NPY header: expected a 'descr' string in '{'fortran_order': False, 'shape': (2, 2), }'"),
         (npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 1), }", bytes([Float](arrayLiteral: 1, .nan))),
          "x.npy: row 1, feature 0: expected a finite number, found nan"),
         (npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3, 1), }", bytes([Float](arrayLiteral: 1, 2, 3))),

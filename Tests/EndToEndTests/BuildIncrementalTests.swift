@@ -107,6 +107,21 @@ import Testing
         #expect(global.ran(prefix: "train/").count == 27)
     }
 
+    /// Issue: after losing .lutbuild/'s index, `status` said "up to date" and the build retrained everything.
+    @Test func statusSaysWhatABuildRerunsAfterTheIndexIsLost() throws {
+        let project = try TinyProject()
+        defer { project.remove() }
+        #expect(try project.build().status == 0)
+        try FileManager.default.removeItem(at: project.scratch.path(".lutbuild/cache/index"))
+        // (`status` judges a full build, so verify and estimate, not run here, are stale too.)
+        let status = try LutbuildBinary.run(["status"], in: project.url)
+        #expect(!status.stdout.contains("stale    train/"), "\(status.stdout)")
+        #expect(status.stdout.contains("\nrerun    train/layer0/{p0 … p7} (8): no cached result for the current inputs\n"), "\(status.stdout)")
+        #expect(status.stdout.contains("the next build runs them again"), "\(status.stdout)")
+        let rebuild = try project.build()
+        #expect(rebuild.ran(prefix: "train/").count == 8 + 6 + 10 + 3)
+    }
+
     @Test func handEditedOutputIsReportedAndRestored() throws {
         let project = try TinyProject()
         defer { project.remove() }

@@ -65,6 +65,7 @@ import TestSupport
             read data/wine_data.csv: 178 rows, 13 features, 3 classes (csv)
               no header row; label column c13 (found by scikit-learn's layout (the last column))
               network: 16 → 8 → 3 partitions, fan-in 6, 2-bit codes; 200 epochs
+              too few rows to select an epoch on a validation split: all 142 non-test rows train, and the last epoch is kept
             created a lutbuild project in wine-fpga:
 
             """))
@@ -179,5 +180,162 @@ import TestSupport
         let csvWithLabels = try initProject(["p", "--data", "a.csv", "--labels", "a.csv"], in: scratch)
         #expect(csvWithLabels.stderr == "error: a.csv: a CSV file holds its labels in a column; drop --labels (name the column with --label if needed)\n")
         #expect(!scratch.exists("p"))
+    }
+}
+
+/// `init --data` checks everything a build would before it writes anything
+/// (issue: it wrote three files, then rejected its own project file, and a
+/// second `init` refused because the files existed).
+@Suite struct InitFromDataRefusalTests {
+    func initProject(_ arguments: [String], in scratch: Scratch) throws -> LutbuildBinary.Result {
+        try LutbuildBinary.run(["init"] + arguments, in: scratch.url)
+    }
+
+    /// The folder holds nothing `init` wrote (it may not exist at all).
+    func expectNothingWritten(_ folder: String, in scratch: Scratch, sourceLocation: SourceLocation = #_sourceLocation) {
+        let contents = (try? FileManager.default.contentsOfDirectory(atPath: scratch.path(folder).path)) ?? []
+        #expect(contents.isEmpty, "\(contents)", sourceLocation: sourceLocation)
+    }
+
+    /// One row is one class: refused as such, before the sizing that would give a last layer of one partition.
+    @Test func oneRowIsRefusedBeforeAnythingIsWritten() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try scratch.write("one.csv", "f0,f1,label\n1.5,2.5,0\n")
+        let result = try initProject(["p", "--data", "one.csv"], in: scratch)
+        #expect(result.status == 2)
+        #expect(result.stderr == "error: one.csv: expected at least 2 classes to tell apart, but every label is 0 (1 row); a classifier needs rows of each class\n")
+        expectNothingWritten("p", in: scratch)
+        #expect(try initProject(["p"], in: scratch).status == 0, "a second init finds nothing in the way")
+    }
+
+    /// Two rows passed `init`, trained, then failed at the testbench with exit 1 and no file.
+    @Test func twoRowsAreRefusedAtTheDataStep() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try scratch.write("two.csv", "f0,f1,label\n1.5,2.5,0\n3.5,4.5,1\n")
+        let result = try initProject(["p", "--data", "two.csv"], in: scratch)
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("error: two.csv: 2 rows are too few for the split: dataset.test_fraction = 0.2 holds out 0 to test on"), "\(result.stderr)")
+        expectNothingWritten("p", in: scratch)
+
+        // A build of the same data stops at the data step with the same rule, naming the file.
+        try scratch.write("b/two.csv", "f0,f1,label\n1.5,2.5,0\n3.5,4.5,1\n")
+        try scratch.write("b/lutbuild.toml", """
+            [project]
+            name = "two"
+            [dataset]
+            train = "two.csv"
+            label = "label"
+            [model]
+            fan_in = 2
+            layers = [{ partitions = 4 }, { partitions = 2 }]
+            [train]
+            epochs = 1
+
+            """)
+        let build = try LutbuildBinary.run(["build", "--no-estimate"], in: scratch.path("b"))
+        #expect(build.status == 2, "\(build.stderr)")
+        #expect(build.stderr.contains("error: two.csv: 2 rows are too few for the split"), "\(build.stderr)")
+        #expect(!scratch.exists("b/gen/rtl"))
+    }
+
+    @Test func oneClassIsRefusedBeforeAnythingIsWritten() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let rows = (0..<50).map { "\(Double($0) + 0.5),\(Double($0) * 2 + 0.25),7" }
+        try scratch.write("same.csv", (["a,b,label"] + rows).joined(separator: "\n") + "\n")
+        let result = try initProject(["p", "--data", "same.csv"], in: scratch)
+        #expect(result.status == 2)
+        #expect(result.stderr == "error: same.csv: expected at least 2 classes to tell apart, but every label is 7 (50 rows); a classifier needs rows of each class\n")
+        expectNothingWritten("p", in: scratch)
+        // Nothing half-written: a second try with good data succeeds.
+        try scratch.write("good.csv", InitFromDataTests.csv("a,b,label", InitFromDataTests.table(rows: 60, features: 2, classes: 2)))
+        let again = try initProject(["p", "--data", "good.csv"], in: scratch)
+        #expect(again.status == 0, "\(again.stderr)")
+    }
+
+    /// A 200-character folder name made a 204-character design name, which the project file refuses.
+    @Test func aLongFolderNameGivesAValidProject() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try scratch.write("d.csv", InitFromDataTests.csv("a,b,label", InitFromDataTests.table(rows: 60, features: 2, classes: 2)))
+        let folder = String(repeating: "long-name", count: 23)  // 207 characters
+        let result = try initProject([folder, "--data", "d.csv"], in: scratch)
+        #expect(result.status == 0, "\(result.stderr)")
+        let toml = try scratch.read("\(folder)/lutbuild.toml")
+        let name = toml.split(separator: "\n").first { $0.hasPrefix("name = ") }.map { String($0.dropFirst(8).prefix { $0 != "\"" }) } ?? ""
+        #expect(name.count == 128 && name.hasPrefix("long_namelong_name") && name.hasSuffix("_lut"), "\(name)")
+        let status = try LutbuildBinary.run(["status"], in: scratch.path(folder))
+        #expect(status.status == 0, "\(status.stderr)")
+    }
+
+    /// Labels 0 and 900000000 made `init` allocate 4.3 GB and abort; `build` said exit 2. Both now say the same.
+    @Test func aWildLabelIsRefusedByInitAndBuildAlike() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let text = "a,b,label\n" + (0..<40).map { "\(Double($0) + 0.5),1.25,\($0 == 39 ? 900_000_000 : $0 % 2)" }.joined(separator: "\n") + "\n"
+        try scratch.write("wild.csv", text)
+        let expected = "wild.csv:41: column 'label': expected a class label in 0…65535 (at most 65536 classes), found 900000000"
+        let started = Date()
+        let result = try initProject(["p", "--data", "wild.csv"], in: scratch)
+        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(result.status == 2)
+        #expect(result.stderr == "error: \(expected)\n", "\(result.stderr)")
+        expectNothingWritten("p", in: scratch)
+
+        try scratch.write("b/wild.csv", text)
+        try scratch.write("b/lutbuild.toml", """
+            [project]
+            name = "wild"
+            [dataset]
+            train = "wild.csv"
+            label = "label"
+            [model]
+            fan_in = 2
+            layers = [{ partitions = 4 }, { partitions = 2 }]
+
+            """)
+        let build = try LutbuildBinary.run(["build", "--no-estimate"], in: scratch.path("b"))
+        #expect(build.status == 2)
+        #expect(build.stderr.contains("error: \(expected)"), "\(build.stderr)")
+    }
+
+    /// A failure while writing removes what was written: here `data` is a file, so copying into `data/` fails last.
+    @Test func aFailedWriteLeavesNothingBehind() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try scratch.write("d.csv", InitFromDataTests.csv("a,b,label", InitFromDataTests.table(rows: 60, features: 2, classes: 2)))
+        try scratch.write("p/data", "not a folder")
+        let result = try initProject(["p", "--data", "d.csv", "--copy-data"], in: scratch)
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("error: cannot write p/data/d.csv: "), "\(result.stderr)")
+        #expect(result.stderr.hasSuffix("; nothing was written\n"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path("p").path) == ["data"])
+    }
+
+    /// Small data: 10 % validation would be a few dozen rows, and the first build warned that they are too few.
+    @Test func smallDataKeepsTheLastEpochAndLargeDataSelectsOnValidation() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try scratch.write("small.csv", InitFromDataTests.csv("a,b,c,label", InitFromDataTests.table(rows: 178, features: 3, classes: 3)))
+        let small = try initProject(["s", "--data", "small.csv"], in: scratch)
+        #expect(small.status == 0, "\(small.stderr)")
+        #expect(small.stdout.contains("\n  too few rows to select an epoch on a validation split: all 142 non-test rows train, and the last epoch is kept\n"), "\(small.stdout)")
+        let smallToml = try scratch.read("s/lutbuild.toml")
+        #expect(smallToml.contains("\nvalidation_fraction = 0 "), "\(smallToml)")
+        #expect(smallToml.contains("\nselection = \"last-epoch\" "), "\(smallToml)")
+        try scratch.write("s/lutbuild.toml", InitFromDataTests.shrink(smallToml))
+        let build = try LutbuildBinary.run(["build", "--no-estimate", "--no-verify"], in: scratch.path("s"))
+        #expect(build.status == 0, "\(build.stderr)")
+        #expect(!(build.stdout + build.stderr).contains("too few to select an epoch"), "\(build.stderr)")
+
+        // 1,250 rows: 10 % of the 1,000 non-test rows is 100, enough to select on.
+        try scratch.write("large.csv", InitFromDataTests.csv("a,b,c,label", InitFromDataTests.table(rows: 1250, features: 3, classes: 3)))
+        let large = try initProject(["l", "--data", "large.csv"], in: scratch)
+        #expect(large.status == 0, "\(large.stderr)")
+        let largeToml = try scratch.read("l/lutbuild.toml")
+        #expect(largeToml.contains("\nvalidation_fraction = 0.1 "), "\(largeToml)")
+        #expect(largeToml.contains("\nselection = \"best-validation\" "), "\(largeToml)")
     }
 }

@@ -95,3 +95,23 @@ import Testing
         }
     }
 }
+
+/// What `init --data` sizes from the row count and the folder name.
+@Suite struct StarterSelectionAndNameTests {
+    /// A tenth of the non-test rows selects the epoch only when that is at least 100 rows (1,244 rows in all).
+    @Test func selectionRuleSwitchesAtAHundredValidationRows() {
+        let small = StarterProject.Sizing(features: 4, classes: 3, rows: 1243)
+        #expect(small.selection == .lastEpoch && small.validationFraction == 0 && small.validationRows == 0)
+        #expect(small.trainRows == 994, "every non-test row trains")
+        let large = StarterProject.Sizing(features: 4, classes: 3, rows: 1244)
+        #expect(large.selection == .bestValidation && large.validationFraction == 0.1)
+        #expect(large.validationRows == ModelSelection.minimumValidationRows && large.trainRows == 895)
+    }
+
+    @Test func aLongFolderNameIsCutToTheDesignNameLimit() {
+        let name = StarterProject.projectName(fromDirectory: URL(fileURLWithPath: "/x/" + String(repeating: "ab-", count: 80)))
+        #expect(name.count == 128 && name.hasSuffix("_lut") && !name.contains("__"), "\(name)")
+        #expect(StarterProject.projectName(fromDirectory: URL(fileURLWithPath: "/x/my-design")) == "my_design_lut")
+        #expect(StarterProject.projectName(fromDirectory: URL(fileURLWithPath: "/x/wine_lut")) == "wine_lut")
+    }
+}

@@ -29,4 +29,14 @@ import Testing
         #expect(csv.count == 4)
         #expect(csv[0] == "index,name,scale,offset,direction,t1,t2,t3,t4,t5,t6,t7")
     }
+
+    /// Feature names come from the user's data: a quote broke the rows, and a
+    /// formula stayed live in a spreadsheet. The CSV quotes and neutralises them.
+    @Test func csvQuotesAndNeutralisesFeatureNames() {
+        let names = ["=HYPERLINK(\"http://evil\",\"x\")", "say \"hi\", twice"]
+        let csv = InputThresholds(encoder: encoder, featureNames: names).csv().split(separator: "\n")
+        #expect(csv.count == 4)
+        #expect(csv[1].hasPrefix("0,\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",2.5,"))
+        #expect(csv[2].hasPrefix("1,\"say \"\"hi\"\", twice\",-0.75,"))
+    }
 }

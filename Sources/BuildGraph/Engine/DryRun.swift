@@ -10,6 +10,8 @@ struct DryRun {
         var locked: [String: LockFile.LockedStep] = [:]
         /// The digest of each output of a fresh unit.
         var outputs: [OutputRef: Digest] = [:]
+        /// Fresh only by the lock file: the local cache has no record of them, so a build runs them again.
+        var unrecorded: [StaleStep] = []
     }
 
     func run(_ nodes: [StepGraph.Node]) throws -> Result {
@@ -46,6 +48,10 @@ struct DryRun {
                 let unit = node.units[unitIndex]
                 for (name, digest) in reuse.outputs { outputs[OutputRef(step: node.id, name: name)] = digest }
                 result.locked[unit.id] = LockFile.LockedStep(key: reuse.key, outputs: reuse.outputs)
+                // A build reuses only what the action index records (it has no lock fallback).
+                if planner.index.byKey[reuse.key].map({ Set($0.outputs.keys) != Set(unit.outputs) }) ?? true {
+                    result.unrecorded.append(StaleStep(id: unit.id, reasons: [.notInCache]))
+                }
             }
         }
         result.outputs = outputs
@@ -113,6 +119,11 @@ public struct StatusReport: Sendable, Equatable {
     public var missing: [String] = []
     /// The lock file does not describe the current build (absent or out of date).
     public var lockOutdated = false
+    /// Units that match the lock file (so they are not stale) but that the
+    /// local cache has no record of (a fresh clone, or lost `.lutbuild/`
+    /// index files): the next build runs them again, or fetches them from a
+    /// remote cache. Not part of `isClean`, which is about `gen/` and the sources.
+    public var rerun: [StaleStep] = []
 
     public init(stale: [StaleStep] = []) { self.stale = stale }
 
@@ -152,6 +163,8 @@ extension BuildEngine {
         let staleIDs = Set(report.stale.map(\.id))
         report.stale += dryRun.lostProducers(of: rewritten, nodes: nodes, dry).filter { !staleIDs.contains($0.id) }
         report.lockOutdated = dry.stale.isEmpty && lock?.steps.filter({ unitIDs.contains($0.key) }) != dry.locked
+        let listed = Set(report.stale.map(\.id))
+        report.rerun = dry.unrecorded.filter { !listed.contains($0.id) }
         return report
     }
 

@@ -45,6 +45,48 @@ struct DataFitRule: Codable, Sendable, Equatable {
 }
 
 
+/// The rows each part of the split needs: at least one to test on (the
+/// testbench and the accuracy need one) and `Trainer.minimumTrainingRows` to
+/// train on. Data too small for the split is refused here, at the data step,
+/// rather than by training or the testbench later.
+struct SplitRule {
+    var settings: DatasetSection
+
+    init(_ settings: DatasetSection) { self.settings = settings }
+
+    /// The rows each part gets from `rows` rows of the training file.
+    func parts(of rows: Int) -> (fitting: Int, validation: Int, test: Int) {
+        let test = settings.test == nil ? Dataset.heldOutRows(of: rows, fraction: settings.testFraction) : 0
+        let validation = Dataset.heldOutRows(of: rows - test, fraction: settings.validationFraction)
+        return (rows - test - validation, validation, test)
+    }
+
+    /// The fewest training-file rows that leave every part enough.
+    var minimumRows: Int {
+        var rows = Trainer.minimumTrainingRows
+        while rows < 1_000_000 {
+            let split = parts(of: rows)
+            if split.fitting >= Trainer.minimumTrainingRows && (settings.test != nil || split.test >= 1) { break }
+            rows += 1
+        }
+        return rows
+    }
+
+    /// Throws a `DatasetError` on the training file when a part is too small.
+    func check(fitting: Int, validation: Int, test: Int) throws {
+        guard fitting < Trainer.minimumTrainingRows || test < 1 else { return }
+        let rows = fitting + validation + (settings.test == nil ? test : 0)
+        func fraction(_ value: Double) -> String { String(format: "%g", value) }
+        let testPart = settings.test == nil
+            ? "dataset.test_fraction = \(fraction(settings.testFraction)) holds out \(test) to test on, " : ""
+        throw DatasetError(
+            file: settings.train,
+            message: "\(rows == 1 ? "1 row is" : "\(rows) rows are") too few for the split: \(testPart)dataset.validation_fraction = \(fraction(settings.validationFraction)) "
+                + "holds out \(validation) to select the model on, and \(fitting) are left to train on; expected at least "
+                + "\(minimumRows) rows (at least 1 to test on and \(Trainer.minimumTrainingRows) to train on)")
+    }
+}
+
 extension PreparedData {
     /// Parses the data files' bytes (`files`, by role), splits them (seeded),
     /// normalises them and checks them against `fit`. Errors name files by
@@ -79,12 +121,11 @@ extension PreparedData {
         }
         var validationGenerator = SeededRandom(seed: settings.seed, stream: 0x7A1D)
         var (fitting, validation) = train.split(holdingOut: settings.validationFraction, using: &validationGenerator)
-        guard fitting.rows > 0 else {
-            throw DatasetError(
-                file: settings.train,
-                message: "no rows left for training after the test and validation splits (\(train.rows + test.rows) rows in all)")
-        }
+        try SplitRule(settings).check(fitting: fitting.rows, validation: validation.rows, test: test.rows)
         let classes = settings.classes ?? max(fitting.classes, validation.classes, test.classes)
+        if let problem = ClassCount.tooFew(classes, label: settings.labelOffset, rows: fitting.rows + validation.rows + test.rows) {
+            throw DatasetError(file: settings.format == .csv ? settings.train : settings.trainLabels ?? settings.train, message: problem)
+        }
         fitting = fitting.withClasses(classes)
         validation = validation.withClasses(classes)
         test = test.withClasses(classes)

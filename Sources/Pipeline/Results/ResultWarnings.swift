@@ -1,16 +1,14 @@
 import NeuraLUT
+import ProjectFile
 
 /// Warnings about what a build produced, worded once: the step that finds a
 /// problem prints it (`StepContext.warn`), and the report page shows it,
 /// worked out again from its own inputs, so a cached build's page still
 /// carries the warnings its first build printed.
 enum ResultWarnings {
-    /// Below this many validation rows, selecting the best epoch is mostly luck.
-    static let smallValidationRows = 100
-
     /// The validation set is too small to select an epoch on (nil when fine).
     static func smallValidation(rows: Int, keepsBestEpoch: Bool) -> String? {
-        guard keepsBestEpoch, rows < smallValidationRows else { return nil }
+        guard keepsBestEpoch, rows < ModelSelection.minimumValidationRows else { return nil }
         // Accuracy on a few rows moves in coarse steps: many epochs tie and the pick is mostly luck.
         return "the validation set has only \(rows) rows, too few to select an epoch on "
             + "(accuracy steps of \(String(format: "%.1f", 100 / Double(max(rows, 1))))%); raise "

@@ -13,7 +13,8 @@ import ProjectFile
 enum ThresholdsStep: PipelineStep {
     static let id = "thresholds"
     static let kind = "input-thresholds"
-    static let version = 3
+    /// 4: feature names in the CSV quoted and neutralised (`CSVWriter`).
+    static let version = 4
 
     static func paths(_ config: ProjectConfig) -> (json: String, csv: String, outputCodes: String) {
         let base = "\(VerilogSteps.rtlDirectory)/\(config.project.top)"

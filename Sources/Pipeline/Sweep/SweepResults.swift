@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import TOMLKit
 
@@ -144,22 +145,15 @@ public struct SweepResults: Codable, Sendable, Equatable {
     public func csv() -> String {
         let header = keys + ["accuracy", "validation_accuracy", "luts", "flip_flops", "latency_cycles", "logic_levels",
                              "build_seconds", "pareto", "point"]
-        var lines = [header.map(Self.csvField).joined(separator: ",")]
-        for point in points {
+        let rows = points.map { point in
             let measured: [String] = [
                 point.accuracy.map { String(format: "%.6f", $0) } ?? "", point.validationAccuracy.map { String(format: "%.6f", $0) } ?? "",
                 point.luts.map(String.init) ?? "", point.flipFlops.map(String.init) ?? "",
                 point.latencyCycles.map(String.init) ?? "", point.logicLevels.map(String.init) ?? "",
                 String(format: "%.1f", point.buildSeconds), point.pareto ? "1" : "0", point.name,
             ]
-            let row = keys.map { point.settings[$0]?.description ?? "" } + measured
-            lines.append(row.map(Self.csvField).joined(separator: ","))
+            return keys.map { point.settings[$0]?.description ?? "" } + measured
         }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    private static func csvField(_ text: String) -> String {
-        text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline })
-            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        return CSVWriter.table(header: header, rows: rows)
     }
 }

@@ -212,6 +212,10 @@ public enum ModelSelection: String, Sendable, Equatable, Hashable, Codable, Case
     case bestValidation = "best-validation"
     /// The last epoch.
     case lastEpoch = "last-epoch"
+
+    /// Below this many validation rows, picking the best epoch is mostly luck
+    /// (accuracy moves in steps of over 1 %): builds warn, and `init` picks the last epoch.
+    public static let minimumValidationRows = 100
 }
 
 /// `[train]`: optimiser settings (AdamW, cosine annealing with warm restarts).

@@ -97,7 +97,7 @@ package enum ProjectConfigSchema {
             header: r.bool(table, "header", at: path) ?? d.header,
             skipLines: r.int(table, "skip_lines", at: path, in: 0...1_000_000) ?? d.skipLines,
             labelOffset: r.int(table, "label_offset", at: path, in: -1_000_000...1_000_000) ?? d.labelOffset,
-            classes: r.int(table, "classes", at: path, in: 2...65536),
+            classes: r.int(table, "classes", at: path, in: ClassCount.allowed),
             classNames: readClassNames(table, at: path, with: &r),
             testFraction: r.double(table, "test_fraction", at: path, in: 0...1, closedAbove: false) ?? d.testFraction,
             validationFraction: r.double(table, "validation_fraction", at: path, in: 0...1, closedAbove: false) ?? d.validationFraction,

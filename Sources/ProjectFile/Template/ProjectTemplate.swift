@@ -36,7 +36,8 @@ public enum ProjectTemplate {
     }
 
     /// Writes `files` (paths relative to `directory`) all or nothing: throws
-    /// `Conflict` before writing if any exists, `Failure` when one cannot be written.
+    /// `Conflict` before writing if any exists, `Failure` when one cannot be
+    /// written, after removing the files and folders this call had made.
     @discardableResult
     package static func write(_ files: [(path: String, contents: Data)], into directory: URL, displayName: String) throws -> [String] {
         let fileManager = FileManager.default
@@ -48,16 +49,33 @@ public enum ProjectTemplate {
             fileManager.fileExists(atPath: directory.appendingPathComponent($0).path)
         }
         guard existing.isEmpty else { throw Conflict(directory: displayName, existing: existing.sorted()) }
+        var made: [URL] = []  // files and folders this call created, in order
         for file in files {
             let url = directory.appendingPathComponent(file.path)
             do {
-                try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try createDirectories(url.deletingLastPathComponent(), recordingIn: &made)
                 try file.contents.write(to: url, options: .withoutOverwriting)
+                made.append(url)
             } catch {
-                throw Failure(description: "cannot write \(displayName)/\(file.path): \((error as NSError).localizedDescription)")
+                for created in made.reversed() { try? fileManager.removeItem(at: created) }
+                throw Failure(description: "cannot write \(displayName)/\(file.path): \((error as NSError).localizedDescription); nothing was written")
             }
         }
         return files.map(\.path)
+    }
+
+    /// Creates `folder` and any missing parents, appending each to `made` (outermost first).
+    private static func createDirectories(_ folder: URL, recordingIn made: inout [URL]) throws {
+        var missing: [URL] = []
+        var current = folder.standardizedFileURL
+        while !FileManager.default.fileExists(atPath: current.path), current.path != "/" {
+            missing.insert(current, at: 0)
+            current = current.deletingLastPathComponent()
+        }
+        for folder in missing {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+            made.append(folder)
+        }
     }
 }
 

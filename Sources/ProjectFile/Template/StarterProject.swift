@@ -33,12 +33,18 @@ public struct StarterProject: Sendable, Equatable {
         public var batch: Int
         /// Rows training fits on (after the test and validation splits).
         public var trainRows: Int
+        /// Carved from the non-test rows to select the model on; 0 with `lastEpoch`.
+        public var validationFraction: Double
+        public var selection: ModelSelection
+        /// Rows `validationFraction` holds out.
+        public var validationRows: Int
 
         /// Table address bits the starter aims at: 2^12 entries per partition
         /// tabulate in milliseconds and stay far below `max_table_bits`.
         static let tableBits = 12
         static let testFraction = 0.2
-        static let validationFraction = 0.1
+        /// The validation share when it gives `ModelSelection.minimumValidationRows`.
+        static let usualValidationFraction = 0.1
         /// Samples a training run aims to see (the digits starter: about 150,000 in 5 s).
         static let samplesPerRun = 150_000
 
@@ -49,6 +55,11 @@ public struct StarterProject: Sendable, Equatable {
         /// cover the previous layer's partitions): an output nobody reads is
         /// trained and mapped for nothing, so the hidden layer is at most
         /// classes × fan-in and the first at most hidden × fan-in.
+        ///
+        /// Model selection: a tenth of the non-test rows selects the best
+        /// epoch when that is at least `ModelSelection.minimumValidationRows`
+        /// rows; with fewer, every non-test row trains and the last epoch is
+        /// kept (docs/project-file.md, `train.selection`).
         public init(features: Int, classes: Int, rows: Int) {
             inputBits = 2
             bits = 2
@@ -57,7 +68,14 @@ public struct StarterProject: Sendable, Equatable {
             let hidden = min(max(perFeature / 2, 2 * classes, fanIn), classes * fanIn)
             let first = min(perFeature, hidden * fanIn)
             partitions = [first, hidden, classes]
-            trainRows = max(1, Int(Double(rows) * (1 - Self.testFraction) * (1 - Self.validationFraction)))
+            let nonTest = rows - Dataset.heldOutRows(of: rows, fraction: Self.testFraction)
+            let usual = Dataset.heldOutRows(of: nonTest, fraction: Self.usualValidationFraction)
+            if usual >= ModelSelection.minimumValidationRows {
+                (validationFraction, selection, validationRows) = (Self.usualValidationFraction, .bestValidation, usual)
+            } else {
+                (validationFraction, selection, validationRows) = (0, .lastEpoch, 0)
+            }
+            trainRows = max(1, nonTest - validationRows)
             epochs = min(200, max(20, Self.samplesPerRun / trainRows / 10 * 10))
             batch = trainRows < 1000 ? 32 : trainRows < 20_000 ? 64 : 128
         }
@@ -119,6 +137,10 @@ public struct StarterProject: Sendable, Equatable {
         let smallest = Int(dataset.labels.min() ?? 0)
         let offset = loadOffset + smallest
         let classes = Int(dataset.labels.max() ?? 0) - smallest + 1
+        // Before sizing: one class would size a network the project file refuses.
+        if let problem = ClassCount.tooFew(classes, label: offset, rows: dataset.rows) {
+            throw DatasetError(file: labels.map(displayName) ?? dataName, message: problem)
+        }
         var present = Set<Int32>()
         for label in dataset.labels { present.insert(label - Int32(smallest)) }
         let empty = (0..<classes).filter { !present.contains(Int32($0)) }
@@ -135,48 +157,91 @@ public struct StarterProject: Sendable, Equatable {
 
     /// Creates the project in `directory`: examines the data, writes
     /// `lutbuild.toml`, README.md and .gitignore (and copies the data files
-    /// into `data/` with `copyData`); the caller then loads the data as a
-    /// build would (`Project.prepareData`, in Pipeline).
-    /// Writes nothing when a file exists (`ProjectTemplate.Conflict`) or the
-    /// data cannot be used (`DatasetError`). `displayName` is the directory as
+    /// into `data/` with `copyData`).
+    ///
+    /// Everything is checked before anything is written: the project file is
+    /// parsed as `build` would parse it, and `check` runs on that project with
+    /// the data files' bytes by role (`train`, `train_labels`): the caller
+    /// passes the build's own data step (`StarterProject.createBuildable`, in Pipeline).
+    /// A refusal (`ProjectTemplate.Conflict`, `DatasetError`, or whatever
+    /// `check` throws) writes nothing, and the files are written all or
+    /// nothing (`ProjectTemplate.write`). `displayName` is the directory as
     /// the user typed it (relative to the working directory).
     public static func create(
-        in directory: URL, displayName: String, data: URL, labels: URL?, label: LabelColumn?, copyData: Bool
+        in directory: URL, displayName: String, data: URL, labels: URL?, label: LabelColumn?, copyData: Bool,
+        check: (Project, [String: Data]) throws -> Void
     ) throws -> (project: StarterProject, written: [String]) {
         let directory = directory.standardizedFileURL
         let sources = [data, labels].compactMap { $0?.standardizedFileURL }
+        let userNames = [data.relativePath] + (labels.map { [$0.relativePath] } ?? [])
         let paths = sources.map { source in
             copyData ? "data/" + source.lastPathComponent : Project.projectRelative(source.path, in: directory)
         }
         let facts = try examine(
             data: sources[0], labels: sources.count > 1 ? sources[1] : nil, label: label,
             dataPath: paths[0], labelsPath: paths.count > 1 ? paths[1] : nil,
-            displayName: { url in url == sources[0] ? data.relativePath : labels?.relativePath ?? url.path })
+            displayName: { url in url == sources[0] ? userNames[0] : userNames.last ?? url.path })
+        var contents: [String: Data] = [:]
+        for (role, (source, userName)) in zip(["train", "train_labels"], zip(sources, userNames)) {
+            do {
+                contents[role] = try Data(contentsOf: source, options: .mappedIfSafe)
+            } catch {
+                throw DatasetError(file: userName, message: "cannot read the file (\((error as NSError).localizedDescription))")
+            }
+        }
         let project = StarterProject(name: projectName(fromDirectory: directory), data: facts)
+        let projectFile = project.projectFile
+        // The project as `build` will open it. Its data paths are not looked up: the files were
+        // just read, and the directory (which `../` paths pass through) may not exist yet.
+        let display = displayName == "." ? "" : (displayName.hasSuffix("/") ? displayName : displayName + "/")
+        let config = try ProjectConfig.parse(text: projectFile, path: display + ProjectConfig.fileName, projectDirectory: nil)
+        do {
+            try check(Project(directory: directory, displayDirectory: display, config: config, text: projectFile), contents)
+        } catch {
+            throw Self.naming(error, paths: paths, as: userNames)
+        }
         var files: [(path: String, contents: Data)] = [
-            (ProjectConfig.fileName, Data(project.projectFile.utf8)),
+            (ProjectConfig.fileName, Data(projectFile.utf8)),
             ("README.md", Data(project.readme.utf8)),
         ]
         files += ProjectTemplate.files.filter { $0.path == ".gitignore" }
         if copyData {
-            for (source, path) in zip(sources, paths) where source != directory.appendingPathComponent(path).standardizedFileURL {
-                do {
-                    files.append((path, try Data(contentsOf: source)))
-                } catch {
-                    throw DatasetError(file: source.relativePath, message: "cannot read the file to copy it (\((error as NSError).localizedDescription))")
-                }
+            for ((source, path), role) in zip(zip(sources, paths), ["train", "train_labels"])
+            where source != directory.appendingPathComponent(path).standardizedFileURL {
+                files.append((path, contents[role] ?? Data()))
             }
         }
         let written = try ProjectTemplate.write(files, into: directory, displayName: displayName)
         return (project, written)
     }
 
+    /// `error` with data files named as the user named them on the command line,
+    /// not by their path in the project file that was not written.
+    private static func naming(_ error: any Error, paths: [String], as userNames: [String]) -> any Error {
+        func renamed(_ problem: DatasetError) -> DatasetError {
+            guard let index = paths.firstIndex(of: problem.file) else { return problem }
+            var problem = problem
+            problem.file = userNames[index]
+            return problem
+        }
+        switch error {
+        case let single as DatasetError: return renamed(single)
+        case let several as DatasetErrors: return DatasetErrors(several.problems.map(renamed))
+        default: return error
+        }
+    }
+
     /// `my-design` → `my_design_lut`: a Verilog identifier from a directory name.
+    /// Cut to `Identifiers.maxDesignNameLength` (a long folder name still gives a valid project).
     public static func projectName(fromDirectory directory: URL) -> String {
         var name = String(directory.standardizedFileURL.lastPathComponent.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
         name = name.split(separator: "_").joined(separator: "_")
         if name.isEmpty || name.first!.isNumber { name = "design_" + name }
-        return name.hasSuffix("_lut") ? name : name + "_lut"
+        if name.hasSuffix("_lut") { name.removeLast(4) }
+        let suffix = "_lut"
+        name = String(name.prefix(Identifiers.maxDesignNameLength - suffix.count))
+        while name.hasSuffix("_") { name.removeLast() }
+        return name + suffix
     }
 }
 
@@ -232,7 +297,9 @@ extension StarterProject {
         }
         lines += [
             Self.entry("test_fraction", "\(Sizing.testFraction)", "held out for the final accuracy"),
-            Self.entry("validation_fraction", "\(Sizing.validationFraction)", "carved from training, selects the model"),
+            s.selection == .bestValidation
+                ? Self.entry("validation_fraction", "\(s.validationFraction)", "carved from training, selects the model: \(s.validationRows) rows")
+                : Self.entry("validation_fraction", "0", "too few rows to select an epoch on: all \(s.trainRows) non-test rows train"),
             Self.entry("normalize", "\"standard\"", "zero mean and unit variance per feature"),
             "seed = 1",
             "",
@@ -259,6 +326,10 @@ extension StarterProject {
             Self.entry("epochs", "\(s.epochs)", "sized for \(s.trainRows) training rows: about \(s.epochs * s.trainRows / 1000)k samples"),
             "batch = \(s.batch)",
             "learning_rate = \(TrainSection().learningRate)",
+            s.selection == .bestValidation
+                ? Self.entry("selection", Self.quoted(s.selection.rawValue), "the epoch with the best validation accuracy")
+                : Self.entry("selection", Self.quoted(s.selection.rawValue),
+                             "fewer than \(ModelSelection.minimumValidationRows) validation rows would pick an epoch by luck"),
             "",
             "[rtl]",
             Self.entry("registers", "\"every-layer\"", "latency = \(s.partitions.count) cycles"),
