@@ -40,20 +40,32 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Steps to run at once (default: the number of cores).")
     var jobs: Int?
 
+    @Option(name: .customLong("max-points"), help: "Refuse a grid of more points than this (default: \(SweepPlan.defaultMaxPoints)).")
+    var maxPoints: Int = SweepPlan.defaultMaxPoints
+
     @OptionGroup var remoteCache: RemoteCacheOptions
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if maxPoints < 1 { throw ValidationError("--max-points must be at least 1") }
     }
 
     func run() async throws {
         let project = try EngineCommand.open(options)
-        let plan = try SweepPlan.make(project, arguments: settings)
+        // Before planning, which can take seconds that Ctrl-C must be able to cut short.
+        let interrupt = InterruptSignal()
+        let plan: SweepPlan
+        do {
+            let planning = PlanningProgress()
+            plan = try SweepPlan.make(project, arguments: settings, maxPoints: maxPoints,
+                                      isCancelled: { interrupt.isRaised }, progress: planning.report)
+        } catch let tooMany as SweepPlan.TooManyPoints {
+            throw ValidationError(tooMany.description)
+        }
         let remote = try remoteCache.choice.settings(for: project.config.cache, projectDirectory: project.directory)
         let runner = SweepRunner(project: project, plan: plan, estimate: !noEstimate)
         let lock = try EngineCommand.lock(project, wait: !noWait)
         defer { _ = lock }
-        let interrupt = InterruptSignal()
         let renderer = BuildEventRenderer.standardError(json: false)
         let total = plan.points.count
         let json = json
@@ -84,6 +96,17 @@ struct SweepCommand: AsyncParsableCommand {
         let accuracy = point.accuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "no accuracy"
         let luts = point.luts.map { "\($0) LUTs" } ?? "no LUT count"
         return "\(settings): \(accuracy), \(luts)"
+    }
+
+    /// Prints `sweep: checking points i/N` at most once a second, so a long
+    /// planning is not silent.
+    final class PlanningProgress {
+        private var last = Date()
+        func report(checked: Int, total: Int) {
+            guard Date().timeIntervalSince(last) >= 1, checked < total else { return }
+            last = Date()
+            printError("sweep: checking points \(checked)/\(total)")
+        }
     }
 
     /// Numbers points in the order they finish.

@@ -4,6 +4,7 @@ import NginxCacheServer
 import FoundationXML
 #endif
 import Testing
+import TestSupport
 
 /// `lutbuild sweep` on a tiny copy of the digits template (one or two
 /// epochs), with the real yosys estimate.
@@ -128,6 +129,44 @@ import Testing
         #expect(fanIn.stderr.hasPrefix("error: --set model.fan_in=4,7: model.fan_in: fan-in 7 is larger than the previous layer's 6 partitions"),
                 "\(fanIn.stderr)")
         #expect(!project.scratch.exists("gen"))
+    }
+
+    /// `--set train.epochs=1,2,…,count`.
+    static func epochs(_ count: Int) -> [String] { ["--set", "train.epochs=" + (1...count).map(String.init).joined(separator: ",")] }
+
+    @Test func aGridAboveMaxPointsIsAUsageMistakeFoundAtOnce() throws {
+        let project = try TinyProject()
+        defer { project.remove() }
+        let started = Date()
+        let result = try LutbuildBinary.run(["sweep"] + Self.epochs(1000) + ["--set", "model.fan_in=3,4"], in: project.url)
+        #expect(Date().timeIntervalSince(started) < 10, "the grid size is known before any point is checked")
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("error: the sweep has 2000 points, more than --max-points 1000"), "\(result.stderr)")
+        let limited = try LutbuildBinary.run(["sweep", "--max-points", "2"] + Self.epochs(3), in: project.url)
+        #expect(limited.status == 64, "\(limited.stderr)")
+        #expect(try LutbuildBinary.run(["sweep", "--max-points", "0"] + Self.epochs(1), in: project.url).status == 64)
+        #expect(!project.scratch.exists("gen"))
+    }
+
+    /// Ctrl-C while a 1,000-point sweep is checking its points, and again once
+    /// it has started building them, stops it within seconds (exit 130).
+    @Test(arguments: ["sweep: checking points", "sweep: 1000 points"])
+    func ctrlCOnALargeSweepStopsPromptly(whenPrinted line: String) throws {
+        let project = try TinyProject()
+        defer { project.remove() }
+        guard let binary = LutbuildBinary.url else { throw LutbuildBinary.NotFound() }
+        let sweep = try RunningProcess(binary, ["sweep"] + Self.epochs(1000), in: project.url)
+        defer { sweep.terminateIfRunning() }
+        let deadline = Date().addingTimeInterval(300)
+        while !sweep.errors.contains(line), sweep.isRunning, Date() < deadline { usleep(20_000) }
+        try #require(sweep.errors.contains(line) && sweep.isRunning, "\(sweep.errors)")
+        let interrupted = Date()
+        sweep.interrupt()
+        let status = sweep.waitForExit(within: 120)
+        let seconds = Date().timeIntervalSince(interrupted)
+        // 2 s on an idle machine; the bound leaves room for a loaded one.
+        #expect(seconds < 4, "the sweep took \(seconds) s to stop after Ctrl-C")
+        #expect(status == 130, "\(sweep.errors)")
     }
 }
 

@@ -40,4 +40,32 @@ import Testing
         #expect(SweepPlan.product([2, 3]).count == 6)
         #expect(SweepPlan.product([2, 3]).first == [0, 0] && SweepPlan.product([2, 3])[1] == [0, 1])
     }
+
+    @Test func valuesEqualAsTOMLValuesAreOnePoint() {
+        func message(_ argument: String) -> String? {
+            guard case .failure(let error) = SweepAxis.parse(argument) else { return nil }
+            return error.diagnostics.first?.message
+        }
+        #expect(message("train.learning_rate=3e-3,0.003") == "the values 3e-3 and 0.003 are the same value; each point must differ")
+        #expect(message("model.fan_in=4,6,+6") == "the values 6 and +6 are the same value; each point must differ")
+        #expect(message("rtl.registers=none,\"none\"") == "the values none and \"none\" are the same value; each point must differ")
+        #expect(message("model.fan_in=4,4") == "the value 4 is given twice; each point must differ")
+        #expect(message("model.fan_in=4,\"4\"") == nil, "an integer and a string differ")
+    }
+
+    @Test func aLongPointNameBecomesADigestThatFitsAFileName() {
+        let short = [SweepSetting(key: "model.fan_in", value: "4")]
+        #expect(SweepPlan.pointName(short) == "model.fan_in=4")
+        let long = { (text: String) in [SweepSetting(key: "project.name", value: "\"\(text)\""), SweepSetting(key: "model.fan_in", value: "4")] }
+        let name = SweepPlan.pointName(long(String(repeating: "a", count: 300)))
+        #expect(name.utf8.count <= SweepPlan.maxNameLength && name.hasPrefix("point-"), "\(name)")
+        #expect(SweepPlan.pointName(long(String(repeating: "a", count: 300))) == name, "stable")
+        #expect(SweepPlan.pointName(long(String(repeating: "a", count: 299) + "b")) != name)
+    }
+
+    @Test func theGridSizeIsBoundedFromTheAxisSizesAlone() {
+        #expect(throws: Never.self) { try SweepPlan.count([10, 100], limit: 1000) }
+        #expect(throws: SweepPlan.TooManyPoints(count: 1_000_000, limit: 1000)) { try SweepPlan.count([1000, 1000], limit: 1000) }
+        #expect(throws: SweepPlan.TooManyPoints(count: nil, limit: 1000)) { try SweepPlan.count([Int.max, 2], limit: 1000) }
+    }
 }

@@ -185,14 +185,20 @@ final class BuildSession {
                 events(.cached(step: pass.nodes[nodeIndex].id, done: pass.done, total: total))
                 ready += release(nodeIndex, pass)
             }
-            while true {
+            func noticeCancellation() {
                 if !pass.cancelled && (Task.isCancelled || options.isCancelled()) {
                     pass.cancelled = true
                     group.cancelAll()
                 }
+            }
+            while true {
+                noticeCancellation()
                 // Plan ready nodes: cached ones complete at once, others are looked up in
-                // the remote cache (once), then wait for a slot.
+                // the remote cache (once), then wait for a slot. Planning thousands (a
+                // large sweep) takes seconds, so an interrupt is noticed between them.
                 while !pass.halted, !ready.isEmpty {
+                    noticeCancellation()
+                    if pass.halted { break }
                     let nodeIndex = ready.removeFirst()
                     do {
                         if let job = try prepare(nodeIndex, pass) {

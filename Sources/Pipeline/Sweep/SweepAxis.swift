@@ -31,8 +31,13 @@ public struct SweepAxis: Sendable, Equatable {
         if values.isEmpty || values.contains(where: \.isEmpty) {
             return problem(key, "expected one or more comma-separated values, e.g. \(key)=4,6; found an empty value")
         }
-        if let repeated = values.enumerated().first(where: { values[..<$0.offset].contains($0.element) }) {
-            return problem(key, "the value \(repeated.element) is given twice; each point must differ")
+        // Compared by TOML value, so `3e-3,0.003` or `6,+6` cannot run one point twice.
+        let parsed = values.map(SweepPointResult.Value.init(toml:))
+        if let second = parsed.indices.first(where: { parsed[..<$0].contains(parsed[$0]) }),
+           let first = parsed.firstIndex(of: parsed[second]) {
+            let given = values[first] == values[second] ? "the value \(values[first]) is given twice"
+                : "the values \(values[first]) and \(values[second]) are the same value"
+            return problem(key, "\(given); each point must differ")
         }
         return .success(SweepAxis(argument: argument, key: key, values: values, path: path))
     }

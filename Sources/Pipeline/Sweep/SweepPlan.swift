@@ -15,7 +15,8 @@ public struct SweepSetting: Sendable, Equatable, Hashable {
 public struct SweepPlan: Sendable {
     public struct Point: Sendable {
         public var settings: [SweepSetting]
-        /// Directory-safe and stable: `model.fan_in=4,train.epochs=10`.
+        /// Directory-safe and stable: `model.fan_in=4,train.epochs=10`, or a
+        /// digest of that when too long for a file name (see `pointName`).
         public var name: String
         /// The project with the settings applied (same directory and cache).
         public var project: Project
@@ -24,6 +25,22 @@ public struct SweepPlan: Sendable {
         public var configDigest: String
     }
 
+    /// The grid is larger than the caller allows; found from the axis sizes
+    /// before any point is checked, so a huge grid fails at once.
+    public struct TooManyPoints: Error, Equatable, CustomStringConvertible {
+        /// The number of points, nil when it does not fit in an `Int`.
+        public var count: Int?
+        public var limit: Int
+        public var description: String {
+            "the sweep has \(count.map(String.init) ?? "too many") points, more than --max-points \(limit); "
+                + "sweep fewer values or raise --max-points"
+        }
+    }
+
+    /// The default of `--max-points`: each point is a build, so a grid larger
+    /// than this is more likely a typo than a plan.
+    public static let defaultMaxPoints = 1000
+
     public var axes: [SweepAxis]
     public var points: [Point]
 
@@ -31,8 +48,12 @@ public struct SweepPlan: Sendable {
     /// Throws `ProjectError` with every problem: a malformed argument or a
     /// value the project file would reject is reported against its `--set`
     /// argument, any other problem against the project file's line, with the
-    /// point it arises at.
-    public static func make(_ project: Project, arguments: [String]) throws -> SweepPlan {
+    /// point it arises at. Throws `TooManyPoints` above `maxPoints`, and
+    /// `CancellationError` as soon as `isCancelled` (checking points takes a
+    /// while: `progress` hears each checked point and the total).
+    public static func make(_ project: Project, arguments: [String], maxPoints: Int = defaultMaxPoints,
+                            isCancelled: () -> Bool = { false },
+                            progress: (_ checked: Int, _ total: Int) -> Void = { _, _ in }) throws -> SweepPlan {
         var diagnostics: [ProjectDiagnostic] = []
         var axes: [SweepAxis] = []
         if arguments.isEmpty {
@@ -53,11 +74,13 @@ public struct SweepPlan: Sendable {
             }
         }
         guard diagnostics.isEmpty else { throw ProjectError(diagnostics: diagnostics) }
+        let total = try count(axes.map { $0.values.count }, limit: maxPoints)
 
         var points: [Point] = []
         var names = Set<String>()
         var seen = Set<ProjectDiagnostic>()
-        for combination in product(axes.map { $0.values.count }) {
+        for (index, combination) in product(axes.map { $0.values.count }).enumerated() {
+            if isCancelled() { throw CancellationError() }
             let settings = zip(axes, combination).map { SweepSetting(key: $0.key, value: $0.values[$1]) }
             switch variant(of: project, axes: axes, settings: settings) {
             case .success(let variant):
@@ -70,6 +93,7 @@ public struct SweepPlan: Sendable {
             case .failure(let error):
                 for diagnostic in error.diagnostics where seen.insert(diagnostic).inserted { diagnostics.append(diagnostic) }
             }
+            progress(index + 1, total)
         }
         guard diagnostics.isEmpty else { throw ProjectError(diagnostics: diagnostics) }
         return SweepPlan(axes: axes, points: points)
@@ -116,6 +140,18 @@ public struct SweepPlan: Sendable {
         }
     }
 
+    /// The number of points of axes with these sizes; throws above `limit`.
+    static func count(_ sizes: [Int], limit: Int) throws -> Int {
+        var count = 1
+        for size in sizes {
+            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            if overflow { throw TooManyPoints(count: nil, limit: limit) }
+            count = product
+        }
+        if count > limit { throw TooManyPoints(count: count, limit: limit) }
+        return count
+    }
+
     /// Every index combination of axes with these sizes, the first slowest.
     static func product(_ sizes: [Int]) -> [[Int]] {
         sizes.reduce([[]]) { combinations, size in
@@ -123,10 +159,18 @@ public struct SweepPlan: Sendable {
         }
     }
 
-    /// `key=value` pairs joined by commas, with characters unsafe in a file name replaced by `_`.
+    /// Longest readable point name; longer ones are a digest, well inside the
+    /// 255-byte file-name limit with room for the `-N` of a clash.
+    static let maxNameLength = 120
+
+    /// `key=value` pairs joined by commas, with characters unsafe in a file name
+    /// replaced by `_`; when longer than `maxNameLength`, `point-` and a digest
+    /// of it (the settings themselves are in the results files).
     static func pointName(_ settings: [SweepSetting]) -> String {
         let text = settings.map { "\($0.key)=\(SweepPointResult.Value(toml: $0.value))" }.joined(separator: ",")
-        return String(text.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._=,+-".contains($0)) ? $0 : "_" })
+        let name = String(text.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._=,+-".contains($0)) ? $0 : "_" })
+        guard name.utf8.count > maxNameLength else { return name }
+        return "point-" + Digest.of(Data(text.utf8)).hex.prefix(16)
     }
 
     static func digest(_ config: ProjectConfig) throws -> String {

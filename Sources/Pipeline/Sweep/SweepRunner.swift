@@ -37,11 +37,14 @@ public struct SweepRunner: Sendable {
     static func reportsPath(_ point: String) -> String { "\(directory)/points/\(point)/reports" }
 
     /// The graph of the points not yet finished, and each one's step count.
-    func graph(of points: [SweepPlan.Point]) throws -> (graph: StepGraph, steps: [String: Int]) {
+    /// Throws `CancellationError` once `isCancelled`: a large grid takes
+    /// seconds to assemble, and Ctrl-C must not wait for it.
+    func graph(of points: [SweepPlan.Point], isCancelled: () -> Bool = { false }) throws -> (graph: StepGraph, steps: [String: Int]) {
         var graph = StepGraph()
         var steps: [String: Int] = [:]
         let targets: Set<String> = estimate ? [TrainStep.id, EvaluateStep.id, EstimateStep.id] : [TrainStep.id, EvaluateStep.id]
         for point in points {
+            if isCancelled() { throw CancellationError() }
             let pipeline = BuildPipeline(project: point.project, request: BuildRequest(verify: false, estimate: estimate))
             let own = try pipeline.graph().keeping(targets)
             steps[point.name] = own.stepIDs.count
@@ -85,7 +88,7 @@ public struct SweepRunner: Sendable {
             try tracker.write()
             return tracker.results
         }
-        let (graph, steps) = try graph(of: pending)
+        let (graph, steps) = try graph(of: pending, isCancelled: isCancelled)
         tracker.expect(steps, points: pending)
         let engine = BuildEngine(layout: OutputLayout.sweepEngineLayout(root: project.directory.path))
         try await engine.build(graph, options: BuildOptions(concurrency: concurrency, isCancelled: isCancelled,
