@@ -15,23 +15,15 @@ public enum Simulator: String, Hashable, Codable, Sendable, CaseIterable {
     /// C++ compile dominates small runs (docs/hardware.md, "Verification").
     public static let iverilogPartitionLimit = 400
 
-    /// The faster installed simulator for `partitions`; nil when none is installed.
-    public static func available(forPartitions partitions: Int) -> Simulator? {
-        choose(forPartitions: partitions, among: installed)
-    }
-
     /// The automatic choice, a rule of the network's size and the installed
     /// simulators only, so it is known before anything is built (and enters
     /// verify's key as the simulator it picks): iverilog up to
     /// `iverilogPartitionLimit` partitions, else Verilator; the other one when
-    /// only it is in `installed`.
-    public static func choose(forPartitions partitions: Int, among installed: [Simulator]) -> Simulator? {
+    /// only it is installed; nil when none is.
+    public static func available(forPartitions partitions: Int) -> Simulator? {
         let preferred: [Simulator] = partitions <= iverilogPartitionLimit ? [.iverilog, .verilator] : [.verilator, .iverilog]
-        return preferred.first { installed.contains($0) }
+        return preferred.first(where: \.isInstalled)
     }
-
-    /// The simulators found on `PATH`, in `allCases` order.
-    public static var installed: [Simulator] { allCases.filter(\.isInstalled) }
 
     public var isInstalled: Bool {
         switch self {
@@ -88,9 +80,9 @@ public struct Verifier: Sendable {
         let files = design.simulationModels + design.files
         try write(files, to: rtl)
         try write(Testbench.files(design: design, network: network, vectors: vectors), to: tb)
-        let simulator = self.simulator ?? Simulator.available(forPartitions: network.spec.layers.map(\.partitions).reduce(0, +))
-        var report = try Verifier(simulator: simulator, timeout: timeout, isCancelled: isCancelled)
-            .run(rtlFiles: files.map { rtl.appendingPathComponent($0.path) }, testbenchDirectory: tb)
+        var resolved = self
+        resolved.simulator = simulator ?? Simulator.available(forPartitions: network.spec.layers.map(\.partitions).reduce(0, +))
+        var report = try resolved.run(rtlFiles: files.map { rtl.appendingPathComponent($0.path) }, testbenchDirectory: tb)
         if vectors.labels == nil { report.accuracy = nil }
         return report
     }

@@ -75,9 +75,7 @@ import Testing
         let graph = try Self.graph(shared: "adam", own: ["8", "8", "8"], log: log)
         try await project.build(graph)
         let lock = try #require(try project.engine.lockFile())
-        let lost = try #require(lock.steps["train/p1"]?.outputs["p1"])
-        try project.fileSystem.remove(project.root + "/.lutbuild/cache/objects/" + lost.hex.prefix(2) + "/" + lost.hex.dropFirst(2))
-        try project.fileSystem.remove(project.root + "/gen/p1.txt")  // so the build needs the object
+        try project.loseOutput(of: "train/p1", "p1", published: "gen/p1.txt")
         let rebuilt = try await project.build(graph)
         #expect(Set(rebuilt.ran) == ["train/p0", "train/p1", "train/p2"])
         #expect(log.all.last == "stale=p0,p1,p2 fresh=")
@@ -106,10 +104,7 @@ import Testing
         #expect(try project.engine.lockFile() == partial)
         #expect(try project.engine.explain(graph).isEmpty)
         // Lost, it cannot be made again: the build says so and gives the clean build's result.
-        let lostLock = try #require(try project.engine.lockFile())
-        let lost = try #require(lostLock.steps["train/p2"]?.outputs["p2"])
-        try project.fileSystem.remove(project.root + "/.lutbuild/cache/objects/" + lost.hex.prefix(2) + "/" + lost.hex.dropFirst(2))
-        try project.fileSystem.remove(project.root + "/gen/p2.txt")
+        try project.loseOutput(of: "train/p2", "p2", published: "gen/p2.txt")
         let warnings = Mutex<[String]>([])
         project.clock.advance()
         try await project.engine.build(graph, options: BuildOptions(concurrency: 2)) { event in

@@ -1,5 +1,6 @@
 import BuildGraph
 import Foundation
+import Testing
 import Synchronization
 
 /// Records which steps ran, from concurrently running steps.
@@ -41,6 +42,14 @@ struct MemoryProject {
     }
 
     /// Paths of every store object.
+    /// Deletes the stored object of `unit`'s `output` (as the lock file names it) and
+    /// its published copy at `published`, so the next build must make it again.
+    func loseOutput(of unit: String, _ output: String, published: String) throws {
+        let digest = try #require(try engine.lockFile()?.steps[unit]?.outputs[output])
+        try fileSystem.remove(root + "/.lutbuild/cache/objects/" + digest.hex.prefix(2) + "/" + digest.hex.dropFirst(2))
+        try fileSystem.remove(root + "/" + published)
+    }
+
     func objectPaths() throws -> [String] {
         let objects = root + "/.lutbuild/cache/objects"
         return try fileSystem.list(objects).flatMap { prefix in

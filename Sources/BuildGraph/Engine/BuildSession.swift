@@ -151,10 +151,9 @@ final class BuildSession {
         var keys: [Int: Digest]
         /// The keys stale units' results are recorded under: `keys`, or derived keys in a partial rerun.
         var runKeys: [Int: Digest]
-        /// The keys fresh units' results are recorded under.
-        var recordKeys: [Int: Digest]
         var inputs: [Int: [String: Digest]]
-        var fresh: [Int: [String: Digest]]
+        /// Reusable units: their outputs and the key those are recorded under.
+        var fresh: [Int: UnitPlanner.Reuse]
         var context: StepContext
         /// Planned again at launch already (see `finishedMeanwhile`).
         var replanned = false
@@ -292,9 +291,7 @@ final class BuildSession {
         var stale: [Int] = []
         var keys: [Int: Digest] = [:]
         var inputs: [Int: [String: Digest]] = [:]
-        var fresh: [Int: [String: Digest]] = [:]
-        /// The key each reusable unit's result is recorded under (a derived key after a partial rerun).
-        var recordKeys: [Int: Digest] = [:]
+        var fresh: [Int: UnitPlanner.Reuse] = [:]
         var resolvedInputs: [String: [String: StepContext.ResolvedInput]] = [:]
         for (unitIndex, unit) in node.units.enumerated() {
             guard case .known(let digests) = try planner.resolveInputs(unit, outputs: pass.outputs, sources: &pass.sources) else {
@@ -307,15 +304,13 @@ final class BuildSession {
                 result[entry.key] = StepContext.ResolvedInput(source: unit.inputs[entry.key]!, digest: entry.value)
             }
             if let reuse = planner.reusableOutputs(unit, key: key) {
-                fresh[unitIndex] = reuse.outputs
-                recordKeys[unitIndex] = reuse.key
+                fresh[unitIndex] = reuse
             } else {
                 stale.append(unitIndex)
             }
         }
         if node.isBatch {
             (stale, fresh) = BatchRule.plan(units: node.units, stale: stale, fresh: fresh, forced: { options.force($0) })
-            recordKeys = recordKeys.filter { fresh[$0.key] != nil }
             // A `--retrain` result standing in for the current key is lost: nothing can make it again.
             let lostPartial = stale.filter { unitIndex in
                 let unit = node.units[unitIndex]
@@ -338,7 +333,7 @@ final class BuildSession {
                 throw BuildError.missingObject(digest, path: store.path(of: digest))
             }
         }
-        if stale.isEmpty, let audit = options.audit, recordKeys.allSatisfy({ keys[$0.key] == $0.value }),
+        if stale.isEmpty, let audit = options.audit, fresh.allSatisfy({ keys[$0.key] == $0.value.key }),
            node.units.indices.contains(where: { audit.includes(keys[$0]!) }),
            node.units.indices.allSatisfy({ unitIndex in
                node.units[unitIndex].inputs.allSatisfy { name, input in
@@ -352,19 +347,18 @@ final class BuildSession {
                 jobKey: Digest.of("audit," + all.map { keys[$0]!.hex }.joined(separator: ",")),
                 inputsByMember: resolvedInputs, freshOutputs: [:], previousOutputs: [:],
                 store: store, layout: layout, events: events, isCancelledByCaller: options.isCancelled)
-            return Job(node: nodeIndex, stale: all, keys: keys, runKeys: keys, recordKeys: [:], inputs: inputs, fresh: [:],
-                       context: context, replanned: true, audited: fresh)
+            return Job(node: nodeIndex, stale: all, keys: keys, runKeys: keys, inputs: inputs, fresh: [:],
+                       context: context, replanned: true, audited: fresh.mapValues(\.outputs))
         }
         if stale.isEmpty {
-            for (unitIndex, outputs) in fresh.sorted(by: { $0.key < $1.key }) {
-                try accept(node, unitIndex, key: recordKeys[unitIndex] ?? keys[unitIndex]!, inputs: inputs[unitIndex]!,
-                           outputs: outputs, ran: false, pass)
+            for (unitIndex, reuse) in fresh.sorted(by: { $0.key < $1.key }) {
+                try accept(node, unitIndex, key: reuse.key, inputs: inputs[unitIndex]!, outputs: reuse.outputs, ran: false, pass)
             }
             return nil
         }
         let frozenOutputs: [String: Digest] = node.isBatch ? fresh.reduce(into: [:]) { result, entry in
             let member = node.units[entry.key].member!
-            result[member] = entry.value[member]
+            result[member] = entry.value.outputs[member]
         } : [:]
         // Only a partial rerun reads earlier outputs (warm starts); a whole batch starts afresh.
         let previousOutputs: [String: Digest] = frozenOutputs.isEmpty ? [:] : stale.reduce(into: [:]) { result, unitIndex in
@@ -389,8 +383,7 @@ final class BuildSession {
             freshOutputs: frozenOutputs,
             previousOutputs: previousOutputs,
             store: store, layout: layout, events: events, isCancelledByCaller: options.isCancelled)
-        return Job(node: nodeIndex, stale: stale, keys: keys, runKeys: runKeys, recordKeys: recordKeys, inputs: inputs,
-                   fresh: fresh, context: context)
+        return Job(node: nodeIndex, stale: stale, keys: keys, runKeys: runKeys, inputs: inputs, fresh: fresh, context: context)
     }
 
     /// The job's stale units worth asking the remote cache for: not forced,
@@ -451,8 +444,9 @@ final class BuildSession {
                 let differing = unit.outputs.filter { produced[unitIndex]?[$0] != expected[$0] }
                 summary.audited.append(unit.id)
                 if !differing.isEmpty {
-                    summary.auditFindings.append(AuditFinding(unit: unit.id, outputs: differing.sorted()))
-                    events(.warning("audit: \(AuditFinding(unit: unit.id, outputs: differing.sorted()))"))
+                    let finding = AuditFinding(unit: unit.id, outputs: differing.sorted())
+                    summary.auditFindings.append(finding)
+                    events(.warning("audit: \(finding)"))
                 }
                 try accept(node, unitIndex, key: job.keys[unitIndex]!, inputs: job.inputs[unitIndex]!, outputs: expected, ran: false, pass)
             }
@@ -467,9 +461,8 @@ final class BuildSession {
                            outputs: outputs, ran: true, pass)
                 // A partial rerun (`--retrain`) depends on frozen outputs, not only on the key: kept local.
                 if runKey == key { remote?.upload(key: key, outputs: outputs) }
-            } else if let outputs = job.fresh[unitIndex] {
-                try accept(node, unitIndex, key: job.recordKeys[unitIndex] ?? job.keys[unitIndex]!, inputs: job.inputs[unitIndex]!,
-                           outputs: outputs, ran: false, pass)
+            } else if let reuse = job.fresh[unitIndex] {
+                try accept(node, unitIndex, key: reuse.key, inputs: job.inputs[unitIndex]!, outputs: reuse.outputs, ran: false, pass)
             }
         }
         if !produced.isEmpty { summary.ranSteps.append(node.id) }

@@ -16,7 +16,7 @@ public struct BuildRequest: Sendable {
     public var design: Bool
     /// Simulate the RTL against software LUT inference (the `verify` step).
     public var verify: Bool
-    /// `--simulator`; nil: the documented automatic choice (`Simulator.choose`). Part of verify's key.
+    /// `--simulator`; nil: the documented automatic choice (`Simulator.available(forPartitions:)`). Part of verify's key.
     public var simulator: Simulator?
     /// Add up the mapped hardware (the `estimate` step; seconds).
     public var estimate: Bool
@@ -39,25 +39,24 @@ public struct BuildRequest: Sendable {
     /// What `lutbuild build` brings up to date by default (and so what `status` checks).
     public static let build = BuildRequest()
 
+    /// The steps a command asks for by name, and whether this request does;
+    /// every other step of the graph comes with `design`.
+    private var onRequest: [(step: String, wanted: Bool)] {
+        [(VerificationSteps.verifyID, verify), (EstimateStep.id, estimate),
+         (ReportPageStep.id, design && verify && estimate), (YosysEstimateStep.id, yosysEstimate)]
+    }
+
     /// The step ids of `graph` this request brings up to date (with the steps they need).
     func targets(in graph: StepGraph) -> Set<String> {
-        let onRequest: Set<String> = [VerificationSteps.verifyID, EstimateStep.id, YosysEstimateStep.id, ReportPageStep.id]
-        var targets = design ? Set(graph.stepIDs).subtracting(onRequest) : []
-        if verify { targets.insert(VerificationSteps.verifyID) }
-        if estimate { targets.insert(EstimateStep.id) }
-        if design && verify && estimate { targets.insert(ReportPageStep.id) }
-        if yosysEstimate { targets.insert(YosysEstimateStep.id) }
+        var targets = design ? Set(graph.stepIDs).subtracting(onRequest.map(\.step)) : []
+        targets.formUnion(onRequest.filter(\.wanted).map(\.step))
         return targets
     }
 
     /// Steps of the graph this request leaves as they are although `build` would make them (for the summary).
     public var leftOut: [String] {
-        var left: [String] = []
-        if !design { left.append("the design's other outputs") }
-        if !verify { left.append(VerificationSteps.verifyID) }
-        if !estimate { left.append(EstimateStep.id) }
-        if !(design && verify && estimate) { left.append(ReportPageStep.id) }
-        return left
+        let build = Set(Self.build.onRequest.filter(\.wanted).map(\.step))
+        return (design ? [] : ["the design's other outputs"]) + onRequest.filter { !$0.wanted && build.contains($0.step) }.map(\.step)
     }
 
     /// `layer2` (or `2`) → 2; the message names the flag and what is expected.

@@ -34,7 +34,7 @@ enum VerificationSteps {
     /// `verify`: simulates the RTL against the testbench's expected outputs.
     /// The simulator is in the key: `--simulator`, or, when none is asked for,
     /// the one the documented rule picks among the installed ones
-    /// (`Simulator.choose`: by the network's size), so asking for the one the
+    /// (`Simulator.available(forPartitions:)`: by the network's size), so asking for the one the
     /// rule picks is the same step; the report records which one ran.
     enum Verify: PipelineStep {
         static let kind = "verify"
