@@ -108,7 +108,7 @@ public struct BuildPipeline: Sendable {
         try graph.add(ThresholdsStep.make(config))
         for id in PipelineGraph.partitionIDs(config) {
             try graph.add(TabulateStep.make(id, table: config.model.tableSpec(ofLayer: id.layer)))
-            try graph.add(SynthesizeStep.make(id, config, care: CareSetStep.output(config, id)))
+            try graph.add(SynthesizeStep.make(id, config, care: PipelineGraph.fillsDontCares(config) ? CareSetStep.output(id) : nil))
             if PipelineGraph.fillsDontCares(config) {
                 try graph.add(SynthesizeStep.make(id, config, stepID: SynthesizeStep.exactID(id)))
             }

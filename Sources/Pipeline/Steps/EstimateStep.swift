@@ -25,11 +25,12 @@ enum EstimateStep: PipelineStep {
 
     static func make(_ config: ProjectConfig) throws -> Step {
         let ids = PipelineGraph.partitionIDs(config)
-        var inputs: [String: StepInput] = ["network": OutputRefs.network]
+        var inputs = StepInputs()
+        inputs.bind(CommonInputs.network, to: OutputRefs.network)
         let dontCares = PipelineGraph.fillsDontCares(config)
         for id in ids {
-            inputs["netlist/" + TrainStep.memberName(id)] = netlist(id)
-            if dontCares { inputs["exact/" + TrainStep.memberName(id)] = .output(step: SynthesizeStep.exactID(id), name: "netlist") }
+            inputs.bind(CommonInputs.netlists[TrainStep.memberName(id)], to: SynthesizeStep.netlist(id))
+            if dontCares { inputs.bind(exactNetlists[TrainStep.memberName(id)], to: SynthesizeStep.exactNetlist(id)) }
         }
         let parameters = Parameters(registers: VerilogSteps.rtlOptions(config).registers, partitions: ids.map(TrainStep.memberName),
                                     layerSizes: config.model.layers.map(\.partitions), dontCares: dontCares)
@@ -37,16 +38,15 @@ enum EstimateStep: PipelineStep {
                         publish: ["json": OutputLayout.Report.estimateJSON, "text": OutputLayout.Report.estimateText])
     }
 
-    static func netlist(_ partition: PartitionID) -> StepInput {
-        .output(step: SynthesizeStep.id(partition), name: "netlist")
-    }
+    /// With don't-cares: each partition's table mapped exactly.
+    static let exactNetlists = StepInputFamily("exact", decode: SynthesizeStep.decode)
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
-        let network = try NetworkStep.decode(try context.input("network"))
+        let network = try context.read(CommonInputs.network)
         var statistics: [[NetlistStatistics]] = [], next = 0
         for size in parameters.layerSizes {
             statistics.append(try parameters.partitions[next..<(next + size)].map { member in
-                try SynthesizeStep.decode(try context.input("netlist/" + member)).statistics
+                try context.read(CommonInputs.netlists[member]).statistics
             })
             next += size
         }
@@ -54,7 +54,7 @@ enum EstimateStep: PipelineStep {
                                       registers: parameters.registers)
         if parameters.dontCares {
             estimate.exactLUTs = try parameters.partitions.reduce(0) { sum, member in
-                sum + (try SynthesizeStep.decode(try context.input("exact/" + member)).statistics.luts)
+                sum + (try context.read(exactNetlists[member]).statistics.luts)
             }
         }
         return ["json": try estimate.json(), "text": Data(estimate.report.utf8)]
@@ -90,7 +90,7 @@ enum YosysEstimateStep: PipelineStep {
         var files: [URL] = []
         for name in parameters.rtlFiles {
             let url = directory.appendingPathComponent(name)
-            try context.input("rtl/" + name).write(to: url)
+            try context.read(CommonInputs.rtl[name]).write(to: url)
             files.append(url)
         }
         context.progress("yosys synth_xilinx on \(files.count) modules")
