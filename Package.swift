@@ -43,6 +43,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Starts external tools in their own process group, killed with lutbuild (Linux).
         .target(name: "CSupervisedSpawn"),
+        // The one runner for external programs (simulators, yosys, ABC, git, a child build).
+        .target(name: "Subprocess", dependencies: ["CSupervisedSpawn", "Diagnostics"]),
 
         // What the user sees of an error (`UserError`, adopted where each error type is declared)
         // and how many problems it shows at once (project files and data alike).
@@ -58,9 +60,9 @@ let package = Package(
         // Verilog emission, testbench, simulator and yosys drivers.
         // Names in generated hardware and files: Verilog identifiers, reserved words and names, lengths.
         .target(name: "HDLNames"),
-        .target(name: "RTL", dependencies: ["NeuraLUT", "Datasets", "HDLNames", "CSupervisedSpawn"]),
+        .target(name: "RTL", dependencies: ["NeuraLUT", "Datasets", "HDLNames", "Subprocess"]),
         // Truth tables minimised and mapped to LUT6 netlists (ABC as an external tool).
-        .target(name: "Synthesis", dependencies: ["NeuraLUT", "RTL"]),
+        .target(name: "Synthesis", dependencies: ["NeuraLUT", "RTL", "Subprocess"]),
         // Vivado TCL, IP-XACT component.xml, FuseSoC core.
         .target(name: "Packaging", dependencies: ["HDLNames", "CLibXML2"]),
         // lutbuild.toml: the typed config, its schema and rules with file:line
@@ -76,7 +78,7 @@ let package = Package(
         ]),
         // What the user sees around a build: report text, the `--json` summary event, signals,
         // watch glue, git hooks, Vivado report import, the version. Above Pipeline; no step knows it.
-        .target(name: "FrontEnd", dependencies: ["Pipeline", "ProjectFile", "BuildGraph", "Packaging"]),
+        .target(name: "FrontEnd", dependencies: ["Pipeline", "ProjectFile", "BuildGraph", "Packaging", "Subprocess", "Diagnostics"]),
         // The thin command-line front end.
         .executableTarget(name: "lutbuild", dependencies: [
             "FrontEnd", "Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "RTL", "Datasets",
@@ -92,8 +94,9 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Diagnostics", "TestSupport"]),
         .testTarget(name: "NeuraLUTTests", dependencies: ["NeuraLUT", "Datasets"]),
-        .testTarget(name: "RTLTests", dependencies: ["RTL", "NeuraLUT", "Datasets"]),
-        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "RTL", "NeuraLUT"]),
+        .testTarget(name: "SubprocessTests", dependencies: ["Subprocess"]),
+        .testTarget(name: "RTLTests", dependencies: ["RTL", "NeuraLUT", "Datasets", "Subprocess"]),
+        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "RTL", "NeuraLUT", "Subprocess"]),
         .testTarget(name: "PackagingTests", dependencies: [
             "Packaging", "CLibXML2", "TestSupport", .product(name: "Yams", package: "Yams"),
         ]),

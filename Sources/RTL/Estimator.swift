@@ -1,4 +1,5 @@
 import Foundation
+import Subprocess
 
 /// FPGA resources of a design after yosys' Xilinx synthesis: a quick
 /// estimate without Vivado (Vivado's own counts differ somewhat).

@@ -68,7 +68,7 @@ struct WatchCommand: AsyncParsableCommand {
             },
             report: { say(WatchReportLine.text(for: $0, root: root.path)) }
         )
-        let stop = StopSignals()
+        let stop = InterruptSignal()
         say("watching \(root.path) (\(poll ? "polling every \(pollIntervalMilliseconds) ms" : "inotify"), Ctrl-C stops)")
         try loop.start()
         await stop.wait()
