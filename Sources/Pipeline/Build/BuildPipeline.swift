@@ -154,8 +154,14 @@ public struct BuildPipeline: Sendable {
             let graph = try graph()
             return try await engine.build(graph, targets: request.targets(in: graph), options: options, events: events)
         } catch {
-            throw project.userFacing(error)
+            throw userFacing(error)
         }
+    }
+
+    /// `error` as the user should see it: each failed step's error through `Project.userFacing`.
+    func userFacing(_ error: any Error) -> any Error {
+        guard let failure = error as? BuildFailure else { return project.userFacing(error) }
+        return BuildFailure(failures: failure.failures.map { .init(step: $0.step, error: project.userFacing($0.error)) })
     }
 
     /// What a build would run and why.

@@ -1,4 +1,3 @@
-import BuildGraph
 import Datasets
 import Foundation
 
@@ -94,14 +93,13 @@ public struct Project: Sendable {
         return located
     }
 
-    /// An error from a step or from data preparation as the user should see
+    /// An error from a step or from data preparation (a step's failure is
+    /// unwrapped by the build, `BuildPipeline`) as the user should see
     /// it: data files named as the project file names them (from where the
     /// user ran lutbuild), and data that does not fit the model as the
     /// project file's diagnostics with keys and lines. Other errors pass unchanged.
     public func userFacing(_ error: any Error) -> any Error {
         switch error {
-        case let failure as BuildFailure:
-            return BuildFailure(failures: failure.failures.map { .init(step: $0.step, error: userFacing($0.error)) })
         case let error as DatasetError:
             return located(error)
         case let errors as DatasetErrors:
