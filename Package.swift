@@ -49,6 +49,8 @@ let package = Package(
         // What the user sees of an error (`UserError`, adopted where each error type is declared)
         // and how many problems it shows at once (project files and data alike).
         .target(name: "Diagnostics"),
+        // The JSON styles lutbuild writes (sorted keys), configured once.
+        .target(name: "DeterministicJSON"),
         // The generic, NN-agnostic incremental build engine.
         .target(name: "BuildGraph", dependencies: ["Diagnostics", .product(name: "Crypto", package: "swift-crypto")]),
         // The Bazel HTTP cache protocol client behind BuildGraph's remote cache.
@@ -56,13 +58,13 @@ let package = Package(
         // Dataset loading: CSV, MNIST IDX, NPY; splits and normalisation.
         .target(name: "Datasets", dependencies: ["CZlib", "Diagnostics"], swiftSettings: targetCPUSettings),
         // The NeuraLUT method: network spec, training, truth tables, LUT inference.
-        .target(name: "NeuraLUT", dependencies: ["Datasets"], swiftSettings: targetCPUSettings),
+        .target(name: "NeuraLUT", dependencies: ["Datasets", "DeterministicJSON"], swiftSettings: targetCPUSettings),
         // Verilog emission, testbench, simulator and yosys drivers.
         // Names in generated hardware and files: Verilog identifiers, reserved words and names, lengths.
         .target(name: "HDLNames"),
-        .target(name: "RTL", dependencies: ["NeuraLUT", "Datasets", "HDLNames", "Subprocess"]),
+        .target(name: "RTL", dependencies: ["NeuraLUT", "Datasets", "HDLNames", "Subprocess", "DeterministicJSON"]),
         // Truth tables minimised and mapped to LUT6 netlists (ABC as an external tool).
-        .target(name: "Synthesis", dependencies: ["NeuraLUT", "RTL", "Subprocess"]),
+        .target(name: "Synthesis", dependencies: ["NeuraLUT", "RTL", "Subprocess", "DeterministicJSON"]),
         // Vivado TCL, IP-XACT component.xml, FuseSoC core.
         .target(name: "Packaging", dependencies: ["HDLNames", "CLibXML2"]),
         // lutbuild.toml: the typed config, its schema and rules with file:line
@@ -74,14 +76,14 @@ let package = Package(
         // lutbuild's steps wired into BuildGraph, what they produce, and sweeps.
         .target(name: "Pipeline", dependencies: [
             "ProjectFile", "BuildGraph", "Datasets", "Diagnostics", "NeuraLUT", "RTL", "Synthesis", "Packaging", "HTTPCache",
-            .product(name: "TOMLKit", package: "TOMLKit"),
+            "DeterministicJSON", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // What the user sees around a build: report text, the `--json` summary event, signals,
         // watch glue, git hooks, Vivado report import, the version. Above Pipeline; no step knows it.
-        .target(name: "FrontEnd", dependencies: ["Pipeline", "ProjectFile", "BuildGraph", "Packaging", "Subprocess", "Diagnostics"]),
+        .target(name: "FrontEnd", dependencies: ["Pipeline", "ProjectFile", "BuildGraph", "Packaging", "Subprocess", "Diagnostics", "DeterministicJSON"]),
         // The thin command-line front end.
         .executableTarget(name: "lutbuild", dependencies: [
-            "FrontEnd", "Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "RTL", "Datasets",
+            "FrontEnd", "Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "RTL", "Datasets", "DeterministicJSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks behind bench/run (docs/method.md, "Benchmarks"); not shipped to users.

@@ -1,3 +1,4 @@
+import DeterministicJSON
 import Foundation
 import Subprocess
 
@@ -32,9 +33,7 @@ public struct ResourceEstimate: Hashable, Codable, Sendable {
 
     /// Deterministic JSON (sorted keys), without the run time.
     public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return try encoder.encode(self) + Data("\n".utf8)
+        try DeterministicJSON.file(self)
     }
 
     /// A short table for people.

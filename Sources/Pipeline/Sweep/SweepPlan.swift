@@ -1,4 +1,5 @@
 import BuildGraph
+import DeterministicJSON
 import Foundation
 import TOMLKit
 import ProjectFile
@@ -174,8 +175,6 @@ public struct SweepPlan: Sendable {
     }
 
     static func digest(_ config: ProjectConfig) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return Digest.of(try encoder.encode(config)).hex
+        Digest.of(try DeterministicJSON.compact(config)).hex
     }
 }

@@ -1,4 +1,5 @@
 import Datasets
+import DeterministicJSON
 import Foundation
 import TOMLKit
 
@@ -91,15 +92,8 @@ public struct SweepPointResult: Codable, Sendable, Equatable {
         self.configDigest = configDigest
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return encoder
-    }()
-
     /// One line of compact JSON (the `--json` output).
-    public func jsonLine() throws -> String { String(decoding: try Self.encoder.encode(self), as: UTF8.self) }
+    public func jsonLine() throws -> String { try DeterministicJSON.line(self) }
 }
 
 /// All finished points of a sweep, in grid order, with the Pareto front marked.
@@ -128,12 +122,7 @@ public struct SweepResults: Codable, Sendable, Equatable {
         }
     }
 
-    public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return try encoder.encode(self) + Data("\n".utf8)
-    }
+    public func json() throws -> Data { try DeterministicJSON.snakeCaseFile(self) }
 
     static func decode(_ data: Data) throws -> SweepResults {
         let decoder = JSONDecoder()
