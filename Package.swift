@@ -76,7 +76,7 @@ let package = Package(
         // lutbuild's steps wired into BuildGraph, what they produce, and sweeps.
         .target(name: "Pipeline", dependencies: [
             "ProjectFile", "BuildGraph", "Datasets", "Diagnostics", "NeuraLUT", "RTL", "Synthesis", "Packaging", "HTTPCache",
-            "DeterministicJSON", .product(name: "TOMLKit", package: "TOMLKit"),
+            "DeterministicJSON", "HDLNames", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // What the user sees around a build: report text, the `--json` summary event, signals,
         // watch glue, git hooks, Vivado report import, the version. Above Pipeline; no step knows it.
@@ -97,6 +97,11 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Diagnostics", "TestSupport"]),
         .testTarget(name: "NeuraLUTTests", dependencies: ["NeuraLUT", "Datasets"]),
         .testTarget(name: "SubprocessTests", dependencies: ["Subprocess"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
+        .testTarget(name: "HDLNamesTests", dependencies: ["HDLNames"]),
+        .testTarget(name: "ProjectFileTests", dependencies: [
+            "ProjectFile", "Diagnostics", "Datasets", "HTTPCache", "NeuraLUT", "TestSupport",
+        ]),
         .testTarget(name: "RTLTests", dependencies: ["RTL", "NeuraLUT", "Datasets", "Subprocess"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "RTL", "NeuraLUT", "Subprocess"]),
         .testTarget(name: "PackagingTests", dependencies: [

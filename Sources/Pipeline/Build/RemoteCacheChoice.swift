@@ -49,8 +49,10 @@ public struct RemoteCacheChoice: Sendable {
         guard let text, !text.isEmpty else { return nil }
         var seconds = config.remoteTimeout
         if let variable = environment[Self.timeoutVariable], !variable.isEmpty {
-            guard let value = Int(variable), ProjectConfigSchema.timeoutRange.contains(value) else {
-                throw PipelineError("\(Self.timeoutVariable) = \(variable): expected whole seconds in 1…3600", exitCode: UserError.usageExitCode)
+            let range = ProjectConfigSchema.timeoutRange
+            guard let value = Int(variable), range.contains(value) else {
+                throw PipelineError("\(Self.timeoutVariable) = \(variable): expected whole seconds in \(range.lowerBound)…\(range.upperBound)",
+                                    exitCode: UserError.usageExitCode)
             }
             seconds = value
         }

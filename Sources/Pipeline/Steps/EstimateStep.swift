@@ -1,5 +1,6 @@
 import BuildGraph
 import Foundation
+import HDLNames
 import NeuraLUT
 import RTL
 import Synthesis
@@ -71,6 +72,7 @@ enum YosysEstimateStep: PipelineStep {
     static let version = 2
 
     struct Parameters: Codable, Sendable {
+        /// yosys' architecture for `[fpga] part` (`DeviceFamilies.yosysFamily`).
         var family: String
         var top: String
         /// The RTL inputs (`rtl/<file>`) in the order yosys reads them.
@@ -79,7 +81,8 @@ enum YosysEstimateStep: PipelineStep {
 
     static func make(_ config: ProjectConfig) throws -> Step {
         let (inputs, files) = VerilogSteps.inputs(config)
-        return try step(id: id, Parameters(family: Estimator().family, top: config.project.top, rtlFiles: files),
+        return try step(id: id, Parameters(family: DeviceFamilies.yosysFamily(forPart: config.fpga.part), top: config.project.top,
+                                               rtlFiles: files),
                         inputs: inputs, outputs: ["json", "text"],
                         publish: ["json": OutputLayout.Report.yosysEstimateJSON, "text": OutputLayout.Report.yosysEstimateText],
                         usesAllCores: true)
