@@ -54,19 +54,19 @@ let package = Package(
         // The generic, NN-agnostic incremental build engine.
         .target(name: "BuildGraph", dependencies: ["Diagnostics", .product(name: "Crypto", package: "swift-crypto")]),
         // The Bazel HTTP cache protocol client behind BuildGraph's remote cache.
-        .target(name: "HTTPCache", dependencies: ["BuildGraph", "CCurl"]),
+        .target(name: "HTTPCache", dependencies: ["BuildGraph", "CCurl", "Diagnostics"]),
         // Dataset loading: CSV, MNIST IDX, NPY; splits and normalisation.
         .target(name: "Datasets", dependencies: ["CZlib", "Diagnostics"], swiftSettings: targetCPUSettings),
         // The NeuraLUT method: network spec, training, truth tables, LUT inference.
-        .target(name: "NeuraLUT", dependencies: ["Datasets", "DeterministicJSON"], swiftSettings: targetCPUSettings),
+        .target(name: "NeuraLUT", dependencies: ["Datasets", "DeterministicJSON", "Diagnostics"], swiftSettings: targetCPUSettings),
         // Verilog emission, testbench, simulator and yosys drivers.
         // Names in generated hardware and files: Verilog identifiers, reserved words and names, lengths.
         .target(name: "HDLNames"),
-        .target(name: "RTL", dependencies: ["NeuraLUT", "Datasets", "HDLNames", "Subprocess", "DeterministicJSON"]),
+        .target(name: "RTL", dependencies: ["NeuraLUT", "Datasets", "HDLNames", "Subprocess", "DeterministicJSON", "Diagnostics"]),
         // Truth tables minimised and mapped to LUT6 netlists (ABC as an external tool).
-        .target(name: "Synthesis", dependencies: ["NeuraLUT", "RTL", "Subprocess", "DeterministicJSON"]),
+        .target(name: "Synthesis", dependencies: ["NeuraLUT", "RTL", "Subprocess", "DeterministicJSON", "Diagnostics"]),
         // Vivado TCL, IP-XACT component.xml, FuseSoC core.
-        .target(name: "Packaging", dependencies: ["HDLNames", "CLibXML2"]),
+        .target(name: "Packaging", dependencies: ["HDLNames", "CLibXML2", "Diagnostics"]),
         // lutbuild.toml: the typed config, its schema and rules with file:line
         // diagnostics, and the template `lutbuild init` writes.
         .target(name: "ProjectFile", dependencies: [

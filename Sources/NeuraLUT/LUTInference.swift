@@ -1,3 +1,4 @@
+import Diagnostics
 import Datasets
 import Foundation
 
@@ -322,4 +323,9 @@ public enum Parallel {
         }
         return results.map { $0! }
     }
+}
+
+/// LUT inference on inconsistent tables failed (exit 1).
+extension LUTInferenceError: UserFacingError {
+    public var userErrors: [UserError] { [UserError(description)] }
 }

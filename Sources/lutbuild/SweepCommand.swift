@@ -54,14 +54,9 @@ struct SweepCommand: AsyncParsableCommand {
         let project = try EngineCommand.open(options)
         // Before planning, which can take seconds that Ctrl-C must be able to cut short.
         let interrupt = InterruptSignal()
-        let plan: SweepPlan
-        do {
-            let planning = PlanningProgress()
-            plan = try SweepPlan.make(project, arguments: settings, maxPoints: maxPoints,
+        let planning = PlanningProgress()
+        let plan = try SweepPlan.make(project, arguments: settings, maxPoints: maxPoints,
                                       isCancelled: { interrupt.isRaised }, progress: planning.report)
-        } catch let tooMany as SweepPlan.TooManyPoints {
-            throw ValidationError(tooMany.description)
-        }
         let remote = try remoteCache.choice.settings(for: project.config.cache, projectDirectory: project.directory)
         let runner = SweepRunner(project: project, plan: plan, estimate: !noEstimate)
         let lock = try EngineCommand.lock(project, wait: !noWait)

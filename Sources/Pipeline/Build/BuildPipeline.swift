@@ -63,7 +63,7 @@ public struct BuildRequest: Sendable {
     public static func parseLayer(_ text: String, layers: Int) throws -> Int {
         let digits = text.hasPrefix("layer") ? String(text.dropFirst(5)) : text
         guard let layer = Int(digits), (0..<layers).contains(layer) else {
-            throw PipelineError.input("--retrain \(text): expected layer0 … layer\(max(layers - 1, 0)) (the project has \(layers) layers)")
+            throw PipelineError.usage("--retrain \(text): expected layer0 … layer\(max(layers - 1, 0)) (the project has \(layers) layers)")
         }
         return layer
     }

@@ -46,17 +46,18 @@ public struct RemoteCacheChoice: Sendable {
         let (text, origin): (String?, String) = if let url { (url, "--remote-cache") }
             else if let variable = environment[Self.urlVariable] { (variable, Self.urlVariable) }
             else { (config.remote, "[cache] remote in lutbuild.toml") }
-        guard let text, !text.isEmpty else { return nil }
+        // A bad variable is a mistake even while no remote cache is set: say so before anything else.
         var seconds = config.remoteTimeout
         if let variable = environment[Self.timeoutVariable], !variable.isEmpty {
             let range = ProjectConfigSchema.timeoutRange
             guard let value = Int(variable), range.contains(value) else {
-                throw PipelineError("\(Self.timeoutVariable) = \(variable): expected whole seconds in \(range.lowerBound)…\(range.upperBound)",
-                                    exitCode: UserError.usageExitCode)
+                throw PipelineError.usage(
+                    "\(Self.timeoutVariable) = \(variable): expected whole seconds in \(range.lowerBound)…\(range.upperBound)")
             }
             seconds = value
         }
         let mode = try resolvedMode(config)
+        guard let text, !text.isEmpty else { return nil }
         let endpoint: RemoteCacheEndpoint, credentials: RemoteCacheCredentials
         do {
             endpoint = try RemoteCacheEndpoint(parsing: text)
@@ -80,7 +81,7 @@ public struct RemoteCacheChoice: Sendable {
         if let mode { return mode }
         if let variable = environment[Self.modeVariable], !variable.isEmpty {
             guard let mode = RemoteCacheMode(named: variable) else {
-                throw PipelineError("\(Self.modeVariable) = \(variable): expected \(RemoteCacheMode.names)", exitCode: UserError.usageExitCode)
+                throw PipelineError.usage("\(Self.modeVariable) = \(variable): expected \(RemoteCacheMode.names)")
             }
             return mode
         }

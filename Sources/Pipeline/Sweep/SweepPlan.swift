@@ -1,3 +1,4 @@
+import Diagnostics
 import BuildGraph
 import DeterministicJSON
 import Foundation
@@ -177,4 +178,9 @@ public struct SweepPlan: Sendable {
     static func digest(_ config: ProjectConfig) throws -> String {
         Digest.of(try DeterministicJSON.compact(config)).hex
     }
+}
+
+/// A grid beyond `--max-points` is a command-line mistake (exit 64).
+extension SweepPlan.TooManyPoints: UserFacingError {
+    public var userErrors: [UserError] { [UserError(description, exitCode: UserError.usageExitCode)] }
 }

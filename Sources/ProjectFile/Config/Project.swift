@@ -1,3 +1,4 @@
+import Diagnostics
 import Datasets
 import Foundation
 
@@ -123,5 +124,12 @@ public struct Project: Sendable {
         var error = error
         error.file = dataDisplayName(written.path)
         return error
+    }
+}
+
+/// Data that does not fit the model (exit 2; `Project.userFacing` names the keys).
+extension DataDoesNotFitModel: UserFacingError {
+    package var userErrors: [UserError] {
+        [UserError.input("the data has \(features) features and \(classes) classes, which the model does not fit")]
     }
 }
