@@ -83,15 +83,7 @@ enum VerificationSteps {
             guard report.passed else {
                 throw PipelineError("RTL simulation disagrees with software LUT inference: \(report.summary)")
             }
-            // Timings vary from run to run; the stored report keeps only what the design determines.
-            struct Stored: Encodable {
-                var simulator: String
-                var samples: Int
-                var mismatches: Int
-                var cycles: Int
-                var accuracy: Double?
-            }
-            return ["report": try StepCodecs.json(Stored(
+            return ["report": try StepCodecs.json(VerificationReport(
                 simulator: report.simulator.rawValue, samples: report.samples, mismatches: report.mismatches,
                 cycles: report.cycles, accuracy: report.accuracy))]
         }
@@ -115,5 +107,26 @@ enum VerificationSteps {
             simulator: simulator ?? Simulator.available(forPartitions: PipelineGraph.partitionIDs(config).count))
         return try Verify.step(id: verifyID, parameters, inputs: inputs, outputs: ["report"],
                                publish: ["report": OutputLayout.Report.verify], usesAllCores: true)
+    }
+}
+
+/// `gen/reports/verify.json`, written by `verify`; the build's summary, the
+/// `verify` command and the report page read it as this type. Timings vary
+/// from run to run, so it keeps only what the design determines.
+public struct VerificationReport: Codable, Equatable, Sendable {
+    /// The simulator that ran.
+    public var simulator: String
+    public var samples: Int
+    public var mismatches: Int
+    public var cycles: Int
+    /// RTL outputs against the labels (nil without labels).
+    public var accuracy: Double?
+
+    public init(simulator: String, samples: Int, mismatches: Int, cycles: Int, accuracy: Double?) {
+        self.simulator = simulator
+        self.samples = samples
+        self.mismatches = mismatches
+        self.cycles = cycles
+        self.accuracy = accuracy
     }
 }
