@@ -38,7 +38,7 @@ import Testing
     /// The watch line's figures come from the event, and its changes from the previous one.
     @Test func theWatchLineShowsTheEventsFiguresAndTheirChange() {
         var results = BuildResults(
-            verification: VerificationReport(simulator: "iverilog", samples: 359, mismatches: 0, cycles: 400, accuracy: 0.85),
+            verification: VerifyReport(simulator: "iverilog", samples: 359, mismatches: 0, cycles: 400, accuracy: 0.85),
             resources: BuildResults.Resources(luts: 1234, flipFlops: 10, logicLevels: 4))
         let summary = RebuildSummary()
         let first = summary.line(ChildBuildOutcome(seconds: 4.2, ran: 12, cached: 40, trainedPartitions: 3, written: 5, results: results))

@@ -18,7 +18,7 @@ public struct BuildResults: Codable, Equatable, Sendable {
     /// `evaluate`'s report as it writes it.
     public typealias Inference = InferenceReport
     /// `verify`'s report as it writes it.
-    public typealias Verification = VerificationReport
+    public typealias Verification = VerifyReport
 
     /// lutbuild's count from the mapped partitions (gen/reports/estimate.json).
     public struct Resources: Codable, Equatable, Sendable {

@@ -27,7 +27,7 @@ enum ReportPageStep: PipelineStep {
         try StepCodecs.decodeJSON(EvaluateStep.Report.self, $0, what: "evaluation report")
     }
     static let verifyReport = StepInputName("verify") {
-        try StepCodecs.decodeJSON(VerificationReport.self, $0, what: "verification report")
+        try StepCodecs.decodeJSON(VerifyReport.self, $0, what: "verification report")
     }
     /// The thresholds and estimate reports, read loosely (see `hardware(fromEstimate:)`).
     static let thresholdsJSON = StepInputName("thresholds")
