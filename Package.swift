@@ -47,18 +47,20 @@ let package = Package(
         // What the user sees of an error (`UserError`, adopted where each error type is declared)
         // and how many problems it shows at once (project files and data alike).
         .target(name: "Diagnostics"),
+        // How many CPUs this process may use (affinity mask, cgroup quota): every thread count's source.
+        .target(name: "Allocation"),
         // The generic, NN-agnostic incremental build engine.
-        .target(name: "BuildGraph", dependencies: ["Diagnostics", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "BuildGraph", dependencies: ["Diagnostics", "Allocation", .product(name: "Crypto", package: "swift-crypto")]),
         // The Bazel HTTP cache protocol client behind BuildGraph's remote cache.
         .target(name: "HTTPCache", dependencies: ["BuildGraph", "CCurl"]),
         // Dataset loading: CSV, MNIST IDX, NPY; splits and normalisation.
         .target(name: "Datasets", dependencies: ["CZlib", "Diagnostics"], swiftSettings: targetCPUSettings),
         // The NeuraLUT method: network spec, training, truth tables, LUT inference.
-        .target(name: "NeuraLUT", dependencies: ["Datasets"], swiftSettings: targetCPUSettings),
+        .target(name: "NeuraLUT", dependencies: ["Datasets", "Allocation"], swiftSettings: targetCPUSettings),
         // Verilog emission, testbench, simulator and yosys drivers.
         // Names in generated hardware and files: Verilog identifiers, reserved words and names, lengths.
         .target(name: "HDLNames"),
-        .target(name: "RTL", dependencies: ["NeuraLUT", "Datasets", "HDLNames", "CSupervisedSpawn"]),
+        .target(name: "RTL", dependencies: ["NeuraLUT", "Datasets", "HDLNames", "CSupervisedSpawn", "Allocation"]),
         // Truth tables minimised and mapped to LUT6 netlists (ABC as an external tool).
         .target(name: "Synthesis", dependencies: ["NeuraLUT", "RTL"]),
         // Vivado TCL, IP-XACT component.xml, FuseSoC core.
@@ -71,7 +73,7 @@ let package = Package(
         ]),
         // lutbuild's steps wired into BuildGraph, what they produce, and sweeps.
         .target(name: "Pipeline", dependencies: [
-            "ProjectFile", "BuildGraph", "Datasets", "Diagnostics", "NeuraLUT", "RTL", "Synthesis", "Packaging", "HTTPCache",
+            "ProjectFile", "BuildGraph", "Datasets", "Diagnostics", "NeuraLUT", "RTL", "Synthesis", "Packaging", "HTTPCache", "Allocation",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // What the user sees around a build: report text, the `--json` summary event, signals,
@@ -79,7 +81,7 @@ let package = Package(
         .target(name: "FrontEnd", dependencies: ["Pipeline", "ProjectFile", "BuildGraph", "Packaging"]),
         // The thin command-line front end.
         .executableTarget(name: "lutbuild", dependencies: [
-            "FrontEnd", "Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "RTL", "Datasets",
+            "FrontEnd", "Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "RTL", "Datasets", "Allocation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks behind bench/run (docs/method.md, "Benchmarks"); not shipped to users.
@@ -88,6 +90,7 @@ let package = Package(
         ], swiftSettings: targetCPUSettings),
 
         .testTarget(name: "BuildGraphTests", dependencies: ["BuildGraph"]),
+        .testTarget(name: "AllocationTests", dependencies: ["Allocation"]),
         // Shared by the test targets: the one process runner.
         .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Diagnostics", "TestSupport"]),

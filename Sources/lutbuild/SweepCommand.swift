@@ -1,3 +1,4 @@
+import Allocation
 import ArgumentParser
 import BuildGraph
 import Foundation
@@ -75,7 +76,7 @@ struct SweepCommand: AsyncParsableCommand {
         do {
             defer { renderer.finish() }
             results = try await runner.run(
-                concurrency: jobs ?? ProcessInfo.processInfo.activeProcessorCount, remoteCache: remote,
+                concurrency: jobs ?? CPUAllocation.count, remoteCache: remote,
                 isCancelled: { interrupt.isRaised }, events: renderer.render
             ) { point, reused in
                 let number = counter.next()
