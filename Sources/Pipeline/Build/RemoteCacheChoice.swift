@@ -57,7 +57,13 @@ public struct RemoteCacheChoice: Sendable {
         let mode = try resolvedMode(config)
         let endpoint: RemoteCacheEndpoint, credentials: RemoteCacheCredentials
         do {
-            endpoint = try RemoteCacheEndpoint(parsing: text)
+            switch try RemoteCacheLocation(parsing: text) {
+            case .server(let server): endpoint = server
+            case .directory(let directory):
+                // A shared directory: no credentials, TLS or timeout to resolve.
+                return RemoteCacheSettings(cache: DirectoryRemoteCache(directory: directory), mode: mode,
+                                           uploadWait: .seconds(seconds) * 3)
+            }
         } catch {
             throw PipelineError("remote cache (\(origin)): \(error.description)",
                                 exitCode: origin.hasPrefix("[cache]") ? UserError.inputExitCode : UserError.usageExitCode)
