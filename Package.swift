@@ -48,7 +48,8 @@ let package = Package(
         // and how many problems it shows at once (project files and data alike).
         .target(name: "Diagnostics"),
         // How many CPUs this process may use (affinity mask, cgroup quota): every thread count's source.
-        .target(name: "Allocation"),
+        .target(name: "CAffinity"),
+        .target(name: "Allocation", dependencies: ["CAffinity"]),
         // The generic, NN-agnostic incremental build engine.
         .target(name: "BuildGraph", dependencies: ["Diagnostics", "Allocation", .product(name: "Crypto", package: "swift-crypto")]),
         // The Bazel HTTP cache protocol client behind BuildGraph's remote cache.
@@ -90,7 +91,7 @@ let package = Package(
         ], swiftSettings: targetCPUSettings),
 
         .testTarget(name: "BuildGraphTests", dependencies: ["BuildGraph"]),
-        .testTarget(name: "AllocationTests", dependencies: ["Allocation"]),
+        .testTarget(name: "AllocationTests", dependencies: ["Allocation", "CAffinity"]),
         // Shared by the test targets: the one process runner.
         .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Diagnostics", "TestSupport"]),
@@ -105,8 +106,10 @@ let package = Package(
         .testTarget(name: "HTTPCacheTests", dependencies: ["HTTPCache", "BuildGraph"]),
         // A real nginx cache server for the remote cache tests and benchmarks.
         .target(name: "NginxCacheServer", path: "Tests/Support/NginxCacheServer"),
-        // Also drives the remote cache client against a real nginx it starts.
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "lutbuild", "HTTPCache", "BuildGraph", "NginxCacheServer"]),
+        // A real one-node Slurm cluster for the cluster sweep tests and benchmarks.
+        .target(name: "SlurmCluster", dependencies: ["NginxCacheServer"], path: "Tests/Support/SlurmCluster"),
+        // Also drives the remote cache client against a real nginx it starts, and sweeps on a real Slurm.
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "lutbuild", "HTTPCache", "BuildGraph", "NginxCacheServer", "SlurmCluster"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,5 @@
+import CAffinity
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// How many CPUs this process may use: the smaller of its CPU affinity mask
 /// (`taskset`, a Slurm task's cores) and its cgroup's CPU quota (a container's
@@ -29,16 +27,15 @@ public enum CPUAllocation {
         return max(1, count)
     }
 
+    static let maskBytes = 1024
+
     /// CPUs in the calling thread's affinity mask, nil where it cannot be read.
     static func affinityCount() -> Int? {
-        #if os(Linux)
-        var set = cpu_set_t()
-        guard sched_getaffinity(0, MemoryLayout<cpu_set_t>.size, &set) == 0 else { return nil }
-        let count = withUnsafeBytes(of: &set) { bytes in bytes.reduce(0) { $0 + $1.nonzeroBitCount } }
+        // 1024 bytes: masks of up to 8192 CPUs.
+        var mask = [UInt8](repeating: 0, count: maskBytes)
+        guard lutbuild_affinity_read(&mask, mask.count) == 0 else { return nil }
+        let count = mask.reduce(0) { $0 + $1.nonzeroBitCount }
         return count > 0 ? count : nil
-        #else
-        return nil
-        #endif
     }
 
     /// CPUs the cgroup quota allows (`quota / period`), nil when unlimited or unknown.

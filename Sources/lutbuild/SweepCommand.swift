@@ -20,7 +20,10 @@ struct SweepCommand: AsyncParsableCommand {
             marked). Like `lutbuild build`, it reads and writes the remote cache \
             ([cache] remote, LUTBUILD_REMOTE_CACHE or --remote-cache). Bad keys or values are reported before anything runs. Ctrl-C stops at a \
             safe point; running the same sweep again resumes, and a finished point is never \
-            built again.
+            built again. With --executor slurm, the points are built by one Slurm job array \
+            and gathered by a collector job (--wait follows them, --status reports later); \
+            --executor command --launcher 'TEMPLATE {cmd}' does the same through another \
+            batch system.
             """
     )
 
@@ -46,6 +49,8 @@ struct SweepCommand: AsyncParsableCommand {
 
     @OptionGroup var remoteCache: RemoteCacheOptions
 
+    @OptionGroup(title: "On a cluster") var cluster: ClusterOptions
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if maxPoints < 1 { throw ValidationError("--max-points must be at least 1") }
@@ -53,6 +58,7 @@ struct SweepCommand: AsyncParsableCommand {
 
     func run() async throws {
         let project = try EngineCommand.open(options)
+        if cluster.status { return try ClusterSweepCommand.status(project) }
         // Before planning, which can take seconds that Ctrl-C must be able to cut short.
         let interrupt = InterruptSignal()
         let plan: SweepPlan
@@ -64,6 +70,10 @@ struct SweepCommand: AsyncParsableCommand {
             throw ValidationError(tooMany.description)
         }
         let remote = try remoteCache.choice.settings(for: project.config.cache, projectDirectory: project.directory)
+        if let executor = cluster.executor.cluster {
+            return try await ClusterSweepCommand.submit(project, plan: plan, executor: executor, options: cluster, estimate: !noEstimate,
+                                                        remoteCache: remoteCache.choice, hasRemoteCache: remote != nil, interrupt: interrupt)
+        }
         let runner = SweepRunner(project: project, plan: plan, estimate: !noEstimate)
         let lock = try EngineCommand.lock(project, wait: !noWait)
         defer { _ = lock }

@@ -1,9 +1,7 @@
 import Foundation
 import Testing
 @testable import Allocation
-#if canImport(Glibc)
-import Glibc
-#endif
+import CAffinity
 
 @Suite struct CPUAllocationTests {
     @Test func theSmallestLimitWinsAndAQuotaRoundsUp() {
@@ -36,14 +34,13 @@ import Glibc
     /// What `taskset -c 0` does, on this test's thread: the count follows the
     /// mask where `activeProcessorCount` does not.
     @Test func followsTheAffinityMask() throws {
-        #if os(Linux)
-        var saved = cpu_set_t()
-        try #require(sched_getaffinity(0, MemoryLayout<cpu_set_t>.size, &saved) == 0)
-        defer { _ = sched_setaffinity(0, MemoryLayout<cpu_set_t>.size, &saved) }
-        var one = cpu_set_t()
-        withUnsafeMutableBytes(of: &one) { $0[0] = 1 }
-        try #require(sched_setaffinity(0, MemoryLayout<cpu_set_t>.size, &one) == 0)
+        var saved = [UInt8](repeating: 0, count: CPUAllocation.maskBytes)
+        try #require(lutbuild_affinity_read(&saved, saved.count) == 0)
+        defer { _ = lutbuild_affinity_write(saved, saved.count) }
+        var one = [UInt8](repeating: 0, count: CPUAllocation.maskBytes)
+        one[0] = 1
+        try #require(lutbuild_affinity_write(one, one.count) == 0)
         #expect(CPUAllocation.current() == 1)
-        #endif
+        #expect(CPUAllocation.affinityCount() == 1)
     }
 }

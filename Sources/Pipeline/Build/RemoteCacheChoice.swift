@@ -80,6 +80,18 @@ public struct RemoteCacheChoice: Sendable {
             mode: mode, uploadWait: timeout * 3)
     }
 
+    /// The environment that makes a child `lutbuild` (a cluster sweep's task)
+    /// choose as this command line does: the URL, mode and one header as
+    /// their variables, never as arguments (visible in `ps` and `squeue`).
+    /// TLS files reach tasks through `[cache]` only.
+    public var childEnvironment: [String: String] {
+        var environment: [String: String] = [:]
+        if let url { environment[Self.urlVariable] = url }
+        if let mode { environment[Self.modeVariable] = mode.rawValue }
+        if let header = headers.last { environment[RemoteCacheCredentials.headerVariable] = header }
+        return environment
+    }
+
     private func resolvedMode(_ config: CacheSection) throws -> RemoteCacheMode {
         if let mode { return mode }
         if let variable = environment[Self.modeVariable], !variable.isEmpty {

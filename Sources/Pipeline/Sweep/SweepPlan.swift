@@ -4,7 +4,7 @@ import TOMLKit
 import ProjectFile
 
 /// One key's value at one sweep point, as typed (`model.fan_in`, `4`).
-public struct SweepSetting: Sendable, Equatable, Hashable {
+public struct SweepSetting: Sendable, Equatable, Hashable, Codable {
     public var key: String
     public var value: String
 }

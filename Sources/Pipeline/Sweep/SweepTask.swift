@@ -1,0 +1,143 @@
+import BuildGraph
+import Diagnostics
+import Foundation
+import ProjectFile
+
+/// One task of a sweep run on a cluster: builds one point of the manifest as
+/// the local sweep builds it (the same `SweepRunner`, so the same steps, keys
+/// and figures), in node-local scratch with the remote cache, and writes the
+/// point's result (or its error and log) where the collector finds it.
+///
+/// The scratch project links every entry of the project directory except its
+/// outputs, state and lock file, so relative data paths read the shared data
+/// and the task's cache is its own: equal steps come from the remote cache.
+public struct SweepTask: Sendable {
+    public let manifest: SweepManifest
+    public let index: Int
+
+    /// What a task's scratch project leaves out of the project directory.
+    static let unlinked: Set<String> = [OutputLayout.generated, OutputLayout.stateDirectory, OutputLayout.lockFile]
+
+    public init(manifest: SweepManifest, index: Int) throws {
+        guard manifest.tasks.indices.contains(index) else {
+            throw PipelineError("the sweep manifest has \(manifest.tasks.count) tasks; there is no task \(index)")
+        }
+        self.manifest = manifest
+        self.index = index
+    }
+
+    var point: SweepManifest.Point { manifest.points[manifest.tasks[index]] }
+
+    /// Node-local scratch: `LUTBUILD_SCRATCH`, else `TMPDIR` (Slurm sites point it at local disk), else /tmp.
+    static func scratchRoot(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        let root = [environment["LUTBUILD_SCRATCH"], environment["TMPDIR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "/tmp"
+        return URL(fileURLWithPath: root, isDirectory: true)
+    }
+
+    /// Builds the point and writes its result; a failure is written as the
+    /// point's error and rethrown (the task fails, as the scheduler should see).
+    @discardableResult
+    public func run(concurrency: Int, remoteCache: RemoteCacheChoice, isCancelled: @escaping @Sendable () -> Bool = { false },
+                    events: @escaping @Sendable (BuildEvent) -> Void = { _ in }) async throws -> SweepPointResult {
+        let scratch = Self.scratchRoot().appendingPathComponent("lutbuild-sweep-\(point.configDigest.prefix(12))-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let started = Date()
+        do {
+            var result = try await build(in: scratch, concurrency: concurrency, remoteCache: remoteCache,
+                                         isCancelled: isCancelled, events: events)
+            result.name = point.name
+            try write(result)
+            return result
+        } catch {
+            let message = UserError.lines(for: error).lines.joined(separator: "; ")
+            try? write(SweepPointResult(failed: point, error: message, log: manifest.displayLog(task: index),
+                                        buildSeconds: Date().timeIntervalSince(started)))
+            throw error
+        }
+    }
+
+    private func build(in scratch: URL, concurrency: Int, remoteCache: RemoteCacheChoice, isCancelled: @escaping @Sendable () -> Bool,
+                       events: @escaping @Sendable (BuildEvent) -> Void) async throws -> SweepPointResult {
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        for entry in try FileManager.default.contentsOfDirectory(atPath: manifest.project) where !Self.unlinked.contains(entry) {
+            try FileManager.default.createSymbolicLink(atPath: scratch.appendingPathComponent(entry).path,
+                                                       withDestinationPath: manifest.projectURL.appendingPathComponent(entry).path)
+        }
+        let project = try Project.open(path: scratch.path)
+        let plan = try SweepPlan.make(project, arguments: point.settings.map { "\($0.key)=\($0.value)" }, maxPoints: 1)
+        guard plan.points.first?.configDigest == point.configDigest else {
+            throw PipelineError("the project file changed since the sweep was submitted: this point's configuration differs; "
+                                + "run the sweep again to build the new one", exitCode: UserError.inputExitCode)
+        }
+        let runner = SweepRunner(project: project, plan: plan, estimate: manifest.estimate)
+        let remote = try remoteCache.settings(for: project.config.cache, projectDirectory: scratch)
+        let results = try await runner.run(concurrency: concurrency, remoteCache: remote, isCancelled: isCancelled, events: events)
+        guard let result = results.points.first else { throw PipelineError("the point finished without a result") }
+        try publishReports(from: scratch.appendingPathComponent(SweepRunner.reportsPath(plan.points[0].name)))
+        return result
+    }
+
+    /// The point's reports, where the local sweep publishes them.
+    private func publishReports(from reports: URL) throws {
+        let target = manifest.projectURL.appendingPathComponent(SweepRunner.reportsPath(point.name))
+        try? FileManager.default.removeItem(at: target)
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: reports, to: target)
+    }
+
+    private func write(_ result: SweepPointResult) throws {
+        try FileManager.default.createDirectory(at: manifest.resultFile(point).deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(try result.jsonLine().utf8).write(to: manifest.resultFile(point), options: .atomic)
+    }
+}
+
+/// Gathers a cluster sweep's task results into the ordinary sweep's files
+/// (`gen/sweep/results.{json,csv}`, the plot): points finished earlier, then
+/// each task's result, in grid order. With `final`, a task that left no
+/// result is a failure naming its log (and the scheduler's last word on it).
+public struct SweepCollector: Sendable {
+    public let manifest: SweepManifest
+
+    public init(manifest: SweepManifest) {
+        self.manifest = manifest
+    }
+
+    public struct Collected: Sendable {
+        public var results: SweepResults
+        /// Tasks without a result yet (none when `final`).
+        public var unfinished: [Int]
+        public var failed: [SweepPointResult] { results.points.filter { $0.error != nil } }
+    }
+
+    /// `states`: the scheduler's state of tasks that left no result (e.g. `CANCELLED`).
+    @discardableResult
+    public func collect(final: Bool, states: [Int: String] = [:]) throws -> Collected {
+        let sweep = manifest.projectURL.appendingPathComponent(SweepRunner.directory)
+        let earlier = SweepRunner.earlierResults(in: sweep)
+        let finished = manifest.taskResults()
+        var byDigest: [String: SweepPointResult] = [:]
+        var unfinished: [Int] = []
+        for (task, pointIndex) in manifest.tasks.enumerated() {
+            let point = manifest.points[pointIndex]
+            if let result = finished[point.configDigest] {
+                byDigest[point.configDigest] = result
+            } else if final {
+                let state = states[task].map { " (Slurm says \($0))" } ?? ""
+                byDigest[point.configDigest] = SweepPointResult(
+                    failed: point, error: "the task ended without a result\(state): killed, out of time or memory?",
+                    log: manifest.displayLog(task: task))
+            } else {
+                unfinished.append(task)
+            }
+        }
+        for (digest, result) in earlier { byDigest[digest] = result }
+        let points = manifest.points.compactMap { point -> SweepPointResult? in
+            guard var result = byDigest[point.configDigest] else { return nil }
+            result.name = point.name
+            return result
+        }
+        let results = SweepResults(keys: manifest.keys, points: points)
+        try results.write(to: sweep, projectName: manifest.projectName)
+        return Collected(results: results, unfinished: unfinished)
+    }
+}

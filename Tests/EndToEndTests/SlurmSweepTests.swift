@@ -1,0 +1,128 @@
+import Foundation
+import SlurmCluster
+import Testing
+import TestSupport
+
+/// `lutbuild sweep --executor slurm` on a real one-node Slurm cluster
+/// (`SlurmCluster`), its tasks tied together by a remote cache that is a
+/// directory (`file://`), as on a cluster without a cache server.
+@Suite(.serialized) struct SlurmSweepTests {
+    /// A 2×2 grid: two trainings, each with two register settings.
+    static let grid = ["--set", "train.epochs=1,2", "--set", "rtl.registers=\"every-layer\",none"]
+
+    /// `results.json` without its timing fields.
+    static func untimed(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("\"build_seconds\"") }.joined(separator: "\n")
+    }
+
+    static func sweep(_ arguments: [String], in project: TinyProject, cluster: SlurmCluster) throws -> LutbuildBinary.Result {
+        guard let lutbuild = LutbuildBinary.url else { throw LutbuildBinary.NotFound() }
+        return try LutbuildBinary.runProcess(lutbuild, ["sweep"] + arguments, in: project.url,
+                                             environment: ProcessInfo.processInfo.environment.merging(cluster.environment) { _, new in new })
+    }
+
+    /// The Slurm sweep's results equal the local sweep's, byte for byte apart
+    /// from timing; a second submission of the same grid submits nothing.
+    @Test func aSlurmSweepEqualsTheLocalSweep() throws {
+        let cluster = try SlurmCluster()
+        defer { cluster.stop() }
+        let cache = try Scratch()
+        defer { cache.remove() }
+        let remote = ["--remote-cache", "file://" + cache.url.path]
+
+        let local = try TinyProject()
+        defer { local.remove() }
+        let localStart = Date()
+        let localRun = try LutbuildBinary.run(["sweep"] + Self.grid, in: local.url)
+        let localSeconds = Date().timeIntervalSince(localStart)
+        #expect(localRun.status == 0, "\(localRun.stderr)")
+
+        let project = try TinyProject()
+        defer { project.remove() }
+        let start = Date()
+        let run = try Self.sweep(["--executor", "slurm", "--wait"] + Self.grid + remote, in: project, cluster: cluster)
+        let slurmSeconds = Date().timeIntervalSince(start)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("[4/4] "), "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("array "), "\(run.stdout)")
+        let expected = try Self.untimed(local.scratch.read("gen/sweep/results.json"))
+        let actual = try Self.untimed(project.scratch.read("gen/sweep/results.json"))
+        #expect(actual == expected)
+        #expect(try project.scratch.read("gen/sweep/results.csv").split(separator: "\n").count == 5)
+        #expect(project.scratch.exists("gen/sweep/accuracy_vs_luts.svg"))
+        #expect(project.scratch.exists("gen/sweep/points/train.epochs=1,rtl.registers=none/reports"))
+        // The tasks shared the directory cache: entries landed there, written whole (no temporary file left).
+        let entries = try FileManager.default.contentsOfDirectory(atPath: cache.path("cas").path)
+        #expect(!entries.isEmpty)
+        #expect(!entries.contains { $0.hasPrefix(".tmp-") }, "\(entries)")
+        print("figures: local sweep \(String(format: "%.1f", localSeconds)) s, Slurm sweep \(String(format: "%.1f", slurmSeconds)) s")
+
+        // Submitting the same grid again submits nothing.
+        let again = try Self.sweep(["--executor", "slurm", "--wait"] + Self.grid + remote, in: project, cluster: cluster)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("all 4 points finished earlier"), "\(again.stderr)")
+        #expect(try Self.untimed(project.scratch.read("gen/sweep/results.json")) == expected)
+    }
+
+    /// A task killed on its node: the collector still gathers the others and
+    /// names the failure and its log; a re-run builds only that point.
+    @Test func aKilledTaskIsNamedAndTheOthersLand() throws {
+        let cluster = try SlurmCluster()
+        defer { cluster.stop() }
+        let cache = try Scratch()
+        defer { cache.remove() }
+        let remote = ["--remote-cache", "file://" + cache.url.path]
+        let project = try TinyProject()
+        defer { project.remove() }
+
+        let submitted = try Self.sweep(["--executor", "slurm", "--max-running", "1"] + Self.grid + remote, in: project, cluster: cluster)
+        try #require(submitted.status == 0, "\(submitted.stderr)")
+        let ids = Dictionary(uniqueKeysWithValues: submitted.stdout.split(separator: "\n").map { line in
+            let fields = line.split(separator: " ")
+            return (String(fields[0]), String(fields.last!))
+        })
+        let array = try #require(ids["array"]), collector = try #require(ids["collector"])
+
+        // Kill the first task once it runs.
+        try waitUntil(seconds: 120) { try cluster.run("squeue", ["-h", "-j", "\(array)_0", "-o", "%T"]).output.contains("RUNNING") }
+        Thread.sleep(forTimeInterval: 1)
+        _ = try cluster.run("scancel", ["--signal=KILL", "\(array)_0"])
+        try waitUntil(seconds: 600) {
+            let state = try cluster.run("squeue", ["-h", "-t", "all", "-j", collector, "-o", "%T"]).output
+            return state.contains("COMPLETED") || state.contains("FAILED")
+        }
+
+        let results = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: project.scratch.path("gen/sweep/results.json"))) as? [String: Any])
+        let points = try #require(results["points"] as? [[String: Any]])
+        #expect(points.count == 4)
+        let failed = points.filter { $0["error"] != nil }
+        #expect(failed.count == 1, "\(points)")
+        #expect(failed.first?["name"] as? String == "train.epochs=1,rtl.registers=every-layer")
+        #expect((failed.first?["error"] as? String)?.contains("without a result") == true, "\(failed)")
+        #expect(failed.first?["log"] as? String == "gen/sweep/cluster/logs/\(array)_0.log")
+        #expect(points.filter { $0["error"] == nil }.allSatisfy { ($0["luts"] as? Int ?? 0) > 0 }, "\(points)")
+
+        let status = try Self.sweep(["--status"], in: project, cluster: cluster)
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("3 built, 1 failed"), "\(status.stdout)")
+        #expect(status.stdout.contains("  rtl.registers=every-layer, train.epochs=1: failed: the task ended without a result"), "\(status.stdout)")
+
+        // Again: only the failed point is submitted.
+        let again = try Self.sweep(["--executor", "slurm", "--wait"] + Self.grid + remote, in: project, cluster: cluster)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("1 to build (3 finished earlier)"), "\(again.stderr)")
+        #expect(again.stderr.contains("[1/1] "), "\(again.stderr)")
+        let final = try String(contentsOf: project.scratch.path("gen/sweep/results.json"), encoding: .utf8)
+        #expect(!final.contains("\"error\""), "\(final)")
+    }
+
+    func waitUntil(seconds: Double, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        Issue.record("timed out after \(Int(seconds)) s")
+        throw CancellationError()
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import NginxCacheServer
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real one-node Slurm cluster for tests and benchmarks, as docs/sweep.md's
+/// "On a cluster" describes the single-node setup: munged, slurmctld and
+/// slurmd started by hand (no systemd) with their state, spool, logs, munge
+/// key and socket in a temporary directory, on free loopback ports, the node
+/// named after `hostname -s`. `environment` (`SLURM_CONF`) points Slurm's
+/// commands at it.
+///
+/// `proctrack/linuxproc` and `task/none`: the cgroup plugins hang the first
+/// job step in containers. `stop()` cancels every job before it kills the
+/// daemons by PID, because `scontrol shutdown` leaves running jobs alive.
+public final class SlurmCluster: @unchecked Sendable {
+    public let directory: URL
+    public let nodeName: String
+    public let cpus: Int
+    /// `SLURM_CONF` for `sbatch`, `squeue`, … (add it to the environment of what runs them).
+    public let environment: [String: String]
+    private var daemons: [Process] = []
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static let daemonNames = ["munged", "slurmctld", "slurmd"]
+
+    public init(cpus: Int? = nil) throws {
+        var paths: [String: String] = [:]
+        for name in Self.daemonNames + ["sbatch", "squeue", "scancel"] {
+            guard let path = Self.find(name) else {
+                throw Failure(description: "\(name) is not installed; run scripts/ensure-deps.sh (slurmctld slurmd slurm-client munge)")
+            }
+            paths[name] = path
+        }
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-slurm-\(UUID().uuidString)")
+        for sub in ["munge", "state", "spool", "log"] {
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        chmod(directory.appendingPathComponent("munge").path, 0o700)
+        nodeName = Self.shortHostName()
+        self.cpus = cpus ?? ProcessInfo.processInfo.activeProcessorCount
+        let conf = directory.appendingPathComponent("slurm.conf")
+        environment = ["SLURM_CONF": conf.path]
+
+        let key = directory.appendingPathComponent("munge/munge.key")
+        var bytes = [UInt8](repeating: 0, count: 1024)
+        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
+        try Data(bytes).write(to: key)
+        chmod(key.path, 0o400)
+        let munge = directory.appendingPathComponent("munge").path
+        let socket = munge + "/munge.socket"
+        do {
+            try start(paths["munged"]!, ["--foreground", "--force", "--socket=\(socket)", "--key-file=\(key.path)",
+                                         "--pid-file=\(munge)/munged.pid", "--log-file=\(munge)/munged.log", "--seed-file=\(munge)/munged.seed"])
+            try waitFor("munged's socket") { FileManager.default.fileExists(atPath: socket) }
+
+            let controllerPort = try NginxCacheServer.freePort()
+            var nodePort = try NginxCacheServer.freePort()
+            while nodePort == controllerPort { nodePort = try NginxCacheServer.freePort() }
+            try configuration(socket: socket, controllerPort: controllerPort, nodePort: nodePort)
+                .write(to: conf, atomically: true, encoding: .utf8)
+            try start(paths["slurmctld"]!, ["-D", "-i", "-f", conf.path])
+            try start(paths["slurmd"]!, ["-D", "-N", nodeName, "-f", conf.path])
+            try waitFor("the node to be idle") {
+                let result = try? self.run("sinfo", ["-h", "-o", "%t"])
+                return result?.output.trimmingCharacters(in: .whitespacesAndNewlines) == "idle"
+            }
+        } catch {
+            let logs = ["log/slurmctld.log", "log/slurmd.log", "munge/munged.log"].map {
+                "\($0):\n" + ((try? String(contentsOf: directory.appendingPathComponent($0), encoding: .utf8)) ?? "")
+            }.joined(separator: "\n")
+            stop()
+            throw Failure(description: "the Slurm cluster did not start: \(error)\n\(logs.suffix(3000))")
+        }
+    }
+
+    func configuration(socket: String, controllerPort: Int, nodePort: Int) -> String {
+        let d = directory.path
+        return """
+            ClusterName=lutbuild-test
+            SlurmctldHost=\(nodeName)(127.0.0.1)
+            SlurmctldPort=\(controllerPort)
+            SlurmdPort=\(nodePort)
+            SlurmUser=\(NSUserName())
+            SlurmdUser=root
+            AuthType=auth/munge
+            AuthInfo=socket=\(socket)
+            StateSaveLocation=\(d)/state
+            SlurmdSpoolDir=\(d)/spool
+            SlurmctldPidFile=\(d)/slurmctld.pid
+            SlurmdPidFile=\(d)/slurmd.pid
+            SlurmctldLogFile=\(d)/log/slurmctld.log
+            SlurmdLogFile=\(d)/log/slurmd.log
+            ProctrackType=proctrack/linuxproc
+            TaskPlugin=task/none
+            SchedulerType=sched/builtin
+            SchedulerParameters=sched_interval=1
+            SelectType=select/cons_tres
+            SelectTypeParameters=CR_Core
+            ReturnToService=2
+            MpiDefault=none
+            JobAcctGatherType=jobacct_gather/none
+            AccountingStorageType=accounting_storage/none
+            MinJobAge=600
+            NodeName=\(nodeName) NodeAddr=127.0.0.1 CPUs=\(cpus) State=UNKNOWN
+            PartitionName=debug Nodes=\(nodeName) Default=YES MaxTime=INFINITE State=UP
+
+            """
+    }
+
+    /// Runs a Slurm command against this cluster; stdout and stderr together.
+    public func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        guard let path = Self.find(tool) else { throw Failure(description: "\(tool) is not installed") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Cancels every job, waits for them to leave, then kills the daemons by
+    /// PID (SIGKILL: test threads block SIGTERM, and children inherit it) and
+    /// removes the directory.
+    public func stop() {
+        if daemons.count == 3 {
+            _ = try? run("scancel", ["--full", "--user=\(NSUserName())"])
+            let deadline = Date().addingTimeInterval(15)
+            while Date() < deadline, let active = try? run("squeue", ["-h", "-t", "PD,R,CG,CF,S", "-o", "%i"]),
+                  active.status == 0, !active.output.isEmpty {
+                usleep(200_000)
+            }
+        }
+        for process in daemons.reversed() where process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        daemons = []
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func start(_ executable: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let log = directory.appendingPathComponent("log/\(URL(fileURLWithPath: executable).lastPathComponent).out")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        daemons.append(process)
+    }
+
+    private func waitFor(_ what: String, seconds: Double = 20, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return }
+            if let dead = daemons.first(where: { !$0.isRunning }) {
+                throw Failure(description: "\(dead.executableURL?.lastPathComponent ?? "a daemon") exited with status \(dead.terminationStatus)")
+            }
+            usleep(100_000)
+        }
+        throw Failure(description: "no \(what) within \(Int(seconds)) s")
+    }
+
+    static func find(_ name: String) -> String? {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") + ":/usr/sbin:/sbin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// `hostname -s`: the node's name, as slurmd expects it.
+    static func shortHostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        gethostname(&buffer, buffer.count)
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(name.prefix { $0 != "." })
+    }
+}
