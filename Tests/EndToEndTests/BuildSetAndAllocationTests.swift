@@ -16,7 +16,7 @@ import TestSupport
         #expect(try project.scratch.read("lutbuild.toml").contains("\nepochs = 1 "), "the file is left as it was")
 
         try project.edit("\nepochs = 1 ", "\nepochs = 2 ")
-        try project.append("\n[rtl]\nregisters = \"none\"\n")
+        try project.edit("registers = \"every-layer\"", "registers = \"none\"")
         let edited = try project.build()
         #expect(edited.status == 0, "\(edited.stderr)")
         #expect(edited.ran.isEmpty, "\(edited.ran)")
