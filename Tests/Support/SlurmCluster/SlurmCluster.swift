@@ -64,7 +64,10 @@ public final class SlurmCluster: @unchecked Sendable {
             try configuration(socket: socket, controllerPort: controllerPort, nodePort: nodePort)
                 .write(to: conf, atomically: true, encoding: .utf8)
             try start(paths["slurmctld"]!, ["-D", "-i", "-f", conf.path])
+            // A client started before the controller listens can hang for minutes.
+            try waitFor("slurmctld to listen") { BoundSocket.connects(port: controllerPort) }
             try start(paths["slurmd"]!, ["-D", "-N", nodeName, "-f", conf.path])
+            try waitFor("slurmd to listen") { BoundSocket.connects(port: nodePort) }
             try waitFor("the node to be idle") {
                 let result = try? self.run("sinfo", ["-h", "-o", "%t"])
                 return result?.output.trimmingCharacters(in: .whitespacesAndNewlines) == "idle"
@@ -113,7 +116,7 @@ public final class SlurmCluster: @unchecked Sendable {
     }
 
     /// Runs a Slurm command against this cluster; stdout and stderr together.
-    public func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    public func run(_ tool: String, _ arguments: [String], timeout: Double = 30) throws -> (status: Int32, output: String) {
         guard let path = Self.find(tool) else { throw Failure(description: "\(tool) is not installed") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -123,8 +126,13 @@ public final class SlurmCluster: @unchecked Sendable {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
+        // Killed when it takes too long: a client can wait minutes for a controller.
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        watchdog.cancel()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
