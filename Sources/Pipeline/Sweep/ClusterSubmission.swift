@@ -86,7 +86,7 @@ public struct ClusterSubmission: Sendable {
                 let index = next
                 next += 1
                 group.addTask {
-                    (index, try Self.run("/bin/sh", ["-c", commands[index]], environment: environment, isCancelled: isCancelled).status)
+                    (index, try Self.run("/bin/sh", ["-c", commands[index]], environment: environment, timeout: nil, isCancelled: isCancelled).status)
                 }
             }
             while next < min(commands.count, slurm.maxRunning) { start() }
@@ -134,7 +134,8 @@ public struct ClusterSubmission: Sendable {
     }
 
     /// Runs a program found on `PATH` (or at an absolute path) to completion; stdout and stderr merged.
-    static func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil,
+    /// `timeout` (seconds) bounds Slurm's commands, which can wait minutes for an unreachable controller; nil: none (launchers).
+    static func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double? = 60,
                     isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> (status: Int32, output: String) {
         let path = program.hasPrefix("/") ? program : ExternalTool.find(program)
         guard let path else {
@@ -152,8 +153,9 @@ public struct ClusterSubmission: Sendable {
         let collected = Collected()
         let reader = Thread { collected.data = output.fileHandleForReading.readDataToEndOfFile() }
         reader.start()
+        let deadline = timeout.map { Date().addingTimeInterval($0) }
         while process.isRunning {
-            if isCancelled() { process.terminate() }
+            if isCancelled() || deadline.map({ Date() > $0 }) == true { process.terminate() }
             usleep(20_000)
         }
         process.waitUntilExit()

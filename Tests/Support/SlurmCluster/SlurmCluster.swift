@@ -116,24 +116,46 @@ public final class SlurmCluster: @unchecked Sendable {
     }
 
     /// Runs a Slurm command against this cluster; stdout and stderr together.
+    /// The output goes to a file, not a pipe: a client's helper may keep a
+    /// pipe open after the client exits. Killed after `timeout` seconds (a
+    /// client can wait minutes for a controller).
     public func run(_ tool: String, _ arguments: [String], timeout: Double = 30) throws -> (status: Int32, output: String) {
         guard let path = Self.find(tool) else { throw Failure(description: "\(tool) is not installed") }
+        let output = directory.appendingPathComponent("log/client-\(UUID().uuidString).out")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        let handle = try FileHandle(forWritingTo: output)
+        defer { try? handle.close() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
         try process.run()
-        // Killed when it takes too long: a client can wait minutes for a controller.
+        let status = Self.reap(process, timeout: timeout)
+        return (status, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
+    }
+
+    /// Waits for `process` with waitpid itself: under the test runner,
+    /// Foundation can leave a short-lived child a zombie it never reaps, and
+    /// `isRunning` stays true. Killed after `timeout` seconds.
+    static func reap(_ process: Process, timeout: Double) -> Int32 {
         let pid = process.processIdentifier
-        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        watchdog.cancel()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        while true {
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid { return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f) }
+            if result < 0 {
+                // Foundation reaped it first.
+                process.waitUntilExit()
+                return process.terminationStatus
+            }
+            if Date() > deadline { kill(pid, SIGKILL) }
+            usleep(20_000)
+        }
     }
 
     /// Cancels every job, waits for them to leave, then kills the daemons by
@@ -161,6 +183,7 @@ public final class SlurmCluster: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.standardInput = FileHandle.nullDevice
         let log = directory.appendingPathComponent("log/\(URL(fileURLWithPath: executable).lastPathComponent).out")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
