@@ -20,7 +20,8 @@ public final class SlurmCluster: @unchecked Sendable {
     public let cpus: Int
     /// `SLURM_CONF` for `sbatch`, `squeue`, … (add it to the environment of what runs them).
     public let environment: [String: String]
-    private var daemons: [Process] = []
+    /// The daemons' PIDs, from their PID files, in start order.
+    private var daemons: [pid_t] = []
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -54,8 +55,9 @@ public final class SlurmCluster: @unchecked Sendable {
         let munge = directory.appendingPathComponent("munge").path
         let socket = munge + "/munge.socket"
         do {
-            try start(paths["munged"]!, ["--foreground", "--force", "--socket=\(socket)", "--key-file=\(key.path)",
-                                         "--pid-file=\(munge)/munged.pid", "--log-file=\(munge)/munged.log", "--seed-file=\(munge)/munged.seed"])
+            try start(paths["munged"]!, ["--force", "--socket=\(socket)", "--key-file=\(key.path)",
+                                         "--pid-file=\(munge)/munged.pid", "--log-file=\(munge)/munged.log", "--seed-file=\(munge)/munged.seed"],
+                      pidFile: "\(munge)/munged.pid")
             try waitFor("munged's socket") { FileManager.default.fileExists(atPath: socket) }
 
             let controllerPort = try NginxCacheServer.freePort()
@@ -63,10 +65,10 @@ public final class SlurmCluster: @unchecked Sendable {
             while nodePort == controllerPort { nodePort = try NginxCacheServer.freePort() }
             try configuration(socket: socket, controllerPort: controllerPort, nodePort: nodePort)
                 .write(to: conf, atomically: true, encoding: .utf8)
-            try start(paths["slurmctld"]!, ["-D", "-i", "-f", conf.path])
+            try start(paths["slurmctld"]!, ["-i", "-f", conf.path], pidFile: directory.path + "/slurmctld.pid")
             // A client started before the controller listens can hang for minutes.
             try waitFor("slurmctld to listen") { BoundSocket.connects(port: controllerPort) }
-            try start(paths["slurmd"]!, ["-D", "-N", nodeName, "-f", conf.path])
+            try start(paths["slurmd"]!, ["-N", nodeName, "-f", conf.path], pidFile: directory.path + "/slurmd.pid")
             try waitFor("slurmd to listen") { BoundSocket.connects(port: nodePort) }
             try waitFor("the node to be idle") {
                 let result = try? self.run("sinfo", ["-h", "-o", "%t"])
@@ -170,15 +172,19 @@ public final class SlurmCluster: @unchecked Sendable {
                 usleep(200_000)
             }
         }
-        for process in daemons.reversed() where process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        for pid in daemons.reversed() {
+            kill(pid, SIGKILL)
+            let deadline = Date().addingTimeInterval(5)
+            while kill(pid, 0) == 0, Date() < deadline { usleep(20_000) }
         }
         daemons = []
         try? FileManager.default.removeItem(at: directory)
     }
 
-    private func start(_ executable: String, _ arguments: [String]) throws {
+    /// Starts a daemon in its own background mode: it forks and leaves, so the
+    /// test process has no long-lived child (Foundation then stops reaping
+    /// short-lived ones), and the daemon's PID comes from its PID file.
+    private func start(_ executable: String, _ arguments: [String], pidFile: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -187,18 +193,28 @@ public final class SlurmCluster: @unchecked Sendable {
         let log = directory.appendingPathComponent("log/\(URL(fileURLWithPath: executable).lastPathComponent).out")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
+        defer { try? handle.close() }
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        daemons.append(process)
+        let status = Self.reap(process, timeout: 30)
+        guard status == 0 else {
+            throw Failure(description: "\(executable) exited with status \(status): \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        }
+        var pid: pid_t?
+        try waitFor("\(pidFile)") {
+            pid = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            return pid != nil
+        }
+        daemons.append(pid!)
     }
 
     private func waitFor(_ what: String, seconds: Double = 20, _ condition: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if try condition() { return }
-            if let dead = daemons.first(where: { !$0.isRunning }) {
-                throw Failure(description: "\(dead.executableURL?.lastPathComponent ?? "a daemon") exited with status \(dead.terminationStatus)")
+            if let dead = daemons.first(where: { kill($0, 0) != 0 }) {
+                throw Failure(description: "daemon \(dead) exited")
             }
             usleep(100_000)
         }
