@@ -85,8 +85,16 @@ import TestSupport
 
         // Kill the first task once it runs.
         try waitUntil(seconds: 120) { try cluster.run("squeue", ["-h", "-j", "\(array)_0", "-o", "%T"]).output.contains("RUNNING") }
+        // As a node that dies would: SIGKILL to the task's lutbuild, which writes nothing.
+        let manifest = project.scratch.path("gen/sweep/cluster/manifest.json").path
+        var task: pid_t?
+        try waitUntil(seconds: 60) {
+            let found = try ProcessRunner.run(tool: "pgrep", ["-f", "sweep-task --manifest \(manifest) --index 0"])
+            task = found.stdout.split(separator: "\n").first.flatMap { pid_t($0) }
+            return task != nil
+        }
         Thread.sleep(forTimeInterval: 1)
-        _ = try cluster.run("scancel", ["--signal=KILL", "\(array)_0"])
+        kill(task!, SIGKILL)
         try waitUntil(seconds: 600) {
             let state = try cluster.run("squeue", ["-h", "-t", "all", "-j", collector, "-o", "%T"]).output
             return state.contains("COMPLETED") || state.contains("FAILED")

@@ -49,7 +49,9 @@ public struct SweepTask: Sendable {
             try write(result)
             return result
         } catch {
-            let message = UserError.lines(for: error).lines.joined(separator: "; ")
+            // A task's interrupt is the scheduler's SIGTERM: cancelled, or out of time.
+            let message = error is CancellationError ? "stopped by a signal (cancelled, or out of time?)"
+                : UserError.lines(for: error).lines.joined(separator: "; ")
             try? write(SweepPointResult(failed: point, error: message, log: manifest.displayLog(task: index),
                                         buildSeconds: Date().timeIntervalSince(started)))
             throw error
