@@ -186,7 +186,9 @@ struct SweepTaskCommand: AsyncParsableCommand {
         defer { renderer.finish() }
         let task = try SweepTask(manifest: manifest, index: index!)
         let result = try await task.run(concurrency: jobs ?? CPUAllocation.count, remoteCache: RemoteCacheChoice(),
-                                        isCancelled: { interrupt.isRaised }, events: renderer.render)
+                                        isCancelled: { interrupt.isRaised }, events: renderer.render) { summary in
+            renderer.note("task: \(BuildReport.summary(summary))")
+        }
         renderer.note("point: \(SweepCommand.describe(result))")
     }
 }

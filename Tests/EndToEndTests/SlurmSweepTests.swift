@@ -64,6 +64,58 @@ import TestSupport
         #expect(try Self.untimed(project.scratch.read("gen/sweep/results.json")) == expected)
     }
 
+    /// Equal steps are fetched, not rerun: a fresh checkout's Slurm sweep of a
+    /// grid the shared cache holds runs no step on any node. Prints the figures
+    /// of docs/sweep.md: cold and warm wall times, Slurm's own per-task cost.
+    @Test func aWarmSweepFetchesEveryStep() throws {
+        let cluster = try SlurmCluster()
+        defer { cluster.stop() }
+        let cache = try Scratch()
+        defer { cache.remove() }
+        let remote = ["--remote-cache", "file://" + cache.url.path]
+        let cold = try TinyProject()
+        defer { cold.remove() }
+        var start = Date()
+        let first = try Self.sweep(["--executor", "slurm", "--wait"] + Self.grid + remote, in: cold, cluster: cluster)
+        let coldSeconds = Date().timeIntervalSince(start)
+        try #require(first.status == 0, "\(first.stderr)")
+
+        let warm = try TinyProject()
+        defer { warm.remove() }
+        start = Date()
+        let second = try Self.sweep(["--executor", "slurm", "--wait"] + Self.grid + remote, in: warm, cluster: cluster)
+        let warmSeconds = Date().timeIntervalSince(start)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try Self.untimed(warm.scratch.read("gen/sweep/results.json")) == Self.untimed(cold.scratch.read("gen/sweep/results.json")))
+        let logs = try FileManager.default.contentsOfDirectory(atPath: warm.scratch.path("gen/sweep/cluster/logs").path)
+            .filter { !$0.hasPrefix("collect") }
+        #expect(logs.count == 4, "\(logs)")
+        var fetched = 0
+        for log in logs {
+            let text = try warm.scratch.read("gen/sweep/cluster/logs/\(log)")
+            let summary = text.split(separator: "\n").first { $0.contains("task: ran ") } ?? ""
+            #expect(summary.contains("task: ran 0 steps"), "\(log): \(text)")
+            if let range = summary.range(of: #"\((\d+) results? from the remote cache\)"#, options: .regularExpression) {
+                fetched += Int(summary[range].dropFirst().prefix { $0.isNumber }) ?? 0
+            }
+        }
+        #expect(fetched > 0)
+
+        // Slurm's own cost: the same shape (4 tasks, 2 at once, a collector) running `true`.
+        start = Date()
+        let array = try cluster.run("sbatch", ["--parsable", "--array=0-3%10", "--output=/dev/null", "--wrap", "true"]).output
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let collector = try cluster.run("sbatch", ["--parsable", "--dependency=afterany:\(array)", "--output=/dev/null", "--wrap", "true"]).output
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try waitUntil(seconds: 120) {
+            try cluster.run("squeue", ["-h", "-t", "all", "-j", collector, "-o", "%T"]).output.contains("COMPLETED")
+        }
+        let emptySeconds = Date().timeIntervalSince(start)
+        print(String(format: "figures: Slurm sweep cold %.1f s, warm (fresh checkout) %.1f s, %d steps fetched rather than run; "
+                     + "an empty 4-task array and its collector %.1f s (%.2f s per task)",
+                     coldSeconds, warmSeconds, fetched, emptySeconds, emptySeconds / 4))
+    }
+
     /// A task killed on its node: the collector still gathers the others and
     /// names the failure and its log; a re-run builds only that point.
     @Test func aKilledTaskIsNamedAndTheOthersLand() throws {

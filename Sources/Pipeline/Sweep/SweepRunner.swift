@@ -77,7 +77,8 @@ public struct SweepRunner: Sendable {
     @discardableResult
     public func run(concurrency: Int, remoteCache: RemoteCacheSettings? = nil, isCancelled: @escaping @Sendable () -> Bool = { false },
                     events: @escaping @Sendable (BuildEvent) -> Void = { _ in },
-                    pointFinished: @escaping @Sendable (SweepPointResult, _ reused: Bool) -> Void = { _, _ in }) async throws -> SweepResults {
+                    pointFinished: @escaping @Sendable (SweepPointResult, _ reused: Bool) -> Void = { _, _ in },
+                    built: (BuildSummary) -> Void = { _ in }) async throws -> SweepResults {
         let earlier = earlierResults()
         let tracker = Tracker(runner: self)
         var pending: [SweepPlan.Point] = []
@@ -96,11 +97,12 @@ public struct SweepRunner: Sendable {
         let (graph, steps) = try graph(of: pending, isCancelled: isCancelled)
         tracker.expect(steps, points: pending)
         let engine = BuildEngine(layout: OutputLayout.sweepEngineLayout(root: project.directory.path))
-        try await engine.build(graph, options: BuildOptions(concurrency: concurrency, isCancelled: isCancelled,
-                                                              remoteCache: remoteCache)) { event in
+        let summary = try await engine.build(graph, options: BuildOptions(concurrency: concurrency, isCancelled: isCancelled,
+                                                                            remoteCache: remoteCache)) { event in
             events(event)
             tracker.handle(event, pointFinished)
         }
+        built(summary)
         try tracker.write()
         return tracker.results
     }

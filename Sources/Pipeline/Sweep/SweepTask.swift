@@ -38,13 +38,14 @@ public struct SweepTask: Sendable {
     /// point's error and rethrown (the task fails, as the scheduler should see).
     @discardableResult
     public func run(concurrency: Int, remoteCache: RemoteCacheChoice, isCancelled: @escaping @Sendable () -> Bool = { false },
-                    events: @escaping @Sendable (BuildEvent) -> Void = { _ in }) async throws -> SweepPointResult {
+                    events: @escaping @Sendable (BuildEvent) -> Void = { _ in },
+                    built: (BuildSummary) -> Void = { _ in }) async throws -> SweepPointResult {
         let scratch = Self.scratchRoot().appendingPathComponent("lutbuild-sweep-\(point.configDigest.prefix(12))-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let started = Date()
         do {
             var result = try await build(in: scratch, concurrency: concurrency, remoteCache: remoteCache,
-                                         isCancelled: isCancelled, events: events)
+                                         isCancelled: isCancelled, events: events, built: built)
             result.name = point.name
             try write(result)
             return result
@@ -59,7 +60,7 @@ public struct SweepTask: Sendable {
     }
 
     private func build(in scratch: URL, concurrency: Int, remoteCache: RemoteCacheChoice, isCancelled: @escaping @Sendable () -> Bool,
-                       events: @escaping @Sendable (BuildEvent) -> Void) async throws -> SweepPointResult {
+                       events: @escaping @Sendable (BuildEvent) -> Void, built: (BuildSummary) -> Void) async throws -> SweepPointResult {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         for entry in try FileManager.default.contentsOfDirectory(atPath: manifest.project) where !Self.unlinked.contains(entry) {
             try FileManager.default.createSymbolicLink(atPath: scratch.appendingPathComponent(entry).path,
@@ -73,7 +74,8 @@ public struct SweepTask: Sendable {
         }
         let runner = SweepRunner(project: project, plan: plan, estimate: manifest.estimate)
         let remote = try remoteCache.settings(for: project.config.cache, projectDirectory: scratch)
-        let results = try await runner.run(concurrency: concurrency, remoteCache: remote, isCancelled: isCancelled, events: events)
+        let results = try await runner.run(concurrency: concurrency, remoteCache: remote, isCancelled: isCancelled, events: events,
+                                           built: built)
         guard let result = results.points.first else { throw PipelineError("the point finished without a result") }
         try publishReports(from: scratch.appendingPathComponent(SweepRunner.reportsPath(plan.points[0].name)))
         return result
