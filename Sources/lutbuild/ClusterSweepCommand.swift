@@ -77,13 +77,14 @@ enum ClusterSweepCommand {
         let submission = ClusterSubmission(executor: executor, launcher: options.launcher, slurm: options.slurm(project.config.sweep.slurm),
                                            lutbuild: currentExecutable(), environment: remoteCache.childEnvironment)
         try manifest.write()
-        let total = manifest.tasks.count
-        let finishedEarlier = plan.points.count - total
-        printError("sweep: \(plan.points.count) points, \(total) to build\(finishedEarlier > 0 ? " (\(finishedEarlier) finished earlier)" : "")")
+        let toBuild = manifest.taskPoints.count, tasks = manifest.tasks.count
+        let finishedEarlier = plan.points.count - toBuild
+        printError("sweep: \(plan.points.count) points, \(toBuild) to build\(finishedEarlier > 0 ? " (\(finishedEarlier) finished earlier)" : "")"
+                   + " in \(tasks) task\(tasks == 1 ? "" : "s") (points that share their training are one task)")
         switch executor {
         case .slurm:
             try submission.submitSlurm(&manifest)
-            printError("sweep: submitted job array \(manifest.arrayJob!) (\(total) task\(total == 1 ? "" : "s"), at most \(submission.slurm.maxRunning) at once) "
+            printError("sweep: submitted job array \(manifest.arrayJob!) (\(tasks) task\(tasks == 1 ? "" : "s"), at most \(submission.slurm.maxRunning) at once) "
                        + "and collector job \(manifest.collectorJob!); logs in \(SweepManifest.directory)/logs")
             print("array \(manifest.arrayJob!)\ncollector \(manifest.collectorJob!)")
             guard options.wait else {
@@ -104,7 +105,7 @@ enum ClusterSweepCommand {
             let counter = SweepCommand.Counter()
             try await submission.runCommands(manifest, isCancelled: { interrupt.isRaised }) { index, status in
                 let number = counter.next()
-                printError("[\(number)/\(total)] task \(index) returned \(status); log \(SweepManifest.directory)/logs/task-\(index).log")
+                printError("[\(number)/\(tasks)] task \(index) returned \(status); log \(SweepManifest.directory)/logs/task-\(index).log")
             }
             try finish(ClusterSweep.status(project).collected.results, total: plan.points.count)
         }
@@ -189,6 +190,6 @@ struct SweepTaskCommand: AsyncParsableCommand {
                                         isCancelled: { interrupt.isRaised }, events: renderer.render) { summary in
             renderer.note("task: \(BuildReport.summary(summary))")
         }
-        renderer.note("point: \(SweepCommand.describe(result))")
+        for point in result { renderer.note("point: \(SweepCommand.describe(point))") }
     }
 }

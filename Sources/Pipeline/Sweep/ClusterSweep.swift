@@ -1,3 +1,4 @@
+import BuildGraph
 import Diagnostics
 import Foundation
 import ProjectFile
@@ -29,9 +30,33 @@ public enum ClusterSweep {
     /// The manifest of the points not finished earlier; nil when every point is.
     public static func manifest(_ project: Project, plan: SweepPlan, estimate: Bool, executor: ClusterSubmission.Executor) -> SweepManifest? {
         let earlier = SweepRunner.earlierResults(in: project.directory.appendingPathComponent(SweepRunner.directory))
-        let tasks = plan.points.indices.filter { earlier[plan.points[$0].configDigest] == nil }
-        guard !tasks.isEmpty else { return nil }
+        let pending = plan.points.indices.filter { earlier[plan.points[$0].configDigest] == nil }
+        guard !pending.isEmpty else { return nil }
+        // Points whose training is the same (the same data, model and train settings) are one task, which trains once.
+        var tasks: [[Int]] = []
+        var taskOf: [String: Int] = [:]
+        for index in pending {
+            let key = trainingKey(plan.points[index].project.config)
+            if let task = taskOf[key] {
+                tasks[task].append(index)
+            } else {
+                taskOf[key] = tasks.count
+                tasks.append([index])
+            }
+        }
         return SweepManifest(project: project, plan: plan, tasks: tasks, estimate: estimate, executor: executor.rawValue)
+    }
+
+    /// What a point's training depends on. Only groups points: a wrong group
+    /// costs time, never a wrong result (each step keeps its own key).
+    static func trainingKey(_ config: ProjectConfig) -> String {
+        struct Training: Encodable {
+            var dataset: DatasetSection, model: ModelSection, train: TrainSection
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(Training(dataset: config.dataset, model: config.model, train: config.train))) ?? Data()
+        return Digest.of(data).hex
     }
 
     /// Where a cluster sweep stands, gathered into `results.json` as far as it got.
@@ -60,7 +85,7 @@ public enum ClusterSweep {
         let over = manifest.executor == ClusterSubmission.Executor.slurm.rawValue && ClusterSubmission.isOver(arrayState)
             && states.values.allSatisfy { ClusterSubmission.isOver($0) }
         let collected = (try? SweepCollector(manifest: manifest).collect(final: over, states: states))
-            ?? SweepCollector.Collected(results: SweepResults(keys: manifest.keys, points: []), unfinished: Array(manifest.tasks.indices))
+            ?? SweepCollector.Collected(results: SweepResults(keys: manifest.keys, points: []), unfinished: manifest.taskPoints.map(\.point.name))
         return Status(manifest: manifest, collected: collected, arrayState: arrayState, collectorState: collectorState)
     }
 
@@ -70,11 +95,10 @@ public enum ClusterSweep {
     public static func follow(_ manifest: SweepManifest, poll: Duration = .seconds(1), isCancelled: @escaping @Sendable () -> Bool,
                               taskFinished: (SweepPointResult, _ done: Int, _ total: Int) -> Void) async throws -> SweepResults {
         var seen = Set<String>()
-        let total = manifest.tasks.count
+        let total = manifest.taskPoints.count
         func report() {
             let results = manifest.taskResults()
-            for index in manifest.tasks {
-                let point = manifest.points[index]
+            for (_, point) in manifest.taskPoints {
                 guard !seen.contains(point.configDigest), let result = results[point.configDigest] else { continue }
                 seen.insert(point.configDigest)
                 var named = result
@@ -91,8 +115,7 @@ public enum ClusterSweep {
         report()
         // The collector wrote results.json; gather again here (the same files) in case it could not run.
         let final = status(manifest).collected.results
-        for index in manifest.tasks {
-            let point = manifest.points[index]
+        for (_, point) in manifest.taskPoints {
             if !seen.contains(point.configDigest), let result = final.points.first(where: { $0.configDigest == point.configDigest }) {
                 seen.insert(point.configDigest)
                 taskFinished(result, seen.count, total)

@@ -22,8 +22,9 @@ public struct SweepManifest: Codable, Sendable, Equatable {
     public var keys: [String]
     /// Every point of the grid, in grid order (finished ones included, for the collector).
     public var points: [Point]
-    /// Task `i` builds `points[tasks[i]]`.
-    public var tasks: [Int]
+    /// Task `i` builds the points `tasks[i]` (indices into `points`): points
+    /// that share their training are one task, which trains once.
+    public var tasks: [[Int]]
     /// Whether points run the resource estimate.
     public var estimate: Bool
     /// `slurm` or `command`: how logs are named.
@@ -36,7 +37,7 @@ public struct SweepManifest: Codable, Sendable, Equatable {
     public static let directory = OutputLayout.sweepCluster
     public static let fileName = "manifest.json"
 
-    public init(project: Project, plan: SweepPlan, tasks: [Int], estimate: Bool, executor: String) {
+    public init(project: Project, plan: SweepPlan, tasks: [[Int]], estimate: Bool, executor: String) {
         self.project = project.directory.standardizedFileURL.path
         projectName = project.config.project.name
         keys = plan.axes.map(\.key)
@@ -53,8 +54,8 @@ public struct SweepManifest: Codable, Sendable, Equatable {
     public var logsDirectory: URL { clusterDirectory.appendingPathComponent("logs") }
     var resultsDirectory: URL { clusterDirectory.appendingPathComponent("results") }
 
-    /// Where task `index` writes its point's result (by configuration digest,
-    /// so a later submission's different numbering cannot mix them up).
+    /// Where a task writes a point's result (by configuration digest, so a
+    /// later submission's different numbering cannot mix them up).
     func resultFile(_ point: Point) -> URL { resultsDirectory.appendingPathComponent(point.configDigest + ".json") }
 
     /// Task `index`'s log: Slurm's `--output` pattern `%A_%a.log`, or `task-<index>.log`.
@@ -83,6 +84,11 @@ public struct SweepManifest: Codable, Sendable, Equatable {
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         try (encoder.encode(self) + Data("\n".utf8)).write(to: file, options: .atomic)
+    }
+
+    /// The points the tasks build, task by task.
+    public var taskPoints: [(task: Int, point: Point)] {
+        tasks.enumerated().flatMap { task, indices in indices.map { (task, points[$0]) } }
     }
 
     /// The results the tasks have written so far, by configuration digest.
