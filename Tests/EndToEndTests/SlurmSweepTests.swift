@@ -189,3 +189,24 @@ import TestSupport
         throw CancellationError()
     }
 }
+
+/// `--executor command --launcher 'TEMPLATE {cmd}'`: the same tasks through
+/// any launcher (here `env`, as `bsub -K` or `srun` would run them).
+@Suite struct CommandExecutorSweepTests {
+    @Test func aLauncherRunsEachTaskAndTheResultsAreGathered() throws {
+        let project = try TinyProject()
+        defer { project.remove() }
+        let run = try LutbuildBinary.run(["sweep", "--executor", "command", "--launcher", "env LUTBUILD_SCRATCH=/tmp {cmd}",
+                                          "--set", "rtl.registers=\"every-layer\",none"], in: project.url)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("[1/1] task 0 returned 0"), "\(run.stderr)")
+        #expect(project.scratch.exists("gen/sweep/cluster/logs/task-0.log"))
+        let results = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: project.scratch.path("gen/sweep/results.json"))) as? [String: Any])
+        let points = try #require(results["points"] as? [[String: Any]])
+        #expect(points.count == 2 && points.allSatisfy { ($0["luts"] as? Int ?? 0) > 0 && $0["error"] == nil }, "\(points)")
+
+        let missing = try LutbuildBinary.run(["sweep", "--executor", "command", "--set", "train.epochs=2"], in: project.url)
+        #expect(missing.status == 64)
+        #expect(missing.stderr.contains("--executor command needs --launcher"), "\(missing.stderr)")
+    }
+}
