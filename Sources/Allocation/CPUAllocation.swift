@@ -27,11 +27,11 @@ public enum CPUAllocation {
         return max(1, count)
     }
 
+    /// Bytes of the mask read: masks of up to 8192 CPUs.
     static let maskBytes = 1024
 
     /// CPUs in the calling thread's affinity mask, nil where it cannot be read.
     static func affinityCount() -> Int? {
-        // 1024 bytes: masks of up to 8192 CPUs.
         var mask = [UInt8](repeating: 0, count: maskBytes)
         guard lutbuild_affinity_read(&mask, mask.count) == 0 else { return nil }
         let count = mask.reduce(0) { $0 + $1.nonzeroBitCount }

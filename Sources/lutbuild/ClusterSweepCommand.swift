@@ -44,6 +44,9 @@ struct ClusterOptions: ParsableArguments {
             throw ValidationError("--executor command needs --launcher 'TEMPLATE {cmd}', e.g. --launcher 'bsub -K {cmd}'")
         }
         if launcher != nil, executor != .command { throw ValidationError("--launcher goes with --executor command") }
+        if wait, executor != .slurm {
+            throw ValidationError("--wait follows a Slurm submission (--executor slurm); --executor command waits for its launchers anyway")
+        }
         if let maxRunning, !SlurmSettings.maxRunningRange.contains(maxRunning) { throw ValidationError("--max-running must be at least 1") }
         if let cpusPerTask, !SlurmSettings.cpusRange.contains(cpusPerTask) { throw ValidationError("--cpus-per-task must be in 1…4096") }
     }
