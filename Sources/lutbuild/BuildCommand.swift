@@ -34,7 +34,7 @@ struct BuildCommand: AsyncParsableCommand {
 
     @OptionGroup var flags: BuildFlags
 
-    @Option(name: .long, help: "Steps to run at once (default: the number of cores).")
+    @Option(name: .long, help: "Steps to run at once (default: the CPUs this process may use: affinity mask, cgroup quota).")
     var jobs: Int?
 
     @OptionGroup var remoteCache: RemoteCacheOptions

@@ -41,7 +41,7 @@ struct SweepCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-wait"), help: "Fail instead of waiting when another build of this project runs.")
     var noWait = false
 
-    @Option(name: .long, help: "Steps to run at once (default: the number of cores).")
+    @Option(name: .long, help: "Steps to run at once (default: the CPUs this process may use: affinity mask, cgroup quota).")
     var jobs: Int?
 
     @Option(name: .customLong("max-points"), help: "Refuse a grid of more points than this (default: \(SweepPlan.defaultMaxPoints)).")
