@@ -154,13 +154,24 @@ public struct ClusterSubmission: Sendable {
         let reader = Thread { collected.data = output.fileHandleForReading.readDataToEndOfFile() }
         reader.start()
         let deadline = timeout.map { Date().addingTimeInterval($0) }
-        while process.isRunning {
-            if isCancelled() || deadline.map({ Date() > $0 }) == true { process.terminate() }
-            usleep(20_000)
+        let pid = process.processIdentifier
+        var status: Int32 = 0, exit: Int32?
+        // Reaped here with waitpid: with other children running long (launchers),
+        // Foundation can leave a short-lived one a zombie, `isRunning` true for ever.
+        while exit == nil {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid {
+                exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            } else if reaped < 0 {
+                process.waitUntilExit()
+                exit = process.terminationStatus
+            } else {
+                if isCancelled() || deadline.map({ Date() > $0 }) == true { kill(pid, SIGTERM) }
+                usleep(20_000)
+            }
         }
-        process.waitUntilExit()
         while !collected.done { usleep(1000) }
-        return (process.terminationStatus, String(decoding: collected.data, as: UTF8.self))
+        return (exit!, String(decoding: collected.data, as: UTF8.self))
     }
 
     /// What the reader thread read.
