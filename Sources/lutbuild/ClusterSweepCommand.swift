@@ -5,6 +5,7 @@ import Foundation
 import FrontEnd
 import Pipeline
 import ProjectFile
+import Synchronization
 
 /// Where `lutbuild sweep` builds its points.
 enum SweepExecutor: String, ExpressibleByArgument, CaseIterable {
@@ -106,11 +107,19 @@ enum ClusterSweepCommand {
             try finish(results, total: plan.points.count)
         case .command:
             let counter = SweepCommand.Counter()
+            let failedLaunchers = Mutex([Int: String]())
             try await submission.runCommands(manifest, isCancelled: { interrupt.isRaised }) { index, status in
                 let number = counter.next()
+                if status != 0 { failedLaunchers.withLock { $0[index] = "the launcher returned \(status)" } }
                 printError("[\(number)/\(tasks)] task \(index) returned \(status); log \(SweepManifest.directory)/logs/task-\(index).log")
             }
-            try finish(ClusterSweep.status(project).collected.results, total: plan.points.count)
+            // A launcher that returned 0 may have queued its task (bsub without -K): its points are still to come.
+            let failed = failedLaunchers.withLock { $0 }
+            let collected = try SweepCollector(manifest: manifest).collect(final: false, ended: Set(failed.keys), reasons: failed)
+            if !collected.unfinished.isEmpty {
+                printError("sweep: \(collected.unfinished.count) point(s) still to come; `lutbuild sweep --status` gathers them later")
+            }
+            try finish(collected.results, total: plan.points.count)
         }
     }
 
@@ -180,8 +189,8 @@ struct SweepTaskCommand: AsyncParsableCommand {
         }
         let manifest = try SweepManifest.read(from: URL(fileURLWithPath: manifest))
         if collect {
-            let states = manifest.arrayJob.map(ClusterSubmission.slurmTaskStates) ?? [:]
-            let collected = try SweepCollector(manifest: manifest).collect(final: true, states: states)
+            let reasons = manifest.arrayJob.map(ClusterSubmission.slurmReasons) ?? [:]
+            let collected = try SweepCollector(manifest: manifest).collect(final: true, reasons: reasons)
             printError("sweep: gathered \(collected.results.points.count) points, \(collected.failed.count) failed")
             return
         }

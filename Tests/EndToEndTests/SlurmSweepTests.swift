@@ -206,6 +206,14 @@ import TestSupport
         let points = try #require(results["points"] as? [[String: Any]])
         #expect(points.count == 2 && points.allSatisfy { ($0["luts"] as? Int ?? 0) > 0 && $0["error"] == nil }, "\(points)")
 
+        // A launcher that fails: its point is named with the launcher's status and its log, exit code 1.
+        let refused = try LutbuildBinary.run(["sweep", "--executor", "command", "--launcher", "false {cmd}", "--set", "train.epochs=3"],
+                                             in: project.url)
+        #expect(refused.status == 1, "\(refused.stderr)")
+        #expect(refused.stderr.contains("error: 1 point failed: train.epochs=3 (log gen/sweep/cluster/logs/task-0.log)"), "\(refused.stderr)")
+        let json = try project.scratch.read("gen/sweep/results.json")
+        #expect(json.contains("the task ended without a result (the launcher returned 1)"), "\(json)")
+
         let missing = try LutbuildBinary.run(["sweep", "--executor", "command", "--set", "train.epochs=3"], in: project.url)
         #expect(missing.status == 64)
         #expect(missing.stderr.contains("--executor command needs --launcher"), "\(missing.stderr)")

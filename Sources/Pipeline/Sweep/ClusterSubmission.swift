@@ -104,6 +104,11 @@ public struct ClusterSubmission: Sendable {
         return result.output.split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) }
     }
 
+    /// What Slurm says of the array's tasks it still knows (`Slurm says CANCELLED`), by task index.
+    public static func slurmReasons(_ array: String) -> [Int: String] {
+        slurmTaskStates(array).mapValues { "Slurm says \($0)" }
+    }
+
     /// The states of the array's tasks Slurm still knows, by task index.
     public static func slurmTaskStates(_ array: String) -> [Int: String] {
         guard let result = try? run("squeue", ["-h", "-t", "all", "-j", array, "-o", "%K %T"]), result.status == 0 else { return [:] }

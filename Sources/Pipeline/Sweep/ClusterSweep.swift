@@ -24,7 +24,7 @@ public enum ClusterSweep {
                                     + "follow it with lutbuild sweep --status, or scancel it first")
             }
         }
-        try SweepCollector(manifest: manifest).collect(final: true, states: [:])
+        try SweepCollector(manifest: manifest).collect(final: true)
     }
 
     /// The manifest of the points not finished earlier; nil when every point is.
@@ -84,7 +84,7 @@ public enum ClusterSweep {
         // The tasks are over once the array is: then a missing result is a failure.
         let over = manifest.executor == ClusterSubmission.Executor.slurm.rawValue && ClusterSubmission.isOver(arrayState)
             && states.values.allSatisfy { ClusterSubmission.isOver($0) }
-        let collected = (try? SweepCollector(manifest: manifest).collect(final: over, states: states))
+        let collected = (try? SweepCollector(manifest: manifest).collect(final: over, reasons: states.mapValues { "Slurm says \($0)" }))
             ?? SweepCollector.Collected(results: SweepResults(keys: manifest.keys, points: []), unfinished: manifest.taskPoints.map(\.point.name))
         return Status(manifest: manifest, collected: collected, arrayState: arrayState, collectorState: collectorState)
     }

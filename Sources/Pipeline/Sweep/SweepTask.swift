@@ -129,9 +129,11 @@ public struct SweepCollector: Sendable {
         public var failed: [SweepPointResult] { results.points.filter { $0.error != nil } }
     }
 
-    /// `states`: the scheduler's state of tasks that left no result (e.g. `CANCELLED`).
+    /// `ended`: tasks known to be over although the sweep is not (a launcher
+    /// that failed); `reasons`: what is known of how a task ended
+    /// (`Slurm says CANCELLED`, `the launcher returned 1`).
     @discardableResult
-    public func collect(final: Bool, states: [Int: String] = [:]) throws -> Collected {
+    public func collect(final: Bool, ended: Set<Int> = [], reasons: [Int: String] = [:]) throws -> Collected {
         let sweep = manifest.projectURL.appendingPathComponent(SweepRunner.directory)
         let earlier = SweepRunner.earlierResults(in: sweep)
         let finished = manifest.taskResults()
@@ -140,8 +142,8 @@ public struct SweepCollector: Sendable {
         for (task, point) in manifest.taskPoints {
             if let result = finished[point.configDigest] {
                 byDigest[point.configDigest] = result
-            } else if final {
-                let state = states[task].map { " (Slurm says \($0))" } ?? ""
+            } else if final || ended.contains(task) {
+                let state = reasons[task].map { " (\($0))" } ?? ""
                 byDigest[point.configDigest] = SweepPointResult(
                     failed: point, error: "the task ended without a result\(state): killed, out of time or memory?",
                     log: manifest.displayLog(task: task))
