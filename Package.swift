@@ -51,18 +51,21 @@ let package = Package(
         .target(name: "Diagnostics"),
         // The JSON styles lutbuild writes (sorted keys), configured once.
         .target(name: "DeterministicJSON"),
+        // How many CPUs this process may use (affinity mask, cgroup quota): every thread count's source.
+        .target(name: "CAffinity"),
+        .target(name: "Allocation", dependencies: ["CAffinity"]),
         // The generic, NN-agnostic incremental build engine.
-        .target(name: "BuildGraph", dependencies: ["Diagnostics", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "BuildGraph", dependencies: ["Diagnostics", "Allocation", .product(name: "Crypto", package: "swift-crypto")]),
         // The Bazel HTTP cache protocol client behind BuildGraph's remote cache.
         .target(name: "HTTPCache", dependencies: ["BuildGraph", "CCurl", "Diagnostics"]),
         // Dataset loading: CSV, MNIST IDX, NPY; splits and normalisation.
         .target(name: "Datasets", dependencies: ["CZlib", "Diagnostics"], swiftSettings: targetCPUSettings),
         // The NeuraLUT method: network spec, training, truth tables, LUT inference.
-        .target(name: "NeuraLUT", dependencies: ["Datasets", "DeterministicJSON", "Diagnostics"], swiftSettings: targetCPUSettings),
+        .target(name: "NeuraLUT", dependencies: ["Datasets", "DeterministicJSON", "Diagnostics", "Allocation"], swiftSettings: targetCPUSettings),
         // Verilog emission, testbench, simulator and yosys drivers.
         // Names in generated hardware and files: Verilog identifiers, reserved words and names, lengths.
         .target(name: "HDLNames"),
-        .target(name: "RTL", dependencies: ["NeuraLUT", "Datasets", "HDLNames", "Subprocess", "DeterministicJSON", "Diagnostics"]),
+        .target(name: "RTL", dependencies: ["NeuraLUT", "Datasets", "HDLNames", "Subprocess", "DeterministicJSON", "Diagnostics", "Allocation"]),
         // Truth tables minimised and mapped to LUT6 netlists (ABC as an external tool).
         .target(name: "Synthesis", dependencies: ["NeuraLUT", "RTL", "Subprocess", "DeterministicJSON", "Diagnostics"]),
         // Vivado TCL, IP-XACT component.xml, FuseSoC core.
@@ -76,14 +79,14 @@ let package = Package(
         // lutbuild's steps wired into BuildGraph, what they produce, and sweeps.
         .target(name: "Pipeline", dependencies: [
             "ProjectFile", "BuildGraph", "Datasets", "Diagnostics", "NeuraLUT", "RTL", "Synthesis", "Packaging", "HTTPCache",
-            "DeterministicJSON", "HDLNames", .product(name: "TOMLKit", package: "TOMLKit"),
+            "DeterministicJSON", "HDLNames", "Allocation", "Subprocess", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // What the user sees around a build: report text, the `--json` summary event, signals,
         // watch glue, git hooks, Vivado report import, the version. Above Pipeline; no step knows it.
         .target(name: "FrontEnd", dependencies: ["Pipeline", "ProjectFile", "BuildGraph", "Packaging", "Subprocess", "Diagnostics", "DeterministicJSON"]),
         // The thin command-line front end.
         .executableTarget(name: "lutbuild", dependencies: [
-            "FrontEnd", "Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "RTL", "Datasets", "DeterministicJSON",
+            "FrontEnd", "Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "RTL", "Datasets", "DeterministicJSON", "Allocation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks behind bench/run (docs/method.md, "Benchmarks"); not shipped to users.
@@ -92,6 +95,7 @@ let package = Package(
         ], swiftSettings: targetCPUSettings),
 
         .testTarget(name: "BuildGraphTests", dependencies: ["BuildGraph"]),
+        .testTarget(name: "AllocationTests", dependencies: ["Allocation", "CAffinity"]),
         // Shared by the test targets: the one process runner.
         .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Diagnostics", "TestSupport"]),
@@ -112,8 +116,10 @@ let package = Package(
         .testTarget(name: "HTTPCacheTests", dependencies: ["HTTPCache", "BuildGraph"]),
         // A real nginx cache server for the remote cache tests and benchmarks.
         .target(name: "NginxCacheServer", path: "Tests/Support/NginxCacheServer"),
-        // Also drives the remote cache client against a real nginx it starts.
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "lutbuild", "HTTPCache", "BuildGraph", "NginxCacheServer"]),
+        // A real one-node Slurm cluster for the cluster sweep tests and benchmarks.
+        .target(name: "SlurmCluster", dependencies: ["NginxCacheServer"], path: "Tests/Support/SlurmCluster"),
+        // Also drives the remote cache client against a real nginx it starts, and sweeps on a real Slurm.
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "lutbuild", "HTTPCache", "BuildGraph", "NginxCacheServer", "SlurmCluster"]),
     ],
     swiftLanguageModes: [.v6]
 )

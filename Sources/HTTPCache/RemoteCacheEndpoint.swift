@@ -22,7 +22,7 @@ public struct RemoteCacheEndpoint: Sendable, Equatable {
             throw Invalid("\(example)")
         }
         guard scheme == "http" || scheme == "https" else {
-            throw Invalid("the scheme must be http or https, \(example)")
+            throw Invalid("the scheme must be http, https or file, \(example)")
         }
         guard let host = components.host, !host.isEmpty else { throw Invalid("no host; \(example)") }
         guard components.query == nil, components.fragment == nil else {
@@ -52,7 +52,7 @@ public struct RemoteCacheEndpoint: Sendable, Equatable {
     /// Why a cache URL cannot be used.
     public struct Invalid: Error, CustomStringConvertible, Equatable {
         public var description: String
-        init(_ description: String) { self.description = description }
+        public init(_ description: String) { self.description = description }
     }
 }
 

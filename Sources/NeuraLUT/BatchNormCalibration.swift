@@ -1,3 +1,4 @@
+import Allocation
 import Datasets
 import Foundation
 
@@ -16,7 +17,7 @@ extension TrainedNetwork {
     ///   - inputFrontEnd: whether to recalibrate the input front end.
     public func recalibratingBatchNorm(on data: Dataset, rows: [Int], partitions selected: Set<PartitionID>? = nil,
                                        inputFrontEnd: Bool = true,
-                                       threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> TrainedNetwork {
+                                       threads: Int = CPUAllocation.count) -> TrainedNetwork {
         let n = rows.count
         guard n >= 2 else { return self }
         var net = self

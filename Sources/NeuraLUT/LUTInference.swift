@@ -1,4 +1,5 @@
 import Diagnostics
+import Allocation
 import Datasets
 import Foundation
 
@@ -217,7 +218,7 @@ struct LUTEvaluationPlan: Sendable {
         let chunkSize = 4096
         let chunks = (count + chunkSize - 1) / chunkSize
         // Each worker holds a counter per table entry of the network: a few workers suffice.
-        let threads = min(ProcessInfo.processInfo.activeProcessorCount, 4, chunks)
+        let threads = min(CPUAllocation.count, 4, chunks)
         let counters = (0..<threads).map { _ in LookupCounter(sizes: sizes) }
         Workers.forEach(chunks, threads: threads) { chunk, worker in
             let current = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: widest)
@@ -317,7 +318,7 @@ public enum Parallel {
         var results = [T?](repeating: nil, count: count)
         results.withUnsafeMutableBufferPointer { buffer in
             let base = UnsafeSendable(buffer.baseAddress!)
-            Workers.forEach(count, threads: ProcessInfo.processInfo.activeProcessorCount) { i, _ in
+            Workers.forEach(count, threads: CPUAllocation.count) { i, _ in
                 (base.value + i).pointee = body(i)
             }
         }

@@ -1,3 +1,4 @@
+import Allocation
 import Datasets
 import Foundation
 
@@ -13,7 +14,7 @@ public struct QuantizedNetwork: Sendable {
     /// Samples per worker chunk.
     static let chunk = 256
 
-    public init(_ network: TrainedNetwork, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(_ network: TrainedNetwork, threads: Int = CPUAllocation.count) {
         self.network = network
         partitions = network.spec.layers.indices.map { l in
             (0..<network.spec.layers[l].partitions).map { Tabulation.inference(for: PartitionID(layer: l, index: $0), of: network) }

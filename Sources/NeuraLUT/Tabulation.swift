@@ -1,3 +1,4 @@
+import Allocation
 import Foundation
 
 /// Turns trained partitions into truth tables (docs/method.md): every input
@@ -13,7 +14,7 @@ public enum Tabulation {
     public static func tabulate(_ weights: PartitionWeights, _ table: PartitionTableSpec, quantizers: QuantizerParameters,
                                 threads: Int? = nil) -> TruthTable {
         let entries = 1 << table.addressBits
-        let threads = threads ?? (entries >= 1 << 14 ? ProcessInfo.processInfo.activeProcessorCount : 1)
+        let threads = threads ?? (entries >= 1 << 14 ? CPUAllocation.count : 1)
         let inference = inference(weights, table, quantizers: quantizers)
         let inputRange = Quantization.Range(bits: table.inputBits, signed: table.layer == 0)
         let inputScale = table.layer == 0 ? quantizers.inputFrontEnd.scale : quantizers.outputScales[table.layer - 1]
@@ -43,7 +44,7 @@ public enum Tabulation {
     }
 
     /// All tables, partitions spread over all cores.
-    public static func tabulate(_ net: TrainedNetwork, threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> LUTNetwork {
+    public static func tabulate(_ net: TrainedNetwork, threads: Int = CPUAllocation.count) -> LUTNetwork {
         let ids = net.spec.layers.indices.flatMap { l in (0..<net.spec.layers[l].partitions).map { PartitionID(layer: l, index: $0) } }
         let results = ResultSlots<TruthTable>(count: ids.count)
         Workers.forEach(ids.count, threads: threads) { i, _ in

@@ -1,3 +1,4 @@
+import Allocation
 import Datasets
 import Foundation
 
@@ -62,7 +63,7 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
     /// The widths `imageWidth` may take (the project file's range).
     public static let imageWidthRange = 1...65536
 
-    var workerThreads: Int { threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount }
+    var workerThreads: Int { threads > 0 ? threads : CPUAllocation.count }
 
     public func validate() throws {
         guard epochs >= 0 else { throw SpecError(key: "train.epochs", "must be at least 0, got \(epochs)") }

@@ -1,3 +1,4 @@
+import Allocation
 import Foundation
 import Subprocess
 import NeuraLUT
@@ -140,7 +141,7 @@ public struct Verifier: Sendable {
     /// (each file parses the design's header again: about a second on
     /// mnist-5l) holding small functions (gcc's time grows faster than the
     /// size of a function), with one build job per core.
-    static func verilatorArguments(sources: [String], jobs: Int = ProcessInfo.processInfo.activeProcessorCount) -> [String] {
+    static func verilatorArguments(sources: [String], jobs: Int = CPUAllocation.count) -> [String] {
         ["--binary", "-j", "\(max(jobs, 1))", "--top-module", Testbench.moduleName,
          "-Wno-fatal", "-Wno-lint", "-Wno-style", "-Wno-STMTDLY", "-Wno-INITIALDLY",
          "--x-assign", "fast", "--x-initial", "fast",

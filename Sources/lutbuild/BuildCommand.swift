@@ -23,6 +23,9 @@ struct BuildCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Retrain layerK's partitions even if cached (repeatable), the other layers stay frozen.")
     var retrain: [String] = []
 
+    @Option(name: .customLong("set"), help: ArgumentHelp("Build with a project-file key set to a value, the file unchanged (repeatable; checked as `lutbuild sweep --set`).", valueName: "KEY=VALUE"))
+    var settings: [String] = []
+
     @Flag(name: .long, help: "Print one JSON event per line on stdout instead of the status line.")
     var json = false
 
@@ -31,7 +34,7 @@ struct BuildCommand: AsyncParsableCommand {
 
     @OptionGroup var flags: BuildFlags
 
-    @Option(name: .long, help: "Steps to run at once (default: the number of cores).")
+    @Option(name: .long, help: "Steps to run at once (default: the CPUs this process may use: affinity mask, cgroup quota).")
     var jobs: Int?
 
     @OptionGroup var remoteCache: RemoteCacheOptions
@@ -53,7 +56,7 @@ struct BuildCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let project = try EngineCommand.open(options)
+        let project = try SweepPlan.variant(of: EngineCommand.open(options), setting: settings)
         let layers = try Set(retrain.map { try BuildRequest.parseLayer($0, layers: project.config.model.layers.count) })
         var request = flags.request(retrainLayers: layers)
         request.audit = audit.map(AuditSample.init(fraction:))

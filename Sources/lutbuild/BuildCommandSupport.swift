@@ -1,3 +1,4 @@
+import Allocation
 import ArgumentParser
 import BuildGraph
 import Diagnostics
@@ -72,7 +73,7 @@ enum EngineCommand {
             : BuildEventRenderer.standardError(json: false)
         defer { renderer.finish() }
         return try await BuildPipeline(project: project, request: request).build(
-            concurrency: jobs ?? ProcessInfo.processInfo.activeProcessorCount, remoteCache: remoteCache,
+            concurrency: jobs ?? CPUAllocation.count, remoteCache: remoteCache,
             isCancelled: { interrupt.isRaised }, events: renderer.render)
     }
 }

@@ -15,6 +15,7 @@ struct Lutbuild: AsyncParsableCommand {
             StatusCommand.self,
             VerifyCommand.self,
             SweepCommand.self,
+            SweepTaskCommand.self,
             EstimateCommand.self,
             ExplainCommand.self,
             CleanCommand.self,

@@ -11,7 +11,7 @@ extension RemoteCacheMode: ExpressibleByArgument {
 /// The remote cache flags of the commands that build (`build`, `watch`, `sweep`).
 struct RemoteCacheOptions: ParsableArguments {
     @Option(name: .customLong("remote-cache"), help: ArgumentHelp(
-        "Shared cache (Bazel HTTP cache protocol, e.g. bazel-remote or nginx WebDAV); overrides LUTBUILD_REMOTE_CACHE and [cache] remote; an empty URL disables it.",
+        "Shared cache (Bazel HTTP cache protocol, e.g. bazel-remote or nginx WebDAV, or file:///DIR on a shared filesystem); overrides LUTBUILD_REMOTE_CACHE and [cache] remote; an empty URL disables it.",
         valueName: "url"))
     var url: String?
 

@@ -1,3 +1,4 @@
+import Allocation
 import ArgumentParser
 import BuildGraph
 import Foundation
@@ -19,7 +20,10 @@ struct SweepCommand: AsyncParsableCommand {
             marked). Like `lutbuild build`, it reads and writes the remote cache \
             ([cache] remote, LUTBUILD_REMOTE_CACHE or --remote-cache). Bad keys or values are reported before anything runs. Ctrl-C stops at a \
             safe point; running the same sweep again resumes, and a finished point is never \
-            built again.
+            built again. With --executor slurm, the points are built by one Slurm job array \
+            and gathered by a collector job (--wait follows them, --status reports later); \
+            --executor command --launcher 'TEMPLATE {cmd}' does the same through another \
+            batch system.
             """
     )
 
@@ -37,13 +41,15 @@ struct SweepCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-wait"), help: "Fail instead of waiting when another build of this project runs.")
     var noWait = false
 
-    @Option(name: .long, help: "Steps to run at once (default: the number of cores).")
+    @Option(name: .long, help: "Steps to run at once (default: the CPUs this process may use: affinity mask, cgroup quota).")
     var jobs: Int?
 
     @Option(name: .customLong("max-points"), help: "Refuse a grid of more points than this (default: \(SweepPlan.defaultMaxPoints)).")
     var maxPoints: Int = SweepPlan.defaultMaxPoints
 
     @OptionGroup var remoteCache: RemoteCacheOptions
+
+    @OptionGroup(title: "On a cluster") var cluster: ClusterOptions
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -52,12 +58,17 @@ struct SweepCommand: AsyncParsableCommand {
 
     func run() async throws {
         let project = try EngineCommand.open(options)
+        if cluster.status { return try ClusterSweepCommand.status(project) }
         // Before planning, which can take seconds that Ctrl-C must be able to cut short.
         let interrupt = InterruptSignal()
         let planning = PlanningProgress()
         let plan = try SweepPlan.make(project, arguments: settings, maxPoints: maxPoints,
                                       isCancelled: { interrupt.isRaised }, progress: planning.report)
         let remote = try remoteCache.choice.settings(for: project.config.cache, projectDirectory: project.directory)
+        if let executor = cluster.executor.cluster {
+            return try await ClusterSweepCommand.submit(project, plan: plan, executor: executor, options: cluster, estimate: !noEstimate,
+                                                        remoteCache: remoteCache.choice, hasRemoteCache: remote != nil, interrupt: interrupt)
+        }
         let runner = SweepRunner(project: project, plan: plan, estimate: !noEstimate)
         let lock = try EngineCommand.lock(project, wait: !noWait)
         defer { _ = lock }
@@ -70,7 +81,7 @@ struct SweepCommand: AsyncParsableCommand {
         do {
             defer { renderer.finish() }
             results = try await runner.run(
-                concurrency: jobs ?? ProcessInfo.processInfo.activeProcessorCount, remoteCache: remote,
+                concurrency: jobs ?? CPUAllocation.count, remoteCache: remote,
                 isCancelled: { interrupt.isRaised }, events: renderer.render
             ) { point, reused in
                 let number = counter.next()

@@ -19,9 +19,35 @@ import Testing
         for text in ["cache.example.org:8080", "ftp://cache.example.org/", "http:///prefix/", "http://host/p?token=1", "not a url"] {
             #expect(throws: RemoteCacheEndpoint.Invalid.self) { try RemoteCacheEndpoint(parsing: text) }
         }
-        #expect(throws: RemoteCacheEndpoint.Invalid("the scheme must be http or https, expected a URL such as http://cache.example.org:8080/lutbuild/")) {
+        #expect(throws: RemoteCacheEndpoint.Invalid("the scheme must be http, https or file, expected a URL such as http://cache.example.org:8080/lutbuild/")) {
             try RemoteCacheEndpoint(parsing: "ftp://cache.example.org/")
         }
+    }
+
+    /// `file:///path` is a directory on a shared filesystem; anything else file-like is refused.
+    @Test func aFileURLIsADirectory() throws {
+        #expect(try RemoteCacheLocation(parsing: "file:///shared/cache") == .directory(URL(fileURLWithPath: "/shared/cache", isDirectory: true)))
+        #expect(try RemoteCacheLocation(parsing: "file://localhost/shared/cache/") == .directory(URL(fileURLWithPath: "/shared/cache", isDirectory: true)))
+        #expect(try RemoteCacheLocation(parsing: "http://cache.example.org/") == .server(RemoteCacheEndpoint(parsing: "http://cache.example.org/")))
+        #expect(throws: RemoteCacheEndpoint.Invalid("a file URL names a directory on this machine, not on nas; expected a directory as file:///absolute/path")) {
+            try RemoteCacheLocation(parsing: "file://nas/cache")
+        }
+        #expect(throws: RemoteCacheEndpoint.Invalid.self) { try RemoteCacheLocation(parsing: "file:relative/cache") }
+        #expect(try !RemoteCacheLocation(parsing: "file:///shared/cache").hasCredentials)
+    }
+
+    /// Written by temporary file and rename: an entry is whole or absent, and nothing else is left.
+    @Test func aDirectoryCacheStoresWholeEntries() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("directory-cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let cache = DirectoryRemoteCache(directory: root.appendingPathComponent("shared"))
+        let digest = Digest.of(Data("hello".utf8))
+        #expect(try await cache.get(.content, digest) == nil)
+        try await cache.put(.content, digest, Data("hello".utf8))
+        try await cache.put(.content, digest, Data("hello".utf8))
+        #expect(try await cache.get(.content, digest) == Data("hello".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("shared/cas").path) == [digest.hex])
+        #expect(cache.displayName == "file://\(root.path)/shared/")
     }
 
     @Test func credentialsInTheURLLeaveIt() throws {

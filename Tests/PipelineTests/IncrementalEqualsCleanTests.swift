@@ -112,6 +112,14 @@ import Testing
         Edit(key: "cache.tls_client_key", section: "cache",
              lines: ["tls_client_key = \"certs/other.key\"", "tls_client_certificate = \"certs/client.pem\""],
              files: ["certs/client.pem": "-\n", "certs/other.key": "-\n"], trains: false),
+        // Where a sweep's points run (Slurm) changes nothing that is built.
+        Edit(key: "sweep.slurm.partition", section: "sweep.slurm", lines: ["partition = \"short\""], trains: false),
+        Edit(key: "sweep.slurm.account", section: "sweep.slurm", lines: ["account = \"lab\""], trains: false),
+        Edit(key: "sweep.slurm.time", section: "sweep.slurm", lines: ["time = \"1:00:00\""], trains: false),
+        Edit(key: "sweep.slurm.cpus_per_task", section: "sweep.slurm", lines: ["cpus_per_task = 4"], trains: false),
+        Edit(key: "sweep.slurm.mem", section: "sweep.slurm", lines: ["mem = \"8G\""], trains: false),
+        Edit(key: "sweep.slurm.extra_args", section: "sweep.slurm", lines: ["extra_args = [\"--qos=short\"]"], trains: false),
+        Edit(key: "sweep.slurm.max_running", section: "sweep.slurm", lines: ["max_running = 2"], trains: false),
     ]
 
     /// Every key the schema knows, as `section.key` (layer keys as `model.layers[].key`).
@@ -122,7 +130,8 @@ import Testing
             "hardware": ProjectConfigSchema.hardwareKeys, "fpga": ProjectConfigSchema.fpgaKeys, "cache": ProjectConfigSchema.cacheKeys,
         ]
         var keys = Set(ProjectConfigSchema.layerKeys.map { "model.layers[].\($0)" })
-        for section in ProjectConfigSchema.sections {
+            .union(ProjectConfigSchema.slurmKeys.map { "sweep.slurm.\($0)" })
+        for section in ProjectConfigSchema.sections where section != "sweep" {
             for key in bySection[section] ?? ["<section \(section) has no key list in this test>"] { keys.insert("\(section).\(key)") }
         }
         return keys

@@ -31,7 +31,7 @@ import Testing
             _ = try RemoteCacheChoice(url: "ftp://ci:s3cret@host/", environment: [:]).settings(for: config)
             Issue.record("an ftp URL was accepted")
         } catch {
-            #expect("\(error)".hasPrefix("remote cache (--remote-cache): the scheme must be http or https"))
+            #expect("\(error)".hasPrefix("remote cache (--remote-cache): the scheme must be http, https or file"))
             #expect(!"\(error)".contains("s3cret"))
         }
         // A bad environment value is a usage mistake: exit code 64.

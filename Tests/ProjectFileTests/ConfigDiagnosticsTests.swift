@@ -43,7 +43,7 @@ import Testing
         (edit("fan_in = 4", "fanin = 4"),
          ["lutbuild.toml:8: model.fanin: unknown key; did you mean 'fan_in'? (expected one of: seed, input_bits, bits, output_bits, fan_in, width, depth, skip, max_table_bits, min_input_activity, image_width, layers)"]),
         (edit("[train]", "[trian]"),
-         ["lutbuild.toml:11: trian: unknown section; did you mean 'train'? (expected one of: project, dataset, model, train, rtl, hardware, fpga, cache)"]),
+         ["lutbuild.toml:11: trian: unknown section; did you mean 'train'? (expected one of: project, dataset, model, train, rtl, hardware, fpga, cache, sweep)"]),
         (edit("epochs = 5", "epochs = 5\n\n[cache]\nremote = \"cache.example.org:8080\""),
          ["lutbuild.toml:15: cache.remote: expected a URL such as http://cache.example.org:8080/lutbuild/"]),
         (edit("epochs = 5", "epochs = 5\n\n[cache]\nremote = \"http://ci:s3cret@cache.example.org/\""),

@@ -128,6 +128,34 @@ import Testing
         #expect(spec.layers[1] == .init(partitions: 5, fanIn: 2, outputBits: 4, shape: .init(width: 8, depth: 3, skip: 0)))
     }
 
+    /// `[sweep.slurm]` is read and checked (that it enters no configuration digest: `SweepSlurmDigestTests`).
+    @Test func sweepSlurmIsReadAndKeptOutOfTheDigest() throws {
+        let text = Self.minimal + """
+
+            [sweep.slurm]
+            partition = "short"
+            account = "lab"
+            time = "1:00:00"
+            cpus_per_task = 8
+            mem = "8G"
+            extra_args = ["--qos=normal"]
+            max_running = 3
+            """
+        let config = try ProjectConfig.parse(text: text, path: "p.toml")
+        #expect(config.sweep.slurm == SlurmSettings(partition: "short", account: "lab", time: "1:00:00", cpusPerTask: 8, mem: "8G",
+                                                     extraArgs: ["--qos=normal"], maxRunning: 3))
+        #expect(try ProjectConfig.parse(text: Self.minimal, path: "p.toml").sweep.slurm == SlurmSettings())
+        do {
+            _ = try ProjectConfig.parse(text: Self.minimal + "\n[sweep.slurm]\ncpus_per_task = 0\nextra_args = \"--qos=x\"\nqueue = 1\n", path: "p.toml")
+            Issue.record("bad [sweep.slurm] values were accepted")
+        } catch let error as ProjectError {
+            let messages = error.diagnostics.map(\.description)
+            #expect(messages.contains { $0.contains("sweep.slurm.cpus_per_task: expected an integer in 1…4096, found 0") }, "\(messages)")
+            #expect(messages.contains { $0.contains("sweep.slurm.extra_args: expected an array of sbatch arguments") }, "\(messages)")
+            #expect(messages.contains { $0.contains("sweep.slurm.queue: unknown key") }, "\(messages)")
+        }
+    }
+
     @Test func headerlessCSVWithLabelIndexAndOffset() throws {
         let text = Self.minimal.replacingOccurrences(
             of: "[model]", with: "header = false\nskip_lines = 1\nlabel = -1\nlabel_offset = 1\n[model]")

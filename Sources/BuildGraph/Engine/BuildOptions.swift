@@ -1,3 +1,4 @@
+import Allocation
 import Foundation
 
 /// How to run a build.
@@ -18,7 +19,7 @@ public struct BuildOptions: Sendable {
     /// runs again to check that their key determines their output.
     public var audit: AuditSample?
 
-    public init(concurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
+    public init(concurrency: Int = CPUAllocation.count,
                 force: @escaping @Sendable (String) -> Bool = { _ in false },
                 isCancelled: @escaping @Sendable () -> Bool = { false },
                 keepBuilds: Int = BuildOptions.defaultKeptBuilds, remoteCache: RemoteCacheSettings? = nil, audit: AuditSample? = nil) {

@@ -1,3 +1,4 @@
+import Allocation
 import BuildGraph
 import Foundation
 import NeuraLUT
@@ -147,7 +148,7 @@ public struct BuildPipeline: Sendable {
 
     /// Runs the build; completed steps are kept even when it fails or is cancelled.
     @discardableResult
-    public func build(concurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
+    public func build(concurrency: Int = CPUAllocation.count,
                       remoteCache: RemoteCacheChoice = RemoteCacheChoice(),
                       isCancelled: @escaping @Sendable () -> Bool = { false },
                       events: @escaping @Sendable (BuildEvent) -> Void = { _ in }) async throws -> BuildSummary {

@@ -24,6 +24,8 @@ public enum OutputLayout {
     /// `lutbuild sweep`'s results, and its own lock file (docs/sweep.md).
     public static let sweep = "\(generated)/sweep"
     public static let sweepLockFile = "\(sweep)/sweep.lock"
+    /// A sweep run on a cluster: its manifest, each task's result and log.
+    public static let sweepCluster = "\(sweep)/cluster"
 
     /// Folders watch mode never watches (outputs, state, version control).
     public static let unwatched = [generated, stateDirectory, ".git"]

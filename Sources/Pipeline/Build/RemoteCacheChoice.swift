@@ -60,7 +60,13 @@ public struct RemoteCacheChoice: Sendable {
         guard let text, !text.isEmpty else { return nil }
         let endpoint: RemoteCacheEndpoint, credentials: RemoteCacheCredentials
         do {
-            endpoint = try RemoteCacheEndpoint(parsing: text)
+            switch try RemoteCacheLocation(parsing: text) {
+            case .server(let server): endpoint = server
+            case .directory(let directory):
+                // A shared directory: no credentials, TLS or timeout to resolve.
+                return RemoteCacheSettings(cache: DirectoryRemoteCache(directory: directory), mode: mode,
+                                           uploadWait: .seconds(seconds) * 3)
+            }
         } catch {
             throw PipelineError("remote cache (\(origin)): \(error.description)",
                                 exitCode: origin.hasPrefix("[cache]") ? UserError.inputExitCode : UserError.usageExitCode)
@@ -75,6 +81,18 @@ public struct RemoteCacheChoice: Sendable {
         return RemoteCacheSettings(
             cache: HTTPRemoteCache(endpoint: endpoint, credentials: credentials, timeout: timeout, tls: tls),
             mode: mode, uploadWait: timeout * 3)
+    }
+
+    /// The environment that makes a child `lutbuild` (a cluster sweep's task)
+    /// choose as this command line does: the URL, mode and one header as
+    /// their variables, never as arguments (visible in `ps` and `squeue`).
+    /// TLS files reach tasks through `[cache]` only.
+    public var childEnvironment: [String: String] {
+        var environment: [String: String] = [:]
+        if let url { environment[Self.urlVariable] = url }
+        if let mode { environment[Self.modeVariable] = mode.rawValue }
+        if let header = headers.last { environment[RemoteCacheCredentials.headerVariable] = header }
+        return environment
     }
 
     private func resolvedMode(_ config: CacheSection) throws -> RemoteCacheMode {

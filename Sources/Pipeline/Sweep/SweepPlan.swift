@@ -6,7 +6,7 @@ import TOMLKit
 import ProjectFile
 
 /// One key's value at one sweep point, as typed (`model.fan_in`, `4`).
-public struct SweepSetting: Sendable, Equatable, Hashable {
+public struct SweepSetting: Sendable, Equatable, Hashable, Codable {
     public var key: String
     public var value: String
 }
@@ -99,6 +99,23 @@ public struct SweepPlan: Sendable {
         }
         guard diagnostics.isEmpty else { throw ProjectError(diagnostics: diagnostics) }
         return SweepPlan(axes: axes, points: points)
+    }
+
+    /// The project with each `KEY=VALUE` of `lutbuild build --set` applied:
+    /// one point, parsed and checked as `lutbuild sweep --set` is (a problem
+    /// names its `--set` argument, exit code 2), so a sweep worker's build and
+    /// the sweep's own point are the same variant. No arguments: the project.
+    public static func variant(of project: Project, setting arguments: [String]) throws -> Project {
+        guard !arguments.isEmpty else { return project }
+        var diagnostics: [ProjectDiagnostic] = []
+        for argument in arguments {
+            if case .success(let axis) = SweepAxis.parse(argument), axis.values.count > 1 {
+                diagnostics.append(ProjectDiagnostic(file: "--set \(argument)", line: nil, key: axis.key,
+                                                     message: "a build takes one value per key; build several with lutbuild sweep --set \(argument)"))
+            }
+        }
+        guard diagnostics.isEmpty else { throw ProjectError(diagnostics: diagnostics) }
+        return try make(project, arguments: arguments, maxPoints: 1).points[0].project
     }
 
     /// The project with `settings` applied to its parsed file, checked.

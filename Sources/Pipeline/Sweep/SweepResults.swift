@@ -72,6 +72,11 @@ public struct SweepPointResult: Codable, Sendable, Equatable {
     public var pareto: Bool
     /// Identifies the point's whole configuration; a finished point is not built again.
     public var configDigest: String
+    /// Why the point failed on a cluster node (absent when it was built); a
+    /// later run of the sweep builds it again.
+    public var error: String?
+    /// The failed task's log, relative to the project.
+    public var log: String?
 
     init(point: SweepPlan.Point, results: BuildResults, buildSeconds: Double) {
         self.init(name: point.name, settings: point.settings, configDigest: point.configDigest, results: results,
@@ -90,6 +95,20 @@ public struct SweepPointResult: Codable, Sendable, Equatable {
         self.buildSeconds = buildSeconds
         pareto = false
         self.configDigest = configDigest
+    }
+
+    /// A point that could not be built: no measurements, the error and the log.
+    init(failed point: SweepManifest.Point, error: String, log: String?, buildSeconds: Double = 0) {
+        self.init(name: point.name, settings: point.settings, configDigest: point.configDigest, results: BuildResults(),
+                  buildSeconds: buildSeconds)
+        self.error = error
+        self.log = log
+    }
+
+    static func decode(_ data: Data) throws -> SweepPointResult {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(SweepPointResult.self, from: data)
     }
 
     /// One line of compact JSON (the `--json` output).
@@ -123,6 +142,15 @@ public struct SweepResults: Codable, Sendable, Equatable {
     }
 
     public func json() throws -> Data { try DeterministicJSON.snakeCaseFile(self) }
+
+    /// Rewrites `results.json`, `results.csv` and the plot in `directory` (atomically).
+    func write(to directory: URL, projectName: String) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try json().write(to: directory.appendingPathComponent("results.json"), options: .atomic)
+        try Data(csv().utf8).write(to: directory.appendingPathComponent("results.csv"), options: .atomic)
+        let title = "\(projectName): test accuracy against LUTs"
+        try Data(SweepPlot.svg(self, title: title).utf8).write(to: directory.appendingPathComponent("accuracy_vs_luts.svg"), options: .atomic)
+    }
 
     static func decode(_ data: Data) throws -> SweepResults {
         let decoder = JSONDecoder()

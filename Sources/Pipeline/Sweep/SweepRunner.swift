@@ -57,11 +57,16 @@ public struct SweepRunner: Sendable {
         return (graph, steps)
     }
 
-    /// Results of an earlier run of this sweep, by configuration digest.
+    /// Results of an earlier run of this sweep, by configuration digest: the
+    /// points it built (one that failed on a cluster node is built again).
     func earlierResults() -> [String: SweepPointResult] {
-        guard let data = try? Data(contentsOf: resultsDirectory.appendingPathComponent("results.json")),
+        Self.earlierResults(in: resultsDirectory)
+    }
+
+    static func earlierResults(in directory: URL) -> [String: SweepPointResult] {
+        guard let data = try? Data(contentsOf: directory.appendingPathComponent("results.json")),
               let results = try? SweepResults.decode(data) else { return [:] }
-        return Dictionary(results.points.map { ($0.configDigest, $0) }) { first, _ in first }
+        return Dictionary(results.points.filter { $0.error == nil }.map { ($0.configDigest, $0) }) { first, _ in first }
     }
 
     /// Builds every unfinished point, with `remoteCache` if given (its mode
@@ -72,7 +77,8 @@ public struct SweepRunner: Sendable {
     @discardableResult
     public func run(concurrency: Int, remoteCache: RemoteCacheSettings? = nil, isCancelled: @escaping @Sendable () -> Bool = { false },
                     events: @escaping @Sendable (BuildEvent) -> Void = { _ in },
-                    pointFinished: @escaping @Sendable (SweepPointResult, _ reused: Bool) -> Void = { _, _ in }) async throws -> SweepResults {
+                    pointFinished: @escaping @Sendable (SweepPointResult, _ reused: Bool) -> Void = { _, _ in },
+                    built: (BuildSummary) -> Void = { _ in }) async throws -> SweepResults {
         let earlier = earlierResults()
         let tracker = Tracker(runner: self)
         var pending: [SweepPlan.Point] = []
@@ -91,11 +97,12 @@ public struct SweepRunner: Sendable {
         let (graph, steps) = try graph(of: pending, isCancelled: isCancelled)
         tracker.expect(steps, points: pending)
         let engine = BuildEngine(layout: OutputLayout.sweepEngineLayout(root: project.directory.path))
-        try await engine.build(graph, options: BuildOptions(concurrency: concurrency, isCancelled: isCancelled,
-                                                              remoteCache: remoteCache)) { event in
+        let summary = try await engine.build(graph, options: BuildOptions(concurrency: concurrency, isCancelled: isCancelled,
+                                                                            remoteCache: remoteCache)) { event in
             events(event)
             tracker.handle(event, pointFinished)
         }
+        built(summary)
         try tracker.write()
         return tracker.results
     }
@@ -166,14 +173,7 @@ public struct SweepRunner: Sendable {
 
         private func writeFiles() throws {
             if let error = state.withLock({ $0.writeError }) { throw error }
-            let results = results
-            let directory = runner.resultsDirectory
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try results.json().write(to: directory.appendingPathComponent("results.json"), options: .atomic)
-            try Data(results.csv().utf8).write(to: directory.appendingPathComponent("results.csv"), options: .atomic)
-            let title = "\(runner.project.config.project.name): test accuracy against LUTs"
-            try Data(SweepPlot.svg(results, title: title).utf8)
-                .write(to: directory.appendingPathComponent("accuracy_vs_luts.svg"), options: .atomic)
+            try results.write(to: runner.resultsDirectory, projectName: runner.project.config.project.name)
         }
     }
 }

@@ -42,8 +42,8 @@ extension ProjectConfigSchema {
         let remote = r.string(table, "remote", at: path)
         if let remote, !remote.isEmpty {
             do {
-                let endpoint = try RemoteCacheEndpoint(parsing: remote)
-                if endpoint.hasCredentials {
+                let location = try RemoteCacheLocation(parsing: remote)
+                if location.hasCredentials {
                     r.report(path.appending("remote"), "credentials do not belong in the project file, which is committed; put them in ~/.netrc or \(RemoteCacheCredentials.headerVariable)")
                 }
             } catch {

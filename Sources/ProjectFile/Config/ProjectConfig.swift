@@ -15,11 +15,19 @@ public struct ProjectConfig: Sendable, Equatable, Hashable, Codable {
     public var hardware: HardwareSection
     public var fpga: FPGASection
     public var cache: CacheSection
+    /// How sweeps run elsewhere; not encoded, so neither a step nor a sweep
+    /// point's configuration digest depends on where points are built.
+    public var sweep = SweepSection()
+
+    /// Every section but `sweep`.
+    enum CodingKeys: String, CodingKey {
+        case project, dataset, model, train, rtl, hardware, fpga, cache
+    }
 
     public init(
         project: ProjectSection, dataset: DatasetSection, model: ModelSection = ModelSection(),
         train: TrainSection = TrainSection(), rtl: RTLSection = RTLSection(), hardware: HardwareSection = HardwareSection(),
-        fpga: FPGASection = FPGASection(), cache: CacheSection = CacheSection()
+        fpga: FPGASection = FPGASection(), cache: CacheSection = CacheSection(), sweep: SweepSection = SweepSection()
     ) {
         self.project = project
         self.dataset = dataset
@@ -29,6 +37,7 @@ public struct ProjectConfig: Sendable, Equatable, Hashable, Codable {
         self.hardware = hardware
         self.fpga = fpga
         self.cache = cache
+        self.sweep = sweep
     }
 
     /// The file name `lutbuild` looks for in a project directory.

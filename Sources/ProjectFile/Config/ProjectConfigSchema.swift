@@ -8,7 +8,7 @@ import TOMLKit
 /// The key-by-key mapping from TOML to `ProjectConfig`: known keys, types,
 /// per-key ranges and defaults. Cross-key rules live in `ProjectConfigRules`.
 package enum ProjectConfigSchema {
-    static let sections = ["project", "dataset", "model", "train", "rtl", "hardware", "fpga", "cache"]
+    static let sections = ["project", "dataset", "model", "train", "rtl", "hardware", "fpga", "cache", "sweep"]
     static let projectKeys = ["name", "top", "vendor", "library", "version", "description"]
     static let datasetKeys = [
         "format", "train", "train_labels", "test", "test_labels", "label", "header", "skip_lines", "label_offset", "classes", "class_names",
@@ -51,9 +51,10 @@ package enum ProjectConfigSchema {
         let hardware = readHardware(root["hardware"]?.table ?? TOMLTable(), with: &r)
         let fpga = readFPGA(root["fpga"]?.table ?? TOMLTable(), with: &r)
         let cache = readCache(root["cache"]?.table ?? TOMLTable(), with: &r)
+        let sweep = readSweep(root["sweep"]?.table ?? TOMLTable(), with: &r)
         guard let project, let dataset else { return nil }
         return ProjectConfig(project: project, dataset: dataset, model: model, train: train, rtl: rtl, hardware: hardware, fpga: fpga,
-                             cache: cache)
+                             cache: cache, sweep: sweep)
     }
 
     static func readProject(_ table: TOMLTable?, present: Bool, with r: inout TOMLReader) -> ProjectSection? {

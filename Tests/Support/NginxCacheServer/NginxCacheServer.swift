@@ -218,7 +218,7 @@ public final class BoundSocket: @unchecked Sendable {
 
     deinit { close() }
 
-    static func connects(port: Int) -> Bool {
+    public static func connects(port: Int) -> Bool {
         let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { Glibc.close(probe) }
         var address = sockaddr_in()
