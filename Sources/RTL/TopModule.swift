@@ -3,6 +3,9 @@ import NeuraLUT
 extension VerilogEmitter {
     /// The top-level ports of `network`'s design, in declaration order.
     public static func ports(network: LUTNetwork, options: RTLOptions) -> [RTLPort] {
+        if let layout = options.axisLayout(network: network) {
+            return axisPorts(layout, combinational: options.registers == .none)
+        }
         let spec = network.spec
         let inBits = spec.inputBits, outBits = spec.layers.last?.outputBits ?? 0
         let outputs = spec.layers.last?.partitions ?? 0
@@ -26,8 +29,43 @@ extension VerilogEmitter {
         return ports
     }
 
+    /// The AXI4-Stream ports, AXI names (aclk, aresetn, s_axis_*, m_axis_*).
+    static func axisPorts(_ layout: AXISLayout, combinational: Bool) -> [RTLPort] {
+        let unused = "unused (no registers); kept so the interface is the same"
+        var ports = [
+            RTLPort(name: "aclk", direction: .input, width: 1, isVector: false,
+                    description: combinational ? unused : "clock; registers update on the rising edge"),
+            RTLPort(name: "aresetn", direction: .input, width: 1, isVector: false,
+                    description: combinational ? unused : "synchronous reset, active low; empties the pipeline, s_axis_tready low while asserted"),
+            RTLPort(name: "s_axis_tvalid", direction: .input, width: 1, isVector: false, description: "s_axis_tdata holds a sample"),
+            RTLPort(name: "s_axis_tready", direction: .output, width: 1, isVector: false,
+                    description: "the sample is taken this cycle if s_axis_tvalid (low only while m_axis_tready holds a result back)"),
+            RTLPort(name: "s_axis_tdata", direction: .input, width: layout.slaveBits, isVector: true,
+                    description: "the sample: \(layout.input.description) (byte layout below)"),
+            RTLPort(name: "s_axis_tlast", direction: .input, width: 1, isVector: false, description: "travels with the sample to m_axis_tlast"),
+        ]
+        if layout.userBits > 0 {
+            ports.append(RTLPort(name: "s_axis_tuser", direction: .input, width: layout.userBits, isVector: true,
+                                 description: "travels with the sample to m_axis_tuser"))
+        }
+        ports += [
+            RTLPort(name: "m_axis_tvalid", direction: .output, width: 1, isVector: false, description: "m_axis_tdata holds a result"),
+            RTLPort(name: "m_axis_tready", direction: .input, width: 1, isVector: false,
+                    description: "the result is taken this cycle; low holds the whole pipeline"),
+            RTLPort(name: "m_axis_tdata", direction: .output, width: layout.masterBits, isVector: true,
+                    description: "the result: output codes\(layout.outClass == nil ? "" : " and class") (byte layout below)"),
+            RTLPort(name: "m_axis_tlast", direction: .output, width: 1, isVector: false, description: "s_axis_tlast of this result's sample"),
+        ]
+        if layout.userBits > 0 {
+            ports.append(RTLPort(name: "m_axis_tuser", direction: .output, width: layout.userBits, isVector: true,
+                                 description: "s_axis_tuser of this result's sample"))
+        }
+        return ports
+    }
+
     /// The top module: pipeline registers on the configured layer inputs, a
-    /// matching valid pipeline, the layer instances and the optional argmax.
+    /// matching valid pipeline, the layer instances and the optional argmax;
+    /// with the AXI4-Stream interface, also the stream ports and the stall.
     public static func topModule(network: LUTNetwork, options: RTLOptions) -> GeneratedFile {
         let spec = network.spec
         let layerCount = spec.layers.count
@@ -35,12 +73,14 @@ extension VerilogEmitter {
         let ports = ports(network: network, options: options)
         let outBits = spec.layers.last?.outputBits ?? 0
         let outputs = spec.layers.last?.partitions ?? 0
+        let axis = options.axisLayout(network: network)
+        let clock = axis == nil ? "clk" : "aclk", reset = axis == nil ? "rst" : "aresetn"
 
         var text = TextBuffer(capacity: 4096 + layerCount * 512)
         text.append(headerComment(network: network, options: options, ports: ports, latency: latency))
         text.append("`default_nettype none\nmodule \(options.topName) (\n")
         for (i, port) in ports.enumerated() {
-            let unusedClock = latency == 0 && (port.name == "clk" || port.name == "rst")
+            let unusedClock = latency == 0 && (port.name == clock || port.name == reset)
             if unusedClock { text.append("    /* verilator lint_off UNUSED */\n") }
             let kind = port.direction == .input ? "input  wire" : "output wire"
             let width = port.isVector ? " \(range(port.width))" : ""
@@ -48,11 +88,33 @@ extension VerilogEmitter {
             if unusedClock { text.append("    /* verilator lint_on UNUSED */\n") }
         }
         text.append(");\n")
+        if let axis { text.append(axisInput(axis, latency: latency)) }
 
-        var data = "in_data", valid = "in_valid"
+        var data = "in_data", valid = "in_valid", side = "in_side"
         for layer in 0..<layerCount {
             let width = spec.inputWidth(ofLayer: layer) * spec.inputBits(ofLayer: layer)
-            if options.registers.registersInput(ofLayer: layer) {
+            if let axis, options.registers.registersInput(ofLayer: layer) {
+                // The stall: every stage loads only when the pipeline advances.
+                text.append("""
+
+                        // Register stage on the input of layer \(layer), loaded only when the pipeline advances.
+                        reg \(range(width)) l\(layer)_data;
+                        reg l\(layer)_valid;
+                        reg \(range(axis.userBits + 1)) l\(layer)_side;
+                        always @(posedge aclk) begin
+                            if (advance) begin
+                                l\(layer)_data <= \(data);
+                                l\(layer)_side <= \(side);
+                            end
+                            if (!aresetn) l\(layer)_valid <= 1'b0;
+                            else if (advance) l\(layer)_valid <= \(valid);
+                        end
+
+                    """)
+                data = "l\(layer)_data"
+                valid = "l\(layer)_valid"
+                side = "l\(layer)_side"
+            } else if options.registers.registersInput(ofLayer: layer) {
                 text.append("""
 
                         // Register stage on the input of layer \(layer).
@@ -73,7 +135,12 @@ extension VerilogEmitter {
             text.append("    \(layerModuleName(layer, topName: options.topName)) layer\(layer) (.in_data(\(data)), .out_data(l\(layer)_out));\n")
             data = "l\(layer)_out"
         }
-        text.append("\n    assign out_valid = \(valid);\n    assign out_data = \(data);\n")
+        if let axis {
+            text.append(axisOutput(axis, data: data, valid: valid, side: side, outputWidth: outputs * outBits,
+                                   argmax: options.argmax, latency: latency))
+        } else {
+            text.append("\n    assign out_valid = \(valid);\n    assign out_data = \(data);\n")
+        }
 
         if options.argmax {
             text.append("\n    // Argmax over the output codes as a balanced tree: offset binary compares like signed values;\n")
@@ -83,6 +150,69 @@ extension VerilogEmitter {
         }
         text.append("endmodule\n`default_nettype wire\n")
         return GeneratedFile(path: "\(options.topName).v", contents: text.string)
+    }
+
+    /// The slave side of the stream: the codes, valid and sideband (tlast,
+    /// tuser) the first stage loads, and the stall's enable.
+    private static func axisInput(_ axis: AXISLayout, latency: Int) -> String {
+        let side = axis.userBits > 0 ? "{s_axis_tuser, s_axis_tlast}" : "s_axis_tlast"
+        var text = """
+
+                // AXI4-Stream: a sample enters on s_axis_tvalid && s_axis_tready; tlast (and tuser) travel
+                // beside it through every register stage (in_side: {tuser, tlast}).
+                wire \(range(axis.input.bits)) in_data = s_axis_tdata\(axis.input.range);
+                wire in_valid = s_axis_tvalid;
+                wire \(range(axis.userBits + 1)) in_side = \(side);
+
+            """
+        if axis.input.bits < axis.slaveBits {
+            text += """
+                    /* verilator lint_off UNUSED */
+                    wire \(range(axis.slaveBits - axis.input.bits)) unused_padding = s_axis_tdata[\(axis.slaveBits - 1):\(axis.input.bits)];
+                    /* verilator lint_on UNUSED */
+
+                """
+        }
+        if latency > 0 {
+            text += """
+                    // The stall: one enable for every stage. The pipeline advances when its last stage
+                    // is empty or taken, so a held result holds everything behind it (nothing lost,
+                    // duplicated or reordered) and with m_axis_tready high it moves every clock.
+                    wire advance;
+
+                """
+        }
+        return text
+    }
+
+    /// The master side: valid, the `tdata` word in `AXISLayout`'s byte
+    /// layout (zero padding), tlast/tuser, and the slave's ready.
+    private static func axisOutput(_ axis: AXISLayout, data: String, valid: String, side: String, outputWidth: Int,
+                                   argmax: Bool, latency: Int) -> String {
+        var parts: [String] = []  // most significant first
+        var top = axis.masterBits
+        for field in axis.masterFields.reversed() {
+            let end = field.lowBit + field.bits
+            if top > end { parts.append("\(top - end)'d0") }
+            parts.append(field.name == "class" ? "out_class" : "out_data")
+            top = field.lowBit
+        }
+        var text = """
+
+                wire out_valid = \(valid);
+                wire \(range(outputWidth)) out_data = \(data);
+                wire \(range(axis.userBits + 1)) out_side = \(side);
+
+            """
+        if argmax, let outClass = axis.outClass { text += "    wire \(range(outClass.bits)) out_class;\n" }
+        text += latency > 0
+            ? "    assign advance = m_axis_tready || !out_valid;\n    assign s_axis_tready = advance && aresetn;\n"
+            : "    assign s_axis_tready = m_axis_tready;\n"
+        text += "    assign m_axis_tvalid = out_valid;\n"
+        text += "    assign m_axis_tdata = \(parts.count == 1 ? parts[0] : "{\(parts.joined(separator: ", "))}");\n"
+        text += "    assign m_axis_tlast = out_side[0];\n"
+        if axis.userBits > 0 { text += "    assign m_axis_tuser = out_side[\(axis.userBits):1];\n" }
+        return text
     }
 
     /// Emits the comparators choosing the largest of outputs `lo..<hi`;
@@ -131,13 +261,26 @@ extension VerilogEmitter {
             let width = port.isVector ? "[\(port.width - 1):0]" : ""
             lines.append("  \(port.direction == .input ? "input " : "output") \(port.name)\(width): \(port.description)")
         }
+        if let axis = options.axisLayout(network: network) {
+            lines += ["", "AXI4-Stream byte layout (AXI4-Stream counts tdata in whole bytes; each field starts on a byte):"]
+            lines += axis.lines
+            lines += [
+                "Backpressure: one enable for every register stage; the pipeline advances when m_axis_tvalid is low",
+                "or m_axis_tready is high, and s_axis_tready is that enable (and aresetn), so no sample is lost,",
+                "duplicated or reordered. With m_axis_tready high: one sample per clock, latency = register stages.",
+            ]
+        }
         lines += [
             "",
             "Bit order: on every bus code i occupies [i*bits +: bits] (code 0 in the least significant bits);",
             "in a partition's table address the first connected input occupies the most significant bits.",
             "",
             "Latency: \(latency) cycle(s), \(registers); one sample per clock;",
-            options.registers == .none
+            options.axisLayout(network: network) != nil
+                ? (options.registers == .none
+                    ? "m_axis_tvalid is s_axis_tvalid and s_axis_tready is m_axis_tready (no latency); aclk and aresetn are unused."
+                    : "m_axis_tvalid follows the sample's handshake after the same latency while m_axis_tready is high; aresetn empties the pipeline.")
+                : options.registers == .none
                 ? "out_valid is in_valid (no latency); clk and rst are unused."
                 : "out_valid follows in_valid after the same latency; rst clears only the valid pipeline.",
             "",

@@ -17,6 +17,9 @@ public enum VerilogEmitter {
         guard isIdentifier(options.topName) else {
             throw RTLError("top module name '\(options.topName)' is not a Verilog identifier (letters, digits, _; not starting with a digit; not a keyword)")
         }
+        if case .axis(let userBits) = options.interface, !(0...AXISLayout.maximumUserBits).contains(userBits) {
+            throw RTLError("tuser width must be 0...\(AXISLayout.maximumUserBits) bits, got \(userBits)")
+        }
         if case .everyKLayers(let k) = options.registers, k < 1 {
             throw RTLError("registers every k layers needs k >= 1, got \(k)")
         }
@@ -41,7 +44,8 @@ public enum VerilogEmitter {
             outputWidth: outputs * (spec.layers.last?.outputBits ?? 0),
             classWidth: options.argmax ? indexBits(outputs) : 0,
             latency: options.registers.latency(layers: spec.layers.count),
-            ports: ports(network: network, options: options))
+            ports: ports(network: network, options: options),
+            axis: options.axisLayout(network: network))
     }
 
     /// Whether `name` is a plain Verilog identifier usable as a module name.

@@ -89,6 +89,8 @@ import Testing
         Edit(key: "rtl.argmax", section: "rtl", lines: ["argmax = false"], trains: false),
         Edit(key: "rtl.tables", section: "rtl", lines: ["tables = \"case-rom\""], trains: false),
         Edit(key: "rtl.primitives", section: "rtl", lines: ["primitives = \"xilinx\""], trains: false),
+        Edit(key: "rtl.interface", section: "rtl", lines: ["interface = \"axis\""], trains: false),
+        Edit(key: "rtl.tuser_bits", section: "rtl", lines: ["interface = \"axis\"", "tuser_bits = 8"], trains: false),
         Edit(key: "hardware.dont_care", section: "hardware", lines: ["dont_care = \"unseen\""], trains: false),
         Edit(key: "hardware.dont_care_min_hits", section: "hardware", lines: ["dont_care = \"unseen\"", "dont_care_min_hits = 2"],
              trains: false),

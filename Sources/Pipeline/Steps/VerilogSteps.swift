@@ -74,7 +74,8 @@ enum VerilogSteps {
         case .none: registers = .none
         case .every(let k): registers = .everyKLayers(k)
         }
-        return RTLOptions(topName: config.project.top, registers: registers, argmax: config.rtl.argmax)
+        return RTLOptions(topName: config.project.top, registers: registers, argmax: config.rtl.argmax,
+                          interface: config.rtl.interface == .axis ? .axis(userBits: config.rtl.tuserBits) : .raw)
     }
 
     /// Output names of the network-level modules: `layer0` … and `top`.

@@ -266,6 +266,14 @@ public enum TableLogic: String, Sendable, Equatable, Hashable, Codable, CaseIter
     case caseROM = "case-rom"
 }
 
+/// The top module's ports (docs/hardware.md, "Ports of the top module").
+public enum StreamInterface: String, Sendable, Equatable, Hashable, Codable, CaseIterable {
+    /// `in_valid`/`in_data`, `out_valid`/`out_data`/`out_class`, no ready.
+    case raw
+    /// An AXI4-Stream slave and master with backpressure.
+    case axis
+}
+
 /// `[rtl]`: shape of the generated Verilog.
 public struct RTLSection: Sendable, Equatable, Hashable, Codable {
     public var registers: RegisterPlacement
@@ -274,13 +282,18 @@ public struct RTLSection: Sendable, Equatable, Hashable, Codable {
     public var tables: TableLogic
     /// With mapped tables: plain Verilog LUTs or Xilinx UNISIM cells.
     public var primitives: LUTPrimitives
+    public var interface: StreamInterface
+    /// With `interface = "axis"`: width of `tuser` (0: no `tuser` ports).
+    public var tuserBits: Int
 
     public init(registers: RegisterPlacement = .everyLayer, argmax: Bool = true, tables: TableLogic = .mapped,
-                primitives: LUTPrimitives = .portable) {
+                primitives: LUTPrimitives = .portable, interface: StreamInterface = .raw, tuserBits: Int = 0) {
         self.registers = registers
         self.argmax = argmax
         self.tables = tables
         self.primitives = primitives
+        self.interface = interface
+        self.tuserBits = tuserBits
     }
 }
 

@@ -19,7 +19,7 @@ package enum ProjectConfigSchema {
     ]
     static let layerKeys = ["partitions", "fan_in", "bits", "width", "depth", "skip"]
     static let trainKeys = ["epochs", "batch", "learning_rate", "weight_decay", "restart_epochs", "selection", "calibration_rows", "label_smoothing"]
-    static let rtlKeys = ["registers", "argmax", "tables", "primitives"]
+    static let rtlKeys = ["registers", "argmax", "tables", "primitives", "interface", "tuser_bits"]
     static let hardwareKeys = ["dont_care", "dont_care_min_hits", "dont_care_widen", "mapper_effort"]
     static let fpgaKeys = ["part", "clock_mhz", "families", "synthesis_strategy", "retiming"]
 
@@ -217,7 +217,9 @@ package enum ProjectConfigSchema {
         }
         return RTLSection(registers: registers, argmax: r.bool(table, "argmax", at: path) ?? d.argmax,
                           tables: r.choice(table, "tables", at: path, as: TableLogic.self) ?? d.tables,
-                          primitives: r.choice(table, "primitives", at: path, as: LUTPrimitives.self) ?? d.primitives)
+                          primitives: r.choice(table, "primitives", at: path, as: LUTPrimitives.self) ?? d.primitives,
+                          interface: r.choice(table, "interface", at: path, as: StreamInterface.self) ?? d.interface,
+                          tuserBits: r.int(table, "tuser_bits", at: path, in: 0...StreamPorts.maximumUserBits) ?? d.tuserBits)
     }
 
     static func readHardware(_ table: TOMLTable, with r: inout TOMLReader) -> HardwareSection {
