@@ -32,10 +32,4 @@ public struct StreamBus: Sendable, Hashable, Codable {
             + (userBits > 0 ? [("TUSER", "\(name)_tuser")] : [])
             + ["TLAST", "TVALID", "TREADY"].map { ($0, "\(name)_\($0.lowercased())") }
     }
-
-    /// The bus parameters IP Integrator propagates, with this core's fixed values.
-    public var parameters: [(name: String, value: Int)] {
-        [("TDATA_NUM_BYTES", dataBytes), ("TDEST_WIDTH", 0), ("TID_WIDTH", 0), ("TUSER_WIDTH", userBits),
-         ("HAS_TREADY", 1), ("HAS_TSTRB", 0), ("HAS_TKEEP", 0), ("HAS_TLAST", 1)]
-    }
 }

@@ -67,8 +67,9 @@ enum IPXactComponent {
     }
 
     /// A `xilinx.com:interface:axis:1.0` interface: the port map Vivado's
-    /// packager infers from `<name>_t*` ports, and the bus parameters with
-    /// this core's fixed values (docs/vivado.md, "AXI4-Stream interfaces").
+    /// packager infers from `<name>_t*` ports and, like Vivado-packaged
+    /// cores, no bus parameters: IP Integrator reads TDATA_NUM_BYTES,
+    /// TUSER_WIDTH and HAS_TLAST from the ports (docs/vivado.md, "AXI4-Stream interfaces").
     private static func addStreamInterface(_ writer: XMLTreeWriter, _ parent: XMLTreeWriter.Node, _ stream: StreamBus) {
         let interface = writer.element(parent, "spirit:busInterface")
         writer.element(interface, "spirit:name", text: stream.name)
@@ -84,14 +85,6 @@ enum IPXactComponent {
             let portMap = writer.element(portMaps, "spirit:portMap")
             writer.element(writer.element(portMap, "spirit:logicalPort"), "spirit:name", text: logical)
             writer.element(writer.element(portMap, "spirit:physicalPort"), "spirit:name", text: physical)
-        }
-        let parameters = writer.element(interface, "spirit:parameters")
-        for (name, value) in stream.parameters {
-            let parameter = writer.element(parameters, "spirit:parameter")
-            writer.element(parameter, "spirit:name", text: name)
-            writer.element(parameter, "spirit:value", text: String(value), attributes: [
-                "spirit:format": "long", "spirit:id": "BUSIFPARAM_VALUE.\(stream.name.uppercased()).\(name)",
-            ])
         }
     }
 
