@@ -30,11 +30,15 @@ public struct AXISLayout: Hashable, Codable, Sendable {
     /// The widest `tuser` offered (`StreamPorts.maximumUserBits`).
     public static let maximumUserBits = StreamPorts.maximumUserBits
 
-    public init(spec: NetworkSpec, argmax: Bool, userBits: Int) {
+    /// `rawFormat`: with the input encoder, `s_axis_tdata` carries raw feature values in this format.
+    public init(spec: NetworkSpec, argmax: Bool, userBits: Int, rawFormat: FixedPointFormat? = nil) {
         let inBits = spec.inputBits, outBits = spec.layers.last?.outputBits ?? 0
         let outputs = spec.layers.last?.partitions ?? 0
-        input = Field(name: "codes", byteOffset: 0, bits: spec.inputFeatures * inBits,
-                      description: "\(spec.inputFeatures) input codes of \(inBits) bits, feature i at bits [i*\(inBits) +: \(inBits)], signed offset binary (value = code - \(1 << (inBits - 1)))")
+        input = rawFormat.map { format in
+            Field(name: "features", byteOffset: 0, bits: spec.inputFeatures * format.bits,
+                  description: VerilogEmitter.rawInputDescription(features: spec.inputFeatures, format: format))
+        } ?? Field(name: "codes", byteOffset: 0, bits: spec.inputFeatures * inBits,
+                   description: "\(spec.inputFeatures) input codes of \(inBits) bits, feature i at bits [i*\(inBits) +: \(inBits)], signed offset binary (value = code - \(1 << (inBits - 1)))")
         codes = Field(name: "codes", byteOffset: 0, bits: outputs * outBits,
                       description: "\(outputs) output codes of \(outBits) bits, output i at bits [i*\(outBits) +: \(outBits)], signed offset binary (value = code - \(1 << (outBits - 1)))")
         let codeBytes = Self.bytes(codes.bits)

@@ -52,9 +52,9 @@ public struct RTLOptions: Hashable, Codable, Sendable {
     }
 
     /// The stream layout when the interface is AXI4-Stream.
-    public func axisLayout(network: LUTNetwork) -> AXISLayout? {
+    public func axisLayout(network: LUTNetwork, encoder: InputEncoderRTL? = nil) -> AXISLayout? {
         guard case .axis(let userBits) = interface else { return nil }
-        return AXISLayout(spec: network.spec, argmax: argmax, userBits: userBits)
+        return AXISLayout(spec: network.spec, argmax: argmax, userBits: userBits, rawFormat: encoder?.format)
     }
 }
 
@@ -97,6 +97,10 @@ public struct RTLDesign: Hashable, Codable, Sendable {
     public var ports: [RTLPort]
     /// The AXI4-Stream byte layout; nil with the raw interface.
     public var axis: AXISLayout?
+    /// The input encoder; nil when the input port carries codes.
+    public var encoder: InputEncoderRTL? = nil
+    /// Bits of one feature on the input port: a code, or a raw value with the encoder.
+    public var inputFieldBits: Int
 }
 
 /// Why RTL could not be generated, simulated or estimated.

@@ -2,22 +2,26 @@ import NeuraLUT
 
 extension VerilogEmitter {
     /// The top-level ports of `network`'s design, in declaration order.
-    public static func ports(network: LUTNetwork, options: RTLOptions) -> [RTLPort] {
-        if let layout = options.axisLayout(network: network) {
+    public static func ports(network: LUTNetwork, options: RTLOptions, encoder: InputEncoderRTL? = nil) -> [RTLPort] {
+        if let layout = options.axisLayout(network: network, encoder: encoder) {
             return axisPorts(layout, combinational: options.registers == .none)
         }
         let spec = network.spec
         let inBits = spec.inputBits, outBits = spec.layers.last?.outputBits ?? 0
         let outputs = spec.layers.last?.partitions ?? 0
         let combinational = options.registers == .none
+        let inData = encoder.map {
+            RTLPort(name: "in_data", direction: .input, width: spec.inputFeatures * $0.format.bits, isVector: true,
+                    description: rawInputDescription(features: spec.inputFeatures, format: $0.format))
+        } ?? RTLPort(name: "in_data", direction: .input, width: spec.inputFeatures * inBits, isVector: true,
+                     description: "\(spec.inputFeatures) input codes of \(inBits) bits, feature i at [i*\(inBits) +: \(inBits)], signed offset binary (value = code - \(1 << (inBits - 1)))")
         var ports = [
             RTLPort(name: "clk", direction: .input, width: 1, isVector: false,
                     description: combinational ? "unused (no registers); kept so the interface is the same" : "clock; registers update on the rising edge"),
             RTLPort(name: "rst", direction: .input, width: 1, isVector: false,
                     description: combinational ? "unused (no registers); kept so the interface is the same" : "synchronous reset, active high; clears the valid pipeline"),
             RTLPort(name: "in_valid", direction: .input, width: 1, isVector: false, description: "in_data holds a sample this cycle"),
-            RTLPort(name: "in_data", direction: .input, width: spec.inputFeatures * inBits, isVector: true,
-                    description: "\(spec.inputFeatures) input codes of \(inBits) bits, feature i at [i*\(inBits) +: \(inBits)], signed offset binary (value = code - \(1 << (inBits - 1)))"),
+            inData,
             RTLPort(name: "out_valid", direction: .output, width: 1, isVector: false, description: "out_data (and out_class) hold a result this cycle"),
             RTLPort(name: "out_data", direction: .output, width: outputs * outBits, isVector: true,
                     description: "\(outputs) output codes of \(outBits) bits, output i at [i*\(outBits) +: \(outBits)], signed offset binary (value = code - \(1 << (outBits - 1)))"),
@@ -66,18 +70,18 @@ extension VerilogEmitter {
     /// The top module: pipeline registers on the configured layer inputs, a
     /// matching valid pipeline, the layer instances and the optional argmax;
     /// with the AXI4-Stream interface, also the stream ports and the stall.
-    public static func topModule(network: LUTNetwork, options: RTLOptions) -> GeneratedFile {
+    public static func topModule(network: LUTNetwork, options: RTLOptions, encoder: InputEncoderRTL? = nil) -> GeneratedFile {
         let spec = network.spec
         let layerCount = spec.layers.count
         let latency = options.registers.latency(layers: layerCount)
-        let ports = ports(network: network, options: options)
+        let ports = ports(network: network, options: options, encoder: encoder)
         let outBits = spec.layers.last?.outputBits ?? 0
         let outputs = spec.layers.last?.partitions ?? 0
-        let axis = options.axisLayout(network: network)
+        let axis = options.axisLayout(network: network, encoder: encoder)
         let clock = axis == nil ? "clk" : "aclk", reset = axis == nil ? "rst" : "aresetn"
 
         var text = TextBuffer(capacity: 4096 + layerCount * 512)
-        text.append(headerComment(network: network, options: options, ports: ports, latency: latency))
+        text.append(headerComment(network: network, options: options, ports: ports, latency: latency, axis: axis, encoder: encoder))
         text.append("`default_nettype none\nmodule \(options.topName) (\n")
         for (i, port) in ports.enumerated() {
             let unusedClock = latency == 0 && (port.name == clock || port.name == reset)
@@ -91,6 +95,17 @@ extension VerilogEmitter {
         if let axis { text.append(axisInput(axis, latency: latency)) }
 
         var data = "in_data", valid = "in_valid", side = "in_side"
+        if encoder != nil {
+            let codes = spec.inputFeatures * spec.inputBits
+            text.append("""
+
+                    // The input encoder: raw feature values to input codes, before the first register stage.
+                    wire \(range(codes)) in_codes;
+                    \(InputEncoderRTL.moduleName(topName: options.topName)) encoder (.raw(in_data), .codes(in_codes));
+
+                """)
+            data = "in_codes"
+        }
         for layer in 0..<layerCount {
             let width = spec.inputWidth(ofLayer: layer) * spec.inputBits(ofLayer: layer)
             if let axis, options.registers.registersInput(ofLayer: layer) {
@@ -243,7 +258,13 @@ extension VerilogEmitter {
         return "\(n)\(suffix)"
     }
 
-    private static func headerComment(network: LUTNetwork, options: RTLOptions, ports: [RTLPort], latency: Int) -> String {
+    /// What the input port carries with the encoder, for port lists and layouts.
+    static func rawInputDescription(features: Int, format: FixedPointFormat) -> String {
+        "\(features) raw feature values of \(format.bits) bits, feature i at bits [i*\(format.bits) +: \(format.bits)], fixed point \(format) (value = field / 2^\(format.fractionBits)\(format.isSigned ? ", two's complement" : ", unsigned")), encoded by the thresholds"
+    }
+
+    private static func headerComment(network: LUTNetwork, options: RTLOptions, ports: [RTLPort], latency: Int,
+                                      axis: AXISLayout?, encoder: InputEncoderRTL?) -> String {
         let spec = network.spec
         let shape = ([spec.inputFeatures] + spec.layers.map(\.partitions)).map(String.init).joined(separator: " -> ")
         let registers: String
@@ -261,7 +282,14 @@ extension VerilogEmitter {
             let width = port.isVector ? "[\(port.width - 1):0]" : ""
             lines.append("  \(port.direction == .input ? "input " : "output") \(port.name)\(width): \(port.description)")
         }
-        if let axis = options.axisLayout(network: network) {
+        if let encoder {
+            lines += [
+                "",
+                "Input encoder (\(InputEncoderRTL.moduleName(topName: options.topName))): each raw value, fixed point \(encoder.format), is compared with its feature's",
+                "thresholds from \(options.topName)_input_thresholds.json rounded onto the \(encoder.format) grid; the code is the number passed.",
+            ]
+        }
+        if let axis {
             lines += ["", "AXI4-Stream byte layout (AXI4-Stream counts tdata in whole bytes; each field starts on a byte):"]
             lines += axis.lines
             lines += [
@@ -276,7 +304,7 @@ extension VerilogEmitter {
             "in a partition's table address the first connected input occupies the most significant bits.",
             "",
             "Latency: \(latency) cycle(s), \(registers); one sample per clock;",
-            options.axisLayout(network: network) != nil
+            axis != nil
                 ? (options.registers == .none
                     ? "m_axis_tvalid is s_axis_tvalid and s_axis_tready is m_axis_tready (no latency); aclk and aresetn are unused."
                     : "m_axis_tvalid follows the sample's handshake after the same latency while m_axis_tready is high; aresetn empties the pipeline.")

@@ -11,7 +11,9 @@ public enum VerilogEmitter {
     /// `partitionModule(id, name)` gives a partition's Verilog (by default its
     /// case ROM; the Synthesis module passes mapped netlists), and
     /// `simulationModels` are cell models the design needs in simulation only.
+    /// `encoder`: raw feature values in, through comparators (`[rtl] input_encoder`).
     public static func design(network: LUTNetwork, options: RTLOptions = RTLOptions(), simulationModels: [GeneratedFile] = [],
+                              encoder: InputEncoderRTL? = nil,
                               partitionModule: (@Sendable (PartitionID, String) -> String)? = nil) throws -> RTLDesign {
         try network.validate()
         guard isIdentifier(options.topName) else {
@@ -32,20 +34,29 @@ public enum VerilogEmitter {
             let contents = partitionModule?(ids[i], name) ?? Self.partitionModule(name: name, table: network.tables[ids[i].layer][ids[i].index])
             return GeneratedFile(path: "\(name).v", contents: contents)
         }
+        if let encoder {
+            guard encoder.features.count == network.spec.inputFeatures, encoder.codeBits == network.spec.inputBits else {
+                throw RTLError("the input encoder has \(encoder.features.count) features of \(encoder.codeBits)-bit codes; the network reads \(network.spec.inputFeatures) of \(network.spec.inputBits) bits")
+            }
+        }
         let layerFiles = network.spec.layers.indices.map { layerModule(network: network, layer: $0, options: options) }
-        let top = topModule(network: network, options: options)
+        let encoderFiles = encoder.map { [$0.module(name: InputEncoderRTL.moduleName(topName: topName))] } ?? []
+        let top = topModule(network: network, options: options, encoder: encoder)
         let spec = network.spec
         let outputs = spec.layers.last?.partitions ?? 0
+        let fieldBits = encoder?.format.bits ?? spec.inputBits
         return RTLDesign(
-            files: partitionFiles + layerFiles + [top],
+            files: partitionFiles + layerFiles + encoderFiles + [top],
             simulationModels: simulationModels,
             topName: options.topName,
-            inputWidth: spec.inputFeatures * spec.inputBits,
+            inputWidth: spec.inputFeatures * fieldBits,
             outputWidth: outputs * (spec.layers.last?.outputBits ?? 0),
             classWidth: options.argmax ? indexBits(outputs) : 0,
             latency: options.registers.latency(layers: spec.layers.count),
-            ports: ports(network: network, options: options),
-            axis: options.axisLayout(network: network))
+            ports: ports(network: network, options: options, encoder: encoder),
+            axis: options.axisLayout(network: network, encoder: encoder),
+            encoder: encoder,
+            inputFieldBits: fieldBits)
     }
 
     /// Whether `name` is a plain Verilog identifier usable as a module name.

@@ -1,0 +1,25 @@
+import Foundation
+import Testing
+
+/// `[rtl] interface = "axis"` through the whole build: the AXI4-Stream top,
+/// `lutbuild verify` in both simulators, and the packaged stream interfaces.
+@Suite struct AXISBuildTests {
+    @Test func verifyRunsTheBackpressureTestbenchInBothSimulators() throws {
+        let project = try TinyProject()
+        defer { project.remove() }
+        try project.edit("\n[fpga]", "interface = \"axis\"\ntuser_bits = 4\n\n[fpga]")
+        let build = try project.build()
+        try #require(build.status == 0, "\(build.stderr)")
+        for simulator in ["iverilog", "verilator"] {
+            let result = try LutbuildBinary.run(["verify", "--simulator", simulator], in: project.url)
+            #expect(result.status == 0, "\(simulator): \(result.stderr)")
+            #expect(result.stdout.hasPrefix("verify: 0 mismatches in 359 samples (\(simulator))"), "\(result.stdout)")
+        }
+        let top = try project.scratch.read("gen/rtl/digits_lut.v")
+        #expect(top.contains("input  wire [3:0] s_axis_tuser") && top.contains("assign advance = m_axis_tready || !out_valid;"))
+        let component = try project.scratch.read("gen/ip/example.org_lutnn_digits_lut_1.0/component.xml")
+        #expect(component.contains("<spirit:name>axis_rtl</spirit:name>") || component.contains("spirit:name=\"axis_rtl\""))
+        #expect(component.contains(">s_axis:m_axis</spirit:value>"))
+        #expect(project.scratch.exists("gen/vivado/bd_example.tcl"))
+    }
+}
