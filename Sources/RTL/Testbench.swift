@@ -25,7 +25,7 @@ public enum Testbench {
         let classBits = indexBits(outputs)
         // In the order of `Testbench.vectors`.
         let memories = [
-            memoryFile(vectors.inputs, perRow: spec.inputFeatures, bits: spec.inputBits),
+            memoryFile(vectors.inputs, perRow: spec.inputFeatures, bits: design.inputFieldBits),
             memoryFile(vectors.outputs, perRow: outputs, bits: outBits),
             memoryFile(vectors.classes.map(UInt16.init), perRow: 1, bits: classBits),
             memoryFile((vectors.labels ?? vectors.classes).map { UInt16(truncatingIfNeeded: $0) }, perRow: 1, bits: classBits),
