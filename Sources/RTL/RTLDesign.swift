@@ -42,13 +42,17 @@ public struct RTLOptions: Hashable, Codable, Sendable {
     /// Adds `out_class`, the index of the largest output code.
     public var argmax: Bool
     public var interface: TopInterface
+    /// The input port takes raw feature values through an input encoder,
+    /// whose comparators (`InputEncoderRTL`) come from the data, not from options.
+    public var inputEncoder: Bool
 
     public init(topName: String = "lutnet", registers: RegisterPlacement = .everyLayer, argmax: Bool = true,
-                interface: TopInterface = .raw) {
+                interface: TopInterface = .raw, inputEncoder: Bool = false) {
         self.topName = topName
         self.registers = registers
         self.argmax = argmax
         self.interface = interface
+        self.inputEncoder = inputEncoder
     }
 
     /// The stream layout when the interface is AXI4-Stream.

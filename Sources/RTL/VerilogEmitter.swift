@@ -34,6 +34,9 @@ public enum VerilogEmitter {
             let contents = partitionModule?(ids[i], name) ?? Self.partitionModule(name: name, table: network.tables[ids[i].layer][ids[i].index])
             return GeneratedFile(path: "\(name).v", contents: contents)
         }
+        guard options.inputEncoder == (encoder != nil) else {
+            throw RTLError(options.inputEncoder ? "the options ask for an input encoder but none was given" : "an input encoder was given but the options do not ask for one")
+        }
         if let encoder {
             guard encoder.features.count == network.spec.inputFeatures, encoder.codeBits == network.spec.inputBits else {
                 throw RTLError("the input encoder has \(encoder.features.count) features of \(encoder.codeBits)-bit codes; the network reads \(network.spec.inputFeatures) of \(network.spec.inputBits) bits")

@@ -91,6 +91,8 @@ import Testing
         Edit(key: "rtl.primitives", section: "rtl", lines: ["primitives = \"xilinx\""], trains: false),
         Edit(key: "rtl.interface", section: "rtl", lines: ["interface = \"axis\""], trains: false),
         Edit(key: "rtl.tuser_bits", section: "rtl", lines: ["interface = \"axis\"", "tuser_bits = 8"], trains: false),
+        Edit(key: "rtl.input_encoder", section: "rtl", lines: ["input_encoder = true"], trains: false),
+        Edit(key: "rtl.input_format", section: "rtl", lines: ["input_encoder = true", "input_format = \"s4.4\""], trains: false),
         Edit(key: "hardware.dont_care", section: "hardware", lines: ["dont_care = \"unseen\""], trains: false),
         Edit(key: "hardware.dont_care_min_hits", section: "hardware", lines: ["dont_care = \"unseen\"", "dont_care_min_hits = 2"],
              trains: false),

@@ -49,8 +49,9 @@ import Testing
         let encoder = InputEncoderRTL(thresholds: Self.thresholds, format: Self.signed)
         let (raw, labels) = Self.raw(count: 200)
         let vectors = try TestVectors(network: Fixtures.small, encoder: encoder, raw: raw, count: 200, labels: labels)
-        for options in [RTLOptions(topName: "enc_raw"), RTLOptions(topName: "enc_axis", interface: .axis(userBits: 0)),
-                        RTLOptions(topName: "enc_comb", registers: .none, argmax: false)] {
+        for options in [RTLOptions(topName: "enc_raw", inputEncoder: true),
+                        RTLOptions(topName: "enc_axis", interface: .axis(userBits: 0), inputEncoder: true),
+                        RTLOptions(topName: "enc_comb", registers: .none, argmax: false, inputEncoder: true)] {
             let design = try VerilogEmitter.design(network: Fixtures.small, options: options, encoder: encoder)
             #expect(design.inputWidth == 6 * 8 && design.files.contains { $0.path == "\(options.topName)_encoder.v" })
             let directory = try Fixtures.temporaryDirectory("encoder")
@@ -70,7 +71,7 @@ import Testing
         wrong.features[0] = .increasing(values)
         let (raw, _) = Self.raw(count: 200)
         let vectors = try TestVectors(network: Fixtures.small, encoder: encoder, raw: raw, count: 200)
-        let design = try VerilogEmitter.design(network: Fixtures.small, options: RTLOptions(topName: "enc_bad"), encoder: wrong)
+        let design = try VerilogEmitter.design(network: Fixtures.small, options: RTLOptions(topName: "enc_bad", inputEncoder: true), encoder: wrong)
         let directory = try Fixtures.temporaryDirectory("encoder-bad")
         defer { try? FileManager.default.removeItem(at: directory) }
         let report = try Verifier(simulator: .iverilog).verify(design: design, network: Fixtures.small, vectors: vectors, in: directory)
@@ -80,7 +81,7 @@ import Testing
     @Test(arguments: ["s4.4", "u3.2", "u1.0"])
     func lintCleanUnderVerilatorWallAndIverilog(format: String) throws {
         let encoder = InputEncoderRTL(thresholds: Self.thresholds, format: try #require(FixedPointFormat(parsing: format)))
-        let design = try VerilogEmitter.design(network: Fixtures.small, options: RTLOptions(topName: "enc_lint"), encoder: encoder)
+        let design = try VerilogEmitter.design(network: Fixtures.small, options: RTLOptions(topName: "enc_lint", inputEncoder: true), encoder: encoder)
         let directory = try Fixtures.temporaryDirectory("encoder-lint")
         defer { try? FileManager.default.removeItem(at: directory) }
         let paths = try design.files.map { file in

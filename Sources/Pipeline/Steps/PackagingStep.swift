@@ -105,6 +105,7 @@ enum PackagingStep: PipelineStep {
         }
         var inputs = VerilogSteps.inputs(config).inputs
         inputs["network"] = OutputRefs.network
+        if let encoder = ThresholdsStep.encoder(config) { inputs["encoder"] = encoder }
         for document in documents { inputs["doc/" + document.name] = .output(step: ThresholdsStep.id, name: document.name) }
         let parameters = Parameters(core: core(config, ports: nil), rtl: VerilogSteps.rtlOptions(config),
                                     documents: Dictionary(uniqueKeysWithValues: documents.map { ($0.name, $0.path) }),
@@ -115,12 +116,13 @@ enum PackagingStep: PipelineStep {
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
         let network = try NetworkStep.decode(try context.input("network"))
+        let encoder = parameters.rtl.inputEncoder ? try ThresholdsStep.decodeEncoder(try context.input("encoder")) : nil
         var core = parameters.core
-        core.ports = VerilogEmitter.ports(network: network, options: parameters.rtl).map { port in
+        core.ports = VerilogEmitter.ports(network: network, options: parameters.rtl, encoder: encoder).map { port in
             HDLPort(name: port.name, direction: port.direction == .input ? .input : .output,
                     width: port.width, isVector: port.isVector)
         }
-        if let layout = parameters.rtl.axisLayout(network: network) {
+        if let layout = parameters.rtl.axisLayout(network: network, encoder: encoder) {
             core.streams = streams(slaveBytes: layout.slaveBytes, masterBytes: layout.masterBytes, userBits: layout.userBits)
         }
         var contents: [String: Data] = [:]

@@ -20,9 +20,15 @@ enum VerificationSteps {
 
         static func run(_ options: RTLOptions, _ context: StepContext) async throws -> StepOutputs {
             let network = try NetworkStep.decode(try context.input("network"))
-            let test = try PrepareDataStep.data(context).test
-            let vectors = try TestVectors(network: network, dataset: test)
-            let design = try VerilogEmitter.design(network: network, options: options)
+            let prepared = try PrepareDataStep.data(context)
+            let test = prepared.test
+            let encoder = options.inputEncoder ? try ThresholdsStep.decodeEncoder(try context.input("encoder")) : nil
+            // With the input encoder the bench feeds raw values (the test rows in the data's own units).
+            let vectors = try encoder.map {
+                try TestVectors(network: network, encoder: $0, raw: prepared.normalization.rawFeatures(of: test), count: test.rows,
+                                labels: test.labels.map(Int.init))
+            } ?? TestVectors(network: network, dataset: test)
+            let design = try VerilogEmitter.design(network: network, options: options, encoder: encoder)
             var outputs: StepOutputs = [:]
             for file in Testbench.files(design: design, network: network, vectors: vectors) {
                 outputs[file.path] = Data(file.contents.utf8)
@@ -97,8 +103,10 @@ enum VerificationSteps {
     static func testbench(_ config: ProjectConfig) throws -> Step {
         var publish: [String: String] = [:]
         for file in testbenchFiles { publish[file] = "\(testbenchDirectory)/\(file)" }
+        var inputs = ["network": OutputRefs.network, "data": OutputRefs.data]
+        if let encoder = ThresholdsStep.encoder(config) { inputs["encoder"] = encoder }
         return try Bench.step(id: testbenchID, VerilogSteps.rtlOptions(config),
-                              inputs: ["network": OutputRefs.network, "data": OutputRefs.data],
+                              inputs: inputs,
                               outputs: testbenchFiles, publish: publish)
     }
 

@@ -285,15 +285,25 @@ public struct RTLSection: Sendable, Equatable, Hashable, Codable {
     public var interface: StreamInterface
     /// With `interface = "axis"`: width of `tuser` (0: no `tuser` ports).
     public var tuserBits: Int
+    /// The input port takes raw feature values and compares them with the thresholds in hardware.
+    public var inputEncoder: Bool
+    /// With `inputEncoder`: `"auto"` (from the training data's range) or a format such as `"u8.0"`.
+    public var inputFormat: String
+
+    /// `inputFormat`'s value that fits the format to the data.
+    public static let automaticInputFormat = "auto"
 
     public init(registers: RegisterPlacement = .everyLayer, argmax: Bool = true, tables: TableLogic = .mapped,
-                primitives: LUTPrimitives = .portable, interface: StreamInterface = .raw, tuserBits: Int = 0) {
+                primitives: LUTPrimitives = .portable, interface: StreamInterface = .raw, tuserBits: Int = 0,
+                inputEncoder: Bool = false, inputFormat: String = RTLSection.automaticInputFormat) {
         self.registers = registers
         self.argmax = argmax
         self.tables = tables
         self.primitives = primitives
         self.interface = interface
         self.tuserBits = tuserBits
+        self.inputEncoder = inputEncoder
+        self.inputFormat = inputFormat
     }
 }
 
