@@ -42,6 +42,15 @@ import Testing
         #expect(try project.scratch.read("gen/rtl/digits_lut.v").contains("input  wire [319:0] s_axis_tdata"))
         #expect(try project.scratch.read("gen/ip/example.org_lutnn_digits_lut_1.0/component.xml").contains("digits_lut_encoder.v"))
 
+        // The encoder's LUTs, counted apart in estimate.json, the summary and the page.
+        let estimate = try LutbuildBinary.run(["estimate", "--json"], in: project.url)
+        let report = try JSONSerialization.jsonObject(with: Data(estimate.stdout.utf8)) as? [String: Any]
+        let encoderLUTs = (report?["encoder"] as? [String: Any])?["luts"] as? Int ?? 0
+        #expect(encoderLUTs > 0, "\(estimate.stdout)")
+        let full = try LutbuildBinary.run(["build"], in: project.url)
+        #expect(full.status == 0 && (full.stdout + full.stderr).contains("input encoder: \(encoderLUTs) LUTs more"), "\(full.stdout)\(full.stderr)")
+        #expect(try project.scratch.read("gen/reports/index.html").contains("input encoder (not in total)"))
+
         try project.edit("input_encoder = true", "input_encoder = true\ninput_format = \"u8.0\"")
         let again = try LutbuildBinary.run(["verify", "--simulator", "iverilog"], in: project.url)
         #expect(again.status == 0 && again.stdout.hasPrefix("verify: 0 mismatches in 359 samples"), "\(again.stdout)\(again.stderr)")

@@ -41,6 +41,12 @@ public struct BuildResults: Codable, Equatable, Sendable {
         /// Of `luts`, those in partitions no output depends on (synthesis removes them).
         public var unreadLUTs: Int?
         public var unreadPartitions: Int?
+        /// With the input encoder: its cost, counted apart from `luts`.
+        public var encoder: Encoder?
+
+        public struct Encoder: Codable, Equatable, Sendable {
+            public var luts: Int
+        }
     }
 
     public var training: Training?
@@ -110,6 +116,9 @@ public struct BuildResults: Codable, Equatable, Sendable {
                     + "\(resources.flipFlops) FFs, \(resources.logicLevels) LUT levels")
             } else {
                 lines.append("hardware: \(resources.luts) LUTs (mapped partitions, exact\(unread)), \(resources.flipFlops) FFs, \(resources.logicLevels) LUT levels")
+            }
+            if let encoder = resources.encoder {
+                lines.append("input encoder: \(encoder.luts) LUTs more (comparators on raw features, counted by yosys; not in the total above)")
             }
         }
         if let inference {

@@ -21,6 +21,8 @@ enum EstimateStep: PipelineStep {
         var layerSizes: [Int]
         /// With don't-cares: inputs `exact/<member>` too (the tables mapped exactly), for the LUT saving.
         var dontCares: Bool
+        /// With `[rtl] input_encoder`: the encoder module, counted by yosys from input `encoder`. nil leaves the key as it was.
+        var encoderModule: String?
     }
 
     static func make(_ config: ProjectConfig) throws -> Step {
@@ -31,8 +33,11 @@ enum EstimateStep: PipelineStep {
             inputs["netlist/" + TrainStep.memberName(id)] = netlist(id)
             if dontCares { inputs["exact/" + TrainStep.memberName(id)] = .output(step: SynthesizeStep.exactID(id), name: "netlist") }
         }
+        let encoderModule = config.rtl.inputEncoder ? InputEncoderRTL.moduleName(topName: config.project.top) : nil
+        if encoderModule != nil { inputs["encoder"] = .output(step: VerilogSteps.networkID, name: "encoder") }
         let parameters = Parameters(registers: VerilogSteps.rtlOptions(config).registers, partitions: ids.map(TrainStep.memberName),
-                                    layerSizes: config.model.layers.map(\.partitions), dontCares: dontCares)
+                                    layerSizes: config.model.layers.map(\.partitions), dontCares: dontCares,
+                                    encoderModule: encoderModule)
         return try step(id: id, parameters, inputs: inputs, outputs: ["json", "text"],
                         publish: ["json": OutputLayout.Report.estimateJSON, "text": OutputLayout.Report.estimateText])
     }
@@ -57,7 +62,23 @@ enum EstimateStep: PipelineStep {
                 sum + (try SynthesizeStep.decode(try context.input("exact/" + member)).statistics.luts)
             }
         }
+        if let module = parameters.encoderModule {
+            estimate.encoder = try encoderCost(try context.input("encoder"), module: module, context)
+        }
         return ["json": try estimate.json(), "text": Data(estimate.report.utf8)]
+    }
+
+    /// yosys on the encoder module alone (seconds: comparators only).
+    private static func encoderCost(_ verilog: Data, module: String, _ context: StepContext) throws -> MappedEstimate.EncoderCost {
+        let directory = URL(fileURLWithPath: try context.scratchDirectory())
+        let file = directory.appendingPathComponent(module + ".v")
+        try verilog.write(to: file)
+        context.progress("yosys synth_xilinx on the input encoder")
+        var estimator = Estimator()
+        estimator.isCancelled = { context.isCancelled }
+        let result = try estimator.estimate(verilogFiles: [file], top: module, workDirectory: directory)
+        return MappedEstimate.EncoderCost(luts: result.luts, lutsBySize: result.lutsBySize, carryChains: result.carryChains,
+                                          logicDepth: result.logicDepth, counter: "yosys synth_xilinx -family \(result.family)")
     }
 }
 
