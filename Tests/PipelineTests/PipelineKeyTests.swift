@@ -159,6 +159,28 @@ import Testing
         #expect(try project.read("gen/rtl/mini_input_thresholds.csv").contains("f2,"))
     }
 
+    /// The AXI4-Stream interface re-emits the top and what reads it; no
+    /// partition module, mapping or training. The input encoder adds the
+    /// thresholds step's comparators; switching it off reruns nothing new.
+    @Test func theInterfaceAndTheEncoderRerunOnlyTheTopAndWhatReadsIt() async throws {
+        let project = try MemoryPipeline()
+        try await project.build()
+        try project.edit("[rtl]", "[rtl]\ninterface = \"axis\"")
+        let axis = try await project.build().ran
+        #expect(!axis.contains { $0.hasPrefix("train/") || $0.hasPrefix("synthesize/") || $0.hasPrefix("verilog/layer") || $0 == "thresholds" },
+                "\(axis)")
+        #expect(axis.contains("verilog/top") && axis.contains("testbench") && axis.contains("package"), "\(axis)")
+
+        try project.edit("[rtl]", "[rtl]\ninput_encoder = true")
+        let encoder = try await project.build().ran
+        #expect(encoder.contains("thresholds") && encoder.contains("verilog/top") && encoder.contains("testbench"), "\(encoder)")
+        #expect(!encoder.contains { $0.hasPrefix("train/") || $0.hasPrefix("synthesize/") || $0.hasPrefix("verilog/layer") }, "\(encoder)")
+        #expect(try project.read("gen/rtl/tiny_encoder.v").contains("module tiny_encoder"))
+
+        try project.edit("[rtl]\ninput_encoder = true", "[rtl]")
+        #expect(try await project.build().ran.isEmpty)
+    }
+
     /// Don't-cares need no retraining or retabulation: switching them on adds
     /// the care sets; the threshold reruns the care sets only, and what reads
     /// them when they changed; switching them off brings back the cached results.
