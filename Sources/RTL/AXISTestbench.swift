@@ -47,7 +47,7 @@ extension Testbench {
             //   0 both ready, 1 random tvalid and tready, 2 tready toggling every cycle,
             //   3 tready low for the whole pattern, 4 tvalid low for the whole pattern, 5 tvalid 3/4, tready 1/4.
             // Requires every sample out of m_axis exactly once, in order, equal to outputs.hex\(argmax ? "/classes.hex" : ""),
-            // tlast on every \(ordinalWord(packetSamples)) sample and the last\(user > 0 ? ", tuser the sample's index" : "");
+            // tlast on every \(VerilogEmitter.ordinal(packetSamples)) sample and the last\(user > 0 ? ", tuser the sample's index" : "");
             // the first sample after exactly LATENCY cycles, and one result per clock while both are ready.
             // Exits with a non-zero status ($fatal) on any failure.
             `timescale 1ns/1ps
@@ -194,6 +194,4 @@ extension Testbench {
 
             """
     }
-
-    private static func ordinalWord(_ n: Int) -> String { VerilogEmitter.ordinal(n) }
 }
