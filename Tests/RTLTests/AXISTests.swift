@@ -59,7 +59,7 @@ import Testing
     /// its tlast (and tuser), under the seeded backpressure patterns; the first
     /// sample after exactly the latency, and no gap while both sides are ready.
     @Test(arguments: [Simulator.verilator, .iverilog])
-    func backpressureLosesDuplicatesAndReordersNothing(simulator: Simulator) throws {
+    func backpressureKeepsEverySampleOnceAndInOrder(simulator: Simulator) throws {
         let vectors = try VerifierTests.vectors()
         for options in Self.options {
             let design = try VerilogEmitter.design(network: Fixtures.small, options: options)
@@ -75,7 +75,7 @@ import Testing
     }
 
     /// A register stage that ignores the stall (loads while the pipeline is
-    /// held) loses and duplicates samples: the testbench must fail.
+    /// held) loses samples and repeats others: the testbench must fail.
     @Test(arguments: [Simulator.verilator, .iverilog])
     func brokenHoldLogicIsCaught(simulator: Simulator) throws {
         let vectors = try VerifierTests.vectors()
