@@ -53,6 +53,16 @@ public struct FeatureNormalization: Sendable, Equatable, Hashable, Codable {
         return FeatureNormalization(scale: scale, offset: offset)
     }
 
+    /// The raw values of normalised `data` (row-major): x = (y − offset) / scale,
+    /// in double precision; a feature with a zero scale gives 0.
+    public func rawFeatures(of data: Dataset) -> [Float] {
+        precondition(data.columns == scale.count, "normalisation fitted for a different number of features")
+        return data.features.enumerated().map { i, y in
+            let c = i % data.columns
+            return scale[c] == 0 ? 0 : Float((Double(y) - Double(offset[c])) / Double(scale[c]))
+        }
+    }
+
     /// `data` with every feature mapped.
     public func apply(to data: Dataset) -> Dataset {
         precondition(data.columns == scale.count, "normalisation fitted for a different number of features")

@@ -23,8 +23,12 @@ public struct IPCoreDescription: Sendable, Hashable, Codable {
     /// The clock input; gets a `xilinx.com:signal:clock` interface and the
     /// timing constraint.
     public var clockPort: String
-    /// The synchronous, active-high reset input.
+    /// The synchronous reset input, active high unless `resetActiveLow`.
     public var resetPort: String
+    /// AXI convention (`aresetn`): the reset is active low.
+    public var resetActiveLow: Bool
+    /// The AXI4-Stream bus interfaces, clocked by `clockPort` (empty with raw ports).
+    public var streams: [StreamBus]
     /// Verilog sources relative to the project root, in compile order.
     public var rtlFiles: [String]
     /// Simulation-only sources (testbench) relative to the project root; may be empty.
@@ -67,7 +71,7 @@ public struct IPCoreDescription: Sendable, Hashable, Codable {
     public init(
         vendor: String, library: String, name: String, version: String,
         topModule: String, description: String, ports: [HDLPort],
-        clockPort: String = "clk", resetPort: String = "rst",
+        clockPort: String = "clk", resetPort: String = "rst", resetActiveLow: Bool = false, streams: [StreamBus] = [],
         rtlFiles: [String], simulationFiles: [String] = [], simulationTop: String? = nil,
         simulationDataFiles: [String] = [], simulationModelFiles: [String] = [], documentationFiles: [String] = [], latency: Int = 1,
         part: String = IPCoreDescription.defaultPart, clockMHz: Double,
@@ -83,6 +87,8 @@ public struct IPCoreDescription: Sendable, Hashable, Codable {
         self.ports = ports
         self.clockPort = clockPort
         self.resetPort = resetPort
+        self.resetActiveLow = resetActiveLow
+        self.streams = streams
         self.rtlFiles = rtlFiles
         self.simulationFiles = simulationFiles
         self.simulationTop = simulationTop
@@ -137,6 +143,9 @@ extension IPCoreDescription {
 
     /// Clock period in nanoseconds, rounded to picoseconds as Vivado reports it.
     var clockPeriodNs: Double { (1000.0 / clockMHz * 1000).rounded() / 1000 }
+
+    /// `POLARITY` of the reset interface.
+    var resetPolarity: String { resetActiveLow ? "ACTIVE_LOW" : "ACTIVE_HIGH" }
 
     /// Whether the design has registers, so its clock input is used.
     var isClocked: Bool { latency > 0 }

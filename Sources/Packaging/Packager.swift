@@ -4,10 +4,12 @@ import Foundation
 /// the files to write, relative to the project root. Same inputs, same bytes.
 public enum Packager {
     /// `gen/vivado/build.tcl` and `gen/vivado/clock.xdc`: the non-project
-    /// Vivado flow (synthesis, implementation, reports).
+    /// Vivado flow (synthesis, implementation, reports); with AXI4-Stream
+    /// interfaces also `gen/vivado/bd_example.tcl`, an example block design.
     public static func vivadoBuildFiles(for core: IPCoreDescription) throws -> [PackagedFile] {
         try core.validate()
-        return VivadoBuildScript.files(for: core)
+        let example = BlockDesignExample.script(for: core).map { [PackagedFile(path: PackagingLayout.blockDesignExample, text: $0)] } ?? []
+        return VivadoBuildScript.files(for: core) + example
     }
 
     /// The IP repository entry under `gen/ip/<vendor>_<library>_<name>_<version>/`

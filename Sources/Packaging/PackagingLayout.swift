@@ -14,6 +14,8 @@ public struct PackagingLayout: Sendable, Hashable {
     public static let buildScript = "\(vivadoDirectory)/build.tcl"
     public static let clockConstraints = "\(vivadoDirectory)/clock.xdc"
     public static let packageIPScript = "\(vivadoDirectory)/package_ip.tcl"
+    /// A block design around a core with AXI4-Stream interfaces (AXI DMA → core → AXI DMA).
+    public static let blockDesignExample = "\(vivadoDirectory)/bd_example.tcl"
     /// Writes the reports for the design open in Vivado; build.tcl and the FuseSoC synthesis target share it.
     public static let reportsScript = "\(vivadoDirectory)/write_reports.tcl"
     /// Sourced by FuseSoC's Vivado project script: synthesis settings and the reports hook.

@@ -64,6 +64,26 @@ extension IPCoreDescription {
         guard clockPort != resetPort else {
             throw PackagingError("reset port: \(quoted(resetPort)) is also the clock port; expected two different ports")
         }
+        try validateStreams()
+    }
+
+    /// Every stream's ports exist with the direction and width its mode and bytes say.
+    private func validateStreams() throws {
+        try checkUnique(streams.map(\.name), "stream interface")
+        for stream in streams {
+            try check(Identifiers.isVerilogIdentifier(stream.name), "stream interface", stream.name, identifierRule)
+            for (logical, physical) in stream.portMap {
+                guard let port = ports.first(where: { $0.name == physical }) else {
+                    throw PackagingError("stream interface \(stream.name): no port \(quoted(physical)) for \(logical)")
+                }
+                let drivenBySlave = logical == "TREADY"
+                let expected: HDLPort.Direction = (stream.mode == .master) != drivenBySlave ? .output : .input
+                let width = logical == "TDATA" ? 8 * stream.dataBytes : logical == "TUSER" ? stream.userBits : 1
+                guard port.direction == expected, port.width == width else {
+                    throw PackagingError("stream interface \(stream.name): port \(quoted(physical)) must be a \(width)-bit \(expected == .input ? "input" : "output")")
+                }
+            }
+        }
     }
 
     private func validateFiles() throws {

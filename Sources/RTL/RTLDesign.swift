@@ -26,6 +26,15 @@ public enum RegisterPlacement: Hashable, Codable, Sendable {
     }
 }
 
+/// The top module's handshake (docs/hardware.md, "Ports of the top module").
+public enum TopInterface: Hashable, Codable, Sendable {
+    /// `in_valid`/`in_data` in, `out_valid`/`out_data`/`out_class` out, no ready.
+    case raw
+    /// An AXI4-Stream slave and master with backpressure (`AXISLayout`);
+    /// `userBits` of `tuser` travel with each sample (0: no `tuser` ports).
+    case axis(userBits: Int)
+}
+
 /// What to emit: module names, pipelining and the optional argmax output.
 public struct RTLOptions: Hashable, Codable, Sendable {
     /// Name of the top module; every other module name starts with it.
@@ -33,11 +42,24 @@ public struct RTLOptions: Hashable, Codable, Sendable {
     public var registers: RegisterPlacement
     /// Adds `out_class`, the index of the largest output code.
     public var argmax: Bool
+    public var interface: TopInterface
+    /// The input port takes raw feature values through an input encoder,
+    /// whose comparators (`InputEncoderRTL`) come from the data, not from options.
+    public var inputEncoder: Bool
 
-    public init(topName: String = "lutnet", registers: RegisterPlacement = .everyLayer, argmax: Bool = true) {
+    public init(topName: String = "lutnet", registers: RegisterPlacement = .everyLayer, argmax: Bool = true,
+                interface: TopInterface = .raw, inputEncoder: Bool = false) {
         self.topName = topName
         self.registers = registers
         self.argmax = argmax
+        self.interface = interface
+        self.inputEncoder = inputEncoder
+    }
+
+    /// The stream layout when the interface is AXI4-Stream.
+    public func axisLayout(network: LUTNetwork, encoder: InputEncoderRTL? = nil) -> AXISLayout? {
+        guard case .axis(let userBits) = interface else { return nil }
+        return AXISLayout(spec: network.spec, argmax: argmax, userBits: userBits, rawFormat: encoder?.format)
     }
 }
 
@@ -78,6 +100,12 @@ public struct RTLDesign: Hashable, Codable, Sendable {
     /// Cycles from `in_valid` to the matching `out_valid`.
     public var latency: Int
     public var ports: [RTLPort]
+    /// The AXI4-Stream byte layout; nil with the raw interface.
+    public var axis: AXISLayout?
+    /// The input encoder; nil when the input port carries codes.
+    public var encoder: InputEncoderRTL? = nil
+    /// Bits of one feature on the input port: a code, or a raw value with the encoder.
+    public var inputFieldBits: Int
 }
 
 /// Why RTL could not be generated, simulated or estimated.

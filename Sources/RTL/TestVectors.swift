@@ -5,7 +5,8 @@ import NeuraLUT
 /// produce for them; the testbench streams them through the design.
 public struct TestVectors: Hashable, Codable, Sendable {
     public var count: Int
-    /// `count × inputFeatures` input codes.
+    /// `count × inputFeatures` values of the input port: codes, or with the
+    /// input encoder raw values in its fixed-point format (bit patterns).
     public var inputs: [UInt16]
     /// `count × outputs` expected output codes.
     public var outputs: [UInt16]
@@ -26,6 +27,15 @@ public struct TestVectors: Hashable, Codable, Sendable {
         outputs = try network.infer(codes: codes, count: count)
         classes = LUTNetwork.argmax(outputs, width: network.spec.layers.last?.partitions ?? 0)
         self.labels = labels
+    }
+
+    /// Vectors of raw feature values (`count × inputFeatures`, row-major) for
+    /// a design with the input encoder: the port carries them in the encoder's
+    /// format, and the expectations come from the codes its comparators give.
+    public init(network: LUTNetwork, encoder: InputEncoderRTL, raw: [Float], count: Int, labels: [Int]? = nil) throws {
+        let encoded = encoder.encode(raw: raw, features: network.spec.inputFeatures)
+        try self.init(network: network, codes: encoded.codes, count: count, labels: labels)
+        inputs = encoded.values
     }
 
     /// Vectors for every row of `dataset`, encoded by the network's input encoder.

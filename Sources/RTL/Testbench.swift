@@ -25,12 +25,14 @@ public enum Testbench {
         let classBits = indexBits(outputs)
         // In the order of `Testbench.vectors`.
         let memories = [
-            memoryFile(vectors.inputs, perRow: spec.inputFeatures, bits: spec.inputBits),
+            memoryFile(vectors.inputs, perRow: spec.inputFeatures, bits: design.inputFieldBits),
             memoryFile(vectors.outputs, perRow: outputs, bits: outBits),
             memoryFile(vectors.classes.map(UInt16.init), perRow: 1, bits: classBits),
             memoryFile((vectors.labels ?? vectors.classes).map { UInt16(truncatingIfNeeded: $0) }, perRow: 1, bits: classBits),
         ]
-        return [GeneratedFile(path: "\(moduleName).v", contents: source(design: design, count: vectors.count, classBits: classBits))]
+        let bench = design.axis.map { axisSource(design: design, layout: $0, count: vectors.count, classBits: classBits) }
+            ?? source(design: design, count: vectors.count, classBits: classBits)
+        return [GeneratedFile(path: "\(moduleName).v", contents: bench)]
             + zip(vectorFiles, memories).map { GeneratedFile(path: $0, contents: $1) }
     }
 

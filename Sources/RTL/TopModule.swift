@@ -2,19 +2,26 @@ import NeuraLUT
 
 extension VerilogEmitter {
     /// The top-level ports of `network`'s design, in declaration order.
-    public static func ports(network: LUTNetwork, options: RTLOptions) -> [RTLPort] {
+    public static func ports(network: LUTNetwork, options: RTLOptions, encoder: InputEncoderRTL? = nil) -> [RTLPort] {
+        if let layout = options.axisLayout(network: network, encoder: encoder) {
+            return axisPorts(layout, combinational: options.registers == .none)
+        }
         let spec = network.spec
         let inBits = spec.inputBits, outBits = spec.layers.last?.outputBits ?? 0
         let outputs = spec.layers.last?.partitions ?? 0
         let combinational = options.registers == .none
+        let inData = encoder.map {
+            RTLPort(name: "in_data", direction: .input, width: spec.inputFeatures * $0.format.bits, isVector: true,
+                    description: rawInputDescription(features: spec.inputFeatures, format: $0.format))
+        } ?? RTLPort(name: "in_data", direction: .input, width: spec.inputFeatures * inBits, isVector: true,
+                     description: "\(spec.inputFeatures) input codes of \(inBits) bits, feature i at [i*\(inBits) +: \(inBits)], signed offset binary (value = code - \(1 << (inBits - 1)))")
         var ports = [
             RTLPort(name: "clk", direction: .input, width: 1, isVector: false,
                     description: combinational ? "unused (no registers); kept so the interface is the same" : "clock; registers update on the rising edge"),
             RTLPort(name: "rst", direction: .input, width: 1, isVector: false,
                     description: combinational ? "unused (no registers); kept so the interface is the same" : "synchronous reset, active high; clears the valid pipeline"),
             RTLPort(name: "in_valid", direction: .input, width: 1, isVector: false, description: "in_data holds a sample this cycle"),
-            RTLPort(name: "in_data", direction: .input, width: spec.inputFeatures * inBits, isVector: true,
-                    description: "\(spec.inputFeatures) input codes of \(inBits) bits, feature i at [i*\(inBits) +: \(inBits)], signed offset binary (value = code - \(1 << (inBits - 1)))"),
+            inData,
             RTLPort(name: "out_valid", direction: .output, width: 1, isVector: false, description: "out_data (and out_class) hold a result this cycle"),
             RTLPort(name: "out_data", direction: .output, width: outputs * outBits, isVector: true,
                     description: "\(outputs) output codes of \(outBits) bits, output i at [i*\(outBits) +: \(outBits)], signed offset binary (value = code - \(1 << (outBits - 1)))"),
@@ -27,20 +34,23 @@ extension VerilogEmitter {
     }
 
     /// The top module: pipeline registers on the configured layer inputs, a
-    /// matching valid pipeline, the layer instances and the optional argmax.
-    public static func topModule(network: LUTNetwork, options: RTLOptions) -> GeneratedFile {
+    /// matching valid pipeline, the layer instances and the optional argmax;
+    /// with the AXI4-Stream interface, also the stream ports and the stall.
+    public static func topModule(network: LUTNetwork, options: RTLOptions, encoder: InputEncoderRTL? = nil) -> GeneratedFile {
         let spec = network.spec
         let layerCount = spec.layers.count
         let latency = options.registers.latency(layers: layerCount)
-        let ports = ports(network: network, options: options)
+        let ports = ports(network: network, options: options, encoder: encoder)
         let outBits = spec.layers.last?.outputBits ?? 0
         let outputs = spec.layers.last?.partitions ?? 0
+        let axis = options.axisLayout(network: network, encoder: encoder)
+        let clock = axis == nil ? "clk" : "aclk", reset = axis == nil ? "rst" : "aresetn"
 
         var text = TextBuffer(capacity: 4096 + layerCount * 512)
-        text.append(headerComment(network: network, options: options, ports: ports, latency: latency))
+        text.append(headerComment(network: network, options: options, ports: ports, latency: latency, axis: axis, encoder: encoder))
         text.append("`default_nettype none\nmodule \(options.topName) (\n")
         for (i, port) in ports.enumerated() {
-            let unusedClock = latency == 0 && (port.name == "clk" || port.name == "rst")
+            let unusedClock = latency == 0 && (port.name == clock || port.name == reset)
             if unusedClock { text.append("    /* verilator lint_off UNUSED */\n") }
             let kind = port.direction == .input ? "input  wire" : "output wire"
             let width = port.isVector ? " \(range(port.width))" : ""
@@ -48,11 +58,44 @@ extension VerilogEmitter {
             if unusedClock { text.append("    /* verilator lint_on UNUSED */\n") }
         }
         text.append(");\n")
+        if let axis { text.append(axisInput(axis, latency: latency)) }
 
-        var data = "in_data", valid = "in_valid"
+        var data = "in_data", valid = "in_valid", side = "in_side"
+        if encoder != nil {
+            let codes = spec.inputFeatures * spec.inputBits
+            text.append("""
+
+                    // The input encoder: raw feature values to input codes, before the first register stage.
+                    wire \(range(codes)) in_codes;
+                    \(InputEncoderRTL.moduleName(topName: options.topName)) encoder (.raw(in_data), .codes(in_codes));
+
+                """)
+            data = "in_codes"
+        }
         for layer in 0..<layerCount {
             let width = spec.inputWidth(ofLayer: layer) * spec.inputBits(ofLayer: layer)
-            if options.registers.registersInput(ofLayer: layer) {
+            if let axis, options.registers.registersInput(ofLayer: layer) {
+                // The stall: every stage loads only when the pipeline advances.
+                text.append("""
+
+                        // Register stage on the input of layer \(layer), loaded only when the pipeline advances.
+                        reg \(range(width)) l\(layer)_data;
+                        reg l\(layer)_valid;
+                        reg \(range(axis.userBits + 1)) l\(layer)_side;
+                        always @(posedge aclk) begin
+                            if (advance) begin
+                                l\(layer)_data <= \(data);
+                                l\(layer)_side <= \(side);
+                            end
+                            if (!aresetn) l\(layer)_valid <= 1'b0;
+                            else if (advance) l\(layer)_valid <= \(valid);
+                        end
+
+                    """)
+                data = "l\(layer)_data"
+                valid = "l\(layer)_valid"
+                side = "l\(layer)_side"
+            } else if options.registers.registersInput(ofLayer: layer) {
                 text.append("""
 
                         // Register stage on the input of layer \(layer).
@@ -73,7 +116,12 @@ extension VerilogEmitter {
             text.append("    \(layerModuleName(layer, topName: options.topName)) layer\(layer) (.in_data(\(data)), .out_data(l\(layer)_out));\n")
             data = "l\(layer)_out"
         }
-        text.append("\n    assign out_valid = \(valid);\n    assign out_data = \(data);\n")
+        if let axis {
+            text.append(axisOutput(axis, data: data, valid: valid, side: side, outputWidth: outputs * outBits,
+                                   argmax: options.argmax, latency: latency))
+        } else {
+            text.append("\n    assign out_valid = \(valid);\n    assign out_data = \(data);\n")
+        }
 
         if options.argmax {
             text.append("\n    // Argmax over the output codes as a balanced tree: offset binary compares like signed values;\n")
@@ -113,7 +161,13 @@ extension VerilogEmitter {
         return "\(n)\(suffix)"
     }
 
-    private static func headerComment(network: LUTNetwork, options: RTLOptions, ports: [RTLPort], latency: Int) -> String {
+    /// What the input port carries with the encoder, for port lists and layouts.
+    static func rawInputDescription(features: Int, format: FixedPointFormat) -> String {
+        "\(features) raw feature values of \(format.bits) bits, feature i at bits [i*\(format.bits) +: \(format.bits)], fixed point \(format) (value = field / 2^\(format.fractionBits)\(format.isSigned ? ", two's complement" : ", unsigned")), encoded by the thresholds"
+    }
+
+    private static func headerComment(network: LUTNetwork, options: RTLOptions, ports: [RTLPort], latency: Int,
+                                      axis: AXISLayout?, encoder: InputEncoderRTL?) -> String {
         let spec = network.spec
         let shape = ([spec.inputFeatures] + spec.layers.map(\.partitions)).map(String.init).joined(separator: " -> ")
         let registers: String
@@ -131,13 +185,33 @@ extension VerilogEmitter {
             let width = port.isVector ? "[\(port.width - 1):0]" : ""
             lines.append("  \(port.direction == .input ? "input " : "output") \(port.name)\(width): \(port.description)")
         }
+        if let encoder {
+            lines += [
+                "",
+                "Input encoder (\(InputEncoderRTL.moduleName(topName: options.topName))): each raw value, fixed point \(encoder.format), is compared with its feature's",
+                "thresholds from \(options.topName)_input_thresholds.json rounded onto the \(encoder.format) grid; the code is the number passed.",
+            ]
+        }
+        if let axis {
+            lines += ["", "AXI4-Stream byte layout (AXI4-Stream counts tdata in whole bytes; each field starts on a byte):"]
+            lines += axis.lines
+            lines += [
+                "Backpressure: one enable for every register stage; the pipeline advances when m_axis_tvalid is low",
+                "or m_axis_tready is high, and s_axis_tready is that enable (and aresetn), so no sample is lost,",
+                "duplicated or reordered. With m_axis_tready high: one sample per clock, latency = register stages.",
+            ]
+        }
         lines += [
             "",
             "Bit order: on every bus code i occupies [i*bits +: bits] (code 0 in the least significant bits);",
             "in a partition's table address the first connected input occupies the most significant bits.",
             "",
             "Latency: \(latency) cycle(s), \(registers); one sample per clock;",
-            options.registers == .none
+            axis != nil
+                ? (options.registers == .none
+                    ? "m_axis_tvalid is s_axis_tvalid and s_axis_tready is m_axis_tready (no latency); aclk and aresetn are unused."
+                    : "m_axis_tvalid follows the sample's handshake after the same latency while m_axis_tready is high; aresetn empties the pipeline.")
+                : options.registers == .none
                 ? "out_valid is in_valid (no latency); clk and rst are unused."
                 : "out_valid follows in_valid after the same latency; rst clears only the valid pipeline.",
             "",

@@ -11,11 +11,16 @@ public enum VerilogEmitter {
     /// `partitionModule(id, name)` gives a partition's Verilog (by default its
     /// case ROM; the Synthesis module passes mapped netlists), and
     /// `simulationModels` are cell models the design needs in simulation only.
+    /// `encoder`: raw feature values in, through comparators (`[rtl] input_encoder`).
     public static func design(network: LUTNetwork, options: RTLOptions = RTLOptions(), simulationModels: [GeneratedFile] = [],
+                              encoder: InputEncoderRTL? = nil,
                               partitionModule: (@Sendable (PartitionID, String) -> String)? = nil) throws -> RTLDesign {
         try network.validate()
         guard isIdentifier(options.topName) else {
             throw RTLError("top module name '\(options.topName)' is not a Verilog identifier (letters, digits, _; not starting with a digit; not a keyword)")
+        }
+        if case .axis(let userBits) = options.interface, !(0...AXISLayout.maximumUserBits).contains(userBits) {
+            throw RTLError("tuser width must be 0...\(AXISLayout.maximumUserBits) bits, got \(userBits)")
         }
         if case .everyKLayers(let k) = options.registers, k < 1 {
             throw RTLError("registers every k layers needs k >= 1, got \(k)")
@@ -29,19 +34,32 @@ public enum VerilogEmitter {
             let contents = partitionModule?(ids[i], name) ?? Self.partitionModule(name: name, table: network.tables[ids[i].layer][ids[i].index])
             return GeneratedFile(path: "\(name).v", contents: contents)
         }
+        guard options.inputEncoder == (encoder != nil) else {
+            throw RTLError(options.inputEncoder ? "the options ask for an input encoder but none was given" : "an input encoder was given but the options do not ask for one")
+        }
+        if let encoder {
+            guard encoder.features.count == network.spec.inputFeatures, encoder.codeBits == network.spec.inputBits else {
+                throw RTLError("the input encoder has \(encoder.features.count) features of \(encoder.codeBits)-bit codes; the network reads \(network.spec.inputFeatures) of \(network.spec.inputBits) bits")
+            }
+        }
         let layerFiles = network.spec.layers.indices.map { layerModule(network: network, layer: $0, options: options) }
-        let top = topModule(network: network, options: options)
+        let encoderFiles = encoder.map { [$0.module(name: InputEncoderRTL.moduleName(topName: topName))] } ?? []
+        let top = topModule(network: network, options: options, encoder: encoder)
         let spec = network.spec
         let outputs = spec.layers.last?.partitions ?? 0
+        let fieldBits = encoder?.format.bits ?? spec.inputBits
         return RTLDesign(
-            files: partitionFiles + layerFiles + [top],
+            files: partitionFiles + layerFiles + encoderFiles + [top],
             simulationModels: simulationModels,
             topName: options.topName,
-            inputWidth: spec.inputFeatures * spec.inputBits,
+            inputWidth: spec.inputFeatures * fieldBits,
             outputWidth: outputs * (spec.layers.last?.outputBits ?? 0),
             classWidth: options.argmax ? indexBits(outputs) : 0,
             latency: options.registers.latency(layers: spec.layers.count),
-            ports: ports(network: network, options: options))
+            ports: ports(network: network, options: options, encoder: encoder),
+            axis: options.axisLayout(network: network, encoder: encoder),
+            encoder: encoder,
+            inputFieldBits: fieldBits)
     }
 
     /// Whether `name` is a plain Verilog identifier usable as a module name.

@@ -44,6 +44,27 @@ public struct MappedEstimate: Hashable, Codable, Sendable {
     /// estimates written before lutbuild counted them.
     public var unreadLUTs: Int?
     public var unreadPartitions: Int?
+    /// With `[rtl] input_encoder`: the comparators' cost, counted apart (not in `luts`).
+    public var encoder: EncoderCost?
+
+    /// The input encoder's cost: yosys' Xilinx synthesis of its module alone
+    /// (comparators against constants are no truth tables lutbuild maps).
+    public struct EncoderCost: Codable, Hashable, Sendable {
+        public var luts: Int
+        public var lutsBySize: [Int]
+        public var carryChains: Int
+        /// Cells on its longest input-to-output path.
+        public var logicDepth: Int
+        public var counter: String
+
+        public init(luts: Int, lutsBySize: [Int], carryChains: Int, logicDepth: Int, counter: String) {
+            self.luts = luts
+            self.lutsBySize = lutsBySize
+            self.carryChains = carryChains
+            self.logicDepth = logicDepth
+            self.counter = counter
+        }
+    }
 
     /// Adds up `netlists[layer][partition]` of `network` with `registers`.
     public init(network: LUTNetwork, netlists: [[LUTNetlist]], registers: RegisterPlacement) {
@@ -100,6 +121,9 @@ public struct MappedEstimate: Hashable, Codable, Sendable {
         }
         if let exactLUTs {
             lines.append("  exact       \(exactLUTs) LUTs with every table entry cared for (don't-cares save \(exactLUTs - luts))")
+        }
+        if let encoder {
+            lines.append("  encoder     \(encoder.luts) LUTs more for the input encoder (\(encoder.counter); \(encoder.carryChains) CARRY, depth \(encoder.logicDepth) cells), not in the total")
         }
         lines.append("  FFs         \(flipFlops)")
         lines.append("  LUT levels  \(logicLevels) (register to register), latency \(latency) cycles")

@@ -101,6 +101,22 @@ private let fuseSoC: URL? = ProcessInfo.processInfo.environment["PATH"]?
         #expect(!(lint.stdout + lint.stderr).contains("Unknown module type"))
     }
 
+    /// With `interface = "axis"` the sim target runs the AXI4-Stream
+    /// testbench (random backpressure) in both simulators.
+    @Test func simTargetCoversTheAXI4StreamInterface() throws {
+        let project = try TinyProject()
+        defer { project.remove() }
+        try project.edit("\n[fpga]", "interface = \"axis\"\n\n[fpga]")
+        let build = try project.build()
+        try #require(build.status == 0, "\(build.stderr)")
+        #expect(try project.scratch.read("gen/tb/lutbuild_tb.v").contains("s_axis_tready"))
+        for tool in ["icarus", "verilator"] {
+            let sim = try fusesoc(["run", "--target=sim", "--tool=\(tool)", Self.vlnv], in: project)
+            #expect(sim.status == 0, "\(tool): \(sim.stdout)\(sim.stderr)")
+            #expect(sim.stdout.contains("LUTBUILD_VERIFY samples=359 mismatches=0"), "\(tool): \(sim.stdout)\(sim.stderr)")
+        }
+    }
+
     /// The synth target creates the project and runs synthesis, never
     /// implementation or a bitstream (Vivado is replaced by a recorder).
     @Test func synthTargetStopsAfterSynthesis() throws {

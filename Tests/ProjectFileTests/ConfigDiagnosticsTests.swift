@@ -145,6 +145,10 @@ import Testing
         (edit("train = \"data/d.csv\"", "train = \"data/d.csv\"\nlabel = true\nskip_lines = -1"),
          ["lutbuild.toml:6: dataset.label: expected a column name such as \"class\" or a 0-based column index such as -1 (the last column), found a bool",
           "lutbuild.toml:7: dataset.skip_lines: expected an integer in 0…1000000, found -1"]),
+        (edit("[train]", "[rtl]\ninterface = \"axi\"\ntuser_bits = 65\ninput_format = \"u20.0\"\n[train]"),
+         ["lutbuild.toml:12: rtl.interface: expected one of \"raw\", \"axis\", found \"axi\"; did you mean \"axis\"?",
+          "lutbuild.toml:13: rtl.tuser_bits: expected an integer in 0…64, found 65",
+          "lutbuild.toml:14: rtl.input_format: expected \"auto\" or a fixed-point format such as \"u8.0\" (unsigned, 8 integer bits) or \"s4.12\" (signed, 4 integer bits including the sign, 12 fraction bits), at most 16 bits, found \"u20.0\""]),
         ("[project\nname = 1",
          ["lutbuild.toml:1: TOML syntax error: Error while parsing table header: expected ']', saw '\\n'"]),
     ]

@@ -54,12 +54,38 @@ enum IPXactComponent {
         let interfaces = writer.element(writer.root, "spirit:busInterfaces")
         // No FREQ_HZ: as with Vivado's own inference, IP Integrator takes the frequency
         // from whatever clock drives the block; clock_mhz only sets the build's constraint.
-        addSignalInterface(writer, interfaces, port: core.clockPort, kind: "clock", logicalPort: "CLK", parameters: [
-            ("ASSOCIATED_RESET", core.resetPort, nil),
-        ])
+        for stream in core.streams {
+            addStreamInterface(writer, interfaces, stream)
+        }
+        // ASSOCIATED_BUSIF names the stream interfaces this clock times, colon-separated as Vivado writes it.
+        let associated = core.streams.isEmpty ? [] : [("ASSOCIATED_BUSIF", core.streams.map(\.name).joined(separator: ":"), String?.none)]
+        addSignalInterface(writer, interfaces, port: core.clockPort, kind: "clock", logicalPort: "CLK",
+                           parameters: associated + [("ASSOCIATED_RESET", core.resetPort, nil)])
         addSignalInterface(writer, interfaces, port: core.resetPort, kind: "reset", logicalPort: "RST", parameters: [
-            ("POLARITY", "ACTIVE_HIGH", polarityChoice),
+            ("POLARITY", core.resetPolarity, polarityChoice),
         ])
+    }
+
+    /// A `xilinx.com:interface:axis:1.0` interface: the port map Vivado's
+    /// packager infers from `<name>_t*` ports and, like Vivado-packaged
+    /// cores, no bus parameters: IP Integrator reads TDATA_NUM_BYTES,
+    /// TUSER_WIDTH and HAS_TLAST from the ports (docs/vivado.md, "AXI4-Stream interfaces").
+    private static func addStreamInterface(_ writer: XMLTreeWriter, _ parent: XMLTreeWriter.Node, _ stream: StreamBus) {
+        let interface = writer.element(parent, "spirit:busInterface")
+        writer.element(interface, "spirit:name", text: stream.name)
+        writer.element(interface, "spirit:busType", attributes: [
+            "spirit:vendor": "xilinx.com", "spirit:library": "interface", "spirit:name": "axis", "spirit:version": "1.0",
+        ])
+        writer.element(interface, "spirit:abstractionType", attributes: [
+            "spirit:vendor": "xilinx.com", "spirit:library": "interface", "spirit:name": "axis_rtl", "spirit:version": "1.0",
+        ])
+        writer.element(interface, stream.mode == .master ? "spirit:master" : "spirit:slave")
+        let portMaps = writer.element(interface, "spirit:portMaps")
+        for (logical, physical) in stream.portMap {
+            let portMap = writer.element(portMaps, "spirit:portMap")
+            writer.element(writer.element(portMap, "spirit:logicalPort"), "spirit:name", text: logical)
+            writer.element(writer.element(portMap, "spirit:physicalPort"), "spirit:name", text: physical)
+        }
     }
 
     /// The choice list Vivado's packager writes for reset polarities (same name).

@@ -4,6 +4,19 @@
 /// It writes to `gen/vivado/ip_repo/<core dir>` (or the directory given as the
 /// first `-tclargs` argument), never over lutbuild's own `gen/ip`.
 enum PackageIPScript {
+    /// The AXI4-Stream interfaces (inferred from the `s_axis_*`/`m_axis_*`
+    /// names when the packager has not already) and the clock's ASSOCIATED_BUSIF.
+    static func streams(_ core: IPCoreDescription) -> String {
+        guard !core.streams.isEmpty else { return "" }
+        var lines = ["", "# AXI4-Stream interfaces, timed by \(core.clockPort)."]
+        for stream in core.streams {
+            lines.append("set \(stream.name)_interface [ensure_bus_interface $core \(stream.name) xilinx.com:interface:axis_rtl:1.0]")
+            lines.append("set_property interface_mode \(stream.mode.rawValue) $\(stream.name)_interface")
+        }
+        lines.append("set_bus_parameter $clock_interface ASSOCIATED_BUSIF \(core.streams.map(\.name).joined(separator: ":"))")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     static func script(for core: IPCoreDescription) -> String {
         let layout = PackagingLayout(core: core)
         let directoryName = String(layout.ipDirectory.split(separator: "/").last!)
@@ -68,8 +81,8 @@ enum PackageIPScript {
         set clock_interface [ensure_bus_interface $core \(core.clockPort) xilinx.com:signal:clock_rtl:1.0]
         set reset_interface [ensure_bus_interface $core \(core.resetPort) xilinx.com:signal:reset_rtl:1.0]
         set_bus_parameter $clock_interface ASSOCIATED_RESET \(core.resetPort)
-        set_bus_parameter $reset_interface POLARITY ACTIVE_HIGH
-        \(readme)
+        set_bus_parameter $reset_interface POLARITY \(core.resetPolarity)
+        \(streams(core))\(readme)
         ipx::create_xgui_files $core
         ipx::update_checksums $core
         ipx::check_integrity $core

@@ -84,22 +84,21 @@ public struct BuildPipeline: Sendable {
     let clock: any BuildClock
     /// The train step's work (tests of the build's keys substitute one that does not train).
     let training: TrainStep.Action
-    /// The verify step's simulator run (tests of the build's keys substitute a recording fake).
-    let simulate: VerificationSteps.Simulate
+    /// The external tools steps run (tests of the build's keys substitute recording fakes).
+    let tools: PipelineTools
 
     public init(project: Project, request: BuildRequest = BuildRequest()) {
         self.init(project: project, request: request, fileSystem: LocalFileSystem(), clock: SystemClock())
     }
 
     init(project: Project, request: BuildRequest, fileSystem: any FileSystem, clock: any BuildClock,
-         training: @escaping TrainStep.Action = TrainStep.train,
-         simulate: @escaping VerificationSteps.Simulate = VerificationSteps.Verify.simulate) {
+         training: @escaping TrainStep.Action = TrainStep.train, tools: PipelineTools = PipelineTools()) {
         self.project = project
         self.request = request
         self.fileSystem = fileSystem
         self.clock = clock
         self.training = training
-        self.simulate = simulate
+        self.tools = tools
     }
 
     public var engine: BuildEngine { BuildEngine(layout: OutputLayout.engineLayout(root: project.directory.path), fileSystem: fileSystem, clock: clock) }
@@ -130,8 +129,8 @@ public struct BuildPipeline: Sendable {
         try graph.add(EvaluateStep.make(config))
         try graph.add(TableCheckStep.make(config))
         try graph.add(PackagingStep.make(project))
-        try graph.add(VerificationSteps.verify(config, simulator: request.simulator, simulate: simulate))
-        try graph.add(EstimateStep.make(config))
+        try graph.add(VerificationSteps.verify(config, simulator: request.simulator, simulate: tools.simulate))
+        try graph.add(EstimateStep.make(config, countEncoder: tools.countEncoder))
         try graph.add(ReportPageStep.make(config))
         try graph.add(YosysEstimateStep.make(config))
         return graph
@@ -233,4 +232,12 @@ enum PipelineGraph {
             (0..<spec.partitions).map { PartitionID(layer: layer, index: $0) }
         }
     }
+}
+
+/// The external tools the build's steps call that depend on no key
+/// (simulators, yosys on the input encoder): the real ones, or in tests of
+/// the build's keys recording fakes, so those tests cover every step.
+struct PipelineTools: Sendable {
+    var simulate: VerificationSteps.Simulate = VerificationSteps.Verify.simulate
+    var countEncoder: EstimateStep.CountEncoder = EstimateStep.encoderCost
 }

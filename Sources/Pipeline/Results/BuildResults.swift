@@ -31,6 +31,8 @@ public struct BuildResults: Codable, Equatable, Sendable {
         /// Of `luts`, those in partitions no output depends on (synthesis removes them).
         public var unreadLUTs: Int?
         public var unreadPartitions: Int?
+        /// With the input encoder: its cost, counted apart from `luts` (the estimate's own type).
+        public var encoder: MappedEstimate.EncoderCost?
     }
 
     public var training: Training?
@@ -64,7 +66,7 @@ public struct BuildResults: Codable, Equatable, Sendable {
         }
         let resources = load(MappedEstimate.self, OutputLayout.Report.estimateJSON).map {
             Resources(luts: $0.luts, flipFlops: $0.flipFlops, logicLevels: $0.logicLevels, exactLUTs: $0.exactLUTs,
-                      unreadLUTs: $0.unreadLUTs, unreadPartitions: $0.unreadPartitions)
+                      unreadLUTs: $0.unreadLUTs, unreadPartitions: $0.unreadPartitions, encoder: $0.encoder)
         }
         return BuildResults(training: training, inference: load(Inference.self, OutputLayout.Report.inference),
                             verification: load(Verification.self, OutputLayout.Report.verify), resources: resources)
@@ -107,6 +109,9 @@ public struct BuildResults: Codable, Equatable, Sendable {
                     + "\(resources.flipFlops) FFs, \(resources.logicLevels) LUT levels")
             } else {
                 lines.append("hardware: \(resources.luts) LUTs (mapped partitions, exact\(unread)), \(resources.flipFlops) FFs, \(resources.logicLevels) LUT levels")
+            }
+            if let encoder = resources.encoder {
+                lines.append("input encoder: \(encoder.luts) LUTs more (comparators on raw features, counted by yosys; not in the total above)")
             }
         }
         if let inference {

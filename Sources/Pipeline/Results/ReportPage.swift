@@ -92,6 +92,9 @@ struct ReportPage: Equatable {
         if let total = hardware.last, let luts = total.luts {
             cards.append(card("LUTs", "\(luts)", estimateSource ?? "estimate"))
         }
+        if let encoder = hardware.first(where: { $0.name.hasPrefix("input encoder") }), let luts = encoder.luts {
+            cards.append(card("encoder LUTs", "\(luts)", "input comparators, counted apart"))
+        }
         cards.append(card("latency", "\(latencyCycles) cycles", "input to output"))
         return "<div class=\"cards\" id=\"summary\">\n" + cards.joined(separator: "\n") + "\n</div>\n"
     }

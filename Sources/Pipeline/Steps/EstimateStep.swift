@@ -22,9 +22,17 @@ enum EstimateStep: PipelineStep {
         var layerSizes: [Int]
         /// With don't-cares: inputs `exact/<member>` too (the tables mapped exactly), for the LUT saving.
         var dontCares: Bool
+        /// With `[rtl] input_encoder`: the encoder module, counted by yosys from input `encoder`. nil leaves the key as it was.
+        var encoderModule: String?
+        /// yosys' architecture for `[fpga] part`, with the encoder only.
+        var encoderFamily: String?
     }
 
-    static func make(_ config: ProjectConfig) throws -> Step {
+    /// Counts the encoder module's LUTs (yosys; key tests substitute a recording fake).
+    typealias CountEncoder = @Sendable (_ verilog: Data, _ module: String, _ family: String, _ context: StepContext) throws
+        -> MappedEstimate.EncoderCost
+
+    static func make(_ config: ProjectConfig, countEncoder: @escaping CountEncoder = encoderCost) throws -> Step {
         let ids = PipelineGraph.partitionIDs(config)
         var inputs = StepInputs()
         inputs.bind(CommonInputs.network, to: OutputRefs.network)
@@ -33,16 +41,28 @@ enum EstimateStep: PipelineStep {
             inputs.bind(CommonInputs.netlists[TrainStep.memberName(id)], to: SynthesizeStep.netlist(id))
             if dontCares { inputs.bind(exactNetlists[TrainStep.memberName(id)], to: SynthesizeStep.exactNetlist(id)) }
         }
+        let encoderModule = config.rtl.inputEncoder ? InputEncoderRTL.moduleName(topName: config.project.top) : nil
+        if encoderModule != nil { inputs.bind(encoderVerilog, to: .output(step: VerilogSteps.networkID, name: "encoder")) }
         let parameters = Parameters(registers: VerilogSteps.rtlOptions(config).registers, partitions: ids.map(TrainStep.memberName),
-                                    layerSizes: config.model.layers.map(\.partitions), dontCares: dontCares)
+                                    layerSizes: config.model.layers.map(\.partitions), dontCares: dontCares,
+                                    encoderModule: encoderModule,
+                                    encoderFamily: encoderModule.map { _ in DeviceFamilies.yosysFamily(forPart: config.fpga.part) })
         return try step(id: id, parameters, inputs: inputs, outputs: ["json", "text"],
-                        publish: ["json": OutputLayout.Report.estimateJSON, "text": OutputLayout.Report.estimateText])
+                        publish: ["json": OutputLayout.Report.estimateJSON, "text": OutputLayout.Report.estimateText]) { parameters, context in
+            try await run(parameters, context, countEncoder: countEncoder)
+        }
     }
 
+    /// With `[rtl] input_encoder`: the encoder module's Verilog.
+    static let encoderVerilog = StepInputName("encoder")
     /// With don't-cares: each partition's table mapped exactly.
     static let exactNetlists = StepInputFamily("exact", decode: SynthesizeStep.decode)
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
+        try await run(parameters, context, countEncoder: encoderCost)
+    }
+
+    static func run(_ parameters: Parameters, _ context: StepContext, countEncoder: CountEncoder) async throws -> StepOutputs {
         let network = try context.read(CommonInputs.network)
         var statistics: [[NetlistStatistics]] = [], next = 0
         for size in parameters.layerSizes {
@@ -58,7 +78,24 @@ enum EstimateStep: PipelineStep {
                 sum + (try context.read(exactNetlists[member]).statistics.luts)
             }
         }
+        if let module = parameters.encoderModule {
+            estimate.encoder = try countEncoder(try context.read(encoderVerilog), module, parameters.encoderFamily ?? "xcup", context)
+        }
         return ["json": try estimate.json(), "text": Data(estimate.report.utf8)]
+    }
+
+    /// yosys on the encoder module alone (seconds: comparators only).
+    @Sendable
+    static func encoderCost(_ verilog: Data, module: String, family: String, _ context: StepContext) throws -> MappedEstimate.EncoderCost {
+        let directory = URL(fileURLWithPath: try context.scratchDirectory())
+        let file = directory.appendingPathComponent(module + ".v")
+        try verilog.write(to: file)
+        context.progress("yosys synth_xilinx on the input encoder")
+        var estimator = Estimator(family: family)
+        estimator.isCancelled = { context.isCancelled }
+        let result = try estimator.estimate(verilogFiles: [file], top: module, workDirectory: directory)
+        return MappedEstimate.EncoderCost(luts: result.luts, lutsBySize: result.lutsBySize, carryChains: result.carryChains,
+                                          logicDepth: result.logicDepth, counter: "yosys synth_xilinx -family \(result.family)")
     }
 }
 

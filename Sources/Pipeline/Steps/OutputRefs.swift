@@ -37,6 +37,8 @@ enum CommonInputs {
     }
     static let quantizers = StepInputName("quantizers") { try QuantizerParameters(decoding: [UInt8]($0)) }
     static let network = StepInputName("network", decode: NetworkStep.decode)
+    /// With `[rtl] input_encoder`: the raw-feature encoder's comparators (`thresholds`).
+    static let encoder = StepInputName("encoder", decode: ThresholdsStep.decodeEncoder)
     /// Per-partition inputs, keyed by `TrainStep.memberName`.
     static let tables = StepInputFamily("table", decode: StepCodecs.decodeTable)
     static let weights = StepInputFamily("weights") { try PartitionWeights(decoding: [UInt8]($0)) }

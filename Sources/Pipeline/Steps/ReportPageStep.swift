@@ -113,6 +113,11 @@ enum ReportPageStep: PipelineStep {
                 luts: int(layer, ["luts"]), levels: int(layer, levelKeys), flipFlops: int(layer, ["flipFlops"]))
         }
         let partitions = rows.compactMap(\.partitions)
+        if let encoder = estimate["encoder"] as? [String: Any] {
+            // Counted apart: the total row stays the mapped partitions'.
+            rows.append(ReportPage.HardwareRow(name: "input encoder (not in total)", partitions: nil, luts: int(encoder, ["luts"]),
+                                               levels: int(encoder, ["logicDepth"]), flipFlops: 0))
+        }
         rows.append(ReportPage.HardwareRow(
             name: "total", partitions: partitions.isEmpty ? nil : partitions.reduce(0, +),
             luts: int(estimate, ["luts"]), levels: int(estimate, ["logicLevels", "logicDepth", "levels"]),

@@ -3,6 +3,7 @@ import Datasets
 import Foundation
 import NeuraLUT
 import ProjectFile
+import RTL
 
 /// `thresholds`: the input front end as raw-feature thresholds
 /// (`gen/rtl/<top>_input_thresholds.json` and `.csv`), so users can produce
@@ -45,14 +46,25 @@ enum ThresholdsStep: PipelineStep {
     struct Parameters: Codable, Sendable {
         var outputs: Int
         var bits: Int
+        /// With `[rtl] input_encoder`: `[rtl] input_format`, and an `encoder` output
+        /// (the comparators on the format's grid, `InputEncoderRTL` as JSON). nil leaves the key as it was.
+        var inputFormat: String?
+    }
+
+    /// The output holding the hardware input encoder, when the project asks for one.
+    static let encoderOutput = "encoder"
+
+    static func encoder(_ config: ProjectConfig) -> StepSource<InputEncoderRTL>? {
+        config.rtl.inputEncoder ? .output(step: id, name: encoderOutput) : nil
     }
 
     static func make(_ config: ProjectConfig) throws -> Step {
         let paths = paths(config)
         let last = config.model.layerSpecs.last
         // The feature names are an input of their own: renaming a CSV column reruns this step (and no training).
-        return try step(id: id, Parameters(outputs: last?.partitions ?? 0, bits: last?.outputBits ?? 1),
-                        inputs: inputs(), outputs: outputs,
+        return try step(id: id, Parameters(outputs: last?.partitions ?? 0, bits: last?.outputBits ?? 1,
+                                           inputFormat: config.rtl.inputEncoder ? config.rtl.inputFormat : nil),
+                        inputs: inputs(), outputs: outputs + (config.rtl.inputEncoder ? [encoderOutput] : []),
                         publish: ["json": paths.json, "csv": paths.csv, "outputCodes": paths.outputCodes])
     }
 
@@ -74,7 +86,25 @@ enum ThresholdsStep: PipelineStep {
             outputs: parameters.outputs, bits: parameters.bits, offset: 1 << (parameters.bits - 1),
             scale: quantizers.outputScales.last ?? 1))
         outputCodes.append(0x0A)
-        return ["json": try thresholds.json(), "csv": Data(thresholds.csv().utf8), "outputCodes": outputCodes]
+        var outputs: StepOutputs = ["json": try thresholds.json(), "csv": Data(thresholds.csv().utf8), "outputCodes": outputCodes]
+        if let inputFormat = parameters.inputFormat {
+            let format = FixedPointFormat(parsing: inputFormat)
+                ?? dataFormat(prepared.normalization.rawFeatures(of: prepared.train))
+            outputs[encoderOutput] = try StepCodecs.json(InputEncoderRTL(thresholds: thresholds, format: format))
+        }
+        return outputs
+    }
+
+    /// `input_format = "auto"`: the format that holds the training rows' raw range,
+    /// with no fraction bits when every value is an integer (docs/hardware.md, "Input encoder").
+    static func dataFormat(_ raw: [Float]) -> FixedPointFormat {
+        let low = Double(raw.min() ?? 0), high = Double(raw.max() ?? 0)
+        let integral = raw.allSatisfy { abs(Double($0) - Double($0).rounded()) < 1e-3 }
+        return FixedPointFormat.fitting(minimum: low, maximum: high, integral: integral)
+    }
+
+    static func decodeEncoder(_ data: Data) throws -> InputEncoderRTL {
+        try StepCodecs.decodeJSON(InputEncoderRTL.self, data, what: "input encoder")
     }
 
     /// The encoder of raw values: `code(x · n.scale + n.offset)` as one affine map

@@ -20,9 +20,15 @@ enum VerificationSteps {
 
         static func run(_ options: RTLOptions, _ context: StepContext) async throws -> StepOutputs {
             let network = try context.read(CommonInputs.network)
-            let test = try context.read(CommonInputs.data).test
-            let vectors = try TestVectors(network: network, dataset: test)
-            let design = try VerilogEmitter.design(network: network, options: options)
+            let prepared = try context.read(CommonInputs.data)
+            let test = prepared.test
+            let encoder = options.inputEncoder ? try context.read(CommonInputs.encoder) : nil
+            // With the input encoder the bench feeds raw values (the test rows in the data's own units).
+            let vectors = try encoder.map {
+                try TestVectors(network: network, encoder: $0, raw: prepared.normalization.rawFeatures(of: test), count: test.rows,
+                                labels: test.labels.map(Int.init))
+            } ?? TestVectors(network: network, dataset: test)
+            let design = try VerilogEmitter.design(network: network, options: options, encoder: encoder)
             var outputs: StepOutputs = [:]
             for file in Testbench.files(design: design, network: network, vectors: vectors) {
                 outputs[file.path] = Data(file.contents.utf8)
@@ -116,6 +122,7 @@ enum VerificationSteps {
         var inputs = StepInputs()
         inputs.bind(CommonInputs.network, to: OutputRefs.network)
         inputs.bind(CommonInputs.data, to: OutputRefs.data)
+        if let encoder = ThresholdsStep.encoder(config) { inputs.bind(CommonInputs.encoder, to: encoder) }
         return try Bench.step(id: testbenchID, VerilogSteps.rtlOptions(config), inputs: inputs,
                               outputs: testbenchFiles, publish: publish)
     }

@@ -49,7 +49,11 @@ enum VerilogSteps {
 
         static func run(_ options: RTLOptions, _ context: StepContext) async throws -> StepOutputs {
             let network = try context.read(CommonInputs.network)
-            var outputs: StepOutputs = ["top": Data(VerilogEmitter.topModule(network: network, options: options).contents.utf8)]
+            let encoder = options.inputEncoder ? try context.read(CommonInputs.encoder) : nil
+            var outputs: StepOutputs = ["top": Data(VerilogEmitter.topModule(network: network, options: options, encoder: encoder).contents.utf8)]
+            if let encoder {
+                outputs["encoder"] = Data(encoder.module(name: InputEncoderRTL.moduleName(topName: options.topName)).contents.utf8)
+            }
             for layer in network.spec.layers.indices {
                 outputs["layer\(layer)"] = Data(VerilogEmitter.layerModule(network: network, layer: layer, options: options).contents.utf8)
             }
@@ -80,12 +84,14 @@ enum VerilogSteps {
         case .none: registers = .none
         case .every(let k): registers = .everyKLayers(k)
         }
-        return RTLOptions(topName: config.project.top, registers: registers, argmax: config.rtl.argmax)
+        return RTLOptions(topName: config.project.top, registers: registers, argmax: config.rtl.argmax,
+                          interface: config.rtl.interface == .axis ? .axis(userBits: config.rtl.tuserBits) : .raw,
+                          inputEncoder: config.rtl.inputEncoder)
     }
 
     /// Output names of the network-level modules: `layer0` … and `top`.
     static func networkOutputs(_ config: ProjectConfig) -> [String] {
-        config.model.layers.indices.map { "layer\($0)" } + ["top"]
+        config.model.layers.indices.map { "layer\($0)" } + (config.rtl.inputEncoder ? ["encoder"] : []) + ["top"]
     }
 
     static func network(_ config: ProjectConfig) throws -> Step {
@@ -94,19 +100,30 @@ enum VerilogSteps {
         for layer in config.model.layers.indices {
             publish["layer\(layer)"] = "\(rtlDirectory)/\(VerilogEmitter.layerModuleName(layer, topName: options.topName)).v"
         }
+        if config.rtl.inputEncoder {
+            publish["encoder"] = "\(rtlDirectory)/\(InputEncoderRTL.moduleName(topName: options.topName)).v"
+        }
         var inputs = StepInputs()
         inputs.bind(CommonInputs.network, to: OutputRefs.network)
+        if let encoder = ThresholdsStep.encoder(config) { inputs.bind(CommonInputs.encoder, to: encoder) }
         return try Network.step(id: networkID, options, inputs: inputs,
                                 outputs: networkOutputs(config), publish: publish)
     }
 
     /// Every Verilog output in the order a simulator reads them (partitions, layers, top).
     static func allOutputs(_ config: ProjectConfig) -> [(name: String, source: StepSource<Data>)] {
-        PipelineGraph.partitionIDs(config).map { id in
-            (VerilogEmitter.partitionModuleName(id, topName: config.project.top) + ".v", .output(step: partitionID(id), name: "verilog"))
-        } + config.model.layers.indices.map { layer in
-            (VerilogEmitter.layerModuleName(layer, topName: config.project.top) + ".v", .output(step: networkID, name: "layer\(layer)"))
-        } + [(config.project.top + ".v", .output(step: networkID, name: "top"))]
+        let top = config.project.top
+        var outputs: [(name: String, source: StepSource<Data>)] = PipelineGraph.partitionIDs(config).map { id in
+            (VerilogEmitter.partitionModuleName(id, topName: top) + ".v", .output(step: partitionID(id), name: "verilog"))
+        }
+        for layer in config.model.layers.indices {
+            outputs.append((VerilogEmitter.layerModuleName(layer, topName: top) + ".v", .output(step: networkID, name: "layer\(layer)")))
+        }
+        if config.rtl.inputEncoder {
+            outputs.append((InputEncoderRTL.moduleName(topName: top) + ".v", .output(step: networkID, name: "encoder")))
+        }
+        outputs.append((top + ".v", .output(step: networkID, name: "top")))
+        return outputs
     }
 
     /// The Verilog outputs as inputs `rtl/<file>` of a step (`CommonInputs.rtl`), and the file names in simulator order.

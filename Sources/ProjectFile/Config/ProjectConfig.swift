@@ -275,6 +275,14 @@ public enum TableLogic: String, Sendable, Equatable, Hashable, Codable, CaseIter
     case caseROM = "case-rom"
 }
 
+/// The top module's ports (docs/hardware.md, "Ports of the top module").
+public enum StreamInterface: String, Sendable, Equatable, Hashable, Codable, CaseIterable {
+    /// `in_valid`/`in_data`, `out_valid`/`out_data`/`out_class`, no ready.
+    case raw
+    /// An AXI4-Stream slave and master with backpressure.
+    case axis
+}
+
 /// `[rtl]`: shape of the generated Verilog.
 public struct RTLSection: Sendable, Equatable, Hashable, Codable {
     public var registers: RegisterPlacement
@@ -283,13 +291,28 @@ public struct RTLSection: Sendable, Equatable, Hashable, Codable {
     public var tables: TableLogic
     /// With mapped tables: plain Verilog LUTs or Xilinx UNISIM cells.
     public var primitives: LUTPrimitives
+    public var interface: StreamInterface
+    /// With `interface = "axis"`: width of `tuser` (0: no `tuser` ports).
+    public var tuserBits: Int
+    /// The input port takes raw feature values and compares them with the thresholds in hardware.
+    public var inputEncoder: Bool
+    /// With `inputEncoder`: `"auto"` (from the training data's range) or a format such as `"u8.0"`.
+    public var inputFormat: String
+
+    /// `inputFormat`'s value that fits the format to the data.
+    public static let automaticInputFormat = "auto"
 
     public init(registers: RegisterPlacement = .everyLayer, argmax: Bool = true, tables: TableLogic = .mapped,
-                primitives: LUTPrimitives = .portable) {
+                primitives: LUTPrimitives = .portable, interface: StreamInterface = .raw, tuserBits: Int = 0,
+                inputEncoder: Bool = false, inputFormat: String = RTLSection.automaticInputFormat) {
         self.registers = registers
         self.argmax = argmax
         self.tables = tables
         self.primitives = primitives
+        self.interface = interface
+        self.tuserBits = tuserBits
+        self.inputEncoder = inputEncoder
+        self.inputFormat = inputFormat
     }
 }
 

@@ -19,7 +19,7 @@ package enum ProjectConfigSchema {
     ]
     static let layerKeys = ["partitions", "fan_in", "bits", "width", "depth", "skip"]
     static let trainKeys = ["epochs", "batch", "learning_rate", "weight_decay", "restart_epochs", "selection", "calibration_rows", "label_smoothing"]
-    static let rtlKeys = ["registers", "argmax", "tables", "primitives"]
+    static let rtlKeys = ["registers", "argmax", "tables", "primitives", "interface", "tuser_bits", "input_encoder", "input_format"]
     static let hardwareKeys = ["dont_care", "dont_care_min_hits", "dont_care_widen", "mapper_effort"]
     static let fpgaKeys = ["part", "clock_mhz", "families", "synthesis_strategy", "retiming"]
 
@@ -216,9 +216,21 @@ package enum ProjectConfigSchema {
             default: r.report(path.appending("registers"), "\(expectation), found \(r.article(value.type))")
             }
         }
+        var inputFormat = d.inputFormat
+        if let text = r.string(table, "input_format", at: path) {
+            if text == RTLSection.automaticInputFormat || FixedPointFormat(parsing: text) != nil {
+                inputFormat = text
+            } else {
+                r.report(path.appending("input_format"), "expected \(FixedPointFormat.spelling), found \"\(text)\"")
+            }
+        }
         return RTLSection(registers: registers, argmax: r.bool(table, "argmax", at: path) ?? d.argmax,
                           tables: r.choice(table, "tables", at: path, as: TableLogic.self) ?? d.tables,
-                          primitives: r.choice(table, "primitives", at: path, as: LUTPrimitives.self) ?? d.primitives)
+                          primitives: r.choice(table, "primitives", at: path, as: LUTPrimitives.self) ?? d.primitives,
+                          interface: r.choice(table, "interface", at: path, as: StreamInterface.self) ?? d.interface,
+                          tuserBits: r.int(table, "tuser_bits", at: path, in: 0...StreamPorts.maximumUserBits) ?? d.tuserBits,
+                          inputEncoder: r.bool(table, "input_encoder", at: path) ?? d.inputEncoder,
+                          inputFormat: inputFormat)
     }
 
     static func readHardware(_ table: TOMLTable, with r: inout TOMLReader) -> HardwareSection {

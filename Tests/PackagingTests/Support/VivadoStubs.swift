@@ -40,6 +40,32 @@ enum VivadoStubs {
     }
     proc get_ports {name} { return "port:$name" }
 
+    # Block design commands: cells must be created before their pins are named.
+    set ::bd_cells {}
+    foreach command {update_ip_catalog create_bd_design connect_bd_intf_net connect_bd_net apply_bd_automation
+                     assign_bd_address validate_bd_design save_bd_design} {
+        proc $command {args} "record $command {*}\$args"
+    }
+    proc current_project {} { return project_1 }
+    proc create_bd_cell {args} {
+        record create_bd_cell {*}$args
+        lappend ::bd_cells [lindex $args end]
+        return "cell:[lindex $args end]"
+    }
+    proc bd_pin {kind path} {
+        set cell [lindex [split $path /] 0]
+        if {$cell ni $::bd_cells} { error "stub: $kind $path names no cell created so far ($::bd_cells)" }
+        return "$kind:$path"
+    }
+    proc get_bd_pins {path} { bd_pin pin $path }
+    proc get_bd_intf_pins {path} { bd_pin intf_pin $path }
+    proc get_files {name} { return "file:$name" }
+    proc make_wrapper {args} {
+        record make_wrapper {*}$args
+        close [file tempfile path wrapper.v]
+        return $path
+    }
+
     namespace eval ipx {
         variable interfaces {}
         variable parameters {}
