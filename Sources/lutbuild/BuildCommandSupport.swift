@@ -39,41 +39,22 @@ enum EngineCommand {
         try Project.open(path: options.project)
     }
 
-    /// Takes `.lutbuild/lock` so builds, cleans and collections never overlap.
+    /// Takes `.lutbuild/lock` (`BuildPipeline.lock`), saying on stderr why it waits.
     static func lock(_ project: Project, wait: Bool) throws -> ProjectBuildLock {
-        try ProjectBuildLock(layout: OutputLayout.engineLayout(root: project.directory.path), wait: wait) { message in
-            printError(message)
-        }
+        try BuildPipeline.lock(project, wait: wait, onWait: printError)
     }
 
-    /// Runs the build under the project lock, rendering its events (status
-    /// line, plain lines or JSON on stdout); Ctrl-C stops it at a safe point.
+    /// Runs the build as `BuildPipeline.lockedBuild` does, rendering its events
+    /// (status line, plain lines or JSON on stdout); Ctrl-C stops it at a safe point.
     static func build(_ project: Project, request: BuildRequest, json: Bool, wait: Bool, jobs: Int?,
                       remoteCache: RemoteCacheChoice = RemoteCacheChoice()) async throws -> BuildSummary {
-        // A first build that the user's data rejects leaves the folder as it was (as a bad project file does).
-        let state = URL(fileURLWithPath: OutputLayout.engineLayout(root: project.directory.path).stateDirectory)
-        let firstBuild = !FileManager.default.fileExists(atPath: state.path)
-        do {
-            return try await lockedBuild(project, request: request, json: json, wait: wait, jobs: jobs, remoteCache: remoteCache)
-        } catch {
-            if firstBuild && UserError.lines(for: error).exitCode == UserError.inputExitCode {
-                try? FileManager.default.removeItem(at: state)
-            }
-            throw error
-        }
-    }
-
-    private static func lockedBuild(_ project: Project, request: BuildRequest, json: Bool, wait: Bool, jobs: Int?,
-                                    remoteCache: RemoteCacheChoice) async throws -> BuildSummary {
-        let lock = try lock(project, wait: wait)
-        defer { _ = lock }
         let interrupt = InterruptSignal()
         let renderer = json
             ? BuildEventRenderer(style: .json, write: { text in FileHandle.standardOutput.write(Data(text.utf8)) })
             : BuildEventRenderer.standardError(json: false)
         defer { renderer.finish() }
-        return try await BuildPipeline(project: project, request: request).build(
-            concurrency: jobs ?? CPUAllocation.count, remoteCache: remoteCache,
+        return try await BuildPipeline(project: project, request: request).lockedBuild(
+            wait: wait, onWait: printError, concurrency: jobs ?? CPUAllocation.count, remoteCache: remoteCache,
             isCancelled: { interrupt.isRaised }, events: renderer.render)
     }
 }

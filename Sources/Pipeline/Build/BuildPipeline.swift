@@ -223,17 +223,6 @@ public struct BuildPipeline: Sendable {
     }
 }
 
-enum PipelineGraph {
-    /// Whether table entries no training row reaches are don't-cares (`[hardware] dont_care`).
-    static func fillsDontCares(_ config: ProjectConfig) -> Bool { config.hardware.dontCare != .none }
-
-    static func partitionIDs(_ config: ProjectConfig) -> [PartitionID] {
-        config.model.layers.enumerated().flatMap { layer, spec in
-            (0..<spec.partitions).map { PartitionID(layer: layer, index: $0) }
-        }
-    }
-}
-
 /// The external tools the build's steps call that depend on no key
 /// (simulators, yosys on the input encoder): the real ones, or in tests of
 /// the build's keys recording fakes, so those tests cover every step.

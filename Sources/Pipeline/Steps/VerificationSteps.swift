@@ -14,7 +14,8 @@ enum VerificationSteps {
     static let testbenchDirectory = OutputLayout.testbench
     static let testbenchFiles = ["\(Testbench.moduleName).v"] + Testbench.vectorFiles
 
-    enum Bench: PipelineStep {
+    /// `testbench`: the self-checking bench and its vectors.
+    enum TestbenchStep: PipelineStep {
         static let kind = "testbench"
         static let version = 3
 
@@ -123,7 +124,7 @@ enum VerificationSteps {
         inputs.bind(CommonInputs.network, to: OutputRefs.network)
         inputs.bind(CommonInputs.data, to: OutputRefs.data)
         if let encoder = ThresholdsStep.encoder(config) { inputs.bind(CommonInputs.encoder, to: encoder) }
-        return try Bench.step(id: testbenchID, VerilogSteps.rtlOptions(config), inputs: inputs,
+        return try TestbenchStep.step(id: testbenchID, VerilogSteps.rtlOptions(config), inputs: inputs,
                               outputs: testbenchFiles, publish: publish)
     }
 
