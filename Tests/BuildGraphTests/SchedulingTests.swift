@@ -5,16 +5,46 @@ import Testing
 
 @Suite struct SchedulingTests {
     /// Tracks how many steps run at once, and what the all-cores step saw.
+    /// Steps wait for each other without sleeping: each waits at a gate that
+    /// opens once `bound` steps run together, so the peak is what the engine
+    /// allowed, whatever the machine's speed (and a scheduler that allowed
+    /// fewer would leave the gate shut: the time limit fails the test).
     final class Occupancy: Sendable {
-        private let state = Mutex<(running: Int, peak: Int, exclusiveRunning: Bool, overlapped: Bool)>((0, 0, false, false))
-        func enter(exclusive: Bool) {
-            state.withLock {
-                $0.running += 1
-                $0.peak = max($0.peak, $0.running)
-                if $0.exclusiveRunning || (exclusive && $0.running > 1) { $0.overlapped = true }
-                if exclusive { $0.exclusiveRunning = true }
+        private struct State {
+            var running = 0, peak = 0
+            var exclusiveRunning = false, overlapped = false
+            var open = false
+            var waiting: [CheckedContinuation<Void, Never>] = []
+        }
+        private let state = Mutex(State())
+        let bound: Int
+
+        init(bound: Int) { self.bound = bound }
+
+        func enter(exclusive: Bool) async {
+            let opened = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+                s.running += 1
+                s.peak = max(s.peak, s.running)
+                if s.exclusiveRunning || (exclusive && s.running > 1) { s.overlapped = true }
+                if exclusive { s.exclusiveRunning = true }
+                guard s.running >= bound, !s.open else { return [] }
+                s.open = true
+                defer { s.waiting = [] }
+                return s.waiting
+            }
+            opened.forEach { $0.resume() }
+            // The all-cores step runs alone: it never waits for company.
+            if exclusive { return }
+            await withCheckedContinuation { continuation in
+                let now = state.withLock { s -> Bool in
+                    if s.open { return true }
+                    s.waiting.append(continuation)
+                    return false
+                }
+                if now { continuation.resume() }
             }
         }
+
         func leave(exclusive: Bool) {
             state.withLock {
                 $0.running -= 1
@@ -25,31 +55,30 @@ import Testing
         var overlapped: Bool { state.withLock { $0.overlapped } }
     }
 
-    static func sleeper(_ id: String, exclusive: Bool = false, occupancy: Occupancy) -> Step {
-        Step(id: id, kind: "sleep", version: 1, parameters: Data(id.utf8), outputs: ["out"], usesAllCores: exclusive) { _ in
-            occupancy.enter(exclusive: exclusive)
-            try await Task.sleep(nanoseconds: 20_000_000)
+    static func gated(_ id: String, exclusive: Bool = false, occupancy: Occupancy) -> Step {
+        Step(id: id, kind: "gated", version: 1, parameters: Data(id.utf8), outputs: ["out"], usesAllCores: exclusive) { _ in
+            await occupancy.enter(exclusive: exclusive)
             occupancy.leave(exclusive: exclusive)
             return ["out": Data(id.utf8)]
         }
     }
 
-    @Test func independentStepsRunInParallelWithinTheBound() async throws {
+    @Test(.timeLimit(.minutes(1))) func independentStepsRunInParallelWithinTheBound() async throws {
         let project = try MemoryProject()
-        let occupancy = Occupancy()
+        let occupancy = Occupancy(bound: 3)
         var graph = StepGraph()
-        for index in 0..<8 { try graph.add(Self.sleeper("s\(index)", occupancy: occupancy)) }
+        for index in 0..<8 { try graph.add(Self.gated("s\(index)", occupancy: occupancy)) }
         try await project.build(graph, options: BuildOptions(concurrency: 3))
         #expect(occupancy.peak == 3)
     }
 
-    @Test func allCoresStepRunsAlone() async throws {
+    @Test(.timeLimit(.minutes(1))) func allCoresStepRunsAlone() async throws {
         let project = try MemoryProject()
-        let occupancy = Occupancy()
+        let occupancy = Occupancy(bound: 4)
         var graph = StepGraph()
-        for index in 0..<4 { try graph.add(Self.sleeper("a\(index)", occupancy: occupancy)) }
-        try graph.add(Self.sleeper("train", exclusive: true, occupancy: occupancy))
-        for index in 0..<4 { try graph.add(Self.sleeper("b\(index)", occupancy: occupancy)) }
+        for index in 0..<4 { try graph.add(Self.gated("a\(index)", occupancy: occupancy)) }
+        try graph.add(Self.gated("train", exclusive: true, occupancy: occupancy))
+        for index in 0..<4 { try graph.add(Self.gated("b\(index)", occupancy: occupancy)) }
         let summary = try await project.build(graph, options: BuildOptions(concurrency: 4))
         #expect(summary.ran.count == 9)
         #expect(!occupancy.overlapped)
