@@ -96,18 +96,49 @@ enum Kernels {
                 finish((a0, b0), r0); finish((a1, b1), r1); finish((a2, b2), r2); finish((a3, b3), r3)
                 o += 4
             }
-            while o < outDim {
+            c += lanes
+        }
+        // Rows left over from the blocks of 4 (a sub-network's one output): 4 chunks of
+        // samples at a time, so 8 independent sums are in flight instead of 2.
+        for o in outDim / 4 * 4..<outDim {
+            let wr = w + o * inDim, vr = skip.map { $0.w + o * $0.inDim }
+            var c = 0
+            while c + 4 * lanes <= count {
+                let r0 = out + o * outStride + c, r1 = r0 + lanes, r2 = r1 + lanes, r3 = r2 + lanes
+                var (a0, b0) = start(o, r0), (a1, b1) = start(o, r1), (a2, b2) = start(o, r2), (a3, b3) = start(o, r3)
+                var xp = x + c
+                for i in 0..<inDim {
+                    let k = Half(repeating: wr[i])
+                    a0 = a0.addingProduct(loadHalf(xp), k); b0 = b0.addingProduct(loadHalf(xp + 8), k)
+                    a1 = a1.addingProduct(loadHalf(xp + 16), k); b1 = b1.addingProduct(loadHalf(xp + 24), k)
+                    a2 = a2.addingProduct(loadHalf(xp + 32), k); b2 = b2.addingProduct(loadHalf(xp + 40), k)
+                    a3 = a3.addingProduct(loadHalf(xp + 48), k); b3 = b3.addingProduct(loadHalf(xp + 56), k)
+                    xp += xStride
+                }
+                if let skip, let vr {
+                    var sp = skip.x + c
+                    for j in 0..<skip.inDim {
+                        let k = Half(repeating: vr[j])
+                        a0 = a0.addingProduct(loadHalf(sp), k); b0 = b0.addingProduct(loadHalf(sp + 8), k)
+                        a1 = a1.addingProduct(loadHalf(sp + 16), k); b1 = b1.addingProduct(loadHalf(sp + 24), k)
+                        a2 = a2.addingProduct(loadHalf(sp + 32), k); b2 = b2.addingProduct(loadHalf(sp + 40), k)
+                        a3 = a3.addingProduct(loadHalf(sp + 48), k); b3 = b3.addingProduct(loadHalf(sp + 56), k)
+                        sp += skip.xStride
+                    }
+                }
+                finish((a0, b0), r0); finish((a1, b1), r1); finish((a2, b2), r2); finish((a3, b3), r3)
+                c += 4 * lanes
+            }
+            while c < count {
                 let r = out + o * outStride + c
                 var (a, b) = start(o, r)
-                let wr = w + o * inDim
                 var xp = x + c
                 for i in 0..<inDim {
                     let k = Half(repeating: wr[i])
                     a = a.addingProduct(loadHalf(xp), k); b = b.addingProduct(loadHalf(xp + 8), k)
                     xp += xStride
                 }
-                if let skip {
-                    let vr = skip.w + o * skip.inDim
+                if let skip, let vr {
                     var sp = skip.x + c
                     for j in 0..<skip.inDim {
                         let k = Half(repeating: vr[j])
@@ -116,9 +147,8 @@ enum Kernels {
                     }
                 }
                 finish((a, b), r)
-                o += 1
+                c += lanes
             }
-            c += lanes
         }
     }
 
