@@ -27,7 +27,7 @@ struct SGEMMProbe {
     let m = 6 * 32, n = 512, k = 1024
 
     /// Best of `runs` products, in 2 × 10⁹ multiply-adds per second.
-    func gflops(threads: Int, runs: Int = 60) -> Double {
+    func gflops(threads: Int, runs: Int = 200) -> Double {
         var rng = SystemIndependentNormal(seed: 7)
         let (pa, pb) = pack((0..<m * k).map { _ in rng.next() }, (0..<k * n).map { _ in rng.next() })
         var c = [Float](repeating: 0, count: m * n)
