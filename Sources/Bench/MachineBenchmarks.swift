@@ -2,7 +2,8 @@ import Foundation
 import NeuraLUT
 
 /// The machine's own limits, printed next to the training figures so their
-/// fraction of the limit can be read off one run (docs/benchmarks.md, "Machine").
+/// fraction of the limit can be read off one run (docs/training.md, "Against
+/// the machine's limit").
 let machineBenchmarks: [Benchmark] = [
     Benchmark(names: ["machine.sgemm_gflops"]) {
         [Figure(name: "machine.sgemm_gflops", value: SGEMMProbe().gflops(threads: ProcessInfo.processInfo.activeProcessorCount),
@@ -18,8 +19,8 @@ let machineBenchmarks: [Benchmark] = [
 /// as the training kernels, so it is the ceiling they can be held against.
 ///
 /// A limit, not a share: the panels are packed once, and the figure is the
-/// best of many short products (about 2 ms each on an idle machine), so on a shared machine
-/// some of them run while both cores are free.
+/// best of many short products (about 2 ms each on an idle machine), so on
+/// a shared machine some of them run while both cores are free.
 struct SGEMMProbe {
     typealias Vec = SIMD16<Float>
     static let rows = 6, columns = 16, depthBlock = 256
