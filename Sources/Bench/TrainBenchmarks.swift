@@ -4,11 +4,15 @@ import NeuraLUT
 
 /// Benchmarks of training and tabulation (issues 3 and 4.1); see Benchmark.swift.
 let trainBenchmarks: [Benchmark] = [
-    Benchmark(names: ["train.jsc-2l.samples_per_s"]) {
-        [Figure(name: "train.jsc-2l.samples_per_s", value: try trainingThroughput("jsc-2l", data: syntheticJSC(), batch: 1024, batches: 120), unit: "samples/s")]
+    Benchmark(names: ["train.jsc-2l.samples_per_s", "train.jsc-2l.gflops"]) {
+        try throughputFigures("jsc-2l", data: syntheticJSC(), batch: 1024, batches: 120)
     },
-    Benchmark(names: ["train.jsc-5l.samples_per_s"]) {
-        [Figure(name: "train.jsc-5l.samples_per_s", value: try trainingThroughput("jsc-5l", data: syntheticJSC(), batch: 1024, batches: 25), unit: "samples/s")]
+    Benchmark(names: ["train.jsc-5l.samples_per_s", "train.jsc-5l.gflops"]) {
+        try throughputFigures("jsc-5l", data: syntheticJSC(), batch: 1024, batches: 25)
+    },
+    Benchmark(names: ["train.jsc-5l.loaded_fraction"]) {
+        [Figure(name: "train.jsc-5l.loaded_fraction", value: try loadedFraction("jsc-5l", data: syntheticJSC(), batch: 1024, batches: 40),
+                unit: "fraction")]
     },
     Benchmark(names: ["train.mnist-5l.samples_per_s"]) {
         [Figure(name: "train.mnist-5l.samples_per_s", value: try trainingThroughput("mnist-5l", data: try mnist().train, batch: 128, batches: 150), unit: "samples/s")]
@@ -78,6 +82,15 @@ func mnist() throws -> DatasetSplit {
                         test: try load("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"))
 }
 
+/// `train.MODEL.samples_per_s` and the useful GFLOP/s it amounts to
+/// (`NetworkSpec.trainingFlopsPerSample`), to set against `machine.sgemm_gflops`.
+func throughputFigures(_ model: String, data: Dataset, batch: Int, batches: Int) throws -> [Figure] {
+    let rate = try trainingThroughput(model, data: data, batch: batch, batches: batches)
+    let flops = NetworkSpec.reference(model)!.trainingFlopsPerSample
+    return [Figure(name: "train.\(model).samples_per_s", value: rate, unit: "samples/s"),
+            Figure(name: "train.\(model).gflops", value: rate * flops / 1e9, unit: "GFLOP/s")]
+}
+
 /// Samples per second of forward + backward + update over a timed slice of
 /// an epoch (after 3 warm-up batches).
 func trainingThroughput(_ model: String, data: Dataset, batch: Int, batches: Int) throws -> Double {
@@ -88,6 +101,38 @@ func trainingThroughput(_ model: String, data: Dataset, batch: Int, batches: Int
     _ = try trainer.run(progress: { p in clock.mark(batch: p.batch, warmUp: warmUp) },
                         shouldStop: { clock.batches >= warmUp + batches })
     return Double(batches * batch) / clock.seconds
+}
+
+/// Throughput with two CPU-bound processes beside training, as a fraction of
+/// the throughput without them: the median of three rounds, each timing
+/// an unloaded run and then a loaded one so both see the same machine. On
+/// n cores with n training threads a fair share is n / (n + 2).
+func loadedFraction(_ model: String, data: Dataset, batch: Int, batches: Int) throws -> Double {
+    var fractions: [Double] = []
+    for _ in 0..<3 {
+        let idle = try trainingThroughput(model, data: data, batch: batch, batches: batches)
+        let spinners = try (0..<2).map { _ in try CPUSpinner() }
+        defer { for spinner in spinners { spinner.stop() } }
+        Thread.sleep(forTimeInterval: 0.2)
+        fractions.append(try trainingThroughput(model, data: data, batch: batch, batches: batches) / idle)
+    }
+    return fractions.sorted()[1]
+}
+
+/// A child process that only burns CPU (a shell loop on a builtin) until stopped.
+final class CPUSpinner {
+    private let process = Process()
+
+    init() throws {
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "while :; do :; done"]
+        try process.run()
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
 }
 
 /// Times the batches after the warm-up.

@@ -2,7 +2,7 @@ import Foundation
 
 // Each area's file contributes its list; keep this the only place they meet.
 let allBenchmarks: [Benchmark] =
-    dataBenchmarks + trainBenchmarks + rtlBenchmarks + buildBenchmarks
+    dataBenchmarks + machineBenchmarks + trainBenchmarks + rtlBenchmarks + buildBenchmarks
     + watchBenchmarks + reliabilityBenchmarks + cacheBenchmarks + dontCareBenchmarks + hardwareBenchmarks
     + frontierBenchmarks
 

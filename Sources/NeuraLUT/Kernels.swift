@@ -34,12 +34,25 @@ enum Kernels {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: Half.self)
     }
 
-    /// `out[o] = (accumulate ? out[o] : bias[o] or 0) + Σ_i w[o·inDim+i]·x[i]`,
-    /// then `max(·, 0)` when `relu`. A block of 4 outputs × 16 samples lives
-    /// in 8 registers; each input load and weight broadcast feeds 2–4 FMAs.
+    /// A second product added into the same outputs (a skip connection's):
+    /// `w` is `outDim × inDim`, `x` has rows `xStride` apart.
+    struct Term {
+        let w: UnsafePointer<Float>
+        let x: UnsafePointer<Float>
+        let xStride: Int
+        let inDim: Int
+    }
+
+    /// `out[o] = (accumulate ? out[o] : bias[o] or 0) + Σ_i w[o·inDim+i]·x[i]`
+    /// `+ Σ_j skip.w[o·skip.inDim+j]·skip.x[j]` (in that order), then
+    /// `max(·, 0)` when `relu`. A block of 4 outputs × 16 samples lives in 8
+    /// registers; each input load and weight broadcast feeds 2–4 FMAs. The
+    /// skip term is summed in the same registers, which gives the same bits
+    /// as a second accumulating call without storing and reloading the block.
     static func affine(
         out: UnsafeMutablePointer<Float>, outStride: Int, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-        x: UnsafePointer<Float>, xStride: Int, inDim: Int, outDim: Int, count: Int, accumulate: Bool, relu: Bool
+        x: UnsafePointer<Float>, xStride: Int, inDim: Int, outDim: Int, count: Int, accumulate: Bool, relu: Bool,
+        skip: Term? = nil
     ) {
         let zero = Half(repeating: 0)
         @inline(__always) func start(_ o: Int, _ r: UnsafeMutablePointer<Float>) -> (Half, Half) {
@@ -68,23 +81,74 @@ enum Kernels {
                     let k3 = Half(repeating: w3[i]); a3 = a3.addingProduct(lo, k3); b3 = b3.addingProduct(hi, k3)
                     xp += xStride
                 }
+                if let skip {
+                    let v0 = skip.w + o * skip.inDim, v1 = v0 + skip.inDim, v2 = v1 + skip.inDim, v3 = v2 + skip.inDim
+                    var sp = skip.x + c
+                    for j in 0..<skip.inDim {
+                        let lo = loadHalf(sp), hi = loadHalf(sp + 8)
+                        let k0 = Half(repeating: v0[j]); a0 = a0.addingProduct(lo, k0); b0 = b0.addingProduct(hi, k0)
+                        let k1 = Half(repeating: v1[j]); a1 = a1.addingProduct(lo, k1); b1 = b1.addingProduct(hi, k1)
+                        let k2 = Half(repeating: v2[j]); a2 = a2.addingProduct(lo, k2); b2 = b2.addingProduct(hi, k2)
+                        let k3 = Half(repeating: v3[j]); a3 = a3.addingProduct(lo, k3); b3 = b3.addingProduct(hi, k3)
+                        sp += skip.xStride
+                    }
+                }
                 finish((a0, b0), r0); finish((a1, b1), r1); finish((a2, b2), r2); finish((a3, b3), r3)
                 o += 4
             }
-            while o < outDim {
+            c += lanes
+        }
+        // Rows left over from the blocks of 4 (a sub-network's one output): 4 chunks of
+        // samples at a time, so 8 independent sums are in flight instead of 2.
+        for o in outDim / 4 * 4..<outDim {
+            let wr = w + o * inDim, vr = skip.map { $0.w + o * $0.inDim }
+            var c = 0
+            while c + 4 * lanes <= count {
+                let r0 = out + o * outStride + c, r1 = r0 + lanes, r2 = r1 + lanes, r3 = r2 + lanes
+                var (a0, b0) = start(o, r0), (a1, b1) = start(o, r1), (a2, b2) = start(o, r2), (a3, b3) = start(o, r3)
+                var xp = x + c
+                for i in 0..<inDim {
+                    let k = Half(repeating: wr[i])
+                    a0 = a0.addingProduct(loadHalf(xp), k); b0 = b0.addingProduct(loadHalf(xp + 8), k)
+                    a1 = a1.addingProduct(loadHalf(xp + 16), k); b1 = b1.addingProduct(loadHalf(xp + 24), k)
+                    a2 = a2.addingProduct(loadHalf(xp + 32), k); b2 = b2.addingProduct(loadHalf(xp + 40), k)
+                    a3 = a3.addingProduct(loadHalf(xp + 48), k); b3 = b3.addingProduct(loadHalf(xp + 56), k)
+                    xp += xStride
+                }
+                if let skip, let vr {
+                    var sp = skip.x + c
+                    for j in 0..<skip.inDim {
+                        let k = Half(repeating: vr[j])
+                        a0 = a0.addingProduct(loadHalf(sp), k); b0 = b0.addingProduct(loadHalf(sp + 8), k)
+                        a1 = a1.addingProduct(loadHalf(sp + 16), k); b1 = b1.addingProduct(loadHalf(sp + 24), k)
+                        a2 = a2.addingProduct(loadHalf(sp + 32), k); b2 = b2.addingProduct(loadHalf(sp + 40), k)
+                        a3 = a3.addingProduct(loadHalf(sp + 48), k); b3 = b3.addingProduct(loadHalf(sp + 56), k)
+                        sp += skip.xStride
+                    }
+                }
+                finish((a0, b0), r0); finish((a1, b1), r1); finish((a2, b2), r2); finish((a3, b3), r3)
+                c += 4 * lanes
+            }
+            while c < count {
                 let r = out + o * outStride + c
                 var (a, b) = start(o, r)
-                let wr = w + o * inDim
                 var xp = x + c
                 for i in 0..<inDim {
                     let k = Half(repeating: wr[i])
                     a = a.addingProduct(loadHalf(xp), k); b = b.addingProduct(loadHalf(xp + 8), k)
                     xp += xStride
                 }
+                if let skip, let vr {
+                    var sp = skip.x + c
+                    for j in 0..<skip.inDim {
+                        let k = Half(repeating: vr[j])
+                        a = a.addingProduct(loadHalf(sp), k); b = b.addingProduct(loadHalf(sp + 8), k)
+                        sp += skip.xStride
+                    }
+                }
                 finish((a, b), r)
-                o += 1
+                c += lanes
             }
-            c += lanes
         }
     }
 
@@ -102,6 +166,26 @@ enum Kernels {
             let pair = o + 1 < outDim
             let g0 = dz + o * dzStride, g1 = pair ? g0 + dzStride : g0
             var i = 0
+            // A lone last output (the sub-network's output layer): 8 inputs at a time, so
+            // 8 sums are in flight as with a pair, and no second output is computed for nothing.
+            while !pair && i + 8 <= inDim {
+                let x0 = x + i * xStride, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride
+                let x4 = x3 + xStride, x5 = x4 + xStride, x6 = x5 + xStride, x7 = x6 + xStride
+                var s0 = Half(repeating: 0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0
+                var c = 0
+                while c < count {
+                    let a = loadHalf(g0 + c)
+                    s0 = s0.addingProduct(a, loadHalf(x0 + c)); s1 = s1.addingProduct(a, loadHalf(x1 + c))
+                    s2 = s2.addingProduct(a, loadHalf(x2 + c)); s3 = s3.addingProduct(a, loadHalf(x3 + c))
+                    s4 = s4.addingProduct(a, loadHalf(x4 + c)); s5 = s5.addingProduct(a, loadHalf(x5 + c))
+                    s6 = s6.addingProduct(a, loadHalf(x6 + c)); s7 = s7.addingProduct(a, loadHalf(x7 + c))
+                    c += step
+                }
+                let r = dw + o * inDim + i
+                put(s0.sum(), r); put(s1.sum(), r + 1); put(s2.sum(), r + 2); put(s3.sum(), r + 3)
+                put(s4.sum(), r + 4); put(s5.sum(), r + 5); put(s6.sum(), r + 6); put(s7.sum(), r + 7)
+                i += 8
+            }
             while i + 4 <= inDim {
                 let x0 = x + i * xStride, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride
                 var s0 = Half(repeating: 0), s1 = s0, s2 = s0, s3 = s0

@@ -55,3 +55,23 @@ struct PartitionLayout: Hashable, Sendable {
 
     func skipSource(layer k: Int) -> Int? { PartitionLayout.skipSource(layer: k, skip: shape.skip) }
 }
+
+extension PartitionLayout {
+    /// Multiply-adds of one sample's forward pass through the sub-network.
+    var multiplyAdds: Int {
+        (0..<depth).reduce(0) { sum, k in
+            sum + dims[k] * dims[k + 1] + (skipSource(layer: k).map { dims[$0] * dims[k + 1] } ?? 0)
+        }
+    }
+}
+
+extension NetworkSpec {
+    /// Useful floating-point operations of one training step per sample:
+    /// the forward product and the backward pass's two (input and weight
+    /// gradients), 2 per multiply-add, as GEMM figures count them. The
+    /// backward pass's recomputation of hidden activations is not counted,
+    /// so `samples/s × this` can be held against `machine.sgemm_gflops`.
+    public var trainingFlopsPerSample: Double {
+        Double(layers.reduce(0) { $0 + $1.partitions * PartitionLayout(fanIn: $1.fanIn, shape: $1.shape).multiplyAdds }) * 6
+    }
+}

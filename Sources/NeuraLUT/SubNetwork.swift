@@ -40,14 +40,14 @@ struct SubNetwork {
             let relu = k < depth - 1
             let source = layout.skipSource(layer: k)
             let (a, aStride) = activation(k, x: x, xStride: xStride, hidden: hidden)
-            Kernels.affine(out: out, outStride: tile, w: params + layout.weightOffset[k], bias: params + layout.biasOffset[k],
-                           x: a, xStride: aStride, inDim: layout.dims[k], outDim: layout.dims[k + 1],
-                           count: count, accumulate: false, relu: relu && source == nil)
+            var skip: Kernels.Term?
             if let s = source, let off = layout.skipOffset[k] {
                 let (b, bStride) = activation(s, x: x, xStride: xStride, hidden: hidden)
-                Kernels.affine(out: out, outStride: tile, w: params + off, bias: nil, x: b, xStride: bStride,
-                               inDim: layout.dims[s], outDim: layout.dims[k + 1], count: count, accumulate: true, relu: relu)
+                skip = Kernels.Term(w: params + off, x: b, xStride: bStride, inDim: layout.dims[s])
             }
+            Kernels.affine(out: out, outStride: tile, w: params + layout.weightOffset[k], bias: params + layout.biasOffset[k],
+                           x: a, xStride: aStride, inDim: layout.dims[k], outDim: layout.dims[k + 1],
+                           count: count, accumulate: false, relu: relu, skip: skip)
         }
     }
 

@@ -16,8 +16,11 @@ import Testing
     @Test func sameWeightsWhateverTheThreadCount() throws {
         let data = Fixtures.blobs()
         let one = try Trainer(spec: Fixtures.blobsSpec(), config: TrainingConfig(epochs: 2, batchSize: 32, threads: 1), data: data).run()
-        let two = try Trainer(spec: Fixtures.blobsSpec(), config: TrainingConfig(epochs: 2, batchSize: 32, threads: 3), data: data).run()
-        #expect(one.network == two.network)
+        // Workers claim partitions dynamically, so 2 and 3 threads split the work differently on every run.
+        for threads in [2, 3] {
+            let many = try Trainer(spec: Fixtures.blobsSpec(), config: TrainingConfig(epochs: 2, batchSize: 32, threads: threads), data: data).run()
+            #expect(one.network == many.network, "\(threads) threads")
+        }
         let other = try Trainer(spec: { var s = Fixtures.blobsSpec(); s.seed = 9; return s }(),
                                 config: TrainingConfig(epochs: 2, batchSize: 32, threads: 1), data: data).run()
         #expect(other.network != one.network)

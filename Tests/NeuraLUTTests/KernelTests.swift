@@ -1,0 +1,39 @@
+import Testing
+@testable import NeuraLUT
+
+/// The fused kernels give the same bits as the separate calls they replace
+/// (so cached weights stay valid).
+@Suite struct KernelTests {
+    @Test func skipTermEqualsASecondAccumulatingCall() {
+        var rng = SeededRandom(seed: 3)
+        let count = 5 * Kernels.lanes  // a block of 4 chunks and a lone chunk
+        for (inDim, skipDim, outDim, relu) in [(3, 3, 16, true), (16, 16, 1, false), (16, 3, 7, true), (2, 5, 5, false)] {
+            let x = FloatBuffer((0..<inDim * count).map { _ in rng.nextUnitFloat() * 2 - 1 })
+            let s = FloatBuffer((0..<skipDim * count).map { _ in rng.nextUnitFloat() * 2 - 1 })
+            let w = FloatBuffer((0..<outDim * inDim).map { _ in rng.nextUnitFloat() * 2 - 1 })
+            let r = FloatBuffer((0..<outDim * skipDim).map { _ in rng.nextUnitFloat() * 2 - 1 })
+            let b = FloatBuffer((0..<outDim).map { _ in rng.nextUnitFloat() * 2 - 1 })
+            let fused = FloatBuffer(count: outDim * count), separate = FloatBuffer(count: outDim * count)
+            Kernels.affine(out: fused.base, outStride: count, w: w.base, bias: b.base, x: x.base, xStride: count,
+                           inDim: inDim, outDim: outDim, count: count, accumulate: false, relu: relu,
+                           skip: Kernels.Term(w: r.base, x: s.base, xStride: count, inDim: skipDim))
+            Kernels.affine(out: separate.base, outStride: count, w: w.base, bias: b.base, x: x.base, xStride: count,
+                           inDim: inDim, outDim: outDim, count: count, accumulate: false, relu: false)
+            Kernels.affine(out: separate.base, outStride: count, w: r.base, bias: nil, x: s.base, xStride: count,
+                           inDim: skipDim, outDim: outDim, count: count, accumulate: true, relu: relu)
+            #expect(fused.array() == separate.array(), "\(inDim)+\(skipDim) → \(outDim)")
+            // Every output is bias, then one FMA per input in order, then the skip's: the
+            // scalar sum in that order gives the same bits whatever the blocking.
+            var expected = [Float](repeating: 0, count: outDim * count)
+            for o in 0..<outDim {
+                for n in 0..<count {
+                    var v = b[o]
+                    for i in 0..<inDim { v = v.addingProduct(w[o * inDim + i], x[i * count + n]) }
+                    for j in 0..<skipDim { v = v.addingProduct(r[o * skipDim + j], s[j * count + n]) }
+                    expected[o * count + n] = relu ? max(v, 0) : v
+                }
+            }
+            #expect(fused.array() == expected, "\(inDim)+\(skipDim) → \(outDim) against the scalar sum")
+        }
+    }
+}
