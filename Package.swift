@@ -43,6 +43,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Starts external tools in their own process group, killed with lutbuild (Linux).
         .target(name: "CSupervisedSpawn"),
+        // The one runner for external programs (simulators, yosys, ABC, git, a child build).
+        .target(name: "Subprocess", dependencies: ["CSupervisedSpawn", "Diagnostics"]),
 
         // What the user sees of an error (`UserError`, adopted where each error type is declared)
         // and how many problems it shows at once (project files and data alike).
@@ -50,22 +52,24 @@ let package = Package(
         // How many CPUs this process may use (affinity mask, cgroup quota): every thread count's source.
         .target(name: "CAffinity"),
         .target(name: "Allocation", dependencies: ["CAffinity"]),
+        // The JSON styles lutbuild writes (sorted keys), configured once.
+        .target(name: "DeterministicJSON"),
         // The generic, NN-agnostic incremental build engine.
         .target(name: "BuildGraph", dependencies: ["Diagnostics", "Allocation", .product(name: "Crypto", package: "swift-crypto")]),
         // The Bazel HTTP cache protocol client behind BuildGraph's remote cache.
-        .target(name: "HTTPCache", dependencies: ["BuildGraph", "CCurl"]),
+        .target(name: "HTTPCache", dependencies: ["BuildGraph", "CCurl", "Diagnostics"]),
         // Dataset loading: CSV, MNIST IDX, NPY; splits and normalisation.
         .target(name: "Datasets", dependencies: ["CZlib", "Diagnostics"], swiftSettings: targetCPUSettings),
         // The NeuraLUT method: network spec, training, truth tables, LUT inference.
-        .target(name: "NeuraLUT", dependencies: ["Datasets", "Allocation"], swiftSettings: targetCPUSettings),
+        .target(name: "NeuraLUT", dependencies: ["Datasets", "DeterministicJSON", "Diagnostics", "Allocation"], swiftSettings: targetCPUSettings),
         // Verilog emission, testbench, simulator and yosys drivers.
         // Names in generated hardware and files: Verilog identifiers, reserved words and names, lengths.
         .target(name: "HDLNames"),
-        .target(name: "RTL", dependencies: ["NeuraLUT", "Datasets", "HDLNames", "CSupervisedSpawn", "Allocation"]),
+        .target(name: "RTL", dependencies: ["NeuraLUT", "Datasets", "HDLNames", "Subprocess", "DeterministicJSON", "Diagnostics", "Allocation"]),
         // Truth tables minimised and mapped to LUT6 netlists (ABC as an external tool).
-        .target(name: "Synthesis", dependencies: ["NeuraLUT", "RTL"]),
+        .target(name: "Synthesis", dependencies: ["NeuraLUT", "RTL", "Subprocess", "DeterministicJSON", "Diagnostics"]),
         // Vivado TCL, IP-XACT component.xml, FuseSoC core.
-        .target(name: "Packaging", dependencies: ["HDLNames", "CLibXML2"]),
+        .target(name: "Packaging", dependencies: ["HDLNames", "CLibXML2", "Diagnostics"]),
         // lutbuild.toml: the typed config, its schema and rules with file:line
         // diagnostics, and the template `lutbuild init` writes.
         .target(name: "ProjectFile", dependencies: [
@@ -74,15 +78,15 @@ let package = Package(
         ]),
         // lutbuild's steps wired into BuildGraph, what they produce, and sweeps.
         .target(name: "Pipeline", dependencies: [
-            "ProjectFile", "BuildGraph", "Datasets", "Diagnostics", "NeuraLUT", "RTL", "Synthesis", "Packaging", "HTTPCache", "Allocation",
-            .product(name: "TOMLKit", package: "TOMLKit"),
+            "ProjectFile", "BuildGraph", "Datasets", "Diagnostics", "NeuraLUT", "RTL", "Synthesis", "Packaging", "HTTPCache",
+            "DeterministicJSON", "HDLNames", "Allocation", "Subprocess", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // What the user sees around a build: report text, the `--json` summary event, signals,
         // watch glue, git hooks, Vivado report import, the version. Above Pipeline; no step knows it.
-        .target(name: "FrontEnd", dependencies: ["Pipeline", "ProjectFile", "BuildGraph", "Packaging"]),
+        .target(name: "FrontEnd", dependencies: ["Pipeline", "ProjectFile", "BuildGraph", "Packaging", "Subprocess", "Diagnostics", "DeterministicJSON"]),
         // The thin command-line front end.
         .executableTarget(name: "lutbuild", dependencies: [
-            "FrontEnd", "Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "RTL", "Datasets", "Allocation",
+            "FrontEnd", "Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "RTL", "Datasets", "DeterministicJSON", "Allocation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks behind bench/run (docs/method.md, "Benchmarks"); not shipped to users.
@@ -96,8 +100,14 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Diagnostics", "TestSupport"]),
         .testTarget(name: "NeuraLUTTests", dependencies: ["NeuraLUT", "Datasets"]),
-        .testTarget(name: "RTLTests", dependencies: ["RTL", "NeuraLUT", "Datasets"]),
-        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "RTL", "NeuraLUT"]),
+        .testTarget(name: "SubprocessTests", dependencies: ["Subprocess"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
+        .testTarget(name: "HDLNamesTests", dependencies: ["HDLNames"]),
+        .testTarget(name: "ProjectFileTests", dependencies: [
+            "ProjectFile", "Diagnostics", "Datasets", "HTTPCache", "NeuraLUT", "TestSupport",
+        ]),
+        .testTarget(name: "RTLTests", dependencies: ["RTL", "NeuraLUT", "Datasets", "Subprocess"]),
+        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "RTL", "NeuraLUT", "Subprocess"]),
         .testTarget(name: "PackagingTests", dependencies: [
             "Packaging", "CLibXML2", "TestSupport", .product(name: "Yams", package: "Yams"),
         ]),

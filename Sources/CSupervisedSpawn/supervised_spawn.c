@@ -48,17 +48,18 @@ static void run_tool(const char *path, char *const argv[], const char *directory
 
 /// The supervisor: leads the group, waits for the tool or the caller's death.
 static void supervise(const char *path, char *const argv[], const char *directory,
-                      int output_fd, int death_read, int error_write) {
+                      int output_fd, int errors_fd, int death_read, int error_write) {
     setpgid(0, 0);
     // Move the descriptors out of the way, then to fixed numbers; close the rest.
     int null_fd = open("/dev/null", O_RDONLY);
     int moved_output = fcntl(output_fd, F_DUPFD, 100);
+    int moved_errors = fcntl(errors_fd, F_DUPFD, 100);
     int moved_death = fcntl(death_read, F_DUPFD, 100);
     int moved_error = fcntl(error_write, F_DUPFD, 100);
-    if (null_fd < 0 || moved_output < 0 || moved_death < 0 || moved_error < 0) write_errno_and_exit(error_write, errno);
+    if (null_fd < 0 || moved_output < 0 || moved_errors < 0 || moved_death < 0 || moved_error < 0) write_errno_and_exit(error_write, errno);
     dup2(null_fd, STDIN_FD);
     dup2(moved_output, STDOUT_FD);
-    dup2(moved_output, STDERR_FD);
+    dup2(moved_errors, STDERR_FD);
     dup2(moved_death, DEATH_FD);
     dup2(moved_error, ERROR_FD);
     fcntl(ERROR_FD, F_SETFD, FD_CLOEXEC);
@@ -100,7 +101,7 @@ static void supervise(const char *path, char *const argv[], const char *director
 }
 
 int lutbuild_spawn_supervised(const char *path, char *const argv[], const char *directory, int output_fd,
-                              pid_t *supervisor, int *death_fd) {
+                              int errors_fd, pid_t *supervisor, int *death_fd) {
     int death[2], error[2];
     if (pipe2(death, O_CLOEXEC) != 0) return errno;
     if (pipe2(error, O_CLOEXEC) != 0) {
@@ -110,7 +111,7 @@ int lutbuild_spawn_supervised(const char *path, char *const argv[], const char *
         return saved;
     }
     pid_t pid = fork();
-    if (pid == 0) supervise(path, argv, directory, output_fd, death[0], error[1]);
+    if (pid == 0) supervise(path, argv, directory, output_fd, errors_fd, death[0], error[1]);
     int saved = errno;
     close(death[0]);
     close(error[1]);

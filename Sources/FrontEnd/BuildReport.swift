@@ -1,7 +1,6 @@
 import BuildGraph
 import Foundation
 import Pipeline
-import Synchronization
 
 /// Text for the build commands, kept out of the CLI so it is tested here.
 public enum BuildReport {
@@ -77,34 +76,4 @@ public enum BuildReport {
         guard let slash = id.lastIndex(of: "/") else { return nil }
         return String(id[..<slash])
     }
-}
-
-/// Ctrl-C (SIGINT) and SIGTERM as a flag the build polls: the first stops the
-/// build at the next safe point (training writes its checkpoint); a second
-/// one exits at once.
-public final class InterruptSignal: @unchecked Sendable {
-    private let raised = Mutex(0)
-    /// Written once in `init`, only kept alive afterwards.
-    private var sources: [any DispatchSourceSignal] = []
-
-    public init() {
-        var installed: [any DispatchSourceSignal] = []
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in
-                guard let self else { return }
-                let count = self.raised.withLock { value -> Int in
-                    value += 1
-                    return value
-                }
-                if count > 1 { _exit(130) }
-            }
-            source.resume()
-            installed.append(source)
-        }
-        sources = installed
-    }
-
-    public var isRaised: Bool { raised.withLock { $0 > 0 } }
 }

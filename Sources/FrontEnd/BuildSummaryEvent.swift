@@ -1,4 +1,5 @@
 import BuildGraph
+import DeterministicJSON
 import Foundation
 import Pipeline
 
@@ -41,10 +42,7 @@ public struct BuildSummaryEvent: Codable, Equatable, Sendable {
 
     /// One line of compact JSON (sorted snake_case keys).
     public func jsonLine() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        try DeterministicJSON.line(self)
     }
 
     /// The last summary event among a build's JSON event lines, if any.

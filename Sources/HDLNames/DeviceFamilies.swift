@@ -46,6 +46,21 @@ public enum DeviceFamilies {
         return "\(String(reflecting: family)) is not a device family Vivado knows\(hint) (expected one of: \(all.joined(separator: ", ")))"
     }
 
+    /// yosys' `synth_xilinx -family` for `part`: `xc7` for 7-series, `xcu`
+    /// for UltraScale, `xcup` for UltraScale+ and for everything yosys has no
+    /// architecture of (Versal, unknown prefixes: its LUT6 fabric is the closest).
+    public static func yosysFamily(forPart part: String) -> String {
+        let families = candidates(forPart: part)
+        if families.contains(where: sevenSeries.contains) { return "xc7" }
+        if families.contains("virtexu") || families.contains("kintexu") { return "xcu" }
+        return "xcup"
+    }
+
+    private static let sevenSeries: Set = [
+        "virtex7", "kintex7", "kintex7l", "artix7", "artix7l", "aartix7", "zynq", "azynq", "spartan7", "aspartan7",
+        "akintex7", "qartix7", "qkintex7", "qkintex7l", "qvirtex7", "qzynq",
+    ]
+
     /// Part-name prefixes (longest first where one prefix starts another)
     /// and the families of the rest of the name.
     private static let seriesByPrefix: [(String, @Sendable (Substring) -> [String])] = [

@@ -1,3 +1,4 @@
+import Diagnostics
 import BuildGraph
 import CCurl
 import Foundation
@@ -235,4 +236,9 @@ private final class Transfer: @unchecked Sendable {
         default: return .failure(.other(detail))
         }
     }
+}
+
+/// A transfer failed (exit 1).
+extension TransferFailure: UserFacingError {
+    var userErrors: [UserError] { [UserError("remote cache transfer failed: \(self)")] }
 }

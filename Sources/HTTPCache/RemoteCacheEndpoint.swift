@@ -1,3 +1,4 @@
+import Diagnostics
 import BuildGraph
 import Foundation
 
@@ -53,4 +54,9 @@ public struct RemoteCacheEndpoint: Sendable, Equatable {
         public var description: String
         public init(_ description: String) { self.description = description }
     }
+}
+
+/// A remote cache URL that cannot be used (exit 2; `RemoteCacheChoice` says where it came from).
+extension RemoteCacheEndpoint.Invalid: UserFacingError {
+    public var userErrors: [UserError] { [UserError.input(description)] }
 }

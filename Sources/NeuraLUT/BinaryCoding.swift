@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// Little-endian writer for the project's compact binary formats.
@@ -111,4 +112,9 @@ struct ByteReader {
             throw FormatError("\(what): \(bytes.count - position) unexpected trailing bytes at byte \(position)")
         }
     }
+}
+
+/// A stored object cannot be read (exit 1).
+extension FormatError: UserFacingError {
+    public var userErrors: [UserError] { [UserError(description)] }
 }

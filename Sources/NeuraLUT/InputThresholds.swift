@@ -1,4 +1,5 @@
 import Datasets
+import DeterministicJSON
 import Foundation
 
 /// The input front end (`InputEncoder`) written out so users can reproduce
@@ -62,9 +63,7 @@ public struct InputThresholds: Codable, Equatable, Sendable {
 
     /// Deterministic JSON (sorted keys, pretty-printed, trailing newline).
     public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return try encoder.encode(self) + Data("\n".utf8)
+        try DeterministicJSON.file(self)
     }
 
     /// One line per feature: `index,name,scale,offset,direction,t1,…`

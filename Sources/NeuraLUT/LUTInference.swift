@@ -1,4 +1,5 @@
 import Allocation
+import Diagnostics
 import Datasets
 import Foundation
 
@@ -323,4 +324,9 @@ public enum Parallel {
         }
         return results.map { $0! }
     }
+}
+
+/// LUT inference on inconsistent tables failed (exit 1).
+extension LUTInferenceError: UserFacingError {
+    public var userErrors: [UserError] { [UserError(description)] }
 }

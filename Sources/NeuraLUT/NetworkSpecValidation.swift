@@ -1,3 +1,4 @@
+import Diagnostics
 /// A specification the method cannot realise, named by the key at fault.
 public struct SpecError: Error, CustomStringConvertible, Equatable {
     public var description: String
@@ -61,4 +62,9 @@ extension NetworkSpec {
             guard layer.shape.skip >= 0 else { throw SpecError(key: "\(key).skip", "must be 0 (none) or positive, got \(layer.shape.skip)") }
         }
     }
+}
+
+/// A network the project file describes cannot be built (exit 2).
+extension SpecError: UserFacingError {
+    public var userErrors: [UserError] { [UserError.input(description)] }
 }

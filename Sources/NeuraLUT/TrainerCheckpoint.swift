@@ -1,4 +1,5 @@
 import Datasets
+import DeterministicJSON
 import Foundation
 
 /// Resumable checkpoints: everything that determines the rest of the run
@@ -48,10 +49,8 @@ extension Trainer {
         var w = ByteWriter()
         w.append(magic: Self.checkpointMagic)
         w.append(Self.checkpointVersion)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        w.append(blob: Array(try encoder.encode(CheckpointHeader(spec: spec, config: config, trainable: trainableSet, rows: data.rows,
-                                                                    data: dataFingerprint, connectivity: connectivity))))
+        w.append(blob: Array(try DeterministicJSON.compact(CheckpointHeader(
+            spec: spec, config: config, trainable: trainableSet, rows: data.rows, data: dataFingerprint, connectivity: connectivity))))
         for buffer in [store.values, store.firstMoment, store.secondMoment] { w.append(buffer.array()) }
         w.append(store.running.flatMap { $0.flatMap { [$0.mean, $0.variance] } })
         w.append(store.inputRunning.flatMap { [$0.mean, $0.variance] })
@@ -59,7 +58,7 @@ extension Trainer {
         w.append(store.inputScale)
         for v in [epoch, batchInEpoch, step, epochCorrect, epochSeen] { w.append(v) }
         for v in [epochLoss, epochSeconds, bestAccuracy] { w.append(v) }
-        w.append(blob: Array(try encoder.encode(log)))
+        w.append(blob: Array(try DeterministicJSON.compact(log)))
         if let best {
             w.append(1)
             for layer in best.partitions { for p in layer { w.append(blob: p.encoded()) } }

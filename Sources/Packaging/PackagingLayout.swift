@@ -7,16 +7,19 @@ public struct PackagingLayout: Sendable, Hashable {
         self.core = core
     }
 
-    public static let vivadoDirectory = "gen/vivado"
-    public static let buildScript = "gen/vivado/build.tcl"
-    public static let clockConstraints = "gen/vivado/clock.xdc"
-    public static let packageIPScript = "gen/vivado/package_ip.tcl"
+    /// The folder of everything lutbuild generates: its one spelling. Packaging
+    /// is the lowest module that writes there; `OutputLayout.generated` is this.
+    public static let generated = "gen"
+    public static let vivadoDirectory = "\(generated)/vivado"
+    public static let buildScript = "\(vivadoDirectory)/build.tcl"
+    public static let clockConstraints = "\(vivadoDirectory)/clock.xdc"
+    public static let packageIPScript = "\(vivadoDirectory)/package_ip.tcl"
     /// Writes the reports for the design open in Vivado; build.tcl and the FuseSoC synthesis target share it.
-    public static let reportsScript = "gen/vivado/write_reports.tcl"
+    public static let reportsScript = "\(vivadoDirectory)/write_reports.tcl"
     /// Sourced by FuseSoC's Vivado project script: synthesis settings and the reports hook.
-    public static let fuseSoCSynthesisScript = "gen/vivado/fusesoc_synth.tcl"
+    public static let fuseSoCSynthesisScript = "\(vivadoDirectory)/fusesoc_synth.tcl"
     /// Where build.tcl writes the reports `VivadoReports.parse(directory:)` reads.
-    public static let reportsDirectory = "gen/vivado/reports"
+    public static let reportsDirectory = "\(vivadoDirectory)/reports"
 
     /// Report file names inside the reports directory.
     public enum Report {
@@ -27,7 +30,7 @@ public struct PackagingLayout: Sendable, Hashable {
     }
 
     /// The IP repository directory users add to Vivado (`gen/ip`).
-    public static let ipRepository = "gen/ip"
+    public static let ipRepository = "\(generated)/ip"
 
     /// `gen/ip/<vendor>_<library>_<name>_<version>`, the packaged core.
     public var ipDirectory: String {
@@ -55,7 +58,7 @@ public struct PackagingLayout: Sendable, Hashable {
     func ipDocumentPath(of document: String) -> String { "\(ipDirectory)/\(ipDocumentRelativePath(of: document))" }
 
     /// The FuseSoC CAPI2 core file, `gen/<name>.core`.
-    public var fuseSoCCore: String { "gen/\(core.name).core" }
+    public var fuseSoCCore: String { "\(Self.generated)/\(core.name).core" }
 }
 
 /// The path of `target` as seen from `directory`; both are relative to the

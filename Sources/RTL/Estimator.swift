@@ -1,4 +1,6 @@
+import DeterministicJSON
 import Foundation
+import Subprocess
 
 /// FPGA resources of a design after yosys' Xilinx synthesis: a quick
 /// estimate without Vivado (Vivado's own counts differ somewhat).
@@ -31,9 +33,7 @@ public struct ResourceEstimate: Hashable, Codable, Sendable {
 
     /// Deterministic JSON (sorted keys), without the run time.
     public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return try encoder.encode(self) + Data("\n".utf8)
+        try DeterministicJSON.file(self)
     }
 
     /// A short table for people.

@@ -1,3 +1,4 @@
+import Diagnostics
 import NeuraLUT
 
 /// Where the pipeline registers go. A register stage sits on a layer's
@@ -83,4 +84,9 @@ public struct RTLDesign: Hashable, Codable, Sendable {
 public struct RTLError: Error, CustomStringConvertible, Equatable {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// A simulator or yosys run failed (exit 1).
+extension RTLError: UserFacingError {
+    public var userErrors: [UserError] { [UserError(description)] }
 }

@@ -1,5 +1,6 @@
 import Allocation
 import Foundation
+import Subprocess
 import NeuraLUT
 
 /// An RTL simulator the verifier can drive.

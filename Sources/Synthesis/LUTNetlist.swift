@@ -1,3 +1,4 @@
+import Diagnostics
 /// A wire of a LUT netlist: a constant, a primary input (an address bit of
 /// the table) or the output of a LUT of the same netlist.
 public enum Signal: Hashable, Sendable {
@@ -106,4 +107,9 @@ public struct LUTNetlist: Hashable, Sendable {
 public struct SynthesisError: Error, CustomStringConvertible, Equatable {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// ABC or the mapped netlist failed (exit 1).
+extension SynthesisError: UserFacingError {
+    public var userErrors: [UserError] { [UserError(description)] }
 }

@@ -1,3 +1,4 @@
+import DeterministicJSON
 import Foundation
 import NeuraLUT
 import RTL
@@ -83,9 +84,7 @@ public struct MappedEstimate: Hashable, Codable, Sendable {
 
     /// Deterministic JSON (sorted keys).
     public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return try encoder.encode(self) + Data("\n".utf8)
+        try DeterministicJSON.file(self)
     }
 
     /// A short table for people.

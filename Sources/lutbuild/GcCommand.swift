@@ -13,7 +13,7 @@ struct GcCommand: AsyncParsableCommand {
     @OptionGroup var options: ProjectOption
 
     @Option(name: .customLong("keep-builds"), help: "Also keep what the last N builds produced.")
-    var keepBuilds = 5
+    var keepBuilds = BuildOptions.defaultKeptBuilds
 
     func validate() throws {
         guard keepBuilds >= 0 else { throw ValidationError("--keep-builds must be 0 or more") }

@@ -61,14 +61,9 @@ struct SweepCommand: AsyncParsableCommand {
         if cluster.status { return try ClusterSweepCommand.status(project) }
         // Before planning, which can take seconds that Ctrl-C must be able to cut short.
         let interrupt = InterruptSignal()
-        let plan: SweepPlan
-        do {
-            let planning = PlanningProgress()
-            plan = try SweepPlan.make(project, arguments: settings, maxPoints: maxPoints,
+        let planning = PlanningProgress()
+        let plan = try SweepPlan.make(project, arguments: settings, maxPoints: maxPoints,
                                       isCancelled: { interrupt.isRaised }, progress: planning.report)
-        } catch let tooMany as SweepPlan.TooManyPoints {
-            throw ValidationError(tooMany.description)
-        }
         let remote = try remoteCache.choice.settings(for: project.config.cache, projectDirectory: project.directory)
         if let executor = cluster.executor.cluster {
             return try await ClusterSweepCommand.submit(project, plan: plan, executor: executor, options: cluster, estimate: !noEstimate,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Diagnostics
+import DeterministicJSON
 import Foundation
 import Pipeline
 import RTL
@@ -39,21 +40,11 @@ struct VerifyCommand: AsyncParsableCommand {
             throw UserError("no verification report in \(OutputLayout.Report.verify)")
         }
         if json {
-            print(try String(decoding: JSONEncoder.sorted.encode(verification), as: UTF8.self))
+            print(try String(decoding: DeterministicJSON.compact(verification), as: UTF8.self))
         } else {
             let accuracy = verification.accuracy.map { String(format: ", RTL test accuracy %.2f%%", $0 * 100) } ?? ""
             print("verify: \(verification.mismatches) mismatches in \(verification.samples) samples (\(verification.simulator))\(accuracy)")
         }
         if verification.mismatches != 0 { throw ExitCode(1) }
-    }
-}
-
-
-extension JSONEncoder {
-    /// Deterministic output: sorted keys.
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
     }
 }

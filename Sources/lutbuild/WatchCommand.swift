@@ -25,13 +25,13 @@ struct WatchCommand: AsyncParsableCommand {
     @OptionGroup var options: ProjectOption
 
     @Option(name: .customLong("debounce-ms"), help: "Quiet time after the last change before rebuilding.")
-    var debounceMilliseconds: Int = 100
+    var debounceMilliseconds: Int = WatchOptions.defaultDebounceMilliseconds
 
     @Flag(name: .long, help: "Poll file stamps instead of inotify (network or container file systems).")
     var poll = false
 
     @Option(name: .customLong("poll-interval-ms"), help: "Time between two polls with --poll.")
-    var pollIntervalMilliseconds: Int = 500
+    var pollIntervalMilliseconds: Int = PollWatcher.defaultIntervalMilliseconds
 
     @Option(name: .long, help: "Another folder (relative to the project) to ignore; repeatable. gen, .lutbuild and .git are always ignored.")
     var exclude: [String] = []
@@ -68,7 +68,7 @@ struct WatchCommand: AsyncParsableCommand {
             },
             report: { say(WatchReportLine.text(for: $0, root: root.path)) }
         )
-        let stop = StopSignals()
+        let stop = InterruptSignal()
         say("watching \(root.path) (\(poll ? "polling every \(pollIntervalMilliseconds) ms" : "inotify"), Ctrl-C stops)")
         try loop.start()
         await stop.wait()

@@ -99,11 +99,11 @@ import Testing
         let scratch = try templateProject()
         defer { scratch.remove() }
         let result = try LutbuildBinary.run(["build", "--retrain", "layer7"], in: scratch.url)
-        #expect(result.status == 2)
+        #expect(result.status == 64)
         #expect(result.stderr == "error: --retrain layer7: expected layer0 … layer2 (the project has 3 layers)\n")
         // The same mistake, the same message and exit code in every command.
         let explain = try LutbuildBinary.run(["explain", "--retrain", "layer7"], in: scratch.url)
-        #expect(explain.status == 2)
+        #expect(explain.status == 64)
         #expect(explain.stderr == result.stderr)
     }
 

@@ -27,15 +27,15 @@ import TestSupport
         let project = try TinyProject()
         defer { project.remove() }
         let bad = try LutbuildBinary.run(["build", "--set", "model.fanin=3", "--set", "train.epochs=0"], in: project.url)
-        #expect(bad.status == 2)
+        #expect(bad.status == 64)
         let lines = bad.stderr.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix("error: --set model.fanin=3: model.fanin: unknown key; did you mean 'fan_in'?") }, "\(lines)")
         #expect(lines.contains("error: --set train.epochs=0: train.epochs: expected an integer in 1…1000000, found 0"), "\(lines)")
         let several = try LutbuildBinary.run(["build", "--set", "train.epochs=1,2"], in: project.url)
-        #expect(several.status == 2)
+        #expect(several.status == 64)
         #expect(several.stderr.contains("error: --set train.epochs=1,2: train.epochs: a build takes one value per key"), "\(several.stderr)")
         let malformed = try LutbuildBinary.run(["build", "--set", "train.epochs"], in: project.url)
-        #expect(malformed.status == 2)
+        #expect(malformed.status == 64)
         #expect(malformed.stderr.contains("expected KEY=VALUE"), "\(malformed.stderr)")
         #expect(!project.scratch.exists("gen"))
     }

@@ -49,6 +49,15 @@ struct TinyProject {
 
     func remove() { scratch.remove() }
 
+    /// The training batch's units (every partition, the quantizers and the
+    /// training reports), counted from the lock file, which describes the
+    /// whole graph: what a whole-network training run produces.
+    func trainUnits() throws -> Int {
+        let lock = try JSONSerialization.jsonObject(with: Data(scratch.read("lutbuild.lock").utf8)) as? [String: Any]
+        let steps = try #require(lock?["steps"] as? [String: Any])
+        return steps.keys.filter { $0.hasPrefix("train/") }.count
+    }
+
     /// `lutbuild build --json …`, with the units that ran; `environment` adds to ours.
     func build(_ arguments: [String] = ["--no-verify", "--no-estimate"], environment: [String: String] = [:]) throws -> BuildRun {
         if environment.isEmpty { return BuildRun(try LutbuildBinary.run(["build", "--json"] + arguments, in: url)) }

@@ -317,7 +317,7 @@ struct MemoryPipeline {
     /// that every run gives the partitions it trains new weights.
     @Sendable
     static func untrained(_ shared: TrainStep.Shared, _ members: [String: TrainStep.Member], _ context: StepContext) async throws -> StepOutputs {
-        let prepared = try PrepareDataStep.data(context)
+        let prepared = try context.read(CommonInputs.data)
         let spec = try TrainStep.networkSpec(shared, members, features: prepared.features, classes: prepared.classes)
         let network = TrainedNetwork.initial(spec: spec)
         let nudge = Float(UInt8(context.jobKey.hex.prefix(2), radix: 16)!) / 4096

@@ -53,11 +53,16 @@ import Testing
         for id in PipelineGraph.partitionIDs(config) {
             try graph.add(TabulateStep.make(id, table: config.model.tableSpec(ofLayer: id.layer)))
         }
+        let tableInput = StepInputName("table", decode: StepCodecs.decodeTable)
+        var damageInputs = StepInputs()
+        damageInputs.bind(tableInput, to: OutputRefs.table(damaged))
+        damageInputs.bind(CommonInputs.data, to: OutputRefs.data)
+        damageInputs.bind(CommonInputs.connectivity, to: OutputRefs.connectivity)
+        damageInputs.bind(CommonInputs.quantizers, to: OutputRefs.quantizers)
         try graph.add(Step(id: "damage", kind: "damage", version: 1,
-                           inputs: ["table": OutputRefs.table(damaged), "data": OutputRefs.data,
-                                    "connectivity": OutputRefs.connectivity, "quantizers": OutputRefs.quantizers],
+                           inputs: damageInputs.sources,
                            outputs: ["table", "address"], publish: ["address": addressFile]) { context in
-            var table = try StepCodecs.decodeTable(try context.input("table"))
+            var table = try context.read(tableInput)
             let address = try lookedUp(context)
             table.codes[address] ^= 1
             return ["table": StepCodecs.encode(table), "address": Data("\(address)".utf8)]
@@ -79,9 +84,9 @@ import Testing
 
     /// The address test row `row` looks up in `damaged`'s table (layer 0: the encoded features it is wired to).
     static func lookedUp(_ context: StepContext) throws -> Int {
-        let test = try PrepareDataStep.data(context).test
-        let connectivity = try StepCodecs.decodeJSON(Connectivity.self, try context.input("connectivity"), what: "connectivity")
-        let encoder = try QuantizerParameters(decoding: [UInt8](context.input("quantizers"))).inputFrontEnd.encoder
+        let test = try context.read(CommonInputs.data).test
+        let connectivity = try context.read(CommonInputs.connectivity)
+        let encoder = try context.read(CommonInputs.quantizers).inputFrontEnd.encoder
         let codes = encoder.encode(test.row(row))
         return connectivity.inputs[0][damaged.index].reduce(0) { $0 << encoder.bits | Int(codes[$1]) }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Subprocess
 import NeuraLUT
 @testable import RTL
 import Testing

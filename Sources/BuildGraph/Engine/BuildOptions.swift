@@ -11,6 +11,8 @@ public struct BuildOptions: Sendable {
     public var isCancelled: @Sendable () -> Bool
     /// Builds whose outputs `gc` keeps besides the lock file's.
     public var keepBuilds: Int
+    /// The default of `keepBuilds` (and of `lutbuild gc --keep-builds`).
+    public static let defaultKeptBuilds = 5
     /// A cache shared with other checkouts and CI, if any (docs/remote-cache.md).
     public var remoteCache: RemoteCacheSettings?
     /// `--audit`: the share (0…1) of the steps a build would reuse that it
@@ -20,7 +22,7 @@ public struct BuildOptions: Sendable {
     public init(concurrency: Int = CPUAllocation.count,
                 force: @escaping @Sendable (String) -> Bool = { _ in false },
                 isCancelled: @escaping @Sendable () -> Bool = { false },
-                keepBuilds: Int = 5, remoteCache: RemoteCacheSettings? = nil, audit: AuditSample? = nil) {
+                keepBuilds: Int = BuildOptions.defaultKeptBuilds, remoteCache: RemoteCacheSettings? = nil, audit: AuditSample? = nil) {
         self.concurrency = max(1, concurrency)
         self.force = force
         self.isCancelled = isCancelled

@@ -29,7 +29,7 @@ extension BuildEngine {
     /// `keepBuilds` builds, the action records that pointed at them, and the
     /// temporaries of builds killed mid-write. Call it holding the project lock.
     @discardableResult
-    public func collectGarbage(keepBuilds: Int = 5) throws -> GarbageReport {
+    public func collectGarbage(keepBuilds: Int = BuildOptions.defaultKeptBuilds) throws -> GarbageReport {
         let store = ObjectStore(fileSystem: fileSystem, directory: layout.objectsDirectory)
         var keep = Set((try lockFile()?.steps.values.flatMap { $0.outputs.values }) ?? [])
         for build in BuildHistory(fileSystem: fileSystem, path: layout.history).builds().suffix(max(keepBuilds, 0)) {

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// The two stores of a shared cache, as the Bazel HTTP cache protocol lays
@@ -90,4 +91,9 @@ public struct RemoteCacheSettings: Sendable {
         self.uploadConcurrency = max(1, uploadConcurrency)
         self.uploadQueueLimit = max(1, uploadQueueLimit)
     }
+}
+
+/// The cache server failed (exit 1).
+extension RemoteCacheError: UserFacingError {
+    public var userErrors: [UserError] { [UserError(description)] }
 }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// What `stat` says about a file: the source-hash fast path keys on
@@ -71,4 +72,9 @@ func joinPath(_ root: String, _ relative: String) -> String {
 func parentPath(_ path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "." }
     return slash == path.startIndex ? "/" : String(path[..<slash])
+}
+
+/// The disk failed (exit 1).
+extension FileSystemError: UserFacingError {
+    public var userErrors: [UserError] { [UserError(description)] }
 }

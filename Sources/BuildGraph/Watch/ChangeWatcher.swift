@@ -1,3 +1,4 @@
+import Diagnostics
 /// What a watcher saw: some paths changed, or it lost track and everything
 /// must be re-examined (inotify queue overflow).
 public enum WatchEvent: Sendable, Equatable {
@@ -23,4 +24,9 @@ public protocol ChangeWatcher: AnyObject, Sendable {
 public struct WatchError: Error, CustomStringConvertible, Equatable {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// A watched build or the watcher failed (exit 1).
+extension WatchError: UserFacingError {
+    public var userErrors: [UserError] { [UserError(description)] }
 }

@@ -20,8 +20,11 @@ public final class PollWatcher: ChangeWatcher, @unchecked Sendable {
     private var snapshot: [String: FileStat] = [:]
     private var handler: (@Sendable (WatchEvent) -> Void)?
 
+    /// The default time between two snapshots (and `lutbuild watch --poll-interval-ms`'s).
+    public static let defaultIntervalMilliseconds = 500
+
     /// - Parameter intervalMilliseconds: time between two snapshots (at least 1).
-    public init(scope: WatchScope, intervalMilliseconds: Int = 500,
+    public init(scope: WatchScope, intervalMilliseconds: Int = PollWatcher.defaultIntervalMilliseconds,
                 fileSystem: any FileSystem = LocalFileSystem(), clock: any SchedulingClock = SystemClock()) {
         self.scope = scope
         self.intervalNanoseconds = UInt64(max(1, intervalMilliseconds)) * 1_000_000

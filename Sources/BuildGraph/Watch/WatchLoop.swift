@@ -30,7 +30,10 @@ public struct WatchOptions: Sendable {
     /// Build once when watching starts, before any change.
     public var buildOnStart: Bool
 
-    public init(debounceMilliseconds: Int = 100, buildOnStart: Bool = true) {
+    /// The default quiet time (and `lutbuild watch --debounce-ms`'s).
+    public static let defaultDebounceMilliseconds = 100
+
+    public init(debounceMilliseconds: Int = WatchOptions.defaultDebounceMilliseconds, buildOnStart: Bool = true) {
         self.debounceMilliseconds = debounceMilliseconds
         self.buildOnStart = buildOnStart
     }

@@ -4,7 +4,8 @@
 #include <sys/types.h>
 
 /// Starts `path` with `argv` (NULL-terminated) in `directory`, stdin from
-/// /dev/null, stdout and stderr to `output_fd`, under a small supervisor
+/// /dev/null, stdout to `output_fd` and stderr to `errors_fd` (the same
+/// descriptor merges them), under a small supervisor
 /// process (a fork of the caller that never execs) which leads a new process
 /// group holding the tool and everything it starts.
 ///
@@ -17,7 +18,7 @@
 /// `*death_fd` (close it after reaping the supervisor), or returns an errno
 /// value when the tool could not be started (nothing is left running).
 int lutbuild_spawn_supervised(const char *path, char *const argv[], const char *directory, int output_fd,
-                              pid_t *supervisor, int *death_fd);
+                              int errors_fd, pid_t *supervisor, int *death_fd);
 
 /// Whether the supervised tool has ended: -1 while it runs (with `block`
 /// 0), else its exit code (128 + signal number if it or its supervisor was

@@ -1,32 +1,29 @@
 import Foundation
+import Subprocess
 
 /// Runs one `git` command in a directory and returns its trimmed output.
 struct GitQuery {
     let directory: URL
     var executable = "git"
+    /// git answers these queries at once; a hung one (a lock, a network mount) must not hang the command.
+    static let timeout = 60.0
 
     /// Output of `git args…`, or an error quoting git's own message.
     func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        process.currentDirectoryURL = directory
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        do {
-            try process.run()
-        } catch {
-            throw HookInstallError("cannot run git: \(error.localizedDescription)")
+        guard let git = executable.contains("/") ? executable : ExternalTool.find(executable) else {
+            throw HookInstallError("cannot run git: `\(executable)` is not on PATH")
         }
-        let text = output.fileHandleForReading.readDataToEndOfFile()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let reason = String(decoding: message, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let result: ExternalTool.Captured
+        do {
+            result = try ExternalTool.capture(git, arguments, in: directory, scratch: FileManager.default.temporaryDirectory,
+                                              timeout: Self.timeout)
+        } catch {
+            throw HookInstallError("cannot run git: \(error)")
+        }
+        guard result.status == 0 else {
+            let reason = String(decoding: result.standardError, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             throw HookInstallError("git \(arguments.joined(separator: " ")) failed in \(directory.path): \(reason)")
         }
-        return String(decoding: text, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return String(decoding: result.standardOutput, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

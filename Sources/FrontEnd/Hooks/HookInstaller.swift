@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// Why hooks could not be installed.
@@ -125,4 +126,9 @@ public struct HookInstaller {
             throw HookInstallError("the project folder \(folder) is not inside its git repository \(top)")
         }
     }
+}
+
+/// Git or the hooks folder failed (exit 1).
+extension HookInstallError: UserFacingError {
+    public var userErrors: [UserError] { [UserError(description)] }
 }

@@ -1,3 +1,4 @@
+import DeterministicJSON
 import Foundation
 import Packaging
 import Pipeline
@@ -61,8 +62,7 @@ public struct VivadoReportImport: Sendable, Equatable {
             var part: String
             var clockMHz: Double
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = DeterministicJSON.fileEncoder()
         encoder.keyEncodingStrategy = .custom { path in SnakeCaseKey(path.last!.stringValue) }
         var data = try encoder.encode(Stored(
             target: Target(part: targetPart, clockMHz: targetClockMHz),

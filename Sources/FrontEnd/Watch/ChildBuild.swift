@@ -1,5 +1,7 @@
 import BuildGraph
+import Diagnostics
 import Foundation
+import Subprocess
 
 /// What one `lutbuild build --json` child reported at its end.
 public struct ChildBuildOutcome: Sendable, Equatable {
@@ -29,11 +31,11 @@ public struct ChildBuildOutcome: Sendable, Equatable {
 
 /// Runs `lutbuild build --json` in the project folder as a child process:
 /// the same entry point as the build command, isolated so a crash cannot end
-/// the watch. Foundation starts it in its own process group, so Ctrl-C at the
-/// terminal reaches only the watch, which then interrupts the child once
-/// (SIGINT: it stops at a safe point and training keeps its checkpoint).
-/// The child's errors go straight to our stderr; its event lines are read
-/// for the summary.
+/// the watch. It runs under `ExternalTool`'s supervisor in its own process
+/// group (and dies with the watch), so Ctrl-C at the terminal reaches only the
+/// watch, which then interrupts the child once (SIGINT: it stops at a safe
+/// point and training keeps its checkpoint). The child's errors go straight
+/// to our stderr; its event lines go to a file, read for the summary.
 public struct ChildBuild: Sendable {
     public let executable: URL
     public let project: URL
@@ -49,41 +51,48 @@ public struct ChildBuild: Sendable {
     /// Builds once. Throws `CancellationError` when the watch cancelled the
     /// build, a `WatchError` when the build failed.
     public func run(_ request: WatchBuildRequest) async throws -> ChildBuildOutcome {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["build", "--json"] + arguments
-        process.currentDirectoryURL = project
-        let output = Pipe()
-        process.standardOutput = output
+        let eventsFile = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-watch-\(UUID().uuidString).jsonl")
+        _ = FileManager.default.createFile(atPath: eventsFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: eventsFile) }
+        let events = try FileHandle(forWritingTo: eventsFile)
+        defer { try? events.close() }
         let started = Date()
-        let (status, killedBy, events): (Int32, Int32?, Data) = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                do { try process.run() } catch {
-                    continuation.resume(throwing: error)
-                    return
-                }
-                // Off the cooperative pool: read until the child closes its stdout, then reap it.
-                DispatchQueue.global().async {
-                    let events = output.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    let signal = process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil
-                    continuation.resume(returning: (process.terminationStatus, signal, events))
-                }
+        let process = try SupervisedProcess(executable.path, ["build", "--json"] + arguments, in: project,
+                                            output: events.fileDescriptor, errors: STDERR_FILENO)
+        var interrupted = false
+        var status: Int32
+        while true {
+            if let ended = process.exitStatus() {
+                status = ended
+                break
             }
-        } onCancel: {
-            if process.isRunning { process.interrupt() }
+            if !interrupted, Task.isCancelled || request.cancellation.isCancelled {
+                process.send(SIGINT)
+                interrupted = true
+            }
+            await Self.pause(seconds: 0.02)
         }
         let seconds = Date().timeIntervalSince(started)
-        if request.cancellation.isCancelled || Task.isCancelled { throw CancellationError() }
+        if interrupted || request.cancellation.isCancelled || Task.isCancelled { throw CancellationError() }
         let elapsed = String(format: "%.1f s", seconds)
-        if let killedBy {
+        // lutbuild itself exits with 0, 1, 2, 64 or 130; above 128 the supervisor reports a signal.
+        if status > 128, status != UserError.interruptedExitCode {
+            let killedBy = status - 128
             // It printed nothing about why: say what happened instead of pointing at an error above.
             let name = strsignal(killedBy).map { String(cString: $0) } ?? "signal \(killedBy)"
             throw WatchError("the build was killed by signal \(killedBy) (\(name)) after \(elapsed), not by an error in the project; save again to retry")
         }
-        guard status == 0, let outcome = ChildBuildOutcome.parse(jsonLines: events, seconds: seconds) else {
+        let lines = (try? Data(contentsOf: eventsFile)) ?? Data()
+        guard status == 0, let outcome = ChildBuildOutcome.parse(jsonLines: lines, seconds: seconds) else {
             throw WatchError("build failed (exit \(status)) after \(elapsed); fix the error above and save again")
         }
         return outcome
+    }
+
+    /// Waits without blocking a thread, also once the task is cancelled (unlike `Task.sleep`).
+    private static func pause(seconds: Double) async {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { continuation.resume() }
+        }
     }
 }

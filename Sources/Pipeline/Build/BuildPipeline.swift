@@ -64,7 +64,7 @@ public struct BuildRequest: Sendable {
     public static func parseLayer(_ text: String, layers: Int) throws -> Int {
         let digits = text.hasPrefix("layer") ? String(text.dropFirst(5)) : text
         guard let layer = Int(digits), (0..<layers).contains(layer) else {
-            throw PipelineError.input("--retrain \(text): expected layer0 … layer\(max(layers - 1, 0)) (the project has \(layers) layers)")
+            throw PipelineError.usage("--retrain \(text): expected layer0 … layer\(max(layers - 1, 0)) (the project has \(layers) layers)")
         }
         return layer
     }
@@ -109,7 +109,7 @@ public struct BuildPipeline: Sendable {
         try graph.add(ThresholdsStep.make(config))
         for id in PipelineGraph.partitionIDs(config) {
             try graph.add(TabulateStep.make(id, table: config.model.tableSpec(ofLayer: id.layer)))
-            try graph.add(SynthesizeStep.make(id, config, care: CareSetStep.output(config, id)))
+            try graph.add(SynthesizeStep.make(id, config, care: PipelineGraph.fillsDontCares(config) ? CareSetStep.output(id) : nil))
             if PipelineGraph.fillsDontCares(config) {
                 try graph.add(SynthesizeStep.make(id, config, stepID: SynthesizeStep.exactID(id)))
             }
@@ -155,8 +155,14 @@ public struct BuildPipeline: Sendable {
             let graph = try graph()
             return try await engine.build(graph, targets: request.targets(in: graph), options: options, events: events)
         } catch {
-            throw project.userFacing(error)
+            throw userFacing(error)
         }
+    }
+
+    /// `error` as the user should see it: each failed step's error through `Project.userFacing`.
+    func userFacing(_ error: any Error) -> any Error {
+        guard let failure = error as? BuildFailure else { return project.userFacing(error) }
+        return BuildFailure(failures: failure.failures.map { .init(step: $0.step, error: project.userFacing($0.error)) })
     }
 
     /// What a build would run and why.

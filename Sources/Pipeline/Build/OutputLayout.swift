@@ -1,4 +1,5 @@
 import BuildGraph
+import Packaging
 
 /// Where lutbuild keeps what it writes in a project, relative to the project
 /// directory: the one spelling of every `gen/…` path, of the engine's state
@@ -6,8 +7,9 @@ import BuildGraph
 /// and names none of them itself. (Packaging's own folders under `gen/` are
 /// `PackagingLayout`.)
 public enum OutputLayout {
-    /// Everything generated: removed by `lutbuild clean`, ignored by watch mode.
-    public static let generated = "gen"
+    /// Everything generated: removed by `lutbuild clean`, ignored by watch mode
+    /// (spelled once, in Packaging, the lowest module writing there).
+    public static let generated = PackagingLayout.generated
     public static let rtl = "\(generated)/rtl"
     public static let testbench = "\(generated)/tb"
     /// Simulation-only models of vendor cells the RTL instantiates (FuseSoC's sim and lint targets).

@@ -46,15 +46,18 @@ public struct RemoteCacheChoice: Sendable {
         let (text, origin): (String?, String) = if let url { (url, "--remote-cache") }
             else if let variable = environment[Self.urlVariable] { (variable, Self.urlVariable) }
             else { (config.remote, "[cache] remote in lutbuild.toml") }
-        guard let text, !text.isEmpty else { return nil }
+        // A bad variable is a mistake even while no remote cache is set: say so before anything else.
         var seconds = config.remoteTimeout
         if let variable = environment[Self.timeoutVariable], !variable.isEmpty {
-            guard let value = Int(variable), ProjectConfigSchema.timeoutRange.contains(value) else {
-                throw PipelineError("\(Self.timeoutVariable) = \(variable): expected whole seconds in 1…3600", exitCode: UserError.usageExitCode)
+            let range = ProjectConfigSchema.timeoutRange
+            guard let value = Int(variable), range.contains(value) else {
+                throw PipelineError.usage(
+                    "\(Self.timeoutVariable) = \(variable): expected whole seconds in \(range.lowerBound)…\(range.upperBound)")
             }
             seconds = value
         }
         let mode = try resolvedMode(config)
+        guard let text, !text.isEmpty else { return nil }
         let endpoint: RemoteCacheEndpoint, credentials: RemoteCacheCredentials
         do {
             switch try RemoteCacheLocation(parsing: text) {
@@ -96,7 +99,7 @@ public struct RemoteCacheChoice: Sendable {
         if let mode { return mode }
         if let variable = environment[Self.modeVariable], !variable.isEmpty {
             guard let mode = RemoteCacheMode(named: variable) else {
-                throw PipelineError("\(Self.modeVariable) = \(variable): expected \(RemoteCacheMode.names)", exitCode: UserError.usageExitCode)
+                throw PipelineError.usage("\(Self.modeVariable) = \(variable): expected \(RemoteCacheMode.names)")
             }
             return mode
         }

@@ -1,3 +1,4 @@
+import DeterministicJSON
 import Foundation
 import NeuraLUT
 
@@ -120,9 +121,6 @@ public struct BuildResults: Codable, Equatable, Sendable {
 
     /// Compact JSON (sorted keys, snake_case), for the `--json` summary event.
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        try DeterministicJSON.line(self)
     }
 }

@@ -19,20 +19,27 @@ enum CareSetStep: PipelineStep {
         var widen: Int
     }
 
-    /// Partition `partition`'s care set, or nil when the project has no don't-cares.
-    static func output(_ config: ProjectConfig, _ partition: PartitionID) -> StepInput? {
-        PipelineGraph.fillsDontCares(config) ? .output(step: id, name: TrainStep.memberName(partition)) : nil
+    /// Partition `partition`'s care set (the step exists only when the project has don't-cares).
+    static func output(_ partition: PartitionID) -> StepSource<CareSet> {
+        .output(step: id, name: TrainStep.memberName(partition))
     }
 
     static func make(_ config: ProjectConfig) throws -> Step {
         try step(id: id, Parameters(minimumHits: config.hardware.dontCareMinHits, widen: config.hardware.dontCareWiden),
-                 inputs: ["network": OutputRefs.exactNetwork(config), "data": OutputRefs.data],
+                 inputs: inputs(config),
                  outputs: PipelineGraph.partitionIDs(config).map(TrainStep.memberName))
     }
 
+    static func inputs(_ config: ProjectConfig) -> StepInputs {
+        var inputs = StepInputs()
+        inputs.bind(CommonInputs.network, to: OutputRefs.exactNetwork(config))
+        inputs.bind(CommonInputs.data, to: OutputRefs.data)
+        return inputs
+    }
+
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
-        let network = try NetworkStep.decode(try context.input("network"))
-        let data = try PrepareDataStep.data(context)
+        let network = try context.read(CommonInputs.network)
+        let data = try context.read(CommonInputs.data)
         context.progress("care sets from \(data.train.rows + data.validation.rows) training rows")
         let careSets = try network.careSets(rows: [data.train, data.validation], minimumHits: parameters.minimumHits,
                                             widen: parameters.widen)

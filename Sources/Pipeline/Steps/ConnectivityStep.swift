@@ -22,13 +22,15 @@ enum ConnectivityStep: PipelineStep {
 
     static func make(_ project: Project) throws -> Step {
         let model = project.config.model
+        var inputs = StepInputs()
+        inputs.bind(CommonInputs.data, to: OutputRefs.data)
         return try step(id: id, Parameters(seed: model.seed, layers: model.layerSpecs.map(LayerWiring.init),
                                            minInputActivity: model.minInputActivity, imageWidth: model.imageWidth),
-                        inputs: ["data": OutputRefs.data], outputs: ["connectivity"])
+                        inputs: inputs, outputs: ["connectivity"])
     }
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
-        let train = try PrepareDataStep.data(context).train
+        let train = try context.read(CommonInputs.data).train
         let wiring = Connectivity.draw(seed: parameters.seed, layers: parameters.layers, data: train,
                                        rows: Array(0..<train.rows), minInputActivity: parameters.minInputActivity,
                                        imageWidth: parameters.imageWidth)

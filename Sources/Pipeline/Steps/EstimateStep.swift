@@ -1,5 +1,6 @@
 import BuildGraph
 import Foundation
+import HDLNames
 import NeuraLUT
 import RTL
 import Synthesis
@@ -25,11 +26,12 @@ enum EstimateStep: PipelineStep {
 
     static func make(_ config: ProjectConfig) throws -> Step {
         let ids = PipelineGraph.partitionIDs(config)
-        var inputs: [String: StepInput] = ["network": OutputRefs.network]
+        var inputs = StepInputs()
+        inputs.bind(CommonInputs.network, to: OutputRefs.network)
         let dontCares = PipelineGraph.fillsDontCares(config)
         for id in ids {
-            inputs["netlist/" + TrainStep.memberName(id)] = netlist(id)
-            if dontCares { inputs["exact/" + TrainStep.memberName(id)] = .output(step: SynthesizeStep.exactID(id), name: "netlist") }
+            inputs.bind(CommonInputs.netlists[TrainStep.memberName(id)], to: SynthesizeStep.netlist(id))
+            if dontCares { inputs.bind(exactNetlists[TrainStep.memberName(id)], to: SynthesizeStep.exactNetlist(id)) }
         }
         let parameters = Parameters(registers: VerilogSteps.rtlOptions(config).registers, partitions: ids.map(TrainStep.memberName),
                                     layerSizes: config.model.layers.map(\.partitions), dontCares: dontCares)
@@ -37,16 +39,15 @@ enum EstimateStep: PipelineStep {
                         publish: ["json": OutputLayout.Report.estimateJSON, "text": OutputLayout.Report.estimateText])
     }
 
-    static func netlist(_ partition: PartitionID) -> StepInput {
-        .output(step: SynthesizeStep.id(partition), name: "netlist")
-    }
+    /// With don't-cares: each partition's table mapped exactly.
+    static let exactNetlists = StepInputFamily("exact", decode: SynthesizeStep.decode)
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
-        let network = try NetworkStep.decode(try context.input("network"))
+        let network = try context.read(CommonInputs.network)
         var statistics: [[NetlistStatistics]] = [], next = 0
         for size in parameters.layerSizes {
             statistics.append(try parameters.partitions[next..<(next + size)].map { member in
-                try SynthesizeStep.decode(try context.input("netlist/" + member)).statistics
+                try context.read(CommonInputs.netlists[member]).statistics
             })
             next += size
         }
@@ -54,7 +55,7 @@ enum EstimateStep: PipelineStep {
                                       registers: parameters.registers)
         if parameters.dontCares {
             estimate.exactLUTs = try parameters.partitions.reduce(0) { sum, member in
-                sum + (try SynthesizeStep.decode(try context.input("exact/" + member)).statistics.luts)
+                sum + (try context.read(exactNetlists[member]).statistics.luts)
             }
         }
         return ["json": try estimate.json(), "text": Data(estimate.report.utf8)]
@@ -71,6 +72,7 @@ enum YosysEstimateStep: PipelineStep {
     static let version = 2
 
     struct Parameters: Codable, Sendable {
+        /// yosys' architecture for `[fpga] part` (`DeviceFamilies.yosysFamily`).
         var family: String
         var top: String
         /// The RTL inputs (`rtl/<file>`) in the order yosys reads them.
@@ -79,7 +81,8 @@ enum YosysEstimateStep: PipelineStep {
 
     static func make(_ config: ProjectConfig) throws -> Step {
         let (inputs, files) = VerilogSteps.inputs(config)
-        return try step(id: id, Parameters(family: Estimator().family, top: config.project.top, rtlFiles: files),
+        return try step(id: id, Parameters(family: DeviceFamilies.yosysFamily(forPart: config.fpga.part), top: config.project.top,
+                                               rtlFiles: files),
                         inputs: inputs, outputs: ["json", "text"],
                         publish: ["json": OutputLayout.Report.yosysEstimateJSON, "text": OutputLayout.Report.yosysEstimateText],
                         usesAllCores: true)
@@ -90,7 +93,7 @@ enum YosysEstimateStep: PipelineStep {
         var files: [URL] = []
         for name in parameters.rtlFiles {
             let url = directory.appendingPathComponent(name)
-            try context.input("rtl/" + name).write(to: url)
+            try context.read(CommonInputs.rtl[name]).write(to: url)
             files.append(url)
         }
         context.progress("yosys synth_xilinx on \(files.count) modules")

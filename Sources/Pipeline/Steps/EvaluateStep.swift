@@ -29,14 +29,19 @@ enum EvaluateStep: PipelineStep {
         var careSets: [PartitionID]
     }
 
+    /// With don't-cares: the network of the exact tables.
+    static let exact = StepInputName("exact", decode: NetworkStep.decode)
+
     static func make(_ config: ProjectConfig) throws -> Step {
         let latency = VerilogSteps.rtlOptions(config).registers.latency(layers: config.model.layers.count)
-        var inputs: [String: StepInput] = ["network": OutputRefs.network, "data": OutputRefs.data]
+        var inputs = StepInputs()
+        inputs.bind(CommonInputs.network, to: OutputRefs.network)
+        inputs.bind(CommonInputs.data, to: OutputRefs.data)
         var careSets: [PartitionID] = []
         if PipelineGraph.fillsDontCares(config) {
-            inputs["exact"] = OutputRefs.exactNetwork(config)
+            inputs.bind(exact, to: OutputRefs.exactNetwork(config))
             for partition in PipelineGraph.partitionIDs(config) {
-                inputs["care/" + TrainStep.memberName(partition)] = CareSetStep.output(config, partition)
+                inputs.bind(CommonInputs.careSets[TrainStep.memberName(partition)], to: CareSetStep.output(partition))
                 careSets.append(partition)
             }
         }
@@ -45,16 +50,16 @@ enum EvaluateStep: PipelineStep {
     }
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
-        let network = try NetworkStep.decode(try context.input("network"))
-        let test = try PrepareDataStep.data(context).test
+        let network = try context.read(CommonInputs.network)
+        let test = try context.read(CommonInputs.data).test
         context.progress("LUT inference on \(test.rows) test rows")
         var report = Report(testAccuracy: try network.accuracy(dataset: test), testSamples: test.rows,
                             latencyCycles: parameters.latencyCycles)
         if !parameters.careSets.isEmpty {
-            let exact = try NetworkStep.decode(try context.input("exact"))
+            let exact = try context.read(Self.exact)
             var careSets = exact.spec.layers.map { _ in [CareSet]() }
             for partition in parameters.careSets {
-                careSets[partition.layer].append(try CareSetStep.decode(try context.input("care/" + TrainStep.memberName(partition))))
+                careSets[partition.layer].append(try context.read(CommonInputs.careSets[TrainStep.memberName(partition)]))
             }
             report.dontCare = try FillingEffect(exact: exact, filled: network, careSets: careSets, test: test)
         }

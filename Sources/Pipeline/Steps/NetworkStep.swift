@@ -22,22 +22,25 @@ enum NetworkStep: PipelineStep {
 
     /// The network whose tables are `table(id)` for each partition.
     static func make(_ config: ProjectConfig, id: String = id,
-                     table: (PartitionID) -> StepInput = OutputRefs.table) throws -> Step {
-        var inputs: [String: StepInput] = [
-            "summary": OutputRefs.summary, "connectivity": OutputRefs.connectivity, "quantizers": OutputRefs.quantizers,
-        ]
-        for partition in PipelineGraph.partitionIDs(config) { inputs["table/" + TrainStep.memberName(partition)] = table(partition) }
+                     table: (PartitionID) -> StepSource<TruthTable> = OutputRefs.table) throws -> Step {
+        var inputs = StepInputs()
+        inputs.bind(CommonInputs.summary, to: OutputRefs.summary)
+        inputs.bind(CommonInputs.connectivity, to: OutputRefs.connectivity)
+        inputs.bind(CommonInputs.quantizers, to: OutputRefs.quantizers)
+        for partition in PipelineGraph.partitionIDs(config) {
+            inputs.bind(CommonInputs.tables[TrainStep.memberName(partition)], to: table(partition))
+        }
         return try step(id: id, config.model.networkShape, inputs: inputs, outputs: ["network"])
     }
 
     static func run(_ shape: NetworkShape, _ context: StepContext) async throws -> StepOutputs {
-        let summary = try PrepareDataStep.decode(try context.input("summary"))
+        let summary = try context.read(CommonInputs.summary)
         let spec = shape.spec(inputFeatures: summary.features, classes: summary.classes)
-        let connectivity = try StepCodecs.decodeJSON(Connectivity.self, try context.input("connectivity"), what: "connectivity")
-        let quantizers = try QuantizerParameters(decoding: [UInt8](context.input("quantizers")))
+        let connectivity = try context.read(CommonInputs.connectivity)
+        let quantizers = try context.read(CommonInputs.quantizers)
         let tables = try spec.layers.enumerated().map { layer, spec in
             try (0..<spec.partitions).map { index in
-                try StepCodecs.decodeTable(try context.input("table/" + TrainStep.memberName(PartitionID(layer: layer, index: index))))
+                try context.read(CommonInputs.tables[TrainStep.memberName(PartitionID(layer: layer, index: index))])
             }
         }
         let network = LUTNetwork(spec: spec, connectivity: connectivity, tables: tables, encoder: quantizers.inputFrontEnd.encoder)

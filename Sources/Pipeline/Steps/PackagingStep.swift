@@ -74,6 +74,9 @@ enum PackagingStep: PipelineStep {
         return try Packager.outputPaths(for: core) + core.simulationModelFiles
     }
 
+    /// The documentation files (`ThresholdsStep`'s outputs), by output name.
+    static let documents = StepInputFamily("doc")
+
     static func make(_ project: Project) throws -> Step {
         let config = project.config
         let documents = documentation(config)
@@ -84,8 +87,8 @@ enum PackagingStep: PipelineStep {
             throw PipelineError.input("\(project.configFileName): cannot package the design: \(error)")
         }
         var inputs = VerilogSteps.inputs(config).inputs
-        inputs["network"] = OutputRefs.network
-        for document in documents { inputs["doc/" + document.name] = .output(step: ThresholdsStep.id, name: document.name) }
+        inputs.bind(CommonInputs.network, to: OutputRefs.network)
+        for document in documents { inputs.bind(Self.documents[document.name], to: .output(step: ThresholdsStep.id, name: document.name)) }
         let parameters = Parameters(core: core(config, ports: nil), rtl: VerilogSteps.rtlOptions(config),
                                     documents: Dictionary(uniqueKeysWithValues: documents.map { ($0.name, $0.path) }),
                                     outputs: paths)
@@ -94,15 +97,15 @@ enum PackagingStep: PipelineStep {
     }
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
-        let network = try NetworkStep.decode(try context.input("network"))
+        let network = try context.read(CommonInputs.network)
         var core = parameters.core
         core.ports = VerilogEmitter.ports(network: network, options: parameters.rtl).map { port in
             HDLPort(name: port.name, direction: port.direction == .input ? .input : .output,
                     width: port.width, isVector: port.isVector)
         }
         var contents: [String: Data] = [:]
-        for path in core.rtlFiles { contents[path] = try context.input("rtl/" + fileName(path)) }
-        for (name, path) in parameters.documents { contents[path] = try context.input("doc/" + name) }
+        for path in core.rtlFiles { contents[path] = try context.read(CommonInputs.rtl[fileName(path)]) }
+        for (name, path) in parameters.documents { contents[path] = try context.read(documents[name]) }
         core.coreRevision = coreRevision(contents: contents)
         var outputs: StepOutputs = [:]
         for file in try Packager.allFiles(for: core, rtlContents: contents) {

@@ -11,9 +11,14 @@ public struct PipelineError: Error, CustomStringConvertible, Equatable {
         self.exitCode = exitCode
     }
 
-    /// A mistake in the user's input (a command-line value, the project file).
+    /// A mistake in the project file or the data (exit 2).
     public static func input(_ description: String) -> PipelineError {
         PipelineError(description, exitCode: UserError.inputExitCode)
+    }
+
+    /// A bad command-line flag or environment variable value (exit 64).
+    public static func usage(_ description: String) -> PipelineError {
+        PipelineError(description, exitCode: UserError.usageExitCode)
     }
 }
 

@@ -5,7 +5,8 @@ import Foundation
 /// encoded canonically into the step's key and handed, decoded from those
 /// same bytes, to `run`. `run` is a static function, so it captures nothing:
 /// all it sees is the value its key hashed and the inputs it declared
-/// (digest-checked by `StepContext.input`). See docs/pipeline.md.
+/// (`StepInputs`: typed names bound once, read back with `StepContext.read`,
+/// digest-checked). See docs/pipeline.md.
 protocol PipelineStep: Sendable {
     associatedtype Parameters: Codable & Sendable
     /// What the step does; part of the key.
@@ -17,10 +18,10 @@ protocol PipelineStep: Sendable {
 
 extension PipelineStep {
     /// The engine's step for `parameters`.
-    static func step(id: String, _ parameters: Parameters, inputs: [String: StepInput] = [:], outputs: [String],
+    static func step(id: String, _ parameters: Parameters, inputs: StepInputs = StepInputs(), outputs: [String],
                      publish: [String: String] = [:], usesAllCores: Bool = false) throws -> Step {
         let parameters = try StepParameters(parameters)
-        return Step(id: id, kind: kind, version: version, parameters: parameters.key, inputs: inputs, outputs: outputs,
+        return Step(id: id, kind: kind, version: version, parameters: parameters.key, inputs: inputs.sources, outputs: outputs,
                     publish: publish, usesAllCores: usesAllCores) { context in
             try await run(parameters.decoded(Parameters.self, step: context.stepID), context)
         }
@@ -49,7 +50,7 @@ struct PipelineBatchMember<Parameters: Codable & Sendable> {
 extension PipelineBatchStep {
     /// The engine's batch step; `action` is the step's work (a static
     /// function of the step; tests may substitute one that does not train).
-    static func batch(id: String, _ shared: Shared, inputs: [String: StepInput] = [:],
+    static func batch(id: String, _ shared: Shared, inputs: StepInputs = StepInputs(),
                       members: [PipelineBatchMember<Member>], usesAllCores: Bool = false,
                       action: @escaping Action) throws -> BatchStep {
         let sharedParameters = try StepParameters(shared)
@@ -62,7 +63,7 @@ extension PipelineBatchStep {
                                              publish: member.publish, reportsRun: member.reportsRun))
         }
         let encodedMembers = memberParameters
-        return BatchStep(id: id, kind: kind, version: version, parameters: sharedParameters.key, inputs: inputs,
+        return BatchStep(id: id, kind: kind, version: version, parameters: sharedParameters.key, inputs: inputs.sources,
                          members: engineMembers, usesAllCores: usesAllCores) { context in
             var decoded: [String: Member] = [:]
             for (name, parameters) in encodedMembers {

@@ -31,12 +31,15 @@ enum PrepareDataStep: PipelineStep {
         var fit: DataFitRule
     }
 
+    /// A dataset file, declared under its role (`train`, `test`, …) as the parameters name it.
+    static func file(_ role: String) -> StepInputName<Data> { StepInputName(role) }
+
     static func make(_ project: Project) throws -> Step {
         var dataset = project.locatedDataset
         // Class names only label the report: renaming one must not prepare (and train) again.
         dataset.classNames = nil
-        var inputs: [String: StepInput] = [:]
-        for (role, path) in dataset.files { inputs[role] = .source(path) }
+        var inputs = StepInputs()
+        for (role, path) in dataset.files { inputs.bind(file(role), to: .source(path)) }
         return try step(id: id, Parameters(dataset: dataset, fit: DataFitRule(project.config)), inputs: inputs,
                         outputs: ["data", "feature_names", "summary"], publish: ["summary": OutputLayout.Report.data])
     }
@@ -44,17 +47,11 @@ enum PrepareDataStep: PipelineStep {
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
         context.progress("loading \(parameters.dataset.train)")
         var files: [String: Data] = [:]
-        for (role, _) in parameters.dataset.files { files[role] = try context.input(role) }
+        for (role, _) in parameters.dataset.files { files[role] = try context.read(file(role)) }
         let prepared = try PreparedData.prepare(parameters.dataset, files: files, fit: parameters.fit)
         let data = PreparedDataCodec.encode(prepared)
         return ["data": data, "feature_names": try StepCodecs.json(prepared.train.featureNames),
                 "summary": try StepCodecs.json(summary(of: prepared, data: data))]
-    }
-
-    /// Reads the `data` (and, when given, `feature_names`) inputs of a step.
-    static func data(_ context: StepContext, names: String? = nil) throws -> PreparedData {
-        let featureNames = try names.map { try StepCodecs.decodeJSON([String].self, try context.input($0), what: "feature names") }
-        return try PreparedDataCodec.decode(try context.input("data"), featureNames: featureNames ?? [])
     }
 
 
@@ -69,22 +66,4 @@ enum PrepareDataStep: PipelineStep {
     static func decode(_ data: Data) throws -> DataSummary {
         try StepCodecs.decodeJSON(DataSummary.self, data, what: "data summary")
     }
-}
-
-/// Names of outputs that several steps refer to.
-enum OutputRefs {
-    static let summary = StepInput.output(step: PrepareDataStep.id, name: "summary")
-    static let data = StepInput.output(step: PrepareDataStep.id, name: "data")
-    static let featureNames = StepInput.output(step: PrepareDataStep.id, name: "feature_names")
-    static let connectivity = StepInput.output(step: "connectivity", name: "connectivity")
-    static let quantizers = StepInput.output(step: TrainStep.id, name: TrainStep.quantizersMember)
-    static let network = StepInput.output(step: NetworkStep.id, name: "network")
-
-    /// The network of the exact (tabulated) tables: `network` itself unless don't-cares are filled.
-    static func exactNetwork(_ config: ProjectConfig) -> StepInput {
-        .output(step: PipelineGraph.fillsDontCares(config) ? NetworkStep.exactID : NetworkStep.id, name: "network")
-    }
-
-    static func weights(_ id: PartitionID) -> StepInput { .output(step: TrainStep.id, name: TrainStep.memberName(id)) }
-    static func table(_ id: PartitionID) -> StepInput { .output(step: TabulateStep.id(id), name: "table") }
 }

@@ -22,15 +22,24 @@ enum ReportPageStep: PipelineStep {
         var keepsBestEpoch: Bool
     }
 
+    static let training = StepInputName("training", decode: TrainingReport.decode)
+    static let evaluation = StepInputName("evaluate") {
+        try StepCodecs.decodeJSON(EvaluateStep.Report.self, $0, what: "evaluation report")
+    }
+    /// The thresholds, verify and estimate reports, read loosely (see `hardware(fromEstimate:)`).
+    static let thresholdsJSON = StepInputName("thresholds")
+    static let verifyReport = StepInputName("verify")
+    static let estimateJSON = StepInputName("estimate")
+
     static func make(_ config: ProjectConfig) throws -> Step {
-        var inputs: [String: StepInput] = [
-            "network": OutputRefs.network, "data": OutputRefs.data,
-            "training": .output(step: TrainStep.id, name: TrainingReport.jsonMember),
-            "evaluate": .output(step: EvaluateStep.id, name: "report"),
-            "thresholds": .output(step: ThresholdsStep.id, name: "json"),
-        ]
-        inputs["verify"] = .output(step: VerificationSteps.verifyID, name: "report")
-        inputs["estimate"] = .output(step: EstimateStep.id, name: "json")
+        var inputs = StepInputs()
+        inputs.bind(CommonInputs.network, to: OutputRefs.network)
+        inputs.bind(CommonInputs.data, to: OutputRefs.data)
+        inputs.bind(training, to: .output(step: TrainStep.id, name: TrainingReport.jsonMember))
+        inputs.bind(evaluation, to: .output(step: EvaluateStep.id, name: "report"))
+        inputs.bind(thresholdsJSON, to: .output(step: ThresholdsStep.id, name: "json"))
+        inputs.bind(verifyReport, to: .output(step: VerificationSteps.verifyID, name: "report"))
+        inputs.bind(estimateJSON, to: .output(step: EstimateStep.id, name: "json"))
         let keepsBestEpoch = config.train.trainingConfig(minInputActivity: config.model.minInputActivity,
                                                          imageWidth: config.model.imageWidth).keepsBestEpoch
         return try step(id: id, Parameters(title: config.project.name, description: config.project.description,
@@ -39,11 +48,11 @@ enum ReportPageStep: PipelineStep {
     }
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
-        let network = try NetworkStep.decode(try context.input("network"))
-        let prepared = try PrepareDataStep.data(context)
+        let network = try context.read(CommonInputs.network)
+        let prepared = try context.read(CommonInputs.data)
         let test = prepared.test
-        let training = try TrainingReport.decode(try context.input("training"))
-        let evaluation = try StepCodecs.decodeJSON(EvaluateStep.Report.self, try context.input("evaluate"), what: "evaluation report")
+        let training = try context.read(Self.training)
+        let evaluation = try context.read(Self.evaluation)
         var page = ReportPage(
             title: parameters.title, description: parameters.description,
             epochs: training.epochs.map {
@@ -52,15 +61,15 @@ enum ReportPageStep: PipelineStep {
             selectedEpoch: training.epochs.isEmpty ? nil : training.selectedEpoch,
             confusion: try confusion(network, test), testAccuracy: evaluation.testAccuracy,
             latencyCycles: evaluation.latencyCycles, verification: nil, verificationPassed: false,
-            hardware: [], estimateSource: nil, thresholds: thresholds(try context.input("thresholds")),
+            hardware: [], estimateSource: nil, thresholds: thresholds(try context.read(thresholdsJSON)),
             classNames: parameters.classNames ?? [], warnings: warnings(parameters, network: network, validationRows: prepared.validation.rows))
-        if let report = object(try context.input("verify")) {
+        if let report = object(try context.read(verifyReport)) {
             let mismatches = int(report, ["mismatches"]) ?? -1
             let simulator = (report["simulator"] as? String).map { " (\($0))" } ?? ""
             page.verification = "\(mismatches) mismatches in \(int(report, ["samples"]) ?? 0) samples\(simulator)"
             page.verificationPassed = mismatches == 0
         }
-        (page.hardware, page.estimateSource) = hardware(fromEstimate: try context.input("estimate"))
+        (page.hardware, page.estimateSource) = hardware(fromEstimate: try context.read(estimateJSON))
         return ["html": Data(page.html.utf8)]
     }
 

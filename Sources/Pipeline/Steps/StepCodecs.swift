@@ -1,4 +1,5 @@
 import BuildGraph
+import DeterministicJSON
 import Foundation
 import NeuraLUT
 
@@ -6,9 +7,7 @@ import NeuraLUT
 enum StepCodecs {
     /// Deterministic JSON (sorted keys) of a Codable value: parameters and small objects.
     static func json<T: Encodable>(_ value: T) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(value)
+        try DeterministicJSON.compact(value)
     }
 
     static func decodeJSON<T: Decodable>(_ type: T.Type, _ data: Data, what: String) throws -> T {

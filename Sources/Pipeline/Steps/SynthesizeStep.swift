@@ -31,23 +31,35 @@ enum SynthesizeStep: PipelineStep {
     /// `care`: the partition's care set (`CareSet.encoded()`), when don't-cares
     /// are on; the step then also outputs `table`, the filled table the
     /// netlist computes (the truth for LUT inference, RTL and reports).
-    static func make(_ partition: PartitionID, _ config: ProjectConfig, care: StepInput? = nil, stepID: String? = nil) throws -> Step {
-        var inputs = ["table": OutputRefs.table(partition)]
-        if let care { inputs["care"] = care }
+    static let table = StepInputName("table", decode: StepCodecs.decodeTable)
+    static let care = StepInputName("care", decode: CareSetStep.decode)
+
+    static func make(_ partition: PartitionID, _ config: ProjectConfig, care: StepSource<CareSet>? = nil,
+                     stepID: String? = nil) throws -> Step {
+        var inputs = StepInputs()
+        inputs.bind(table, to: OutputRefs.table(partition))
+        if let care { inputs.bind(Self.care, to: care) }
         return try step(id: stepID ?? id(partition), Parameters(mapper: mapperSettings(config), script: MapperSettings.scriptVersion, dontCares: care != nil),
                         inputs: inputs, outputs: care == nil ? ["netlist"] : ["netlist", "table"])
     }
 
     /// The filled table of a partition mapped with don't-cares.
-    static func filledTable(_ partition: PartitionID) -> StepInput { .output(step: id(partition), name: "table") }
+    static func filledTable(_ partition: PartitionID) -> StepSource<TruthTable> { .output(step: id(partition), name: "table") }
+
+    static func netlist(_ partition: PartitionID) -> StepSource<LUTNetlist> { .output(step: id(partition), name: "netlist") }
+
+    /// With don't-cares: the netlist of the exact table (`exactID`).
+    static func exactNetlist(_ partition: PartitionID) -> StepSource<LUTNetlist> {
+        .output(step: exactID(partition), name: "netlist")
+    }
 
     static func mapperSettings(_ config: ProjectConfig) -> MapperSettings {
         MapperSettings(effort: config.hardware.mapperEffort)
     }
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
-        let table = try StepCodecs.decodeTable(try context.input("table"))
-        let care = try parameters.dontCares ? CareSet(decoding: [UInt8](context.input("care"))) : nil
+        let table = try context.read(Self.table)
+        let care = try parameters.dontCares ? context.read(Self.care) : nil
         let mapped = try LUTMapper(settings: parameters.mapper).map(table, care: care, isCancelled: { context.isCancelled })
         var outputs: StepOutputs = ["netlist": Data(mapped.netlist.encoded().utf8)]
         if care != nil { outputs["table"] = StepCodecs.encode(mapped.netlist.truthTable) }

@@ -28,20 +28,23 @@ enum TableCheckStep: PipelineStep {
     /// Reads the exact network, and what the trained network is made of:
     /// its shape (the parameters), the wiring, every partition's weights and
     /// the quantizers.
+    static let tables = StepInputName("tables", decode: NetworkStep.decode)
+
     static func make(_ config: ProjectConfig) throws -> Step {
-        var inputs: [String: StepInput] = [
-            "tables": OutputRefs.exactNetwork(config), "data": OutputRefs.data,
-            "connectivity": OutputRefs.connectivity, "quantizers": OutputRefs.quantizers,
-        ]
+        var inputs = StepInputs()
+        inputs.bind(tables, to: OutputRefs.exactNetwork(config))
+        inputs.bind(CommonInputs.data, to: OutputRefs.data)
+        inputs.bind(CommonInputs.connectivity, to: OutputRefs.connectivity)
+        inputs.bind(CommonInputs.quantizers, to: OutputRefs.quantizers)
         for partition in PipelineGraph.partitionIDs(config) {
-            inputs["weights/" + TrainStep.memberName(partition)] = OutputRefs.weights(partition)
+            inputs.bind(CommonInputs.weights[TrainStep.memberName(partition)], to: OutputRefs.weights(partition))
         }
         return try step(id: id, config.model.networkShape, inputs: inputs, outputs: ["report"])
     }
 
     static func run(_ shape: NetworkShape, _ context: StepContext) async throws -> StepOutputs {
-        let tables = try NetworkStep.decode(try context.input("tables"))
-        let data = try PrepareDataStep.data(context)
+        let tables = try context.read(Self.tables)
+        let data = try context.read(CommonInputs.data)
         let trained = try trainedNetwork(shape, features: data.features, classes: data.classes, context)
         context.progress("comparing the tables with the quantized network on \(data.test.rows + data.validation.rows) rows")
         for (part, rows) in [("test", data.test), ("validation", data.validation)] {
@@ -60,11 +63,11 @@ enum TableCheckStep: PipelineStep {
     /// The trained network from the train step's outputs, as the tables were tabulated from it.
     static func trainedNetwork(_ shape: NetworkShape, features: Int, classes: Int, _ context: StepContext) throws -> TrainedNetwork {
         let spec = shape.spec(inputFeatures: features, classes: classes)
-        let connectivity = try StepCodecs.decodeJSON(Connectivity.self, try context.input("connectivity"), what: "connectivity")
-        let quantizers = try QuantizerParameters(decoding: [UInt8](context.input("quantizers")))
+        let connectivity = try context.read(CommonInputs.connectivity)
+        let quantizers = try context.read(CommonInputs.quantizers)
         let partitions = try spec.layers.enumerated().map { layer, layerSpec in
             try (0..<layerSpec.partitions).map { index in
-                try PartitionWeights(decoding: [UInt8](context.input("weights/" + TrainStep.memberName(PartitionID(layer: layer, index: index)))))
+                try context.read(CommonInputs.weights[TrainStep.memberName(PartitionID(layer: layer, index: index))])
             }
         }
         let network = TrainedNetwork(spec: spec, connectivity: connectivity, partitions: partitions, quantizers: quantizers)

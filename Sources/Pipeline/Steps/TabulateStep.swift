@@ -11,15 +11,18 @@ enum TabulateStep: PipelineStep {
 
     static func id(_ partition: PartitionID) -> String { "tabulate/\(TrainStep.memberName(partition))" }
 
+    static let weights = StepInputName("weights", decode: CommonInputs.weights.decode)
+
     static func make(_ partition: PartitionID, table: PartitionTableSpec) throws -> Step {
-        try step(id: id(partition), table,
-                 inputs: ["weights": OutputRefs.weights(partition), "quantizers": OutputRefs.quantizers],
-                 outputs: ["table"], usesAllCores: table.addressBits >= 14)
+        var inputs = StepInputs()
+        inputs.bind(weights, to: OutputRefs.weights(partition))
+        inputs.bind(CommonInputs.quantizers, to: OutputRefs.quantizers)
+        return try step(id: id(partition), table, inputs: inputs, outputs: ["table"], usesAllCores: table.addressBits >= 14)
     }
 
     static func run(_ table: PartitionTableSpec, _ context: StepContext) async throws -> StepOutputs {
-        let weights = try PartitionWeights(decoding: [UInt8](context.input("weights")))
-        let quantizers = try QuantizerParameters(decoding: [UInt8](context.input("quantizers")))
+        let weights = try context.read(Self.weights)
+        let quantizers = try context.read(CommonInputs.quantizers)
         return ["table": StepCodecs.encode(Tabulation.tabulate(weights, table, quantizers: quantizers))]
     }
 }

@@ -52,17 +52,24 @@ enum ThresholdsStep: PipelineStep {
         let last = config.model.layerSpecs.last
         // The feature names are an input of their own: renaming a CSV column reruns this step (and no training).
         return try step(id: id, Parameters(outputs: last?.partitions ?? 0, bits: last?.outputBits ?? 1),
-                        inputs: ["data": OutputRefs.data, "feature_names": OutputRefs.featureNames, "quantizers": OutputRefs.quantizers],
-                        outputs: outputs,
+                        inputs: inputs(), outputs: outputs,
                         publish: ["json": paths.json, "csv": paths.csv, "outputCodes": paths.outputCodes])
     }
 
+    static func inputs() -> StepInputs {
+        var inputs = StepInputs()
+        inputs.bind(CommonInputs.data, to: OutputRefs.data)
+        inputs.bind(CommonInputs.featureNames, to: OutputRefs.featureNames)
+        inputs.bind(CommonInputs.quantizers, to: OutputRefs.quantizers)
+        return inputs
+    }
+
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
-        let quantizers = try QuantizerParameters(decoding: [UInt8](context.input("quantizers")))
-        let prepared = try PrepareDataStep.data(context, names: "feature_names")
+        let quantizers = try context.read(CommonInputs.quantizers)
+        let prepared = try context.read(CommonInputs.data)
         let thresholds = InputThresholds(
             encoder: rawEncoder(quantizers.inputFrontEnd.encoder, after: prepared.normalization),
-            featureNames: prepared.train.featureNames)
+            featureNames: try context.read(CommonInputs.featureNames))
         var outputCodes = try StepCodecs.json(OutputCodes(
             outputs: parameters.outputs, bits: parameters.bits, offset: 1 << (parameters.bits - 1),
             scale: quantizers.outputScales.last ?? 1))

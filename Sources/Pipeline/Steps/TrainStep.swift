@@ -81,7 +81,10 @@ enum TrainStep: PipelineBatchStep {
                                (TrainingReport.csvMember, OutputLayout.Report.trainingCSV)] {
             members.append(PipelineBatchMember(name: report, publish: path, reportsRun: true))
         }
-        return try batch(id: id, shared, inputs: ["data": OutputRefs.data, "connectivity": OutputRefs.connectivity],
+        var inputs = StepInputs()
+        inputs.bind(CommonInputs.data, to: OutputRefs.data)
+        inputs.bind(CommonInputs.connectivity, to: OutputRefs.connectivity)
+        return try batch(id: id, shared, inputs: inputs,
                          members: members, usesAllCores: true, action: action)
     }
 
@@ -99,7 +102,7 @@ enum TrainStep: PipelineBatchStep {
 
     @Sendable
     static func train(_ shared: Shared, _ members: [String: Member], _ context: StepContext) async throws -> StepOutputs {
-        let prepared = try PrepareDataStep.data(context)
+        let prepared = try context.read(CommonInputs.data)
         let spec = try networkSpec(shared, members, features: prepared.features, classes: prepared.classes)
         let settings = shared.train.trainingConfig(minInputActivity: shared.minInputActivity, imageWidth: shared.imageWidth)
         // The validation split is data/prepare's (one split, reported in data.json): the trainer holds out nothing.
@@ -107,7 +110,7 @@ enum TrainStep: PipelineBatchStep {
         if let warning = ResultWarnings.smallValidation(rows: validation.rows, keepsBestEpoch: settings.keepsBestEpoch) {
             context.warn(warning)
         }
-        let connectivity = try StepCodecs.decodeJSON(Connectivity.self, try context.input("connectivity"), what: "connectivity")
+        let connectivity = try context.read(CommonInputs.connectivity)
         let scratch = URL(fileURLWithPath: try context.scratchDirectory())
         let checkpoint = scratch.appendingPathComponent("checkpoint")
         let jobFile = scratch.appendingPathComponent("job")

@@ -1,3 +1,4 @@
+import DeterministicJSON
 import Foundation
 import NeuraLUT
 
@@ -48,9 +49,7 @@ struct TrainingReport: Codable, Equatable {
 
     /// Sorted keys, pretty-printed, trailing newline (key style as the other reports).
     func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return try encoder.encode(self) + Data("\n".utf8)
+        try DeterministicJSON.file(self)
     }
 
     static func decode(_ data: Data) throws -> TrainingReport {

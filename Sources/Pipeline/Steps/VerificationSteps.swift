@@ -19,8 +19,8 @@ enum VerificationSteps {
         static let version = 3
 
         static func run(_ options: RTLOptions, _ context: StepContext) async throws -> StepOutputs {
-            let network = try NetworkStep.decode(try context.input("network"))
-            let test = try PrepareDataStep.data(context).test
+            let network = try context.read(CommonInputs.network)
+            let test = try context.read(CommonInputs.data).test
             let vectors = try TestVectors(network: network, dataset: test)
             let design = try VerilogEmitter.design(network: network, options: options)
             var outputs: StepOutputs = [:]
@@ -49,6 +49,9 @@ enum VerificationSteps {
             var simulator: Simulator?
         }
 
+        /// The testbench files, by name.
+        static let testbench = StepInputFamily("tb")
+
         static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
             let directory = URL(fileURLWithPath: try context.scratchDirectory())
             let rtlDirectory = directory.appendingPathComponent("rtl"), tbDirectory = directory.appendingPathComponent("tb")
@@ -65,11 +68,11 @@ enum VerificationSteps {
             }
             for name in parameters.rtlFiles {
                 let url = rtlDirectory.appendingPathComponent(name)
-                try context.input("rtl/" + name).write(to: url)
+                try context.read(CommonInputs.rtl[name]).write(to: url)
                 rtlFiles.append(url)
             }
             for file in testbenchFiles {
-                try context.input("tb/" + file).write(to: tbDirectory.appendingPathComponent(file))
+                try context.read(testbench[file]).write(to: tbDirectory.appendingPathComponent(file))
             }
             guard let simulator = parameters.simulator else {
                 throw PipelineError("no RTL simulator found: install Verilator or Icarus Verilog (iverilog + vvp) and make sure it is on PATH")
@@ -97,14 +100,16 @@ enum VerificationSteps {
     static func testbench(_ config: ProjectConfig) throws -> Step {
         var publish: [String: String] = [:]
         for file in testbenchFiles { publish[file] = "\(testbenchDirectory)/\(file)" }
-        return try Bench.step(id: testbenchID, VerilogSteps.rtlOptions(config),
-                              inputs: ["network": OutputRefs.network, "data": OutputRefs.data],
+        var inputs = StepInputs()
+        inputs.bind(CommonInputs.network, to: OutputRefs.network)
+        inputs.bind(CommonInputs.data, to: OutputRefs.data)
+        return try Bench.step(id: testbenchID, VerilogSteps.rtlOptions(config), inputs: inputs,
                               outputs: testbenchFiles, publish: publish)
     }
 
     static func verify(_ config: ProjectConfig, simulator: Simulator?) throws -> Step {
         var (inputs, files) = VerilogSteps.inputs(config)
-        for file in testbenchFiles { inputs["tb/" + file] = .output(step: testbenchID, name: file) }
+        for file in testbenchFiles { inputs.bind(Verify.testbench[file], to: .output(step: testbenchID, name: file)) }
         let parameters = Verify.Parameters(
             rtlFiles: files, xilinxCellModels: config.rtl.tables == .mapped && config.rtl.primitives == .xilinx,
             simulator: simulator ?? Simulator.available(forPartitions: PipelineGraph.partitionIDs(config).count))

@@ -25,14 +25,17 @@ enum VerilogSteps {
             var primitives: LUTPrimitives
         }
 
+        static let netlist = StepInputName("netlist", decode: SynthesizeStep.decode)
+        static let table = StepInputName("table", decode: StepCodecs.decodeTable)
+
         static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
             let verilog: String
             switch parameters.tables {
             case .mapped:
-                let netlist = try SynthesizeStep.decode(try context.input("netlist"))
+                let netlist = try context.read(Self.netlist)
                 verilog = NetlistVerilog.partitionModule(name: parameters.module, netlist: netlist, primitives: parameters.primitives)
             case .caseROM:
-                let table = try StepCodecs.decodeTable(try context.input("table"))
+                let table = try context.read(Self.table)
                 verilog = VerilogEmitter.partitionModule(name: parameters.module, table: table)
             }
             return ["verilog": Data(verilog.utf8)]
@@ -45,7 +48,7 @@ enum VerilogSteps {
         static let version = 2
 
         static func run(_ options: RTLOptions, _ context: StepContext) async throws -> StepOutputs {
-            let network = try NetworkStep.decode(try context.input("network"))
+            let network = try context.read(CommonInputs.network)
             var outputs: StepOutputs = ["top": Data(VerilogEmitter.topModule(network: network, options: options).contents.utf8)]
             for layer in network.spec.layers.indices {
                 outputs["layer\(layer)"] = Data(VerilogEmitter.layerModule(network: network, layer: layer, options: options).contents.utf8)
@@ -57,13 +60,16 @@ enum VerilogSteps {
     static func partition(_ config: ProjectConfig, _ partition: PartitionID) throws -> Step {
         let name = VerilogEmitter.partitionModuleName(partition, topName: config.project.top)
         let rtl = config.rtl
-        let input = rtl.tables == .mapped
-            ? ["netlist": StepInput.output(step: SynthesizeStep.id(partition), name: "netlist")]
-            : ["table": PipelineGraph.fillsDontCares(config) ? SynthesizeStep.filledTable(partition) : OutputRefs.table(partition)]
+        var inputs = StepInputs()
+        if rtl.tables == .mapped {
+            inputs.bind(Partition.netlist, to: SynthesizeStep.netlist(partition))
+        } else {
+            inputs.bind(Partition.table, to: PipelineGraph.fillsDontCares(config) ? SynthesizeStep.filledTable(partition) : OutputRefs.table(partition))
+        }
         return try Partition.step(id: partitionID(partition),
                                   Partition.Parameters(module: name, tables: rtl.tables,
                                                        primitives: rtl.tables == .mapped ? rtl.primitives : .portable),
-                                  inputs: input, outputs: ["verilog"],
+                                  inputs: inputs, outputs: ["verilog"],
                                   publish: ["verilog": "\(rtlDirectory)/\(name).v"])
     }
 
@@ -88,24 +94,26 @@ enum VerilogSteps {
         for layer in config.model.layers.indices {
             publish["layer\(layer)"] = "\(rtlDirectory)/\(VerilogEmitter.layerModuleName(layer, topName: options.topName)).v"
         }
-        return try Network.step(id: networkID, options, inputs: ["network": OutputRefs.network],
+        var inputs = StepInputs()
+        inputs.bind(CommonInputs.network, to: OutputRefs.network)
+        return try Network.step(id: networkID, options, inputs: inputs,
                                 outputs: networkOutputs(config), publish: publish)
     }
 
     /// Every Verilog output in the order a simulator reads them (partitions, layers, top).
-    static func allOutputs(_ config: ProjectConfig) -> [(name: String, input: StepInput)] {
+    static func allOutputs(_ config: ProjectConfig) -> [(name: String, source: StepSource<Data>)] {
         PipelineGraph.partitionIDs(config).map { id in
-            (VerilogEmitter.partitionModuleName(id, topName: config.project.top) + ".v", StepInput.output(step: partitionID(id), name: "verilog"))
+            (VerilogEmitter.partitionModuleName(id, topName: config.project.top) + ".v", .output(step: partitionID(id), name: "verilog"))
         } + config.model.layers.indices.map { layer in
-            (VerilogEmitter.layerModuleName(layer, topName: config.project.top) + ".v", StepInput.output(step: networkID, name: "layer\(layer)"))
-        } + [(config.project.top + ".v", StepInput.output(step: networkID, name: "top"))]
+            (VerilogEmitter.layerModuleName(layer, topName: config.project.top) + ".v", .output(step: networkID, name: "layer\(layer)"))
+        } + [(config.project.top + ".v", .output(step: networkID, name: "top"))]
     }
 
-    /// The Verilog outputs as inputs `rtl/<file>` of a step, and the file names in simulator order.
-    static func inputs(_ config: ProjectConfig) -> (inputs: [String: StepInput], files: [String]) {
+    /// The Verilog outputs as inputs `rtl/<file>` of a step (`CommonInputs.rtl`), and the file names in simulator order.
+    static func inputs(_ config: ProjectConfig) -> (inputs: StepInputs, files: [String]) {
         let rtl = allOutputs(config)
-        var inputs: [String: StepInput] = [:]
-        for (name, input) in rtl { inputs["rtl/" + name] = input }
+        var inputs = StepInputs()
+        for (name, source) in rtl { inputs.bind(CommonInputs.rtl[name], to: source) }
         return (inputs, rtl.map(\.name))
     }
 }

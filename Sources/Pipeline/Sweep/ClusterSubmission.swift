@@ -1,7 +1,7 @@
 import Diagnostics
 import Foundation
 import ProjectFile
-import RTL
+import Subprocess
 
 /// Submits a cluster sweep's tasks and follows them: one throttled Slurm job
 /// array (`sbatch --array=0-N%K`) and a collector job that runs when every
@@ -20,8 +20,8 @@ public struct ClusterSubmission: Sendable {
     public var slurm: SlurmSettings
     /// The `lutbuild` the tasks run; on a cluster, on the shared filesystem.
     public var lutbuild: String
-    /// Added to the environment of `sbatch` (which hands its environment to the
-    /// jobs) or of each launcher: the remote cache given on the command line.
+    /// What the tasks add to their environment (the remote cache given on the
+    /// command line), from a file only the user can read: never on a command line.
     public var environment: [String: String]
 
     public static let placeholder = "{cmd}"
@@ -54,18 +54,19 @@ public struct ClusterSubmission: Sendable {
 
     /// Submits the array and the collector; the manifest gets their ids (and is written).
     public func submitSlurm(_ manifest: inout SweepManifest) throws {
+        try manifest.writeTaskEnvironment(environment)
         let logs = manifest.logsDirectory.path
         let array = try Self.sbatch([
             "--parsable", "--job-name=lutbuild-sweep", "--array=0-\(manifest.tasks.count - 1)%\(slurm.maxRunning)",
             "--output=\(logs)/%A_%a.log", "--chdir=\(manifest.project)",
-        ] + sbatchOptions + ["--wrap", "exec " + command(manifest, task: "\"$SLURM_ARRAY_TASK_ID\"")], environment: environment)
+        ] + sbatchOptions + ["--wrap", "exec " + command(manifest, task: "\"$SLURM_ARRAY_TASK_ID\"")], in: manifest.projectURL)
         manifest.arrayJob = array
         try manifest.write()
         let collectorOptions = [("--partition", slurm.partition), ("--account", slurm.account)].compactMap { name, value in value.map { "\(name)=\($0)" } }
         let collector = try Self.sbatch([
             "--parsable", "--job-name=lutbuild-sweep-collect", "--dependency=afterany:\(array)", "--output=\(logs)/collect-%j.log",
             "--chdir=\(manifest.project)", "--ntasks=1",
-        ] + collectorOptions + ["--wrap", "exec " + command(manifest, task: nil)], environment: environment)
+        ] + collectorOptions + ["--wrap", "exec " + command(manifest, task: nil)], in: manifest.projectURL)
         manifest.collectorJob = collector
         try manifest.write()
     }
@@ -79,14 +80,15 @@ public struct ClusterSubmission: Sendable {
             launcher.replacingOccurrences(of: Self.placeholder,
                                           with: command(manifest, task: String(index), log: manifest.logFile(task: index)))
         }
-        let environment = ProcessInfo.processInfo.environment.merging(self.environment) { _, new in new }
+        try manifest.writeTaskEnvironment(environment)
         try await withThrowingTaskGroup(of: (Int, Int32).self) { group in
             var next = 0
             func start() {
                 let index = next
                 next += 1
                 group.addTask {
-                    (index, try Self.run("/bin/sh", ["-c", commands[index]], environment: environment, timeout: nil, isCancelled: isCancelled).status)
+                    (index, try Self.run("/bin/sh", ["-c", commands[index]], in: manifest.projectURL, timeout: Self.launcherTimeout,
+                                         isCancelled: isCancelled).status)
                 }
             }
             while next < min(commands.count, slurm.maxRunning) { start() }
@@ -128,9 +130,8 @@ public struct ClusterSubmission: Sendable {
     }
 
     /// `sbatch …`, its job id (`--parsable` prints `id` or `id;cluster`).
-    static func sbatch(_ arguments: [String], environment: [String: String]) throws -> String {
-        let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let result = try run("sbatch", arguments, environment: merged)
+    static func sbatch(_ arguments: [String], in directory: URL) throws -> String {
+        let result = try run("sbatch", arguments, in: directory)
         guard result.status == 0, let id = result.output.split(separator: "\n").last.map({ String($0.prefix { $0 != ";" }) }),
               !id.isEmpty, id.allSatisfy(\.isNumber) else {
             throw PipelineError("sbatch failed (status \(result.status)): \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))")
@@ -138,56 +139,23 @@ public struct ClusterSubmission: Sendable {
         return id
     }
 
-    /// Runs a program found on `PATH` (or at an absolute path) to completion; stdout and stderr merged.
-    /// `timeout` (seconds) bounds Slurm's commands, which can wait minutes for an unreachable controller; nil: none (launchers).
-    static func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double? = 60,
-                    isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> (status: Int32, output: String) {
+    /// How long Slurm's commands may take: they can wait minutes for an unreachable controller.
+    static let slurmTimeout = 120.0
+    /// A launcher runs its task to the end (`bsub -K`, `srun`): no limit of ours.
+    static let launcherTimeout = 365 * 86400.0
+
+    /// Runs a program found on `PATH` (or at an absolute path) with the one subprocess
+    /// runner; stdout (and stderr, after it) as `output`.
+    static func run(_ program: String, _ arguments: [String], in directory: URL = FileManager.default.temporaryDirectory,
+                    timeout: Double = slurmTimeout, isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> (status: Int32, output: String) {
         let path = program.hasPrefix("/") ? program : ExternalTool.find(program)
         guard let path else {
             throw PipelineError("\(program) was not found on PATH: run lutbuild sweep --executor slurm where Slurm's commands are (a login node)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let collected = Collected()
-        let reader = Thread { collected.data = output.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let deadline = timeout.map { Date().addingTimeInterval($0) }
-        let pid = process.processIdentifier
-        var status: Int32 = 0, exit: Int32?
-        // Reaped here with waitpid: with other children running long (launchers),
-        // Foundation can leave a short-lived one a zombie, `isRunning` true for ever.
-        while exit == nil {
-            let reaped = waitpid(pid, &status, WNOHANG)
-            if reaped == pid {
-                exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-            } else if reaped < 0 {
-                process.waitUntilExit()
-                exit = process.terminationStatus
-            } else {
-                if isCancelled() || deadline.map({ Date() > $0 }) == true { kill(pid, SIGTERM) }
-                usleep(20_000)
-            }
-        }
-        while !collected.done { usleep(1000) }
-        return (exit!, String(decoding: collected.data, as: UTF8.self))
-    }
-
-    /// What the reader thread read.
-    private final class Collected: @unchecked Sendable {
-        private let lock = NSLock()
-        private var _data = Data()
-        private var _done = false
-        var data: Data {
-            get { lock.withLock { _data } }
-            set { lock.withLock { _data = newValue; _done = true } }
-        }
-        var done: Bool { lock.withLock { _done } }
+        let result = try ExternalTool.capture(path, arguments, in: directory, scratch: FileManager.default.temporaryDirectory,
+                                              timeout: timeout, isCancelled: isCancelled)
+        let output = String(decoding: result.standardOutput, as: UTF8.self)
+        let errors = String(decoding: result.standardError, as: UTF8.self)
+        return (result.status, errors.isEmpty ? output : output + errors)
     }
 }

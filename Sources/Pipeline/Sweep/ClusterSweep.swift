@@ -1,4 +1,5 @@
 import BuildGraph
+import DeterministicJSON
 import Diagnostics
 import Foundation
 import ProjectFile
@@ -53,9 +54,7 @@ public enum ClusterSweep {
         struct Training: Encodable {
             var dataset: DatasetSection, model: ModelSection, train: TrainSection
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(Training(dataset: config.dataset, model: config.model, train: config.train))) ?? Data()
+        let data = (try? DeterministicJSON.compact(Training(dataset: config.dataset, model: config.model, train: config.train))) ?? Data()
         return Digest.of(data).hex
     }
 

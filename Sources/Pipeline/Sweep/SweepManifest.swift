@@ -1,3 +1,4 @@
+import DeterministicJSON
 import Foundation
 import ProjectFile
 
@@ -80,15 +81,32 @@ public struct SweepManifest: Codable, Sendable, Equatable {
     public func write() throws {
         try FileManager.default.createDirectory(at: logsDirectory, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: resultsDirectory, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        try (encoder.encode(self) + Data("\n".utf8)).write(to: file, options: .atomic)
+        try DeterministicJSON.snakeCaseFile(self).write(to: file, options: .atomic)
     }
 
     /// The points the tasks build, task by task.
     public var taskPoints: [(task: Int, point: Point)] {
         tasks.enumerated().flatMap { task, indices in indices.map { (task, points[$0]) } }
+    }
+
+    /// The variables the tasks add to their environment (`LUTBUILD_REMOTE_CACHE`, …
+    /// given as flags to the sweep), in a file only its owner reads; none: no file.
+    var taskEnvironmentFile: URL { clusterDirectory.appendingPathComponent("task-environment.json") }
+
+    func writeTaskEnvironment(_ environment: [String: String]) throws {
+        try? FileManager.default.removeItem(at: taskEnvironmentFile)
+        guard !environment.isEmpty else { return }
+        guard FileManager.default.createFile(atPath: taskEnvironmentFile.path, contents: try DeterministicJSON.file(environment),
+                                             attributes: [.posixPermissions: 0o600]) else {
+            throw PipelineError("cannot write \(taskEnvironmentFile.path)")
+        }
+    }
+
+    /// The environment a task runs with: its own, plus the file's.
+    public func taskEnvironment(_ own: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
+        guard let data = try? Data(contentsOf: taskEnvironmentFile),
+              let added = try? JSONDecoder().decode([String: String].self, from: data) else { return own }
+        return own.merging(added) { _, new in new }
     }
 
     /// The results the tasks have written so far, by configuration digest.

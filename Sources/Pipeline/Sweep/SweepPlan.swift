@@ -1,4 +1,6 @@
+import Diagnostics
 import BuildGraph
+import DeterministicJSON
 import Foundation
 import TOMLKit
 import ProjectFile
@@ -101,7 +103,7 @@ public struct SweepPlan: Sendable {
 
     /// The project with each `KEY=VALUE` of `lutbuild build --set` applied:
     /// one point, parsed and checked as `lutbuild sweep --set` is (a problem
-    /// names its `--set` argument, exit code 2), so a sweep worker's build and
+    /// names its `--set` argument), so a sweep worker's build and
     /// the sweep's own point are the same variant. No arguments: the project.
     public static func variant(of project: Project, setting arguments: [String]) throws -> Project {
         guard !arguments.isEmpty else { return project }
@@ -191,8 +193,11 @@ public struct SweepPlan: Sendable {
     }
 
     static func digest(_ config: ProjectConfig) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return Digest.of(try encoder.encode(config)).hex
+        Digest.of(try DeterministicJSON.compact(config)).hex
     }
+}
+
+/// A grid beyond `--max-points` is a command-line mistake (exit 64).
+extension SweepPlan.TooManyPoints: UserFacingError {
+    public var userErrors: [UserError] { [UserError(description, exitCode: UserError.usageExitCode)] }
 }

@@ -1,4 +1,5 @@
 import Datasets
+import DeterministicJSON
 import Foundation
 import TOMLKit
 
@@ -96,13 +97,6 @@ public struct SweepPointResult: Codable, Sendable, Equatable {
         self.configDigest = configDigest
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return encoder
-    }()
-
     /// A point that could not be built: no measurements, the error and the log.
     init(failed point: SweepManifest.Point, error: String, log: String?, buildSeconds: Double = 0) {
         self.init(name: point.name, settings: point.settings, configDigest: point.configDigest, results: BuildResults(),
@@ -118,7 +112,7 @@ public struct SweepPointResult: Codable, Sendable, Equatable {
     }
 
     /// One line of compact JSON (the `--json` output).
-    public func jsonLine() throws -> String { String(decoding: try Self.encoder.encode(self), as: UTF8.self) }
+    public func jsonLine() throws -> String { try DeterministicJSON.line(self) }
 }
 
 /// All finished points of a sweep, in grid order, with the Pareto front marked.
@@ -147,12 +141,7 @@ public struct SweepResults: Codable, Sendable, Equatable {
         }
     }
 
-    public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return try encoder.encode(self) + Data("\n".utf8)
-    }
+    public func json() throws -> Data { try DeterministicJSON.snakeCaseFile(self) }
 
     /// Rewrites `results.json`, `results.csv` and the plot in `directory` (atomically).
     func write(to directory: URL, projectName: String) throws {

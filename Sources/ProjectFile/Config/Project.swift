@@ -1,4 +1,4 @@
-import BuildGraph
+import Diagnostics
 import Datasets
 import Foundation
 
@@ -94,14 +94,13 @@ public struct Project: Sendable {
         return located
     }
 
-    /// An error from a step or from data preparation as the user should see
+    /// An error from a step or from data preparation (a step's failure is
+    /// unwrapped by the build, `BuildPipeline`) as the user should see
     /// it: data files named as the project file names them (from where the
     /// user ran lutbuild), and data that does not fit the model as the
     /// project file's diagnostics with keys and lines. Other errors pass unchanged.
     public func userFacing(_ error: any Error) -> any Error {
         switch error {
-        case let failure as BuildFailure:
-            return BuildFailure(failures: failure.failures.map { .init(step: $0.step, error: userFacing($0.error)) })
         case let error as DatasetError:
             return located(error)
         case let errors as DatasetErrors:
@@ -125,5 +124,12 @@ public struct Project: Sendable {
         var error = error
         error.file = dataDisplayName(written.path)
         return error
+    }
+}
+
+/// Data that does not fit the model (exit 2; `Project.userFacing` names the keys).
+extension DataDoesNotFitModel: UserFacingError {
+    package var userErrors: [UserError] {
+        [UserError.input("the data has \(features) features and \(classes) classes, which the model does not fit")]
     }
 }

@@ -24,6 +24,10 @@ public struct ProjectDiagnostic: Sendable, Equatable, Hashable, CustomStringConv
         hasher.combine(key)
     }
 
+    /// Whether the problem is in a command-line value (`--set KEY=VALUE`)
+    /// rather than in a file: a usage mistake (exit 64), not an input one (2).
+    public var isCommandLine: Bool { file.hasPrefix("--") }
+
     /// `lutbuild.toml:12: model.fan_in: expected an integer, found a string`.
     public var description: String {
         var text = file
@@ -53,8 +57,9 @@ extension ProjectError: UserFacingError {
     /// At most a screenful (`ScreenfulRule`), then how many more there are.
     public var userErrors: [UserError] {
         let shown = diagnostics.prefix(ScreenfulRule.limit).map { diagnostic in
-            UserError.input(diagnostic.key.isEmpty ? diagnostic.message : "\(diagnostic.key): \(diagnostic.message)",
-                            location: diagnostic.file + (diagnostic.line.map { ":\($0)" } ?? ""))
+            UserError(diagnostic.key.isEmpty ? diagnostic.message : "\(diagnostic.key): \(diagnostic.message)",
+                      location: diagnostic.file + (diagnostic.line.map { ":\($0)" } ?? ""),
+                      exitCode: diagnostic.isCommandLine ? UserError.usageExitCode : UserError.inputExitCode)
         }
         return shown + [ScreenfulRule.moreLine(unshown: diagnostics.count - shown.count)].compactMap { $0.map { .input($0) } }
     }

@@ -1,9 +1,11 @@
 import CSupervisedSpawn
+import Diagnostics
 import Foundation
 
-/// The one runner for external programs (verilator, iverilog, yosys, ABC):
-/// a time limit, output captured in a file so large logs cannot block the
-/// tool, and no tool outliving its cancel or lutbuild itself.
+/// The one runner for external programs (verilator, iverilog, yosys, ABC,
+/// git, a child `lutbuild build`): a time limit, output captured in files so
+/// large logs cannot block the tool (no pipe to read in the wrong order), and
+/// no tool outliving its cancel or lutbuild itself.
 ///
 /// Each tool runs in its own process group under a small supervisor process
 /// (see `supervised_spawn.h`): a cancel or timeout sends SIGTERM to the group,
@@ -16,6 +18,13 @@ package struct ExternalTool {
         package var status: Int32
         package var output: String
         package var seconds: Double
+    }
+
+    /// A run with stdout and stderr kept apart.
+    package struct Captured: Sendable {
+        package var status: Int32
+        package var standardOutput: Data
+        package var standardError: Data
     }
 
     /// How long a cancelled tool may take to exit on SIGTERM before SIGKILL.
@@ -46,18 +55,43 @@ package struct ExternalTool {
         let handle = try FileHandle(forWritingTo: log)
         defer { try? handle.close() }
         let start = Date()
-        let group = try SupervisedProcess(executable, arguments, in: directory, output: handle.fileDescriptor)
-        let deadline = start.addingTimeInterval(timeout)
+        let group = try SupervisedProcess(executable, arguments, in: directory, output: handle.fileDescriptor,
+                                          errors: handle.fileDescriptor)
+        let status = try wait(for: group, name: name, log: log.path, timeout: timeout, isCancelled: isCancelled)
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        return Result(status: status, output: output, seconds: Date().timeIntervalSince(start))
+    }
+
+    /// Runs `executable arguments…` in `directory` with stdout and stderr
+    /// each in a file of `scratch`, read once the tool has ended.
+    package static func capture(_ executable: String, _ arguments: [String], in directory: URL, scratch: URL,
+                                timeout: Double, isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> Captured {
+        let name = URL(fileURLWithPath: executable).lastPathComponent
+        let files = ["out", "err"].map { scratch.appendingPathComponent(".\(name).\(UUID().uuidString).\($0)") }
+        defer { for file in files { try? FileManager.default.removeItem(at: file) } }
+        let handles = try files.map { file -> FileHandle in
+            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+            return try FileHandle(forWritingTo: file)
+        }
+        defer { for handle in handles { try? handle.close() } }
+        let group = try SupervisedProcess(executable, arguments, in: directory, output: handles[0].fileDescriptor,
+                                          errors: handles[1].fileDescriptor)
+        let status = try wait(for: group, name: name, log: files[1].path, timeout: timeout, isCancelled: isCancelled)
+        return Captured(status: status, standardOutput: (try? Data(contentsOf: files[0])) ?? Data(),
+                        standardError: (try? Data(contentsOf: files[1])) ?? Data())
+    }
+
+    /// Polls `group` until it ends; stops it and throws on cancel or timeout.
+    private static func wait(for group: SupervisedProcess, name: String, log: String, timeout: Double,
+                             isCancelled: @Sendable () -> Bool) throws -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
         while true {
-            if let status = group.exitStatus() {
-                let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-                return Result(status: status, output: output, seconds: Date().timeIntervalSince(start))
-            }
+            if let status = group.exitStatus() { return status }
             let cancelled = isCancelled()
             if cancelled || Date() >= deadline {
                 group.stop(grace: terminationGrace)
                 if cancelled { throw CancellationError() }
-                throw RTLError("\(name) did not finish within \(Int(timeout)) s (log: \(log.path))")
+                throw ExternalToolError("\(name) did not finish within \(Int(timeout)) s (log: \(log))")
             }
             usleep(UInt32(pollInterval * 1e6))
         }
@@ -71,18 +105,19 @@ package struct ExternalTool {
 
 /// A tool started by `lutbuild_spawn_supervised`: its supervisor's pid, which
 /// is also the id of the process group holding the tool and its children.
-struct SupervisedProcess {
-    let group: pid_t
+package struct SupervisedProcess: Sendable {
+    package let group: pid_t
     /// Our end of the supervisor's parent-death pipe; closing it kills the group.
     private let deathPipe: Int32
 
-    init(_ executable: String, _ arguments: [String], in directory: URL, output: Int32) throws {
+    /// Starts the tool with stdout to `output` and stderr to `errors` (the same descriptor merges them).
+    package init(_ executable: String, _ arguments: [String], in directory: URL, output: Int32, errors: Int32) throws {
         var argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var group: pid_t = 0, deathPipe: Int32 = -1
-        let failure = lutbuild_spawn_supervised(executable, &argv, directory.path, output, &group, &deathPipe)
+        let failure = lutbuild_spawn_supervised(executable, &argv, directory.path, output, errors, &group, &deathPipe)
         guard failure == 0 else {
-            throw RTLError("could not start \(executable): \(String(cString: strerror(failure)))")
+            throw ExternalToolError("could not start \(executable): \(String(cString: strerror(failure)))")
         }
         self.group = group
         self.deathPipe = deathPipe
@@ -90,12 +125,12 @@ struct SupervisedProcess {
 
     /// The tool's exit status once it has ended (128 + signal number if it
     /// was killed), or nil while it runs. Kills what is left of its group and reaps it.
-    func exitStatus() -> Int32? {
+    package func exitStatus() -> Int32? {
         finish(lutbuild_supervised_wait(group, 0))
     }
 
     /// SIGTERM to the whole group, SIGKILL after `grace` seconds; returns once it is reaped.
-    func stop(grace: Double) {
+    package func stop(grace: Double) {
         kill(-group, SIGTERM)
         let deadline = Date().addingTimeInterval(grace)
         while Date() < deadline {
@@ -106,9 +141,24 @@ struct SupervisedProcess {
         _ = finish(lutbuild_supervised_wait(group, 1))
     }
 
+    /// Sends `signal` to the tool's whole group (the supervisor ignores SIGINT and SIGTERM).
+    package func send(_ signal: Int32) {
+        kill(-group, signal)
+    }
+
     private func finish(_ code: Int32) -> Int32? {
         guard code >= 0 else { return nil }
         close(deathPipe)
         return code
     }
+}
+
+/// An external tool that could not be started or did not finish in time.
+package struct ExternalToolError: Error, CustomStringConvertible, Equatable {
+    package var description: String
+    package init(_ description: String) { self.description = description }
+}
+
+extension ExternalToolError: UserFacingError {
+    package var userErrors: [UserError] { [UserError(description)] }
 }

@@ -1,6 +1,5 @@
 import Testing
 import Diagnostics
-@testable import Pipeline
 @testable import ProjectFile
 
 /// Project files with thousands of problems are diagnosed in linear time

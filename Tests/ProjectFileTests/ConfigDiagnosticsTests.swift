@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import Pipeline
 @testable import ProjectFile
 
 /// Each bad project file maps to its exact messages (file:line: key: message).

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import RTL
+@testable import Subprocess
 
 /// The one runner for external tools: exit codes and output, and a cancel
 /// that stops the tool and everything it started, even what ignores SIGTERM.
@@ -74,5 +74,36 @@ import Testing
         defer { signal(SIGTERM, previous) }
         let result = try ExternalTool.run("/bin/sh", ["-c", "kill -TERM $$; sleep 5"], in: dir, timeout: 30)
         #expect(result.status == 128 + SIGTERM)
+    }
+
+    /// stdout and stderr apart, however much of each: files, not pipes read
+    /// one after the other, so a tool filling stderr first cannot stall.
+    @Test func captureKeepsTheStreamsApartWithoutStalling() throws {
+        let dir = try directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = "head -c 300000 /dev/zero | tr '\\0' e >&2; echo out; exit 4"
+        let result = try ExternalTool.capture("/bin/sh", ["-c", script], in: dir, scratch: dir, timeout: 30)
+        #expect(result.status == 4)
+        #expect(result.standardOutput == Data("out\n".utf8))
+        #expect(result.standardError.count == 300_000)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "capture leaves no files")
+    }
+
+    /// A signal sent to a started tool reaches it (a watch interrupts its child build so).
+    @Test func aSignalReachesTheStartedTool() throws {
+        let dir = try directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let process = try SupervisedProcess("/bin/sh", ["-c", "trap 'exit 7' INT; echo ready > ready; while :; do sleep 0.05; done"],
+                                            in: dir, output: STDERR_FILENO, errors: STDERR_FILENO)
+        let ready = dir.appendingPathComponent("ready")
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: ready.path), Date() < deadline { usleep(10_000) }
+        process.send(SIGINT)
+        var status: Int32?
+        while status == nil, Date() < deadline.addingTimeInterval(10) {
+            status = process.exitStatus()
+            usleep(10_000)
+        }
+        #expect(status == 7)
     }
 }

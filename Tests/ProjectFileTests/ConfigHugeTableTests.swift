@@ -1,5 +1,4 @@
 import Testing
-@testable import Pipeline
 @testable import ProjectFile
 
 /// Absurd sizes are reported, never crash the size formatting.
