@@ -10,7 +10,7 @@ import Subprocess
 /// batch systems, a launcher command per task (`bsub -K {cmd}`, `qsub -sync y
 /// … {cmd}`, `srun {cmd}`), at most K at a time, collected when all return.
 public struct ClusterSubmission: Sendable {
-    public enum Executor: String, Sendable, CaseIterable {
+    public enum Executor: String, Sendable, CaseIterable, Codable {
         case slurm, command
     }
 
@@ -58,7 +58,7 @@ public struct ClusterSubmission: Sendable {
         let logs = manifest.logsDirectory.path
         let array = try Self.sbatch([
             "--parsable", "--job-name=lutbuild-sweep", "--array=0-\(manifest.tasks.count - 1)%\(slurm.maxRunning)",
-            "--output=\(logs)/%A_%a.log", "--chdir=\(manifest.project)",
+            "--output=\(logs)/\(SweepManifest.slurmLogName(array: "%A", task: "%a"))", "--chdir=\(manifest.project)",
         ] + sbatchOptions + ["--wrap", "exec " + command(manifest, task: "\"$SLURM_ARRAY_TASK_ID\"")], in: manifest.projectURL)
         manifest.arrayJob = array
         try manifest.write()
