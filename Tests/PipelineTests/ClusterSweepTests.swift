@@ -70,5 +70,7 @@ import ProjectFile
         #expect(ClusterSubmission.quoted("/opt/lutbuild's/bin") == #"'/opt/lutbuild'\''s/bin'"#)
         #expect(ClusterSubmission.isOver(nil) && ClusterSubmission.isOver("CANCELLED") && ClusterSubmission.isOver("COMPLETED"))
         #expect(!ClusterSubmission.isOver("PENDING") && !ClusterSubmission.isOver("RUNNING"))
+        // Slurm unreachable is no end: the tasks' points are not failed for it.
+        #expect(!ClusterSubmission.isOver(ClusterSubmission.unknown))
     }
 }

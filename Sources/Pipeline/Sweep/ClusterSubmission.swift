@@ -100,11 +100,16 @@ public struct ClusterSubmission: Sendable {
     }
 
     /// Slurm's word on a job: its state (`PENDING`, `RUNNING`, `COMPLETED`,
-    /// `CANCELLED`, …), nil once Slurm has forgotten it.
+    /// `CANCELLED`, …), nil once Slurm has forgotten it (`MinJobAge` after its
+    /// end), `unknown` when Slurm cannot be asked (which is not an end).
     public static func slurmState(_ job: String) -> String? {
-        guard let result = try? run("squeue", ["-h", "-t", "all", "-j", job, "-o", "%T"]), result.status == 0 else { return nil }
+        guard let result = try? run("squeue", ["-h", "-t", "all", "-j", job, "-o", "%T"]) else { return unknown }
+        guard result.status == 0 else { return result.output.contains("Invalid job id") ? nil : unknown }
         return result.output.split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) }
     }
+
+    /// The state of a job Slurm could not be asked about.
+    public static let unknown = "unknown (squeue failed)"
 
     /// What Slurm says of the array's tasks it still knows (`Slurm says CANCELLED`), by task index.
     public static func slurmReasons(_ array: String) -> [Int: String] {
@@ -125,7 +130,7 @@ public struct ClusterSubmission: Sendable {
     /// Whether a state is one a job leaves no more.
     public static func isOver(_ state: String?) -> Bool {
         guard let state else { return true }
-        return !["PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "SUSPENDED", "REQUEUED", "RESIZING", "REQUEUE_HOLD", "REQUEUE_FED",
+        return state != unknown && !["PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "SUSPENDED", "REQUEUED", "RESIZING", "REQUEUE_HOLD", "REQUEUE_FED",
                  "SIGNALING", "STAGE_OUT", "STOPPED", "RESV_DEL_HOLD", "SPECIAL_EXIT"].contains(state)
     }
 
