@@ -65,8 +65,9 @@ import ProjectFile
         let submission = ClusterSubmission(executor: .slurm, slurm: SlurmSettings(partition: "short", time: "1:00:00", cpusPerTask: 8,
                                                                                    mem: "8G", extraArgs: ["--qos=normal"]),
                                            lutbuild: "/opt/lutbuild's/bin/lutbuild")
-        #expect(submission.sbatchOptions == ["--partition=short", "--time=1:00:00", "--cpus-per-task=8", "--mem=8G", "--qos=normal"])
-        #expect(ClusterSubmission(executor: .slurm, slurm: SlurmSettings(), lutbuild: "l").sbatchOptions.isEmpty)
+        #expect(submission.sbatchOptions() == ["--partition=short", "--time=1:00:00", "--cpus-per-task=8", "--mem=8G", "--qos=normal"])
+        #expect(submission.sbatchOptions(collector: true) == ["--partition=short"])
+        #expect(ClusterSubmission(executor: .slurm, slurm: SlurmSettings(), lutbuild: "l").sbatchOptions().isEmpty)
         #expect(ClusterSubmission.quoted("/opt/lutbuild's/bin") == #"'/opt/lutbuild'\''s/bin'"#)
         #expect(ClusterSubmission.isOver(nil) && ClusterSubmission.isOver("CANCELLED") && ClusterSubmission.isOver("COMPLETED"))
         #expect(!ClusterSubmission.isOver("PENDING") && !ClusterSubmission.isOver("RUNNING"))

@@ -45,11 +45,14 @@ public struct ClusterSubmission: Sendable {
         return words.joined(separator: " ")
     }
 
-    /// `--partition` … and the extra arguments, as `sbatch` takes them.
-    var sbatchOptions: [String] {
-        [("--partition", slurm.partition), ("--account", slurm.account), ("--time", slurm.time),
-         ("--cpus-per-task", slurm.cpusPerTask.map(String.init)), ("--mem", slurm.mem)]
-            .compactMap { name, value in value.map { "\(name)=\($0)" } } + slurm.extraArgs
+    /// `--partition` … and the extra arguments of the tasks, as `sbatch` takes
+    /// them; the collector, which only gathers files, runs with the partition
+    /// and account alone.
+    func sbatchOptions(collector: Bool = false) -> [String] {
+        let placement = [("--partition", slurm.partition), ("--account", slurm.account)]
+        let size = [("--time", slurm.time), ("--cpus-per-task", slurm.cpusPerTask.map(String.init)), ("--mem", slurm.mem)]
+        return (collector ? placement : placement + size).compactMap { name, value in value.map { "\(name)=\($0)" } }
+            + (collector ? [] : slurm.extraArgs)
     }
 
     /// Submits the array and the collector; the manifest gets their ids (and is written).
@@ -59,14 +62,13 @@ public struct ClusterSubmission: Sendable {
         let array = try Self.sbatch([
             "--parsable", "--job-name=lutbuild-sweep", "--array=0-\(manifest.tasks.count - 1)%\(slurm.maxRunning)",
             "--output=\(logs)/\(SweepManifest.slurmLogName(array: "%A", task: "%a"))", "--chdir=\(manifest.project)",
-        ] + sbatchOptions + ["--wrap", "exec " + command(manifest, task: "\"$SLURM_ARRAY_TASK_ID\"")], in: manifest.projectURL)
+        ] + sbatchOptions() + ["--wrap", "exec " + command(manifest, task: "\"$SLURM_ARRAY_TASK_ID\"")], in: manifest.projectURL)
         manifest.arrayJob = array
         try manifest.write()
-        let collectorOptions = [("--partition", slurm.partition), ("--account", slurm.account)].compactMap { name, value in value.map { "\(name)=\($0)" } }
         let collector = try Self.sbatch([
             "--parsable", "--job-name=lutbuild-sweep-collect", "--dependency=afterany:\(array)", "--output=\(logs)/collect-%j.log",
             "--chdir=\(manifest.project)", "--ntasks=1",
-        ] + collectorOptions + ["--wrap", "exec " + command(manifest, task: nil)], in: manifest.projectURL)
+        ] + sbatchOptions(collector: true) + ["--wrap", "exec " + command(manifest, task: nil)], in: manifest.projectURL)
         manifest.collectorJob = collector
         try manifest.write()
     }
