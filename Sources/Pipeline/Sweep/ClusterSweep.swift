@@ -58,6 +58,13 @@ public enum ClusterSweep {
         return Digest.of(data).hex
     }
 
+    /// Writes the manifest of a new submission and removes what an earlier one
+    /// left of its points (a failure), so following it reports only their new results.
+    public static func begin(_ manifest: SweepManifest) throws {
+        try manifest.write()
+        for (_, point) in manifest.taskPoints { try? FileManager.default.removeItem(at: manifest.resultFile(point)) }
+    }
+
     /// Where a cluster sweep stands, gathered into `results.json` as far as it got.
     public struct Status: Sendable {
         public var manifest: SweepManifest
