@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(name: "PackagingTests", dependencies: [
             "Packaging", "CLibXML2", "TestSupport", .product(name: "Yams", package: "Yams"),
         ]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "NeuraLUT", "Datasets", "TestSupport", "HTTPCache"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "NeuraLUT", "Datasets", "TestSupport", "HTTPCache", "RTL"]),
         .testTarget(name: "FrontEndTests", dependencies: ["FrontEnd", "Pipeline", "TestSupport"]),
         .testTarget(name: "HTTPCacheTests", dependencies: ["HTTPCache", "BuildGraph"]),
         // A real nginx cache server for the remote cache tests and benchmarks.

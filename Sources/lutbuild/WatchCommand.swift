@@ -64,7 +64,7 @@ struct WatchCommand: AsyncParsableCommand {
             inputs: { inputs.paths() },
             build: { request in
                 let outcome = try await build.run(request)
-                return summary.line(outcome, metrics: BuildMetrics.read(project: root))
+                return summary.line(outcome)
             },
             report: { say(WatchReportLine.text(for: $0, root: root.path)) }
         )

@@ -1,5 +1,7 @@
 import BuildGraph
 import Foundation
+@testable import RTL
+import Synchronization
 import NeuraLUT
 import Testing
 @testable import Pipeline
@@ -301,16 +303,41 @@ struct MemoryPipeline {
         try write("lutbuild.toml", text.replacingOccurrences(of: old, with: new))
     }
 
-    /// Builds without simulation and synthesis (they need real files), training replaced by `untrained`.
+    /// What the recording simulator was asked to run, one line per run.
+    let simulations = SimulationLog()
+
+    /// Builds with training replaced by `untrained`; without verify and the
+    /// estimate, or with `full` with both (the simulator a recording fake).
     @discardableResult
-    func build(retrain: Set<Int> = []) async throws -> BuildSummary {
+    func build(retrain: Set<Int> = [], full: Bool = false) async throws -> BuildSummary {
         let text = try read("lutbuild.toml")
         let config = try ProjectConfig.parse(text: text, path: ProjectConfig.fileName)
         let project = Project(directory: URL(fileURLWithPath: root), displayDirectory: "", config: config, text: text)
-        let pipeline = BuildPipeline(project: project, request: BuildRequest(retrainLayers: retrain, verify: false, estimate: false),
-                                     fileSystem: fileSystem, clock: clock, training: Self.untrained)
+        let request = BuildRequest(retrainLayers: retrain, verify: full, simulator: .iverilog, estimate: full)
+        let pipeline = BuildPipeline(project: project, request: request, fileSystem: fileSystem, clock: clock,
+                                     training: Self.untrained, simulate: simulations.simulate)
         clock.advance()
         return try await pipeline.build(concurrency: 2)
+    }
+
+    /// Stands in for a simulator: records what it was asked to run and
+    /// reports a result derived from every byte it was given, so verify's
+    /// report changes whenever its RTL or testbench does (as a stale
+    /// simulation would not).
+    final class SimulationLog: Sendable {
+        private let runs = Mutex<[String]>([])
+        var entries: [String] { runs.withLock { $0 } }
+
+        var simulate: VerificationSteps.Simulate {
+            { [self] job in
+                let files = job.rtl + job.testbench
+                let digest = Digest.of(files.map { "\($0.name)\n" + String(decoding: $0.contents, as: UTF8.self) }.joined())
+                runs.withLock { $0.append("\(job.simulator.rawValue): " + files.map(\.name).joined(separator: " ")) }
+                return VerificationReport(simulator: job.simulator, samples: 12, mismatches: 0,
+                                          cycles: Int(digest.hex.prefix(6), radix: 16)!, accuracy: nil,
+                                          compileSeconds: 0, runSeconds: 0, wallSeconds: 0)
+            }
+        }
     }
 
     /// Stands in for training: initial weights, nudged by the job's key so

@@ -1,6 +1,7 @@
 import BuildGraph
 import Diagnostics
 import Foundation
+import Pipeline
 import Subprocess
 
 /// What one `lutbuild build --json` child reported at its end.
@@ -11,20 +12,23 @@ public struct ChildBuildOutcome: Sendable, Equatable {
     public var cached: Int
     public var trainedPartitions: Int
     public var written: Int
+    /// What the build's reports say, as its summary event carries them.
+    public var results: BuildResults
 
-    public init(seconds: Double, ran: Int, cached: Int, trainedPartitions: Int, written: Int) {
+    public init(seconds: Double, ran: Int, cached: Int, trainedPartitions: Int, written: Int, results: BuildResults = BuildResults()) {
         self.seconds = seconds
         self.ran = ran
         self.cached = cached
         self.trainedPartitions = trainedPartitions
         self.written = written
+        self.results = results
     }
 
     /// Reads the summary event (`BuildSummaryEvent`) among a build's JSON event lines.
     static func parse(jsonLines: Data, seconds: Double) -> ChildBuildOutcome? {
         BuildSummaryEvent.last(inJSONLines: jsonLines).map { event in
             ChildBuildOutcome(seconds: seconds, ran: event.ranSteps ?? event.ran, cached: event.cached,
-                              trainedPartitions: event.trainedPartitions, written: event.written)
+                              trainedPartitions: event.trainedPartitions, written: event.written, results: event.results)
         }
     }
 }

@@ -84,18 +84,22 @@ public struct BuildPipeline: Sendable {
     let clock: any BuildClock
     /// The train step's work (tests of the build's keys substitute one that does not train).
     let training: TrainStep.Action
+    /// The verify step's simulator run (tests of the build's keys substitute a recording fake).
+    let simulate: VerificationSteps.Simulate
 
     public init(project: Project, request: BuildRequest = BuildRequest()) {
         self.init(project: project, request: request, fileSystem: LocalFileSystem(), clock: SystemClock())
     }
 
     init(project: Project, request: BuildRequest, fileSystem: any FileSystem, clock: any BuildClock,
-         training: @escaping TrainStep.Action = TrainStep.train) {
+         training: @escaping TrainStep.Action = TrainStep.train,
+         simulate: @escaping VerificationSteps.Simulate = VerificationSteps.Verify.simulate) {
         self.project = project
         self.request = request
         self.fileSystem = fileSystem
         self.clock = clock
         self.training = training
+        self.simulate = simulate
     }
 
     public var engine: BuildEngine { BuildEngine(layout: OutputLayout.engineLayout(root: project.directory.path), fileSystem: fileSystem, clock: clock) }
@@ -126,7 +130,7 @@ public struct BuildPipeline: Sendable {
         try graph.add(EvaluateStep.make(config))
         try graph.add(TableCheckStep.make(config))
         try graph.add(PackagingStep.make(project))
-        try graph.add(VerificationSteps.verify(config, simulator: request.simulator))
+        try graph.add(VerificationSteps.verify(config, simulator: request.simulator, simulate: simulate))
         try graph.add(EstimateStep.make(config))
         try graph.add(ReportPageStep.make(config))
         try graph.add(YosysEstimateStep.make(config))

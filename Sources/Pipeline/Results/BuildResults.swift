@@ -1,6 +1,7 @@
 import DeterministicJSON
 import Foundation
 import NeuraLUT
+import Synthesis
 
 /// What the user cares about after a build, read back from the published
 /// reports (so cached results are included): accuracy in software and in
@@ -14,22 +15,10 @@ public struct BuildResults: Codable, Equatable, Sendable {
         public var validationAccuracy: Double?
     }
 
-    public struct Inference: Codable, Equatable, Sendable {
-        /// Software LUT inference (the truth tables) on the test set.
-        public var testAccuracy: Double
-        public var testSamples: Int
-        public var latencyCycles: Int
-        /// With don't-cares: the exact network's accuracy and how much of the test set left the care sets.
-        public var dontCare: FillingEffect?
-    }
-
-    public struct Verification: Codable, Equatable, Sendable {
-        public var simulator: String
-        public var samples: Int
-        public var mismatches: Int
-        /// RTL outputs against the labels.
-        public var accuracy: Double?
-    }
+    /// `evaluate`'s report as it writes it.
+    public typealias Inference = InferenceReport
+    /// `verify`'s report as it writes it.
+    public typealias Verification = VerifyReport
 
     /// lutbuild's count from the mapped partitions (gen/reports/estimate.json).
     public struct Resources: Codable, Equatable, Sendable {
@@ -63,15 +52,22 @@ public struct BuildResults: Codable, Equatable, Sendable {
         read(reportsDirectory: directory.appendingPathComponent(OutputLayout.reports))
     }
 
-    /// Reads the same reports from `directory` (a sweep point's reports).
+    /// Reads the same reports from `directory` (a sweep point's reports), each
+    /// as the type its step writes.
     public static func read(reportsDirectory directory: URL) -> BuildResults {
         func load<T: Decodable>(_ type: T.Type, _ report: String) -> T? {
             let url = directory.appendingPathComponent(String(report.dropFirst(OutputLayout.reports.count + 1)))
             return (try? Data(contentsOf: url)).flatMap { try? JSONDecoder().decode(type, from: $0) }
         }
-        return BuildResults(
-            training: load(Training.self, OutputLayout.Report.trainingJSON), inference: load(Inference.self, OutputLayout.Report.inference),
-            verification: load(Verification.self, OutputLayout.Report.verify), resources: load(Resources.self, OutputLayout.Report.estimateJSON))
+        let training = load(TrainingReport.self, OutputLayout.Report.trainingJSON).map {
+            Training(selectedEpoch: $0.selectedEpoch, testAccuracy: $0.testAccuracy, validationAccuracy: $0.validationAccuracy)
+        }
+        let resources = load(MappedEstimate.self, OutputLayout.Report.estimateJSON).map {
+            Resources(luts: $0.luts, flipFlops: $0.flipFlops, logicLevels: $0.logicLevels, exactLUTs: $0.exactLUTs,
+                      unreadLUTs: $0.unreadLUTs, unreadPartitions: $0.unreadPartitions)
+        }
+        return BuildResults(training: training, inference: load(Inference.self, OutputLayout.Report.inference),
+                            verification: load(Verification.self, OutputLayout.Report.verify), resources: resources)
     }
 
     public var isEmpty: Bool { training == nil && inference == nil && verification == nil && resources == nil }

@@ -14,14 +14,7 @@ enum EvaluateStep: PipelineStep {
     static let version = 3
     static let reportPath = OutputLayout.Report.inference
 
-    struct Report: Codable, Equatable {
-        var testAccuracy: Double
-        var testSamples: Int
-        /// Register stages of the emitted top module (`[rtl] registers`).
-        var latencyCycles: Int
-        /// With `[hardware] dont_care`: the exact network against the filled one (`testAccuracy`).
-        var dontCare: FillingEffect?
-    }
+    typealias Report = InferenceReport
 
     struct Parameters: Codable, Sendable {
         var latencyCycles: Int
@@ -64,5 +57,24 @@ enum EvaluateStep: PipelineStep {
             report.dontCare = try FillingEffect(exact: exact, filled: network, careSets: careSets, test: test)
         }
         return ["report": try StepCodecs.json(report)]
+    }
+}
+
+/// `gen/reports/lut_inference.json`, written by `evaluate`; the build's
+/// summary, sweeps and the report page read it as this type.
+public struct InferenceReport: Codable, Equatable, Sendable {
+    /// Software LUT inference (the truth tables) on the test set.
+    public var testAccuracy: Double
+    public var testSamples: Int
+    /// Register stages of the emitted top module (`[rtl] registers`).
+    public var latencyCycles: Int
+    /// With `[hardware] dont_care`: the exact network against the filled one (`testAccuracy`).
+    public var dontCare: FillingEffect?
+
+    public init(testAccuracy: Double, testSamples: Int, latencyCycles: Int, dontCare: FillingEffect? = nil) {
+        self.testAccuracy = testAccuracy
+        self.testSamples = testSamples
+        self.latencyCycles = latencyCycles
+        self.dontCare = dontCare
     }
 }

@@ -20,10 +20,18 @@ extension PipelineStep {
     /// The engine's step for `parameters`.
     static func step(id: String, _ parameters: Parameters, inputs: StepInputs = StepInputs(), outputs: [String],
                      publish: [String: String] = [:], usesAllCores: Bool = false) throws -> Step {
+        try step(id: id, parameters, inputs: inputs, outputs: outputs, publish: publish, usesAllCores: usesAllCores, action: run)
+    }
+
+    /// The same step with `action` doing its work: `run` with a tool it calls
+    /// replaced (tests substitute a recording fake for a simulator).
+    static func step(id: String, _ parameters: Parameters, inputs: StepInputs = StepInputs(), outputs: [String],
+                     publish: [String: String] = [:], usesAllCores: Bool = false,
+                     action: @escaping @Sendable (Parameters, StepContext) async throws -> StepOutputs) throws -> Step {
         let parameters = try StepParameters(parameters)
         return Step(id: id, kind: kind, version: version, parameters: parameters.key, inputs: inputs.sources, outputs: outputs,
                     publish: publish, usesAllCores: usesAllCores) { context in
-            try await run(parameters.decoded(Parameters.self, step: context.stepID), context)
+            try await action(parameters.decoded(Parameters.self, step: context.stepID), context)
         }
     }
 }

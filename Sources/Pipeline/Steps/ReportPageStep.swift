@@ -26,9 +26,11 @@ enum ReportPageStep: PipelineStep {
     static let evaluation = StepInputName("evaluate") {
         try StepCodecs.decodeJSON(EvaluateStep.Report.self, $0, what: "evaluation report")
     }
-    /// The thresholds, verify and estimate reports, read loosely (see `hardware(fromEstimate:)`).
+    static let verifyReport = StepInputName("verify") {
+        try StepCodecs.decodeJSON(VerifyReport.self, $0, what: "verification report")
+    }
+    /// The thresholds and estimate reports, read loosely (see `hardware(fromEstimate:)`).
     static let thresholdsJSON = StepInputName("thresholds")
-    static let verifyReport = StepInputName("verify")
     static let estimateJSON = StepInputName("estimate")
 
     static func make(_ config: ProjectConfig) throws -> Step {
@@ -63,12 +65,9 @@ enum ReportPageStep: PipelineStep {
             latencyCycles: evaluation.latencyCycles, verification: nil, verificationPassed: false,
             hardware: [], estimateSource: nil, thresholds: thresholds(try context.read(thresholdsJSON)),
             classNames: parameters.classNames ?? [], warnings: warnings(parameters, network: network, validationRows: prepared.validation.rows))
-        if let report = object(try context.read(verifyReport)) {
-            let mismatches = int(report, ["mismatches"]) ?? -1
-            let simulator = (report["simulator"] as? String).map { " (\($0))" } ?? ""
-            page.verification = "\(mismatches) mismatches in \(int(report, ["samples"]) ?? 0) samples\(simulator)"
-            page.verificationPassed = mismatches == 0
-        }
+        let verification = try context.read(verifyReport)
+        page.verification = "\(verification.mismatches) mismatches in \(verification.samples) samples (\(verification.simulator))"
+        page.verificationPassed = verification.mismatches == 0
         (page.hardware, page.estimateSource) = hardware(fromEstimate: try context.read(estimateJSON))
         return ["html": Data(page.html.utf8)]
     }

@@ -53,49 +53,62 @@ enum VerificationSteps {
         static let testbench = StepInputFamily("tb")
 
         static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
-            let directory = URL(fileURLWithPath: try context.scratchDirectory())
+            try await run(parameters, context, simulate: simulate)
+        }
+
+        /// The step's work with `simulate` standing for the simulator run (key tests pass a recording fake).
+        static func run(_ parameters: Parameters, _ context: StepContext, simulate: Simulate) async throws -> StepOutputs {
+            var rtl: [(name: String, contents: Data)] = []
+            if parameters.xilinxCellModels {
+                let models = NetlistVerilog.xilinxCellModels
+                rtl.append((models.path, Data(models.contents.utf8)))
+            }
+            for name in parameters.rtlFiles { rtl.append((name, try context.read(CommonInputs.rtl[name]))) }
+            let testbench = try testbenchFiles.map { ($0, try context.read(Self.testbench[$0])) }
+            guard let simulator = parameters.simulator else {
+                throw PipelineError("no RTL simulator found: install Verilator or Icarus Verilog (iverilog + vvp) and make sure it is on PATH")
+            }
+            context.progress("simulating \(rtl.count) modules with \(simulator.rawValue)")
+            let report = try simulate(SimulationJob(simulator: simulator, rtl: rtl, testbench: testbench, context: context))
+            guard report.passed else {
+                throw PipelineError("RTL simulation disagrees with software LUT inference: \(report.summary)")
+            }
+            return ["report": try StepCodecs.json(VerifyReport(
+                simulator: report.simulator.rawValue, samples: report.samples, mismatches: report.mismatches,
+                cycles: report.cycles, accuracy: report.accuracy))]
+        }
+
+        /// The real simulation: the files written to the step's scratch folder, then `Verifier`.
+        @Sendable
+        static func simulate(_ job: SimulationJob) throws -> VerificationReport {
+            let directory = URL(fileURLWithPath: try job.context.scratchDirectory())
             let rtlDirectory = directory.appendingPathComponent("rtl"), tbDirectory = directory.appendingPathComponent("tb")
             for folder in [rtlDirectory, tbDirectory] {
                 try? FileManager.default.removeItem(at: folder)
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             }
             var rtlFiles: [URL] = []
-            if parameters.xilinxCellModels {
-                let models = NetlistVerilog.xilinxCellModels
-                let url = rtlDirectory.appendingPathComponent(models.path)
-                try Data(models.contents.utf8).write(to: url)
-                rtlFiles.append(url)
-            }
-            for name in parameters.rtlFiles {
+            for (name, contents) in job.rtl {
                 let url = rtlDirectory.appendingPathComponent(name)
-                try context.read(CommonInputs.rtl[name]).write(to: url)
+                try contents.write(to: url)
                 rtlFiles.append(url)
             }
-            for file in testbenchFiles {
-                try context.read(testbench[file]).write(to: tbDirectory.appendingPathComponent(file))
-            }
-            guard let simulator = parameters.simulator else {
-                throw PipelineError("no RTL simulator found: install Verilator or Icarus Verilog (iverilog + vvp) and make sure it is on PATH")
-            }
-            context.progress("simulating \(rtlFiles.count) modules with \(simulator.rawValue)")
-            let report = try Verifier(simulator: simulator, isCancelled: { context.isCancelled })
+            for (name, contents) in job.testbench { try contents.write(to: tbDirectory.appendingPathComponent(name)) }
+            let context = job.context
+            return try Verifier(simulator: job.simulator, isCancelled: { context.isCancelled })
                 .run(rtlFiles: rtlFiles, testbenchDirectory: tbDirectory)
-            guard report.passed else {
-                throw PipelineError("RTL simulation disagrees with software LUT inference: \(report.summary)")
-            }
-            // Timings vary from run to run; the stored report keeps only what the design determines.
-            struct Stored: Encodable {
-                var simulator: String
-                var samples: Int
-                var mismatches: Int
-                var cycles: Int
-                var accuracy: Double?
-            }
-            return ["report": try StepCodecs.json(Stored(
-                simulator: report.simulator.rawValue, samples: report.samples, mismatches: report.mismatches,
-                cycles: report.cycles, accuracy: report.accuracy))]
         }
     }
+
+    /// What a verify step hands its simulator: the RTL (cell models first, then simulator order) and the testbench files.
+    struct SimulationJob: Sendable {
+        var simulator: Simulator
+        var rtl: [(name: String, contents: Data)]
+        var testbench: [(name: String, contents: Data)]
+        var context: StepContext
+    }
+
+    typealias Simulate = @Sendable (SimulationJob) throws -> VerificationReport
 
     static func testbench(_ config: ProjectConfig) throws -> Step {
         var publish: [String: String] = [:]
@@ -107,13 +120,37 @@ enum VerificationSteps {
                               outputs: testbenchFiles, publish: publish)
     }
 
-    static func verify(_ config: ProjectConfig, simulator: Simulator?) throws -> Step {
+    static func verify(_ config: ProjectConfig, simulator: Simulator?, simulate: @escaping Simulate = Verify.simulate) throws -> Step {
         var (inputs, files) = VerilogSteps.inputs(config)
         for file in testbenchFiles { inputs.bind(Verify.testbench[file], to: .output(step: testbenchID, name: file)) }
         let parameters = Verify.Parameters(
             rtlFiles: files, xilinxCellModels: config.rtl.tables == .mapped && config.rtl.primitives == .xilinx,
             simulator: simulator ?? Simulator.available(forPartitions: PipelineGraph.partitionIDs(config).count))
         return try Verify.step(id: verifyID, parameters, inputs: inputs, outputs: ["report"],
-                               publish: ["report": OutputLayout.Report.verify], usesAllCores: true)
+                               publish: ["report": OutputLayout.Report.verify], usesAllCores: true) { parameters, context in
+            try await Verify.run(parameters, context, simulate: simulate)
+        }
+    }
+}
+
+/// `gen/reports/verify.json`, written by `verify`; the build's summary, the
+/// `verify` command and the report page read it as this type. Timings vary
+/// from run to run, so it keeps only what the design determines of the
+/// simulation's `VerificationReport`.
+public struct VerifyReport: Codable, Equatable, Sendable {
+    /// The simulator that ran.
+    public var simulator: String
+    public var samples: Int
+    public var mismatches: Int
+    public var cycles: Int
+    /// RTL outputs against the labels (nil without labels).
+    public var accuracy: Double?
+
+    public init(simulator: String, samples: Int, mismatches: Int, cycles: Int, accuracy: Double?) {
+        self.simulator = simulator
+        self.samples = samples
+        self.mismatches = mismatches
+        self.cycles = cycles
+        self.accuracy = accuracy
     }
 }
