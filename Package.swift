@@ -49,11 +49,11 @@ let package = Package(
         // What the user sees of an error (`UserError`, adopted where each error type is declared)
         // and how many problems it shows at once (project files and data alike).
         .target(name: "Diagnostics"),
+        // The JSON styles lutbuild writes (sorted keys), configured once.
+        .target(name: "DeterministicJSON"),
         // How many CPUs this process may use (affinity mask, cgroup quota): every thread count's source.
         .target(name: "CAffinity"),
         .target(name: "Allocation", dependencies: ["CAffinity"]),
-        // The JSON styles lutbuild writes (sorted keys), configured once.
-        .target(name: "DeterministicJSON"),
         // The generic, NN-agnostic incremental build engine.
         .target(name: "BuildGraph", dependencies: ["Diagnostics", "Allocation", .product(name: "Crypto", package: "swift-crypto")]),
         // The Bazel HTTP cache protocol client behind BuildGraph's remote cache.

@@ -32,7 +32,7 @@ static void write_errno_and_exit(int fd, int value) {
 
 /// The tool: default signal handling (lutbuild ignores SIGINT/SIGTERM and
 /// ignored signals survive exec), then exec.
-static void run_tool(const char *path, char *const argv[], const char *directory) {
+static void run_tool(const char *path, char *const argv[], char *const envp[], const char *directory) {
     close(DEATH_FD);
     struct sigaction action;
     memset(&action, 0, sizeof action);
@@ -42,12 +42,12 @@ static void run_tool(const char *path, char *const argv[], const char *directory
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     if (chdir(directory) != 0) write_errno_and_exit(ERROR_FD, errno);
-    execve(path, argv, environ);
+    execve(path, argv, envp ? envp : environ);
     write_errno_and_exit(ERROR_FD, errno);
 }
 
 /// The supervisor: leads the group, waits for the tool or the caller's death.
-static void supervise(const char *path, char *const argv[], const char *directory,
+static void supervise(const char *path, char *const argv[], char *const envp[], const char *directory,
                       int output_fd, int errors_fd, int death_read, int error_write) {
     setpgid(0, 0);
     // Move the descriptors out of the way, then to fixed numbers; close the rest.
@@ -81,7 +81,7 @@ static void supervise(const char *path, char *const argv[], const char *director
 
     pid_t tool = fork();
     if (tool < 0) write_errno_and_exit(ERROR_FD, errno);
-    if (tool == 0) run_tool(path, argv, directory);
+    if (tool == 0) run_tool(path, argv, envp, directory);
     close(ERROR_FD);
     sigemptyset(&unblocked);
     for (;;) {
@@ -100,8 +100,8 @@ static void supervise(const char *path, char *const argv[], const char *director
     }
 }
 
-int lutbuild_spawn_supervised(const char *path, char *const argv[], const char *directory, int output_fd,
-                              int errors_fd, pid_t *supervisor, int *death_fd) {
+int lutbuild_spawn_supervised(const char *path, char *const argv[], char *const envp[], const char *directory,
+                              int output_fd, int errors_fd, pid_t *supervisor, int *death_fd) {
     int death[2], error[2];
     if (pipe2(death, O_CLOEXEC) != 0) return errno;
     if (pipe2(error, O_CLOEXEC) != 0) {
@@ -111,7 +111,7 @@ int lutbuild_spawn_supervised(const char *path, char *const argv[], const char *
         return saved;
     }
     pid_t pid = fork();
-    if (pid == 0) supervise(path, argv, directory, output_fd, errors_fd, death[0], error[1]);
+    if (pid == 0) supervise(path, argv, envp, directory, output_fd, errors_fd, death[0], error[1]);
     int saved = errno;
     close(death[0]);
     close(error[1]);

@@ -1,5 +1,5 @@
-import Allocation
 import Diagnostics
+import Allocation
 import Datasets
 import Foundation
 

@@ -65,7 +65,8 @@ package struct ExternalTool {
     /// Runs `executable arguments…` in `directory` with stdout and stderr
     /// each in a file of `scratch`, read once the tool has ended.
     package static func capture(_ executable: String, _ arguments: [String], in directory: URL, scratch: URL,
-                                timeout: Double, isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> Captured {
+                                environment: [String: String]? = nil, timeout: Double,
+                                isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> Captured {
         let name = URL(fileURLWithPath: executable).lastPathComponent
         let files = ["out", "err"].map { scratch.appendingPathComponent(".\(name).\(UUID().uuidString).\($0)") }
         defer { for file in files { try? FileManager.default.removeItem(at: file) } }
@@ -75,7 +76,7 @@ package struct ExternalTool {
         }
         defer { for handle in handles { try? handle.close() } }
         let group = try SupervisedProcess(executable, arguments, in: directory, output: handles[0].fileDescriptor,
-                                          errors: handles[1].fileDescriptor)
+                                          errors: handles[1].fileDescriptor, environment: environment)
         let status = try wait(for: group, name: name, log: files[1].path, timeout: timeout, isCancelled: isCancelled)
         return Captured(status: status, standardOutput: (try? Data(contentsOf: files[0])) ?? Data(),
                         standardError: (try? Data(contentsOf: files[1])) ?? Data())
@@ -111,11 +112,20 @@ package struct SupervisedProcess: Sendable {
     private let deathPipe: Int32
 
     /// Starts the tool with stdout to `output` and stderr to `errors` (the same descriptor merges them).
-    package init(_ executable: String, _ arguments: [String], in directory: URL, output: Int32, errors: Int32) throws {
+    /// `environment` replaces ours when given.
+    package init(_ executable: String, _ arguments: [String], in directory: URL, output: Int32, errors: Int32,
+                 environment: [String: String]? = nil) throws {
         var argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
+        var envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.sorted { $0.key < $1.key }.map { strdup("\($0)=\($1)") } + [nil] }
+        defer { for pointer in envp ?? [] { free(pointer) } }
         var group: pid_t = 0, deathPipe: Int32 = -1
-        let failure = lutbuild_spawn_supervised(executable, &argv, directory.path, output, errors, &group, &deathPipe)
+        let failure: Int32
+        if envp != nil {
+            failure = lutbuild_spawn_supervised(executable, &argv, &envp!, directory.path, output, errors, &group, &deathPipe)
+        } else {
+            failure = lutbuild_spawn_supervised(executable, &argv, nil, directory.path, output, errors, &group, &deathPipe)
+        }
         guard failure == 0 else {
             throw ExternalToolError("could not start \(executable): \(String(cString: strerror(failure)))")
         }

@@ -198,7 +198,7 @@ struct SweepTaskCommand: AsyncParsableCommand {
         let renderer = BuildEventRenderer.standardError(json: false)
         defer { renderer.finish() }
         let task = try SweepTask(manifest: manifest, index: index!)
-        let result = try await task.run(concurrency: jobs ?? CPUAllocation.count, remoteCache: RemoteCacheChoice(environment: manifest.taskEnvironment()),
+        let result = try await task.run(concurrency: jobs ?? CPUAllocation.count, remoteCache: RemoteCacheChoice(),
                                         isCancelled: { interrupt.isRaised }, events: renderer.render) { summary in
             renderer.note("task: \(BuildReport.summary(summary))")
         }

@@ -22,7 +22,8 @@ import TestSupport
         #expect(edited.ran.isEmpty, "\(edited.ran)")
     }
 
-    /// The same parser and checks as `sweep --set`; one value per key.
+    /// The same parser and checks as `sweep --set`; one value per key. A bad
+    /// value is a command-line mistake: exit 64, as for `sweep --set`.
     @Test func buildSetIsCheckedAsSweepSet() throws {
         let project = try TinyProject()
         defer { project.remove() }

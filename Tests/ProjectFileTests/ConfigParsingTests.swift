@@ -128,7 +128,7 @@ import Testing
         #expect(spec.layers[1] == .init(partitions: 5, fanIn: 2, outputBits: 4, shape: .init(width: 8, depth: 3, skip: 0)))
     }
 
-    /// `[sweep.slurm]` is read and checked, and enters no configuration digest.
+    /// `[sweep.slurm]` is read and checked (that it enters no configuration digest: `SweepSlurmDigestTests`).
     @Test func sweepSlurmIsReadAndKeptOutOfTheDigest() throws {
         let text = Self.minimal + """
 

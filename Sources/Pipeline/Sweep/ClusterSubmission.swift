@@ -20,8 +20,8 @@ public struct ClusterSubmission: Sendable {
     public var slurm: SlurmSettings
     /// The `lutbuild` the tasks run; on a cluster, on the shared filesystem.
     public var lutbuild: String
-    /// What the tasks add to their environment (the remote cache given on the
-    /// command line), from a file only the user can read: never on a command line.
+    /// Added to the environment of `sbatch` (which hands its environment to the
+    /// jobs) or of each launcher: the remote cache given on the command line.
     public var environment: [String: String]
 
     public static let placeholder = "{cmd}"
@@ -57,18 +57,17 @@ public struct ClusterSubmission: Sendable {
 
     /// Submits the array and the collector; the manifest gets their ids (and is written).
     public func submitSlurm(_ manifest: inout SweepManifest) throws {
-        try manifest.writeTaskEnvironment(environment)
         let logs = manifest.logsDirectory.path
         let array = try Self.sbatch([
             "--parsable", "--job-name=lutbuild-sweep", "--array=0-\(manifest.tasks.count - 1)%\(slurm.maxRunning)",
             "--output=\(logs)/\(SweepManifest.slurmLogName(array: "%A", task: "%a"))", "--chdir=\(manifest.project)",
-        ] + sbatchOptions() + ["--wrap", "exec " + command(manifest, task: "\"$SLURM_ARRAY_TASK_ID\"")], in: manifest.projectURL)
+        ] + sbatchOptions() + ["--wrap", "exec " + command(manifest, task: "\"$SLURM_ARRAY_TASK_ID\"")], environment: environment)
         manifest.arrayJob = array
         try manifest.write()
         let collector = try Self.sbatch([
             "--parsable", "--job-name=lutbuild-sweep-collect", "--dependency=afterany:\(array)", "--output=\(logs)/collect-%j.log",
             "--chdir=\(manifest.project)", "--ntasks=1",
-        ] + sbatchOptions(collector: true) + ["--wrap", "exec " + command(manifest, task: nil)], in: manifest.projectURL)
+        ] + sbatchOptions(collector: true) + ["--wrap", "exec " + command(manifest, task: nil)], environment: environment)
         manifest.collectorJob = collector
         try manifest.write()
     }
@@ -82,15 +81,14 @@ public struct ClusterSubmission: Sendable {
             launcher.replacingOccurrences(of: Self.placeholder,
                                           with: command(manifest, task: String(index), log: manifest.logFile(task: index)))
         }
-        try manifest.writeTaskEnvironment(environment)
+        let environment = ProcessInfo.processInfo.environment.merging(self.environment) { _, new in new }
         try await withThrowingTaskGroup(of: (Int, Int32).self) { group in
             var next = 0
             func start() {
                 let index = next
                 next += 1
                 group.addTask {
-                    (index, try Self.run("/bin/sh", ["-c", commands[index]], in: manifest.projectURL, timeout: Self.launcherTimeout,
-                                         isCancelled: isCancelled).status)
+                    (index, try Self.run("/bin/sh", ["-c", commands[index]], environment: environment, timeout: nil, isCancelled: isCancelled).status)
                 }
             }
             while next < min(commands.count, slurm.maxRunning) { start() }
@@ -137,8 +135,9 @@ public struct ClusterSubmission: Sendable {
     }
 
     /// `sbatch …`, its job id (`--parsable` prints `id` or `id;cluster`).
-    static func sbatch(_ arguments: [String], in directory: URL) throws -> String {
-        let result = try run("sbatch", arguments, in: directory)
+    static func sbatch(_ arguments: [String], environment: [String: String]) throws -> String {
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let result = try run("sbatch", arguments, environment: merged)
         guard result.status == 0, let id = result.output.split(separator: "\n").last.map({ String($0.prefix { $0 != ";" }) }),
               !id.isEmpty, id.allSatisfy(\.isNumber) else {
             throw PipelineError("sbatch failed (status \(result.status)): \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))")
@@ -146,23 +145,19 @@ public struct ClusterSubmission: Sendable {
         return id
     }
 
-    /// How long Slurm's commands may take: they can wait minutes for an unreachable controller.
-    static let slurmTimeout = 120.0
-    /// A launcher runs its task to the end (`bsub -K`, `srun`): no limit of ours.
-    static let launcherTimeout = 365 * 86400.0
-
-    /// Runs a program found on `PATH` (or at an absolute path) with the one subprocess
-    /// runner; stdout (and stderr, after it) as `output`.
-    static func run(_ program: String, _ arguments: [String], in directory: URL = FileManager.default.temporaryDirectory,
-                    timeout: Double = slurmTimeout, isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> (status: Int32, output: String) {
+    /// Runs a program found on `PATH` (or at an absolute path) to completion under `ExternalTool` (its
+    /// own process group, gone with lutbuild); stdout then stderr. `timeout` (seconds) bounds Slurm's
+    /// commands, which can wait minutes for an unreachable controller; nil: none (launchers).
+    static func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double? = 60,
+                    isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> (status: Int32, output: String) {
         let path = program.hasPrefix("/") ? program : ExternalTool.find(program)
         guard let path else {
             throw PipelineError("\(program) was not found on PATH: run lutbuild sweep --executor slurm where Slurm's commands are (a login node)")
         }
-        let result = try ExternalTool.capture(path, arguments, in: directory, scratch: FileManager.default.temporaryDirectory,
-                                              timeout: timeout, isCancelled: isCancelled)
-        let output = String(decoding: result.standardOutput, as: UTF8.self)
-        let errors = String(decoding: result.standardError, as: UTF8.self)
-        return (result.status, errors.isEmpty ? output : output + errors)
+        let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let result = try ExternalTool.capture(path, arguments, in: here, scratch: FileManager.default.temporaryDirectory,
+                                              environment: environment, timeout: timeout ?? .greatestFiniteMagnitude,
+                                              isCancelled: isCancelled)
+        return (result.status, String(decoding: result.standardOutput + result.standardError, as: UTF8.self))
     }
 }

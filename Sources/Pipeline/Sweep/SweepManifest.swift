@@ -92,26 +92,6 @@ public struct SweepManifest: Codable, Sendable, Equatable {
         tasks.enumerated().flatMap { task, indices in indices.map { (task, points[$0]) } }
     }
 
-    /// The variables the tasks add to their environment (`LUTBUILD_REMOTE_CACHE`, …
-    /// given as flags to the sweep), in a file only its owner reads; none: no file.
-    var taskEnvironmentFile: URL { clusterDirectory.appendingPathComponent("task-environment.json") }
-
-    func writeTaskEnvironment(_ environment: [String: String]) throws {
-        try? FileManager.default.removeItem(at: taskEnvironmentFile)
-        guard !environment.isEmpty else { return }
-        guard FileManager.default.createFile(atPath: taskEnvironmentFile.path, contents: try DeterministicJSON.file(environment),
-                                             attributes: [.posixPermissions: 0o600]) else {
-            throw PipelineError("cannot write \(taskEnvironmentFile.path)")
-        }
-    }
-
-    /// The environment a task runs with: its own, plus the file's.
-    public func taskEnvironment(_ own: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
-        guard let data = try? Data(contentsOf: taskEnvironmentFile),
-              let added = try? JSONDecoder().decode([String: String].self, from: data) else { return own }
-        return own.merging(added) { _, new in new }
-    }
-
     /// The results the tasks have written so far, by configuration digest.
     public func taskResults() -> [String: SweepPointResult] {
         var results: [String: SweepPointResult] = [:]
