@@ -80,7 +80,7 @@ enum ClusterSweepCommand {
         }
         let submission = ClusterSubmission(executor: executor, launcher: options.launcher, slurm: options.slurm(project.config.sweep.slurm),
                                            lutbuild: currentExecutable(), environment: remoteCache.childEnvironment)
-        try manifest.write()
+        try ClusterSweep.begin(manifest)
         let toBuild = manifest.taskPoints.count, tasks = manifest.tasks.count
         let finishedEarlier = plan.points.count - toBuild
         printError("sweep: \(plan.points.count) points, \(toBuild) to build\(finishedEarlier > 0 ? " (\(finishedEarlier) finished earlier)" : "")"

@@ -15,10 +15,13 @@ import TestSupport
         text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("\"build_seconds\"") }.joined(separator: "\n")
     }
 
-    static func sweep(_ arguments: [String], in project: TinyProject, cluster: SlurmCluster) throws -> LutbuildBinary.Result {
+    /// `lutbuild sweep …` against `cluster`; the tasks' node-local scratch is
+    /// `nodes` (a killed task leaves its scratch behind, as on a real node).
+    static func sweep(_ arguments: [String], in project: TinyProject, cluster: SlurmCluster, nodes: Scratch) throws -> LutbuildBinary.Result {
         guard let lutbuild = LutbuildBinary.url else { throw LutbuildBinary.NotFound() }
-        return try LutbuildBinary.runProcess(lutbuild, ["sweep"] + arguments, in: project.url,
-                                             environment: ProcessInfo.processInfo.environment.merging(cluster.environment) { _, new in new })
+        let environment = ProcessInfo.processInfo.environment.merging(cluster.environment) { _, new in new }
+            .merging(["LUTBUILD_SCRATCH": nodes.url.path]) { _, new in new }
+        return try LutbuildBinary.runProcess(lutbuild, ["sweep"] + arguments, in: project.url, environment: environment)
     }
 
     /// The Slurm sweep's results equal the local sweep's, byte for byte apart
@@ -40,7 +43,7 @@ import TestSupport
         let project = try TinyProject()
         defer { project.remove() }
         let start = Date()
-        let run = try Self.sweep(["--executor", "slurm", "--wait"] + Self.grid + remote, in: project, cluster: cluster)
+        let run = try Self.sweep(["--executor", "slurm", "--wait"] + Self.grid + remote, in: project, cluster: cluster, nodes: cache)
         let slurmSeconds = Date().timeIntervalSince(start)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("[4/4] "), "\(run.stderr)")
@@ -58,7 +61,7 @@ import TestSupport
         print("figures: local sweep \(String(format: "%.1f", localSeconds)) s, Slurm sweep \(String(format: "%.1f", slurmSeconds)) s")
 
         // Submitting the same grid again submits nothing.
-        let again = try Self.sweep(["--executor", "slurm", "--wait"] + Self.grid + remote, in: project, cluster: cluster)
+        let again = try Self.sweep(["--executor", "slurm", "--wait"] + Self.grid + remote, in: project, cluster: cluster, nodes: cache)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stderr.contains("all 4 points finished earlier"), "\(again.stderr)")
         #expect(try Self.untimed(project.scratch.read("gen/sweep/results.json")) == expected)
@@ -76,14 +79,14 @@ import TestSupport
         let cold = try TinyProject()
         defer { cold.remove() }
         var start = Date()
-        let first = try Self.sweep(["--executor", "slurm", "--wait"] + Self.grid + remote, in: cold, cluster: cluster)
+        let first = try Self.sweep(["--executor", "slurm", "--wait"] + Self.grid + remote, in: cold, cluster: cluster, nodes: cache)
         let coldSeconds = Date().timeIntervalSince(start)
         try #require(first.status == 0, "\(first.stderr)")
 
         let warm = try TinyProject()
         defer { warm.remove() }
         start = Date()
-        let second = try Self.sweep(["--executor", "slurm", "--wait"] + Self.grid + remote, in: warm, cluster: cluster)
+        let second = try Self.sweep(["--executor", "slurm", "--wait"] + Self.grid + remote, in: warm, cluster: cluster, nodes: cache)
         let warmSeconds = Date().timeIntervalSince(start)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(try Self.untimed(warm.scratch.read("gen/sweep/results.json")) == Self.untimed(cold.scratch.read("gen/sweep/results.json")))
@@ -128,7 +131,7 @@ import TestSupport
         let project = try TinyProject()
         defer { project.remove() }
 
-        let submitted = try Self.sweep(["--executor", "slurm", "--max-running", "1"] + Self.grid + remote, in: project, cluster: cluster)
+        let submitted = try Self.sweep(["--executor", "slurm", "--max-running", "1"] + Self.grid + remote, in: project, cluster: cluster, nodes: cache)
         try #require(submitted.status == 0, "\(submitted.stderr)")
         let ids = Dictionary(uniqueKeysWithValues: submitted.stdout.split(separator: "\n").map { line in
             let fields = line.split(separator: " ")
@@ -165,16 +168,18 @@ import TestSupport
         #expect(failed.allSatisfy { $0["log"] as? String == "gen/sweep/cluster/logs/\(array)_0.log" }, "\(failed)")
         #expect(points.filter { $0["error"] == nil }.allSatisfy { ($0["luts"] as? Int ?? 0) > 0 }, "\(points)")
 
-        let status = try Self.sweep(["--status"], in: project, cluster: cluster)
+        let status = try Self.sweep(["--status"], in: project, cluster: cluster, nodes: cache)
         #expect(status.status == 0, "\(status.stderr)")
         #expect(status.stdout.contains("\(4 - failed.count) built, \(failed.count) failed"), "\(status.stdout)")
         #expect(status.stdout.contains(", train.epochs=1: failed: the task ended without a result"), "\(status.stdout)")
 
         // Again: only the failed points are submitted.
-        let again = try Self.sweep(["--executor", "slurm", "--wait"] + Self.grid + remote, in: project, cluster: cluster)
+        let again = try Self.sweep(["--executor", "slurm", "--wait"] + Self.grid + remote, in: project, cluster: cluster, nodes: cache)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stderr.contains("\(failed.count) to build (\(4 - failed.count) finished earlier) in 1 task"), "\(again.stderr)")
         #expect(again.stderr.contains("[\(failed.count)/\(failed.count)] "), "\(again.stderr)")
+        // Following the new tasks reports their new results, not the earlier failure.
+        #expect(!again.stderr.contains("without a result"), "\(again.stderr)")
         let final = try String(contentsOf: project.scratch.path("gen/sweep/results.json"), encoding: .utf8)
         #expect(!final.contains("\"error\""), "\(final)")
     }

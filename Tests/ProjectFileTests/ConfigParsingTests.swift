@@ -145,6 +145,10 @@ import Testing
         #expect(config.sweep.slurm == SlurmSettings(partition: "short", account: "lab", time: "1:00:00", cpusPerTask: 8, mem: "8G",
                                                      extraArgs: ["--qos=normal"], maxRunning: 3))
         #expect(try ProjectConfig.parse(text: Self.minimal, path: "p.toml").sweep.slurm == SlurmSettings())
+        // Not encoded: what hashes the config (steps, a sweep point's digest) never sees it.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        #expect(try encoder.encode(config) == encoder.encode(ProjectConfig.parse(text: Self.minimal, path: "p.toml")))
         do {
             _ = try ProjectConfig.parse(text: Self.minimal + "\n[sweep.slurm]\ncpus_per_task = 0\nextra_args = \"--qos=x\"\nqueue = 1\n", path: "p.toml")
             Issue.record("bad [sweep.slurm] values were accepted")

@@ -10,7 +10,7 @@ import Subprocess
 /// batch systems, a launcher command per task (`bsub -K {cmd}`, `qsub -sync y
 /// … {cmd}`, `srun {cmd}`), at most K at a time, collected when all return.
 public struct ClusterSubmission: Sendable {
-    public enum Executor: String, Sendable, CaseIterable {
+    public enum Executor: String, Sendable, CaseIterable, Codable {
         case slurm, command
     }
 
@@ -45,11 +45,14 @@ public struct ClusterSubmission: Sendable {
         return words.joined(separator: " ")
     }
 
-    /// `--partition` … and the extra arguments, as `sbatch` takes them.
-    var sbatchOptions: [String] {
-        [("--partition", slurm.partition), ("--account", slurm.account), ("--time", slurm.time),
-         ("--cpus-per-task", slurm.cpusPerTask.map(String.init)), ("--mem", slurm.mem)]
-            .compactMap { name, value in value.map { "\(name)=\($0)" } } + slurm.extraArgs
+    /// `--partition` … and the extra arguments of the tasks, as `sbatch` takes
+    /// them; the collector, which only gathers files, runs with the partition
+    /// and account alone.
+    func sbatchOptions(collector: Bool = false) -> [String] {
+        let placement = [("--partition", slurm.partition), ("--account", slurm.account)]
+        let size = [("--time", slurm.time), ("--cpus-per-task", slurm.cpusPerTask.map(String.init)), ("--mem", slurm.mem)]
+        return (collector ? placement : placement + size).compactMap { name, value in value.map { "\(name)=\($0)" } }
+            + (collector ? [] : slurm.extraArgs)
     }
 
     /// Submits the array and the collector; the manifest gets their ids (and is written).
@@ -57,15 +60,14 @@ public struct ClusterSubmission: Sendable {
         let logs = manifest.logsDirectory.path
         let array = try Self.sbatch([
             "--parsable", "--job-name=lutbuild-sweep", "--array=0-\(manifest.tasks.count - 1)%\(slurm.maxRunning)",
-            "--output=\(logs)/%A_%a.log", "--chdir=\(manifest.project)",
-        ] + sbatchOptions + ["--wrap", "exec " + command(manifest, task: "\"$SLURM_ARRAY_TASK_ID\"")], environment: environment)
+            "--output=\(logs)/\(SweepManifest.slurmLogName(array: "%A", task: "%a"))", "--chdir=\(manifest.project)",
+        ] + sbatchOptions() + ["--wrap", "exec " + command(manifest, task: "\"$SLURM_ARRAY_TASK_ID\"")], environment: environment)
         manifest.arrayJob = array
         try manifest.write()
-        let collectorOptions = [("--partition", slurm.partition), ("--account", slurm.account)].compactMap { name, value in value.map { "\(name)=\($0)" } }
         let collector = try Self.sbatch([
             "--parsable", "--job-name=lutbuild-sweep-collect", "--dependency=afterany:\(array)", "--output=\(logs)/collect-%j.log",
             "--chdir=\(manifest.project)", "--ntasks=1",
-        ] + collectorOptions + ["--wrap", "exec " + command(manifest, task: nil)], environment: environment)
+        ] + sbatchOptions(collector: true) + ["--wrap", "exec " + command(manifest, task: nil)], environment: environment)
         manifest.collectorJob = collector
         try manifest.write()
     }
@@ -98,11 +100,16 @@ public struct ClusterSubmission: Sendable {
     }
 
     /// Slurm's word on a job: its state (`PENDING`, `RUNNING`, `COMPLETED`,
-    /// `CANCELLED`, …), nil once Slurm has forgotten it.
+    /// `CANCELLED`, …), nil once Slurm has forgotten it (`MinJobAge` after its
+    /// end), `unknown` when Slurm cannot be asked (which is not an end).
     public static func slurmState(_ job: String) -> String? {
-        guard let result = try? run("squeue", ["-h", "-t", "all", "-j", job, "-o", "%T"]), result.status == 0 else { return nil }
+        guard let result = try? run("squeue", ["-h", "-t", "all", "-j", job, "-o", "%T"]) else { return unknown }
+        guard result.status == 0 else { return result.output.contains("Invalid job id") ? nil : unknown }
         return result.output.split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) }
     }
+
+    /// The state of a job Slurm could not be asked about.
+    public static let unknown = "unknown (squeue failed)"
 
     /// What Slurm says of the array's tasks it still knows (`Slurm says CANCELLED`), by task index.
     public static func slurmReasons(_ array: String) -> [Int: String] {
@@ -123,7 +130,7 @@ public struct ClusterSubmission: Sendable {
     /// Whether a state is one a job leaves no more.
     public static func isOver(_ state: String?) -> Bool {
         guard let state else { return true }
-        return !["PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "SUSPENDED", "REQUEUED", "RESIZING", "REQUEUE_HOLD", "REQUEUE_FED",
+        return state != unknown && !["PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "SUSPENDED", "REQUEUED", "RESIZING", "REQUEUE_HOLD", "REQUEUE_FED",
                  "SIGNALING", "STAGE_OUT", "STOPPED", "RESV_DEL_HOLD", "SPECIAL_EXIT"].contains(state)
     }
 

@@ -1,4 +1,5 @@
 import BuildGraph
+import DeterministicJSON
 import Diagnostics
 import Foundation
 import ProjectFile
@@ -16,7 +17,7 @@ public enum ClusterSweep {
     public static func gatherEarlier(_ project: Project) throws {
         guard FileManager.default.fileExists(atPath: manifestFile(project).path) else { return }
         let manifest = try SweepManifest.read(from: manifestFile(project))
-        if manifest.executor == ClusterSubmission.Executor.slurm.rawValue {
+        if manifest.executor == .slurm {
             let running = [manifest.arrayJob, manifest.collectorJob].compactMap { $0 }
                 .filter { !ClusterSubmission.isOver(ClusterSubmission.slurmState($0)) }
             guard running.isEmpty else {
@@ -44,7 +45,7 @@ public enum ClusterSweep {
                 tasks.append([index])
             }
         }
-        return SweepManifest(project: project, plan: plan, tasks: tasks, estimate: estimate, executor: executor.rawValue)
+        return SweepManifest(project: project, plan: plan, tasks: tasks, estimate: estimate, executor: executor)
     }
 
     /// What a point's training depends on. Only groups points: a wrong group
@@ -53,10 +54,15 @@ public enum ClusterSweep {
         struct Training: Encodable {
             var dataset: DatasetSection, model: ModelSection, train: TrainSection
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(Training(dataset: config.dataset, model: config.model, train: config.train))) ?? Data()
+        let data = (try? DeterministicJSON.compact(Training(dataset: config.dataset, model: config.model, train: config.train))) ?? Data()
         return Digest.of(data).hex
+    }
+
+    /// Writes the manifest of a new submission and removes what an earlier one
+    /// left of its points (a failure), so following it reports only their new results.
+    public static func begin(_ manifest: SweepManifest) throws {
+        try manifest.write()
+        for (_, point) in manifest.taskPoints { try? FileManager.default.removeItem(at: manifest.resultFile(point)) }
     }
 
     /// Where a cluster sweep stands, gathered into `results.json` as far as it got.
@@ -82,7 +88,7 @@ public enum ClusterSweep {
         let collectorState = manifest.collectorJob.flatMap(ClusterSubmission.slurmState)
         let states = manifest.arrayJob.map(ClusterSubmission.slurmTaskStates) ?? [:]
         // The tasks are over once the array is: then a missing result is a failure.
-        let over = manifest.executor == ClusterSubmission.Executor.slurm.rawValue && ClusterSubmission.isOver(arrayState)
+        let over = manifest.executor == .slurm && ClusterSubmission.isOver(arrayState)
             && states.values.allSatisfy { ClusterSubmission.isOver($0) }
         let collected = (try? SweepCollector(manifest: manifest).collect(final: over, reasons: states.mapValues { "Slurm says \($0)" }))
             ?? SweepCollector.Collected(results: SweepResults(keys: manifest.keys, points: []), unfinished: manifest.taskPoints.map(\.point.name))

@@ -1,3 +1,4 @@
+import DeterministicJSON
 import Foundation
 import ProjectFile
 
@@ -27,8 +28,8 @@ public struct SweepManifest: Codable, Sendable, Equatable {
     public var tasks: [[Int]]
     /// Whether points run the resource estimate.
     public var estimate: Bool
-    /// `slurm` or `command`: how logs are named.
-    public var executor: String
+    /// How the tasks run, which names their logs.
+    public var executor: ClusterSubmission.Executor
     /// The Slurm job array's id, once submitted (names the tasks' logs).
     public var arrayJob: String?
     /// The collector job's id, once submitted.
@@ -37,7 +38,7 @@ public struct SweepManifest: Codable, Sendable, Equatable {
     public static let directory = OutputLayout.sweepCluster
     public static let fileName = "manifest.json"
 
-    public init(project: Project, plan: SweepPlan, tasks: [[Int]], estimate: Bool, executor: String) {
+    public init(project: Project, plan: SweepPlan, tasks: [[Int]], estimate: Bool, executor: ClusterSubmission.Executor) {
         self.project = project.directory.standardizedFileURL.path
         projectName = project.config.project.name
         keys = plan.axes.map(\.key)
@@ -58,11 +59,14 @@ public struct SweepManifest: Codable, Sendable, Equatable {
     /// later submission's different numbering cannot mix them up).
     func resultFile(_ point: Point) -> URL { resultsDirectory.appendingPathComponent(point.configDigest + ".json") }
 
-    /// Task `index`'s log: Slurm's `--output` pattern `%A_%a.log`, or `task-<index>.log`.
+    /// Task `index`'s log: `<array>_<index>.log` (Slurm's `--output`), or `task-<index>.log`.
     public func logFile(task index: Int) -> URL {
-        if executor == "slurm", let arrayJob { return logsDirectory.appendingPathComponent("\(arrayJob)_\(index).log") }
+        if executor == .slurm, let arrayJob { return logsDirectory.appendingPathComponent(Self.slurmLogName(array: arrayJob, task: String(index))) }
         return logsDirectory.appendingPathComponent("task-\(index).log")
     }
+
+    /// A Slurm task's log name; `slurmLogName(array: "%A", task: "%a")` is the `--output` pattern.
+    static func slurmLogName(array: String, task: String) -> String { "\(array)_\(task).log" }
 
     /// The log's path as results and messages show it: relative to the project.
     func displayLog(task index: Int) -> String { "\(Self.directory)/logs/" + logFile(task: index).lastPathComponent }
@@ -80,10 +84,7 @@ public struct SweepManifest: Codable, Sendable, Equatable {
     public func write() throws {
         try FileManager.default.createDirectory(at: logsDirectory, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: resultsDirectory, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        try (encoder.encode(self) + Data("\n".utf8)).write(to: file, options: .atomic)
+        try DeterministicJSON.snakeCaseFile(self).write(to: file, options: .atomic)
     }
 
     /// The points the tasks build, task by task.

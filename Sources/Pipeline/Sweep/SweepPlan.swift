@@ -103,7 +103,7 @@ public struct SweepPlan: Sendable {
 
     /// The project with each `KEY=VALUE` of `lutbuild build --set` applied:
     /// one point, parsed and checked as `lutbuild sweep --set` is (a problem
-    /// names its `--set` argument, exit code 2), so a sweep worker's build and
+    /// names its `--set` argument), so a sweep worker's build and
     /// the sweep's own point are the same variant. No arguments: the project.
     public static func variant(of project: Project, setting arguments: [String]) throws -> Project {
         guard !arguments.isEmpty else { return project }
