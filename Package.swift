@@ -6,21 +6,26 @@ import PackageDescription
 /// docs/benchmarks.md assume), the compiler's default on arm64 (NEON is
 /// baseline). `LUTBUILD_TARGET_CPU` overrides it, e.g. `x86-64-v2` for older
 /// x86 machines or `native`.
-let targetCPU: String? = Context.environment["LUTBUILD_TARGET_CPU"] ?? {
-    #if arch(x86_64)
-    return "haswell"
-    #else
-    return nil
-    #endif
-}()
+let targetCPU: String? =
+    Context.environment["LUTBUILD_TARGET_CPU"]
+    ?? {
+        #if arch(x86_64)
+        return "haswell"
+        #else
+        return nil
+        #endif
+    }()
 let targetCPUFlags = targetCPU.map { ["-target-cpu", $0] } ?? []
 
 /// Release builds compile for `targetCPU`. Swift's overflow and bounds checks stay on everywhere
 /// (no `-Ounchecked`): a crafted header or store object must fail, never read garbage, and
 /// training measured at most about 8% faster without them (docs/benchmarks.md, "Overflow checks").
-let targetCPUSettings: [SwiftSetting] = targetCPUFlags.isEmpty ? [] : [
-    .unsafeFlags(targetCPUFlags, .when(configuration: .release)),
-]
+let targetCPUSettings: [SwiftSetting] =
+    targetCPUFlags.isEmpty
+    ? []
+    : [
+        .unsafeFlags(targetCPUFlags, .when(configuration: .release))
+    ]
 
 let package = Package(
     name: "lutbuild",
@@ -61,38 +66,53 @@ let package = Package(
         // Dataset loading: CSV, MNIST IDX, NPY; splits and normalisation.
         .target(name: "Datasets", dependencies: ["CZlib", "Diagnostics"], swiftSettings: targetCPUSettings),
         // The NeuraLUT method: network spec, training, truth tables, LUT inference.
-        .target(name: "NeuraLUT", dependencies: ["Datasets", "DeterministicJSON", "Diagnostics", "Allocation"], swiftSettings: targetCPUSettings),
+        .target(
+            name: "NeuraLUT", dependencies: ["Datasets", "DeterministicJSON", "Diagnostics", "Allocation"], swiftSettings: targetCPUSettings
+        ),
         // Verilog emission, testbench, simulator and yosys drivers.
         // Names in generated hardware and files: Verilog identifiers, reserved words and names, lengths.
         .target(name: "HDLNames"),
-        .target(name: "RTL", dependencies: ["NeuraLUT", "Datasets", "HDLNames", "Subprocess", "DeterministicJSON", "Diagnostics", "Allocation"]),
+        .target(
+            name: "RTL",
+            dependencies: ["NeuraLUT", "Datasets", "HDLNames", "Subprocess", "DeterministicJSON", "Diagnostics", "Allocation"]),
         // Truth tables minimised and mapped to LUT6 netlists (ABC as an external tool).
         .target(name: "Synthesis", dependencies: ["NeuraLUT", "RTL", "Subprocess", "DeterministicJSON", "Diagnostics"]),
         // Vivado TCL, IP-XACT component.xml, FuseSoC core.
         .target(name: "Packaging", dependencies: ["HDLNames", "CLibXML2", "Diagnostics"]),
         // lutbuild.toml: the typed config, its schema and rules with file:line
         // diagnostics, and the template `lutbuild init` writes.
-        .target(name: "ProjectFile", dependencies: [
-            "BuildGraph", "Datasets", "Diagnostics", "NeuraLUT", "Synthesis", "Packaging", "HDLNames", "HTTPCache",
-            .product(name: "TOMLKit", package: "TOMLKit"),
-        ]),
+        .target(
+            name: "ProjectFile",
+            dependencies: [
+                "BuildGraph", "Datasets", "Diagnostics", "NeuraLUT", "Synthesis", "Packaging", "HDLNames", "HTTPCache",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]),
         // lutbuild's steps wired into BuildGraph, what they produce, and sweeps.
-        .target(name: "Pipeline", dependencies: [
-            "ProjectFile", "BuildGraph", "Datasets", "Diagnostics", "NeuraLUT", "RTL", "Synthesis", "Packaging", "HTTPCache",
-            "DeterministicJSON", "HDLNames", "Allocation", "Subprocess", .product(name: "TOMLKit", package: "TOMLKit"),
-        ]),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "ProjectFile", "BuildGraph", "Datasets", "Diagnostics", "NeuraLUT", "RTL", "Synthesis", "Packaging", "HTTPCache",
+                "DeterministicJSON", "HDLNames", "Allocation", "Subprocess", .product(name: "TOMLKit", package: "TOMLKit"),
+            ]),
         // What the user sees around a build: report text, the `--json` summary event, signals,
         // watch glue, git hooks, Vivado report import, the version. Above Pipeline; no step knows it.
-        .target(name: "FrontEnd", dependencies: ["Pipeline", "ProjectFile", "BuildGraph", "Packaging", "Subprocess", "Diagnostics", "DeterministicJSON"]),
+        .target(
+            name: "FrontEnd",
+            dependencies: ["Pipeline", "ProjectFile", "BuildGraph", "Packaging", "Subprocess", "Diagnostics", "DeterministicJSON"]),
         // The thin command-line front end.
-        .executableTarget(name: "lutbuild", dependencies: [
-            "FrontEnd", "Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "RTL", "Datasets", "DeterministicJSON", "Allocation",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(
+            name: "lutbuild",
+            dependencies: [
+                "FrontEnd", "Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "RTL", "Datasets", "DeterministicJSON", "Allocation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         // Benchmarks behind bench/run (docs/method.md, "Benchmarks"); not shipped to users.
-        .executableTarget(name: "Bench", dependencies: [
-            "BuildGraph", "Datasets", "NeuraLUT", "RTL", "Packaging", "Pipeline", "ProjectFile", "Synthesis", "NginxCacheServer", "TestSupport",
-        ], swiftSettings: targetCPUSettings),
+        .executableTarget(
+            name: "Bench",
+            dependencies: [
+                "BuildGraph", "Datasets", "NeuraLUT", "RTL", "Packaging", "Pipeline", "ProjectFile", "Synthesis", "NginxCacheServer",
+                "TestSupport",
+            ], swiftSettings: targetCPUSettings),
 
         .testTarget(name: "BuildGraphTests", dependencies: ["BuildGraph"]),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation", "CAffinity"]),
@@ -103,15 +123,23 @@ let package = Package(
         .testTarget(name: "SubprocessTests", dependencies: ["Subprocess"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .testTarget(name: "HDLNamesTests", dependencies: ["HDLNames"]),
-        .testTarget(name: "ProjectFileTests", dependencies: [
-            "ProjectFile", "Diagnostics", "Datasets", "HTTPCache", "NeuraLUT", "TestSupport",
-        ]),
+        .testTarget(
+            name: "ProjectFileTests",
+            dependencies: [
+                "ProjectFile", "Diagnostics", "Datasets", "HTTPCache", "NeuraLUT", "TestSupport",
+            ]),
         .testTarget(name: "RTLTests", dependencies: ["RTL", "NeuraLUT", "Datasets", "Subprocess"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "RTL", "NeuraLUT", "Subprocess"]),
-        .testTarget(name: "PackagingTests", dependencies: [
-            "Packaging", "CLibXML2", "TestSupport", .product(name: "Yams", package: "Yams"),
-        ]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "NeuraLUT", "Datasets", "TestSupport", "HTTPCache", "RTL"]),
+        .testTarget(
+            name: "PackagingTests",
+            dependencies: [
+                "Packaging", "CLibXML2", "TestSupport", .product(name: "Yams", package: "Yams"),
+            ]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: [
+                "Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "NeuraLUT", "Datasets", "TestSupport", "HTTPCache", "RTL",
+            ]),
         .testTarget(name: "FrontEndTests", dependencies: ["FrontEnd", "Pipeline", "TestSupport"]),
         .testTarget(name: "HTTPCacheTests", dependencies: ["HTTPCache", "BuildGraph"]),
         // A real nginx cache server for the remote cache tests and benchmarks.
@@ -119,7 +147,9 @@ let package = Package(
         // A real one-node Slurm cluster for the cluster sweep tests and benchmarks.
         .target(name: "SlurmCluster", dependencies: ["NginxCacheServer"], path: "Tests/Support/SlurmCluster"),
         // Also drives the remote cache client against a real nginx it starts, and sweeps on a real Slurm.
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "lutbuild", "HTTPCache", "BuildGraph", "NginxCacheServer", "SlurmCluster"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["TestSupport", "lutbuild", "HTTPCache", "BuildGraph", "NginxCacheServer", "SlurmCluster"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 # This script installs every tool the tests use, so a test that finds one missing fails instead of
 # skipping (tests read CI, as CI services set it).
 export CI="${CI:-true}"
+# Layout and the 140-column limit first (.swift-format): a violation fails at once, before the long build.
+scripts/lint.sh
 scripts/ensure-deps.sh
 # FuseSoC (Python) checks the generated .core file for real; lutbuild itself needs no Python.
 if ! command -v fusesoc >/dev/null 2>&1; then

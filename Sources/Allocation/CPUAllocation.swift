@@ -52,7 +52,9 @@ public enum CPUAllocation {
             } else if fields[1].split(separator: ",").contains("cpu") {
                 for mount in [root + "/" + fields[1], root + "/cpu", root + "/cpu,cpuacct"] {
                     quotas += directories(mount, path).compactMap { directory in
-                        guard let quota = read(directory + "/cpu.cfs_quota_us"), let period = read(directory + "/cpu.cfs_period_us") else { return nil }
+                        guard let quota = read(directory + "/cpu.cfs_quota_us"), let period = read(directory + "/cpu.cfs_period_us") else {
+                            return nil
+                        }
                         return v1Quota(quota: quota, period: period)
                     }
                 }
@@ -84,7 +86,8 @@ public enum CPUAllocation {
     /// cgroup v1 `cpu.cfs_quota_us` (-1: none) over `cpu.cfs_period_us`.
     static func v1Quota(quota: String, period: String) -> Double? {
         guard let quota = Double(quota.trimmingCharacters(in: .whitespacesAndNewlines)),
-              let period = Double(period.trimmingCharacters(in: .whitespacesAndNewlines)), quota > 0, period > 0 else { return nil }
+            let period = Double(period.trimmingCharacters(in: .whitespacesAndNewlines)), quota > 0, period > 0
+        else { return nil }
         return quota / period
     }
 

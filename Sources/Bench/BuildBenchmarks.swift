@@ -12,7 +12,7 @@ let buildBenchmarks: [Benchmark] = [
         "build.mnist-5l.width_change.trained_partitions",
     ]) {
         try MnistBuildBenchmark().run()
-    },
+    }
 ]
 
 /// The incremental build on the mnist-5l project (784 → 256 → 100 → 100 →
@@ -48,10 +48,12 @@ struct MnistBuildBenchmark {
         let width = try build(directory)
         return [
             Figure(name: "build.mnist-5l.noop_s", value: noop.sorted()[noop.count / 2], unit: "s"),
-            Figure(name: "build.mnist-5l.rtl_change.trained_partitions",
-                   value: Double(BuildPipeline.trainedPartitions(rtl).count), unit: "partitions"),
-            Figure(name: "build.mnist-5l.width_change.trained_partitions",
-                   value: Double(BuildPipeline.trainedPartitions(width).count), unit: "partitions"),
+            Figure(
+                name: "build.mnist-5l.rtl_change.trained_partitions",
+                value: Double(BuildPipeline.trainedPartitions(rtl).count), unit: "partitions"),
+            Figure(
+                name: "build.mnist-5l.width_change.trained_partitions",
+                value: Double(BuildPipeline.trainedPartitions(width).count), unit: "partitions"),
         ]
     }
 

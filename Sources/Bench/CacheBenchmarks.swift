@@ -66,8 +66,9 @@ struct RemoteCacheBenchmark {
             Figure(name: prefix + ".cold_s", value: cold, unit: "s"),
             Figure(name: prefix + ".upload_overhead_s", value: withUploads - cold, unit: "s"),
             Figure(name: prefix + ".second_checkout_s", value: secondSeconds, unit: "s"),
-            Figure(name: prefix + ".second_checkout.trained_partitions",
-                   value: Double(BuildPipeline.trainedPartitions(second).count), unit: "partitions"),
+            Figure(
+                name: prefix + ".second_checkout.trained_partitions",
+                value: Double(BuildPipeline.trainedPartitions(second).count), unit: "partitions"),
         ]
     }
 }

@@ -18,9 +18,10 @@ let dataBenchmarks: [Benchmark] = [
         var times: [Double] = []
         for _ in 0..<5 {
             var rows = 0
-            times.append(try measureSeconds {
-                for (images, labels) in parts { rows += try IDXLoader.load(images: images, labels: labels).rows }
-            })
+            times.append(
+                try measureSeconds {
+                    for (images, labels) in parts { rows += try IDXLoader.load(images: images, labels: labels).rows }
+                })
             guard rows == 70_000 else { throw BenchError("expected 70,000 MNIST rows, loaded \(rows)") }
         }
         return [Figure(name: "data.mnist.load_s", value: times.sorted()[times.count / 2], unit: "s")]
@@ -43,9 +44,10 @@ let dataBenchmarks: [Benchmark] = [
             var times: [Double] = []
             for _ in 0..<5 {
                 var loaded = 0
-                times.append(try measureSeconds {
-                    loaded = try CSVLoader.parse(bytes, labelColumn: "label", file: "bench.csv").rows
-                })
+                times.append(
+                    try measureSeconds {
+                        loaded = try CSVLoader.parse(bytes, labelColumn: "label", file: "bench.csv").rows
+                    })
                 guard loaded == rows else { throw BenchError("expected \(rows) CSV rows, loaded \(loaded)") }
             }
             return times.sorted()[times.count / 2]

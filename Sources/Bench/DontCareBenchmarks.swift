@@ -19,8 +19,10 @@ let dontCareBenchmarks: [Benchmark] = [
         "hw.mnist-5l.dontcare.exact_luts", "hw.mnist-5l.dontcare.exact_test_acc", "hw.mnist-5l.dontcare.test_outside_care",
     ]) {
         // 10 epochs; `bench/run --full` trains the reference schedule to the end.
-        try DontCareBenchmark(name: "mnist-5l").run(project: mnistProject(epochs: CommandLine.arguments.contains("--full") ? mnistFullEpochs : 10,
-                                                                    settings: dontCareSettings))
+        try DontCareBenchmark(name: "mnist-5l").run(
+            project: mnistProject(
+                epochs: CommandLine.arguments.contains("--full") ? mnistFullEpochs : 10,
+                settings: dontCareSettings))
     },
 ]
 
@@ -88,15 +90,17 @@ struct DontCareBenchmark {
         let project = try Project.open(path: directory.path)
         let config = project.config
         let data = try project.prepareData()
-        let trainer = try Trainer(spec: config.networkSpec(inputFeatures: data.features, classes: data.classes),
-                                  config: config.train.trainingConfig(minInputActivity: config.model.minInputActivity, imageWidth: config.model.imageWidth),
-                                  data: data.train, test: data.test, validation: data.validation)
+        let trainer = try Trainer(
+            spec: config.networkSpec(inputFeatures: data.features, classes: data.classes),
+            config: config.train.trainingConfig(minInputActivity: config.model.minInputActivity, imageWidth: config.model.imageWidth),
+            data: data.train, test: data.test, validation: data.validation)
         let outcome = try trainer.run(progress: { p in
             if p.batch == p.batches { FileHandle.standardError.write(Data("\(name) epoch \(p.epoch)/\(p.epochs)\n".utf8)) }
         })
         let exact = tabulate(outcome.network)
-        let careSets = try exact.careSets(rows: [data.train, data.validation], minimumHits: config.hardware.dontCareMinHits,
-                                          widen: config.hardware.dontCareWiden)
+        let careSets = try exact.careSets(
+            rows: [data.train, data.validation], minimumHits: config.hardware.dontCareMinHits,
+            widen: config.hardware.dontCareWiden)
         let mapper = LUTMapper()
         let exactLUTs = try mapper.map(network: exact).joined().reduce(0) { $0 + $1.statistics.luts }
         let netlists = try mapper.map(network: exact, care: careSets.map { $0.map(Optional.some) })

@@ -11,8 +11,12 @@ import ProjectFile
 /// to the end, in a build folder kept under `.build/bench/frontier`, so a
 /// rerun with unchanged inputs reuses the finished build.
 let frontierBenchmarks: [Benchmark] = [
-    Benchmark(names: ["frontier.mnist.acc", "frontier.mnist.luts", "frontier.mnist.yosys_luts",
-                      "frontier.mnist.rtl_mismatches", "frontier.mnist.latency_cycles"], fullOnly: true) {
+    Benchmark(
+        names: [
+            "frontier.mnist.acc", "frontier.mnist.luts", "frontier.mnist.yosys_luts",
+            "frontier.mnist.rtl_mismatches", "frontier.mnist.latency_cycles",
+        ], fullOnly: true
+    ) {
         let lean = try ShippedExamples.results().first { $0.name == ShippedExamples.frontierExample }
         guard let lean else { throw BenchError("examples/\(ShippedExamples.frontierExample) is missing") }
         return [
@@ -76,7 +80,8 @@ enum ShippedExamples {
         try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
         let shared = root.appendingPathComponent("shared")
         if (try? FileManager.default.destinationOfSymbolicLink(atPath: shared.path)) == nil {
-            try FileManager.default.createSymbolicLink(at: shared, withDestinationURL: sharedDatasets.deletingLastPathComponent().standardizedFileURL)
+            try FileManager.default.createSymbolicLink(
+                at: shared, withDestinationURL: sharedDatasets.deletingLastPathComponent().standardizedFileURL)
         }
         let projectFile = project.appendingPathComponent(ProjectConfig.fileName)
         try? FileManager.default.removeItem(at: projectFile)
@@ -90,11 +95,13 @@ enum ShippedExamples {
         try lutbuild.run(["estimate", "--yosys"], in: project)
         let yosys = try ReleaseLutbuild.report(OutputLayout.Report.yosysEstimateJSON, in: project)
         guard let accuracy = verify["accuracy"] as? Double, let mismatches = verify["mismatches"] as? Int,
-              let luts = estimate["luts"] as? Int, let latency = estimate["latency"] as? Int,
-              let yosysLUTs = yosys["luts"] as? Int else {
+            let luts = estimate["luts"] as? Int, let latency = estimate["latency"] as? Int,
+            let yosysLUTs = yosys["luts"] as? Int
+        else {
             throw BenchError("examples/\(example.lastPathComponent): the build wrote no RTL accuracy, LUT count or yosys count")
         }
-        return Result(name: example.lastPathComponent, accuracy: accuracy, mismatches: mismatches, luts: luts,
-                      yosysLUTs: yosysLUTs, latency: latency)
+        return Result(
+            name: example.lastPathComponent, accuracy: accuracy, mismatches: mismatches, luts: luts,
+            yosysLUTs: yosysLUTs, latency: latency)
     }
 }

@@ -13,7 +13,8 @@ let hardwareBenchmarks: [Benchmark] = [
             let lutbuild = ReleaseLutbuild()
             try lutbuild.run(["init", "."], in: directory)
             let build = try lutbuild.run(["build"], in: directory)
-            return [Figure(name: "build.digits.first_s", value: build.seconds, unit: "s")] + (try hardwareFigures(name: "digits", in: directory))
+            return [Figure(name: "build.digits.first_s", value: build.seconds, unit: "s")]
+                + (try hardwareFigures(name: "digits", in: directory))
         }
     },
     Benchmark(names: [
@@ -55,7 +56,8 @@ func inTemporaryProject(name: String, _ body: (URL) throws -> [Figure]) throws -
 /// accuracy in simulation, gen/reports/verify.json) of the project built in `directory`.
 func hardwareFigures(name: String, in directory: URL) throws -> [Figure] {
     guard let luts = try ReleaseLutbuild.report(OutputLayout.Report.estimateJSON, in: directory)["luts"] as? Int,
-          let accuracy = try ReleaseLutbuild.report(OutputLayout.Report.verify, in: directory)["accuracy"] as? Double else {
+        let accuracy = try ReleaseLutbuild.report(OutputLayout.Report.verify, in: directory)["accuracy"] as? Double
+    else {
         throw BenchError("the \(name) build wrote no LUT count or RTL accuracy")
     }
     return [
@@ -109,8 +111,9 @@ struct ReleaseLutbuild {
         var steps: [String: Double] = [:]
         for line in stdout.split(separator: UInt8(ascii: "\n")) {
             guard let event = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                  event["event"] as? String == "finished", let step = event["step"] as? String,
-                  let stepSeconds = event["seconds"] as? Double else { continue }
+                event["event"] as? String == "finished", let step = event["step"] as? String,
+                let stepSeconds = event["seconds"] as? Double
+            else { continue }
             steps[step] = stepSeconds
         }
         return Run(seconds: seconds, peakTreeBytes: memory.peakBytes, stepSeconds: steps)
@@ -119,7 +122,9 @@ struct ReleaseLutbuild {
     /// A JSON report the build published (`path` relative to the project, e.g. `OutputLayout.Report.estimateJSON`).
     static func report(_ path: String, in directory: URL) throws -> [String: Any] {
         let data = try Data(contentsOf: directory.appendingPathComponent(path))
-        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw BenchError("\(path) is not a JSON object") }
+        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw BenchError("\(path) is not a JSON object")
+        }
         return object
     }
 }

@@ -6,9 +6,12 @@ import NeuraLUT
 /// the machine's limit").
 let machineBenchmarks: [Benchmark] = [
     Benchmark(names: ["machine.sgemm_gflops"]) {
-        [Figure(name: "machine.sgemm_gflops", value: SGEMMProbe().gflops(threads: ProcessInfo.processInfo.activeProcessorCount),
-                unit: "GFLOP/s")]
-    },
+        [
+            Figure(
+                name: "machine.sgemm_gflops", value: SGEMMProbe().gflops(threads: ProcessInfo.processInfo.activeProcessorCount),
+                unit: "GFLOP/s")
+        ]
+    }
 ]
 
 /// Single-precision GEMM at the speed the project's build settings allow:
@@ -68,8 +71,10 @@ struct SGEMMProbe {
         pa.withUnsafeBufferPointer { pa in
             pb.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { c in
-                    let (pa, pb, c) = (UnsafeSendablePointer(pa.baseAddress!), UnsafeSendablePointer(pb.baseAddress!),
-                                       UnsafeSendablePointer(c.baseAddress!))
+                    let (pa, pb, c) = (
+                        UnsafeSendablePointer(pa.baseAddress!), UnsafeSendablePointer(pb.baseAddress!),
+                        UnsafeSendablePointer(c.baseAddress!)
+                    )
                     let panels = m / mr
                     let share = (panels + threads - 1) / threads
                     DispatchQueue.concurrentPerform(iterations: threads) { t in
@@ -78,8 +83,9 @@ struct SGEMMProbe {
                                 let ap = UnsafePointer(pa.pointer) + panel * mr * k + block * kc * mr
                                 for column in 0..<n / nr {
                                     let bp = UnsafePointer(pb.pointer) + block * kc * n + column * kc * nr
-                                    Self.kernel(ap, bp, c.pointer + panel * mr * n + column * nr, ldc: n, depth: kc,
-                                                accumulate: block > 0)
+                                    Self.kernel(
+                                        ap, bp, c.pointer + panel * mr * n + column * nr, ldc: n, depth: kc,
+                                        accumulate: block > 0)
                                 }
                             }
                         }
@@ -91,21 +97,32 @@ struct SGEMMProbe {
 
     /// C[0..<6][0..<16] (+)= Σ_k ap[k][r] · bp[k][0..<16].
     @inline(__always)
-    static func kernel(_ ap: UnsafePointer<Float>, _ bp: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                       ldc: Int, depth: Int, accumulate: Bool) {
+    static func kernel(
+        _ ap: UnsafePointer<Float>, _ bp: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+        ldc: Int, depth: Int, accumulate: Bool
+    ) {
         @inline(__always) func load(_ p: UnsafePointer<Float>) -> Vec { UnsafeRawPointer(p).loadUnaligned(as: Vec.self) }
         @inline(__always) func start(_ r: Int) -> Vec { accumulate ? load(c + r * ldc) : Vec(repeating: 0) }
         var c0 = start(0), c1 = start(1), c2 = start(2), c3 = start(3), c4 = start(4), c5 = start(5)
         var a = ap, b = bp
         for _ in 0..<depth {
             let v = load(b)
-            c0 = c0.addingProduct(Vec(repeating: a[0]), v); c1 = c1.addingProduct(Vec(repeating: a[1]), v)
-            c2 = c2.addingProduct(Vec(repeating: a[2]), v); c3 = c3.addingProduct(Vec(repeating: a[3]), v)
-            c4 = c4.addingProduct(Vec(repeating: a[4]), v); c5 = c5.addingProduct(Vec(repeating: a[5]), v)
-            a += 6; b += 16
+            c0 = c0.addingProduct(Vec(repeating: a[0]), v)
+            c1 = c1.addingProduct(Vec(repeating: a[1]), v)
+            c2 = c2.addingProduct(Vec(repeating: a[2]), v)
+            c3 = c3.addingProduct(Vec(repeating: a[3]), v)
+            c4 = c4.addingProduct(Vec(repeating: a[4]), v)
+            c5 = c5.addingProduct(Vec(repeating: a[5]), v)
+            a += 6
+            b += 16
         }
         @inline(__always) func store(_ v: Vec, _ r: Int) { UnsafeMutableRawPointer(c + r * ldc).storeBytes(of: v, as: Vec.self) }
-        store(c0, 0); store(c1, 1); store(c2, 2); store(c3, 3); store(c4, 4); store(c5, 5)
+        store(c0, 0)
+        store(c1, 1)
+        store(c2, 2)
+        store(c3, 3)
+        store(c4, 4)
+        store(c5, 5)
     }
 }
 

@@ -84,8 +84,9 @@ struct ConfigDiagnosticsBenchmark {
     func run() throws -> [Figure] {
         let thousand = try diagnose(unknownKeys(1_000))
         let tenThousand = try diagnose(unknownKeys(10_000))
-        let spaces = try diagnose(Self.base.replacingOccurrences(
-            of: "epochs = 5", with: String(repeating: " ", count: 200_000) + "epochs = \"5\""))
+        let spaces = try diagnose(
+            Self.base.replacingOccurrences(
+                of: "epochs = 5", with: String(repeating: " ", count: 200_000) + "epochs = \"5\""))
         guard thousand.problems == 1_000, tenThousand.problems == 10_000 else {
             throw BenchError("expected one diagnostic per unknown key, got \(thousand.problems) and \(tenThousand.problems)")
         }
@@ -126,10 +127,12 @@ struct DataFuzzBenchmark {
         let csv = Array("a,b,label\n1,2,0\n3.5,-4,1\n5e3,6,2\n0,0,1\n".utf8)
         let labels = DatasetFuzzer.idx(dimensions: [4], payload: [0, 1, 2, 1])
         let images = DatasetFuzzer.idx(dimensions: [4, 3, 3], payload: (0..<36).map { UInt8($0 * 7) })
-        let npyLabels = DatasetFuzzer.npy("{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }",
-                                          [Int64](arrayLiteral: 0, 1, 0).withUnsafeBytes { Array($0) })
-        let npy = DatasetFuzzer.npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }",
-                                    [Float](arrayLiteral: 1, 2, 3, 4, 5, 6).withUnsafeBytes { Array($0) })
+        let npyLabels = DatasetFuzzer.npy(
+            "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }",
+            [Int64](arrayLiteral: 0, 1, 0).withUnsafeBytes { Array($0) })
+        let npy = DatasetFuzzer.npy(
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }",
+            [Float](arrayLiteral: 1, 2, 3, 4, 5, 6).withUnsafeBytes { Array($0) })
         let mnistLabels = try [UInt8](Data(contentsOf: sharedDatasets.appendingPathComponent("mnist/t10k-labels-idx1-ubyte.gz")))
         let mnistImages = DatasetFuzzer.idx(dimensions: [10_000, 1], payload: Array(repeating: 0, count: 10_000))
         var total = DatasetFuzzer.Outcome()
@@ -142,8 +145,9 @@ struct DataFuzzBenchmark {
                 (15, mnistLabels, { _ = try DatasetFuzzer.loadIDX(images: mnistImages, labels: $0) }),
             ]
             for (seed, file, load) in runs {
-                let outcome = DatasetFuzzer.run(seed: seed, cases: file.count > 1_000 ? casesPerFile / 10 : casesPerFile,
-                                                from: file, load: load)
+                let outcome = DatasetFuzzer.run(
+                    seed: seed, cases: file.count > 1_000 ? casesPerFile / 10 : casesPerFile,
+                    from: file, load: load)
                 total.cases += outcome.cases
                 total.loaded += outcome.loaded
                 total.rejected += outcome.rejected
@@ -357,7 +361,10 @@ struct LutbuildBinaryBenchmark {
             let (run, _) = try lutbuild(["build", "--no-verify", "--no-estimate"], in: directory)
             // Located, and said in a screenful (a cell is never echoed whole or raw).
             if run.status == 2 && run.stderr.contains(testCase.expected) && run.stderr.utf8.count < 20_000
-                && !run.stderr.contains("\u{1B}") { located += 1 }
+                && !run.stderr.contains("\u{1B}")
+            {
+                located += 1
+            }
         }
         // Special files as the data path: a FIFO would block forever, /dev/zero never ends.
         try FileManager.default.removeItem(at: dataFile)

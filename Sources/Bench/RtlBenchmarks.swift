@@ -21,15 +21,19 @@ let rtlBenchmarks: [Benchmark] = [
     },
     Benchmark(names: ["verify.jsc-2l.s", "verify.jsc-2l.mismatches"]) {
         let report = try RtlReference.verify(RtlReference.jsc2l, samples: 50_000)
-        return [Figure(name: "verify.jsc-2l.s", value: report.wallSeconds, unit: "s"),
-                Figure(name: "verify.jsc-2l.mismatches", value: Double(report.mismatches), unit: "samples")]
+        return [
+            Figure(name: "verify.jsc-2l.s", value: report.wallSeconds, unit: "s"),
+            Figure(name: "verify.jsc-2l.mismatches", value: Double(report.mismatches), unit: "samples"),
+        ]
     },
     Benchmark(names: ["estimate.jsc-2l.luts", "estimate.jsc-2l.s"]) {
         let network = LUTNetwork.random(spec: RtlReference.jsc2l, seed: 1)
         let design = try VerilogEmitter.design(network: network, options: RTLOptions(topName: "jsc_2l"))
         let estimate = try RtlReference.inTemporaryDirectory { try Estimator().estimate(design: design, in: $0) }
-        return [Figure(name: "estimate.jsc-2l.luts", value: Double(estimate.luts), unit: "LUTs"),
-                Figure(name: "estimate.jsc-2l.s", value: estimate.seconds, unit: "s")]
+        return [
+            Figure(name: "estimate.jsc-2l.luts", value: Double(estimate.luts), unit: "LUTs"),
+            Figure(name: "estimate.jsc-2l.s", value: estimate.seconds, unit: "s"),
+        ]
     },
 ]
 
@@ -39,8 +43,9 @@ enum RtlReference {
         NetworkSpec(
             inputFeatures: widths[0], inputBits: bits[0], classes: classes,
             layers: widths.dropFirst().enumerated().map { i, partitions in
-                LayerSpec(partitions: partitions, fanIn: i == 0 ? fanIn[0] : (i == widths.count - 2 ? fanIn[2] : fanIn[1]),
-                          outputBits: i == widths.count - 2 ? bits[2] : bits[1], shape: .neuraLUT(width: width))
+                LayerSpec(
+                    partitions: partitions, fanIn: i == 0 ? fanIn[0] : (i == widths.count - 2 ? fanIn[2] : fanIn[1]),
+                    outputBits: i == widths.count - 2 ? bits[2] : bits[1], shape: .neuraLUT(width: width))
             },
             seed: 1)
     }

@@ -27,24 +27,30 @@ struct TinyValidationSelectionBenchmark {
             let log = try RtlReference.inTemporaryDirectory { try train(seed: seed, in: $0, validationRows: &validationRows) }
             let validation = log.epochs.map { $0.validationAccuracy ?? -1 }
             guard let best = validation.max(), let earliest = validation.firstIndex(of: best),
-                  let latest = validation.lastIndex(of: best) else { throw BenchError("seed \(seed): no epochs") }
+                let latest = validation.lastIndex(of: best)
+            else { throw BenchError("seed \(seed): no epochs") }
             guard log.bestEpoch == latest + 1 else {
                 throw BenchError("seed \(seed): the trainer kept epoch \(log.bestEpoch), not the latest best \(latest + 1)")
             }
             tied.append(Double(validation.filter { $0 == best }.count))
             let test = log.epochs.map { $0.testAccuracy ?? 0 }
             for (rule, epoch) in zip(Self.rules, [earliest, latest, test.count - 1]) { accuracies[rule, default: []].append(test[epoch]) }
-            FileHandle.standardError.write(Data(
-                "selection seed \(seed): \(tied.last!) tied best epochs; test acc earliest \(test[earliest]) latest \(test[latest]) last \(test.last!)\n".utf8))
+            let line =
+                "selection seed \(seed): \(tied.last!) tied best epochs; test acc earliest \(test[earliest]) latest"
+                + " \(test[latest]) last \(test.last!)\n"
+            FileHandle.standardError.write(Data(line.utf8))
         }
         func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(values.count, 1)) }
         return [
             Figure(name: "\(Self.prefix).validation_rows", value: Double(validationRows), unit: "rows"),
             Figure(name: "\(Self.prefix).tied_best_epochs_mean", value: mean(tied), unit: "epochs"),
-        ] + Self.rules.flatMap { rule in
-            [Figure(name: "\(Self.prefix).\(rule).test_acc_mean", value: mean(accuracies[rule] ?? []), unit: "fraction"),
-             Figure(name: "\(Self.prefix).\(rule).test_acc_min", value: accuracies[rule]?.min() ?? 0, unit: "fraction")]
-        }
+        ]
+            + Self.rules.flatMap { rule in
+                [
+                    Figure(name: "\(Self.prefix).\(rule).test_acc_mean", value: mean(accuracies[rule] ?? []), unit: "fraction"),
+                    Figure(name: "\(Self.prefix).\(rule).test_acc_min", value: accuracies[rule]?.min() ?? 0, unit: "fraction"),
+                ]
+            }
     }
 
     /// Trains the template (as `data/prepare` splits it) with `seed` for the data split and the weights.
@@ -59,7 +65,8 @@ struct TinyValidationSelectionBenchmark {
         let data = try project.prepareData()
         validationRows = data.validation.rows
         let spec = project.config.networkSpec(inputFeatures: data.features, classes: data.classes)
-        let config = project.config.train.trainingConfig(minInputActivity: project.config.model.minInputActivity, imageWidth: project.config.model.imageWidth)
+        let config = project.config.train.trainingConfig(
+            minInputActivity: project.config.model.minInputActivity, imageWidth: project.config.model.imageWidth)
         return try Trainer(spec: spec, config: config, data: data.train, test: data.test, validation: data.validation).run().log
     }
 }

@@ -11,11 +11,18 @@ let trainBenchmarks: [Benchmark] = [
         try throughputFigures("jsc-5l", data: syntheticJSC(), batch: 1024, batches: 25)
     },
     Benchmark(names: ["train.jsc-5l.loaded_fraction"]) {
-        [Figure(name: "train.jsc-5l.loaded_fraction", value: try loadedFraction("jsc-5l", data: syntheticJSC(), batch: 1024, batches: 40),
-                unit: "fraction")]
+        [
+            Figure(
+                name: "train.jsc-5l.loaded_fraction", value: try loadedFraction("jsc-5l", data: syntheticJSC(), batch: 1024, batches: 40),
+                unit: "fraction")
+        ]
     },
     Benchmark(names: ["train.mnist-5l.samples_per_s"]) {
-        [Figure(name: "train.mnist-5l.samples_per_s", value: try trainingThroughput("mnist-5l", data: try mnist().train, batch: 128, batches: 150), unit: "samples/s")]
+        [
+            Figure(
+                name: "train.mnist-5l.samples_per_s",
+                value: try trainingThroughput("mnist-5l", data: try mnist().train, batch: 128, batches: 150), unit: "samples/s")
+        ]
     },
     Benchmark(names: ["train.mnist-5l.acc_10ep", "train.mnist-5l.minutes_10ep", "train.mnist-5l.peak_rss_mb"]) {
         let (accuracy, seconds) = try trainMNIST(epochs: 10)
@@ -43,8 +50,9 @@ let trainBenchmarks: [Benchmark] = [
 /// wired to the pixels that are not background in more than 10% of images.
 let mnistFullEpochs = 200
 func mnistConfig(epochs: Int) -> TrainingConfig {
-    TrainingConfig(epochs: epochs, batchSize: 128, learningRate: 3e-3, restartEpochs: min(epochs, 100),
-                   validationFraction: 1.0 / 12, minInputActivity: 0.1)
+    TrainingConfig(
+        epochs: epochs, batchSize: 128, learningRate: 3e-3, restartEpochs: min(epochs, 100),
+        validationFraction: 1.0 / 12, minInputActivity: 0.1)
 }
 
 /// JSC-shaped synthetic data (16 features, 5 classes, 664,000 rows, class-dependent Gaussian means).
@@ -75,11 +83,13 @@ struct SystemIndependentNormal {
 func mnist() throws -> DatasetSplit {
     let folder = sharedDatasets.appendingPathComponent("mnist")
     func load(_ images: String, _ labels: String) throws -> Dataset {
-        let data = try IDXLoader.load(images: folder.appendingPathComponent(images), labels: folder.appendingPathComponent(labels), classes: 10)
+        let data = try IDXLoader.load(
+            images: folder.appendingPathComponent(images), labels: folder.appendingPathComponent(labels), classes: 10)
         return FeatureNormalization.mnist(columns: data.columns).apply(to: data)
     }
-    return DatasetSplit(train: try load("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
-                        test: try load("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"))
+    return DatasetSplit(
+        train: try load("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
+        test: try load("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"))
 }
 
 /// `train.MODEL.samples_per_s` and the useful GFLOP/s it amounts to
@@ -87,8 +97,10 @@ func mnist() throws -> DatasetSplit {
 func throughputFigures(_ model: String, data: Dataset, batch: Int, batches: Int) throws -> [Figure] {
     let rate = try trainingThroughput(model, data: data, batch: batch, batches: batches)
     let flops = NetworkSpec.reference(model)!.trainingFlopsPerSample
-    return [Figure(name: "train.\(model).samples_per_s", value: rate, unit: "samples/s"),
-            Figure(name: "train.\(model).gflops", value: rate * flops / 1e9, unit: "GFLOP/s")]
+    return [
+        Figure(name: "train.\(model).samples_per_s", value: rate, unit: "samples/s"),
+        Figure(name: "train.\(model).gflops", value: rate * flops / 1e9, unit: "GFLOP/s"),
+    ]
 }
 
 /// Samples per second of forward + backward + update over a timed slice of
@@ -98,8 +110,9 @@ func trainingThroughput(_ model: String, data: Dataset, batch: Int, batches: Int
     let trainer = try Trainer(spec: spec, config: TrainingConfig(epochs: 1, batchSize: batch, validationFraction: 0), data: data)
     let warmUp = 3
     let clock = BatchClock()
-    _ = try trainer.run(progress: { p in clock.mark(batch: p.batch, warmUp: warmUp) },
-                        shouldStop: { clock.batches >= warmUp + batches })
+    _ = try trainer.run(
+        progress: { p in clock.mark(batch: p.batch, warmUp: warmUp) },
+        shouldStop: { clock.batches >= warmUp + batches })
     return Double(batches * batch) / clock.seconds
 }
 
@@ -143,15 +156,24 @@ final class BatchClock: @unchecked Sendable {
     private var count = 0
 
     func mark(batch: Int, warmUp: Int) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         count = batch
         let now = DispatchTime.now().uptimeNanoseconds
         if batch == warmUp { start = now }
         end = now
     }
 
-    var batches: Int { lock.lock(); defer { lock.unlock() }; return count }
-    var seconds: Double { lock.lock(); defer { lock.unlock() }; return Double(end - start) / 1e9 }
+    var batches: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
+    }
+    var seconds: Double {
+        lock.lock()
+        defer { lock.unlock() }
+        return Double(end - start) / 1e9
+    }
 }
 
 /// Trains mnist-5l; returns the selected network's quantized test accuracy and wall seconds.
@@ -162,7 +184,10 @@ func trainMNIST(epochs: Int) throws -> (accuracy: Double, seconds: Double) {
         outcome = try Trainer(spec: NetworkSpec.reference("mnist-5l")!, config: mnistConfig(epochs: epochs), data: data.train).run(
             progress: { p in
                 if p.batch == p.batches {
-                    FileHandle.standardError.write(Data("mnist-5l epoch \(p.epoch)/\(p.epochs) loss \(p.loss) acc \(p.accuracy) \(Int(p.samplesPerSecond)) samples/s\n".utf8))
+                    FileHandle.standardError.write(
+                        Data(
+                            "mnist-5l epoch \(p.epoch)/\(p.epochs) loss \(p.loss) acc \(p.accuracy) \(Int(p.samplesPerSecond)) samples/s\n"
+                                .utf8))
                 }
             })
     }

@@ -11,7 +11,7 @@ let watchBenchmarks: [Benchmark] = [
             Figure(name: "watch.save_to_build_ms", value: latencies[latencies.count / 2], unit: "ms"),
             Figure(name: "watch.save_to_build_p95_ms", value: latencies[latencies.count * 95 / 100], unit: "ms"),
         ]
-    },
+    }
 ]
 
 /// Times from an editor-style save (write temp, rename over) of the project

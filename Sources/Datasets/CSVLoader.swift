@@ -133,7 +133,8 @@ public enum CSVLoader {
             var j = i
             if let first = split(names[i]) {
                 while j + 1 < names.count, let next = split(names[j + 1]),
-                      next.prefix == first.prefix, next.number == first.number + (j + 1 - i) { j += 1 }
+                    next.prefix == first.prefix, next.number == first.number + (j + 1 - i)
+                { j += 1 }
             }
             parts.append(j - i >= 2 ? "\(shown(names[i])) … \(shown(names[j]))" : names[i...j].map(shown).joined(separator: ", "))
             i = j + 1
@@ -201,15 +202,21 @@ struct CSVParser {
             if isBlank(range) { continue }
             let row = cells(in: range)
             if unclosedQuote {
-                problems.append(DatasetError(
-                    file: file, line: line,
-                    message: "a quoted cell opens here (with \") but is never closed; close it, or double a quote inside a quoted cell (\"\")"))
+                problems.append(
+                    DatasetError(
+                        file: file, line: line,
+                        message:
+                            "a quoted cell opens here (with \") but is never closed; close it, or double a quote inside a quoted"
+                            + " cell (\"\")"
+                    ))
                 continue
             }
             guard row.count == names.count else {
-                problems.append(DatasetError(
-                    file: file, line: line,
-                    message: "expected \(names.count) cells (as in \(layout.header ? "the header" : "the first row")), found \(row.count)"))
+                problems.append(
+                    DatasetError(
+                        file: file, line: line,
+                        message:
+                            "expected \(names.count) cells (as in \(layout.header ? "the header" : "the first row")), found \(row.count)"))
                 continue
             }
             for (c, cell) in row.enumerated() {
@@ -220,7 +227,10 @@ struct CSVParser {
                         labelLines.append(line)
                     } else {
                         guard Float(value).isFinite else {
-                            throw DatasetError(file: file, line: line, column: names[c], message: "expected a number within single-precision range (±3.4e38), found \(DataEcho.quoted(cellText(cell)))")
+                            throw DatasetError(
+                                file: file, line: line, column: names[c],
+                                message:
+                                    "expected a number within single-precision range (±3.4e38), found \(DataEcho.quoted(cellText(cell)))")
                         }
                         features.append(Float(value))
                     }
@@ -231,7 +241,9 @@ struct CSVParser {
         }
         try DatasetErrors.throwIfAny(problems)
         guard !labels.isEmpty else {
-            let empty = layout.header ? "expected at least one data row after the header, found none" : "expected at least one data row, but the file is empty"
+            let empty =
+                layout.header
+                ? "expected at least one data row after the header, found none" : "expected at least one data row, but the file is empty"
             throw DatasetError(file: file, message: empty)
         }
         let classCount = try LabelCheck.classes(of: labels, declared: classes, offset: layout.labelOffset) { index, message in
@@ -245,7 +257,9 @@ struct CSVParser {
     /// A label cell's value as a class, shifted down by `offset` (see `LabelCheck`).
     func label(_ value: Double, in cell: Range<Int>, column: String, offset: Int, classes: Int?) throws -> Int32 {
         guard value == value.rounded(), abs(value - Double(offset)) < Double(Int32.max) else {
-            throw DatasetError(file: file, line: line, column: column, message: "expected an integer class label, found \(DataEcho.quoted(cellText(cell)))")
+            throw DatasetError(
+                file: file, line: line, column: column, message: "expected an integer class label, found \(DataEcho.quoted(cellText(cell)))"
+            )
         }
         let label = Int32(value - Double(offset))
         if let problem = LabelCheck.problem(with: label, declared: classes, offset: offset) {
@@ -262,19 +276,27 @@ struct CSVParser {
             guard header else {
                 throw DatasetError(
                     file: file,
-                    message: "the file has no header row, so the label column cannot be named '\(name)'; expected a column index (0-based, -1 for the last of \(names.count) columns)")
+                    message:
+                        "the file has no header row, so the label column cannot be named '\(name)'; expected a column index"
+                        + " (0-based, -1 for the last of \(names.count) columns)"
+                )
             }
             if let index = names.firstIndex(of: name) { return index }
             // One- and two-letter names are each other's near misses: no guess for those.
             let guess = name.count > 2 ? EditDistance.closest(to: name, among: names) : nil
             throw DatasetError(
                 file: file, line: line,
-                message: "expected a label column named '\(name)' in the header\(guess.map { " (did you mean \(DataEcho.quoted($0))?)" } ?? ""); the \(names.count) columns are: \(CSVLoader.compactList(names))")
+                message:
+                    "expected a label column named '\(name)' in the"
+                    + " header\(guess.map { " (did you mean \(DataEcho.quoted($0))?)" } ?? ""); the \(names.count) columns"
+                    + " are: \(CSVLoader.compactList(names))"
+            )
         case .index(let index):
             guard (-names.count..<names.count).contains(index) else {
                 throw DatasetError(
                     file: file, line: line,
-                    message: "expected a label column index in 0…\(names.count - 1) (or -1 … -\(names.count) from the end), found \(index)")
+                    message: "expected a label column index in 0…\(names.count - 1) (or -1 … -\(names.count) from the end), "
+                        + "found \(index)")
             }
             return index < 0 ? names.count + index : index
         }
@@ -349,7 +371,8 @@ struct CSVParser {
     /// The first `byte` in `start..<end`, found with `memchr`.
     private func offset(of byte: UInt8, from start: Int, to end: Int) -> Int? {
         guard start < end, let base = buffer.baseAddress,
-              let found = memchr(base + start, Int32(byte), end - start) else { return nil }
+            let found = memchr(base + start, Int32(byte), end - start)
+        else { return nil }
         return UnsafeRawPointer(found) - UnsafeRawPointer(base)
     }
 
@@ -418,10 +441,12 @@ struct CSVParser {
         let value = start.withMemoryRebound(to: CChar.self, capacity: upper - lower) { strtod($0, &end) }
         let consumed = end.map { UnsafeRawPointer($0) - UnsafeRawPointer(start) } ?? 0
         guard consumed == upper - lower else {
-            throw DatasetError(file: file, line: line, column: column, message: "expected a number, found \(DataEcho.quoted(cellText(cell)))")
+            throw DatasetError(
+                file: file, line: line, column: column, message: "expected a number, found \(DataEcho.quoted(cellText(cell)))")
         }
         guard value.isFinite else {
-            throw DatasetError(file: file, line: line, column: column, message: "expected a finite number, found \(DataEcho.quoted(cellText(cell)))")
+            throw DatasetError(
+                file: file, line: line, column: column, message: "expected a finite number, found \(DataEcho.quoted(cellText(cell)))")
         }
         return value
     }

@@ -115,9 +115,10 @@ extension CSVParser {
     /// line and `second` a row of that many features plus a label.
     static func scikitLearnFeatureCount(_ first: SampleRow, _ second: SampleRow) -> Int? {
         guard first.numbers.count >= 2, let rows = first.numbers[0], let features = first.numbers[1],
-              rows == rows.rounded(), features == features.rounded(), features >= 1, features < 1e7,
-              second.texts.count == Int(features) + 1, first.texts.count != second.texts.count,
-              first.numbers.dropFirst(2).allSatisfy({ $0 == nil }) else { return nil }
+            rows == rows.rounded(), features == features.rounded(), features >= 1, features < 1e7,
+            second.texts.count == Int(features) + 1, first.texts.count != second.texts.count,
+            first.numbers.dropFirst(2).allSatisfy({ $0 == nil })
+        else { return nil }
         return Int(features)
     }
 
@@ -130,9 +131,15 @@ extension CSVParser {
             var values = Set<Double>()
             var classLike = true
             for row in rows where row.numbers.count == columns.count {
-                guard let v = row.numbers[c], v == v.rounded() else { classLike = false; break }
+                guard let v = row.numbers[c], v == v.rounded() else {
+                    classLike = false
+                    break
+                }
                 values.insert(v)
-                if values.count > limit { classLike = false; break }
+                if values.count > limit {
+                    classLike = false
+                    break
+                }
             }
             if classLike && values.count >= 2 { candidates.append(c) }
         }
@@ -142,11 +149,17 @@ extension CSVParser {
         case 0:
             throw DatasetError(
                 file: file,
-                message: "cannot tell which column holds the class labels: no column has only integers with at most \(limit) distinct values; \(how). The \(columns.count) columns are: \(CSVLoader.compactList(columns))")
+                message:
+                    "cannot tell which column holds the class labels: no column has only integers with at most \(limit) distinct"
+                    + " values; \(how). The \(columns.count) columns are: \(CSVLoader.compactList(columns))"
+            )
         default:
             throw DatasetError(
                 file: file,
-                message: "cannot tell which column holds the class labels: \(candidates.count) columns have only integers with few distinct values (\(CSVLoader.compactList(candidates.map { columns[$0] }))); \(how)")
+                message:
+                    "cannot tell which column holds the class labels: \(candidates.count) columns have only integers with few"
+                    + " distinct values (\(CSVLoader.compactList(candidates.map { columns[$0] }))); \(how)"
+            )
         }
     }
 }

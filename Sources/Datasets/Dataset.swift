@@ -22,7 +22,7 @@ public struct Dataset: Sendable, Equatable {
 
     /// The features of row `row`.
     public func row(_ row: Int) -> ArraySlice<Float> {
-        features[row * columns ..< (row + 1) * columns]
+        features[row * columns..<(row + 1) * columns]
     }
 }
 

@@ -45,7 +45,7 @@ package enum DatasetFuzzer {
             let start = Int(random.next() % UInt64(bytes.count))
             let length = min(bytes.count - start, 1 + Int(random.next() % 8))
             let fill: UInt8 = random.next() % 2 == 0 ? 0x00 : 0xFF
-            bytes.replaceSubrange(start ..< start + length, with: repeatElement(fill, count: length))
+            bytes.replaceSubrange(start..<start + length, with: repeatElement(fill, count: length))
         case 3:
             bytes[Int(random.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: random.next())
         default:
@@ -58,15 +58,17 @@ package enum DatasetFuzzer {
     /// Loads IDX images and labels as `IDXLoader.load` does, from bytes (gzip or not).
     @discardableResult
     package static func loadIDX(images: [UInt8], labels: [UInt8]) throws -> Dataset {
-        try IDXLoader.parse(images: FileBytes.decode(Data(images), displayName: "images"), named: "images",
-                            labels: FileBytes.decode(Data(labels), displayName: "labels"), named: "labels", classes: nil)
+        try IDXLoader.parse(
+            images: FileBytes.decode(Data(images), displayName: "images"), named: "images",
+            labels: FileBytes.decode(Data(labels), displayName: "labels"), named: "labels", classes: nil)
     }
 
     /// Loads NPY features and labels as `NPYLoader.load` does, from bytes (gzip or not).
     @discardableResult
     package static func loadNPY(features: [UInt8], labels: [UInt8]) throws -> Dataset {
-        try NPYLoader.parse(features: FileBytes.decode(Data(features), displayName: "features"), named: "features",
-                            labels: FileBytes.decode(Data(labels), displayName: "labels"), named: "labels", classes: nil)
+        try NPYLoader.parse(
+            features: FileBytes.decode(Data(features), displayName: "features"), named: "features",
+            labels: FileBytes.decode(Data(labels), displayName: "labels"), named: "labels", classes: nil)
     }
 
     /// An IDX file of unsigned bytes.

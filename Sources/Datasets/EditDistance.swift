@@ -23,9 +23,12 @@ public enum EditDistance {
         let length = word.count
         let limit = max(2, length / 3)
         // Words whose lengths differ by more than the limit are never close: skip the quadratic distance.
-        let scored = candidates.filter { abs($0.count - length) <= limit }.map { (candidate: $0, distance: between(word.lowercased(), $0.lowercased())) }
+        let scored = candidates.filter { abs($0.count - length) <= limit }.map {
+            (candidate: $0, distance: between(word.lowercased(), $0.lowercased()))
+        }
         guard let best = scored.min(by: { ($0.distance, $0.candidate) < ($1.distance, $1.candidate) }),
-              best.distance <= limit else { return nil }
+            best.distance <= limit
+        else { return nil }
         return best.candidate
     }
 

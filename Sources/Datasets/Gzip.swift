@@ -71,8 +71,11 @@ enum Gzip {
     static func compress(_ bytes: [UInt8]) throws -> [UInt8] {
         var stream = z_stream()
         // 15 + 16: maximum window, gzip header and trailer.
-        guard deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
-                            zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        guard
+            deflateInit2_(
+                &stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+                zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK
+        else {
             throw DatasetError(file: "", message: "deflateInit failed")
         }
         defer { deflateEnd(&stream) }

@@ -17,26 +17,33 @@ public enum IDXLoader {
         displayName: (URL) -> String = { $0.path }
     ) throws -> Dataset {
         let imageName = displayName(images), labelName = displayName(labels)
-        return try parse(images: FileBytes.read(images, displayName: imageName), named: imageName,
-                         labels: FileBytes.read(labels, displayName: labelName), named: labelName, classes: classes, labelOffset: labelOffset)
+        return try parse(
+            images: FileBytes.read(images, displayName: imageName), named: imageName,
+            labels: FileBytes.read(labels, displayName: labelName), named: labelName, classes: classes, labelOffset: labelOffset)
     }
 
     /// Parses an images file's and a labels file's content (raw or gzip);
     /// `imageName` and `labelName` name the sources in errors.
-    public static func parse(images: Data, named imageName: String, labels: Data, named labelName: String,
-                             classes: Int? = nil, labelOffset: Int = 0) throws -> Dataset {
-        try parse(images: FileBytes.decode(images, displayName: imageName), named: imageName,
-                  labels: FileBytes.decode(labels, displayName: labelName), named: labelName, classes: classes,
-                  labelOffset: labelOffset)
+    public static func parse(
+        images: Data, named imageName: String, labels: Data, named labelName: String,
+        classes: Int? = nil, labelOffset: Int = 0
+    ) throws -> Dataset {
+        try parse(
+            images: FileBytes.decode(images, displayName: imageName), named: imageName,
+            labels: FileBytes.decode(labels, displayName: labelName), named: labelName, classes: classes,
+            labelOffset: labelOffset)
     }
 
     /// Parses the bytes of an images file and a labels file (already gunzipped).
-    static func parse(images: [UInt8], named imageName: String, labels: [UInt8], named labelName: String,
-                      classes: Int?, labelOffset: Int = 0) throws -> Dataset {
+    static func parse(
+        images: [UInt8], named imageName: String, labels: [UInt8], named labelName: String,
+        classes: Int?, labelOffset: Int = 0
+    ) throws -> Dataset {
         let imageFile = try IDXFile(bytes: images, displayName: imageName)
         let labelFile = try IDXFile(bytes: labels, displayName: labelName)
         guard imageFile.dimensions.count >= 2 else {
-            throw DatasetError(file: imageName, message: "expected an images file with at least 2 dimensions, found \(imageFile.dimensions.count)")
+            throw DatasetError(
+                file: imageName, message: "expected an images file with at least 2 dimensions, found \(imageFile.dimensions.count)")
         }
         guard labelFile.dimensions.count == 1 else {
             throw DatasetError(file: labelName, message: "expected a labels file with 1 dimension, found \(labelFile.dimensions.count)")
@@ -44,7 +51,8 @@ public enum IDXLoader {
         let rows = imageFile.dimensions[0]
         guard rows > 0 else { throw DatasetError(file: imageName, message: "expected at least one image, found 0") }
         guard labelFile.dimensions[0] == rows else {
-            throw DatasetError(file: labelName, message: "expected \(rows) labels (one per image in \(imageName)), found \(labelFile.dimensions[0])")
+            throw DatasetError(
+                file: labelName, message: "expected \(rows) labels (one per image in \(imageName)), found \(labelFile.dimensions[0])")
         }
         let columns = imageFile.payload.count / rows  // the header's product, checked against the file's size
         let features = imageFile.payload.withUnsafeBufferPointer { bytes in
@@ -72,7 +80,8 @@ struct IDXFile {
         func failure(_ message: String) -> DatasetError { DatasetError(file: displayName, message: message) }
         guard bytes.count >= 4 else { throw failure("expected an IDX file, but it has only \(bytes.count) bytes") }
         guard bytes[0] == 0, bytes[1] == 0 else {
-            throw failure("expected an IDX file (magic 0x0000 08xx), found bytes \(bytes.prefix(4).map { String(format: "%02x", $0) }.joined())")
+            throw failure(
+                "expected an IDX file (magic 0x0000 08xx), found bytes \(bytes.prefix(4).map { String(format: "%02x", $0) }.joined())")
         }
         guard bytes[2] == 0x08 else {
             throw failure("expected IDX element type 0x08 (unsigned byte), found 0x\(String(format: "%02x", bytes[2]))")

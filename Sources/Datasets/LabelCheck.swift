@@ -27,11 +27,12 @@ enum LabelCheck {
     static func problem(with label: Int32, declared: Int?, offset: Int) -> String? {
         let limit = declared ?? ClassCount.allowed.upperBound
         guard label < 0 || Int(label) >= limit else { return nil }
-        let expected = switch (declared, label < 0) {
-        case (nil, true): "a class label ≥ \(offset)"
-        case (nil, false): "a class label in \(offset)…\(limit - 1 + offset) (at most \(limit) classes)"
-        case (_?, _): "a class label in \(offset)…\(limit - 1 + offset)"
-        }
+        let expected =
+            switch (declared, label < 0) {
+            case (nil, true): "a class label ≥ \(offset)"
+            case (nil, false): "a class label in \(offset)…\(limit - 1 + offset) (at most \(limit) classes)"
+            case (_?, _): "a class label in \(offset)…\(limit - 1 + offset)"
+            }
         let shift = offset == 0 ? "" : " (labels are counted from label_offset = \(offset))"
         return "expected \(expected), found \(Int(label) + offset)\(shift)"
     }
@@ -56,9 +57,12 @@ enum LabelCheck {
         // Every class from 1 to the largest present but no 0: numbered from 1,
         // which would silently add an empty class 0.
         if declared == nil, offset == 0, largest >= 2, let first = labels.firstIndex(of: 1), !labels.contains(0),
-           Set(labels).count == Int(largest) {
-            var numberedFromOne = error(first, "class labels must start at 0, but these run from 1 to \(largest) "
-                + "(numbered from 1?); set dataset.label_offset = 1, or renumber them from 0")
+            Set(labels).count == Int(largest)
+        {
+            var numberedFromOne = error(
+                first,
+                "class labels must start at 0, but these run from 1 to \(largest) "
+                    + "(numbered from 1?); set dataset.label_offset = 1, or renumber them from 0")
             numberedFromOne.suggestedLabelOffset = 1
             throw numberedFromOne
         }

@@ -14,22 +14,28 @@ public enum NPYLoader {
         displayName: (URL) -> String = { $0.path }
     ) throws -> Dataset {
         let featureName = displayName(features), labelName = displayName(labels)
-        return try parse(features: FileBytes.read(features, displayName: featureName), named: featureName,
-                         labels: FileBytes.read(labels, displayName: labelName), named: labelName, classes: classes, labelOffset: labelOffset)
+        return try parse(
+            features: FileBytes.read(features, displayName: featureName), named: featureName,
+            labels: FileBytes.read(labels, displayName: labelName), named: labelName, classes: classes, labelOffset: labelOffset)
     }
 
     /// Parses a features file's and a labels file's content (raw or gzip);
     /// `featureName` and `labelName` name the sources in errors.
-    public static func parse(features: Data, named featureName: String, labels: Data, named labelName: String,
-                             classes: Int? = nil, labelOffset: Int = 0) throws -> Dataset {
-        try parse(features: FileBytes.decode(features, displayName: featureName), named: featureName,
-                  labels: FileBytes.decode(labels, displayName: labelName), named: labelName, classes: classes,
-                  labelOffset: labelOffset)
+    public static func parse(
+        features: Data, named featureName: String, labels: Data, named labelName: String,
+        classes: Int? = nil, labelOffset: Int = 0
+    ) throws -> Dataset {
+        try parse(
+            features: FileBytes.decode(features, displayName: featureName), named: featureName,
+            labels: FileBytes.decode(labels, displayName: labelName), named: labelName, classes: classes,
+            labelOffset: labelOffset)
     }
 
     /// Parses the bytes of a features file and a labels file (already gunzipped).
-    static func parse(features: [UInt8], named featureName: String, labels: [UInt8], named labelName: String,
-                      classes: Int?, labelOffset: Int = 0) throws -> Dataset {
+    static func parse(
+        features: [UInt8], named featureName: String, labels: [UInt8], named labelName: String,
+        classes: Int?, labelOffset: Int = 0
+    ) throws -> Dataset {
         let x = try NPYArray(bytes: features, file: featureName)
         let y = try NPYArray(bytes: labels, file: labelName)
         guard x.shape.count >= 1 else {
@@ -106,7 +112,7 @@ struct NPYArray {
             throw failure("expected NPY format version 1, 2 or 3, found \(major)")
         }
         guard bytes.count >= headerStart + headerLength else { throw failure("the NPY header is truncated") }
-        let header = String(decoding: bytes[headerStart ..< headerStart + headerLength], as: UTF8.self)
+        let header = String(decoding: bytes[headerStart..<headerStart + headerLength], as: UTF8.self)
         let dictionary = try NPYHeader(header, file: file)
         descr = dictionary.descr
         guard !dictionary.fortranOrder else {
@@ -125,7 +131,8 @@ struct NPYArray {
         }
         guard available == expected else {
             let problem = available < expected ? "truncated" : "longer than its header says"
-            throw failure("the file is \(problem): shape \(shapeText) of \(DataEcho.quoted(descr)) needs \(expected) data bytes, found \(available)")
+            throw failure(
+                "the file is \(problem): shape \(shapeText) of \(DataEcho.quoted(descr)) needs \(expected) data bytes, found \(available)")
         }
         self.count = count
         payload = bytes[(headerStart + headerLength)...]
@@ -133,7 +140,8 @@ struct NPYArray {
 
     static func parseDescr(_ descr: String) -> (Kind, Int, Bool)? {
         guard descr.count >= 3, let order = descr.first, "<>|=".contains(order),
-              let size = Int(descr.dropFirst(2)) else { return nil }
+            let size = Int(descr.dropFirst(2))
+        else { return nil }
         let kinds: [Character: Kind] = ["f": .float, "i": .signed, "u": .unsigned, "b": .bool]
         guard let kind = kinds[descr[descr.index(after: descr.startIndex)]] else { return nil }
         let valid: Set<Int> = kind == .float ? [4, 8] : [1, 2, 4, 8]
@@ -162,7 +170,7 @@ struct NPYArray {
     }
 
     func doubles() -> [Double] {
-        payload.withUnsafeBytes { base in (0 ..< base.count / itemSize).map { element(base, $0) } }
+        payload.withUnsafeBytes { base in (0..<base.count / itemSize).map { element(base, $0) } }
     }
 
     /// All elements as Float, with fast paths for the common little-endian types.
@@ -194,7 +202,10 @@ struct NPYHeader {
     init(_ text: String, file: String) throws {
         func failure(_ message: String) -> DatasetError {
             // A header is at most a few lines: room for all of a sane one.
-            DatasetError(file: file, message: "bad NPY header: \(message) in \(DataEcho.quoted(text.trimmingCharacters(in: .whitespacesAndNewlines), limit: 160))")
+            DatasetError(
+                file: file,
+                message:
+                    "bad NPY header: \(message) in \(DataEcho.quoted(text.trimmingCharacters(in: .whitespacesAndNewlines), limit: 160))")
         }
         func value(of key: String) -> Substring? {
             guard let keyRange = text.range(of: "'\(key)'") ?? text.range(of: "\"\(key)\"") else { return nil }
@@ -202,10 +213,11 @@ struct NPYHeader {
             return rest
         }
         guard let descrText = value(of: "descr"), let quote = descrText.first, quote == "'" || quote == "\"",
-              let close = descrText.dropFirst().firstIndex(of: quote) else {
+            let close = descrText.dropFirst().firstIndex(of: quote)
+        else {
             throw failure("expected a 'descr' string")
         }
-        descr = String(descrText[descrText.index(after: descrText.startIndex) ..< close])
+        descr = String(descrText[descrText.index(after: descrText.startIndex)..<close])
         guard let orderText = value(of: "fortran_order"), orderText.hasPrefix("True") || orderText.hasPrefix("False") else {
             throw failure("expected 'fortran_order' True or False")
         }
@@ -213,7 +225,7 @@ struct NPYHeader {
         guard let shapeText = value(of: "shape"), shapeText.first == "(", let end = shapeText.firstIndex(of: ")") else {
             throw failure("expected a 'shape' tuple")
         }
-        let parts = shapeText[shapeText.index(after: shapeText.startIndex) ..< end]
+        let parts = shapeText[shapeText.index(after: shapeText.startIndex)..<end]
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         var dims: [Int] = []
         for part in parts {

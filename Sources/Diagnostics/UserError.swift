@@ -38,7 +38,9 @@ public struct UserError: Error, Equatable, Sendable, CustomStringConvertible {
             return (["interrupted: finished steps are kept; the next build resumes (training from its checkpoint)"], interruptedExitCode)
         }
         let errors = userErrors(of: error)
-        let exitCode = errors.allSatisfy { $0.exitCode == inputExitCode } ? inputExitCode
+        let exitCode =
+            errors.allSatisfy { $0.exitCode == inputExitCode }
+            ? inputExitCode
             : errors.first { $0.exitCode != inputExitCode }?.exitCode ?? failureExitCode
         return (errors.map(\.description), exitCode)
     }

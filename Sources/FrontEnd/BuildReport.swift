@@ -64,7 +64,9 @@ public enum BuildReport {
         if trained > 0 { details.append("trained \(trained) partition\(trained == 1 ? "" : "s")") }
         if !details.isEmpty { text += " (" + details.joined(separator: ", ") + ")" }
         text += ", \(summary.cached.count) cached"
-        if !summary.fetched.isEmpty { text += " (\(summary.fetched.count) result\(summary.fetched.count == 1 ? "" : "s") from the remote cache)" }
+        if !summary.fetched.isEmpty {
+            text += " (\(summary.fetched.count) result\(summary.fetched.count == 1 ? "" : "s") from the remote cache)"
+        }
         if summary.uploaded > 0 { text += ", uploaded \(summary.uploaded) result\(summary.uploaded == 1 ? "" : "s")" }
         text += ", wrote \(summary.written.count) file\(summary.written.count == 1 ? "" : "s")"
         if !summary.removed.isEmpty { text += ", removed \(summary.removed.count)" }

@@ -22,8 +22,10 @@ public struct BuildSummaryEvent: Codable, Equatable, Sendable {
     /// What the published reports say (cached results included).
     public var results: BuildResults
 
-    public init(ran: Int, ranSteps: Int? = nil, cached: Int, trainedPartitions: Int, written: Int, fetched: Int = 0, uploaded: Int = 0,
-                results: BuildResults = BuildResults()) {
+    public init(
+        ran: Int, ranSteps: Int? = nil, cached: Int, trainedPartitions: Int, written: Int, fetched: Int = 0, uploaded: Int = 0,
+        results: BuildResults = BuildResults()
+    ) {
         self.ran = ran
         self.ranSteps = ranSteps
         self.cached = cached
@@ -35,9 +37,10 @@ public struct BuildSummaryEvent: Codable, Equatable, Sendable {
     }
 
     public init(_ summary: BuildSummary, results: BuildResults) {
-        self.init(ran: summary.ran.count, ranSteps: summary.ranSteps.count, cached: summary.cached.count,
-                  trainedPartitions: BuildPipeline.trainedPartitions(summary).count, written: summary.written.count,
-                  fetched: summary.fetched.count, uploaded: summary.uploaded, results: results)
+        self.init(
+            ran: summary.ran.count, ranSteps: summary.ranSteps.count, cached: summary.cached.count,
+            trainedPartitions: BuildPipeline.trainedPartitions(summary).count, written: summary.written.count,
+            fetched: summary.fetched.count, uploaded: summary.uploaded, results: results)
     }
 
     /// One line of compact JSON (sorted snake_case keys).

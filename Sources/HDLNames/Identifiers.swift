@@ -31,7 +31,9 @@ public enum Identifiers {
     /// Why `name` cannot name the design or its top module, or nil when it can.
     public static func designNameProblem(_ name: String) -> String? {
         if !isVerilogIdentifier(name) {
-            return "expected a Verilog identifier (a letter or '_', then letters, digits or '_'; not a reserved word), found \(String(reflecting: name))"
+            return
+                "expected a Verilog identifier (a letter or '_', then letters, digits or '_'; not a reserved word), found"
+                + " \(String(reflecting: name))"
         }
         if name.unicodeScalars.count > maxDesignNameLength {
             return "\(name.unicodeScalars.count) characters; expected at most \(maxDesignNameLength) (generated file names append to it)"
@@ -58,9 +60,10 @@ public enum Identifiers {
     /// A Xilinx part name such as `xcvu9p-flgb2104-2-i` (lower case, digits, dashes).
     public static func isPartName(_ s: String) -> Bool {
         let parts = s.split(separator: "-", omittingEmptySubsequences: false)
-        return !parts.isEmpty && parts.allSatisfy {
-            !$0.isEmpty && $0.unicodeScalars.allSatisfy { isLowerLetter($0) || isDigit($0) }
-        }
+        return !parts.isEmpty
+            && parts.allSatisfy {
+                !$0.isEmpty && $0.unicodeScalars.allSatisfy { isLowerLetter($0) || isDigit($0) }
+            }
     }
 
     /// A device family name such as `virtexuplus` or `virtexuplusHBM`.
@@ -73,10 +76,11 @@ public enum Identifiers {
     /// (`gen/rtl/top.v`): no absolute paths, no `.`/`..`, no empty segments.
     public static func isSafeRelativePath(_ s: String) -> Bool {
         let segments = s.split(separator: "/", omittingEmptySubsequences: false)
-        return !segments.isEmpty && segments.allSatisfy { segment in
-            !segment.isEmpty && segment != "." && segment != ".."
-                && segment.unicodeScalars.allSatisfy { isLetter($0) || isDigit($0) || "_.-".unicodeScalars.contains($0) }
-        }
+        return !segments.isEmpty
+            && segments.allSatisfy { segment in
+                !segment.isEmpty && segment != "." && segment != ".."
+                    && segment.unicodeScalars.allSatisfy { isLetter($0) || isDigit($0) || "_.-".unicodeScalars.contains($0) }
+            }
     }
 
     /// One line of printable text (free-text fields are escaped, but never

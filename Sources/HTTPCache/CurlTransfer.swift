@@ -173,40 +173,48 @@ private final class Transfer: @unchecked Sendable {
         lutbuild_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, milliseconds)
         lutbuild_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, errorText)
         lutbuild_curl_set_pointer(handle, CURLOPT_HTTPHEADER, headers)
-        lutbuild_curl_set_data_callback(handle, CURLOPT_WRITEFUNCTION, { buffer, size, count, context in
-            let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
-            guard let buffer else { return 0 }
-            transfer.received.append(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: size * count)
-            return size * count
-        })
+        lutbuild_curl_set_data_callback(
+            handle, CURLOPT_WRITEFUNCTION,
+            { buffer, size, count, context in
+                let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+                guard let buffer else { return 0 }
+                transfer.received.append(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: size * count)
+                return size * count
+            })
         lutbuild_curl_set_pointer(handle, CURLOPT_WRITEDATA, context)
-        lutbuild_curl_set_data_callback(handle, CURLOPT_HEADERFUNCTION, { buffer, size, count, context in
-            let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
-            if let buffer {
-                let line = String(decoding: UnsafeRawBufferPointer(start: buffer, count: size * count), as: UTF8.self)
-                if line.lowercased().hasPrefix("www-authenticate:") { transfer.asksForCredentials = true }
-            }
-            return size * count
-        })
+        lutbuild_curl_set_data_callback(
+            handle, CURLOPT_HEADERFUNCTION,
+            { buffer, size, count, context in
+                let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+                if let buffer {
+                    let line = String(decoding: UnsafeRawBufferPointer(start: buffer, count: size * count), as: UTF8.self)
+                    if line.lowercased().hasPrefix("www-authenticate:") { transfer.asksForCredentials = true }
+                }
+                return size * count
+            })
         lutbuild_curl_set_pointer(handle, CURLOPT_HEADERDATA, context)
         lutbuild_curl_set_long(handle, CURLOPT_NOPROGRESS, 0)
-        lutbuild_curl_set_progress_callback(handle, { context, _, _, _, _ in
-            Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue().isAborted ? 1 : 0
-        })
+        lutbuild_curl_set_progress_callback(
+            handle,
+            { context, _, _, _, _ in
+                Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue().isAborted ? 1 : 0
+            })
         lutbuild_curl_set_pointer(handle, CURLOPT_XFERINFODATA, context)
         if let body = request.body {
             lutbuild_curl_set_long(handle, CURLOPT_UPLOAD, 1)
             lutbuild_curl_set_offset(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(body.count))
-            lutbuild_curl_set_data_callback(handle, CURLOPT_READFUNCTION, { buffer, size, count, context in
-                let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
-                guard let buffer, let body = transfer.request.body else { return 0 }
-                let length = min(size * count, body.count - transfer.sentBytes)
-                body.withUnsafeBytes { bytes in
-                    UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + transfer.sentBytes, byteCount: length)
-                }
-                transfer.sentBytes += length
-                return length
-            })
+            lutbuild_curl_set_data_callback(
+                handle, CURLOPT_READFUNCTION,
+                { buffer, size, count, context in
+                    let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+                    guard let buffer, let body = transfer.request.body else { return 0 }
+                    let length = min(size * count, body.count - transfer.sentBytes)
+                    body.withUnsafeBytes { bytes in
+                        UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + transfer.sentBytes, byteCount: length)
+                    }
+                    transfer.sentBytes += length
+                    return length
+                })
             lutbuild_curl_set_pointer(handle, CURLOPT_READDATA, context)
         } else {
             lutbuild_curl_set_long(handle, CURLOPT_HTTPGET, 1)
@@ -231,7 +239,7 @@ private final class Transfer: @unchecked Sendable {
         case CURLE_COULDNT_RESOLVE_HOST: return .failure(.hostNotFound)
         case CURLE_PARTIAL_FILE, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING: return .failure(.broken(detail))
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CONNECT_ERROR,
-             CURLE_SSL_ENGINE_INITFAILED, CURLE_SSL_CIPHER:
+            CURLE_SSL_ENGINE_INITFAILED, CURLE_SSL_CIPHER:
             return .failure(.tls(code: Int(code.rawValue), detail))
         default: return .failure(.other(detail))
         }

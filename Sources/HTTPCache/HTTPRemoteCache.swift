@@ -15,8 +15,10 @@ public final class HTTPRemoteCache: RemoteCache {
     private let tls: TLSFiles
     private let client = CurlClient()
 
-    public init(endpoint: RemoteCacheEndpoint, credentials: RemoteCacheCredentials, timeout: Duration = .seconds(10),
-                tls: TLSFiles = TLSFiles()) {
+    public init(
+        endpoint: RemoteCacheEndpoint, credentials: RemoteCacheCredentials, timeout: Duration = .seconds(10),
+        tls: TLSFiles = TLSFiles()
+    ) {
         self.endpoint = endpoint
         self.credentials = credentials
         self.timeout = timeout
@@ -53,21 +55,23 @@ public final class HTTPRemoteCache: RemoteCache {
     private func failure(_ response: HTTPResponse, method: String) -> RemoteCacheError {
         let status = response.status
         let host = endpoint.url.host ?? "the server"
-        let given = credentials.hasCredentials
+        let given =
+            credentials.hasCredentials
             ? "those sent came from \(credentials.source)"
             : "none were found in --remote-header, \(RemoteCacheCredentials.headerVariable), the URL or ~/.netrc"
-        let (meaning, kind): (String, RemoteCacheError.Kind) = switch status {
-        case 401 where response.asksForCredentials || !credentials.hasCredentials:
-            ("the server asks for credentials; none or wrong ones were given for \(host) (\(given))", .unusable)
-        case 401, 403:
-            ("not authorised; check the credentials for \(host) (\(given))", .unusable)
-        case 405 where method == "PUT":
-            ("the server does not accept uploads (nginx needs dav_methods PUT); read only with [cache] mode = \"read-only\"", .unusable)
-        case 413: ("the object is larger than the server accepts (nginx: client_max_body_size)", .badTransfer)
-        case 507: ("the server is full", .unusable)
-        case 408, 429, 500..<600: ("server error", .serverFailure)
-        default: ("unexpected answer", .unusable)
-        }
+        let (meaning, kind): (String, RemoteCacheError.Kind) =
+            switch status {
+            case 401 where response.asksForCredentials || !credentials.hasCredentials:
+                ("the server asks for credentials; none or wrong ones were given for \(host) (\(given))", .unusable)
+            case 401, 403:
+                ("not authorised; check the credentials for \(host) (\(given))", .unusable)
+            case 405 where method == "PUT":
+                ("the server does not accept uploads (nginx needs dav_methods PUT); read only with [cache] mode = \"read-only\"", .unusable)
+            case 413: ("the object is larger than the server accepts (nginx: client_max_body_size)", .badTransfer)
+            case 507: ("the server is full", .unusable)
+            case 408, 429, 500..<600: ("server error", .serverFailure)
+            default: ("unexpected answer", .unusable)
+            }
         return RemoteCacheError("\(method) answered HTTP \(status): \(meaning)", kind: kind)
     }
 
@@ -84,10 +88,14 @@ public final class HTTPRemoteCache: RemoteCache {
 
     private static func tlsMeaning(code: Int, detail: String) -> String {
         switch code {
-        case 60: "TLS: the server's certificate is not trusted (\(detail)); name the CA that signed it with [cache] tls_ca_file, --remote-cache-ca or SSL_CERT_FILE"
+        case 60:
+            "TLS: the server's certificate is not trusted (\(detail)); name the CA that signed it with [cache] tls_ca_file,"
+                + " --remote-cache-ca or SSL_CERT_FILE"
         case 77: "TLS: cannot read the CA file (\(detail))"
         case 58: "TLS: cannot use the client certificate or key (\(detail))"
-        default: "TLS handshake failed (\(detail)); if the server wants a client certificate, give it with [cache] tls_client_certificate and tls_client_key"
+        default:
+            "TLS handshake failed (\(detail)); if the server wants a client certificate, give it with [cache]"
+                + " tls_client_certificate and tls_client_key"
         }
     }
 }

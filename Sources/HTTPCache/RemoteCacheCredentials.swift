@@ -32,8 +32,10 @@ public struct RemoteCacheCredentials: Sendable, CustomStringConvertible {
     /// (the message shows its name, never its value).
     /// `flagHeaders` are the `--remote-header` values, in order (a later one
     /// replaces an earlier one of the same name).
-    public static func resolve(for endpoint: RemoteCacheEndpoint, environment: [String: String],
-                               flagHeaders: [String] = []) throws(RemoteCacheEndpoint.Invalid) -> RemoteCacheCredentials {
+    public static func resolve(
+        for endpoint: RemoteCacheEndpoint, environment: [String: String],
+        flagHeaders: [String] = []
+    ) throws(RemoteCacheEndpoint.Invalid) -> RemoteCacheCredentials {
         var given: [String: String] = [:]
         for text in flagHeaders {
             let (name, value) = try header(text, origin: "--remote-header")
@@ -45,22 +47,26 @@ public struct RemoteCacheCredentials: Sendable, CustomStringConvertible {
         guard !given.isEmpty else { return credentials }
         var headers = credentials.headers.filter { name, _ in !given.keys.contains { $0.lowercased() == name.lowercased() } }
         headers.merge(given) { _, flag in flag }
-        return RemoteCacheCredentials(headers: headers, source: authorizes ? "--remote-header" : credentials.source,
-                                      hasCredentials: authorizes || credentials.hasCredentials)
+        return RemoteCacheCredentials(
+            headers: headers, source: authorizes ? "--remote-header" : credentials.source,
+            hasCredentials: authorizes || credentials.hasCredentials)
     }
 
     /// `Name: value`, split; `origin` names the flag or variable in the message (never the value).
     public static func header(_ text: String, origin: String) throws(RemoteCacheEndpoint.Invalid) -> (name: String, value: String) {
         guard let colon = text.firstIndex(of: ":"), !text.contains(where: \.isNewline),
-              case let name = text[..<colon].trimmingCharacters(in: .whitespaces),
-              !name.isEmpty, !name.contains(where: \.isWhitespace) else {
+            case let name = text[..<colon].trimmingCharacters(in: .whitespaces),
+            !name.isEmpty, !name.contains(where: \.isWhitespace)
+        else {
             throw RemoteCacheEndpoint.Invalid("\(origin) must be one header, \"Name: value\", e.g. \"Authorization: Bearer <token>\"")
         }
         return (name, text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces))
     }
 
-    private static func resolveCredentials(for endpoint: RemoteCacheEndpoint, environment: [String: String],
-                                           hasAuthorization: Bool) throws(RemoteCacheEndpoint.Invalid) -> RemoteCacheCredentials {
+    private static func resolveCredentials(
+        for endpoint: RemoteCacheEndpoint, environment: [String: String],
+        hasAuthorization: Bool
+    ) throws(RemoteCacheEndpoint.Invalid) -> RemoteCacheCredentials {
         if hasAuthorization { return .none }
         if let text = environment[headerVariable], !text.isEmpty {
             let (name, value) = try header(text, origin: headerVariable)
@@ -71,7 +77,8 @@ public struct RemoteCacheCredentials: Sendable, CustomStringConvertible {
         }
         let path = environment["NETRC"] ?? environment["HOME"].map { $0 + "/.netrc" }
         if let path, let text = try? String(contentsOfFile: path, encoding: .utf8), let host = endpoint.url.host,
-           let entry = Netrc(text: text).entry(for: host), entry.login != nil || entry.password != nil {
+            let entry = Netrc(text: text).entry(for: host), entry.login != nil || entry.password != nil
+        {
             return .basic(user: entry.login ?? "", password: entry.password ?? "", source: path)
         }
         return .none

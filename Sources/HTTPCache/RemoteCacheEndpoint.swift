@@ -18,7 +18,8 @@ public struct RemoteCacheEndpoint: Sendable, Equatable {
     public init(parsing text: String) throws(RemoteCacheEndpoint.Invalid) {
         let example = "expected a URL such as http://cache.example.org:8080/lutbuild/"
         guard text.contains("://"), var components = URLComponents(string: text),
-              let scheme = components.scheme?.lowercased() else {
+            let scheme = components.scheme?.lowercased()
+        else {
             throw Invalid("\(example)")
         }
         guard scheme == "http" || scheme == "https" else {

@@ -11,7 +11,10 @@ enum BatchNorm {
             for i in 0..<count { sum += Double(value(i)) }
             let mean = sum / Double(count)
             var sq: Double = 0
-            for i in 0..<count { let d = Double(value(i)) - mean; sq += d * d }
+            for i in 0..<count {
+                let d = Double(value(i)) - mean
+                sq += d * d
+            }
             self.init(mean: Float(mean), variance: Float(sq / Double(count - 1)))
         }
 
@@ -23,13 +26,18 @@ enum BatchNorm {
 
     /// Training forward: normalises with the batch statistics, writes
     /// `xhat = (x − μ)/σ` and `out = γ·xhat + β`, returns (μ, biased σ²).
-    static func forward(_ x: UnsafePointer<Float>, xhat: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
-                        count: Int, gamma: Float, beta: Float) -> Statistics {
+    static func forward(
+        _ x: UnsafePointer<Float>, xhat: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
+        count: Int, gamma: Float, beta: Float
+    ) -> Statistics {
         var sum: Double = 0
         for b in 0..<count { sum += Double(x[b]) }
         let mean = Float(sum / Double(count))
         var sq: Double = 0
-        for b in 0..<count { let d = Double(x[b] - mean); sq += d * d }
+        for b in 0..<count {
+            let d = Double(x[b] - mean)
+            sq += d * d
+        }
         let variance = Float(sq / Double(count))
         let invStd = 1 / (variance + Quantization.epsilon).squareRoot()
         for b in 0..<count {
@@ -50,10 +58,15 @@ enum BatchNorm {
 
     /// Training backward. Returns (∂L/∂γ, ∂L/∂β); writes `dx` for all
     /// `padded` lanes (zero beyond `count`).
-    static func backward(dout: UnsafePointer<Float>, xhat: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
-                         count: Int, padded: Int, gamma: Float, variance: Float) -> (gamma: Float, beta: Float) {
+    static func backward(
+        dout: UnsafePointer<Float>, xhat: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
+        count: Int, padded: Int, gamma: Float, variance: Float
+    ) -> (gamma: Float, beta: Float) {
         var sumG: Float = 0, sumGX: Float = 0
-        for b in 0..<count { sumG += dout[b]; sumGX += dout[b] * xhat[b] }
+        for b in 0..<count {
+            sumG += dout[b]
+            sumGX += dout[b] * xhat[b]
+        }
         let invStd = 1 / (variance + Quantization.epsilon).squareRoot()
         let n = Float(count)
         let k = gamma * invStd / n

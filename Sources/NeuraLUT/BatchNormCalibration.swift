@@ -15,9 +15,11 @@ extension TrainedNetwork {
     /// - Parameters:
     ///   - partitions: the partitions to recalibrate (nil: all); the others keep theirs.
     ///   - inputFrontEnd: whether to recalibrate the input front end.
-    public func recalibratingBatchNorm(on data: Dataset, rows: [Int], partitions selected: Set<PartitionID>? = nil,
-                                       inputFrontEnd: Bool = true,
-                                       threads: Int = CPUAllocation.count) -> TrainedNetwork {
+    public func recalibratingBatchNorm(
+        on data: Dataset, rows: [Int], partitions selected: Set<PartitionID>? = nil,
+        inputFrontEnd: Bool = true,
+        threads: Int = CPUAllocation.count
+    ) -> TrainedNetwork {
         let n = rows.count
         guard n >= 2 else { return self }
         var net = self
@@ -41,7 +43,8 @@ extension TrainedNetwork {
         data.features.withUnsafeBufferPointer { features in
             for (b, r) in rows.enumerated() {
                 for f in 0..<columns {
-                    previous.base[f * n + b] = inputRange.value(code: encoder.code(features[r * columns + f], feature: f), scale: inputScale)
+                    previous.base[f * n + b] = inputRange.value(
+                        code: encoder.code(features[r * columns + f], feature: f), scale: inputScale)
                 }
             }
         }
@@ -51,7 +54,9 @@ extension TrainedNetwork {
         let xs = (0..<workers).map { _ in FloatBuffer(count: maxFanIn * n + tile) }
         let ys = (0..<workers).map { _ in FloatBuffer(count: n + tile) }
         let hidden = (0..<workers).map { _ in
-            FloatBuffer(count: spec.layers.map { SubNetwork(layout: PartitionLayout(fanIn: $0.fanIn, shape: $0.shape), tile: tile).hiddenCount }.max() ?? 0)
+            FloatBuffer(
+                count: spec.layers.map { SubNetwork(layout: PartitionLayout(fanIn: $0.fanIn, shape: $0.shape), tile: tile).hiddenCount }
+                    .max() ?? 0)
         }
         for (l, layer) in spec.layers.enumerated() {
             let current = FloatBuffer(count: layer.partitions * n)
@@ -71,8 +76,9 @@ extension TrainedNetwork {
                 }
                 let params = FloatBuffer(weights[p].parameters)
                 for start in stride(from: 0, to: n, by: tile) {
-                    sub.forward(params: params.base, x: x + start, xStride: n, hidden: hidden[worker].base, y: y + start,
-                                count: Kernels.padded(min(tile, n - start)))
+                    sub.forward(
+                        params: params.base, x: x + start, xStride: n, hidden: hidden[worker].base, y: y + start,
+                        count: Kernels.padded(min(tile, n - start)))
                 }
                 var running = BatchNorm.Statistics(mean: weights[p].runningMean, variance: weights[p].runningVariance)
                 if selected?.contains(PartitionID(layer: l, index: p)) ?? true {

@@ -105,8 +105,9 @@ public struct CareSet: Hashable, Sendable, CustomStringConvertible {
     /// The first cared-for address where `candidate` differs from `exact`,
     /// or nil when a mapped table honours the care set.
     public func firstDisagreement(exact: TruthTable, candidate: TruthTable) -> Int? {
-        precondition(exact.addressBits == addressBits && candidate.addressBits == addressBits,
-                     "tables and care set must have the same address bits")
+        precondition(
+            exact.addressBits == addressBits && candidate.addressBits == addressBits,
+            "tables and care set must have the same address bits")
         return addresses.first { exact.codes[$0] != candidate.codes[$0] }
     }
 

@@ -12,7 +12,9 @@ public struct FixedPointFormat: Hashable, Codable, Sendable, CustomStringConvert
     /// The widest format offered: the test vectors hold 16-bit values.
     public static let maximumBits = 16
     /// What `[rtl] input_format` accepts, for messages.
-    public static let spelling = "\"auto\" or a fixed-point format such as \"u8.0\" (unsigned, 8 integer bits) or \"s4.12\" (signed, 4 integer bits including the sign, 12 fraction bits), at most \(maximumBits) bits"
+    public static let spelling =
+        "\"auto\" or a fixed-point format such as \"u8.0\" (unsigned, 8 integer bits) or \"s4.12\" (signed, 4 integer bits"
+        + " including the sign, 12 fraction bits), at most \(maximumBits) bits"
 
     public init(isSigned: Bool, integerBits: Int, fractionBits: Int) {
         self.isSigned = isSigned
@@ -25,9 +27,10 @@ public struct FixedPointFormat: Hashable, Codable, Sendable, CustomStringConvert
         guard let sign = text.first, sign == "u" || sign == "s" else { return nil }
         let parts = text.dropFirst().split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, let integer = Int(parts[0]), let fraction = Int(parts[1]),
-              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              integer >= (sign == "s" ? 1 : 0), fraction >= 0, integer + fraction >= 1,
-              integer + fraction <= Self.maximumBits else { return nil }
+            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            integer >= (sign == "s" ? 1 : 0), fraction >= 0, integer + fraction >= 1,
+            integer + fraction <= Self.maximumBits
+        else { return nil }
         self.init(isSigned: sign == "s", integerBits: integer, fractionBits: fraction)
     }
 
@@ -54,7 +57,8 @@ public struct FixedPointFormat: Hashable, Codable, Sendable, CustomStringConvert
         let signed = minimum < 0
         var integer = signed ? 1 : 0
         func holds(_ bits: Int) -> Bool {
-            signed ? (minimum >= -Double(1 << (bits - 1)) && maximum < Double(1 << (bits - 1)))
+            signed
+                ? (minimum >= -Double(1 << (bits - 1)) && maximum < Double(1 << (bits - 1)))
                 : maximum < Double(1 << bits)
         }
         while integer < maximumBits && !holds(integer) { integer += 1 }

@@ -19,9 +19,15 @@ public enum InputActivity {
                 let row = features.baseAddress! + r * columns
                 for f in 0..<columns {
                     let v = row[f]
-                    if v < low[f] { low[f] = v; atLow[f] = 0 }
+                    if v < low[f] {
+                        low[f] = v
+                        atLow[f] = 0
+                    }
                     if v == low[f] { atLow[f] += 1 }
-                    if v > high[f] { high[f] = v; atHigh[f] = 0 }
+                    if v > high[f] {
+                        high[f] = v
+                        atHigh[f] = 0
+                    }
                     if v == high[f] { atHigh[f] += 1 }
                 }
             }
@@ -45,18 +51,24 @@ extension Connectivity {
     /// with layer 0 on the features active in more than `minInputActivity`
     /// of `rows` (at least the first layer's fan-in of them), or
     /// `patches(…)` of those features when `imageWidth` is set.
-    public static func draw(for spec: NetworkSpec, data: Dataset, rows: [Int], minInputActivity: Double,
-                            imageWidth: Int? = nil) -> Connectivity {
-        draw(seed: spec.seed, layers: spec.layers.map(LayerWiring.init), data: data, rows: rows,
-             minInputActivity: minInputActivity, imageWidth: imageWidth)
+    public static func draw(
+        for spec: NetworkSpec, data: Dataset, rows: [Int], minInputActivity: Double,
+        imageWidth: Int? = nil
+    ) -> Connectivity {
+        draw(
+            seed: spec.seed, layers: spec.layers.map(LayerWiring.init), data: data, rows: rows,
+            minInputActivity: minInputActivity, imageWidth: imageWidth)
     }
 
     /// The same draw from exactly what it depends on (see `random(seed:layers:inputFeatures:)`
     /// and `patches(seed:layers:inputFeatures:imageWidth:)`).
-    public static func draw(seed: UInt64, layers: [LayerWiring], data: Dataset, rows: [Int], minInputActivity: Double,
-                            imageWidth: Int? = nil) -> Connectivity {
-        let active = InputActivity.select(InputActivity.measure(data, rows: rows), above: minInputActivity,
-                                          minimum: layers.first?.fanIn ?? 0)
+    public static func draw(
+        seed: UInt64, layers: [LayerWiring], data: Dataset, rows: [Int], minInputActivity: Double,
+        imageWidth: Int? = nil
+    ) -> Connectivity {
+        let active = InputActivity.select(
+            InputActivity.measure(data, rows: rows), above: minInputActivity,
+            minimum: layers.first?.fanIn ?? 0)
         if let imageWidth { return patches(seed: seed, layers: layers, inputFeatures: active, imageWidth: imageWidth) }
         return random(seed: seed, layers: layers, inputFeatures: active)
     }

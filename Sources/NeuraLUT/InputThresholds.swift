@@ -32,7 +32,9 @@ public struct InputThresholds: Codable, Equatable, Sendable {
     /// Thresholds of `encoder`; `featureNames` label the features (indices are used when absent).
     public init(encoder: InputEncoder, featureNames: [String] = []) {
         bits = encoder.bits
-        rule = "code = clamp(round_half_to_even(x * scale + offset), -2^(bits-1), 2^(bits-1)-1) + 2^(bits-1), in 32-bit float; codes are offset binary; a raw value exactly on a threshold rounds half to even"
+        rule =
+            "code = clamp(round_half_to_even(x * scale + offset), -2^(bits-1), 2^(bits-1)-1) + 2^(bits-1), in 32-bit float;"
+            + " codes are offset binary; a raw value exactly on a threshold rounds half to even"
         let half = 1 << (encoder.bits - 1)
         let codes = 1 << encoder.bits
         features = encoder.scale.indices.map { f in
@@ -40,13 +42,15 @@ public struct InputThresholds: Codable, Equatable, Sendable {
             let name = f < featureNames.count ? featureNames[f] : "f\(f)"
             if scale == 0 {
                 let value = min(max(Int(offset.rounded(.toNearestOrEven)), -half), half - 1)
-                return Feature(index: f, name: name, scale: scale, offset: offset, direction: "constant",
-                               thresholds: [], constantCode: value + half)
+                return Feature(
+                    index: f, name: name, scale: scale, offset: offset, direction: "constant",
+                    thresholds: [], constantCode: value + half)
             }
             let thresholds = (1..<codes).map { c in (Double(c - half) - 0.5 - Double(offset)) / Double(scale) }
-            return Feature(index: f, name: name, scale: scale, offset: offset,
-                           direction: scale > 0 ? "increasing" : "decreasing",
-                           thresholds: thresholds, constantCode: nil)
+            return Feature(
+                index: f, name: name, scale: scale, offset: offset,
+                direction: scale > 0 ? "increasing" : "decreasing",
+                thresholds: thresholds, constantCode: nil)
         }
     }
 
@@ -72,7 +76,8 @@ public struct InputThresholds: Codable, Equatable, Sendable {
         let count = (1 << bits) - 1
         let header = ["index", "name", "scale", "offset", "direction"] + (1...max(count, 1)).map { "t\($0)" }
         let rows = features.map { f in
-            let values = f.direction == "constant"
+            let values =
+                f.direction == "constant"
                 ? Array(repeating: "", count: max(count, 1))
                 : f.thresholds.map { "\($0)" }
             return ["\(f.index)", f.name, "\(f.scale)", "\(f.offset)", f.direction] + values

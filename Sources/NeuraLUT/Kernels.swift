@@ -75,10 +75,18 @@ enum Kernels {
                 var xp = x + c
                 for i in 0..<inDim {
                     let lo = loadHalf(xp), hi = loadHalf(xp + 8)
-                    let k0 = Half(repeating: w0[i]); a0 = a0.addingProduct(lo, k0); b0 = b0.addingProduct(hi, k0)
-                    let k1 = Half(repeating: w1[i]); a1 = a1.addingProduct(lo, k1); b1 = b1.addingProduct(hi, k1)
-                    let k2 = Half(repeating: w2[i]); a2 = a2.addingProduct(lo, k2); b2 = b2.addingProduct(hi, k2)
-                    let k3 = Half(repeating: w3[i]); a3 = a3.addingProduct(lo, k3); b3 = b3.addingProduct(hi, k3)
+                    let k0 = Half(repeating: w0[i])
+                    a0 = a0.addingProduct(lo, k0)
+                    b0 = b0.addingProduct(hi, k0)
+                    let k1 = Half(repeating: w1[i])
+                    a1 = a1.addingProduct(lo, k1)
+                    b1 = b1.addingProduct(hi, k1)
+                    let k2 = Half(repeating: w2[i])
+                    a2 = a2.addingProduct(lo, k2)
+                    b2 = b2.addingProduct(hi, k2)
+                    let k3 = Half(repeating: w3[i])
+                    a3 = a3.addingProduct(lo, k3)
+                    b3 = b3.addingProduct(hi, k3)
                     xp += xStride
                 }
                 if let skip {
@@ -86,14 +94,25 @@ enum Kernels {
                     var sp = skip.x + c
                     for j in 0..<skip.inDim {
                         let lo = loadHalf(sp), hi = loadHalf(sp + 8)
-                        let k0 = Half(repeating: v0[j]); a0 = a0.addingProduct(lo, k0); b0 = b0.addingProduct(hi, k0)
-                        let k1 = Half(repeating: v1[j]); a1 = a1.addingProduct(lo, k1); b1 = b1.addingProduct(hi, k1)
-                        let k2 = Half(repeating: v2[j]); a2 = a2.addingProduct(lo, k2); b2 = b2.addingProduct(hi, k2)
-                        let k3 = Half(repeating: v3[j]); a3 = a3.addingProduct(lo, k3); b3 = b3.addingProduct(hi, k3)
+                        let k0 = Half(repeating: v0[j])
+                        a0 = a0.addingProduct(lo, k0)
+                        b0 = b0.addingProduct(hi, k0)
+                        let k1 = Half(repeating: v1[j])
+                        a1 = a1.addingProduct(lo, k1)
+                        b1 = b1.addingProduct(hi, k1)
+                        let k2 = Half(repeating: v2[j])
+                        a2 = a2.addingProduct(lo, k2)
+                        b2 = b2.addingProduct(hi, k2)
+                        let k3 = Half(repeating: v3[j])
+                        a3 = a3.addingProduct(lo, k3)
+                        b3 = b3.addingProduct(hi, k3)
                         sp += skip.xStride
                     }
                 }
-                finish((a0, b0), r0); finish((a1, b1), r1); finish((a2, b2), r2); finish((a3, b3), r3)
+                finish((a0, b0), r0)
+                finish((a1, b1), r1)
+                finish((a2, b2), r2)
+                finish((a3, b3), r3)
                 o += 4
             }
             c += lanes
@@ -109,24 +128,35 @@ enum Kernels {
                 var xp = x + c
                 for i in 0..<inDim {
                     let k = Half(repeating: wr[i])
-                    a0 = a0.addingProduct(loadHalf(xp), k); b0 = b0.addingProduct(loadHalf(xp + 8), k)
-                    a1 = a1.addingProduct(loadHalf(xp + 16), k); b1 = b1.addingProduct(loadHalf(xp + 24), k)
-                    a2 = a2.addingProduct(loadHalf(xp + 32), k); b2 = b2.addingProduct(loadHalf(xp + 40), k)
-                    a3 = a3.addingProduct(loadHalf(xp + 48), k); b3 = b3.addingProduct(loadHalf(xp + 56), k)
+                    a0 = a0.addingProduct(loadHalf(xp), k)
+                    b0 = b0.addingProduct(loadHalf(xp + 8), k)
+                    a1 = a1.addingProduct(loadHalf(xp + 16), k)
+                    b1 = b1.addingProduct(loadHalf(xp + 24), k)
+                    a2 = a2.addingProduct(loadHalf(xp + 32), k)
+                    b2 = b2.addingProduct(loadHalf(xp + 40), k)
+                    a3 = a3.addingProduct(loadHalf(xp + 48), k)
+                    b3 = b3.addingProduct(loadHalf(xp + 56), k)
                     xp += xStride
                 }
                 if let skip, let vr {
                     var sp = skip.x + c
                     for j in 0..<skip.inDim {
                         let k = Half(repeating: vr[j])
-                        a0 = a0.addingProduct(loadHalf(sp), k); b0 = b0.addingProduct(loadHalf(sp + 8), k)
-                        a1 = a1.addingProduct(loadHalf(sp + 16), k); b1 = b1.addingProduct(loadHalf(sp + 24), k)
-                        a2 = a2.addingProduct(loadHalf(sp + 32), k); b2 = b2.addingProduct(loadHalf(sp + 40), k)
-                        a3 = a3.addingProduct(loadHalf(sp + 48), k); b3 = b3.addingProduct(loadHalf(sp + 56), k)
+                        a0 = a0.addingProduct(loadHalf(sp), k)
+                        b0 = b0.addingProduct(loadHalf(sp + 8), k)
+                        a1 = a1.addingProduct(loadHalf(sp + 16), k)
+                        b1 = b1.addingProduct(loadHalf(sp + 24), k)
+                        a2 = a2.addingProduct(loadHalf(sp + 32), k)
+                        b2 = b2.addingProduct(loadHalf(sp + 40), k)
+                        a3 = a3.addingProduct(loadHalf(sp + 48), k)
+                        b3 = b3.addingProduct(loadHalf(sp + 56), k)
                         sp += skip.xStride
                     }
                 }
-                finish((a0, b0), r0); finish((a1, b1), r1); finish((a2, b2), r2); finish((a3, b3), r3)
+                finish((a0, b0), r0)
+                finish((a1, b1), r1)
+                finish((a2, b2), r2)
+                finish((a3, b3), r3)
                 c += 4 * lanes
             }
             while c < count {
@@ -135,14 +165,16 @@ enum Kernels {
                 var xp = x + c
                 for i in 0..<inDim {
                     let k = Half(repeating: wr[i])
-                    a = a.addingProduct(loadHalf(xp), k); b = b.addingProduct(loadHalf(xp + 8), k)
+                    a = a.addingProduct(loadHalf(xp), k)
+                    b = b.addingProduct(loadHalf(xp + 8), k)
                     xp += xStride
                 }
                 if let skip, let vr {
                     var sp = skip.x + c
                     for j in 0..<skip.inDim {
                         let k = Half(repeating: vr[j])
-                        a = a.addingProduct(loadHalf(sp), k); b = b.addingProduct(loadHalf(sp + 8), k)
+                        a = a.addingProduct(loadHalf(sp), k)
+                        b = b.addingProduct(loadHalf(sp + 8), k)
                         sp += skip.xStride
                     }
                 }
@@ -175,15 +207,25 @@ enum Kernels {
                 var c = 0
                 while c < count {
                     let a = loadHalf(g0 + c)
-                    s0 = s0.addingProduct(a, loadHalf(x0 + c)); s1 = s1.addingProduct(a, loadHalf(x1 + c))
-                    s2 = s2.addingProduct(a, loadHalf(x2 + c)); s3 = s3.addingProduct(a, loadHalf(x3 + c))
-                    s4 = s4.addingProduct(a, loadHalf(x4 + c)); s5 = s5.addingProduct(a, loadHalf(x5 + c))
-                    s6 = s6.addingProduct(a, loadHalf(x6 + c)); s7 = s7.addingProduct(a, loadHalf(x7 + c))
+                    s0 = s0.addingProduct(a, loadHalf(x0 + c))
+                    s1 = s1.addingProduct(a, loadHalf(x1 + c))
+                    s2 = s2.addingProduct(a, loadHalf(x2 + c))
+                    s3 = s3.addingProduct(a, loadHalf(x3 + c))
+                    s4 = s4.addingProduct(a, loadHalf(x4 + c))
+                    s5 = s5.addingProduct(a, loadHalf(x5 + c))
+                    s6 = s6.addingProduct(a, loadHalf(x6 + c))
+                    s7 = s7.addingProduct(a, loadHalf(x7 + c))
                     c += step
                 }
                 let r = dw + o * inDim + i
-                put(s0.sum(), r); put(s1.sum(), r + 1); put(s2.sum(), r + 2); put(s3.sum(), r + 3)
-                put(s4.sum(), r + 4); put(s5.sum(), r + 5); put(s6.sum(), r + 6); put(s7.sum(), r + 7)
+                put(s0.sum(), r)
+                put(s1.sum(), r + 1)
+                put(s2.sum(), r + 2)
+                put(s3.sum(), r + 3)
+                put(s4.sum(), r + 4)
+                put(s5.sum(), r + 5)
+                put(s6.sum(), r + 6)
+                put(s7.sum(), r + 7)
                 i += 8
             }
             while i + 4 <= inDim {
@@ -194,15 +236,27 @@ enum Kernels {
                 while c < count {
                     let a = loadHalf(g0 + c), b = loadHalf(g1 + c)
                     let v0 = loadHalf(x0 + c), v1 = loadHalf(x1 + c), v2 = loadHalf(x2 + c), v3 = loadHalf(x3 + c)
-                    s0 = s0.addingProduct(a, v0); s1 = s1.addingProduct(a, v1)
-                    s2 = s2.addingProduct(a, v2); s3 = s3.addingProduct(a, v3)
-                    t0 = t0.addingProduct(b, v0); t1 = t1.addingProduct(b, v1)
-                    t2 = t2.addingProduct(b, v2); t3 = t3.addingProduct(b, v3)
+                    s0 = s0.addingProduct(a, v0)
+                    s1 = s1.addingProduct(a, v1)
+                    s2 = s2.addingProduct(a, v2)
+                    s3 = s3.addingProduct(a, v3)
+                    t0 = t0.addingProduct(b, v0)
+                    t1 = t1.addingProduct(b, v1)
+                    t2 = t2.addingProduct(b, v2)
+                    t3 = t3.addingProduct(b, v3)
                     c += step
                 }
                 let r = dw + o * inDim + i
-                put(s0.sum(), r); put(s1.sum(), r + 1); put(s2.sum(), r + 2); put(s3.sum(), r + 3)
-                if pair { put(t0.sum(), r + inDim); put(t1.sum(), r + inDim + 1); put(t2.sum(), r + inDim + 2); put(t3.sum(), r + inDim + 3) }
+                put(s0.sum(), r)
+                put(s1.sum(), r + 1)
+                put(s2.sum(), r + 2)
+                put(s3.sum(), r + 3)
+                if pair {
+                    put(t0.sum(), r + inDim)
+                    put(t1.sum(), r + inDim + 1)
+                    put(t2.sum(), r + inDim + 2)
+                    put(t3.sum(), r + inDim + 3)
+                }
                 i += 4
             }
             while i < inDim {
@@ -211,7 +265,8 @@ enum Kernels {
                 var c = 0
                 while c < count {
                     let v = loadHalf(xi + c)
-                    s = s.addingProduct(loadHalf(g0 + c), v); t = t.addingProduct(loadHalf(g1 + c), v)
+                    s = s.addingProduct(loadHalf(g0 + c), v)
+                    t = t.addingProduct(loadHalf(g1 + c), v)
                     c += step
                 }
                 put(s.sum(), dw + o * inDim + i)
@@ -230,7 +285,10 @@ enum Kernels {
     static func rowSum(_ v: UnsafePointer<Float>, count: Int) -> Float {
         var s = Vec(repeating: 0)
         var c = 0
-        while c < count { s += load(v + c); c += lanes }
+        while c < count {
+            s += load(v + c)
+            c += lanes
+        }
         return s.sum()
     }
 

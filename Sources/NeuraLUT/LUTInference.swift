@@ -14,7 +14,10 @@ extension LUTNetwork {
     /// RTL emission can index without bounds surprises.
     public func validate() throws {
         guard connectivity.inputs.count == spec.layers.count, tables.count == spec.layers.count else {
-            throw LUTInferenceError("network has \(spec.layers.count) layers in its spec but \(connectivity.inputs.count) in its connectivity and \(tables.count) in its tables")
+            throw LUTInferenceError(
+                "network has \(spec.layers.count) layers in its spec but \(connectivity.inputs.count) in its connectivity and"
+                    + " \(tables.count) in its tables"
+            )
         }
         guard spec.inputBits >= 1, spec.inputBits <= 16 else {
             throw LUTInferenceError("input bits must be in 1...16, got \(spec.inputBits)")
@@ -29,20 +32,29 @@ extension LUTNetwork {
                 throw LUTInferenceError("layer \(l): table address of \(addressBits) bits is too large (at most 24)")
             }
             guard connectivity.inputs[l].count == layer.partitions, tables[l].count == layer.partitions else {
-                throw LUTInferenceError("layer \(l): spec has \(layer.partitions) partitions, connectivity \(connectivity.inputs[l].count), tables \(tables[l].count)")
+                throw LUTInferenceError(
+                    "layer \(l): spec has \(layer.partitions) partitions, connectivity \(connectivity.inputs[l].count), tables"
+                        + " \(tables[l].count)"
+                )
             }
             for p in 0..<layer.partitions {
                 let inputs = connectivity.inputs[l][p]
                 guard inputs.count == layer.fanIn, inputs.allSatisfy({ (0..<width).contains($0) }) else {
-                    throw LUTInferenceError("\(PartitionID(layer: l, index: p)): expected \(layer.fanIn) inputs in 0..<\(width), got \(inputs)")
+                    throw LUTInferenceError(
+                        "\(PartitionID(layer: l, index: p)): expected \(layer.fanIn) inputs in 0..<\(width), got \(inputs)")
                 }
                 let table = tables[l][p]
                 guard table.addressBits == addressBits, table.outputBits == layer.outputBits else {
-                    throw LUTInferenceError("\(PartitionID(layer: l, index: p)): table is \(table.addressBits)→\(table.outputBits) bits, spec says \(addressBits)→\(layer.outputBits)")
+                    throw LUTInferenceError(
+                        "\(PartitionID(layer: l, index: p)): table is \(table.addressBits)→\(table.outputBits) bits, spec says"
+                            + " \(addressBits)→\(layer.outputBits)"
+                    )
                 }
                 let limit = UInt16(truncatingIfNeeded: (1 << layer.outputBits) - 1)
                 if layer.outputBits < 16, let bad = table.codes.firstIndex(where: { $0 > limit }) {
-                    throw LUTInferenceError("\(PartitionID(layer: l, index: p)): table entry \(bad) is \(table.codes[bad]), wider than \(layer.outputBits) bits")
+                    throw LUTInferenceError(
+                        "\(PartitionID(layer: l, index: p)): table entry \(bad) is \(table.codes[bad]), wider than \(layer.outputBits) bits"
+                    )
                 }
             }
         }
@@ -132,13 +144,19 @@ extension LUTNetwork {
         }
         let limit = UInt16(truncatingIfNeeded: (1 << spec.inputBits) - 1)
         if spec.inputBits < 16, let bad = codes.firstIndex(where: { $0 > limit }) {
-            throw LUTInferenceError("input code \(codes[bad]) of sample \(bad / spec.inputFeatures), feature \(bad % spec.inputFeatures) is wider than \(spec.inputBits) bits")
+            throw LUTInferenceError(
+                "input code \(codes[bad]) of sample \(bad / spec.inputFeatures), feature \(bad % spec.inputFeatures) is wider"
+                    + " than \(spec.inputBits) bits"
+            )
         }
     }
 
     func checkColumns(of dataset: Dataset) throws {
         guard dataset.columns == spec.inputFeatures, encoder.scale.count == spec.inputFeatures else {
-            throw LUTInferenceError("data set has \(dataset.columns) features and the input encoder \(encoder.scale.count), the network expects \(spec.inputFeatures)")
+            throw LUTInferenceError(
+                "data set has \(dataset.columns) features and the input encoder \(encoder.scale.count), the network expects"
+                    + " \(spec.inputFeatures)"
+            )
         }
     }
 }
@@ -193,7 +211,10 @@ struct LUTEvaluationPlan: Sendable {
             var result = [UInt16](repeating: 0, count: (end - start) * outputWidth)
             let current = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: widest)
             let next = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: widest)
-            defer { current.deallocate(); next.deallocate() }
+            defer {
+                current.deallocate()
+                next.deallocate()
+            }
             result.withUnsafeMutableBufferPointer { out in
                 var ignore = IgnoredAddresses()
                 for sample in start..<end {
@@ -223,7 +244,10 @@ struct LUTEvaluationPlan: Sendable {
         Workers.forEach(chunks, threads: threads) { chunk, worker in
             let current = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: widest)
             let next = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: widest)
-            defer { current.deallocate(); next.deallocate() }
+            defer {
+                current.deallocate()
+                next.deallocate()
+            }
             var counter = counters[worker]
             for sample in chunk * chunkSize..<min(count, (chunk + 1) * chunkSize) {
                 load(sample, current)
@@ -242,9 +266,11 @@ struct LUTEvaluationPlan: Sendable {
     /// One sample through every layer, starting in `current`; returns the
     /// buffer holding the last layer's codes (one of the two given).
     @inline(__always)
-    func evaluate<Observer: LookupObserver>(_ current: UnsafeMutableBufferPointer<UInt16>,
-                                            _ next: UnsafeMutableBufferPointer<UInt16>,
-                                            observer: inout Observer) -> UnsafeMutableBufferPointer<UInt16> {
+    func evaluate<Observer: LookupObserver>(
+        _ current: UnsafeMutableBufferPointer<UInt16>,
+        _ next: UnsafeMutableBufferPointer<UInt16>,
+        observer: inout Observer
+    ) -> UnsafeMutableBufferPointer<UInt16> {
         var a = current, b = next
         for (l, layer) in layers.enumerated() {
             evaluate(layer, index: l, from: a, to: b, observer: &observer)
@@ -254,8 +280,10 @@ struct LUTEvaluationPlan: Sendable {
     }
 
     @inline(__always)
-    private func evaluate<Observer: LookupObserver>(_ layer: Layer, index l: Int, from input: UnsafeMutableBufferPointer<UInt16>,
-                                                    to output: UnsafeMutableBufferPointer<UInt16>, observer: inout Observer) {
+    private func evaluate<Observer: LookupObserver>(
+        _ layer: Layer, index l: Int, from input: UnsafeMutableBufferPointer<UInt16>,
+        to output: UnsafeMutableBufferPointer<UInt16>, observer: inout Observer
+    ) {
         let bits = layer.inputBits, fanIn = layer.fanIn, addressBits = layer.addressBits
         layer.connections.withUnsafeBufferPointer { connections in
             layer.tables.withUnsafeBufferPointer { tables in

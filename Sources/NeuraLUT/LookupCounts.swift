@@ -15,8 +15,9 @@ public struct LookupCounts: Sendable, Equatable {
     /// The lookups of both, for the same network (e.g. training and validation rows).
     public static func + (a: LookupCounts, b: LookupCounts) -> LookupCounts {
         precondition(a.addressBits == b.addressBits && a.counts.map(\.count) == b.counts.map(\.count), "counts of different networks")
-        return LookupCounts(addressBits: a.addressBits, counts: zip(a.counts, b.counts).map { zip($0, $1).map { $0 &+ $1 } },
-                            rows: a.rows + b.rows)
+        return LookupCounts(
+            addressBits: a.addressBits, counts: zip(a.counts, b.counts).map { zip($0, $1).map { $0 &+ $1 } },
+            rows: a.rows + b.rows)
     }
 
     /// Lookups of `address` in partition `id`'s table.
@@ -45,8 +46,9 @@ public struct LookupCounts: Sendable, Equatable {
     /// Lookups that land on addresses outside `careSets` (where a filled
     /// table may answer differently), and all lookups.
     public func lookups(outside careSets: [[CareSet]]) -> (outside: Int, total: Int) {
-        precondition(careSets.count == counts.count && careSets.indices.allSatisfy { careSets[$0].count << addressBits[$0] == counts[$0].count },
-                     "one care set per partition")
+        precondition(
+            careSets.count == counts.count && careSets.indices.allSatisfy { careSets[$0].count << addressBits[$0] == counts[$0].count },
+            "one care set per partition")
         var outside = 0, total = 0
         for (l, layer) in careSets.enumerated() {
             for (p, set) in layer.enumerated() {
@@ -121,8 +123,10 @@ public struct FillingEffect: Codable, Equatable, Sendable {
     /// All table entries.
     public var entries: Int
 
-    public init(exactTestAccuracy: Double, filledTestAccuracy: Double, testLookupsOutsideCare: Double, caredEntries: Int,
-                entries: Int) {
+    public init(
+        exactTestAccuracy: Double, filledTestAccuracy: Double, testLookupsOutsideCare: Double, caredEntries: Int,
+        entries: Int
+    ) {
         self.exactTestAccuracy = exactTestAccuracy
         self.filledTestAccuracy = filledTestAccuracy
         self.testLookupsOutsideCare = testLookupsOutsideCare

@@ -117,9 +117,10 @@ public struct PartitionTableSpec: Hashable, Codable, Sendable {
 
     /// Layer `layer` of a network with these layers and input bits.
     public init(layer: Int, of layers: [LayerSpec], networkInputBits: Int) {
-        self.init(layer: layer, fanIn: layers[layer].fanIn,
-                  inputBits: LayerSpec.inputBits(ofLayer: layer, in: layers, networkInputBits: networkInputBits),
-                  outputBits: layers[layer].outputBits, isLastLayer: layer == layers.count - 1)
+        self.init(
+            layer: layer, fanIn: layers[layer].fanIn,
+            inputBits: LayerSpec.inputBits(ofLayer: layer, in: layers, networkInputBits: networkInputBits),
+            outputBits: layers[layer].outputBits, isLastLayer: layer == layers.count - 1)
     }
 
     /// Address bits of the table (F·β_in).

@@ -33,9 +33,12 @@ extension NetworkSpec {
     /// Checks every constraint training and tabulation rely on.
     public func validate() throws {
         guard inputFeatures >= 1 else { throw SpecError("model: input features must be at least 1, got \(inputFeatures)") }
-        guard Self.codeBits.contains(inputBits) else { throw SpecError(key: "model.input_bits", "must be in \(Self.codeBits), got \(inputBits)") }
+        guard Self.codeBits.contains(inputBits) else {
+            throw SpecError(key: "model.input_bits", "must be in \(Self.codeBits), got \(inputBits)")
+        }
         guard classes >= 2 else {
-            throw SpecError(key: "model.layers[\(max(layers.count - 1, 0))].partitions", "must be at least 2 (one per class), got \(classes)")
+            throw SpecError(
+                key: "model.layers[\(max(layers.count - 1, 0))].partitions", "must be at least 2 (one per class), got \(classes)")
         }
         guard let last = layers.last else { throw SpecError("model: layers must not be empty") }
         guard last.partitions == classes else {
@@ -45,13 +48,18 @@ extension NetworkSpec {
             let key = "model.layers[\(l)]"
             guard layer.partitions >= 1 else { throw SpecError(key: "\(key).partitions", "must be at least 1, got \(layer.partitions)") }
             guard (1...inputWidth(ofLayer: l)).contains(layer.fanIn) else {
-                throw SpecError(key: "\(key).fan_in", "must be in 1...\(inputWidth(ofLayer: l)) (the previous layer's width), got \(layer.fanIn)")
+                throw SpecError(
+                    key: "\(key).fan_in", "must be in 1...\(inputWidth(ofLayer: l)) (the previous layer's width), got \(layer.fanIn)")
             }
             guard Self.codeBits.contains(layer.outputBits) else {
                 throw SpecError(key: "\(key).bits", "must be in \(Self.codeBits), got \(layer.outputBits)")
             }
             guard tableAddressBits(ofLayer: l) <= Self.maxTableAddressBits else {
-                throw SpecError(key: key, "reads fan_in × input bits = \(tableAddressBits(ofLayer: l)) table address bits; at most \(Self.maxTableAddressBits) are supported")
+                throw SpecError(
+                    key: key,
+                    "reads fan_in × input bits = \(tableAddressBits(ofLayer: l)) table address bits; at most"
+                        + " \(Self.maxTableAddressBits) are supported"
+                )
             }
             guard Self.depths.contains(layer.shape.depth) else {
                 throw SpecError(key: "\(key).depth", "must be in \(Self.depths), got \(layer.shape.depth)")
@@ -59,7 +67,9 @@ extension NetworkSpec {
             guard layer.shape.depth == 1 || Self.widths.contains(layer.shape.width) else {
                 throw SpecError(key: "\(key).width", "must be in \(Self.widths), got \(layer.shape.width)")
             }
-            guard layer.shape.skip >= 0 else { throw SpecError(key: "\(key).skip", "must be 0 (none) or positive, got \(layer.shape.skip)") }
+            guard layer.shape.skip >= 0 else {
+                throw SpecError(key: "\(key).skip", "must be 0 (none) or positive, got \(layer.shape.skip)")
+            }
         }
     }
 }

@@ -30,7 +30,10 @@ final class ParameterStore: @unchecked Sendable {
         var offsets: [[Int]] = []
         for (l, layer) in spec.layers.enumerated() {
             var row: [Int] = []
-            for _ in 0..<layer.partitions { row.append(offset); offset += layouts[l].parameterCount }
+            for _ in 0..<layer.partitions {
+                row.append(offset)
+                offset += layouts[l].parameterCount
+            }
             offsets.append(row)
         }
         partitionOffset = offsets
@@ -91,16 +94,19 @@ final class ParameterStore: @unchecked Sendable {
     func snapshot(connectivity: Connectivity) -> TrainedNetwork {
         let partitions = spec.layers.indices.map { l in
             (0..<spec.layers[l].partitions).map { p in
-                PartitionWeights(fanIn: spec.layers[l].fanIn, shape: spec.layers[l].shape,
-                                 parameters: values.array(from: partitionOffset[l][p], count: layouts[l].parameterCount),
-                                 runningMean: running[l][p].mean, runningVariance: running[l][p].variance)
+                PartitionWeights(
+                    fanIn: spec.layers[l].fanIn, shape: spec.layers[l].shape,
+                    parameters: values.array(from: partitionOffset[l][p], count: layouts[l].parameterCount),
+                    runningMean: running[l][p].mean, runningVariance: running[l][p].variance)
             }
         }
-        let fe = InputFrontEnd(bits: spec.inputBits, mean: inputRunning.map(\.mean), variance: inputRunning.map(\.variance),
-                               gamma: values.array(from: inputGammaOffset, count: spec.inputFeatures),
-                               bias: values.array(from: inputBiasOffset, count: spec.inputFeatures), scale: inputScale)
-        return TrainedNetwork(spec: spec, connectivity: connectivity, partitions: partitions,
-                              quantizers: QuantizerParameters(outputScales: outputScales, inputFrontEnd: fe))
+        let fe = InputFrontEnd(
+            bits: spec.inputBits, mean: inputRunning.map(\.mean), variance: inputRunning.map(\.variance),
+            gamma: values.array(from: inputGammaOffset, count: spec.inputFeatures),
+            bias: values.array(from: inputBiasOffset, count: spec.inputFeatures), scale: inputScale)
+        return TrainedNetwork(
+            spec: spec, connectivity: connectivity, partitions: partitions,
+            quantizers: QuantizerParameters(outputScales: outputScales, inputFrontEnd: fe))
     }
 
     /// One AdamW update (PyTorch's formulation: decoupled decay, bias-corrected moments)
@@ -125,7 +131,8 @@ final class ParameterStore: @unchecked Sendable {
             let gi = load(g, i)
             let mi = b1 * load(m, i) + (1 - b1) * gi
             let vi = b2 * load(v, i) + (1 - b2) * (gi * gi)
-            store(mi, m, i); store(vi, v, i)
+            store(mi, m, i)
+            store(vi, v, i)
             store(load(p, i) * decay - lr * (mi / c1) / ((vi / c2).squareRoot() + config.adamEpsilon), p, i)
             i += 8
         }

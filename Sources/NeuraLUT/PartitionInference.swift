@@ -13,8 +13,9 @@ struct PartitionInference: @unchecked Sendable {
     init(_ w: PartitionWeights, scale: Float, bits: Int, signed: Bool) {
         layout = PartitionLayout(fanIn: w.fanIn, shape: w.shape)
         params = FloatBuffer(w.parameters)
-        (a, c) = BatchNorm.folded(gamma: w.parameters[layout.gammaOffset], beta: w.parameters[layout.betaOffset],
-                                  running: .init(mean: w.runningMean, variance: w.runningVariance))
+        (a, c) = BatchNorm.folded(
+            gamma: w.parameters[layout.gammaOffset], beta: w.parameters[layout.betaOffset],
+            running: .init(mean: w.runningMean, variance: w.runningVariance))
         self.scale = scale
         range = Quantization.Range(bits: bits, signed: signed)
     }
@@ -23,8 +24,10 @@ struct PartitionInference: @unchecked Sendable {
     func scratchCount(batch: Int) -> Int { SubNetwork(layout: layout, tile: batch).hiddenCount + batch }
 
     /// Output codes of the `count` samples of `x` (`fanIn × batch`, dequantized inputs).
-    func codes(x: UnsafePointer<Float>, batch: Int, count: Int, scratch: UnsafeMutablePointer<Float>,
-               out: UnsafeMutablePointer<UInt16>) {
+    func codes(
+        x: UnsafePointer<Float>, batch: Int, count: Int, scratch: UnsafeMutablePointer<Float>,
+        out: UnsafeMutablePointer<UInt16>
+    ) {
         let sub = SubNetwork(layout: layout, tile: batch)
         let y = scratch + sub.hiddenCount
         sub.forward(params: params.base, x: x, xStride: batch, hidden: scratch, y: y, count: Kernels.padded(count))
@@ -32,8 +35,10 @@ struct PartitionInference: @unchecked Sendable {
     }
 
     /// The value the next layer reads for each output (`scale × level`), via the codes.
-    func values(x: UnsafePointer<Float>, batch: Int, count: Int, scratch: UnsafeMutablePointer<Float>,
-                codes out: UnsafeMutablePointer<UInt16>, values: UnsafeMutablePointer<Float>) {
+    func values(
+        x: UnsafePointer<Float>, batch: Int, count: Int, scratch: UnsafeMutablePointer<Float>,
+        codes out: UnsafeMutablePointer<UInt16>, values: UnsafeMutablePointer<Float>
+    ) {
         codes(x: x, batch: batch, count: count, scratch: scratch, out: out)
         for b in 0..<count { values[b] = range.value(code: out[b], scale: scale) }
     }

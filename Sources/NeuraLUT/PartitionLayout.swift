@@ -31,15 +31,20 @@ struct PartitionLayout: Hashable, Sendable {
         var offset = 0
         var w: [Int] = [], b: [Int] = [], s: [Int?] = []
         for k in 0..<depth {
-            w.append(offset); offset += dims[k + 1] * dims[k]
-            b.append(offset); offset += dims[k + 1]
+            w.append(offset)
+            offset += dims[k + 1] * dims[k]
+            b.append(offset)
+            offset += dims[k + 1]
             if let source = PartitionLayout.skipSource(layer: k, skip: shape.skip) {
-                s.append(offset); offset += dims[k + 1] * dims[source]
+                s.append(offset)
+                offset += dims[k + 1] * dims[source]
             } else {
                 s.append(nil)
             }
         }
-        weightOffset = w; biasOffset = b; skipOffset = s
+        weightOffset = w
+        biasOffset = b
+        skipOffset = s
         gammaOffset = offset
         betaOffset = offset + 1
         parameterCount = offset + 2

@@ -66,7 +66,8 @@ public struct PartitionWeights: Hashable, Codable, Sendable {
         let fanIn = Int(try r.uint32())
         let shape = PartitionShape(width: Int(try r.uint32()), depth: Int(try r.uint32()), skip: Int(try r.uint32()))
         let count = Int(try r.uint32())
-        guard fanIn >= 1, shape.depth >= 1, shape.depth == 1 || shape.width >= 1, fanIn < 64, shape.width < 1 << 16, shape.depth < 1 << 10 else {
+        guard fanIn >= 1, shape.depth >= 1, shape.depth == 1 || shape.width >= 1, fanIn < 64, shape.width < 1 << 16, shape.depth < 1 << 10
+        else {
             throw FormatError("partition weights: implausible shape fan-in \(fanIn), \(shape)")
         }
         let expected = PartitionLayout(fanIn: fanIn, shape: shape).parameterCount

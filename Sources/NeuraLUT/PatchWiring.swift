@@ -35,8 +35,11 @@ extension Connectivity {
             var pool = Array(nearest), hand = [centre]
             while hand.count < first.fanIn { hand.append(pool.remove(at: rng.nextInt(below: pool.count))) }
             let points = hand.map(position)
-            patchCentres.append((points.map(\.row).reduce(0, +) / Double(hand.count),
-                                 points.map(\.column).reduce(0, +) / Double(hand.count)))
+            patchCentres.append(
+                (
+                    points.map(\.row).reduce(0, +) / Double(hand.count),
+                    points.map(\.column).reduce(0, +) / Double(hand.count)
+                ))
             return hand.sorted()
         }
         if layers.count > 1, layers[1].partitions * layers[1].fanIn == first.partitions {
@@ -47,8 +50,10 @@ extension Connectivity {
             var groups: [[Int]] = []
             for seedPatch in seeds where unassigned.contains(seedPatch) {
                 unassigned.remove(seedPatch)
-                let neighbours = unassigned.sorted { (distance(patchCentres[$0], patchCentres[seedPatch]), $0)
-                    < (distance(patchCentres[$1], patchCentres[seedPatch]), $1) }.prefix(layers[1].fanIn - 1)
+                let neighbours = unassigned.sorted {
+                    (distance(patchCentres[$0], patchCentres[seedPatch]), $0)
+                        < (distance(patchCentres[$1], patchCentres[seedPatch]), $1)
+                }.prefix(layers[1].fanIn - 1)
                 unassigned.subtract(neighbours)
                 groups.append(([seedPatch] + neighbours).sorted())
             }

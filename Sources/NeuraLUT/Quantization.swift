@@ -18,9 +18,13 @@ enum Quantization {
 
         init(bits: Int, signed: Bool) {
             if signed {
-                lo = -Float(1 << (bits - 1)); hi = Float((1 << (bits - 1)) - 1); offset = 1 << (bits - 1)
+                lo = -Float(1 << (bits - 1))
+                hi = Float((1 << (bits - 1)) - 1)
+                offset = 1 << (bits - 1)
             } else {
-                lo = 0; hi = Float((1 << bits) - 1); offset = 0
+                lo = 0
+                hi = Float((1 << bits) - 1)
+                offset = 0
             }
         }
 
@@ -52,8 +56,10 @@ enum Quantization {
     /// Backward: `dx[b] = dout[b]` inside the clamp range, 0 outside
     /// (straight-through rounding), and returns `∂L/∂scale` (LSQ: inside
     /// `round(v) − v`, below `lo`, above `hi`, with `v = x / scale`).
-    static func backward(_ x: UnsafePointer<Float>, dout: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
-                         count: Int, scale: Float, range: Range) -> Float {
+    static func backward(
+        _ x: UnsafePointer<Float>, dout: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
+        count: Int, scale: Float, range: Range
+    ) -> Float {
         var ds: Float = 0
         for b in 0..<count {
             // Branch-free: the clamp side is data-dependent and unpredictable.

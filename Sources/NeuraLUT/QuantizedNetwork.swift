@@ -94,9 +94,10 @@ public struct QuantizedNetwork: Sendable {
             previous = FloatBuffer(count: widest * batch)
             current = FloatBuffer(count: widest * batch)
             x = FloatBuffer(count: (spec.layers.map(\.fanIn).max() ?? 0) * batch)
-            let scratchCount = spec.layers.enumerated().map { l, layer in
-                SubNetwork(layout: PartitionLayout(fanIn: layer.fanIn, shape: layer.shape), tile: batch).hiddenCount + batch
-            }.max() ?? 0
+            let scratchCount =
+                spec.layers.enumerated().map { l, layer in
+                    SubNetwork(layout: PartitionLayout(fanIn: layer.fanIn, shape: layer.shape), tile: batch).hiddenCount + batch
+                }.max() ?? 0
             scratch = FloatBuffer(count: scratchCount)
             codes = .allocate(capacity: batch)
         }
@@ -126,8 +127,9 @@ public struct QuantizedNetwork: Sendable {
                 for (slot, source) in wiring[p].enumerated() {
                     (space.x.base + slot * batch).update(from: previous.base + source * batch, count: batch)
                 }
-                partition.values(x: space.x.base, batch: batch, count: count, scratch: space.scratch.base,
-                                 codes: space.codes, values: current.base + p * batch)
+                partition.values(
+                    x: space.x.base, batch: batch, count: count, scratch: space.scratch.base,
+                    codes: space.codes, values: current.base + p * batch)
                 if let destination = out[l] {
                     for b in 0..<count { destination[b * layer.count + p] = space.codes[b] }
                 }

@@ -32,8 +32,10 @@ struct SubNetwork {
         j == 0 ? (x, xStride) : (hidden + (j - 1) * layout.shape.width * tile, tile)
     }
 
-    func forward(params: UnsafePointer<Float>, x: UnsafePointer<Float>, xStride: Int, hidden: UnsafeMutablePointer<Float>,
-                 y: UnsafeMutablePointer<Float>, count: Int) {
+    func forward(
+        params: UnsafePointer<Float>, x: UnsafePointer<Float>, xStride: Int, hidden: UnsafeMutablePointer<Float>,
+        y: UnsafeMutablePointer<Float>, count: Int
+    ) {
         let depth = layout.depth
         for k in 0..<depth {
             let out = k == depth - 1 ? y : hidden + k * layout.shape.width * tile
@@ -45,9 +47,10 @@ struct SubNetwork {
                 let (b, bStride) = activation(s, x: x, xStride: xStride, hidden: hidden)
                 skip = Kernels.Term(w: params + off, x: b, xStride: bStride, inDim: layout.dims[s])
             }
-            Kernels.affine(out: out, outStride: tile, w: params + layout.weightOffset[k], bias: params + layout.biasOffset[k],
-                           x: a, xStride: aStride, inDim: layout.dims[k], outDim: layout.dims[k + 1],
-                           count: count, accumulate: false, relu: relu, skip: skip)
+            Kernels.affine(
+                out: out, outStride: tile, w: params + layout.weightOffset[k], bias: params + layout.biasOffset[k],
+                x: a, xStride: aStride, inDim: layout.dims[k], outDim: layout.dims[k + 1],
+                count: count, accumulate: false, relu: relu, skip: skip)
         }
     }
 
@@ -56,10 +59,12 @@ struct SubNetwork {
     /// (or, with `accumulate`, adds) parameter gradients (all but γ, β) into
     /// `grads` when given, and writes ∂L/∂x (rows `xStride` apart) into `dx`
     /// when given. `dHidden` has `hiddenCount` floats.
-    func backward(params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>?, accumulate: Bool,
-                  x: UnsafePointer<Float>, xStride: Int, hidden: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>,
-                  dx: UnsafeMutablePointer<Float>?, dHidden: UnsafeMutablePointer<Float>,
-                  transposeScratch: UnsafeMutablePointer<Float>, count: Int) {
+    func backward(
+        params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>?, accumulate: Bool,
+        x: UnsafePointer<Float>, xStride: Int, hidden: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>,
+        dx: UnsafeMutablePointer<Float>?, dHidden: UnsafeMutablePointer<Float>,
+        transposeScratch: UnsafeMutablePointer<Float>, count: Int
+    ) {
         let depth = layout.depth
         let width = layout.shape.width
         dHidden.update(repeating: 0, count: hiddenCount)
@@ -77,24 +82,28 @@ struct SubNetwork {
             let (inDim, outDim) = (layout.dims[k], layout.dims[k + 1])
             let (a, aStride) = activation(k, x: x, xStride: xStride, hidden: hidden)
             if let grads {
-                Kernels.weightGradient(dw: grads + layout.weightOffset[k], db: grads + layout.biasOffset[k], dz: dz, dzStride: dzStride,
-                                       x: a, xStride: aStride, inDim: inDim, outDim: outDim, count: count, accumulate: accumulate)
+                Kernels.weightGradient(
+                    dw: grads + layout.weightOffset[k], db: grads + layout.biasOffset[k], dz: dz, dzStride: dzStride,
+                    x: a, xStride: aStride, inDim: inDim, outDim: outDim, count: count, accumulate: accumulate)
             }
             if let (da, daStride) = gradient(k) {
                 Kernels.transpose(params + layout.weightOffset[k], into: transposeScratch, outDim: outDim, inDim: inDim)
-                Kernels.affine(out: da, outStride: daStride, w: transposeScratch, bias: nil, x: dz, xStride: dzStride,
-                               inDim: outDim, outDim: inDim, count: count, accumulate: true, relu: false)
+                Kernels.affine(
+                    out: da, outStride: daStride, w: transposeScratch, bias: nil, x: dz, xStride: dzStride,
+                    inDim: outDim, outDim: inDim, count: count, accumulate: true, relu: false)
             }
             if let s = layout.skipSource(layer: k), let off = layout.skipOffset[k] {
                 let (b, bStride) = activation(s, x: x, xStride: xStride, hidden: hidden)
                 if let grads {
-                    Kernels.weightGradient(dw: grads + off, db: nil, dz: dz, dzStride: dzStride, x: b, xStride: bStride,
-                                           inDim: layout.dims[s], outDim: outDim, count: count, accumulate: accumulate)
+                    Kernels.weightGradient(
+                        dw: grads + off, db: nil, dz: dz, dzStride: dzStride, x: b, xStride: bStride,
+                        inDim: layout.dims[s], outDim: outDim, count: count, accumulate: accumulate)
                 }
                 if let (db, dbStride) = gradient(s) {
                     Kernels.transpose(params + off, into: transposeScratch, outDim: outDim, inDim: layout.dims[s])
-                    Kernels.affine(out: db, outStride: dbStride, w: transposeScratch, bias: nil, x: dz, xStride: dzStride,
-                                   inDim: outDim, outDim: layout.dims[s], count: count, accumulate: true, relu: false)
+                    Kernels.affine(
+                        out: db, outStride: dbStride, w: transposeScratch, bias: nil, x: dz, xStride: dzStride,
+                        inDim: outDim, outDim: layout.dims[s], count: count, accumulate: true, relu: false)
                 }
             }
         }

@@ -18,7 +18,8 @@ public struct TableMismatch: Sendable, Equatable, CustomStringConvertible {
 
     /// `row 4: the tables give class 2, the quantized network 7 (first difference: layer0/p1 entry 14 holds 1, …)`.
     public var description: String {
-        let classes = tableClass == networkClass
+        let classes =
+            tableClass == networkClass
             ? "both give class \(tableClass)" : "the tables give class \(tableClass), the quantized network \(networkClass)"
         return "row \(row): \(classes) (first difference: \(partition) entry \(address) holds \(tableCode), "
             + "the trained partition gives \(networkCode))"
@@ -51,7 +52,10 @@ extension LUTNetwork {
         let chunk = 4096
         let current = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: plan.widest)
         let next = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: plan.widest)
-        defer { current.deallocate(); next.deallocate() }
+        defer {
+            current.deallocate()
+            next.deallocate()
+        }
         var recorder = EntryRecorder(layers: plan.layers)
         for start in stride(from: 0, to: data.rows, by: chunk) {
             let rows = Array(start..<min(start + chunk, data.rows))
@@ -64,19 +68,22 @@ extension LUTNetwork {
                 let last = widths.count - 1
                 let tableOutputs = (0..<widths[last]).map { recorder.code(plan, layer: last, partition: $0) }
                 let networkOutputs = Array(expected[last][i * widths[last]..<(i + 1) * widths[last]])
-                mismatches.append(TableMismatch(
-                    row: row, tableClass: Self.argmax(tableOutputs, width: widths[last])[0],
-                    networkClass: Self.argmax(networkOutputs, width: widths[last])[0],
-                    partition: partition, address: entry & ((1 << layer.addressBits) - 1), tableCode: layer.tables[entry],
-                    networkCode: expected[partition.layer][i * widths[partition.layer] + partition.index]))
+                mismatches.append(
+                    TableMismatch(
+                        row: row, tableClass: Self.argmax(tableOutputs, width: widths[last])[0],
+                        networkClass: Self.argmax(networkOutputs, width: widths[last])[0],
+                        partition: partition, address: entry & ((1 << layer.addressBits) - 1), tableCode: layer.tables[entry],
+                        networkCode: expected[partition.layer][i * widths[partition.layer] + partition.index]))
             }
         }
         return mismatches
     }
 
     /// The first partition whose looked-up code differs from the quantized network's, and its table entry.
-    private func firstDifference(_ plan: LUTEvaluationPlan, _ recorder: EntryRecorder, expected: [[UInt16]],
-                                 sample: Int) -> (PartitionID, Int)? {
+    private func firstDifference(
+        _ plan: LUTEvaluationPlan, _ recorder: EntryRecorder, expected: [[UInt16]],
+        sample: Int
+    ) -> (PartitionID, Int)? {
         for (l, layer) in plan.layers.enumerated() {
             for p in 0..<layer.partitions where recorder.code(plan, layer: l, partition: p) != expected[l][sample * layer.partitions + p] {
                 return (PartitionID(layer: l, index: p), recorder.entries[l][p])

@@ -11,8 +11,10 @@ public enum Tabulation {
     /// The table of one partition from what it depends on: its weights, its
     /// layer's table spec and the quantizers (the scale of its input codes
     /// and of its output codes). Large tables spread over `threads` cores.
-    public static func tabulate(_ weights: PartitionWeights, _ table: PartitionTableSpec, quantizers: QuantizerParameters,
-                                threads: Int? = nil) -> TruthTable {
+    public static func tabulate(
+        _ weights: PartitionWeights, _ table: PartitionTableSpec, quantizers: QuantizerParameters,
+        threads: Int? = nil
+    ) -> TruthTable {
         let entries = 1 << table.addressBits
         let threads = threads ?? (entries >= 1 << 14 ? CPUAllocation.count : 1)
         let inference = inference(weights, table, quantizers: quantizers)
@@ -30,8 +32,9 @@ public enum Tabulation {
                 let (x, scratch) = workers[worker]
                 let start = c * chunk
                 let count = min(chunk, entries - start)
-                fillInputs(x.base, start: start, count: count, batch: batch, fanIn: table.fanIn, bits: table.inputBits,
-                           range: inputRange, scale: inputScale)
+                fillInputs(
+                    x.base, start: start, count: count, batch: batch, fanIn: table.fanIn, bits: table.inputBits,
+                    range: inputRange, scale: inputScale)
                 inference.codes(x: x.base, batch: batch, count: count, scratch: scratch.base, out: out.value + start)
             }
         }
@@ -67,8 +70,10 @@ public enum Tabulation {
 
     /// Dequantized input values of addresses `start ..< start+count`:
     /// input i's code is bits `(fanIn−1−i)·bits ..< (fanIn−i)·bits` of the address.
-    static func fillInputs(_ x: UnsafeMutablePointer<Float>, start: Int, count: Int, batch: Int, fanIn: Int, bits: Int,
-                           range: Quantization.Range, scale: Float) {
+    static func fillInputs(
+        _ x: UnsafeMutablePointer<Float>, start: Int, count: Int, batch: Int, fanIn: Int, bits: Int,
+        range: Quantization.Range, scale: Float
+    ) {
         x.update(repeating: 0, count: fanIn * batch)
         let mask = (1 << bits) - 1
         for i in 0..<fanIn {

@@ -21,9 +21,10 @@ public struct InputFrontEnd: Hashable, Codable, Sendable {
 
     /// The identity front end before training.
     public static func initial(features: Int, bits: Int) -> InputFrontEnd {
-        InputFrontEnd(bits: bits, mean: .init(repeating: 0, count: features), variance: .init(repeating: 1, count: features),
-                      gamma: .init(repeating: 1, count: features), bias: .init(repeating: 0, count: features),
-                      scale: Quantization.initialScale(bits: bits, signed: true))
+        InputFrontEnd(
+            bits: bits, mean: .init(repeating: 0, count: features), variance: .init(repeating: 1, count: features),
+            gamma: .init(repeating: 1, count: features), bias: .init(repeating: 0, count: features),
+            scale: Quantization.initialScale(bits: bits, signed: true))
     }
 
     /// The inference form: batch-norm and quantizer folded into one affine
@@ -90,8 +91,10 @@ public struct QuantizerParameters: Hashable, Codable, Sendable {
         }
         let scale = try r.float()
         try r.expectEnd()
-        self.init(outputScales: scales, inputFrontEnd: InputFrontEnd(
-            bits: bits, mean: arrays[0], variance: arrays[1], gamma: arrays[2], bias: arrays[3], scale: scale))
+        self.init(
+            outputScales: scales,
+            inputFrontEnd: InputFrontEnd(
+                bits: bits, mean: arrays[0], variance: arrays[1], gamma: arrays[2], bias: arrays[3], scale: scale))
     }
 }
 
@@ -123,8 +126,9 @@ public struct TrainedNetwork: Hashable, Codable, Sendable {
         }
         return TrainedNetwork(
             spec: spec, connectivity: .random(for: spec), partitions: partitions,
-            quantizers: QuantizerParameters(outputScales: scales,
-                                            inputFrontEnd: .initial(features: spec.inputFeatures, bits: spec.inputBits)))
+            quantizers: QuantizerParameters(
+                outputScales: scales,
+                inputFrontEnd: .initial(features: spec.inputFeatures, bits: spec.inputBits)))
     }
 
     /// The input encoder of the quantized network (and of LUT inference).
@@ -139,7 +143,8 @@ public struct TrainedNetwork: Hashable, Codable, Sendable {
     public func validate() throws {
         try spec.validate()
         guard connectivity.inputs.count == spec.layers.count, partitions.count == spec.layers.count,
-              quantizers.outputScales.count == spec.layers.count else {
+            quantizers.outputScales.count == spec.layers.count
+        else {
             throw FormatError("trained network: layer count differs between spec (\(spec.layers.count)), connectivity, weights and scales")
         }
         for (l, layer) in spec.layers.enumerated() {
@@ -149,7 +154,8 @@ public struct TrainedNetwork: Hashable, Codable, Sendable {
             for (p, w) in partitions[l].enumerated() {
                 let expected = PartitionLayout(fanIn: layer.fanIn, shape: layer.shape).parameterCount
                 guard w.fanIn == layer.fanIn, w.shape == layer.shape, w.parameters.count == expected,
-                      connectivity.inputs[l][p].count == layer.fanIn else {
+                    connectivity.inputs[l][p].count == layer.fanIn
+                else {
                     throw FormatError("trained network: \(PartitionID(layer: l, index: p)) does not match its layer spec")
                 }
             }

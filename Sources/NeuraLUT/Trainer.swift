@@ -62,9 +62,11 @@ public final class Trainer {
     ///   - trainable: partitions to train; nil trains everything.
     ///   - connectivity: the wiring; nil draws it (seeded) with layer 0 on the training rows'
     ///     active features (`config.minInputActivity`).
-    public init(spec: NetworkSpec, config: TrainingConfig, data: Dataset, test: Dataset? = nil,
-                initial: TrainedNetwork? = nil, trainable: Set<PartitionID>? = nil, validation: Dataset? = nil,
-                connectivity: Connectivity? = nil) throws {
+    public init(
+        spec: NetworkSpec, config: TrainingConfig, data: Dataset, test: Dataset? = nil,
+        initial: TrainedNetwork? = nil, trainable: Set<PartitionID>? = nil, validation: Dataset? = nil,
+        connectivity: Connectivity? = nil
+    ) throws {
         try spec.validate()
         try config.validate()
         try Trainer.check(data, against: spec, name: "training data")
@@ -75,20 +77,24 @@ public final class Trainer {
         }
         if let initial, trainable != nil {
             guard initial.spec.layers.count == spec.layers.count, initial.spec.inputFeatures == spec.inputFeatures,
-                  initial.spec.inputBits == spec.inputBits,
-                  zip(initial.spec.layers, spec.layers).allSatisfy({ $0.partitions == $1.partitions }) else {
-                throw SpecError("partial training needs the same layers and partition counts as the initial network; retrain everything instead")
+                initial.spec.inputBits == spec.inputBits,
+                zip(initial.spec.layers, spec.layers).allSatisfy({ $0.partitions == $1.partitions })
+            else {
+                throw SpecError(
+                    "partial training needs the same layers and partition counts as the initial network; retrain everything instead")
             }
         }
         if let connectivity {
             guard connectivity.inputs.count == spec.layers.count,
-                  zip(connectivity.inputs, spec.layers).allSatisfy({ wiring, layer in
-                      wiring.count == layer.partitions && wiring.allSatisfy { $0.count == layer.fanIn }
-                  }) else {
+                zip(connectivity.inputs, spec.layers).allSatisfy({ wiring, layer in
+                    wiring.count == layer.partitions && wiring.allSatisfy { $0.count == layer.fanIn }
+                })
+            else {
                 throw SpecError("the given connectivity does not match the network's layers, partition counts and fan-ins")
             }
         }
-        for id in trainable ?? [] where !(spec.layers.indices.contains(id.layer) && (0..<spec.layers[id.layer].partitions).contains(id.index)) {
+        for id in trainable ?? []
+        where !(spec.layers.indices.contains(id.layer) && (0..<spec.layers[id.layer].partitions).contains(id.index)) {
             throw SpecError("trainable partition \(id) does not exist in the network")
         }
         self.spec = spec
@@ -105,14 +111,21 @@ public final class Trainer {
         let fitting = Array(order[held...].sorted())
         trainRows = fitting
         let spacing = max(fitting.count / max(config.calibrationRows, 1), 1)
-        calibrationRows = config.calibrationRows == 0 ? []
+        calibrationRows =
+            config.calibrationRows == 0
+            ? []
             : stride(from: 0, to: fitting.count, by: spacing).prefix(config.calibrationRows).map { fitting[$0] }
         guard trainRows.count >= Trainer.minimumTrainingRows else {
-            throw SpecError("training data: \(trainRows.count) training rows after holding out validation, at least \(Trainer.minimumTrainingRows) are needed")
+            throw SpecError(
+                "training data: \(trainRows.count) training rows after holding out validation, at least"
+                    + " \(Trainer.minimumTrainingRows) are needed"
+            )
         }
-        self.connectivity = connectivity
-            ?? Connectivity.draw(for: spec, data: data, rows: fitting, minInputActivity: config.minInputActivity,
-                                 imageWidth: config.imageWidth)
+        self.connectivity =
+            connectivity
+            ?? Connectivity.draw(
+                for: spec, data: data, rows: fitting, minInputActivity: config.minInputActivity,
+                imageWidth: config.imageWidth)
         store = ParameterStore(spec: spec)
         globalTrainable = trainable == nil
         self.trainable = spec.layers.indices.map { l in
@@ -128,7 +141,8 @@ public final class Trainer {
                 for p in 0..<min(spec.layers[l].partitions, initial.partitions[l].count) {
                     let w = initial.partitions[l][p]
                     if w.fanIn == spec.layers[l].fanIn, w.shape == spec.layers[l].shape,
-                       w.parameters.count == store.layouts[l].parameterCount {
+                        w.parameters.count == store.layouts[l].parameterCount
+                    {
                         store.load(partition: w, layer: l, index: p)
                     } else if !self.trainable[l][p] {
                         throw SpecError("frozen partition \(PartitionID(layer: l, index: p)) changed shape; it must be retrained")
@@ -136,7 +150,8 @@ public final class Trainer {
                 }
             }
             if initial.quantizers.outputScales.count == spec.layers.count,
-               initial.quantizers.inputFrontEnd.mean.count == spec.inputFeatures {
+                initial.quantizers.inputFrontEnd.mean.count == spec.inputFeatures
+            {
                 store.load(quantizers: initial.quantizers)
             }
         }
@@ -171,7 +186,8 @@ public final class Trainer {
             throw SpecError("\(name): row \(bad) has label \(data.labels[bad]), expected 0..<\(spec.classes)")
         }
         if let bad = data.features.firstIndex(where: { !$0.isFinite }) {
-            throw SpecError("\(name): row \(bad / data.columns) feature \(bad % data.columns) is \(data.features[bad]), expected a finite number")
+            throw SpecError(
+                "\(name): row \(bad / data.columns) feature \(bad % data.columns) is \(data.features[bad]), expected a finite number")
         }
     }
 
@@ -181,9 +197,11 @@ public final class Trainer {
     /// Trains until `config.epochs` are done or `shouldStop` returns true
     /// (polled before every batch). When `checkpoint` is given, a resumable
     /// checkpoint is written there at every epoch end and when stopping.
-    public func run(progress: (@Sendable (TrainingProgress) -> Void)? = nil,
-                    shouldStop: @Sendable () -> Bool = { false },
-                    checkpoint: URL? = nil) throws -> TrainingOutcome {
+    public func run(
+        progress: (@Sendable (TrainingProgress) -> Void)? = nil,
+        shouldStop: @Sendable () -> Bool = { false },
+        checkpoint: URL? = nil
+    ) throws -> TrainingOutcome {
         while epoch < config.epochs {
             let order = shuffledRows(epoch: epoch)
             var clock = DispatchTime.now().uptimeNanoseconds
@@ -214,9 +232,10 @@ public final class Trainer {
     private func report() -> TrainingProgress {
         let rate = Double(epochSeen) / max(epochSeconds, 1e-9)
         let remaining = Double((config.epochs - epoch) * batchesPerEpoch - batchInEpoch) * Double(samplesPerBatch)
-        return TrainingProgress(epoch: epoch + 1, epochs: config.epochs, batch: batchInEpoch, batches: batchesPerEpoch,
-                                loss: epochLoss / Double(max(epochSeen, 1)), accuracy: Double(epochCorrect) / Double(max(epochSeen, 1)),
-                                samplesPerSecond: rate, etaSeconds: remaining / max(rate, 1e-9))
+        return TrainingProgress(
+            epoch: epoch + 1, epochs: config.epochs, batch: batchInEpoch, batches: batchesPerEpoch,
+            loss: epochLoss / Double(max(epochSeen, 1)), accuracy: Double(epochCorrect) / Double(max(epochSeen, 1)),
+            samplesPerSecond: rate, etaSeconds: remaining / max(rate, 1e-9))
     }
 
     func shuffledRows(epoch: Int) -> [Int] {
@@ -230,13 +249,16 @@ public final class Trainer {
         let start = DispatchTime.now().uptimeNanoseconds
         let net = calibratedNetwork()
         let quantized = QuantizedNetwork(net, threads: config.workerThreads)
-        let validation = validationSet.flatMap { $0.rows > 0 ? quantized.accuracy($0) : nil }
+        let validation =
+            validationSet.flatMap { $0.rows > 0 ? quantized.accuracy($0) : nil }
             ?? (validationRows.isEmpty ? nil : quantized.accuracy(data, rows: validationRows))
         let testAccuracy = test.map { quantized.accuracy($0) }
         epochSeconds += seconds(since: start)
-        log.epochs.append(EpochRecord(epoch: epoch + 1, loss: epochLoss / Double(max(epochSeen, 1)),
-                                      trainAccuracy: Double(epochCorrect) / Double(max(epochSeen, 1)),
-                                      validationAccuracy: validation, testAccuracy: testAccuracy, seconds: epochSeconds))
+        log.epochs.append(
+            EpochRecord(
+                epoch: epoch + 1, loss: epochLoss / Double(max(epochSeen, 1)),
+                trainAccuracy: Double(epochCorrect) / Double(max(epochSeen, 1)),
+                validationAccuracy: validation, testAccuracy: testAccuracy, seconds: epochSeconds))
         // Ties go to the later epoch: on a small validation set many epochs tie, and the
         // earliest of them is the least trained (docs/training.md, "Model selection").
         if !config.keepsBestEpoch || validation == nil || validation! >= bestAccuracy {
@@ -246,7 +268,10 @@ public final class Trainer {
         }
         epoch += 1
         batchInEpoch = 0
-        epochLoss = 0; epochCorrect = 0; epochSeen = 0; epochSeconds = 0
+        epochLoss = 0
+        epochCorrect = 0
+        epochSeen = 0
+        epochSeconds = 0
     }
 
     /// The current network with batch-norm statistics recomputed over the
@@ -256,8 +281,9 @@ public final class Trainer {
     private func calibratedNetwork() -> TrainedNetwork {
         let net = currentNetwork
         guard !calibrationRows.isEmpty else { return net }
-        let calibrated = net.recalibratingBatchNorm(on: data, rows: calibrationRows, partitions: trainableSet.map(Set.init),
-                                                    inputFrontEnd: globalTrainable, threads: config.workerThreads)
+        let calibrated = net.recalibratingBatchNorm(
+            on: data, rows: calibrationRows, partitions: trainableSet.map(Set.init),
+            inputFrontEnd: globalTrainable, threads: config.workerThreads)
         store.loadStatistics(from: calibrated)
         return calibrated
     }

@@ -49,8 +49,12 @@ extension Trainer {
         var w = ByteWriter()
         w.append(magic: Self.checkpointMagic)
         w.append(Self.checkpointVersion)
-        w.append(blob: Array(try DeterministicJSON.compact(CheckpointHeader(
-            spec: spec, config: config, trainable: trainableSet, rows: data.rows, data: dataFingerprint, connectivity: connectivity))))
+        w.append(
+            blob: Array(
+                try DeterministicJSON.compact(
+                    CheckpointHeader(
+                        spec: spec, config: config, trainable: trainableSet, rows: data.rows, data: dataFingerprint,
+                        connectivity: connectivity))))
         for buffer in [store.values, store.firstMoment, store.secondMoment] { w.append(buffer.array()) }
         w.append(store.running.flatMap { $0.flatMap { [$0.mean, $0.variance] } })
         w.append(store.inputRunning.flatMap { [$0.mean, $0.variance] })
@@ -96,12 +100,14 @@ extension Trainer {
         let running = try r.floats(), inputRunning = try r.floats()
         let scales = try r.floats()
         let inputScale = try r.float()
-        try self.init(spec: header.spec, config: header.config, data: data, test: test,
-                      initial: header.trainable == nil ? nil : TrainedNetwork.initial(spec: header.spec),
-                      trainable: header.trainable.map(Set.init), validation: validation, connectivity: header.connectivity)
+        try self.init(
+            spec: header.spec, config: header.config, data: data, test: test,
+            initial: header.trainable == nil ? nil : TrainedNetwork.initial(spec: header.spec),
+            trainable: header.trainable.map(Set.init), validation: validation, connectivity: header.connectivity)
         guard values.count == store.count, first.count == store.count, second.count == store.count,
-              running.count == 2 * store.running.joined().count, inputRunning.count == 2 * spec.inputFeatures,
-              scales.count == spec.layers.count else {
+            running.count == 2 * store.running.joined().count, inputRunning.count == 2 * spec.inputFeatures,
+            scales.count == spec.layers.count
+        else {
             throw FormatError("checkpoint: state sizes do not match the network in its header")
         }
         store.values.copy(values, to: 0)
@@ -110,15 +116,21 @@ extension Trainer {
         var i = 0
         for l in store.running.indices {
             for p in store.running[l].indices {
-                store.running[l][p] = .init(mean: running[i], variance: running[i + 1]); i += 2
+                store.running[l][p] = .init(mean: running[i], variance: running[i + 1])
+                i += 2
             }
         }
         store.inputRunning = (0..<spec.inputFeatures).map { .init(mean: inputRunning[2 * $0], variance: inputRunning[2 * $0 + 1]) }
         store.outputScales = scales
         store.inputScale = inputScale
-        epoch = try r.int(); batchInEpoch = try r.int(); step = try r.int()
-        epochCorrect = try r.int(); epochSeen = try r.int()
-        epochLoss = try r.double(); epochSeconds = try r.double(); bestAccuracy = try r.double()
+        epoch = try r.int()
+        batchInEpoch = try r.int()
+        step = try r.int()
+        epochCorrect = try r.int()
+        epochSeen = try r.int()
+        epochLoss = try r.double()
+        epochSeconds = try r.double()
+        bestAccuracy = try r.double()
         do {
             log = try JSONDecoder().decode(TrainingLog.self, from: Data(try r.blob()))
         } catch let error as FormatError {
@@ -131,8 +143,9 @@ extension Trainer {
             for layer in spec.layers {
                 partitions.append(try (0..<layer.partitions).map { _ in try PartitionWeights(decoding: try r.blob()) })
             }
-            best = TrainedNetwork(spec: spec, connectivity: connectivity, partitions: partitions,
-                                  quantizers: try QuantizerParameters(decoding: try r.blob()))
+            best = TrainedNetwork(
+                spec: spec, connectivity: connectivity, partitions: partitions,
+                quantizers: try QuantizerParameters(decoding: try r.blob()))
         }
         try r.expectEnd()
         if !globalTrainable { frozenEncoder = currentNetwork.encoder }

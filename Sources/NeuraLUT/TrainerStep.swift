@@ -56,9 +56,10 @@ extension Trainer {
         for f in 0..<spec.inputFeatures {
             let raw = buffers.raw.base + f * batch
             if globalTrainable {
-                let stats = BatchNorm.forward(raw, xhat: buffers.inputXhat.base + f * batch, out: buffers.inputYhat.base + f * batch,
-                                              count: n, gamma: store.values[store.inputGammaOffset + f],
-                                              beta: store.values[store.inputBiasOffset + f])
+                let stats = BatchNorm.forward(
+                    raw, xhat: buffers.inputXhat.base + f * batch, out: buffers.inputYhat.base + f * batch,
+                    count: n, gamma: store.values[store.inputGammaOffset + f],
+                    beta: store.values[store.inputBiasOffset + f])
                 buffers.inputBatchVariance[f] = stats.variance
                 BatchNorm.update(&store.inputRunning[f], with: stats, count: n, momentum: config.batchNormMomentum)
                 Quantization.forward(buffers.inputYhat.base + f * batch, out + f * batch, count: n, scale: store.inputScale, range: range)
@@ -81,8 +82,9 @@ extension Trainer {
         let params = store.values.base + store.partitionOffset[l][p]
         let sub = SubNetwork(layout: layout, tile: scratch.tile)
         for start in stride(from: 0, to: batch, by: scratch.tile) {
-            sub.forward(params: params, x: buf.x.base + start, xStride: batch, hidden: scratch.hidden.base, y: buf.y.base + start,
-                        count: min(scratch.tile, batch - start))
+            sub.forward(
+                params: params, x: buf.x.base + start, xStride: batch, hidden: scratch.hidden.base, y: buf.y.base + start,
+                count: min(scratch.tile, batch - start))
         }
         let gamma = params[layout.gammaOffset], beta = params[layout.betaOffset]
         if trainable[l][p] {
@@ -107,12 +109,14 @@ extension Trainer {
         let grads = store.gradients.base + store.partitionOffset[l][p]
         let range = Quantization.Range(bits: spec.layers[l].outputBits, signed: spec.isSigned(layer: l))
         let dyhat = scratch.dyhat.base, dy = scratch.dy.base
-        buf.scaleGradient = Quantization.backward(buf.yhat.base, dout: buffers.gradients[l + 1].base + p * batch, dx: dyhat,
-                                                  count: n, scale: store.outputScales[l], range: range)
+        buf.scaleGradient = Quantization.backward(
+            buf.yhat.base, dout: buffers.gradients[l + 1].base + p * batch, dx: dyhat,
+            count: n, scale: store.outputScales[l], range: range)
         let gamma = params[layout.gammaOffset]
         if isTrainable {
-            let g = BatchNorm.backward(dout: dyhat, xhat: buf.xhat.base, dx: dy, count: n, padded: batch,
-                                       gamma: gamma, variance: buf.batchVariance)
+            let g = BatchNorm.backward(
+                dout: dyhat, xhat: buf.xhat.base, dx: dy, count: n, padded: batch,
+                gamma: gamma, variance: buf.batchVariance)
             grads[layout.gammaOffset] = g.gamma
             grads[layout.betaOffset] = g.beta
         } else {
@@ -124,11 +128,13 @@ extension Trainer {
         let sub = SubNetwork(layout: layout, tile: scratch.tile)
         for start in stride(from: 0, to: batch, by: scratch.tile) {
             let count = min(scratch.tile, batch - start)
-            sub.forward(params: params, x: buf.x.base + start, xStride: batch, hidden: scratch.hidden.base, y: scratch.yTile.base,
-                        count: count)
-            sub.backward(params: params, grads: isTrainable ? grads : nil, accumulate: start > 0, x: buf.x.base + start,
-                         xStride: batch, hidden: scratch.hidden.base, dy: dy + start, dx: needInput ? buf.dx.base + start : nil,
-                         dHidden: scratch.dHidden.base, transposeScratch: scratch.transposed.base, count: count)
+            sub.forward(
+                params: params, x: buf.x.base + start, xStride: batch, hidden: scratch.hidden.base, y: scratch.yTile.base,
+                count: count)
+            sub.backward(
+                params: params, grads: isTrainable ? grads : nil, accumulate: start > 0, x: buf.x.base + start,
+                xStride: batch, hidden: scratch.hidden.base, dy: dy + start, dx: needInput ? buf.dx.base + start : nil,
+                dHidden: scratch.dHidden.base, transposeScratch: scratch.transposed.base, count: count)
         }
     }
 
@@ -156,11 +162,13 @@ extension Trainer {
         let scratch = self.scratch[0]
         var scaleGradient: Float = 0
         for f in 0..<spec.inputFeatures {
-            scaleGradient += Quantization.backward(buffers.inputYhat.base + f * batch, dout: buffers.gradients[0].base + f * batch,
-                                                   dx: scratch.dyhat.base, count: n, scale: store.inputScale, range: range)
-            let g = BatchNorm.backward(dout: scratch.dyhat.base, xhat: buffers.inputXhat.base + f * batch, dx: scratch.dy.base,
-                                       count: n, padded: batch, gamma: store.values[store.inputGammaOffset + f],
-                                       variance: buffers.inputBatchVariance[f])
+            scaleGradient += Quantization.backward(
+                buffers.inputYhat.base + f * batch, dout: buffers.gradients[0].base + f * batch,
+                dx: scratch.dyhat.base, count: n, scale: store.inputScale, range: range)
+            let g = BatchNorm.backward(
+                dout: scratch.dyhat.base, xhat: buffers.inputXhat.base + f * batch, dx: scratch.dy.base,
+                count: n, padded: batch, gamma: store.values[store.inputGammaOffset + f],
+                variance: buffers.inputBatchVariance[f])
             store.gradients[store.inputGammaOffset + f] = g.gamma
             store.gradients[store.inputBiasOffset + f] = g.beta
         }
@@ -180,8 +188,9 @@ extension Trainer {
         Workers.forEach(partitions.count, threads: threads) { i, _ in
             let (l, p) = partitions[i]
             if self.trainable[l][p] {
-                self.store.adamW(start: self.store.partitionOffset[l][p], n: self.store.layouts[l].parameterCount,
-                                 lr: lr, step: self.step, config: self.config)
+                self.store.adamW(
+                    start: self.store.partitionOffset[l][p], n: self.store.layouts[l].parameterCount,
+                    lr: lr, step: self.step, config: self.config)
             }
         }
         if globalTrainable {

@@ -38,10 +38,12 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
     /// Worker threads; 0 means all cores. Results do not depend on it.
     public var threads: Int
 
-    public init(epochs: Int = 10, batchSize: Int = 128, learningRate: Float = 2e-3, weightDecay: Float = 0,
-                beta1: Float = 0.5, beta2: Float = 0.999, adamEpsilon: Float = 1e-8, restartEpochs: Int = 100,
-                validationFraction: Double = 0.1, minInputActivity: Double = 0, imageWidth: Int? = nil, labelSmoothing: Float = 0,
-                keepsBestEpoch: Bool = true, calibrationRows: Int = 8192, batchNormMomentum: Float = 0.1, threads: Int = 0) {
+    public init(
+        epochs: Int = 10, batchSize: Int = 128, learningRate: Float = 2e-3, weightDecay: Float = 0,
+        beta1: Float = 0.5, beta2: Float = 0.999, adamEpsilon: Float = 1e-8, restartEpochs: Int = 100,
+        validationFraction: Double = 0.1, minInputActivity: Double = 0, imageWidth: Int? = nil, labelSmoothing: Float = 0,
+        keepsBestEpoch: Bool = true, calibrationRows: Int = 8192, batchNormMomentum: Float = 0.1, threads: Int = 0
+    ) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
@@ -67,16 +69,26 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
 
     public func validate() throws {
         guard epochs >= 0 else { throw SpecError(key: "train.epochs", "must be at least 0, got \(epochs)") }
-        guard batchSize >= Self.minimumBatch else { throw SpecError(key: "train.batch", "must be at least \(Self.minimumBatch) (batch-norm needs two samples), got \(batchSize)") }
-        guard learningRate.isFinite, learningRate > 0 else { throw SpecError(key: "train.learning_rate", "must be positive, got \(learningRate)") }
-        guard weightDecay.isFinite, weightDecay >= 0 else { throw SpecError(key: "train.weight_decay", "must be at least 0, got \(weightDecay)") }
-        guard (0..<1).contains(beta1), (0..<1).contains(beta2) else { throw SpecError("train.betas must be in [0, 1), got (\(beta1), \(beta2))") }
+        guard batchSize >= Self.minimumBatch else {
+            throw SpecError(key: "train.batch", "must be at least \(Self.minimumBatch) (batch-norm needs two samples), got \(batchSize)")
+        }
+        guard learningRate.isFinite, learningRate > 0 else {
+            throw SpecError(key: "train.learning_rate", "must be positive, got \(learningRate)")
+        }
+        guard weightDecay.isFinite, weightDecay >= 0 else {
+            throw SpecError(key: "train.weight_decay", "must be at least 0, got \(weightDecay)")
+        }
+        guard (0..<1).contains(beta1), (0..<1).contains(beta2) else {
+            throw SpecError("train.betas must be in [0, 1), got (\(beta1), \(beta2))")
+        }
         guard restartEpochs >= 1 else { throw SpecError(key: "train.restart_epochs", "must be at least 1, got \(restartEpochs)") }
         guard (0..<1).contains(minInputActivity) else {
             throw SpecError(key: "model.min_input_activity", "must be in [0, 1), got \(minInputActivity)")
         }
         if let imageWidth, !(Self.imageWidthRange ~= imageWidth) {
-            throw SpecError(key: "model.image_width", "must be in \(Self.imageWidthRange.lowerBound)…\(Self.imageWidthRange.upperBound), got \(imageWidth)")
+            throw SpecError(
+                key: "model.image_width",
+                "must be in \(Self.imageWidthRange.lowerBound)…\(Self.imageWidthRange.upperBound), got \(imageWidth)")
         }
         guard labelSmoothing.isFinite, (0..<1).contains(labelSmoothing) else {
             throw SpecError(key: "train.label_smoothing", "must be in [0, 1), got \(labelSmoothing)")

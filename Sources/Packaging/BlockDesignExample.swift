@@ -19,7 +19,8 @@ enum BlockDesignExample {
 
     static func script(for core: IPCoreDescription) -> String? {
         guard let slave = core.streams.first(where: { $0.mode == .slave }),
-              let master = core.streams.first(where: { $0.mode == .master }) else { return nil }
+            let master = core.streams.first(where: { $0.mode == .master })
+        else { return nil }
         let cell = core.name
         let inBytes = dmaBytes(slave.dataBytes), outBytes = dmaBytes(master.dataBytes)
         var lines = [
@@ -37,8 +38,10 @@ enum BlockDesignExample {
         ]
         if max(inBytes, outBytes) > dmaMaximumBytes {
             lines += [
-                "# The AXI DMA streams at most \(dmaMaximumBytes) bytes per beat; this core needs \(max(slave.dataBytes, master.dataBytes)).",
-                "error \"bd_example.tcl: \(cell) streams more than \(dmaMaximumBytes) bytes per beat, wider than the AXI DMA: put an AXI4-Stream data width converter between them\"",
+                "# The AXI DMA streams at most \(dmaMaximumBytes) bytes per beat; this core needs"
+                    + " \(max(slave.dataBytes, master.dataBytes)).",
+                "error \"bd_example.tcl: \(cell) streams more than \(dmaMaximumBytes) bytes per beat, wider than the AXI DMA:"
+                    + " put an AXI4-Stream data width converter between them\"",
             ]
             return lines.joined(separator: "\n") + "\n"
         }
@@ -53,29 +56,38 @@ enum BlockDesignExample {
             "# The processing system: one PL clock and reset, an AXI master port for the DMA's registers,",
             "# a high-performance slave port for its memory traffic.",
             "set ps [create_bd_cell -type ip -vlnv xilinx.com:ip:zynq_ultra_ps_e zynq_ps]",
-            "set_property -dict [list CONFIG.PSU__USE__M_AXI_GP0 {1} CONFIG.PSU__USE__M_AXI_GP1 {0} CONFIG.PSU__USE__S_AXI_GP2 {1} CONFIG.PSU__FPGA_PL0_ENABLE {1}] $ps",
+            "set_property -dict [list CONFIG.PSU__USE__M_AXI_GP0 {1} CONFIG.PSU__USE__M_AXI_GP1 {0} CONFIG.PSU__USE__S_AXI_GP2"
+                + " {1} CONFIG.PSU__FPGA_PL0_ENABLE {1}] $ps",
             "set reset [create_bd_cell -type ip -vlnv xilinx.com:ip:proc_sys_reset reset]",
             "connect_bd_net [get_bd_pins zynq_ps/pl_clk0] [get_bd_pins reset/slowest_sync_clk]",
             "connect_bd_net [get_bd_pins zynq_ps/pl_resetn0] [get_bd_pins reset/ext_reset_in]",
             "",
             "# The DMA: simple mode (no scatter-gather), stream widths of \(inBytes) and \(outBytes) bytes.",
             "set dma [create_bd_cell -type ip -vlnv xilinx.com:ip:axi_dma dma]",
-            "set_property -dict [list CONFIG.c_include_sg {0} CONFIG.c_sg_length_width {26} CONFIG.c_m_axis_mm2s_tdata_width {\(8 * inBytes)} CONFIG.c_s_axis_s2mm_tdata_width {\(8 * outBytes)} CONFIG.c_mm2s_burst_size {16} CONFIG.c_s2mm_burst_size {16}] $dma",
+            "set_property -dict [list CONFIG.c_include_sg {0} CONFIG.c_sg_length_width {26} CONFIG.c_m_axis_mm2s_tdata_width"
+                + " {\(8 * inBytes)} CONFIG.c_s_axis_s2mm_tdata_width {\(8 * outBytes)} CONFIG.c_mm2s_burst_size {16}"
+                + " CONFIG.c_s2mm_burst_size {16}] $dma",
             "",
             "# The network.",
             "set lut [create_bd_cell -type ip -vlnv \(core.vlnv) \(cell)]",
         ]
-        lines += streamPath(from: "dma/M_AXIS_MM2S", to: "\(cell)/\(slave.name)", fromBytes: inBytes, toBytes: slave.dataBytes,
-                            converter: "to_\(cell)")
-        lines += streamPath(from: "\(cell)/\(master.name)", to: "dma/S_AXIS_S2MM", fromBytes: master.dataBytes, toBytes: outBytes,
-                            converter: "from_\(cell)")
-        let converters = [inBytes == slave.dataBytes ? nil : "to_\(cell)", outBytes == master.dataBytes ? nil : "from_\(cell)"].compactMap { $0 }
-        let clocked = ["dma/s_axi_lite_aclk", "dma/m_axi_mm2s_aclk", "dma/m_axi_s2mm_aclk", "\(cell)/\(core.clockPort)"]
+        lines += streamPath(
+            from: "dma/M_AXIS_MM2S", to: "\(cell)/\(slave.name)", fromBytes: inBytes, toBytes: slave.dataBytes,
+            converter: "to_\(cell)")
+        lines += streamPath(
+            from: "\(cell)/\(master.name)", to: "dma/S_AXIS_S2MM", fromBytes: master.dataBytes, toBytes: outBytes,
+            converter: "from_\(cell)")
+        let converters = [inBytes == slave.dataBytes ? nil : "to_\(cell)", outBytes == master.dataBytes ? nil : "from_\(cell)"].compactMap {
+            $0
+        }
+        let clocked =
+            ["dma/s_axi_lite_aclk", "dma/m_axi_mm2s_aclk", "dma/m_axi_s2mm_aclk", "\(cell)/\(core.clockPort)"]
             + converters.map { "\($0)/aclk" }
         let reset = core.resetActiveLow ? "reset/peripheral_aresetn" : "reset/peripheral_reset"
         lines += [
             "",
-            "# One clock for the PS ports, the DMA, the network\(converters.isEmpty ? "" : " and the converters"); the network's reset is \(core.resetPolarity.lowercased().replacingOccurrences(of: "_", with: " ")).",
+            "# One clock for the PS ports, the DMA, the network\(converters.isEmpty ? "" : " and the converters"); the network's"
+                + " reset is \(core.resetPolarity.lowercased().replacingOccurrences(of: "_", with: " ")).",
             "connect_bd_net [get_bd_pins zynq_ps/pl_clk0] [get_bd_pins zynq_ps/maxihpm0_fpd_aclk] [get_bd_pins zynq_ps/saxihp0_fpd_aclk] "
                 + clocked.map { "[get_bd_pins \($0)]" }.joined(separator: " "),
             "connect_bd_net [get_bd_pins \(reset)] [get_bd_pins \(cell)/\(core.resetPort)]",
@@ -83,9 +95,15 @@ enum BlockDesignExample {
                 + converters.map { " [get_bd_pins \($0)/aresetn]" }.joined(),
             "",
             "# The DMA's registers on the PS's master port, its memory traffic on HP0 (interconnects by automation).",
-            "apply_bd_automation -rule xilinx.com:bd_rule:axi4 -config {Clk_master {/zynq_ps/pl_clk0} Clk_slave {/zynq_ps/pl_clk0} Clk_xbar {/zynq_ps/pl_clk0} Master {/zynq_ps/M_AXI_HPM0_FPD} Slave {/dma/S_AXI_LITE} intc_ip {New AXI Interconnect}} [get_bd_intf_pins dma/S_AXI_LITE]",
-            "apply_bd_automation -rule xilinx.com:bd_rule:axi4 -config {Clk_master {/zynq_ps/pl_clk0} Clk_slave {/zynq_ps/pl_clk0} Clk_xbar {/zynq_ps/pl_clk0} Master {/dma/M_AXI_MM2S} Slave {/zynq_ps/S_AXI_HP0_FPD} intc_ip {New AXI Interconnect}} [get_bd_intf_pins zynq_ps/S_AXI_HP0_FPD]",
-            "apply_bd_automation -rule xilinx.com:bd_rule:axi4 -config {Clk_master {/zynq_ps/pl_clk0} Clk_slave {/zynq_ps/pl_clk0} Clk_xbar {/zynq_ps/pl_clk0} Master {/dma/M_AXI_S2MM} Slave {/zynq_ps/S_AXI_HP0_FPD} intc_ip {/axi_mem_intercon}} [get_bd_intf_pins dma/M_AXI_S2MM]",
+            "apply_bd_automation -rule xilinx.com:bd_rule:axi4 -config {Clk_master {/zynq_ps/pl_clk0} Clk_slave"
+                + " {/zynq_ps/pl_clk0} Clk_xbar {/zynq_ps/pl_clk0} Master {/zynq_ps/M_AXI_HPM0_FPD} Slave {/dma/S_AXI_LITE}"
+                + " intc_ip {New AXI Interconnect}} [get_bd_intf_pins dma/S_AXI_LITE]",
+            "apply_bd_automation -rule xilinx.com:bd_rule:axi4 -config {Clk_master {/zynq_ps/pl_clk0} Clk_slave"
+                + " {/zynq_ps/pl_clk0} Clk_xbar {/zynq_ps/pl_clk0} Master {/dma/M_AXI_MM2S} Slave {/zynq_ps/S_AXI_HP0_FPD}"
+                + " intc_ip {New AXI Interconnect}} [get_bd_intf_pins zynq_ps/S_AXI_HP0_FPD]",
+            "apply_bd_automation -rule xilinx.com:bd_rule:axi4 -config {Clk_master {/zynq_ps/pl_clk0} Clk_slave"
+                + " {/zynq_ps/pl_clk0} Clk_xbar {/zynq_ps/pl_clk0} Master {/dma/M_AXI_S2MM} Slave {/zynq_ps/S_AXI_HP0_FPD}"
+                + " intc_ip {/axi_mem_intercon}} [get_bd_intf_pins dma/M_AXI_S2MM]",
             "assign_bd_address",
             "",
             "validate_bd_design",
@@ -108,7 +126,9 @@ enum BlockDesignExample {
         return [
             "# \(source) is \(fromBytes) bytes wide and \(sink) \(toBytes): pad or trim tdata (padding only).",
             "set \(converter) [create_bd_cell -type ip -vlnv xilinx.com:ip:axis_subset_converter \(converter)]",
-            "set_property -dict [list CONFIG.S_TDATA_NUM_BYTES {\(fromBytes)} CONFIG.M_TDATA_NUM_BYTES {\(toBytes)} CONFIG.S_HAS_TLAST {1} CONFIG.M_HAS_TLAST {1} CONFIG.TDATA_REMAP {\(remap)} CONFIG.TLAST_REMAP {tlast[0]}] $\(converter)",
+            "set_property -dict [list CONFIG.S_TDATA_NUM_BYTES {\(fromBytes)} CONFIG.M_TDATA_NUM_BYTES {\(toBytes)}"
+                + " CONFIG.S_HAS_TLAST {1} CONFIG.M_HAS_TLAST {1} CONFIG.TDATA_REMAP {\(remap)} CONFIG.TLAST_REMAP {tlast[0]}]"
+                + " $\(converter)",
             "connect_bd_intf_net [get_bd_intf_pins \(source)] [get_bd_intf_pins \(converter)/S_AXIS]",
             "connect_bd_intf_net [get_bd_intf_pins \(converter)/M_AXIS] [get_bd_intf_pins \(sink)]",
         ]

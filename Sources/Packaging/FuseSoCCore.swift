@@ -37,7 +37,8 @@ enum FuseSoCCore {
             """,
         ]
         if !core.documentationFiles.isEmpty {
-            filesets.append("""
+            filesets.append(
+                """
                   docs:
                     files:
                 \(list(core.documentationFiles))
@@ -47,7 +48,8 @@ enum FuseSoCCore {
         if !core.simulationFiles.isEmpty {
             // The testbench reads its vectors by bare name from the simulator's run directory.
             let vectors = core.simulationDataFiles.map { "      - \(path($0)): {file_type: user, copyto: \(fileName($0))}" }
-            filesets.append("""
+            filesets.append(
+                """
                   tb:
                     files:
                 \((core.simulationFiles.map { "      - \(path($0))" } + vectors).joined(separator: "\n"))
@@ -56,7 +58,8 @@ enum FuseSoCCore {
         }
         if !core.simulationModelFiles.isEmpty {
             // Models of the vendor cells the RTL instantiates (LUT6 …), for the simulator and the linter only.
-            filesets.append("""
+            filesets.append(
+                """
                   cell_models:
                     files:
                 \(list(core.simulationModelFiles))
@@ -99,7 +102,8 @@ enum FuseSoCCore {
             // Both simulators run the same testbench: Icarus as it is, Verilator as a
             // binary with --timing (the testbench's clock is a `#5` delay) and without
             // the warning about the testbench's `timescale that the RTL files lack.
-            targets.append("""
+            targets.append(
+                """
                   sim:
                     default_tool: icarus
                     filesets: [\(withModels), tb]

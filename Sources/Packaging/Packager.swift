@@ -23,7 +23,10 @@ public enum Packager {
         let layout = PackagingLayout(core: core)
         func copy(_ path: String, to copyPath: String) throws -> PackagedFile {
             guard let contents = rtlContents[path] else {
-                throw PackagingError("IP files: no contents given for \(String(reflecting: path)); expected the bytes of every listed source and documentation file")
+                throw PackagingError(
+                    "IP files: no contents given for \(String(reflecting: path)); expected the bytes of every listed source and"
+                        + " documentation file"
+                )
             }
             return PackagedFile(path: copyPath, contents: contents)
         }
@@ -33,7 +36,7 @@ public enum Packager {
             PackagedFile(path: layout.componentXML, contents: IPXactComponent.xml(for: core)),
             PackagedFile(path: layout.xguiScript, text: XGUIScript.script(for: core)),
         ] + sources + documents + [
-            PackagedFile(path: PackagingLayout.packageIPScript, text: PackageIPScript.script(for: core)),
+            PackagedFile(path: PackagingLayout.packageIPScript, text: PackageIPScript.script(for: core))
         ]
     }
 

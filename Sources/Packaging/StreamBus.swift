@@ -28,7 +28,7 @@ public struct StreamBus: Sendable, Hashable, Codable {
 
     /// Logical port (the axis_rtl abstraction's name) → physical port, in the order Vivado lists them.
     public var portMap: [(logical: String, physical: String)] {
-        ["TDATA"] .map { ($0, "\(name)_\($0.lowercased())") }
+        ["TDATA"].map { ($0, "\(name)_\($0.lowercased())") }
             + (userBits > 0 ? [("TUSER", "\(name)_tuser")] : [])
             + ["TLAST", "TVALID", "TREADY"].map { ($0, "\(name)_\($0.lowercased())") }
     }

@@ -5,18 +5,21 @@ extension IPCoreDescription {
     /// `PackagingError` naming the first offending field, its value and what
     /// was expected.
     public func validate() throws {
-        try check(Identifiers.isVendor(vendor), "vendor", vendor,
-                  "a name starting with a letter, then letters, digits, '_', '.' or '-' (e.g. example.org)")
+        try check(
+            Identifiers.isVendor(vendor), "vendor", vendor,
+            "a name starting with a letter, then letters, digits, '_', '.' or '-' (e.g. example.org)")
         try check(Identifiers.isVerilogIdentifier(library), "library", library, identifierRule)
         try check(Identifiers.isVerilogIdentifier(name), "name", name, identifierRule)
         try check(Identifiers.isDottedVersion(version), "version", version, "a dotted version such as 1.0")
         try check(Identifiers.isVerilogIdentifier(topModule), "top module", topModule, identifierRule)
-        try check(Identifiers.isSingleLineText(description), "description", description,
-                  "one line of text without control characters")
+        try check(
+            Identifiers.isSingleLineText(description), "description", description,
+            "one line of text without control characters")
         try validatePorts()
         try validateFiles()
-        try check(Identifiers.isPartName(part), "part", part,
-                  "a Xilinx part name in lower case, e.g. \(IPCoreDescription.defaultPart)")
+        try check(
+            Identifiers.isPartName(part), "part", part,
+            "a Xilinx part name in lower case, e.g. \(IPCoreDescription.defaultPart)")
         guard clockMHz.isFinite, clockMHz > 0, clockMHz <= 5000 else {
             throw PackagingError("clock_mhz: \(clockMHz) is not a usable clock frequency; expected a number of MHz in (0, 5000]")
         }
@@ -55,7 +58,8 @@ extension IPCoreDescription {
         try checkUnique(ports.map(\.name), "port")
         for (role, portName) in [("clock port", clockPort), ("reset port", resetPort)] {
             guard let port = ports.first(where: { $0.name == portName }) else {
-                throw PackagingError("\(role): \(quoted(portName)) is not one of the top module's ports (\(ports.map(\.name).joined(separator: ", ")))")
+                throw PackagingError(
+                    "\(role): \(quoted(portName)) is not one of the top module's ports (\(ports.map(\.name).joined(separator: ", ")))")
             }
             guard port.direction == .input, port.width == 1, !port.isVector else {
                 throw PackagingError("\(role): \(quoted(portName)) must be a 1-bit scalar input")
@@ -80,7 +84,10 @@ extension IPCoreDescription {
                 let expected: HDLPort.Direction = (stream.mode == .master) != drivenBySlave ? .output : .input
                 let width = logical == "TDATA" ? 8 * stream.dataBytes : logical == "TUSER" ? stream.userBits : 1
                 guard port.direction == expected, port.width == width else {
-                    throw PackagingError("stream interface \(stream.name): port \(quoted(physical)) must be a \(width)-bit \(expected == .input ? "input" : "output")")
+                    throw PackagingError(
+                        "stream interface \(stream.name): port \(quoted(physical)) must be a \(width)-bit"
+                            + " \(expected == .input ? "input" : "output")"
+                    )
                 }
             }
         }
@@ -89,18 +96,21 @@ extension IPCoreDescription {
     private func validateFiles() throws {
         guard !rtlFiles.isEmpty else { throw PackagingError("rtl files: the list is empty; expected the Verilog sources of the design") }
         for path in rtlFiles + simulationFiles + simulationModelFiles {
-            try check(Identifiers.isSafeRelativePath(path), "source file", path,
-                      "a relative path of letters, digits, '_', '.', '-' and '/' (no spaces, no '..')")
+            try check(
+                Identifiers.isSafeRelativePath(path), "source file", path,
+                "a relative path of letters, digits, '_', '.', '-' and '/' (no spaces, no '..')")
             guard path.hasSuffix(".v") || path.hasSuffix(".sv") else {
                 throw PackagingError("source file \(quoted(path)): expected a Verilog source ending in .v or .sv")
             }
         }
         for path in simulationDataFiles + documentationFiles {
-            try check(Identifiers.isSafeRelativePath(path), "data file", path,
-                      "a relative path of letters, digits, '_', '.', '-' and '/' (no spaces, no '..')")
+            try check(
+                Identifiers.isSafeRelativePath(path), "data file", path,
+                "a relative path of letters, digits, '_', '.', '-' and '/' (no spaces, no '..')")
         }
         try checkUnique(rtlFiles + simulationFiles + simulationDataFiles + documentationFiles, "file")
-        try checkUnique(simulationDataFiles.map(fileName), "simulation data file name (they are copied side by side into the run directory)")
+        try checkUnique(
+            simulationDataFiles.map(fileName), "simulation data file name (they are copied side by side into the run directory)")
         try checkUnique(documentationFiles.map(fileName), "documentation file name (they are copied side by side into the IP's doc/)")
         try checkUnique(rtlFiles.map(fileName), "RTL file name (sources are copied side by side into the IP's src/)")
         if simulationFiles.isEmpty {

@@ -34,17 +34,30 @@ public struct AXISLayout: Hashable, Codable, Sendable {
     public init(spec: NetworkSpec, argmax: Bool, userBits: Int, rawFormat: FixedPointFormat? = nil) {
         let inBits = spec.inputBits, outBits = spec.layers.last?.outputBits ?? 0
         let outputs = spec.layers.last?.partitions ?? 0
-        input = rawFormat.map { format in
-            Field(name: "features", byteOffset: 0, bits: spec.inputFeatures * format.bits,
-                  description: VerilogEmitter.rawInputDescription(features: spec.inputFeatures, format: format))
-        } ?? Field(name: "codes", byteOffset: 0, bits: spec.inputFeatures * inBits,
-                   description: "\(spec.inputFeatures) input codes of \(inBits) bits, feature i at bits [i*\(inBits) +: \(inBits)], signed offset binary (value = code - \(1 << (inBits - 1)))")
-        codes = Field(name: "codes", byteOffset: 0, bits: outputs * outBits,
-                      description: "\(outputs) output codes of \(outBits) bits, output i at bits [i*\(outBits) +: \(outBits)], signed offset binary (value = code - \(1 << (outBits - 1)))")
+        input =
+            rawFormat.map { format in
+                Field(
+                    name: "features", byteOffset: 0, bits: spec.inputFeatures * format.bits,
+                    description: VerilogEmitter.rawInputDescription(features: spec.inputFeatures, format: format))
+            }
+            ?? Field(
+                name: "codes", byteOffset: 0, bits: spec.inputFeatures * inBits,
+                description:
+                    "\(spec.inputFeatures) input codes of \(inBits) bits, feature i at bits [i*\(inBits) +: \(inBits)], signed"
+                    + " offset binary (value = code - \(1 << (inBits - 1)))"
+            )
+        codes = Field(
+            name: "codes", byteOffset: 0, bits: outputs * outBits,
+            description:
+                "\(outputs) output codes of \(outBits) bits, output i at bits [i*\(outBits) +: \(outBits)], signed offset binary"
+                + " (value = code - \(1 << (outBits - 1)))"
+        )
         let codeBytes = Self.bytes(codes.bits)
-        outClass = argmax
-            ? Field(name: "class", byteOffset: codeBytes, bits: indexBits(outputs),
-                    description: "index of the largest output code (signed compare, ties to the lowest index)")
+        outClass =
+            argmax
+            ? Field(
+                name: "class", byteOffset: codeBytes, bits: indexBits(outputs),
+                description: "index of the largest output code (signed compare, ties to the lowest index)")
             : nil
         slaveBytes = Self.bytes(input.bits)
         masterBytes = codeBytes + (outClass.map { Self.bytes($0.bits) } ?? 0)
@@ -76,9 +89,10 @@ public struct AXISLayout: Hashable, Codable, Sendable {
             next = field.lowBit + field.bits
         }
         if next < masterBits { lines.append("  bits [\(masterBits - 1):\(next)]: padding, zero") }
-        lines.append(userBits > 0
-            ? "tlast and tuser (\(userBits) bits) leave with the result of the sample they came with."
-            : "tlast leaves with the result of the sample it came with.")
+        lines.append(
+            userBits > 0
+                ? "tlast and tuser (\(userBits) bits) leave with the result of the sample they came with."
+                : "tlast leaves with the result of the sample it came with.")
         return lines
     }
 }

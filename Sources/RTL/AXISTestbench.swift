@@ -32,7 +32,8 @@ extension Testbench {
         }
         let word = expectedWord.count == 1 ? expectedWord[0] : "{\(expectedWord.joined(separator: ", "))}"
         let userPorts = user > 0 ? "\n        .s_axis_tuser(s_axis_tuser),\n        .m_axis_tuser(m_axis_tuser)," : ""
-        let userDeclarations = user > 0
+        let userDeclarations =
+            user > 0
             ? "\n    reg [\(user - 1):0] s_axis_tuser = \(user)'d0;\n    wire [\(user - 1):0] m_axis_tuser;" : ""
         let userDrive = user > 0 ? "\n                    s_axis_tuser <= next[\(user - 1):0];" : ""
         let userCheck = user > 0 ? " || m_axis_tuser !== received[\(user - 1):0]" : ""
@@ -162,10 +163,12 @@ extension Testbench {
                         end else begin
                             // Not yet recorded: taken this very cycle (no register stage).
                             if (received == 0) latency_seen <= first_in < 0 ? 0 : cycles - first_in;
-                            if (m_axis_tdata !== \(word) || m_axis_tlast !== ((received % PACKET == PACKET - 1) || (received == N - 1))\(userCheck)) begin
+                            if (m_axis_tdata !== \(word) || m_axis_tlast !== ((received % PACKET == PACKET - 1) || (received ==\
+             N - 1))\(userCheck)) begin
                                 mismatches <= mismatches + 1;
                                 if (mismatches < 10)
-                                    $display("MISMATCH sample=%0d m_axis_tdata got=%h expected=%h tlast got=%b", received, m_axis_tdata, \(word), m_axis_tlast);
+                                    $display("MISMATCH sample=%0d m_axis_tdata got=%h expected=%h tlast got=%b", received,\
+             m_axis_tdata, \(word), m_axis_tlast);
                             end
                             \(correctCount)
                         end

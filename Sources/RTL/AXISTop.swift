@@ -6,32 +6,45 @@ extension VerilogEmitter {
     static func axisPorts(_ layout: AXISLayout, combinational: Bool) -> [RTLPort] {
         let unused = "unused (no registers); kept so the interface is the same"
         var ports = [
-            RTLPort(name: "aclk", direction: .input, width: 1, isVector: false,
-                    description: combinational ? unused : "clock; registers update on the rising edge"),
-            RTLPort(name: "aresetn", direction: .input, width: 1, isVector: false,
-                    description: combinational ? unused : "synchronous reset, active low; empties the pipeline, s_axis_tready low while asserted"),
+            RTLPort(
+                name: "aclk", direction: .input, width: 1, isVector: false,
+                description: combinational ? unused : "clock; registers update on the rising edge"),
+            RTLPort(
+                name: "aresetn", direction: .input, width: 1, isVector: false,
+                description: combinational
+                    ? unused : "synchronous reset, active low; empties the pipeline, s_axis_tready low while asserted"),
             RTLPort(name: "s_axis_tvalid", direction: .input, width: 1, isVector: false, description: "s_axis_tdata holds a sample"),
-            RTLPort(name: "s_axis_tready", direction: .output, width: 1, isVector: false,
-                    description: "the sample is taken this cycle if s_axis_tvalid (low only while m_axis_tready holds a result back)"),
-            RTLPort(name: "s_axis_tdata", direction: .input, width: layout.slaveBits, isVector: true,
-                    description: "the sample: \(layout.input.description) (byte layout below)"),
-            RTLPort(name: "s_axis_tlast", direction: .input, width: 1, isVector: false, description: "travels with the sample to m_axis_tlast"),
+            RTLPort(
+                name: "s_axis_tready", direction: .output, width: 1, isVector: false,
+                description: "the sample is taken this cycle if s_axis_tvalid (low only while m_axis_tready holds a result back)"),
+            RTLPort(
+                name: "s_axis_tdata", direction: .input, width: layout.slaveBits, isVector: true,
+                description: "the sample: \(layout.input.description) (byte layout below)"),
+            RTLPort(
+                name: "s_axis_tlast", direction: .input, width: 1, isVector: false, description: "travels with the sample to m_axis_tlast"),
         ]
         if layout.userBits > 0 {
-            ports.append(RTLPort(name: "s_axis_tuser", direction: .input, width: layout.userBits, isVector: true,
-                                 description: "travels with the sample to m_axis_tuser"))
+            ports.append(
+                RTLPort(
+                    name: "s_axis_tuser", direction: .input, width: layout.userBits, isVector: true,
+                    description: "travels with the sample to m_axis_tuser"))
         }
         ports += [
             RTLPort(name: "m_axis_tvalid", direction: .output, width: 1, isVector: false, description: "m_axis_tdata holds a result"),
-            RTLPort(name: "m_axis_tready", direction: .input, width: 1, isVector: false,
-                    description: "the result is taken this cycle; low holds the whole pipeline"),
-            RTLPort(name: "m_axis_tdata", direction: .output, width: layout.masterBits, isVector: true,
-                    description: "the result: output codes\(layout.outClass == nil ? "" : " and class") (byte layout below)"),
-            RTLPort(name: "m_axis_tlast", direction: .output, width: 1, isVector: false, description: "s_axis_tlast of this result's sample"),
+            RTLPort(
+                name: "m_axis_tready", direction: .input, width: 1, isVector: false,
+                description: "the result is taken this cycle; low holds the whole pipeline"),
+            RTLPort(
+                name: "m_axis_tdata", direction: .output, width: layout.masterBits, isVector: true,
+                description: "the result: output codes\(layout.outClass == nil ? "" : " and class") (byte layout below)"),
+            RTLPort(
+                name: "m_axis_tlast", direction: .output, width: 1, isVector: false, description: "s_axis_tlast of this result's sample"),
         ]
         if layout.userBits > 0 {
-            ports.append(RTLPort(name: "m_axis_tuser", direction: .output, width: layout.userBits, isVector: true,
-                                 description: "s_axis_tuser of this result's sample"))
+            ports.append(
+                RTLPort(
+                    name: "m_axis_tuser", direction: .output, width: layout.userBits, isVector: true,
+                    description: "s_axis_tuser of this result's sample"))
         }
         return ports
     }
@@ -71,8 +84,10 @@ extension VerilogEmitter {
 
     /// The master side: valid, the `tdata` word in `AXISLayout`'s byte
     /// layout (zero padding), tlast/tuser, and the slave's ready.
-    static func axisOutput(_ axis: AXISLayout, data: String, valid: String, side: String, outputWidth: Int,
-                                   argmax: Bool, latency: Int) -> String {
+    static func axisOutput(
+        _ axis: AXISLayout, data: String, valid: String, side: String, outputWidth: Int,
+        argmax: Bool, latency: Int
+    ) -> String {
         var parts: [String] = []  // most significant first
         var top = axis.masterBits
         for field in axis.masterFields.reversed() {
@@ -89,7 +104,8 @@ extension VerilogEmitter {
 
             """
         if argmax, let outClass = axis.outClass { text += "    wire \(range(outClass.bits)) out_class;\n" }
-        text += latency > 0
+        text +=
+            latency > 0
             ? "    assign advance = m_axis_tready || !out_valid;\n    assign s_axis_tready = advance && aresetn;\n"
             : "    assign s_axis_tready = m_axis_tready;\n"
         text += "    assign m_axis_tvalid = out_valid;\n"

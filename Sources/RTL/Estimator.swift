@@ -43,7 +43,9 @@ public struct ResourceEstimate: Hashable, Codable, Sendable {
         lines.append("  MUXF7/8/9   \(muxF7) / \(muxF8) / \(muxF9)")
         lines.append("  FFs         \(flipFlops)")
         if carryChains > 0 { lines.append("  CARRY       \(carryChains)") }
-        for (name, count) in otherCells.sorted(by: { $0.key < $1.key }) { lines.append("  \(name.padding(toLength: 11, withPad: " ", startingAt: 0)) \(count)") }
+        for (name, count) in otherCells.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(name.padding(toLength: 11, withPad: " ", startingAt: 0)) \(count)")
+        }
         lines.append("  Logic depth \(logicDepth) cells (register to register)")
         lines.append(String(format: "  (%.1f s)", seconds))
         return lines.joined(separator: "\n") + "\n"
@@ -90,8 +92,9 @@ public struct Estimator: Sendable {
             """
         let scriptURL = workDirectory.appendingPathComponent("estimate.ys")
         try Data(script.utf8).write(to: scriptURL, options: .atomic)
-        let result = try ExternalTool.run(yosys, ["-q", "-l", "estimate.log", "-s", scriptURL.path], in: workDirectory,
-                                         timeout: timeout, isCancelled: isCancelled)
+        let result = try ExternalTool.run(
+            yosys, ["-q", "-l", "estimate.log", "-s", scriptURL.path], in: workDirectory,
+            timeout: timeout, isCancelled: isCancelled)
         guard result.status == 0 else {
             throw RTLError("yosys failed with status \(result.status):\n\(ExternalTool.tail(result.output))")
         }
@@ -112,8 +115,9 @@ public struct Estimator: Sendable {
         }
         let cells = decoded.modules["\\\(top)"]?.num_cells_by_type ?? decoded.modules.values.first?.num_cells_by_type ?? [:]
         var lutsBySize = [Int](repeating: 0, count: 7)
-        var estimate = ResourceEstimate(family: family, top: top, lutsBySize: [], luts: 0, muxF7: 0, muxF8: 0, muxF9: 0,
-                                        flipFlops: 0, carryChains: 0, otherCells: [:], logicDepth: 0, seconds: seconds)
+        var estimate = ResourceEstimate(
+            family: family, top: top, lutsBySize: [], luts: 0, muxF7: 0, muxF8: 0, muxF9: 0,
+            flipFlops: 0, carryChains: 0, otherCells: [:], logicDepth: 0, seconds: seconds)
         for (type, count) in cells {
             switch type {
             case "LUT1", "LUT2", "LUT3", "LUT4", "LUT5", "LUT6": lutsBySize[Int(type.dropFirst(3))!] += count
@@ -128,7 +132,8 @@ public struct Estimator: Sendable {
         estimate.lutsBySize = lutsBySize
         estimate.luts = lutsBySize.reduce(0, +)
         guard let match = ltp.range(of: #"length=(\d+)"#, options: .regularExpression),
-              let depth = Int(ltp[match].dropFirst("length=".count)) else {
+            let depth = Int(ltp[match].dropFirst("length=".count))
+        else {
             throw RTLError("could not read the longest path from yosys' ltp output: \(ExternalTool.tail(ltp, lines: 3))")
         }
         estimate.logicDepth = depth

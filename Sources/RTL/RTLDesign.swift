@@ -47,8 +47,10 @@ public struct RTLOptions: Hashable, Codable, Sendable {
     /// whose comparators (`InputEncoderRTL`) come from the data, not from options.
     public var inputEncoder: Bool
 
-    public init(topName: String = "lutnet", registers: RegisterPlacement = .everyLayer, argmax: Bool = true,
-                interface: TopInterface = .raw, inputEncoder: Bool = false) {
+    public init(
+        topName: String = "lutnet", registers: RegisterPlacement = .everyLayer, argmax: Bool = true,
+        interface: TopInterface = .raw, inputEncoder: Bool = false
+    ) {
         self.topName = topName
         self.registers = registers
         self.argmax = argmax

@@ -9,14 +9,17 @@ extension LUTNetwork {
             (0..<spec.layers[l].partitions).map { p in
                 var rng = SeededRandom(seed: seed, stream: 0x7AB1E, UInt64(l), UInt64(p))
                 let bits = spec.layers[l].outputBits
-                let codes = (0..<(1 << spec.tableAddressBits(ofLayer: l))).map { _ in UInt16(truncatingIfNeeded: rng.next() >> UInt64(64 - bits)) }
+                let codes = (0..<(1 << spec.tableAddressBits(ofLayer: l))).map { _ in
+                    UInt16(truncatingIfNeeded: rng.next() >> UInt64(64 - bits))
+                }
                 return TruthTable(addressBits: spec.tableAddressBits(ofLayer: l), outputBits: bits, codes: codes)
             }
         }
         let scale = Float(1 << (spec.inputBits - 1)) / 2
-        let encoder = InputEncoder(bits: spec.inputBits,
-                                   scale: Array(repeating: scale, count: spec.inputFeatures),
-                                   offset: Array(repeating: 0, count: spec.inputFeatures))
+        let encoder = InputEncoder(
+            bits: spec.inputBits,
+            scale: Array(repeating: scale, count: spec.inputFeatures),
+            offset: Array(repeating: 0, count: spec.inputFeatures))
         return LUTNetwork(spec: spec, connectivity: .random(for: spec), tables: tables, encoder: encoder)
     }
 }

@@ -40,8 +40,9 @@ public struct TestVectors: Hashable, Codable, Sendable {
 
     /// Vectors for every row of `dataset`, encoded by the network's input encoder.
     public init(network: LUTNetwork, dataset: Dataset) throws {
-        try self.init(network: network, codes: try network.encode(dataset: dataset), count: dataset.rows,
-                      labels: dataset.labels.map(Int.init))
+        try self.init(
+            network: network, codes: try network.encode(dataset: dataset), count: dataset.rows,
+            labels: dataset.labels.map(Int.init))
     }
 
     /// Mean accuracy of the expected classes against the labels.

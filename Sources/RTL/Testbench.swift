@@ -30,7 +30,8 @@ public enum Testbench {
             memoryFile(vectors.classes.map(UInt16.init), perRow: 1, bits: classBits),
             memoryFile((vectors.labels ?? vectors.classes).map { UInt16(truncatingIfNeeded: $0) }, perRow: 1, bits: classBits),
         ]
-        let bench = design.axis.map { axisSource(design: design, layout: $0, count: vectors.count, classBits: classBits) }
+        let bench =
+            design.axis.map { axisSource(design: design, layout: $0, count: vectors.count, classBits: classBits) }
             ?? source(design: design, count: vectors.count, classBits: classBits)
         return [GeneratedFile(path: "\(moduleName).v", contents: bench)]
             + zip(vectorFiles, memories).map { GeneratedFile(path: $0, contents: $1) }
@@ -64,7 +65,8 @@ public enum Testbench {
         let classPort = argmax ? ",\n        .out_class(out_class)" : ""
         let classCheck = argmax ? " || out_class !== classes[received]" : ""
         // Without out_class, a sample counts as correct when out_data is right and its expected class matches the label.
-        let correctCount = argmax
+        let correctCount =
+            argmax
             ? "\n                if (out_class == labels[received]) correct <= correct + 1;"
             : "\n                if (out_data === expected[received] && classes[received] == labels[received]) correct <= correct + 1;"
         return """

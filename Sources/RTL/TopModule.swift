@@ -10,25 +10,45 @@ extension VerilogEmitter {
         let inBits = spec.inputBits, outBits = spec.layers.last?.outputBits ?? 0
         let outputs = spec.layers.last?.partitions ?? 0
         let combinational = options.registers == .none
-        let inData = encoder.map {
-            RTLPort(name: "in_data", direction: .input, width: spec.inputFeatures * $0.format.bits, isVector: true,
+        let inData =
+            encoder.map {
+                RTLPort(
+                    name: "in_data", direction: .input, width: spec.inputFeatures * $0.format.bits, isVector: true,
                     description: rawInputDescription(features: spec.inputFeatures, format: $0.format))
-        } ?? RTLPort(name: "in_data", direction: .input, width: spec.inputFeatures * inBits, isVector: true,
-                     description: "\(spec.inputFeatures) input codes of \(inBits) bits, feature i at [i*\(inBits) +: \(inBits)], signed offset binary (value = code - \(1 << (inBits - 1)))")
+            }
+            ?? RTLPort(
+                name: "in_data", direction: .input, width: spec.inputFeatures * inBits, isVector: true,
+                description:
+                    "\(spec.inputFeatures) input codes of \(inBits) bits, feature i at [i*\(inBits) +: \(inBits)], signed offset"
+                    + " binary (value = code - \(1 << (inBits - 1)))"
+            )
         var ports = [
-            RTLPort(name: "clk", direction: .input, width: 1, isVector: false,
-                    description: combinational ? "unused (no registers); kept so the interface is the same" : "clock; registers update on the rising edge"),
-            RTLPort(name: "rst", direction: .input, width: 1, isVector: false,
-                    description: combinational ? "unused (no registers); kept so the interface is the same" : "synchronous reset, active high; clears the valid pipeline"),
+            RTLPort(
+                name: "clk", direction: .input, width: 1, isVector: false,
+                description: combinational
+                    ? "unused (no registers); kept so the interface is the same" : "clock; registers update on the rising edge"),
+            RTLPort(
+                name: "rst", direction: .input, width: 1, isVector: false,
+                description: combinational
+                    ? "unused (no registers); kept so the interface is the same"
+                    : "synchronous reset, active high; clears the valid pipeline"),
             RTLPort(name: "in_valid", direction: .input, width: 1, isVector: false, description: "in_data holds a sample this cycle"),
             inData,
-            RTLPort(name: "out_valid", direction: .output, width: 1, isVector: false, description: "out_data (and out_class) hold a result this cycle"),
-            RTLPort(name: "out_data", direction: .output, width: outputs * outBits, isVector: true,
-                    description: "\(outputs) output codes of \(outBits) bits, output i at [i*\(outBits) +: \(outBits)], signed offset binary (value = code - \(1 << (outBits - 1)))"),
+            RTLPort(
+                name: "out_valid", direction: .output, width: 1, isVector: false,
+                description: "out_data (and out_class) hold a result this cycle"),
+            RTLPort(
+                name: "out_data", direction: .output, width: outputs * outBits, isVector: true,
+                description:
+                    "\(outputs) output codes of \(outBits) bits, output i at [i*\(outBits) +: \(outBits)], signed offset binary"
+                    + " (value = code - \(1 << (outBits - 1)))"
+            ),
         ]
         if options.argmax {
-            ports.append(RTLPort(name: "out_class", direction: .output, width: indexBits(outputs), isVector: true,
-                                 description: "index of the largest output code (signed compare, ties to the lowest index)"))
+            ports.append(
+                RTLPort(
+                    name: "out_class", direction: .output, width: indexBits(outputs), isVector: true,
+                    description: "index of the largest output code (signed compare, ties to the lowest index)"))
         }
         return ports
     }
@@ -63,7 +83,8 @@ extension VerilogEmitter {
         var data = "in_data", valid = "in_valid", side = "in_side"
         if encoder != nil {
             let codes = spec.inputFeatures * spec.inputBits
-            text.append("""
+            text.append(
+                """
 
                     // The input encoder: raw feature values to input codes, before the first register stage.
                     wire \(range(codes)) in_codes;
@@ -76,7 +97,8 @@ extension VerilogEmitter {
             let width = spec.inputWidth(ofLayer: layer) * spec.inputBits(ofLayer: layer)
             if let axis, options.registers.registersInput(ofLayer: layer) {
                 // The stall: every stage loads only when the pipeline advances.
-                text.append("""
+                text.append(
+                    """
 
                         // Register stage on the input of layer \(layer), loaded only when the pipeline advances.
                         reg \(range(width)) l\(layer)_data;
@@ -96,7 +118,8 @@ extension VerilogEmitter {
                 valid = "l\(layer)_valid"
                 side = "l\(layer)_side"
             } else if options.registers.registersInput(ofLayer: layer) {
-                text.append("""
+                text.append(
+                    """
 
                         // Register stage on the input of layer \(layer).
                         reg \(range(width)) l\(layer)_data;
@@ -113,12 +136,15 @@ extension VerilogEmitter {
             }
             let outWidth = spec.layers[layer].partitions * spec.layers[layer].outputBits
             text.append("    wire \(range(outWidth)) l\(layer)_out;\n")
-            text.append("    \(layerModuleName(layer, topName: options.topName)) layer\(layer) (.in_data(\(data)), .out_data(l\(layer)_out));\n")
+            text.append(
+                "    \(layerModuleName(layer, topName: options.topName)) layer\(layer) (.in_data(\(data)), .out_data(l\(layer)_out));\n")
             data = "l\(layer)_out"
         }
         if let axis {
-            text.append(axisOutput(axis, data: data, valid: valid, side: side, outputWidth: outputs * outBits,
-                                   argmax: options.argmax, latency: latency))
+            text.append(
+                axisOutput(
+                    axis, data: data, valid: valid, side: side, outputWidth: outputs * outBits,
+                    argmax: options.argmax, latency: latency))
         } else {
             text.append("\n    assign out_valid = \(valid);\n    assign out_data = \(data);\n")
         }
@@ -135,8 +161,10 @@ extension VerilogEmitter {
 
     /// Emits the comparators choosing the largest of outputs `lo..<hi`;
     /// returns the expressions of the winner's code and index.
-    private static func argmaxNode(_ lo: Int, _ hi: Int, outBits: Int, classBits: Int, isRoot: Bool,
-                                   into text: inout TextBuffer) -> (code: String, index: String) {
+    private static func argmaxNode(
+        _ lo: Int, _ hi: Int, outBits: Int, classBits: Int, isRoot: Bool,
+        into text: inout TextBuffer
+    ) -> (code: String, index: String) {
         if hi - lo == 1 { return ("out_data\(slice(lo, outBits))", "\(classBits)'d\(lo)") }
         let mid = (lo + hi + 1) / 2
         let left = argmaxNode(lo, mid, outBits: outBits, classBits: classBits, isRoot: false, into: &text)
@@ -163,11 +191,15 @@ extension VerilogEmitter {
 
     /// What the input port carries with the encoder, for port lists and layouts.
     static func rawInputDescription(features: Int, format: FixedPointFormat) -> String {
-        "\(features) raw feature values of \(format.bits) bits, feature i at bits [i*\(format.bits) +: \(format.bits)], fixed point \(format) (value = field / 2^\(format.fractionBits)\(format.isSigned ? ", two's complement" : ", unsigned")), encoded by the thresholds"
+        "\(features) raw feature values of \(format.bits) bits, feature i at bits [i*\(format.bits) +: \(format.bits)], fixed"
+            + " point \(format) (value = field /"
+            + " 2^\(format.fractionBits)\(format.isSigned ? ", two's complement" : ", unsigned")), encoded by the thresholds"
     }
 
-    private static func headerComment(network: LUTNetwork, options: RTLOptions, ports: [RTLPort], latency: Int,
-                                      axis: AXISLayout?, encoder: InputEncoderRTL?) -> String {
+    private static func headerComment(
+        network: LUTNetwork, options: RTLOptions, ports: [RTLPort], latency: Int,
+        axis: AXISLayout?, encoder: InputEncoderRTL?
+    ) -> String {
         let spec = network.spec
         let shape = ([spec.inputFeatures] + spec.layers.map(\.partitions)).map(String.init).joined(separator: " -> ")
         let registers: String
@@ -188,8 +220,10 @@ extension VerilogEmitter {
         if let encoder {
             lines += [
                 "",
-                "Input encoder (\(InputEncoderRTL.moduleName(topName: options.topName))): each raw value, fixed point \(encoder.format), is compared with its feature's",
-                "thresholds from \(options.topName)_input_thresholds.json rounded onto the \(encoder.format) grid; the code is the number passed.",
+                "Input encoder (\(InputEncoderRTL.moduleName(topName: options.topName))): each raw value, fixed point"
+                    + " \(encoder.format), is compared with its feature's",
+                "thresholds from \(options.topName)_input_thresholds.json rounded onto the \(encoder.format) grid; the code is"
+                    + " the number passed.",
             ]
         }
         if let axis {
@@ -210,14 +244,16 @@ extension VerilogEmitter {
             axis != nil
                 ? (options.registers == .none
                     ? "m_axis_tvalid is s_axis_tvalid and s_axis_tready is m_axis_tready (no latency); aclk and aresetn are unused."
-                    : "m_axis_tvalid follows the sample's handshake after the same latency while m_axis_tready is high; aresetn empties the pipeline.")
+                    : "m_axis_tvalid follows the sample's handshake after the same latency while m_axis_tready is high; aresetn"
+                        + " empties the pipeline.")
                 : options.registers == .none
-                ? "out_valid is in_valid (no latency); clk and rst are unused."
-                : "out_valid follows in_valid after the same latency; rst clears only the valid pipeline.",
+                    ? "out_valid is in_valid (no latency); clk and rst are unused."
+                    : "out_valid follows in_valid after the same latency; rst clears only the valid pipeline.",
             "",
             "Code-to-value mapping: input codes are signed in offset binary (value = code - \(1 << (spec.inputBits - 1)));",
             "hidden layers produce unsigned codes (value = code); the last layer's codes are signed in offset",
-            "binary (value = code - \(1 << ((spec.layers.last?.outputBits ?? 1) - 1))), each value times the last layer's learned quantizer",
+            "binary (value = code - \(1 << ((spec.layers.last?.outputBits ?? 1) - 1))), each value times the last layer's"
+                + " learned quantizer",
             "scale, published in \(options.topName)_output_codes.json beside this file (and in the IP's doc/ folder).",
             "Raw features map to input codes as given in \(options.topName)_input_thresholds.json (and .csv) beside this file.",
         ]

@@ -94,7 +94,8 @@ public struct Verifier: Sendable {
     public func run(rtlFiles: [URL], testbenchDirectory tb: URL) throws -> VerificationReport {
         // Without a simulator: one module per file, about one per partition.
         guard let simulator = simulator ?? Simulator.available(forPartitions: rtlFiles.count) else {
-            throw RTLError("no RTL simulator found: install Verilator (preferred) or Icarus Verilog (iverilog + vvp) and make sure it is on PATH")
+            throw RTLError(
+                "no RTL simulator found: install Verilator (preferred) or Icarus Verilog (iverilog + vvp) and make sure it is on PATH")
         }
         guard simulator.isInstalled else {
             throw RTLError("simulator \(simulator.rawValue) is not installed or not on PATH")
@@ -111,8 +112,9 @@ public struct Verifier: Sendable {
             try check(compile, "verilator compile")
             simulation = try tool(tb.appendingPathComponent("obj_dir/V\(Testbench.moduleName)").path, [])
         case .iverilog:
-            compile = try tool(ExternalTool.find("iverilog")!,
-                               ["-g2005", "-o", "\(Testbench.moduleName).vvp", "-s", Testbench.moduleName] + sources)
+            compile = try tool(
+                ExternalTool.find("iverilog")!,
+                ["-g2005", "-o", "\(Testbench.moduleName).vvp", "-s", Testbench.moduleName] + sources)
             try check(compile, "iverilog compile")
             simulation = try tool(ExternalTool.find("vvp")!, ["-n", "\(Testbench.moduleName).vvp"])
         }
@@ -123,7 +125,9 @@ public struct Verifier: Sendable {
             throw RTLError("the testbench printed no \(Testbench.summaryPrefix) line:\n\(ExternalTool.tail(simulation.output))")
         }
         let fields = Self.fields(of: String(line))
-        guard let samples = fields["samples"], let mismatches = fields["mismatches"], let cycles = fields["cycles"], let correct = fields["correct"] else {
+        guard let samples = fields["samples"], let mismatches = fields["mismatches"], let cycles = fields["cycles"],
+            let correct = fields["correct"]
+        else {
             throw RTLError("malformed testbench summary: \(line)")
         }
         if mismatches == 0 { try check(simulation, "simulation") }
@@ -142,11 +146,13 @@ public struct Verifier: Sendable {
     /// mnist-5l) holding small functions (gcc's time grows faster than the
     /// size of a function), with one build job per core.
     static func verilatorArguments(sources: [String], jobs: Int = CPUAllocation.count) -> [String] {
-        ["--binary", "-j", "\(max(jobs, 1))", "--top-module", Testbench.moduleName,
-         "-Wno-fatal", "-Wno-lint", "-Wno-style", "-Wno-STMTDLY", "-Wno-INITIALDLY",
-         "--x-assign", "fast", "--x-initial", "fast",
-         "--output-split", "300000", "--output-split-cfuncs", "250",
-         "-MAKEFLAGS", "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0"]
+        [
+            "--binary", "-j", "\(max(jobs, 1))", "--top-module", Testbench.moduleName,
+            "-Wno-fatal", "-Wno-lint", "-Wno-style", "-Wno-STMTDLY", "-Wno-INITIALDLY",
+            "--x-assign", "fast", "--x-initial", "fast",
+            "--output-split", "300000", "--output-split-cfuncs", "250",
+            "-MAKEFLAGS", "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0",
+        ]
             + sources
     }
 

@@ -12,12 +12,17 @@ public enum VerilogEmitter {
     /// case ROM; the Synthesis module passes mapped netlists), and
     /// `simulationModels` are cell models the design needs in simulation only.
     /// `encoder`: raw feature values in, through comparators (`[rtl] input_encoder`).
-    public static func design(network: LUTNetwork, options: RTLOptions = RTLOptions(), simulationModels: [GeneratedFile] = [],
-                              encoder: InputEncoderRTL? = nil,
-                              partitionModule: (@Sendable (PartitionID, String) -> String)? = nil) throws -> RTLDesign {
+    public static func design(
+        network: LUTNetwork, options: RTLOptions = RTLOptions(), simulationModels: [GeneratedFile] = [],
+        encoder: InputEncoderRTL? = nil,
+        partitionModule: (@Sendable (PartitionID, String) -> String)? = nil
+    ) throws -> RTLDesign {
         try network.validate()
         guard isIdentifier(options.topName) else {
-            throw RTLError("top module name '\(options.topName)' is not a Verilog identifier (letters, digits, _; not starting with a digit; not a keyword)")
+            throw RTLError(
+                "top module name '\(options.topName)' is not a Verilog identifier (letters, digits, _; not starting with a"
+                    + " digit; not a keyword)"
+            )
         }
         if case .axis(let userBits) = options.interface, !(0...AXISLayout.maximumUserBits).contains(userBits) {
             throw RTLError("tuser width must be 0...\(AXISLayout.maximumUserBits) bits, got \(userBits)")
@@ -31,15 +36,22 @@ public enum VerilogEmitter {
         let topName = options.topName
         let partitionFiles = Parallel.map(count: ids.count) { i in
             let name = partitionModuleName(ids[i], topName: topName)
-            let contents = partitionModule?(ids[i], name) ?? Self.partitionModule(name: name, table: network.tables[ids[i].layer][ids[i].index])
+            let contents =
+                partitionModule?(ids[i], name) ?? Self.partitionModule(name: name, table: network.tables[ids[i].layer][ids[i].index])
             return GeneratedFile(path: "\(name).v", contents: contents)
         }
         guard options.inputEncoder == (encoder != nil) else {
-            throw RTLError(options.inputEncoder ? "the options ask for an input encoder but none was given" : "an input encoder was given but the options do not ask for one")
+            throw RTLError(
+                options.inputEncoder
+                    ? "the options ask for an input encoder but none was given"
+                    : "an input encoder was given but the options do not ask for one")
         }
         if let encoder {
             guard encoder.features.count == network.spec.inputFeatures, encoder.codeBits == network.spec.inputBits else {
-                throw RTLError("the input encoder has \(encoder.features.count) features of \(encoder.codeBits)-bit codes; the network reads \(network.spec.inputFeatures) of \(network.spec.inputBits) bits")
+                throw RTLError(
+                    "the input encoder has \(encoder.features.count) features of \(encoder.codeBits)-bit codes; the network"
+                        + " reads \(network.spec.inputFeatures) of \(network.spec.inputBits) bits"
+                )
             }
         }
         let layerFiles = network.spec.layers.indices.map { layerModule(network: network, layer: $0, options: options) }

@@ -47,16 +47,19 @@ package struct ExternalTool {
     /// Throws when it cannot start, `CancellationError` when `isCancelled`
     /// turns true (polled every 20 ms), and an error when it exceeds
     /// `timeout` seconds; in both cases the tool's whole group is stopped first.
-    package static func run(_ executable: String, _ arguments: [String], in directory: URL, timeout: Double,
-                            isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> Result {
+    package static func run(
+        _ executable: String, _ arguments: [String], in directory: URL, timeout: Double,
+        isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) throws -> Result {
         let name = URL(fileURLWithPath: executable).lastPathComponent
         let log = directory.appendingPathComponent(".\(name).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         defer { try? handle.close() }
         let start = Date()
-        let group = try SupervisedProcess(executable, arguments, in: directory, output: handle.fileDescriptor,
-                                          errors: handle.fileDescriptor)
+        let group = try SupervisedProcess(
+            executable, arguments, in: directory, output: handle.fileDescriptor,
+            errors: handle.fileDescriptor)
         let status = try wait(for: group, name: name, log: log.path, timeout: timeout, isCancelled: isCancelled)
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         return Result(status: status, output: output, seconds: Date().timeIntervalSince(start))
@@ -64,9 +67,11 @@ package struct ExternalTool {
 
     /// Runs `executable arguments…` in `directory` with stdout and stderr
     /// each in a file of `scratch`, read once the tool has ended.
-    package static func capture(_ executable: String, _ arguments: [String], in directory: URL, scratch: URL,
-                                environment: [String: String]? = nil, timeout: Double,
-                                isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> Captured {
+    package static func capture(
+        _ executable: String, _ arguments: [String], in directory: URL, scratch: URL,
+        environment: [String: String]? = nil, timeout: Double,
+        isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) throws -> Captured {
         let name = URL(fileURLWithPath: executable).lastPathComponent
         let files = ["out", "err"].map { scratch.appendingPathComponent(".\(name).\(UUID().uuidString).\($0)") }
         defer { for file in files { try? FileManager.default.removeItem(at: file) } }
@@ -75,16 +80,20 @@ package struct ExternalTool {
             return try FileHandle(forWritingTo: file)
         }
         defer { for handle in handles { try? handle.close() } }
-        let group = try SupervisedProcess(executable, arguments, in: directory, output: handles[0].fileDescriptor,
-                                          errors: handles[1].fileDescriptor, environment: environment)
+        let group = try SupervisedProcess(
+            executable, arguments, in: directory, output: handles[0].fileDescriptor,
+            errors: handles[1].fileDescriptor, environment: environment)
         let status = try wait(for: group, name: name, log: files[1].path, timeout: timeout, isCancelled: isCancelled)
-        return Captured(status: status, standardOutput: (try? Data(contentsOf: files[0])) ?? Data(),
-                        standardError: (try? Data(contentsOf: files[1])) ?? Data())
+        return Captured(
+            status: status, standardOutput: (try? Data(contentsOf: files[0])) ?? Data(),
+            standardError: (try? Data(contentsOf: files[1])) ?? Data())
     }
 
     /// Polls `group` until it ends; stops it and throws on cancel or timeout.
-    private static func wait(for group: SupervisedProcess, name: String, log: String, timeout: Double,
-                             isCancelled: @Sendable () -> Bool) throws -> Int32 {
+    private static func wait(
+        for group: SupervisedProcess, name: String, log: String, timeout: Double,
+        isCancelled: @Sendable () -> Bool
+    ) throws -> Int32 {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             if let status = group.exitStatus() { return status }
@@ -113,8 +122,10 @@ package struct SupervisedProcess: Sendable {
 
     /// Starts the tool with stdout to `output` and stderr to `errors` (the same descriptor merges them).
     /// `environment` replaces ours when given.
-    package init(_ executable: String, _ arguments: [String], in directory: URL, output: Int32, errors: Int32,
-                 environment: [String: String]? = nil) throws {
+    package init(
+        _ executable: String, _ arguments: [String], in directory: URL, output: Int32, errors: Int32,
+        environment: [String: String]? = nil
+    ) throws {
         var argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.sorted { $0.key < $1.key }.map { strdup("\($0)=\($1)") } + [nil] }

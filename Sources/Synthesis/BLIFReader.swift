@@ -61,7 +61,8 @@ public enum BLIFReader {
                 if let phase, phase != value { throw SynthesisError("BLIF: \(name) mixes on-set and off-set rows") }
                 phase = value
                 let literals = Array(cube)
-                for minterm in 0..<(1 << k) where literals.indices.allSatisfy({ j in
+                for minterm in 0..<(1 << k)
+                where literals.indices.allSatisfy({ j in
                     literals[j] == "-" || (literals[j] == "1") == ((minterm >> j) & 1 == 1)
                 }) {
                     onSet |= 1 << UInt64(minterm)

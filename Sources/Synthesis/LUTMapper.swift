@@ -76,15 +76,18 @@ public struct LUTMapper: Sendable {
         for name in abcNames {
             if let path = ExternalTool.find(name, searchPath: searchPath) { return path }
         }
-        throw SynthesisError("ABC not found on PATH (tried \(abcNames.joined(separator: ", "))): "
-            + "install the Debian package 'yosys' (it provides yosys-abc) or 'berkeley-abc', e.g. with scripts/ensure-deps.sh")
+        throw SynthesisError(
+            "ABC not found on PATH (tried \(abcNames.joined(separator: ", "))): "
+                + "install the Debian package 'yosys' (it provides yosys-abc) or 'berkeley-abc', e.g. with scripts/ensure-deps.sh")
     }
 
     /// Maps `table`. With `care`, addresses outside it are don't-cares: the
     /// netlist equals the table on the care set only. `isCancelled` is polled
     /// while ABC runs; ABC is killed at once when it returns true.
-    public func map(_ table: TruthTable, care: CareSet? = nil,
-                    isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> MappedTable {
+    public func map(
+        _ table: TruthTable, care: CareSet? = nil,
+        isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) throws -> MappedTable {
         if let care, care.addressBits != table.addressBits {
             throw SynthesisError("the care set covers \(care.addressBits) address bits, the table has \(table.addressBits)")
         }
@@ -94,8 +97,10 @@ public struct LUTMapper: Sendable {
         let constants = Self.constantBits(table, care: care)
         let varying = (0..<table.outputBits).filter { constants[$0] == nil }
         guard let lastVarying = varying.last else {
-            return MappedTable(netlist: try LUTNetlist(inputCount: table.addressBits, luts: [],
-                                                       outputs: constants.map { .constant($0!) }), seconds: 0)
+            return MappedTable(
+                netlist: try LUTNetlist(
+                    inputCount: table.addressBits, luts: [],
+                    outputs: constants.map { .constant($0!) }), seconds: 0)
         }
         let abc = try Self.abcExecutable()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-abc-\(UUID().uuidString)")
@@ -113,13 +118,16 @@ public struct LUTMapper: Sendable {
             try Self.carePatterns(care).write(to: careFile!)
         }
         let blif = directory.appendingPathComponent("mapped.blif")
-        let commands = ["read_truth -x -f \(truthFile.path)"]
+        let commands =
+            ["read_truth -x -f \(truthFile.path)"]
             + settings.script(addressBits: table.addressBits, outputBits: varying.count, carePatterns: careFile?.path)
             + ["write_blif \(blif.path)"]
-        let result = try ExternalTool.run(abc, ["-c", commands.joined(separator: "; ")], in: directory,
-                                          timeout: timeout, isCancelled: isCancelled)
+        let result = try ExternalTool.run(
+            abc, ["-c", commands.joined(separator: "; ")], in: directory,
+            timeout: timeout, isCancelled: isCancelled)
         guard result.status == 0, let text = try? String(contentsOf: blif, encoding: .utf8) else {
-            throw SynthesisError("ABC failed to map a \(table.addressBits)-bit table (status \(result.status)):\n\(ExternalTool.tail(result.output))")
+            throw SynthesisError(
+                "ABC failed to map a \(table.addressBits)-bit table (status \(result.status)):\n\(ExternalTool.tail(result.output))")
         }
         var netlist = try BLIFReader.netlist(text, outputCount: varying.count)
         var outputs = constants.map { Signal.constant($0 ?? false) }
@@ -130,8 +138,10 @@ public struct LUTMapper: Sendable {
     }
 
     /// Maps every table concurrently on all cores; results in table order.
-    public func map(_ tables: [TruthTable], care: [CareSet?]? = nil,
-                    isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> [MappedTable] {
+    public func map(
+        _ tables: [TruthTable], care: [CareSet?]? = nil,
+        isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) throws -> [MappedTable] {
         precondition(care == nil || care!.count == tables.count, "one care set (or nil) per table")
         let mapper = self
         return try Parallel.map(count: tables.count) { i in

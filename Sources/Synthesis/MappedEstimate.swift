@@ -68,8 +68,9 @@ public struct MappedEstimate: Hashable, Codable, Sendable {
 
     /// Adds up `netlists[layer][partition]` of `network` with `registers`.
     public init(network: LUTNetwork, netlists: [[LUTNetlist]], registers: RegisterPlacement) {
-        self.init(spec: network.spec, connectivity: network.connectivity,
-                  statistics: netlists.map { $0.map(\.statistics) }, registers: registers)
+        self.init(
+            spec: network.spec, connectivity: network.connectivity,
+            statistics: netlists.map { $0.map(\.statistics) }, registers: registers)
     }
 
     /// The same from each partition's `NetlistStatistics`.
@@ -88,9 +89,11 @@ public struct MappedEstimate: Hashable, Codable, Sendable {
             segment += sum.levels
             deepest = max(deepest, segment)
             let unread = partitions.indices.filter { !live[layer][$0] }
-            layers.append(Layer(layer: layer, partitions: partitions.count, lutsBySize: sum.lutsBySize, luts: sum.luts,
-                                levels: sum.levels, flipFlops: registerBits,
-                                unreadPartitions: unread.count, unreadLUTs: unread.reduce(0) { $0 + partitions[$1].luts }))
+            layers.append(
+                Layer(
+                    layer: layer, partitions: partitions.count, lutsBySize: sum.lutsBySize, luts: sum.luts,
+                    levels: sum.levels, flipFlops: registerBits,
+                    unreadPartitions: unread.count, unreadLUTs: unread.reduce(0) { $0 + partitions[$1].luts }))
             total.add(sum)
             flipFlops += registerBits
         }
@@ -116,20 +119,27 @@ public struct MappedEstimate: Hashable, Codable, Sendable {
         var lines = ["Hardware of the mapped partitions (lutbuild's count, exact; the argmax is not included):"]
         lines.append("  LUTs        \(luts)  (\(sizes(lutsBySize)))")
         if let unreadLUTs, let unreadPartitions, unreadPartitions > 0 {
-            lines.append("  unread      \(unreadLUTs) of these LUTs are in \(unreadPartitions) partitions no output depends on; "
-                + "synthesis removes them (\(luts - unreadLUTs) LUTs reach an output)")
+            lines.append(
+                "  unread      \(unreadLUTs) of these LUTs are in \(unreadPartitions) partitions no output depends on; "
+                    + "synthesis removes them (\(luts - unreadLUTs) LUTs reach an output)")
         }
         if let exactLUTs {
             lines.append("  exact       \(exactLUTs) LUTs with every table entry cared for (don't-cares save \(exactLUTs - luts))")
         }
         if let encoder {
-            lines.append("  encoder     \(encoder.luts) LUTs more for the input encoder (\(encoder.counter); \(encoder.carryChains) CARRY, depth \(encoder.logicDepth) cells), not in the total")
+            lines.append(
+                "  encoder     \(encoder.luts) LUTs more for the input encoder (\(encoder.counter); \(encoder.carryChains)"
+                    + " CARRY, depth \(encoder.logicDepth) cells), not in the total"
+            )
         }
         lines.append("  FFs         \(flipFlops)")
         lines.append("  LUT levels  \(logicLevels) (register to register), latency \(latency) cycles")
         for layer in layers {
             let unread = (layer.unreadPartitions ?? 0) > 0 ? " (\(layer.unreadPartitions!) unread: \(layer.unreadLUTs ?? 0) LUTs)" : ""
-            lines.append("  layer \(layer.layer): \(layer.partitions) partitions\(unread), \(layer.luts) LUTs, \(layer.levels) levels, \(layer.flipFlops) FFs")
+            lines.append(
+                "  layer \(layer.layer): \(layer.partitions) partitions\(unread), \(layer.luts) LUTs, \(layer.levels) levels,"
+                    + " \(layer.flipFlops) FFs"
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }

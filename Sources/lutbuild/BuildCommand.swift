@@ -23,7 +23,11 @@ struct BuildCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Retrain layerK's partitions even if cached (repeatable), the other layers stay frozen.")
     var retrain: [String] = []
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Build with a project-file key set to a value, the file unchanged (repeatable; checked as `lutbuild sweep --set`).", valueName: "KEY=VALUE"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Build with a project-file key set to a value, the file unchanged (repeatable; checked as `lutbuild sweep --set`).",
+            valueName: "KEY=VALUE"))
     var settings: [String] = []
 
     @Flag(name: .long, help: "Print one JSON event per line on stdout instead of the status line.")
@@ -39,14 +43,19 @@ struct BuildCommand: AsyncParsableCommand {
 
     @OptionGroup var remoteCache: RemoteCacheOptions
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Run again the given share (0 < FRACTION ≤ 1; a bare --audit: all) of the steps this build would reuse from the local or remote cache, and fail naming any whose output differs from the stored one.",
-        valueName: "FRACTION"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Run again the given share (0 < FRACTION ≤ 1; a bare --audit: all) of the steps this build would reuse from the"
+                + " local or remote cache, and fail naming any whose output differs from the stored one.",
+            valueName: "FRACTION"))
     var audit: Double?
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if let audit, !(audit > 0 && audit <= 1) { throw ValidationError("--audit takes a share of the steps, above 0 and at most 1 (found \(audit))") }
+        if let audit, !(audit > 0 && audit <= 1) {
+            throw ValidationError("--audit takes a share of the steps, above 0 and at most 1 (found \(audit))")
+        }
     }
 
     /// `--audit` may stand alone (`--audit[=FRACTION]`): it means every step.
@@ -68,11 +77,14 @@ struct BuildCommand: AsyncParsableCommand {
         } else {
             print(BuildReport.summary(summary))
             if let audit {
-                print("  audit: ran \(summary.audited.count) reused step(s) again (\(String(format: "%g", audit * 100))% sample): "
-                    + (summary.auditFindings.isEmpty ? "every output equals the stored one" : "\(summary.auditFindings.count) differ"))
+                print(
+                    "  audit: ran \(summary.audited.count) reused step(s) again (\(String(format: "%g", audit * 100))% sample): "
+                        + (summary.auditFindings.isEmpty ? "every output equals the stored one" : "\(summary.auditFindings.count) differ"))
             }
             if !request.leftOut.isEmpty {
-                print("  left as they were (not asked for): \(request.leftOut.joined(separator: ", ")); `lutbuild status` lists what is stale")
+                print(
+                    "  left as they were (not asked for): \(request.leftOut.joined(separator: ", ")); `lutbuild status` lists what is stale"
+                )
             }
             for line in results.lines { print("  " + line) }
         }

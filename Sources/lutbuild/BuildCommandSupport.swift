@@ -19,7 +19,12 @@ struct BuildFlags: ParsableArguments {
     @Flag(name: .customLong("no-estimate"), help: "Skip the hardware estimate (LUTs, FFs and LUT levels of the mapped design).")
     var noEstimate = false
 
-    @Option(name: .long, help: "RTL simulator for the verify step: verilator or iverilog (default: iverilog for networks of up to \(Simulator.iverilogPartitionLimit) partitions, else verilator).")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "RTL simulator for the verify step: verilator or iverilog (default: iverilog for networks of up to"
+                + " \(Simulator.iverilogPartitionLimit) partitions, else verilator).")
+    )
     var simulator: Simulator?
 
     /// The build these flags select (status and explain check the same one).
@@ -46,10 +51,13 @@ enum EngineCommand {
 
     /// Runs the build as `BuildPipeline.lockedBuild` does, rendering its events
     /// (status line, plain lines or JSON on stdout); Ctrl-C stops it at a safe point.
-    static func build(_ project: Project, request: BuildRequest, json: Bool, wait: Bool, jobs: Int?,
-                      remoteCache: RemoteCacheChoice = RemoteCacheChoice()) async throws -> BuildSummary {
+    static func build(
+        _ project: Project, request: BuildRequest, json: Bool, wait: Bool, jobs: Int?,
+        remoteCache: RemoteCacheChoice = RemoteCacheChoice()
+    ) async throws -> BuildSummary {
         let interrupt = InterruptSignal()
-        let renderer = json
+        let renderer =
+            json
             ? BuildEventRenderer(style: .json, write: { text in FileHandle.standardOutput.write(Data(text.utf8)) })
             : BuildEventRenderer.standardError(json: false)
         defer { renderer.finish() }

@@ -19,8 +19,10 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: "Where points are built: local (this machine), slurm (a Slurm job array), command (a --launcher per point).")
     var executor: SweepExecutor = .local
 
-    @Option(help: ArgumentHelp("How --executor command starts one point, {cmd} standing for its command, e.g. 'bsub -K {cmd}'.",
-                               valueName: "TEMPLATE"))
+    @Option(
+        help: ArgumentHelp(
+            "How --executor command starts one point, {cmd} standing for its command, e.g. 'bsub -K {cmd}'.",
+            valueName: "TEMPLATE"))
     var launcher: String?
 
     @Flag(help: "Follow the submitted tasks ([k/n], failures named) until they are gathered.")
@@ -34,10 +36,15 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Time limit of one task, as Slurm writes it (30, 2:00:00).", valueName: "time")) var time: String?
     @Option(name: .customLong("cpus-per-task"), help: "CPUs of one task.") var cpusPerTask: Int?
     @Option(help: ArgumentHelp("Memory of one task, as Slurm writes it (4G).", valueName: "mem")) var mem: String?
-    @Option(name: .customLong("sbatch-arg"), help: ArgumentHelp("A further sbatch argument (repeatable), e.g. --sbatch-arg=--qos=short.",
-                                                                  valueName: "arg"))
+    @Option(
+        name: .customLong("sbatch-arg"),
+        help: ArgumentHelp(
+            "A further sbatch argument (repeatable), e.g. --sbatch-arg=--qos=short.",
+            valueName: "arg"))
     var sbatchArgs: [String] = []
-    @Option(name: .customLong("max-running"), help: "Tasks running at once (default: [sweep.slurm] max_running, else \(SlurmSettings.defaultMaxRunning)).")
+    @Option(
+        name: .customLong("max-running"),
+        help: "Tasks running at once (default: [sweep.slurm] max_running, else \(SlurmSettings.defaultMaxRunning)).")
     var maxRunning: Int?
 
     func validate() throws {
@@ -68,28 +75,37 @@ struct ClusterOptions: ParsableArguments {
 
 /// The printing around `ClusterSweep` for `lutbuild sweep`.
 enum ClusterSweepCommand {
-    static func submit(_ project: Project, plan: SweepPlan, executor: ClusterSubmission.Executor, options: ClusterOptions, estimate: Bool,
-                       remoteCache: RemoteCacheChoice, hasRemoteCache: Bool, interrupt: InterruptSignal) async throws {
+    static func submit(
+        _ project: Project, plan: SweepPlan, executor: ClusterSubmission.Executor, options: ClusterOptions, estimate: Bool,
+        remoteCache: RemoteCacheChoice, hasRemoteCache: Bool, interrupt: InterruptSignal
+    ) async throws {
         try ClusterSweep.gatherEarlier(project)
         guard var manifest = ClusterSweep.manifest(project, plan: plan, estimate: estimate, executor: executor) else {
             printError("sweep: all \(plan.points.count) points finished earlier; see \(SweepRunner.directory)/results.csv")
             return
         }
         if !hasRemoteCache {
-            printError("warning: no remote cache: each task builds its point from nothing; set [cache] remote (a server, or file:///… on the shared filesystem)")
+            printError(
+                "warning: no remote cache: each task builds its point from nothing; set [cache] remote (a server, or file:///…"
+                    + " on the shared filesystem)"
+            )
         }
-        let submission = ClusterSubmission(executor: executor, launcher: options.launcher, slurm: options.slurm(project.config.sweep.slurm),
-                                           lutbuild: currentExecutable(), environment: remoteCache.childEnvironment)
+        let submission = ClusterSubmission(
+            executor: executor, launcher: options.launcher, slurm: options.slurm(project.config.sweep.slurm),
+            lutbuild: currentExecutable(), environment: remoteCache.childEnvironment)
         try ClusterSweep.begin(manifest)
         let toBuild = manifest.taskPoints.count, tasks = manifest.tasks.count
         let finishedEarlier = plan.points.count - toBuild
-        printError("sweep: \(plan.points.count) points, \(toBuild) to build\(finishedEarlier > 0 ? " (\(finishedEarlier) finished earlier)" : "")"
-                   + " in \(tasks) task\(tasks == 1 ? "" : "s") (points that share their training are one task)")
+        printError(
+            "sweep: \(plan.points.count) points, \(toBuild) to build\(finishedEarlier > 0 ? " (\(finishedEarlier) finished earlier)" : "")"
+                + " in \(tasks) task\(tasks == 1 ? "" : "s") (points that share their training are one task)")
         switch executor {
         case .slurm:
             try submission.submitSlurm(&manifest)
-            printError("sweep: submitted job array \(manifest.arrayJob!) (\(tasks) task\(tasks == 1 ? "" : "s"), at most \(submission.slurm.maxRunning) at once) "
-                       + "and collector job \(manifest.collectorJob!); logs in \(SweepManifest.directory)/logs")
+            printError(
+                "sweep: submitted job array \(manifest.arrayJob!) (\(tasks) task\(tasks == 1 ? "" : "s"), at most"
+                    + " \(submission.slurm.maxRunning) at once) "
+                    + "and collector job \(manifest.collectorJob!); logs in \(SweepManifest.directory)/logs")
             print("array \(manifest.arrayJob!)\ncollector \(manifest.collectorJob!)")
             guard options.wait else {
                 printError("sweep: `lutbuild sweep --status` reports progress; results land in \(SweepRunner.directory)/results.json")
@@ -101,7 +117,10 @@ enum ClusterSweepCommand {
                     printError("[\(done)/\(total)] \(describe(point))")
                 }
             } catch is CancellationError {
-                printError("sweep: stopped following; the jobs go on (`lutbuild sweep --status`, or scancel \(manifest.arrayJob!) \(manifest.collectorJob!))")
+                printError(
+                    "sweep: stopped following; the jobs go on (`lutbuild sweep --status`, or scancel \(manifest.arrayJob!)"
+                        + " \(manifest.collectorJob!))"
+                )
                 throw CancellationError()
             }
             try finish(results, total: plan.points.count)
@@ -129,7 +148,8 @@ enum ClusterSweepCommand {
         let manifest = status.manifest
         let failed = status.collected.failed
         let built = status.collected.results.points.count - failed.count
-        var line = "sweep: \(manifest.points.count) points: \(built) built, \(failed.count) failed, \(status.collected.unfinished.count) to come"
+        var line =
+            "sweep: \(manifest.points.count) points: \(built) built, \(failed.count) failed, \(status.collected.unfinished.count) to come"
         if let array = manifest.arrayJob { line += "; job array \(array): \(status.arrayState ?? "ended")" }
         if let collector = manifest.collectorJob { line += ", collector \(collector): \(status.collectorState ?? "ended")" }
         print(line)
@@ -140,12 +160,15 @@ enum ClusterSweepCommand {
     static func finish(_ results: SweepResults, total: Int) throws {
         let failed = results.points.filter { $0.error != nil }
         let front = results.points.filter(\.pareto).count
-        printError("sweep: \(results.points.count - failed.count) of \(total) points finished, \(front) on the Pareto front"
-                   + (failed.isEmpty ? "" : ", \(failed.count) failed") + "; see \(SweepRunner.directory)/results.csv and accuracy_vs_luts.svg")
+        printError(
+            "sweep: \(results.points.count - failed.count) of \(total) points finished, \(front) on the Pareto front"
+                + (failed.isEmpty ? "" : ", \(failed.count) failed") + "; see \(SweepRunner.directory)/results.csv and accuracy_vs_luts.svg"
+        )
         if !failed.isEmpty {
-            throw PipelineError("\(failed.count) point\(failed.count == 1 ? "" : "s") failed: "
-                                + failed.map { "\($0.name) (log \($0.log ?? "none"))" }.joined(separator: ", ")
-                                + "; run the same sweep again to build them")
+            throw PipelineError(
+                "\(failed.count) point\(failed.count == 1 ? "" : "s") failed: "
+                    + failed.map { "\($0.name) (log \($0.log ?? "none"))" }.joined(separator: ", ")
+                    + "; run the same sweep again to build them")
         }
     }
 
@@ -180,7 +203,8 @@ struct SweepTaskCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let log {
-            try FileManager.default.createDirectory(at: URL(fileURLWithPath: log).deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: URL(fileURLWithPath: log).deletingLastPathComponent(), withIntermediateDirectories: true)
             let descriptor = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             guard descriptor >= 0, dup2(descriptor, STDOUT_FILENO) >= 0, dup2(descriptor, STDERR_FILENO) >= 0 else {
                 throw ValidationError("cannot write --log \(log)")
@@ -198,8 +222,10 @@ struct SweepTaskCommand: AsyncParsableCommand {
         let renderer = BuildEventRenderer.standardError(json: false)
         defer { renderer.finish() }
         let task = try SweepTask(manifest: manifest, index: index!)
-        let result = try await task.run(concurrency: jobs ?? CPUAllocation.count, remoteCache: RemoteCacheChoice(),
-                                        isCancelled: { interrupt.isRaised }, events: renderer.render) { summary in
+        let result = try await task.run(
+            concurrency: jobs ?? CPUAllocation.count, remoteCache: RemoteCacheChoice(),
+            isCancelled: { interrupt.isRaised }, events: renderer.render
+        ) { summary in
             renderer.note("task: \(BuildReport.summary(summary))")
         }
         for point in result { renderer.note("point: \(SweepCommand.describe(point))") }

@@ -24,9 +24,14 @@ struct GcCommand: AsyncParsableCommand {
         let lock = try EngineCommand.lock(project, wait: true)
         let report = try BuildPipeline(project: project).collectGarbage(keepBuilds: keepBuilds)
         let megabytes = String(format: "%.1f", Double(report.removedBytes) / 1_048_576)
-        let temporaries = report.removedTemporaries == 0 ? ""
+        let temporaries =
+            report.removedTemporaries == 0
+            ? ""
             : " and \(report.removedTemporaries) temporar\(report.removedTemporaries == 1 ? "y" : "ies") of interrupted builds"
-        print("removed \(report.removedObjects) cached object\(report.removedObjects == 1 ? "" : "s")\(temporaries) (\(megabytes) MB), kept \(report.keptObjects)")
+        print(
+            "removed \(report.removedObjects) cached object\(report.removedObjects == 1 ? "" : "s")\(temporaries) (\(megabytes)"
+                + " MB), kept \(report.keptObjects)"
+        )
         _ = lock
     }
 }

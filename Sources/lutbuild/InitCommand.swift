@@ -30,9 +30,12 @@ struct InitCommand: ParsableCommand {
     var labels: String?
 
     /// Unconditional, so that `--label -1` is the last column rather than an unknown option.
-    @Option(parsing: .unconditional, help: ArgumentHelp(
-        "The CSV label column: a header name, or a 0-based index (-1 is the last column). Found by itself when it is named label/target/class/…, or is the only column of integers with few values.",
-        valueName: "column"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "The CSV label column: a header name, or a 0-based index (-1 is the last column). Found by itself when it is named"
+                + " label/target/class/…, or is the only column of integers with few values.",
+            valueName: "column"))
     var label: String?
 
     @Flag(help: "Copy the data files into the project's data/ folder instead of pointing at them.")
@@ -64,15 +67,27 @@ struct InitCommand: ParsableCommand {
             print("  \(header); label column \(csv.columns[csv.labelIndex]) (found by \(csv.labelReason))")
         }
         if facts.labelOffset != 0 {
-            print("  labels run \(facts.labelOffset)…\(facts.labelOffset + facts.classes - 1): dataset.label_offset = \(facts.labelOffset) makes them 0…\(facts.classes - 1)")
+            print(
+                "  labels run \(facts.labelOffset)…\(facts.labelOffset + facts.classes - 1): dataset.label_offset ="
+                    + " \(facts.labelOffset) makes them 0…\(facts.classes - 1)"
+            )
         }
         if !facts.emptyClasses.isEmpty {
-            print("  note: no row has class \(facts.emptyClasses.map(String.init).joined(separator: ", ")); its output partition will never be trained to fire")
+            print(
+                "  note: no row has class \(facts.emptyClasses.map(String.init).joined(separator: ", ")); its output partition"
+                    + " will never be trained to fire"
+            )
         }
         let sizing = project.sizing
-        print("  network: \(sizing.partitions.map(String.init).joined(separator: " → ")) partitions, fan-in \(sizing.fanIn), \(sizing.bits)-bit codes; \(sizing.epochs) epochs")
+        print(
+            "  network: \(sizing.partitions.map(String.init).joined(separator: " → ")) partitions, fan-in \(sizing.fanIn),"
+                + " \(sizing.bits)-bit codes; \(sizing.epochs) epochs"
+        )
         if sizing.selection == .lastEpoch {
-            print("  too few rows to select an epoch on a validation split: all \(sizing.trainRows) non-test rows train, and the last epoch is kept")
+            print(
+                "  too few rows to select an epoch on a validation split: all \(sizing.trainRows) non-test rows train, and the"
+                    + " last epoch is kept"
+            )
         }
         print("created a lutbuild project in \(directory):")
         for path in written { print("  \(path)") }

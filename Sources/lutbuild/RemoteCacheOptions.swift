@@ -10,26 +10,39 @@ extension RemoteCacheMode: ExpressibleByArgument {
 
 /// The remote cache flags of the commands that build (`build`, `watch`, `sweep`).
 struct RemoteCacheOptions: ParsableArguments {
-    @Option(name: .customLong("remote-cache"), help: ArgumentHelp(
-        "Shared cache (Bazel HTTP cache protocol, e.g. bazel-remote or nginx WebDAV, or file:///DIR on a shared filesystem); overrides LUTBUILD_REMOTE_CACHE and [cache] remote; an empty URL disables it.",
-        valueName: "url"))
+    @Option(
+        name: .customLong("remote-cache"),
+        help: ArgumentHelp(
+            "Shared cache (Bazel HTTP cache protocol, e.g. bazel-remote or nginx WebDAV, or file:///DIR on a shared filesystem);"
+                + " overrides LUTBUILD_REMOTE_CACHE and [cache] remote; an empty URL disables it.",
+            valueName: "url"))
     var url: String?
 
-    @Option(name: .customLong("remote-cache-mode"), help: ArgumentHelp(
-        "read-only (or read): reuse what others uploaded, upload nothing; read-write: also upload what this build runs. Overrides LUTBUILD_REMOTE_CACHE_MODE and [cache] mode (default read-write).",
-        valueName: "mode"))
+    @Option(
+        name: .customLong("remote-cache-mode"),
+        help: ArgumentHelp(
+            "read-only (or read): reuse what others uploaded, upload nothing; read-write: also upload what this build runs."
+                + " Overrides LUTBUILD_REMOTE_CACHE_MODE and [cache] mode (default read-write).",
+            valueName: "mode"))
     var mode: RemoteCacheMode?
 
-    @Option(name: .customLong("remote-header"), help: ArgumentHelp(
-        "A header sent with every remote cache request, e.g. \"Authorization: Bearer TOKEN\" (repeatable).", valueName: "name: value"))
+    @Option(
+        name: .customLong("remote-header"),
+        help: ArgumentHelp(
+            "A header sent with every remote cache request, e.g. \"Authorization: Bearer TOKEN\" (repeatable).", valueName: "name: value"))
     var headers: [String] = []
 
-    @Option(name: .customLong("remote-cache-ca"), help: ArgumentHelp(
-        "PEM file of the CA that signed the cache server's certificate; overrides [cache] tls_ca_file and SSL_CERT_FILE.", valueName: "file"))
+    @Option(
+        name: .customLong("remote-cache-ca"),
+        help: ArgumentHelp(
+            "PEM file of the CA that signed the cache server's certificate; overrides [cache] tls_ca_file and SSL_CERT_FILE.",
+            valueName: "file"))
     var certificateAuthority: String?
 
-    @Option(name: .customLong("remote-cache-client-cert"), help: ArgumentHelp(
-        "PEM client certificate for a server that asks for one (with --remote-cache-client-key).", valueName: "file"))
+    @Option(
+        name: .customLong("remote-cache-client-cert"),
+        help: ArgumentHelp(
+            "PEM client certificate for a server that asks for one (with --remote-cache-client-key).", valueName: "file"))
     var clientCertificate: String?
 
     @Option(name: .customLong("remote-cache-client-key"), help: ArgumentHelp("PEM key of --remote-cache-client-cert.", valueName: "file"))
@@ -37,7 +50,9 @@ struct RemoteCacheOptions: ParsableArguments {
 
     func validate() throws {
         for header in headers {
-            do { _ = try RemoteCacheCredentials.header(header, origin: "--remote-header") } catch { throw ValidationError(error.description) }
+            do { _ = try RemoteCacheCredentials.header(header, origin: "--remote-header") } catch {
+                throw ValidationError(error.description)
+            }
         }
         if (clientCertificate == nil) != (clientKey == nil) {
             throw ValidationError("a client certificate needs its key: give both --remote-cache-client-cert and --remote-cache-client-key")
@@ -45,8 +60,9 @@ struct RemoteCacheOptions: ParsableArguments {
     }
 
     var choice: RemoteCacheChoice {
-        RemoteCacheChoice(url: url, mode: mode, headers: headers,
-                          tls: TLSFiles(certificateAuthority: certificateAuthority, clientCertificate: clientCertificate, clientKey: clientKey))
+        RemoteCacheChoice(
+            url: url, mode: mode, headers: headers,
+            tls: TLSFiles(certificateAuthority: certificateAuthority, clientCertificate: clientCertificate, clientKey: clientKey))
     }
 
     /// The same flags as arguments of a child `lutbuild build` (watch); files as absolute paths.

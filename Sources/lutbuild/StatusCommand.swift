@@ -42,7 +42,10 @@ struct StatusCommand: AsyncParsableCommand {
         for line in rerun.prefix(40) { print("rerun    \(line)") }
         if rerun.count > 40 { print("rerun    … and \(rerun.count - 40) more lines") }
         if !report.rerun.isEmpty {
-            print("rerun    gen/ matches lutbuild.lock, but the local cache (.lutbuild/) has no record of these \(report.rerun.count) steps: the next build runs them again (or fetches them from the remote cache)")
+            print(
+                "rerun    gen/ matches lutbuild.lock, but the local cache (.lutbuild/) has no record of these"
+                    + " \(report.rerun.count) steps: the next build runs them again (or fetches them from the remote cache)"
+            )
         }
         if report.isClean { print("up to date") }
         if check && !report.isClean { throw ExitCode(1) }

@@ -18,7 +18,8 @@ struct SweepCommand: AsyncParsableCommand {
             sets as variants of the project, sharing its cache, and writes \
             gen/sweep/results.json, results.csv and accuracy_vs_luts.svg (the Pareto front \
             marked). Like `lutbuild build`, it reads and writes the remote cache \
-            ([cache] remote, LUTBUILD_REMOTE_CACHE or --remote-cache). Bad keys or values are reported before anything runs. Ctrl-C stops at a \
+            ([cache] remote, LUTBUILD_REMOTE_CACHE or --remote-cache). Bad keys or values are reported before anything runs.\
+             Ctrl-C stops at a \
             safe point; running the same sweep again resumes, and a finished point is never \
             built again. With --executor slurm, the points are built by one Slurm job array \
             and gathered by a collector job (--wait follows them, --status reports later); \
@@ -62,12 +63,14 @@ struct SweepCommand: AsyncParsableCommand {
         // Before planning, which can take seconds that Ctrl-C must be able to cut short.
         let interrupt = InterruptSignal()
         let planning = PlanningProgress()
-        let plan = try SweepPlan.make(project, arguments: settings, maxPoints: maxPoints,
-                                      isCancelled: { interrupt.isRaised }, progress: planning.report)
+        let plan = try SweepPlan.make(
+            project, arguments: settings, maxPoints: maxPoints,
+            isCancelled: { interrupt.isRaised }, progress: planning.report)
         let remote = try remoteCache.choice.settings(for: project.config.cache, projectDirectory: project.directory)
         if let executor = cluster.executor.cluster {
-            return try await ClusterSweepCommand.submit(project, plan: plan, executor: executor, options: cluster, estimate: !noEstimate,
-                                                        remoteCache: remoteCache.choice, hasRemoteCache: remote != nil, interrupt: interrupt)
+            return try await ClusterSweepCommand.submit(
+                project, plan: plan, executor: executor, options: cluster, estimate: !noEstimate,
+                remoteCache: remoteCache.choice, hasRemoteCache: remote != nil, interrupt: interrupt)
         }
         let runner = SweepRunner(project: project, plan: plan, estimate: !noEstimate)
         let lock = try EngineCommand.lock(project, wait: !noWait)
@@ -76,7 +79,8 @@ struct SweepCommand: AsyncParsableCommand {
         let total = plan.points.count
         let json = json
         let counter = Counter()
-        printError("sweep: \(total) point\(total == 1 ? "" : "s") (\(plan.axes.map { "\($0.key): \($0.values.count)" }.joined(separator: " × ")))")
+        let axes = plan.axes.map { "\($0.key): \($0.values.count)" }.joined(separator: " × ")
+        printError("sweep: \(total) point\(total == 1 ? "" : "s") (\(axes))")
         let results: SweepResults
         do {
             defer { renderer.finish() }
@@ -93,8 +97,9 @@ struct SweepCommand: AsyncParsableCommand {
             throw CancellationError()
         }
         let front = results.points.filter { $0.pareto }.count
-        printError("sweep: \(results.points.count) of \(total) points finished, \(front) on the Pareto front; "
-                   + "see \(SweepRunner.directory)/results.csv and accuracy_vs_luts.svg")
+        printError(
+            "sweep: \(results.points.count) of \(total) points finished, \(front) on the Pareto front; "
+                + "see \(SweepRunner.directory)/results.csv and accuracy_vs_luts.svg")
     }
 
     static func describe(_ point: SweepPointResult) -> String {
@@ -118,6 +123,11 @@ struct SweepCommand: AsyncParsableCommand {
     /// Numbers points in the order they finish.
     final class Counter: Sendable {
         private let value = Mutex(0)
-        func next() -> Int { value.withLock { $0 += 1; return $0 } }
+        func next() -> Int {
+            value.withLock {
+                $0 += 1
+                return $0
+            }
+        }
     }
 }

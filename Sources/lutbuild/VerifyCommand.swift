@@ -22,7 +22,12 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ProjectOption
 
-    @Option(name: .long, help: "verilator or iverilog (default: iverilog for networks of up to \(Simulator.iverilogPartitionLimit) partitions, else verilator).")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "verilator or iverilog (default: iverilog for networks of up to \(Simulator.iverilogPartitionLimit) partitions, else"
+                + " verilator).")
+    )
     var simulator: Simulator?
 
     @Flag(name: .long, help: "Print the verification report as JSON on stdout.")

@@ -33,7 +33,8 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(name: .customLong("poll-interval-ms"), help: "Time between two polls with --poll.")
     var pollIntervalMilliseconds: Int = PollWatcher.defaultIntervalMilliseconds
 
-    @Option(name: .long, help: "Another folder (relative to the project) to ignore; repeatable. gen, .lutbuild and .git are always ignored.")
+    @Option(
+        name: .long, help: "Another folder (relative to the project) to ignore; repeatable. gen, .lutbuild and .git are always ignored.")
     var exclude: [String] = []
 
     @OptionGroup var flags: BuildFlags
@@ -51,11 +52,13 @@ struct WatchCommand: AsyncParsableCommand {
             throw UserError.input("no lutbuild.toml in \(root.path); pass --project DIR")
         }
         let scope = WatchScope(root: root.path, excluded: OutputLayout.unwatched + exclude)
-        let watcher: any ChangeWatcher = poll
+        let watcher: any ChangeWatcher =
+            poll
             ? PollWatcher(scope: scope, intervalMilliseconds: pollIntervalMilliseconds)
             : FileWatcher(scope: scope)
-        let build = ChildBuild(executable: Bundle.main.executableURL ?? URL(fileURLWithPath: "/proc/self/exe"),
-                               project: root, arguments: flags.arguments + remoteCache.arguments)
+        let build = ChildBuild(
+            executable: Bundle.main.executableURL ?? URL(fileURLWithPath: "/proc/self/exe"),
+            project: root, arguments: flags.arguments + remoteCache.arguments)
         let summary = RebuildSummary(measuresAccuracy: !flags.noVerify, measuresLUTs: !flags.noEstimate)
         let inputs = WatchInputs(project: root)
         let loop = WatchLoop(

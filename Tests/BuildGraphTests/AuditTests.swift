@@ -16,9 +16,10 @@ import Testing
 
     static func graph(log: RunLog, hidden: Hidden) throws -> StepGraph {
         var graph = try chainGraph(log: log, publishReport: true)
-        try graph.add(textStep("leaky", from: .output(step: "upper", name: "out"), publish: "gen/leaky.txt", log: log) { text in
-            text + hidden.current
-        })
+        try graph.add(
+            textStep("leaky", from: .output(step: "upper", name: "out"), publish: "gen/leaky.txt", log: log) { text in
+                text + hidden.current
+            })
         try graph.add(BatchStepTests.batch(shared: "adam", own: ["8", "8"], log: log))
         return graph
     }

@@ -16,18 +16,19 @@ import Testing
         }
         members.append(BatchMember(name: "log", publish: "gen/log.txt", reportsRun: true))
         var graph = StepGraph()
-        try graph.add(BatchStep(id: "train", kind: "train", version: 1, members: members) { context in
-            log.append("run")
-            let run = log.all.count
-            var outputs: StepOutputs = [:]
-            var previous: [String] = []
-            for member in context.stale where member != "log" {
-                outputs[member] = Data("\(own[Int(member.dropFirst())!])#\(run)".utf8)
-                previous.append("\(member)<-\(context.previousOutput(member: member).map(text) ?? "none")")
-            }
-            outputs["log"] = Data("stale=\(context.stale.joined(separator: ",")) \(previous.joined(separator: " "))".utf8)
-            return outputs
-        })
+        try graph.add(
+            BatchStep(id: "train", kind: "train", version: 1, members: members) { context in
+                log.append("run")
+                let run = log.all.count
+                var outputs: StepOutputs = [:]
+                var previous: [String] = []
+                for member in context.stale where member != "log" {
+                    outputs[member] = Data("\(own[Int(member.dropFirst())!])#\(run)".utf8)
+                    previous.append("\(member)<-\(context.previousOutput(member: member).map(text) ?? "none")")
+                }
+                outputs["log"] = Data("stale=\(context.stale.joined(separator: ",")) \(previous.joined(separator: " "))".utf8)
+                return outputs
+            })
         return graph
     }
 

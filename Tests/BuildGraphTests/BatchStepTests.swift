@@ -22,8 +22,10 @@ import Testing
             parameters.append("width", value)
             return BatchMember(name: "p\(index)", parameters: parameters.bytes, publish: "gen/p\(index).txt")
         }
-        return BatchStep(id: "train", kind: "train", version: 1, parameters: sharedParameters.bytes,
-                         inputs: ["data": .source("data.txt")], members: members, usesAllCores: true) { context in
+        return BatchStep(
+            id: "train", kind: "train", version: 1, parameters: sharedParameters.bytes,
+            inputs: ["data": .source("data.txt")], members: members, usesAllCores: true
+        ) { context in
             log.append("stale=\(context.stale.joined(separator: ",")) fresh=\(context.fresh.joined(separator: ","))")
             let data = text(try context.input("data"))
             var outputs: StepOutputs = [:]
@@ -112,7 +114,8 @@ import Testing
         }
         #expect(warnings.withLock { $0 }.contains { $0.contains("train/p2") && $0.contains("--retrain") }, "\(warnings.withLock { $0 })")
         #expect(try project.engine.lockFile() == clean)
-        try await project.build(Self.graph(shared: "adam", own: ["8", "8", "8"], log: log), options: BuildOptions(force: { $0 == "train/p2" }))
+        try await project.build(
+            Self.graph(shared: "adam", own: ["8", "8", "8"], log: log), options: BuildOptions(force: { $0 == "train/p2" }))
         // A change of the batch gives what a clean build gives.
         try await project.build(Self.graph(shared: "sgd", own: ["8", "8", "8"], log: log))
         try await project.build(graph)
@@ -148,10 +151,14 @@ import Testing
         let log = RunLog()
         try project.write("data.txt", "d")
         try await project.build(Self.graph(shared: "adam", own: ["8", "8"], log: log))
-        #expect(try project.engine.explain(Self.graph(shared: "adam", own: ["8", "4"], log: log))
-                == [StaleStep(id: "train/p0", reasons: [.sharedParametersChanged]),
-                    StaleStep(id: "train/p1", reasons: [.sharedParametersChanged, .parametersChanged])])
-        #expect(try project.engine.explain(Self.graph(shared: "sgd", own: ["8", "8"], log: log)).map(\.reasons)
+        #expect(
+            try project.engine.explain(Self.graph(shared: "adam", own: ["8", "4"], log: log))
+                == [
+                    StaleStep(id: "train/p0", reasons: [.sharedParametersChanged]),
+                    StaleStep(id: "train/p1", reasons: [.sharedParametersChanged, .parametersChanged]),
+                ])
+        #expect(
+            try project.engine.explain(Self.graph(shared: "sgd", own: ["8", "8"], log: log)).map(\.reasons)
                 == [[.sharedParametersChanged], [.sharedParametersChanged]])
     }
 }

@@ -61,12 +61,16 @@ struct MemoryProject {
 func text(_ data: Data) -> String { String(decoding: data, as: UTF8.self) }
 
 /// A step with one input and one output `out`, computing `transform` of its input.
-func textStep(_ id: String, from input: StepInput, version: Int = 1, parameters: String = "",
-              publish: String? = nil, log: RunLog, transform: @escaping @Sendable (String) -> String) -> Step {
+func textStep(
+    _ id: String, from input: StepInput, version: Int = 1, parameters: String = "",
+    publish: String? = nil, log: RunLog, transform: @escaping @Sendable (String) -> String
+) -> Step {
     var encoder = CanonicalEncoder()
     encoder.append("p", parameters)
-    return Step(id: id, kind: String(id.prefix { $0 != "/" }), version: version, parameters: encoder.bytes,
-                inputs: ["in": input], outputs: ["out"], publish: publish.map { ["out": $0] } ?? [:]) { context in
+    return Step(
+        id: id, kind: String(id.prefix { $0 != "/" }), version: version, parameters: encoder.bytes,
+        inputs: ["in": input], outputs: ["out"], publish: publish.map { ["out": $0] } ?? [:]
+    ) { context in
         log.append(id)
         return ["out": Data(transform(text(try context.input("in"))).utf8)]
     }
@@ -77,8 +81,11 @@ func chainGraph(log: RunLog, upperVersion: Int = 1, publishReport: Bool = false)
     var graph = StepGraph()
     try graph.add(textStep("upper", from: .source("source.txt"), version: upperVersion, log: log) { $0.uppercased() })
     try graph.add(textStep("count", from: .output(step: "upper", name: "out"), log: log) { String($0.count) })
-    try graph.add(textStep("report", from: .output(step: "count", name: "out"),
-                           publish: publishReport ? "gen/report.txt" : nil, log: log) { "length \($0)\n" })
+    try graph.add(
+        textStep(
+            "report", from: .output(step: "count", name: "out"),
+            publish: publishReport ? "gen/report.txt" : nil, log: log
+        ) { "length \($0)\n" })
     return graph
 }
 

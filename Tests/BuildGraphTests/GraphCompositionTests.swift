@@ -54,9 +54,11 @@ import Testing
         try await project.build(try chainGraph(log: log, publishReport: true))
         let lock = try project.read("lutbuild.lock")
 
-        let sweep = BuildEngine(layout: ProjectLayout(root: project.root, stateDirectoryName: ".lutbuild",
-                                                      lockFileName: "gen/sweep/sweep.lock"),
-                                fileSystem: project.fileSystem, clock: project.clock)
+        let sweep = BuildEngine(
+            layout: ProjectLayout(
+                root: project.root, stateDirectoryName: ".lutbuild",
+                lockFileName: "gen/sweep/sweep.lock"),
+            fileSystem: project.fileSystem, clock: project.clock)
         var graph = StepGraph()
         try graph.add(try chainGraph(log: log), namespace: "sweep/x") { _ in nil }
         project.clock.advance()

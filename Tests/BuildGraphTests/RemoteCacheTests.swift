@@ -19,19 +19,27 @@ import Testing
         }
         /// When the last step finished (ran or was cached).
         var lastStep: ContinuousClock.Instant? {
-            events.withLock { $0 }.last { switch $0.0 { case .finished, .cached: true; default: false } }?.1
+            events.withLock { $0 }.last {
+                switch $0.0 {
+                case .finished, .cached: true
+                default: false
+                }
+            }?.1
         }
     }
 
     @discardableResult
-    static func build(_ project: MemoryProject, _ graph: StepGraph, remote: any RemoteCache,
-                      mode: RemoteCacheMode = .readWrite, uploadWait: Duration = .seconds(30), lookups: Int = 8,
-                      force: @escaping @Sendable (String) -> Bool = { _ in false },
-                      events: Events = Events()) async throws -> BuildSummary {
+    static func build(
+        _ project: MemoryProject, _ graph: StepGraph, remote: any RemoteCache,
+        mode: RemoteCacheMode = .readWrite, uploadWait: Duration = .seconds(30), lookups: Int = 8,
+        force: @escaping @Sendable (String) -> Bool = { _ in false },
+        events: Events = Events()
+    ) async throws -> BuildSummary {
         project.clock.advance()
         let settings = RemoteCacheSettings(cache: remote, mode: mode, uploadWait: uploadWait, concurrency: lookups)
-        return try await project.engine.build(graph, options: BuildOptions(concurrency: 2, force: force, remoteCache: settings),
-                                              events: events.record)
+        return try await project.engine.build(
+            graph, options: BuildOptions(concurrency: 2, force: force, remoteCache: settings),
+            events: events.record)
     }
 
     /// Two checkouts of the same sources: the chain and a batch of four members.
@@ -129,10 +137,15 @@ import Testing
         let summary = try await Self.build(second, secondGraph, remote: remote, events: events)
         #expect(summary.ran.count == 7)
         #expect(events.warnings.count == 1)
-        #expect(events.warnings.first?.hasPrefix("remote cache memory: 7 action results were not lutbuild's for their step; built locally (first: ac/") == true)
+        #expect(
+            events.warnings.first?.hasPrefix(
+                "remote cache memory: 7 action results were not lutbuild's for their step; built locally (first: ac/") == true)
         let lines = try second.read(".lutbuild/cache/remote-cache.log").split(separator: "\n")
         #expect(lines.count == 1 + 7)
-        #expect(lines.dropFirst().allSatisfy { $0.contains(" foreign-result: ac/") && $0.hasSuffix("(20 bytes) is not a lutbuild result for this step") })
+        #expect(
+            lines.dropFirst().allSatisfy {
+                $0.contains(" foreign-result: ac/") && $0.hasSuffix("(20 bytes) is not a lutbuild result for this step")
+            })
     }
 
     @Test func slowUploadsNeverHoldUpLookups() async throws {
@@ -144,7 +157,8 @@ import Testing
         let started = ContinuousClock.now
         let summary = try await Self.build(project, graph, remote: remote, lookups: 1, events: events)
         #expect(summary.ran.count == 7 && summary.uploaded == 7)
-        // Three steps in a chain and a batch of four, each looked up while earlier results upload: behind the uploads they would wait seconds.
+        // Three steps in a chain and a batch of four, each looked up while earlier results upload:
+        // behind the uploads they would wait seconds.
         let steps = try #require(events.lastStep) - started
         #expect(steps < .milliseconds(800), "\(steps)")
         #expect(events.notes.contains { $0.hasPrefix("waiting up to 30 s for ") && $0.hasSuffix(" to memory") })
@@ -164,7 +178,9 @@ import Testing
         let summary = try await Self.build(second, secondGraph, remote: remote, events: events)
         #expect(summary.ran == ["upper"])
         #expect(events.warnings.count == 1)
-        #expect(events.warnings.first?.contains("1 object did not match its digest; built locally (first: cas/\(upper.hex) does not match its digest") == true)
+        #expect(
+            events.warnings.first?.contains(
+                "1 object did not match its digest; built locally (first: cas/\(upper.hex) does not match its digest") == true)
         // The step's own run uploaded the right bytes again.
         #expect(remote[.content, upper] == Data("HELLO".utf8))
     }
@@ -266,8 +282,9 @@ import Testing
         project.clock.advance()
         let settings = RemoteCacheSettings(cache: remote, uploadWait: .seconds(30))
         // Ctrl-C once the build waits for its uploads.
-        let options = BuildOptions(concurrency: 2, isCancelled: { events.notes.contains { $0.hasPrefix("waiting up to 30 s") } },
-                                   remoteCache: settings)
+        let options = BuildOptions(
+            concurrency: 2, isCancelled: { events.notes.contains { $0.hasPrefix("waiting up to 30 s") } },
+            remoteCache: settings)
         let started = ContinuousClock.now
         _ = try? await project.engine.build(graph, options: options, events: events.record)
         #expect(ContinuousClock.now - started < .seconds(5))

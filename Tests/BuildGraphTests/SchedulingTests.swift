@@ -92,11 +92,12 @@ import Testing
         func graph() throws -> StepGraph {
             var graph = StepGraph()
             try graph.add(textStep("a", from: .source("source.txt"), log: log) { $0 + "a" })
-            try graph.add(Step(id: "b", kind: "b", version: 1, inputs: ["in": .output(step: "a", name: "out")], outputs: ["out"]) { context in
-                log.append("b")
-                if broken.withLock({ $0 }) { throw BuildError.stepFailed(step: "b", message: "simulated crash") }
-                return ["out": try context.input("in")]
-            })
+            try graph.add(
+                Step(id: "b", kind: "b", version: 1, inputs: ["in": .output(step: "a", name: "out")], outputs: ["out"]) { context in
+                    log.append("b")
+                    if broken.withLock({ $0 }) { throw BuildError.stepFailed(step: "b", message: "simulated crash") }
+                    return ["out": try context.input("in")]
+                })
             try graph.add(textStep("c", from: .source("source.txt"), log: log) { $0 + "c" })
             try graph.add(textStep("d", from: .output(step: "b", name: "out"), log: log) { $0 + "d" })
             return graph
@@ -129,13 +130,16 @@ import Testing
         let cancelled = Mutex(false)
         var graph = StepGraph()
         try graph.add(Step(id: "quick", kind: "quick", version: 1, outputs: ["out"]) { _ in ["out": Data("q".utf8)] })
-        try graph.add(Step(id: "slow", kind: "slow", version: 1, inputs: ["in": .output(step: "quick", name: "out")],
-                           outputs: ["out"]) { context in
-            cancelled.withLock { $0 = true }
-            while !context.isCancelled { try await Task.sleep(nanoseconds: 1_000_000) }
-            try context.checkCancellation()
-            return ["out": Data()]
-        })
+        try graph.add(
+            Step(
+                id: "slow", kind: "slow", version: 1, inputs: ["in": .output(step: "quick", name: "out")],
+                outputs: ["out"]
+            ) { context in
+                cancelled.withLock { $0 = true }
+                while !context.isCancelled { try await Task.sleep(nanoseconds: 1_000_000) }
+                try context.checkCancellation()
+                return ["out": Data()]
+            })
         await #expect(throws: CancellationError.self) {
             try await project.build(graph, options: BuildOptions(isCancelled: { cancelled.withLock { $0 } }))
         }

@@ -22,7 +22,10 @@ import Testing
     }
 
     @Test func lockFileErrorsNameTheFile() throws {
-        #expect(throws: BuildError.corruptFile(path: "x/lutbuild.lock", line: 1, expected: "a JSON object (delete the file and rebuild to regenerate it)")) {
+        #expect(
+            throws: BuildError.corruptFile(
+                path: "x/lutbuild.lock", line: 1, expected: "a JSON object (delete the file and rebuild to regenerate it)")
+        ) {
             try LockFile.decode(Data("nope".utf8), path: "x/lutbuild.lock")
         }
         let escaped = LockFile(published: ["a \"q\"\n": Digest.of("")])
@@ -43,7 +46,8 @@ import Testing
         // instead of leaving a bad object behind its record.
         #expect(summary.ran == ["upper", "count", "report"])
         #expect(try project.objectPaths().allSatisfy { text(try project.fileSystem.read($0)) != "garbage" })
-        let upperObject = project.root + "/.lutbuild/cache/objects/" + Digest.of("ABC").hex.prefix(2) + "/" + Digest.of("ABC").hex.dropFirst(2)
+        let upperObject =
+            project.root + "/.lutbuild/cache/objects/" + Digest.of("ABC").hex.prefix(2) + "/" + Digest.of("ABC").hex.dropFirst(2)
         #expect(text(try project.fileSystem.read(upperObject)) == "ABC")
     }
 

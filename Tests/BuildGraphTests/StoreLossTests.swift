@@ -14,12 +14,15 @@ import Testing
         for level in 0..<depth {
             let id = "s\(level)"
             let input: StepInput = level == 0 ? .source("source.txt") : .output(step: "s\(level - 1)", name: "out")
-            try graph.add(Step(id: id, kind: "s", version: 1, parameters: Data(id.utf8), inputs: ["in": input],
-                               outputs: ["out"], publish: level == depth - 1 ? ["out": "gen/out.txt"] : [:]) { context in
-                log.append(id)
-                if failing.contains(id) { throw BuildError.stepFailed(step: id, message: "told to fail") }
-                return ["out": Data((text(try context.input("in")) + " \(level)").utf8)]
-            })
+            try graph.add(
+                Step(
+                    id: id, kind: "s", version: 1, parameters: Data(id.utf8), inputs: ["in": input],
+                    outputs: ["out"], publish: level == depth - 1 ? ["out": "gen/out.txt"] : [:]
+                ) { context in
+                    log.append(id)
+                    if failing.contains(id) { throw BuildError.stepFailed(step: id, message: "told to fail") }
+                    return ["out": Data((text(try context.input("in")) + " \(level)").utf8)]
+                })
         }
         return graph
     }

@@ -68,12 +68,13 @@ import Testing
         watcher.emit(.changed([project.data]))
         clock.advance(milliseconds: 10)
         #expect(await log.wait { $0.finished.count == 2 })
-        #expect(log.all == [
-            .buildStarted(number: 1, changedPaths: [project.config]),
-            .buildCancelled(number: 1),
-            .buildStarted(number: 2, changedPaths: [project.data]),
-            .buildSucceeded(number: 2, summary: "built #2"),
-        ])
+        #expect(
+            log.all == [
+                .buildStarted(number: 1, changedPaths: [project.config]),
+                .buildCancelled(number: 1),
+                .buildStarted(number: 2, changedPaths: [project.data]),
+                .buildSucceeded(number: 2, summary: "built #2"),
+            ])
         await loop.stop()
     }
 
@@ -101,12 +102,13 @@ import Testing
         release.withLock { $0 = true }
         #expect(await log.wait { $0.finished.count == 2 })
         await loop.stop()
-        #expect(log.all == [
-            .buildStarted(number: 1, changedPaths: [project.config]),
-            .buildSucceeded(number: 1, summary: "first, asked to stop: true"),
-            .buildStarted(number: 2, changedPaths: [project.data, project.config]),
-            .buildSucceeded(number: 2, summary: "built #2"),
-        ])
+        #expect(
+            log.all == [
+                .buildStarted(number: 1, changedPaths: [project.config]),
+                .buildSucceeded(number: 1, summary: "first, asked to stop: true"),
+                .buildStarted(number: 2, changedPaths: [project.data, project.config]),
+                .buildSucceeded(number: 2, summary: "built #2"),
+            ])
     }
 
     @Test func rescanComparesEveryInput() async throws {

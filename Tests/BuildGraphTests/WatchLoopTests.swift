@@ -15,8 +15,9 @@ import Testing
 
     init() async throws {
         sandbox = try WatchSandbox()
-        loop = makeLoop(sandbox, watcher: FileWatcher(scope: WatchScope(root: sandbox.root, excluded: sandboxExcluded)),
-                        clock: clock, log: log, debounceMilliseconds: debounce)
+        loop = makeLoop(
+            sandbox, watcher: FileWatcher(scope: WatchScope(root: sandbox.root, excluded: sandboxExcluded)),
+            clock: clock, log: log, debounceMilliseconds: debounce)
         try loop.start()
     }
 
@@ -33,16 +34,20 @@ import Testing
     /// together with the probe's); a dead watcher never builds the probe.
     func expectOnlyTheProbeBuildsNext(after earlier: [[String]] = []) async throws {
         try sandbox.write("p\n", to: sandbox.probe)
-        #expect(await settle { $0.finished.count == earlier.count + 1 },
-                "the probe did not build: the watcher is not running, so 'nothing built' proves nothing")
+        #expect(
+            await settle { $0.finished.count == earlier.count + 1 },
+            "the probe did not build: the watcher is not running, so 'nothing built' proves nothing")
         #expect(log.started == earlier + [[sandbox.probe]])
     }
 
     @Test func normalWriteBuildsOnce() async throws {
         try sandbox.write("epochs = 2\n", to: sandbox.config)
         #expect(await settle { $0.finished.count == 1 })
-        #expect(log.all == [.buildStarted(number: 1, changedPaths: [sandbox.config]),
-                            .buildSucceeded(number: 1, summary: "built #1")])
+        #expect(
+            log.all == [
+                .buildStarted(number: 1, changedPaths: [sandbox.config]),
+                .buildSucceeded(number: 1, summary: "built #1"),
+            ])
         try await expectOnlyTheProbeBuildsNext(after: [[sandbox.config]])
         await loop.stop()
     }
@@ -98,10 +103,11 @@ import Testing
         #expect(await settle { $0.finished.count == 1 })
         try sandbox.atomicSave("epochs = 3\n", to: sandbox.config)
         #expect(await settle { $0.finished.count == 2 })
-        #expect(log.finished == [
-            .buildFailed(number: 1, message: "lutbuild.toml: line 1: expected key = value"),
-            .buildSucceeded(number: 2, summary: "built #2"),
-        ])
+        #expect(
+            log.finished == [
+                .buildFailed(number: 1, message: "lutbuild.toml: line 1: expected key = value"),
+                .buildSucceeded(number: 2, summary: "built #2"),
+            ])
         await loop.stop()
     }
 

@@ -8,8 +8,9 @@ import Testing
     @Test func pollWatcherSeesWritesButNotOutputs() async throws {
         let project = try MemoryWatchProject()
         let log = ReportLog()
-        let watcher = PollWatcher(scope: WatchScope(root: project.root, excluded: sandboxExcluded), intervalMilliseconds: 20,
-                                  fileSystem: project.fileSystem, clock: project.clock)
+        let watcher = PollWatcher(
+            scope: WatchScope(root: project.root, excluded: sandboxExcluded), intervalMilliseconds: 20,
+            fileSystem: project.fileSystem, clock: project.clock)
         let loop = makeLoop(project, watcher: watcher, clock: project.clock, log: log, debounceMilliseconds: 20)
         try loop.start()
         try project.write("out\n", to: project.root + "/gen/rtl/top.v")
@@ -26,8 +27,9 @@ import Testing
 
     @Test func stoppedPollWatcherTicksNoMore() throws {
         let project = try MemoryWatchProject()
-        let watcher = PollWatcher(scope: WatchScope(root: project.root, excluded: sandboxExcluded), intervalMilliseconds: 20,
-                                  fileSystem: project.fileSystem, clock: project.clock)
+        let watcher = PollWatcher(
+            scope: WatchScope(root: project.root, excluded: sandboxExcluded), intervalMilliseconds: 20,
+            fileSystem: project.fileSystem, clock: project.clock)
         try watcher.start { _ in }
         #expect(project.clock.pendingCount == 1)
         watcher.stop()

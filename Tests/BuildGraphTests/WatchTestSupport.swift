@@ -139,8 +139,10 @@ func fakeBuild(reading fileSystem: any FileSystem) -> WatchLoop.Build {
 
 /// A loop over the project's three inputs, not building at start, reading
 /// through the project's file system and waiting on `clock`.
-func makeLoop(_ project: any WatchProject, watcher: any ChangeWatcher, clock: any SchedulingClock, log: ReportLog,
-              debounceMilliseconds: Int = 50, build: WatchLoop.Build? = nil) -> WatchLoop {
+func makeLoop(
+    _ project: any WatchProject, watcher: any ChangeWatcher, clock: any SchedulingClock, log: ReportLog,
+    debounceMilliseconds: Int = 50, build: WatchLoop.Build? = nil
+) -> WatchLoop {
     let inputs = project.inputs
     return WatchLoop(
         watcher: watcher,

@@ -51,8 +51,9 @@ import Diagnostics
 
     /// Labels 0 and 900000000 made 900,000,001 classes: `init` allocated 4.3 GB and aborted.
     @Test func aWildLabelIsRefusedByTheClassLimit() {
-        #expect(error("x,y\n1,0\n2,900000000\n")
-            == "t.csv:3: column 'y': expected a class label in 0…65535 (at most 65536 classes), found 900000000")
+        #expect(
+            error("x,y\n1,0\n2,900000000\n")
+                == "t.csv:3: column 'y': expected a class label in 0…65535 (at most 65536 classes), found 900000000")
         #expect((try? parse("x,y\n1,0\n2,65535\n"))?.classes == 65536)
     }
 
@@ -63,18 +64,20 @@ import Diagnostics
     /// Every bad row and cell at once, each with its line, in file order.
     @Test func everyProblemIsReportedAtOnce() {
         let text = "x,z,y\n1,2,0\nabc,2,1\n3\n4,,0.5\n5,6,-2\n7,8,1\n"
-        #expect(error(text) == """
-            t.csv:3: column 'x': expected a number, found 'abc'
-            t.csv:4: expected 3 cells (as in the header), found 1
-            t.csv:5: column 'z': expected a number, found an empty cell
-            t.csv:5: column 'y': expected an integer class label, found '0.5'
-            t.csv:6: column 'y': expected a class label ≥ 0, found -2
-            """)
+        #expect(
+            error(text) == """
+                t.csv:3: column 'x': expected a number, found 'abc'
+                t.csv:4: expected 3 cells (as in the header), found 1
+                t.csv:5: column 'z': expected a number, found an empty cell
+                t.csv:5: column 'y': expected an integer class label, found '0.5'
+                t.csv:6: column 'y': expected a class label ≥ 0, found -2
+                """)
         // Labels above the declared classes are each reported too.
-        #expect(error("x,y\n1,0\n1,3\n2,4\n", classes: 3) == """
-            t.csv:3: column 'y': expected a class label in 0…2, found 3
-            t.csv:4: column 'y': expected a class label in 0…2, found 4
-            """)
+        #expect(
+            error("x,y\n1,0\n1,3\n2,4\n", classes: 3) == """
+                t.csv:3: column 'y': expected a class label in 0…2, found 3
+                t.csv:4: column 'y': expected a class label in 0…2, found 4
+                """)
     }
 
     /// A screenful is shown and the rest counted, by the same rule as the project file's diagnostics.
@@ -88,7 +91,9 @@ import Diagnostics
             let lines = errors.description.split(separator: "\n")
             #expect(lines.count == ScreenfulRule.limit + 1)
             #expect(lines[0] == "t.csv:2: column 'x': expected a number, found 'bad0'")
-            #expect(lines[ScreenfulRule.limit - 1] == "t.csv:\(ScreenfulRule.limit + 1): column 'x': expected a number, found 'bad\(ScreenfulRule.limit - 1)'")
+            #expect(
+                lines[ScreenfulRule.limit - 1]
+                    == "t.csv:\(ScreenfulRule.limit + 1): column 'x': expected a number, found 'bad\(ScreenfulRule.limit - 1)'")
             #expect(lines.last == "… and \(100_000 - ScreenfulRule.limit) more problems (fix those above and run again to see them)")
         }
     }

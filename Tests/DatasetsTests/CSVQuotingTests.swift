@@ -33,13 +33,16 @@ import Testing
         #expect(data.featureNames == ["two\nlines"])
         #expect(data.features == [1.5, 2.5])
         #expect(error("\"two\nlines\",y\n1,0\nabc,1\n") == "t.csv:4: column 'two\\nlines': expected a number, found 'abc'")
-        #expect(error("x,y\n\"a\nb\",0\nabc,1\n")?.hasPrefix("t.csv:2: column 'x': expected a number, found 'a\\nb'\nt.csv:4: column 'x'") == true)
+        #expect(
+            error("x,y\n\"a\nb\",0\nabc,1\n")?.hasPrefix("t.csv:2: column 'x': expected a number, found 'a\\nb'\nt.csv:4: column 'x'")
+                == true)
     }
 
     @Test func aQuoteThatIsNeverClosedIsNamed() {
-        #expect(error("x,y\n1,0\n\"2,1\n3,0\n") == """
-            t.csv:3: a quoted cell opens here (with ") but is never closed; close it, or double a quote inside a quoted cell ("")
-            """)
+        #expect(
+            error("x,y\n1,0\n\"2,1\n3,0\n") == """
+                t.csv:3: a quoted cell opens here (with ") but is never closed; close it, or double a quote inside a quoted cell ("")
+                """)
     }
 
     /// Every line opening a quote that never closes: each is reported on its line,
@@ -91,7 +94,10 @@ import Testing
     @Test func longHeaderNamesAreCutInColumnLists() {
         let long = String(repeating: "n", count: 300)
         let message = error("\(long),b\n1,2\n") ?? ""
-        #expect(message == "t.csv:1: expected a label column named 'y' in the header; the 2 columns are: \(String(repeating: "n", count: 40))…, b")
+        #expect(
+            message
+                == "t.csv:1: expected a label column named 'y' in the header; the 2 columns are: "
+                + "\(String(repeating: "n", count: 40))…, b")
     }
 
     // MARK: writing

@@ -73,15 +73,24 @@ import Testing
 
     @Test func ambiguousAndMissingLabelColumnsAskForLabel() {
         let two = "x,k,m\n" + (0..<100).map { "\(Double($0) / 7),\($0 % 3),\($0 % 2)" }.joined(separator: "\n")
-        #expect(failure(two) == "t.csv: cannot tell which column holds the class labels: 2 columns have only integers with few distinct values (k, m); name it with --label NAME, or --label INDEX (0-based; -1 is the last column)")
+        #expect(
+            failure(two)
+                == "t.csv: cannot tell which column holds the class labels: 2 columns have only integers with few distinct"
+                + " values (k, m); name it with --label NAME, or --label INDEX (0-based; -1 is the last column)"
+        )
         let none = "x,y2\n" + (0..<100).map { "\(Double($0) / 7),\(Double($0) / 3)" }.joined(separator: "\n")
-        #expect(failure(none) == "t.csv: cannot tell which column holds the class labels: no column has only integers with at most 10 distinct values; name it with --label NAME, or --label INDEX (0-based; -1 is the last column). The 2 columns are: x, y2")
+        #expect(
+            failure(none)
+                == "t.csv: cannot tell which column holds the class labels: no column has only integers with at most 10 distinct"
+                + " values; name it with --label NAME, or --label INDEX (0-based; -1 is the last column). The 2 columns are: x, y2"
+        )
     }
 
     @Test func aWrongLabelNameGetsADidYouMeanAndEveryColumn() throws {
         let header = (0..<64).map { "p\($0)" } + ["digit"]
         let text = header.joined(separator: ",") + "\n" + (0..<65).map { _ in "1" }.joined(separator: ",") + "\n"
-        let expected = "t.csv:1: expected a label column named 'Digits' in the header (did you mean 'digit'?); the 65 columns are: p0 … p63, digit"
+        let expected =
+            "t.csv:1: expected a label column named 'Digits' in the header (did you mean 'digit'?); the 65 columns are: p0 … p63, digit"
         #expect(failure(text, label: .name("Digits")) == expected)
         #expect(throws: DatasetError(file: "t.csv", line: 1, message: String(expected.dropFirst("t.csv:1: ".count)))) {
             try CSVLoader.parse(Array(text.utf8), labelColumn: "Digits", file: "t.csv")
@@ -91,7 +100,11 @@ import Testing
     @Test func labelIndexOutOfRangeAndNamesWithoutHeader() {
         let text = "1.5,2.5,0\n3.5,4.5,1\n"
         #expect(failure(text, label: .index(3)) == "t.csv:1: expected a label column index in 0…2 (or -1 … -3 from the end), found 3")
-        #expect(failure(text, label: .name("y")) == "t.csv: the file has no header row, so the label column cannot be named 'y'; expected a column index (0-based, -1 for the last of 3 columns)")
+        #expect(
+            failure(text, label: .name("y"))
+                == "t.csv: the file has no header row, so the label column cannot be named 'y'; expected a column index"
+                + " (0-based, -1 for the last of 3 columns)"
+        )
     }
 
     @Test(arguments: [
@@ -106,7 +119,11 @@ import Testing
     @Test func labelOffsetShiftsLabelsAndNamesTheFileValueInErrors() throws {
         let data = try CSVLoader.parse(Array("x,y\n1,1\n2,3\n".utf8), layout: CSVLayout(label: "y", labelOffset: 1), file: "t.csv")
         #expect(data.labels == [0, 2] && data.classes == 3)
-        #expect(throws: DatasetError(file: "t.csv", line: 3, column: "y", message: "expected a class label ≥ 1, found 0 (labels are counted from label_offset = 1)")) {
+        #expect(
+            throws: DatasetError(
+                file: "t.csv", line: 3, column: "y",
+                message: "expected a class label ≥ 1, found 0 (labels are counted from label_offset = 1)")
+        ) {
             try CSVLoader.parse(Array("x,y\n1,1\n2,0\n".utf8), layout: CSVLayout(label: "y", labelOffset: 1), file: "t.csv")
         }
     }

@@ -13,7 +13,8 @@ import Testing
             try parse("a,label\n1,2\n2,1\n3,3\n")
         } throws: { error in
             (error as? DatasetError)?.description
-                == "d.csv:3: column 'label': class labels must start at 0, but these run from 1 to 3 (numbered from 1?); set dataset.label_offset = 1, or renumber them from 0"
+                == "d.csv:3: column 'label': class labels must start at 0, but these run from 1 to 3 (numbered from 1?); set"
+                + " dataset.label_offset = 1, or renumber them from 0"
         }
         // Classes missing here and there are not a numbering, and with the classes declared any may be absent.
         #expect(try parse("a,label\n1,3\n2,1\n").classes == 4)

@@ -30,10 +30,12 @@ import Testing
     }
 
     @Test func mutatedNPYNeverCrashes() throws {
-        let features = DatasetFuzzer.npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }",
-                                         [Float](arrayLiteral: 1, 2, 3, 4, 5, 6).withUnsafeBytes { Array($0) })
-        let labels = DatasetFuzzer.npy("{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }",
-                                       [Int64](arrayLiteral: 0, 1, 0).withUnsafeBytes { Array($0) })
+        let features = DatasetFuzzer.npy(
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }",
+            [Float](arrayLiteral: 1, 2, 3, 4, 5, 6).withUnsafeBytes { Array($0) })
+        let labels = DatasetFuzzer.npy(
+            "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }",
+            [Int64](arrayLiteral: 0, 1, 0).withUnsafeBytes { Array($0) })
         let outcome = DatasetFuzzer.run(seed: 4, cases: Self.casesPerFormat, from: features) { bytes in
             try DatasetFuzzer.loadNPY(features: bytes, labels: labels)
         }
@@ -43,24 +45,29 @@ import Testing
     /// The probe's crash: shape × item size wraps around to the payload's size.
     @Test func npyShapeThatWrapsAroundIsRejected() throws {
         let rows = (1 << 62) + 1797
-        let features = DatasetFuzzer.npy("{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), 64), }",
-                                         Array(repeating: 0, count: rows &* 64 &* 4))
+        let features = DatasetFuzzer.npy(
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), 64), }",
+            Array(repeating: 0, count: rows &* 64 &* 4))
         let labels = DatasetFuzzer.npy("{'descr': '<i8', 'fortran_order': False, 'shape': (\(rows),), }", [])
         #expect(rows &* 64 &* 4 == 1797 * 256, "the product wraps to a small payload")
         #expect {
             try NPYLoader.parse(features: features, named: "x.npy", labels: labels, named: "y.npy", classes: nil)
         } throws: { error in
-            (error as? DatasetError)?.description.hasPrefix("x.npy: the header's shape (\(rows), 64) of '<f4' is larger than any file") == true
+            (error as? DatasetError)?.description.hasPrefix("x.npy: the header's shape (\(rows), 64) of '<f4' is larger than any file")
+                == true
         }
     }
 
     @Test func idxDimensionsThatOverflowAreRejected() throws {
         let huge = 0xFFFF_FFFF
-        for (dimensions, message) in [([2, huge, huge, huge], "larger than any file"), ([0, huge, huge, huge], "expected at least one image")] {
+        for (dimensions, message) in [
+            ([2, huge, huge, huge], "larger than any file"), ([0, huge, huge, huge], "expected at least one image"),
+        ] {
             let images = DatasetFuzzer.idx(dimensions: dimensions, payload: [])
             #expect {
-                try IDXLoader.parse(images: images, named: "i", labels: DatasetFuzzer.idx(dimensions: [dimensions[0]], payload: []),
-                                    named: "l", classes: nil)
+                try IDXLoader.parse(
+                    images: images, named: "i", labels: DatasetFuzzer.idx(dimensions: [dimensions[0]], payload: []),
+                    named: "l", classes: nil)
             } throws: { error in
                 (error as? DatasetError)?.message.contains(message) == true
             }
@@ -81,7 +88,8 @@ import Testing
         #expect {
             try FileBytes.read(URL(fileURLWithPath: "/dev/zero"), displayName: "/dev/zero")
         } throws: { error in
-            (error as? DatasetError)?.description == "/dev/zero: expected a regular data file, found a device; name the file that holds the data"
+            (error as? DatasetError)?.description
+                == "/dev/zero: expected a regular data file, found a device; name the file that holds the data"
         }
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

@@ -12,7 +12,8 @@ import Testing
     static func errorTypes() throws -> [(name: String, file: String, text: String)] {
         var found: [(String, String, String)] = []
         let files = FileManager.default.enumerator(atPath: sources.path)?.compactMap { $0 as? String } ?? []
-        let declaration = try Regex(#"(?m)^\s*(?:public |package |private |fileprivate )?(?:final )?(?:struct|enum|class) (\w+)\s*:\s*Error\b"#)
+        let declaration = try Regex(
+            #"(?m)^\s*(?:public |package |private |fileprivate )?(?:final )?(?:struct|enum|class) (\w+)\s*:\s*Error\b"#)
         for file in files where file.hasSuffix(".swift") && !file.hasPrefix("Bench/") {
             let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
             for match in text.matches(of: declaration) {

@@ -12,8 +12,9 @@ import Testing
     }
 
     @Test func anErrorReadsErrorLocationMessage() {
-        #expect(UserError.input("fan_in: expected 1…6", location: "lutbuild.toml:12").description
-            == "error: lutbuild.toml:12: fan_in: expected 1…6")
+        #expect(
+            UserError.input("fan_in: expected 1…6", location: "lutbuild.toml:12").description
+                == "error: lutbuild.toml:12: fan_in: expected 1…6")
         #expect(UserError("no simulator").description == "error: no simulator")
     }
 

@@ -48,7 +48,9 @@ import Testing
         let encoderLUTs = (report?["encoder"] as? [String: Any])?["luts"] as? Int ?? 0
         #expect(encoderLUTs > 0, "\(estimate.stdout)")
         let full = try LutbuildBinary.run(["build"], in: project.url)
-        #expect(full.status == 0 && (full.stdout + full.stderr).contains("input encoder: \(encoderLUTs) LUTs more"), "\(full.stdout)\(full.stderr)")
+        #expect(
+            full.status == 0 && (full.stdout + full.stderr).contains("input encoder: \(encoderLUTs) LUTs more"),
+            "\(full.stdout)\(full.stderr)")
         #expect(try project.scratch.read("gen/reports/index.html").contains("input encoder (not in total)"))
 
         try project.edit("input_encoder = true", "input_encoder = true\ninput_format = \"u8.0\"")

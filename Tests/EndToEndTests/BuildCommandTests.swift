@@ -22,11 +22,13 @@ import Testing
         let result = try LutbuildBinary.run(["build"], in: scratch.url)
         #expect(result.status == 2)
         #expect(result.stdout == "")
-        #expect(result.stderr == """
-            error: lutbuild.toml:31: model.layers[1].bits: expected an integer in 1…16, found 17
-            error: lutbuild.toml:36: train.epoch: unknown key; did you mean 'epochs'? (expected one of: epochs, batch, learning_rate, weight_decay, restart_epochs, selection, calibration_rows, label_smoothing)
+        #expect(
+            result.stderr == """
+                error: lutbuild.toml:31: model.layers[1].bits: expected an integer in 1…16, found 17
+                error: lutbuild.toml:36: train.epoch: unknown key; did you mean 'epochs'? (expected one of: epochs, batch,\
+                 learning_rate, weight_decay, restart_epochs, selection, calibration_rows, label_smoothing)
 
-            """)
+                """)
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted() == before)
     }
 
@@ -67,12 +69,13 @@ import Testing
         #expect(result.status == 2)
         let errors = result.stderr.split(separator: "\n").filter { $0.hasPrefix("error: ") }
         #expect(errors.count == 41)
-        #expect(errors.prefix(4) == [
-            "error: data/digits.csv:5: expected 65 cells (as in the header), found 1",
-            "error: data/digits.csv:10: column 'p3': expected a number, found 'x'",
-            "error: data/digits.csv:10: column 'digit': expected an integer class label, found '1.5'",
-            "error: data/digits.csv:101: column 'p0': expected a number, found '?'",
-        ])
+        #expect(
+            errors.prefix(4) == [
+                "error: data/digits.csv:5: expected 65 cells (as in the header), found 1",
+                "error: data/digits.csv:10: column 'p3': expected a number, found 'x'",
+                "error: data/digits.csv:10: column 'digit': expected an integer class label, found '1.5'",
+                "error: data/digits.csv:101: column 'p0': expected a number, found '?'",
+            ])
         #expect(errors.last == "error: … and 23 more problems (fix those above and run again to see them)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted() == before)
     }
@@ -84,7 +87,11 @@ import Testing
         try scratch.write("lutbuild.toml", text)
         let result = try LutbuildBinary.run(["build"], in: scratch.url)
         #expect(result.status == 2)
-        #expect(result.stderr.hasSuffix("\nerror: lutbuild.toml:32: model.layers[2].partitions: the last layer needs one partition per class: expected 10 (the classes in data/digits.csv), found 9\n"))
+        #expect(
+            result.stderr.hasSuffix(
+                "\nerror: lutbuild.toml:32: model.layers[2].partitions: the last layer needs one partition per class: expected"
+                    + " 10 (the classes in data/digits.csv), found 9\n"
+            ))
     }
 
     @Test func missingProjectFile() throws {
@@ -114,7 +121,9 @@ import Testing
         for command in ["build", "verify", "watch"] {
             let result = try LutbuildBinary.run([command, "--simulator", "modelsim"], in: scratch.url)
             #expect(result.status == 64, "\(command): \(result.stderr)")
-            #expect(result.stderr.hasPrefix("error: The value 'modelsim' is invalid for '--simulator <simulator>'"), "\(command): \(result.stderr)")
+            #expect(
+                result.stderr.hasPrefix("error: The value 'modelsim' is invalid for '--simulator <simulator>'"),
+                "\(command): \(result.stderr)")
         }
     }
 

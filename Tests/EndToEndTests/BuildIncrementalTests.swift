@@ -17,17 +17,21 @@ import Testing
         #expect(project.scratch.exists("gen/reports/estimate.json"))
         #expect(project.scratch.exists("gen/vivado/build.tcl"))
         #expect(project.scratch.exists("gen/ip/example.org_lutnn_digits_lut_1.0/component.xml"))
-        #expect(first.ran(prefix: "train/") == (units("train", layer: 0, count: 8) + units("train", layer: 1, count: 6)
-            + units("train", layer: 2, count: 10) + ["train/quantizers", "train/training.csv", "train/training.json"]).sorted())
-        let training = try #require(try JSONSerialization.jsonObject(
-            with: Data(project.scratch.read("gen/reports/training.json").utf8)) as? [String: Any])
+        #expect(
+            first.ran(prefix: "train/")
+                == (units("train", layer: 0, count: 8) + units("train", layer: 1, count: 6)
+                + units("train", layer: 2, count: 10) + ["train/quantizers", "train/training.csv", "train/training.json"]).sorted())
+        let training = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(project.scratch.read("gen/reports/training.json").utf8)) as? [String: Any])
         #expect(training["selectedEpoch"] as? Int == 1)
         #expect((training["epochs"] as? [Any])?.count == 1)
         #expect(training["testAccuracy"] as? Double != nil && training["validationAccuracy"] as? Double != nil)
         #expect(training["partial"] as? Bool == false)
         // One validation split: the rows data/prepare reports are the rows training used.
-        let data = try #require(try JSONSerialization.jsonObject(
-            with: Data(project.scratch.read("gen/reports/data.json").utf8)) as? [String: Any])
+        let data = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(project.scratch.read("gen/reports/data.json").utf8)) as? [String: Any])
         #expect(training["trainRows"] as? Int == data["trainRows"] as? Int)
         #expect(training["validationRows"] as? Int == data["validationRows"] as? Int)
         #expect(data["validationRows"] as? Int ?? 0 > 100)
@@ -35,8 +39,9 @@ import Testing
         #expect(project.scratch.exists("gen/rtl/digits_lut.v"))
         #expect(project.scratch.exists("gen/rtl/digits_lut_l1_p5.v"))
         #expect(project.scratch.exists("gen/tb/lutbuild_tb.v"))
-        let thresholds = try #require(try JSONSerialization.jsonObject(
-            with: Data(project.scratch.read("gen/rtl/digits_lut_input_thresholds.json").utf8)) as? [String: Any])
+        let thresholds = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(project.scratch.read("gen/rtl/digits_lut_input_thresholds.json").utf8)) as? [String: Any])
         #expect(thresholds["format"] as? String == "lutbuild-input-thresholds")
         #expect((thresholds["features"] as? [Any])?.count == 64)
         #expect(try project.scratch.read("gen/rtl/digits_lut_input_thresholds.csv").hasPrefix("index,name,scale,offset,direction,t1"))
@@ -63,7 +68,10 @@ import Testing
         #expect(lines.first?.hasPrefix("ran 0 steps") == true, "\(plain.stdout)")
         #expect(lines.contains { $0.hasPrefix("  test accuracy ") && $0.contains("(LUT inference, ") })
         #expect(lines.contains { $0.hasPrefix("  RTL verify: 0 mismatches in ") && $0.hasSuffix("(iverilog)") })
-        #expect(lines.contains { $0.hasPrefix("  hardware: ") && $0.contains(" LUTs (mapped partitions, exact), ") && $0.contains("LUT levels") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("  hardware: ") && $0.contains(" LUTs (mapped partitions, exact), ") && $0.contains("LUT levels")
+            })
         #expect(lines.contains("  latency: 3 cycles"))
     }
 
@@ -81,8 +89,10 @@ import Testing
         // One hidden layer's width: the network is trained jointly, so all of it retrains (a clean build's result).
         try project.edit("{ partitions = 6 }", "{ partitions = 6, width = 8 }")
         let explain = try LutbuildBinary.run(["explain"], in: project.url)
-        #expect(explain.stdout.contains("train/layer1/{p0 … p5} (6): the batch's parameters changed (its own or a member's); parameters changed\n"),
-                "\(explain.stdout)")
+        #expect(
+            explain.stdout.contains(
+                "train/layer1/{p0 … p5} (6): the batch's parameters changed (its own or a member's); parameters changed\n"),
+            "\(explain.stdout)")
         #expect(explain.stdout.contains("train/layer0/{p0 … p7} (8): the batch's parameters changed (its own or a member's)\n"))
         let width = try project.build()
         #expect(width.status == 0, "\(width.stderr)")
@@ -94,8 +104,9 @@ import Testing
         #expect(forced.ran(prefix: "train/layer") == units("train", layer: 2, count: 10))
         #expect(forced.messages("progress").contains("warm-starting 10 partition(s) from their previous weights"))
         // The training log describes this partial run.
-        let log = try #require(try JSONSerialization.jsonObject(
-            with: Data(project.scratch.read("gen/reports/training.json").utf8)) as? [String: Any])
+        let log = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(project.scratch.read("gen/reports/training.json").utf8)) as? [String: Any])
         #expect(log["partial"] as? Bool == true)
         #expect(log["trainedPartitions"] as? [String] == (0..<10).map { "layer2/p\($0)" })
         #expect(forced.ran(prefix: "tabulate/").allSatisfy { $0.hasPrefix("tabulate/layer2/") })
@@ -116,7 +127,9 @@ import Testing
         // (`status` judges a full build, so verify and estimate, not run here, are stale too.)
         let status = try LutbuildBinary.run(["status"], in: project.url)
         #expect(!status.stdout.contains("stale    train/"), "\(status.stdout)")
-        #expect(status.stdout.contains("\nrerun    train/layer0/{p0 … p7} (8): no cached result for the current inputs\n"), "\(status.stdout)")
+        #expect(
+            status.stdout.contains("\nrerun    train/layer0/{p0 … p7} (8): no cached result for the current inputs\n"),
+            "\(status.stdout)")
         #expect(status.stdout.contains("the next build runs them again"), "\(status.stdout)")
         let rebuild = try project.build()
         #expect(rebuild.ran(prefix: "train/").count == 8 + 6 + 10 + 3)
@@ -145,7 +158,8 @@ import Testing
         #expect(try project.build().status == 0)
         let original = try project.scratch.read("gen/reports/training.json")
         let lock = try project.scratch.read("lutbuild.lock")
-        let steps = try #require(try JSONSerialization.jsonObject(with: Data(lock.utf8)) as? [String: Any])["steps"] as? [String: [String: Any]]
+        let steps =
+            try #require(try JSONSerialization.jsonObject(with: Data(lock.utf8)) as? [String: Any])["steps"] as? [String: [String: Any]]
         let digest = try #require((steps?["train/training.json"]?["outputs"] as? [String: String])?["training.json"])
         try FileManager.default.removeItem(at: project.scratch.path(".lutbuild/cache/objects/\(digest.prefix(2))/\(digest.dropFirst(2))"))
         try FileManager.default.removeItem(at: project.scratch.path("gen/reports/training.json"))

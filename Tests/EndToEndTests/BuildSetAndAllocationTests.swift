@@ -34,7 +34,8 @@ import TestSupport
         #expect(lines.contains("error: --set train.epochs=0: train.epochs: expected an integer in 1…1000000, found 0"), "\(lines)")
         let several = try LutbuildBinary.run(["build", "--set", "train.epochs=1,2"], in: project.url)
         #expect(several.status == 64)
-        #expect(several.stderr.contains("error: --set train.epochs=1,2: train.epochs: a build takes one value per key"), "\(several.stderr)")
+        #expect(
+            several.stderr.contains("error: --set train.epochs=1,2: train.epochs: a build takes one value per key"), "\(several.stderr)")
         let malformed = try LutbuildBinary.run(["build", "--set", "train.epochs"], in: project.url)
         #expect(malformed.status == 64)
         #expect(malformed.stderr.contains("expected KEY=VALUE"), "\(malformed.stderr)")
@@ -49,12 +50,15 @@ import TestSupport
         func maxInFlight(_ jobs: [String]) throws -> (Int, BuildRun) {
             let project = try TinyProject()
             defer { project.remove() }
-            let run = BuildRun(try LutbuildBinary.runProcess(
-                taskset, ["-c", "0", lutbuild.path, "build", "--json", "--no-verify", "--no-estimate"] + jobs, in: project.url))
+            let run = BuildRun(
+                try LutbuildBinary.runProcess(
+                    taskset, ["-c", "0", lutbuild.path, "build", "--json", "--no-verify", "--no-estimate"] + jobs, in: project.url))
             var running = 0, most = 0
             for event in run.events {
                 switch event["event"] as? String {
-                case "started": running += 1; most = max(most, running)
+                case "started":
+                    running += 1
+                    most = max(most, running)
                 case "finished", "failed": running -= 1
                 default: break
                 }

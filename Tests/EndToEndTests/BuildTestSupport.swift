@@ -8,8 +8,10 @@ struct TinyProject {
     var url: URL { scratch.url }
 
     /// `initWith` runs `lutbuild init` (the built binary by default; another one, e.g. an installed one).
-    init(epochs: Int = 1,
-         initWith lutbuild: (_ arguments: [String], _ directory: URL) throws -> LutbuildBinary.Result = LutbuildBinary.run) throws {
+    init(
+        epochs: Int = 1,
+        initWith lutbuild: (_ arguments: [String], _ directory: URL) throws -> LutbuildBinary.Result = LutbuildBinary.run
+    ) throws {
         scratch = try Scratch()
         let result = try lutbuild(["init", "."], scratch.url)
         try #require(result.status == 0, "\(result.stderr)")
@@ -26,8 +28,9 @@ struct TinyProject {
     func edit(_ old: String, _ new: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let before = try scratch.read("lutbuild.toml")
         let occurrences = before.components(separatedBy: old).count - 1
-        try #require(occurrences == 1, "lutbuild.toml has \(occurrences) occurrences of \(old.debugDescription), expected 1:\n\(before)",
-                     sourceLocation: sourceLocation)
+        try #require(
+            occurrences == 1, "lutbuild.toml has \(occurrences) occurrences of \(old.debugDescription), expected 1:\n\(before)",
+            sourceLocation: sourceLocation)
         try scratch.write("lutbuild.toml", before.replacingOccurrences(of: old, with: new))
     }
 
@@ -62,9 +65,10 @@ struct TinyProject {
     func build(_ arguments: [String] = ["--no-verify", "--no-estimate"], environment: [String: String] = [:]) throws -> BuildRun {
         if environment.isEmpty { return BuildRun(try LutbuildBinary.run(["build", "--json"] + arguments, in: url)) }
         guard let executable = LutbuildBinary.url else { throw LutbuildBinary.NotFound() }
-        return BuildRun(try LutbuildBinary.runProcess(
-            executable, ["build", "--json"] + arguments, in: url,
-            environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new }))
+        return BuildRun(
+            try LutbuildBinary.runProcess(
+                executable, ["build", "--json"] + arguments, in: url,
+                environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new }))
     }
 }
 

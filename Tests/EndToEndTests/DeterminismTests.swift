@@ -13,8 +13,10 @@ import Testing
             let build = try project.build(["--no-verify"])
             #expect(build.status == 0, "\(build.stderr)")
             var files: [String: String] = [:]
-            for name in ["lutbuild.lock", "gen/reports/training.json", "gen/reports/training.csv",
-                         "gen/reports/estimate.json", "gen/reports/estimate.txt"] {
+            for name in [
+                "lutbuild.lock", "gen/reports/training.json", "gen/reports/training.csv",
+                "gen/reports/estimate.json", "gen/reports/estimate.txt",
+            ] {
                 files[name] = try project.scratch.read(name)
             }
             builds.append(files)

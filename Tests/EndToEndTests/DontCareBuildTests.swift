@@ -21,12 +21,14 @@ import Testing
         // `verify` builds what it needs and leaves the rest: the design's other outputs come with a build.
         let build = try project.build(["--no-verify"])
         #expect(build.status == 0, "\(build.stderr)")
-        let report = try JSONSerialization.jsonObject(with: Data(project.scratch.read("gen/reports/lut_inference.json").utf8)) as? [String: Any]
+        let report =
+            try JSONSerialization.jsonObject(with: Data(project.scratch.read("gen/reports/lut_inference.json").utf8)) as? [String: Any]
         let dontCare = try #require(report?["dontCare"] as? [String: Any])
         #expect((dontCare["testLookupsOutsideCare"] as? Double ?? 0) > 0, "\(dontCare)")
         // The testbench expects the filled network's outputs, which differ from the exact ones on some test rows.
         #expect(try project.scratch.read("gen/tb/outputs.hex") != exactOutputs)
-        let estimate = try JSONSerialization.jsonObject(with: Data(project.scratch.read("gen/reports/estimate.json").utf8)) as? [String: Any]
+        let estimate =
+            try JSONSerialization.jsonObject(with: Data(project.scratch.read("gen/reports/estimate.json").utf8)) as? [String: Any]
         let luts = try #require(estimate?["luts"] as? Int), exactLUTs = try #require(estimate?["exactLUTs"] as? Int)
         #expect(luts < exactLUTs, "\(luts) LUTs filled, \(exactLUTs) exact")
     }

@@ -42,8 +42,9 @@ import Testing
         defer { project.remove() }
         #expect(try LutbuildBinary.run(["init", "."], in: project.url).status == 0)
         for (arguments, environment) in Self.usageMistakes {
-            let result = try LutbuildBinary.runProcess(try #require(LutbuildBinary.url), arguments, in: project.url,
-                                                       environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
+            let result = try LutbuildBinary.runProcess(
+                try #require(LutbuildBinary.url), arguments, in: project.url,
+                environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
             let label = (environment.map { "\($0)=\($1) " }.joined()) + arguments.joined(separator: " ")
             #expect(result.status == 64, "\(label): exit \(result.status): \(result.stderr)")
             #expect(result.stderr.hasPrefix("error: "), "\(label): \(result.stderr)")

@@ -126,7 +126,9 @@ private let fuseSoC: URL? = ProcessInfo.processInfo.environment["PATH"]?
         try #require(build.status == 0, "\(build.stderr)")
 
         let stubs = project.scratch.path("stub-bin"), log = project.scratch.path("vivado-calls.log")
-        try project.scratch.write("stub-bin/vivado", """
+        try project.scratch.write(
+            "stub-bin/vivado",
+            """
             #!/bin/sh
             # Records each call and creates the file make expects from it.
             echo "$*" >> '\(log.path)'

@@ -8,11 +8,14 @@ import Testing
 /// The HTTP cache client against a real nginx (WebDAV), and against servers
 /// that fail, refuse, stall or are not there.
 @Suite(.serialized) struct HTTPRemoteCacheTests {
-    static func cache(_ url: String, timeout: Duration = .seconds(5), environment: [String: String] = [:],
-                      tls: TLSFiles = TLSFiles()) throws -> HTTPRemoteCache {
+    static func cache(
+        _ url: String, timeout: Duration = .seconds(5), environment: [String: String] = [:],
+        tls: TLSFiles = TLSFiles()
+    ) throws -> HTTPRemoteCache {
         let endpoint = try RemoteCacheEndpoint(parsing: url)
-        return HTTPRemoteCache(endpoint: endpoint, credentials: try RemoteCacheCredentials.resolve(for: endpoint, environment: environment),
-                               timeout: timeout, tls: tls)
+        return HTTPRemoteCache(
+            endpoint: endpoint, credentials: try RemoteCacheCredentials.resolve(for: endpoint, environment: environment),
+            timeout: timeout, tls: tls)
     }
 
     static func error(_ body: () async throws -> Void) async -> String? {
@@ -77,7 +80,9 @@ import Testing
         #expect(await Self.error { try await full.put(.content, digest, Data("x".utf8)) } == "PUT answered HTTP 507: the server is full")
         let anonymous = try Self.cache(server.privateURL, environment: ["HOME": "/nonexistent"])
         let refused = await Self.error { _ = try await anonymous.get(.content, digest) }
-        #expect(refused?.hasPrefix("GET answered HTTP 401: the server asks for credentials; none or wrong ones were given for 127.0.0.1") == true)
+        #expect(
+            refused?.hasPrefix("GET answered HTTP 401: the server asks for credentials; none or wrong ones were given for 127.0.0.1")
+                == true)
     }
 
     /// nginx's auth_basic answers 401 with WWW-Authenticate, which made URLSession on Linux wait forever.
@@ -88,17 +93,20 @@ import Testing
         let anonymous = try Self.cache(server.basicAuthURL, environment: ["HOME": "/nonexistent"])
         let started = ContinuousClock.now
         let none = await Self.error(within: .seconds(10)) { _ = try await anonymous.get(.content, digest) }
-        #expect(none == "GET answered HTTP 401: the server asks for credentials; none or wrong ones were given for 127.0.0.1 "
+        #expect(
+            none == "GET answered HTTP 401: the server asks for credentials; none or wrong ones were given for 127.0.0.1 "
                 + "(none were found in --remote-header, LUTBUILD_REMOTE_CACHE_HEADER, the URL or ~/.netrc)")
         #expect(ContinuousClock.now - started < .seconds(3))
 
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-home-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }
-        try "machine 127.0.0.1 login \(NginxCacheServer.user) password wrong\n".write(to: home.appendingPathComponent(".netrc"), atomically: true, encoding: .utf8)
+        try "machine 127.0.0.1 login \(NginxCacheServer.user) password wrong\n".write(
+            to: home.appendingPathComponent(".netrc"), atomically: true, encoding: .utf8)
         let wrong = try Self.cache(server.basicAuthURL, environment: ["HOME": home.path])
         let refused = await Self.error(within: .seconds(10)) { try await wrong.put(.content, digest, Data("x".utf8)) }
-        #expect(refused == "PUT answered HTTP 401: the server asks for credentials; none or wrong ones were given for 127.0.0.1 "
+        #expect(
+            refused == "PUT answered HTTP 401: the server asks for credentials; none or wrong ones were given for 127.0.0.1 "
                 + "(those sent came from \(home.path)/.netrc)")
 
         try "machine 127.0.0.1 login \(NginxCacheServer.user) password \(NginxCacheServer.password)\n"
@@ -166,9 +174,11 @@ import Testing
         // /mtls/ wants a certificate from the same CA.
         let anonymous = try Self.cache(server.tlsURL("mtls"), tls: TLSFiles(certificateAuthority: certificates.authority.path))
         #expect(await Self.error { _ = try await anonymous.get(.content, digest) }?.hasPrefix("GET answered HTTP 403") == true)
-        let client = try Self.cache(server.tlsURL("mtls"), tls: TLSFiles(
-            certificateAuthority: certificates.authority.path, clientCertificate: certificates.clientCertificate.path,
-            clientKey: certificates.clientKey.path))
+        let client = try Self.cache(
+            server.tlsURL("mtls"),
+            tls: TLSFiles(
+                certificateAuthority: certificates.authority.path, clientCertificate: certificates.clientCertificate.path,
+                clientKey: certificates.clientKey.path))
         try await client.put(.content, digest, Data("x".utf8))
         #expect(try await client.get(.content, digest) == Data("x".utf8))
     }

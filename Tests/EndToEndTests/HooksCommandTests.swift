@@ -26,8 +26,9 @@ import Testing
         let first = try git.run(["commit", "-q", "-m", "fresh build"], check: false)
         #expect(first.status == 0, "a fresh build must be accepted: \(first.stderr)")
 
-        let rtl = try #require(try FileManager.default.contentsOfDirectory(atPath: project.scratch.path("gen/rtl").path)
-            .filter { $0.hasSuffix(".v") }.sorted().first)
+        let rtl = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: project.scratch.path("gen/rtl").path)
+                .filter { $0.hasSuffix(".v") }.sorted().first)
         let edited = "gen/rtl/\(rtl)"
         try project.scratch.write(edited, try project.scratch.read(edited) + "// tweaked by hand\n")
         try git.run(["add", edited])

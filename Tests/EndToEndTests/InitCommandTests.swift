@@ -30,13 +30,14 @@ import Testing
         let result = try LutbuildBinary.run(["init", "proj"], in: scratch.url)
         #expect(result.status == 2)
         #expect(result.stdout == "")
-        #expect(result.stderr == """
-            error: refusing to overwrite existing files in proj:
-              README.md
-              lutbuild.toml
-            nothing was written; choose an empty directory or move these files away
+        #expect(
+            result.stderr == """
+                error: refusing to overwrite existing files in proj:
+                  README.md
+                  lutbuild.toml
+                nothing was written; choose an empty directory or move these files away
 
-            """)
+                """)
         #expect(try scratch.read("proj/lutbuild.toml") == "# mine\n")
         #expect(!scratch.exists("proj/data"))
     }

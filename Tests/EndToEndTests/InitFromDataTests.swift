@@ -61,14 +61,16 @@ import TestSupport
         let result = try initProject(["wine-fpga", "--data", "data/wine_data.csv"], in: scratch)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr == "")
-        #expect(result.stdout.hasPrefix("""
-            read data/wine_data.csv: 178 rows, 13 features, 3 classes (csv)
-              no header row; label column c13 (found by scikit-learn's layout (the last column))
-              network: 16 → 8 → 3 partitions, fan-in 6, 2-bit codes; 200 epochs
-              too few rows to select an epoch on a validation split: all 142 non-test rows train, and the last epoch is kept
-            created a lutbuild project in wine-fpga:
+        #expect(
+            result.stdout.hasPrefix(
+                """
+                read data/wine_data.csv: 178 rows, 13 features, 3 classes (csv)
+                  no header row; label column c13 (found by scikit-learn's layout (the last column))
+                  network: 16 → 8 → 3 partitions, fan-in 6, 2-bit codes; 200 epochs
+                  too few rows to select an epoch on a validation split: all 142 non-test rows train, and the last epoch is kept
+                created a lutbuild project in wine-fpga:
 
-            """))
+                """))
         let toml = try scratch.read("wine-fpga/lutbuild.toml")
         for line in [
             #"name = "wine_fpga_lut""#, #"train = "../data/wine_data.csv""#, "skip_lines = 1", "header = false", "label = -1",
@@ -96,12 +98,14 @@ import TestSupport
         try scratch.write("cancer.csv", Self.csv(nil, Self.table(rows: 569, features: 30, classes: 2, first: 1)))
         let result = try initProject(["proj", "--data", "cancer.csv", "--copy-data"], in: scratch)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("""
-              no header row; label column c30 (found by being the only integer column with few values)
-              labels run 1…2: dataset.label_offset = 1 makes them 0…1
-              network: 32 → 12 → 2 partitions, fan-in 6, 2-bit codes; 200 epochs
+        #expect(
+            result.stdout.contains(
+                """
+                  no header row; label column c30 (found by being the only integer column with few values)
+                  labels run 1…2: dataset.label_offset = 1 makes them 0…1
+                  network: 32 → 12 → 2 partitions, fan-in 6, 2-bit codes; 200 epochs
 
-            """))
+                """))
         let toml = try scratch.read("proj/lutbuild.toml")
         #expect(toml.contains(#"train = "data/cancer.csv""#))
         #expect(toml.contains("\nlabel_offset = 1 "))
@@ -111,17 +115,28 @@ import TestSupport
         try scratch.write("proj/lutbuild.toml", toml.replacingOccurrences(of: "\nlabel_offset = 1 ", with: "\n# "))
         let build = try LutbuildBinary.run(["build", "--no-verify", "--no-estimate"], in: scratch.path("proj"))
         #expect(build.status == 2)
-        #expect(build.stderr.contains("error: data/cancer.csv:1: column 'c30': class labels must start at 0, but these run from 1 to 2 (numbered from 1?); set dataset.label_offset = 1"), "\(build.stderr)")
+        #expect(
+            build.stderr.contains(
+                "error: data/cancer.csv:1: column 'c30': class labels must start at 0, but these run from 1 to 2 (numbered from"
+                    + " 1?); set dataset.label_offset = 1"
+            ), "\(build.stderr)")
     }
 
     @Test func namedLabelColumnInTheMiddleAndAMisspeltOne() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        try scratch.write("iris.csv", Self.csv("sepal_length,sepal_width,species,petal_length,petal_width",
-                                               Self.table(rows: 150, features: 4, classes: 3, labelAt: 2)))
+        try scratch.write(
+            "iris.csv",
+            Self.csv(
+                "sepal_length,sepal_width,species,petal_length,petal_width",
+                Self.table(rows: 150, features: 4, classes: 3, labelAt: 2)))
         let wrong = try initProject(["p", "--data", "iris.csv", "--label", "Specie"], in: scratch)
         #expect(wrong.status == 2)
-        #expect(wrong.stderr == "error: iris.csv:1: expected a label column named 'Specie' in the header (did you mean 'species'?); the 5 columns are: sepal_length, sepal_width, species, petal_length, petal_width\n")
+        #expect(
+            wrong.stderr
+                == "error: iris.csv:1: expected a label column named 'Specie' in the header (did you mean 'species'?); the 5"
+                + " columns are: sepal_length, sepal_width, species, petal_length, petal_width\n"
+        )
         #expect(!scratch.exists("p"))
 
         let result = try initProject(["p", "--data", "iris.csv", "--label", "2"], in: scratch)
@@ -162,12 +177,15 @@ import TestSupport
         let mnist = try SharedData.require("datasets/mnist")
         let scratch = try Scratch()
         defer { scratch.remove() }
-        let result = try initProject([
-            "m", "--data", mnist.appendingPathComponent("t10k-images-idx3-ubyte.gz").path,
-            "--labels", mnist.appendingPathComponent("t10k-labels-idx1-ubyte.gz").path,
-        ], in: scratch)
+        let result = try initProject(
+            [
+                "m", "--data", mnist.appendingPathComponent("t10k-images-idx3-ubyte.gz").path,
+                "--labels", mnist.appendingPathComponent("t10k-labels-idx1-ubyte.gz").path,
+            ], in: scratch)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("10000 rows, 784 features, 10 classes (idx)\n  network: 256 → 60 → 10 partitions, fan-in 6, 2-bit codes; 20 epochs\n"))
+        #expect(
+            result.stdout.contains(
+                "10000 rows, 784 features, 10 classes (idx)\n  network: 256 → 60 → 10 partitions, fan-in 6, 2-bit codes; 20 epochs\n"))
     }
 
     @Test func dataOptionsAreCheckedTogether() throws {
@@ -178,7 +196,9 @@ import TestSupport
         #expect(labelsWithoutData.status == 64)
         #expect(labelsWithoutData.stderr.contains("--labels, --label and --copy-data need --data FILE"))
         let csvWithLabels = try initProject(["p", "--data", "a.csv", "--labels", "a.csv"], in: scratch)
-        #expect(csvWithLabels.stderr == "error: a.csv: a CSV file holds its labels in a column; drop --labels (name the column with --label if needed)\n")
+        #expect(
+            csvWithLabels.stderr
+                == "error: a.csv: a CSV file holds its labels in a column; drop --labels (name the column with --label if needed)\n")
         #expect(!scratch.exists("p"))
     }
 }
@@ -204,7 +224,11 @@ import TestSupport
         try scratch.write("one.csv", "f0,f1,label\n1.5,2.5,0\n")
         let result = try initProject(["p", "--data", "one.csv"], in: scratch)
         #expect(result.status == 2)
-        #expect(result.stderr == "error: one.csv: expected at least 2 classes to tell apart, but every label is 0 (1 row); a classifier needs rows of each class\n")
+        #expect(
+            result.stderr
+                == "error: one.csv: expected at least 2 classes to tell apart, but every label is 0 (1 row); a classifier needs"
+                + " rows of each class\n"
+        )
         expectNothingWritten("p", in: scratch)
         #expect(try initProject(["p"], in: scratch).status == 0, "a second init finds nothing in the way")
     }
@@ -216,12 +240,16 @@ import TestSupport
         try scratch.write("two.csv", "f0,f1,label\n1.5,2.5,0\n3.5,4.5,1\n")
         let result = try initProject(["p", "--data", "two.csv"], in: scratch)
         #expect(result.status == 2)
-        #expect(result.stderr.hasPrefix("error: two.csv: 2 rows are too few for the split: dataset.test_fraction = 0.2 holds out 0 to test on"), "\(result.stderr)")
+        #expect(
+            result.stderr.hasPrefix("error: two.csv: 2 rows are too few for the split: dataset.test_fraction = 0.2 holds out 0 to test on"),
+            "\(result.stderr)")
         expectNothingWritten("p", in: scratch)
 
         // A build of the same data stops at the data step with the same rule, naming the file.
         try scratch.write("b/two.csv", "f0,f1,label\n1.5,2.5,0\n3.5,4.5,1\n")
-        try scratch.write("b/lutbuild.toml", """
+        try scratch.write(
+            "b/lutbuild.toml",
+            """
             [project]
             name = "two"
             [dataset]
@@ -247,7 +275,11 @@ import TestSupport
         try scratch.write("same.csv", (["a,b,label"] + rows).joined(separator: "\n") + "\n")
         let result = try initProject(["p", "--data", "same.csv"], in: scratch)
         #expect(result.status == 2)
-        #expect(result.stderr == "error: same.csv: expected at least 2 classes to tell apart, but every label is 7 (50 rows); a classifier needs rows of each class\n")
+        #expect(
+            result.stderr
+                == "error: same.csv: expected at least 2 classes to tell apart, but every label is 7 (50 rows); a classifier"
+                + " needs rows of each class\n"
+        )
         expectNothingWritten("p", in: scratch)
         // Nothing half-written: a second try with good data succeeds.
         try scratch.write("good.csv", InitFromDataTests.csv("a,b,label", InitFromDataTests.table(rows: 60, features: 2, classes: 2)))
@@ -274,7 +306,8 @@ import TestSupport
     @Test func aWildLabelIsRefusedByInitAndBuildAlike() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        let text = "a,b,label\n" + (0..<40).map { "\(Double($0) + 0.5),1.25,\($0 == 39 ? 900_000_000 : $0 % 2)" }.joined(separator: "\n") + "\n"
+        let text =
+            "a,b,label\n" + (0..<40).map { "\(Double($0) + 0.5),1.25,\($0 == 39 ? 900_000_000 : $0 % 2)" }.joined(separator: "\n") + "\n"
         try scratch.write("wild.csv", text)
         let expected = "wild.csv:41: column 'label': expected a class label in 0…65535 (at most 65536 classes), found 900000000"
         let started = Date()
@@ -285,7 +318,9 @@ import TestSupport
         expectNothingWritten("p", in: scratch)
 
         try scratch.write("b/wild.csv", text)
-        try scratch.write("b/lutbuild.toml", """
+        try scratch.write(
+            "b/lutbuild.toml",
+            """
             [project]
             name = "wild"
             [dataset]
@@ -321,7 +356,10 @@ import TestSupport
         try scratch.write("small.csv", InitFromDataTests.csv("a,b,c,label", InitFromDataTests.table(rows: 178, features: 3, classes: 3)))
         let small = try initProject(["s", "--data", "small.csv"], in: scratch)
         #expect(small.status == 0, "\(small.stderr)")
-        #expect(small.stdout.contains("\n  too few rows to select an epoch on a validation split: all 142 non-test rows train, and the last epoch is kept\n"), "\(small.stdout)")
+        #expect(
+            small.stdout.contains(
+                "\n  too few rows to select an epoch on a validation split: all 142 non-test rows train, and the last epoch is kept\n"),
+            "\(small.stdout)")
         let smallToml = try scratch.read("s/lutbuild.toml")
         #expect(smallToml.contains("\nvalidation_fraction = 0 "), "\(smallToml)")
         #expect(smallToml.contains("\nselection = \"last-epoch\" "), "\(smallToml)")

@@ -60,11 +60,12 @@ import TestSupport
             \tlibxml2.so.2 => /lib/x86_64-linux-gnu/libxml2.so.2 (0x00007f02)
             \tlibFoundation.so => not found
             """
-        #expect(Installation.toolchainLinks(in: dynamic, toolchain: toolchain) == [
-            "libswiftCore.so => /opt/swift/usr/lib/swift/linux/libswiftCore.so (0x00007f00)",
-            "libdispatch.so => /opt/swift/usr/lib/swift/linux/libdispatch.so (0x00007f01)",
-            "libFoundation.so => not found",
-        ])
+        #expect(
+            Installation.toolchainLinks(in: dynamic, toolchain: toolchain) == [
+                "libswiftCore.so => /opt/swift/usr/lib/swift/linux/libswiftCore.so (0x00007f00)",
+                "libdispatch.so => /opt/swift/usr/lib/swift/linux/libdispatch.so (0x00007f01)",
+                "libFoundation.so => not found",
+            ])
         let linkedIn = "\tlinux-vdso.so.1 (0x00007ffc)\n\tlibxml2.so.2 => /lib/x86_64-linux-gnu/libxml2.so.2 (0x00007f02)\n"
         #expect(Installation.toolchainLinks(in: linkedIn, toolchain: toolchain).isEmpty)
     }

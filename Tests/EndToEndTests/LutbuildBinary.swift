@@ -30,8 +30,10 @@ enum LutbuildBinary {
     }
 
     /// Runs any executable and collects its exit status and output.
-    static func runProcess(_ executable: URL, _ arguments: [String], in directory: URL,
-                           environment: [String: String]? = nil) throws -> Result {
+    static func runProcess(
+        _ executable: URL, _ arguments: [String], in directory: URL,
+        environment: [String: String]? = nil
+    ) throws -> Result {
         let result = try ProcessRunner.run(executable, arguments, in: directory, environment: environment)
         return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }

@@ -11,7 +11,8 @@ import TestSupport
     static let quick = ["--no-verify", "--no-estimate"]
 
     /// Every partition and the training log of the tiny project.
-    static let allTraining = (units("train", layer: 0, count: 8) + units("train", layer: 1, count: 6)
+    static let allTraining =
+        (units("train", layer: 0, count: 8) + units("train", layer: 1, count: 6)
         + units("train", layer: 2, count: 10) + ["train/quantizers", "train/training.csv", "train/training.json"]).sorted()
 
     @Test func freshCheckoutTrainsNothingAndAChangedLayerTrainsOnlyIt() throws {
@@ -64,9 +65,15 @@ import TestSupport
         let silent = try BoundSocket(listening: true)
         defer { silent.close() }
         let cases: [(url: String, environment: [String: String], warning: String)] = [
-            ("http://127.0.0.1:\(try NginxCacheServer.freePort())/", [:], "cannot be used (connection refused); building locally without it"),
+            (
+                "http://127.0.0.1:\(try NginxCacheServer.freePort())/", [:],
+                "cannot be used (connection refused); building locally without it"
+            ),
             (server.failingURL, [:], "cannot be used (GET answered HTTP 500: server error); building locally without it"),
-            ("http://127.0.0.1:\(silent.port)/", ["LUTBUILD_REMOTE_CACHE_TIMEOUT": "1"], "cannot be used (no answer within 1 s); building locally without it"),
+            (
+                "http://127.0.0.1:\(silent.port)/", ["LUTBUILD_REMOTE_CACHE_TIMEOUT": "1"],
+                "cannot be used (no answer within 1 s); building locally without it"
+            ),
             (server.fullURL, [:], "refused an upload (PUT answered HTTP 507: the server is full); this build uploads nothing more"),
         ]
         for (url, environment, warning) in cases {
@@ -100,7 +107,11 @@ import TestSupport
         let run = try second.build(Self.quick + remote)
         #expect(run.status == 0, "\(run.stderr)")
         let log = second.scratch.path(".lutbuild/cache/remote-cache.log").path
-        #expect(run.messages("warning") == ["remote cache \(server.url): 1 object did not match its digest; built locally (first: cas/\(digest) does not match its digest (\(bytes.count) bytes, expected \(bytes.count))); details in \(log)"])
+        #expect(
+            run.messages("warning") == [
+                "remote cache \(server.url): 1 object did not match its digest; built locally (first: cas/\(digest) does not"
+                    + " match its digest (\(bytes.count) bytes, expected \(bytes.count))); details in \(log)"
+            ])
         // A damaged member is not trained alone with the others from the server (that gave other
         // weights under CI's key): the network trains as a whole, to the same bytes.
         #expect(run.ran(prefix: "train/") == Self.allTraining)
@@ -174,8 +185,9 @@ import TestSupport
         try home.write(".netrc", "machine 127.0.0.1 login \(NginxCacheServer.user) password \(secret)\n")
         let reader = try TinyProject()
         defer { reader.remove() }
-        let fromNetrc = try reader.build(Self.quick + ["--remote-cache", server.privateURL, "--remote-cache-mode", "read"],
-                                         environment: ["HOME": home.url.path])
+        let fromNetrc = try reader.build(
+            Self.quick + ["--remote-cache", server.privateURL, "--remote-cache-mode", "read"],
+            environment: ["HOME": home.url.path])
         #expect(fromNetrc.status == 0 && fromNetrc.ran.isEmpty && fromNetrc.summary("uploaded") == 0)
     }
 
@@ -209,7 +221,12 @@ import TestSupport
         let started = Date()
         let run = try project.build(Self.quick + ["--remote-cache", server.basicAuthURL], environment: ["HOME": project.url.path])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.messages("warning") == ["remote cache \(server.basicAuthURL) cannot be used (GET answered HTTP 401: the server asks for credentials; none or wrong ones were given for 127.0.0.1 (none were found in --remote-header, LUTBUILD_REMOTE_CACHE_HEADER, the URL or ~/.netrc)); building locally without it"])
+        #expect(
+            run.messages("warning") == [
+                "remote cache \(server.basicAuthURL) cannot be used (GET answered HTTP 401: the server asks for credentials;"
+                    + " none or wrong ones were given for 127.0.0.1 (none were found in --remote-header,"
+                    + " LUTBUILD_REMOTE_CACHE_HEADER, the URL or ~/.netrc)); building locally without it"
+            ])
         #expect(run.ran(prefix: "train/") == Self.allTraining)
         #expect(Date().timeIntervalSince(started) < 120)
     }
@@ -227,8 +244,10 @@ import TestSupport
         let run = try second.build(Self.quick + remote)
         #expect(run.status == 0, "\(run.stderr)")
         let warnings = run.messages("warning")
-        #expect(warnings.count == 1 && warnings.first?.hasPrefix("remote cache \(server.url): 1 download failed; built locally (first: cas/") == true,
-                "\(warnings)")
+        #expect(
+            warnings.count == 1
+                && warnings.first?.hasPrefix("remote cache \(server.url): 1 download failed; built locally (first: cas/") == true,
+            "\(warnings)")
         // The step whose object broke off ran (with the training log it writes); everything else came from the server.
         #expect(run.ran.count <= 3, "\(run.ran)")
         #expect(run.summary("fetched") ?? 0 > 30)
@@ -245,7 +264,10 @@ import TestSupport
         let lookups = server.requests.filter { $0.hasPrefix("GET /ac/") }.count
         #expect(lookups == run.ran.count)
         #expect(run.messages("warning").count == 1)
-        #expect(run.messages("warning").first?.hasPrefix("remote cache \(server.url): \(lookups) action results were not lutbuild's for their step; built locally (first: ac/") == true)
+        #expect(
+            run.messages("warning").first?.hasPrefix(
+                "remote cache \(server.url): \(lookups) action results were not lutbuild's for their step; built locally (first: ac/")
+                == true)
         #expect(run.messages("warning").first?.hasSuffix("; details in \(log)") == true)
         let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == lookups + 1)
@@ -271,7 +293,9 @@ import TestSupport
             .compactMap { $0["message"] as? String }
         #expect(notes.count == 1 && notes.first?.hasPrefix("waiting up to 6 s for ") == true, "\(notes)")
         #expect(notes.first?.hasSuffix(" uploads to \(server.url)") == true)
-        #expect(run.messages("warning").allSatisfy { $0.contains("did not finish within 6 s and were abandoned") }, "\(run.messages("warning"))")
+        #expect(
+            run.messages("warning").allSatisfy { $0.contains("did not finish within 6 s and were abandoned") }, "\(run.messages("warning"))"
+        )
     }
 
     // MARK: - TLS, modes, headers
@@ -290,22 +314,26 @@ import TestSupport
 
         let reader = try TinyProject()
         defer { reader.remove() }
-        let read = try reader.build(Self.quick + ["--remote-cache", server.tlsURL()], environment: ["SSL_CERT_FILE": certificates.authority.path])
+        let read = try reader.build(
+            Self.quick + ["--remote-cache", server.tlsURL()], environment: ["SSL_CERT_FILE": certificates.authority.path])
         #expect(read.status == 0 && read.ran.isEmpty && read.messages("warning").isEmpty, "\(read.stderr)")
 
         let untrusted = try TinyProject()
         defer { untrusted.remove() }
         try untrusted.edit("{ partitions = 6 }", "{ partitions = 6, width = 8 }")
         let refused = try untrusted.build(Self.quick + ["--remote-cache", server.tlsURL()])
-        #expect(refused.status == 0 && refused.messages("warning").first?.contains("TLS: the server's certificate is not trusted") == true,
-                "\(refused.messages("warning"))")
+        #expect(
+            refused.status == 0 && refused.messages("warning").first?.contains("TLS: the server's certificate is not trusted") == true,
+            "\(refused.messages("warning"))")
 
         // A fresh checkout runs every step, so it has results to upload to /mtls/.
         let withCertificate = try TinyProject()
         defer { withCertificate.remove() }
-        let client = try withCertificate.build(Self.quick + [
-            "--remote-cache", server.tlsURL("mtls"), "--remote-cache-ca", certificates.authority.path,
-            "--remote-cache-client-cert", certificates.clientCertificate.path, "--remote-cache-client-key", certificates.clientKey.path])
+        let client = try withCertificate.build(
+            Self.quick + [
+                "--remote-cache", server.tlsURL("mtls"), "--remote-cache-ca", certificates.authority.path,
+                "--remote-cache-client-cert", certificates.clientCertificate.path, "--remote-cache-client-key", certificates.clientKey.path,
+            ])
         #expect(client.status == 0 && client.messages("warning").isEmpty, "\(client.stderr)")
         #expect(!server.entries("cas", location: "mtls").isEmpty)
     }
@@ -328,7 +356,8 @@ import TestSupport
 
         let bad = try project.build(Self.quick, environment: ["LUTBUILD_REMOTE_CACHE_MODE": "readonly"])
         #expect(bad.status == 64)
-        #expect(bad.stderr.contains("error: LUTBUILD_REMOTE_CACHE_MODE = readonly: expected \"read-only\" or \"read-write\""), "\(bad.stderr)")
+        #expect(
+            bad.stderr.contains("error: LUTBUILD_REMOTE_CACHE_MODE = readonly: expected \"read-only\" or \"read-write\""), "\(bad.stderr)")
 
         try project.edit("mode = \"read-write\"", "mode = \"sometimes\"")
         let badFile = try project.build(Self.quick)
@@ -343,7 +372,8 @@ import TestSupport
         let project = try TinyProject()
         defer { project.remove() }
         let grid = ["--set", "rtl.registers=\"every-layer\",none", "--no-estimate"]
-        let readOnly = try LutbuildBinary.run(["sweep"] + grid + ["--remote-cache", server.url, "--remote-cache-mode", "read-only"], in: project.url)
+        let readOnly = try LutbuildBinary.run(
+            ["sweep"] + grid + ["--remote-cache", server.url, "--remote-cache-mode", "read-only"], in: project.url)
         #expect(readOnly.status == 0, "\(readOnly.stderr)")
         #expect(server.entries("ac").isEmpty)
         try FileManager.default.removeItem(at: project.scratch.path("gen/sweep"))
@@ -359,8 +389,11 @@ import TestSupport
         let project = try TinyProject()
         defer { project.remove() }
         let token = Data("\(NginxCacheServer.user):\(NginxCacheServer.password)".utf8).base64EncodedString()
-        let run = try project.build(Self.quick + ["--remote-cache", server.privateURL, "--remote-header", "X-Team: fpga",
-                                                  "--remote-header", "Authorization: Basic \(token)"])
+        let run = try project.build(
+            Self.quick + [
+                "--remote-cache", server.privateURL, "--remote-header", "X-Team: fpga",
+                "--remote-header", "Authorization: Basic \(token)",
+            ])
         #expect(run.status == 0 && run.messages("warning").isEmpty, "\(run.stderr)")
         #expect(run.summary("uploaded") == run.ran.count)
         #expect(!run.stderr.contains(token))

@@ -17,18 +17,20 @@ import Testing
         defer { scratch.remove() }
         let result = try LutbuildBinary.run(["report", "--vivado", "vivado-reports"], in: scratch.url)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == """
-            Vivado results (digits_lut, Vivado v.2020.1, Routed):
-              LUTs   4684 (logic 4684, memory 0)
-              FFs    473
-              WNS    0.123 ns
-              Fmax   532.8 MHz achieved vs 500.0 MHz target ([fpga] clock_mhz): target met
-                     covers not known (no check_timing in the report)
-              part   xcvu9p-flgb2104-2-i (target), xcvu9pflgb2104-2 (in the report)
-            wrote gen/reports/vivado.json
+        #expect(
+            result.stdout == """
+                Vivado results (digits_lut, Vivado v.2020.1, Routed):
+                  LUTs   4684 (logic 4684, memory 0)
+                  FFs    473
+                  WNS    0.123 ns
+                  Fmax   532.8 MHz achieved vs 500.0 MHz target ([fpga] clock_mhz): target met
+                         covers not known (no check_timing in the report)
+                  part   xcvu9p-flgb2104-2-i (target), xcvu9pflgb2104-2 (in the report)
+                wrote gen/reports/vivado.json
 
-            """)
-        let stored = try #require(try JSONSerialization.jsonObject(with: Data(scratch.read("gen/reports/vivado.json").utf8)) as? [String: Any])
+                """)
+        let stored = try #require(
+            try JSONSerialization.jsonObject(with: Data(scratch.read("gen/reports/vivado.json").utf8)) as? [String: Any])
         #expect(stored["meets_target_clock"] as? Bool == true)
         #expect(stored["part_matches"] as? Bool == true)
         let vivado = try #require(stored["vivado"] as? [String: Any])
@@ -86,61 +88,65 @@ import Testing
 
         let missingFolder = try LutbuildBinary.run(["report", "--vivado", "nowhere"], in: scratch.url)
         #expect(missingFolder.status == 2)
-        #expect(missingFolder.stderr.contains("nowhere: no such directory; expected the folder where gen/vivado/build.tcl wrote its reports"))
+        #expect(
+            missingFolder.stderr.contains("nowhere: no such directory; expected the folder where gen/vivado/build.tcl wrote its reports"))
     }
 }
 
 /// Minimal report texts in Vivado's layout (numbers made up).
 private enum ReportFixtures {
     static let utilization = """
-    Copyright 1986-2020 Xilinx, Inc. All Rights Reserved.
-    ------------------------------------------------------------------------------------------------
-    | Tool Version : Vivado v.2020.1 (lin64) Build 2902540 Wed May 27 19:54:35 MDT 2020
-    | Design       : digits_lut
-    | Device       : xcvu9pflgb2104-2
-    | Design State : Routed
-    ------------------------------------------------------------------------------------------------
+        Copyright 1986-2020 Xilinx, Inc. All Rights Reserved.
+        ------------------------------------------------------------------------------------------------
+        | Tool Version : Vivado v.2020.1 (lin64) Build 2902540 Wed May 27 19:54:35 MDT 2020
+        | Design       : digits_lut
+        | Device       : xcvu9pflgb2104-2
+        | Design State : Routed
+        ------------------------------------------------------------------------------------------------
 
-    1. CLB Logic
-    ------------
+        1. CLB Logic
+        ------------
 
-    +----------------------------+------+-------+-----------+-------+
-    |          Site Type         | Used | Fixed | Available | Util% |
-    +----------------------------+------+-------+-----------+-------+
-    | CLB LUTs                   | 4684 |     0 |   1182240 |  0.40 |
-    |   LUT as Logic             | 4684 |     0 |   1182240 |  0.40 |
-    |   LUT as Memory            |    0 |     0 |    591840 |  0.00 |
-    | CLB Registers              |  473 |     0 |   2364480 |  0.02 |
-    | F7 Muxes                   |  612 |     0 |    591120 |  0.10 |
-    +----------------------------+------+-------+-----------+-------+
+        +----------------------------+------+-------+-----------+-------+
+        |          Site Type         | Used | Fixed | Available | Util% |
+        +----------------------------+------+-------+-----------+-------+
+        | CLB LUTs                   | 4684 |     0 |   1182240 |  0.40 |
+        |   LUT as Logic             | 4684 |     0 |   1182240 |  0.40 |
+        |   LUT as Memory            |    0 |     0 |    591840 |  0.00 |
+        | CLB Registers              |  473 |     0 |   2364480 |  0.02 |
+        | F7 Muxes                   |  612 |     0 |    591120 |  0.10 |
+        +----------------------------+------+-------+-----------+-------+
 
-    """
+        """
 
     static func timingSummary(wns: String) -> String {
         let failing = wns.hasPrefix("-") ? 7 : 0
         return """
-        | Tool Version      : Vivado v.2020.1 (lin64) Build 2902540 Wed May 27 19:54:35 MDT 2020
-        | Design            : digits_lut
-        ------------------------------------------------------------------------------------------------
-        | Design Timing Summary
-        | ---------------------
-        ------------------------------------------------------------------------------------------------
+            | Tool Version      : Vivado v.2020.1 (lin64) Build 2902540 Wed May 27 19:54:35 MDT 2020
+            | Design            : digits_lut
+            ------------------------------------------------------------------------------------------------
+            | Design Timing Summary
+            | ---------------------
+            ------------------------------------------------------------------------------------------------
 
-            WNS(ns)      TNS(ns)  TNS Failing Endpoints  TNS Total Endpoints      WHS(ns)      THS(ns)  THS Failing Endpoints  THS Total Endpoints
-            -------      -------  ---------------------  -------------------      -------      -------  ---------------------  -------------------
-             \(wns)       -1.000                      \(failing)                  946        0.051        0.000                      0                  946
+                WNS(ns)      TNS(ns)  TNS Failing Endpoints  TNS Total Endpoints      WHS(ns)      THS(ns)  THS Failing\
+             Endpoints  THS Total Endpoints
+                -------      -------  ---------------------  -------------------      -------      ------- \
+             ---------------------  -------------------
+                 \(wns)       -1.000                      \(failing)                  946        0.051        0.000            \
+                      0                  946
 
-        \(failing == 0 ? "All user specified timing constraints are met." : "Timing constraints are not met.")
+            \(failing == 0 ? "All user specified timing constraints are met." : "Timing constraints are not met.")
 
-        ------------------------------------------------------------------------------------------------
-        | Clock Summary
-        | -------------
-        ------------------------------------------------------------------------------------------------
+            ------------------------------------------------------------------------------------------------
+            | Clock Summary
+            | -------------
+            ------------------------------------------------------------------------------------------------
 
-        Clock  Waveform(ns)         Period(ns)      Frequency(MHz)
-        -----  ------------         ----------      --------------
-        clk    {0.000 1.000}        2.000           500.000
+            Clock  Waveform(ns)         Period(ns)      Frequency(MHz)
+            -----  ------------         ----------      --------------
+            clk    {0.000 1.000}        2.000           500.000
 
-        """
+            """
     }
 }

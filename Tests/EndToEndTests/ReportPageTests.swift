@@ -32,8 +32,9 @@ import Testing
         // Self-contained: no script, nothing fetched or linked.
         #expect(!html.contains("<script"))
         #expect(Self.count(#"(src|href)\s*="#, in: html) == 0)
-        let inference = try #require(try JSONSerialization.jsonObject(
-            with: Data(contentsOf: project.url.appendingPathComponent("gen/reports/lut_inference.json"))) as? [String: Any])
+        let inference = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: project.url.appendingPathComponent("gen/reports/lut_inference.json"))) as? [String: Any])
         let testRows = try #require(inference["testSamples"] as? Int)
         let accuracy = try #require(inference["testAccuracy"] as? Double)
 
@@ -49,8 +50,9 @@ import Testing
         #expect(dom.contains(String(format: "<b>%.2f%%</b>", accuracy * 100)))
         // Loss and three accuracy curves with one point per epoch, and the kept epoch marked on both charts.
         for series in ["loss", "train", "validation", "test"] {
-            let path = try #require(try NSRegularExpression(pattern: #"data-series="\#(series)" d="([^"]+)""#)
-                .firstMatch(in: dom, range: NSRange(dom.startIndex..., in: dom)), "\(series) curve")
+            let path = try #require(
+                try NSRegularExpression(pattern: #"data-series="\#(series)" d="([^"]+)""#)
+                    .firstMatch(in: dom, range: NSRange(dom.startIndex..., in: dom)), "\(series) curve")
             let d = (dom as NSString).substring(with: path.range(at: 1))
             #expect(Self.count("[ML]", in: d) == 3, "\(series): \(d)")
         }

@@ -17,7 +17,8 @@ import TestSupport
 
     /// `lutbuild sweep …` against `cluster`; the tasks' node-local scratch is
     /// `nodes` (a killed task leaves its scratch behind, as on a real node).
-    static func sweep(_ arguments: [String], in project: TinyProject, cluster: SlurmCluster, nodes: Scratch) throws -> LutbuildBinary.Result {
+    static func sweep(_ arguments: [String], in project: TinyProject, cluster: SlurmCluster, nodes: Scratch) throws -> LutbuildBinary.Result
+    {
         guard let lutbuild = LutbuildBinary.url else { throw LutbuildBinary.NotFound() }
         let environment = ProcessInfo.processInfo.environment.merging(cluster.environment) { _, new in new }
             .merging(["LUTBUILD_SCRATCH": nodes.url.path]) { _, new in new }
@@ -109,15 +110,18 @@ import TestSupport
         start = Date()
         let array = try cluster.run("sbatch", ["--parsable", "--array=0-3%10", "--output=/dev/null", "--wrap", "true"]).output
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        let collector = try cluster.run("sbatch", ["--parsable", "--dependency=afterany:\(array)", "--output=/dev/null", "--wrap", "true"]).output
+        let collector = try cluster.run("sbatch", ["--parsable", "--dependency=afterany:\(array)", "--output=/dev/null", "--wrap", "true"])
+            .output
             .trimmingCharacters(in: .whitespacesAndNewlines)
         try waitUntil(seconds: 120) {
             try cluster.run("squeue", ["-h", "-t", "all", "-j", collector, "-o", "%T"]).output.contains("COMPLETED")
         }
         let emptySeconds = Date().timeIntervalSince(start)
-        print(String(format: "figures: Slurm sweep cold %.1f s, warm (fresh checkout) %.1f s, %d steps fetched rather than run; "
-                     + "an empty 4-task array and its collector %.1f s (%.2f s per task)",
-                     coldSeconds, warmSeconds, fetched, emptySeconds, emptySeconds / 4))
+        print(
+            String(
+                format: "figures: Slurm sweep cold %.1f s, warm (fresh checkout) %.1f s, %d steps fetched rather than run; "
+                    + "an empty 4-task array and its collector %.1f s (%.2f s per task)",
+                coldSeconds, warmSeconds, fetched, emptySeconds, emptySeconds / 4))
     }
 
     /// A task killed on its node: the collector still gathers the others and
@@ -131,12 +135,14 @@ import TestSupport
         let project = try TinyProject()
         defer { project.remove() }
 
-        let submitted = try Self.sweep(["--executor", "slurm", "--max-running", "1"] + Self.grid + remote, in: project, cluster: cluster, nodes: cache)
+        let submitted = try Self.sweep(
+            ["--executor", "slurm", "--max-running", "1"] + Self.grid + remote, in: project, cluster: cluster, nodes: cache)
         try #require(submitted.status == 0, "\(submitted.stderr)")
-        let ids = Dictionary(uniqueKeysWithValues: submitted.stdout.split(separator: "\n").map { line in
-            let fields = line.split(separator: " ")
-            return (String(fields[0]), String(fields.last!))
-        })
+        let ids = Dictionary(
+            uniqueKeysWithValues: submitted.stdout.split(separator: "\n").map { line in
+                let fields = line.split(separator: " ")
+                return (String(fields[0]), String(fields.last!))
+            })
         let array = try #require(ids["array"]), collector = try #require(ids["collector"])
 
         // Kill the first task once it runs.
@@ -156,7 +162,8 @@ import TestSupport
             return state.contains("COMPLETED") || state.contains("FAILED")
         }
 
-        let results = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: project.scratch.path("gen/sweep/results.json"))) as? [String: Any])
+        let results = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: project.scratch.path("gen/sweep/results.json"))) as? [String: Any])
         let points = try #require(results["points"] as? [[String: Any]])
         #expect(points.count == 4)
         // Task 0 holds the two points of the 1-epoch training; at least the one
@@ -201,21 +208,27 @@ import TestSupport
     @Test func aLauncherRunsEachTaskAndTheResultsAreGathered() throws {
         let project = try TinyProject()
         defer { project.remove() }
-        let run = try LutbuildBinary.run(["sweep", "--executor", "command", "--launcher", "env LUTBUILD_SCRATCH=/tmp {cmd}",
-                                          "--set", "train.epochs=1,2"], in: project.url)
+        let run = try LutbuildBinary.run(
+            [
+                "sweep", "--executor", "command", "--launcher", "env LUTBUILD_SCRATCH=/tmp {cmd}",
+                "--set", "train.epochs=1,2",
+            ], in: project.url)
         #expect(run.status == 0, "\(run.stderr)")
         // Two trainings, two tasks, running at once.
         #expect(run.stderr.contains("[2/2] task "), "\(run.stderr)")
         #expect(project.scratch.exists("gen/sweep/cluster/logs/task-0.log") && project.scratch.exists("gen/sweep/cluster/logs/task-1.log"))
-        let results = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: project.scratch.path("gen/sweep/results.json"))) as? [String: Any])
+        let results = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: project.scratch.path("gen/sweep/results.json"))) as? [String: Any])
         let points = try #require(results["points"] as? [[String: Any]])
         #expect(points.count == 2 && points.allSatisfy { ($0["luts"] as? Int ?? 0) > 0 && $0["error"] == nil }, "\(points)")
 
         // A launcher that fails: its point is named with the launcher's status and its log, exit code 1.
-        let refused = try LutbuildBinary.run(["sweep", "--executor", "command", "--launcher", "false {cmd}", "--set", "train.epochs=3"],
-                                             in: project.url)
+        let refused = try LutbuildBinary.run(
+            ["sweep", "--executor", "command", "--launcher", "false {cmd}", "--set", "train.epochs=3"],
+            in: project.url)
         #expect(refused.status == 1, "\(refused.stderr)")
-        #expect(refused.stderr.contains("error: 1 point failed: train.epochs=3 (log gen/sweep/cluster/logs/task-0.log)"), "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains("error: 1 point failed: train.epochs=3 (log gen/sweep/cluster/logs/task-0.log)"), "\(refused.stderr)")
         let json = try project.scratch.read("gen/sweep/results.json")
         #expect(json.contains("the task ended without a result (the launcher returned 1)"), "\(json)")
 

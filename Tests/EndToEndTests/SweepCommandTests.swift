@@ -70,7 +70,8 @@ import TestSupport
         #expect(try SVGCheck.isWellFormed(project.scratch.path("gen/sweep/accuracy_vs_luts.svg")))
         #expect(svg.contains("Pareto front"))
         #expect(svg.contains("1: rtl.registers=every-layer — "), "\(svg)")
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: project.scratch.path("gen/sweep/results.json"))) as? [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: project.scratch.path("gen/sweep/results.json"))) as? [String: Any]
         #expect((json?["points"] as? [Any])?.count == 2)
 
         // The sweep leaves the project's own build alone and fills its cache:
@@ -92,8 +93,10 @@ import TestSupport
         let project = try TinyProject()
         defer { project.remove() }
         let result = try LutbuildBinary.run(
-            ["sweep", "--set", "model.fanin=3", "--set", "train.epochs=0,1", "--set", "model.layers[7].bits=2",
-             "--set", "model.width"],
+            [
+                "sweep", "--set", "model.fanin=3", "--set", "train.epochs=0,1", "--set", "model.layers[7].bits=2",
+                "--set", "model.width",
+            ],
             in: project.url)
         // A bad --set is a command-line mistake: exit 64, as any bad flag value.
         #expect(result.status == 64)
@@ -106,10 +109,15 @@ import TestSupport
             ["sweep", "--set", "model.fanin=3", "--set", "train.epochs=0,1", "--set", "model.layers[7].bits=2"], in: project.url)
         #expect(values.status == 64)
         let messages = values.stderr.split(separator: "\n").map(String.init)
-        #expect(messages.contains { $0.hasPrefix("error: --set model.fanin=3: model.fanin: unknown key; did you mean 'fan_in'?") }, "\(messages)")
-        #expect(messages.contains("error: --set train.epochs=0,1: train.epochs: expected an integer in 1…1000000, found 0"), "\(messages)")
-        #expect(messages.contains("error: --set model.layers[7].bits=2: model.layers[7].bits: model.layers has 3 entries; expected an index 0…2"),
-                "\(messages)")
+        #expect(
+            messages.contains { $0.hasPrefix("error: --set model.fanin=3: model.fanin: unknown key; did you mean 'fan_in'?") },
+            "\(messages)")
+        #expect(
+            messages.contains("error: --set train.epochs=0,1: train.epochs: expected an integer in 1…1000000, found 0"), "\(messages)")
+        #expect(
+            messages.contains(
+                "error: --set model.layers[7].bits=2: model.layers[7].bits: model.layers has 3 entries; expected an index 0…2"),
+            "\(messages)")
         #expect(!project.scratch.exists("gen"))
         #expect(!project.scratch.exists(".lutbuild/cache"))
     }
@@ -122,13 +130,16 @@ import TestSupport
         #expect(result.status == 2)
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count == 3, "\(lines)")
-        #expect(lines.allSatisfy { $0.hasPrefix("error: lutbuild.toml:") && $0.hasSuffix("(at the sweep point model.max_table_bits=6)") },
-                "\(lines)")
+        #expect(
+            lines.allSatisfy { $0.hasPrefix("error: lutbuild.toml:") && $0.hasSuffix("(at the sweep point model.max_table_bits=6)") },
+            "\(lines)")
         // A rule about the swept key itself names the argument.
         let fanIn = try LutbuildBinary.run(["sweep", "--set", "model.fan_in=4,7"], in: project.url)
         #expect(fanIn.status == 64)
-        #expect(fanIn.stderr.hasPrefix("error: --set model.fan_in=4,7: model.fan_in: fan-in 7 is larger than the previous layer's 6 partitions"),
-                "\(fanIn.stderr)")
+        #expect(
+            fanIn.stderr.hasPrefix(
+                "error: --set model.fan_in=4,7: model.fan_in: fan-in 7 is larger than the previous layer's 6 partitions"),
+            "\(fanIn.stderr)")
         #expect(!project.scratch.exists("gen"))
     }
 
@@ -178,8 +189,10 @@ enum SVGCheck {
     static func isWellFormed(_ file: URL) throws -> Bool {
         final class Root: NSObject, XMLParserDelegate {
             var name: String?
-            func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                        qualifiedName: String?, attributes: [String: String] = [:]) {
+            func parser(
+                _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                qualifiedName: String?, attributes: [String: String] = [:]
+            ) {
                 if name == nil { name = elementName }
             }
         }

@@ -14,8 +14,10 @@ import Testing
         let build = try LutbuildBinary.run(["build", "--no-verify"], in: project.url)
         try #require(build.status == 0, "\(build.stderr)")
         let output = build.stdout + build.stderr
-        #expect(output.contains("warning: connectivity: 2 of layer 1's 12 outputs are read by no partition of layer 2 (10 partitions × fan-in 1)"),
-                "\(output)")
+        #expect(
+            output.contains(
+                "warning: connectivity: 2 of layer 1's 12 outputs are read by no partition of layer 2 (10 partitions × fan-in 1)"),
+            "\(output)")
         #expect(output.contains(" of them in 2 partitions no output depends on, which synthesis removes"), "\(output)")
         let estimate = try project.scratch.read("gen/reports/estimate.txt")
         #expect(estimate.contains("layer 1: 12 partitions (2 unread: "), "\(estimate)")

@@ -11,7 +11,10 @@ import Testing
 
     @Test func writesSnakeCaseKeysOnOneLine() throws {
         let line = try Self.event.jsonLine()
-        #expect(line == #"{"cached":30,"event":"summary","fetched":2,"ran":7,"results":{"inference":{"latency_cycles":3,"test_accuracy":0.9375,"test_samples":359}},"trained_partitions":4,"uploaded":3,"written":9}"#)
+        let expected =
+            #"{"cached":30,"event":"summary","fetched":2,"ran":7,"results":{"inference":{"latency_cycles":3,"#
+            + #""test_accuracy":0.9375,"test_samples":359}},"trained_partitions":4,"uploaded":3,"written":9}"#
+        #expect(line == expected)
     }
 
     @Test func watchReadsWhatTheBuildWrote() throws {
@@ -19,7 +22,8 @@ import Testing
         #expect(BuildSummaryEvent.last(inJSONLines: Data(lines.utf8)) == Self.event)
         let outcome = try #require(ChildBuildOutcome.parse(jsonLines: Data(lines.utf8), seconds: 1.5))
         // Watch uses the results the build sent, not the files it finds afterwards.
-        #expect(outcome == ChildBuildOutcome(seconds: 1.5, ran: 7, cached: 30, trainedPartitions: 4, written: 9, results: Self.event.results))
+        #expect(
+            outcome == ChildBuildOutcome(seconds: 1.5, ran: 7, cached: 30, trainedPartitions: 4, written: 9, results: Self.event.results))
         #expect(BuildSummaryEvent.last(inJSONLines: Data(#"{"event":"step"}"#.utf8)) == nil)
     }
 

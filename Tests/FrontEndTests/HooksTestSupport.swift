@@ -20,7 +20,8 @@ final class HookSandbox {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         }
         try write("[project]\nname = \"demo\"\n", to: project.appendingPathComponent("lutbuild.toml"))
-        try write("""
+        try write(
+            """
             #!/bin/sh
             [ "$1 $2" = "status --check" ] || { echo "fake lutbuild: unexpected $*" >&2; exit 64; }
             if [ -f .stale ]; then echo "stale: gen/rtl/demo.v (hand-edited)"; exit 1; fi
@@ -47,8 +48,9 @@ final class HookSandbox {
     /// Stages everything and commits; returns git's exit status and stderr (where hooks print).
     func commit(_ message: String, lutbuildOnPath: Bool = true, extraEnvironment: [String: String] = [:]) throws -> Outcome {
         _ = try git("add", "-A")
-        return try run(["git", "commit", "-q", "-m", message],
-                       lutbuildOnPath: lutbuildOnPath, extraEnvironment: extraEnvironment)
+        return try run(
+            ["git", "commit", "-q", "-m", message],
+            lutbuildOnPath: lutbuildOnPath, extraEnvironment: extraEnvironment)
     }
 
     @discardableResult

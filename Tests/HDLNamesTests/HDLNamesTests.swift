@@ -14,8 +14,9 @@ import Testing
     @Test func aDesignNameIsBoundedAndNotTheTestbenchs() {
         #expect(Identifiers.designNameProblem("classifier") == nil)
         #expect(Identifiers.designNameProblem(String(repeating: "a", count: Identifiers.maxDesignNameLength)) == nil)
-        #expect(Identifiers.designNameProblem(String(repeating: "a", count: Identifiers.maxDesignNameLength + 1))?
-            .contains("expected at most") == true)
+        #expect(
+            Identifiers.designNameProblem(String(repeating: "a", count: Identifiers.maxDesignNameLength + 1))?
+                .contains("expected at most") == true)
         #expect(Identifiers.designNameProblem(Identifiers.testbenchModule)?.contains("testbench") == true)
         #expect(Identifiers.designNameProblem("begin")?.contains("Verilog identifier") == true)
     }

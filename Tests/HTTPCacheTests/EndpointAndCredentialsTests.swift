@@ -19,17 +19,29 @@ import Testing
         for text in ["cache.example.org:8080", "ftp://cache.example.org/", "http:///prefix/", "http://host/p?token=1", "not a url"] {
             #expect(throws: RemoteCacheEndpoint.Invalid.self) { try RemoteCacheEndpoint(parsing: text) }
         }
-        #expect(throws: RemoteCacheEndpoint.Invalid("the scheme must be http, https or file, expected a URL such as http://cache.example.org:8080/lutbuild/")) {
+        #expect(
+            throws: RemoteCacheEndpoint.Invalid(
+                "the scheme must be http, https or file, expected a URL such as http://cache.example.org:8080/lutbuild/")
+        ) {
             try RemoteCacheEndpoint(parsing: "ftp://cache.example.org/")
         }
     }
 
     /// `file:///path` is a directory on a shared filesystem; anything else file-like is refused.
     @Test func aFileURLIsADirectory() throws {
-        #expect(try RemoteCacheLocation(parsing: "file:///shared/cache") == .directory(URL(fileURLWithPath: "/shared/cache", isDirectory: true)))
-        #expect(try RemoteCacheLocation(parsing: "file://localhost/shared/cache/") == .directory(URL(fileURLWithPath: "/shared/cache", isDirectory: true)))
-        #expect(try RemoteCacheLocation(parsing: "http://cache.example.org/") == .server(RemoteCacheEndpoint(parsing: "http://cache.example.org/")))
-        #expect(throws: RemoteCacheEndpoint.Invalid("a file URL names a directory on this machine, not on nas; expected a directory as file:///absolute/path")) {
+        #expect(
+            try RemoteCacheLocation(parsing: "file:///shared/cache") == .directory(URL(fileURLWithPath: "/shared/cache", isDirectory: true))
+        )
+        #expect(
+            try RemoteCacheLocation(parsing: "file://localhost/shared/cache/")
+                == .directory(URL(fileURLWithPath: "/shared/cache", isDirectory: true)))
+        #expect(
+            try RemoteCacheLocation(parsing: "http://cache.example.org/")
+                == .server(RemoteCacheEndpoint(parsing: "http://cache.example.org/")))
+        #expect(
+            throws: RemoteCacheEndpoint.Invalid(
+                "a file URL names a directory on this machine, not on nas; expected a directory as file:///absolute/path")
+        ) {
             try RemoteCacheLocation(parsing: "file://nas/cache")
         }
         #expect(throws: RemoteCacheEndpoint.Invalid.self) { try RemoteCacheLocation(parsing: "file:relative/cache") }
@@ -71,8 +83,9 @@ import Testing
             flagHeaders: ["authorization: Bearer one", "Authorization: Bearer two"])
         #expect(replaced.headers == ["Authorization": "Bearer two"])
         #expect(replaced.source == "--remote-header")
-        let plain = try RemoteCacheCredentials.resolve(for: RemoteCacheEndpoint(parsing: "http://cache.example.org/"),
-                                                       environment: ["HOME": "/nonexistent"], flagHeaders: ["X-Team: fpga"])
+        let plain = try RemoteCacheCredentials.resolve(
+            for: RemoteCacheEndpoint(parsing: "http://cache.example.org/"),
+            environment: ["HOME": "/nonexistent"], flagHeaders: ["X-Team: fpga"])
         #expect(plain.headers == ["X-Team": "fpga"] && !plain.hasCredentials)
         for bad in ["Bearer t0ken", ": t0ken", "Two Words: t0ken", "X: a\nY: b"] {
             do {
@@ -103,25 +116,26 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try """
-            # team cache
-            machine other.example.org login someone password nope
-            machine cache.example.org
-              login ci
-              password "pass word"
+        # team cache
+        machine other.example.org login someone password nope
+        machine cache.example.org
+          login ci
+          password "pass word"
 
-            macdef init
-            machine cache.example.org login wrong password wrong
+        macdef init
+        machine cache.example.org login wrong password wrong
 
-            default login anonymous password guest
-            """.write(to: directory.appendingPathComponent(".netrc"), atomically: true, encoding: .utf8)
+        default login anonymous password guest
+        """.write(to: directory.appendingPathComponent(".netrc"), atomically: true, encoding: .utf8)
         let home = ["HOME": directory.path]
         let cache = try RemoteCacheCredentials.resolve(for: RemoteCacheEndpoint(parsing: "http://cache.example.org/"), environment: home)
         #expect(cache.headers["Authorization"] == "Basic " + Data("ci:pass word".utf8).base64EncodedString())
         #expect(cache.source == directory.path + "/.netrc")
         let other = try RemoteCacheCredentials.resolve(for: RemoteCacheEndpoint(parsing: "http://unknown.example.org/"), environment: home)
         #expect(other.headers["Authorization"] == "Basic " + Data("anonymous:guest".utf8).base64EncodedString())
-        let none = try RemoteCacheCredentials.resolve(for: RemoteCacheEndpoint(parsing: "http://cache.example.org/"),
-                                                      environment: ["HOME": "/nonexistent"])
+        let none = try RemoteCacheCredentials.resolve(
+            for: RemoteCacheEndpoint(parsing: "http://cache.example.org/"),
+            environment: ["HOME": "/nonexistent"])
         #expect(none.headers.isEmpty)
     }
 }

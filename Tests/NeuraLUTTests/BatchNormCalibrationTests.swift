@@ -35,8 +35,9 @@ import Testing
             var x = [Float](repeating: 0, count: w.fanIn * n)
             for (slot, f) in inputs.enumerated() {
                 for (b, r) in rows.enumerated() {
-                    x[slot * n + b] = range.value(code: encoder.code(data.features[r * data.columns + f], feature: f),
-                                                  scale: calibrated.quantizers.inputFrontEnd.scale)
+                    x[slot * n + b] = range.value(
+                        code: encoder.code(data.features[r * data.columns + f], feature: f),
+                        scale: calibrated.quantizers.inputFrontEnd.scale)
                 }
             }
             let sub = SubNetwork(layout: layout, tile: n)
@@ -79,15 +80,19 @@ import Testing
     /// The trainer validates, selects and returns the calibrated network.
     @Test func trainerKeepsTheCalibratedNetwork() throws {
         let data = Fixtures.blobs()
-        let trainer = try Trainer(spec: Fixtures.blobsSpec(), config: TrainingConfig(epochs: 2, batchSize: 32, keepsBestEpoch: false, calibrationRows: 100), data: data)
+        let trainer = try Trainer(
+            spec: Fixtures.blobsSpec(), config: TrainingConfig(epochs: 2, batchSize: 32, keepsBestEpoch: false, calibrationRows: 100),
+            data: data)
         #expect(trainer.calibrationRows.count == 100)
         #expect(Set(trainer.calibrationRows).isSubset(of: Set(trainer.trainRows)))
         let outcome = try trainer.run()
         #expect(outcome.log.bestEpoch == 2)  // keepsBestEpoch: false keeps the last
         let net = outcome.network
         #expect(net.recalibratingBatchNorm(on: data, rows: trainer.calibrationRows) == net)
-        let uncalibrated = try Trainer(spec: Fixtures.blobsSpec(), config: TrainingConfig(epochs: 2, batchSize: 32, keepsBestEpoch: false, calibrationRows: 0),
-                                       data: data).run().network
+        let uncalibrated = try Trainer(
+            spec: Fixtures.blobsSpec(), config: TrainingConfig(epochs: 2, batchSize: 32, keepsBestEpoch: false, calibrationRows: 0),
+            data: data
+        ).run().network
         #expect(uncalibrated != net)
         #expect(uncalibrated.partitions.map { $0.map(\.parameters) } == net.partitions.map { $0.map(\.parameters) })
     }

@@ -6,10 +6,12 @@ import Testing
     /// 3 one-bit inputs; layer 0: p0 = AND(in0, in1), p1 = OR(in1, in2);
     /// layer 1 (two classes, 2-bit outputs) reads (h0, h1): q0 = the address, q1 = 3 − the address.
     static let handNetwork: LUTNetwork = {
-        let spec = NetworkSpec(inputFeatures: 3, inputBits: 1, classes: 2, layers: [
-            LayerSpec(partitions: 2, fanIn: 2, outputBits: 1, shape: .neuraLUT(width: 2)),
-            LayerSpec(partitions: 2, fanIn: 2, outputBits: 2, shape: .neuraLUT(width: 2)),
-        ], seed: 1)
+        let spec = NetworkSpec(
+            inputFeatures: 3, inputBits: 1, classes: 2,
+            layers: [
+                LayerSpec(partitions: 2, fanIn: 2, outputBits: 1, shape: .neuraLUT(width: 2)),
+                LayerSpec(partitions: 2, fanIn: 2, outputBits: 2, shape: .neuraLUT(width: 2)),
+            ], seed: 1)
         func table(_ bits: Int, _ codes: [UInt16]) -> TruthTable { TruthTable(addressBits: 2, outputBits: bits, codes: codes) }
         return LUTNetwork(
             spec: spec, connectivity: Connectivity(inputs: [[[0, 1], [1, 2]], [[0, 1], [0, 1]]]),
@@ -25,8 +27,9 @@ import Testing
 
     /// The same rows as raw features: with scale 1 and 1-bit codes, −1 → code 0 and 0 → code 1.
     static var dataset: Dataset {
-        Dataset(features: codes.map { $0 == 1 ? 0 : -1 }, labels: labels, rows: 4, columns: 3, classes: 2,
-                featureNames: ["a", "b", "c"])
+        Dataset(
+            features: codes.map { $0 == 1 ? 0 : -1 }, labels: labels, rows: 4, columns: 3, classes: 2,
+            featureNames: ["a", "b", "c"])
     }
 
     @Test func lookupCountsAreExactOnAHandBuiltNetwork() throws {
@@ -53,10 +56,13 @@ import Testing
 
     @Test func careSetsOfSeveralPartsAreTheirUnionWidened() throws {
         let rows = Self.dataset
-        let first = Dataset(features: Array(rows.features[0..<6]), labels: [0, 1], rows: 2, columns: 3, classes: 2, featureNames: rows.featureNames)
-        let second = Dataset(features: Array(rows.features[6...]), labels: [1, 0], rows: 2, columns: 3, classes: 2, featureNames: rows.featureNames)
+        let first = Dataset(
+            features: Array(rows.features[0..<6]), labels: [0, 1], rows: 2, columns: 3, classes: 2, featureNames: rows.featureNames)
+        let second = Dataset(
+            features: Array(rows.features[6...]), labels: [1, 0], rows: 2, columns: 3, classes: 2, featureNames: rows.featureNames)
         let network = Self.handNetwork
-        #expect(try network.careSets(rows: [first, second], minimumHits: 2) == network.lookupCounts(dataset: rows).careSets(minimumHits: 2))
+        #expect(
+            try network.careSets(rows: [first, second], minimumHits: 2) == network.lookupCounts(dataset: rows).careSets(minimumHits: 2))
         // Widened by one step on 1-bit inputs: every address next to {3} on one input, i.e. 1, 2 and 3.
         #expect(try network.careSets(rows: [rows], minimumHits: 2, widen: 1)[1][0].addresses == [1, 2, 3])
     }
@@ -70,8 +76,11 @@ import Testing
         let filled = try exact.replacingTables(tables)
         #expect(careSets[1][1].firstDisagreement(exact: exact.tables[1][1], candidate: filled.tables[1][1]) == nil)
         let effect = try FillingEffect(exact: exact, filled: filled, careSets: careSets, test: Self.dataset)
-        #expect(effect == FillingEffect(exactTestAccuracy: 1, filledTestAccuracy: 0.75, testLookupsOutsideCare: 0.5,
-                                        caredEntries: 4, entries: 16))
+        #expect(
+            effect
+                == FillingEffect(
+                    exactTestAccuracy: 1, filledTestAccuracy: 0.75, testLookupsOutsideCare: 0.5,
+                    caredEntries: 4, entries: 16))
     }
 
     @Test func aFilledTableThatBreaksItsCareSetIsFound() {

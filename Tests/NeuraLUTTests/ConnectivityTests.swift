@@ -18,9 +18,10 @@ import Testing
             [[0, 1], [2], [3]],
             [[0], [0]],
         ])
-        #expect(wiring.partitionsReachingAnOutput(layerSizes: [4, 3, 2]) == [
-            [true, true, false, false], [true, false, false], [true, true],
-        ])
+        #expect(
+            wiring.partitionsReachingAnOutput(layerSizes: [4, 3, 2]) == [
+                [true, true, false, false], [true, false, false], [true, true],
+            ])
         #expect(wiring.unreadOutputs(layerSizes: [4, 3, 2]) == [0, 2])
     }
 
@@ -38,9 +39,11 @@ import Testing
 
     @Test func everyInputIsReadAboutEquallyOften() {
         for (partitions, width, fanIn) in [(32, 16, 3), (100, 256, 6), (256, 343, 6), (10, 10, 10), (7, 50, 3)] {
-            let spec = NetworkSpec(inputFeatures: width, inputBits: 2, classes: 2, layers: [
-                LayerSpec(partitions: partitions, fanIn: fanIn, outputBits: 2, shape: .neuraLUT(width: 4)),
-            ], seed: 4)
+            let spec = NetworkSpec(
+                inputFeatures: width, inputBits: 2, classes: 2,
+                layers: [
+                    LayerSpec(partitions: partitions, fanIn: fanIn, outputBits: 2, shape: .neuraLUT(width: 4))
+                ], seed: 4)
             var reads = [Int](repeating: 0, count: width)
             for inputs in Connectivity.random(for: spec).inputs[0] {
                 #expect(Set(inputs).count == fanIn && inputs == inputs.sorted())
@@ -57,12 +60,14 @@ import Testing
     /// read exactly once, so every partition is the root of its own tree of
     /// leaves (a wide partition assembled from LUT-sized units).
     @Test func aLayerReadingEachOutputOnceFormsTrees() {
-        let spec = NetworkSpec(inputFeatures: 64, inputBits: 2, classes: 4, layers: [
-            LayerSpec(partitions: 48, fanIn: 4, outputBits: 2, shape: .neuraLUT(width: 4)),
-            LayerSpec(partitions: 16, fanIn: 3, outputBits: 2, shape: .neuraLUT(width: 4)),
-            LayerSpec(partitions: 8, fanIn: 2, outputBits: 2, shape: .neuraLUT(width: 4)),
-            LayerSpec(partitions: 4, fanIn: 2, outputBits: 2, shape: .neuraLUT(width: 4)),
-        ], seed: 7)
+        let spec = NetworkSpec(
+            inputFeatures: 64, inputBits: 2, classes: 4,
+            layers: [
+                LayerSpec(partitions: 48, fanIn: 4, outputBits: 2, shape: .neuraLUT(width: 4)),
+                LayerSpec(partitions: 16, fanIn: 3, outputBits: 2, shape: .neuraLUT(width: 4)),
+                LayerSpec(partitions: 8, fanIn: 2, outputBits: 2, shape: .neuraLUT(width: 4)),
+                LayerSpec(partitions: 4, fanIn: 2, outputBits: 2, shape: .neuraLUT(width: 4)),
+            ], seed: 7)
         let wiring = Connectivity.random(for: spec)
         for l in 1..<spec.layers.count {
             let reads = wiring.inputs[l].flatMap { $0 }

@@ -17,10 +17,12 @@ enum Fixtures {
     }
 
     static func xorSpec(seed: UInt64 = 1) -> NetworkSpec {
-        NetworkSpec(inputFeatures: 2, inputBits: 3, classes: 2, layers: [
-            LayerSpec(partitions: 4, fanIn: 2, outputBits: 2, shape: PartitionShape(width: 8, depth: 2, skip: 0)),
-            LayerSpec(partitions: 2, fanIn: 4, outputBits: 3, shape: .neuraLUT(width: 8)),
-        ], seed: seed)
+        NetworkSpec(
+            inputFeatures: 2, inputBits: 3, classes: 2,
+            layers: [
+                LayerSpec(partitions: 4, fanIn: 2, outputBits: 2, shape: PartitionShape(width: 8, depth: 2, skip: 0)),
+                LayerSpec(partitions: 2, fanIn: 4, outputBits: 3, shape: .neuraLUT(width: 8)),
+            ], seed: seed)
     }
 
     static func xorConfig(epochs: Int = 30, threads: Int = 1) -> TrainingConfig {
@@ -36,15 +38,18 @@ enum Fixtures {
             for f in 0..<features { x.append(Float((c + f) % classes) + rng.nextUnitFloat() - 0.5) }
             y.append(Int32(c))
         }
-        return Dataset(features: x, labels: y, rows: rows, columns: features, classes: classes,
-                       featureNames: (0..<features).map { "f\($0)" })
+        return Dataset(
+            features: x, labels: y, rows: rows, columns: features, classes: classes,
+            featureNames: (0..<features).map { "f\($0)" })
     }
 
     static func blobsSpec() -> NetworkSpec {
-        NetworkSpec(inputFeatures: 6, inputBits: 2, classes: 3, layers: [
-            LayerSpec(partitions: 6, fanIn: 3, outputBits: 2, shape: .neuraLUT(width: 4)),
-            LayerSpec(partitions: 5, fanIn: 3, outputBits: 2, shape: PartitionShape(width: 4, depth: 3, skip: 2)),
-            LayerSpec(partitions: 3, fanIn: 3, outputBits: 3, shape: PartitionShape(width: 1, depth: 1, skip: 0)),
-        ], seed: 5)
+        NetworkSpec(
+            inputFeatures: 6, inputBits: 2, classes: 3,
+            layers: [
+                LayerSpec(partitions: 6, fanIn: 3, outputBits: 2, shape: .neuraLUT(width: 4)),
+                LayerSpec(partitions: 5, fanIn: 3, outputBits: 2, shape: PartitionShape(width: 4, depth: 3, skip: 2)),
+                LayerSpec(partitions: 3, fanIn: 3, outputBits: 3, shape: PartitionShape(width: 1, depth: 1, skip: 0)),
+            ], seed: 5)
     }
 }

@@ -13,8 +13,10 @@ import Testing
     /// Central difference of `f` with respect to `values[i]`, in Double.
     static func numeric(_ values: inout [Float], _ i: Int, h: Float = 1e-2, _ f: ([Float]) -> Double) -> Double {
         let saved = values[i]
-        values[i] = saved + h; let up = f(values)
-        values[i] = saved - h; let down = f(values)
+        values[i] = saved + h
+        let up = f(values)
+        values[i] = saved - h
+        let down = f(values)
         values[i] = saved
         return (up - down) / Double(2 * h)
     }
@@ -25,7 +27,9 @@ import Testing
 
     @Test func subNetworkWithReluAndSkips() {
         // depth 4, skip 2: every op of the reference block (linear, ReLU, skip add).
-        for shape in [PartitionShape.neuraLUT(width: 5), PartitionShape(width: 3, depth: 3, skip: 0), PartitionShape(width: 1, depth: 1, skip: 0)] {
+        for shape in [
+            PartitionShape.neuraLUT(width: 5), PartitionShape(width: 3, depth: 3, skip: 0), PartitionShape(width: 1, depth: 1, skip: 0),
+        ] {
             let layout = PartitionLayout(fanIn: 3, shape: shape)
             let sub = SubNetwork(layout: layout, tile: Self.batch)
             var rng = SeededRandom(seed: 11)
@@ -41,8 +45,9 @@ import Testing
             let grads = FloatBuffer(count: layout.parameterCount), dx = FloatBuffer(count: 3 * Self.batch)
             let dy = FloatBuffer(r)
             let dHidden = FloatBuffer(count: sub.hiddenCount), transposed = FloatBuffer(count: sub.transposeScratchCount)
-            sub.backward(params: params, grads: grads.base, accumulate: false, x: x, xStride: Self.batch, hidden: hidden.base,
-                         dy: dy.base, dx: dx.base, dHidden: dHidden.base, transposeScratch: transposed.base, count: Self.batch)
+            sub.backward(
+                params: params, grads: grads.base, accumulate: false, x: x, xStride: Self.batch, hidden: hidden.base,
+                dy: dy.base, dx: dx.base, dHidden: dHidden.base, transposeScratch: transposed.base, count: Self.batch)
             withExtendedLifetime((dHidden, transposed, dy)) {}
             for i in 0..<layout.gammaOffset {
                 let n = Self.numeric(&params, i, h: 1e-3) { loss($0, x) }
@@ -72,9 +77,10 @@ import Testing
                 let count = min(tile, batch - start)
                 x.withUnsafeBufferPointer { x in
                     sub.forward(params: params, x: x.baseAddress! + start, xStride: batch, hidden: hidden.base, y: y.base, count: count)
-                    sub.backward(params: params, grads: grads.base, accumulate: start > 0, x: x.baseAddress! + start, xStride: batch,
-                                 hidden: hidden.base, dy: dy.base + start, dx: dx.base + start, dHidden: dHidden.base,
-                                 transposeScratch: transposed.base, count: count)
+                    sub.backward(
+                        params: params, grads: grads.base, accumulate: start > 0, x: x.baseAddress! + start, xStride: batch,
+                        hidden: hidden.base, dy: dy.base + start, dx: dx.base + start, dHidden: dHidden.base,
+                        transposeScratch: transposed.base, count: count)
                 }
             }
             return (grads.array(), dx.array())
@@ -99,8 +105,9 @@ import Testing
         _ = loss(x, gb)
         let stats = BatchNorm.forward(x, xhat: xhat.base, out: out.base, count: count, gamma: gb[0], beta: gb[1])
         let dx = FloatBuffer(count: Self.batch)
-        let g = BatchNorm.backward(dout: r, xhat: xhat.base, dx: dx.base, count: count, padded: Self.batch,
-                                   gamma: gb[0], variance: stats.variance)
+        let g = BatchNorm.backward(
+            dout: r, xhat: xhat.base, dx: dx.base, count: count, padded: Self.batch,
+            gamma: gb[0], variance: stats.variance)
         for i in 0..<count {
             let n = Self.numeric(&x, i, h: 1e-3) { loss($0, gb) }
             #expect(Self.close(Double(dx[i]), n), "x\(i): analytic \(dx[i]) numeric \(n)")
@@ -156,11 +163,14 @@ import Testing
         let grad = FloatBuffer(count: classes * Self.batch)
         let unused = FloatBuffer(count: classes * Self.batch)
         func loss(_ l: [Float]) -> Double {
-            CrossEntropy.evaluate(logits: l, labels: labels, classes: classes, count: count, batch: Self.batch,
-                                  smoothing: smoothing, gradient: unused.base).loss / Double(count)
+            CrossEntropy.evaluate(
+                logits: l, labels: labels, classes: classes, count: count, batch: Self.batch,
+                smoothing: smoothing, gradient: unused.base
+            ).loss / Double(count)
         }
-        _ = CrossEntropy.evaluate(logits: logits, labels: labels, classes: classes, count: count, batch: Self.batch,
-                                  smoothing: smoothing, gradient: grad.base)
+        _ = CrossEntropy.evaluate(
+            logits: logits, labels: labels, classes: classes, count: count, batch: Self.batch,
+            smoothing: smoothing, gradient: grad.base)
         for i in 0..<logits.count {
             let n = Self.numeric(&logits, i, h: 1e-2) { loss($0) }
             #expect(Self.close(Double(grad[i]), n, tolerance: 1e-2), "logit \(i): analytic \(grad[i]) numeric \(n)")

@@ -10,8 +10,9 @@ import Testing
         for r in 0..<rows {
             x += [3, r % 4 == 0 ? 1 : 0, r % 5 == 0 ? 0 : 1, Float(r) * 0.37]
         }
-        return Dataset(features: x, labels: .init(repeating: 0, count: rows), rows: rows, columns: 4, classes: 2,
-                       featureNames: ["constant", "sparse", "dense", "continuous"])
+        return Dataset(
+            features: x, labels: .init(repeating: 0, count: rows), rows: rows, columns: 4, classes: 2,
+            featureNames: ["constant", "sparse", "dense", "continuous"])
     }
 
     @Test func measuresTheShareAwayFromTheCommonExtreme() {
@@ -33,10 +34,12 @@ import Testing
     }
 
     @Test func firstLayerDrawsOnlyFromTheChosenFeatures() {
-        let spec = NetworkSpec(inputFeatures: 10, inputBits: 2, classes: 2, layers: [
-            LayerSpec(partitions: 20, fanIn: 3, outputBits: 2, shape: .neuraLUT(width: 4)),
-            LayerSpec(partitions: 2, fanIn: 5, outputBits: 2, shape: .neuraLUT(width: 4)),
-        ], seed: 3)
+        let spec = NetworkSpec(
+            inputFeatures: 10, inputBits: 2, classes: 2,
+            layers: [
+                LayerSpec(partitions: 20, fanIn: 3, outputBits: 2, shape: .neuraLUT(width: 4)),
+                LayerSpec(partitions: 2, fanIn: 5, outputBits: 2, shape: .neuraLUT(width: 4)),
+            ], seed: 3)
         #expect(Connectivity.random(for: spec) == Connectivity.random(for: spec, inputFeatures: Array(0..<10)))
         let chosen = [1, 4, 5, 8]
         let wiring = Connectivity.random(for: spec, inputFeatures: chosen)
@@ -49,8 +52,9 @@ import Testing
         // Append a constant column to the blobs.
         var x: [Float] = []
         for r in 0..<base.rows { x += base.features[r * base.columns..<(r + 1) * base.columns] + [7] }
-        let data = Dataset(features: x, labels: base.labels, rows: base.rows, columns: base.columns + 1, classes: base.classes,
-                           featureNames: base.featureNames + ["constant"])
+        let data = Dataset(
+            features: x, labels: base.labels, rows: base.rows, columns: base.columns + 1, classes: base.classes,
+            featureNames: base.featureNames + ["constant"])
         var spec = Fixtures.blobsSpec()
         spec.inputFeatures = data.columns
         spec.layers[0].partitions = 30

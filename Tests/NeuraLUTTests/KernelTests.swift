@@ -14,13 +14,16 @@ import Testing
             let r = FloatBuffer((0..<outDim * skipDim).map { _ in rng.nextUnitFloat() * 2 - 1 })
             let b = FloatBuffer((0..<outDim).map { _ in rng.nextUnitFloat() * 2 - 1 })
             let fused = FloatBuffer(count: outDim * count), separate = FloatBuffer(count: outDim * count)
-            Kernels.affine(out: fused.base, outStride: count, w: w.base, bias: b.base, x: x.base, xStride: count,
-                           inDim: inDim, outDim: outDim, count: count, accumulate: false, relu: relu,
-                           skip: Kernels.Term(w: r.base, x: s.base, xStride: count, inDim: skipDim))
-            Kernels.affine(out: separate.base, outStride: count, w: w.base, bias: b.base, x: x.base, xStride: count,
-                           inDim: inDim, outDim: outDim, count: count, accumulate: false, relu: false)
-            Kernels.affine(out: separate.base, outStride: count, w: r.base, bias: nil, x: s.base, xStride: count,
-                           inDim: skipDim, outDim: outDim, count: count, accumulate: true, relu: relu)
+            Kernels.affine(
+                out: fused.base, outStride: count, w: w.base, bias: b.base, x: x.base, xStride: count,
+                inDim: inDim, outDim: outDim, count: count, accumulate: false, relu: relu,
+                skip: Kernels.Term(w: r.base, x: s.base, xStride: count, inDim: skipDim))
+            Kernels.affine(
+                out: separate.base, outStride: count, w: w.base, bias: b.base, x: x.base, xStride: count,
+                inDim: inDim, outDim: outDim, count: count, accumulate: false, relu: false)
+            Kernels.affine(
+                out: separate.base, outStride: count, w: r.base, bias: nil, x: s.base, xStride: count,
+                inDim: skipDim, outDim: outDim, count: count, accumulate: true, relu: relu)
             #expect(fused.array() == separate.array(), "\(inDim)+\(skipDim) → \(outDim)")
             // Every output is bias, then one FMA per input in order, then the skip's: the
             // scalar sum in that order gives the same bits whatever the blocking.

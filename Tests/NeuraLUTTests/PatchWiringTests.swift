@@ -5,8 +5,10 @@ import Testing
 /// a tree layer above it joins nearby patches, the rest is random wiring.
 @Suite struct PatchWiringTests {
     let width = 12
-    let layers = [LayerWiring(partitions: 96, fanIn: 4), LayerWiring(partitions: 32, fanIn: 3),
-                  LayerWiring(partitions: 20, fanIn: 4), LayerWiring(partitions: 4, fanIn: 5)]
+    let layers = [
+        LayerWiring(partitions: 96, fanIn: 4), LayerWiring(partitions: 32, fanIn: 3),
+        LayerWiring(partitions: 20, fanIn: 4), LayerWiring(partitions: 4, fanIn: 5),
+    ]
 
     func spread(_ features: [Int]) -> Int {
         let rows = features.map { $0 / width }, columns = features.map { $0 % width }

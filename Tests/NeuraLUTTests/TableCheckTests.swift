@@ -52,8 +52,10 @@ import Testing
         let mismatches = try tabulate(other).mismatches(against: net, data: data)
         #expect(mismatches.count > data.rows / 2)
         let differentClass = try #require(mismatches.first { $0.tableClass != $0.networkClass })
-        #expect(differentClass.description.hasPrefix("row \(differentClass.row): the tables give class \(differentClass.tableClass), "
-            + "the quantized network \(differentClass.networkClass) (first difference: layer"))
+        #expect(
+            differentClass.description.hasPrefix(
+                "row \(differentClass.row): the tables give class \(differentClass.tableClass), "
+                    + "the quantized network \(differentClass.networkClass) (first difference: layer"))
         if let sameClass = mismatches.first(where: { $0.tableClass == $0.networkClass }) {
             #expect(sameClass.description.hasPrefix("row \(sameClass.row): both give class \(sameClass.tableClass) (first difference: "))
         }

@@ -6,14 +6,17 @@ import Testing
     /// One linear partition y = x0 + 2·x1 + 0.25 on 2-bit signed inputs
     /// (scale 0.5: values −1, −0.5, 0, 0.5) and a 2-bit unsigned output (scale 0.5).
     static func handBuilt() -> TrainedNetwork {
-        let spec = NetworkSpec(inputFeatures: 2, inputBits: 2, classes: 2, layers: [
-            LayerSpec(partitions: 2, fanIn: 2, outputBits: 2, shape: PartitionShape(width: 1, depth: 1, skip: 0)),
-            LayerSpec(partitions: 2, fanIn: 2, outputBits: 3, shape: PartitionShape(width: 1, depth: 1, skip: 0)),
-        ], seed: 1)
+        let spec = NetworkSpec(
+            inputFeatures: 2, inputBits: 2, classes: 2,
+            layers: [
+                LayerSpec(partitions: 2, fanIn: 2, outputBits: 2, shape: PartitionShape(width: 1, depth: 1, skip: 0)),
+                LayerSpec(partitions: 2, fanIn: 2, outputBits: 3, shape: PartitionShape(width: 1, depth: 1, skip: 0)),
+            ], seed: 1)
         var net = TrainedNetwork.initial(spec: spec)
         let gammaForUnitFold = (1 + Quantization.epsilon).squareRoot()
-        net.partitions[0][0] = PartitionWeights(fanIn: 2, shape: spec.layers[0].shape, parameters: [1, 2, 0.25, gammaForUnitFold, 0],
-                                                runningMean: 0, runningVariance: 1)
+        net.partitions[0][0] = PartitionWeights(
+            fanIn: 2, shape: spec.layers[0].shape, parameters: [1, 2, 0.25, gammaForUnitFold, 0],
+            runningMean: 0, runningVariance: 1)
         net.quantizers.inputFrontEnd.scale = 0.5
         net.quantizers.outputScales[0] = 0.5
         return net

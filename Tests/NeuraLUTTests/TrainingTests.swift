@@ -18,11 +18,19 @@ import Testing
         let one = try Trainer(spec: Fixtures.blobsSpec(), config: TrainingConfig(epochs: 2, batchSize: 32, threads: 1), data: data).run()
         // Workers claim partitions dynamically, so 2 and 3 threads split the work differently on every run.
         for threads in [2, 3] {
-            let many = try Trainer(spec: Fixtures.blobsSpec(), config: TrainingConfig(epochs: 2, batchSize: 32, threads: threads), data: data).run()
+            let many = try Trainer(
+                spec: Fixtures.blobsSpec(), config: TrainingConfig(epochs: 2, batchSize: 32, threads: threads), data: data
+            ).run()
             #expect(one.network == many.network, "\(threads) threads")
         }
-        let other = try Trainer(spec: { var s = Fixtures.blobsSpec(); s.seed = 9; return s }(),
-                                config: TrainingConfig(epochs: 2, batchSize: 32, threads: 1), data: data).run()
+        let other = try Trainer(
+            spec: {
+                var s = Fixtures.blobsSpec()
+                s.seed = 9
+                return s
+            }(),
+            config: TrainingConfig(epochs: 2, batchSize: 32, threads: 1), data: data
+        ).run()
         #expect(other.network != one.network)
     }
 
@@ -46,10 +54,13 @@ import Testing
     /// On a tiny validation set many epochs tie; the latest of them is kept (the most trained).
     @Test func tiedValidationAccuracyKeepsTheLatestEpoch() throws {
         let data = Fixtures.blobs()
-        let validation = Dataset(features: Array(data.features[0..<(3 * data.columns)]), labels: Array(data.labels[0..<3]),
-                                 rows: 3, columns: data.columns, classes: data.classes, featureNames: data.featureNames)
-        let outcome = try Trainer(spec: Fixtures.blobsSpec(), config: TrainingConfig(epochs: 8, batchSize: 32, threads: 1),
-                                  data: data, validation: validation).run()
+        let validation = Dataset(
+            features: Array(data.features[0..<(3 * data.columns)]), labels: Array(data.labels[0..<3]),
+            rows: 3, columns: data.columns, classes: data.classes, featureNames: data.featureNames)
+        let outcome = try Trainer(
+            spec: Fixtures.blobsSpec(), config: TrainingConfig(epochs: 8, batchSize: 32, threads: 1),
+            data: data, validation: validation
+        ).run()
         let accuracies = outcome.log.epochs.map { $0.validationAccuracy ?? -1 }
         let best = accuracies.max() ?? -1
         #expect(accuracies.filter { $0 == best }.count >= 2, "the test needs tied epochs: \(accuracies)")
@@ -63,13 +74,17 @@ import Testing
         var changed = spec
         changed.layers[1].shape.width = 6
         let retrain = Set((0..<changed.layers[1].partitions).map { PartitionID(layer: 1, index: $0) })
-        let after = try Trainer(spec: changed, config: TrainingConfig(epochs: 1, batchSize: 32), data: data,
-                                initial: base, trainable: retrain).run().network
+        let after = try Trainer(
+            spec: changed, config: TrainingConfig(epochs: 1, batchSize: 32), data: data,
+            initial: base, trainable: retrain
+        ).run().network
         #expect(after.partitions[0] == base.partitions[0])
         #expect(after.partitions[2] == base.partitions[2])
         #expect(after.quantizers == base.quantizers)
         #expect(after.partitions[1][0].shape.width == 6)
-        #expect(tabulate(partition: PartitionID(layer: 0, index: 2), of: after) == tabulate(partition: PartitionID(layer: 0, index: 2), of: base))
+        #expect(
+            tabulate(partition: PartitionID(layer: 0, index: 2), of: after)
+                == tabulate(partition: PartitionID(layer: 0, index: 2), of: base))
         // Fresh init of a retrained partition depends only on its own stream.
         let fresh = PartitionWeights.initial(fanIn: 3, shape: changed.layers[1].shape, seed: spec.seed, layer: 1, partition: 0)
         #expect(fresh == PartitionWeights.initial(fanIn: 3, shape: changed.layers[1].shape, seed: spec.seed, layer: 1, partition: 0))
@@ -128,7 +143,8 @@ final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
     func increment() -> Int {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         value += 1
         return value
     }

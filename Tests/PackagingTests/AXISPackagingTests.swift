@@ -13,14 +13,18 @@ func sampleAXISCore(slaveBytes: Int = 16, masterBytes: Int = 4, userBits: Int = 
         HDLPort(name: "m_axis_tdata", direction: .output, width: 8 * masterBytes), HDLPort(name: "m_axis_tlast", direction: .output),
     ]
     if userBits > 0 {
-        core.ports += [HDLPort(name: "s_axis_tuser", direction: .input, width: userBits, isVector: true),
-                       HDLPort(name: "m_axis_tuser", direction: .output, width: userBits, isVector: true)]
+        core.ports += [
+            HDLPort(name: "s_axis_tuser", direction: .input, width: userBits, isVector: true),
+            HDLPort(name: "m_axis_tuser", direction: .output, width: userBits, isVector: true),
+        ]
     }
     core.clockPort = "aclk"
     core.resetPort = "aresetn"
     core.resetActiveLow = true
-    core.streams = [StreamBus(name: "s_axis", mode: .slave, dataBytes: slaveBytes, userBits: userBits),
-                    StreamBus(name: "m_axis", mode: .master, dataBytes: masterBytes, userBits: userBits)]
+    core.streams = [
+        StreamBus(name: "s_axis", mode: .slave, dataBytes: slaveBytes, userBits: userBits),
+        StreamBus(name: "m_axis", mode: .master, dataBytes: masterBytes, userBits: userBits),
+    ]
     return core
 }
 
@@ -49,10 +53,12 @@ struct AXISPackagingTests {
             #expect(document.string("\(bus)/spirit:busType/@spirit:version") == "1.0")
             #expect(document.string("\(bus)/spirit:abstractionType/@spirit:name") == "axis_rtl")
             #expect(document.strings("\(bus)/spirit:\(mode)").count == 1)
-            #expect(document.strings("\(bus)/spirit:portMaps/spirit:portMap/spirit:logicalPort/spirit:name")
-                == ["TDATA", "TUSER", "TLAST", "TVALID", "TREADY"])
-            #expect(document.strings("\(bus)/spirit:portMaps/spirit:portMap/spirit:physicalPort/spirit:name")
-                == ["tdata", "tuser", "tlast", "tvalid", "tready"].map { "\(name)_\($0)" })
+            #expect(
+                document.strings("\(bus)/spirit:portMaps/spirit:portMap/spirit:logicalPort/spirit:name")
+                    == ["TDATA", "TUSER", "TLAST", "TVALID", "TREADY"])
+            #expect(
+                document.strings("\(bus)/spirit:portMaps/spirit:portMap/spirit:physicalPort/spirit:name")
+                    == ["tdata", "tuser", "tlast", "tvalid", "tready"].map { "\(name)_\($0)" })
             // As in Vivado-packaged cores: no bus parameters; IP Integrator reads the widths from the ports.
             #expect(document.strings("\(bus)/spirit:parameters").isEmpty)
         }
@@ -94,7 +100,10 @@ struct AXISPackagingTests {
         #expect(recorded.contains("connect_bd_intf_net intf_pin:dma/M_AXIS_MM2S intf_pin:digits_lut/s_axis"))
         #expect(recorded.contains("connect_bd_intf_net intf_pin:digits_lut/m_axis intf_pin:dma/S_AXIS_S2MM"))
         #expect(recorded.contains("connect_bd_net pin:reset/peripheral_aresetn pin:digits_lut/aresetn"))
-        #expect(recorded.contains { $0.hasPrefix("set_property ip_repo_paths") && $0.contains(root.appendingPathComponent("gen/ip").standardizedFileURL.path) })
+        #expect(
+            recorded.contains {
+                $0.hasPrefix("set_property ip_repo_paths") && $0.contains(root.appendingPathComponent("gen/ip").standardizedFileURL.path)
+            })
         #expect(recorded.last?.hasPrefix("add_files -norecurse ") == true)
     }
 
@@ -103,8 +112,14 @@ struct AXISPackagingTests {
         let root = try writeProject(Packager.allFiles(for: odd, rtlContents: sampleRTL(for: odd)), rtl: sampleRTL(for: odd))
         defer { try? FileManager.default.removeItem(at: root) }
         let recorded = try VivadoStubs.run(script: root.appendingPathComponent(PackagingLayout.blockDesignExample))
-        #expect(recorded.contains { $0.contains("CONFIG.S_TDATA_NUM_BYTES 16 CONFIG.M_TDATA_NUM_BYTES 13") && $0.contains("CONFIG.TDATA_REMAP {tdata[103:0]}") })
-        #expect(recorded.contains { $0.contains("CONFIG.S_TDATA_NUM_BYTES 3 CONFIG.M_TDATA_NUM_BYTES 4") && $0.contains("CONFIG.TDATA_REMAP {8'b0,tdata[23:0]}") })
+        #expect(
+            recorded.contains {
+                $0.contains("CONFIG.S_TDATA_NUM_BYTES 16 CONFIG.M_TDATA_NUM_BYTES 13") && $0.contains("CONFIG.TDATA_REMAP {tdata[103:0]}")
+            })
+        #expect(
+            recorded.contains {
+                $0.contains("CONFIG.S_TDATA_NUM_BYTES 3 CONFIG.M_TDATA_NUM_BYTES 4") && $0.contains("CONFIG.TDATA_REMAP {8'b0,tdata[23:0]}")
+            })
         #expect(recorded.contains("connect_bd_intf_net intf_pin:to_digits_lut/M_AXIS intf_pin:digits_lut/s_axis"))
     }
 

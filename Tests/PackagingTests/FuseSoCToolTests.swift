@@ -12,8 +12,9 @@ let fuseSoCExecutable: URL? = ProcessInfo.processInfo.environment["PATH"]?
 /// The core file run through the real FuseSoC, when it is installed
 /// (`pip install fusesoc`); shown as skipped otherwise, except in CI (`CI`
 /// set, as `scripts/test.sh` runs there), where a missing fusesoc fails.
-@Suite("FuseSoC accepts the core",
-       .enabled(if: fuseSoCExecutable != nil || ProcessInfo.processInfo.environment["CI"] != nil, "fusesoc is not on PATH"))
+@Suite(
+    "FuseSoC accepts the core",
+    .enabled(if: fuseSoCExecutable != nil || ProcessInfo.processInfo.environment["CI"] != nil, "fusesoc is not on PATH"))
 struct FuseSoCToolTests {
     private func fusesoc(_ arguments: [String], in directory: URL) throws -> String {
         guard let executable = fuseSoCExecutable else { throw TestSupportError("fusesoc is not on PATH") }
@@ -32,7 +33,8 @@ struct FuseSoCToolTests {
         let info = try fusesoc(["--cores-root", "gen", "core-info", core.vlnv], in: root)
         #expect(info.contains("Name:        \(core.vlnv)"))
         _ = try fusesoc(["--cores-root", "gen", "run", "--setup", "--target=synth", core.vlnv], in: root)
-        let project = root.appendingPathComponent("build/example.org_lutnn_digits_lut_1.0/synth-vivado/example.org_lutnn_digits_lut_1.0.tcl")
+        let project = root.appendingPathComponent(
+            "build/example.org_lutnn_digits_lut_1.0/synth-vivado/example.org_lutnn_digits_lut_1.0.tcl")
         let tcl = try String(contentsOf: project, encoding: .utf8)
         #expect(tcl.contains("set_property part xcvu9p-flgb2104-2-i"))
         #expect(tcl.contains("read_xdc {src/example.org_lutnn_digits_lut_1.0/vivado/clock.xdc}"))

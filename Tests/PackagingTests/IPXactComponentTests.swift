@@ -46,13 +46,15 @@ struct IPXactComponentTests {
 
     @Test func hasTheSynthesisSimulationGUIAndReadmeViews() {
         let views = "/spirit:component/spirit:model/spirit:views/spirit:view"
-        #expect(document.strings("\(views)/spirit:name") == [
-            "xilinx_anylanguagesynthesis", "xilinx_anylanguagebehavioralsimulation", "xilinx_xpgui", "xilinx_readme",
-        ])
-        #expect(document.strings("\(views)/spirit:envIdentifier") == [
-            ":vivado.xilinx.com:synthesis", ":vivado.xilinx.com:simulation", ":vivado.xilinx.com:xgui.ui",
-            ":vivado.xilinx.com:docs.readme",
-        ])
+        #expect(
+            document.strings("\(views)/spirit:name") == [
+                "xilinx_anylanguagesynthesis", "xilinx_anylanguagebehavioralsimulation", "xilinx_xpgui", "xilinx_readme",
+            ])
+        #expect(
+            document.strings("\(views)/spirit:envIdentifier") == [
+                ":vivado.xilinx.com:synthesis", ":vivado.xilinx.com:simulation", ":vivado.xilinx.com:xgui.ui",
+                ":vivado.xilinx.com:docs.readme",
+            ])
         // The input thresholds and output scales travel with the IP, as text files.
         let readme = "//spirit:fileSet[spirit:name='xilinx_readme_view_fileset']/spirit:file"
         #expect(document.strings("\(readme)/spirit:name") == ["doc/digits_lut_input_thresholds.json", "doc/digits_lut_output_codes.json"])
@@ -82,10 +84,12 @@ struct IPXactComponentTests {
         let synthesis = document.strings(
             "//spirit:fileSet[spirit:name='xilinx_anylanguagesynthesis_view_fileset']/spirit:file/spirit:name")
         #expect(synthesis == ["src/digits_lut_layer0.v", "src/digits_lut_layer1.v", "src/digits_lut.v"])
-        #expect(try Data(contentsOf: ipDirectory.appendingPathComponent("src/digits_lut.v"))
-            == sampleRTL(for: core)["gen/rtl/digits_lut.v"])
-        #expect(document.string("//spirit:fileSet[spirit:name='xilinx_xpgui_view_fileset']/spirit:file/spirit:name")
-            == "xgui/digits_lut_v1_0.tcl")
+        #expect(
+            try Data(contentsOf: ipDirectory.appendingPathComponent("src/digits_lut.v"))
+                == sampleRTL(for: core)["gen/rtl/digits_lut.v"])
+        #expect(
+            document.string("//spirit:fileSet[spirit:name='xilinx_xpgui_view_fileset']/spirit:file/spirit:name")
+                == "xgui/digits_lut_v1_0.tcl")
     }
 
     @Test func portsMatchTheDescription() {
@@ -142,14 +146,16 @@ struct IPXactComponentTests {
         // A choice list, as Vivado's packager writes it.
         let choice = document.string("\(reset)//spirit:parameter[spirit:name='POLARITY']/spirit:value/@spirit:choiceRef")
         #expect(choice == "choice_list_9d8b0d81")
-        #expect(document.strings("/spirit:component/spirit:choices/spirit:choice[spirit:name='\(choice ?? "")']/spirit:enumeration")
-            == ["ACTIVE_HIGH", "ACTIVE_LOW"])
+        #expect(
+            document.strings("/spirit:component/spirit:choices/spirit:choice[spirit:name='\(choice ?? "")']/spirit:enumeration")
+                == ["ACTIVE_HIGH", "ACTIVE_LOW"])
     }
 
     @Test func xilinxExtensionsDescribeFamiliesTaxonomyAndPackaging() {
         let extensions = "/spirit:component/spirit:vendorExtensions"
-        #expect(document.strings("\(extensions)/xilinx:coreExtensions/xilinx:supportedFamilies/xilinx:family")
-            == IPCoreDescription.defaultFamilies)
+        #expect(
+            document.strings("\(extensions)/xilinx:coreExtensions/xilinx:supportedFamilies/xilinx:family")
+                == IPCoreDescription.defaultFamilies)
         #expect(document.strings("\(extensions)//xilinx:family/@xilinx:lifeCycle").allSatisfy { $0 == "Production" })
         #expect(document.string("\(extensions)/xilinx:coreExtensions/xilinx:taxonomies/xilinx:taxonomy") == "/UserIP")
         #expect(document.string("\(extensions)/xilinx:coreExtensions/xilinx:displayName") == "digits_lut_v1_0")

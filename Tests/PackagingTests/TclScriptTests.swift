@@ -33,9 +33,13 @@ struct TclScriptTests {
         #expect(flow == ["read_xdc", "synth_design", "opt_design", "place_design", "route_design", "report_timing_summary"])
         let reports = path(PackagingLayout.reportsDirectory)
         #expect(calls(recorded, "report_utilization").contains("report_utilization -file \(reports)/utilization.rpt"))
-        #expect(calls(recorded, "report_utilization").contains(
-            "report_utilization -hierarchical -file \(reports)/utilization_hierarchical.rpt"))
-        #expect(calls(recorded, "report_timing_summary") == ["report_timing_summary -max_paths 10 -report_unconstrained -file \(reports)/timing_summary.rpt"])
+        #expect(
+            calls(recorded, "report_utilization").contains(
+                "report_utilization -hierarchical -file \(reports)/utilization_hierarchical.rpt"))
+        #expect(
+            calls(recorded, "report_timing_summary") == [
+                "report_timing_summary -max_paths 10 -report_unconstrained -file \(reports)/timing_summary.rpt"
+            ])
         #expect(FileManager.default.fileExists(atPath: reports))
     }
 
@@ -46,19 +50,21 @@ struct TclScriptTests {
         defer { try? FileManager.default.removeItem(at: project) }
         let recorded = try VivadoStubs.run(script: project.appendingPathComponent(PackagingLayout.buildScript))
         let base = project.standardizedFileURL.path
-        #expect(calls(recorded, "read_verilog") == [
-            "read_verilog \(base)/gen/rtl/layers.v", "read_verilog -sv \(base)/gen/rtl/digits_lut.sv",
-        ])
+        #expect(
+            calls(recorded, "read_verilog") == [
+                "read_verilog \(base)/gen/rtl/layers.v", "read_verilog -sv \(base)/gen/rtl/digits_lut.sv",
+            ])
     }
 
     @Test func clockConstraintHasThePeriodOfClockMHz() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let recorded = try VivadoStubs.run(script: root.appendingPathComponent(PackagingLayout.clockConstraints))
-        #expect(recorded == [
-            "create_clock -period 2.000 -name clk port:clk",
-            "set_input_delay -clock clk 0.000 {port:rst in_valid in_data[*]}",
-            "set_output_delay -clock clk 0.000 {port:out_valid out_data[*] out_class[*]}",
-        ])
+        #expect(
+            recorded == [
+                "create_clock -period 2.000 -name clk port:clk",
+                "set_input_delay -clock clk 0.000 {port:rst in_valid in_data[*]}",
+                "set_output_delay -clock clk 0.000 {port:out_valid out_data[*] out_class[*]}",
+            ])
 
         var slow = core
         slow.clockMHz = 312.5
@@ -76,11 +82,12 @@ struct TclScriptTests {
         let project = try writeProject(Packager.vivadoBuildFiles(for: combinational), rtl: sampleRTL(for: combinational))
         defer { try? FileManager.default.removeItem(at: project) }
         let recorded = try VivadoStubs.run(script: project.appendingPathComponent(PackagingLayout.clockConstraints))
-        #expect(recorded == [
-            "create_clock -period 2.000 -name virtual_clk",
-            "set_input_delay -clock virtual_clk 0.000 {port:in_valid in_data[*]}",
-            "set_output_delay -clock virtual_clk 0.000 {port:out_valid out_data[*] out_class[*]}",
-        ])
+        #expect(
+            recorded == [
+                "create_clock -period 2.000 -name virtual_clk",
+                "set_input_delay -clock virtual_clk 0.000 {port:in_valid in_data[*]}",
+                "set_output_delay -clock virtual_clk 0.000 {port:out_valid out_data[*] out_class[*]}",
+            ])
         #expect(VivadoBuildScript.clockConstraints(for: combinational).contains("is combinational (no registers; clk and rst are unused)"))
     }
 
@@ -102,10 +109,12 @@ struct TclScriptTests {
         ] {
             let prologue = "set ::stub_global_retiming \(hasGlobal ? 1 : 0); proc version {args} { return \(version) }"
             let recorded = try VivadoStubs.run(script: project.appendingPathComponent(PackagingLayout.buildScript), prologue: prologue)
-            #expect(calls(recorded, "synth_design") == [
-                "synth_design -top digits_lut -part xcvu9p-flgb2104-2-i -mode out_of_context \(strategy) \(retiming)",
-            ], "\(version)")
-            let fuseSoC = try VivadoStubs.run(script: project.appendingPathComponent(PackagingLayout.fuseSoCSynthesisScript), prologue: prologue)
+            #expect(
+                calls(recorded, "synth_design") == [
+                    "synth_design -top digits_lut -part xcvu9p-flgb2104-2-i -mode out_of_context \(strategy) \(retiming)"
+                ], "\(version)")
+            let fuseSoC = try VivadoStubs.run(
+                script: project.appendingPathComponent(PackagingLayout.fuseSoCSynthesisScript), prologue: prologue)
             #expect(fuseSoC.contains("set_property strategy Flow_PerfOptimized_high run:synth_1"))
             #expect(fuseSoC.contains("set_property \(property) run:synth_1"), "\(version)")
             #expect(fuseSoC.filter { $0.contains("RETIMING") }.count == 1)
@@ -118,20 +127,25 @@ struct TclScriptTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let recorded = try VivadoStubs.run(script: root.appendingPathComponent(PackagingLayout.fuseSoCSynthesisScript))
         let hook = path(PackagingLayout.reportsScript)
-        #expect(recorded == [
-            "set_property -name {STEPS.SYNTH_DESIGN.ARGS.MORE OPTIONS} -value {-mode out_of_context} -objects run:synth_1",
-            "set_property STEPS.SYNTH_DESIGN.TCL.POST \(hook) run:synth_1",
-        ])
+        #expect(
+            recorded == [
+                "set_property -name {STEPS.SYNTH_DESIGN.ARGS.MORE OPTIONS} -value {-mode out_of_context} -objects run:synth_1",
+                "set_property STEPS.SYNTH_DESIGN.TCL.POST \(hook) run:synth_1",
+            ])
         // As a hook it runs in <project>/<project>.runs/synth_1.
         let runDirectory = root.appendingPathComponent("fusesoc_work/project.runs/synth_1")
         try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
         let reports = try VivadoStubs.run(script: URL(fileURLWithPath: hook), directory: runDirectory)
         let expected = root.appendingPathComponent("fusesoc_work/reports").standardizedFileURL.path
-        #expect(calls(reports, "report_utilization") == [
-            "report_utilization -file \(expected)/utilization.rpt",
-            "report_utilization -hierarchical -file \(expected)/utilization_hierarchical.rpt",
-        ])
-        #expect(calls(reports, "report_timing_summary") == ["report_timing_summary -max_paths 10 -report_unconstrained -file \(expected)/timing_summary.rpt"])
+        #expect(
+            calls(reports, "report_utilization") == [
+                "report_utilization -file \(expected)/utilization.rpt",
+                "report_utilization -hierarchical -file \(expected)/utilization_hierarchical.rpt",
+            ])
+        #expect(
+            calls(reports, "report_timing_summary") == [
+                "report_timing_summary -max_paths 10 -report_unconstrained -file \(expected)/timing_summary.rpt"
+            ])
     }
 
     @Test func packageIPScriptAddsTheSourcesAndConfiguresClockAndReset() throws {
@@ -140,12 +154,16 @@ struct TclScriptTests {
         let expectedSources = core.rtlFiles.map(path).joined(separator: " ")
         #expect(calls(recorded, "add_files") == ["add_files -norecurse {\(expectedSources)}"])
         let defaultOutput = path("gen/vivado/ip_repo/example.org_lutnn_digits_lut_1.0")
-        #expect(calls(recorded, "ipx::package_project") == [
-            "ipx::package_project -root_dir \(defaultOutput) -vendor example.org -library lutnn -taxonomy /UserIP -import_files -force",
-        ])
+        #expect(
+            calls(recorded, "ipx::package_project") == [
+                "ipx::package_project -root_dir \(defaultOutput) -vendor example.org -library lutnn -taxonomy /UserIP -import_files -force"
+            ])
         #expect(recorded.contains("set_property top digits_lut sources_1"))
         #expect(recorded.contains("set_property version 1.0 core_1"))
-        #expect(recorded.contains(#"set_property description {NeuraLUT digits classifier: 64 [2-bit] inputs -> 10 classes, "quoted" & {braced} $text} core_1"#))
+        #expect(
+            recorded.contains(
+                #"set_property description {NeuraLUT digits classifier: 64 [2-bit] inputs -> 10 classes, "quoted" & {braced} $text} core_1"#
+            ))
         #expect(recorded.contains("ipx::infer_bus_interface clk xilinx.com:signal:clock_rtl:1.0 core_1"))
         #expect(recorded.contains("ipx::infer_bus_interface rst xilinx.com:signal:reset_rtl:1.0 core_1"))
         #expect(recorded.contains("set_property value rst param:busif:clk/ASSOCIATED_RESET"))
@@ -156,10 +174,11 @@ struct TclScriptTests {
         #expect(calls(recorded, "ipx::save_core") == ["ipx::save_core core_1"])
         // The documentation files, copied into the IP's doc/ as its Readme file group.
         #expect(calls(recorded, "ipx::add_file_group") == ["ipx::add_file_group -type readme xilinx_readme core_1"])
-        #expect(calls(recorded, "ipx::add_file") == [
-            "ipx::add_file doc/digits_lut_input_thresholds.json group:xilinx_readme",
-            "ipx::add_file doc/digits_lut_output_codes.json group:xilinx_readme",
-        ])
+        #expect(
+            calls(recorded, "ipx::add_file") == [
+                "ipx::add_file doc/digits_lut_input_thresholds.json group:xilinx_readme",
+                "ipx::add_file doc/digits_lut_output_codes.json group:xilinx_readme",
+            ])
         #expect(recorded.contains("set_property type text file:doc/digits_lut_output_codes.json"))
         #expect(FileManager.default.fileExists(atPath: defaultOutput + "/doc/digits_lut_output_codes.json"))
     }
@@ -175,10 +194,11 @@ struct TclScriptTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let xgui = root.appendingPathComponent(PackagingLayout(core: core).ipDirectory + "/xgui/digits_lut_v1_0.tcl")
         let recorded = try VivadoStubs.run(script: xgui, epilogue: "init_gui ipinst_1")
-        #expect(recorded == [
-            "ipgui::add_param ipinst_1 -name Component_Name",
-            "ipgui::add_page ipinst_1 -name {Page 0}",
-        ])
+        #expect(
+            recorded == [
+                "ipgui::add_param ipinst_1 -name Component_Name",
+                "ipgui::add_page ipinst_1 -name {Page 0}",
+            ])
     }
 
     @Test func stubsCatchAMissingSourceFile() throws {

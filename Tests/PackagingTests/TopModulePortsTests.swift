@@ -8,23 +8,23 @@ import Testing
 @Suite("Ports versus the Verilog top module")
 struct TopModulePortsTests {
     static let topModule = """
-    `default_nettype none
-    module digits_lut (
-        input  wire         clk,
-        input  wire         rst,
-        input  wire         in_valid,
-        input  wire [127:0] in_data,
-        output wire         out_valid,
-        output wire [19:0]  out_data,
-        output wire [3:0]   out_class
-    );
-        assign out_valid = in_valid & ~rst;
-        assign out_data = in_data[19:0];
-        assign out_class = in_data[3:0];
-    endmodule
-    `default_nettype wire
+        `default_nettype none
+        module digits_lut (
+            input  wire         clk,
+            input  wire         rst,
+            input  wire         in_valid,
+            input  wire [127:0] in_data,
+            output wire         out_valid,
+            output wire [19:0]  out_data,
+            output wire [3:0]   out_class
+        );
+            assign out_valid = in_valid & ~rst;
+            assign out_data = in_data[19:0];
+            assign out_class = in_data[3:0];
+        endmodule
+        `default_nettype wire
 
-    """
+        """
 
     /// (direction, width) of every port of `module` in `verilog`, via yosys' JSON netlist.
     private func yosysPorts(of verilog: URL, module: String) throws -> [String: (String, Int)] {

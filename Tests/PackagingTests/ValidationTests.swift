@@ -28,7 +28,7 @@ struct ValidationTests {
         + ["xcvu9p flgb", "XCVU9P", "x[1]", "a--b", ""].map { BadInput(field: "part", value: $0) { $0.part = $1 } }
         + ["virtex uplus", "a\"b", ""].map { BadInput(field: "family", value: $0) { $0.families = [$1] } }
         + ["gen/rtl/a b.v", "/abs/top.v", "../top.v", "gen//top.v", "gen/rtl/top[1].v", "gen/rtl/top.vhd"]
-            .map { BadInput(field: "source file", value: $0) { $0.rtlFiles = [$1] } }
+        .map { BadInput(field: "source file", value: $0) { $0.rtlFiles = [$1] } }
         + ["line\nbreak", "tab\there"].map { BadInput(field: "description", value: $0) { $0.description = $1 } }
 
     @Test(arguments: badInputs)
@@ -44,7 +44,10 @@ struct ValidationTests {
     @Test func clockAndResetMustBeOneBitInputPorts() {
         var core = sampleCore()
         core.clockPort = "clock"
-        #expect(throws: PackagingError("clock port: \"clock\" is not one of the top module's ports (clk, rst, in_valid, in_data, out_valid, out_data, out_class)")) {
+        #expect(
+            throws: PackagingError(
+                "clock port: \"clock\" is not one of the top module's ports (clk, rst, in_valid, in_data, out_valid, out_data, out_class)")
+        ) {
             try core.validate()
         }
         core = sampleCore()
@@ -92,9 +95,12 @@ struct ValidationTests {
 
         core = sampleCore()
         core.families = ["kintexuplus", "zynquplus"]
-        #expect(throws: PackagingError(
-            "families: the list leaves out the family of part xcvu9p-flgb2104-2-i: expected it to include one of virtexuplus, virtexuplusHBM, virtexuplus58g"
-        )) { try core.validate() }
+        #expect(
+            throws: PackagingError(
+                "families: the list leaves out the family of part xcvu9p-flgb2104-2-i: expected it to include one of"
+                    + " virtexuplus, virtexuplusHBM, virtexuplus58g"
+            )
+        ) { try core.validate() }
 
         for (part, family) in [
             ("xq7a100t-cs324-1i", "qartix7"), ("xq7k325t-rf900-2i", "qkintex7"), ("xq7k325t-rf900-2i", "qkintex7l"),
@@ -121,7 +127,11 @@ struct ValidationTests {
         let core = sampleCore()
         var rtl = sampleRTL(for: core)
         rtl["gen/rtl/digits_lut.v"] = nil
-        #expect(throws: PackagingError("IP files: no contents given for \"gen/rtl/digits_lut.v\"; expected the bytes of every listed source and documentation file")) {
+        #expect(
+            throws: PackagingError(
+                "IP files: no contents given for \"gen/rtl/digits_lut.v\"; expected the bytes of every listed source and documentation file"
+            )
+        ) {
             try Packager.ipCoreFiles(for: core, rtlContents: rtl)
         }
     }

@@ -27,9 +27,11 @@ struct VivadoReportsTests {
         #expect(reports.design == "digits_lut")
         #expect(reports.device == "xcvu9pflgb2104-2")
         #expect(reports.toolVersion?.hasPrefix("Vivado v.2020.1") == true)
-        #expect(reports.utilization == Utilization(
-            luts: 4684, lutsAsLogic: 4684, lutsAsMemory: 0, registers: 473, carryChains: 0,
-            f7Muxes: 612, f8Muxes: 154, blockRAMTiles: 0, dsps: 0, designState: "Routed"))
+        #expect(
+            reports.utilization
+                == Utilization(
+                    luts: 4684, lutsAsLogic: 4684, lutsAsMemory: 0, registers: 473, carryChains: 0,
+                    f7Muxes: 612, f8Muxes: 154, blockRAMTiles: 0, dsps: 0, designState: "Routed"))
         #expect(reports.timing.wnsNs == 0.412)
         #expect(reports.timing.whsNs == 0.051)
         #expect(reports.timing.clockName == "clk")
@@ -39,7 +41,9 @@ struct VivadoReportsTests {
         #expect(reports.timing.coverage == "every path (inputs and outputs constrained)")
         #expect(reports.hierarchy?.map(\.depth) == [0, 1, 1, 2, 1])
         #expect(reports.hierarchy?.map(\.instance) == ["digits_lut", "(digits_lut)", "layer0", "p0", "layer1"])
-        #expect(reports.hierarchy?[2] == HierarchyEntry(depth: 1, instance: "layer0", module: "digits_lut_layer0", totalLUTs: 3900, flipFlops: 128))
+        #expect(
+            reports.hierarchy?[2]
+                == HierarchyEntry(depth: 1, instance: "layer0", module: "digits_lut_layer0", totalLUTs: 3900, flipFlops: 128))
     }
 
     /// Reports of a design whose I/O had no delays (as before clock.xdc set them)

@@ -62,9 +62,12 @@ import ProjectFile
     }
 
     @Test func sbatchOptionsComeFromTheSettingsInOneOrder() {
-        let submission = ClusterSubmission(executor: .slurm, slurm: SlurmSettings(partition: "short", time: "1:00:00", cpusPerTask: 8,
-                                                                                   mem: "8G", extraArgs: ["--qos=normal"]),
-                                           lutbuild: "/opt/lutbuild's/bin/lutbuild")
+        let submission = ClusterSubmission(
+            executor: .slurm,
+            slurm: SlurmSettings(
+                partition: "short", time: "1:00:00", cpusPerTask: 8,
+                mem: "8G", extraArgs: ["--qos=normal"]),
+            lutbuild: "/opt/lutbuild's/bin/lutbuild")
         #expect(submission.sbatchOptions() == ["--partition=short", "--time=1:00:00", "--cpus-per-task=8", "--mem=8G", "--qos=normal"])
         #expect(submission.sbatchOptions(collector: true) == ["--partition=short"])
         #expect(ClusterSubmission(executor: .slurm, slurm: SlurmSettings(), lutbuild: "l").sbatchOptions().isEmpty)

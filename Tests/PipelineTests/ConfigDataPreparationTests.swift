@@ -30,18 +30,22 @@ import TestSupport
             try project.prepareData()
         } throws: { error in
             (error as? ProjectError)?.diagnostics.map(\.description) == [
-                "\(folder.path)/lutbuild.toml:9: model.layers[1].partitions: the last layer needs one partition per class: expected 10 (the classes in \(mnist)/t10k-images-idx3-ubyte.gz), found 12"
+                "\(folder.path)/lutbuild.toml:9: model.layers[1].partitions: the last layer needs one partition per class:"
+                    + " expected 10 (the classes in \(mnist)/t10k-images-idx3-ubyte.gz), found 12"
             ]
         }
         // Class names must name every class of the data.
-        try Data(text.replacingOccurrences(of: "partitions = 12", with: "partitions = 10")
-            .replacingOccurrences(of: "[dataset]", with: "[dataset]\nclass_names = [\"zero\", \"one\"]").utf8)
-            .write(to: folder.appendingPathComponent("lutbuild.toml"))
+        try Data(
+            text.replacingOccurrences(of: "partitions = 12", with: "partitions = 10")
+                .replacingOccurrences(of: "[dataset]", with: "[dataset]\nclass_names = [\"zero\", \"one\"]").utf8
+        )
+        .write(to: folder.appendingPathComponent("lutbuild.toml"))
         #expect {
             try Project.open(path: folder.path).prepareData()
         } throws: { error in
             (error as? ProjectError)?.diagnostics.map(\.description) == [
-                "\(folder.path)/lutbuild.toml:4: dataset.class_names: 2 names for the 10 classes in \(mnist)/t10k-images-idx3-ubyte.gz; expected one name per class, in label order"
+                "\(folder.path)/lutbuild.toml:4: dataset.class_names: 2 names for the 10 classes in"
+                    + " \(mnist)/t10k-images-idx3-ubyte.gz; expected one name per class, in label order"
             ]
         }
         try Data(text.replacingOccurrences(of: "partitions = 12", with: "partitions = 10").utf8)

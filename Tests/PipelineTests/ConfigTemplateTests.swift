@@ -14,7 +14,8 @@ import Testing
         let onDisk = try FileManager.default.subpathsOfDirectory(atPath: Self.templateFolder.path)
             .filter { path in
                 var isDirectory: ObjCBool = false
-                let exists = FileManager.default.fileExists(atPath: Self.templateFolder.appendingPathComponent(path).path, isDirectory: &isDirectory)
+                let exists = FileManager.default.fileExists(
+                    atPath: Self.templateFolder.appendingPathComponent(path).path, isDirectory: &isDirectory)
                 return exists && !isDirectory.boolValue
             }.sorted()
         #expect(ProjectTemplate.files.map(\.path) == onDisk, "run scripts/embed-template.sh")
@@ -54,10 +55,11 @@ import Testing
             [model]
             layers = [{ partitions = 10 }]
             """
-        #expect(try Self.diagnostics(of: text, in: folder) == [
-            "5: dataset.train: file \"data/imgs.gz\" not found (looked for \(folder.path)/data/imgs.gz)",
-            "6: dataset.train_labels: file \"data/labels.gz\" not found (looked for \(folder.path)/data/labels.gz)",
-        ])
+        #expect(
+            try Self.diagnostics(of: text, in: folder) == [
+                "5: dataset.train: file \"data/imgs.gz\" not found (looked for \(folder.path)/data/imgs.gz)",
+                "6: dataset.train_labels: file \"data/labels.gz\" not found (looked for \(folder.path)/data/labels.gz)",
+            ])
     }
 
     /// A FIFO or device named as data is a project-file error (exit 2) on every
@@ -76,10 +78,11 @@ import Testing
             [model]
             layers = [{ partitions = 10 }]
             """
-        #expect(try Self.diagnostics(of: text, in: folder) == [
-            "4: dataset.train: \"data/d.csv\" is a FIFO (named pipe); expected a regular data file",
-            "5: dataset.test: \"/dev/zero\" is a device; expected a regular data file",
-        ])
+        #expect(
+            try Self.diagnostics(of: text, in: folder) == [
+                "4: dataset.train: \"data/d.csv\" is a FIFO (named pipe); expected a regular data file",
+                "5: dataset.test: \"/dev/zero\" is a device; expected a regular data file",
+            ])
     }
 
     /// The `line: key: message` lines of the project-file error `text` gives in

@@ -24,15 +24,18 @@ import Testing
     }
 
     /// `ran` holds every step of `required` and nothing outside `required` and `cutoff`.
-    static func expectRan(_ summary: BuildSummary, required: Set<String>, cutoff: Set<String>,
-                          sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectRan(
+        _ summary: BuildSummary, required: Set<String>, cutoff: Set<String>,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let ran = Set(summary.ran)
         // A stale unit whose key equals one that ran in the same build (e.g. two partitions with equal
         // tables) reuses that result: it was rerun, by the equal unit's work.
         let rerun = ran.union(summary.reusedFromEqual)
         #expect(required.isSubset(of: rerun), "missing \(required.subtracting(rerun).sorted())", sourceLocation: sourceLocation)
-        #expect(ran.isSubset(of: required.union(cutoff)), "unexpected \(ran.subtracting(required.union(cutoff)).sorted())",
-                sourceLocation: sourceLocation)
+        #expect(
+            ran.isSubset(of: required.union(cutoff)), "unexpected \(ran.subtracting(required.union(cutoff)).sorted())",
+            sourceLocation: sourceLocation)
     }
 
     /// Reads the weights themselves, so it reruns whenever a partition is retrained.
@@ -73,11 +76,15 @@ import Testing
         rows[5][1] += 0.5
         try project.write("data/train.csv", MemoryPipeline.csv(rows: rows))
         let rebuild = try await project.build()
-        #expect(first.ran.count + first.reusedFromEqual.count == 2 + Self.allTrain.count + Self.allTables.count + Self.allMappings.count + Self.allModules.count
-            + 1 + Self.afterTables.count + Self.tableCheck.count)
-        Self.expectRan(rebuild, required: Self.allTrain.union(Self.allTables).union(["data/prepare", "connectivity", "thresholds"])
-                           .union(Self.tableCheck),
-                       cutoff: Self.allMappings.union(Self.allModules).union(Self.afterTables))
+        #expect(
+            first.ran.count + first.reusedFromEqual.count == 2 + Self.allTrain.count + Self.allTables.count + Self.allMappings.count
+                + Self.allModules.count
+                + 1 + Self.afterTables.count + Self.tableCheck.count)
+        Self.expectRan(
+            rebuild,
+            required: Self.allTrain.union(Self.allTables).union(["data/prepare", "connectivity", "thresholds"])
+                .union(Self.tableCheck),
+            cutoff: Self.allMappings.union(Self.allModules).union(Self.afterTables))
     }
 
     @Test func changingTheRegistersReemitsOnlyNetworkLevelRTL() async throws {
@@ -106,8 +113,9 @@ import Testing
         try await project.build()
         try project.edit("{ partitions = 4 }", "{ partitions = 4, width = 6 }")
         let summary = try await project.build()
-        Self.expectRan(summary, required: Self.allTrain.union(Self.allTables).union(Self.tableCheck),
-                       cutoff: Self.allMappings.union(Self.allModules).union(Self.afterTables).union(["thresholds"]))
+        Self.expectRan(
+            summary, required: Self.allTrain.union(Self.allTables).union(Self.tableCheck),
+            cutoff: Self.allMappings.union(Self.allModules).union(Self.afterTables).union(["thresholds"]))
     }
 
     /// `--retrain layerK`: only that layer's partitions train, the rest and the
@@ -116,10 +124,11 @@ import Testing
         let project = try MemoryPipeline()
         try await project.build()
         let retrained = try await project.build(retrain: [1])
-        Self.expectRan(retrained,
-                       required: Self.units("train", layer: 1, partitions: 3).union(["train/training.json", "train/training.csv"]),
-                       cutoff: Self.units("tabulate", layer: 1, partitions: 3).union(Self.units("synthesize", layer: 1, partitions: 3))
-                           .union(Self.units("verilog", layer: 1, partitions: 3)).union(Self.afterTables).union(Self.tableCheck))
+        Self.expectRan(
+            retrained,
+            required: Self.units("train", layer: 1, partitions: 3).union(["train/training.json", "train/training.csv"]),
+            cutoff: Self.units("tabulate", layer: 1, partitions: 3).union(Self.units("synthesize", layer: 1, partitions: 3))
+                .union(Self.units("verilog", layer: 1, partitions: 3)).union(Self.afterTables).union(Self.tableCheck))
         #expect(try await project.build().ran == [])
     }
 
@@ -146,8 +155,9 @@ import Testing
         let project = try MemoryPipeline()
         try await project.build()
         try project.edit("epochs = 3", "epochs = 4")
-        Self.expectRan(try await project.build(), required: Self.allTrain.union(Self.allTables).union(["thresholds"]).union(Self.tableCheck),
-                       cutoff: Self.allMappings.union(Self.allModules).union(Self.afterTables))
+        Self.expectRan(
+            try await project.build(), required: Self.allTrain.union(Self.allTables).union(["thresholds"]).union(Self.tableCheck),
+            cutoff: Self.allMappings.union(Self.allModules).union(Self.afterTables))
     }
 
     @Test func renamingTheTopRenamesModulesWithoutRetraining() async throws {
@@ -155,8 +165,9 @@ import Testing
         try await project.build()
         try project.edit("name = \"tiny\"", "name = \"mini\"")
         let ran = try await project.build().ran
-        #expect(!ran.contains { $0.hasPrefix("train/") || $0.hasPrefix("tabulate/") || $0.hasPrefix("synthesize/") || $0 == "data/prepare" },
-                "\(ran)")
+        #expect(
+            !ran.contains { $0.hasPrefix("train/") || $0.hasPrefix("tabulate/") || $0.hasPrefix("synthesize/") || $0 == "data/prepare" },
+            "\(ran)")
         #expect(ran.contains("verilog/layer1/p2") && ran.contains("package") && !ran.contains("thresholds"), "\(ran)")
         // The thresholds are the same bytes, published under the new name.
         #expect(try project.read("gen/rtl/mini_input_thresholds.csv").contains("f2,"))
@@ -170,8 +181,9 @@ import Testing
         try await project.build()
         try project.edit("[rtl]", "[rtl]\ninterface = \"axis\"")
         let axis = try await project.build().ran
-        #expect(!axis.contains { $0.hasPrefix("train/") || $0.hasPrefix("synthesize/") || $0.hasPrefix("verilog/layer") || $0 == "thresholds" },
-                "\(axis)")
+        #expect(
+            !axis.contains { $0.hasPrefix("train/") || $0.hasPrefix("synthesize/") || $0.hasPrefix("verilog/layer") || $0 == "thresholds" },
+            "\(axis)")
         #expect(axis.contains("verilog/top") && axis.contains("testbench") && axis.contains("package"), "\(axis)")
 
         try project.edit("[rtl]", "[rtl]\ninput_encoder = true")
@@ -237,7 +249,8 @@ import Testing
         } throws: { error in
             guard let failure = error as? BuildFailure, let problem = failure.failures.first?.error as? ProjectError else { return false }
             return problem.description
-                == "lutbuild.toml:16: model.layers[1].partitions: the last layer needs one partition per class: expected 3 (the classes in data/train.csv), found 2"
+                == "lutbuild.toml:16: model.layers[1].partitions: the last layer needs one partition per class: expected 3 (the"
+                + " classes in data/train.csv), found 2"
         }
     }
 }
@@ -337,9 +350,10 @@ struct MemoryPipeline {
         let config = try ProjectConfig.parse(text: text, path: ProjectConfig.fileName)
         let project = Project(directory: URL(fileURLWithPath: root), displayDirectory: "", config: config, text: text)
         let request = BuildRequest(retrainLayers: retrain, verify: full, simulator: .iverilog, estimate: full)
-        let pipeline = BuildPipeline(project: project, request: request, fileSystem: fileSystem, clock: clock,
-                                     training: Self.untrained,
-                                     tools: PipelineTools(simulate: simulations.simulate, countEncoder: simulations.countEncoder))
+        let pipeline = BuildPipeline(
+            project: project, request: request, fileSystem: fileSystem, clock: clock,
+            training: Self.untrained,
+            tools: PipelineTools(simulate: simulations.simulate, countEncoder: simulations.countEncoder))
         clock.advance()
         return try await pipeline.build(concurrency: 2)
     }
@@ -357,9 +371,10 @@ struct MemoryPipeline {
                 let files = job.rtl + job.testbench
                 let digest = Digest.of(files.map { "\($0.name)\n" + String(decoding: $0.contents, as: UTF8.self) }.joined())
                 runs.withLock { $0.append("\(job.simulator.rawValue): " + files.map(\.name).joined(separator: " ")) }
-                return VerificationReport(simulator: job.simulator, samples: 12, mismatches: 0,
-                                          cycles: Int(digest.hex.prefix(6), radix: 16)!, accuracy: nil,
-                                          compileSeconds: 0, runSeconds: 0, wallSeconds: 0)
+                return VerificationReport(
+                    simulator: job.simulator, samples: 12, mismatches: 0,
+                    cycles: Int(digest.hex.prefix(6), radix: 16)!, accuracy: nil,
+                    compileSeconds: 0, runSeconds: 0, wallSeconds: 0)
             }
         }
 
@@ -367,8 +382,9 @@ struct MemoryPipeline {
             { [self] verilog, module, family, _ in
                 runs.withLock { $0.append("yosys \(family): \(module)") }
                 let luts = Int(Digest.of(verilog).hex.prefix(3), radix: 16)!
-                return MappedEstimate.EncoderCost(luts: luts, lutsBySize: [0, 0, 0, 0, 0, luts], carryChains: 0, logicDepth: 1,
-                                                  counter: "recording fake")
+                return MappedEstimate.EncoderCost(
+                    luts: luts, lutsBySize: [0, 0, 0, 0, 0, luts], carryChains: 0, logicDepth: 1,
+                    counter: "recording fake")
             }
         }
     }
@@ -376,7 +392,9 @@ struct MemoryPipeline {
     /// Stands in for training: initial weights, nudged by the job's key so
     /// that every run gives the partitions it trains new weights.
     @Sendable
-    static func untrained(_ shared: TrainStep.Shared, _ members: [String: TrainStep.Member], _ context: StepContext) async throws -> StepOutputs {
+    static func untrained(
+        _ shared: TrainStep.Shared, _ members: [String: TrainStep.Member], _ context: StepContext
+    ) async throws -> StepOutputs {
         let prepared = try context.read(CommonInputs.data)
         let spec = try TrainStep.networkSpec(shared, members, features: prepared.features, classes: prepared.classes)
         let network = TrainedNetwork.initial(spec: spec)

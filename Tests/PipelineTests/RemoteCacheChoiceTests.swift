@@ -21,7 +21,8 @@ import Testing
     }
 
     @Test func anEmptyURLDisables() throws {
-        #expect(try RemoteCacheChoice(url: "", environment: ["LUTBUILD_REMOTE_CACHE": "http://env.example.org/"]).settings(for: config) == nil)
+        #expect(
+            try RemoteCacheChoice(url: "", environment: ["LUTBUILD_REMOTE_CACHE": "http://env.example.org/"]).settings(for: config) == nil)
         #expect(try RemoteCacheChoice(environment: ["LUTBUILD_REMOTE_CACHE": ""]).settings(for: config) == nil)
         #expect(try RemoteCacheChoice(environment: [:]).settings(for: CacheSection()) == nil)
     }
@@ -51,8 +52,11 @@ import Testing
         readOnly.mode = .readOnly
         #expect(try RemoteCacheChoice(environment: [:]).settings(for: config)?.mode == .readWrite)
         #expect(try RemoteCacheChoice(environment: [:]).settings(for: readOnly)?.mode == .readOnly)
-        #expect(try RemoteCacheChoice(environment: ["LUTBUILD_REMOTE_CACHE_MODE": "read-write"]).settings(for: readOnly)?.mode == .readWrite)
+        #expect(
+            try RemoteCacheChoice(environment: ["LUTBUILD_REMOTE_CACHE_MODE": "read-write"]).settings(for: readOnly)?.mode == .readWrite)
         #expect(try RemoteCacheChoice(environment: ["LUTBUILD_REMOTE_CACHE_MODE": "read"]).settings(for: config)?.mode == .readOnly)
-        #expect(try RemoteCacheChoice(mode: .readWrite, environment: ["LUTBUILD_REMOTE_CACHE_MODE": "read-only"]).settings(for: readOnly)?.mode == .readWrite)
+        #expect(
+            try RemoteCacheChoice(mode: .readWrite, environment: ["LUTBUILD_REMOTE_CACHE_MODE": "read-only"]).settings(for: readOnly)?.mode
+                == .readWrite)
     }
 }

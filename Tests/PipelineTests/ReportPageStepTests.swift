@@ -13,7 +13,9 @@ import Testing
     }
 
     @Test func perLayerEstimateAtTopLevelOrOneObjectDown() {
-        let layers = #"[{"layer":0,"partitions":64,"luts":9000,"levels":3,"flipFlops":90},{"layer":1,"partitions":10,"luts":800,"levels":2,"flipFlops":21}]"#
+        let layers =
+            #"[{"layer":0,"partitions":64,"luts":9000,"levels":3,"flipFlops":90},"#
+            + #"{"layer":1,"partitions":10,"luts":800,"levels":2,"flipFlops":21}]"#
         let expected = [
             ReportPage.HardwareRow(name: "layer 0", partitions: 64, luts: 9000, levels: 3, flipFlops: 90),
             ReportPage.HardwareRow(name: "layer 1", partitions: 10, luts: 800, levels: 2, flipFlops: 21),
@@ -32,7 +34,8 @@ import Testing
 
     static func page(confusion: [[Int]] = [[90, 1], [2, 88]], classNames: [String] = [], warnings: [String] = []) -> ReportPage {
         ReportPage(
-            title: "cancer", description: "", epochs: (1...4).map { .init(epoch: $0, loss: 2.0 / Double($0), train: 0.9, validation: 0.99, test: 0.98) },
+            title: "cancer", description: "",
+            epochs: (1...4).map { .init(epoch: $0, loss: 2.0 / Double($0), train: 0.9, validation: 0.99, test: 0.98) },
             selectedEpoch: 2, confusion: confusion, testAccuracy: 0.98, latencyCycles: 2, verification: nil,
             verificationPassed: false, hardware: [], estimateSource: nil, thresholds: [], classNames: classNames, warnings: warnings)
     }
@@ -66,7 +69,8 @@ import Testing
     @Test func axisLabelsStayOffTheCurves() throws {
         let html = Self.page().html
         for chart in ["loss-chart", "accuracy-chart"] {
-            let svg = try #require(html.components(separatedBy: "<svg id=\"\(chart)\"").dropFirst().first?.components(separatedBy: "</svg>").first)
+            let svg = try #require(
+                html.components(separatedBy: "<svg id=\"\(chart)\"").dropFirst().first?.components(separatedBy: "</svg>").first)
             let curveYs = ReportPageTestsSupport.numbers(#"[ML](?:[\d.]+) ([\d.]+)"#, in: svg)
             let plotTop = try #require(curveYs.min())
             let titleYs = ReportPageTestsSupport.numbers(#"class="axis-title" x="[\d.]+" y="([\d.]+)"#, in: svg)

@@ -31,9 +31,10 @@ import NeuraLUT
         var inputs = StepInputs()
         inputs.bind(CommonInputs.network, to: OutputRefs.network)
         inputs.bind(CommonInputs.tables["layer0/p0"], to: OutputRefs.table(PartitionID(layer: 0, index: 0)))
-        #expect(inputs.sources == [
-            "network": .output(step: NetworkStep.id, name: "network"),
-            "table/layer0/p0": .output(step: "tabulate/layer0/p0", name: "table"),
-        ])
+        #expect(
+            inputs.sources == [
+                "network": .output(step: NetworkStep.id, name: "network"),
+                "table/layer0/p0": .output(step: "tabulate/layer0/p0", name: "table"),
+            ])
     }
 }

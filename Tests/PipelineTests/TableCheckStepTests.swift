@@ -31,10 +31,13 @@ import Testing
         let failure = try #require(error as? BuildFailure)
         #expect(failure.failures.map(\.step) == [TableCheckStep.id])
         let message = "\(try #require(failure.failures.first?.error as? PipelineError))"
-        #expect(message.hasPrefix("the tables disagree with the trained network: LUT inference on the exact tables differs "
-            + "from the quantized network on "), "\(message)")
-        #expect(message.contains("test row \(Self.row): the tables give class ") || message.contains("test row \(Self.row): both give class "),
-                "\(message)")
+        #expect(
+            message.hasPrefix(
+                "the tables disagree with the trained network: LUT inference on the exact tables differs "
+                    + "from the quantized network on "), "\(message)")
+        #expect(
+            message.contains("test row \(Self.row): the tables give class ") || message.contains("test row \(Self.row): both give class "),
+            "\(message)")
         #expect(message.contains("(first difference: \(Self.damaged) entry \(address) holds "), "\(message)")
         #expect(message.hasSuffix("run `lutbuild clean` and build again"), "\(message)")
     }
@@ -59,14 +62,17 @@ import Testing
         damageInputs.bind(CommonInputs.data, to: OutputRefs.data)
         damageInputs.bind(CommonInputs.connectivity, to: OutputRefs.connectivity)
         damageInputs.bind(CommonInputs.quantizers, to: OutputRefs.quantizers)
-        try graph.add(Step(id: "damage", kind: "damage", version: 1,
-                           inputs: damageInputs.sources,
-                           outputs: ["table", "address"], publish: ["address": addressFile]) { context in
-            var table = try context.read(tableInput)
-            let address = try lookedUp(context)
-            table.codes[address] ^= 1
-            return ["table": StepCodecs.encode(table), "address": Data("\(address)".utf8)]
-        })
+        try graph.add(
+            Step(
+                id: "damage", kind: "damage", version: 1,
+                inputs: damageInputs.sources,
+                outputs: ["table", "address"], publish: ["address": addressFile]
+            ) { context in
+                var table = try context.read(tableInput)
+                let address = try lookedUp(context)
+                table.codes[address] ^= 1
+                return ["table": StepCodecs.encode(table), "address": Data("\(address)".utf8)]
+            })
         try graph.add(NetworkStep.make(config) { $0 == damaged ? .output(step: "damage", name: "table") : OutputRefs.table($0) })
         try graph.add(TableCheckStep.make(config))
         let engine = BuildEngine(layout: OutputLayout.engineLayout(root: memory.root), fileSystem: memory.fileSystem, clock: memory.clock)

@@ -107,16 +107,30 @@ import Testing
             tls_client_key = "certs/me.key"
             """
         let c = try ProjectConfig.parse(text: text, path: "p.toml")
-        #expect(c.cache == CacheSection(remote: "http://cache.example.org:8080/lutbuild/", remoteTimeout: 3, mode: .readOnly,
-                                        tlsCAFile: "certs/team-ca.pem", tlsClientCertificate: "certs/me.pem", tlsClientKey: "certs/me.key"))
-        #expect(c.project == ProjectSection(name: "jsc", top: "jsc_top", vendor: "acme.com", library: "nn", version: "2.1", description: "jets"))
-        #expect(c.dataset == DatasetSection(
-            format: .npy, train: "x.npy", trainLabels: "y.npy", test: "xt.npy", testLabels: "yt.npy", label: "label",
-            classes: 5, testFraction: 0.2, validationFraction: 0.25, normalize: .none, seed: 9))
-        #expect(c.model == ModelSection(
-            seed: 3, inputBits: 4, bits: 3, outputBits: 5, fanIn: 3, width: 8, depth: 2, skip: 1, maxTableBits: 16, minInputActivity: 0.25, imageWidth: 8,
-            layers: [LayerConfig(partitions: 32, width: 32), LayerConfig(partitions: 5, fanIn: 2, bits: 4, depth: 3, skip: 0)]))
-        #expect(c.train == TrainSection(epochs: 7, batch: 256, learningRate: 0.01, weightDecay: 1e-4, restartEpochs: 50, selection: .lastEpoch, calibrationRows: 1000, labelSmoothing: 0.05))
+        #expect(
+            c.cache
+                == CacheSection(
+                    remote: "http://cache.example.org:8080/lutbuild/", remoteTimeout: 3, mode: .readOnly,
+                    tlsCAFile: "certs/team-ca.pem", tlsClientCertificate: "certs/me.pem", tlsClientKey: "certs/me.key"))
+        #expect(
+            c.project == ProjectSection(name: "jsc", top: "jsc_top", vendor: "acme.com", library: "nn", version: "2.1", description: "jets")
+        )
+        #expect(
+            c.dataset
+                == DatasetSection(
+                    format: .npy, train: "x.npy", trainLabels: "y.npy", test: "xt.npy", testLabels: "yt.npy", label: "label",
+                    classes: 5, testFraction: 0.2, validationFraction: 0.25, normalize: .none, seed: 9))
+        #expect(
+            c.model
+                == ModelSection(
+                    seed: 3, inputBits: 4, bits: 3, outputBits: 5, fanIn: 3, width: 8, depth: 2, skip: 1, maxTableBits: 16,
+                    minInputActivity: 0.25, imageWidth: 8,
+                    layers: [LayerConfig(partitions: 32, width: 32), LayerConfig(partitions: 5, fanIn: 2, bits: 4, depth: 3, skip: 0)]))
+        #expect(
+            c.train
+                == TrainSection(
+                    epochs: 7, batch: 256, learningRate: 0.01, weightDecay: 1e-4, restartEpochs: 50, selection: .lastEpoch,
+                    calibrationRows: 1000, labelSmoothing: 0.05))
         #expect(c.rtl == RTLSection(registers: .every(2), argmax: false))
         #expect(c.hardware == HardwareSection(dontCare: .unseen, dontCareMinHits: 3, dontCareWiden: 1))
         #expect(c.fpga.part == "xc7a35t" && c.fpga.clockMHz == 250.5 && c.fpga.families == ["artix7"])
@@ -130,27 +144,32 @@ import Testing
 
     /// `[sweep.slurm]` is read and checked (that it enters no configuration digest: `SweepSlurmDigestTests`).
     @Test func sweepSlurmIsReadAndKeptOutOfTheDigest() throws {
-        let text = Self.minimal + """
+        let text =
+            Self.minimal + """
 
-            [sweep.slurm]
-            partition = "short"
-            account = "lab"
-            time = "1:00:00"
-            cpus_per_task = 8
-            mem = "8G"
-            extra_args = ["--qos=normal"]
-            max_running = 3
-            """
+                [sweep.slurm]
+                partition = "short"
+                account = "lab"
+                time = "1:00:00"
+                cpus_per_task = 8
+                mem = "8G"
+                extra_args = ["--qos=normal"]
+                max_running = 3
+                """
         let config = try ProjectConfig.parse(text: text, path: "p.toml")
-        #expect(config.sweep.slurm == SlurmSettings(partition: "short", account: "lab", time: "1:00:00", cpusPerTask: 8, mem: "8G",
-                                                     extraArgs: ["--qos=normal"], maxRunning: 3))
+        #expect(
+            config.sweep.slurm
+                == SlurmSettings(
+                    partition: "short", account: "lab", time: "1:00:00", cpusPerTask: 8, mem: "8G",
+                    extraArgs: ["--qos=normal"], maxRunning: 3))
         #expect(try ProjectConfig.parse(text: Self.minimal, path: "p.toml").sweep.slurm == SlurmSettings())
         // Not encoded: what hashes the config (steps, a sweep point's digest) never sees it.
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         #expect(try encoder.encode(config) == encoder.encode(ProjectConfig.parse(text: Self.minimal, path: "p.toml")))
         do {
-            _ = try ProjectConfig.parse(text: Self.minimal + "\n[sweep.slurm]\ncpus_per_task = 0\nextra_args = \"--qos=x\"\nqueue = 1\n", path: "p.toml")
+            _ = try ProjectConfig.parse(
+                text: Self.minimal + "\n[sweep.slurm]\ncpus_per_task = 0\nextra_args = \"--qos=x\"\nqueue = 1\n", path: "p.toml")
             Issue.record("bad [sweep.slurm] values were accepted")
         } catch let error as ProjectError {
             let messages = error.diagnostics.map(\.description)

@@ -28,9 +28,10 @@ import Diagnostics
         let error = try #require(throws: ProjectError.self) {
             try ProjectConfig.parse(text: text, path: "lutbuild.toml")
         }
-        #expect(error.diagnostics.map(\.description) == [
-            "lutbuild.toml:12: train.epochs: expected an integer in 1…1000000, found a string",
-        ])
+        #expect(
+            error.diagnostics.map(\.description) == [
+                "lutbuild.toml:12: train.epochs: expected an integer in 1…1000000, found a string"
+            ])
     }
 
     @Test func keysInsideOneLongInlineArrayAreLocated() throws {

@@ -11,8 +11,9 @@ import Testing
             let partitions = sizing.partitions
             #expect(partitions.last == classes)
             for layer in 1..<partitions.count {
-                #expect(partitions[layer] * sizing.fanIn >= partitions[layer - 1],
-                        "\(features) features, \(classes) classes: \(partitions), fan-in \(sizing.fanIn)")
+                #expect(
+                    partitions[layer] * sizing.fanIn >= partitions[layer - 1],
+                    "\(features) features, \(classes) classes: \(partitions), fan-in \(sizing.fanIn)")
                 #expect(partitions[layer - 1] >= sizing.fanIn, "\(partitions), fan-in \(sizing.fanIn)")
             }
         }

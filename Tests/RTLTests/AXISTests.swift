@@ -19,8 +19,11 @@ import Testing
         // 6 codes of 2 bits = 12 bits → 2 bytes; 3 codes of 3 bits = 9 bits → 2 bytes, then the class in byte 2.
         #expect(layout.slaveBytes == 2 && layout.masterBytes == 3)
         #expect(layout.codes.byteOffset == 0 && layout.outClass?.byteOffset == 2 && layout.outClass?.bits == 2)
-        #expect(design.ports.map(\.name) == ["aclk", "aresetn", "s_axis_tvalid", "s_axis_tready", "s_axis_tdata", "s_axis_tlast",
-                                             "m_axis_tvalid", "m_axis_tready", "m_axis_tdata", "m_axis_tlast"])
+        #expect(
+            design.ports.map(\.name) == [
+                "aclk", "aresetn", "s_axis_tvalid", "s_axis_tready", "s_axis_tdata", "s_axis_tlast",
+                "m_axis_tvalid", "m_axis_tready", "m_axis_tdata", "m_axis_tlast",
+            ])
         #expect(design.ports.first { $0.name == "s_axis_tdata" }?.width == 16)
         #expect(design.ports.first { $0.name == "m_axis_tdata" }?.width == 24)
         let top = try #require(design.files.last?.contents)
@@ -48,11 +51,13 @@ import Testing
             try file.contents.write(to: url, atomically: true, encoding: .utf8)
             return url.path
         }
-        let verilator = try ExternalTool.run(try #require(ExternalTool.find("verilator")),
-                                             ["--lint-only", "-Wall", "--top-module", design.topName] + paths, in: directory, timeout: 120)
+        let verilator = try ExternalTool.run(
+            try #require(ExternalTool.find("verilator")),
+            ["--lint-only", "-Wall", "--top-module", design.topName] + paths, in: directory, timeout: 120)
         #expect(verilator.status == 0 && verilator.output.isEmpty, "\(verilator.output)")
-        let iverilog = try ExternalTool.run(try #require(ExternalTool.find("iverilog")),
-                                            ["-g2005", "-Wall", "-o", "/dev/null", "-s", design.topName] + paths, in: directory, timeout: 120)
+        let iverilog = try ExternalTool.run(
+            try #require(ExternalTool.find("iverilog")),
+            ["-g2005", "-Wall", "-o", "/dev/null", "-s", design.topName] + paths, in: directory, timeout: 120)
         #expect(iverilog.status == 0 && iverilog.output.isEmpty, "\(iverilog.output)")
     }
 
@@ -71,7 +76,8 @@ import Testing
             #expect(report.samples == VerifierTests.samples)
             #expect(report.accuracy == vectors.softwareAccuracy)
             // Random stalls: well below one sample per clock, and the patterns with no stall keep it above a fifth.
-            #expect(report.cycles > VerifierTests.samples + design.latency && report.cycles < 5 * VerifierTests.samples, "\(report.summary)")
+            #expect(
+                report.cycles > VerifierTests.samples + design.latency && report.cycles < 5 * VerifierTests.samples, "\(report.summary)")
         }
     }
 
@@ -82,13 +88,15 @@ import Testing
         let vectors = try VerifierTests.vectors()
         var design = try VerilogEmitter.design(network: Fixtures.small, options: Self.options[0])
         let top = design.files.count - 1
-        let broken = design.files[top].contents.replacingOccurrences(of: """
-                    if (advance) begin
-                        l1_data <= l0_out;
-            """, with: """
-                    if (1'b1) begin
-                        l1_data <= l0_out;
-            """)
+        let broken = design.files[top].contents.replacingOccurrences(
+            of: """
+                        if (advance) begin
+                            l1_data <= l0_out;
+                """,
+            with: """
+                        if (1'b1) begin
+                            l1_data <= l0_out;
+                """)
         #expect(broken != design.files[top].contents)
         design.files[top].contents = broken
         let directory = try Fixtures.temporaryDirectory("axis-broken")

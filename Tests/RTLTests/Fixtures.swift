@@ -45,7 +45,8 @@ extension Fixtures {
                 features.append(centre + (rng.nextUnitFloat() - 0.5) * 1.6)
             }
         }
-        return Dataset(features: features, labels: labels, rows: rows, columns: 6, classes: 3,
-                       featureNames: (0..<6).map { "x\($0)" })
+        return Dataset(
+            features: features, labels: labels, rows: rows, columns: 6, classes: 3,
+            featureNames: (0..<6).map { "x\($0)" })
     }
 }

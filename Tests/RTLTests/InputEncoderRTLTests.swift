@@ -8,8 +8,9 @@ import Testing
 /// checked against the published thresholds and simulated on raw inputs.
 @Suite struct InputEncoderRTLTests {
     /// Fixtures.small's 6 features: increasing, decreasing and constant quantizers, 2-bit codes.
-    static let thresholds = InputThresholds(encoder: InputEncoder(
-        bits: 2, scale: [0.9, -1.3, 2.0, 0, 0.5, 7.5], offset: [0.2, -0.4, 0.0, 1.3, -0.6, 0.1]))
+    static let thresholds = InputThresholds(
+        encoder: InputEncoder(
+            bits: 2, scale: [0.9, -1.3, 2.0, 0, 0.5, 7.5], offset: [0.2, -0.4, 0.0, 1.3, -0.6, 0.1]))
     static let signed = FixedPointFormat(isSigned: true, integerBits: 4, fractionBits: 4)
 
     /// `count` rows of raw values in -6…6 (so some clamp at s4.4's range), with labels.
@@ -50,9 +51,11 @@ import Testing
         let encoder = InputEncoderRTL(thresholds: Self.thresholds, format: Self.signed)
         let (raw, labels) = Self.raw(count: 200)
         let vectors = try TestVectors(network: Fixtures.small, encoder: encoder, raw: raw, count: 200, labels: labels)
-        for options in [RTLOptions(topName: "enc_raw", inputEncoder: true),
-                        RTLOptions(topName: "enc_axis", interface: .axis(userBits: 0), inputEncoder: true),
-                        RTLOptions(topName: "enc_comb", registers: .none, argmax: false, inputEncoder: true)] {
+        for options in [
+            RTLOptions(topName: "enc_raw", inputEncoder: true),
+            RTLOptions(topName: "enc_axis", interface: .axis(userBits: 0), inputEncoder: true),
+            RTLOptions(topName: "enc_comb", registers: .none, argmax: false, inputEncoder: true),
+        ] {
             let design = try VerilogEmitter.design(network: Fixtures.small, options: options, encoder: encoder)
             #expect(design.inputWidth == 6 * 8 && design.files.contains { $0.path == "\(options.topName)_encoder.v" })
             let directory = try Fixtures.temporaryDirectory("encoder")
@@ -67,12 +70,16 @@ import Testing
     @Test func aWrongThresholdIsCaught() throws {
         let encoder = InputEncoderRTL(thresholds: Self.thresholds, format: Self.signed)
         var wrong = encoder
-        guard case .increasing(var values) = wrong.features[0] else { Issue.record("feature 0 is increasing"); return }
+        guard case .increasing(var values) = wrong.features[0] else {
+            Issue.record("feature 0 is increasing")
+            return
+        }
         values[1] += 3
         wrong.features[0] = .increasing(values)
         let (raw, _) = Self.raw(count: 200)
         let vectors = try TestVectors(network: Fixtures.small, encoder: encoder, raw: raw, count: 200)
-        let design = try VerilogEmitter.design(network: Fixtures.small, options: RTLOptions(topName: "enc_bad", inputEncoder: true), encoder: wrong)
+        let design = try VerilogEmitter.design(
+            network: Fixtures.small, options: RTLOptions(topName: "enc_bad", inputEncoder: true), encoder: wrong)
         let directory = try Fixtures.temporaryDirectory("encoder-bad")
         defer { try? FileManager.default.removeItem(at: directory) }
         let report = try Verifier(simulator: .iverilog).verify(design: design, network: Fixtures.small, vectors: vectors, in: directory)
@@ -82,7 +89,8 @@ import Testing
     @Test(arguments: ["s4.4", "u3.2", "u1.0"])
     func lintCleanUnderVerilatorWallAndIverilog(format: String) throws {
         let encoder = InputEncoderRTL(thresholds: Self.thresholds, format: try #require(FixedPointFormat(parsing: format)))
-        let design = try VerilogEmitter.design(network: Fixtures.small, options: RTLOptions(topName: "enc_lint", inputEncoder: true), encoder: encoder)
+        let design = try VerilogEmitter.design(
+            network: Fixtures.small, options: RTLOptions(topName: "enc_lint", inputEncoder: true), encoder: encoder)
         let directory = try Fixtures.temporaryDirectory("encoder-lint")
         defer { try? FileManager.default.removeItem(at: directory) }
         let paths = try design.files.map { file in
@@ -90,11 +98,13 @@ import Testing
             try file.contents.write(to: url, atomically: true, encoding: .utf8)
             return url.path
         }
-        let verilator = try ExternalTool.run(try #require(ExternalTool.find("verilator")),
-                                             ["--lint-only", "-Wall", "--top-module", design.topName] + paths, in: directory, timeout: 120)
+        let verilator = try ExternalTool.run(
+            try #require(ExternalTool.find("verilator")),
+            ["--lint-only", "-Wall", "--top-module", design.topName] + paths, in: directory, timeout: 120)
         #expect(verilator.status == 0 && verilator.output.isEmpty, "\(format): \(verilator.output)")
-        let iverilog = try ExternalTool.run(try #require(ExternalTool.find("iverilog")),
-                                            ["-g2005", "-Wall", "-o", "/dev/null", "-s", design.topName] + paths, in: directory, timeout: 120)
+        let iverilog = try ExternalTool.run(
+            try #require(ExternalTool.find("iverilog")),
+            ["-g2005", "-Wall", "-o", "/dev/null", "-s", design.topName] + paths, in: directory, timeout: 120)
         #expect(iverilog.status == 0 && iverilog.output.isEmpty, "\(format): \(iverilog.output)")
     }
 }

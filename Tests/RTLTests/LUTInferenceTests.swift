@@ -49,7 +49,8 @@ import Testing
     @Test func datasetPathEncodesWithTheEncoder() throws {
         let network = Self.handNetwork
         // Raw features rounded half to even, clamped to [-2, 1], then offset by 2.
-        let data = Dataset(features: [-1.4, 0.6, 0.2, -2, -2, -1], labels: [0, 1], rows: 2, columns: 3, classes: 2, featureNames: ["a", "b", "c"])
+        let data = Dataset(
+            features: [-1.4, 0.6, 0.2, -2, -2, -1], labels: [0, 1], rows: 2, columns: 3, classes: 2, featureNames: ["a", "b", "c"])
         #expect(try network.encode(dataset: data) == [1, 3, 2, 0, 0, 1])
         #expect(try network.classify(dataset: data) == [0, 0])
         #expect(try network.accuracy(dataset: data) == 0.5)
@@ -62,8 +63,8 @@ import Testing
         let batch = try network.infer(codes: codes, count: count)
         let width = network.spec.layers.last!.partitions
         for sample in stride(from: 0, to: count, by: 997) {
-            let one = try network.infer(codes: Array(codes[sample * 6 ..< sample * 6 + 6]), count: 1)
-            #expect(Array(batch[sample * width ..< (sample + 1) * width]) == one)
+            let one = try network.infer(codes: Array(codes[sample * 6..<sample * 6 + 6]), count: 1)
+            #expect(Array(batch[sample * width..<(sample + 1) * width]) == one)
         }
     }
 

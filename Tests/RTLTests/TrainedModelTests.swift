@@ -8,7 +8,8 @@ import Testing
 @Suite struct TrainedModelTests {
     static let data = Fixtures.blobs()
     static let trained: TrainedNetwork = {
-        try! Trainer(spec: Fixtures.smallSpec, config: TrainingConfig(epochs: 8, batchSize: 16, learningRate: 1e-2), data: data).run().network
+        try! Trainer(spec: Fixtures.smallSpec, config: TrainingConfig(epochs: 8, batchSize: 16, learningRate: 1e-2), data: data).run()
+            .network
     }()
 
     @Test func lutInferenceEqualsTheQuantizedNetworkExactly() throws {

@@ -31,8 +31,9 @@ import Testing
 
     @Test func argmaxTreeKeepsLowestIndexOnTiesAcrossTenOutputs() throws {
         // 2-bit codes over 10 outputs: nearly every sample has a tie for the maximum.
-        let spec = NetworkSpec(inputFeatures: 6, inputBits: 2, classes: 10,
-                               layers: [LayerSpec(partitions: 10, fanIn: 3, outputBits: 2, shape: .neuraLUT(width: 4))], seed: 3)
+        let spec = NetworkSpec(
+            inputFeatures: 6, inputBits: 2, classes: 10,
+            layers: [LayerSpec(partitions: 10, fanIn: 3, outputBits: 2, shape: .neuraLUT(width: 4))], seed: 3)
         let network = LUTNetwork.random(spec: spec, seed: 4)
         let vectors = try TestVectors(network: network, codes: Fixtures.codes(for: network, count: 200), count: 200)
         let design = try VerilogEmitter.design(network: network, options: RTLOptions(topName: "ties_net", registers: .none))
@@ -77,7 +78,8 @@ import Testing
             }
         }
         let error = #expect(throws: RTLError.self) {
-            try Verifier(simulator: .iverilog).run(rtlFiles: design.files.map { rtl.appendingPathComponent($0.path) }, testbenchDirectory: tb)
+            try Verifier(simulator: .iverilog).run(
+                rtlFiles: design.files.map { rtl.appendingPathComponent($0.path) }, testbenchDirectory: tb)
         }
         #expect(error?.description.contains("cannot open classes.hex") == true, "\(String(describing: error))")
     }

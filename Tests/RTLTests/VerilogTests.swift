@@ -41,12 +41,14 @@ import Testing
         let directory = try Fixtures.temporaryDirectory("lint")
         defer { try? FileManager.default.removeItem(at: directory) }
         let paths = try write(design, to: directory)
-        let verilator = try ExternalTool.run(try #require(ExternalTool.find("verilator")),
-                                             ["--lint-only", "-Wall", "--top-module", design.topName] + paths, in: directory, timeout: 120)
+        let verilator = try ExternalTool.run(
+            try #require(ExternalTool.find("verilator")),
+            ["--lint-only", "-Wall", "--top-module", design.topName] + paths, in: directory, timeout: 120)
         #expect(verilator.status == 0)
         #expect(verilator.output.isEmpty, "\(verilator.output)")
-        let iverilog = try ExternalTool.run(try #require(ExternalTool.find("iverilog")),
-                                            ["-g2005", "-Wall", "-o", "/dev/null", "-s", design.topName] + paths, in: directory, timeout: 120)
+        let iverilog = try ExternalTool.run(
+            try #require(ExternalTool.find("iverilog")),
+            ["-g2005", "-Wall", "-o", "/dev/null", "-s", design.topName] + paths, in: directory, timeout: 120)
         #expect(iverilog.status == 0)
         #expect(iverilog.output.isEmpty, "\(iverilog.output)")
     }
@@ -54,7 +56,9 @@ import Testing
     @Test func badOptionsAreErrors() {
         #expect(throws: RTLError.self) { try VerilogEmitter.design(network: Fixtures.small, options: RTLOptions(topName: "9bad")) }
         #expect(throws: RTLError.self) { try VerilogEmitter.design(network: Fixtures.small, options: RTLOptions(topName: "small")) }
-        #expect(throws: RTLError.self) { try VerilogEmitter.design(network: Fixtures.small, options: RTLOptions(registers: .everyKLayers(0))) }
+        #expect(throws: RTLError.self) {
+            try VerilogEmitter.design(network: Fixtures.small, options: RTLOptions(registers: .everyKLayers(0)))
+        }
     }
 
     private func write(_ design: RTLDesign, to directory: URL) throws -> [String] {
@@ -83,7 +87,8 @@ import Testing
 
     @Test func everyKthLayerIsSpelledAsAnOrdinal() throws {
         #expect(try header(VerilogTests.options[2]).contains("every 2nd layer"))
-        #expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 103, 111].map(VerilogEmitter.ordinal)
+        #expect(
+            [1, 2, 3, 4, 11, 12, 13, 21, 22, 103, 111].map(VerilogEmitter.ordinal)
                 == ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "103rd", "111th"])
     }
 }

@@ -15,7 +15,8 @@ import Testing
     /// Whether `pid` is a running (not zombie) process.
     static func running(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
+            let close = stat.lastIndex(of: ")")
+        else { return false }
         return stat[stat.index(close, offsetBy: 2)] != "Z"
     }
 
@@ -43,15 +44,19 @@ import Testing
         let started = Date()
         let script = "trap '' TERM; sleep 60 & echo $! > child.pid; echo $$ > tool.pid; wait"
         #expect(throws: CancellationError.self) {
-            try ExternalTool.run("/bin/sh", ["-c", script], in: dir, timeout: 60, isCancelled: {
-                Date().timeIntervalSince(started) > 0.5
-            })
+            try ExternalTool.run(
+                "/bin/sh", ["-c", script], in: dir, timeout: 60,
+                isCancelled: {
+                    Date().timeIntervalSince(started) > 0.5
+                })
         }
         let seconds = Date().timeIntervalSince(started)
         #expect(seconds < 0.5 + ExternalTool.terminationGrace + 1, "\(seconds) s")
         for file in ["tool.pid", "child.pid"] {
-            let pid = try #require(Int32(String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
-                .trimmingCharacters(in: .whitespacesAndNewlines)))
+            let pid = try #require(
+                Int32(
+                    String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
+                        .trimmingCharacters(in: .whitespacesAndNewlines)))
             #expect(!Self.running(pid), "\(file) still runs")
         }
     }
@@ -93,8 +98,9 @@ import Testing
     @Test func aSignalReachesTheStartedTool() throws {
         let dir = try directory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let process = try SupervisedProcess("/bin/sh", ["-c", "trap 'exit 7' INT; echo ready > ready; while :; do sleep 0.05; done"],
-                                            in: dir, output: STDERR_FILENO, errors: STDERR_FILENO)
+        let process = try SupervisedProcess(
+            "/bin/sh", ["-c", "trap 'exit 7' INT; echo ready > ready; while :; do sleep 0.05; done"],
+            in: dir, output: STDERR_FILENO, errors: STDERR_FILENO)
         let ready = dir.appendingPathComponent("ready")
         let deadline = Date().addingTimeInterval(10)
         while !FileManager.default.fileExists(atPath: ready.path), Date() < deadline { usleep(10_000) }

@@ -45,7 +45,9 @@ import Testing
 
     @Test func rejectsWhatIsNotLUTLogic() {
         #expect(throws: SynthesisError.self) { try BLIFReader.netlist(".inputs a\n.outputs F\n.latch a F 0\n") }
-        #expect(throws: SynthesisError.self) { try BLIFReader.netlist(".inputs a b c d e f g\n.outputs F\n.names a b c d e f g F\n1111111 1\n") }
+        #expect(throws: SynthesisError.self) {
+            try BLIFReader.netlist(".inputs a b c d e f g\n.outputs F\n.names a b c d e f g F\n1111111 1\n")
+        }
         #expect(throws: SynthesisError.self) { try BLIFReader.netlist(".inputs a\n.outputs F\n.names a G F\n11 1\n") }
         #expect(throws: SynthesisError.self) { try BLIFReader.netlist(".inputs a\n.outputs F\n.names a F\n1 1\n0 0\n") }
     }

@@ -38,7 +38,10 @@ import Testing
         let netlist = try LUTMapper().map(table).netlist
         try netlist.check(against: table)
         // Flip the bit that the LUT driving output 0 reads at address 37: observable there.
-        guard case .lut(let driver) = netlist.outputs[0] else { Issue.record("output 0 is not a LUT"); return }
+        guard case .lut(let driver) = netlist.outputs[0] else {
+            Issue.record("output 0 is not a LUT")
+            return
+        }
         var corrupted = netlist
         corrupted.luts[driver].initBits ^= 1 << UInt64(netlist.initIndex(ofLUT: driver, address: 37))
         #expect(throws: SynthesisError.self) { try corrupted.check(against: table) }
@@ -53,8 +56,9 @@ import Testing
         let exact = try LUTMapper().map(table).netlist
         let filled = try LUTMapper().map(table, care: care).netlist
         try filled.check(against: table, care: care)
-        #expect(filled.statistics.luts < exact.statistics.luts / 2,
-                "\(filled.statistics.luts) LUTs with don't-cares, \(exact.statistics.luts) exact")
+        #expect(
+            filled.statistics.luts < exact.statistics.luts / 2,
+            "\(filled.statistics.luts) LUTs with don't-cares, \(exact.statistics.luts) exact")
         // Off the care set the filled netlist is free to differ, and does.
         #expect(throws: SynthesisError.self) { try filled.check(against: table) }
     }
@@ -88,11 +92,14 @@ import Testing
     }
 
     @Test func mapsAllTablesOfANetworkInOrder() throws {
-        let network = LUTNetwork.random(spec: NetworkSpec(
-            inputFeatures: 6, inputBits: 2, classes: 3,
-            layers: [LayerSpec(partitions: 4, fanIn: 3, outputBits: 2, shape: .neuraLUT(width: 4)),
-                     LayerSpec(partitions: 3, fanIn: 2, outputBits: 2, shape: .neuraLUT(width: 4))],
-            seed: 1), seed: 2)
+        let network = LUTNetwork.random(
+            spec: NetworkSpec(
+                inputFeatures: 6, inputBits: 2, classes: 3,
+                layers: [
+                    LayerSpec(partitions: 4, fanIn: 3, outputBits: 2, shape: .neuraLUT(width: 4)),
+                    LayerSpec(partitions: 3, fanIn: 2, outputBits: 2, shape: .neuraLUT(width: 4)),
+                ],
+                seed: 1), seed: 2)
         let netlists = try LUTMapper().map(network: network)
         #expect(netlists.map(\.count) == [4, 3])
         for (layer, tables) in network.tables.enumerated() {

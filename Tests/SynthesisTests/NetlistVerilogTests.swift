@@ -19,7 +19,10 @@ import Testing
     /// The simulation check fails on one flipped INIT bit of the emitted Verilog.
     @Test func simulationCatchesAFlippedInitBit() throws {
         var netlist = try LUTMapper().map(Self.table).netlist
-        guard case .lut(let driver) = netlist.outputs[1] else { Issue.record("output 1 is not a LUT"); return }
+        guard case .lut(let driver) = netlist.outputs[1] else {
+            Issue.record("output 1 is not a LUT")
+            return
+        }
         netlist.luts[driver].initBits ^= 1 << UInt64(netlist.initIndex(ofLUT: driver, address: 100))
         let verilog = NetlistVerilog.partitionModule(name: "part", netlist: netlist)
         #expect(try Self.simulatedMismatches(verilog, table: Self.table, primitives: .portable) > 0)
@@ -34,17 +37,20 @@ import Testing
         let directory = try Tables.temporaryDirectory("lint")
         defer { try? FileManager.default.removeItem(at: directory) }
         var files = [directory.appendingPathComponent("part.v").path]
-        try Data(NetlistVerilog.partitionModule(name: "part", netlist: netlist, primitives: primitives).utf8).write(to: URL(fileURLWithPath: files[0]))
+        try Data(NetlistVerilog.partitionModule(name: "part", netlist: netlist, primitives: primitives).utf8).write(
+            to: URL(fileURLWithPath: files[0]))
         if primitives == .xilinx {
             let models = directory.appendingPathComponent(NetlistVerilog.xilinxCellModelsPath)
             try Data(NetlistVerilog.xilinxCellModels.contents.utf8).write(to: models)
             files.append(models.path)
         }
-        let verilator = try ExternalTool.run(try #require(ExternalTool.find("verilator")),
-                                             ["--lint-only", "-Wall", "--top-module", "part"] + files, in: directory, timeout: 120)
+        let verilator = try ExternalTool.run(
+            try #require(ExternalTool.find("verilator")),
+            ["--lint-only", "-Wall", "--top-module", "part"] + files, in: directory, timeout: 120)
         #expect(verilator.status == 0 && verilator.output.isEmpty, "\(verilator.output)")
-        let iverilog = try ExternalTool.run(try #require(ExternalTool.find("iverilog")),
-                                            ["-g2005", "-Wall", "-o", "/dev/null", "-s", "part"] + files, in: directory, timeout: 120)
+        let iverilog = try ExternalTool.run(
+            try #require(ExternalTool.find("iverilog")),
+            ["-g2005", "-Wall", "-o", "/dev/null", "-s", "part"] + files, in: directory, timeout: 120)
         #expect(iverilog.status == 0 && iverilog.output.isEmpty, "\(iverilog.output)")
     }
 
@@ -53,8 +59,9 @@ import Testing
     func mappedDesignVerifiesWithZeroMismatches(primitives: LUTPrimitives) throws {
         let network = Self.smallNetwork
         let netlists = try LUTMapper().map(network: network)
-        let design = try VerilogEmitter.design(network: network, netlists: netlists, primitives: primitives,
-                                               options: RTLOptions(topName: "mapped_net"))
+        let design = try VerilogEmitter.design(
+            network: network, netlists: netlists, primitives: primitives,
+            options: RTLOptions(topName: "mapped_net"))
         #expect(design.simulationModels.count == (primitives == .xilinx ? 1 : 0))
         var rng = SeededRandom(seed: 4)
         let count = 500
@@ -62,7 +69,8 @@ import Testing
         let vectors = try TestVectors(network: network, codes: codes, count: count)
         let directory = try Tables.temporaryDirectory("verify")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let report = try Verifier(simulator: .iverilog, timeout: 300).verify(design: design, network: network, vectors: vectors, in: directory)
+        let report = try Verifier(simulator: .iverilog, timeout: 300).verify(
+            design: design, network: network, vectors: vectors, in: directory)
         #expect(report.samples == count && report.mismatches == 0, "\(report.summary)")
     }
 
@@ -73,8 +81,9 @@ import Testing
     func yosysCountsTheMappedLUTs(primitives: LUTPrimitives) throws {
         let network = Self.smallNetwork
         let netlists = try LUTMapper().map(network: network)
-        let design = try VerilogEmitter.design(network: network, netlists: netlists, primitives: primitives,
-                                               options: RTLOptions(topName: "mapped_net", registers: .none, argmax: false))
+        let design = try VerilogEmitter.design(
+            network: network, netlists: netlists, primitives: primitives,
+            options: RTLOptions(topName: "mapped_net", registers: .none, argmax: false))
         let directory = try Tables.temporaryDirectory("yosys")
         defer { try? FileManager.default.removeItem(at: directory) }
         let estimate = try Estimator(timeout: 300).estimate(design: design, in: directory)
@@ -85,11 +94,14 @@ import Testing
         }
     }
 
-    static let smallNetwork = LUTNetwork.random(spec: NetworkSpec(
-        inputFeatures: 8, inputBits: 2, classes: 3,
-        layers: [LayerSpec(partitions: 6, fanIn: 4, outputBits: 2, shape: .neuraLUT(width: 4)),
-                 LayerSpec(partitions: 3, fanIn: 3, outputBits: 2, shape: .neuraLUT(width: 4))],
-        seed: 3), seed: 5)
+    static let smallNetwork = LUTNetwork.random(
+        spec: NetworkSpec(
+            inputFeatures: 8, inputBits: 2, classes: 3,
+            layers: [
+                LayerSpec(partitions: 6, fanIn: 4, outputBits: 2, shape: .neuraLUT(width: 4)),
+                LayerSpec(partitions: 3, fanIn: 3, outputBits: 2, shape: .neuraLUT(width: 4)),
+            ],
+            seed: 3), seed: 5)
 
     /// Drives every address of module `part` in iverilog and counts outputs
     /// that differ from `table`.
@@ -121,14 +133,16 @@ import Testing
             """
         try Data(bench.utf8).write(to: directory.appendingPathComponent("tb.v"))
         try Data(verilog.utf8).write(to: directory.appendingPathComponent("part.v"))
-        try Data(table.codes.map { String($0, radix: 16) }.joined(separator: "\n").utf8).write(to: directory.appendingPathComponent("expected.hex"))
+        try Data(table.codes.map { String($0, radix: 16) }.joined(separator: "\n").utf8).write(
+            to: directory.appendingPathComponent("expected.hex"))
         var sources = ["tb.v", "part.v"]
         if primitives == .xilinx {
             try Data(NetlistVerilog.xilinxCellModels.contents.utf8).write(to: directory.appendingPathComponent("cells.v"))
             sources.append("cells.v")
         }
-        let compile = try ExternalTool.run(try #require(ExternalTool.find("iverilog")), ["-g2005", "-o", "tb.vvp", "-s", "tb"] + sources,
-                                           in: directory, timeout: 120)
+        let compile = try ExternalTool.run(
+            try #require(ExternalTool.find("iverilog")), ["-g2005", "-o", "tb.vvp", "-s", "tb"] + sources,
+            in: directory, timeout: 120)
         try #require(compile.status == 0, "\(compile.output)")
         let run = try ExternalTool.run(try #require(ExternalTool.find("vvp")), ["-n", "tb.vvp"], in: directory, timeout: 120)
         let line = try #require(run.output.split(separator: "\n").first { $0.hasPrefix("MISMATCHES") })

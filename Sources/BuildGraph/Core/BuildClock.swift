@@ -88,9 +88,10 @@ public final class FakeClock: SchedulingClock {
     /// Removes the earliest timer due by `target` and sets the time to its deadline.
     private func nextDue(by target: UInt64) -> Timer? {
         state.withLock { state in
-            guard let index = state.timers.indices
-                .filter({ state.timers[$0].deadline <= target })
-                .min(by: { (state.timers[$0].deadline, state.timers[$0].order) < (state.timers[$1].deadline, state.timers[$1].order) })
+            guard
+                let index = state.timers.indices
+                    .filter({ state.timers[$0].deadline <= target })
+                    .min(by: { (state.timers[$0].deadline, state.timers[$0].order) < (state.timers[$1].deadline, state.timers[$1].order) })
             else { return nil }
             let timer = state.timers.remove(at: index)
             state.now = max(state.now, timer.deadline)

@@ -20,7 +20,8 @@ public enum BuildError: Error, CustomStringConvertible, Equatable {
             "source file '\(path)' (input '\(input)' of step '\(step)') does not exist"
         case .missingOutput(let step, let output): "step '\(step)' did not produce its output '\(output)'"
         case .corruptObject(let digest, let path):
-            "store object \(digest.short)… at \(path) is corrupt (its content does not match its digest); it was deleted and will be rebuilt"
+            "store object \(digest.short)… at \(path) is corrupt (its content does not match its digest); it was deleted and"
+                + " will be rebuilt"
         case .missingObject(let digest, let path):
             "store object \(digest.short)… at \(path) is missing; its producer will be rebuilt"
         case .stepFailed(let step, let message): "step '\(step)' failed: \(message)"

@@ -24,11 +24,26 @@ public struct CanonicalEncoder: Sendable {
     public mutating func append(_ value: Bool) { appendScalar(5, UInt8(value ? 1 : 0)) }
 
     /// A named field: the name, then the value (the common case for parameters).
-    public mutating func append(_ name: String, _ value: String) { append(name); append(value) }
-    public mutating func append(_ name: String, _ value: Int) { append(name); append(value) }
-    public mutating func append(_ name: String, _ value: Double) { append(name); append(value) }
-    public mutating func append(_ name: String, _ value: Bool) { append(name); append(value) }
-    public mutating func append(_ name: String, _ value: Data) { append(name); append(value) }
+    public mutating func append(_ name: String, _ value: String) {
+        append(name)
+        append(value)
+    }
+    public mutating func append(_ name: String, _ value: Int) {
+        append(name)
+        append(value)
+    }
+    public mutating func append(_ name: String, _ value: Double) {
+        append(name)
+        append(value)
+    }
+    public mutating func append(_ name: String, _ value: Bool) {
+        append(name)
+        append(value)
+    }
+    public mutating func append(_ name: String, _ value: Data) {
+        append(name)
+        append(value)
+    }
 
     private mutating func appendTagged(_ tag: UInt8, _ payload: UnsafeBufferPointer<UInt8>) {
         storage.append(tag)

@@ -36,9 +36,11 @@ public struct Step: Sendable {
     public var usesAllCores: Bool
     public var run: StepAction
 
-    public init(id: String, kind: String, version: Int, parameters: Data = Data(),
-                inputs: [String: StepInput] = [:], outputs: [String], publish: [String: String] = [:],
-                usesAllCores: Bool = false, run: @escaping StepAction) {
+    public init(
+        id: String, kind: String, version: Int, parameters: Data = Data(),
+        inputs: [String: StepInput] = [:], outputs: [String], publish: [String: String] = [:],
+        usesAllCores: Bool = false, run: @escaping StepAction
+    ) {
         self.id = id
         self.kind = kind
         self.version = version
@@ -101,9 +103,11 @@ public struct BatchStep: Sendable {
     public var usesAllCores: Bool
     public var run: StepAction
 
-    public init(id: String, kind: String, version: Int, parameters: Data = Data(),
-                inputs: [String: StepInput] = [:], members: [BatchMember],
-                usesAllCores: Bool = false, run: @escaping StepAction) {
+    public init(
+        id: String, kind: String, version: Int, parameters: Data = Data(),
+        inputs: [String: StepInput] = [:], members: [BatchMember],
+        usesAllCores: Bool = false, run: @escaping StepAction
+    ) {
         self.id = id
         self.kind = kind
         self.version = version

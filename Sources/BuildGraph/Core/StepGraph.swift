@@ -39,12 +39,16 @@ public struct StepGraph: Sendable {
     public var stepIDs: [String] { nodes.map(\.id) }
 
     public mutating func add(_ step: Step) throws {
-        try insert(Node(
-            id: step.id, kind: step.kind, version: step.version, sharedParameters: Data(), isBatch: false,
-            usesAllCores: step.usesAllCores, sharedInputNames: [],
-            units: [Unit(id: step.id, member: nil, parameters: step.parameters, inputs: step.inputs,
-                         outputs: step.outputs, publish: step.publish)],
-            run: step.run))
+        try insert(
+            Node(
+                id: step.id, kind: step.kind, version: step.version, sharedParameters: Data(), isBatch: false,
+                usesAllCores: step.usesAllCores, sharedInputNames: [],
+                units: [
+                    Unit(
+                        id: step.id, member: nil, parameters: step.parameters, inputs: step.inputs,
+                        outputs: step.outputs, publish: step.publish)
+                ],
+                run: step.run))
     }
 
     public mutating func add(_ batch: BatchStep) throws {
@@ -54,15 +58,17 @@ public struct StepGraph: Sendable {
             guard seen.insert(member.name).inserted else {
                 throw BuildError.invalidGraph("batch step '\(batch.id)' has two members named '\(member.name)'")
             }
-            units.append(Unit(
-                id: batch.id + "/" + member.name, member: member.name, parameters: member.parameters,
-                inputs: batch.inputs,
-                outputs: [member.name], publish: member.publish.map { [member.name: $0] } ?? [:],
-                reportsRun: member.reportsRun))
+            units.append(
+                Unit(
+                    id: batch.id + "/" + member.name, member: member.name, parameters: member.parameters,
+                    inputs: batch.inputs,
+                    outputs: [member.name], publish: member.publish.map { [member.name: $0] } ?? [:],
+                    reportsRun: member.reportsRun))
         }
-        try insert(Node(
-            id: batch.id, kind: batch.kind, version: batch.version, sharedParameters: Self.jointParameters(batch),
-            isBatch: true, usesAllCores: batch.usesAllCores, sharedInputNames: Set(batch.inputs.keys), units: units, run: batch.run))
+        try insert(
+            Node(
+                id: batch.id, kind: batch.kind, version: batch.version, sharedParameters: Self.jointParameters(batch),
+                isBatch: true, usesAllCores: batch.usesAllCores, sharedInputNames: Set(batch.inputs.keys), units: units, run: batch.run))
     }
 
     /// What every member of a batch is keyed with besides its own name, parameters
@@ -146,9 +152,12 @@ public struct StepGraph: Sendable {
                         throw BuildError.invalidGraph("input '\(name)' of step '\(unit.id)' names the unknown step '\(stepID)'")
                     }
                     guard nodes[producer].units.contains(where: { $0.outputs.contains(outputName) }) else {
-                        throw BuildError.invalidGraph("input '\(name)' of step '\(unit.id)' names the unknown output '\(outputName)' of step '\(stepID)'")
+                        throw BuildError.invalidGraph(
+                            "input '\(name)' of step '\(unit.id)' names the unknown output '\(outputName)' of step '\(stepID)'")
                     }
-                    if producer != index { dependencies.insert(producer) } else {
+                    if producer != index {
+                        dependencies.insert(producer)
+                    } else {
                         throw BuildError.invalidGraph("step '\(unit.id)' depends on its own output '\(outputName)'")
                     }
                 }

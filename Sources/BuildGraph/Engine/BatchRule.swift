@@ -6,8 +6,10 @@ enum BatchRule {
     ///   its own (a changed key, a lost output), the whole batch runs.
     /// - If only forced members must run (`--retrain`), they run alone with
     ///   every other member frozen, and the batch's run reports with them.
-    static func plan<Outputs>(units: [StepGraph.Unit], stale: [Int], fresh: [Int: Outputs],
-                              forced: (String) -> Bool) -> (stale: [Int], fresh: [Int: Outputs]) {
+    static func plan<Outputs>(
+        units: [StepGraph.Unit], stale: [Int], fresh: [Int: Outputs],
+        forced: (String) -> Bool
+    ) -> (stale: [Int], fresh: [Int: Outputs]) {
         guard !stale.isEmpty else { return (stale, fresh) }
         guard stale.allSatisfy({ forced(units[$0].id) }) else { return (Array(units.indices), [:]) }
         var stale = stale, fresh = fresh

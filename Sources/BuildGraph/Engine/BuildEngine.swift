@@ -23,8 +23,10 @@ public struct BuildEngine: Sendable {
     /// listing every failed step, or `CancellationError`; completed steps are
     /// kept either way.
     @discardableResult
-    public func build(_ graph: StepGraph, targets: Set<String>? = nil, options: BuildOptions = BuildOptions(),
-                      events: @escaping @Sendable (BuildEvent) -> Void = { _ in }) async throws -> BuildSummary {
+    public func build(
+        _ graph: StepGraph, targets: Set<String>? = nil, options: BuildOptions = BuildOptions(),
+        events: @escaping @Sendable (BuildEvent) -> Void = { _ in }
+    ) async throws -> BuildSummary {
         let session = BuildSession(layout: layout, fileSystem: fileSystem, clock: clock, options: options, events: events)
         return try await session.run(graph, targets: targets)
     }

@@ -19,10 +19,12 @@ public struct BuildOptions: Sendable {
     /// runs again to check that their key determines their output.
     public var audit: AuditSample?
 
-    public init(concurrency: Int = CPUAllocation.count,
-                force: @escaping @Sendable (String) -> Bool = { _ in false },
-                isCancelled: @escaping @Sendable () -> Bool = { false },
-                keepBuilds: Int = BuildOptions.defaultKeptBuilds, remoteCache: RemoteCacheSettings? = nil, audit: AuditSample? = nil) {
+    public init(
+        concurrency: Int = CPUAllocation.count,
+        force: @escaping @Sendable (String) -> Bool = { _ in false },
+        isCancelled: @escaping @Sendable () -> Bool = { false },
+        keepBuilds: Int = BuildOptions.defaultKeptBuilds, remoteCache: RemoteCacheSettings? = nil, audit: AuditSample? = nil
+    ) {
         self.concurrency = max(1, concurrency)
         self.force = force
         self.isCancelled = isCancelled

@@ -23,8 +23,10 @@ final class BuildSession {
     /// Batch nodes already warned about a lost partial-rerun result (once per build).
     private var warnedLostPartial: Set<String> = []
 
-    init(layout: ProjectLayout, fileSystem: any FileSystem, clock: any BuildClock, options: BuildOptions,
-         events: @escaping @Sendable (BuildEvent) -> Void) {
+    init(
+        layout: ProjectLayout, fileSystem: any FileSystem, clock: any BuildClock, options: BuildOptions,
+        events: @escaping @Sendable (BuildEvent) -> Void
+    ) {
         self.layout = layout
         self.fileSystem = fileSystem
         self.clock = clock
@@ -33,8 +35,9 @@ final class BuildSession {
         store = ObjectStore(fileSystem: fileSystem, directory: layout.objectsDirectory)
         index = ActionIndex(fileSystem: fileSystem, path: layout.actionIndex)
         statCache = StatCache(fileSystem: fileSystem, root: layout.root, path: layout.statCache)
-        planner = UnitPlanner(store: store, index: index, statCache: statCache, force: options.force, lockFallback: nil,
-                              checksObjects: false)
+        planner = UnitPlanner(
+            store: store, index: index, statCache: statCache, force: options.force, lockFallback: nil,
+            checksObjects: false)
         remote = options.remoteCache.map { [store] in RemoteCacheSession(settings: $0, store: store, events: events) }
     }
 
@@ -84,7 +87,9 @@ final class BuildSession {
                 checkedStore = true
                 let unusable = unusableRecordedOutputs().subtracting(found)
                 if !unusable.isEmpty {
-                    events(.warning("the cache had lost \(unusable.count) more object(s) (missing or corrupt); the steps that made them run again"))
+                    events(
+                        .warning(
+                            "the cache had lost \(unusable.count) more object(s) (missing or corrupt); the steps that made them run again"))
                 }
                 found.formUnion(unusable)
             }
@@ -244,7 +249,8 @@ final class BuildSession {
                 }
                 if running == 0 && lookups == 0 { break }
                 guard let result = await group.next() else { break }
-                if case .fetched = result {} else {
+                if case .fetched = result {
+                } else {
                     running -= 1
                     exclusiveRunning = false
                 }
@@ -317,9 +323,11 @@ final class BuildSession {
                 return !options.force(unit.id) && index.latestByUnit[unit.id]?.base == keys[unitIndex]
             }.map { node.units[$0].id }
             if !lostPartial.isEmpty, warnedLostPartial.insert(node.id).inserted {
-                events(.warning("\(node.id): the result of an earlier partial run (`--retrain`) of \(lostPartial.joined(separator: ", ")) "
-                    + "is no longer in the cache; it depended on weights no build can make again, so the whole batch runs "
-                    + "(a clean build's result, not the lost one)"))
+                events(
+                    .warning(
+                        "\(node.id): the result of an earlier partial run (`--retrain`) of \(lostPartial.joined(separator: ", ")) "
+                            + "is no longer in the cache; it depended on weights no build can make again, so the whole batch runs "
+                            + "(a clean build's result, not the lost one)"))
             }
         }
         if node.isBatch, let first = node.units.first, let shared = resolvedInputs[first.member ?? ""] {
@@ -334,12 +342,13 @@ final class BuildSession {
             }
         }
         if stale.isEmpty, let audit = options.audit, fresh.allSatisfy({ keys[$0.key] == $0.value.key }),
-           node.units.indices.contains(where: { audit.includes(keys[$0]!) }),
-           node.units.indices.allSatisfy({ unitIndex in
-               node.units[unitIndex].inputs.allSatisfy { name, input in
-                   if case .output = input { return store.contains(inputs[unitIndex]![name]!) } else { return true }
-               }
-           }) {
+            node.units.indices.contains(where: { audit.includes(keys[$0]!) }),
+            node.units.indices.allSatisfy({ unitIndex in
+                node.units[unitIndex].inputs.allSatisfy { name, input in
+                    if case .output = input { return store.contains(inputs[unitIndex]![name]!) } else { return true }
+                }
+            })
+        {
             // Run it again as a clean build would (no frozen or previous outputs) and compare.
             let all = Array(node.units.indices)
             let context = StepContext(
@@ -347,8 +356,9 @@ final class BuildSession {
                 jobKey: Digest.of("audit," + all.map { keys[$0]!.hex }.joined(separator: ",")),
                 inputsByMember: resolvedInputs, freshOutputs: [:], previousOutputs: [:],
                 store: store, layout: layout, events: events, isCancelledByCaller: options.isCancelled)
-            return Job(node: nodeIndex, stale: all, keys: keys, runKeys: keys, inputs: inputs, fresh: [:],
-                       context: context, replanned: true, audited: fresh.mapValues(\.outputs))
+            return Job(
+                node: nodeIndex, stale: all, keys: keys, runKeys: keys, inputs: inputs, fresh: [:],
+                context: context, replanned: true, audited: fresh.mapValues(\.outputs))
         }
         if stale.isEmpty {
             for (unitIndex, reuse) in fresh.sorted(by: { $0.key < $1.key }) {
@@ -356,17 +366,22 @@ final class BuildSession {
             }
             return nil
         }
-        let frozenOutputs: [String: Digest] = node.isBatch ? fresh.reduce(into: [:]) { result, entry in
-            let member = node.units[entry.key].member!
-            result[member] = entry.value.outputs[member]
-        } : [:]
+        let frozenOutputs: [String: Digest] =
+            node.isBatch
+            ? fresh.reduce(into: [:]) { result, entry in
+                let member = node.units[entry.key].member!
+                result[member] = entry.value.outputs[member]
+            } : [:]
         // Only a partial rerun reads earlier outputs (warm starts); a whole batch starts afresh.
-        let previousOutputs: [String: Digest] = frozenOutputs.isEmpty ? [:] : stale.reduce(into: [:]) { result, unitIndex in
-            let unit = node.units[unitIndex]
-            if let member = unit.member, let digest = index.latestByUnit[unit.id]?.outputs[member] {
-                result[member] = digest
+        let previousOutputs: [String: Digest] =
+            frozenOutputs.isEmpty
+            ? [:]
+            : stale.reduce(into: [:]) { result, unitIndex in
+                let unit = node.units[unitIndex]
+                if let member = unit.member, let digest = index.latestByUnit[unit.id]?.outputs[member] {
+                    result[member] = digest
+                }
             }
-        }
         // A partial rerun's results depend on what it read besides the key: recorded under derived keys.
         var runKeys = keys
         if !frozenOutputs.isEmpty {
@@ -457,8 +472,9 @@ final class BuildSession {
         for unitIndex in node.units.indices {
             if let outputs = produced[unitIndex] {
                 let key = job.keys[unitIndex]!, runKey = job.runKeys[unitIndex]!
-                try accept(node, unitIndex, key: runKey, base: runKey == key ? nil : key, inputs: job.inputs[unitIndex]!,
-                           outputs: outputs, ran: true, pass)
+                try accept(
+                    node, unitIndex, key: runKey, base: runKey == key ? nil : key, inputs: job.inputs[unitIndex]!,
+                    outputs: outputs, ran: true, pass)
                 // A partial rerun (`--retrain`) depends on frozen outputs, not only on the key: kept local.
                 if runKey == key { remote?.upload(key: key, outputs: outputs) }
             } else if let reuse = job.fresh[unitIndex] {
@@ -467,17 +483,23 @@ final class BuildSession {
         }
         if !produced.isEmpty { summary.ranSteps.append(node.id) }
         pass.done += 1
-        events(.finished(step: node.id, units: job.stale.map { node.units[$0].id }, seconds: seconds,
-                         done: pass.done, total: pass.nodes.count))
+        events(
+            .finished(
+                step: node.id, units: job.stale.map { node.units[$0].id }, seconds: seconds,
+                done: pass.done, total: pass.nodes.count))
     }
 
     /// Makes a unit's outputs visible to dependents, records it and publishes its files.
-    private func accept(_ node: StepGraph.Node, _ unitIndex: Int, key: Digest, base: Digest? = nil, inputs: [String: Digest],
-                        outputs: [String: Digest], ran: Bool, _ pass: PassState) throws {
+    private func accept(
+        _ node: StepGraph.Node, _ unitIndex: Int, key: Digest, base: Digest? = nil, inputs: [String: Digest],
+        outputs: [String: Digest], ran: Bool, _ pass: PassState
+    ) throws {
         let unit = node.units[unitIndex]
         if ran || index.latestByUnit[unit.id]?.key != key {
-            try index.record(planner.record(node, unit, key: key, inputs: inputs, outputs: outputs,
-                                            base: ran ? base : index.byKey[key]?.base))
+            try index.record(
+                planner.record(
+                    node, unit, key: key, inputs: inputs, outputs: outputs,
+                    base: ran ? base : index.byKey[key]?.base))
         }
         if ran {
             summary.ran.append(unit.id)
@@ -552,7 +574,8 @@ final class BuildSession {
         let marker = joinPath(layout.cacheDirectory, "last-build")
         let lockName = layout.lockFileName
         if let recorded = try? fileSystem.read(marker),
-           String(decoding: recorded, as: UTF8.self) == "\(fingerprint.hex) \(try statCache.digest(of: lockName)?.hex ?? "-")" {
+            String(decoding: recorded, as: UTF8.self) == "\(fingerprint.hex) \(try statCache.digest(of: lockName)?.hex ?? "-")"
+        {
             return
         }
         let oldLock = (try? fileSystem.read(layout.lockFile)).flatMap { try? LockFile.decode($0, path: layout.lockFile) }

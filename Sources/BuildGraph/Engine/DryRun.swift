@@ -79,8 +79,9 @@ struct DryRun {
             lost[unit.id, default: []].formUnion(names)
             for input in unit.inputs.values {
                 guard case .output(let step, let name) = input,
-                      let inputDigest = result.outputs[OutputRef(step: step, name: name)],
-                      !seen.contains(inputDigest), !planner.store.contains(inputDigest) else { continue }
+                    let inputDigest = result.outputs[OutputRef(step: step, name: name)],
+                    !seen.contains(inputDigest), !planner.store.contains(inputDigest)
+                else { continue }
                 seen.insert(inputDigest)
                 queue.append(inputDigest)
             }
@@ -132,8 +133,10 @@ public struct StatusReport: Sendable, Equatable {
 
 extension BuildEngine {
     /// Every unit a build would run now, and why (the `explain` command).
-    public func explain(_ graph: StepGraph, targets: Set<String>? = nil,
-                        force: @escaping @Sendable (String) -> Bool = { _ in false }) throws -> [StaleStep] {
+    public func explain(
+        _ graph: StepGraph, targets: Set<String>? = nil,
+        force: @escaping @Sendable (String) -> Bool = { _ in false }
+    ) throws -> [StaleStep] {
         try DryRun(planner: planner(force: force, lock: nil)).run((targets.map(graph.keeping) ?? graph).resolved()).stale
     }
 

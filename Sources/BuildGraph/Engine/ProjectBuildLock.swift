@@ -16,7 +16,8 @@ public final class ProjectBuildLock: Sendable {
         let fd = open(layout.buildLock, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileSystemError(layout.buildLock, "cannot open: \(String(cString: strerror(errno)))") }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            let holder = (try? LocalFileSystem().read(layout.buildLock))
+            let holder =
+                (try? LocalFileSystem().read(layout.buildLock))
                 .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "?"
             guard wait else {
                 close(fd)

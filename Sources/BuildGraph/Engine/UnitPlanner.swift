@@ -26,8 +26,10 @@ struct UnitPlanner {
         case pending([(input: String, producer: String)])
     }
 
-    func resolveInputs(_ unit: StepGraph.Unit, outputs: [OutputRef: Digest],
-                       sources: inout [String: Digest]) throws -> Resolution {
+    func resolveInputs(
+        _ unit: StepGraph.Unit, outputs: [OutputRef: Digest],
+        sources: inout [String: Digest]
+    ) throws -> Resolution {
         var digests: [String: Digest] = [:]
         var pending: [(input: String, producer: String)] = []
         for (name, input) in unit.inputs.sorted(by: { $0.key < $1.key }) {
@@ -112,11 +114,14 @@ struct UnitPlanner {
         return encoder.digest
     }
 
-    func record(_ node: StepGraph.Node, _ unit: StepGraph.Unit, key: Digest, inputs: [String: Digest],
-                outputs: [String: Digest], base: Digest? = nil) -> ActionRecord {
-        ActionRecord(key: key, unit: unit.id, kind: node.kind, version: node.version,
-                     parameters: Digest.of(unit.parameters), sharedParameters: Digest.of(node.sharedParameters),
-                     inputs: inputs, outputs: outputs, base: base)
+    func record(
+        _ node: StepGraph.Node, _ unit: StepGraph.Unit, key: Digest, inputs: [String: Digest],
+        outputs: [String: Digest], base: Digest? = nil
+    ) -> ActionRecord {
+        ActionRecord(
+            key: key, unit: unit.id, kind: node.kind, version: node.version,
+            parameters: Digest.of(unit.parameters), sharedParameters: Digest.of(node.sharedParameters),
+            inputs: inputs, outputs: outputs, base: base)
     }
 
     /// Why `unit` must run, compared with its last recorded run.

@@ -48,7 +48,8 @@ struct RemoteActionResult: Equatable, Sendable {
         let parsed: Bool = ProtobufReader.fields(of: data) { number, value in
             guard number == Field.actionResultOutputFiles else { return true }
             guard case .bytes(let file) = value, let (name, output) = Self.outputFile(file),
-                  outputs.updateValue(output, forKey: name) == nil else { return false }
+                outputs.updateValue(output, forKey: name) == nil
+            else { return false }
             return true
         }
         guard parsed, !outputs.isEmpty else { return nil }

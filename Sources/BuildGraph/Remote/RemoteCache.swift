@@ -82,8 +82,10 @@ public struct RemoteCacheSettings: Sendable {
     /// once (an interrupt; `BuildOptions` adds its `isCancelled`).
     public var isInterrupted: @Sendable () -> Bool = { false }
 
-    public init(cache: any RemoteCache, mode: RemoteCacheMode = .readWrite, uploadWait: Duration = .seconds(30),
-                concurrency: Int = 8, uploadConcurrency: Int = 4, uploadQueueLimit: Int = 4096) {
+    public init(
+        cache: any RemoteCache, mode: RemoteCacheMode = .readWrite, uploadWait: Duration = .seconds(30),
+        concurrency: Int = 8, uploadConcurrency: Int = 4, uploadQueueLimit: Int = 4096
+    ) {
         self.cache = cache
         self.mode = mode
         self.uploadWait = uploadWait

@@ -101,7 +101,8 @@ final class RemoteCacheSession: Sendable {
         let cache = settings.cache
         let entry = "ac/\(lookup.key.hex)"
         guard let answer = await perform(.read, entry, { try await cache.get(.actionCache, lookup.key) }),
-              let record = answer else { return nil }
+            let record = answer
+        else { return nil }
         guard let result = RemoteActionResult(decoding: record), Set(result.outputs.keys) == Set(lookup.outputs) else {
             note(.foreignResult, "\(entry) (\(record.count) bytes) is not a lutbuild result for this step")
             return nil
@@ -111,7 +112,8 @@ final class RemoteCacheSession: Sendable {
             if output.digest != Self.emptyDigest {
                 let object = "cas/\(output.digest.hex)"
                 guard let answer = await perform(.read, object, { try await cache.get(.content, output.digest) }),
-                      let fetched = answer else { return nil }
+                    let fetched = answer
+                else { return nil }
                 guard fetched.count == output.size, Digest.of(fetched) == output.digest else {
                     note(.damagedObject, "\(object) does not match its digest (\(fetched.count) bytes, expected \(output.size))")
                     return nil
@@ -172,16 +174,28 @@ final class RemoteCacheSession: Sendable {
     func finishUploads() async -> Int {
         let (tasks, pending) = state.withLock { ($0.uploads, $0.pendingUploads) }
         if pending > 0 {
-            events(.progress(step: "remote cache", message: "waiting up to \(settings.uploadWait.formattedSeconds) s for \(pending) upload\(pending == 1 ? "" : "s") to \(settings.cache.displayName)"))
+            events(
+                .progress(
+                    step: "remote cache",
+                    message:
+                        "waiting up to \(settings.uploadWait.formattedSeconds) s for \(pending) upload\(pending == 1 ? "" : "s")"
+                        + " to \(settings.cache.displayName)"
+                ))
         }
         let finished = await Self.waitForAll(tasks, within: settings.uploadWait, unless: settings.isInterrupted)
         if !finished {
             abandonUploads()
             let pending = state.withLock { $0.pendingUploads }
             if pending > 0 {
-                let why = settings.isInterrupted() ? "were abandoned at the interrupt"
+                let why =
+                    settings.isInterrupted()
+                    ? "were abandoned at the interrupt"
                     : "did not finish within \(settings.uploadWait.formattedSeconds) s and were abandoned"
-                events(.warning("remote cache \(settings.cache.displayName): \(pending) upload(s) \(why); those results stay in this checkout's cache"))
+                events(
+                    .warning(
+                        "remote cache \(settings.cache.displayName): \(pending) upload(s) \(why); those results stay in this"
+                            + " checkout's cache"
+                    ))
             }
         }
         summarise()
@@ -195,8 +209,10 @@ final class RemoteCacheSession: Sendable {
     }
 
     /// True when every task finished within `limit`; false at the limit or as soon as `interrupted`.
-    private static func waitForAll(_ tasks: [Task<Void, Never>], within limit: Duration,
-                                   unless interrupted: @escaping @Sendable () -> Bool) async -> Bool {
+    private static func waitForAll(
+        _ tasks: [Task<Void, Never>], within limit: Duration,
+        unless interrupted: @escaping @Sendable () -> Bool
+    ) async -> Bool {
         let race = Race()
         return await withCheckedContinuation { continuation in
             race.start(continuation)
@@ -226,8 +242,10 @@ final class RemoteCacheSession: Sendable {
 
     /// Runs one request on its direction's slots; nil when that direction is
     /// stopped or the request fails (a miss for this step; see `failed`).
-    private func perform<T: Sendable>(_ direction: Direction, _ entry: String,
-                                      _ request: @Sendable () async throws -> T) async -> T? {
+    private func perform<T: Sendable>(
+        _ direction: Direction, _ entry: String,
+        _ request: @Sendable () async throws -> T
+    ) async -> T? {
         guard direction == .read ? reads : writes else { return nil }
         let slots = direction == .read ? lookupSlots : uploadSlots
         // Uploads hold an upload slot for their whole result already.
@@ -329,8 +347,10 @@ final class RemoteCacheSession: Sendable {
             let (count, first) = entry
             let what: String
             switch problem {
-            case .foreignResult: what = "\(count) action result\(count == 1 ? " was" : "s were") not lutbuild's for their step; built locally"
-            case .damagedObject: what = "\(count) object\(count == 1 ? "" : "s") did not match \(count == 1 ? "its" : "their") digest; built locally"
+            case .foreignResult:
+                what = "\(count) action result\(count == 1 ? " was" : "s were") not lutbuild's for their step; built locally"
+            case .damagedObject:
+                what = "\(count) object\(count == 1 ? "" : "s") did not match \(count == 1 ? "its" : "their") digest; built locally"
             case .failedDownload:
                 // A stopped server has had its warning.
                 guard !readsWarned else { continue }
@@ -338,7 +358,10 @@ final class RemoteCacheSession: Sendable {
             case .failedUpload:
                 guard !writesWarned else { continue }
                 what = "\(count) upload\(count == 1 ? "" : "s") failed; kept in this checkout's cache only"
-            case .queueFull: what = "\(count) result\(count == 1 ? " was" : "s were") not uploaded (more than \(settings.uploadQueueLimit) waiting); kept in this checkout's cache only"
+            case .queueFull:
+                what =
+                    "\(count) result\(count == 1 ? " was" : "s were") not uploaded (more than \(settings.uploadQueueLimit)"
+                    + " waiting); kept in this checkout's cache only"
             }
             events(.warning("remote cache \(name): \(what) (first: \(first)); details in \(logPath)"))
         }

@@ -39,9 +39,11 @@ public final class BuildEventRenderer: Sendable {
     /// Picks the status line on a terminal, plain lines otherwise.
     public static func standardError(json: Bool) -> BuildEventRenderer {
         let style: Style = json ? .json : (isatty(2) == 1 ? .statusLine : .plain)
-        return BuildEventRenderer(style: style, write: { text in
-            FileHandle.standardError.write(Data(text.utf8))
-        })
+        return BuildEventRenderer(
+            style: style,
+            write: { text in
+                FileHandle.standardError.write(Data(text.utf8))
+            })
     }
 
     public func render(_ event: BuildEvent) {

@@ -20,14 +20,17 @@ struct ActionRecord: Equatable, Sendable {
     var inputs: [String: Digest] { LineFormat.decodeMap(encodedInputs) ?? [:] }
 
     var line: String {
-        LineFormat.seal([
-            "R", key.hex, LineFormat.escape(unit), LineFormat.escape(kind), String(version),
-            parameters.hex, sharedParameters.hex, String(decoding: encodedInputs, as: UTF8.self), LineFormat.encodeMap(outputs),
-        ] + (base.map { [$0.hex] } ?? []))
+        LineFormat.seal(
+            [
+                "R", key.hex, LineFormat.escape(unit), LineFormat.escape(kind), String(version),
+                parameters.hex, sharedParameters.hex, String(decoding: encodedInputs, as: UTF8.self), LineFormat.encodeMap(outputs),
+            ] + (base.map { [$0.hex] } ?? []))
     }
 
-    init(key: Digest, unit: String, kind: String, version: Int, parameters: Digest, sharedParameters: Digest,
-         inputs: [String: Digest], outputs: [String: Digest], base: Digest? = nil) {
+    init(
+        key: Digest, unit: String, kind: String, version: Int, parameters: Digest, sharedParameters: Digest,
+        inputs: [String: Digest], outputs: [String: Digest], base: Digest? = nil
+    ) {
         self.key = key
         self.base = base
         self.unit = unit
@@ -41,9 +44,10 @@ struct ActionRecord: Equatable, Sendable {
 
     init?(line: LineFormat.Field) {
         guard let f = LineFormat.open(line), f.count == 9 || f.count == 10, f[f.startIndex].elementsEqual("R".utf8),
-              let key = LineFormat.digest(f[1]), let version = LineFormat.int(f[4]),
-              let parameters = LineFormat.digest(f[5]), let shared = LineFormat.digest(f[6]),
-              let outputs = LineFormat.decodeMap(f[8]) else { return nil }
+            let key = LineFormat.digest(f[1]), let version = LineFormat.int(f[4]),
+            let parameters = LineFormat.digest(f[5]), let shared = LineFormat.digest(f[6]),
+            let outputs = LineFormat.decodeMap(f[8])
+        else { return nil }
         self.key = key
         unit = LineFormat.string(f[2])
         kind = LineFormat.string(f[3])
@@ -141,7 +145,8 @@ final class ActionIndex {
         let older = byKey.values.filter { !latestKeys.contains($0.key) }.sorted { $0.key < $1.key }
         let latest = latestByUnit.values.sorted { $0.unit < $1.unit }
         // A forgotten latest record is kept for `explain`, followed by its tombstone.
-        let text = older.map(\.line).joined()
+        let text =
+            older.map(\.line).joined()
             + latest.map { byKey[$0.key] == nil ? $0.line + Self.tombstone($0.key) : $0.line }.joined()
         try fileSystem.createDirectory(parentPath(path))
         try fileSystem.writeAtomically(path, Data(text.utf8))

@@ -10,7 +10,8 @@ public final class InMemoryFileSystem: FileSystem {
     }
 
     private let clock: any BuildClock
-    private let state = Mutex<(entries: [String: Entry], nextInode: UInt64)>((["/": Entry(data: nil, stat: FileStat(device: 1, inode: 1, size: 0, mtimeNanoseconds: 0, isDirectory: true))], 2))
+    private let state = Mutex<(entries: [String: Entry], nextInode: UInt64)>(
+        (["/": Entry(data: nil, stat: FileStat(device: 1, inode: 1, size: 0, mtimeNanoseconds: 0, isDirectory: true))], 2))
 
     public init(clock: any BuildClock) { self.clock = clock }
 
@@ -69,7 +70,8 @@ public final class InMemoryFileSystem: FileSystem {
                 if entry.data != nil { throw FileSystemError(path, "exists and is not a directory") }
                 return
             }
-            state.entries[path] = Entry(data: nil, stat: FileStat(device: 1, inode: state.nextInode, size: 0, mtimeNanoseconds: now, isDirectory: true))
+            state.entries[path] = Entry(
+                data: nil, stat: FileStat(device: 1, inode: state.nextInode, size: 0, mtimeNanoseconds: now, isDirectory: true))
             state.nextInode += 1
         }
     }
@@ -92,7 +94,8 @@ public final class InMemoryFileSystem: FileSystem {
             }
             let inode = state.entries[path]?.stat.inode ?? state.nextInode
             if state.entries[path] == nil { state.nextInode += 1 }
-            state.entries[path] = Entry(data: data, stat: FileStat(device: 1, inode: inode, size: UInt64(data.count), mtimeNanoseconds: now, isDirectory: false))
+            state.entries[path] = Entry(
+                data: data, stat: FileStat(device: 1, inode: inode, size: UInt64(data.count), mtimeNanoseconds: now, isDirectory: false))
         }
     }
 }

@@ -46,7 +46,8 @@ enum LineFormat {
         if field.isEmpty { return map }
         for pair in field.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
             guard let equals = pair.firstIndex(of: UInt8(ascii: "=")),
-                  let digest = digest(pair[(equals + 1)...]) else { return nil }
+                let digest = digest(pair[(equals + 1)...])
+            else { return nil }
             map[string(pair[..<equals])] = digest
         }
         return map

@@ -26,7 +26,10 @@ public struct LocalFileSystem: FileSystem {
         try data.withUnsafeMutableBytes { buffer in
             while offset < total {
                 let n = Glibc.read(fd, buffer.baseAddress! + offset, total - offset)
-                if n < 0 { if errno == EINTR { continue }; throw errnoError(path, "cannot read") }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw errnoError(path, "cannot read")
+                }
                 if n == 0 { break }
                 offset += n
             }
@@ -114,7 +117,10 @@ public struct LocalFileSystem: FileSystem {
             var offset = 0
             while offset < buffer.count {
                 let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 { if errno == EINTR { continue }; throw errnoError(path, "cannot write") }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw errnoError(path, "cannot write")
+                }
                 offset += n
             }
         }

@@ -34,10 +34,11 @@ public struct LockFile: Equatable, Sendable {
         out += "  \"published\": " + Self.object(published.mapValues { Self.quote($0.hex) }, indent: 2) + ",\n"
         out += "  \"sources\": " + Self.object(sources.mapValues { Self.quote($0.hex) }, indent: 2) + ",\n"
         let stepTexts = steps.mapValues { step in
-            Self.object([
-                "key": Self.quote(step.key.hex),
-                "outputs": Self.object(step.outputs.mapValues { Self.quote($0.hex) }, indent: 6),
-            ], indent: 4)
+            Self.object(
+                [
+                    "key": Self.quote(step.key.hex),
+                    "outputs": Self.object(step.outputs.mapValues { Self.quote($0.hex) }, indent: 6),
+                ], indent: 4)
         }
         out += "  \"steps\": " + Self.object(stepTexts, indent: 2) + "\n}\n"
         return Data(out.utf8)
@@ -65,7 +66,8 @@ public struct LockFile: Equatable, Sendable {
         lock.sources = try digests(root["sources"], "sources")
         for (id, value) in stepMap {
             guard let step = value as? [String: Any], let keyText = step["key"] as? String,
-                  let key = Digest(hex: keyText) else { throw fail("a \"key\" digest for step \"\(id)\"") }
+                let key = Digest(hex: keyText)
+            else { throw fail("a \"key\" digest for step \"\(id)\"") }
             lock.steps[id] = LockedStep(key: key, outputs: try digests(step["outputs"], "steps.\(id).outputs"))
         }
         return lock

@@ -61,7 +61,10 @@ struct ObjectStore: Sendable {
         var paths: [String] = []
         for prefix in try fileSystem.list(directory) {
             let folder = "\(directory)/\(prefix)"
-            if prefix.hasPrefix(".tmp-") { paths.append(folder); continue }
+            if prefix.hasPrefix(".tmp-") {
+                paths.append(folder)
+                continue
+            }
             guard prefix.count == 2 else { continue }
             paths += try fileSystem.list(folder).filter { $0.hasPrefix(".tmp-") }.map { "\(folder)/\($0)" }
         }

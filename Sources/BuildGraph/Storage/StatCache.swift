@@ -32,10 +32,12 @@ final class StatCache {
         guard !verify, let written = fileSystem.stat(path)?.mtimeNanoseconds, let data = try? fileSystem.read(path) else { return }
         for line in LineFormat.lines(data) {
             guard let f = LineFormat.open(line), f.count == 6, let device = LineFormat.int(f[1]), let inode = LineFormat.int(f[2]),
-                  let size = LineFormat.int(f[3]), let mtime = LineFormat.int(f[4]), let digest = LineFormat.digest(f[5]) else { continue }
+                let size = LineFormat.int(f[3]), let mtime = LineFormat.int(f[4]), let digest = LineFormat.digest(f[5])
+            else { continue }
             entries[LineFormat.string(f[0])] = Entry(
-                stat: FileStat(device: UInt64(bitPattern: Int64(device)), inode: UInt64(bitPattern: Int64(inode)),
-                               size: UInt64(size), mtimeNanoseconds: Int64(mtime), isDirectory: false),
+                stat: FileStat(
+                    device: UInt64(bitPattern: Int64(device)), inode: UInt64(bitPattern: Int64(inode)),
+                    size: UInt64(size), mtimeNanoseconds: Int64(mtime), isDirectory: false),
                 digest: digest, racy: Int64(mtime) >= written)
         }
     }

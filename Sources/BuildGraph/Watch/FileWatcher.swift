@@ -17,8 +17,9 @@ public final class FileWatcher: ChangeWatcher, @unchecked Sendable {
     private var directories: [Int32: String] = [:]
     private var handler: (@Sendable (WatchEvent) -> Void)?
 
-    private static let mask: UInt32 = flags(IN_CLOSE_WRITE, IN_ATTRIB, IN_CREATE, IN_DELETE,
-                                            IN_MOVED_FROM, IN_MOVED_TO, IN_ONLYDIR)
+    private static let mask: UInt32 = flags(
+        IN_CLOSE_WRITE, IN_ATTRIB, IN_CREATE, IN_DELETE,
+        IN_MOVED_FROM, IN_MOVED_TO, IN_ONLYDIR)
 
     public init(scope: WatchScope) {
         self.scope = scope
@@ -91,8 +92,14 @@ public final class FileWatcher: ChangeWatcher, @unchecked Sendable {
     }
 
     private func handle(watch: Int32, mask: UInt32, name: String, changed: inout Set<String>, rescan: inout Bool) {
-        if mask & Self.flags(IN_Q_OVERFLOW) != 0 { rescan = true; return }
-        if mask & Self.flags(IN_IGNORED) != 0 { directories[watch] = nil; return }
+        if mask & Self.flags(IN_Q_OVERFLOW) != 0 {
+            rescan = true
+            return
+        }
+        if mask & Self.flags(IN_IGNORED) != 0 {
+            directories[watch] = nil
+            return
+        }
         guard let directory = directories[watch], !name.isEmpty else { return }
         let path = WatchScope.join(directory, name)
         if scope.excludes(path) { return }

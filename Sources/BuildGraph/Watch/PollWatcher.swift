@@ -24,8 +24,10 @@ public final class PollWatcher: ChangeWatcher, @unchecked Sendable {
     public static let defaultIntervalMilliseconds = 500
 
     /// - Parameter intervalMilliseconds: time between two snapshots (at least 1).
-    public init(scope: WatchScope, intervalMilliseconds: Int = PollWatcher.defaultIntervalMilliseconds,
-                fileSystem: any FileSystem = LocalFileSystem(), clock: any SchedulingClock = SystemClock()) {
+    public init(
+        scope: WatchScope, intervalMilliseconds: Int = PollWatcher.defaultIntervalMilliseconds,
+        fileSystem: any FileSystem = LocalFileSystem(), clock: any SchedulingClock = SystemClock()
+    ) {
         self.scope = scope
         self.intervalNanoseconds = UInt64(max(1, intervalMilliseconds)) * 1_000_000
         self.fileSystem = fileSystem

@@ -93,9 +93,11 @@ public final class WatchLoop: @unchecked Sendable {
     /// content (the failure may have had nothing to do with it, e.g. a killed build).
     private var lastBuildFailed = false
 
-    public init(watcher: any ChangeWatcher, options: WatchOptions = WatchOptions(),
-                fileSystem: any FileSystem = LocalFileSystem(), clock: any SchedulingClock = SystemClock(),
-                inputs: @escaping Inputs, build: @escaping Build, report: @escaping Report) {
+    public init(
+        watcher: any ChangeWatcher, options: WatchOptions = WatchOptions(),
+        fileSystem: any FileSystem = LocalFileSystem(), clock: any SchedulingClock = SystemClock(),
+        inputs: @escaping Inputs, build: @escaping Build, report: @escaping Report
+    ) {
         self.watcher = watcher
         self.options = options
         self.fileSystem = fileSystem
@@ -185,7 +187,8 @@ public final class WatchLoop: @unchecked Sendable {
             do {
                 outcome = .buildSucceeded(number: request.number, summary: try await build(request))
             } catch {
-                outcome = request.cancellation.isCancelled || error is CancellationError
+                outcome =
+                    request.cancellation.isCancelled || error is CancellationError
                     ? .buildCancelled(number: request.number)
                     : .buildFailed(number: request.number, message: String(describing: error))
             }

@@ -15,8 +15,9 @@ struct GitQuery {
         }
         let result: ExternalTool.Captured
         do {
-            result = try ExternalTool.capture(git, arguments, in: directory, scratch: FileManager.default.temporaryDirectory,
-                                              timeout: Self.timeout)
+            result = try ExternalTool.capture(
+                git, arguments, in: directory, scratch: FileManager.default.temporaryDirectory,
+                timeout: Self.timeout)
         } catch {
             throw HookInstallError("cannot run git: \(error)")
         }

@@ -27,11 +27,15 @@ public struct VivadoReportImport: Sendable, Equatable {
     public static func read(directory: URL, fpga: FPGASection) throws -> VivadoReportImport {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw PipelineError("\(directory.path): no such directory; expected the folder where gen/vivado/build.tcl wrote its reports (gen/vivado/reports)")
+            throw PipelineError(
+                "\(directory.path): no such directory; expected the folder where gen/vivado/build.tcl wrote its reports"
+                    + " (gen/vivado/reports)"
+            )
         }
         do {
-            return VivadoReportImport(reports: try VivadoReports.parse(directory: directory),
-                                      targetPart: fpga.part, targetClockMHz: fpga.clockMHz)
+            return VivadoReportImport(
+                reports: try VivadoReports.parse(directory: directory),
+                targetPart: fpga.part, targetClockMHz: fpga.clockMHz)
         } catch let error as PackagingError {
             throw PipelineError(error.message)
         }
@@ -64,9 +68,10 @@ public struct VivadoReportImport: Sendable, Equatable {
         }
         let encoder = DeterministicJSON.fileEncoder()
         encoder.keyEncodingStrategy = .custom { path in SnakeCaseKey(path.last!.stringValue) }
-        var data = try encoder.encode(Stored(
-            target: Target(part: targetPart, clockMHz: targetClockMHz),
-            meetsTargetClock: meetsTargetClock, partMatches: partMatches, vivado: reports))
+        var data = try encoder.encode(
+            Stored(
+                target: Target(part: targetPart, clockMHz: targetClockMHz),
+                meetsTargetClock: meetsTargetClock, partMatches: partMatches, vivado: reports))
         data.append(0x0A)
         return data
     }
@@ -91,12 +96,20 @@ public struct VivadoReportImport: Sendable, Equatable {
         if let memory = u.lutsAsMemory { lutDetail.append("memory \(memory)") }
         lines.append("  LUTs   \(u.luts)" + (lutDetail.isEmpty ? "" : " (\(lutDetail.joined(separator: ", ")))"))
         lines.append("  FFs    \(u.registers)")
-        lines.append("  WNS    \(Self.fixed(t.wnsNs, 3)) ns" + (t.setupFailingEndpoints > 0 ? " (\(t.setupFailingEndpoints) failing endpoints)" : ""))
+        lines.append(
+            "  WNS    \(Self.fixed(t.wnsNs, 3)) ns" + (t.setupFailingEndpoints > 0 ? " (\(t.setupFailingEndpoints) failing endpoints)" : "")
+        )
         let verdict = meetsTargetClock ? "target met" : "target NOT met"
-        lines.append("  Fmax   \(Self.fixed(t.achievedFmaxMHz, 1)) MHz achieved vs \(Self.fixed(targetClockMHz, 1)) MHz target ([fpga] clock_mhz): \(verdict)")
+        lines.append(
+            "  Fmax   \(Self.fixed(t.achievedFmaxMHz, 1)) MHz achieved vs \(Self.fixed(targetClockMHz, 1)) MHz target ([fpga]"
+                + " clock_mhz): \(verdict)"
+        )
         lines.append("         covers \(t.coverage)")
         if abs(1000 / t.clockPeriodNs - targetClockMHz) > 1e-6 * targetClockMHz {
-            lines.append("         note: the reports were made with a \(Self.fixed(t.clockPeriodNs, 3)) ns clock, not the current target; rerun build.tcl")
+            lines.append(
+                "         note: the reports were made with a \(Self.fixed(t.clockPeriodNs, 3)) ns clock, not the current target;"
+                    + " rerun build.tcl"
+            )
         }
         let device = reports.device ?? "not reported"
         var partLine = "  part   \(targetPart) (target), \(device) (in the report)"

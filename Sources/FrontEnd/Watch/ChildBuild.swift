@@ -27,8 +27,9 @@ public struct ChildBuildOutcome: Sendable, Equatable {
     /// Reads the summary event (`BuildSummaryEvent`) among a build's JSON event lines.
     static func parse(jsonLines: Data, seconds: Double) -> ChildBuildOutcome? {
         BuildSummaryEvent.last(inJSONLines: jsonLines).map { event in
-            ChildBuildOutcome(seconds: seconds, ran: event.ranSteps ?? event.ran, cached: event.cached,
-                              trainedPartitions: event.trainedPartitions, written: event.written, results: event.results)
+            ChildBuildOutcome(
+                seconds: seconds, ran: event.ranSteps ?? event.ran, cached: event.cached,
+                trainedPartitions: event.trainedPartitions, written: event.written, results: event.results)
         }
     }
 }
@@ -61,8 +62,9 @@ public struct ChildBuild: Sendable {
         let events = try FileHandle(forWritingTo: eventsFile)
         defer { try? events.close() }
         let started = Date()
-        let process = try SupervisedProcess(executable.path, ["build", "--json"] + arguments, in: project,
-                                            output: events.fileDescriptor, errors: STDERR_FILENO)
+        let process = try SupervisedProcess(
+            executable.path, ["build", "--json"] + arguments, in: project,
+            output: events.fileDescriptor, errors: STDERR_FILENO)
         var interrupted = false
         var status: Int32
         while true {
@@ -84,7 +86,9 @@ public struct ChildBuild: Sendable {
             let killedBy = status - 128
             // It printed nothing about why: say what happened instead of pointing at an error above.
             let name = strsignal(killedBy).map { String(cString: $0) } ?? "signal \(killedBy)"
-            throw WatchError("the build was killed by signal \(killedBy) (\(name)) after \(elapsed), not by an error in the project; save again to retry")
+            throw WatchError(
+                "the build was killed by signal \(killedBy) (\(name)) after \(elapsed), not by an error in the project; save again to retry"
+            )
         }
         let lines = (try? Data(contentsOf: eventsFile)) ?? Data()
         guard status == 0, let outcome = ChildBuildOutcome.parse(jsonLines: lines, seconds: seconds) else {

@@ -20,7 +20,8 @@ public final class WatchInputs: Sendable {
         let projectFile = root.appendingPathComponent(ProjectConfig.fileName)
         // Parsed without the project folder, so a data file that does not exist yet is still watched.
         guard let text = try? String(contentsOf: projectFile, encoding: .utf8),
-              let config = try? ProjectConfig.parse(text: text, path: ProjectConfig.fileName) else {
+            let config = try? ProjectConfig.parse(text: text, path: ProjectConfig.fileName)
+        else {
             return lastGood.withLock { $0 }
         }
         let dataset = config.dataset

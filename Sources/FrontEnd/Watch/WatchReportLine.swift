@@ -9,9 +9,12 @@ public enum WatchReportLine {
         switch report {
         case .buildStarted(let number, let paths):
             let names = paths.map { $0.hasPrefix(root + "/") ? String($0.dropFirst(root.count + 1)) : $0 }
-            let reason = names.isEmpty ? "initial build"
-                : names.count <= 3 ? names.joined(separator: ", ") + " changed"
-                : "\(names.count) inputs changed"
+            let reason =
+                names.isEmpty
+                ? "initial build"
+                : names.count <= 3
+                    ? names.joined(separator: ", ") + " changed"
+                    : "\(names.count) inputs changed"
             return "[\(time)] build #\(number): \(reason)"
         case .buildSucceeded(let number, let summary):
             return "[\(time)] build #\(number) \(summary)"

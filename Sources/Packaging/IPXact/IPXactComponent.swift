@@ -25,9 +25,11 @@ enum IPXactComponent {
 
     static func xml(for core: IPCoreDescription) -> Data {
         let layout = PackagingLayout(core: core)
-        let writer = XMLTreeWriter(root: "component", prefix: "spirit", namespaces: [
-            "xilinx": xilinxNamespace, "spirit": spiritNamespace, "xsi": xsiNamespace,
-        ])
+        let writer = XMLTreeWriter(
+            root: "component", prefix: "spirit",
+            namespaces: [
+                "xilinx": xilinxNamespace, "spirit": spiritNamespace, "xsi": xsiNamespace,
+            ])
         let root = writer.root
         writer.element(root, "spirit:vendor", text: core.vendor)
         writer.element(root, "spirit:library", text: core.library)
@@ -41,9 +43,11 @@ enum IPXactComponent {
         let parameters = writer.element(root, "spirit:parameters")
         let componentName = writer.element(parameters, "spirit:parameter")
         writer.element(componentName, "spirit:name", text: "Component_Name")
-        writer.element(componentName, "spirit:value", text: core.displayName, attributes: [
-            "spirit:resolve": "user", "spirit:id": "PARAM_VALUE.Component_Name", "spirit:order": "1",
-        ])
+        writer.element(
+            componentName, "spirit:value", text: core.displayName,
+            attributes: [
+                "spirit:resolve": "user", "spirit:id": "PARAM_VALUE.Component_Name", "spirit:order": "1",
+            ])
         addVendorExtensions(writer, core)
         return writer.serialized()
     }
@@ -59,11 +63,14 @@ enum IPXactComponent {
         }
         // ASSOCIATED_BUSIF names the stream interfaces this clock times, colon-separated as Vivado writes it.
         let associated = core.streams.isEmpty ? [] : [("ASSOCIATED_BUSIF", core.streams.map(\.name).joined(separator: ":"), String?.none)]
-        addSignalInterface(writer, interfaces, port: core.clockPort, kind: "clock", logicalPort: "CLK",
-                           parameters: associated + [("ASSOCIATED_RESET", core.resetPort, nil)])
-        addSignalInterface(writer, interfaces, port: core.resetPort, kind: "reset", logicalPort: "RST", parameters: [
-            ("POLARITY", core.resetPolarity, polarityChoice),
-        ])
+        addSignalInterface(
+            writer, interfaces, port: core.clockPort, kind: "clock", logicalPort: "CLK",
+            parameters: associated + [("ASSOCIATED_RESET", core.resetPort, nil)])
+        addSignalInterface(
+            writer, interfaces, port: core.resetPort, kind: "reset", logicalPort: "RST",
+            parameters: [
+                ("POLARITY", core.resetPolarity, polarityChoice)
+            ])
     }
 
     /// A `xilinx.com:interface:axis:1.0` interface: the port map Vivado's
@@ -73,12 +80,16 @@ enum IPXactComponent {
     private static func addStreamInterface(_ writer: XMLTreeWriter, _ parent: XMLTreeWriter.Node, _ stream: StreamBus) {
         let interface = writer.element(parent, "spirit:busInterface")
         writer.element(interface, "spirit:name", text: stream.name)
-        writer.element(interface, "spirit:busType", attributes: [
-            "spirit:vendor": "xilinx.com", "spirit:library": "interface", "spirit:name": "axis", "spirit:version": "1.0",
-        ])
-        writer.element(interface, "spirit:abstractionType", attributes: [
-            "spirit:vendor": "xilinx.com", "spirit:library": "interface", "spirit:name": "axis_rtl", "spirit:version": "1.0",
-        ])
+        writer.element(
+            interface, "spirit:busType",
+            attributes: [
+                "spirit:vendor": "xilinx.com", "spirit:library": "interface", "spirit:name": "axis", "spirit:version": "1.0",
+            ])
+        writer.element(
+            interface, "spirit:abstractionType",
+            attributes: [
+                "spirit:vendor": "xilinx.com", "spirit:library": "interface", "spirit:name": "axis_rtl", "spirit:version": "1.0",
+            ])
         writer.element(interface, stream.mode == .master ? "spirit:master" : "spirit:slave")
         let portMaps = writer.element(interface, "spirit:portMaps")
         for (logical, physical) in stream.portMap {
@@ -106,12 +117,16 @@ enum IPXactComponent {
     ) {
         let interface = writer.element(parent, "spirit:busInterface")
         writer.element(interface, "spirit:name", text: port)
-        writer.element(interface, "spirit:busType", attributes: [
-            "spirit:vendor": "xilinx.com", "spirit:library": "signal", "spirit:name": kind, "spirit:version": "1.0",
-        ])
-        writer.element(interface, "spirit:abstractionType", attributes: [
-            "spirit:vendor": "xilinx.com", "spirit:library": "signal", "spirit:name": "\(kind)_rtl", "spirit:version": "1.0",
-        ])
+        writer.element(
+            interface, "spirit:busType",
+            attributes: [
+                "spirit:vendor": "xilinx.com", "spirit:library": "signal", "spirit:name": kind, "spirit:version": "1.0",
+            ])
+        writer.element(
+            interface, "spirit:abstractionType",
+            attributes: [
+                "spirit:vendor": "xilinx.com", "spirit:library": "signal", "spirit:name": "\(kind)_rtl", "spirit:version": "1.0",
+            ])
         writer.element(interface, "spirit:slave")
         let portMap = writer.element(writer.element(interface, "spirit:portMaps"), "spirit:portMap")
         writer.element(writer.element(portMap, "spirit:logicalPort"), "spirit:name", text: logicalPort)
@@ -134,15 +149,19 @@ enum IPXactComponent {
     private static func addModel(_ writer: XMLTreeWriter, _ core: IPCoreDescription) {
         let model = writer.element(writer.root, "spirit:model")
         let views = writer.element(model, "spirit:views")
-        addView(writer, views, name: View.synthesis, displayName: "Synthesis",
-                environment: ":vivado.xilinx.com:synthesis", top: core.topModule)
-        addView(writer, views, name: View.simulation, displayName: "Simulation",
-                environment: ":vivado.xilinx.com:simulation", top: core.topModule)
-        addView(writer, views, name: View.gui, displayName: "UI Layout",
-                environment: ":vivado.xilinx.com:xgui.ui", top: nil)
+        addView(
+            writer, views, name: View.synthesis, displayName: "Synthesis",
+            environment: ":vivado.xilinx.com:synthesis", top: core.topModule)
+        addView(
+            writer, views, name: View.simulation, displayName: "Simulation",
+            environment: ":vivado.xilinx.com:simulation", top: core.topModule)
+        addView(
+            writer, views, name: View.gui, displayName: "UI Layout",
+            environment: ":vivado.xilinx.com:xgui.ui", top: nil)
         if !core.documentationFiles.isEmpty {
-            addView(writer, views, name: View.readme, displayName: "Readme",
-                    environment: ":vivado.xilinx.com:docs.readme", top: nil)
+            addView(
+                writer, views, name: View.readme, displayName: "Readme",
+                environment: ":vivado.xilinx.com:docs.readme", top: nil)
         }
         let ports = writer.element(model, "spirit:ports")
         for port in core.ports {

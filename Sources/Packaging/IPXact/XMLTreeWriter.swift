@@ -35,11 +35,12 @@ final class XMLTreeWriter {
         let (prefix, name) = split(qualifiedName)
         // libxml2 copies every string it is given; Swift passes each as a
         // temporary UTF-8 buffer valid for the duration of the call.
-        let node: Node = if let text {
-            xmlNewTextChild(parent, namespace(prefix), name, text)
-        } else {
-            xmlNewChild(parent, namespace(prefix), name, nil)
-        }
+        let node: Node =
+            if let text {
+                xmlNewTextChild(parent, namespace(prefix), name, text)
+            } else {
+                xmlNewChild(parent, namespace(prefix), name, nil)
+            }
         for (attributeName, value) in attributes {
             let (attributePrefix, localName) = split(attributeName)
             xmlNewNsProp(node, namespace(attributePrefix), localName, value)

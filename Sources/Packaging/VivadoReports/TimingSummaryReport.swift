@@ -52,29 +52,39 @@ public struct TimingSummary: Sendable, Hashable, Codable {
         // The "Design Timing Summary" table: a header line starting with WNS(ns),
         // a dashed line, then the values.
         guard let headerIndex = lines.firstIndex(where: { words($0).first == "WNS(ns)" }),
-              headerIndex + 2 < lines.count
+            headerIndex + 2 < lines.count
         else {
-            throw PackagingError("\(file): no 'Design Timing Summary' table (a line starting with WNS(ns)); expected a Vivado report_timing_summary report")
+            throw PackagingError(
+                "\(file): no 'Design Timing Summary' table (a line starting with WNS(ns)); expected a Vivado report_timing_summary report")
         }
         let values = words(lines[headerIndex + 2])
         guard values.count >= 8, let wns = Double(values[0]), let tns = Double(values[1]),
-              let failing = Int(values[2]), let whs = Double(values[4])
+            let failing = Int(values[2]), let whs = Double(values[4])
         else {
-            throw PackagingError("\(file): line \(headerIndex + 3): expected the WNS, TNS, failing endpoints and WHS values of the Design Timing Summary, found \(String(reflecting: lines[headerIndex + 2]))")
+            throw PackagingError(
+                "\(file): line \(headerIndex + 3): expected the WNS, TNS, failing endpoints and WHS values of the Design Timing"
+                    + " Summary, found \(String(reflecting: lines[headerIndex + 2]))"
+            )
         }
         // Vivado prints `inf` when no path is timed (e.g. no clock on a combinational design): no Fmax follows.
         guard wns.isFinite, tns.isFinite else {
-            throw PackagingError("\(file): line \(headerIndex + 3): WNS is \(values[0]), so no path was timed; regenerate gen/vivado/clock.xdc with `lutbuild build` (it constrains every input and output) and rerun build.tcl")
+            throw PackagingError(
+                "\(file): line \(headerIndex + 3): WNS is \(values[0]), so no path was timed; regenerate gen/vivado/clock.xdc"
+                    + " with `lutbuild build` (it constrains every input and output) and rerun build.tcl"
+            )
         }
         guard let clockHeader = lines.firstIndex(where: { words($0).starts(with: ["Clock", "Waveform(ns)", "Period(ns)"]) }),
-              clockHeader + 2 < lines.count
+            clockHeader + 2 < lines.count
         else {
             throw PackagingError("\(file): no 'Clock Summary' table; expected the design's clock (create_clock) to be reported")
         }
         // "clk    {0.000 1.000}        2.000           500.000"
         let clockLine = words(lines[clockHeader + 2])
         guard clockLine.count >= 4, let period = Double(clockLine[clockLine.count - 2]) else {
-            throw PackagingError("\(file): line \(clockHeader + 3): expected a clock name, waveform, period and frequency, found \(String(reflecting: lines[clockHeader + 2]))")
+            throw PackagingError(
+                "\(file): line \(clockHeader + 3): expected a clock name, waveform, period and frequency, found"
+                    + " \(String(reflecting: lines[clockHeader + 2]))"
+            )
         }
         return TimingSummary(
             wnsNs: wns, tnsNs: tns, setupFailingEndpoints: failing, whsNs: whs,

@@ -84,15 +84,19 @@ public struct HierarchyEntry: Sendable, Hashable, Codable {
     /// Parses the text of a hierarchical utilization report; `file` names it in errors.
     static func parse(_ text: String, file: String) throws -> [HierarchyEntry] {
         guard let table = ReportTable.all(in: text).first(where: { $0.column("Instance") != nil && $0.column("Total LUTs") != nil }),
-              let instanceColumn = table.column("Instance"), let moduleColumn = table.column("Module"),
-              let lutColumn = table.column("Total LUTs")
+            let instanceColumn = table.column("Instance"), let moduleColumn = table.column("Module"),
+            let lutColumn = table.column("Total LUTs")
         else {
-            throw PackagingError("\(file): no table with 'Instance', 'Module' and 'Total LUTs' columns; expected a report_utilization -hierarchical report")
+            throw PackagingError(
+                "\(file): no table with 'Instance', 'Module' and 'Total LUTs' columns; expected a report_utilization -hierarchical report")
         }
         let ffColumn = table.column("FFs")
         return try table.rawRows.enumerated().map { offset, raw in
             guard raw.count == table.header.count, let luts = Int(trimmed(raw[lutColumn])) else {
-                throw PackagingError("\(file): hierarchy row \(offset + 1) does not match the table header; expected \(table.header.count) cells with a number of LUTs")
+                throw PackagingError(
+                    "\(file): hierarchy row \(offset + 1) does not match the table header; expected \(table.header.count) cells"
+                        + " with a number of LUTs"
+                )
             }
             let cell = raw[instanceColumn]
             let indent = cell.prefix { $0 == " " }.count

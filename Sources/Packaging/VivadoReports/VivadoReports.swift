@@ -33,7 +33,8 @@ public struct VivadoReports: Sendable, Hashable, Codable {
         let utilizationText = try read(directory, R.utilization)
         let timingText = try read(directory, R.timingSummary)
         let hierarchyURL = directory.appendingPathComponent(R.hierarchicalUtilization)
-        let hierarchy = FileManager.default.fileExists(atPath: hierarchyURL.path)
+        let hierarchy =
+            FileManager.default.fileExists(atPath: hierarchyURL.path)
             ? try HierarchyEntry.parse(read(directory, R.hierarchicalUtilization), file: hierarchyURL.path)
             : nil
         let utilizationPath = directory.appendingPathComponent(R.utilization).path

@@ -27,8 +27,10 @@ public struct BuildRequest: Sendable {
     /// `--audit`: run a share of the reused steps again and compare (docs/build-engine.md).
     public var audit: AuditSample?
 
-    public init(retrainLayers: Set<Int> = [], design: Bool = true, verify: Bool = true, simulator: Simulator? = nil,
-                estimate: Bool = true, yosysEstimate: Bool = false) {
+    public init(
+        retrainLayers: Set<Int> = [], design: Bool = true, verify: Bool = true, simulator: Simulator? = nil,
+        estimate: Bool = true, yosysEstimate: Bool = false
+    ) {
         self.retrainLayers = retrainLayers
         self.design = design
         self.verify = verify
@@ -43,8 +45,10 @@ public struct BuildRequest: Sendable {
     /// The steps a command asks for by name, and whether this request does;
     /// every other step of the graph comes with `design`.
     private var onRequest: [(step: String, wanted: Bool)] {
-        [(VerificationSteps.verifyID, verify), (EstimateStep.id, estimate),
-         (ReportPageStep.id, design && verify && estimate), (YosysEstimateStep.id, yosysEstimate)]
+        [
+            (VerificationSteps.verifyID, verify), (EstimateStep.id, estimate),
+            (ReportPageStep.id, design && verify && estimate), (YosysEstimateStep.id, yosysEstimate),
+        ]
     }
 
     /// The step ids of `graph` this request brings up to date (with the steps they need).
@@ -64,7 +68,8 @@ public struct BuildRequest: Sendable {
     public static func parseLayer(_ text: String, layers: Int) throws -> Int {
         let digits = text.hasPrefix("layer") ? String(text.dropFirst(5)) : text
         guard let layer = Int(digits), (0..<layers).contains(layer) else {
-            throw PipelineError.usage("--retrain \(text): expected layer0 … layer\(max(layers - 1, 0)) (the project has \(layers) layers)")
+            throw PipelineError.usage(
+                "--retrain \(text): expected layer0 … layer\(max(layers - 1, 0)) (the project has \(layers) layers)")
         }
         return layer
     }
@@ -91,8 +96,10 @@ public struct BuildPipeline: Sendable {
         self.init(project: project, request: request, fileSystem: LocalFileSystem(), clock: SystemClock())
     }
 
-    init(project: Project, request: BuildRequest, fileSystem: any FileSystem, clock: any BuildClock,
-         training: @escaping TrainStep.Action = TrainStep.train, tools: PipelineTools = PipelineTools()) {
+    init(
+        project: Project, request: BuildRequest, fileSystem: any FileSystem, clock: any BuildClock,
+        training: @escaping TrainStep.Action = TrainStep.train, tools: PipelineTools = PipelineTools()
+    ) {
         self.project = project
         self.request = request
         self.fileSystem = fileSystem
@@ -101,7 +108,9 @@ public struct BuildPipeline: Sendable {
         self.tools = tools
     }
 
-    public var engine: BuildEngine { BuildEngine(layout: OutputLayout.engineLayout(root: project.directory.path), fileSystem: fileSystem, clock: clock) }
+    public var engine: BuildEngine {
+        BuildEngine(layout: OutputLayout.engineLayout(root: project.directory.path), fileSystem: fileSystem, clock: clock)
+    }
 
     public func graph() throws -> StepGraph {
         let config = project.config
@@ -147,13 +156,16 @@ public struct BuildPipeline: Sendable {
 
     /// Runs the build; completed steps are kept even when it fails or is cancelled.
     @discardableResult
-    public func build(concurrency: Int = CPUAllocation.count,
-                      remoteCache: RemoteCacheChoice = RemoteCacheChoice(),
-                      isCancelled: @escaping @Sendable () -> Bool = { false },
-                      events: @escaping @Sendable (BuildEvent) -> Void = { _ in }) async throws -> BuildSummary {
-        let options = BuildOptions(concurrency: concurrency, force: force, isCancelled: isCancelled,
-                                   remoteCache: try remoteCache.settings(for: project.config.cache, projectDirectory: project.directory),
-                                   audit: request.audit)
+    public func build(
+        concurrency: Int = CPUAllocation.count,
+        remoteCache: RemoteCacheChoice = RemoteCacheChoice(),
+        isCancelled: @escaping @Sendable () -> Bool = { false },
+        events: @escaping @Sendable (BuildEvent) -> Void = { _ in }
+    ) async throws -> BuildSummary {
+        let options = BuildOptions(
+            concurrency: concurrency, force: force, isCancelled: isCancelled,
+            remoteCache: try remoteCache.settings(for: project.config.cache, projectDirectory: project.directory),
+            audit: request.audit)
         do {
             let graph = try graph()
             return try await engine.build(graph, targets: request.targets(in: graph), options: options, events: events)
@@ -212,9 +224,11 @@ public struct BuildPipeline: Sendable {
     /// `--audit` found steps whose output differs from the stored one for the same key: a failure naming each.
     public static func auditFailure(_ summary: BuildSummary) -> PipelineError? {
         guard !summary.auditFindings.isEmpty else { return nil }
-        return PipelineError("the audit ran \(summary.audited.count) reused step(s) again; \(summary.auditFindings.count) gave other "
-            + "bytes than the cache holds under the same key (a key that leaves out something the step reads, a step that is "
-            + "not deterministic, or a damaged cache entry):\n" + summary.auditFindings.map { "  " + $0.description }.joined(separator: "\n"))
+        return PipelineError(
+            "the audit ran \(summary.audited.count) reused step(s) again; \(summary.auditFindings.count) gave other "
+                + "bytes than the cache holds under the same key (a key that leaves out something the step reads, a step that is "
+                + "not deterministic, or a damaged cache entry):\n"
+                + summary.auditFindings.map { "  " + $0.description }.joined(separator: "\n"))
     }
 
     /// Partitions a build summary says were trained.

@@ -16,9 +16,11 @@ extension BuildPipeline {
     /// `build(…)` under the project's lock. A first build that the user's
     /// data rejects (an input error, exit 2) removes the state folder it
     /// created, as a bad project file leaves none.
-    public func lockedBuild(wait: Bool, onWait: (String) -> Void, concurrency: Int, remoteCache: RemoteCacheChoice,
-                            isCancelled: @escaping @Sendable () -> Bool,
-                            events: @escaping @Sendable (BuildEvent) -> Void) async throws -> BuildSummary {
+    public func lockedBuild(
+        wait: Bool, onWait: (String) -> Void, concurrency: Int, remoteCache: RemoteCacheChoice,
+        isCancelled: @escaping @Sendable () -> Bool,
+        events: @escaping @Sendable (BuildEvent) -> Void
+    ) async throws -> BuildSummary {
         let state = URL(fileURLWithPath: OutputLayout.engineLayout(root: project.directory.path).stateDirectory)
         let firstBuild = !FileManager.default.fileExists(atPath: state.path)
         do {

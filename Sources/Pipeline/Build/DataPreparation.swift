@@ -44,7 +44,6 @@ struct DataFitRule: Codable, Sendable, Equatable {
     }
 }
 
-
 /// The rows each part of the split needs: at least one to test on (the
 /// testbench and the accuracy need one) and `Trainer.minimumTrainingRows` to
 /// train on. Data too small for the split is refused here, at the data step,
@@ -77,11 +76,14 @@ struct SplitRule {
         guard fitting < Trainer.minimumTrainingRows || test < 1 else { return }
         let rows = fitting + validation + (settings.test == nil ? test : 0)
         func fraction(_ value: Double) -> String { String(format: "%g", value) }
-        let testPart = settings.test == nil
+        let testPart =
+            settings.test == nil
             ? "dataset.test_fraction = \(fraction(settings.testFraction)) holds out \(test) to test on, " : ""
         throw DatasetError(
             file: settings.train,
-            message: "\(rows == 1 ? "1 row is" : "\(rows) rows are") too few for the split: \(testPart)dataset.validation_fraction = \(fraction(settings.validationFraction)) "
+            message:
+                "\(rows == 1 ? "1 row is" : "\(rows) rows are") too few for the split: \(testPart)dataset.validation_fraction ="
+                + " \(fraction(settings.validationFraction)) "
                 + "holds out \(validation) to select the model on, and \(fitting) are left to train on; expected at least "
                 + "\(minimumRows) rows (at least 1 to test on and \(Trainer.minimumTrainingRows) to train on)")
     }
@@ -113,7 +115,8 @@ extension PreparedData {
         if let testFile = settings.test, let parsedTest {
             test = parsedTest
             guard test.columns == train.columns else {
-                throw DatasetError(file: testFile, message: "expected \(train.columns) features (as in \(settings.train)), found \(test.columns)")
+                throw DatasetError(
+                    file: testFile, message: "expected \(train.columns) features (as in \(settings.train)), found \(test.columns)")
             }
         } else {
             var generator = SeededRandom(seed: settings.seed, stream: 0x7E57)
@@ -171,7 +174,10 @@ extension PreparedData {
         let label = Int(smallest) + settings.labelOffset
         throw DatasetError(
             file: file,
-            message: "expected class labels counted from 0, but the smallest label is \(label); set dataset.label_offset = \(label) in \(ProjectConfig.fileName) (labels \(label)… become 0…), or dataset.classes if class 0 is really absent")
+            message:
+                "expected class labels counted from 0, but the smallest label is \(label); set dataset.label_offset = \(label)"
+                + " in \(ProjectConfig.fileName) (labels \(label)… become 0…), or dataset.classes if class 0 is really absent"
+        )
     }
 }
 

@@ -28,8 +28,10 @@ public struct RemoteCacheChoice: Sendable {
     /// The environment the URL, timeout, mode and credentials are read from.
     public var environment: [String: String]
 
-    public init(url: String? = nil, mode: RemoteCacheMode? = nil, headers: [String] = [], tls: TLSFiles = TLSFiles(),
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        url: String? = nil, mode: RemoteCacheMode? = nil, headers: [String] = [], tls: TLSFiles = TLSFiles(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.url = url
         self.mode = mode
         self.headers = headers
@@ -43,9 +45,10 @@ public struct RemoteCacheChoice: Sendable {
     /// showing a URL or header, which may hold credentials): exit code 64 for
     /// a flag or an environment variable.
     public func settings(for config: CacheSection, projectDirectory: URL? = nil) throws -> RemoteCacheSettings? {
-        let (text, origin): (String?, String) = if let url { (url, "--remote-cache") }
-            else if let variable = environment[Self.urlVariable] { (variable, Self.urlVariable) }
-            else { (config.remote, "[cache] remote in lutbuild.toml") }
+        let (text, origin): (String?, String) =
+            if let url { (url, "--remote-cache") } else if let variable = environment[Self.urlVariable] {
+                (variable, Self.urlVariable)
+            } else { (config.remote, "[cache] remote in lutbuild.toml") }
         // A bad variable is a mistake even while no remote cache is set: say so before anything else.
         var seconds = config.remoteTimeout
         if let variable = environment[Self.timeoutVariable], !variable.isEmpty {
@@ -64,12 +67,14 @@ public struct RemoteCacheChoice: Sendable {
             case .server(let server): endpoint = server
             case .directory(let directory):
                 // A shared directory: no credentials, TLS or timeout to resolve.
-                return RemoteCacheSettings(cache: DirectoryRemoteCache(directory: directory), mode: mode,
-                                           uploadWait: .seconds(seconds) * 3)
+                return RemoteCacheSettings(
+                    cache: DirectoryRemoteCache(directory: directory), mode: mode,
+                    uploadWait: .seconds(seconds) * 3)
             }
         } catch {
-            throw PipelineError("remote cache (\(origin)): \(error.description)",
-                                exitCode: origin.hasPrefix("[cache]") ? UserError.inputExitCode : UserError.usageExitCode)
+            throw PipelineError(
+                "remote cache (\(origin)): \(error.description)",
+                exitCode: origin.hasPrefix("[cache]") ? UserError.inputExitCode : UserError.usageExitCode)
         }
         let tls = try resolvedTLS(config, projectDirectory: projectDirectory, https: endpoint.url.scheme == "https")
         do {
@@ -126,8 +131,9 @@ public struct RemoteCacheChoice: Sendable {
         }
         if tls.clientCertificate != nil || tls.clientKey != nil {
             guard let certificate = tls.clientCertificate, let key = tls.clientKey else {
-                throw PipelineError("a client certificate needs its key: give both --remote-cache-client-cert and --remote-cache-client-key",
-                                    exitCode: UserError.usageExitCode)
+                throw PipelineError(
+                    "a client certificate needs its key: give both --remote-cache-client-cert and --remote-cache-client-key",
+                    exitCode: UserError.usageExitCode)
             }
             files.clientCertificate = certificate
             files.clientKey = key

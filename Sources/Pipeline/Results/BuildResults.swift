@@ -40,8 +40,10 @@ public struct BuildResults: Codable, Equatable, Sendable {
     public var verification: Verification?
     public var resources: Resources?
 
-    public init(training: Training? = nil, inference: Inference? = nil, verification: Verification? = nil,
-                resources: Resources? = nil) {
+    public init(
+        training: Training? = nil, inference: Inference? = nil, verification: Verification? = nil,
+        resources: Resources? = nil
+    ) {
         self.training = training
         self.inference = inference
         self.verification = verification
@@ -65,11 +67,13 @@ public struct BuildResults: Codable, Equatable, Sendable {
             Training(selectedEpoch: $0.selectedEpoch, testAccuracy: $0.testAccuracy, validationAccuracy: $0.validationAccuracy)
         }
         let resources = load(MappedEstimate.self, OutputLayout.Report.estimateJSON).map {
-            Resources(luts: $0.luts, flipFlops: $0.flipFlops, logicLevels: $0.logicLevels, exactLUTs: $0.exactLUTs,
-                      unreadLUTs: $0.unreadLUTs, unreadPartitions: $0.unreadPartitions, encoder: $0.encoder)
+            Resources(
+                luts: $0.luts, flipFlops: $0.flipFlops, logicLevels: $0.logicLevels, exactLUTs: $0.exactLUTs,
+                unreadLUTs: $0.unreadLUTs, unreadPartitions: $0.unreadPartitions, encoder: $0.encoder)
         }
-        return BuildResults(training: training, inference: load(Inference.self, OutputLayout.Report.inference),
-                            verification: load(Verification.self, OutputLayout.Report.verify), resources: resources)
+        return BuildResults(
+            training: training, inference: load(Inference.self, OutputLayout.Report.inference),
+            verification: load(Verification.self, OutputLayout.Report.verify), resources: resources)
     }
 
     public var isEmpty: Bool { training == nil && inference == nil && verification == nil && resources == nil }
@@ -86,32 +90,45 @@ public struct BuildResults: Codable, Equatable, Sendable {
             lines.append(text)
             if let effect = inference.dontCare {
                 let change = (effect.filledTestAccuracy - effect.exactTestAccuracy) * 100
-                lines.append("don't-cares: test accuracy \(percent(effect.filledTestAccuracy)) filled, \(percent(effect.exactTestAccuracy)) exact "
-                    + "(\(String(format: "%+.2f", change)) points); \(percent(effect.testLookupsOutsideCare)) of test lookups "
-                    + "outside the care sets (\(percent(Double(effect.caredEntries) / Double(max(effect.entries, 1)))) of table entries cared for)")
+                lines.append(
+                    "don't-cares: test accuracy \(percent(effect.filledTestAccuracy)) filled, \(percent(effect.exactTestAccuracy)) exact "
+                        + "(\(String(format: "%+.2f", change)) points); \(percent(effect.testLookupsOutsideCare)) of test lookups "
+                        + "outside the care sets (\(percent(Double(effect.caredEntries) / Double(max(effect.entries, 1)))) of"
+                        + " table entries cared for)"
+                )
             }
         } else if let training, let trained = training.testAccuracy {
             lines.append("test accuracy \(percent(trained)) (quantized network, epoch \(training.selectedEpoch))")
         }
         if let verification {
-            var text = "RTL verify: \(verification.mismatches) mismatch\(verification.mismatches == 1 ? "" : "es") in \(verification.samples) samples"
+            var text =
+                "RTL verify: \(verification.mismatches) mismatch\(verification.mismatches == 1 ? "" : "es") in"
+                + " \(verification.samples) samples"
             if let accuracy = verification.accuracy { text += ", accuracy \(percent(accuracy))" }
             lines.append(text + " (\(verification.simulator))")
         }
         if let resources {
             // `luts` counts every mapped partition; say how many of them no output depends on.
-            let unread = (resources.unreadPartitions ?? 0) > 0
-                ? "; \(resources.unreadLUTs ?? 0) of them in \(resources.unreadPartitions!) partitions no output depends on, which synthesis removes"
+            let unread =
+                (resources.unreadPartitions ?? 0) > 0
+                ? "; \(resources.unreadLUTs ?? 0) of them in \(resources.unreadPartitions!) partitions no output depends on,"
+                    + " which synthesis removes"
                 : ""
             if let exact = resources.exactLUTs {
                 let saving = exact > 0 ? Double(exact - resources.luts) / Double(exact) * 100 : 0
-                lines.append("hardware: \(resources.luts) LUTs (mapped partitions, don't-cares filled; \(exact) exact, \(String(format: "%.0f", saving))% saved\(unread)), "
-                    + "\(resources.flipFlops) FFs, \(resources.logicLevels) LUT levels")
+                lines.append(
+                    "hardware: \(resources.luts) LUTs (mapped partitions, don't-cares filled; \(exact) exact,"
+                        + " \(String(format: "%.0f", saving))% saved\(unread)), "
+                        + "\(resources.flipFlops) FFs, \(resources.logicLevels) LUT levels")
             } else {
-                lines.append("hardware: \(resources.luts) LUTs (mapped partitions, exact\(unread)), \(resources.flipFlops) FFs, \(resources.logicLevels) LUT levels")
+                lines.append(
+                    "hardware: \(resources.luts) LUTs (mapped partitions, exact\(unread)), \(resources.flipFlops) FFs,"
+                        + " \(resources.logicLevels) LUT levels"
+                )
             }
             if let encoder = resources.encoder {
-                lines.append("input encoder: \(encoder.luts) LUTs more (comparators on raw features, counted by yosys; not in the total above)")
+                lines.append(
+                    "input encoder: \(encoder.luts) LUTs more (comparators on raw features, counted by yosys; not in the total above)")
             }
         }
         if let inference {

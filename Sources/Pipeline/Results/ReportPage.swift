@@ -73,7 +73,8 @@ struct ReportPage: Equatable {
             th:first-child, td:first-child { text-align: left; }
             svg text { font: 11px system-ui, sans-serif; fill: #1d2330; }
             svg text.count { font-size: 12px; font-weight: 600; }
-            .legend span { margin-right: 14px; } .legend i { display: inline-block; width: 18px; height: 3px; vertical-align: middle; margin-right: 4px; }
+            .legend span { margin-right: 14px; } .legend i { display: inline-block; width: 18px; height: 3px; vertical-align:\
+             middle; margin-right: 4px; }
             </style>
             </head>
             <body>
@@ -120,32 +121,45 @@ struct ReportPage: Equatable {
         let selected = selectedEpoch.map { " The kept model is from epoch \($0) (red line)." } ?? ""
         text += "<p>\(epochs.count) epochs.\(selected)</p>\n"
         let maxLoss = max(epochs.map(\.loss).max() ?? 1, 1e-9)
-        text += chart(id: "loss-chart", title: "loss", series: [("loss", Self.colors.loss, epochs.map { Optional($0.loss) })],
-                      top: maxLoss, format: { String(format: "%.2f", $0) })
-        text += chart(id: "accuracy-chart", title: "accuracy", series: [
-            ("train", Self.colors.train, epochs.map { Optional($0.train) }),
-            ("validation", Self.colors.validation, epochs.map(\.validation)),
-            ("test", Self.colors.test, epochs.map(\.test)),
-        ], top: 1, format: { Self.percent($0, digits: 0) })
-        text += "<p class=\"legend\">" + [("loss", Self.colors.loss), ("train accuracy", Self.colors.train),
-                                         ("validation accuracy", Self.colors.validation), ("test accuracy", Self.colors.test)]
+        text += chart(
+            id: "loss-chart", title: "loss", series: [("loss", Self.colors.loss, epochs.map { Optional($0.loss) })],
+            top: maxLoss, format: { String(format: "%.2f", $0) })
+        text += chart(
+            id: "accuracy-chart", title: "accuracy",
+            series: [
+                ("train", Self.colors.train, epochs.map { Optional($0.train) }),
+                ("validation", Self.colors.validation, epochs.map(\.validation)),
+                ("test", Self.colors.test, epochs.map(\.test)),
+            ], top: 1, format: { Self.percent($0, digits: 0) })
+        text +=
+            "<p class=\"legend\">"
+            + [
+                ("loss", Self.colors.loss), ("train accuracy", Self.colors.train),
+                ("validation accuracy", Self.colors.validation), ("test accuracy", Self.colors.test),
+            ]
             .map { "<span><i style=\"background:\($0.1)\"></i>\($0.0)</span>" }.joined() + "</p>\n"
         return text
     }
 
     /// A line chart over the epochs, 0…`top` on the y axis, the selected epoch marked.
-    private func chart(id: String, title: String, series: [(String, String, [Double?])], top: Double,
-                       format: (Double) -> String) -> String {
+    private func chart(
+        id: String, title: String, series: [(String, String, [Double?])], top: Double,
+        format: (Double) -> String
+    ) -> String {
         // The title sits in the top margin and "epoch" in the bottom one: no label is drawn over the curves.
         let width = 900.0, height = 236.0, left = 56.0, right = 12.0, upper = 28.0, lower = 28.0
         let plotWidth = width - left - right, plotHeight = height - upper - lower
         let count = epochs.count
         func x(_ index: Int) -> Double { left + (count > 1 ? Double(index) / Double(count - 1) : 0.5) * plotWidth }
         func y(_ value: Double) -> Double { upper + (1 - min(max(value / top, 0), 1)) * plotHeight }
-        var svg = "<svg id=\"\(id)\" role=\"img\" aria-label=\"\(title) per epoch\" width=\"100%\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" xmlns=\"http://www.w3.org/2000/svg\">\n"
+        var svg =
+            "<svg id=\"\(id)\" role=\"img\" aria-label=\"\(title) per epoch\" width=\"100%\" viewBox=\"0 0 \(Int(width))"
+            + " \(Int(height))\" xmlns=\"http://www.w3.org/2000/svg\">\n"
         for step in 0...4 {
             let value = top * Double(step) / 4
-            svg += "<line x1=\"\(Self.f(left))\" x2=\"\(Self.f(width - right))\" y1=\"\(Self.f(y(value)))\" y2=\"\(Self.f(y(value)))\" stroke=\"#eceef2\"/>"
+            svg +=
+                "<line x1=\"\(Self.f(left))\" x2=\"\(Self.f(width - right))\" y1=\"\(Self.f(y(value)))\""
+                + " y2=\"\(Self.f(y(value)))\" stroke=\"#eceef2\"/>"
             svg += "<text x=\"\(Self.f(left - 6))\" y=\"\(Self.f(y(value) + 4))\" text-anchor=\"end\">\(format(value))</text>\n"
         }
         for index in Self.tickIndices(count) {
@@ -153,7 +167,10 @@ struct ReportPage: Equatable {
         }
         svg += "\n"
         if let selectedEpoch, let index = epochs.firstIndex(where: { $0.epoch == selectedEpoch }) {
-            svg += "<line class=\"selected-epoch\" data-epoch=\"\(selectedEpoch)\" x1=\"\(Self.f(x(index)))\" x2=\"\(Self.f(x(index)))\" y1=\"\(Self.f(upper))\" y2=\"\(Self.f(upper + plotHeight))\" stroke=\"\(Self.colors.selected)\" stroke-dasharray=\"4 3\"/>\n"
+            svg +=
+                "<line class=\"selected-epoch\" data-epoch=\"\(selectedEpoch)\" x1=\"\(Self.f(x(index)))\""
+                + " x2=\"\(Self.f(x(index)))\" y1=\"\(Self.f(upper))\" y2=\"\(Self.f(upper + plotHeight))\""
+                + " stroke=\"\(Self.colors.selected)\" stroke-dasharray=\"4 3\"/>\n"
         }
         for (name, color, values) in series where values.contains(where: { $0 != nil }) {
             var path = ""
@@ -191,13 +208,19 @@ struct ReportPage: Equatable {
         let left = max(44, labelWidth + 14), top = max(44, labelWidth * 0.75 + 22)
         let width = left + cell * Double(classes) + 4 + (cell >= 16 ? labelWidth * 0.75 : 0)
         let height = top + cell * Double(classes) + 4
-        var svg = "<svg id=\"confusion\" role=\"img\" aria-label=\"confusion matrix\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" xmlns=\"http://www.w3.org/2000/svg\">\n"
+        var svg =
+            "<svg id=\"confusion\" role=\"img\" aria-label=\"confusion matrix\" width=\"\(Int(width))\""
+            + " height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" xmlns=\"http://www.w3.org/2000/svg\">\n"
         svg += "<text x=\"\(Self.f(left))\" y=\"12\">predicted →</text><text x=\"2\" y=\"\(Self.f(top - 4))\">true ↓</text>\n"
         for c in 0..<classes where cell >= 16 {
             let name = Self.escape(names[c])
             let columnX = left + (Double(c) + 0.5) * cell, labelY = top - 6
-            svg += "<text class=\"class-label\" x=\"\(Self.f(columnX))\" y=\"\(Self.f(labelY))\" transform=\"rotate(-45 \(Self.f(columnX)) \(Self.f(labelY)))\">\(name)</text>"
-            svg += "<text class=\"class-label\" x=\"\(Self.f(left - 6))\" y=\"\(Self.f(top + (Double(c) + 0.5) * cell + 4))\" text-anchor=\"end\">\(name)</text>\n"
+            svg +=
+                "<text class=\"class-label\" x=\"\(Self.f(columnX))\" y=\"\(Self.f(labelY))\" transform=\"rotate(-45"
+                + " \(Self.f(columnX)) \(Self.f(labelY)))\">\(name)</text>"
+            svg +=
+                "<text class=\"class-label\" x=\"\(Self.f(left - 6))\" y=\"\(Self.f(top + (Double(c) + 0.5) * cell + 4))\""
+                + " text-anchor=\"end\">\(name)</text>\n"
         }
         for (t, row) in confusion.enumerated() {
             let total = max(row.reduce(0, +), 1)
@@ -207,11 +230,17 @@ struct ReportPage: Equatable {
                 let color = "\(shade.red),\(shade.green),\(shade.blue)"
                 let opacity = count == 0 ? 0.04 : 0.15 + 0.85 * share
                 let x = left + Double(p) * cell, y = top + Double(t) * cell
-                svg += "<rect class=\"cell\" data-true=\"\(t)\" data-predicted=\"\(p)\" data-count=\"\(count)\" x=\"\(Self.f(x))\" y=\"\(Self.f(y))\" width=\"\(Self.f(cell - 1))\" height=\"\(Self.f(cell - 1))\" fill=\"rgba(\(color),\(Self.f(opacity)))\"><title>\(Self.escape(names[t])) → \(Self.escape(names[p])): \(count)</title></rect>"
+                svg +=
+                    "<rect class=\"cell\" data-true=\"\(t)\" data-predicted=\"\(p)\" data-count=\"\(count)\" x=\"\(Self.f(x))\""
+                    + " y=\"\(Self.f(y))\" width=\"\(Self.f(cell - 1))\" height=\"\(Self.f(cell - 1))\""
+                    + " fill=\"rgba(\(color),\(Self.f(opacity)))\"><title>\(Self.escape(names[t])) →"
+                    + " \(Self.escape(names[p])): \(count)</title></rect>"
                 if cell >= 16 && count > 0 {
                     // Dark text on light cells, white on dark ones (the diagonal of a good classifier).
                     let ink = Self.ink(on: t == p ? Self.rightShade : Self.wrongShade, opacity: opacity)
-                    svg += "<text class=\"count\" x=\"\(Self.f(x + cell / 2))\" y=\"\(Self.f(y + cell / 2 + 4))\" text-anchor=\"middle\" style=\"fill:\(ink)\">\(count)</text>"
+                    svg +=
+                        "<text class=\"count\" x=\"\(Self.f(x + cell / 2))\" y=\"\(Self.f(y + cell / 2 + 4))\""
+                        + " text-anchor=\"middle\" style=\"fill:\(ink)\">\(count)</text>"
                 }
                 svg += "\n"
             }
@@ -263,11 +292,18 @@ struct ReportPage: Equatable {
         text += "<table id=\"hardware\">\n<tr><th></th><th>partitions</th><th>LUTs</th><th>LUT levels</th><th>FFs</th></tr>\n"
         let largest = max(hardware.dropLast().compactMap(\.luts).max() ?? 1, 1)
         for row in hardware {
-            let bar = row.luts.map { luts in
-                row.name == hardware.last?.name ? "" : "<svg class=\"bar\" width=\"120\" height=\"10\" xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"\(Self.f(120 * Double(luts) / Double(largest)))\" height=\"10\" fill=\"\(Self.colors.loss)\"/></svg> "
-            } ?? ""
+            let bar =
+                row.luts.map { luts in
+                    row.name == hardware.last?.name
+                        ? ""
+                        : "<svg class=\"bar\" width=\"120\" height=\"10\" xmlns=\"http://www.w3.org/2000/svg\"><rect"
+                            + " width=\"\(Self.f(120 * Double(luts) / Double(largest)))\" height=\"10\""
+                            + " fill=\"\(Self.colors.loss)\"/></svg> "
+                } ?? ""
             func cell(_ value: Int?) -> String { value.map(String.init) ?? "–" }
-            text += "<tr class=\"layer\"><td>\(Self.escape(row.name))</td><td>\(cell(row.partitions))</td><td>\(bar)\(cell(row.luts))</td><td>\(cell(row.levels))</td><td>\(cell(row.flipFlops))</td></tr>\n"
+            text +=
+                "<tr class=\"layer\"><td>\(Self.escape(row.name))</td><td>\(cell(row.partitions))</td><td>\(bar)\(cell(row.luts))</td>"
+                + "<td>\(cell(row.levels))</td><td>\(cell(row.flipFlops))</td></tr>\n"
         }
         return text + "</table>\n"
     }
@@ -277,10 +313,13 @@ struct ReportPage: Equatable {
     private var thresholdSection: String {
         var text = "<h2>Input thresholds</h2>\n"
         guard let codes = thresholds.map(\.values.count).max(), codes > 0 else { return text + "<p>No thresholds.</p>\n" }
-        text += "<p>A raw feature value at or above threshold t<sub>k</sub> (in the feature's direction) gets input code k or higher; the full table is gen/rtl/…_input_thresholds.csv.</p>\n"
+        text +=
+            "<p>A raw feature value at or above threshold t<sub>k</sub> (in the feature's direction) gets input code k or"
+            + " higher; the full table is gen/rtl/…_input_thresholds.csv.</p>\n"
         text += "<table id=\"thresholds\">\n<tr><th>feature</th>" + (1...codes).map { "<th>t\($0)</th>" }.joined() + "</tr>\n"
         for threshold in thresholds {
-            text += "<tr><td>\(Self.escape(threshold.name))</td>" + threshold.values.map { "<td>\(Self.number($0))</td>" }.joined() + "</tr>\n"
+            text +=
+                "<tr><td>\(Self.escape(threshold.name))</td>" + threshold.values.map { "<td>\(Self.number($0))</td>" }.joined() + "</tr>\n"
         }
         return text + "</table>\n"
     }

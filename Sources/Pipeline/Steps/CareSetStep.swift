@@ -25,9 +25,10 @@ enum CareSetStep: PipelineStep {
     }
 
     static func make(_ config: ProjectConfig) throws -> Step {
-        try step(id: id, Parameters(minimumHits: config.hardware.dontCareMinHits, widen: config.hardware.dontCareWiden),
-                 inputs: inputs(config),
-                 outputs: PipelineGraph.partitionIDs(config).map(TrainStep.memberName))
+        try step(
+            id: id, Parameters(minimumHits: config.hardware.dontCareMinHits, widen: config.hardware.dontCareWiden),
+            inputs: inputs(config),
+            outputs: PipelineGraph.partitionIDs(config).map(TrainStep.memberName))
     }
 
     static func inputs(_ config: ProjectConfig) -> StepInputs {
@@ -41,8 +42,9 @@ enum CareSetStep: PipelineStep {
         let network = try context.read(CommonInputs.network)
         let data = try context.read(CommonInputs.data)
         context.progress("care sets from \(data.train.rows + data.validation.rows) training rows")
-        let careSets = try network.careSets(rows: [data.train, data.validation], minimumHits: parameters.minimumHits,
-                                            widen: parameters.widen)
+        let careSets = try network.careSets(
+            rows: [data.train, data.validation], minimumHits: parameters.minimumHits,
+            widen: parameters.widen)
         var outputs: StepOutputs = [:]
         for (l, layer) in careSets.enumerated() {
             for (p, care) in layer.enumerated() {

@@ -24,16 +24,20 @@ enum ConnectivityStep: PipelineStep {
         let model = project.config.model
         var inputs = StepInputs()
         inputs.bind(CommonInputs.data, to: OutputRefs.data)
-        return try step(id: id, Parameters(seed: model.seed, layers: model.layerSpecs.map(LayerWiring.init),
-                                           minInputActivity: model.minInputActivity, imageWidth: model.imageWidth),
-                        inputs: inputs, outputs: ["connectivity"])
+        return try step(
+            id: id,
+            Parameters(
+                seed: model.seed, layers: model.layerSpecs.map(LayerWiring.init),
+                minInputActivity: model.minInputActivity, imageWidth: model.imageWidth),
+            inputs: inputs, outputs: ["connectivity"])
     }
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
         let train = try context.read(CommonInputs.data).train
-        let wiring = Connectivity.draw(seed: parameters.seed, layers: parameters.layers, data: train,
-                                       rows: Array(0..<train.rows), minInputActivity: parameters.minInputActivity,
-                                       imageWidth: parameters.imageWidth)
+        let wiring = Connectivity.draw(
+            seed: parameters.seed, layers: parameters.layers, data: train,
+            rows: Array(0..<train.rows), minInputActivity: parameters.minInputActivity,
+            imageWidth: parameters.imageWidth)
         for warning in ResultWarnings.unreadOutputs(wiring, layers: parameters.layers) { context.warn(warning) }
         return ["connectivity": try StepCodecs.json(wiring)]
     }

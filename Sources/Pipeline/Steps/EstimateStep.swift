@@ -29,7 +29,8 @@ enum EstimateStep: PipelineStep {
     }
 
     /// Counts the encoder module's LUTs (yosys; key tests substitute a recording fake).
-    typealias CountEncoder = @Sendable (_ verilog: Data, _ module: String, _ family: String, _ context: StepContext) throws
+    typealias CountEncoder =
+        @Sendable (_ verilog: Data, _ module: String, _ family: String, _ context: StepContext) throws
         -> MappedEstimate.EncoderCost
 
     static func make(_ config: ProjectConfig, countEncoder: @escaping CountEncoder = encoderCost) throws -> Step {
@@ -43,12 +44,15 @@ enum EstimateStep: PipelineStep {
         }
         let encoderModule = config.rtl.inputEncoder ? InputEncoderRTL.moduleName(topName: config.project.top) : nil
         if encoderModule != nil { inputs.bind(encoderVerilog, to: .output(step: VerilogSteps.networkID, name: "encoder")) }
-        let parameters = Parameters(registers: VerilogSteps.rtlOptions(config).registers, partitions: ids.map(TrainStep.memberName),
-                                    layerSizes: config.model.layers.map(\.partitions), dontCares: dontCares,
-                                    encoderModule: encoderModule,
-                                    encoderFamily: encoderModule.map { _ in DeviceFamilies.yosysFamily(forPart: config.fpga.part) })
-        return try step(id: id, parameters, inputs: inputs, outputs: ["json", "text"],
-                        publish: ["json": OutputLayout.Report.estimateJSON, "text": OutputLayout.Report.estimateText]) { parameters, context in
+        let parameters = Parameters(
+            registers: VerilogSteps.rtlOptions(config).registers, partitions: ids.map(TrainStep.memberName),
+            layerSizes: config.model.layers.map(\.partitions), dontCares: dontCares,
+            encoderModule: encoderModule,
+            encoderFamily: encoderModule.map { _ in DeviceFamilies.yosysFamily(forPart: config.fpga.part) })
+        return try step(
+            id: id, parameters, inputs: inputs, outputs: ["json", "text"],
+            publish: ["json": OutputLayout.Report.estimateJSON, "text": OutputLayout.Report.estimateText]
+        ) { parameters, context in
             try await run(parameters, context, countEncoder: countEncoder)
         }
     }
@@ -66,13 +70,15 @@ enum EstimateStep: PipelineStep {
         let network = try context.read(CommonInputs.network)
         var statistics: [[NetlistStatistics]] = [], next = 0
         for size in parameters.layerSizes {
-            statistics.append(try parameters.partitions[next..<(next + size)].map { member in
-                try context.read(CommonInputs.netlists[member]).statistics
-            })
+            statistics.append(
+                try parameters.partitions[next..<(next + size)].map { member in
+                    try context.read(CommonInputs.netlists[member]).statistics
+                })
             next += size
         }
-        var estimate = MappedEstimate(spec: network.spec, connectivity: network.connectivity, statistics: statistics,
-                                      registers: parameters.registers)
+        var estimate = MappedEstimate(
+            spec: network.spec, connectivity: network.connectivity, statistics: statistics,
+            registers: parameters.registers)
         if parameters.dontCares {
             estimate.exactLUTs = try parameters.partitions.reduce(0) { sum, member in
                 sum + (try context.read(exactNetlists[member]).statistics.luts)
@@ -94,8 +100,9 @@ enum EstimateStep: PipelineStep {
         var estimator = Estimator(family: family)
         estimator.isCancelled = { context.isCancelled }
         let result = try estimator.estimate(verilogFiles: [file], top: module, workDirectory: directory)
-        return MappedEstimate.EncoderCost(luts: result.luts, lutsBySize: result.lutsBySize, carryChains: result.carryChains,
-                                          logicDepth: result.logicDepth, counter: "yosys synth_xilinx -family \(result.family)")
+        return MappedEstimate.EncoderCost(
+            luts: result.luts, lutsBySize: result.lutsBySize, carryChains: result.carryChains,
+            logicDepth: result.logicDepth, counter: "yosys synth_xilinx -family \(result.family)")
     }
 }
 
@@ -118,11 +125,14 @@ enum YosysEstimateStep: PipelineStep {
 
     static func make(_ config: ProjectConfig) throws -> Step {
         let (inputs, files) = VerilogSteps.inputs(config)
-        return try step(id: id, Parameters(family: DeviceFamilies.yosysFamily(forPart: config.fpga.part), top: config.project.top,
-                                               rtlFiles: files),
-                        inputs: inputs, outputs: ["json", "text"],
-                        publish: ["json": OutputLayout.Report.yosysEstimateJSON, "text": OutputLayout.Report.yosysEstimateText],
-                        usesAllCores: true)
+        return try step(
+            id: id,
+            Parameters(
+                family: DeviceFamilies.yosysFamily(forPart: config.fpga.part), top: config.project.top,
+                rtlFiles: files),
+            inputs: inputs, outputs: ["json", "text"],
+            publish: ["json": OutputLayout.Report.yosysEstimateJSON, "text": OutputLayout.Report.yosysEstimateText],
+            usesAllCores: true)
     }
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {

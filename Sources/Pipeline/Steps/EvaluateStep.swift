@@ -38,16 +38,18 @@ enum EvaluateStep: PipelineStep {
                 careSets.append(partition)
             }
         }
-        return try step(id: id, Parameters(latencyCycles: latency, careSets: careSets), inputs: inputs,
-                        outputs: ["report"], publish: ["report": reportPath])
+        return try step(
+            id: id, Parameters(latencyCycles: latency, careSets: careSets), inputs: inputs,
+            outputs: ["report"], publish: ["report": reportPath])
     }
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
         let network = try context.read(CommonInputs.network)
         let test = try context.read(CommonInputs.data).test
         context.progress("LUT inference on \(test.rows) test rows")
-        var report = Report(testAccuracy: try network.accuracy(dataset: test), testSamples: test.rows,
-                            latencyCycles: parameters.latencyCycles)
+        var report = Report(
+            testAccuracy: try network.accuracy(dataset: test), testSamples: test.rows,
+            latencyCycles: parameters.latencyCycles)
         if !parameters.careSets.isEmpty {
             let exact = try context.read(Self.exact)
             var careSets = exact.spec.layers.map { _ in [CareSet]() }

@@ -21,8 +21,10 @@ enum NetworkStep: PipelineStep {
     static let exactID = "network/exact"
 
     /// The network whose tables are `table(id)` for each partition.
-    static func make(_ config: ProjectConfig, id: String = id,
-                     table: (PartitionID) -> StepSource<TruthTable> = OutputRefs.table) throws -> Step {
+    static func make(
+        _ config: ProjectConfig, id: String = id,
+        table: (PartitionID) -> StepSource<TruthTable> = OutputRefs.table
+    ) throws -> Step {
         var inputs = StepInputs()
         inputs.bind(CommonInputs.summary, to: OutputRefs.summary)
         inputs.bind(CommonInputs.connectivity, to: OutputRefs.connectivity)

@@ -35,7 +35,8 @@ enum PackagingStep: PipelineStep {
         let project = config.project
         let axis = config.rtl.interface == .axis
         let streams = axis ? self.streams(slaveBytes: 1, masterBytes: 1, userBits: config.rtl.tuserBits) : []
-        let placeholders = [HDLPort(name: axis ? "aclk" : "clk", direction: .input), HDLPort(name: axis ? "aresetn" : "rst", direction: .input)]
+        let placeholders =
+            [HDLPort(name: axis ? "aclk" : "clk", direction: .input), HDLPort(name: axis ? "aresetn" : "rst", direction: .input)]
             + streams.flatMap(placeholderPorts)
         let testbench = VerificationSteps.testbenchFiles.map { "\(VerificationSteps.testbenchDirectory)/\($0)" }
         return IPCoreDescription(
@@ -56,8 +57,10 @@ enum PackagingStep: PipelineStep {
 
     /// The AXI4-Stream interfaces of the top module (`s_axis` in, `m_axis` out).
     static func streams(slaveBytes: Int, masterBytes: Int, userBits: Int) -> [StreamBus] {
-        [StreamBus(name: "s_axis", mode: .slave, dataBytes: slaveBytes, userBits: userBits),
-         StreamBus(name: "m_axis", mode: .master, dataBytes: masterBytes, userBits: userBits)]
+        [
+            StreamBus(name: "s_axis", mode: .slave, dataBytes: slaveBytes, userBits: userBits),
+            StreamBus(name: "m_axis", mode: .master, dataBytes: masterBytes, userBits: userBits),
+        ]
     }
 
     /// Ports matching `stream`, so the placeholder core validates before the network is known.
@@ -110,11 +113,13 @@ enum PackagingStep: PipelineStep {
         inputs.bind(CommonInputs.network, to: OutputRefs.network)
         if let encoder = ThresholdsStep.encoder(config) { inputs.bind(CommonInputs.encoder, to: encoder) }
         for document in documents { inputs.bind(Self.documents[document.name], to: .output(step: ThresholdsStep.id, name: document.name)) }
-        let parameters = Parameters(core: core(config, ports: nil), rtl: VerilogSteps.rtlOptions(config),
-                                    documents: Dictionary(uniqueKeysWithValues: documents.map { ($0.name, $0.path) }),
-                                    outputs: paths)
-        return try step(id: id, parameters, inputs: inputs, outputs: paths,
-                        publish: Dictionary(uniqueKeysWithValues: paths.map { ($0, $0) }))
+        let parameters = Parameters(
+            core: core(config, ports: nil), rtl: VerilogSteps.rtlOptions(config),
+            documents: Dictionary(uniqueKeysWithValues: documents.map { ($0.name, $0.path) }),
+            outputs: paths)
+        return try step(
+            id: id, parameters, inputs: inputs, outputs: paths,
+            publish: Dictionary(uniqueKeysWithValues: paths.map { ($0, $0) }))
     }
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
@@ -122,8 +127,9 @@ enum PackagingStep: PipelineStep {
         let encoder = parameters.rtl.inputEncoder ? try context.read(CommonInputs.encoder) : nil
         var core = parameters.core
         core.ports = VerilogEmitter.ports(network: network, options: parameters.rtl, encoder: encoder).map { port in
-            HDLPort(name: port.name, direction: port.direction == .input ? .input : .output,
-                    width: port.width, isVector: port.isVector)
+            HDLPort(
+                name: port.name, direction: port.direction == .input ? .input : .output,
+                width: port.width, isVector: port.isVector)
         }
         if let layout = parameters.rtl.axisLayout(network: network, encoder: encoder) {
             core.streams = streams(slaveBytes: layout.slaveBytes, masterBytes: layout.masterBytes, userBits: layout.userBits)
@@ -138,7 +144,8 @@ enum PackagingStep: PipelineStep {
         }
         for path in core.simulationModelFiles { outputs[path] = Data(NetlistVerilog.xilinxCellModels.contents.utf8) }
         guard Set(outputs.keys) == Set(parameters.outputs) else {
-            throw PipelineError("packaging produced \(outputs.keys.sorted()) but the build expected \(parameters.outputs.sorted()); bump PackagingStep")
+            throw PipelineError(
+                "packaging produced \(outputs.keys.sorted()) but the build expected \(parameters.outputs.sorted()); bump PackagingStep")
         }
         return outputs
     }

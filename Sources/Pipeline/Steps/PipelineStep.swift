@@ -18,19 +18,25 @@ protocol PipelineStep: Sendable {
 
 extension PipelineStep {
     /// The engine's step for `parameters`.
-    static func step(id: String, _ parameters: Parameters, inputs: StepInputs = StepInputs(), outputs: [String],
-                     publish: [String: String] = [:], usesAllCores: Bool = false) throws -> Step {
+    static func step(
+        id: String, _ parameters: Parameters, inputs: StepInputs = StepInputs(), outputs: [String],
+        publish: [String: String] = [:], usesAllCores: Bool = false
+    ) throws -> Step {
         try step(id: id, parameters, inputs: inputs, outputs: outputs, publish: publish, usesAllCores: usesAllCores, action: run)
     }
 
     /// The same step with `action` doing its work: `run` with a tool it calls
     /// replaced (tests substitute a recording fake for a simulator).
-    static func step(id: String, _ parameters: Parameters, inputs: StepInputs = StepInputs(), outputs: [String],
-                     publish: [String: String] = [:], usesAllCores: Bool = false,
-                     action: @escaping @Sendable (Parameters, StepContext) async throws -> StepOutputs) throws -> Step {
+    static func step(
+        id: String, _ parameters: Parameters, inputs: StepInputs = StepInputs(), outputs: [String],
+        publish: [String: String] = [:], usesAllCores: Bool = false,
+        action: @escaping @Sendable (Parameters, StepContext) async throws -> StepOutputs
+    ) throws -> Step {
         let parameters = try StepParameters(parameters)
-        return Step(id: id, kind: kind, version: version, parameters: parameters.key, inputs: inputs.sources, outputs: outputs,
-                    publish: publish, usesAllCores: usesAllCores) { context in
+        return Step(
+            id: id, kind: kind, version: version, parameters: parameters.key, inputs: inputs.sources, outputs: outputs,
+            publish: publish, usesAllCores: usesAllCores
+        ) { context in
             try await action(parameters.decoded(Parameters.self, step: context.stepID), context)
         }
     }
@@ -58,21 +64,27 @@ struct PipelineBatchMember<Parameters: Codable & Sendable> {
 extension PipelineBatchStep {
     /// The engine's batch step; `action` is the step's work (a static
     /// function of the step; tests may substitute one that does not train).
-    static func batch(id: String, _ shared: Shared, inputs: StepInputs = StepInputs(),
-                      members: [PipelineBatchMember<Member>], usesAllCores: Bool = false,
-                      action: @escaping Action) throws -> BatchStep {
+    static func batch(
+        id: String, _ shared: Shared, inputs: StepInputs = StepInputs(),
+        members: [PipelineBatchMember<Member>], usesAllCores: Bool = false,
+        action: @escaping Action
+    ) throws -> BatchStep {
         let sharedParameters = try StepParameters(shared)
         var memberParameters: [(name: String, parameters: StepParameters)] = []
         var engineMembers: [BatchMember] = []
         for member in members {
             let encoded = try member.parameters.map(StepParameters.init)
             if let encoded { memberParameters.append((member.name, encoded)) }
-            engineMembers.append(BatchMember(name: member.name, parameters: encoded?.key ?? Data(),
-                                             publish: member.publish, reportsRun: member.reportsRun))
+            engineMembers.append(
+                BatchMember(
+                    name: member.name, parameters: encoded?.key ?? Data(),
+                    publish: member.publish, reportsRun: member.reportsRun))
         }
         let encodedMembers = memberParameters
-        return BatchStep(id: id, kind: kind, version: version, parameters: sharedParameters.key, inputs: inputs.sources,
-                         members: engineMembers, usesAllCores: usesAllCores) { context in
+        return BatchStep(
+            id: id, kind: kind, version: version, parameters: sharedParameters.key, inputs: inputs.sources,
+            members: engineMembers, usesAllCores: usesAllCores
+        ) { context in
             var decoded: [String: Member] = [:]
             for (name, parameters) in encodedMembers {
                 decoded[name] = try parameters.decoded(Member.self, step: context.stepID)
@@ -99,7 +111,8 @@ struct StepParameters: Sendable {
         do {
             return try JSONDecoder().decode(type, from: json)
         } catch {
-            throw BuildError.stepFailed(step: step, message: "its parameters do not decode as \(T.self) (\(error)); this is a bug in lutbuild")
+            throw BuildError.stepFailed(
+                step: step, message: "its parameters do not decode as \(T.self) (\(error)); this is a bug in lutbuild")
         }
     }
 }

@@ -40,8 +40,9 @@ enum PrepareDataStep: PipelineStep {
         dataset.classNames = nil
         var inputs = StepInputs()
         for (role, path) in dataset.files { inputs.bind(file(role), to: .source(path)) }
-        return try step(id: id, Parameters(dataset: dataset, fit: DataFitRule(project.config)), inputs: inputs,
-                        outputs: ["data", "feature_names", "summary"], publish: ["summary": OutputLayout.Report.data])
+        return try step(
+            id: id, Parameters(dataset: dataset, fit: DataFitRule(project.config)), inputs: inputs,
+            outputs: ["data", "feature_names", "summary"], publish: ["summary": OutputLayout.Report.data])
     }
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
@@ -50,10 +51,11 @@ enum PrepareDataStep: PipelineStep {
         for (role, _) in parameters.dataset.files { files[role] = try context.read(file(role)) }
         let prepared = try PreparedData.prepare(parameters.dataset, files: files, fit: parameters.fit)
         let data = PreparedDataCodec.encode(prepared)
-        return ["data": data, "feature_names": try StepCodecs.json(prepared.train.featureNames),
-                "summary": try StepCodecs.json(summary(of: prepared, data: data))]
+        return [
+            "data": data, "feature_names": try StepCodecs.json(prepared.train.featureNames),
+            "summary": try StepCodecs.json(summary(of: prepared, data: data)),
+        ]
     }
-
 
     /// The summary; its fingerprint is the digest of the `data` output.
     static func summary(of prepared: PreparedData, data: Data) -> DataSummary {

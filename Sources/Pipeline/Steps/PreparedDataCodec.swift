@@ -63,8 +63,10 @@ enum PreparedDataCodec {
             guard offset + 4 * labelCount <= bytes.count, features.count == rows * columns, labelCount == rows else { throw corrupt() }
             let labels: [Int32] = readLittleEndian(bytes, at: offset, count: labelCount)
             offset += 4 * labelCount
-            parts.append(Dataset(features: features, labels: labels, rows: rows, columns: columns, classes: classes,
-                                 featureNames: featureNames))
+            parts.append(
+                Dataset(
+                    features: features, labels: labels, rows: rows, columns: columns, classes: classes,
+                    featureNames: featureNames))
         }
         let normalization = FeatureNormalization(scale: try floats(), offset: try floats())
         guard offset == bytes.count else { throw corrupt() }
@@ -92,7 +94,8 @@ enum PreparedDataCodec {
     private static func readLittleEndian<T: FixedWidthInteger>(_ bytes: [UInt8], at offset: Int, count: Int) -> [T] {
         [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             bytes.withUnsafeBytes { raw in
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + count * MemoryLayout<T>.size)]))
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + count * MemoryLayout<T>.size)]))
             }
             for i in 0..<count { buffer[i] = T(littleEndian: buffer[i]) }
             initialized = count

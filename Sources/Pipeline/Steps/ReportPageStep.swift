@@ -42,11 +42,16 @@ enum ReportPageStep: PipelineStep {
         inputs.bind(thresholdsJSON, to: .output(step: ThresholdsStep.id, name: "json"))
         inputs.bind(verifyReport, to: .output(step: VerificationSteps.verifyID, name: "report"))
         inputs.bind(estimateJSON, to: .output(step: EstimateStep.id, name: "json"))
-        let keepsBestEpoch = config.train.trainingConfig(minInputActivity: config.model.minInputActivity,
-                                                         imageWidth: config.model.imageWidth).keepsBestEpoch
-        return try step(id: id, Parameters(title: config.project.name, description: config.project.description,
-                                           classNames: config.dataset.classNames, keepsBestEpoch: keepsBestEpoch),
-                        inputs: inputs, outputs: ["html"], publish: ["html": OutputLayout.Report.page])
+        let keepsBestEpoch = config.train.trainingConfig(
+            minInputActivity: config.model.minInputActivity,
+            imageWidth: config.model.imageWidth
+        ).keepsBestEpoch
+        return try step(
+            id: id,
+            Parameters(
+                title: config.project.name, description: config.project.description,
+                classNames: config.dataset.classNames, keepsBestEpoch: keepsBestEpoch),
+            inputs: inputs, outputs: ["html"], publish: ["html": OutputLayout.Report.page])
     }
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
@@ -58,13 +63,15 @@ enum ReportPageStep: PipelineStep {
         var page = ReportPage(
             title: parameters.title, description: parameters.description,
             epochs: training.epochs.map {
-                ReportPage.Epoch(epoch: $0.epoch, loss: $0.loss, train: $0.trainAccuracy, validation: $0.validationAccuracy, test: $0.testAccuracy)
+                ReportPage.Epoch(
+                    epoch: $0.epoch, loss: $0.loss, train: $0.trainAccuracy, validation: $0.validationAccuracy, test: $0.testAccuracy)
             },
             selectedEpoch: training.epochs.isEmpty ? nil : training.selectedEpoch,
             confusion: try confusion(network, test), testAccuracy: evaluation.testAccuracy,
             latencyCycles: evaluation.latencyCycles, verification: nil, verificationPassed: false,
             hardware: [], estimateSource: nil, thresholds: thresholds(try context.read(thresholdsJSON)),
-            classNames: parameters.classNames ?? [], warnings: warnings(parameters, network: network, validationRows: prepared.validation.rows))
+            classNames: parameters.classNames ?? [],
+            warnings: warnings(parameters, network: network, validationRows: prepared.validation.rows))
         let verification = try context.read(verifyReport)
         page.verification = "\(verification.mismatches) mismatches in \(verification.samples) samples (\(verification.simulator))"
         page.verificationPassed = verification.mismatches == 0
@@ -78,7 +85,7 @@ enum ReportPageStep: PipelineStep {
         let layers = network.spec.layers.map(LayerWiring.init)
         return ResultWarnings.unreadOutputs(network.connectivity, layers: layers).map { "\(ConnectivityStep.id): \($0)" }
             + [ResultWarnings.smallValidation(rows: validationRows, keepsBestEpoch: parameters.keepsBestEpoch)]
-                .compactMap { $0.map { "\(TrainStep.id): \($0)" } }
+            .compactMap { $0.map { "\(TrainStep.id): \($0)" } }
     }
 
     /// `matrix[t][p]`: test rows of class t the LUT network classifies as p.
@@ -115,13 +122,16 @@ enum ReportPageStep: PipelineStep {
         let partitions = rows.compactMap(\.partitions)
         if let encoder = estimate["encoder"] as? [String: Any] {
             // Counted apart: the total row stays the mapped partitions'.
-            rows.append(ReportPage.HardwareRow(name: "input encoder (not in total)", partitions: nil, luts: int(encoder, ["luts"]),
-                                               levels: int(encoder, ["logicDepth"]), flipFlops: 0))
+            rows.append(
+                ReportPage.HardwareRow(
+                    name: "input encoder (not in total)", partitions: nil, luts: int(encoder, ["luts"]),
+                    levels: int(encoder, ["logicDepth"]), flipFlops: 0))
         }
-        rows.append(ReportPage.HardwareRow(
-            name: "total", partitions: partitions.isEmpty ? nil : partitions.reduce(0, +),
-            luts: int(estimate, ["luts"]), levels: int(estimate, ["logicLevels", "logicDepth", "levels"]),
-            flipFlops: int(estimate, ["flipFlops"])))
+        rows.append(
+            ReportPage.HardwareRow(
+                name: "total", partitions: partitions.isEmpty ? nil : partitions.reduce(0, +),
+                luts: int(estimate, ["luts"]), levels: int(estimate, ["logicLevels", "logicDepth", "levels"]),
+                flipFlops: int(estimate, ["flipFlops"])))
         let family = (estimate["family"] as? String).map { " for \($0)" } ?? ""
         return (rows, "Estimate\(family) from gen/reports/estimate.json")
     }

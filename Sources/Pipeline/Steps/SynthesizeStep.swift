@@ -34,13 +34,17 @@ enum SynthesizeStep: PipelineStep {
     static let table = StepInputName("table", decode: StepCodecs.decodeTable)
     static let care = StepInputName("care", decode: CareSetStep.decode)
 
-    static func make(_ partition: PartitionID, _ config: ProjectConfig, care: StepSource<CareSet>? = nil,
-                     stepID: String? = nil) throws -> Step {
+    static func make(
+        _ partition: PartitionID, _ config: ProjectConfig, care: StepSource<CareSet>? = nil,
+        stepID: String? = nil
+    ) throws -> Step {
         var inputs = StepInputs()
         inputs.bind(table, to: OutputRefs.table(partition))
         if let care { inputs.bind(Self.care, to: care) }
-        return try step(id: stepID ?? id(partition), Parameters(mapper: mapperSettings(config), script: MapperSettings.scriptVersion, dontCares: care != nil),
-                        inputs: inputs, outputs: care == nil ? ["netlist"] : ["netlist", "table"])
+        return try step(
+            id: stepID ?? id(partition),
+            Parameters(mapper: mapperSettings(config), script: MapperSettings.scriptVersion, dontCares: care != nil),
+            inputs: inputs, outputs: care == nil ? ["netlist"] : ["netlist", "table"])
     }
 
     /// The filled table of a partition mapped with don't-cares.

@@ -56,8 +56,12 @@ enum TableCheckStep: PipelineStep {
             }
             if !mismatches.isEmpty { throw PipelineError(message(mismatches, part: part, rows: rows.rows)) }
         }
-        return ["report": try StepCodecs.json(Report(
-            testRows: data.test.rows, validationRows: data.validation.rows, partitions: trained.spec.layers.map(\.partitions).reduce(0, +)))]
+        return [
+            "report": try StepCodecs.json(
+                Report(
+                    testRows: data.test.rows, validationRows: data.validation.rows,
+                    partitions: trained.spec.layers.map(\.partitions).reduce(0, +)))
+        ]
     }
 
     /// The trained network from the train step's outputs, as the tables were tabulated from it.
@@ -83,6 +87,7 @@ enum TableCheckStep: PipelineStep {
             + "network on \(mismatches.count) of \(rows) \(part) rows: " + named.joined(separator: "; ") + more + "; " + advice
     }
 
-    static let advice = "the tables were not tabulated from the train step's weights and quantizers (a damaged cache or a bug "
+    static let advice =
+        "the tables were not tabulated from the train step's weights and quantizers (a damaged cache or a bug "
         + "in lutbuild): run `lutbuild clean` and build again"
 }

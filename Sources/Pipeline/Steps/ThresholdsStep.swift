@@ -62,10 +62,13 @@ enum ThresholdsStep: PipelineStep {
         let paths = paths(config)
         let last = config.model.layerSpecs.last
         // The feature names are an input of their own: renaming a CSV column reruns this step (and no training).
-        return try step(id: id, Parameters(outputs: last?.partitions ?? 0, bits: last?.outputBits ?? 1,
-                                           inputFormat: config.rtl.inputEncoder ? config.rtl.inputFormat : nil),
-                        inputs: inputs(), outputs: outputs + (config.rtl.inputEncoder ? [encoderOutput] : []),
-                        publish: ["json": paths.json, "csv": paths.csv, "outputCodes": paths.outputCodes])
+        return try step(
+            id: id,
+            Parameters(
+                outputs: last?.partitions ?? 0, bits: last?.outputBits ?? 1,
+                inputFormat: config.rtl.inputEncoder ? config.rtl.inputFormat : nil),
+            inputs: inputs(), outputs: outputs + (config.rtl.inputEncoder ? [encoderOutput] : []),
+            publish: ["json": paths.json, "csv": paths.csv, "outputCodes": paths.outputCodes])
     }
 
     static func inputs() -> StepInputs {
@@ -82,13 +85,15 @@ enum ThresholdsStep: PipelineStep {
         let thresholds = InputThresholds(
             encoder: rawEncoder(quantizers.inputFrontEnd.encoder, after: prepared.normalization),
             featureNames: try context.read(CommonInputs.featureNames))
-        var outputCodes = try StepCodecs.json(OutputCodes(
-            outputs: parameters.outputs, bits: parameters.bits, offset: 1 << (parameters.bits - 1),
-            scale: quantizers.outputScales.last ?? 1))
+        var outputCodes = try StepCodecs.json(
+            OutputCodes(
+                outputs: parameters.outputs, bits: parameters.bits, offset: 1 << (parameters.bits - 1),
+                scale: quantizers.outputScales.last ?? 1))
         outputCodes.append(0x0A)
         var outputs: StepOutputs = ["json": try thresholds.json(), "csv": Data(thresholds.csv().utf8), "outputCodes": outputCodes]
         if let inputFormat = parameters.inputFormat {
-            let format = FixedPointFormat(parsing: inputFormat)
+            let format =
+                FixedPointFormat(parsing: inputFormat)
                 ?? dataFormat(prepared.normalization.rawFeatures(of: prepared.train))
             outputs[encoderOutput] = try StepCodecs.json(InputEncoderRTL(thresholds: thresholds, format: format))
         }

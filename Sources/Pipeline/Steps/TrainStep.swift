@@ -32,7 +32,8 @@ enum TrainStep: PipelineBatchStep {
     static func partitionID(_ member: String) -> PartitionID? {
         let parts = member.split(separator: "/")
         guard parts.count == 2, parts[0].hasPrefix("layer"), parts[1].hasPrefix("p"),
-              let layer = Int(parts[0].dropFirst(5)), let index = Int(parts[1].dropFirst()) else { return nil }
+            let layer = Int(parts[0].dropFirst(5)), let index = Int(parts[1].dropFirst())
+        else { return nil }
         return PartitionID(layer: layer, index: index)
     }
 
@@ -60,15 +61,17 @@ enum TrainStep: PipelineBatchStep {
 
     static func member(_ model: ModelSection, layer: Int) -> Member {
         let spec = model.layerSpecs[layer]
-        return Member(fanIn: spec.fanIn, outputBits: spec.outputBits, inputBits: model.inputBits(ofLayer: layer),
-                      width: spec.shape.width, depth: spec.shape.depth, skip: spec.shape.skip)
+        return Member(
+            fanIn: spec.fanIn, outputBits: spec.outputBits, inputBits: model.inputBits(ofLayer: layer),
+            width: spec.shape.width, depth: spec.shape.depth, skip: spec.shape.skip)
     }
 
     /// `action` trains; tests of the build's keys substitute one that does not.
     static func make(_ config: ProjectConfig, action: @escaping Action = train) throws -> BatchStep {
         let model = config.model
-        let shared = Shared(train: config.train, seed: model.seed, inputBits: model.inputBits,
-                            partitions: model.layers.map(\.partitions), minInputActivity: model.minInputActivity, imageWidth: model.imageWidth)
+        let shared = Shared(
+            train: config.train, seed: model.seed, inputBits: model.inputBits,
+            partitions: model.layers.map(\.partitions), minInputActivity: model.minInputActivity, imageWidth: model.imageWidth)
         var members: [PipelineBatchMember<Member>] = []
         for (layer, spec) in model.layerSpecs.enumerated() {
             let parameters = member(model, layer: layer)
@@ -77,15 +80,18 @@ enum TrainStep: PipelineBatchStep {
             }
         }
         members.append(PipelineBatchMember(name: quantizersMember))
-        for (report, path) in [(TrainingReport.jsonMember, OutputLayout.Report.trainingJSON),
-                               (TrainingReport.csvMember, OutputLayout.Report.trainingCSV)] {
+        for (report, path) in [
+            (TrainingReport.jsonMember, OutputLayout.Report.trainingJSON),
+            (TrainingReport.csvMember, OutputLayout.Report.trainingCSV),
+        ] {
             members.append(PipelineBatchMember(name: report, publish: path, reportsRun: true))
         }
         var inputs = StepInputs()
         inputs.bind(CommonInputs.data, to: OutputRefs.data)
         inputs.bind(CommonInputs.connectivity, to: OutputRefs.connectivity)
-        return try batch(id: id, shared, inputs: inputs,
-                         members: members, usesAllCores: true, action: action)
+        return try batch(
+            id: id, shared, inputs: inputs,
+            members: members, usesAllCores: true, action: action)
     }
 
     /// The network the parameters describe, for data with `features` and `classes`.
@@ -94,8 +100,9 @@ enum TrainStep: PipelineBatchStep {
             guard let member = members[memberName(PartitionID(layer: layer, index: 0))] else {
                 throw PipelineError("the train step has no parameters for layer \(layer); this is a bug in lutbuild")
             }
-            return LayerSpec(partitions: partitions, fanIn: member.fanIn, outputBits: member.outputBits,
-                             shape: PartitionShape(width: member.width, depth: member.depth, skip: member.skip))
+            return LayerSpec(
+                partitions: partitions, fanIn: member.fanIn, outputBits: member.outputBits,
+                shape: PartitionShape(width: member.width, depth: member.depth, skip: member.skip))
         }
         return NetworkSpec(inputFeatures: features, inputBits: shared.inputBits, classes: classes, layers: layers, seed: shared.seed)
     }
@@ -117,7 +124,8 @@ enum TrainStep: PipelineBatchStep {
         let trainer: Trainer
         var resumed: Trainer?
         if (try? String(contentsOf: jobFile, encoding: .utf8)) == context.jobKey.hex,
-           FileManager.default.fileExists(atPath: checkpoint.path) {
+            FileManager.default.fileExists(atPath: checkpoint.path)
+        {
             do {
                 resumed = try Trainer.resume(checkpoint: checkpoint, data: prepared.train, test: prepared.test, validation: validation)
                 context.progress("resuming from the checkpoint of an interrupted run")
@@ -143,19 +151,23 @@ enum TrainStep: PipelineBatchStep {
                 for id in trainable {
                     // Warm start where the shape is unchanged (else the trainer starts it fresh).
                     if let previous = context.previousOutput(member: memberName(id)),
-                       let weights = try? PartitionWeights(decoding: [UInt8](previous)),
-                       weights.fanIn == spec.layers[id.layer].fanIn, weights.shape == spec.layers[id.layer].shape {
+                        let weights = try? PartitionWeights(decoding: [UInt8](previous)),
+                        weights.fanIn == spec.layers[id.layer].fanIn, weights.shape == spec.layers[id.layer].shape
+                    {
                         initial[id] = weights
                         warm += 1
                     }
                 }
                 if warm > 0 { context.progress("warm-starting \(warm) partition(s) from their previous weights") }
-                context.progress("retraining \(trainable.count) of \(spec.layers.map(\.partitions).reduce(0, +)) partitions, the rest frozen")
-                trainer = try Trainer(spec: spec, config: settings, data: prepared.train, test: prepared.test,
-                                      initial: initial, trainable: trainable, validation: validation, connectivity: connectivity)
+                context.progress(
+                    "retraining \(trainable.count) of \(spec.layers.map(\.partitions).reduce(0, +)) partitions, the rest frozen")
+                trainer = try Trainer(
+                    spec: spec, config: settings, data: prepared.train, test: prepared.test,
+                    initial: initial, trainable: trainable, validation: validation, connectivity: connectivity)
             } else {
-                trainer = try Trainer(spec: spec, config: settings, data: prepared.train, test: prepared.test, validation: validation,
-                                      connectivity: connectivity)
+                trainer = try Trainer(
+                    spec: spec, config: settings, data: prepared.train, test: prepared.test, validation: validation,
+                    connectivity: connectivity)
             }
         }
         let throttle = ProgressThrottle()

@@ -34,8 +34,9 @@ struct TrainingReport: Codable, Equatable {
 
     init(log: TrainingLog, trainedPartitions: [String], partial: Bool, trainRows: Int, validationRows: Int) {
         epochs = log.epochs.map {
-            Epoch(epoch: $0.epoch, loss: $0.loss, trainAccuracy: $0.trainAccuracy, validationAccuracy: $0.validationAccuracy,
-                  testAccuracy: $0.testAccuracy)
+            Epoch(
+                epoch: $0.epoch, loss: $0.loss, trainAccuracy: $0.trainAccuracy, validationAccuracy: $0.validationAccuracy,
+                testAccuracy: $0.testAccuracy)
         }
         selectedEpoch = log.bestEpoch
         let selected = log.epochs.first { $0.epoch == log.bestEpoch }

@@ -25,10 +25,12 @@ enum VerificationSteps {
             let test = prepared.test
             let encoder = options.inputEncoder ? try context.read(CommonInputs.encoder) : nil
             // With the input encoder the bench feeds raw values (the test rows in the data's own units).
-            let vectors = try encoder.map {
-                try TestVectors(network: network, encoder: $0, raw: prepared.normalization.rawFeatures(of: test), count: test.rows,
-                                labels: test.labels.map(Int.init))
-            } ?? TestVectors(network: network, dataset: test)
+            let vectors =
+                try encoder.map {
+                    try TestVectors(
+                        network: network, encoder: $0, raw: prepared.normalization.rawFeatures(of: test), count: test.rows,
+                        labels: test.labels.map(Int.init))
+                } ?? TestVectors(network: network, dataset: test)
             let design = try VerilogEmitter.design(network: network, options: options, encoder: encoder)
             var outputs: StepOutputs = [:]
             for file in Testbench.files(design: design, network: network, vectors: vectors) {
@@ -73,16 +75,20 @@ enum VerificationSteps {
             for name in parameters.rtlFiles { rtl.append((name, try context.read(CommonInputs.rtl[name]))) }
             let testbench = try testbenchFiles.map { ($0, try context.read(Self.testbench[$0])) }
             guard let simulator = parameters.simulator else {
-                throw PipelineError("no RTL simulator found: install Verilator or Icarus Verilog (iverilog + vvp) and make sure it is on PATH")
+                throw PipelineError(
+                    "no RTL simulator found: install Verilator or Icarus Verilog (iverilog + vvp) and make sure it is on PATH")
             }
             context.progress("simulating \(rtl.count) modules with \(simulator.rawValue)")
             let report = try simulate(SimulationJob(simulator: simulator, rtl: rtl, testbench: testbench, context: context))
             guard report.passed else {
                 throw PipelineError("RTL simulation disagrees with software LUT inference: \(report.summary)")
             }
-            return ["report": try StepCodecs.json(VerifyReport(
-                simulator: report.simulator.rawValue, samples: report.samples, mismatches: report.mismatches,
-                cycles: report.cycles, accuracy: report.accuracy))]
+            return [
+                "report": try StepCodecs.json(
+                    VerifyReport(
+                        simulator: report.simulator.rawValue, samples: report.samples, mismatches: report.mismatches,
+                        cycles: report.cycles, accuracy: report.accuracy))
+            ]
         }
 
         /// The real simulation: the files written to the step's scratch folder, then `Verifier`.
@@ -124,8 +130,9 @@ enum VerificationSteps {
         inputs.bind(CommonInputs.network, to: OutputRefs.network)
         inputs.bind(CommonInputs.data, to: OutputRefs.data)
         if let encoder = ThresholdsStep.encoder(config) { inputs.bind(CommonInputs.encoder, to: encoder) }
-        return try TestbenchStep.step(id: testbenchID, VerilogSteps.rtlOptions(config), inputs: inputs,
-                              outputs: testbenchFiles, publish: publish)
+        return try TestbenchStep.step(
+            id: testbenchID, VerilogSteps.rtlOptions(config), inputs: inputs,
+            outputs: testbenchFiles, publish: publish)
     }
 
     static func verify(_ config: ProjectConfig, simulator: Simulator?, simulate: @escaping Simulate = Verify.simulate) throws -> Step {
@@ -134,8 +141,10 @@ enum VerificationSteps {
         let parameters = Verify.Parameters(
             rtlFiles: files, xilinxCellModels: config.rtl.tables == .mapped && config.rtl.primitives == .xilinx,
             simulator: simulator ?? Simulator.available(forPartitions: PipelineGraph.partitionIDs(config).count))
-        return try Verify.step(id: verifyID, parameters, inputs: inputs, outputs: ["report"],
-                               publish: ["report": OutputLayout.Report.verify], usesAllCores: true) { parameters, context in
+        return try Verify.step(
+            id: verifyID, parameters, inputs: inputs, outputs: ["report"],
+            publish: ["report": OutputLayout.Report.verify], usesAllCores: true
+        ) { parameters, context in
             try await Verify.run(parameters, context, simulate: simulate)
         }
     }

@@ -50,7 +50,9 @@ enum VerilogSteps {
         static func run(_ options: RTLOptions, _ context: StepContext) async throws -> StepOutputs {
             let network = try context.read(CommonInputs.network)
             let encoder = options.inputEncoder ? try context.read(CommonInputs.encoder) : nil
-            var outputs: StepOutputs = ["top": Data(VerilogEmitter.topModule(network: network, options: options, encoder: encoder).contents.utf8)]
+            var outputs: StepOutputs = [
+                "top": Data(VerilogEmitter.topModule(network: network, options: options, encoder: encoder).contents.utf8)
+            ]
             if let encoder {
                 outputs["encoder"] = Data(encoder.module(name: InputEncoderRTL.moduleName(topName: options.topName)).contents.utf8)
             }
@@ -68,13 +70,17 @@ enum VerilogSteps {
         if rtl.tables == .mapped {
             inputs.bind(Partition.netlist, to: SynthesizeStep.netlist(partition))
         } else {
-            inputs.bind(Partition.table, to: PipelineGraph.fillsDontCares(config) ? SynthesizeStep.filledTable(partition) : OutputRefs.table(partition))
+            inputs.bind(
+                Partition.table,
+                to: PipelineGraph.fillsDontCares(config) ? SynthesizeStep.filledTable(partition) : OutputRefs.table(partition))
         }
-        return try Partition.step(id: partitionID(partition),
-                                  Partition.Parameters(module: name, tables: rtl.tables,
-                                                       primitives: rtl.tables == .mapped ? rtl.primitives : .portable),
-                                  inputs: inputs, outputs: ["verilog"],
-                                  publish: ["verilog": "\(rtlDirectory)/\(name).v"])
+        return try Partition.step(
+            id: partitionID(partition),
+            Partition.Parameters(
+                module: name, tables: rtl.tables,
+                primitives: rtl.tables == .mapped ? rtl.primitives : .portable),
+            inputs: inputs, outputs: ["verilog"],
+            publish: ["verilog": "\(rtlDirectory)/\(name).v"])
     }
 
     static func rtlOptions(_ config: ProjectConfig) -> RTLOptions {
@@ -84,9 +90,10 @@ enum VerilogSteps {
         case .none: registers = .none
         case .every(let k): registers = .everyKLayers(k)
         }
-        return RTLOptions(topName: config.project.top, registers: registers, argmax: config.rtl.argmax,
-                          interface: config.rtl.interface == .axis ? .axis(userBits: config.rtl.tuserBits) : .raw,
-                          inputEncoder: config.rtl.inputEncoder)
+        return RTLOptions(
+            topName: config.project.top, registers: registers, argmax: config.rtl.argmax,
+            interface: config.rtl.interface == .axis ? .axis(userBits: config.rtl.tuserBits) : .raw,
+            inputEncoder: config.rtl.inputEncoder)
     }
 
     /// Output names of the network-level modules: `layer0` … and `top`.
@@ -106,8 +113,9 @@ enum VerilogSteps {
         var inputs = StepInputs()
         inputs.bind(CommonInputs.network, to: OutputRefs.network)
         if let encoder = ThresholdsStep.encoder(config) { inputs.bind(CommonInputs.encoder, to: encoder) }
-        return try Network.step(id: networkID, options, inputs: inputs,
-                                outputs: networkOutputs(config), publish: publish)
+        return try Network.step(
+            id: networkID, options, inputs: inputs,
+            outputs: networkOutputs(config), publish: publish)
     }
 
     /// Every Verilog output in the order a simulator reads them (partitions, layers, top).

@@ -58,28 +58,35 @@ public struct ClusterSubmission: Sendable {
     /// Submits the array and the collector; the manifest gets their ids (and is written).
     public func submitSlurm(_ manifest: inout SweepManifest) throws {
         let logs = manifest.logsDirectory.path
-        let array = try Self.sbatch([
-            "--parsable", "--job-name=lutbuild-sweep", "--array=0-\(manifest.tasks.count - 1)%\(slurm.maxRunning)",
-            "--output=\(logs)/\(SweepManifest.slurmLogName(array: "%A", task: "%a"))", "--chdir=\(manifest.project)",
-        ] + sbatchOptions() + ["--wrap", "exec " + command(manifest, task: "\"$SLURM_ARRAY_TASK_ID\"")], environment: environment)
+        let array = try Self.sbatch(
+            [
+                "--parsable", "--job-name=lutbuild-sweep", "--array=0-\(manifest.tasks.count - 1)%\(slurm.maxRunning)",
+                "--output=\(logs)/\(SweepManifest.slurmLogName(array: "%A", task: "%a"))", "--chdir=\(manifest.project)",
+            ] + sbatchOptions() + ["--wrap", "exec " + command(manifest, task: "\"$SLURM_ARRAY_TASK_ID\"")], environment: environment)
         manifest.arrayJob = array
         try manifest.write()
-        let collector = try Self.sbatch([
-            "--parsable", "--job-name=lutbuild-sweep-collect", "--dependency=afterany:\(array)", "--output=\(logs)/collect-%j.log",
-            "--chdir=\(manifest.project)", "--ntasks=1",
-        ] + sbatchOptions(collector: true) + ["--wrap", "exec " + command(manifest, task: nil)], environment: environment)
+        let collector = try Self.sbatch(
+            [
+                "--parsable", "--job-name=lutbuild-sweep-collect", "--dependency=afterany:\(array)", "--output=\(logs)/collect-%j.log",
+                "--chdir=\(manifest.project)", "--ntasks=1",
+            ] + sbatchOptions(collector: true) + ["--wrap", "exec " + command(manifest, task: nil)], environment: environment)
         manifest.collectorJob = collector
         try manifest.write()
     }
 
     /// Runs each task through the launcher, at most `slurm.maxRunning` at once,
     /// until all have returned; `taskFinished` hears each (index, exit status).
-    public func runCommands(_ manifest: SweepManifest, isCancelled: @escaping @Sendable () -> Bool,
-                            taskFinished: @escaping @Sendable (Int, Int32) -> Void) async throws {
-        guard let launcher else { throw PipelineError("--executor command needs --launcher 'TEMPLATE {cmd}'", exitCode: UserError.usageExitCode) }
+    public func runCommands(
+        _ manifest: SweepManifest, isCancelled: @escaping @Sendable () -> Bool,
+        taskFinished: @escaping @Sendable (Int, Int32) -> Void
+    ) async throws {
+        guard let launcher else {
+            throw PipelineError("--executor command needs --launcher 'TEMPLATE {cmd}'", exitCode: UserError.usageExitCode)
+        }
         let commands = manifest.tasks.indices.map { index in
-            launcher.replacingOccurrences(of: Self.placeholder,
-                                          with: command(manifest, task: String(index), log: manifest.logFile(task: index)))
+            launcher.replacingOccurrences(
+                of: Self.placeholder,
+                with: command(manifest, task: String(index), log: manifest.logFile(task: index)))
         }
         let environment = ProcessInfo.processInfo.environment.merging(self.environment) { _, new in new }
         try await withThrowingTaskGroup(of: (Int, Int32).self) { group in
@@ -88,7 +95,11 @@ public struct ClusterSubmission: Sendable {
                 let index = next
                 next += 1
                 group.addTask {
-                    (index, try Self.run("/bin/sh", ["-c", commands[index]], environment: environment, timeout: nil, isCancelled: isCancelled).status)
+                    (
+                        index,
+                        try Self.run("/bin/sh", ["-c", commands[index]], environment: environment, timeout: nil, isCancelled: isCancelled)
+                            .status
+                    )
                 }
             }
             while next < min(commands.count, slurm.maxRunning) { start() }
@@ -130,8 +141,11 @@ public struct ClusterSubmission: Sendable {
     /// Whether a state is one a job leaves no more.
     public static func isOver(_ state: String?) -> Bool {
         guard let state else { return true }
-        return state != unknown && !["PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "SUSPENDED", "REQUEUED", "RESIZING", "REQUEUE_HOLD", "REQUEUE_FED",
-                 "SIGNALING", "STAGE_OUT", "STOPPED", "RESV_DEL_HOLD", "SPECIAL_EXIT"].contains(state)
+        return state != unknown
+            && ![
+                "PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "SUSPENDED", "REQUEUED", "RESIZING", "REQUEUE_HOLD", "REQUEUE_FED",
+                "SIGNALING", "STAGE_OUT", "STOPPED", "RESV_DEL_HOLD", "SPECIAL_EXIT",
+            ].contains(state)
     }
 
     /// `sbatch …`, its job id (`--parsable` prints `id` or `id;cluster`).
@@ -139,7 +153,8 @@ public struct ClusterSubmission: Sendable {
         let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let result = try run("sbatch", arguments, environment: merged)
         guard result.status == 0, let id = result.output.split(separator: "\n").last.map({ String($0.prefix { $0 != ";" }) }),
-              !id.isEmpty, id.allSatisfy(\.isNumber) else {
+            !id.isEmpty, id.allSatisfy(\.isNumber)
+        else {
             throw PipelineError("sbatch failed (status \(result.status)): \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         return id
@@ -148,16 +163,20 @@ public struct ClusterSubmission: Sendable {
     /// Runs a program found on `PATH` (or at an absolute path) to completion under `ExternalTool` (its
     /// own process group, gone with lutbuild); stdout then stderr. `timeout` (seconds) bounds Slurm's
     /// commands, which can wait minutes for an unreachable controller; nil: none (launchers).
-    static func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double? = 60,
-                    isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> (status: Int32, output: String) {
+    static func run(
+        _ program: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double? = 60,
+        isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) throws -> (status: Int32, output: String) {
         let path = program.hasPrefix("/") ? program : ExternalTool.find(program)
         guard let path else {
-            throw PipelineError("\(program) was not found on PATH: run lutbuild sweep --executor slurm where Slurm's commands are (a login node)")
+            throw PipelineError(
+                "\(program) was not found on PATH: run lutbuild sweep --executor slurm where Slurm's commands are (a login node)")
         }
         let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let result = try ExternalTool.capture(path, arguments, in: here, scratch: FileManager.default.temporaryDirectory,
-                                              environment: environment, timeout: timeout ?? .greatestFiniteMagnitude,
-                                              isCancelled: isCancelled)
+        let result = try ExternalTool.capture(
+            path, arguments, in: here, scratch: FileManager.default.temporaryDirectory,
+            environment: environment, timeout: timeout ?? .greatestFiniteMagnitude,
+            isCancelled: isCancelled)
         return (result.status, String(decoding: result.standardOutput + result.standardError, as: UTF8.self))
     }
 }

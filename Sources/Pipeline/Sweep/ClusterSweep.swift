@@ -21,15 +21,18 @@ public enum ClusterSweep {
             let running = [manifest.arrayJob, manifest.collectorJob].compactMap { $0 }
                 .filter { !ClusterSubmission.isOver(ClusterSubmission.slurmState($0)) }
             guard running.isEmpty else {
-                throw PipelineError("the sweep submitted earlier still runs (Slurm job\(running.count == 1 ? "" : "s") \(running.joined(separator: ", "))); "
-                                    + "follow it with lutbuild sweep --status, or scancel it first")
+                throw PipelineError(
+                    "the sweep submitted earlier still runs (Slurm job\(running.count == 1 ? "" : "s")"
+                        + " \(running.joined(separator: ", "))); "
+                        + "follow it with lutbuild sweep --status, or scancel it first")
             }
         }
         try SweepCollector(manifest: manifest).collect(final: true)
     }
 
     /// The manifest of the points not finished earlier; nil when every point is.
-    public static func manifest(_ project: Project, plan: SweepPlan, estimate: Bool, executor: ClusterSubmission.Executor) -> SweepManifest? {
+    public static func manifest(_ project: Project, plan: SweepPlan, estimate: Bool, executor: ClusterSubmission.Executor) -> SweepManifest?
+    {
         let earlier = SweepRunner.earlierResults(in: project.directory.appendingPathComponent(SweepRunner.directory))
         let pending = plan.points.indices.filter { earlier[plan.points[$0].configDigest] == nil }
         guard !pending.isEmpty else { return nil }
@@ -76,8 +79,9 @@ public enum ClusterSweep {
 
     public static func status(_ project: Project) throws -> Status {
         guard FileManager.default.fileExists(atPath: manifestFile(project).path) else {
-            throw PipelineError("no sweep was submitted to a cluster in this project (no \(SweepManifest.directory)/\(SweepManifest.fileName))",
-                                exitCode: UserError.usageExitCode)
+            throw PipelineError(
+                "no sweep was submitted to a cluster in this project (no \(SweepManifest.directory)/\(SweepManifest.fileName))",
+                exitCode: UserError.usageExitCode)
         }
         let manifest = try SweepManifest.read(from: manifestFile(project))
         return status(manifest)
@@ -88,18 +92,23 @@ public enum ClusterSweep {
         let collectorState = manifest.collectorJob.flatMap(ClusterSubmission.slurmState)
         let states = manifest.arrayJob.map(ClusterSubmission.slurmTaskStates) ?? [:]
         // The tasks are over once the array is: then a missing result is a failure.
-        let over = manifest.executor == .slurm && ClusterSubmission.isOver(arrayState)
+        let over =
+            manifest.executor == .slurm && ClusterSubmission.isOver(arrayState)
             && states.values.allSatisfy { ClusterSubmission.isOver($0) }
-        let collected = (try? SweepCollector(manifest: manifest).collect(final: over, reasons: states.mapValues { "Slurm says \($0)" }))
-            ?? SweepCollector.Collected(results: SweepResults(keys: manifest.keys, points: []), unfinished: manifest.taskPoints.map(\.point.name))
+        let collected =
+            (try? SweepCollector(manifest: manifest).collect(final: over, reasons: states.mapValues { "Slurm says \($0)" }))
+            ?? SweepCollector.Collected(
+                results: SweepResults(keys: manifest.keys, points: []), unfinished: manifest.taskPoints.map(\.point.name))
         return Status(manifest: manifest, collected: collected, arrayState: arrayState, collectorState: collectorState)
     }
 
     /// Follows a Slurm submission until its collector ends: `taskFinished`
     /// hears each task's result as it lands (k of n). Returns the gathered
     /// results; throws `CancellationError` when `isCancelled` (the jobs go on).
-    public static func follow(_ manifest: SweepManifest, poll: Duration = .seconds(1), isCancelled: @escaping @Sendable () -> Bool,
-                              taskFinished: (SweepPointResult, _ done: Int, _ total: Int) -> Void) async throws -> SweepResults {
+    public static func follow(
+        _ manifest: SweepManifest, poll: Duration = .seconds(1), isCancelled: @escaping @Sendable () -> Bool,
+        taskFinished: (SweepPointResult, _ done: Int, _ total: Int) -> Void
+    ) async throws -> SweepResults {
         var seen = Set<String>()
         let total = manifest.taskPoints.count
         func report() {

@@ -34,8 +34,11 @@ public struct SweepAxis: Sendable, Equatable {
         // Compared by TOML value, so `3e-3,0.003` or `6,+6` cannot run one point twice.
         let parsed = values.map(SweepPointResult.Value.init(toml:))
         if let second = parsed.indices.first(where: { parsed[..<$0].contains(parsed[$0]) }),
-           let first = parsed.firstIndex(of: parsed[second]) {
-            let given = values[first] == values[second] ? "the value \(values[first]) is given twice"
+            let first = parsed.firstIndex(of: parsed[second])
+        {
+            let given =
+                values[first] == values[second]
+                ? "the value \(values[first]) is given twice"
                 : "the values \(values[first]) and \(values[second]) are the same value"
             return problem(key, "\(given); each point must differ")
         }
@@ -86,7 +89,8 @@ extension ConfigKeyPath {
             rest = rest[bracket...]
             while !rest.isEmpty {
                 guard rest.first == "[", let close = rest.firstIndex(of: "]"),
-                      let index = Int(rest[rest.index(after: rest.startIndex)..<close]), index >= 0 else { return nil }
+                    let index = Int(rest[rest.index(after: rest.startIndex)..<close]), index >= 0
+                else { return nil }
                 components.append(.index(index))
                 rest = rest[rest.index(after: close)...]
             }

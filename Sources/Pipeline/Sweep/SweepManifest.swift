@@ -61,7 +61,9 @@ public struct SweepManifest: Codable, Sendable, Equatable {
 
     /// Task `index`'s log: `<array>_<index>.log` (Slurm's `--output`), or `task-<index>.log`.
     public func logFile(task index: Int) -> URL {
-        if executor == .slurm, let arrayJob { return logsDirectory.appendingPathComponent(Self.slurmLogName(array: arrayJob, task: String(index))) }
+        if executor == .slurm, let arrayJob {
+            return logsDirectory.appendingPathComponent(Self.slurmLogName(array: arrayJob, task: String(index)))
+        }
         return logsDirectory.appendingPathComponent("task-\(index).log")
     }
 

@@ -53,21 +53,27 @@ public struct SweepPlan: Sendable {
     /// point it arises at. Throws `TooManyPoints` above `maxPoints`, and
     /// `CancellationError` as soon as `isCancelled` (checking points takes a
     /// while: `progress` hears each checked point and the total).
-    public static func make(_ project: Project, arguments: [String], maxPoints: Int = defaultMaxPoints,
-                            isCancelled: () -> Bool = { false },
-                            progress: (_ checked: Int, _ total: Int) -> Void = { _, _ in }) throws -> SweepPlan {
+    public static func make(
+        _ project: Project, arguments: [String], maxPoints: Int = defaultMaxPoints,
+        isCancelled: () -> Bool = { false },
+        progress: (_ checked: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws -> SweepPlan {
         var diagnostics: [ProjectDiagnostic] = []
         var axes: [SweepAxis] = []
         if arguments.isEmpty {
-            diagnostics.append(ProjectDiagnostic(file: "--set", line: nil, key: "",
-                                                 message: "expected at least one --set KEY=V1,V2,…, e.g. --set model.fan_in=4,6"))
+            diagnostics.append(
+                ProjectDiagnostic(
+                    file: "--set", line: nil, key: "",
+                    message: "expected at least one --set KEY=V1,V2,…, e.g. --set model.fan_in=4,6"))
         }
         for argument in arguments {
             switch SweepAxis.parse(argument) {
             case .success(let axis):
                 if let earlier = axes.first(where: { $0.path == axis.path }) {
-                    diagnostics.append(ProjectDiagnostic(file: "--set \(argument)", line: nil, key: axis.key,
-                                                         message: "the key is already swept by --set \(earlier.argument); give all its values there"))
+                    diagnostics.append(
+                        ProjectDiagnostic(
+                            file: "--set \(argument)", line: nil, key: axis.key,
+                            message: "the key is already swept by --set \(earlier.argument); give all its values there"))
                 } else {
                     axes.append(axis)
                 }
@@ -110,8 +116,10 @@ public struct SweepPlan: Sendable {
         var diagnostics: [ProjectDiagnostic] = []
         for argument in arguments {
             if case .success(let axis) = SweepAxis.parse(argument), axis.values.count > 1 {
-                diagnostics.append(ProjectDiagnostic(file: "--set \(argument)", line: nil, key: axis.key,
-                                                     message: "a build takes one value per key; build several with lutbuild sweep --set \(argument)"))
+                diagnostics.append(
+                    ProjectDiagnostic(
+                        file: "--set \(argument)", line: nil, key: axis.key,
+                        message: "a build takes one value per key; build several with lutbuild sweep --set \(argument)"))
             }
         }
         guard diagnostics.isEmpty else { throw ProjectError(diagnostics: diagnostics) }
@@ -124,8 +132,12 @@ public struct SweepPlan: Sendable {
         do {
             root = try TOMLTable(string: project.text)
         } catch {
-            return .failure(ProjectError(diagnostics: [ProjectDiagnostic(file: project.configFileName, line: nil, key: "",
-                                                                         message: "cannot be parsed again: \(error)")]))
+            return .failure(
+                ProjectError(diagnostics: [
+                    ProjectDiagnostic(
+                        file: project.configFileName, line: nil, key: "",
+                        message: "cannot be parsed again: \(error)")
+                ]))
         }
         var problems: [ProjectDiagnostic] = []
         for (axis, setting) in zip(axes, settings) {
@@ -134,28 +146,39 @@ public struct SweepPlan: Sendable {
             }
         }
         do {
-            let config = try ProjectConfig.read(root, text: project.text, path: project.configFileName,
-                                                projectDirectory: project.directory)
+            let config = try ProjectConfig.read(
+                root, text: project.text, path: project.configFileName,
+                projectDirectory: project.directory)
             if !problems.isEmpty { return .failure(ProjectError(diagnostics: problems)) }
-            return .success(Project(directory: project.directory, displayDirectory: project.displayDirectory,
-                                    config: config, text: project.text))
+            return .success(
+                Project(
+                    directory: project.directory, displayDirectory: project.displayDirectory,
+                    config: config, text: project.text))
         } catch let error as ProjectError {
             let point = settings.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-            return .failure(ProjectError(diagnostics: problems + error.diagnostics.map { diagnostic in
-                var diagnostic = diagnostic
-                if let path = ConfigKeyPath(parsing: diagnostic.key),
-                   let axis = axes.first(where: { path.isWithin($0.path) }) {
-                    // The swept value itself is wrong: point at the argument that set it.
-                    diagnostic.file = "--set \(axis.argument)"
-                    diagnostic.line = nil
-                } else {
-                    diagnostic.message += " (at the sweep point \(point))"
-                }
-                return diagnostic
-            }))
+            return .failure(
+                ProjectError(
+                    diagnostics: problems
+                        + error.diagnostics.map { diagnostic in
+                            var diagnostic = diagnostic
+                            if let path = ConfigKeyPath(parsing: diagnostic.key),
+                                let axis = axes.first(where: { path.isWithin($0.path) })
+                            {
+                                // The swept value itself is wrong: point at the argument that set it.
+                                diagnostic.file = "--set \(axis.argument)"
+                                diagnostic.line = nil
+                            } else {
+                                diagnostic.message += " (at the sweep point \(point))"
+                            }
+                            return diagnostic
+                        }))
         } catch {
-            return .failure(ProjectError(diagnostics: [ProjectDiagnostic(file: project.configFileName, line: nil, key: "",
-                                                                         message: "\(error)")]))
+            return .failure(
+                ProjectError(diagnostics: [
+                    ProjectDiagnostic(
+                        file: project.configFileName, line: nil, key: "",
+                        message: "\(error)")
+                ]))
         }
     }
 

@@ -10,14 +10,16 @@ enum SweepPlot {
     static let keyLineHeight = 18.0
 
     static func svg(_ results: SweepResults, title: String) -> String {
-        let plotted = results.points.enumerated().compactMap { index, point -> (number: Int, luts: Double, accuracy: Double, point: SweepPointResult)? in
+        let plotted = results.points.enumerated().compactMap {
+            index, point -> (number: Int, luts: Double, accuracy: Double, point: SweepPointResult)? in
             guard let luts = point.luts, let accuracy = point.accuracy else { return nil }
             return (index + 1, Double(luts), accuracy * 100, point)
         }
         let keyTop = plotTop + plotHeight + 60
         let height = keyTop + keyLineHeight * Double(max(results.points.count, 1)) + 20
         var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(f(width))" height="\(f(height))" viewBox="0 0 \(f(width)) \(f(height))" font-family="sans-serif" font-size="12">
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(f(width))" height="\(f(height))" viewBox="0 0 \(f(width))\
+             \(f(height))" font-family="sans-serif" font-size="12">
             <rect width="100%" height="100%" fill="white"/>
             <text x="\(f(width / 2))" y="24" text-anchor="middle" font-size="16">\(escape(title))</text>
 
@@ -28,17 +30,26 @@ enum SweepPlot {
         func x(_ value: Double) -> Double { plotLeft + (value - xAxis.low) / (xAxis.high - xAxis.low) * plotWidth }
         func y(_ value: Double) -> Double { plotTop + plotHeight - (value - yAxis.low) / (yAxis.high - yAxis.low) * plotHeight }
 
-        svg += "<rect x=\"\(f(plotLeft))\" y=\"\(f(plotTop))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\" fill=\"none\" stroke=\"#444\"/>\n"
+        svg +=
+            "<rect x=\"\(f(plotLeft))\" y=\"\(f(plotTop))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\" fill=\"none\""
+            + " stroke=\"#444\"/>\n"
         for tick in xAxis.ticks {
-            svg += "<line x1=\"\(f(x(tick)))\" y1=\"\(f(plotTop))\" x2=\"\(f(x(tick)))\" y2=\"\(f(plotTop + plotHeight))\" stroke=\"#ddd\"/>\n"
+            svg +=
+                "<line x1=\"\(f(x(tick)))\" y1=\"\(f(plotTop))\" x2=\"\(f(x(tick)))\" y2=\"\(f(plotTop + plotHeight))\" stroke=\"#ddd\"/>\n"
             svg += "<text x=\"\(f(x(tick)))\" y=\"\(f(plotTop + plotHeight + 16))\" text-anchor=\"middle\">\(grouped(tick))</text>\n"
         }
         for tick in yAxis.ticks {
-            svg += "<line x1=\"\(f(plotLeft))\" y1=\"\(f(y(tick)))\" x2=\"\(f(plotLeft + plotWidth))\" y2=\"\(f(y(tick)))\" stroke=\"#ddd\"/>\n"
-            svg += "<text x=\"\(f(plotLeft - 6))\" y=\"\(f(y(tick) + 4))\" text-anchor=\"end\">\(String(format: "%.\(yAxis.decimals)f", tick))%</text>\n"
+            svg +=
+                "<line x1=\"\(f(plotLeft))\" y1=\"\(f(y(tick)))\" x2=\"\(f(plotLeft + plotWidth))\" y2=\"\(f(y(tick)))\""
+                + " stroke=\"#ddd\"/>\n"
+            svg +=
+                "<text x=\"\(f(plotLeft - 6))\" y=\"\(f(y(tick) + 4))\""
+                + " text-anchor=\"end\">\(String(format: "%.\(yAxis.decimals)f", tick))%</text>\n"
         }
         svg += "<text x=\"\(f(plotLeft + plotWidth / 2))\" y=\"\(f(plotTop + plotHeight + 36))\" text-anchor=\"middle\">LUTs</text>\n"
-        svg += "<text x=\"20\" y=\"\(f(plotTop + plotHeight / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 20 \(f(plotTop + plotHeight / 2)))\">test accuracy</text>\n"
+        svg +=
+            "<text x=\"20\" y=\"\(f(plotTop + plotHeight / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 20"
+            + " \(f(plotTop + plotHeight / 2)))\">test accuracy</text>\n"
 
         let front = plotted.filter(\.point.pareto).sorted { ($0.luts, $0.accuracy) < ($1.luts, $1.accuracy) }
         if front.count > 1 {
@@ -49,16 +60,24 @@ enum SweepPlot {
         }
         for point in plotted {
             let color = point.point.pareto ? "#c0392b" : "#7f8c8d"
-            svg += "<circle cx=\"\(f(x(point.luts)))\" cy=\"\(f(y(point.accuracy)))\" r=\"5\" fill=\"\(color)\"><title>\(escape(caption(point.number, point.point)))</title></circle>\n"
+            svg +=
+                "<circle cx=\"\(f(x(point.luts)))\" cy=\"\(f(y(point.accuracy)))\" r=\"5\""
+                + " fill=\"\(color)\"><title>\(escape(caption(point.number, point.point)))</title></circle>\n"
             svg += "<text x=\"\(f(x(point.luts) + 7))\" y=\"\(f(y(point.accuracy) - 6))\" fill=\"\(color)\">\(point.number)</text>\n"
         }
         if plotted.isEmpty {
-            svg += "<text x=\"\(f(plotLeft + plotWidth / 2))\" y=\"\(f(plotTop + plotHeight / 2))\" text-anchor=\"middle\">no point has both an accuracy and a LUT count yet</text>\n"
+            svg +=
+                "<text x=\"\(f(plotLeft + plotWidth / 2))\" y=\"\(f(plotTop + plotHeight / 2))\" text-anchor=\"middle\">no point"
+                + " has both an accuracy and a LUT count yet</text>\n"
         }
-        svg += "<text x=\"\(f(plotLeft))\" y=\"\(f(keyTop - 8))\" font-weight=\"bold\">points (red: Pareto front — no other point is as accurate with fewer LUTs)</text>\n"
+        svg +=
+            "<text x=\"\(f(plotLeft))\" y=\"\(f(keyTop - 8))\" font-weight=\"bold\">points (red: Pareto front — no other point"
+            + " is as accurate with fewer LUTs)</text>\n"
         for (index, point) in results.points.enumerated() {
             let color = point.pareto ? "#c0392b" : "#333"
-            svg += "<text x=\"\(f(plotLeft))\" y=\"\(f(keyTop + keyLineHeight * Double(index + 1) - 4))\" fill=\"\(color)\">\(escape(caption(index + 1, point)))</text>\n"
+            svg +=
+                "<text x=\"\(f(plotLeft))\" y=\"\(f(keyTop + keyLineHeight * Double(index + 1) - 4))\""
+                + " fill=\"\(color)\">\(escape(caption(index + 1, point)))</text>\n"
         }
         return svg + "</svg>\n"
     }
@@ -79,7 +98,10 @@ enum SweepPlot {
 
         init(values: [Double], padFraction: Double, floorAtZero: Bool) {
             var low = values.min() ?? 0, high = values.max() ?? 1
-            if high - low < 1e-9 { low -= 1; high += 1 }
+            if high - low < 1e-9 {
+                low -= 1
+                high += 1
+            }
             let pad = (high - low) * padFraction
             low = floorAtZero ? max(0, low - pad) : low - pad
             high += pad

@@ -26,9 +26,13 @@ public struct SweepPointResult: Codable, Sendable, Equatable {
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
-            if let int = try? container.decode(Int.self) { self = .int(int) } else if let double = try? container.decode(Double.self) {
+            if let int = try? container.decode(Int.self) {
+                self = .int(int)
+            } else if let double = try? container.decode(Double.self) {
                 self = .double(double)
-            } else if let bool = try? container.decode(Bool.self) { self = .bool(bool) } else {
+            } else if let bool = try? container.decode(Bool.self) {
+                self = .bool(bool)
+            } else {
                 self = .string(try container.decode(String.self))
             }
         }
@@ -79,8 +83,9 @@ public struct SweepPointResult: Codable, Sendable, Equatable {
     public var log: String?
 
     init(point: SweepPlan.Point, results: BuildResults, buildSeconds: Double) {
-        self.init(name: point.name, settings: point.settings, configDigest: point.configDigest, results: results,
-                  buildSeconds: buildSeconds)
+        self.init(
+            name: point.name, settings: point.settings, configDigest: point.configDigest, results: results,
+            buildSeconds: buildSeconds)
     }
 
     init(name: String, settings: [SweepSetting], configDigest: String, results: BuildResults, buildSeconds: Double) {
@@ -99,8 +104,9 @@ public struct SweepPointResult: Codable, Sendable, Equatable {
 
     /// A point that could not be built: no measurements, the error and the log.
     init(failed point: SweepManifest.Point, error: String, log: String?, buildSeconds: Double = 0) {
-        self.init(name: point.name, settings: point.settings, configDigest: point.configDigest, results: BuildResults(),
-                  buildSeconds: buildSeconds)
+        self.init(
+            name: point.name, settings: point.settings, configDigest: point.configDigest, results: BuildResults(),
+            buildSeconds: buildSeconds)
         self.error = error
         self.log = log
     }
@@ -149,7 +155,8 @@ public struct SweepResults: Codable, Sendable, Equatable {
         try json().write(to: directory.appendingPathComponent("results.json"), options: .atomic)
         try Data(csv().utf8).write(to: directory.appendingPathComponent("results.csv"), options: .atomic)
         let title = "\(projectName): test accuracy against LUTs"
-        try Data(SweepPlot.svg(self, title: title).utf8).write(to: directory.appendingPathComponent("accuracy_vs_luts.svg"), options: .atomic)
+        try Data(SweepPlot.svg(self, title: title).utf8).write(
+            to: directory.appendingPathComponent("accuracy_vs_luts.svg"), options: .atomic)
     }
 
     static func decode(_ data: Data) throws -> SweepResults {
@@ -160,8 +167,11 @@ public struct SweepResults: Codable, Sendable, Equatable {
 
     /// One header row, then one row per point: the swept keys' values, then the measurements.
     public func csv() -> String {
-        let header = keys + ["accuracy", "validation_accuracy", "luts", "flip_flops", "latency_cycles", "logic_levels",
-                             "build_seconds", "pareto", "point"]
+        let header =
+            keys + [
+                "accuracy", "validation_accuracy", "luts", "flip_flops", "latency_cycles", "logic_levels",
+                "build_seconds", "pareto", "point",
+            ]
         let rows = points.map { point in
             let measured: [String] = [
                 point.accuracy.map { String(format: "%.6f", $0) } ?? "", point.validationAccuracy.map { String(format: "%.6f", $0) } ?? "",

@@ -65,7 +65,8 @@ public struct SweepRunner: Sendable {
 
     static func earlierResults(in directory: URL) -> [String: SweepPointResult] {
         guard let data = try? Data(contentsOf: directory.appendingPathComponent("results.json")),
-              let results = try? SweepResults.decode(data) else { return [:] }
+            let results = try? SweepResults.decode(data)
+        else { return [:] }
         return Dictionary(results.points.filter { $0.error == nil }.map { ($0.configDigest, $0) }) { first, _ in first }
     }
 
@@ -75,10 +76,12 @@ public struct SweepRunner: Sendable {
     /// Throws what the build throws (`BuildFailure` names the failed steps;
     /// `CancellationError`); finished points are kept either way.
     @discardableResult
-    public func run(concurrency: Int, remoteCache: RemoteCacheSettings? = nil, isCancelled: @escaping @Sendable () -> Bool = { false },
-                    events: @escaping @Sendable (BuildEvent) -> Void = { _ in },
-                    pointFinished: @escaping @Sendable (SweepPointResult, _ reused: Bool) -> Void = { _, _ in },
-                    built: (BuildSummary) -> Void = { _ in }) async throws -> SweepResults {
+    public func run(
+        concurrency: Int, remoteCache: RemoteCacheSettings? = nil, isCancelled: @escaping @Sendable () -> Bool = { false },
+        events: @escaping @Sendable (BuildEvent) -> Void = { _ in },
+        pointFinished: @escaping @Sendable (SweepPointResult, _ reused: Bool) -> Void = { _, _ in },
+        built: (BuildSummary) -> Void = { _ in }
+    ) async throws -> SweepResults {
         let earlier = earlierResults()
         let tracker = Tracker(runner: self)
         var pending: [SweepPlan.Point] = []
@@ -97,8 +100,12 @@ public struct SweepRunner: Sendable {
         let (graph, steps) = try graph(of: pending, isCancelled: isCancelled)
         tracker.expect(steps, points: pending)
         let engine = BuildEngine(layout: OutputLayout.sweepEngineLayout(root: project.directory.path))
-        let summary = try await engine.build(graph, options: BuildOptions(concurrency: concurrency, isCancelled: isCancelled,
-                                                                            remoteCache: remoteCache)) { event in
+        let summary = try await engine.build(
+            graph,
+            options: BuildOptions(
+                concurrency: concurrency, isCancelled: isCancelled,
+                remoteCache: remoteCache)
+        ) { event in
             events(event)
             tracker.handle(event, pointFinished)
         }
@@ -149,8 +156,9 @@ public struct SweepRunner: Sendable {
             guard let done else { return }
             let reports = runner.project.directory.appendingPathComponent(SweepRunner.reportsPath(done.name))
             let total = state.withLock { $0.seconds[done.name] ?? 0 }
-            finish(SweepPointResult(point: done, results: BuildResults.read(reportsDirectory: reports), buildSeconds: total),
-                   reused: false, pointFinished)
+            finish(
+                SweepPointResult(point: done, results: BuildResults.read(reportsDirectory: reports), buildSeconds: total),
+                reused: false, pointFinished)
         }
 
         func finish(_ result: SweepPointResult, reused: Bool, _ pointFinished: @Sendable (SweepPointResult, Bool) -> Void) {

@@ -40,34 +40,44 @@ public struct SweepTask: Sendable {
     /// not finished get its error and the task's log, and it is rethrown (the
     /// task fails, as the scheduler should see).
     @discardableResult
-    public func run(concurrency: Int, remoteCache: RemoteCacheChoice, isCancelled: @escaping @Sendable () -> Bool = { false },
-                    events: @escaping @Sendable (BuildEvent) -> Void = { _ in },
-                    built: (BuildSummary) -> Void = { _ in }) async throws -> [SweepPointResult] {
+    public func run(
+        concurrency: Int, remoteCache: RemoteCacheChoice, isCancelled: @escaping @Sendable () -> Bool = { false },
+        events: @escaping @Sendable (BuildEvent) -> Void = { _ in },
+        built: (BuildSummary) -> Void = { _ in }
+    ) async throws -> [SweepPointResult] {
         let scratch = Self.scratchRoot().appendingPathComponent("lutbuild-sweep-\(points[0].configDigest.prefix(12))-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let started = Date()
         do {
-            return try await build(in: scratch, concurrency: concurrency, remoteCache: remoteCache,
-                                   isCancelled: isCancelled, events: events, built: built)
+            return try await build(
+                in: scratch, concurrency: concurrency, remoteCache: remoteCache,
+                isCancelled: isCancelled, events: events, built: built)
         } catch {
             // A task's interrupt is the scheduler's SIGTERM: cancelled, or out of time.
-            let message = error is CancellationError ? "stopped by a signal (cancelled, or out of time?)"
+            let message =
+                error is CancellationError
+                ? "stopped by a signal (cancelled, or out of time?)"
                 : UserError.lines(for: error).lines.joined(separator: "; ")
             let finished = manifest.taskResults()
             for point in points where finished[point.configDigest].map({ $0.error != nil }) ?? true {
-                try? write(SweepPointResult(failed: point, error: message, log: manifest.displayLog(task: index),
-                                            buildSeconds: Date().timeIntervalSince(started)))
+                try? write(
+                    SweepPointResult(
+                        failed: point, error: message, log: manifest.displayLog(task: index),
+                        buildSeconds: Date().timeIntervalSince(started)))
             }
             throw error
         }
     }
 
-    private func build(in scratch: URL, concurrency: Int, remoteCache: RemoteCacheChoice, isCancelled: @escaping @Sendable () -> Bool,
-                       events: @escaping @Sendable (BuildEvent) -> Void, built: (BuildSummary) -> Void) async throws -> [SweepPointResult] {
+    private func build(
+        in scratch: URL, concurrency: Int, remoteCache: RemoteCacheChoice, isCancelled: @escaping @Sendable () -> Bool,
+        events: @escaping @Sendable (BuildEvent) -> Void, built: (BuildSummary) -> Void
+    ) async throws -> [SweepPointResult] {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         for entry in try FileManager.default.contentsOfDirectory(atPath: manifest.project) where !Self.unlinked.contains(entry) {
-            try FileManager.default.createSymbolicLink(atPath: scratch.appendingPathComponent(entry).path,
-                                                       withDestinationPath: manifest.projectURL.appendingPathComponent(entry).path)
+            try FileManager.default.createSymbolicLink(
+                atPath: scratch.appendingPathComponent(entry).path,
+                withDestinationPath: manifest.projectURL.appendingPathComponent(entry).path)
         }
         let project = try Project.open(path: scratch.path)
         var planned: [SweepPlan.Point] = []
@@ -75,8 +85,9 @@ public struct SweepTask: Sendable {
         for point in points {
             let plan = try SweepPlan.make(project, arguments: point.settings.map { "\($0.key)=\($0.value)" }, maxPoints: 1)
             guard var one = plan.points.first, one.configDigest == point.configDigest else {
-                throw PipelineError("the project file changed since the sweep was submitted: the point \(point.name)'s configuration differs; "
-                                    + "run the sweep again to build the new one", exitCode: UserError.inputExitCode)
+                throw PipelineError(
+                    "the project file changed since the sweep was submitted: the point \(point.name)'s configuration differs; "
+                        + "run the sweep again to build the new one", exitCode: UserError.inputExitCode)
             }
             one.name = point.name
             planned.append(one)
@@ -85,12 +96,13 @@ public struct SweepTask: Sendable {
         let runner = SweepRunner(project: project, plan: SweepPlan(axes: axes, points: planned), estimate: manifest.estimate)
         let remote = try remoteCache.settings(for: project.config.cache, projectDirectory: scratch)
         let task = self
-        let results = try await runner.run(concurrency: concurrency, remoteCache: remote, isCancelled: isCancelled, events: events,
-                                           pointFinished: { result, _ in
-            // Each point lands as it finishes: a task killed later keeps it.
-            try? task.publishReports(of: result.name, from: scratch)
-            try? task.write(result)
-        }, built: built)
+        let results = try await runner.run(
+            concurrency: concurrency, remoteCache: remote, isCancelled: isCancelled, events: events,
+            pointFinished: { result, _ in
+                // Each point lands as it finishes: a task killed later keeps it.
+                try? task.publishReports(of: result.name, from: scratch)
+                try? task.write(result)
+            }, built: built)
         return results.points
     }
 

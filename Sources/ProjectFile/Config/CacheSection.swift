@@ -21,8 +21,10 @@ public struct CacheSection: Sendable, Equatable, Hashable, Codable {
 
     public static let defaultTimeout = 10
 
-    public init(remote: String? = nil, remoteTimeout: Int = CacheSection.defaultTimeout, mode: RemoteCacheMode? = nil,
-                tlsCAFile: String? = nil, tlsClientCertificate: String? = nil, tlsClientKey: String? = nil) {
+    public init(
+        remote: String? = nil, remoteTimeout: Int = CacheSection.defaultTimeout, mode: RemoteCacheMode? = nil,
+        tlsCAFile: String? = nil, tlsClientCertificate: String? = nil, tlsClientKey: String? = nil
+    ) {
         self.remote = remote
         self.remoteTimeout = remoteTimeout
         self.mode = mode
@@ -44,7 +46,11 @@ extension ProjectConfigSchema {
             do {
                 let location = try RemoteCacheLocation(parsing: remote)
                 if location.hasCredentials {
-                    r.report(path.appending("remote"), "credentials do not belong in the project file, which is committed; put them in ~/.netrc or \(RemoteCacheCredentials.headerVariable)")
+                    r.report(
+                        path.appending("remote"),
+                        "credentials do not belong in the project file, which is committed; put them in ~/.netrc or"
+                            + " \(RemoteCacheCredentials.headerVariable)"
+                    )
                 }
             } catch {
                 r.report(path.appending("remote"), error.description)
@@ -58,8 +64,9 @@ extension ProjectConfigSchema {
         let certificate = r.string(table, "tls_client_certificate", at: path)
         let key = r.string(table, "tls_client_key", at: path)
         if (certificate == nil) != (key == nil) {
-            r.report(path.appending(certificate == nil ? "tls_client_key" : "tls_client_certificate"),
-                     "a client certificate needs its key: expected both tls_client_certificate and tls_client_key, or neither")
+            r.report(
+                path.appending(certificate == nil ? "tls_client_key" : "tls_client_certificate"),
+                "a client certificate needs its key: expected both tls_client_certificate and tls_client_key, or neither")
         }
         return CacheSection(
             remote: remote,
@@ -71,8 +78,10 @@ extension ProjectConfigSchema {
     /// The TLS files must exist (relative paths are the project directory's).
     static func checkCacheFiles(_ cache: CacheSection, with r: inout TOMLReader, projectDirectory: URL) {
         let path = ConfigKeyPath().appending("cache")
-        for (key, file) in [("tls_ca_file", cache.tlsCAFile), ("tls_client_certificate", cache.tlsClientCertificate),
-                            ("tls_client_key", cache.tlsClientKey)] {
+        for (key, file) in [
+            ("tls_ca_file", cache.tlsCAFile), ("tls_client_certificate", cache.tlsClientCertificate),
+            ("tls_client_key", cache.tlsClientKey),
+        ] {
             guard let file else { continue }
             let url = ProjectConfigRules.resolve(file, in: projectDirectory)
             if !FileManager.default.isReadableFile(atPath: url.path) {

@@ -52,7 +52,8 @@ public struct Project: Sendable {
             text = try String(contentsOf: file, encoding: .utf8)
         } catch {
             let exists = FileManager.default.fileExists(atPath: file.path)
-            let message = exists
+            let message =
+                exists
                 ? "cannot read the file as UTF-8 text"
                 : "no such file; expected a project directory (create one with `lutbuild init`)"
             throw ProjectError(diagnostics: [ProjectDiagnostic(file: fileName, line: nil, key: "", message: message)])
@@ -107,8 +108,9 @@ public struct Project: Sendable {
             return DatasetErrors(errors.problems.map(located))
         case let mismatch as DataDoesNotFitModel:
             var reader = TOMLReader(file: configFileName, text: text)
-            ProjectConfigRules.checkAgainstData(config, features: mismatch.features, classes: mismatch.classes,
-                                                dataName: config.dataset.train, with: &reader)
+            ProjectConfigRules.checkAgainstData(
+                config, features: mismatch.features, classes: mismatch.classes,
+                dataName: config.dataset.train, with: &reader)
             return ProjectError(diagnostics: reader.diagnostics.sortedByLine())
         default:
             return error
@@ -118,9 +120,11 @@ public struct Project: Sendable {
     /// `error` with its file named as the project file names it.
     private func located(_ error: DatasetError) -> DatasetError {
         let located = locatedDataset.files
-        guard let written = config.dataset.files.first(where: { role, path in
-            path == error.file || located.contains { $0.role == role && $0.path == error.file }
-        }) else { return error }
+        guard
+            let written = config.dataset.files.first(where: { role, path in
+                path == error.file || located.contains { $0.role == role && $0.path == error.file }
+            })
+        else { return error }
         var error = error
         error.file = dataDisplayName(written.path)
         return error

@@ -302,9 +302,11 @@ public struct RTLSection: Sendable, Equatable, Hashable, Codable {
     /// `inputFormat`'s value that fits the format to the data.
     public static let automaticInputFormat = "auto"
 
-    public init(registers: RegisterPlacement = .everyLayer, argmax: Bool = true, tables: TableLogic = .mapped,
-                primitives: LUTPrimitives = .portable, interface: StreamInterface = .raw, tuserBits: Int = 0,
-                inputEncoder: Bool = false, inputFormat: String = RTLSection.automaticInputFormat) {
+    public init(
+        registers: RegisterPlacement = .everyLayer, argmax: Bool = true, tables: TableLogic = .mapped,
+        primitives: LUTPrimitives = .portable, interface: StreamInterface = .raw, tuserBits: Int = 0,
+        inputEncoder: Bool = false, inputFormat: String = RTLSection.automaticInputFormat
+    ) {
         self.registers = registers
         self.argmax = argmax
         self.tables = tables
@@ -336,8 +338,10 @@ public struct HardwareSection: Sendable, Equatable, Hashable, Codable {
     /// How hard ABC works on each table (`fast`, `standard`, `thorough`).
     public var mapperEffort: MapperSettings.Effort
 
-    public init(dontCare: DontCareMode = .none, dontCareMinHits: Int = 1, dontCareWiden: Int = 0,
-                mapperEffort: MapperSettings.Effort = .standard) {
+    public init(
+        dontCare: DontCareMode = .none, dontCareMinHits: Int = 1, dontCareWiden: Int = 0,
+        mapperEffort: MapperSettings.Effort = .standard
+    ) {
         self.dontCare = dontCare
         self.dontCareMinHits = dontCareMinHits
         self.dontCareWiden = dontCareWiden
@@ -357,8 +361,10 @@ public struct FPGASection: Sendable, Equatable, Hashable, Codable {
     /// Packaging's default, so the IP, the docs and the parser agree.
     public static let defaultFamilies = IPCoreDescription.defaultFamilies
 
-    public init(part: String = IPCoreDescription.defaultPart, clockMHz: Double = 500,
-                families: [String] = FPGASection.defaultFamilies, synthesis: SynthesisSettings = SynthesisSettings()) {
+    public init(
+        part: String = IPCoreDescription.defaultPart, clockMHz: Double = 500,
+        families: [String] = FPGASection.defaultFamilies, synthesis: SynthesisSettings = SynthesisSettings()
+    ) {
         self.part = part
         self.clockMHz = clockMHz
         self.families = families

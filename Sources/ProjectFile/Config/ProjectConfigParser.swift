@@ -25,8 +25,10 @@ extension ProjectConfig {
         do {
             root = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
-            throw ProjectError(diagnostics: [ProjectDiagnostic(
-                file: path, line: error.source.begin.line, key: "", message: "TOML syntax error: \(error.description)")])
+            throw ProjectError(diagnostics: [
+                ProjectDiagnostic(
+                    file: path, line: error.source.begin.line, key: "", message: "TOML syntax error: \(error.description)")
+            ])
         }
         return try read(root, text: text, path: path, projectDirectory: projectDirectory)
     }

@@ -92,7 +92,9 @@ package enum ProjectConfigRules {
             // Patches place feature f at row f / width, column f % width: a wrong width scatters them.
             r.report(
                 ConfigKeyPath().appending("model").appending("image_width"),
-                "the \(features) input features of \(dataName) are not whole rows of \(width) pixels; expected the images' width, a divisor of \(features) (MNIST: 28)")
+                "the \(features) input features of \(dataName) are not whole rows of \(width) pixels; expected the images'"
+                    + " width, a divisor of \(features) (MNIST: 28)"
+            )
         }
     }
 
@@ -106,8 +108,14 @@ package enum ProjectConfigRules {
             if let problem = Identifiers.designNameProblem(value) { r.report(path.appending(key), problem) }
         }
         let rules: [(key: String, value: String, ok: (String) -> Bool, expected: String)] = [
-            ("vendor", project.vendor, Identifiers.isVendor, "a name starting with a letter, then letters, digits, '_', '.' or '-' (e.g. example.org)"),
-            ("library", project.library, Identifiers.isVerilogIdentifier, "a Verilog identifier (a letter or '_', then letters, digits or '_'; not a reserved word)"),
+            (
+                "vendor", project.vendor, Identifiers.isVendor,
+                "a name starting with a letter, then letters, digits, '_', '.' or '-' (e.g. example.org)"
+            ),
+            (
+                "library", project.library, Identifiers.isVerilogIdentifier,
+                "a Verilog identifier (a letter or '_', then letters, digits or '_'; not a reserved word)"
+            ),
             ("version", project.version, Identifiers.isDottedVersion, "a dotted version such as 1.0"),
             ("description", project.description, Identifiers.isSingleLineText, "one line of text without control characters"),
         ]
@@ -120,12 +128,18 @@ package enum ProjectConfigRules {
     static func checkFPGA(_ fpga: FPGASection, with r: inout TOMLReader) {
         let path = ConfigKeyPath().appending("fpga")
         if !Identifiers.isPartName(fpga.part) {
-            r.report(path.appending("part"), "expected a Xilinx part name in lower case such as xcvu9p-flgb2104-2-i, found \(String(reflecting: fpga.part))")
+            r.report(
+                path.appending("part"),
+                "expected a Xilinx part name in lower case such as xcvu9p-flgb2104-2-i, found \(String(reflecting: fpga.part))")
         }
         for family in fpga.families {
             if !Identifiers.isFamily(family) {
-                r.report(path.appending("families"), "expected device families such as \"virtexuplus\" (letters and digits), found \(String(reflecting: family))")
-            } else if let problem = DeviceFamilies.unknownProblem(family, suggestion: EditDistance.closest(to: family, among: DeviceFamilies.all)) {
+                r.report(
+                    path.appending("families"),
+                    "expected device families such as \"virtexuplus\" (letters and digits), found \(String(reflecting: family))")
+            } else if let problem = DeviceFamilies.unknownProblem(
+                family, suggestion: EditDistance.closest(to: family, among: DeviceFamilies.all))
+            {
                 r.report(path.appending("families"), problem)
             }
         }
@@ -144,7 +158,9 @@ package enum ProjectConfigRules {
             let layerPath = modelPath.appending("layers").appending(index: i)
             let layer = model.layers[i]
             if spec.shape.skip > spec.shape.depth {
-                let path = layer.skip != nil ? layerPath.appending("skip") : (layer.depth != nil ? layerPath.appending("depth") : modelPath.appending("skip"))
+                let path =
+                    layer.skip != nil
+                    ? layerPath.appending("skip") : (layer.depth != nil ? layerPath.appending("depth") : modelPath.appending("skip"))
                 r.report(path, "skip \(spec.shape.skip) is larger than depth \(spec.shape.depth); expected 0…\(spec.shape.depth)")
             }
             if i > 0 && spec.fanIn > specs[i - 1].partitions {
@@ -158,7 +174,10 @@ package enum ProjectConfigRules {
             if addressBits > model.maxTableBits {
                 r.report(
                     layerPath,
-                    "a partition reads \(spec.fanIn) inputs × \(inputBits) bits = \(addressBits) table address bits, above max_table_bits = \(model.maxTableBits); its truth table would need 2^\(addressBits) entries = \(tableSize(addressBits: addressBits)); lower fan_in or bits, or raise model.max_table_bits")
+                    "a partition reads \(spec.fanIn) inputs × \(inputBits) bits = \(addressBits) table address bits, above"
+                        + " max_table_bits = \(model.maxTableBits); its truth table would need 2^\(addressBits) entries ="
+                        + " \(tableSize(addressBits: addressBits)); lower fan_in or bits, or raise model.max_table_bits"
+                )
             }
         }
         if model.layers.isEmpty && r.diagnostics.allSatisfy({ $0.key != "model.layers" }) {
@@ -170,18 +189,28 @@ package enum ProjectConfigRules {
         let path = ConfigKeyPath().appending("dataset")
         let needsLabelFiles = dataset.format != .csv
         if needsLabelFiles && dataset.trainLabels == nil {
-            r.report(path.appending("train_labels"), "missing; format \"\(dataset.format.rawValue)\" keeps labels in a separate file: expected the labels file of dataset.train")
+            r.report(
+                path.appending("train_labels"),
+                "missing; format \"\(dataset.format.rawValue)\" keeps labels in a separate file: expected the labels file of dataset.train")
         }
         if needsLabelFiles && dataset.test != nil && dataset.testLabels == nil {
-            r.report(path.appending("test_labels"), "missing; format \"\(dataset.format.rawValue)\" keeps labels in a separate file: expected the labels file of dataset.test")
+            r.report(
+                path.appending("test_labels"),
+                "missing; format \"\(dataset.format.rawValue)\" keeps labels in a separate file: expected the labels file of dataset.test")
         }
         if !needsLabelFiles {
             for key in ["train_labels", "test_labels"] where (key == "train_labels" ? dataset.trainLabels : dataset.testLabels) != nil {
-                r.report(path.appending(key), "only used with format \"idx\" or \"npy\"; a CSV file holds its labels in the column named by dataset.label")
+                r.report(
+                    path.appending(key),
+                    "only used with format \"idx\" or \"npy\"; a CSV file holds its labels in the column named by dataset.label")
             }
         }
         if dataset.format == .csv, !dataset.header, case .name(let name) = dataset.label {
-            r.report(path.appending("label"), "with header = false the columns have no names: expected the label column's 0-based index, e.g. label = -1 for the last column, found \"\(name)\"")
+            r.report(
+                path.appending("label"),
+                "with header = false the columns have no names: expected the label column's 0-based index, e.g. label = -1 for"
+                    + " the last column, found \"\(name)\""
+            )
         }
         if dataset.testLabels != nil && dataset.test == nil {
             r.report(path.appending("test_labels"), "given without dataset.test; expected both or neither")

@@ -15,10 +15,13 @@ package enum ProjectConfigSchema {
         "test_fraction", "validation_fraction", "normalize", "seed",
     ]
     static let modelKeys = [
-        "seed", "input_bits", "bits", "output_bits", "fan_in", "width", "depth", "skip", "max_table_bits", "min_input_activity", "image_width", "layers",
+        "seed", "input_bits", "bits", "output_bits", "fan_in", "width", "depth", "skip", "max_table_bits", "min_input_activity",
+        "image_width", "layers",
     ]
     static let layerKeys = ["partitions", "fan_in", "bits", "width", "depth", "skip"]
-    static let trainKeys = ["epochs", "batch", "learning_rate", "weight_decay", "restart_epochs", "selection", "calibration_rows", "label_smoothing"]
+    static let trainKeys = [
+        "epochs", "batch", "learning_rate", "weight_decay", "restart_epochs", "selection", "calibration_rows", "label_smoothing",
+    ]
     static let rtlKeys = ["registers", "argmax", "tables", "primitives", "interface", "tuser_bits", "input_encoder", "input_format"]
     static let hardwareKeys = ["dont_care", "dont_care_min_hits", "dont_care_widen", "mapper_effort"]
     static let fpgaKeys = ["part", "clock_mhz", "families", "synthesis_strategy", "retiming"]
@@ -53,8 +56,9 @@ package enum ProjectConfigSchema {
         let cache = readCache(root["cache"]?.table ?? TOMLTable(), with: &r)
         let sweep = readSweep(root["sweep"]?.table ?? TOMLTable(), with: &r)
         guard let project, let dataset else { return nil }
-        return ProjectConfig(project: project, dataset: dataset, model: model, train: train, rtl: rtl, hardware: hardware, fpga: fpga,
-                             cache: cache, sweep: sweep)
+        return ProjectConfig(
+            project: project, dataset: dataset, model: model, train: train, rtl: rtl, hardware: hardware, fpga: fpga,
+            cache: cache, sweep: sweep)
     }
 
     static func readProject(_ table: TOMLTable?, present: Bool, with r: inout TOMLReader) -> ProjectSection? {
@@ -85,7 +89,9 @@ package enum ProjectConfigSchema {
         }
         r.checkKeys(of: table, at: path, known: datasetKeys)
         let train = r.string(table, "train", at: path)
-        if table["train"] == nil { r.report(path.appending("train"), "missing; expected the training data file, e.g. train = \"data/train.csv\"") }
+        if table["train"] == nil {
+            r.report(path.appending("train"), "missing; expected the training data file, e.g. train = \"data/train.csv\"")
+        }
         let d = DatasetSection(train: "")
         guard let train else { return nil }
         return DatasetSection(
@@ -130,7 +136,11 @@ package enum ProjectConfigSchema {
         guard let value = table["label"] else { return nil }
         if let name = value.string { return .name(name) }
         if let index = value.int { return .index(index) }
-        r.report(path.appending("label"), "expected a column name such as \"class\" or a 0-based column index such as -1 (the last column), found \(r.article(value.type))")
+        r.report(
+            path.appending("label"),
+            "expected a column name such as \"class\" or a 0-based column index such as -1 (the last column), found"
+                + " \(r.article(value.type))"
+        )
         return nil
     }
 
@@ -151,7 +161,9 @@ package enum ProjectConfigSchema {
                     if let parsed = readLayer(layer, at: layerPath, with: &r) { layers.append(parsed) }
                 }
             } else {
-                r.report(path.appending("layers"), "expected an array of tables such as [{ partitions = 32 }, { partitions = 10 }], found \(r.article(value.type))")
+                r.report(
+                    path.appending("layers"),
+                    "expected an array of tables such as [{ partitions = 32 }, { partitions = 10 }], found \(r.article(value.type))")
             }
         } else {
             r.report(path.appending("layers"), "missing; expected the layers, e.g. layers = [{ partitions = 32 }, { partitions = 10 }]")
@@ -224,13 +236,14 @@ package enum ProjectConfigSchema {
                 r.report(path.appending("input_format"), "expected \(FixedPointFormat.spelling), found \"\(text)\"")
             }
         }
-        return RTLSection(registers: registers, argmax: r.bool(table, "argmax", at: path) ?? d.argmax,
-                          tables: r.choice(table, "tables", at: path, as: TableLogic.self) ?? d.tables,
-                          primitives: r.choice(table, "primitives", at: path, as: LUTPrimitives.self) ?? d.primitives,
-                          interface: r.choice(table, "interface", at: path, as: StreamInterface.self) ?? d.interface,
-                          tuserBits: r.int(table, "tuser_bits", at: path, in: 0...StreamPorts.maximumUserBits) ?? d.tuserBits,
-                          inputEncoder: r.bool(table, "input_encoder", at: path) ?? d.inputEncoder,
-                          inputFormat: inputFormat)
+        return RTLSection(
+            registers: registers, argmax: r.bool(table, "argmax", at: path) ?? d.argmax,
+            tables: r.choice(table, "tables", at: path, as: TableLogic.self) ?? d.tables,
+            primitives: r.choice(table, "primitives", at: path, as: LUTPrimitives.self) ?? d.primitives,
+            interface: r.choice(table, "interface", at: path, as: StreamInterface.self) ?? d.interface,
+            tuserBits: r.int(table, "tuser_bits", at: path, in: 0...StreamPorts.maximumUserBits) ?? d.tuserBits,
+            inputEncoder: r.bool(table, "input_encoder", at: path) ?? d.inputEncoder,
+            inputFormat: inputFormat)
     }
 
     static func readHardware(_ table: TOMLTable, with r: inout TOMLReader) -> HardwareSection {

@@ -57,9 +57,10 @@ extension ProjectError: UserFacingError {
     /// At most a screenful (`ScreenfulRule`), then how many more there are.
     public var userErrors: [UserError] {
         let shown = diagnostics.prefix(ScreenfulRule.limit).map { diagnostic in
-            UserError(diagnostic.key.isEmpty ? diagnostic.message : "\(diagnostic.key): \(diagnostic.message)",
-                      location: diagnostic.file + (diagnostic.line.map { ":\($0)" } ?? ""),
-                      exitCode: diagnostic.isCommandLine ? UserError.usageExitCode : UserError.inputExitCode)
+            UserError(
+                diagnostic.key.isEmpty ? diagnostic.message : "\(diagnostic.key): \(diagnostic.message)",
+                location: diagnostic.file + (diagnostic.line.map { ":\($0)" } ?? ""),
+                exitCode: diagnostic.isCommandLine ? UserError.usageExitCode : UserError.inputExitCode)
         }
         return shown + [ScreenfulRule.moreLine(unshown: diagnostics.count - shown.count)].compactMap { $0.map { .input($0) } }
     }

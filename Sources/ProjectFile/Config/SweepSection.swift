@@ -31,8 +31,10 @@ public struct SlurmSettings: Sendable, Equatable, Hashable, Codable {
     public static let maxRunningRange = 1...100_000
     public static let cpusRange = 1...4096
 
-    public init(partition: String? = nil, account: String? = nil, time: String? = nil, cpusPerTask: Int? = nil, mem: String? = nil,
-                extraArgs: [String] = [], maxRunning: Int = SlurmSettings.defaultMaxRunning) {
+    public init(
+        partition: String? = nil, account: String? = nil, time: String? = nil, cpusPerTask: Int? = nil, mem: String? = nil,
+        extraArgs: [String] = [], maxRunning: Int = SlurmSettings.defaultMaxRunning
+    ) {
         self.partition = partition
         self.account = account
         self.time = time
@@ -55,7 +57,8 @@ extension ProjectConfigSchema {
         r.checkKeys(of: slurm, at: slurmPath, known: slurmKeys)
         var settings = SlurmSettings(
             partition: r.string(slurm, "partition", at: slurmPath), account: r.string(slurm, "account", at: slurmPath),
-            time: r.string(slurm, "time", at: slurmPath), cpusPerTask: r.int(slurm, "cpus_per_task", at: slurmPath, in: SlurmSettings.cpusRange),
+            time: r.string(slurm, "time", at: slurmPath),
+            cpusPerTask: r.int(slurm, "cpus_per_task", at: slurmPath, in: SlurmSettings.cpusRange),
             mem: r.string(slurm, "mem", at: slurmPath),
             maxRunning: r.int(slurm, "max_running", at: slurmPath, in: SlurmSettings.maxRunningRange) ?? SlurmSettings.defaultMaxRunning)
         if let value = slurm["extra_args"] {

@@ -31,7 +31,8 @@ struct TOMLKeyLocator {
         let rest = Array(path.components.dropFirst())
         // [[table.key]] arrays of tables: the i-th header, then keys below it.
         if case .key(let arrayKey)? = rest.first,
-           let headers = index.headers["[[\(table).\(arrayKey)]]"], !headers.isEmpty {
+            let headers = index.headers["[[\(table).\(arrayKey)]]"], !headers.isEmpty
+        {
             guard rest.count >= 2, case .index(let i) = rest[1] else { return headers[0].start }
             if i < headers.count {
                 let section = headers[i]
@@ -163,7 +164,8 @@ extension TOMLKeyLocator {
             while i < range.upperBound {
                 let boundary = i == 0 || !Index.isKeyCharacter(text[i - 1])
                 if boundary, Index.isKeyCharacter(text[i]) || text[i] == UInt8(ascii: "\""),
-                   let key = key(at: i, limit: range.upperBound) {
+                    let key = key(at: i, limit: range.upperBound)
+                {
                     if keys[key] == nil { keys[key] = i }
                 }
                 i += 1

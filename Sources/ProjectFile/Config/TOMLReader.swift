@@ -77,7 +77,11 @@ package struct TOMLReader {
         _ table: TOMLTable, _ key: String, at path: ConfigKeyPath, in range: ClosedRange<Double>, closedAbove: Bool = true
     ) -> Double? {
         guard let value = table[key] else { return nil }
-        let expectation = "expected a number in " + (closedAbove ? "[\(format(range.lowerBound)), \(format(range.upperBound))]" : "[\(format(range.lowerBound)), \(format(range.upperBound)))")
+        let expectation =
+            "expected a number in "
+            + (closedAbove
+                ? "[\(format(range.lowerBound)), \(format(range.upperBound))]"
+                : "[\(format(range.lowerBound)), \(format(range.upperBound)))")
         guard let number = value.double ?? value.int.map(Double.init) else {
             report(path.appending(key), "\(expectation), found \(article(value.type))")
             return nil

@@ -58,7 +58,9 @@ public enum ProjectTemplate {
                 made.append(url)
             } catch {
                 for created in made.reversed() { try? fileManager.removeItem(at: created) }
-                throw Failure(description: "cannot write \(displayName)/\(file.path): \((error as NSError).localizedDescription); nothing was written")
+                throw Failure(
+                    description: "cannot write \(displayName)/\(file.path): \((error as NSError).localizedDescription); nothing was written"
+                )
             }
         }
         return files.map(\.path)

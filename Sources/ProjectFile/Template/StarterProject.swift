@@ -103,7 +103,9 @@ public struct StarterProject: Sendable, Equatable {
         func load(offset: Int) throws -> Dataset {
             switch (format, labels) {
             case (.csv, .some):
-                throw DatasetError(file: dataName, message: "a CSV file holds its labels in a column; drop --labels (name the column with --label if needed)")
+                throw DatasetError(
+                    file: dataName,
+                    message: "a CSV file holds its labels in a column; drop --labels (name the column with --label if needed)")
             case (.csv, nil):
                 let sniff = try CSVSniff.sniff(data, label: label, displayName: dataName)
                 var layout = sniff.layout
@@ -111,10 +113,17 @@ public struct StarterProject: Sendable, Equatable {
                 csv = sniff
                 return try CSVLoader.load(contentsOf: data, layout: layout, displayName: dataName)
             case (_, nil):
-                throw DatasetError(file: dataName, message: "a \(format.rawValue.uppercased()) file holds only features; give its labels file with --labels FILE")
+                throw DatasetError(
+                    file: dataName,
+                    message: "a \(format.rawValue.uppercased()) file holds only features; give its labels file with --labels FILE")
             case (_, let labels?):
                 if let label {
-                    throw DatasetError(file: dataName, message: "--label \(label.argument) names a CSV column, but this is a \(format.rawValue.uppercased()) file; its labels come from --labels")
+                    throw DatasetError(
+                        file: dataName,
+                        message:
+                            "--label \(label.argument) names a CSV column, but this is a \(format.rawValue.uppercased()) file;"
+                            + " its labels come from --labels"
+                    )
                 }
                 return format == .idx
                     ? try IDXLoader.load(images: data, labels: labels, labelOffset: offset, displayName: displayName)
@@ -234,7 +243,8 @@ public struct StarterProject: Sendable, Equatable {
     /// `my-design` → `my_design_lut`: a Verilog identifier from a directory name.
     /// Cut to `Identifiers.maxDesignNameLength` (a long folder name still gives a valid project).
     public static func projectName(fromDirectory directory: URL) -> String {
-        var name = String(directory.standardizedFileURL.lastPathComponent.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+        var name = String(
+            directory.standardizedFileURL.lastPathComponent.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
         name = name.split(separator: "_").joined(separator: "_")
         if name.isEmpty || name.first!.isNumber { name = "design_" + name }
         if name.hasSuffix("_lut") { name.removeLast(4) }
@@ -265,12 +275,14 @@ extension StarterProject {
             "",
             "[dataset]",
             Self.entry("format", Self.quoted(d.format.rawValue), nil),
-            Self.entry("train", Self.quoted(d.train), "\(d.rows) rows of \(d.features) features" + (d.trainLabels == nil ? " and a label" : "")),
+            Self.entry(
+                "train", Self.quoted(d.train), "\(d.rows) rows of \(d.features) features" + (d.trainLabels == nil ? " and a label" : "")),
         ]
         if let labels = d.trainLabels { lines.append(Self.entry("train_labels", Self.quoted(labels), "one class label per row")) }
         if let csv = d.csv {
             if csv.layout.skipLines > 0 {
-                lines.append(Self.entry("skip_lines", "\(csv.layout.skipLines)", "scikit-learn's first line: row and feature counts, class names"))
+                lines.append(
+                    Self.entry("skip_lines", "\(csv.layout.skipLines)", "scikit-learn's first line: row and feature counts, class names"))
             }
             if !csv.layout.header {
                 lines.append(Self.entry("header", "false", "no header row: columns are \(CSVLoader.compactList(csv.columns))"))
@@ -283,22 +295,25 @@ extension StarterProject {
             lines.append(Self.entry("label", labelValue, "the label column, found by \(csv.labelReason)"))
         }
         if d.labelOffset != 0 {
-            lines.append(Self.entry(
-                "label_offset", "\(d.labelOffset)",
-                "the file's labels run \(d.labelOffset)…\(d.labelOffset + d.classes - 1); classes count from 0"))
+            lines.append(
+                Self.entry(
+                    "label_offset", "\(d.labelOffset)",
+                    "the file's labels run \(d.labelOffset)…\(d.labelOffset + d.classes - 1); classes count from 0"))
         }
         if let names = d.csv?.classNames, names.count == d.classes {
             // A key, not a comment: the report page labels the confusion matrix with these names.
             let valid = Set(names).count == names.count && names.allSatisfy { !$0.isEmpty && Identifiers.isSingleLineText($0) }
             let list = names.enumerated().map { "\($0.offset) = \($0.element)" }.joined(separator: ", ")
-            lines.append(valid
-                ? Self.entry("class_names", "[" + names.map(Self.quoted).joined(separator: ", ") + "]", "classes \(list)")
-                : "# classes: " + list)
+            lines.append(
+                valid
+                    ? Self.entry("class_names", "[" + names.map(Self.quoted).joined(separator: ", ") + "]", "classes \(list)")
+                    : "# classes: " + list)
         }
         lines += [
             Self.entry("test_fraction", "\(Sizing.testFraction)", "held out for the final accuracy"),
             s.selection == .bestValidation
-                ? Self.entry("validation_fraction", "\(s.validationFraction)", "carved from training, selects the model: \(s.validationRows) rows")
+                ? Self.entry(
+                    "validation_fraction", "\(s.validationFraction)", "carved from training, selects the model: \(s.validationRows) rows")
                 : Self.entry("validation_fraction", "0", "too few rows to select an epoch on: all \(s.trainRows) non-test rows train"),
             Self.entry("normalize", "\"standard\"", "zero mean and unit variance per feature"),
             "seed = 1",
@@ -307,7 +322,11 @@ extension StarterProject {
             "seed = 1",
             Self.entry("input_bits", "\(s.inputBits)", "code width of each input feature"),
             Self.entry("bits", "\(s.bits)", "code width between layers and at the output"),
-            Self.entry("fan_in", "\(s.fanIn)", "inputs per partition: \(s.fanIn) x \(s.inputBits) = \(s.fanIn * s.inputBits) table address bits (at most max_table_bits = \(model.maxTableBits))"),
+            Self.entry(
+                "fan_in", "\(s.fanIn)",
+                "inputs per partition: \(s.fanIn) x \(s.inputBits) = \(s.fanIn * s.inputBits) table address bits (at most"
+                    + " max_table_bits = \(model.maxTableBits))"
+            ),
             Self.entry("width", "\(model.width)", "N: hidden width inside a partition"),
             Self.entry("depth", "\(model.depth)", "L: linear layers inside a partition"),
             Self.entry("skip", "\(model.skip)", "S: a skip connection every \(model.skip) layers"),
@@ -315,7 +334,9 @@ extension StarterProject {
         ]
         let reads = Double(s.partitions[0] * s.fanIn) / Double(max(d.features, 1))
         for (i, partitions) in s.partitions.enumerated() {
-            let comment = i == 0 ? "reads the \(d.features) features, each about \(Int(reads.rounded())) times"
+            let comment =
+                i == 0
+                ? "reads the \(d.features) features, each about \(Int(reads.rounded())) times"
                 : i == s.partitions.count - 1 ? "one per class" : nil
             lines.append(Self.entry("  { partitions = \(partitions) },", nil, comment, bare: true))
         }
@@ -328,8 +349,9 @@ extension StarterProject {
             "learning_rate = \(TrainSection().learningRate)",
             s.selection == .bestValidation
                 ? Self.entry("selection", Self.quoted(s.selection.rawValue), "the epoch with the best validation accuracy")
-                : Self.entry("selection", Self.quoted(s.selection.rawValue),
-                             "fewer than \(ModelSelection.minimumValidationRows) validation rows would pick an epoch by luck"),
+                : Self.entry(
+                    "selection", Self.quoted(s.selection.rawValue),
+                    "fewer than \(ModelSelection.minimumValidationRows) validation rows would pick an epoch by luck"),
             "",
             "[rtl]",
             Self.entry("registers", "\"every-layer\"", "latency = \(s.partitions.count) cycles"),

@@ -33,9 +33,10 @@ func sampleCore(
 
 /// Stand-in bytes for every source, vector and documentation file of `core`.
 func sampleRTL(for core: IPCoreDescription) -> [String: Data] {
-    var contents = Dictionary(uniqueKeysWithValues: (core.rtlFiles + core.simulationFiles).map { path in
-        (path, Data("// \(path)\nmodule \(fileName(path).dropLast(2)); endmodule\n".utf8))
-    })
+    var contents = Dictionary(
+        uniqueKeysWithValues: (core.rtlFiles + core.simulationFiles).map { path in
+            (path, Data("// \(path)\nmodule \(fileName(path).dropLast(2)); endmodule\n".utf8))
+        })
     for path in core.simulationDataFiles + core.documentationFiles {
         contents[path] = Data("stand-in for \(path)\n".utf8)
     }

@@ -76,12 +76,14 @@ final class XMLSchema: @unchecked Sendable {
         let context = xmlSchemaNewValidCtxt(schema)!
         defer { xmlSchemaFreeValidCtxt(context) }
         let collector = ErrorCollector()
-        xmlSchemaSetValidStructuredErrors(context, { userData, error in
-            guard let userData, let error else { return }
-            let collector = Unmanaged<ErrorCollector>.fromOpaque(userData).takeUnretainedValue()
-            let message = error.pointee.message.map { String(cString: $0) } ?? "unknown error"
-            collector.messages.append("line \(error.pointee.line): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
-        }, Unmanaged.passUnretained(collector).toOpaque())
+        xmlSchemaSetValidStructuredErrors(
+            context,
+            { userData, error in
+                guard let userData, let error else { return }
+                let collector = Unmanaged<ErrorCollector>.fromOpaque(userData).takeUnretainedValue()
+                let message = error.pointee.message.map { String(cString: $0) } ?? "unknown error"
+                collector.messages.append("line \(error.pointee.line): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+            }, Unmanaged.passUnretained(collector).toOpaque())
         let status = xmlSchemaValidateDoc(context, document)
         if status != 0, collector.messages.isEmpty { collector.messages.append("validation failed with status \(status)") }
         return collector.messages

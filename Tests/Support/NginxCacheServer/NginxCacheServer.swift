@@ -46,7 +46,8 @@ public final class NginxCacheServer: @unchecked Sendable {
         for sub in ["root", "tmp", "logs"] {
             try FileManager.default.createDirectory(at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
-        try "\(Self.user):{PLAIN}\(Self.password)\n".write(to: directory.appendingPathComponent("htpasswd"), atomically: true, encoding: .utf8)
+        try "\(Self.user):{PLAIN}\(Self.password)\n".write(
+            to: directory.appendingPathComponent("htpasswd"), atomically: true, encoding: .utf8)
         certificates = tls ? try TestCertificates(directory: directory.appendingPathComponent("tls")) : nil
         var lastError = ""
         for _ in 0..<5 {
@@ -61,7 +62,9 @@ public final class NginxCacheServer: @unchecked Sendable {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            if Self.waitUntilListening(port: port, process: process), tlsPort.map({ Self.waitUntilListening(port: $0, process: process) }) ?? true {
+            if Self.waitUntilListening(port: port, process: process),
+                tlsPort.map({ Self.waitUntilListening(port: $0, process: process) }) ?? true
+            {
                 self.port = port
                 self.tlsPort = tlsPort
                 self.process = process
@@ -92,7 +95,8 @@ public final class NginxCacheServer: @unchecked Sendable {
 
     /// The hex names of every stored entry of `kind` under `/cache/`.
     public func entries(_ kind: String, location: String = "cache") -> [String] {
-        (try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("root/\(location)/\(kind)").path))?.sorted() ?? []
+        (try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("root/\(location)/\(kind)").path))?.sorted()
+            ?? []
     }
 
     static func configuration(directory: String, port: Int, tlsPort: Int? = nil, certificates: TestCertificates? = nil) -> String {
@@ -122,22 +126,23 @@ public final class NginxCacheServer: @unchecked Sendable {
                 \(dav)
                     }
             """
-        let tlsServer = if let tlsPort, let certificates {
-            """
-                server {
-                    listen 127.0.0.1:\(tlsPort) ssl;
-                    ssl_certificate \(certificates.serverCertificate.path);
-                    ssl_certificate_key \(certificates.serverKey.path);
-                    ssl_client_certificate \(certificates.authority.path);
-                    ssl_verify_client optional;
-            \(locations)
-                    location /mtls/ {
-                        if ($ssl_client_verify != SUCCESS) { return 403; }
-                \(dav)
+        let tlsServer =
+            if let tlsPort, let certificates {
+                """
+                    server {
+                        listen 127.0.0.1:\(tlsPort) ssl;
+                        ssl_certificate \(certificates.serverCertificate.path);
+                        ssl_certificate_key \(certificates.serverKey.path);
+                        ssl_client_certificate \(certificates.authority.path);
+                        ssl_verify_client optional;
+                \(locations)
+                        location /mtls/ {
+                            if ($ssl_client_verify != SUCCESS) { return 403; }
+                    \(dav)
+                        }
                     }
-                }
-            """
-        } else { "" }
+                """
+            } else { "" }
         return """
             daemon off;
             master_process off;

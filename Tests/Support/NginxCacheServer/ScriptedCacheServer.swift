@@ -69,7 +69,10 @@ public final class ScriptedCacheServer: @unchecked Sendable {
             defer { state.stopped = true }
             return !state.stopped
         }
-        if first { shutdown(listener, Int32(SHUT_RDWR)); Glibc.close(listener) }
+        if first {
+            shutdown(listener, Int32(SHUT_RDWR))
+            Glibc.close(listener)
+        }
     }
 
     deinit { stop() }
@@ -97,10 +100,12 @@ public final class ScriptedCacheServer: @unchecked Sendable {
             let parts = lines[0].split(separator: " ")
             guard parts.count >= 2 else { return }
             let method = String(parts[0]), path = String(parts[1].drop { $0 == "/" })
-            let length = lines.dropFirst().compactMap { line -> Int? in
-                let pair = line.split(separator: ":", maxSplits: 1)
-                return pair.count == 2 && pair[0].lowercased() == "content-length" ? Int(pair[1].trimmingCharacters(in: .whitespaces)) : nil
-            }.first ?? 0
+            let length =
+                lines.dropFirst().compactMap { line -> Int? in
+                    let pair = line.split(separator: ":", maxSplits: 1)
+                    return pair.count == 2 && pair[0].lowercased() == "content-length"
+                        ? Int(pair[1].trimmingCharacters(in: .whitespaces)) : nil
+                }.first ?? 0
             while buffer.count < length {
                 guard let more = receive(connection) else { return }
                 buffer.append(more)
@@ -124,7 +129,9 @@ public final class ScriptedCacheServer: @unchecked Sendable {
             return (state.behaviour, state.entries[path], truncate)
         }
         if method == "PUT" {
-            if case .slowUploads(let delay) = behaviour { Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18) }
+            if case .slowUploads(let delay) = behaviour {
+                Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+            }
             state.withLock { $0.entries[path] = body }
             return send(connection, status: "200 OK", body: Data())
         }
@@ -141,7 +148,8 @@ public final class ScriptedCacheServer: @unchecked Sendable {
         case .normal, .slowUploads:
             guard let stored else { return send(connection, status: "404 Not Found", body: Data()) }
             if truncate {
-                _ = write(connection, Data("HTTP/1.1 200 OK\r\nContent-Length: \(stored.count)\r\n\r\n".utf8) + stored.prefix(stored.count / 2))
+                _ = write(
+                    connection, Data("HTTP/1.1 200 OK\r\nContent-Length: \(stored.count)\r\n\r\n".utf8) + stored.prefix(stored.count / 2))
                 return false
             }
             return send(connection, status: "200 OK", body: stored)

@@ -18,15 +18,25 @@ public struct TestCertificates: Sendable {
         clientCertificate = file("client.pem")
         clientKey = file("client.key")
         let key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        try Self.openssl(["req", "-x509"] + key + ["-keyout", file("ca.key").path, "-out", authority.path, "-days", "2",
-                                                   "-subj", "/CN=lutbuild test CA"])
-        for (name, extensions) in [("server", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n"),
-                                   ("client", "extendedKeyUsage=clientAuth\n")] {
+        try Self.openssl(
+            ["req", "-x509"] + key + [
+                "-keyout", file("ca.key").path, "-out", authority.path, "-days", "2",
+                "-subj", "/CN=lutbuild test CA",
+            ])
+        for (name, extensions) in [
+            ("server", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n"),
+            ("client", "extendedKeyUsage=clientAuth\n"),
+        ] {
             try extensions.write(to: file("\(name).ext"), atomically: true, encoding: .utf8)
-            try Self.openssl(["req"] + key + ["-keyout", file("\(name).key").path, "-out", file("\(name).csr").path,
-                                              "-subj", "/CN=\(name == "server" ? "127.0.0.1" : "lutbuild test client")"])
-            try Self.openssl(["x509", "-req", "-in", file("\(name).csr").path, "-CA", authority.path, "-CAkey", file("ca.key").path,
-                              "-CAcreateserial", "-out", file("\(name).pem").path, "-days", "2", "-extfile", file("\(name).ext").path])
+            try Self.openssl(
+                ["req"] + key + [
+                    "-keyout", file("\(name).key").path, "-out", file("\(name).csr").path,
+                    "-subj", "/CN=\(name == "server" ? "127.0.0.1" : "lutbuild test client")",
+                ])
+            try Self.openssl([
+                "x509", "-req", "-in", file("\(name).csr").path, "-CA", authority.path, "-CAkey", file("ca.key").path,
+                "-CAcreateserial", "-out", file("\(name).pem").path, "-days", "2", "-extfile", file("\(name).ext").path,
+            ])
         }
     }
 
@@ -41,7 +51,8 @@ public struct TestCertificates: Sendable {
         let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw NginxCacheServer.Failure(description: "openssl \(arguments.first ?? "") failed: \(String(decoding: message, as: UTF8.self))")
+            throw NginxCacheServer.Failure(
+                description: "openssl \(arguments.first ?? "") failed: \(String(decoding: message, as: UTF8.self))")
         }
     }
 }

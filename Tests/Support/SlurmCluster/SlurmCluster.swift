@@ -55,9 +55,13 @@ public final class SlurmCluster: @unchecked Sendable {
         let munge = directory.appendingPathComponent("munge").path
         let socket = munge + "/munge.socket"
         do {
-            try start(paths["munged"]!, ["--force", "--socket=\(socket)", "--key-file=\(key.path)",
-                                         "--pid-file=\(munge)/munged.pid", "--log-file=\(munge)/munged.log", "--seed-file=\(munge)/munged.seed"],
-                      pidFile: "\(munge)/munged.pid")
+            try start(
+                paths["munged"]!,
+                [
+                    "--force", "--socket=\(socket)", "--key-file=\(key.path)",
+                    "--pid-file=\(munge)/munged.pid", "--log-file=\(munge)/munged.log", "--seed-file=\(munge)/munged.seed",
+                ],
+                pidFile: "\(munge)/munged.pid")
             try waitFor("munged's socket") { FileManager.default.fileExists(atPath: socket) }
 
             let controllerPort = try NginxCacheServer.freePort()
@@ -168,7 +172,8 @@ public final class SlurmCluster: @unchecked Sendable {
             _ = try? run("scancel", ["--full", "--user=\(NSUserName())"])
             let deadline = Date().addingTimeInterval(15)
             while Date() < deadline, let active = try? run("squeue", ["-h", "-t", "PD,R,CG,CF,S", "-o", "%i"]),
-                  active.status == 0, !active.output.isEmpty {
+                active.status == 0, !active.output.isEmpty
+            {
                 usleep(200_000)
             }
         }
@@ -199,11 +204,14 @@ public final class SlurmCluster: @unchecked Sendable {
         try process.run()
         let status = Self.reap(process, timeout: 30)
         guard status == 0 else {
-            throw Failure(description: "\(executable) exited with status \(status): \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+            throw Failure(
+                description: "\(executable) exited with status \(status): \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
         }
         var pid: pid_t?
         try waitFor("\(pidFile)") {
-            pid = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            pid = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap {
+                pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
             return pid != nil
         }
         daemons.append(pid!)

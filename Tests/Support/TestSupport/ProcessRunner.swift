@@ -14,14 +14,18 @@ public struct ProcessResult: Sendable {
 public enum ProcessRunner {
     /// Runs `executable` with `arguments` in `directory`; `environment` nil
     /// inherits the test's environment.
-    public static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
-                           environment: [String: String]? = nil) throws -> ProcessResult {
+    public static func run(
+        _ executable: URL, _ arguments: [String], in directory: URL? = nil,
+        environment: [String: String]? = nil
+    ) throws -> ProcessResult {
         try RunningProcess(executable, arguments, in: directory, environment: environment).finish()
     }
 
     /// Runs a program found on `PATH` (through `/usr/bin/env`).
-    public static func run(tool: String, _ arguments: [String], in directory: URL? = nil,
-                           environment: [String: String]? = nil) throws -> ProcessResult {
+    public static func run(
+        tool: String, _ arguments: [String], in directory: URL? = nil,
+        environment: [String: String]? = nil
+    ) throws -> ProcessResult {
         try run(URL(fileURLWithPath: "/usr/bin/env"), [tool] + arguments, in: directory, environment: environment)
     }
 }
@@ -34,8 +38,10 @@ public final class RunningProcess: Sendable {
     private let stdout: PipeReader, stderr: PipeReader
 
     /// Starts `executable`; `environment` nil inherits the test's environment.
-    public init(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
-                environment: [String: String]? = nil) throws {
+    public init(
+        _ executable: URL, _ arguments: [String], in directory: URL? = nil,
+        environment: [String: String]? = nil
+    ) throws {
         process = Process()
         process.executableURL = executable
         process.arguments = arguments

@@ -19,12 +19,14 @@ public enum ProcessTree {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return names.compactMap { name in
             guard let pid = Int32(name),
-                  let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
-                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return nil }
+                let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")")
+            else { return nil }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             guard fields.count > 21, fields[0] != "Z", let parent = Int32(fields[1]), let group = Int32(fields[2]) else { return nil }
-            return Entry(pid: pid, parent: parent, group: group, state: fields[0].first ?? "?",
-                         command: String(stat[stat.index(after: open)..<close]), residentPages: Int(fields[21]) ?? 0)
+            return Entry(
+                pid: pid, parent: parent, group: group, state: fields[0].first ?? "?",
+                command: String(stat[stat.index(after: open)..<close]), residentPages: Int(fields[21]) ?? 0)
         }
     }
 
