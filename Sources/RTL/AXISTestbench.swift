@@ -98,19 +98,7 @@ extension Testbench {
                     .m_axis_tlast(m_axis_tlast)
                 );
 
-                // A missing vector file would only warn in $readmemh and then fail every sample.
-                task load(input [\(8 * (vectorFiles.map(\.utf8.count).max() ?? 1) - 1):0] name);
-                    integer fd;
-                    begin
-                        fd = $fopen(name, "r");
-                        if (fd == 0) $fatal(1, "cannot open %0s: run the simulation in the directory holding the .hex vector files", name);
-                        $fclose(fd);
-                    end
-                endtask
-
-                initial begin
-            \(vectors.map { "        load(\"\($0.file)\");\n        $readmemh(\"\($0.file)\", \($0.memory));" }.joined(separator: "\n"))
-                end
+            \(vectorLoading)
 
                 always #5 aclk = ~aclk;
 

@@ -15,6 +15,30 @@ public enum Testbench {
     /// The names of the vector files, in the order `files` returns them after the testbench.
     public static var vectorFiles: [String] { vectors.map(\.file) }
 
+    /// The `load` task that fails the run when a vector file is missing (a
+    /// missing file would only warn in `$readmemh` and then fail every
+    /// sample), and the `initial` block loading every file: the same in the
+    /// raw and the AXI4-Stream bench. Indented for the module body.
+    static var vectorLoading: String {
+        let nameBits = 8 * (vectorFiles.map(\.utf8.count).max() ?? 1)
+        let loads = vectors.map { "        load(\"\($0.file)\");\n        $readmemh(\"\($0.file)\", \($0.memory));" }
+        return """
+                // A missing vector file would only warn in $readmemh and then fail every sample.
+                task load(input [\(nameBits - 1):0] name);
+                    integer fd;
+                    begin
+                        fd = $fopen(name, "r");
+                        if (fd == 0) $fatal(1, "cannot open %0s: run the simulation in the directory holding the .hex vector files", name);
+                        $fclose(fd);
+                    end
+                endtask
+
+                initial begin
+            \(loads.joined(separator: "\n"))
+                end
+            """
+    }
+
     /// `lutbuild_tb.v` plus `inputs.hex`, `outputs.hex`, `classes.hex`,
     /// `labels.hex`, to be placed in one directory; the simulation runs
     /// there (the vector files are read by relative path).
@@ -106,19 +130,7 @@ public enum Testbench {
                 );
                 \(argmax ? "" : "assign out_class = \(classBits)'d0;")
 
-                // A missing vector file would only warn in $readmemh and then fail every sample.
-                task load(input [\(8 * (vectorFiles.map(\.utf8.count).max() ?? 1) - 1):0] name);
-                    integer fd;
-                    begin
-                        fd = $fopen(name, "r");
-                        if (fd == 0) $fatal(1, "cannot open %0s: run the simulation in the directory holding the .hex vector files", name);
-                        $fclose(fd);
-                    end
-                endtask
-
-                initial begin
-            \(vectors.map { "        load(\"\($0.file)\");\n        $readmemh(\"\($0.file)\", \($0.memory));" }.joined(separator: "\n"))
-                end
+            \(vectorLoading)
 
                 always #5 clk = ~clk;
 
