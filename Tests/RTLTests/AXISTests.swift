@@ -44,21 +44,9 @@ import Testing
     @Test(arguments: [0, 1, 2])
     func lintCleanUnderVerilatorWallAndIverilog(optionIndex: Int) throws {
         let design = try VerilogEmitter.design(network: Fixtures.small, options: Self.options[optionIndex])
-        let directory = try Fixtures.temporaryDirectory("axis-lint")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let paths = try design.files.map { file in
-            let url = directory.appendingPathComponent(file.path)
-            try file.contents.write(to: url, atomically: true, encoding: .utf8)
-            return url.path
+        for result in try Fixtures.lint(design, label: "axis-lint") {
+            #expect(result.status == 0 && result.output.isEmpty, "\(result.output)")
         }
-        let verilator = try ExternalTool.run(
-            try #require(ExternalTool.find("verilator")),
-            ["--lint-only", "-Wall", "--top-module", design.topName] + paths, in: directory, timeout: 120)
-        #expect(verilator.status == 0 && verilator.output.isEmpty, "\(verilator.output)")
-        let iverilog = try ExternalTool.run(
-            try #require(ExternalTool.find("iverilog")),
-            ["-g2005", "-Wall", "-o", "/dev/null", "-s", design.topName] + paths, in: directory, timeout: 120)
-        #expect(iverilog.status == 0 && iverilog.output.isEmpty, "\(iverilog.output)")
     }
 
     /// Every sample out once, in order, equal to software LUT inference, with

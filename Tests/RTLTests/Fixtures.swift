@@ -2,6 +2,8 @@ import Datasets
 import Foundation
 import NeuraLUT
 import RTL
+import Subprocess
+import Testing
 
 /// Small shapes that keep the simulator tests fast.
 enum Fixtures {
@@ -29,6 +31,25 @@ enum Fixtures {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-rtl-\(label)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+
+    /// Verilator `--lint-only -Wall` and `iverilog -Wall` on `design`'s
+    /// files; the one lint every RTL test uses. Each must pass and print nothing.
+    static func lint(_ design: RTLDesign, label: String) throws -> [ExternalTool.Result] {
+        let directory = try temporaryDirectory(label)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let paths = try design.files.map { file in
+            let url = directory.appendingPathComponent(file.path)
+            try Data(file.contents.utf8).write(to: url)
+            return url.path
+        }
+        let verilator = try ExternalTool.run(
+            try #require(ExternalTool.find("verilator")),
+            ["--lint-only", "-Wall", "--top-module", design.topName] + paths, in: directory, timeout: 120)
+        let iverilog = try ExternalTool.run(
+            try #require(ExternalTool.find("iverilog")),
+            ["-g2005", "-Wall", "-o", "/dev/null", "-s", design.topName] + paths, in: directory, timeout: 120)
+        return [verilator, iverilog]
     }
 }
 

@@ -91,20 +91,8 @@ import Testing
         let encoder = InputEncoderRTL(thresholds: Self.thresholds, format: try #require(FixedPointFormat(parsing: format)))
         let design = try VerilogEmitter.design(
             network: Fixtures.small, options: RTLOptions(topName: "enc_lint", inputEncoder: true), encoder: encoder)
-        let directory = try Fixtures.temporaryDirectory("encoder-lint")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let paths = try design.files.map { file in
-            let url = directory.appendingPathComponent(file.path)
-            try file.contents.write(to: url, atomically: true, encoding: .utf8)
-            return url.path
+        for result in try Fixtures.lint(design, label: "encoder-lint") {
+            #expect(result.status == 0 && result.output.isEmpty, "\(format): \(result.output)")
         }
-        let verilator = try ExternalTool.run(
-            try #require(ExternalTool.find("verilator")),
-            ["--lint-only", "-Wall", "--top-module", design.topName] + paths, in: directory, timeout: 120)
-        #expect(verilator.status == 0 && verilator.output.isEmpty, "\(format): \(verilator.output)")
-        let iverilog = try ExternalTool.run(
-            try #require(ExternalTool.find("iverilog")),
-            ["-g2005", "-Wall", "-o", "/dev/null", "-s", design.topName] + paths, in: directory, timeout: 120)
-        #expect(iverilog.status == 0 && iverilog.output.isEmpty, "\(format): \(iverilog.output)")
     }
 }

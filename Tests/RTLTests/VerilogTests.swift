@@ -38,19 +38,9 @@ import Testing
     @Test(arguments: [0, 1, 2])
     func lintCleanUnderVerilatorWallAndIverilog(optionIndex: Int) throws {
         let design = try VerilogEmitter.design(network: Fixtures.small, options: Self.options[optionIndex])
-        let directory = try Fixtures.temporaryDirectory("lint")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let paths = try write(design, to: directory)
-        let verilator = try ExternalTool.run(
-            try #require(ExternalTool.find("verilator")),
-            ["--lint-only", "-Wall", "--top-module", design.topName] + paths, in: directory, timeout: 120)
-        #expect(verilator.status == 0)
-        #expect(verilator.output.isEmpty, "\(verilator.output)")
-        let iverilog = try ExternalTool.run(
-            try #require(ExternalTool.find("iverilog")),
-            ["-g2005", "-Wall", "-o", "/dev/null", "-s", design.topName] + paths, in: directory, timeout: 120)
-        #expect(iverilog.status == 0)
-        #expect(iverilog.output.isEmpty, "\(iverilog.output)")
+        for result in try Fixtures.lint(design, label: "lint") {
+            #expect(result.status == 0 && result.output.isEmpty, "\(result.output)")
+        }
     }
 
     @Test func badOptionsAreErrors() {
@@ -58,14 +48,6 @@ import Testing
         #expect(throws: RTLError.self) { try VerilogEmitter.design(network: Fixtures.small, options: RTLOptions(topName: "small")) }
         #expect(throws: RTLError.self) {
             try VerilogEmitter.design(network: Fixtures.small, options: RTLOptions(registers: .everyKLayers(0)))
-        }
-    }
-
-    private func write(_ design: RTLDesign, to directory: URL) throws -> [String] {
-        try design.files.map { file in
-            let url = directory.appendingPathComponent(file.path)
-            try Data(file.contents.utf8).write(to: url)
-            return url.path
         }
     }
 }
