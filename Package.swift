@@ -120,7 +120,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Diagnostics", "TestSupport"]),
         .testTarget(name: "NeuraLUTTests", dependencies: ["NeuraLUT", "Datasets"]),
-        .testTarget(name: "SubprocessTests", dependencies: ["Subprocess"]),
+        .testTarget(name: "SubprocessTests", dependencies: ["Subprocess", "TestSupport"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .testTarget(name: "HDLNamesTests", dependencies: ["HDLNames"]),
         .testTarget(
@@ -128,8 +128,8 @@ let package = Package(
             dependencies: [
                 "ProjectFile", "Diagnostics", "Datasets", "HTTPCache", "NeuraLUT", "TestSupport",
             ]),
-        .testTarget(name: "RTLTests", dependencies: ["RTL", "NeuraLUT", "Datasets", "Subprocess"]),
-        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "RTL", "NeuraLUT", "Subprocess"]),
+        .testTarget(name: "RTLTests", dependencies: ["RTL", "NeuraLUT", "Datasets", "Subprocess", "TestSupport"]),
+        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "RTL", "NeuraLUT", "Subprocess", "TestSupport"]),
         .testTarget(
             name: "PackagingTests",
             dependencies: [
@@ -141,7 +141,7 @@ let package = Package(
                 "Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "NeuraLUT", "Datasets", "TestSupport", "HTTPCache", "RTL",
             ]),
         .testTarget(name: "FrontEndTests", dependencies: ["FrontEnd", "Pipeline", "TestSupport"]),
-        .testTarget(name: "HTTPCacheTests", dependencies: ["HTTPCache", "BuildGraph"]),
+        .testTarget(name: "HTTPCacheTests", dependencies: ["HTTPCache", "BuildGraph", "TestSupport"]),
         // A real nginx cache server for the remote cache tests and benchmarks.
         .target(name: "NginxCacheServer", path: "Tests/Support/NginxCacheServer"),
         // A real one-node Slurm cluster for the cluster sweep tests and benchmarks.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Datasets
 
@@ -129,9 +130,9 @@ import Testing
     }
 
     @Test func formatIsToldByContent() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("format-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folderSandbox = try Sandbox("format")
+        defer { folderSandbox.remove() }
+        let folder = folderSandbox.url
         let files: [(String, [UInt8], DataFileFormat)] = [
             ("a.bin", [0x93] + Array("NUMPY".utf8) + [1, 0, 0, 0], .npy),
             ("b.bin", [0, 0, 8, 1, 0, 0, 0, 0], .idx),

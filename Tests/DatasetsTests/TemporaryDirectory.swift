@@ -1,26 +1,14 @@
 import Foundation
+import TestSupport
 
-/// A fresh directory under the system temp dir, removed by `remove()`.
-struct TemporaryDirectory {
-    let url: URL
+/// A data test's folder (`Sandbox`).
+typealias TemporaryDirectory = Sandbox
 
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-datasets-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
+extension Sandbox {
+    init() throws { try self.init("datasets") }
 
     /// Writes `bytes` to `name` and returns its URL.
-    func write(_ name: String, _ bytes: [UInt8]) throws -> URL {
-        let file = url.appendingPathComponent(name)
-        try Data(bytes).write(to: file)
-        return file
-    }
+    func write(_ name: String, _ bytes: [UInt8]) throws -> URL { try write(name, bytes: bytes) }
 
-    func write(_ name: String, text: String) throws -> URL {
-        try write(name, Array(text.utf8))
-    }
-
-    func remove() {
-        try? FileManager.default.removeItem(at: url)
-    }
+    func write(_ name: String, text: String) throws -> URL { try write(name, text) }
 }

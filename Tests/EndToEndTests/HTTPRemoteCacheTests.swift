@@ -1,5 +1,6 @@
 import BuildGraph
 import Foundation
+import TestSupport
 import HTTPCache
 import NginxCacheServer
 import Synchronization
@@ -98,9 +99,9 @@ import Testing
                 + "(none were found in --remote-header, LUTBUILD_REMOTE_CACHE_HEADER, the URL or ~/.netrc)")
         #expect(ContinuousClock.now - started < .seconds(3))
 
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-home-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: home) }
+        let homeSandbox = try Sandbox("home")
+        defer { homeSandbox.remove() }
+        let home = homeSandbox.url
         try "machine 127.0.0.1 login \(NginxCacheServer.user) password wrong\n".write(
             to: home.appendingPathComponent(".netrc"), atomically: true, encoding: .utf8)
         let wrong = try Self.cache(server.basicAuthURL, environment: ["HOME": home.path])
@@ -186,9 +187,9 @@ import Testing
     @Test func credentialsFromNetrcOrTheHeaderVariable() async throws {
         let server = try NginxCacheServer()
         defer { server.stop() }
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-home-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: home) }
+        let homeSandbox = try Sandbox("home")
+        defer { homeSandbox.remove() }
+        let home = homeSandbox.url
         try "machine 127.0.0.1 login \(NginxCacheServer.user) password \(NginxCacheServer.password)\n"
             .write(to: home.appendingPathComponent(".netrc"), atomically: true, encoding: .utf8)
         let data = Data("x".utf8)

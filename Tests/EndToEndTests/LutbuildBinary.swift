@@ -40,25 +40,9 @@ enum LutbuildBinary {
 }
 
 /// A fresh directory for one test, removed afterwards.
-struct Scratch {
-    let url: URL
+typealias Scratch = Sandbox
 
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ relative: String) -> URL { url.appendingPathComponent(relative) }
-
-    func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: path(relative).path) }
-
-    func write(_ relative: String, _ text: String) throws {
-        let file = path(relative)
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: file)
-    }
-
-    func read(_ relative: String) throws -> String { try String(contentsOf: path(relative), encoding: .utf8) }
-
-    func remove() { try? FileManager.default.removeItem(at: url) }
+extension Sandbox {
+    /// An end-to-end test's folder.
+    init() throws { try self.init("e2e") }
 }

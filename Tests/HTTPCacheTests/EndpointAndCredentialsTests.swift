@@ -1,5 +1,6 @@
 import BuildGraph
 import Foundation
+import TestSupport
 @testable import HTTPCache
 import Testing
 
@@ -112,9 +113,9 @@ import Testing
     }
 
     @Test func netrcEntryOfTheHostOrTheDefault() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-netrc-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directorySandbox = try Sandbox("netrc")
+        defer { directorySandbox.remove() }
+        let directory = directorySandbox.url
         try """
         # team cache
         machine other.example.org login someone password nope

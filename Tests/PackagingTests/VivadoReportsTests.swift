@@ -1,12 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Packaging
 
 @Suite("Vivado report parser")
 struct VivadoReportsTests {
     private func directory(_ reports: [String: String]) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vivado-reports-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let url = try Sandbox("vivado-reports").url
         for (name, content) in reports {
             try content.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }

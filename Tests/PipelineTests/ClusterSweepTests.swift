@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Pipeline
 import ProjectFile
@@ -31,9 +32,9 @@ import ProjectFile
     }
 
     @Test func gatheringNamesWhatFailedAndWhatIsToCome() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-sweep-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directorySandbox = try Sandbox("cluster-sweep")
+        defer { directorySandbox.remove() }
+        let directory = directorySandbox.url
         let manifest = try Self.manifest(in: directory)
         #expect(manifest.taskPoints.map { "\($0.task):\($0.point.name)" } == ["0:train.epochs=1", "0:train.epochs=2", "1:train.epochs=3"])
         #expect(manifest.logFile(task: 1).path.hasSuffix("gen/sweep/cluster/logs/7_1.log"))

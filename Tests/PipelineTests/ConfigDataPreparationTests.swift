@@ -10,9 +10,9 @@ import TestSupport
     @Test
     func idxProjectSplitsAndScalesPixels() throws {
         let mnist = try SharedData.require("datasets/mnist").path
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-prep-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folderSandbox = try Sandbox("prep")
+        defer { folderSandbox.remove() }
+        let folder = folderSandbox.url
         let text = """
             [project]
             name = "mnist_lut"

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Pipeline
 @testable import ProjectFile
@@ -42,9 +43,9 @@ import Testing
     }
 
     @Test func missingDataFilesAreNamedRelativeToTheProject() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-config-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folderSandbox = try Sandbox("config")
+        defer { folderSandbox.remove() }
+        let folder = folderSandbox.url
         let text = """
             [project]
             name = "m"

@@ -3,6 +3,7 @@ import Foundation
 import NeuraLUT
 import RTL
 import Subprocess
+import TestSupport
 import Testing
 
 /// Small shapes that keep the simulator tests fast.
@@ -27,11 +28,7 @@ enum Fixtures {
     }
 
     /// A fresh temporary directory.
-    static func temporaryDirectory(_ label: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-rtl-\(label)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func temporaryDirectory(_ label: String) throws -> URL { try Sandbox("rtl-\(label)").url }
 
     /// Verilator `--lint-only -Wall` and `iverilog -Wall` on `design`'s
     /// files; the one lint every RTL test uses. Each must pass and print nothing.

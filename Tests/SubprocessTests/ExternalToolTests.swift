@@ -1,16 +1,13 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 @testable import Subprocess
 
 /// The one runner for external tools: exit codes and output, and a cancel
 /// that stops the tool and everything it started, even what ignores SIGTERM.
 @Suite struct ExternalToolTests {
-    func directory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-tool-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    func directory() throws -> URL { try Sandbox("tool").url }
 
     /// Whether `pid` is a running (not zombie) process.
     static func running(_ pid: Int32) -> Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import NeuraLUT
 
 /// Truth tables for the mapper tests.
@@ -22,8 +23,6 @@ enum Tables {
 
     /// A fresh temporary directory.
     static func temporaryDirectory(_ label: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-synth-\(label)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        return try Sandbox("synth-\(label)").url
     }
 }
