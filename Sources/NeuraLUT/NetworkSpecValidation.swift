@@ -1,11 +1,45 @@
 import Diagnostics
-/// A specification the method cannot realise, named by the key at fault.
+
+/// The setting a `SpecError` is about, as the method names it. The project
+/// file maps each to its own key and line (`ProjectConfigRules.path(of:in:)`),
+/// so no TOML spelling lives here.
+public enum SpecField: Equatable, Sendable, CustomStringConvertible {
+    public enum LayerField: String, Equatable, Sendable {
+        case partitions, fanIn = "fan-in", bits, width, depth, skip
+    }
+
+    case inputBits
+    /// A layer's setting, or the layer as a whole (nil).
+    case layer(Int, LayerField?)
+    case minInputActivity, imageWidth
+    case epochs, batch, learningRate, weightDecay, restartEpochs, labelSmoothing, calibrationRows, validationFraction
+
+    /// For messages outside the project file (`layer 1's width`, `the learning rate`).
+    public var description: String {
+        switch self {
+        case .inputBits: "the input bits"
+        case .layer(let layer, nil): "layer \(layer)"
+        case .layer(let layer, let field?): "layer \(layer)'s \(field.rawValue)"
+        case .minInputActivity: "the minimum input activity"
+        case .imageWidth: "the image width"
+        case .epochs: "the epochs"
+        case .batch: "the batch size"
+        case .learningRate: "the learning rate"
+        case .weightDecay: "the weight decay"
+        case .restartEpochs: "the restart period"
+        case .labelSmoothing: "the label smoothing"
+        case .calibrationRows: "the calibration rows"
+        case .validationFraction: "the validation fraction"
+        }
+    }
+}
+
+/// A specification the method cannot realise, named by the setting at fault.
 public struct SpecError: Error, CustomStringConvertible, Equatable {
     public var description: String
-    /// The setting at fault as the project file spells it (`model.layers[1].width`,
-    /// `train.batch`), when it is one setting; the project-file checks map it to a line.
-    public var key: String?
-    /// What is wrong with the setting `key` names (the description without the key).
+    /// The setting at fault, when it is one setting; the project-file checks map it to a key and line.
+    public var field: SpecField?
+    /// What is wrong with the setting `field` names (the description without it).
     public var problem: String
 
     public init(_ description: String) {
@@ -13,10 +47,10 @@ public struct SpecError: Error, CustomStringConvertible, Equatable {
         problem = description
     }
 
-    public init(key: String, _ problem: String) {
-        self.key = key
+    public init(_ field: SpecField, _ problem: String) {
+        self.field = field
         self.problem = problem
-        description = "\(key) \(problem)"
+        description = "\(field) \(problem)"
     }
 }
 
@@ -34,41 +68,40 @@ extension NetworkSpec {
     public func validate() throws {
         guard inputFeatures >= 1 else { throw SpecError("model: input features must be at least 1, got \(inputFeatures)") }
         guard Self.codeBits.contains(inputBits) else {
-            throw SpecError(key: "model.input_bits", "must be in \(Self.codeBits), got \(inputBits)")
+            throw SpecError(.inputBits, "must be in \(Self.codeBits), got \(inputBits)")
         }
         guard classes >= 2 else {
             throw SpecError(
-                key: "model.layers[\(max(layers.count - 1, 0))].partitions", "must be at least 2 (one per class), got \(classes)")
+                .layer(max(layers.count - 1, 0), .partitions), "must be at least 2 (one per class), got \(classes)")
         }
         guard let last = layers.last else { throw SpecError("model: layers must not be empty") }
         guard last.partitions == classes else {
             throw SpecError("model: the last layer has \(last.partitions) partitions, expected one per class (\(classes))")
         }
         for (l, layer) in layers.enumerated() {
-            let key = "model.layers[\(l)]"
-            guard layer.partitions >= 1 else { throw SpecError(key: "\(key).partitions", "must be at least 1, got \(layer.partitions)") }
+            guard layer.partitions >= 1 else { throw SpecError(.layer(l, .partitions), "must be at least 1, got \(layer.partitions)") }
             guard (1...inputWidth(ofLayer: l)).contains(layer.fanIn) else {
                 throw SpecError(
-                    key: "\(key).fan_in", "must be in 1...\(inputWidth(ofLayer: l)) (the previous layer's width), got \(layer.fanIn)")
+                    .layer(l, .fanIn), "must be in 1...\(inputWidth(ofLayer: l)) (the previous layer's width), got \(layer.fanIn)")
             }
             guard Self.codeBits.contains(layer.outputBits) else {
-                throw SpecError(key: "\(key).bits", "must be in \(Self.codeBits), got \(layer.outputBits)")
+                throw SpecError(.layer(l, .bits), "must be in \(Self.codeBits), got \(layer.outputBits)")
             }
             guard tableAddressBits(ofLayer: l) <= Self.maxTableAddressBits else {
                 throw SpecError(
-                    key: key,
-                    "reads fan_in × input bits = \(tableAddressBits(ofLayer: l)) table address bits; at most"
+                    .layer(l, nil),
+                    "reads fan-in × input bits = \(tableAddressBits(ofLayer: l)) table address bits; at most"
                         + " \(Self.maxTableAddressBits) are supported"
                 )
             }
             guard Self.depths.contains(layer.shape.depth) else {
-                throw SpecError(key: "\(key).depth", "must be in \(Self.depths), got \(layer.shape.depth)")
+                throw SpecError(.layer(l, .depth), "must be in \(Self.depths), got \(layer.shape.depth)")
             }
             guard layer.shape.depth == 1 || Self.widths.contains(layer.shape.width) else {
-                throw SpecError(key: "\(key).width", "must be in \(Self.widths), got \(layer.shape.width)")
+                throw SpecError(.layer(l, .width), "must be in \(Self.widths), got \(layer.shape.width)")
             }
             guard layer.shape.skip >= 0 else {
-                throw SpecError(key: "\(key).skip", "must be 0 (none) or positive, got \(layer.shape.skip)")
+                throw SpecError(.layer(l, .skip), "must be 0 (none) or positive, got \(layer.shape.skip)")
             }
         }
     }

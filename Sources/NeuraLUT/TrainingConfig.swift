@@ -68,34 +68,34 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
     var workerThreads: Int { threads > 0 ? threads : CPUAllocation.count }
 
     public func validate() throws {
-        guard epochs >= 0 else { throw SpecError(key: "train.epochs", "must be at least 0, got \(epochs)") }
+        guard epochs >= 0 else { throw SpecError(.epochs, "must be at least 0, got \(epochs)") }
         guard batchSize >= Self.minimumBatch else {
-            throw SpecError(key: "train.batch", "must be at least \(Self.minimumBatch) (batch-norm needs two samples), got \(batchSize)")
+            throw SpecError(.batch, "must be at least \(Self.minimumBatch) (batch-norm needs two samples), got \(batchSize)")
         }
         guard learningRate.isFinite, learningRate > 0 else {
-            throw SpecError(key: "train.learning_rate", "must be positive, got \(learningRate)")
+            throw SpecError(.learningRate, "must be positive, got \(learningRate)")
         }
         guard weightDecay.isFinite, weightDecay >= 0 else {
-            throw SpecError(key: "train.weight_decay", "must be at least 0, got \(weightDecay)")
+            throw SpecError(.weightDecay, "must be at least 0, got \(weightDecay)")
         }
         guard (0..<1).contains(beta1), (0..<1).contains(beta2) else {
             throw SpecError("train.betas must be in [0, 1), got (\(beta1), \(beta2))")
         }
-        guard restartEpochs >= 1 else { throw SpecError(key: "train.restart_epochs", "must be at least 1, got \(restartEpochs)") }
+        guard restartEpochs >= 1 else { throw SpecError(.restartEpochs, "must be at least 1, got \(restartEpochs)") }
         guard (0..<1).contains(minInputActivity) else {
-            throw SpecError(key: "model.min_input_activity", "must be in [0, 1), got \(minInputActivity)")
+            throw SpecError(.minInputActivity, "must be in [0, 1), got \(minInputActivity)")
         }
         if let imageWidth, !(Self.imageWidthRange ~= imageWidth) {
             throw SpecError(
-                key: "model.image_width",
+                .imageWidth,
                 "must be in \(Self.imageWidthRange.lowerBound)…\(Self.imageWidthRange.upperBound), got \(imageWidth)")
         }
         guard labelSmoothing.isFinite, (0..<1).contains(labelSmoothing) else {
-            throw SpecError(key: "train.label_smoothing", "must be in [0, 1), got \(labelSmoothing)")
+            throw SpecError(.labelSmoothing, "must be in [0, 1), got \(labelSmoothing)")
         }
-        guard calibrationRows >= 0 else { throw SpecError(key: "train.calibration_rows", "must be at least 0, got \(calibrationRows)") }
+        guard calibrationRows >= 0 else { throw SpecError(.calibrationRows, "must be at least 0, got \(calibrationRows)") }
         guard (0..<1).contains(validationFraction) else {
-            throw SpecError(key: "train.validation_fraction", "must be in [0, 1), got \(validationFraction)")
+            throw SpecError(.validationFraction, "must be in [0, 1), got \(validationFraction)")
         }
     }
 }

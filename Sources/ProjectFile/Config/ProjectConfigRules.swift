@@ -28,43 +28,47 @@ package enum ProjectConfigRules {
             try spec.validate()
             try config.train.trainingConfig(minInputActivity: config.model.minInputActivity, imageWidth: config.model.imageWidth).validate()
         } catch let error as SpecError {
-            r.report(path(ofTrainerKey: error.key, in: config.model), error.problem)
+            r.report(path(of: error.field, in: config.model), error.problem)
         } catch {
             r.report(ConfigKeyPath().appending("model"), "\(error)")
         }
     }
 
-    /// Where the project file sets what a NeuraLUT key names: a layer's
-    /// `width`, `depth`, `skip`, `fan_in` or `bits` is the layer's own
-    /// override if it has one, else the `[model]` default.
-    package static func path(ofTrainerKey key: String?, in model: ModelSection) -> ConfigKeyPath {
-        guard let key else { return ConfigKeyPath().appending("model") }
-        var path = ConfigKeyPath()
-        var layer: Int?
-        for part in key.split(separator: ".") {
-            if let open = part.firstIndex(of: "["), let index = Int(part[part.index(after: open)...].dropLast()) {
-                path = path.appending(String(part[..<open])).appending(index: index)
-                layer = index
-            } else {
-                path = path.appending(String(part))
-            }
-        }
-        guard let layer, layer < model.layers.count, case .key(let field)? = path.components.last, path.components.count == 4 else {
-            return path
-        }
-        let overrides = model.layers[layer]
-        let overridden: Bool
+    /// Where the project file sets the setting a NeuraLUT error names: a
+    /// layer's `width`, `depth`, `skip`, `fan_in` or `bits` is the layer's own
+    /// override if it has one, else the `[model]` default (`output_bits` for
+    /// the last layer's bits). The TOML spellings of NeuraLUT's fields live here only.
+    package static func path(of field: SpecField?, in model: ModelSection) -> ConfigKeyPath {
+        let modelPath = ConfigKeyPath().appending("model"), train = ConfigKeyPath().appending("train")
         switch field {
-        case "width": overridden = overrides.width != nil
-        case "depth": overridden = overrides.depth != nil
-        case "skip": overridden = overrides.skip != nil
-        case "fan_in": overridden = overrides.fanIn != nil
-        case "bits": overridden = overrides.bits != nil
-        default: return path
+        case nil: return modelPath
+        case .inputBits: return modelPath.appending("input_bits")
+        case .minInputActivity: return modelPath.appending("min_input_activity")
+        case .imageWidth: return modelPath.appending("image_width")
+        case .epochs: return train.appending("epochs")
+        case .batch: return train.appending("batch")
+        case .learningRate: return train.appending("learning_rate")
+        case .weightDecay: return train.appending("weight_decay")
+        case .restartEpochs: return train.appending("restart_epochs")
+        case .labelSmoothing: return train.appending("label_smoothing")
+        case .calibrationRows: return train.appending("calibration_rows")
+        case .validationFraction: return ConfigKeyPath().appending("dataset").appending("validation_fraction")
+        case .layer(let layer, let layerField):
+            let layerPath = modelPath.appending("layers").appending(index: layer)
+            guard let layerField else { return layerPath }
+            let key: String, overridden: Bool
+            let overrides = layer < model.layers.count ? model.layers[layer] : nil
+            switch layerField {
+            case .partitions: return layerPath.appending("partitions")
+            case .fanIn: (key, overridden) = ("fan_in", overrides?.fanIn != nil)
+            case .bits: (key, overridden) = ("bits", overrides?.bits != nil)
+            case .width: (key, overridden) = ("width", overrides?.width != nil)
+            case .depth: (key, overridden) = ("depth", overrides?.depth != nil)
+            case .skip: (key, overridden) = ("skip", overrides?.skip != nil)
+            }
+            if overridden || overrides == nil { return layerPath.appending(key) }
+            return modelPath.appending(key == "bits" && layer == model.layers.count - 1 ? "output_bits" : key)
         }
-        if overridden { return path }
-        let modelField = field == "bits" && layer == model.layers.count - 1 ? "output_bits" : field
-        return ConfigKeyPath().appending("model").appending(modelField)
     }
 
     /// Checks that need the data: layer 0's fan-in against the feature count
