@@ -59,10 +59,15 @@ let package = Package(
         // How many CPUs this process may use (affinity mask, cgroup quota): every thread count's source.
         .target(name: "CAffinity"),
         .target(name: "Allocation", dependencies: ["CAffinity"]),
+        // Where a remote cache is and how it may be used, as the user writes it (URL, mode): below the engine,
+        // the cache client and the project file alike.
+        .target(name: "RemoteCacheAddress", dependencies: ["Diagnostics"]),
         // The generic, NN-agnostic incremental build engine.
-        .target(name: "BuildGraph", dependencies: ["Diagnostics", "Allocation", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "BuildGraph",
+            dependencies: ["Diagnostics", "Allocation", "RemoteCacheAddress", .product(name: "Crypto", package: "swift-crypto")]),
         // The Bazel HTTP cache protocol client behind BuildGraph's remote cache.
-        .target(name: "HTTPCache", dependencies: ["BuildGraph", "CCurl", "Diagnostics"]),
+        .target(name: "HTTPCache", dependencies: ["BuildGraph", "CCurl", "Diagnostics", "RemoteCacheAddress"]),
         // Dataset loading: CSV, MNIST IDX, NPY; splits and normalisation.
         .target(name: "Datasets", dependencies: ["CZlib", "Diagnostics"], swiftSettings: targetCPUSettings),
         // The NeuraLUT method: network spec, training, truth tables, LUT inference.
@@ -84,7 +89,7 @@ let package = Package(
         .target(
             name: "ProjectFile",
             dependencies: [
-                "BuildGraph", "Datasets", "Diagnostics", "NeuraLUT", "Synthesis", "Packaging", "HDLNames", "HTTPCache",
+                "Datasets", "Diagnostics", "NeuraLUT", "Synthesis", "Packaging", "HDLNames", "RemoteCacheAddress",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]),
         // lutbuild's steps wired into BuildGraph, what they produce, and sweeps.
@@ -92,7 +97,8 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "ProjectFile", "BuildGraph", "Datasets", "Diagnostics", "NeuraLUT", "RTL", "Synthesis", "Packaging", "HTTPCache",
-                "DeterministicJSON", "HDLNames", "Allocation", "Subprocess", .product(name: "TOMLKit", package: "TOMLKit"),
+                "DeterministicJSON", "HDLNames", "Allocation", "Subprocess", "RemoteCacheAddress",
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ]),
         // What the user sees around a build: report text, the `--json` summary event, signals,
         // watch glue, git hooks, Vivado report import, the version. Above Pipeline; no step knows it.
@@ -104,6 +110,7 @@ let package = Package(
             name: "lutbuild",
             dependencies: [
                 "FrontEnd", "Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "RTL", "Datasets", "DeterministicJSON", "Allocation",
+                "RemoteCacheAddress",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks behind bench/run (docs/method.md, "Benchmarks"); not shipped to users.
@@ -114,7 +121,7 @@ let package = Package(
                 "TestSupport",
             ], swiftSettings: targetCPUSettings),
 
-        .testTarget(name: "BuildGraphTests", dependencies: ["BuildGraph"]),
+        .testTarget(name: "BuildGraphTests", dependencies: ["BuildGraph", "RemoteCacheAddress"]),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation", "CAffinity"]),
         // Shared by the test targets: the one process runner.
         .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
@@ -141,7 +148,7 @@ let package = Package(
                 "Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "NeuraLUT", "Datasets", "TestSupport", "HTTPCache", "RTL",
             ]),
         .testTarget(name: "FrontEndTests", dependencies: ["FrontEnd", "Pipeline", "TestSupport"]),
-        .testTarget(name: "HTTPCacheTests", dependencies: ["HTTPCache", "BuildGraph", "TestSupport"]),
+        .testTarget(name: "HTTPCacheTests", dependencies: ["HTTPCache", "BuildGraph", "TestSupport", "RemoteCacheAddress"]),
         // A real nginx cache server for the remote cache tests and benchmarks.
         .target(name: "NginxCacheServer", path: "Tests/Support/NginxCacheServer"),
         // A real one-node Slurm cluster for the cluster sweep tests and benchmarks.
@@ -149,7 +156,7 @@ let package = Package(
         // Also drives the remote cache client against a real nginx it starts, and sweeps on a real Slurm.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport", "lutbuild", "HTTPCache", "BuildGraph", "NginxCacheServer", "SlurmCluster"]),
+            dependencies: ["TestSupport", "lutbuild", "HTTPCache", "BuildGraph", "NginxCacheServer", "SlurmCluster", "RemoteCacheAddress"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import BuildGraph
 import Foundation
+import RemoteCacheAddress
 
 /// A remote cache on a server that speaks the Bazel HTTP cache protocol
 /// (bazel-remote, nginx with WebDAV, …): `GET`/`PUT` of `cas/<sha256>` and

@@ -1,4 +1,5 @@
 import Foundation
+import RemoteCacheAddress
 
 /// The headers sent with every request to a remote cache: those given with
 /// `--remote-header` (repeatable, as Bazel's), and the credentials from (first
@@ -8,7 +9,7 @@ import Foundation
 /// host's entry in `~/.netrc` (`$NETRC` names another file). Their values are
 /// secrets: nothing prints them.
 public struct RemoteCacheCredentials: Sendable, CustomStringConvertible {
-    public static let headerVariable = "LUTBUILD_REMOTE_CACHE_HEADER"
+    public static let headerVariable = RemoteCacheVariables.header
 
     let headers: [String: String]
 

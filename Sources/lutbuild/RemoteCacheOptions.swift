@@ -1,6 +1,7 @@
 import ArgumentParser
 import BuildGraph
 import Foundation
+import RemoteCacheAddress
 import HTTPCache
 import Pipeline
 

@@ -1,5 +1,6 @@
 @testable import BuildGraph
 import Foundation
+import RemoteCacheAddress
 import Synchronization
 import Testing
 

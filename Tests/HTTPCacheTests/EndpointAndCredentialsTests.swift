@@ -1,5 +1,6 @@
 import BuildGraph
 import Foundation
+import RemoteCacheAddress
 import TestSupport
 @testable import HTTPCache
 import Testing

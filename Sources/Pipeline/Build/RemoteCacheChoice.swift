@@ -1,6 +1,7 @@
 import BuildGraph
 import Diagnostics
 import Foundation
+import RemoteCacheAddress
 import HTTPCache
 import ProjectFile
 

@@ -1,6 +1,5 @@
-import BuildGraph
 import Foundation
-import HTTPCache
+import RemoteCacheAddress
 import TOMLKit
 
 /// `[cache]`: the remote cache this project's builds share (docs/remote-cache.md).
@@ -49,7 +48,7 @@ extension ProjectConfigSchema {
                     r.report(
                         path.appending("remote"),
                         "credentials do not belong in the project file, which is committed; put them in ~/.netrc or"
-                            + " \(RemoteCacheCredentials.headerVariable)"
+                            + " \(RemoteCacheVariables.header)"
                     )
                 }
             } catch {

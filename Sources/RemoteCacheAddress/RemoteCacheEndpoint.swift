@@ -1,5 +1,4 @@
 import Diagnostics
-import BuildGraph
 import Foundation
 
 /// A remote cache's base URL, `http://host:port/prefix/`: objects live at
@@ -11,8 +10,8 @@ import Foundation
 public struct RemoteCacheEndpoint: Sendable, Equatable {
     /// The base URL, without credentials, ending in `/`.
     public let url: URL
-    let user: String?
-    let password: String?
+    package let user: String?
+    package let password: String?
 
     /// Parses the URL as the user gave it; the error says what is expected.
     public init(parsing text: String) throws(RemoteCacheEndpoint.Invalid) {
@@ -44,11 +43,6 @@ public struct RemoteCacheEndpoint: Sendable, Equatable {
 
     /// The URL for messages: it never holds credentials.
     public var displayName: String { url.absoluteString }
-
-    /// Where `digest` lives in `store`.
-    func url(_ store: RemoteStore, _ digest: Digest) -> URL {
-        URL(string: url.absoluteString + store.rawValue + "/" + digest.hex)!
-    }
 
     /// Why a cache URL cannot be used.
     public struct Invalid: Error, CustomStringConvertible, Equatable {

@@ -1,4 +1,3 @@
-import BuildGraph
 import Foundation
 
 /// Where a remote cache is, as the user writes it: a server's base URL
