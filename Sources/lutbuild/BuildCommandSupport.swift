@@ -1,4 +1,3 @@
-import Allocation
 import ArgumentParser
 import BuildGraph
 import Diagnostics
@@ -62,7 +61,7 @@ enum EngineCommand {
             : BuildEventRenderer.standardError(json: false)
         defer { renderer.finish() }
         return try await BuildPipeline(project: project, request: request).lockedBuild(
-            wait: wait, onWait: printError, concurrency: jobs ?? CPUAllocation.count, remoteCache: remoteCache,
+            wait: wait, onWait: printError, concurrency: jobs, remoteCache: remoteCache,
             isCancelled: { interrupt.isRaised }, events: renderer.render)
     }
 }

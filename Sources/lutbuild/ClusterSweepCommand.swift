@@ -1,4 +1,3 @@
-import Allocation
 import ArgumentParser
 import BuildGraph
 import Foundation
@@ -223,7 +222,7 @@ struct SweepTaskCommand: AsyncParsableCommand {
         defer { renderer.finish() }
         let task = try SweepTask(manifest: manifest, index: index!)
         let result = try await task.run(
-            concurrency: jobs ?? CPUAllocation.count, remoteCache: RemoteCacheChoice(),
+            concurrency: jobs, remoteCache: RemoteCacheChoice(),
             isCancelled: { interrupt.isRaised }, events: renderer.render
         ) { summary in
             renderer.note("task: \(BuildReport.summary(summary))")

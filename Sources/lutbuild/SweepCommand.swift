@@ -1,4 +1,3 @@
-import Allocation
 import ArgumentParser
 import BuildGraph
 import Foundation
@@ -85,7 +84,7 @@ struct SweepCommand: AsyncParsableCommand {
         do {
             defer { renderer.finish() }
             results = try await runner.run(
-                concurrency: jobs ?? CPUAllocation.count, remoteCache: remote,
+                concurrency: jobs, remoteCache: remote,
                 isCancelled: { interrupt.isRaised }, events: renderer.render
             ) { point, reused in
                 let number = counter.next()

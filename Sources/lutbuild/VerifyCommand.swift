@@ -1,6 +1,5 @@
 import ArgumentParser
 import Diagnostics
-import DeterministicJSON
 import Foundation
 import Pipeline
 import RTL
@@ -45,7 +44,7 @@ struct VerifyCommand: AsyncParsableCommand {
             throw UserError("no verification report in \(OutputLayout.Report.verify)")
         }
         if json {
-            print(try String(decoding: DeterministicJSON.compact(verification), as: UTF8.self))
+            print(try verification.jsonLine())
         } else {
             let accuracy = verification.accuracy.map { String(format: ", RTL test accuracy %.2f%%", $0 * 100) } ?? ""
             print("verify: \(verification.mismatches) mismatches in \(verification.samples) samples (\(verification.simulator))\(accuracy)")

@@ -1,3 +1,4 @@
+import Allocation
 import BuildGraph
 import Diagnostics
 import Foundation
@@ -13,11 +14,12 @@ extension BuildPipeline {
         try ProjectBuildLock(layout: OutputLayout.engineLayout(root: project.directory.path), wait: wait, onWait: onWait)
     }
 
-    /// `build(…)` under the project's lock. A first build that the user's
+    /// `build(…)` under the project's lock; `concurrency` nil: the CPUs this
+    /// process may use (`CPUAllocation`). A first build that the user's
     /// data rejects (an input error, exit 2) removes the state folder it
     /// created, as a bad project file leaves none.
     public func lockedBuild(
-        wait: Bool, onWait: (String) -> Void, concurrency: Int, remoteCache: RemoteCacheChoice,
+        wait: Bool, onWait: (String) -> Void, concurrency: Int?, remoteCache: RemoteCacheChoice,
         isCancelled: @escaping @Sendable () -> Bool,
         events: @escaping @Sendable (BuildEvent) -> Void
     ) async throws -> BuildSummary {
@@ -26,7 +28,8 @@ extension BuildPipeline {
         do {
             let lock = try Self.lock(project, wait: wait, onWait: onWait)
             defer { _ = lock }
-            return try await build(concurrency: concurrency, remoteCache: remoteCache, isCancelled: isCancelled, events: events)
+            return try await build(
+                concurrency: concurrency ?? CPUAllocation.count, remoteCache: remoteCache, isCancelled: isCancelled, events: events)
         } catch {
             if firstBuild && UserError.lines(for: error).exitCode == UserError.inputExitCode {
                 try? FileManager.default.removeItem(at: state)

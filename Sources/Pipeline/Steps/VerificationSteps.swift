@@ -163,6 +163,9 @@ public struct VerifyReport: Codable, Equatable, Sendable {
     /// RTL outputs against the labels (nil without labels).
     public var accuracy: Double?
 
+    /// The report as `lutbuild verify --json` prints it: compact, sorted keys, as stored.
+    public func jsonLine() throws -> String { String(decoding: try StepCodecs.json(self), as: UTF8.self) }
+
     public init(simulator: String, samples: Int, mismatches: Int, cycles: Int, accuracy: Double?) {
         self.simulator = simulator
         self.samples = samples

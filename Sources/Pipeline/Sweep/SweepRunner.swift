@@ -1,3 +1,4 @@
+import Allocation
 import BuildGraph
 import Foundation
 import Synchronization
@@ -77,7 +78,7 @@ public struct SweepRunner: Sendable {
     /// `CancellationError`); finished points are kept either way.
     @discardableResult
     public func run(
-        concurrency: Int, remoteCache: RemoteCacheSettings? = nil, isCancelled: @escaping @Sendable () -> Bool = { false },
+        concurrency: Int? = nil, remoteCache: RemoteCacheSettings? = nil, isCancelled: @escaping @Sendable () -> Bool = { false },
         events: @escaping @Sendable (BuildEvent) -> Void = { _ in },
         pointFinished: @escaping @Sendable (SweepPointResult, _ reused: Bool) -> Void = { _, _ in },
         built: (BuildSummary) -> Void = { _ in }
@@ -103,7 +104,7 @@ public struct SweepRunner: Sendable {
         let summary = try await engine.build(
             graph,
             options: BuildOptions(
-                concurrency: concurrency, isCancelled: isCancelled,
+                concurrency: concurrency ?? CPUAllocation.count, isCancelled: isCancelled,
                 remoteCache: remoteCache)
         ) { event in
             events(event)

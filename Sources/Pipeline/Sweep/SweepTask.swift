@@ -41,7 +41,7 @@ public struct SweepTask: Sendable {
     /// task fails, as the scheduler should see).
     @discardableResult
     public func run(
-        concurrency: Int, remoteCache: RemoteCacheChoice, isCancelled: @escaping @Sendable () -> Bool = { false },
+        concurrency: Int?, remoteCache: RemoteCacheChoice, isCancelled: @escaping @Sendable () -> Bool = { false },
         events: @escaping @Sendable (BuildEvent) -> Void = { _ in },
         built: (BuildSummary) -> Void = { _ in }
     ) async throws -> [SweepPointResult] {
@@ -70,7 +70,7 @@ public struct SweepTask: Sendable {
     }
 
     private func build(
-        in scratch: URL, concurrency: Int, remoteCache: RemoteCacheChoice, isCancelled: @escaping @Sendable () -> Bool,
+        in scratch: URL, concurrency: Int?, remoteCache: RemoteCacheChoice, isCancelled: @escaping @Sendable () -> Bool,
         events: @escaping @Sendable (BuildEvent) -> Void, built: (BuildSummary) -> Void
     ) async throws -> [SweepPointResult] {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
