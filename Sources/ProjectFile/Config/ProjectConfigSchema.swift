@@ -26,6 +26,19 @@ package enum ProjectConfigSchema {
     static let hardwareKeys = ["dont_care", "dont_care_min_hits", "dont_care_widen", "mapper_effort"]
     static let fpgaKeys = ["part", "clock_mhz", "families", "synthesis_strategy", "retiming"]
 
+    /// Every key the schema reads, as `section.key` (`model.layers[].key` for
+    /// a layer's, `sweep.slurm.key`): the one list the key table test and the
+    /// docs test check against.
+    package static var allKeys: Set<String> {
+        let bySection: [(String, [String])] = [
+            ("project", projectKeys), ("dataset", datasetKeys), ("model", modelKeys), ("train", trainKeys), ("rtl", rtlKeys),
+            ("hardware", hardwareKeys), ("fpga", fpgaKeys), ("cache", cacheKeys), ("sweep.slurm", slurmKeys),
+        ]
+        var keys = Set(layerKeys.map { "model.layers[].\($0)" })
+        for (section, names) in bySection { keys.formUnion(names.map { "\(section).\($0)" }) }
+        return keys
+    }
+
     // The network's own limits (NeuraLUT), so a value accepted here is one training accepts.
     static let bitsRange = NetworkSpec.codeBits
     // Upper bounds far beyond any real design, so arithmetic on them cannot overflow.
