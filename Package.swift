@@ -146,6 +146,7 @@ let package = Package(
             name: "PipelineTests",
             dependencies: [
                 "Pipeline", "ProjectFile", "BuildGraph", "Diagnostics", "NeuraLUT", "Datasets", "TestSupport", "HTTPCache", "RTL",
+                "Synthesis",
             ]),
         .testTarget(name: "FrontEndTests", dependencies: ["FrontEnd", "Pipeline", "TestSupport"]),
         .testTarget(name: "HTTPCacheTests", dependencies: ["HTTPCache", "BuildGraph", "TestSupport", "RemoteCacheAddress"]),

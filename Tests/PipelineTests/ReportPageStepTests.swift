@@ -1,35 +1,35 @@
 import Foundation
 import Testing
 @testable import Pipeline
+import Synthesis
 
-/// The report page reads estimate.json loosely: the yosys totals, or per-layer
-/// LUTs and LUT levels where the estimate has them.
+/// The report page: its hardware rows from the estimate as `MappedEstimate`
+/// decodes it, and how it draws.
 @Suite struct ReportPageStepTests {
-    @Test func totalsOnlyEstimate() {
-        let json = #"{"family":"xcup","flipFlops":77,"logicDepth":12,"luts":2845,"lutsBySize":[0,31]}"#
-        let (rows, source) = ReportPageStep.hardware(fromEstimate: Data(json.utf8))
-        #expect(rows == [ReportPage.HardwareRow(name: "total", partitions: nil, luts: 2845, levels: 12, flipFlops: 77)])
-        #expect(source == "Estimate for xcup from gen/reports/estimate.json")
+    static func estimate(encoder: String = "") throws -> MappedEstimate {
+        let json =
+            #"{"layers":[{"layer":0,"partitions":64,"lutsBySize":[0,0,0,0,0,0,9000],"luts":9000,"levels":3,"flipFlops":90},"#
+            + #"{"layer":1,"partitions":10,"lutsBySize":[0,0,0,0,0,0,800],"luts":800,"levels":2,"flipFlops":21}],"#
+            + #""lutsBySize":[0,0,0,0,0,0,9800],"luts":9800,"flipFlops":111,"logicLevels":5,"latency":2"# + encoder + "}"
+        return try JSONDecoder().decode(MappedEstimate.self, from: Data(json.utf8))
     }
 
-    @Test func perLayerEstimateAtTopLevelOrOneObjectDown() {
-        let layers =
-            #"[{"layer":0,"partitions":64,"luts":9000,"levels":3,"flipFlops":90},"#
-            + #"{"layer":1,"partitions":10,"luts":800,"levels":2,"flipFlops":21}]"#
-        let expected = [
-            ReportPage.HardwareRow(name: "layer 0", partitions: 64, luts: 9000, levels: 3, flipFlops: 90),
-            ReportPage.HardwareRow(name: "layer 1", partitions: 10, luts: 800, levels: 2, flipFlops: 21),
-        ]
-        let top = ReportPageStep.hardware(fromEstimate: Data(#"{"layers":\#(layers),"luts":9800,"logicLevels":5,"flipFlops":111}"#.utf8)).0
-        #expect(top == expected + [ReportPage.HardwareRow(name: "total", partitions: 74, luts: 9800, levels: 5, flipFlops: 111)])
-        let nested = ReportPageStep.hardware(fromEstimate: Data(#"{"luts":9900,"logicDepth":6,"mapped":{"layers":\#(layers)}}"#.utf8)).0
-        #expect(nested.dropLast() == expected[...])
-        #expect(nested.last == ReportPage.HardwareRow(name: "total", partitions: 74, luts: 9900, levels: 6, flipFlops: nil))
+    @Test func everyLayerThenTheTotal() throws {
+        #expect(
+            ReportPageStep.hardware(from: try Self.estimate()) == [
+                ReportPage.HardwareRow(name: "layer 0", partitions: 64, luts: 9000, levels: 3, flipFlops: 90),
+                ReportPage.HardwareRow(name: "layer 1", partitions: 10, luts: 800, levels: 2, flipFlops: 21),
+                ReportPage.HardwareRow(name: "total", partitions: 74, luts: 9800, levels: 5, flipFlops: 111),
+            ])
     }
 
-    @Test func unreadableEstimateSaysSo() {
-        let (rows, source) = ReportPageStep.hardware(fromEstimate: Data("not json".utf8))
-        #expect(rows.isEmpty && source == "estimate.json could not be read")
+    /// The input encoder is a row of its own, outside the total.
+    @Test func theEncoderIsCountedApart() throws {
+        let encoder = #","encoder":{"luts":108,"lutsBySize":[0,0,4,0,7,26,71],"carryChains":0,"logicDepth":1,"counter":"yosys"}"#
+        let rows = ReportPageStep.hardware(from: try Self.estimate(encoder: encoder))
+        #expect(
+            rows[2] == ReportPage.HardwareRow(name: "input encoder (not in total)", partitions: nil, luts: 108, levels: 1, flipFlops: 0))
+        #expect(rows.last?.luts == 9800)
     }
 
     static func page(confusion: [[Int]] = [[90, 1], [2, 88]], classNames: [String] = [], warnings: [String] = []) -> ReportPage {

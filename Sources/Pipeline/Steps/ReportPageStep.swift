@@ -3,15 +3,17 @@ import Datasets
 import Foundation
 import NeuraLUT
 import ProjectFile
+import Synthesis
 
 /// `report/html`: `gen/reports/index.html` (`ReportPage`) from the other
 /// steps' reports, so it is rebuilt when one of them changes and reused
-/// otherwise. Reads `estimate.json` loosely (any `layers` with `luts` and
-/// `levels`, and the totals), so it keeps up with the estimate's format.
+/// otherwise. Each report is read as the type its step writes
+/// (`MappedEstimate`, `InputThresholds`, `VerifyReport`, …).
 enum ReportPageStep: PipelineStep {
     static let id = "report/html"
     static let kind = "report-page"
-    static let version = 2
+    /// 3: the estimate and the thresholds read as their own types.
+    static let version = 3
 
     struct Parameters: Codable, Sendable {
         var title: String
@@ -29,9 +31,12 @@ enum ReportPageStep: PipelineStep {
     static let verifyReport = StepInputName("verify") {
         try StepCodecs.decodeJSON(VerifyReport.self, $0, what: "verification report")
     }
-    /// The thresholds and estimate reports, read loosely (see `hardware(fromEstimate:)`).
-    static let thresholdsJSON = StepInputName("thresholds")
-    static let estimateJSON = StepInputName("estimate")
+    static let thresholdsJSON = StepInputName("thresholds") {
+        try StepCodecs.decodeJSON(InputThresholds.self, $0, what: "input thresholds")
+    }
+    static let estimateJSON = StepInputName("estimate") {
+        try StepCodecs.decodeJSON(MappedEstimate.self, $0, what: "hardware estimate")
+    }
 
     static func make(_ config: ProjectConfig) throws -> Step {
         var inputs = StepInputs()
@@ -75,7 +80,8 @@ enum ReportPageStep: PipelineStep {
         let verification = try context.read(verifyReport)
         page.verification = "\(verification.mismatches) mismatches in \(verification.samples) samples (\(verification.simulator))"
         page.verificationPassed = verification.mismatches == 0
-        (page.hardware, page.estimateSource) = hardware(fromEstimate: try context.read(estimateJSON))
+        page.hardware = hardware(from: try context.read(estimateJSON))
+        page.estimateSource = Self.estimateSource
         return ["html": Data(page.html.utf8)]
     }
 
@@ -98,49 +104,30 @@ enum ReportPageStep: PipelineStep {
         return matrix
     }
 
-    static func thresholds(_ data: Data) -> [ReportPage.Threshold] {
-        let features = object(data)?["features"] as? [[String: Any]] ?? []
-        return features.map { feature in
-            ReportPage.Threshold(
-                name: feature["name"] as? String ?? "\(int(feature, ["index"]) ?? 0)",
-                values: (feature["thresholds"] as? [Any] ?? []).compactMap { ($0 as? NSNumber)?.doubleValue })
-        }
+    static func thresholds(_ thresholds: InputThresholds) -> [ReportPage.Threshold] {
+        thresholds.features.map { ReportPage.Threshold(name: $0.name, values: $0.thresholds) }
     }
 
-    /// The estimate's layers (top level or one object down) and totals; an
-    /// unreadable estimate gives no rows and says so.
-    static func hardware(fromEstimate data: Data) -> ([ReportPage.HardwareRow], String) {
-        guard let estimate = object(data) else { return ([], "estimate.json could not be read") }
-        let nested = estimate.keys.sorted().compactMap { estimate[$0] as? [String: Any] }
-        let layers = (estimate["layers"] as? [[String: Any]]) ?? nested.lazy.compactMap { $0["layers"] as? [[String: Any]] }.first ?? []
-        let levelKeys = ["levels", "lutLevels", "logicLevels", "logicDepth"]
-        var rows = layers.enumerated().map { index, layer in
+    /// The estimate's layers, the input encoder (counted apart) and the totals.
+    static func hardware(from estimate: MappedEstimate) -> [ReportPage.HardwareRow] {
+        var rows = estimate.layers.map { layer in
             ReportPage.HardwareRow(
-                name: "layer \(int(layer, ["layer"]) ?? index)", partitions: int(layer, ["partitions"]),
-                luts: int(layer, ["luts"]), levels: int(layer, levelKeys), flipFlops: int(layer, ["flipFlops"]))
+                name: "layer \(layer.layer)", partitions: layer.partitions, luts: layer.luts, levels: layer.levels,
+                flipFlops: layer.flipFlops)
         }
-        let partitions = rows.compactMap(\.partitions)
-        if let encoder = estimate["encoder"] as? [String: Any] {
+        if let encoder = estimate.encoder {
             // Counted apart: the total row stays the mapped partitions'.
             rows.append(
                 ReportPage.HardwareRow(
-                    name: "input encoder (not in total)", partitions: nil, luts: int(encoder, ["luts"]),
-                    levels: int(encoder, ["logicDepth"]), flipFlops: 0))
+                    name: "input encoder (not in total)", partitions: nil, luts: encoder.luts, levels: encoder.logicDepth, flipFlops: 0))
         }
         rows.append(
             ReportPage.HardwareRow(
-                name: "total", partitions: partitions.isEmpty ? nil : partitions.reduce(0, +),
-                luts: int(estimate, ["luts"]), levels: int(estimate, ["logicLevels", "logicDepth", "levels"]),
-                flipFlops: int(estimate, ["flipFlops"])))
-        let family = (estimate["family"] as? String).map { " for \($0)" } ?? ""
-        return (rows, "Estimate\(family) from gen/reports/estimate.json")
+                name: "total", partitions: estimate.layers.map(\.partitions).reduce(0, +), luts: estimate.luts,
+                levels: estimate.logicLevels, flipFlops: estimate.flipFlops))
+        return rows
     }
 
-    private static func object(_ data: Data) -> [String: Any]? {
-        (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-    }
-
-    private static func int(_ object: [String: Any], _ keys: [String]) -> Int? {
-        keys.lazy.compactMap { (object[$0] as? NSNumber)?.intValue }.first
-    }
+    /// Where the hardware rows come from, for the page.
+    static let estimateSource = "Estimate from gen/reports/estimate.json (lutbuild's count of the mapped partitions)"
 }
