@@ -9,9 +9,10 @@ import Testing
     static let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../docs/project-file.md").standardizedFileURL
 
-    static func documentedKeys() throws -> [String] {
+    /// Each documented key with its table row's default cell.
+    static func documentedRows() throws -> [(key: String, defaultCell: String)] {
         let lines = try String(contentsOf: docs, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-        var keys: [String] = []
+        var keys: [(key: String, defaultCell: String)] = []
         var section: String?
         var tablesInSection = 0
         var inTable = false
@@ -25,14 +26,17 @@ import Testing
                 inTable = true
             } else if inTable, line.hasPrefix("| `"), let section {
                 let prefix = section == "model" && tablesInSection == 2 ? "model.layers[]" : section
-                let cell = line.dropFirst(2).prefix { $0 != "|" }
-                keys += cell.matches(of: /`([a-z_]+)`/).map { "\(prefix).\($0.output.1)" }
+                let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+                let defaultCell = cells.count > 2 ? cells[2] : ""
+                keys += cells[0].matches(of: /`([a-z_]+)`/).map { ("\(prefix).\($0.output.1)", defaultCell) }
             } else if inTable, !line.hasPrefix("|") {
                 inTable = false
             }
         }
         return keys
     }
+
+    static func documentedKeys() throws -> [String] { try documentedRows().map(\.key) }
 
     @Test func everyKeyIsDocumentedAndNoStaleOne() throws {
         let documented = try Self.documentedKeys()
@@ -42,5 +46,41 @@ import Testing
         #expect(
             Set(documented).subtracting(ProjectConfigSchema.allKeys).sorted() == [],
             "docs/project-file.md documents keys the schema does not read")
+    }
+
+    /// A documented default that is one literal (`2`, `"standard"`, `true`)
+    /// equals what the schema fills in when the key is left out: the
+    /// defaults are spelled in the code and the docs, and must not drift.
+    @Test func documentedDefaultsAreTheSchemas() throws {
+        let text = "[project]\nname = \"demo\"\n[dataset]\ntrain = \"d.csv\"\n[model]\nlayers = [{ partitions = 8 }, { partitions = 3 }]\n"
+        let config = try ProjectConfig.parse(text: text, path: "p.toml")
+        let json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(config)) as? [String: Any])
+        var compared = 0
+        for (key, cell) in try Self.documentedRows() {
+            // A literal: a number, a boolean or a quoted string (not another key's name, as `bits`).
+            guard let literal = cell.wholeMatch(of: /`([^`]+)`/)?.output.1,
+                literal.hasPrefix("\"") || Double(literal) != nil || literal == "true" || literal == "false"
+            else { continue }
+            let parts = key.split(separator: ".").map(String.init)
+            guard parts.count == 2, let section = json[parts[0]] as? [String: Any] else { continue }
+            let camel = parts[1].split(separator: "_").enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.capitalized }
+                .joined()
+            guard let value = section[camel] else { continue }
+            let written: String
+            if literal == "true" || literal == "false", let flag = value as? Bool {
+                written = flag ? "true" : "false"
+            } else if let string = value as? String {
+                written = "\"\(string)\""
+            } else if let number = value as? NSNumber {
+                written = "\(number.doubleValue)"
+            } else {
+                continue
+            }
+            compared += 1
+            #expect(
+                written == literal || Double(written) == Double(literal),
+                "\(key): the docs say \(literal), the schema fills in \(written)")
+        }
+        #expect(compared >= 25, "only \(compared) defaults compared")
     }
 }
