@@ -69,10 +69,7 @@ extension Testbench {
                 reg m_axis_tready = 1'b0;
                 wire [\(layout.masterBits - 1):0] m_axis_tdata;
                 wire m_axis_tlast;\(userDeclarations)
-                reg [\(design.inputWidth - 1):0] inputs [0:N-1];
-                reg [\(design.outputWidth - 1):0] expected [0:N-1];
-                reg [\(classBits - 1):0] classes [0:N-1];
-                reg [\(classBits - 1):0] labels [0:N-1];
+            \(vectorMemories(design, classBits: classBits))
                 integer sent = 0;
                 integer received = 0;
                 integer mismatches = 0;

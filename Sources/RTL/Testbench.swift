@@ -15,6 +15,13 @@ public enum Testbench {
     /// The names of the vector files, in the order `files` returns them after the testbench.
     public static var vectorFiles: [String] { vectors.map(\.file) }
 
+    /// The memories the vector files fill, declared from `vectors` (so a
+    /// memory's name is spelled once), for the module body of either bench.
+    static func vectorMemories(_ design: RTLDesign, classBits: Int) -> String {
+        let widths = ["inputs": design.inputWidth, "expected": design.outputWidth, "classes": classBits, "labels": classBits]
+        return vectors.map { "    reg [\(widths[$0.memory]! - 1):0] \($0.memory) [0:N-1];" }.joined(separator: "\n")
+    }
+
     /// The `load` task that fails the run when a vector file is missing (a
     /// missing file would only warn in `$readmemh` and then fail every
     /// sample), and the `initial` block loading every file: the same in the
@@ -110,10 +117,7 @@ public enum Testbench {
                 wire out_valid;
                 wire [\(design.outputWidth - 1):0] out_data;
                 wire [\(classBits - 1):0] out_class;
-                reg [\(design.inputWidth - 1):0] inputs [0:N-1];
-                reg [\(design.outputWidth - 1):0] expected [0:N-1];
-                reg [\(classBits - 1):0] classes [0:N-1];
-                reg [\(classBits - 1):0] labels [0:N-1];
+            \(vectorMemories(design, classBits: classBits))
                 integer sent = 0;
                 integer received = 0;
                 integer mismatches = 0;
