@@ -54,8 +54,13 @@ struct ClusterOptions: ParsableArguments {
         if wait, executor != .slurm {
             throw ValidationError("--wait follows a Slurm submission (--executor slurm); --executor command waits for its launchers anyway")
         }
-        if let maxRunning, !SlurmSettings.maxRunningRange.contains(maxRunning) { throw ValidationError("--max-running must be at least 1") }
-        if let cpusPerTask, !SlurmSettings.cpusRange.contains(cpusPerTask) { throw ValidationError("--cpus-per-task must be in 1…4096") }
+        // The ranges of [sweep.slurm] max_running and cpus_per_task, which the flags override.
+        if let maxRunning, !ProjectKeys.maxRunningRange.contains(maxRunning) {
+            throw ValidationError("--max-running must be an \(KeyType.integer(ProjectKeys.maxRunningRange).documented)")
+        }
+        if let cpusPerTask, !ProjectKeys.cpusPerTaskRange.contains(cpusPerTask) {
+            throw ValidationError("--cpus-per-task must be an \(KeyType.integer(ProjectKeys.cpusPerTaskRange).documented)")
+        }
     }
 
     /// `[sweep.slurm]` with the flags given applied.

@@ -9,10 +9,10 @@ import Testing
     static let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../docs/project-file.md").standardizedFileURL
 
-    /// Each documented key with its table row's default cell.
-    static func documentedRows() throws -> [(key: String, defaultCell: String)] {
+    /// Each documented key with its table row's type, default and meaning cells.
+    static func documentedRows() throws -> [(key: String, typeCell: String, defaultCell: String, meaning: String)] {
         let lines = try String(contentsOf: docs, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-        var keys: [(key: String, defaultCell: String)] = []
+        var keys: [(key: String, typeCell: String, defaultCell: String, meaning: String)] = []
         var section: String?
         var tablesInSection = 0
         var inTable = false
@@ -26,9 +26,10 @@ import Testing
                 inTable = true
             } else if inTable, line.hasPrefix("| `"), let section {
                 let prefix = section == "model" && tablesInSection == 2 ? "model.layers[]" : section
-                let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-                let defaultCell = cells.count > 2 ? cells[2] : ""
-                keys += cells[0].matches(of: /`([a-z_]+)`/).map { ("\(prefix).\($0.output.1)", defaultCell) }
+                let cells = line.split(separator: "|", omittingEmptySubsequences: false).dropFirst()
+                    .map { $0.trimmingCharacters(in: .whitespaces) }
+                guard cells.count >= 4 else { continue }
+                keys += cells[0].matches(of: /`([a-z_]+)`/).map { ("\(prefix).\($0.output.1)", cells[1], cells[2], cells[3]) }
             } else if inTable, !line.hasPrefix("|") {
                 inTable = false
             }
@@ -48,6 +49,19 @@ import Testing
             "docs/project-file.md documents keys the schema does not read")
     }
 
+    /// Each key's row says what the key table says: its type and range, its
+    /// default, and a meaning that starts with the key's doc line (the line
+    /// `init` writes as the key's comment).
+    @Test func everyRowIsTheKeyTables() throws {
+        let rows = try Self.documentedRows()
+        for entry in ProjectKeys.all {
+            guard let row = rows.first(where: { $0.key == entry.key }) else { continue }
+            #expect(row.typeCell == entry.type.documented, "\(entry.key): the docs' type is \(row.typeCell)")
+            #expect(row.defaultCell == entry.defaultText, "\(entry.key): the docs' default is \(row.defaultCell)")
+            #expect(row.meaning.hasPrefix(entry.doc), "\(entry.key): the docs' meaning does not start with \"\(entry.doc)\"")
+        }
+    }
+
     /// A documented default that is one literal (`2`, `"standard"`, `true`)
     /// equals what the schema fills in when the key is left out: the
     /// defaults are spelled in the code and the docs, and must not drift.
@@ -56,7 +70,8 @@ import Testing
         let config = try ProjectConfig.parse(text: text, path: "p.toml")
         let json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(config)) as? [String: Any])
         var compared = 0
-        for (key, cell) in try Self.documentedRows() {
+        for row in try Self.documentedRows() {
+            let (key, cell) = (row.key, row.defaultCell)
             // A literal: a number, a boolean or a quoted string (not another key's name, as `bits`).
             guard let literal = cell.wholeMatch(of: /`([^`]+)`/)?.output.1,
                 literal.hasPrefix("\"") || Double(literal) != nil || literal == "true" || literal == "false"

@@ -53,7 +53,7 @@ public struct RemoteCacheChoice: Sendable {
         // A bad variable is a mistake even while no remote cache is set: say so before anything else.
         var seconds = config.remoteTimeout
         if let variable = environment[Self.timeoutVariable], !variable.isEmpty {
-            let range = ProjectConfigSchema.timeoutRange
+            let range = ProjectKeys.timeoutRange
             guard let value = Int(variable), range.contains(value) else {
                 throw PipelineError.usage(
                     "\(Self.timeoutVariable) = \(variable): expected whole seconds in \(range.lowerBound)…\(range.upperBound)")

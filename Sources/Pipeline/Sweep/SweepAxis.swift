@@ -69,6 +69,17 @@ public struct SweepAxis: Sendable, Equatable {
         return values
     }
 
+    /// The TOML value of `text` for this axis's key: for a key that holds a
+    /// string, any unquoted text is that string (`sweep.slurm.time=30`,
+    /// `project.version=2.0`), as the key table types it.
+    func tomlValue(_ text: String) -> TOMLValueConvertible {
+        switch ProjectKeys.entry(at: path)?.type {
+        case .string?, .path?, .choice?:
+            text.hasPrefix("\"") || text.hasPrefix("'") ? Self.tomlValue(text) : text
+        default: Self.tomlValue(text)
+        }
+    }
+
     /// The TOML value of `text`; a bare word that is no TOML value (`unseen`) is that string.
     static func tomlValue(_ text: String) -> TOMLValueConvertible {
         if let table = try? TOMLTable(string: "v = \(text)"), let value = table["v"] { return value }

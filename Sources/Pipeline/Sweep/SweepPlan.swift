@@ -141,7 +141,7 @@ public struct SweepPlan: Sendable {
         }
         var problems: [ProjectDiagnostic] = []
         for (axis, setting) in zip(axes, settings) {
-            if let message = root.setting(SweepAxis.tomlValue(setting.value), at: axis.path) {
+            if let message = root.setting(axis.tomlValue(setting.value), at: axis.path) {
                 problems.append(ProjectDiagnostic(file: "--set \(axis.argument)", line: nil, key: axis.key, message: message))
             }
         }

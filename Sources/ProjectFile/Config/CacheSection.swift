@@ -34,46 +34,6 @@ public struct CacheSection: Sendable, Equatable, Hashable, Codable {
 }
 
 extension ProjectConfigSchema {
-    static let cacheKeys = ["remote", "remote_timeout", "mode", "tls_ca_file", "tls_client_certificate", "tls_client_key"]
-    package static let timeoutRange = 1...3600
-
-    static func readCache(_ table: TOMLTable, with r: inout TOMLReader) -> CacheSection {
-        let path = ConfigKeyPath().appending("cache")
-        r.checkKeys(of: table, at: path, known: cacheKeys)
-        let remote = r.string(table, "remote", at: path)
-        if let remote, !remote.isEmpty {
-            do {
-                let location = try RemoteCacheLocation(parsing: remote)
-                if location.hasCredentials {
-                    r.report(
-                        path.appending("remote"),
-                        "credentials do not belong in the project file, which is committed; put them in ~/.netrc or"
-                            + " \(RemoteCacheVariables.header)"
-                    )
-                }
-            } catch {
-                r.report(path.appending("remote"), error.description)
-            }
-        }
-        var mode: RemoteCacheMode?
-        if let name = r.string(table, "mode", at: path) {
-            mode = RemoteCacheMode(named: name)
-            if mode == nil { r.report(path.appending("mode"), "expected \(RemoteCacheMode.names), found \"\(name)\"") }
-        }
-        let certificate = r.string(table, "tls_client_certificate", at: path)
-        let key = r.string(table, "tls_client_key", at: path)
-        if (certificate == nil) != (key == nil) {
-            r.report(
-                path.appending(certificate == nil ? "tls_client_key" : "tls_client_certificate"),
-                "a client certificate needs its key: expected both tls_client_certificate and tls_client_key, or neither")
-        }
-        return CacheSection(
-            remote: remote,
-            remoteTimeout: r.int(table, "remote_timeout", at: path, in: timeoutRange) ?? CacheSection.defaultTimeout,
-            mode: mode, tlsCAFile: r.string(table, "tls_ca_file", at: path),
-            tlsClientCertificate: certificate, tlsClientKey: key)
-    }
-
     /// The TLS files must exist (relative paths are the project directory's).
     static func checkCacheFiles(_ cache: CacheSection, with r: inout TOMLReader, projectDirectory: URL) {
         let path = ConfigKeyPath().appending("cache")

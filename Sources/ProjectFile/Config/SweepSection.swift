@@ -28,8 +28,6 @@ public struct SlurmSettings: Sendable, Equatable, Hashable, Codable {
     public var maxRunning: Int
 
     public static let defaultMaxRunning = 10
-    public static let maxRunningRange = 1...100_000
-    public static let cpusRange = 1...4096
 
     public init(
         partition: String? = nil, account: String? = nil, time: String? = nil, cpusPerTask: Int? = nil, mem: String? = nil,
@@ -46,28 +44,10 @@ public struct SlurmSettings: Sendable, Equatable, Hashable, Codable {
 }
 
 extension ProjectConfigSchema {
-    static let sweepKeys = ["slurm"]
-    static let slurmKeys = ["partition", "account", "time", "cpus_per_task", "mem", "extra_args", "max_running"]
-
     static func readSweep(_ table: TOMLTable, with r: inout TOMLReader) -> SweepSection {
         let path = ConfigKeyPath().appending("sweep")
-        r.checkKeys(of: table, at: path, known: sweepKeys)
+        r.checkKeys(of: table, at: path, known: ["slurm"])
         guard let slurm = r.table(table, "slurm", at: path) else { return SweepSection() }
-        let slurmPath = path.appending("slurm")
-        r.checkKeys(of: slurm, at: slurmPath, known: slurmKeys)
-        var settings = SlurmSettings(
-            partition: r.string(slurm, "partition", at: slurmPath), account: r.string(slurm, "account", at: slurmPath),
-            time: r.string(slurm, "time", at: slurmPath),
-            cpusPerTask: r.int(slurm, "cpus_per_task", at: slurmPath, in: SlurmSettings.cpusRange),
-            mem: r.string(slurm, "mem", at: slurmPath),
-            maxRunning: r.int(slurm, "max_running", at: slurmPath, in: SlurmSettings.maxRunningRange) ?? SlurmSettings.defaultMaxRunning)
-        if let value = slurm["extra_args"] {
-            if let array = value.array, array.allSatisfy({ $0.string != nil }) {
-                settings.extraArgs = array.compactMap(\.string)
-            } else {
-                r.report(slurmPath.appending("extra_args"), "expected an array of sbatch arguments such as [\"--qos=short\"]")
-            }
-        }
-        return SweepSection(slurm: settings)
+        return SweepSection(slurm: ProjectKeys.slurm.read(slurm, at: path.appending("slurm"), with: &r).value)
     }
 }

@@ -16,8 +16,12 @@ package struct TOMLReader {
         self.locator = TOMLKeyLocator(text: text)
     }
 
-    /// Records one problem (once, even if several rules find it).
-    package mutating func report(_ path: ConfigKeyPath, _ message: String) {
+    /// Records one problem (once, even if several rules find it). Every
+    /// problem is reported at a key of the key table (or a section, a layer,
+    /// or an unknown key the user wrote), so a rule cannot name a key that
+    /// the schema does not read: a misspelt path stops the tests.
+    package mutating func report(_ path: ConfigKeyPath, _ message: String, unknownKey: Bool = false) {
+        assert(unknownKey || ProjectKeys.isReportable(path), "\(path) is no key of the key table")
         let diagnostic = ProjectDiagnostic(file: file, line: locator.line(of: path), key: path.description, message: message)
         if reported.insert(diagnostic).inserted { diagnostics.append(diagnostic) }
     }
@@ -26,7 +30,7 @@ package struct TOMLReader {
     mutating func checkKeys(of table: TOMLTable, at path: ConfigKeyPath, known: [String], what: String = "key") {
         for key in table.keys where !known.contains(key) {
             let hint = EditDistance.suggestion(for: key, among: known)
-            report(path.appending(key), "unknown \(what)\(hint) (expected one of: \(known.joined(separator: ", ")))")
+            report(path.appending(key), "unknown \(what)\(hint) (expected one of: \(known.joined(separator: ", ")))", unknownKey: true)
         }
     }
 

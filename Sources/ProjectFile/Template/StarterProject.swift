@@ -259,26 +259,32 @@ extension StarterProject {
     /// The project file: every value sized from the data, each with a comment saying why.
     public var projectFile: String {
         let d = data, s = sizing
-        // The keys the data does not size keep the project file's defaults, spelled where the parser keeps them.
-        let model = ModelSection(), fpga = FPGASection()
+        // The keys the data does not size keep the project file's defaults and doc lines, from its key table.
+        let model = ModelSection()
+        func defaulted(_ section: String, _ key: String, comment: String? = nil) -> String {
+            Self.entry(key, ProjectKeys.defaultValue(of: "\(section).\(key)"), comment)
+        }
+        func documented(_ section: String, _ key: String, _ value: String) -> String {
+            Self.entry(key, value, ProjectKeys.doc(of: "\(section).\(key)"))
+        }
         let dataName = URL(fileURLWithPath: d.train).lastPathComponent
         var lines: [String] = [
             "# lutbuild project around \(dataName): \(d.features) features, \(d.classes) classes, \(d.rows) rows.",
             "# Written by `lutbuild init --data`; every key is documented in lutbuild's docs/project-file.md.",
             "",
             "[project]",
-            Self.entry("name", Self.quoted(name), "also the top Verilog module name"),
+            Self.entry("name", KeyType.quoted(name), "also the top Verilog module name"),
             Self.entry("vendor", "\"example.org\"", "IP-XACT vendor/library/name/version"),
             "library = \"lutnn\"",
             "version = \"1.0\"",
-            "description = \(Self.quoted("\(d.classes)-class classifier of \(dataName) in LUTs"))",
+            "description = \(KeyType.quoted("\(d.classes)-class classifier of \(dataName) in LUTs"))",
             "",
             "[dataset]",
-            Self.entry("format", Self.quoted(d.format.rawValue), nil),
+            Self.entry("format", KeyType.quoted(d.format.rawValue), nil),
             Self.entry(
-                "train", Self.quoted(d.train), "\(d.rows) rows of \(d.features) features" + (d.trainLabels == nil ? " and a label" : "")),
+                "train", KeyType.quoted(d.train), "\(d.rows) rows of \(d.features) features" + (d.trainLabels == nil ? " and a label" : "")),
         ]
-        if let labels = d.trainLabels { lines.append(Self.entry("train_labels", Self.quoted(labels), "one class label per row")) }
+        if let labels = d.trainLabels { lines.append(Self.entry("train_labels", KeyType.quoted(labels), "one class label per row")) }
         if let csv = d.csv {
             if csv.layout.skipLines > 0 {
                 lines.append(
@@ -289,7 +295,7 @@ extension StarterProject {
             }
             let labelValue: String
             switch csv.layout.label {
-            case .name(let column): labelValue = Self.quoted(column)
+            case .name(let column): labelValue = KeyType.quoted(column)
             case .index(let index): labelValue = "\(index)"
             }
             lines.append(Self.entry("label", labelValue, "the label column, found by \(csv.labelReason)"))
@@ -306,7 +312,7 @@ extension StarterProject {
             let list = names.enumerated().map { "\($0.offset) = \($0.element)" }.joined(separator: ", ")
             lines.append(
                 valid
-                    ? Self.entry("class_names", "[" + names.map(Self.quoted).joined(separator: ", ") + "]", "classes \(list)")
+                    ? Self.entry("class_names", "[" + names.map(KeyType.quoted).joined(separator: ", ") + "]", "classes \(list)")
                     : "# classes: " + list)
         }
         lines += [
@@ -315,21 +321,21 @@ extension StarterProject {
                 ? Self.entry(
                     "validation_fraction", "\(s.validationFraction)", "carved from training, selects the model: \(s.validationRows) rows")
                 : Self.entry("validation_fraction", "0", "too few rows to select an epoch on: all \(s.trainRows) non-test rows train"),
-            Self.entry("normalize", "\"standard\"", "zero mean and unit variance per feature"),
-            "seed = 1",
+            defaulted("dataset", "normalize", comment: "zero mean and unit variance per feature"),
+            defaulted("dataset", "seed"),
             "",
             "[model]",
-            "seed = 1",
-            Self.entry("input_bits", "\(s.inputBits)", "code width of each input feature"),
+            defaulted("model", "seed"),
+            documented("model", "input_bits", "\(s.inputBits)"),
             Self.entry("bits", "\(s.bits)", "code width between layers and at the output"),
             Self.entry(
                 "fan_in", "\(s.fanIn)",
                 "inputs per partition: \(s.fanIn) x \(s.inputBits) = \(s.fanIn * s.inputBits) table address bits (at most"
                     + " max_table_bits = \(model.maxTableBits))"
             ),
-            Self.entry("width", "\(model.width)", "N: hidden width inside a partition"),
-            Self.entry("depth", "\(model.depth)", "L: linear layers inside a partition"),
-            Self.entry("skip", "\(model.skip)", "S: a skip connection every \(model.skip) layers"),
+            defaulted("model", "width", comment: ProjectKeys.doc(of: "model.width")),
+            defaulted("model", "depth", comment: ProjectKeys.doc(of: "model.depth")),
+            defaulted("model", "skip", comment: "S: a skip connection every \(model.skip) layers"),
             "layers = [",
         ]
         let reads = Double(s.partitions[0] * s.fanIn) / Double(max(d.features, 1))
@@ -346,20 +352,20 @@ extension StarterProject {
             "[train]",
             Self.entry("epochs", "\(s.epochs)", "sized for \(s.trainRows) training rows: about \(s.epochs * s.trainRows / 1000)k samples"),
             "batch = \(s.batch)",
-            "learning_rate = \(TrainSection().learningRate)",
+            defaulted("train", "learning_rate"),
             s.selection == .bestValidation
-                ? Self.entry("selection", Self.quoted(s.selection.rawValue), "the epoch with the best validation accuracy")
+                ? Self.entry("selection", KeyType.quoted(s.selection.rawValue), "the epoch with the best validation accuracy")
                 : Self.entry(
-                    "selection", Self.quoted(s.selection.rawValue),
+                    "selection", KeyType.quoted(s.selection.rawValue),
                     "fewer than \(ModelSelection.minimumValidationRows) validation rows would pick an epoch by luck"),
             "",
             "[rtl]",
-            Self.entry("registers", "\"every-layer\"", "latency = \(s.partitions.count) cycles"),
-            Self.entry("argmax", "true", "adds out_class"),
+            defaulted("rtl", "registers", comment: "latency = \(s.partitions.count) cycles"),
+            defaulted("rtl", "argmax", comment: "adds out_class"),
             "",
             "[fpga]",
-            "part = \(Self.quoted(fpga.part))",
-            "clock_mhz = \(Self.number(fpga.clockMHz))",
+            defaulted("fpga", "part"),
+            defaulted("fpga", "clock_mhz"),
         ]
         return lines.joined(separator: "\n") + "\n"
     }
@@ -398,15 +404,5 @@ extension StarterProject {
         let text = bare ? key : "\(key) = \(value ?? "")"
         guard let comment else { return text }
         return text.padding(toLength: max(text.count + 1, 31), withPad: " ", startingAt: 0) + "# " + comment
-    }
-
-    /// A TOML number: integral values without a fraction (`500`, not `500.0`).
-    package static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
-    }
-
-    /// A TOML basic string.
-    package static func quoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 }
