@@ -237,8 +237,8 @@ package enum ProjectKeys {
                 .number("weight_decay", \.weightDecay, in: 0...10, doc: "AdamW weight decay"),
                 .integer("restart_epochs", \.restartEpochs, in: epochsRange, doc: "epochs between warm restarts of the cosine schedule"),
                 .choice("selection", \.selection, doc: "which epoch's model is kept"),
-                .number("label_smoothing", \.labelSmoothing, in: 0...1, closedAbove: false, doc: "label smoothing ε"),
                 .integer("calibration_rows", \.calibrationRows, in: 0...100_000_000, doc: "training rows"),
+                .number("label_smoothing", \.labelSmoothing, in: 0...1, closedAbove: false, doc: "label smoothing ε"),
             ])
     }
 
@@ -272,6 +272,7 @@ package enum ProjectKeys {
                 .choice("tables", \.tables, doc: "how each partition's table is written"),
                 .choice("primitives", \.primitives, doc: "with `mapped`"),
                 .choice("interface", \.interface, doc: "the top module's ports"),
+                .integer("tuser_bits", \.tuserBits, in: 0...StreamPorts.maximumUserBits, doc: "with `interface = \"axis\"`"),
                 .boolean("input_encoder", \.inputEncoder, doc: "the input port"),
                 ProjectKey<RTLSection>(
                     "input_format", .described("`\"auto\"` or `\"u<I>.<F>\"` / `\"s<I>.<F>\"`"), doc: "with `input_encoder`",
@@ -285,7 +286,6 @@ package enum ProjectKeys {
                     section.inputFormat = text
                     return true
                 },
-                .integer("tuser_bits", \.tuserBits, in: 0...StreamPorts.maximumUserBits, doc: "with `interface = \"axis\"`"),
             ])
     }
 
