@@ -1,5 +1,7 @@
 import Foundation
 import Pipeline
+import RTL
+import Synthesis
 import Synchronization
 import ProjectFile
 
@@ -90,18 +92,15 @@ enum ShippedExamples {
         let lutbuild = ReleaseLutbuild()
         try lutbuild.run(["build"], in: project)
         // Read before `estimate`: its build leaves out the verify step, and so removes verify.json.
-        let verify = try ReleaseLutbuild.report(OutputLayout.Report.verify, in: project)
-        let estimate = try ReleaseLutbuild.report(OutputLayout.Report.estimateJSON, in: project)
+        let verify = try ReleaseLutbuild.report(VerifyReport.self, OutputLayout.Report.verify, in: project)
+        let estimate = try ReleaseLutbuild.report(MappedEstimate.self, OutputLayout.Report.estimateJSON, in: project)
         try lutbuild.run(["estimate", "--yosys"], in: project)
-        let yosys = try ReleaseLutbuild.report(OutputLayout.Report.yosysEstimateJSON, in: project)
-        guard let accuracy = verify["accuracy"] as? Double, let mismatches = verify["mismatches"] as? Int,
-            let luts = estimate["luts"] as? Int, let latency = estimate["latency"] as? Int,
-            let yosysLUTs = yosys["luts"] as? Int
-        else {
-            throw BenchError("examples/\(example.lastPathComponent): the build wrote no RTL accuracy, LUT count or yosys count")
+        let yosys = try ReleaseLutbuild.report(ResourceEstimate.self, OutputLayout.Report.yosysEstimateJSON, in: project)
+        guard let accuracy = verify.accuracy else {
+            throw BenchError("examples/\(example.lastPathComponent): the build wrote no RTL accuracy")
         }
         return Result(
-            name: example.lastPathComponent, accuracy: accuracy, mismatches: mismatches, luts: luts,
-            yosysLUTs: yosysLUTs, latency: latency)
+            name: example.lastPathComponent, accuracy: accuracy, mismatches: verify.mismatches, luts: estimate.luts,
+            yosysLUTs: yosys.luts, latency: estimate.latency)
     }
 }

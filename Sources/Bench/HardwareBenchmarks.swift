@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import Synthesis
 import Synchronization
 import TestSupport
 
@@ -32,11 +33,11 @@ let hardwareBenchmarks: [Benchmark] = [
             guard let estimate = first.stepSeconds["estimate"], let verify = second.stepSeconds["verify"] else {
                 throw BenchError("the builds ran no estimate or no verify step (second build ran: \(second.stepSeconds.keys.sorted()))")
             }
-            let mismatches = try ReleaseLutbuild.report(OutputLayout.Report.verify, in: directory)["mismatches"] as? Int
+            let mismatches = try ReleaseLutbuild.report(VerifyReport.self, OutputLayout.Report.verify, in: directory).mismatches
             return try hardwareFigures(name: "mnist-5l", in: directory) + [
                 Figure(name: "estimate.mnist-5l.s", value: estimate, unit: "s"),
                 Figure(name: "verify.mnist-5l.s", value: verify, unit: "s"),
-                Figure(name: "verify.mnist-5l.mismatches", value: Double(mismatches ?? -1), unit: "samples"),
+                Figure(name: "verify.mnist-5l.mismatches", value: Double(mismatches), unit: "samples"),
                 Figure(name: "verify.mnist-5l.peak_rss_mb", value: Double(second.peakTreeBytes) / 1e6, unit: "MB"),
             ]
         }
@@ -55,10 +56,9 @@ func inTemporaryProject(name: String, _ body: (URL) throws -> [Figure]) throws -
 /// gen/reports/estimate.json) and `hw.NAME.test_acc` (the RTL's test
 /// accuracy in simulation, gen/reports/verify.json) of the project built in `directory`.
 func hardwareFigures(name: String, in directory: URL) throws -> [Figure] {
-    guard let luts = try ReleaseLutbuild.report(OutputLayout.Report.estimateJSON, in: directory)["luts"] as? Int,
-        let accuracy = try ReleaseLutbuild.report(OutputLayout.Report.verify, in: directory)["accuracy"] as? Double
-    else {
-        throw BenchError("the \(name) build wrote no LUT count or RTL accuracy")
+    let luts = try ReleaseLutbuild.report(MappedEstimate.self, OutputLayout.Report.estimateJSON, in: directory).luts
+    guard let accuracy = try ReleaseLutbuild.report(VerifyReport.self, OutputLayout.Report.verify, in: directory).accuracy else {
+        throw BenchError("the \(name) build wrote no RTL accuracy")
     }
     return [
         Figure(name: "hw.\(name).luts", value: Double(luts), unit: "LUTs"),
@@ -120,12 +120,14 @@ struct ReleaseLutbuild {
     }
 
     /// A JSON report the build published (`path` relative to the project, e.g. `OutputLayout.Report.estimateJSON`).
-    static func report(_ path: String, in directory: URL) throws -> [String: Any] {
+    /// A report the build wrote, read as the type its step writes (`VerifyReport`, `MappedEstimate`, `ResourceEstimate`).
+    static func report<Report: Decodable>(_ type: Report.Type, _ path: String, in directory: URL) throws -> Report {
         let data = try Data(contentsOf: directory.appendingPathComponent(path))
-        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw BenchError("\(path) is not a JSON object")
+        do {
+            return try JSONDecoder().decode(Report.self, from: data)
+        } catch {
+            throw BenchError("\(path) is no \(Report.self): \(error)")
         }
-        return object
     }
 }
 
