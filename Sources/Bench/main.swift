@@ -4,7 +4,7 @@ import Foundation
 let allBenchmarks: [Benchmark] =
     dataBenchmarks + machineBenchmarks + trainBenchmarks + rtlBenchmarks + buildBenchmarks
     + watchBenchmarks + reliabilityBenchmarks + cacheBenchmarks + dontCareBenchmarks + hardwareBenchmarks
-    + frontierBenchmarks
+    + frontierBenchmarks + scheduleBenchmarks
 
 func jsonLine(_ object: [String: Any]) -> String {
     let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])

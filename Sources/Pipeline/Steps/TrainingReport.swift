@@ -5,29 +5,29 @@ import NeuraLUT
 /// `gen/reports/training.json`: what the last training run did, epoch by
 /// epoch, and which epoch's weights the build kept. After a partial retrain
 /// it describes that run (the frozen partitions are listed as not trained).
-struct TrainingReport: Codable, Equatable {
-    struct Epoch: Codable, Equatable {
-        var epoch: Int
-        var loss: Double
-        var trainAccuracy: Double
-        var validationAccuracy: Double?
+public struct TrainingReport: Codable, Equatable, Sendable {
+    public struct Epoch: Codable, Equatable, Sendable {
+        public var epoch: Int
+        public var loss: Double
+        public var trainAccuracy: Double
+        public var validationAccuracy: Double?
         /// The quantized network on the test set (reported only, never used for selection).
-        var testAccuracy: Double?
+        public var testAccuracy: Double?
         // No wall-clock time: the report is published and hashed into lutbuild.lock,
         // which must be the same for the same inputs. Timings are shown as progress only.
     }
 
-    var epochs: [Epoch]
+    public var epochs: [Epoch]
     /// 1-based epoch whose weights were kept (best validation accuracy).
-    var selectedEpoch: Int
-    var validationAccuracy: Double?
+    public var selectedEpoch: Int
+    public var validationAccuracy: Double?
     /// The quantized network's test accuracy at the selected epoch.
-    var testAccuracy: Double?
+    public var testAccuracy: Double?
     /// Partitions this run trained (`layerL/pK`), in graph order.
-    var trainedPartitions: [String]
-    var partial: Bool
-    var trainRows: Int
-    var validationRows: Int
+    public var trainedPartitions: [String]
+    public var partial: Bool
+    public var trainRows: Int
+    public var validationRows: Int
 
     static let jsonMember = "training.json"
     static let csvMember = "training.csv"
@@ -53,7 +53,7 @@ struct TrainingReport: Codable, Equatable {
         try DeterministicJSON.file(self)
     }
 
-    static func decode(_ data: Data) throws -> TrainingReport {
+    public static func decode(_ data: Data) throws -> TrainingReport {
         do {
             return try JSONDecoder().decode(TrainingReport.self, from: data)
         } catch {

@@ -1,0 +1,81 @@
+import Foundation
+import Pipeline
+import ProjectFile
+
+/// Issue 27 item 3: `examples/mnist-lean` trained as its project file
+/// schedules it, once per seed (`model.seed` 1, 2, 3), with the release
+/// binary: the training's wall time and the test accuracy of the epoch
+/// selected on validation, whose mean and spread over the seeds are the
+/// figures. Every run trains from scratch in a folder of its own (a kept
+/// build would reuse the training and time nothing). The build stops short
+/// of the slow steps that do not change the network (`--no-verify
+/// --no-estimate`, case-statement tables instead of mapped ones). Each
+/// run's accuracy curve against wall time goes to stderr.
+let scheduleBenchmarks: [Benchmark] = [
+    Benchmark(
+        names: [
+            "train.mnist-lean.minutes", "train.mnist-lean.test_acc_mean", "train.mnist-lean.test_acc_spread",
+            "train.mnist-lean.val_acc_mean",
+        ], fullOnly: true
+    ) {
+        let runs = try ScheduleRun.seeds.map { try ScheduleRun.train(example: "mnist-lean", seed: $0) }
+        let accuracies = runs.map(\.testAccuracy)
+        let minutes = runs.map(\.minutes).sorted()
+        return [
+            Figure(name: "train.mnist-lean.minutes", value: minutes[minutes.count / 2], unit: "min"),
+            Figure(name: "train.mnist-lean.test_acc_mean", value: accuracies.reduce(0, +) / Double(runs.count), unit: "fraction"),
+            Figure(name: "train.mnist-lean.test_acc_spread", value: accuracies.max()! - accuracies.min()!, unit: "fraction"),
+            Figure(
+                name: "train.mnist-lean.val_acc_mean", value: runs.map(\.validationAccuracy).reduce(0, +) / Double(runs.count),
+                unit: "fraction"),
+        ]
+    }
+]
+
+/// One seed's training of a shipped example.
+struct ScheduleRun {
+    static let seeds: [UInt64] = [1, 2, 3]
+
+    var minutes: Double
+    var testAccuracy: Double
+    var validationAccuracy: Double
+
+    static func train(example: String, seed: UInt64) throws -> ScheduleRun {
+        // The repository's layout (`repo/examples/NAME` beside `shared/`), so the file's relative data paths resolve.
+        let root = URL(fileURLWithPath: ".build/bench/schedule").standardizedFileURL
+        let project = root.appendingPathComponent("repo/examples/\(example)-seed\(seed)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: project) }
+        let shared = root.appendingPathComponent("shared")
+        if (try? FileManager.default.destinationOfSymbolicLink(atPath: shared.path)) == nil {
+            try FileManager.default.createSymbolicLink(
+                at: shared, withDestinationURL: sharedDatasets.deletingLastPathComponent().standardizedFileURL)
+        }
+        try FileManager.default.copyItem(
+            at: URL(fileURLWithPath: "examples/\(example)/\(ProjectConfig.fileName)"),
+            to: project.appendingPathComponent(ProjectConfig.fileName))
+        let run = try ReleaseLutbuild().run(
+            [
+                "build", "--json", "--no-verify", "--no-estimate", "--set", "model.seed=\(seed)", "--set",
+                "rtl.tables=case-rom",
+            ], in: project)
+        guard let seconds = run.stepSeconds["train"] else { throw BenchError("the build of \(example) ran no training") }
+        let report = try TrainingReport.decode(Data(contentsOf: project.appendingPathComponent(OutputLayout.Report.trainingJSON)))
+        guard let test = report.testAccuracy, let validation = report.validationAccuracy else {
+            throw BenchError("\(example) has no test or validation set")
+        }
+        // Epochs are equal work, so epoch k ends at about k/epochs of the training's wall time.
+        let perEpoch = seconds / 60 / Double(max(report.epochs.count, 1))
+        let curve = report.epochs.map {
+            String(
+                format: "%d:%.1fmin:%.2f/%.2f", $0.epoch, Double($0.epoch) * perEpoch, 100 * ($0.validationAccuracy ?? 0),
+                100 * ($0.testAccuracy ?? 0))
+        }
+        FileHandle.standardError.write(
+            Data(
+                ("schedule: \(example) seed \(seed): \(String(format: "%.1f", seconds / 60)) min, epoch \(report.selectedEpoch)"
+                    + " selected, test \(String(format: "%.2f", 100 * test))%; epoch:minutes:val/test "
+                    + curve.joined(separator: " ") + "\n").utf8))
+        return ScheduleRun(minutes: seconds / 60, testAccuracy: test, validationAccuracy: validation)
+    }
+}
