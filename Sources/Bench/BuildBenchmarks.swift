@@ -86,13 +86,7 @@ struct MnistBuildBenchmark {
         [project]
         name = "mnist_5l"
 
-        [dataset]
-        format = "idx"
-        train = "\(mnist.path)/train-images-idx3-ubyte.gz"
-        train_labels = "\(mnist.path)/train-labels-idx1-ubyte.gz"
-        test = "\(mnist.path)/t10k-images-idx3-ubyte.gz"
-        test_labels = "\(mnist.path)/t10k-labels-idx1-ubyte.gz"
-        normalize = "mnist"
+        \(mnistDatasetSection())
 
         [model]
         seed = 1

@@ -37,21 +37,28 @@ func digitsProject(_ directory: URL) throws {
     try Data((text + "\n" + dontCareSettings).utf8).write(to: file)
 }
 
+/// `[dataset]` of the shared MNIST files (IDX, scaled as the reference scales them), for the bench's mnist-5l projects.
+func mnistDatasetSection() -> String {
+    let mnist = sharedDatasets.appendingPathComponent("mnist").standardizedFileURL.path
+    return """
+        [dataset]
+        format = "idx"
+        train = "\(mnist)/train-images-idx3-ubyte.gz"
+        train_labels = "\(mnist)/train-labels-idx1-ubyte.gz"
+        test = "\(mnist)/t10k-images-idx3-ubyte.gz"
+        test_labels = "\(mnist)/t10k-labels-idx1-ubyte.gz"
+        normalize = "mnist"
+        """
+}
+
 /// mnist-5l with the reference schedule (as `train.mnist-5l.*` trains it), plus `settings` (project-file sections).
 func mnistProject(epochs: Int, settings: String = "") -> (URL) throws -> Void {
     { directory in
-        let mnist = sharedDatasets.appendingPathComponent("mnist").standardizedFileURL.path
         let text = """
             [project]
             name = "mnist_5l"
 
-            [dataset]
-            format = "idx"
-            train = "\(mnist)/train-images-idx3-ubyte.gz"
-            train_labels = "\(mnist)/train-labels-idx1-ubyte.gz"
-            test = "\(mnist)/t10k-images-idx3-ubyte.gz"
-            test_labels = "\(mnist)/t10k-labels-idx1-ubyte.gz"
-            normalize = "mnist"
+            \(mnistDatasetSection())
             validation_fraction = \(1.0 / 12)
 
             [model]
