@@ -39,6 +39,10 @@ import Testing
 
     static let cases: [(String, [String])] = [
         (
+            edit("train = \"data/d.csv\"", "train = \"data/d.csv\"\ntest_fraction = 0"),
+            ["lutbuild.toml:6: dataset.test_fraction: expected a fraction above 0 when no dataset.test file is given, found 0"]
+        ),
+        (
             edit("epochs = 5", "epochs = 5\n\n[fpga]\nsynthesis_strategy = \"Flow_PerfOptimised_high\""),
             [
                 "lutbuild.toml:15: fpga.synthesis_strategy: expected one of \"default\", \"Flow_PerfOptimized_high\", found"
