@@ -49,20 +49,18 @@ enum Kernels {
     /// registers; each input load and weight broadcast feeds 2–4 FMAs. The
     /// skip term is summed in the same registers, which gives the same bits
     /// as a second accumulating call without storing and reloading the block.
+    /// With `mask` (rows `outStride` apart, like `out`), an output is kept
+    /// where the mask is positive and zeroed elsewhere: the ReLU backward
+    /// step applied before the block is stored, instead of in a second pass.
     static func affine(
         out: UnsafeMutablePointer<Float>, outStride: Int, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         x: UnsafePointer<Float>, xStride: Int, inDim: Int, outDim: Int, count: Int, accumulate: Bool, relu: Bool,
-        skip: Term? = nil
+        skip: Term? = nil, mask: UnsafePointer<Float>? = nil
     ) {
-        let zero = Half(repeating: 0)
         @inline(__always) func start(_ o: Int, _ r: UnsafeMutablePointer<Float>) -> (Half, Half) {
             if accumulate { return (loadHalf(r), loadHalf(r + 8)) }
             let b = Half(repeating: bias?[o] ?? 0)
             return (b, b)
-        }
-        @inline(__always) func finish(_ v: (Half, Half), _ r: UnsafeMutablePointer<Float>) {
-            storeHalf(relu ? v.0.replacing(with: zero, where: v.0 .< zero) : v.0, r)
-            storeHalf(relu ? v.1.replacing(with: zero, where: v.1 .< zero) : v.1, r + 8)
         }
         var c = 0
         while c < count {
@@ -109,10 +107,10 @@ enum Kernels {
                         sp += skip.xStride
                     }
                 }
-                finish((a0, b0), r0)
-                finish((a1, b1), r1)
-                finish((a2, b2), r2)
-                finish((a3, b3), r3)
+                storeOutputs(a0, b0, r0, relu: relu, mask: mask.map { $0 + (r0 - out) })
+                storeOutputs(a1, b1, r1, relu: relu, mask: mask.map { $0 + (r1 - out) })
+                storeOutputs(a2, b2, r2, relu: relu, mask: mask.map { $0 + (r2 - out) })
+                storeOutputs(a3, b3, r3, relu: relu, mask: mask.map { $0 + (r3 - out) })
                 o += 4
             }
             c += lanes
@@ -153,10 +151,10 @@ enum Kernels {
                         sp += skip.xStride
                     }
                 }
-                finish((a0, b0), r0)
-                finish((a1, b1), r1)
-                finish((a2, b2), r2)
-                finish((a3, b3), r3)
+                storeOutputs(a0, b0, r0, relu: relu, mask: mask.map { $0 + (r0 - out) })
+                storeOutputs(a1, b1, r1, relu: relu, mask: mask.map { $0 + (r1 - out) })
+                storeOutputs(a2, b2, r2, relu: relu, mask: mask.map { $0 + (r2 - out) })
+                storeOutputs(a3, b3, r3, relu: relu, mask: mask.map { $0 + (r3 - out) })
                 c += 4 * lanes
             }
             while c < count {
@@ -178,10 +176,29 @@ enum Kernels {
                         sp += skip.xStride
                     }
                 }
-                finish((a, b), r)
+                storeOutputs(a, b, r, relu: relu, mask: mask.map { $0 + (r - out) })
                 c += lanes
             }
         }
+    }
+
+    /// Stores 16 outputs at `r`, after the ReLU when `relu`, zeroed where `mask` is not positive.
+    @_transparent
+    static func storeOutputs(
+        _ lo: Half, _ hi: Half, _ r: UnsafeMutablePointer<Float>, relu: Bool, mask m: UnsafePointer<Float>?
+    ) {
+        let zero = Half(repeating: 0)
+        var (lo, hi) = (lo, hi)
+        if relu {
+            lo = lo.replacing(with: zero, where: lo .< zero)
+            hi = hi.replacing(with: zero, where: hi .< zero)
+        }
+        if let m {
+            lo = zero.replacing(with: lo, where: loadHalf(m) .> zero)
+            hi = zero.replacing(with: hi, where: loadHalf(m + 8) .> zero)
+        }
+        storeHalf(lo, r)
+        storeHalf(hi, r + 8)
     }
 
     /// `dw[o·inDim+i] (+)= Σ_b dz[o][b]·x[i][b]` and, when `db` is given,
@@ -290,17 +307,6 @@ enum Kernels {
             c += lanes
         }
         return s.sum()
-    }
-
-    /// `dst[i·batch + b] *= (act[i·batch + b] > 0)` — the ReLU backward mask.
-    static func reluMask(_ dst: UnsafeMutablePointer<Float>, activation: UnsafePointer<Float>, count: Int) {
-        let zero = Vec(repeating: 0)
-        var c = 0
-        while c < count {
-            let m = load(activation + c) .> zero
-            store(zero.replacing(with: load(dst + c), where: m), dst + c)
-            c += lanes
-        }
     }
 
     /// `wt[i·outDim + o] = w[o·inDim + i]`.

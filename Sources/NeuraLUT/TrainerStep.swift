@@ -126,15 +126,16 @@ extension Trainer {
         }
         // Tile by tile: recompute the hidden activations, then backpropagate.
         let sub = SubNetwork(layout: layout, tile: scratch.tile)
+        sub.transposeWeights(params: params, into: scratch.transposed.base)
         for start in stride(from: 0, to: batch, by: scratch.tile) {
             let count = min(scratch.tile, batch - start)
             sub.forward(
                 params: params, x: buf.x.base + start, xStride: batch, hidden: scratch.hidden.base, y: scratch.yTile.base,
                 count: count)
             sub.backward(
-                params: params, grads: isTrainable ? grads : nil, accumulate: start > 0, x: buf.x.base + start,
-                xStride: batch, hidden: scratch.hidden.base, dy: dy + start, dx: needInput ? buf.dx.base + start : nil,
-                dHidden: scratch.dHidden.base, transposeScratch: scratch.transposed.base, count: count)
+                params: params, transposed: scratch.transposed.base, grads: isTrainable ? grads : nil,
+                accumulate: start > 0, x: buf.x.base + start, xStride: batch, hidden: scratch.hidden.base, dy: dy + start,
+                dx: needInput ? buf.dx.base + start : nil, dHidden: scratch.dHidden.base, count: count)
         }
     }
 

@@ -71,7 +71,7 @@ final class WorkerScratch: @unchecked Sendable {
         hidden = FloatBuffer(count: subs.map(\.hiddenCount).max() ?? 0)
         dHidden = FloatBuffer(count: subs.map(\.hiddenCount).max() ?? 0)
         yTile = FloatBuffer(count: tile)
-        transposed = FloatBuffer(count: subs.map(\.transposeScratchCount).max() ?? 0)
+        transposed = FloatBuffer(count: subs.map(\.transposedCount).max() ?? 0)
         dy = FloatBuffer(count: batch)
         dyhat = FloatBuffer(count: batch)
     }

@@ -44,10 +44,11 @@ import Testing
             _ = loss(params, x)
             let grads = FloatBuffer(count: layout.parameterCount), dx = FloatBuffer(count: 3 * Self.batch)
             let dy = FloatBuffer(r)
-            let dHidden = FloatBuffer(count: sub.hiddenCount), transposed = FloatBuffer(count: sub.transposeScratchCount)
+            let dHidden = FloatBuffer(count: sub.hiddenCount), transposed = FloatBuffer(count: sub.transposedCount)
+            sub.transposeWeights(params: params, into: transposed.base)
             sub.backward(
-                params: params, grads: grads.base, accumulate: false, x: x, xStride: Self.batch, hidden: hidden.base,
-                dy: dy.base, dx: dx.base, dHidden: dHidden.base, transposeScratch: transposed.base, count: Self.batch)
+                params: params, transposed: transposed.base, grads: grads.base, accumulate: false, x: x, xStride: Self.batch,
+                hidden: hidden.base, dy: dy.base, dx: dx.base, dHidden: dHidden.base, count: Self.batch)
             withExtendedLifetime((dHidden, transposed, dy)) {}
             for i in 0..<layout.gammaOffset {
                 let n = Self.numeric(&params, i, h: 1e-3) { loss($0, x) }
@@ -71,16 +72,17 @@ import Testing
         func gradients(tile: Int) -> ([Float], [Float]) {
             let sub = SubNetwork(layout: layout, tile: tile)
             let hidden = FloatBuffer(count: sub.hiddenCount), dHidden = FloatBuffer(count: sub.hiddenCount)
-            let y = FloatBuffer(count: tile), dy = FloatBuffer(r), transposed = FloatBuffer(count: sub.transposeScratchCount)
+            let y = FloatBuffer(count: tile), dy = FloatBuffer(r), transposed = FloatBuffer(count: sub.transposedCount)
+            sub.transposeWeights(params: params, into: transposed.base)
             let grads = FloatBuffer(count: layout.parameterCount), dx = FloatBuffer(count: 3 * batch)
             for start in stride(from: 0, to: batch, by: tile) {
                 let count = min(tile, batch - start)
                 x.withUnsafeBufferPointer { x in
                     sub.forward(params: params, x: x.baseAddress! + start, xStride: batch, hidden: hidden.base, y: y.base, count: count)
                     sub.backward(
-                        params: params, grads: grads.base, accumulate: start > 0, x: x.baseAddress! + start, xStride: batch,
-                        hidden: hidden.base, dy: dy.base + start, dx: dx.base + start, dHidden: dHidden.base,
-                        transposeScratch: transposed.base, count: count)
+                        params: params, transposed: transposed.base, grads: grads.base, accumulate: start > 0,
+                        x: x.baseAddress! + start, xStride: batch, hidden: hidden.base, dy: dy.base + start,
+                        dx: dx.base + start, dHidden: dHidden.base, count: count)
                 }
             }
             return (grads.array(), dx.array())

@@ -39,4 +39,25 @@ import Testing
             #expect(fused.array() == expected, "\(inDim)+\(skipDim) → \(outDim) against the scalar sum")
         }
     }
+
+    /// The masked product (the ReLU backward step fused into the input gradient) equals the
+    /// unmasked product with every output zeroed where the mask is not positive.
+    @Test func maskKeepsOutputsWhereTheMaskIsPositive() {
+        var rng = SeededRandom(seed: 4)
+        let count = 5 * Kernels.lanes
+        for (inDim, outDim) in [(16, 16), (1, 16), (16, 3)] {
+            let x = FloatBuffer((0..<inDim * count).map { _ in rng.nextUnitFloat() * 2 - 1 })
+            let w = FloatBuffer((0..<outDim * inDim).map { _ in rng.nextUnitFloat() * 2 - 1 })
+            let mask = FloatBuffer((0..<outDim * count).map { _ in max(rng.nextUnitFloat() * 2 - 1, 0) })
+            let masked = FloatBuffer(count: outDim * count), plain = FloatBuffer(count: outDim * count)
+            Kernels.affine(
+                out: masked.base, outStride: count, w: w.base, bias: nil, x: x.base, xStride: count,
+                inDim: inDim, outDim: outDim, count: count, accumulate: false, relu: false, mask: mask.base)
+            Kernels.affine(
+                out: plain.base, outStride: count, w: w.base, bias: nil, x: x.base, xStride: count,
+                inDim: inDim, outDim: outDim, count: count, accumulate: false, relu: false)
+            let expected = (0..<outDim * count).map { mask[$0] > 0 ? plain[$0] : 0 }
+            #expect(masked.array() == expected, "\(inDim) → \(outDim)")
+        }
+    }
 }
