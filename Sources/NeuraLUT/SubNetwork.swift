@@ -35,6 +35,15 @@ struct SubNetwork {
         }
     }
 
+    /// Floats of the partial sums `backward` accumulates parameter gradients in.
+    var gradientLaneCount: Int { layout.gammaOffset * Kernels.Half.scalarCount }
+
+    /// Writes the parameter gradients (all but γ, β) that `backward` summed
+    /// into `lanes` over all tiles: each one's 8 partial sums, added in a fixed order.
+    func reduceGradients(lanes: UnsafePointer<Float>, into grads: UnsafeMutablePointer<Float>) {
+        Kernels.reduceLanes(lanes, into: grads, count: layout.gammaOffset)
+    }
+
     /// The layer whose skip reads activation `j`, if any.
     private func skipConsumer(of j: Int) -> Int? {
         let m = j + layout.shape.skip - 1
@@ -71,10 +80,12 @@ struct SubNetwork {
 
     /// Backpropagates `dy` (∂L/∂y, zero on padding lanes) through the
     /// activations the forward pass left in `hidden`, with the weights
-    /// `transposeWeights` wrote into `transposed`. Writes (or, with
-    /// `accumulate`, adds) parameter gradients (all but γ, β) into `grads`
-    /// when given, and writes ∂L/∂x (rows `xStride` apart) into `dx` when
-    /// given. `dHidden` has `hiddenCount` floats.
+    /// `transposeWeights` wrote into `transposed`. Adds the tile's parameter
+    /// gradients (all but γ, β) into `gradientLanes` when given (8 partial
+    /// sums per parameter, see `Kernels.weightGradient`; `reduceGradients`
+    /// turns them into gradients after the last tile), and writes ∂L/∂x
+    /// (rows `xStride` apart) into `dx` when given. `dHidden` has
+    /// `hiddenCount` floats.
     ///
     /// The gradient of each activation is one product, written once: the
     /// skip that reads it (a later layer, so its gradient is known) first,
@@ -82,8 +93,8 @@ struct SubNetwork {
     /// the ReLU mask applied before the store; the sums are the ones separate
     /// accumulating calls would take, in the same order, so the bits are the same.
     func backward(
-        params: UnsafePointer<Float>, transposed: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>?,
-        accumulate: Bool, x: UnsafePointer<Float>, xStride: Int, hidden: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+        transposed: UnsafePointer<Float>, gradientLanes lanes: UnsafeMutablePointer<Float>?, x: UnsafePointer<Float>, xStride: Int,
+        hidden: UnsafePointer<Float>, dy: UnsafePointer<Float>,
         dx: UnsafeMutablePointer<Float>?, dHidden: UnsafeMutablePointer<Float>, count: Int
     ) {
         let depth = layout.depth
@@ -92,16 +103,17 @@ struct SubNetwork {
         func dz(_ k: Int) -> UnsafePointer<Float> { k == depth - 1 ? dy : UnsafePointer(dHidden + k * block) }
         for k in stride(from: depth - 1, through: 0, by: -1) {
             let (inDim, outDim) = (layout.dims[k], layout.dims[k + 1])
-            if let grads {
+            if let lanes {
                 let (a, aStride) = activation(k, x: x, xStride: xStride, hidden: hidden)
+                let step = Kernels.Half.scalarCount
                 Kernels.weightGradient(
-                    dw: grads + layout.weightOffset[k], db: grads + layout.biasOffset[k], dz: dz(k), dzStride: tile,
-                    x: a, xStride: aStride, inDim: inDim, outDim: outDim, count: count, accumulate: accumulate)
+                    dw: lanes + layout.weightOffset[k] * step, db: lanes + layout.biasOffset[k] * step, dz: dz(k),
+                    dzStride: tile, x: a, xStride: aStride, inDim: inDim, outDim: outDim, count: count)
                 if let s = layout.skipSource(layer: k), let off = layout.skipOffset[k] {
                     let (b, bStride) = activation(s, x: x, xStride: xStride, hidden: hidden)
                     Kernels.weightGradient(
-                        dw: grads + off, db: nil, dz: dz(k), dzStride: tile, x: b, xStride: bStride,
-                        inDim: layout.dims[s], outDim: outDim, count: count, accumulate: accumulate)
+                        dw: lanes + off * step, db: nil, dz: dz(k), dzStride: tile, x: b, xStride: bStride,
+                        inDim: layout.dims[s], outDim: outDim, count: count)
                 }
             }
             // ∂L/∂a_k; for a hidden a_k, masked by its ReLU, it is dz(k − 1).

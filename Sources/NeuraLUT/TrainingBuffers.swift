@@ -53,7 +53,8 @@ final class PartitionBuffers: @unchecked Sendable {
 }
 
 /// Scratch of one worker thread: a tile's hidden activations and their
-/// gradients, and full-batch rows for the output batch-norm's backward pass.
+/// gradients, a partition's transposed weights and parameter-gradient
+/// partial sums, and full-batch rows for the output batch-norm's backward pass.
 final class WorkerScratch: @unchecked Sendable {
     static let tile = 128
     let tile: Int
@@ -61,6 +62,7 @@ final class WorkerScratch: @unchecked Sendable {
     let dHidden: FloatBuffer
     let yTile: FloatBuffer
     let transposed: FloatBuffer
+    let gradientLanes: FloatBuffer
     let dy: FloatBuffer
     let dyhat: FloatBuffer
 
@@ -72,6 +74,7 @@ final class WorkerScratch: @unchecked Sendable {
         dHidden = FloatBuffer(count: subs.map(\.hiddenCount).max() ?? 0)
         yTile = FloatBuffer(count: tile)
         transposed = FloatBuffer(count: subs.map(\.transposedCount).max() ?? 0)
+        gradientLanes = FloatBuffer(count: subs.map(\.gradientLaneCount).max() ?? 0)
         dy = FloatBuffer(count: batch)
         dyhat = FloatBuffer(count: batch)
     }
