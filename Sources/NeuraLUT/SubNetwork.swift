@@ -56,13 +56,22 @@ struct SubNetwork {
         j == 0 ? (x, xStride) : (hidden + (j - 1) * layout.shape.width * tile, tile)
     }
 
+    /// Computes the hidden activations into `hidden` and, when `y` is given,
+    /// the output row (the backward pass's recomputation needs only the hidden ones).
     func forward(
         params: UnsafePointer<Float>, x: UnsafePointer<Float>, xStride: Int, hidden: UnsafeMutablePointer<Float>,
-        y: UnsafeMutablePointer<Float>, count: Int
+        y: UnsafeMutablePointer<Float>?, count: Int
     ) {
         let depth = layout.depth
         for k in 0..<depth {
-            let out = k == depth - 1 ? y : hidden + k * layout.shape.width * tile
+            let out: UnsafeMutablePointer<Float>
+            if k < depth - 1 {
+                out = hidden + k * layout.shape.width * tile
+            } else if let y {
+                out = y
+            } else {
+                break
+            }
             let relu = k < depth - 1
             let source = layout.skipSource(layer: k)
             let (a, aStride) = activation(k, x: x, xStride: xStride, hidden: hidden)

@@ -131,9 +131,7 @@ extension Trainer {
         lanes?.update(repeating: 0, count: sub.gradientLaneCount)
         for start in stride(from: 0, to: batch, by: scratch.tile) {
             let count = min(scratch.tile, batch - start)
-            sub.forward(
-                params: params, x: buf.x.base + start, xStride: batch, hidden: scratch.hidden.base, y: scratch.yTile.base,
-                count: count)
+            sub.forward(params: params, x: buf.x.base + start, xStride: batch, hidden: scratch.hidden.base, y: nil, count: count)
             sub.backward(
                 transposed: scratch.transposed.base, gradientLanes: lanes, x: buf.x.base + start, xStride: batch,
                 hidden: scratch.hidden.base, dy: dy + start, dx: needInput ? buf.dx.base + start : nil,

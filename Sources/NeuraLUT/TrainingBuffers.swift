@@ -60,7 +60,6 @@ final class WorkerScratch: @unchecked Sendable {
     let tile: Int
     let hidden: FloatBuffer
     let dHidden: FloatBuffer
-    let yTile: FloatBuffer
     let transposed: FloatBuffer
     let gradientLanes: FloatBuffer
     let dy: FloatBuffer
@@ -72,7 +71,6 @@ final class WorkerScratch: @unchecked Sendable {
         let subs = layouts.map { SubNetwork(layout: $0, tile: tile) }
         hidden = FloatBuffer(count: subs.map(\.hiddenCount).max() ?? 0)
         dHidden = FloatBuffer(count: subs.map(\.hiddenCount).max() ?? 0)
-        yTile = FloatBuffer(count: tile)
         transposed = FloatBuffer(count: subs.map(\.transposedCount).max() ?? 0)
         gradientLanes = FloatBuffer(count: subs.map(\.gradientLaneCount).max() ?? 0)
         dy = FloatBuffer(count: batch)

@@ -60,4 +60,23 @@ import Testing
             #expect(masked.array() == expected, "\(inDim) → \(outDim)")
         }
     }
+
+    /// The 8-lane quantizer gives every element the bits of `Range.level` (ties, clamping, the tail).
+    @Test func quantizerForwardEqualsTheScalarLevel() {
+        var rng = SeededRandom(seed: 5)
+        let scale: Float = 0.3
+        // Ties, small negatives that round to −0, and values beyond the clamp.
+        let x: [Float] = (0..<77).map { i in
+            if i % 5 == 0 { return (Float(i % 13) - 6.5) * scale }
+            if i % 7 == 0 { return -0.01 }
+            return (rng.nextUnitFloat() * 2 - 1) * 4
+        }
+        for signed in [false, true] {
+            let range = Quantization.Range(bits: 3, signed: signed)
+            let out = FloatBuffer(count: x.count)
+            Quantization.forward(x, out.base, count: x.count, scale: scale, range: range)
+            let expected: [UInt32] = x.map { (range.level($0, scale: scale) * scale).bitPattern }
+            #expect(out.array().map { $0.bitPattern } == expected)
+        }
+    }
 }
