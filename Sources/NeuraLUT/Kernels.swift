@@ -214,41 +214,81 @@ enum Kernels {
     ) {
         let step = Half.scalarCount
         @inline(__always) func lanes(_ o: Int, _ i: Int) -> UnsafeMutablePointer<Float> { dw + (o * inDim + i) * step }
-        /// One input at a time, 4 outputs per input load (4 sums in flight).
-        func singleInputs(_ inputs: Range<Int>, outputs rows: Range<Int>) {
-            for i in inputs {
-                let xi = x + i * xStride
+        /// Two inputs × 4 outputs at a time (8 sums in flight, 6 loads per 8 FMAs), then one input
+        /// × 4 outputs: the narrow products of a partition's first layer (fan-in 2 or 3).
+        func narrowInputs(_ inputs: Range<Int>, outputs rows: Range<Int>) {
+            var i = inputs.lowerBound
+            while i + 2 <= inputs.upperBound {
+                let xi = x + i * xStride, xj = xi + xStride
                 var o = rows.lowerBound
                 while o + 4 <= rows.upperBound {
                     let g0 = dz + o * dzStride, g1 = g0 + dzStride, g2 = g1 + dzStride, g3 = g2 + dzStride
                     let r0 = lanes(o, i), r1 = lanes(o + 1, i), r2 = lanes(o + 2, i), r3 = lanes(o + 3, i)
                     var s0 = loadHalf(r0), s1 = loadHalf(r1), s2 = loadHalf(r2), s3 = loadHalf(r3)
+                    var t0 = loadHalf(r0 + 8), t1 = loadHalf(r1 + 8), t2 = loadHalf(r2 + 8), t3 = loadHalf(r3 + 8)
                     var c = 0
                     while c < count {
-                        let v = loadHalf(xi + c)
-                        s0 = s0.addingProduct(loadHalf(g0 + c), v)
-                        s1 = s1.addingProduct(loadHalf(g1 + c), v)
-                        s2 = s2.addingProduct(loadHalf(g2 + c), v)
-                        s3 = s3.addingProduct(loadHalf(g3 + c), v)
+                        let u = loadHalf(xi + c), v = loadHalf(xj + c)
+                        let a0 = loadHalf(g0 + c), a1 = loadHalf(g1 + c), a2 = loadHalf(g2 + c), a3 = loadHalf(g3 + c)
+                        s0 = s0.addingProduct(a0, u)
+                        t0 = t0.addingProduct(a0, v)
+                        s1 = s1.addingProduct(a1, u)
+                        t1 = t1.addingProduct(a1, v)
+                        s2 = s2.addingProduct(a2, u)
+                        t2 = t2.addingProduct(a2, v)
+                        s3 = s3.addingProduct(a3, u)
+                        t3 = t3.addingProduct(a3, v)
                         c += step
                     }
                     storeHalf(s0, r0)
                     storeHalf(s1, r1)
                     storeHalf(s2, r2)
                     storeHalf(s3, r3)
+                    storeHalf(t0, r0 + 8)
+                    storeHalf(t1, r1 + 8)
+                    storeHalf(t2, r2 + 8)
+                    storeHalf(t3, r3 + 8)
                     o += 4
                 }
-                while o < rows.upperBound {
-                    let g = dz + o * dzStride, r = lanes(o, i)
-                    var s = loadHalf(r)
-                    var c = 0
-                    while c < count {
-                        s = s.addingProduct(loadHalf(g + c), loadHalf(xi + c))
-                        c += step
-                    }
-                    storeHalf(s, r)
-                    o += 1
+                if o < rows.upperBound { singleInput(i, outputs: o..<rows.upperBound) }
+                if o < rows.upperBound { singleInput(i + 1, outputs: o..<rows.upperBound) }
+                i += 2
+            }
+            if i < inputs.upperBound { singleInput(i, outputs: rows) }
+        }
+        /// One input, 4 outputs per input load (4 sums in flight).
+        func singleInput(_ i: Int, outputs rows: Range<Int>) {
+            let xi = x + i * xStride
+            var o = rows.lowerBound
+            while o + 4 <= rows.upperBound {
+                let g0 = dz + o * dzStride, g1 = g0 + dzStride, g2 = g1 + dzStride, g3 = g2 + dzStride
+                let r0 = lanes(o, i), r1 = lanes(o + 1, i), r2 = lanes(o + 2, i), r3 = lanes(o + 3, i)
+                var s0 = loadHalf(r0), s1 = loadHalf(r1), s2 = loadHalf(r2), s3 = loadHalf(r3)
+                var c = 0
+                while c < count {
+                    let v = loadHalf(xi + c)
+                    s0 = s0.addingProduct(loadHalf(g0 + c), v)
+                    s1 = s1.addingProduct(loadHalf(g1 + c), v)
+                    s2 = s2.addingProduct(loadHalf(g2 + c), v)
+                    s3 = s3.addingProduct(loadHalf(g3 + c), v)
+                    c += step
                 }
+                storeHalf(s0, r0)
+                storeHalf(s1, r1)
+                storeHalf(s2, r2)
+                storeHalf(s3, r3)
+                o += 4
+            }
+            while o < rows.upperBound {
+                let g = dz + o * dzStride, r = lanes(o, i)
+                var s = loadHalf(r)
+                var c = 0
+                while c < count {
+                    s = s.addingProduct(loadHalf(g + c), loadHalf(xi + c))
+                    c += step
+                }
+                storeHalf(s, r)
+                o += 1
             }
         }
         var o = 0
@@ -284,7 +324,7 @@ enum Kernels {
                 storeHalf(s7, r + 56)
                 i += 8
             }
-            singleInputs(i..<inDim, outputs: 0..<1)
+            narrowInputs(i..<inDim, outputs: 0..<1)
             o = 1
         }
         // Pairs of outputs × 4 inputs: 8 sums in flight, 6 loads per 8 FMAs.
@@ -323,9 +363,9 @@ enum Kernels {
             o += 2
         }
         if outDim > 1 {
-            singleInputs(inDim / 4 * 4..<inDim, outputs: 0..<outDim)
+            narrowInputs(inDim / 4 * 4..<inDim, outputs: 0..<outDim)
             // An odd last output of a wider layer.
-            if outDim % 2 == 1 { singleInputs(0..<inDim / 4 * 4, outputs: outDim - 1..<outDim) }
+            if outDim % 2 == 1 { narrowInputs(0..<inDim / 4 * 4, outputs: outDim - 1..<outDim) }
         }
         if let db { rowSums(dz, stride: dzStride, rows: outDim, count: count, into: db) }
 
