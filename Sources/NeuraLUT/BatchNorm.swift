@@ -30,11 +30,22 @@ enum BatchNorm {
         _ x: UnsafePointer<Float>, xhat: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
         count: Int, gamma: Float, beta: Float
     ) -> Statistics {
-        var sum: Double = 0
-        for b in 0..<count { sum += Double(x[b]) }
+        // Sums in Double, 4 lanes of partial sums reduced once (a serial sum would wait on every add).
+        typealias D = SIMD4<Double>
+        @inline(__always) func load(_ b: Int) -> SIMD4<Float> { UnsafeRawPointer(x + b).loadUnaligned(as: SIMD4<Float>.self) }
+        let whole = count / D.scalarCount * D.scalarCount
+        var sums = D(repeating: 0)
+        for b in stride(from: 0, to: whole, by: D.scalarCount) { sums += D(load(b)) }
+        var sum = sums.sum()
+        for b in whole..<count { sum += Double(x[b]) }
         let mean = Float(sum / Double(count))
-        var sq: Double = 0
-        for b in 0..<count {
+        var squares = D(repeating: 0)
+        for b in stride(from: 0, to: whole, by: D.scalarCount) {
+            let d = D(load(b) - SIMD4(repeating: mean))
+            squares += d * d
+        }
+        var sq = squares.sum()
+        for b in whole..<count {
             let d = Double(x[b] - mean)
             sq += d * d
         }
@@ -62,10 +73,21 @@ enum BatchNorm {
         dout: UnsafePointer<Float>, xhat: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
         count: Int, padded: Int, gamma: Float, variance: Float
     ) -> (gamma: Float, beta: Float) {
-        var sumG: Float = 0, sumGX: Float = 0
-        for b in 0..<count {
-            sumG += dout[b]
-            sumGX += dout[b] * xhat[b]
+        // 8 lanes of partial sums, reduced once: a serial sum would wait on every add.
+        typealias V = SIMD8<Float>
+        @inline(__always) func load(_ p: UnsafePointer<Float>, _ b: Int) -> V { UnsafeRawPointer(p + b).loadUnaligned(as: V.self) }
+        var g8 = V(repeating: 0), gx8 = V(repeating: 0)
+        var b = 0
+        while b + V.scalarCount <= count {
+            let g = load(dout, b)
+            g8 += g
+            gx8 += g * load(xhat, b)
+            b += V.scalarCount
+        }
+        var sumG = g8.sum(), sumGX = gx8.sum()
+        for t in b..<count {
+            sumG += dout[t]
+            sumGX += dout[t] * xhat[t]
         }
         let invStd = 1 / (variance + Quantization.epsilon).squareRoot()
         let n = Float(count)

@@ -49,20 +49,18 @@ enum Kernels {
     /// registers; each input load and weight broadcast feeds 2–4 FMAs. The
     /// skip term is summed in the same registers, which gives the same bits
     /// as a second accumulating call without storing and reloading the block.
+    /// With `mask` (rows `outStride` apart, like `out`), an output is kept
+    /// where the mask is positive and zeroed elsewhere: the ReLU backward
+    /// step applied before the block is stored, instead of in a second pass.
     static func affine(
         out: UnsafeMutablePointer<Float>, outStride: Int, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         x: UnsafePointer<Float>, xStride: Int, inDim: Int, outDim: Int, count: Int, accumulate: Bool, relu: Bool,
-        skip: Term? = nil
+        skip: Term? = nil, mask: UnsafePointer<Float>? = nil
     ) {
-        let zero = Half(repeating: 0)
         @inline(__always) func start(_ o: Int, _ r: UnsafeMutablePointer<Float>) -> (Half, Half) {
             if accumulate { return (loadHalf(r), loadHalf(r + 8)) }
             let b = Half(repeating: bias?[o] ?? 0)
             return (b, b)
-        }
-        @inline(__always) func finish(_ v: (Half, Half), _ r: UnsafeMutablePointer<Float>) {
-            storeHalf(relu ? v.0.replacing(with: zero, where: v.0 .< zero) : v.0, r)
-            storeHalf(relu ? v.1.replacing(with: zero, where: v.1 .< zero) : v.1, r + 8)
         }
         var c = 0
         while c < count {
@@ -109,10 +107,10 @@ enum Kernels {
                         sp += skip.xStride
                     }
                 }
-                finish((a0, b0), r0)
-                finish((a1, b1), r1)
-                finish((a2, b2), r2)
-                finish((a3, b3), r3)
+                storeOutputs(a0, b0, r0, relu: relu, mask: mask.map { $0 + (r0 - out) })
+                storeOutputs(a1, b1, r1, relu: relu, mask: mask.map { $0 + (r1 - out) })
+                storeOutputs(a2, b2, r2, relu: relu, mask: mask.map { $0 + (r2 - out) })
+                storeOutputs(a3, b3, r3, relu: relu, mask: mask.map { $0 + (r3 - out) })
                 o += 4
             }
             c += lanes
@@ -153,10 +151,10 @@ enum Kernels {
                         sp += skip.xStride
                     }
                 }
-                finish((a0, b0), r0)
-                finish((a1, b1), r1)
-                finish((a2, b2), r2)
-                finish((a3, b3), r3)
+                storeOutputs(a0, b0, r0, relu: relu, mask: mask.map { $0 + (r0 - out) })
+                storeOutputs(a1, b1, r1, relu: relu, mask: mask.map { $0 + (r1 - out) })
+                storeOutputs(a2, b2, r2, relu: relu, mask: mask.map { $0 + (r2 - out) })
+                storeOutputs(a3, b3, r3, relu: relu, mask: mask.map { $0 + (r3 - out) })
                 c += 4 * lanes
             }
             while c < count {
@@ -178,35 +176,136 @@ enum Kernels {
                         sp += skip.xStride
                     }
                 }
-                finish((a, b), r)
+                storeOutputs(a, b, r, relu: relu, mask: mask.map { $0 + (r - out) })
                 c += lanes
             }
         }
     }
 
-    /// `dw[o·inDim+i] (+)= Σ_b dz[o][b]·x[i][b]` and, when `db` is given,
-    /// `db[o] (+)= Σ_b dz[o][b]` (sums in a fixed order; `+=` when `accumulate`).
-    /// Two outputs share each input load.
+    /// Stores 16 outputs at `r`, after the ReLU when `relu`, zeroed where `mask` is not positive.
+    /// Transparent because the optimiser did not inline it (nor a nested `@inline(__always)`
+    /// helper) into `affine`, and the call per block cost jsc-5l about 15% of its throughput.
+    @_transparent
+    static func storeOutputs(
+        _ lo: Half, _ hi: Half, _ r: UnsafeMutablePointer<Float>, relu: Bool, mask m: UnsafePointer<Float>?
+    ) {
+        let zero = Half(repeating: 0)
+        var (lo, hi) = (lo, hi)
+        if relu {
+            lo = lo.replacing(with: zero, where: lo .< zero)
+            hi = hi.replacing(with: zero, where: hi .< zero)
+        }
+        if let m {
+            lo = zero.replacing(with: lo, where: loadHalf(m) .> zero)
+            hi = zero.replacing(with: hi, where: loadHalf(m + 8) .> zero)
+        }
+        storeHalf(lo, r)
+        storeHalf(hi, r + 8)
+    }
+
+    /// Adds a tile's weight gradient `Σ_b dz[o][b]·x[i][b]` into lanes of
+    /// partial sums: `dw + (o·inDim + i)·8` holds 8 sums, lane `j` over the
+    /// samples `b ≡ j (mod 8)`; with `db`, `db + o·8` likewise gets
+    /// `Σ_b dz[o][b]`. The partial sums stay vectors across the whole batch
+    /// and are reduced once (`reduceLanes`), not once per tile and output,
+    /// and every lane adds its samples in order, so the result does not
+    /// depend on the tiling. Two outputs share each input load.
     static func weightGradient(
         dw: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>?, dz: UnsafePointer<Float>, dzStride: Int,
-        x: UnsafePointer<Float>, xStride: Int, inDim: Int, outDim: Int, count: Int, accumulate: Bool
+        x: UnsafePointer<Float>, xStride: Int, inDim: Int, outDim: Int, count: Int
     ) {
-        @inline(__always) func put(_ v: Float, _ p: UnsafeMutablePointer<Float>) { p.pointee = accumulate ? p.pointee + v : v }
         let step = Half.scalarCount
-        var o = 0
-        while o < outDim {
-            let pair = o + 1 < outDim
-            let g0 = dz + o * dzStride, g1 = pair ? g0 + dzStride : g0
-            var i = 0
-            // A lone last output (the sub-network's output layer): 8 inputs at a time, so
-            // 8 sums are in flight as with a pair, and no second output is computed for nothing.
-            while !pair && i + 8 <= inDim {
-                let x0 = x + i * xStride, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride
-                let x4 = x3 + xStride, x5 = x4 + xStride, x6 = x5 + xStride, x7 = x6 + xStride
-                var s0 = Half(repeating: 0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0
+        @inline(__always) func lanes(_ o: Int, _ i: Int) -> UnsafeMutablePointer<Float> { dw + (o * inDim + i) * step }
+        /// Two inputs × 4 outputs at a time (8 sums in flight, 6 loads per 8 FMAs), then one input
+        /// × 4 outputs: the narrow products of a partition's first layer (fan-in 2 or 3).
+        func narrowInputs(_ inputs: Range<Int>, outputs rows: Range<Int>) {
+            var i = inputs.lowerBound
+            while i + 2 <= inputs.upperBound {
+                let xi = x + i * xStride, xj = xi + xStride
+                var o = rows.lowerBound
+                while o + 4 <= rows.upperBound {
+                    let g0 = dz + o * dzStride, g1 = g0 + dzStride, g2 = g1 + dzStride, g3 = g2 + dzStride
+                    let r0 = lanes(o, i), r1 = lanes(o + 1, i), r2 = lanes(o + 2, i), r3 = lanes(o + 3, i)
+                    var s0 = loadHalf(r0), s1 = loadHalf(r1), s2 = loadHalf(r2), s3 = loadHalf(r3)
+                    var t0 = loadHalf(r0 + 8), t1 = loadHalf(r1 + 8), t2 = loadHalf(r2 + 8), t3 = loadHalf(r3 + 8)
+                    var c = 0
+                    while c < count {
+                        let u = loadHalf(xi + c), v = loadHalf(xj + c)
+                        let a0 = loadHalf(g0 + c), a1 = loadHalf(g1 + c), a2 = loadHalf(g2 + c), a3 = loadHalf(g3 + c)
+                        s0 = s0.addingProduct(a0, u)
+                        t0 = t0.addingProduct(a0, v)
+                        s1 = s1.addingProduct(a1, u)
+                        t1 = t1.addingProduct(a1, v)
+                        s2 = s2.addingProduct(a2, u)
+                        t2 = t2.addingProduct(a2, v)
+                        s3 = s3.addingProduct(a3, u)
+                        t3 = t3.addingProduct(a3, v)
+                        c += step
+                    }
+                    storeHalf(s0, r0)
+                    storeHalf(s1, r1)
+                    storeHalf(s2, r2)
+                    storeHalf(s3, r3)
+                    storeHalf(t0, r0 + 8)
+                    storeHalf(t1, r1 + 8)
+                    storeHalf(t2, r2 + 8)
+                    storeHalf(t3, r3 + 8)
+                    o += 4
+                }
+                if o < rows.upperBound { singleInput(i, outputs: o..<rows.upperBound) }
+                if o < rows.upperBound { singleInput(i + 1, outputs: o..<rows.upperBound) }
+                i += 2
+            }
+            if i < inputs.upperBound { singleInput(i, outputs: rows) }
+        }
+        /// One input, 4 outputs per input load (4 sums in flight).
+        func singleInput(_ i: Int, outputs rows: Range<Int>) {
+            let xi = x + i * xStride
+            var o = rows.lowerBound
+            while o + 4 <= rows.upperBound {
+                let g0 = dz + o * dzStride, g1 = g0 + dzStride, g2 = g1 + dzStride, g3 = g2 + dzStride
+                let r0 = lanes(o, i), r1 = lanes(o + 1, i), r2 = lanes(o + 2, i), r3 = lanes(o + 3, i)
+                var s0 = loadHalf(r0), s1 = loadHalf(r1), s2 = loadHalf(r2), s3 = loadHalf(r3)
                 var c = 0
                 while c < count {
-                    let a = loadHalf(g0 + c)
+                    let v = loadHalf(xi + c)
+                    s0 = s0.addingProduct(loadHalf(g0 + c), v)
+                    s1 = s1.addingProduct(loadHalf(g1 + c), v)
+                    s2 = s2.addingProduct(loadHalf(g2 + c), v)
+                    s3 = s3.addingProduct(loadHalf(g3 + c), v)
+                    c += step
+                }
+                storeHalf(s0, r0)
+                storeHalf(s1, r1)
+                storeHalf(s2, r2)
+                storeHalf(s3, r3)
+                o += 4
+            }
+            while o < rows.upperBound {
+                let g = dz + o * dzStride, r = lanes(o, i)
+                var s = loadHalf(r)
+                var c = 0
+                while c < count {
+                    s = s.addingProduct(loadHalf(g + c), loadHalf(xi + c))
+                    c += step
+                }
+                storeHalf(s, r)
+                o += 1
+            }
+        }
+        var o = 0
+        // A lone output (the sub-network's output layer): 8 inputs at a time, so 8 sums are in flight.
+        if outDim == 1 {
+            var i = 0
+            while i + 8 <= inDim {
+                let x0 = x + i * xStride, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride
+                let x4 = x3 + xStride, x5 = x4 + xStride, x6 = x5 + xStride, x7 = x6 + xStride
+                let r = lanes(0, i)
+                var s0 = loadHalf(r), s1 = loadHalf(r + 8), s2 = loadHalf(r + 16), s3 = loadHalf(r + 24)
+                var s4 = loadHalf(r + 32), s5 = loadHalf(r + 40), s6 = loadHalf(r + 48), s7 = loadHalf(r + 56)
+                var c = 0
+                while c < count {
+                    let a = loadHalf(dz + c)
                     s0 = s0.addingProduct(a, loadHalf(x0 + c))
                     s1 = s1.addingProduct(a, loadHalf(x1 + c))
                     s2 = s2.addingProduct(a, loadHalf(x2 + c))
@@ -217,21 +316,28 @@ enum Kernels {
                     s7 = s7.addingProduct(a, loadHalf(x7 + c))
                     c += step
                 }
-                let r = dw + o * inDim + i
-                put(s0.sum(), r)
-                put(s1.sum(), r + 1)
-                put(s2.sum(), r + 2)
-                put(s3.sum(), r + 3)
-                put(s4.sum(), r + 4)
-                put(s5.sum(), r + 5)
-                put(s6.sum(), r + 6)
-                put(s7.sum(), r + 7)
+                storeHalf(s0, r)
+                storeHalf(s1, r + 8)
+                storeHalf(s2, r + 16)
+                storeHalf(s3, r + 24)
+                storeHalf(s4, r + 32)
+                storeHalf(s5, r + 40)
+                storeHalf(s6, r + 48)
+                storeHalf(s7, r + 56)
                 i += 8
             }
+            narrowInputs(i..<inDim, outputs: 0..<1)
+            o = 1
+        }
+        // Pairs of outputs × 4 inputs: 8 sums in flight, 6 loads per 8 FMAs.
+        while o + 2 <= outDim {
+            let g0 = dz + o * dzStride, g1 = g0 + dzStride
+            var i = 0
             while i + 4 <= inDim {
                 let x0 = x + i * xStride, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride
-                var s0 = Half(repeating: 0), s1 = s0, s2 = s0, s3 = s0
-                var t0 = s0, t1 = s0, t2 = s0, t3 = s0
+                let r = lanes(o, i), q = lanes(o + 1, i)
+                var s0 = loadHalf(r), s1 = loadHalf(r + 8), s2 = loadHalf(r + 16), s3 = loadHalf(r + 24)
+                var t0 = loadHalf(q), t1 = loadHalf(q + 8), t2 = loadHalf(q + 16), t3 = loadHalf(q + 24)
                 var c = 0
                 while c < count {
                     let a = loadHalf(g0 + c), b = loadHalf(g1 + c)
@@ -246,61 +352,66 @@ enum Kernels {
                     t3 = t3.addingProduct(b, v3)
                     c += step
                 }
-                let r = dw + o * inDim + i
-                put(s0.sum(), r)
-                put(s1.sum(), r + 1)
-                put(s2.sum(), r + 2)
-                put(s3.sum(), r + 3)
-                if pair {
-                    put(t0.sum(), r + inDim)
-                    put(t1.sum(), r + inDim + 1)
-                    put(t2.sum(), r + inDim + 2)
-                    put(t3.sum(), r + inDim + 3)
-                }
+                storeHalf(s0, r)
+                storeHalf(s1, r + 8)
+                storeHalf(s2, r + 16)
+                storeHalf(s3, r + 24)
+                storeHalf(t0, q)
+                storeHalf(t1, q + 8)
+                storeHalf(t2, q + 16)
+                storeHalf(t3, q + 24)
                 i += 4
             }
-            while i < inDim {
-                let xi = x + i * xStride
-                var s = Half(repeating: 0), t = s
-                var c = 0
-                while c < count {
-                    let v = loadHalf(xi + c)
-                    s = s.addingProduct(loadHalf(g0 + c), v)
-                    t = t.addingProduct(loadHalf(g1 + c), v)
-                    c += step
-                }
-                put(s.sum(), dw + o * inDim + i)
-                if pair { put(t.sum(), dw + (o + 1) * inDim + i) }
-                i += 1
+            o += 2
+        }
+        if outDim > 1 {
+            narrowInputs(inDim / 4 * 4..<inDim, outputs: 0..<outDim)
+            // An odd last output of a wider layer.
+            if outDim % 2 == 1 { narrowInputs(0..<inDim / 4 * 4, outputs: outDim - 1..<outDim) }
+        }
+        if let db { rowSums(dz, stride: dzStride, rows: outDim, count: count, into: db) }
+
+    }
+
+    /// `lanes + o·8 += Σ_b v[o][b]` by lane (rows `stride` apart), 4 rows at a time.
+    static func rowSums(_ v: UnsafePointer<Float>, stride: Int, rows: Int, count: Int, into lanes: UnsafeMutablePointer<Float>) {
+        let step = Half.scalarCount
+        var o = 0
+        while o + 4 <= rows {
+            let v0 = v + o * stride, v1 = v0 + stride, v2 = v1 + stride, v3 = v2 + stride
+            let r = lanes + o * step
+            var s0 = loadHalf(r), s1 = loadHalf(r + 8), s2 = loadHalf(r + 16), s3 = loadHalf(r + 24)
+            var c = 0
+            while c < count {
+                s0 += loadHalf(v0 + c)
+                s1 += loadHalf(v1 + c)
+                s2 += loadHalf(v2 + c)
+                s3 += loadHalf(v3 + c)
+                c += step
             }
-            if let db {
-                put(rowSum(g0, count: count), db + o)
-                if pair { put(rowSum(g1, count: count), db + o + 1) }
+            storeHalf(s0, r)
+            storeHalf(s1, r + 8)
+            storeHalf(s2, r + 16)
+            storeHalf(s3, r + 24)
+            o += 4
+        }
+        while o < rows {
+            let vo = v + o * stride, r = lanes + o * step
+            var s = loadHalf(r)
+            var c = 0
+            while c < count {
+                s += loadHalf(vo + c)
+                c += step
             }
-            o += pair ? 2 : 1
+            storeHalf(s, r)
+            o += 1
         }
     }
 
-    /// `Σ_b v[b]` in a fixed order.
-    static func rowSum(_ v: UnsafePointer<Float>, count: Int) -> Float {
-        var s = Vec(repeating: 0)
-        var c = 0
-        while c < count {
-            s += load(v + c)
-            c += lanes
-        }
-        return s.sum()
-    }
-
-    /// `dst[i·batch + b] *= (act[i·batch + b] > 0)` — the ReLU backward mask.
-    static func reluMask(_ dst: UnsafeMutablePointer<Float>, activation: UnsafePointer<Float>, count: Int) {
-        let zero = Vec(repeating: 0)
-        var c = 0
-        while c < count {
-            let m = load(activation + c) .> zero
-            store(zero.replacing(with: load(dst + c), where: m), dst + c)
-            c += lanes
-        }
+    /// `out[q] = Σ_j lanes[q·8 + j]` for `q < count`: the once-per-batch reduction
+    /// of `weightGradient`'s partial sums, always in the same order.
+    static func reduceLanes(_ lanes: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int) {
+        for q in 0..<count { out[q] = loadHalf(lanes + q * Half.scalarCount).sum() }
     }
 
     /// `wt[i·outDim + o] = w[o·inDim + i]`.

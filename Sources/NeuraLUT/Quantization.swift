@@ -50,7 +50,18 @@ enum Quantization {
 
     /// Training forward: `out[b] = scale · level(x[b])` for `count` lanes.
     static func forward(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int, scale: Float, range: Range) {
-        for b in 0..<count { out[b] = range.level(x[b], scale: scale) * scale }
+        // 8 lanes at a time, the same element-wise operations as `Range.level`.
+        typealias V = SIMD8<Float>
+        let lo = V(repeating: range.lo), hi = V(repeating: range.hi), s = V(repeating: scale)
+        var b = 0
+        while b + V.scalarCount <= count {
+            let v = (UnsafeRawPointer(x + b).loadUnaligned(as: V.self) / s).rounded(.toNearestOrEven)
+            // Swift.max then Swift.min, spelled as masks (their choice on ties keeps ±0 the same).
+            let m = v.replacing(with: lo, where: lo .>= v)
+            UnsafeMutableRawPointer(out + b).storeBytes(of: m.replacing(with: hi, where: hi .< m) * s, as: V.self)
+            b += V.scalarCount
+        }
+        for t in b..<count { out[t] = range.level(x[t], scale: scale) * scale }
     }
 
     /// Backward: `dx[b] = dout[b]` inside the clamp range, 0 outside
@@ -60,14 +71,29 @@ enum Quantization {
         _ x: UnsafePointer<Float>, dout: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
         count: Int, scale: Float, range: Range
     ) -> Float {
-        var ds: Float = 0
-        for b in 0..<count {
+        // 8 lanes of partial sums, reduced once: a serial sum would wait on every add.
+        typealias V = SIMD8<Float>
+        let zero = V(repeating: 0), lo = V(repeating: range.lo), hi = V(repeating: range.hi), s = V(repeating: scale)
+        var sums = zero
+        var b = 0
+        while b + V.scalarCount <= count {
             // Branch-free: the clamp side is data-dependent and unpredictable.
+            let v = UnsafeRawPointer(x + b).loadUnaligned(as: V.self) / s
+            let g = UnsafeRawPointer(dout + b).loadUnaligned(as: V.self)
+            let below = v .< lo, above = v .> hi
+            UnsafeMutableRawPointer(dx + b).storeBytes(of: g.replacing(with: zero, where: below .| above), as: V.self)
+            let term = (v.rounded(.toNearestOrEven) - v).replacing(with: lo, where: below).replacing(with: hi, where: above)
+            sums += g * term
+            b += V.scalarCount
+        }
+        var ds = sums.sum()
+        while b < count {
             let v = x[b] / scale
             let g = dout[b]
             let below = v < range.lo, above = v > range.hi
             dx[b] = below || above ? 0 : g
             ds += g * (below ? range.lo : (above ? range.hi : v.rounded(.toNearestOrEven) - v))
+            b += 1
         }
         return ds
     }

@@ -17,13 +17,37 @@ struct SubNetwork {
 
     var hiddenCount: Int { (layout.depth - 1) * layout.shape.width * tile }
 
-    /// Scratch floats the backward pass needs for transposed weights.
-    var transposeScratchCount: Int {
-        var m = 0
+    /// Floats of the transposed weights the backward pass reads (`transposeWeights`).
+    var transposedCount: Int { layout.parameterCount }
+
+    /// Writes every weight matrix of `params` transposed (`[in][out]`) into
+    /// `transposed`, at the offset the matrix has in `params`: the input
+    /// gradients' products read them, and doing it once per batch instead of
+    /// once per tile keeps the scalar shuffles out of the tile loop.
+    func transposeWeights(params: UnsafePointer<Float>, into transposed: UnsafeMutablePointer<Float>) {
         for k in 0..<layout.depth {
-            m = max(m, layout.dims[k] * layout.dims[k + 1])
-            if let s = layout.skipSource(layer: k) { m = max(m, layout.dims[s] * layout.dims[k + 1]) }
+            let outDim = layout.dims[k + 1]
+            Kernels.transpose(
+                params + layout.weightOffset[k], into: transposed + layout.weightOffset[k], outDim: outDim, inDim: layout.dims[k])
+            if let s = layout.skipSource(layer: k), let off = layout.skipOffset[k] {
+                Kernels.transpose(params + off, into: transposed + off, outDim: outDim, inDim: layout.dims[s])
+            }
         }
+    }
+
+    /// Floats of the partial sums `backward` accumulates parameter gradients in.
+    var gradientLaneCount: Int { layout.gammaOffset * Kernels.Half.scalarCount }
+
+    /// Writes the parameter gradients (all but γ, β) that `backward` summed
+    /// into `lanes` over all tiles: each one's 8 partial sums, added in a fixed order.
+    func reduceGradients(lanes: UnsafePointer<Float>, into grads: UnsafeMutablePointer<Float>) {
+        Kernels.reduceLanes(lanes, into: grads, count: layout.gammaOffset)
+    }
+
+    /// The layer whose skip reads activation `j`, if any.
+    private func skipConsumer(of j: Int) -> Int? {
+        let m = j + layout.shape.skip - 1
+        guard m > j, m < layout.depth, layout.skipSource(layer: m) == j else { return nil }
         return m
     }
 
@@ -32,13 +56,22 @@ struct SubNetwork {
         j == 0 ? (x, xStride) : (hidden + (j - 1) * layout.shape.width * tile, tile)
     }
 
+    /// Computes the hidden activations into `hidden` and, when `y` is given,
+    /// the output row (the backward pass's recomputation needs only the hidden ones).
     func forward(
         params: UnsafePointer<Float>, x: UnsafePointer<Float>, xStride: Int, hidden: UnsafeMutablePointer<Float>,
-        y: UnsafeMutablePointer<Float>, count: Int
+        y: UnsafeMutablePointer<Float>?, count: Int
     ) {
         let depth = layout.depth
         for k in 0..<depth {
-            let out = k == depth - 1 ? y : hidden + k * layout.shape.width * tile
+            let out: UnsafeMutablePointer<Float>
+            if k < depth - 1 {
+                out = hidden + k * layout.shape.width * tile
+            } else if let y {
+                out = y
+            } else {
+                break
+            }
             let relu = k < depth - 1
             let source = layout.skipSource(layer: k)
             let (a, aStride) = activation(k, x: x, xStride: xStride, hidden: hidden)
@@ -54,58 +87,58 @@ struct SubNetwork {
         }
     }
 
-    /// Backpropagates `dy` (∂L/∂y, zero on padding lanes; overwritten)
-    /// through the activations the forward pass left in `hidden`. Writes
-    /// (or, with `accumulate`, adds) parameter gradients (all but γ, β) into
-    /// `grads` when given, and writes ∂L/∂x (rows `xStride` apart) into `dx`
-    /// when given. `dHidden` has `hiddenCount` floats.
+    /// Backpropagates `dy` (∂L/∂y, zero on padding lanes) through the
+    /// activations the forward pass left in `hidden`, with the weights
+    /// `transposeWeights` wrote into `transposed`. Adds the tile's parameter
+    /// gradients (all but γ, β) into `gradientLanes` when given (8 partial
+    /// sums per parameter, see `Kernels.weightGradient`; `reduceGradients`
+    /// turns them into gradients after the last tile), and writes ∂L/∂x
+    /// (rows `xStride` apart) into `dx` when given. `dHidden` has
+    /// `hiddenCount` floats.
+    ///
+    /// The gradient of each activation is one product, written once: the
+    /// skip that reads it (a later layer, so its gradient is known) first,
+    /// then the layer that reads it, both summed in the same registers, and
+    /// the ReLU mask applied before the store; the sums are the ones separate
+    /// accumulating calls would take, in the same order, so the bits are the same.
     func backward(
-        params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>?, accumulate: Bool,
-        x: UnsafePointer<Float>, xStride: Int, hidden: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>,
-        dx: UnsafeMutablePointer<Float>?, dHidden: UnsafeMutablePointer<Float>,
-        transposeScratch: UnsafeMutablePointer<Float>, count: Int
+        transposed: UnsafePointer<Float>, gradientLanes lanes: UnsafeMutablePointer<Float>?, x: UnsafePointer<Float>, xStride: Int,
+        hidden: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+        dx: UnsafeMutablePointer<Float>?, dHidden: UnsafeMutablePointer<Float>, count: Int
     ) {
         let depth = layout.depth
-        let width = layout.shape.width
-        dHidden.update(repeating: 0, count: hiddenCount)
-        if let dx { for i in 0..<layout.fanIn { (dx + i * xStride).update(repeating: 0, count: count) } }
-        func gradient(_ j: Int) -> (UnsafeMutablePointer<Float>, Int)? {
-            if j == 0 { return dx.map { ($0, xStride) } }
-            return (dHidden + (j - 1) * width * tile, tile)
-        }
+        let block = layout.shape.width * tile
+        // ∂L/∂(pre-activation of layer k's output): `dy` for the last layer, else dHidden block k.
+        func dz(_ k: Int) -> UnsafePointer<Float> { k == depth - 1 ? dy : UnsafePointer(dHidden + k * block) }
         for k in stride(from: depth - 1, through: 0, by: -1) {
-            // ∂L/∂(pre-activation of layer k's output).
-            let (dz, dzStride) = k == depth - 1 ? (dy, tile) : gradient(k + 1)!
-            if k < depth - 1 {
-                Kernels.reluMask(dz, activation: hidden + k * width * tile, count: width * tile)
-            }
             let (inDim, outDim) = (layout.dims[k], layout.dims[k + 1])
-            let (a, aStride) = activation(k, x: x, xStride: xStride, hidden: hidden)
-            if let grads {
+            if let lanes {
+                let (a, aStride) = activation(k, x: x, xStride: xStride, hidden: hidden)
+                let step = Kernels.Half.scalarCount
                 Kernels.weightGradient(
-                    dw: grads + layout.weightOffset[k], db: grads + layout.biasOffset[k], dz: dz, dzStride: dzStride,
-                    x: a, xStride: aStride, inDim: inDim, outDim: outDim, count: count, accumulate: accumulate)
-            }
-            if let (da, daStride) = gradient(k) {
-                Kernels.transpose(params + layout.weightOffset[k], into: transposeScratch, outDim: outDim, inDim: inDim)
-                Kernels.affine(
-                    out: da, outStride: daStride, w: transposeScratch, bias: nil, x: dz, xStride: dzStride,
-                    inDim: outDim, outDim: inDim, count: count, accumulate: true, relu: false)
-            }
-            if let s = layout.skipSource(layer: k), let off = layout.skipOffset[k] {
-                let (b, bStride) = activation(s, x: x, xStride: xStride, hidden: hidden)
-                if let grads {
+                    dw: lanes + layout.weightOffset[k] * step, db: lanes + layout.biasOffset[k] * step, dz: dz(k),
+                    dzStride: tile, x: a, xStride: aStride, inDim: inDim, outDim: outDim, count: count)
+                if let s = layout.skipSource(layer: k), let off = layout.skipOffset[k] {
+                    let (b, bStride) = activation(s, x: x, xStride: xStride, hidden: hidden)
                     Kernels.weightGradient(
-                        dw: grads + off, db: nil, dz: dz, dzStride: dzStride, x: b, xStride: bStride,
-                        inDim: layout.dims[s], outDim: outDim, count: count, accumulate: accumulate)
-                }
-                if let (db, dbStride) = gradient(s) {
-                    Kernels.transpose(params + off, into: transposeScratch, outDim: outDim, inDim: layout.dims[s])
-                    Kernels.affine(
-                        out: db, outStride: dbStride, w: transposeScratch, bias: nil, x: dz, xStride: dzStride,
-                        inDim: outDim, outDim: layout.dims[s], count: count, accumulate: true, relu: false)
+                        dw: lanes + off * step, db: nil, dz: dz(k), dzStride: tile, x: b, xStride: bStride,
+                        inDim: layout.dims[s], outDim: outDim, count: count)
                 }
             }
+            // ∂L/∂a_k; for a hidden a_k, masked by its ReLU, it is dz(k − 1).
+            let target = k == 0 ? dx.map { ($0, xStride) } : (dHidden + (k - 1) * block, tile)
+            guard let (da, daStride) = target else { continue }
+            let own = Kernels.Term(w: transposed + layout.weightOffset[k], x: dz(k), xStride: tile, inDim: outDim)
+            var first = own
+            var second: Kernels.Term?
+            if let m = skipConsumer(of: k), let off = layout.skipOffset[m] {
+                first = Kernels.Term(w: transposed + off, x: dz(m), xStride: tile, inDim: layout.dims[m + 1])
+                second = own
+            }
+            Kernels.affine(
+                out: da, outStride: daStride, w: first.w, bias: nil, x: first.x, xStride: first.xStride,
+                inDim: first.inDim, outDim: inDim, count: count, accumulate: false, relu: false, skip: second,
+                mask: k == 0 ? nil : hidden + (k - 1) * block)
         }
     }
 }

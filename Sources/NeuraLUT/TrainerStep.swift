@@ -126,16 +126,18 @@ extension Trainer {
         }
         // Tile by tile: recompute the hidden activations, then backpropagate.
         let sub = SubNetwork(layout: layout, tile: scratch.tile)
+        sub.transposeWeights(params: params, into: scratch.transposed.base)
+        let lanes = isTrainable ? scratch.gradientLanes.base : nil
+        lanes?.update(repeating: 0, count: sub.gradientLaneCount)
         for start in stride(from: 0, to: batch, by: scratch.tile) {
             let count = min(scratch.tile, batch - start)
-            sub.forward(
-                params: params, x: buf.x.base + start, xStride: batch, hidden: scratch.hidden.base, y: scratch.yTile.base,
-                count: count)
+            sub.forward(params: params, x: buf.x.base + start, xStride: batch, hidden: scratch.hidden.base, y: nil, count: count)
             sub.backward(
-                params: params, grads: isTrainable ? grads : nil, accumulate: start > 0, x: buf.x.base + start,
-                xStride: batch, hidden: scratch.hidden.base, dy: dy + start, dx: needInput ? buf.dx.base + start : nil,
-                dHidden: scratch.dHidden.base, transposeScratch: scratch.transposed.base, count: count)
+                transposed: scratch.transposed.base, gradientLanes: lanes, x: buf.x.base + start, xStride: batch,
+                hidden: scratch.hidden.base, dy: dy + start, dx: needInput ? buf.dx.base + start : nil,
+                dHidden: scratch.dHidden.base, count: count)
         }
+        if let lanes { sub.reduceGradients(lanes: lanes, into: grads) }
     }
 
     /// ∂L/∂(layer l's input values): each unit sums its consumers' input gradients in (partition, slot) order.

@@ -53,14 +53,15 @@ final class PartitionBuffers: @unchecked Sendable {
 }
 
 /// Scratch of one worker thread: a tile's hidden activations and their
-/// gradients, and full-batch rows for the output batch-norm's backward pass.
+/// gradients, a partition's transposed weights and parameter-gradient
+/// partial sums, and full-batch rows for the output batch-norm's backward pass.
 final class WorkerScratch: @unchecked Sendable {
     static let tile = 128
     let tile: Int
     let hidden: FloatBuffer
     let dHidden: FloatBuffer
-    let yTile: FloatBuffer
     let transposed: FloatBuffer
+    let gradientLanes: FloatBuffer
     let dy: FloatBuffer
     let dyhat: FloatBuffer
 
@@ -70,8 +71,8 @@ final class WorkerScratch: @unchecked Sendable {
         let subs = layouts.map { SubNetwork(layout: $0, tile: tile) }
         hidden = FloatBuffer(count: subs.map(\.hiddenCount).max() ?? 0)
         dHidden = FloatBuffer(count: subs.map(\.hiddenCount).max() ?? 0)
-        yTile = FloatBuffer(count: tile)
-        transposed = FloatBuffer(count: subs.map(\.transposeScratchCount).max() ?? 0)
+        transposed = FloatBuffer(count: subs.map(\.transposedCount).max() ?? 0)
+        gradientLanes = FloatBuffer(count: subs.map(\.gradientLaneCount).max() ?? 0)
         dy = FloatBuffer(count: batch)
         dyhat = FloatBuffer(count: batch)
     }

@@ -39,4 +39,44 @@ import Testing
             #expect(fused.array() == expected, "\(inDim)+\(skipDim) → \(outDim) against the scalar sum")
         }
     }
+
+    /// The masked product (the ReLU backward step fused into the input gradient) equals the
+    /// unmasked product with every output zeroed where the mask is not positive.
+    @Test func maskKeepsOutputsWhereTheMaskIsPositive() {
+        var rng = SeededRandom(seed: 4)
+        let count = 5 * Kernels.lanes
+        for (inDim, outDim) in [(16, 16), (1, 16), (16, 3)] {
+            let x = FloatBuffer((0..<inDim * count).map { _ in rng.nextUnitFloat() * 2 - 1 })
+            let w = FloatBuffer((0..<outDim * inDim).map { _ in rng.nextUnitFloat() * 2 - 1 })
+            let mask = FloatBuffer((0..<outDim * count).map { _ in max(rng.nextUnitFloat() * 2 - 1, 0) })
+            let masked = FloatBuffer(count: outDim * count), plain = FloatBuffer(count: outDim * count)
+            Kernels.affine(
+                out: masked.base, outStride: count, w: w.base, bias: nil, x: x.base, xStride: count,
+                inDim: inDim, outDim: outDim, count: count, accumulate: false, relu: false, mask: mask.base)
+            Kernels.affine(
+                out: plain.base, outStride: count, w: w.base, bias: nil, x: x.base, xStride: count,
+                inDim: inDim, outDim: outDim, count: count, accumulate: false, relu: false)
+            let expected = (0..<outDim * count).map { mask[$0] > 0 ? plain[$0] : 0 }
+            #expect(masked.array() == expected, "\(inDim) → \(outDim)")
+        }
+    }
+
+    /// The 8-lane quantizer gives every element the bits of `Range.level` (ties, clamping, the tail).
+    @Test func quantizerForwardEqualsTheScalarLevel() {
+        var rng = SeededRandom(seed: 5)
+        let scale: Float = 0.3
+        // Ties, small negatives that round to −0, and values beyond the clamp.
+        let x: [Float] = (0..<77).map { i in
+            if i % 5 == 0 { return (Float(i % 13) - 6.5) * scale }
+            if i % 7 == 0 { return -0.01 }
+            return (rng.nextUnitFloat() * 2 - 1) * 4
+        }
+        for signed in [false, true] {
+            let range = Quantization.Range(bits: 3, signed: signed)
+            let out = FloatBuffer(count: x.count)
+            Quantization.forward(x, out.base, count: x.count, scale: scale, range: range)
+            let expected: [UInt32] = x.map { (range.level($0, scale: scale) * scale).bitPattern }
+            #expect(out.array().map { $0.bitPattern } == expected)
+        }
+    }
 }

@@ -24,7 +24,7 @@ import ProjectFile
 enum TrainStep: PipelineBatchStep {
     static let id = "train"
     static let kind = "train"
-    static let version = 6
+    static let version = 7
     static let quantizersMember = "quantizers"
 
     static func memberName(_ id: PartitionID) -> String { "layer\(id.layer)/p\(id.index)" }
