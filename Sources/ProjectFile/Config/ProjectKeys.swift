@@ -23,14 +23,15 @@ package enum ProjectKeys {
     package static let maxRunningRange = 1...100_000
 
     /// Every key as `section.key` (`model.layers[].key` for a layer's,
-    /// `sweep.slurm.key`), each with its type, default and doc line.
-    package static var all: [(key: String, type: KeyType, defaultText: String, doc: String)] {
+    /// `sweep.slurm.key`), each with its type, default and doc line; built
+    /// once, as `--set` and `init` look keys up in it.
+    package static let all: [(key: String, type: KeyType, defaultText: String, doc: String)] = {
         func rows<S>(_ table: KeyTable<S>) -> [(key: String, type: KeyType, defaultText: String, doc: String)] {
             table.keys.map { ("\(table.section).\($0.name)", $0.type, table.defaultText(of: $0), $0.doc) }
         }
         return rows(project) + rows(dataset) + rows(model) + rows(layer) + rows(train) + rows(rtl) + rows(hardware) + rows(fpga)
             + rows(cache) + rows(slurm)
-    }
+    }()
 
     /// The key `path` names (`model.layers[2].bits` → `model.layers[].bits`), or nil.
     package static func entry(at path: ConfigKeyPath) -> (key: String, type: KeyType, defaultText: String, doc: String)? {

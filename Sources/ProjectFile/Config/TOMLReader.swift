@@ -81,17 +81,14 @@ package struct TOMLReader {
         _ table: TOMLTable, _ key: String, at path: ConfigKeyPath, in range: ClosedRange<Double>, closedAbove: Bool = true
     ) -> Double? {
         guard let value = table[key] else { return nil }
-        let expectation =
-            "expected a number in "
-            + (closedAbove
-                ? "[\(format(range.lowerBound)), \(format(range.upperBound))]"
-                : "[\(format(range.lowerBound)), \(format(range.upperBound)))")
+        // The docs' spelling of the range, so the message and docs/project-file.md agree.
+        let expectation = "expected a \(KeyType.number(range, closedAbove: closedAbove).documented)"
         guard let number = value.double ?? value.int.map(Double.init) else {
             report(path.appending(key), "\(expectation), found \(article(value.type))")
             return nil
         }
         guard range.contains(number), closedAbove || number < range.upperBound else {
-            report(path.appending(key), "\(expectation), found \(format(number))")
+            report(path.appending(key), "\(expectation), found \(KeyType.number(number))")
             return nil
         }
         return number
@@ -119,9 +116,5 @@ package struct TOMLReader {
 
     private func rangeText(_ range: ClosedRange<Int>) -> String {
         range.upperBound == Int.max ? "\(range.lowerBound)…" : "\(range.lowerBound)…\(range.upperBound)"
-    }
-
-    package func format(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }
