@@ -92,17 +92,8 @@ enum ShippedExamples {
     /// `.build/bench/frontier`, so its relative data paths resolve as they do
     /// in a checkout; the folder is kept, so a rerun reuses the build.
     private static func build(example: URL) throws -> Result {
-        let root = URL(fileURLWithPath: ".build/bench/frontier").standardizedFileURL
-        let project = root.appendingPathComponent("repo/examples").appendingPathComponent(example.lastPathComponent)
-        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
-        let shared = root.appendingPathComponent("shared")
-        if (try? FileManager.default.destinationOfSymbolicLink(atPath: shared.path)) == nil {
-            try FileManager.default.createSymbolicLink(
-                at: shared, withDestinationURL: sharedDatasets.deletingLastPathComponent().standardizedFileURL)
-        }
-        let projectFile = project.appendingPathComponent(ProjectConfig.fileName)
-        try? FileManager.default.removeItem(at: projectFile)
-        try FileManager.default.copyItem(at: example.appendingPathComponent(ProjectConfig.fileName), to: projectFile)
+        let project = try ExampleCheckout.project(
+            example: example, under: URL(fileURLWithPath: ".build/bench/frontier"), folder: example.lastPathComponent)
         FileHandle.standardError.write(Data("frontier: building examples/\(example.lastPathComponent) in \(project.path)\n".utf8))
         let lutbuild = ReleaseLutbuild()
         try lutbuild.run(["build"], in: project)
@@ -117,5 +108,26 @@ enum ShippedExamples {
         return Result(
             name: example.lastPathComponent, accuracy: accuracy, mismatches: verify.mismatches, luts: estimate.luts,
             yosysLUTs: yosys.luts, latency: estimate.latency)
+    }
+}
+
+/// A shipped example's project file in a copy of the repository's layout
+/// (`ROOT/repo/examples/FOLDER` beside `ROOT/shared`, a link to the shared
+/// datasets), so its relative data paths resolve as they do in a checkout.
+enum ExampleCheckout {
+    /// The project folder, made if needed, holding a fresh copy of `example`'s project file.
+    static func project(example: URL, under root: URL, folder: String) throws -> URL {
+        let root = root.standardizedFileURL
+        let project = root.appendingPathComponent("repo/examples").appendingPathComponent(folder)
+        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+        let shared = root.appendingPathComponent("shared")
+        if (try? FileManager.default.destinationOfSymbolicLink(atPath: shared.path)) == nil {
+            try FileManager.default.createSymbolicLink(
+                at: shared, withDestinationURL: sharedDatasets.deletingLastPathComponent().standardizedFileURL)
+        }
+        let projectFile = project.appendingPathComponent(ProjectConfig.fileName)
+        try? FileManager.default.removeItem(at: projectFile)
+        try FileManager.default.copyItem(at: example.appendingPathComponent(ProjectConfig.fileName), to: projectFile)
+        return project
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import Pipeline
-import ProjectFile
 
 /// Issue 27 item 3: `examples/mnist-lean` trained as its project file
 /// schedules it, once per seed (`model.seed` 1, 2, 3), with the release
@@ -44,26 +43,15 @@ struct ScheduleRun {
     var validationAccuracy: Double
 
     static func train(example: String, seed: UInt64) throws -> ScheduleRun {
-        // The repository's layout (`repo/examples/NAME` beside `shared/`), so the file's relative data paths resolve.
-        let root = URL(fileURLWithPath: ".build/bench/schedule").standardizedFileURL
-        let project = root.appendingPathComponent("repo/examples/\(example)-seed\(seed)-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+        let project = try ExampleCheckout.project(
+            example: URL(fileURLWithPath: "examples/\(example)"), under: URL(fileURLWithPath: ".build/bench/schedule"),
+            folder: "\(example)-seed\(seed)-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: project) }
-        let shared = root.appendingPathComponent("shared")
-        if (try? FileManager.default.destinationOfSymbolicLink(atPath: shared.path)) == nil {
-            try FileManager.default.createSymbolicLink(
-                at: shared, withDestinationURL: sharedDatasets.deletingLastPathComponent().standardizedFileURL)
-        }
-        try FileManager.default.copyItem(
-            at: URL(fileURLWithPath: "examples/\(example)/\(ProjectConfig.fileName)"),
-            to: project.appendingPathComponent(ProjectConfig.fileName))
         let run = try ReleaseLutbuild().run(
-            [
-                "build", "--json", "--no-verify", "--no-estimate", "--set", "model.seed=\(seed)", "--set",
-                "rtl.tables=case-rom", "--set", "hardware.dont_care=none",
-            ], in: project)
+            ["build", "--json", "--no-verify", "--no-estimate", "--set", "model.seed=\(seed)", "--set", "hardware.dont_care=none"],
+            in: project)
         guard let seconds = run.stepSeconds["train"] else { throw BenchError("the build of \(example) ran no training") }
-        let report = try TrainingReport.decode(Data(contentsOf: project.appendingPathComponent(OutputLayout.Report.trainingJSON)))
+        let report = try ReleaseLutbuild.report(TrainingReport.self, OutputLayout.Report.trainingJSON, in: project)
         guard let test = report.testAccuracy, let validation = report.validationAccuracy else {
             throw BenchError("\(example) has no test or validation set")
         }

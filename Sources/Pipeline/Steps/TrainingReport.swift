@@ -53,7 +53,7 @@ public struct TrainingReport: Codable, Equatable, Sendable {
         try DeterministicJSON.file(self)
     }
 
-    public static func decode(_ data: Data) throws -> TrainingReport {
+    static func decode(_ data: Data) throws -> TrainingReport {
         do {
             return try JSONDecoder().decode(TrainingReport.self, from: data)
         } catch {
