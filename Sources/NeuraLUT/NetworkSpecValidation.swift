@@ -12,7 +12,7 @@ public enum SpecField: Equatable, Sendable, CustomStringConvertible {
     /// A layer's setting, or the layer as a whole (nil).
     case layer(Int, LayerField?)
     case minInputActivity, imageWidth
-    case epochs, batch, learningRate, weightDecay, restartEpochs, labelSmoothing, calibrationRows, validationFraction
+    case epochs, batch, learningRate, weightDecay, restartEpochs, labelSmoothing, augmentShift, calibrationRows, validationFraction
 
     /// For messages outside the project file (`layer 1's width`, `the learning rate`).
     public var description: String {
@@ -28,6 +28,7 @@ public enum SpecField: Equatable, Sendable, CustomStringConvertible {
         case .weightDecay: "the weight decay"
         case .restartEpochs: "the restart period"
         case .labelSmoothing: "the label smoothing"
+        case .augmentShift: "the augmentation shift"
         case .calibrationRows: "the calibration rows"
         case .validationFraction: "the validation fraction"
         }

@@ -37,6 +37,8 @@ public final class Trainer {
     var frozenEncoder: InputEncoder
     let samplesPerBatch: Int
     let batchesPerEpoch: Int
+    /// Training samples' random shifts; nil without augmentation.
+    let imageShift: ImageShift?
     let buffers: TrainingBuffers
     let scratch: [WorkerScratch]
     let labelsOfBatch: UnsafeMutablePointer<Int32>
@@ -96,6 +98,9 @@ public final class Trainer {
         for id in trainable ?? []
         where !(spec.layers.indices.contains(id.layer) && (0..<spec.layers[id.layer].partitions).contains(id.index)) {
             throw SpecError("trainable partition \(id) does not exist in the network")
+        }
+        if config.augmentShift > 0, let width = config.imageWidth, spec.inputFeatures % width != 0 {
+            throw SpecError(.augmentShift, "shifts images, but \(spec.inputFeatures) features are not rows of \(width) pixels")
         }
         self.spec = spec
         self.config = config
@@ -167,6 +172,7 @@ public final class Trainer {
         }
         consumers = wiring
 
+        imageShift = ImageShift(features: spec.inputFeatures, imageWidth: config.imageWidth, maximum: config.augmentShift)
         samplesPerBatch = min(config.batchSize, trainRows.count)
         batchesPerEpoch = trainRows.count / samplesPerBatch
         let batch = Kernels.padded(samplesPerBatch)

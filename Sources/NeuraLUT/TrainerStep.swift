@@ -34,15 +34,21 @@ extension Trainer {
         update(threads: threads)
     }
 
-    /// Raw features of the batch, feature-major, and its labels.
+    /// Raw features of the batch, feature-major, and its labels; images shifted
+    /// when the run augments (`ImageShift`).
     private func gatherInputs(rows: ArraySlice<Int>) {
         let batch = buffers.batch
         let columns = data.columns
         let raw = buffers.raw.base
+        var shifts = ImageShift.random(seed: spec.seed, step: step)
         data.features.withUnsafeBufferPointer { features in
             for (b, r) in rows.enumerated() {
                 let row = features.baseAddress! + r * columns
-                for f in 0..<columns { raw[f * batch + b] = row[f] }
+                if let imageShift {
+                    imageShift.copy(row, shift: imageShift.draw(&shifts), to: raw + b, stride: batch)
+                } else {
+                    for f in 0..<columns { raw[f * batch + b] = row[f] }
+                }
                 labelsOfBatch[b] = data.labels[r]
             }
         }

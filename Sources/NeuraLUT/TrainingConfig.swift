@@ -28,6 +28,10 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
     public var imageWidth: Int?
     /// Label smoothing ε of the cross-entropy target (0: plain one-hot).
     public var labelSmoothing: Float
+    /// Data augmentation for image inputs (`imageWidth`): every training
+    /// sample is shifted by up to this many pixels in each direction, drawn
+    /// per step from the seed (0: off). See `ImageShift`.
+    public var augmentShift: Int
     /// Keep the epoch with the best validation accuracy, the latest of tied ones (true), or the last epoch.
     public var keepsBestEpoch: Bool
     /// Training rows (evenly spaced) over which batch-norm statistics are
@@ -42,7 +46,7 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
         epochs: Int = 10, batchSize: Int = 128, learningRate: Float = 2e-3, weightDecay: Float = 0,
         beta1: Float = 0.5, beta2: Float = 0.999, adamEpsilon: Float = 1e-8, restartEpochs: Int = 100,
         validationFraction: Double = 0.1, minInputActivity: Double = 0, imageWidth: Int? = nil, labelSmoothing: Float = 0,
-        keepsBestEpoch: Bool = true, calibrationRows: Int = 8192, batchNormMomentum: Float = 0.1, threads: Int = 0
+        augmentShift: Int = 0, keepsBestEpoch: Bool = true, calibrationRows: Int = 8192, batchNormMomentum: Float = 0.1, threads: Int = 0
     ) {
         self.epochs = epochs
         self.batchSize = batchSize
@@ -56,6 +60,7 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
         self.minInputActivity = minInputActivity
         self.imageWidth = imageWidth
         self.labelSmoothing = labelSmoothing
+        self.augmentShift = augmentShift
         self.keepsBestEpoch = keepsBestEpoch
         self.calibrationRows = calibrationRows
         self.batchNormMomentum = batchNormMomentum
@@ -64,6 +69,8 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
 
     /// The widths `imageWidth` may take (the project file's range).
     public static let imageWidthRange = 1...65536
+    /// The shifts `augmentShift` may take (the project file's range).
+    public static let augmentShiftRange = 0...16
 
     var workerThreads: Int { threads > 0 ? threads : CPUAllocation.count }
 
@@ -92,6 +99,14 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
         }
         guard labelSmoothing.isFinite, (0..<1).contains(labelSmoothing) else {
             throw SpecError(.labelSmoothing, "must be in [0, 1), got \(labelSmoothing)")
+        }
+        guard Self.augmentShiftRange ~= augmentShift else {
+            throw SpecError(
+                .augmentShift,
+                "must be in \(Self.augmentShiftRange.lowerBound)…\(Self.augmentShiftRange.upperBound), got \(augmentShift)")
+        }
+        if augmentShift > 0, imageWidth == nil {
+            throw SpecError(.augmentShift, "shifts images, so the inputs must be images: set the image width")
         }
         guard calibrationRows >= 0 else { throw SpecError(.calibrationRows, "must be at least 0, got \(calibrationRows)") }
         guard (0..<1).contains(validationFraction) else {

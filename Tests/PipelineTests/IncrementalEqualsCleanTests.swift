@@ -21,6 +21,8 @@ import Testing
         var lines: [String]
         var files: [String: String] = [:]
         var trains: Bool?
+        /// Lines set first in other sections, for a key that needs another (`train.augment_shift` needs images).
+        var needs: [String: [String]] = [:]
         var testDescription: String { key }
     }
 
@@ -92,6 +94,9 @@ import Testing
         Edit(key: "train.selection", section: "train", lines: ["selection = \"last-epoch\""], trains: true),
         Edit(key: "train.calibration_rows", section: "train", lines: ["calibration_rows = 16"], trains: true),
         Edit(key: "train.label_smoothing", section: "train", lines: ["label_smoothing = 0.1"], trains: true),
+        Edit(
+            key: "train.augment_shift", section: "train", lines: ["augment_shift = 1"], trains: true,
+            needs: ["model": ["image_width = 2"]]),
         Edit(key: "rtl.registers", section: "rtl", lines: ["registers = \"none\""], trains: false),
         Edit(key: "rtl.argmax", section: "rtl", lines: ["argmax = false"], trains: false),
         Edit(key: "rtl.tables", section: "rtl", lines: ["tables = \"case-rom\""], trains: false),
@@ -179,6 +184,10 @@ import Testing
     /// `edit`'s lines set in the project file: a key the section has is replaced, others are added
     /// (section `layer0` is the first layer's inline table).
     static func apply(_ edit: Edit, to text: String) throws -> String {
+        var text = text
+        for (section, lines) in edit.needs.sorted(by: { $0.key < $1.key }) {
+            text = try apply(Edit(key: edit.key, section: section, lines: lines), to: text)
+        }
         if edit.section == "layer0" {
             let settings = edit.lines.joined(separator: ", ")
             let layer = settings.hasPrefix("partitions") ? "{ \(settings) }" : "{ partitions = 4, \(settings) }"

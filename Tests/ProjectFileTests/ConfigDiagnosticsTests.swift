@@ -165,6 +165,14 @@ import Testing
             ]
         ),
         (
+            edit("epochs = 5", "epochs = 5\naugment_shift = 17"),
+            ["lutbuild.toml:13: train.augment_shift: expected an integer in 0…16, found 17"]
+        ),
+        (
+            edit("epochs = 5", "epochs = 5\naugment_shift = 1"),
+            ["lutbuild.toml:13: train.augment_shift: shifts training images, so it needs model.image_width (the images' width in pixels)"]
+        ),
+        (
             edit("[dataset]", "[dataset]\ntest_fraction = 1.5"),
             ["lutbuild.toml:5: dataset.test_fraction: expected a number in [0, 1), found 1.5"]
         ),

@@ -56,6 +56,6 @@ extension TrainSection {
             epochs: epochs, batchSize: batch, learningRate: Float(learningRate),
             weightDecay: Float(weightDecay), restartEpochs: restartEpochs,
             minInputActivity: minInputActivity, imageWidth: imageWidth, labelSmoothing: Float(labelSmoothing),
-            keepsBestEpoch: selection == .bestValidation, calibrationRows: calibrationRows)
+            augmentShift: augmentShift ?? 0, keepsBestEpoch: selection == .bestValidation, calibrationRows: calibrationRows)
     }
 }

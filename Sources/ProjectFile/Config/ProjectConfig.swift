@@ -240,11 +240,13 @@ public struct TrainSection: Sendable, Equatable, Hashable, Codable {
     public var calibrationRows: Int
     /// Label smoothing ε of the cross-entropy target.
     public var labelSmoothing: Double
+    /// Largest random shift of training images, in pixels; nil (and so absent from the train step's key) unless set.
+    public var augmentShift: Int?
 
     public init(
         epochs: Int = 60, batch: Int = 128, learningRate: Double = 3e-3, weightDecay: Double = 0,
         restartEpochs: Int = 100, selection: ModelSelection = .bestValidation, calibrationRows: Int = 8192,
-        labelSmoothing: Double = 0
+        labelSmoothing: Double = 0, augmentShift: Int? = nil
     ) {
         self.epochs = epochs
         self.batch = batch
@@ -254,6 +256,7 @@ public struct TrainSection: Sendable, Equatable, Hashable, Codable {
         self.selection = selection
         self.calibrationRows = calibrationRows
         self.labelSmoothing = labelSmoothing
+        self.augmentShift = augmentShift
     }
 }
 

@@ -24,6 +24,13 @@ package enum ProjectConfigRules {
         // A problem already reported has the precise message; validation stops at the first problem.
         guard r.diagnostics.isEmpty, let first = config.model.layerSpecs.first, let last = config.model.layers.last else { return }
         let spec = config.networkSpec(inputFeatures: first.fanIn, classes: last.partitions)
+        if let shift = config.train.augmentShift, shift > 0, config.model.imageWidth == nil {
+            // NeuraLUT says the same without the key's TOML name.
+            r.report(
+                ConfigKeyPath().appending("train").appending("augment_shift"),
+                "shifts training images, so it needs model.image_width (the images' width in pixels)")
+            return
+        }
         do {
             try spec.validate()
             try config.train.trainingConfig(minInputActivity: config.model.minInputActivity, imageWidth: config.model.imageWidth).validate()
@@ -51,6 +58,7 @@ package enum ProjectConfigRules {
         case .weightDecay: return train.appending("weight_decay")
         case .restartEpochs: return train.appending("restart_epochs")
         case .labelSmoothing: return train.appending("label_smoothing")
+        case .augmentShift: return train.appending("augment_shift")
         case .calibrationRows: return train.appending("calibration_rows")
         case .validationFraction: return ConfigKeyPath().appending("dataset").appending("validation_fraction")
         case .layer(let layer, let layerField):

@@ -240,6 +240,9 @@ package enum ProjectKeys {
                 .choice("selection", \.selection, doc: "which epoch's model is kept"),
                 .integer("calibration_rows", \.calibrationRows, in: 0...100_000_000, doc: "training rows"),
                 .number("label_smoothing", \.labelSmoothing, in: 0...1, closedAbove: false, doc: "label smoothing ε"),
+                .integer(
+                    "augment_shift", \.augmentShift, in: TrainingConfig.augmentShiftRange, default: "unset",
+                    doc: "data augmentation: training images shift by up to this many pixels"),
             ])
     }
 
