@@ -81,8 +81,10 @@ struct ReleaseLutbuild {
     }
 
     /// Runs `lutbuild ARGUMENTS` in `directory`; throws with its error output unless it exits 0.
+    /// `stoppingAfter`: a `--json` build is interrupted (SIGINT, as Ctrl-C) once that step has
+    /// finished, and its exit for the interruption counts as success: what it published stays.
     @discardableResult
-    func run(_ arguments: [String], in directory: URL) throws -> Run {
+    func run(_ arguments: [String], in directory: URL, stoppingAfter stopStep: String? = nil) throws -> Run {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -100,23 +102,40 @@ struct ReleaseLutbuild {
         try process.run()
         let memory = TreeMemory(root: process.processIdentifier)
         Thread { memory.sample(every: Self.sampleInterval) }.start()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
+        var steps: [String: Double] = [:]
+        var pending = Data()
+        var interrupted = false
+        let reader = output.fileHandleForReading
+        while case let chunk = reader.availableData, !chunk.isEmpty {
+            pending.append(chunk)
+            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = pending[pending.startIndex..<newline]
+                pending = Data(pending[(newline + 1)...])
+                guard let (step, stepSeconds) = Self.finishedStep(line) else { continue }
+                steps[step] = stepSeconds
+                if step == stopStep, !interrupted {
+                    interrupted = true
+                    kill(process.processIdentifier, SIGINT)
+                }
+            }
+        }
         process.waitUntilExit()
         memory.stop()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        guard process.terminationStatus == 0 else {
+        guard process.terminationStatus == 0 || interrupted else {
             let text = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
             throw BenchError("lutbuild \(arguments.joined(separator: " ")) failed: \(text.suffix(4000))")
         }
-        var steps: [String: Double] = [:]
-        for line in stdout.split(separator: UInt8(ascii: "\n")) {
-            guard let event = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                event["event"] as? String == "finished", let step = event["step"] as? String,
-                let stepSeconds = event["seconds"] as? Double
-            else { continue }
-            steps[step] = stepSeconds
-        }
         return Run(seconds: seconds, peakTreeBytes: memory.peakBytes, stepSeconds: steps)
+    }
+
+    /// The step and seconds of a `--json` build's `finished` event; nil for any other line.
+    static func finishedStep(_ line: Data) -> (String, Double)? {
+        guard let event = try? JSONSerialization.jsonObject(with: line) as? [String: Any],
+            event["event"] as? String == "finished", let step = event["step"] as? String,
+            let seconds = event["seconds"] as? Double
+        else { return nil }
+        return (step, seconds)
     }
 
     /// A JSON report the build published (`path` relative to the project, e.g. `OutputLayout.Report.estimateJSON`).
