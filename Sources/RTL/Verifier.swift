@@ -108,7 +108,9 @@ public struct Verifier: Sendable {
         let compile: ExternalTool.Result, simulation: ExternalTool.Result
         switch simulator {
         case .verilator:
-            compile = try tool(ExternalTool.find("verilator")!, Self.verilatorArguments(sources: sources))
+            let list = tb.appendingPathComponent(Self.verilatorSourceList)
+            try Data(Self.sourceList(sources, relativeTo: tb).utf8).write(to: list, options: .atomic)
+            compile = try tool(ExternalTool.find("verilator")!, Self.verilatorArguments(sourceList: list.lastPathComponent))
             try check(compile, "verilator compile")
             simulation = try tool(tb.appendingPathComponent("obj_dir/V\(Testbench.moduleName)").path, [])
         case .iverilog:
@@ -145,15 +147,37 @@ public struct Verifier: Sendable {
     /// (each file parses the design's header again: about a second on
     /// mnist-5l) holding small functions (gcc's time grows faster than the
     /// size of a function), with one build job per core.
-    static func verilatorArguments(sources: [String], jobs: Int = CPUAllocation.count) -> [String] {
+    ///
+    /// The sources are named in an option file (`-f`), not on the command
+    /// line: the `verilator` wrapper runs `verilator_bin` through `/bin/sh`
+    /// with the whole command as one string, which Linux caps at 128 KiB
+    /// (MAX_ARG_STRLEN); mnist-lean's 2,177 files in a project folder 70
+    /// characters deep passed that.
+    static func verilatorArguments(sourceList: String, jobs: Int = CPUAllocation.count) -> [String] {
         [
             "--binary", "-j", "\(max(jobs, 1))", "--top-module", Testbench.moduleName,
             "-Wno-fatal", "-Wno-lint", "-Wno-style", "-Wno-STMTDLY", "-Wno-INITIALDLY",
             "--x-assign", "fast", "--x-initial", "fast",
             "--output-split", "300000", "--output-split-cfuncs", "250",
             "-MAKEFLAGS", "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0",
+            "-f", sourceList,
         ]
-            + sources
+    }
+
+    /// The option file naming the sources, in the testbench folder.
+    static let verilatorSourceList = "sources.f"
+
+    /// One source per line, relative to `directory` when inside its parent (the
+    /// verify folder's generated names hold no spaces, whatever the project's path).
+    static func sourceList(_ sources: [String], relativeTo directory: URL) -> String {
+        let parent = directory.deletingLastPathComponent().standardizedFileURL.path + "/"
+        let folder = directory.standardizedFileURL.path + "/"
+        return sources.map { source in
+            let path = URL(fileURLWithPath: source).standardizedFileURL.path
+            if path.hasPrefix(folder) { return String(path.dropFirst(folder.count)) }
+            if path.hasPrefix(parent) { return "../" + path.dropFirst(parent.count) }
+            return path
+        }.joined(separator: "\n") + "\n"
     }
 
     private func check(_ result: ExternalTool.Result, _ what: String) throws {

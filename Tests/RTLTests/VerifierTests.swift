@@ -1,6 +1,6 @@
 import Foundation
 import NeuraLUT
-import RTL
+@testable import RTL
 import Testing
 
 @Suite struct VerifierTests {
@@ -27,6 +27,35 @@ import Testing
             #expect(report.cycles >= Self.samples + design.latency)
             #expect(report.accuracy == vectors.softwareAccuracy)
         }
+    }
+
+    /// The `verilator` wrapper hands its whole command to `/bin/sh` as one
+    /// string, capped at 128 KiB: sources in a deep project folder used to pass that.
+    @Test func verilatorTakesMoreSourcePathsThanOneShellArgumentHolds() throws {
+        let spec = NetworkSpec(
+            inputFeatures: 8, inputBits: 1, classes: 3,
+            layers: [
+                LayerSpec(partitions: 60, fanIn: 3, outputBits: 1, shape: .neuraLUT(width: 4)),
+                LayerSpec(partitions: 3, fanIn: 4, outputBits: 2, shape: .neuraLUT(width: 4)),
+            ], seed: 3)
+        let network = LUTNetwork.random(spec: spec, seed: 4)
+        let vectors = try TestVectors(network: network, codes: Fixtures.codes(for: network, count: 50), count: 50)
+        let design = try VerilogEmitter.design(network: network, options: RTLOptions(topName: "deep_net"))
+        let root = try Fixtures.temporaryDirectory("deep")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let deep = (0..<12).reduce(root) { url, i in url.appendingPathComponent(String(repeating: "d", count: 200) + "\(i)") }
+        let pathBytes = (design.simulationModels + design.files).map { deep.path.utf8.count + 5 + $0.path.utf8.count }.reduce(0, +)
+        #expect(pathBytes > 131_072, "the premise: the sources' paths alone exceed one shell argument")
+        let report = try Verifier(simulator: .verilator).verify(design: design, network: network, vectors: vectors, in: deep)
+        #expect(report.mismatches == 0, "\(report.summary)")
+        #expect(report.samples == 50)
+    }
+
+    @Test func sourceListIsRelativeToTheTestbenchFolder() {
+        let tb = URL(fileURLWithPath: "/p/My Project/.lutbuild/verify/tb")
+        let list = Verifier.sourceList(
+            ["/p/My Project/.lutbuild/verify/rtl/a.v", "/p/My Project/.lutbuild/verify/tb/t.v", "/elsewhere/b.v"], relativeTo: tb)
+        #expect(list == "../rtl/a.v\nt.v\n/elsewhere/b.v\n")
     }
 
     @Test func argmaxTreeKeepsLowestIndexOnTiesAcrossTenOutputs() throws {
