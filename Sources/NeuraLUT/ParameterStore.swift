@@ -15,9 +15,11 @@ final class ParameterStore: @unchecked Sendable {
     let gradients: FloatBuffer
     let firstMoment: FloatBuffer
     let secondMoment: FloatBuffer
-    /// Running batch-norm statistics: mean, variance per partition.
-    var running: [[BatchNorm.Statistics]]
-    var inputRunning: [BatchNorm.Statistics]
+    /// Running batch-norm statistics: mean, variance per partition (`running[l][p]`)
+    /// and per input feature. Fixed storage, so the training workers update
+    /// their own entries through pointers without copy-on-write checks.
+    let running: [UnsafeMutableBufferPointer<BatchNorm.Statistics>]
+    let inputRunning: UnsafeMutableBufferPointer<BatchNorm.Statistics>
     /// Current quantizer scales (exp of the log parameters, or the frozen values).
     var outputScales: [Float]
     var inputScale: Float
@@ -43,10 +45,29 @@ final class ParameterStore: @unchecked Sendable {
         gradients = FloatBuffer(count: count)
         firstMoment = FloatBuffer(count: count)
         secondMoment = FloatBuffer(count: count)
-        running = spec.layers.map { .init(repeating: .init(mean: 0, variance: 1), count: $0.partitions) }
-        inputRunning = .init(repeating: .init(mean: 0, variance: 1), count: spec.inputFeatures)
+        let unit = BatchNorm.Statistics(mean: 0, variance: 1)
+        running = spec.layers.map { Self.allocate(repeating: unit, count: $0.partitions) }
+        inputRunning = Self.allocate(repeating: unit, count: spec.inputFeatures)
         outputScales = .init(repeating: 1, count: spec.layers.count)
         inputScale = 1
+    }
+
+    deinit {
+        for r in running { r.deallocate() }
+        inputRunning.deallocate()
+    }
+
+    private static func allocate(
+        repeating value: BatchNorm.Statistics, count: Int
+    ) -> UnsafeMutableBufferPointer<BatchNorm.Statistics> {
+        let buffer = UnsafeMutableBufferPointer<BatchNorm.Statistics>.allocate(capacity: count)
+        buffer.initialize(repeating: value)
+        return buffer
+    }
+
+    /// Replaces the input front end's running statistics.
+    func setInputRunning(mean: [Float], variance: [Float]) {
+        for f in inputRunning.indices { inputRunning[f] = .init(mean: mean[f], variance: variance[f]) }
     }
 
     var logScaleOffset: Int { globalOffset }
@@ -71,7 +92,7 @@ final class ParameterStore: @unchecked Sendable {
         values[inputLogScaleOffset] = log(fe.scale)
         values.copy(fe.gamma, to: inputGammaOffset)
         values.copy(fe.bias, to: inputBiasOffset)
-        inputRunning = zip(fe.mean, fe.variance).map { .init(mean: $0, variance: $1) }
+        setInputRunning(mean: fe.mean, variance: fe.variance)
     }
 
     /// Takes over `net`'s batch-norm running statistics (nothing else).
@@ -82,7 +103,7 @@ final class ParameterStore: @unchecked Sendable {
             }
         }
         let fe = net.quantizers.inputFrontEnd
-        inputRunning = zip(fe.mean, fe.variance).map { .init(mean: $0, variance: $1) }
+        setInputRunning(mean: fe.mean, variance: fe.variance)
     }
 
     func load(partition w: PartitionWeights, layer l: Int, index p: Int) {
@@ -112,12 +133,35 @@ final class ParameterStore: @unchecked Sendable {
     /// One AdamW update (PyTorch's formulation: decoupled decay, bias-corrected moments)
     /// of `n` values starting at `start`.
     func adamW(start: Int, n: Int, lr: Float, step: Int, config: TrainingConfig) {
-        let b1 = config.beta1, b2 = config.beta2
-        let c1 = Float(1 - pow(Double(b1), Double(step)))
-        let c2 = Float(1 - pow(Double(b2), Double(step)))
-        let decay = 1 - lr * config.weightDecay
-        let p = values.base + start, g = gradients.base + start
-        let m = firstMoment.base + start, v = secondMoment.base + start
+        AdamW(store: self, lr: lr, step: step, config: config).update(start: start, count: n)
+    }
+}
+
+/// One step's AdamW coefficients and the store's raw arrays: plain values,
+/// so the workers updating partitions in parallel share no reference counts.
+struct AdamW {
+    let b1: Float, b2: Float, c1: Float, c2: Float, decay: Float, lr: Float, epsilon: Float
+    let values: UnsafeMutablePointer<Float>, gradients: UnsafeMutablePointer<Float>
+    let firstMoment: UnsafeMutablePointer<Float>, secondMoment: UnsafeMutablePointer<Float>
+
+    init(store: ParameterStore, lr: Float, step: Int, config: TrainingConfig) {
+        b1 = config.beta1
+        b2 = config.beta2
+        c1 = Float(1 - pow(Double(b1), Double(step)))
+        c2 = Float(1 - pow(Double(b2), Double(step)))
+        decay = 1 - lr * config.weightDecay
+        self.lr = lr
+        epsilon = config.adamEpsilon
+        values = store.values.base
+        gradients = store.gradients.base
+        firstMoment = store.firstMoment.base
+        secondMoment = store.secondMoment.base
+    }
+
+    /// Updates the `count` values starting at `start`.
+    func update(start: Int, count n: Int) {
+        let p = values + start, g = gradients + start
+        let m = firstMoment + start, v = secondMoment + start
         typealias V = SIMD8<Float>
         @inline(__always) func load(_ q: UnsafeMutablePointer<Float>, _ i: Int) -> V {
             UnsafeRawPointer(q + i).loadUnaligned(as: V.self)
@@ -133,14 +177,14 @@ final class ParameterStore: @unchecked Sendable {
             let vi = b2 * load(v, i) + (1 - b2) * (gi * gi)
             store(mi, m, i)
             store(vi, v, i)
-            store(load(p, i) * decay - lr * (mi / c1) / ((vi / c2).squareRoot() + config.adamEpsilon), p, i)
+            store(load(p, i) * decay - lr * (mi / c1) / ((vi / c2).squareRoot() + epsilon), p, i)
             i += 8
         }
         while i < n {
             let gi = g[i]
             m[i] = b1 * m[i] + (1 - b1) * gi
             v[i] = b2 * v[i] + (1 - b2) * (gi * gi)
-            p[i] = p[i] * decay - lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + config.adamEpsilon)
+            p[i] = p[i] * decay - lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + epsilon)
             i += 1
         }
     }

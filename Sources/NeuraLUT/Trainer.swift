@@ -32,8 +32,6 @@ public final class Trainer {
     let globalTrainable: Bool
     /// Lowest layer holding a trainable partition (backward stops there).
     let lowestTrainable: Int
-    /// `consumers[l][u]`: (partition, slot) pairs of layer l reading input unit u, in order.
-    let consumers: [[[(partition: Int, slot: Int)]]]
     var frozenEncoder: InputEncoder
     let samplesPerBatch: Int
     let batchesPerEpoch: Int
@@ -41,6 +39,10 @@ public final class Trainer {
     let imageShift: ImageShift?
     let buffers: TrainingBuffers
     let scratch: [WorkerScratch]
+    /// `scratch[worker]`'s memory, as the workers read it.
+    let scratchPointers: [ScratchPointers]
+    /// Parameter segments of the trainable partitions, in store order.
+    let trainableSegments: [(start: Int, count: Int)]
     let labelsOfBatch: UnsafeMutablePointer<Int32>
 
     // Position and history (all of it is in the checkpoint).
@@ -162,23 +164,22 @@ public final class Trainer {
         }
         frozenEncoder = store.snapshot(connectivity: self.connectivity).encoder
 
-        var wiring: [[[(partition: Int, slot: Int)]]] = []
-        for l in spec.layers.indices {
-            var c = [[(partition: Int, slot: Int)]](repeating: [], count: spec.inputWidth(ofLayer: l))
-            for (p, inputs) in self.connectivity.inputs[l].enumerated() {
-                for (slot, u) in inputs.enumerated() { c[u].append((p, slot)) }
-            }
-            wiring.append(c)
-        }
-        consumers = wiring
-
         imageShift = ImageShift(features: spec.inputFeatures, imageWidth: config.imageWidth, maximum: config.augmentShift)
         samplesPerBatch = min(config.batchSize, trainRows.count)
         batchesPerEpoch = trainRows.count / samplesPerBatch
         let batch = Kernels.padded(samplesPerBatch)
         let layouts = store.layouts
-        buffers = TrainingBuffers(spec: spec, layouts: layouts, batch: batch)
+        buffers = TrainingBuffers(
+            spec: spec, layouts: layouts, batch: batch, store: store, connectivity: self.connectivity,
+            trainable: self.trainable)
         scratch = (0..<config.workerThreads).map { _ in WorkerScratch(layouts: layouts, batch: batch) }
+        scratchPointers = scratch.map(\.pointers)
+        let (flags, offsets) = (self.trainable, store.partitionOffset)
+        trainableSegments = spec.layers.indices.flatMap { l in
+            (0..<spec.layers[l].partitions).filter { flags[l][$0] }.map {
+                (start: offsets[l][$0], count: layouts[l].parameterCount)
+            }
+        }
         labelsOfBatch = .allocate(capacity: batch)
     }
 

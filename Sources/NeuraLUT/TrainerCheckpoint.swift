@@ -120,7 +120,9 @@ extension Trainer {
                 i += 2
             }
         }
-        store.inputRunning = (0..<spec.inputFeatures).map { .init(mean: inputRunning[2 * $0], variance: inputRunning[2 * $0 + 1]) }
+        store.setInputRunning(
+            mean: (0..<spec.inputFeatures).map { inputRunning[2 * $0] },
+            variance: (0..<spec.inputFeatures).map { inputRunning[2 * $0 + 1] })
         store.outputScales = scales
         store.inputScale = inputScale
         epoch = try r.int()

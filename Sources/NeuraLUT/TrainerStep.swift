@@ -3,18 +3,22 @@ import Foundation
 /// One optimisation step: forward in training mode, cross-entropy,
 /// backward, AdamW. Parallel over partitions; every sum across partitions
 /// or features is taken in index order, so results never depend on threads.
+///
+/// The work items read only raw pointers and plain values made before the
+/// parallel loop (`PartitionSlot`, `ScratchPointers`, `AdamW`): nothing they
+/// touch is reference counted, so the workers never write a shared cache line
+/// other than their own outputs.
 extension Trainer {
+    /// Input features per work item of the front end: one feature is too little work to claim alone.
+    static let featureChunk = 16
+
     func trainStep(rows: ArraySlice<Int>) {
         let n = rows.count
         let batch = buffers.batch
         let threads = config.workerThreads
-        gatherInputs(rows: rows)
-        forwardFrontEnd(count: n)
-        for l in spec.layers.indices {
-            Workers.forEach(spec.layers[l].partitions, threads: threads) { p, worker in
-                self.forwardPartition(layer: l, index: p, count: n, scratch: self.scratch[worker])
-            }
-        }
+        gatherInputs(rows: rows, threads: threads)
+        forwardFrontEnd(count: n, threads: threads)
+        for l in spec.layers.indices { forwardLayer(l, count: n, threads: threads) }
         let last = spec.layers.count
         let (loss, correct) = CrossEntropy.evaluate(
             logits: buffers.values[last].base, labels: labelsOfBatch, classes: spec.classes, count: n, batch: batch,
@@ -25,136 +29,165 @@ extension Trainer {
 
         for l in stride(from: spec.layers.count - 1, through: lowestTrainable, by: -1) {
             let needInput = l > lowestTrainable || (l == 0 && globalTrainable)
-            Workers.forEach(spec.layers[l].partitions, threads: threads) { p, worker in
-                self.backwardPartition(layer: l, index: p, count: n, needInput: needInput, scratch: self.scratch[worker])
-            }
+            backwardLayer(l, count: n, needInput: needInput, threads: threads)
             if needInput { scatterInputGradients(layer: l, threads: threads) }
         }
-        if globalTrainable { backwardFrontEnd(count: n) }
+        if globalTrainable { backwardFrontEnd(count: n, threads: threads) }
         update(threads: threads)
     }
 
+    /// Calls `body(f, worker)` for every input feature, `featureChunk` features per work item.
+    private func forEachFeature(threads: Int, _ body: (Int, Int) -> Void) {
+        let features = spec.inputFeatures, chunk = Self.featureChunk
+        Workers.forEach((features + chunk - 1) / chunk, threads: threads) { c, worker in
+            for f in c * chunk..<min(c * chunk + chunk, features) { body(f, worker) }
+        }
+    }
+
     /// Raw features of the batch, feature-major, and its labels; images shifted
-    /// when the run augments (`ImageShift`).
-    private func gatherInputs(rows: ArraySlice<Int>) {
+    /// when the run augments (`ImageShift`). Samples are copied in blocks of
+    /// `Kernels.lanes`, so each block owns whole cache lines of every feature row.
+    private func gatherInputs(rows: ArraySlice<Int>, threads: Int) {
         let batch = buffers.batch
         let columns = data.columns
         let raw = buffers.raw.base
-        var shifts = ImageShift.random(seed: spec.seed, step: step)
+        let n = rows.count, first = rows.startIndex, lanes = Kernels.lanes
+        let imageShift = self.imageShift
+        // Drawn in sample order before the parallel copy, so they never depend on threads.
+        var random = ImageShift.random(seed: spec.seed, step: step)
+        let shifts = imageShift.map { s in (0..<n).map { _ in s.draw(&random) } } ?? []
         data.features.withUnsafeBufferPointer { features in
-            for (b, r) in rows.enumerated() {
-                let row = features.baseAddress! + r * columns
-                if let imageShift {
-                    imageShift.copy(row, shift: imageShift.draw(&shifts), to: raw + b, stride: batch)
-                } else {
-                    for f in 0..<columns { raw[f * batch + b] = row[f] }
+            let features = features.baseAddress!
+            Workers.forEach((n + lanes - 1) / lanes, threads: threads) { block, _ in
+                for b in block * lanes..<min(block * lanes + lanes, n) {
+                    let row = features + rows[first + b] * columns
+                    if let imageShift {
+                        imageShift.copy(row, shift: shifts[b], to: raw + b, stride: batch)
+                    } else {
+                        for f in 0..<columns { raw[f * batch + b] = row[f] }
+                    }
                 }
-                labelsOfBatch[b] = data.labels[r]
             }
         }
-        for b in rows.count..<batch { labelsOfBatch[b] = 0 }
+        for (b, r) in rows.enumerated() { labelsOfBatch[b] = data.labels[r] }
+        for b in n..<batch { labelsOfBatch[b] = 0 }
     }
 
-    private func forwardFrontEnd(count n: Int) {
+    /// The input front end, feature by feature (features are independent).
+    private func forwardFrontEnd(count n: Int, threads: Int) {
         let batch = buffers.batch
         let range = Quantization.Range(bits: spec.inputBits, signed: true)
-        let out = buffers.values[0].base
-        for f in 0..<spec.inputFeatures {
-            let raw = buffers.raw.base + f * batch
-            if globalTrainable {
+        let raw = buffers.raw.base, out = buffers.values[0].base
+        let scale = store.inputScale
+        if globalTrainable {
+            let xhat = buffers.inputXhat.base, yhat = buffers.inputYhat.base
+            let variance = buffers.inputBatchVariance.base, running = store.inputRunning
+            let gamma = store.values.base + store.inputGammaOffset, beta = store.values.base + store.inputBiasOffset
+            let momentum = config.batchNormMomentum
+            forEachFeature(threads: threads) { f, _ in
+                let row = f * batch
                 let stats = BatchNorm.forward(
-                    raw, xhat: buffers.inputXhat.base + f * batch, out: buffers.inputYhat.base + f * batch,
-                    count: n, gamma: store.values[store.inputGammaOffset + f],
-                    beta: store.values[store.inputBiasOffset + f])
-                buffers.inputBatchVariance[f] = stats.variance
-                BatchNorm.update(&store.inputRunning[f], with: stats, count: n, momentum: config.batchNormMomentum)
-                Quantization.forward(buffers.inputYhat.base + f * batch, out + f * batch, count: n, scale: store.inputScale, range: range)
-            } else {
+                    raw + row, xhat: xhat + row, out: yhat + row, count: n, gamma: gamma[f], beta: beta[f])
+                variance[f] = stats.variance
+                BatchNorm.update(&running[f], with: stats, count: n, momentum: momentum)
+                Quantization.forward(yhat + row, out + row, count: n, scale: scale, range: range)
+            }
+        } else {
+            let encoder = frozenEncoder
+            forEachFeature(threads: threads) { f, _ in
+                let row = f * batch
                 for b in 0..<n {
-                    out[f * batch + b] = range.value(code: frozenEncoder.code(raw[b], feature: f), scale: store.inputScale)
+                    out[row + b] = range.value(code: encoder.code(raw[row + b], feature: f), scale: scale)
                 }
             }
         }
     }
 
-    private func forwardPartition(layer l: Int, index p: Int, count n: Int, scratch: WorkerScratch) {
+    private func forwardLayer(_ l: Int, count n: Int, threads: Int) {
         let batch = buffers.batch
-        let layout = store.layouts[l]
-        let buf = buffers.partitions[l][p]
-        let input = buffers.values[l].base
-        for (slot, u) in connectivity.inputs[l][p].enumerated() {
-            (buf.x.base + slot * batch).update(from: input + u * batch, count: batch)
-        }
-        let params = store.values.base + store.partitionOffset[l][p]
-        let sub = SubNetwork(layout: layout, tile: scratch.tile)
-        for start in stride(from: 0, to: batch, by: scratch.tile) {
-            sub.forward(
-                params: params, x: buf.x.base + start, xStride: batch, hidden: scratch.hidden.base, y: buf.y.base + start,
-                count: min(scratch.tile, batch - start))
-        }
-        let gamma = params[layout.gammaOffset], beta = params[layout.betaOffset]
-        if trainable[l][p] {
-            let stats = BatchNorm.forward(buf.y.base, xhat: buf.xhat.base, out: buf.yhat.base, count: n, gamma: gamma, beta: beta)
-            buf.batchVariance = stats.variance
-            BatchNorm.update(&store.running[l][p], with: stats, count: n, momentum: config.batchNormMomentum)
-        } else {
-            let (a, c) = BatchNorm.folded(gamma: gamma, beta: beta, running: store.running[l][p])
-            for b in 0..<n { buf.yhat.base[b] = buf.y.base[b] * a + c }
-        }
+        let slots = buffers.slots[l]
+        let input = buffers.values[l].base, params = store.values.base
+        let scratch = scratchPointers
+        let sub = SubNetwork(layout: store.layouts[l], tile: scratch[0].tile)
+        let fanIn = sub.layout.fanIn, gammaOffset = sub.layout.gammaOffset, betaOffset = sub.layout.betaOffset
         let range = Quantization.Range(bits: spec.layers[l].outputBits, signed: spec.isSigned(layer: l))
-        Quantization.forward(buf.yhat.base, buffers.values[l + 1].base + p * batch, count: n, scale: store.outputScales[l], range: range)
+        let scale = store.outputScales[l], momentum = config.batchNormMomentum
+        Workers.forEach(slots.count, threads: threads) { p, worker in
+            let slot = slots[p], scratch = scratch[worker]
+            for i in 0..<fanIn { (slot.x + i * batch).update(from: input + slot.inputs[i] * batch, count: batch) }
+            let w = params + slot.offset
+            for start in stride(from: 0, to: batch, by: scratch.tile) {
+                sub.forward(
+                    params: w, x: slot.x + start, xStride: batch, hidden: scratch.hidden, y: slot.y + start,
+                    count: min(scratch.tile, batch - start))
+            }
+            let gamma = w[gammaOffset], beta = w[betaOffset]
+            if slot.trainable {
+                let stats = BatchNorm.forward(slot.y, xhat: slot.xhat, out: slot.yhat, count: n, gamma: gamma, beta: beta)
+                slot.batchVariance.pointee = stats.variance
+                BatchNorm.update(&slot.running.pointee, with: stats, count: n, momentum: momentum)
+            } else {
+                let (a, c) = BatchNorm.folded(gamma: gamma, beta: beta, running: slot.running.pointee)
+                for b in 0..<n { slot.yhat[b] = slot.y[b] * a + c }
+            }
+            Quantization.forward(slot.yhat, slot.output, count: n, scale: scale, range: range)
+        }
     }
 
-    private func backwardPartition(layer l: Int, index p: Int, count n: Int, needInput: Bool, scratch: WorkerScratch) {
-        let isTrainable = trainable[l][p]
-        guard isTrainable || needInput else { return }
+    private func backwardLayer(_ l: Int, count n: Int, needInput: Bool, threads: Int) {
         let batch = buffers.batch
-        let layout = store.layouts[l]
-        let buf = buffers.partitions[l][p]
-        let params = store.values.base + store.partitionOffset[l][p]
-        let grads = store.gradients.base + store.partitionOffset[l][p]
+        let slots = buffers.slots[l]
+        let params = store.values.base, gradients = store.gradients.base
+        let scratch = scratchPointers
+        let sub = SubNetwork(layout: store.layouts[l], tile: scratch[0].tile)
+        let gammaOffset = sub.layout.gammaOffset, betaOffset = sub.layout.betaOffset
         let range = Quantization.Range(bits: spec.layers[l].outputBits, signed: spec.isSigned(layer: l))
-        let dyhat = scratch.dyhat.base, dy = scratch.dy.base
-        buf.scaleGradient = Quantization.backward(
-            buf.yhat.base, dout: buffers.gradients[l + 1].base + p * batch, dx: dyhat,
-            count: n, scale: store.outputScales[l], range: range)
-        let gamma = params[layout.gammaOffset]
-        if isTrainable {
-            let g = BatchNorm.backward(
-                dout: dyhat, xhat: buf.xhat.base, dx: dy, count: n, padded: batch,
-                gamma: gamma, variance: buf.batchVariance)
-            grads[layout.gammaOffset] = g.gamma
-            grads[layout.betaOffset] = g.beta
-        } else {
-            let (a, _) = BatchNorm.folded(gamma: gamma, beta: params[layout.betaOffset], running: store.running[l][p])
-            for b in 0..<n { dy[b] = dyhat[b] * a }
-            for b in n..<batch { dy[b] = 0 }
+        let scale = store.outputScales[l]
+        Workers.forEach(slots.count, threads: threads) { p, worker in
+            let slot = slots[p], scratch = scratch[worker]
+            guard slot.trainable || needInput else { return }
+            let w = params + slot.offset, grads = gradients + slot.offset
+            let dyhat = scratch.dyhat, dy = scratch.dy
+            slot.scaleGradient.pointee = Quantization.backward(
+                slot.yhat, dout: slot.outputGradient, dx: dyhat, count: n, scale: scale, range: range)
+            let gamma = w[gammaOffset]
+            if slot.trainable {
+                let g = BatchNorm.backward(
+                    dout: dyhat, xhat: slot.xhat, dx: dy, count: n, padded: batch, gamma: gamma,
+                    variance: slot.batchVariance.pointee)
+                grads[gammaOffset] = g.gamma
+                grads[betaOffset] = g.beta
+            } else {
+                let (a, _) = BatchNorm.folded(gamma: gamma, beta: w[betaOffset], running: slot.running.pointee)
+                for b in 0..<n { dy[b] = dyhat[b] * a }
+                for b in n..<batch { dy[b] = 0 }
+            }
+            // Tile by tile: recompute the hidden activations, then backpropagate.
+            sub.transposeWeights(params: w, into: scratch.transposed)
+            let lanes = slot.trainable ? scratch.gradientLanes : nil
+            lanes?.update(repeating: 0, count: sub.gradientLaneCount)
+            for start in stride(from: 0, to: batch, by: scratch.tile) {
+                let count = min(scratch.tile, batch - start)
+                sub.forward(params: w, x: slot.x + start, xStride: batch, hidden: scratch.hidden, y: nil, count: count)
+                sub.backward(
+                    transposed: scratch.transposed, gradientLanes: lanes, x: slot.x + start, xStride: batch,
+                    hidden: scratch.hidden, dy: dy + start, dx: needInput ? slot.dx + start : nil,
+                    dHidden: scratch.dHidden, count: count)
+            }
+            if let lanes { sub.reduceGradients(lanes: lanes, into: grads) }
         }
-        // Tile by tile: recompute the hidden activations, then backpropagate.
-        let sub = SubNetwork(layout: layout, tile: scratch.tile)
-        sub.transposeWeights(params: params, into: scratch.transposed.base)
-        let lanes = isTrainable ? scratch.gradientLanes.base : nil
-        lanes?.update(repeating: 0, count: sub.gradientLaneCount)
-        for start in stride(from: 0, to: batch, by: scratch.tile) {
-            let count = min(scratch.tile, batch - start)
-            sub.forward(params: params, x: buf.x.base + start, xStride: batch, hidden: scratch.hidden.base, y: nil, count: count)
-            sub.backward(
-                transposed: scratch.transposed.base, gradientLanes: lanes, x: buf.x.base + start, xStride: batch,
-                hidden: scratch.hidden.base, dy: dy + start, dx: needInput ? buf.dx.base + start : nil,
-                dHidden: scratch.dHidden.base, count: count)
-        }
-        if let lanes { sub.reduceGradients(lanes: lanes, into: grads) }
     }
 
     /// ∂L/∂(layer l's input values): each unit sums its consumers' input gradients in (partition, slot) order.
     private func scatterInputGradients(layer l: Int, threads: Int) {
         let batch = buffers.batch
         let out = buffers.gradients[l].base
+        let start = buffers.consumerStart[l], rows = buffers.consumerRows[l]
         Workers.forEach(spec.inputWidth(ofLayer: l), threads: threads) { u, _ in
             let row = out + u * batch
             row.update(repeating: 0, count: batch)
-            for (p, slot) in self.consumers[l][u] {
-                let dx = self.buffers.partitions[l][p].dx.base + slot * batch
+            for i in start[u]..<start[u + 1] {
+                let dx = rows[i]
                 var c = 0
                 while c < batch {
                     Kernels.store(Kernels.load(row + c) + Kernels.load(dx + c), row + c)
@@ -164,45 +197,47 @@ extension Trainer {
         }
     }
 
-    private func backwardFrontEnd(count n: Int) {
+    /// The input front end's gradients, feature by feature; the input scale's
+    /// gradient sums the features' shares in feature order afterwards.
+    private func backwardFrontEnd(count n: Int, threads: Int) {
         let batch = buffers.batch
         let range = Quantization.Range(bits: spec.inputBits, signed: true)
-        let scratch = self.scratch[0]
-        var scaleGradient: Float = 0
-        for f in 0..<spec.inputFeatures {
-            scaleGradient += Quantization.backward(
-                buffers.inputYhat.base + f * batch, dout: buffers.gradients[0].base + f * batch,
-                dx: scratch.dyhat.base, count: n, scale: store.inputScale, range: range)
+        let scale = store.inputScale
+        let xhat = buffers.inputXhat.base, yhat = buffers.inputYhat.base, dout = buffers.gradients[0].base
+        let variance = buffers.inputBatchVariance.base, shares = buffers.inputScaleGradient.base
+        let gamma = store.values.base + store.inputGammaOffset
+        let dGamma = store.gradients.base + store.inputGammaOffset, dBias = store.gradients.base + store.inputBiasOffset
+        let scratch = scratchPointers
+        forEachFeature(threads: threads) { f, worker in
+            let row = f * batch, dyhat = scratch[worker].dyhat
+            shares[f] = Quantization.backward(yhat + row, dout: dout + row, dx: dyhat, count: n, scale: scale, range: range)
             let g = BatchNorm.backward(
-                dout: scratch.dyhat.base, xhat: buffers.inputXhat.base + f * batch, dx: scratch.dy.base,
-                count: n, padded: batch, gamma: store.values[store.inputGammaOffset + f],
-                variance: buffers.inputBatchVariance[f])
-            store.gradients[store.inputGammaOffset + f] = g.gamma
-            store.gradients[store.inputBiasOffset + f] = g.beta
+                dout: dyhat, xhat: xhat + row, dx: scratch[worker].dy, count: n, padded: batch, gamma: gamma[f],
+                variance: variance[f])
+            dGamma[f] = g.gamma
+            dBias[f] = g.beta
         }
+        var scaleGradient: Float = 0
+        for f in 0..<spec.inputFeatures { scaleGradient += shares[f] }
         // Log-parameterised scale: ∂L/∂log s = s · ∂L/∂s.
         store.gradients[store.inputLogScaleOffset] = scaleGradient * store.inputScale
         for l in spec.layers.indices {
             var sum: Float = 0
-            for buf in buffers.partitions[l] { sum += buf.scaleGradient }
+            let shares = buffers.scaleGradient[l].base
+            for p in 0..<spec.layers[l].partitions { sum += shares[p] }
             store.gradients[store.logScaleOffset + l] = sum * store.outputScales[l]
         }
     }
 
     private func update(threads: Int) {
         step += 1
-        let lr = learningRate
-        let partitions = spec.layers.indices.flatMap { l in (0..<spec.layers[l].partitions).map { (l, $0) } }
-        Workers.forEach(partitions.count, threads: threads) { i, _ in
-            let (l, p) = partitions[i]
-            if self.trainable[l][p] {
-                self.store.adamW(
-                    start: self.store.partitionOffset[l][p], n: self.store.layouts[l].parameterCount,
-                    lr: lr, step: self.step, config: self.config)
-            }
+        let adam = AdamW(store: store, lr: learningRate, step: step, config: config)
+        let segments = trainableSegments
+        Workers.forEach(segments.count, threads: threads) { i, _ in
+            adam.update(start: segments[i].start, count: segments[i].count)
         }
         if globalTrainable {
-            store.adamW(start: store.globalOffset, n: store.globalCount, lr: lr, step: step, config: config)
+            adam.update(start: store.globalOffset, count: store.globalCount)
             for l in spec.layers.indices { store.outputScales[l] = exp(store.values[store.logScaleOffset + l]) }
             store.inputScale = exp(store.values[store.inputLogScaleOffset])
         }

@@ -8,48 +8,131 @@ final class TrainingBuffers: @unchecked Sendable {
     /// Input front end: normalised and batch-normed values.
     let inputXhat: FloatBuffer
     let inputYhat: FloatBuffer
-    var inputBatchVariance: [Float]
+    let inputBatchVariance: FloatBuffer
+    /// Each feature's share of the input scale's gradient, summed in feature order.
+    let inputScaleGradient: FloatBuffer
     /// `values[l + 1]`: dequantized outputs of layer l (`values[0]`: input codes' values).
     let values: [FloatBuffer]
     /// Gradients with respect to `values`.
     let gradients: [FloatBuffer]
-    /// `partitions[l][p]`.
-    let partitions: [[PartitionBuffers]]
+    /// Layer l's partitions' saved forward state and input gradients, one block per kind.
+    let x: [FloatBuffer]
+    let y: [FloatBuffer]
+    let xhat: [FloatBuffer]
+    let yhat: [FloatBuffer]
+    let dx: [FloatBuffer]
+    let batchVariance: [FloatBuffer]
+    /// Each partition's share of its layer's output scale gradient, summed in partition order.
+    let scaleGradient: [FloatBuffer]
+    /// `slots[l][p]`: partition (l, p)'s addresses.
+    let slots: [UnsafeMutableBufferPointer<PartitionSlot>]
+    /// Layer l's input unit u is read by the partition input rows
+    /// `consumerRows[l][consumerStart[l][u]..<consumerStart[l][u + 1]]` (the
+    /// rows of their input gradients), in (partition, slot) order.
+    let consumerStart: [UnsafeMutableBufferPointer<Int>]
+    let consumerRows: [UnsafeMutableBufferPointer<UnsafePointer<Float>>]
+    /// The connectivity's unit indices, `fanIn` per partition.
+    private let inputs: [UnsafeMutableBufferPointer<Int>]
 
-    init(spec: NetworkSpec, layouts: [PartitionLayout], batch: Int) {
+    init(
+        spec: NetworkSpec, layouts: [PartitionLayout], batch: Int, store: ParameterStore, connectivity: Connectivity,
+        trainable: [[Bool]]
+    ) {
         self.batch = batch
         raw = FloatBuffer(count: spec.inputFeatures * batch)
         inputXhat = FloatBuffer(count: spec.inputFeatures * batch)
         inputYhat = FloatBuffer(count: spec.inputFeatures * batch)
-        inputBatchVariance = .init(repeating: 1, count: spec.inputFeatures)
+        inputBatchVariance = FloatBuffer([Float](repeating: 1, count: spec.inputFeatures))
+        inputScaleGradient = FloatBuffer(count: spec.inputFeatures)
         let widths = [spec.inputFeatures] + spec.layers.map(\.partitions)
         values = widths.map { FloatBuffer(count: $0 * batch) }
         gradients = widths.map { FloatBuffer(count: $0 * batch) }
-        partitions = spec.layers.indices.map { l in
-            (0..<spec.layers[l].partitions).map { _ in PartitionBuffers(layout: layouts[l], batch: batch) }
+        let layers = spec.layers.indices
+        let counts = spec.layers.map(\.partitions)
+        x = layers.map { FloatBuffer(count: counts[$0] * layouts[$0].fanIn * batch) }
+        y = layers.map { FloatBuffer(count: counts[$0] * batch) }
+        xhat = layers.map { FloatBuffer(count: counts[$0] * batch) }
+        yhat = layers.map { FloatBuffer(count: counts[$0] * batch) }
+        dx = layers.map { FloatBuffer(count: counts[$0] * layouts[$0].fanIn * batch) }
+        batchVariance = layers.map { FloatBuffer([Float](repeating: 1, count: counts[$0])) }
+        scaleGradient = layers.map { FloatBuffer(count: counts[$0]) }
+        inputs = layers.map { l in
+            let flat = connectivity.inputs[l].flatMap { $0 }
+            let buffer = UnsafeMutableBufferPointer<Int>.allocate(capacity: flat.count)
+            _ = buffer.initialize(fromContentsOf: flat)
+            return buffer
         }
+        var slots: [UnsafeMutableBufferPointer<PartitionSlot>] = []
+        var consumerStart: [UnsafeMutableBufferPointer<Int>] = []
+        var consumerRows: [UnsafeMutableBufferPointer<UnsafePointer<Float>>] = []
+        for l in layers {
+            let fanIn = layouts[l].fanIn
+            let row = fanIn * batch
+            let layer = UnsafeMutableBufferPointer<PartitionSlot>.allocate(capacity: counts[l])
+            for p in 0..<counts[l] {
+                (layer.baseAddress! + p).initialize(
+                    to: PartitionSlot(
+                        inputs: UnsafePointer(inputs[l].baseAddress! + p * fanIn), x: x[l].base + p * row,
+                        y: y[l].base + p * batch, xhat: xhat[l].base + p * batch, yhat: yhat[l].base + p * batch,
+                        dx: dx[l].base + p * row, output: values[l + 1].base + p * batch,
+                        outputGradient: gradients[l + 1].base + p * batch, offset: store.partitionOffset[l][p],
+                        running: store.running[l].baseAddress! + p, batchVariance: batchVariance[l].base + p,
+                        scaleGradient: scaleGradient[l].base + p, trainable: trainable[l][p]))
+            }
+            slots.append(layer)
+            // Consumers of each unit, in (partition, slot) order.
+            var rows = [[UnsafePointer<Float>]](repeating: [], count: widths[l])
+            for (p, units) in connectivity.inputs[l].enumerated() {
+                for (slot, u) in units.enumerated() { rows[u].append(UnsafePointer(layer[p].dx + slot * batch)) }
+            }
+            let start = UnsafeMutableBufferPointer<Int>.allocate(capacity: widths[l] + 1)
+            var total = 0
+            for u in 0..<widths[l] {
+                start[u] = total
+                total += rows[u].count
+            }
+            start[widths[l]] = total
+            let flat = UnsafeMutableBufferPointer<UnsafePointer<Float>>.allocate(capacity: total)
+            _ = flat.initialize(fromContentsOf: rows.joined())
+            consumerStart.append(start)
+            consumerRows.append(flat)
+        }
+        self.slots = slots
+        self.consumerStart = consumerStart
+        self.consumerRows = consumerRows
+    }
+
+    deinit {
+        for buffer in slots { buffer.deallocate() }
+        for buffer in consumerStart { buffer.deallocate() }
+        for buffer in consumerRows { buffer.deallocate() }
+        for buffer in inputs { buffer.deallocate() }
     }
 }
 
-/// One partition's saved forward state and its input gradient. Hidden
-/// activations are not kept: the backward pass recomputes them tile by
-/// tile, which keeps the working set in cache.
-final class PartitionBuffers: @unchecked Sendable {
-    let x: FloatBuffer
-    let y: FloatBuffer
-    let xhat: FloatBuffer
-    let yhat: FloatBuffer
-    let dx: FloatBuffer
-    var batchVariance: Float = 1
-    var scaleGradient: Float = 0
-
-    init(layout: PartitionLayout, batch: Int) {
-        x = FloatBuffer(count: layout.fanIn * batch)
-        y = FloatBuffer(count: batch)
-        xhat = FloatBuffer(count: batch)
-        yhat = FloatBuffer(count: batch)
-        dx = FloatBuffer(count: layout.fanIn * batch)
-    }
+/// Raw addresses of one partition's training state, made once per run.
+/// The per-partition passes read only these plain values: when both workers
+/// retained and released the shared arrays and objects they used to reach
+/// them, the reference counts' cache lines bounced between the cores.
+struct PartitionSlot {
+    /// Unit indices in the layer's input, `fanIn` of them.
+    let inputs: UnsafePointer<Int>
+    /// Saved forward state: input rows (`fanIn × batch`), output before and
+    /// after batch-norm, normalised output; and ∂L/∂x (`fanIn × batch`).
+    let x: UnsafeMutablePointer<Float>
+    let y: UnsafeMutablePointer<Float>
+    let xhat: UnsafeMutablePointer<Float>
+    let yhat: UnsafeMutablePointer<Float>
+    let dx: UnsafeMutablePointer<Float>
+    /// The partition's row of the next layer's input values and of their gradients.
+    let output: UnsafeMutablePointer<Float>
+    let outputGradient: UnsafeMutablePointer<Float>
+    /// Start of the partition's segment in the parameter store.
+    let offset: Int
+    let running: UnsafeMutablePointer<BatchNorm.Statistics>
+    let batchVariance: UnsafeMutablePointer<Float>
+    let scaleGradient: UnsafeMutablePointer<Float>
+    let trainable: Bool
 }
 
 /// Scratch of one worker thread: a tile's hidden activations and their
@@ -76,4 +159,22 @@ final class WorkerScratch: @unchecked Sendable {
         dy = FloatBuffer(count: batch)
         dyhat = FloatBuffer(count: batch)
     }
+
+    /// The same memory as raw pointers (see `PartitionSlot`).
+    var pointers: ScratchPointers {
+        ScratchPointers(
+            tile: tile, hidden: hidden.base, dHidden: dHidden.base, transposed: transposed.base,
+            gradientLanes: gradientLanes.base, dy: dy.base, dyhat: dyhat.base)
+    }
+}
+
+/// A worker's scratch as plain values, so workers reach it without reference counting.
+struct ScratchPointers {
+    let tile: Int
+    let hidden: UnsafeMutablePointer<Float>
+    let dHidden: UnsafeMutablePointer<Float>
+    let transposed: UnsafeMutablePointer<Float>
+    let gradientLanes: UnsafeMutablePointer<Float>
+    let dy: UnsafeMutablePointer<Float>
+    let dyhat: UnsafeMutablePointer<Float>
 }
