@@ -26,7 +26,7 @@ import Testing
             result.stderr == """
                 error: lutbuild.toml:31: model.layers[1].bits: expected an integer in 1…16, found 17
                 error: lutbuild.toml:36: train.epoch: unknown key; did you mean 'epochs'? (expected one of: epochs, batch,\
-                 learning_rate, weight_decay, restart_epochs, selection, calibration_rows, label_smoothing)
+                 learning_rate, weight_decay, restart_epochs, selection, calibration_rows, label_smoothing, augment_shift)
 
                 """)
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted() == before)

@@ -184,8 +184,9 @@ final class RemoteCacheSession: Sendable {
         }
         let finished = await Self.waitForAll(tasks, within: settings.uploadWait, unless: settings.isInterrupted)
         if !finished {
-            abandonUploads()
+            // Counted before cancelling: a cancelled upload ends at once and leaves the count.
             let pending = state.withLock { $0.pendingUploads }
+            abandonUploads()
             if pending > 0 {
                 let why =
                     settings.isInterrupted()
