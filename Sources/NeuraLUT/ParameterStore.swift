@@ -129,15 +129,10 @@ final class ParameterStore: @unchecked Sendable {
             spec: spec, connectivity: connectivity, partitions: partitions,
             quantizers: QuantizerParameters(outputScales: outputScales, inputFrontEnd: fe))
     }
-
-    /// One AdamW update (PyTorch's formulation: decoupled decay, bias-corrected moments)
-    /// of `n` values starting at `start`.
-    func adamW(start: Int, n: Int, lr: Float, step: Int, config: TrainingConfig) {
-        AdamW(store: self, lr: lr, step: step, config: config).update(start: start, count: n)
-    }
 }
 
-/// One step's AdamW coefficients and the store's raw arrays: plain values,
+/// One AdamW update (PyTorch's formulation: decoupled decay, bias-corrected
+/// moments). One step's coefficients and the store's raw arrays: plain values,
 /// so the workers updating partitions in parallel share no reference counts.
 struct AdamW {
     let b1: Float, b2: Float, c1: Float, c2: Float, decay: Float, lr: Float, epsilon: Float

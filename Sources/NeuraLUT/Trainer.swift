@@ -101,9 +101,13 @@ public final class Trainer {
         where !(spec.layers.indices.contains(id.layer) && (0..<spec.layers[id.layer].partitions).contains(id.index)) {
             throw SpecError("trainable partition \(id) does not exist in the network")
         }
-        if config.augmentShift > 0, let width = config.imageWidth, spec.inputFeatures % width != 0 {
-            throw SpecError(.augmentShift, "shifts images, but \(spec.inputFeatures) features are not rows of \(width) pixels")
+        let imageShift = ImageShift(features: spec.inputFeatures, imageWidth: config.imageWidth, maximum: config.augmentShift)
+        if config.augmentShift > 0, imageShift == nil {
+            // `validate` made sure of an image width; it must divide the features.
+            throw SpecError(
+                .augmentShift, "shifts images, but \(spec.inputFeatures) features are not rows of \(config.imageWidth ?? 0) pixels")
         }
+        self.imageShift = imageShift
         self.spec = spec
         self.config = config
         self.data = data
@@ -164,7 +168,6 @@ public final class Trainer {
         }
         frozenEncoder = store.snapshot(connectivity: self.connectivity).encoder
 
-        imageShift = ImageShift(features: spec.inputFeatures, imageWidth: config.imageWidth, maximum: config.augmentShift)
         samplesPerBatch = min(config.batchSize, trainRows.count)
         batchesPerEpoch = trainRows.count / samplesPerBatch
         let batch = Kernels.padded(samplesPerBatch)
