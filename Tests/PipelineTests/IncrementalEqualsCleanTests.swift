@@ -21,7 +21,8 @@ import Testing
         var lines: [String]
         var files: [String: String] = [:]
         var trains: Bool?
-        /// Lines set first in other sections, for a key that needs another (`train.augment_shift` needs images).
+        /// Lines in other sections that the project has before the edit, for a key that needs
+        /// another (`train.augment_shift` needs images), so the edit changes its own key alone.
         var needs: [String: [String]] = [:]
         var testDescription: String { key }
     }
@@ -156,9 +157,15 @@ import Testing
 
     @Test(arguments: edits)
     func anIncrementalBuildEqualsACleanBuild(_ edit: Edit) async throws {
+        // What the key needs is in the project before the edit, so the edit changes that key alone.
+        var base = MemoryPipeline.config
+        for (section, lines) in edit.needs.sorted(by: { $0.key < $1.key }) {
+            base = try Self.apply(Edit(key: edit.key, section: section, lines: lines), to: base)
+        }
         let incremental = try MemoryPipeline()
+        try incremental.write("lutbuild.toml", base)
         try await incremental.build(full: true)
-        let edited = try Self.apply(edit, to: MemoryPipeline.config)
+        let edited = try Self.apply(edit, to: base)
         for (path, text) in edit.files.sorted(by: { $0.key < $1.key }) { try incremental.write(path, text) }
         try incremental.write("lutbuild.toml", edited)
         let summary = try await incremental.build(full: true)
@@ -184,10 +191,6 @@ import Testing
     /// `edit`'s lines set in the project file: a key the section has is replaced, others are added
     /// (section `layer0` is the first layer's inline table).
     static func apply(_ edit: Edit, to text: String) throws -> String {
-        var text = text
-        for (section, lines) in edit.needs.sorted(by: { $0.key < $1.key }) {
-            text = try apply(Edit(key: edit.key, section: section, lines: lines), to: text)
-        }
         if edit.section == "layer0" {
             let settings = edit.lines.joined(separator: ", ")
             let layer = settings.hasPrefix("partitions") ? "{ \(settings) }" : "{ partitions = 4, \(settings) }"
