@@ -5,10 +5,10 @@ import NeuraLUT
 /// Benchmarks of training and tabulation (issues 3 and 4.1); see Benchmark.swift.
 let trainBenchmarks: [Benchmark] = [
     Benchmark(names: ["train.jsc-2l.samples_per_s", "train.jsc-2l.gflops"]) {
-        try throughputFigures("jsc-2l", data: syntheticJSC(), batch: 1024, batches: 120)
+        try throughputFigures("jsc-2l", data: syntheticJSC(), batch: 1024, batches: 600)
     },
     Benchmark(names: ["train.jsc-5l.samples_per_s", "train.jsc-5l.gflops"]) {
-        try throughputFigures("jsc-5l", data: syntheticJSC(), batch: 1024, batches: 25)
+        try throughputFigures("jsc-5l", data: syntheticJSC(), batch: 1024, batches: 100)
     },
     Benchmark(names: ["train.jsc-5l.loaded_fraction"]) {
         [
