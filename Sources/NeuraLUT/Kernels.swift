@@ -65,6 +65,45 @@ enum Kernels {
         var c = 0
         while c < count {
             var o = 0
+            // Blocks of 6 outputs (12 sums in flight, 8 loads per 12 FMAs) while the rest
+            // still splits into blocks of 6 and 4 (16 = 6 + 6 + 4), then blocks of 4.
+            while takesBlockOfSix(rowsLeft: outDim - o) {
+                let r0 = out + o * outStride + c, r1 = r0 + outStride, r2 = r1 + outStride
+                let r3 = r2 + outStride, r4 = r3 + outStride, r5 = r4 + outStride
+                var (a0, b0) = start(o, r0), (a1, b1) = start(o + 1, r1), (a2, b2) = start(o + 2, r2)
+                var (a3, b3) = start(o + 3, r3), (a4, b4) = start(o + 4, r4), (a5, b5) = start(o + 5, r5)
+                @inline(__always) func product(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, stride: Int, inDim: Int) {
+                    let w0 = w + o * inDim, w1 = w0 + inDim, w2 = w1 + inDim, w3 = w2 + inDim, w4 = w3 + inDim, w5 = w4 + inDim
+                    var xp = x + c
+                    for i in 0..<inDim {
+                        let lo = loadHalf(xp), hi = loadHalf(xp + 8)
+                        let k0 = Half(repeating: w0[i]), k1 = Half(repeating: w1[i]), k2 = Half(repeating: w2[i])
+                        a0 = a0.addingProduct(lo, k0)
+                        b0 = b0.addingProduct(hi, k0)
+                        a1 = a1.addingProduct(lo, k1)
+                        b1 = b1.addingProduct(hi, k1)
+                        a2 = a2.addingProduct(lo, k2)
+                        b2 = b2.addingProduct(hi, k2)
+                        let k3 = Half(repeating: w3[i]), k4 = Half(repeating: w4[i]), k5 = Half(repeating: w5[i])
+                        a3 = a3.addingProduct(lo, k3)
+                        b3 = b3.addingProduct(hi, k3)
+                        a4 = a4.addingProduct(lo, k4)
+                        b4 = b4.addingProduct(hi, k4)
+                        a5 = a5.addingProduct(lo, k5)
+                        b5 = b5.addingProduct(hi, k5)
+                        xp += stride
+                    }
+                }
+                product(w, x, stride: xStride, inDim: inDim)
+                if let skip { product(skip.w, skip.x, stride: skip.xStride, inDim: skip.inDim) }
+                storeOutputs(a0, b0, r0, relu: relu, mask: mask.map { $0 + (r0 - out) })
+                storeOutputs(a1, b1, r1, relu: relu, mask: mask.map { $0 + (r1 - out) })
+                storeOutputs(a2, b2, r2, relu: relu, mask: mask.map { $0 + (r2 - out) })
+                storeOutputs(a3, b3, r3, relu: relu, mask: mask.map { $0 + (r3 - out) })
+                storeOutputs(a4, b4, r4, relu: relu, mask: mask.map { $0 + (r4 - out) })
+                storeOutputs(a5, b5, r5, relu: relu, mask: mask.map { $0 + (r5 - out) })
+                o += 6
+            }
             while o + 4 <= outDim {
                 let r0 = out + o * outStride + c, r1 = r0 + outStride, r2 = r1 + outStride, r3 = r2 + outStride
                 var (a0, b0) = start(o, r0), (a1, b1) = start(o + 1, r1)
@@ -117,7 +156,7 @@ enum Kernels {
         }
         // Rows left over from the blocks of 4 (a sub-network's one output): 4 chunks of
         // samples at a time, so 8 independent sums are in flight instead of 2.
-        for o in outDim / 4 * 4..<outDim {
+        for o in rowsInBlocks(outDim)..<outDim {
             let wr = w + o * inDim, vr = skip.map { $0.w + o * $0.inDim }
             var c = 0
             while c + 4 * lanes <= count {
@@ -180,6 +219,18 @@ enum Kernels {
                 c += lanes
             }
         }
+    }
+
+    /// Whether `affine` takes the next 6 rows as one block: while the rows left still split
+    /// into blocks of 6 and 4 (16 = 6 + 6 + 4, 10 = 6 + 4); 8 rows take two blocks of 4.
+    @inline(__always)
+    static func takesBlockOfSix(rowsLeft: Int) -> Bool { rowsLeft == 6 || rowsLeft >= 10 }
+
+    /// The rows `affine` computes in blocks of 6 and 4; the rest go one at a time.
+    static func rowsInBlocks(_ rows: Int) -> Int {
+        var o = 0
+        while takesBlockOfSix(rowsLeft: rows - o) { o += 6 }
+        return o + (rows - o) / 4 * 4
     }
 
     /// Stores 16 outputs at `r`, after the ReLU when `relu`, zeroed where `mask` is not positive.

@@ -7,7 +7,10 @@ import Testing
     @Test func skipTermEqualsASecondAccumulatingCall() {
         var rng = SeededRandom(seed: 3)
         let count = 5 * Kernels.lanes  // a block of 4 chunks and a lone chunk
-        for (inDim, skipDim, outDim, relu) in [(3, 3, 16, true), (16, 16, 1, false), (16, 3, 7, true), (2, 5, 5, false)] {
+        for (inDim, skipDim, outDim, relu) in [
+            (3, 3, 16, true), (16, 16, 1, false), (16, 3, 7, true), (2, 5, 5, false), (16, 16, 16, true), (8, 3, 10, false),
+            (3, 8, 12, true),
+        ] {
             let x = FloatBuffer((0..<inDim * count).map { _ in rng.nextUnitFloat() * 2 - 1 })
             let s = FloatBuffer((0..<skipDim * count).map { _ in rng.nextUnitFloat() * 2 - 1 })
             let w = FloatBuffer((0..<outDim * inDim).map { _ in rng.nextUnitFloat() * 2 - 1 })
@@ -45,7 +48,7 @@ import Testing
     @Test func maskKeepsOutputsWhereTheMaskIsPositive() {
         var rng = SeededRandom(seed: 4)
         let count = 5 * Kernels.lanes
-        for (inDim, outDim) in [(16, 16), (1, 16), (16, 3)] {
+        for (inDim, outDim) in [(16, 16), (1, 16), (16, 3), (8, 6), (3, 12)] {
             let x = FloatBuffer((0..<inDim * count).map { _ in rng.nextUnitFloat() * 2 - 1 })
             let w = FloatBuffer((0..<outDim * inDim).map { _ in rng.nextUnitFloat() * 2 - 1 })
             let mask = FloatBuffer((0..<outDim * count).map { _ in max(rng.nextUnitFloat() * 2 - 1, 0) })
