@@ -36,9 +36,11 @@ extension Trainer {
         update(threads: threads)
     }
 
-    /// Calls `body(f, worker)` for every input feature, `featureChunk` features per work item.
+    /// Calls `body(f, worker)` for every input feature, `featureChunk` features per work item,
+    /// fewer when that would leave a worker idle (JSC's 16 features made one item).
     private func forEachFeature(threads: Int, _ body: (Int, Int) -> Void) {
-        let features = spec.inputFeatures, chunk = Self.featureChunk
+        let features = spec.inputFeatures
+        let chunk = min(Self.featureChunk, max(1, features / (2 * max(threads, 1))))
         Workers.forEach((features + chunk - 1) / chunk, threads: threads) { c, worker in
             for f in c * chunk..<min(c * chunk + chunk, features) { body(f, worker) }
         }
