@@ -81,7 +81,7 @@ struct InitCommand: ParsableCommand {
         let sizing = project.sizing
         print(
             "  network: \(sizing.partitions.map(String.init).joined(separator: " → ")) partitions, fan-in \(sizing.fanIn),"
-                + " \(sizing.bits)-bit codes; \(sizing.epochs) epochs"
+                + " \(sizing.bits)-bit codes (\(sizing.outputBits)-bit outputs); \(sizing.epochs) epochs"
         )
         if sizing.selection == .lastEpoch {
             print(

@@ -66,7 +66,7 @@ import TestSupport
                 """
                 read data/wine_data.csv: 178 rows, 13 features, 3 classes (csv)
                   no header row; label column c13 (found by scikit-learn's layout (the last column))
-                  network: 16 → 8 → 3 partitions, fan-in 6, 2-bit codes; 200 epochs
+                  network: 16 → 8 → 3 partitions, fan-in 6, 2-bit codes (3-bit outputs); 200 epochs
                   too few rows to select an epoch on a validation split: all 142 non-test rows train, and the last epoch is kept
                 created a lutbuild project in wine-fpga:
 
@@ -103,7 +103,7 @@ import TestSupport
                 """
                   no header row; label column c30 (found by being the only integer column with few values)
                   labels run 1…2: dataset.label_offset = 1 makes them 0…1
-                  network: 32 → 12 → 2 partitions, fan-in 6, 2-bit codes; 200 epochs
+                  network: 32 → 12 → 2 partitions, fan-in 6, 2-bit codes (3-bit outputs); 200 epochs
 
                 """))
         let toml = try scratch.read("proj/lutbuild.toml")
@@ -185,7 +185,7 @@ import TestSupport
         #expect(result.status == 0, "\(result.stderr)")
         #expect(
             result.stdout.contains(
-                "10000 rows, 784 features, 10 classes (idx)\n  network: 256 → 60 → 10 partitions, fan-in 6, 2-bit codes; 20 epochs\n"))
+                "10000 rows, 784 features, 10 classes (idx)\n  network: 256 → 60 → 10 partitions, fan-in 6, 2-bit codes (3-bit outputs); 20 epochs\n"))
     }
 
     @Test func dataOptionsAreCheckedTogether() throws {

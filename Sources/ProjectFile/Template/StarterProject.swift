@@ -26,6 +26,10 @@ public struct StarterProject: Sendable, Equatable {
     public struct Sizing: Sendable, Equatable {
         public var inputBits: Int
         public var bits: Int
+        /// The last layer's code width: with 2-bit outputs, many inputs give two or
+        /// more classes the same largest code and the argmax takes the lowest class
+        /// (docs/mnist-frontier.md, "Argmax ties").
+        public var outputBits: Int
         public var fanIn: Int
         /// Partitions per layer; the last is one per class.
         public var partitions: [Int]
@@ -63,6 +67,7 @@ public struct StarterProject: Sendable, Equatable {
         public init(features: Int, classes: Int, rows: Int) {
             inputBits = 2
             bits = 2
+            outputBits = 3
             fanIn = max(1, min(6, features, Self.tableBits / inputBits))
             let perFeature = min(256, max(16, (features + 7) / 8 * 8))
             let hidden = min(max(perFeature / 2, 2 * classes, fanIn), classes * fanIn)
@@ -327,7 +332,8 @@ extension StarterProject {
             "[model]",
             defaulted("model", "seed"),
             documented("model", "input_bits", "\(s.inputBits)"),
-            Self.entry("bits", "\(s.bits)", "code width between layers and at the output"),
+            Self.entry("bits", "\(s.bits)", "code width between layers"),
+            Self.entry("output_bits", "\(s.outputBits)", "at the output: fewer argmax ties than \(s.bits) bits"),
             Self.entry(
                 "fan_in", "\(s.fanIn)",
                 "inputs per partition: \(s.fanIn) x \(s.inputBits) = \(s.fanIn * s.inputBits) table address bits (at most"
