@@ -41,6 +41,9 @@ import Testing
         // Fewer seats than helpers started: the extra helper must stay out.
         checkLoops(2_000, items: 37, threads: 2)
         checkLoops(100, items: 1, threads: 4)
+        // Enough items to be claimed in runs (`Workers.grain`), the last run cut short.
+        checkLoops(200, items: Workers.manyItems * 4 + 5, threads: 2)
+        checkLoops(200, items: Workers.manyItems + 1, threads: 3)
     }
 
     @Test func loopsAfterAnIdlePauseStillRun() {
