@@ -185,7 +185,8 @@ import TestSupport
         #expect(result.status == 0, "\(result.stderr)")
         #expect(
             result.stdout.contains(
-                "10000 rows, 784 features, 10 classes (idx)\n  network: 256 → 60 → 10 partitions, fan-in 6, 2-bit codes (3-bit outputs); 20 epochs\n"))
+                "10000 rows, 784 features, 10 classes (idx)\n  network: 256 → 60 → 10 partitions, fan-in 6, 2-bit codes (3-bit outputs); 20 epochs\n"
+            ))
     }
 
     @Test func dataOptionsAreCheckedTogether() throws {
