@@ -89,7 +89,11 @@ struct SweepCommand: AsyncParsableCommand {
             ) { point, reused in
                 let number = counter.next()
                 renderer.note("point \(number)/\(total)\(reused ? " (finished earlier)" : ""): \(Self.describe(point))")
-                if json, let line = try? point.jsonLine() { print(line) }
+                if json, let line = try? point.jsonLine() {
+                    print(line)
+                    // As each point finishes, also when stdout is a file or a pipe (fully buffered).
+                    fflush(nil)
+                }
             }
         } catch is CancellationError {
             printError("finished points are kept in \(SweepRunner.directory)/results.json; run the same sweep again to resume")
