@@ -41,7 +41,7 @@ enum CareSetStep: PipelineStep {
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
         let network = try context.read(CommonInputs.network)
         let data = try context.read(CommonInputs.data)
-        context.progress("care sets from \(data.train.rows + data.validation.rows) training rows")
+        context.progress("care sets from \(data.train.rows) training and \(data.validation.rows) validation rows")
         let careSets = try network.careSets(
             rows: [data.train, data.validation], minimumHits: parameters.minimumHits,
             widen: parameters.widen)
