@@ -118,7 +118,7 @@ let package = Package(
             name: "Bench",
             dependencies: [
                 "BuildGraph", "Datasets", "NeuraLUT", "RTL", "Packaging", "Pipeline", "ProjectFile", "Synthesis", "NginxCacheServer",
-                "TestSupport",
+                "TestSupport", "Allocation",
             ], swiftSettings: targetCPUSettings),
 
         .testTarget(name: "BuildGraphTests", dependencies: ["BuildGraph", "RemoteCacheAddress"]),
