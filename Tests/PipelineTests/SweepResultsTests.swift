@@ -33,6 +33,19 @@ import Testing
         #expect(svg.contains("3: model.fan_in=5 — 92.00%, 3,000 LUTs"))
     }
 
+    /// The LUT axis starts at 0; points close together far from it (mnist-tiny's seeds:
+    /// 2,704–2,826 LUTs) still keep a margin to the right edge for their dots.
+    @Test func closePointsFarFromZeroStayInsideThePlot() {
+        let axis = SweepPlot.Axis(values: [2_704, 2_761, 2_826], padFraction: 0.05, floorAtZero: true)
+        #expect(axis.low == 0)
+        let right = SweepPlot.plotLeft + 2_826 / axis.high * SweepPlot.plotWidth
+        #expect(right <= SweepPlot.plotLeft + SweepPlot.plotWidth - 20, "the largest point at x = \(right)")
+        let one = SweepPlot.Axis(values: [500], padFraction: 0.05, floorAtZero: true)
+        #expect(one.low == 0 && one.high > 500)
+        let accuracy = SweepPlot.Axis(values: [94.0, 95.0], padFraction: 0.1, floorAtZero: false)
+        #expect(accuracy.low == 93.9 && accuracy.high == 95.1)
+    }
+
     @Test func argumentsSplitOnTopLevelCommasAndValuesKeepTheirTOMLType() throws {
         #expect(SweepAxis.splitValues("1, 2,\"a,b\",[3,4]") == ["1", "2", "\"a,b\"", "[3,4]"])
         guard case .success(let axis) = SweepAxis.parse("model.layers[1].fan_in=3,4") else {

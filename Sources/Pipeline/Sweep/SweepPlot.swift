@@ -97,15 +97,16 @@ enum SweepPlot {
         var low: Double, high: Double, ticks: [Double], decimals: Int
 
         init(values: [Double], padFraction: Double, floorAtZero: Bool) {
-            var low = values.min() ?? 0, high = values.max() ?? 1
+            var low = floorAtZero ? 0 : values.min() ?? 0, high = values.max() ?? 1
             if high - low < 1e-9 {
-                low -= 1
+                low -= floorAtZero ? 0 : 1
                 high += 1
             }
+            // The pad is a share of the axis as drawn: with the axis from 0, a share of the
+            // data's spread alone put close points (2,704–2,826 LUTs) on the right edge.
             let pad = (high - low) * padFraction
-            low = floorAtZero ? max(0, low - pad) : low - pad
+            if !floorAtZero { low -= pad }
             high += pad
-            if floorAtZero { low = 0 }
             let rough = (high - low) / 5
             let magnitude = pow(10, floor(log10(rough)))
             let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= rough } ?? rough
