@@ -31,18 +31,27 @@ enum Workers {
         withoutActuallyEscaping(body) { body in
             let box = UnsafeSendable(body)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                while true {
-                    let first = next.wrappingAdd(grain, ordering: .relaxed).oldValue
-                    guard first < count else { return }
-                    for i in first..<min(first + grain, count) { box.value(i, worker) }
-                }
+                claimItems(from: next, count: count, grain: grain, worker: worker, box.value)
             }
         }
     }
 
+    /// Runs `body(i, worker)` for the items this worker claims from `next`, `grain` at a
+    /// time, until none are left: the one claiming rule of the pool and of Dispatch.
+    @inline(__always)
+    static func claimItems(
+        from next: borrowing Atomic<Int>, count: Int, grain: Int, worker: Int, _ body: (Int, Int) -> Void
+    ) {
+        while true {
+            let first = next.wrappingAdd(grain, ordering: .relaxed).oldValue
+            guard first < count else { return }
+            for i in first..<min(first + grain, count) { body(i, worker) }
+        }
+    }
+
     /// Items a worker claims at a time: one, unless a loop has so many items
-    /// that they must be tiny (mnist-lean's 2,176 partitions of a few
-    /// microseconds each). Then claiming one at a time costs an atomic
+    /// that they must be tiny (mnist-lean's first layers: 384–1,152 partitions
+    /// of a few microseconds each). Then claiming one at a time costs an atomic
     /// operation per item on a line both cores write, and neighbouring
     /// items, whose per-partition statistics share cache lines, land on
     /// different cores; runs of `count / (32 · workers)` keep them together
@@ -63,10 +72,11 @@ enum Workers {
 /// `DispatchQueue.concurrentPerform` wakes its threads from sleep for every
 /// loop, and on small models the wake-ups cost a good part of the second
 /// core (docs/training.md, "Threads"). Helpers that are still spinning when
-/// the next loop is published join it within a microsecond. They spin for at most `spinNanoseconds`, so an idle
-/// trainer (or one between epochs) gives its cores back at once, and under
-/// load a helper the scheduler has not run simply finds no items left: the
-/// caller works too, and waits only for helpers that took a seat.
+/// the next loop is published join it within a microsecond. They spin for at
+/// most `spinNanoseconds`, so an idle trainer (or one between epochs) gives
+/// its cores back at once, and under load a helper the scheduler has not run
+/// simply finds no items left: the caller works too, and waits only for
+/// helpers that took a seat.
 ///
 /// A loop is published by one word, `seats`: the loop's number (high 32 bits)
 /// and the helper seats taken (low 32 bits). A helper takes a seat with a
@@ -129,7 +139,7 @@ final class WorkerPool: @unchecked Sendable {
                 wake.broadcast()
                 wake.unlock()
             }
-            claimItems(count: count, grain: grain, worker: 0, body)
+            Workers.claimItems(from: next, count: count, grain: grain, worker: 0, body)
             let taken = seats.exchange(loopNumber << 32 | Self.closed, ordering: .acquiringAndReleasing) & Self.closed
             var spins = 0
             while left.load(ordering: .acquiring) < Int(taken) {
@@ -139,14 +149,6 @@ final class WorkerPool: @unchecked Sendable {
             loop = nil
         }
         return true
-    }
-
-    private func claimItems(count: Int, grain: Int, worker: Int, _ body: (Int, Int) -> Void) {
-        while true {
-            let first = next.wrappingAdd(grain, ordering: .relaxed).oldValue
-            guard first < count else { return }
-            for i in first..<min(first + grain, count) { body(i, worker) }
-        }
     }
 
     private func helperLoop() {
@@ -166,7 +168,7 @@ final class WorkerPool: @unchecked Sendable {
     @inline(never)
     private func work(seat: Int) {
         guard let loop else { return }
-        claimItems(count: loop.count, grain: loop.grain, worker: seat, loop.body)
+        Workers.claimItems(from: next, count: loop.count, grain: loop.grain, worker: seat, loop.body)
     }
 
     /// The number of the next loop after `seen`: spins for `spinNanoseconds`, then sleeps.
