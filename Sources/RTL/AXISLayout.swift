@@ -20,7 +20,8 @@ public struct AXISLayout: Hashable, Codable, Sendable {
 
     /// `s_axis_tdata`: the input codes from byte 0.
     public var input: Field
-    /// `m_axis_tdata`: the output codes from byte 0, then `out_class` from the next whole byte.
+    /// `m_axis_tdata`: the output codes (named `scores`: the class scores, with k
+    /// partitions per class) from byte 0, then `out_class` from the next whole byte.
     public var codes: Field
     public var outClass: Field?
     public var slaveBytes: Int
@@ -47,7 +48,7 @@ public struct AXISLayout: Hashable, Codable, Sendable {
                     + " offset binary (value = code - \(1 << (inBits - 1)))"
             )
         codes = Field(
-            name: "codes", byteOffset: 0, bits: outputs * spec.scoreBits,
+            name: spec.partitionsPerClass > 1 ? "scores" : "codes", byteOffset: 0, bits: outputs * spec.scoreBits,
             description: VerilogEmitter.outputDataDescription(spec).replacingOccurrences(of: " at [", with: " at bits ["))
         let codeBytes = Self.bytes(codes.bits)
         outClass =

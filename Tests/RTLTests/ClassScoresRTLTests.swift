@@ -33,6 +33,7 @@ import Testing
         #expect(design.files.map(\.path).contains("sum_net_class_scores.v"))
         let axis = try #require(RTLOptions(topName: "sum_axis", interface: .axis(userBits: 0)).axisLayout(network: network))
         #expect(axis.codes.bits == 15 && axis.outClass?.byteOffset == 2 && axis.masterBytes == 3)
+        #expect(axis.codes.name == "scores" && axis.lines.contains { $0.contains("scores: 3 class scores of 5 bits") })
         // The expected outputs are the scores LUT inference gives.
         let vectors = try Self.vectors(network)
         let codes = try network.infer(codes: vectors.inputs, count: vectors.count)

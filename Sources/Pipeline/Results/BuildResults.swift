@@ -130,7 +130,8 @@ public struct BuildResults: Codable, Equatable, Sendable {
                 )
             }
             if let scores = resources.classScores {
-                lines.append("class scores: \(scores.luts) of these LUTs are the adder trees (counted by yosys)")
+                lines.append(
+                    "class scores: \(scores.luts) of these LUTs are the adder trees summing each class's partitions (counted by yosys)")
             }
             if let encoder = resources.encoder {
                 lines.append(
