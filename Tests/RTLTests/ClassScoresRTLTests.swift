@@ -84,6 +84,25 @@ import Testing
         #expect(!report.passed)
     }
 
+    /// What the estimate step counts: yosys on the adders alone finds LUTs and
+    /// carry chains, more for more partitions per class.
+    @Test func yosysCountsTheAdders() throws {
+        var luts: [Int] = []
+        for k in [2, 4] {
+            let spec = Self.network(partitionsPerClass: k).spec
+            let module = ClassScoresRTL.module(name: ClassScoresRTL.moduleName(topName: "est_sum"), spec: spec)
+            let directory = try Fixtures.temporaryDirectory("sum-estimate")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let file = directory.appendingPathComponent(module.path)
+            try Data(module.contents.utf8).write(to: file)
+            let estimate = try Estimator(timeout: 300).estimate(
+                verilogFiles: [file], top: "est_sum_class_scores", workDirectory: directory)
+            #expect(estimate.luts > 0 && estimate.flipFlops == 0, "k \(k): \(estimate.report)")
+            luts.append(estimate.luts)
+        }
+        #expect(luts[1] > luts[0], "\(luts)")
+    }
+
     @Test func oneClassPerPartitionEmitsNoScoresModule() throws {
         let design = try VerilogEmitter.design(network: Fixtures.small, options: RTLOptions(topName: "plain"))
         #expect(!design.files.map(\.path).contains("plain_class_scores.v"))
