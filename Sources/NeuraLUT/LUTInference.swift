@@ -100,13 +100,12 @@ extension LUTNetwork {
 
     /// Predicted class per sample from input codes.
     public func classify(codes: [UInt16], count: Int) throws -> [Int] {
-        let outputs = try infer(codes: codes, count: count)
-        return Self.argmax(outputs, width: spec.layers.last?.partitions ?? 0)
+        spec.predictedClasses(outputCodes: try infer(codes: codes, count: count))
     }
 
     /// Predicted class per row of `dataset`.
     public func classify(dataset: Dataset) throws -> [Int] {
-        Self.argmax(try infer(dataset: dataset), width: spec.layers.last?.partitions ?? 0)
+        spec.predictedClasses(outputCodes: try infer(dataset: dataset))
     }
 
     /// Fraction of rows of `dataset` whose predicted class equals the label.
@@ -116,25 +115,6 @@ extension LUTNetwork {
         var correct = 0
         for (i, c) in classes.enumerated() where Int(dataset.labels[i]) == c { correct += 1 }
         return Double(correct) / Double(classes.count)
-    }
-
-    /// Index of the largest code in each row of `width` codes; ties go to the
-    /// lowest index. Offset-binary signed codes order like unsigned ones, so
-    /// this is the signed argmax the hardware computes.
-    public static func argmax(_ outputs: [UInt16], width: Int) -> [Int] {
-        guard width > 0 else { return [] }
-        let rows = outputs.count / width
-        var result = [Int](repeating: 0, count: rows)
-        for r in 0..<rows {
-            var best = 0
-            var bestCode = outputs[r * width]
-            for i in 1..<width where outputs[r * width + i] > bestCode {
-                best = i
-                bestCode = outputs[r * width + i]
-            }
-            result[r] = best
-        }
-        return result
     }
 
     /// `count` samples of in-range input codes.

@@ -51,13 +51,31 @@ public struct NetworkSpec: Hashable, Codable, Sendable {
     public var layers: [LayerSpec]
     /// Seeds connectivity and weight initialisation.
     public var seed: UInt64
+    /// Stored only when above 1, so a network without the additive head
+    /// encodes (and so keys) exactly as before it existed.
+    private var groupedPartitionsPerClass: Int?
 
-    public init(inputFeatures: Int, inputBits: Int, classes: Int, layers: [LayerSpec], seed: UInt64) {
+    /// k: the last layer's partitions each class owns, summed into its score
+    /// (`ClassScores`); 1 is the plain argmax over the output codes.
+    public var partitionsPerClass: Int {
+        get { groupedPartitionsPerClass ?? 1 }
+        set { groupedPartitionsPerClass = newValue == 1 ? nil : newValue }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case inputFeatures, inputBits, classes, layers, seed
+        case groupedPartitionsPerClass = "partitionsPerClass"
+    }
+
+    public init(
+        inputFeatures: Int, inputBits: Int, classes: Int, layers: [LayerSpec], seed: UInt64, partitionsPerClass: Int = 1
+    ) {
         self.inputFeatures = inputFeatures
         self.inputBits = inputBits
         self.classes = classes
         self.layers = layers
         self.seed = seed
+        self.partitionsPerClass = partitionsPerClass
     }
 
     /// Bits of each code layer `layer` reads.

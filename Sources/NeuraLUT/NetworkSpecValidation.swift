@@ -11,7 +11,7 @@ public enum SpecField: Equatable, Sendable, CustomStringConvertible {
     case inputBits
     /// A layer's setting, or the layer as a whole (nil).
     case layer(Int, LayerField?)
-    case minInputActivity, imageWidth
+    case minInputActivity, imageWidth, partitionsPerClass
     case epochs, batch, learningRate, weightDecay, restartEpochs, labelSmoothing, augmentShift, calibrationRows, validationFraction
 
     /// For messages outside the project file (`layer 1's width`, `the learning rate`).
@@ -22,6 +22,7 @@ public enum SpecField: Equatable, Sendable, CustomStringConvertible {
         case .layer(let layer, let field?): "layer \(layer)'s \(field.rawValue)"
         case .minInputActivity: "the minimum input activity"
         case .imageWidth: "the image width"
+        case .partitionsPerClass: "the partitions per class"
         case .epochs: "the epochs"
         case .batch: "the batch size"
         case .learningRate: "the learning rate"
@@ -64,6 +65,8 @@ extension NetworkSpec {
     public static let widths = 1...4096
     /// Linear layers L of a partition's sub-network.
     public static let depths = 1...64
+    /// Partitions k each class owns in the additive output head (`ClassScores`).
+    public static let partitionsPerClassRange = 1...4096
 
     /// Checks every constraint training and tabulation rely on.
     public func validate() throws {
@@ -73,11 +76,22 @@ extension NetworkSpec {
         }
         guard classes >= 2 else {
             throw SpecError(
-                .layer(max(layers.count - 1, 0), .partitions), "must be at least 2 (one per class), got \(classes)")
+                .layer(max(layers.count - 1, 0), .partitions),
+                partitionsPerClass == 1
+                    ? "must be at least 2 (one per class), got \(classes)"
+                    : "must be at least \(2 * partitionsPerClass) (\(partitionsPerClass) per class, 2 classes), got"
+                        + " \(classes * partitionsPerClass)")
         }
         guard let last = layers.last else { throw SpecError("model: layers must not be empty") }
-        guard last.partitions == classes else {
-            throw SpecError("model: the last layer has \(last.partitions) partitions, expected one per class (\(classes))")
+        guard Self.partitionsPerClassRange.contains(partitionsPerClass) else {
+            throw SpecError(.partitionsPerClass, "must be in \(Self.partitionsPerClassRange), got \(partitionsPerClass)")
+        }
+        guard last.partitions == classes * partitionsPerClass else {
+            let expected =
+                partitionsPerClass == 1
+                ? "one per class (\(classes))"
+                : "\(partitionsPerClass) per class (\(classes) × \(partitionsPerClass) = \(classes * partitionsPerClass))"
+            throw SpecError("model: the last layer has \(last.partitions) partitions, expected \(expected)")
         }
         for (l, layer) in layers.enumerated() {
             guard layer.partitions >= 1 else { throw SpecError(.layer(l, .partitions), "must be at least 1, got \(layer.partitions)") }

@@ -23,7 +23,7 @@ public struct QuantizedNetwork: Sendable {
         self.threads = threads
     }
 
-    /// Output codes (offset binary), `rows × classes`, of the given rows of `data` (all when nil).
+    /// Output codes (offset binary), `rows × last-layer partitions`, of the given rows of `data` (all when nil).
     public func outputCodes(_ data: Dataset, rows: [Int]? = nil) -> [UInt16] {
         let last = network.spec.layers.count - 1
         return codes(data, rows: rows, recording: Set([last]))[last]
@@ -61,11 +61,9 @@ public struct QuantizedNetwork: Sendable {
         return widths.indices.map { l in buffers[l].map { Array($0.prefix(rows.count * widths[l])) } ?? [] }
     }
 
-    /// Predicted class of each row: the first maximum output code.
+    /// Predicted class of each row (`ClassScores`: the first largest class score).
     public func predictions(_ data: Dataset, rows: [Int]? = nil) -> [Int] {
-        let codes = outputCodes(data, rows: rows)
-        let classes = network.spec.classes
-        return stride(from: 0, to: codes.count, by: classes).map { argmax(codes[$0..<$0 + classes]) }
+        network.spec.predictedClasses(outputCodes: outputCodes(data, rows: rows))
     }
 
     /// Fraction of rows classified correctly.
@@ -137,17 +135,6 @@ public struct QuantizedNetwork: Sendable {
             swap(&previous, &current)
         }
     }
-}
-
-/// Index of the first maximum.
-func argmax<C: Collection>(_ values: C) -> Int where C.Element: Comparable {
-    var best = values.startIndex
-    var i = values.startIndex
-    while i != values.endIndex {
-        if values[i] > values[best] { best = i }
-        i = values.index(after: i)
-    }
-    return values.distance(from: values.startIndex, to: best)
 }
 
 /// Test accuracy of the quantized network in inference mode (docs/method.md):

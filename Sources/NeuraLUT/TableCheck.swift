@@ -70,8 +70,8 @@ extension LUTNetwork {
                 let networkOutputs = Array(expected[last][i * widths[last]..<(i + 1) * widths[last]])
                 mismatches.append(
                     TableMismatch(
-                        row: row, tableClass: Self.argmax(tableOutputs, width: widths[last])[0],
-                        networkClass: Self.argmax(networkOutputs, width: widths[last])[0],
+                        row: row, tableClass: spec.predictedClasses(outputCodes: tableOutputs)[0],
+                        networkClass: spec.predictedClasses(outputCodes: networkOutputs)[0],
                         partition: partition, address: entry & ((1 << layer.addressBits) - 1), tableCode: layer.tables[entry],
                         networkCode: expected[partition.layer][i * widths[partition.layer] + partition.index]))
             }

@@ -19,10 +19,21 @@ extension Trainer {
         gatherInputs(rows: rows, threads: threads)
         forwardFrontEnd(count: n, threads: threads)
         for l in spec.layers.indices { forwardLayer(l, count: n, threads: threads) }
-        let last = spec.layers.count
+        let last = spec.layers.count, k = spec.partitionsPerClass
+        let grouped = k > 1
+        if grouped {
+            GroupSum.forward(
+                buffers.values[last].base, logits: buffers.logits.base, classes: spec.classes, partitionsPerClass: k, batch: batch)
+        }
         let (loss, correct) = CrossEntropy.evaluate(
-            logits: buffers.values[last].base, labels: labelsOfBatch, classes: spec.classes, count: n, batch: batch,
-            smoothing: config.labelSmoothing, gradient: buffers.gradients[last].base)
+            logits: grouped ? buffers.logits.base : buffers.values[last].base, labels: labelsOfBatch, classes: spec.classes,
+            count: n, batch: batch, smoothing: config.labelSmoothing,
+            gradient: grouped ? buffers.logitGradients.base : buffers.gradients[last].base)
+        if grouped {
+            GroupSum.backward(
+                buffers.logitGradients.base, outputGradients: buffers.gradients[last].base, classes: spec.classes,
+                partitionsPerClass: k, batch: batch)
+        }
         epochLoss += loss
         epochCorrect += correct
         epochSeen += n

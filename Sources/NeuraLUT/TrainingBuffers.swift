@@ -15,6 +15,9 @@ final class TrainingBuffers: @unchecked Sendable {
     let values: [FloatBuffer]
     /// Gradients with respect to `values`.
     let gradients: [FloatBuffer]
+    /// With k partitions per class (k > 1): class logits `classes × batch` (`GroupSum`) and their gradients; else empty.
+    let logits: FloatBuffer
+    let logitGradients: FloatBuffer
     /// Layer l's partitions' saved forward state and input gradients, one block per kind.
     let x: [FloatBuffer]
     let y: [FloatBuffer]
@@ -47,6 +50,9 @@ final class TrainingBuffers: @unchecked Sendable {
         let widths = [spec.inputFeatures] + spec.layers.map(\.partitions)
         values = widths.map { FloatBuffer(count: $0 * batch) }
         gradients = widths.map { FloatBuffer(count: $0 * batch) }
+        let grouped = spec.partitionsPerClass > 1 ? spec.classes * batch : 0
+        logits = FloatBuffer(count: grouped)
+        logitGradients = FloatBuffer(count: grouped)
         let layers = spec.layers.indices
         let counts = spec.layers.map(\.partitions)
         x = layers.map { FloatBuffer(count: counts[$0] * layouts[$0].fanIn * batch) }

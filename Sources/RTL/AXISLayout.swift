@@ -20,7 +20,8 @@ public struct AXISLayout: Hashable, Codable, Sendable {
 
     /// `s_axis_tdata`: the input codes from byte 0.
     public var input: Field
-    /// `m_axis_tdata`: the output codes from byte 0, then `out_class` from the next whole byte.
+    /// `m_axis_tdata`: the output codes (named `scores`: the class scores, with k
+    /// partitions per class) from byte 0, then `out_class` from the next whole byte.
     public var codes: Field
     public var outClass: Field?
     public var slaveBytes: Int
@@ -32,8 +33,8 @@ public struct AXISLayout: Hashable, Codable, Sendable {
 
     /// `rawFormat`: with the input encoder, `s_axis_tdata` carries raw feature values in this format.
     public init(spec: NetworkSpec, argmax: Bool, userBits: Int, rawFormat: FixedPointFormat? = nil) {
-        let inBits = spec.inputBits, outBits = spec.layers.last?.outputBits ?? 0
-        let outputs = spec.layers.last?.partitions ?? 0
+        let inBits = spec.inputBits
+        let outputs = spec.scoreCount
         input =
             rawFormat.map { format in
                 Field(
@@ -47,17 +48,14 @@ public struct AXISLayout: Hashable, Codable, Sendable {
                     + " offset binary (value = code - \(1 << (inBits - 1)))"
             )
         codes = Field(
-            name: "codes", byteOffset: 0, bits: outputs * outBits,
-            description:
-                "\(outputs) output codes of \(outBits) bits, output i at bits [i*\(outBits) +: \(outBits)], signed offset binary"
-                + " (value = code - \(1 << (outBits - 1)))"
-        )
+            name: spec.partitionsPerClass > 1 ? "scores" : "codes", byteOffset: 0, bits: outputs * spec.scoreBits,
+            description: VerilogEmitter.outputDataDescription(spec).replacingOccurrences(of: " at [", with: " at bits ["))
         let codeBytes = Self.bytes(codes.bits)
         outClass =
             argmax
             ? Field(
                 name: "class", byteOffset: codeBytes, bits: indexBits(outputs),
-                description: "index of the largest output code (signed compare, ties to the lowest index)")
+                description: VerilogEmitter.classDescription(spec))
             : nil
         slaveBytes = Self.bytes(input.bits)
         masterBytes = codeBytes + (outClass.map { Self.bytes($0.bits) } ?? 0)

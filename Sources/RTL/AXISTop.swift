@@ -36,7 +36,9 @@ extension VerilogEmitter {
                 description: "the result is taken this cycle; low holds the whole pipeline"),
             RTLPort(
                 name: "m_axis_tdata", direction: .output, width: layout.masterBits, isVector: true,
-                description: "the result: output codes\(layout.outClass == nil ? "" : " and class") (byte layout below)"),
+                description:
+                    "the result: \(layout.codes.name == "scores" ? "class scores" : "output codes")"
+                    + "\(layout.outClass == nil ? "" : " and class") (byte layout below)"),
             RTLPort(
                 name: "m_axis_tlast", direction: .output, width: 1, isVector: false, description: "s_axis_tlast of this result's sample"),
         ]

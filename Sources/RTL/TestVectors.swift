@@ -8,8 +8,9 @@ public struct TestVectors: Hashable, Codable, Sendable {
     /// `count × inputFeatures` values of the input port: codes, or with the
     /// input encoder raw values in its fixed-point format (bit patterns).
     public var inputs: [UInt16]
-    /// `count × outputs` expected output codes.
-    public var outputs: [UInt16]
+    /// `count × classes` expected `out_data` fields: each class's score,
+    /// which with one partition per class is its output code (`ClassScores`).
+    public var outputs: [UInt32]
     /// Expected argmax per sample.
     public var classes: [Int]
     /// True labels, when known (for the RTL test accuracy).
@@ -24,8 +25,9 @@ public struct TestVectors: Hashable, Codable, Sendable {
         }
         self.count = count
         inputs = codes
-        outputs = try network.infer(codes: codes, count: count)
-        classes = LUTNetwork.argmax(outputs, width: network.spec.layers.last?.partitions ?? 0)
+        let outputCodes = try network.infer(codes: codes, count: count)
+        outputs = network.spec.classScores(outputCodes: outputCodes)
+        classes = network.spec.predictedClasses(outputCodes: outputCodes)
         self.labels = labels
     }
 
@@ -54,7 +56,7 @@ public struct TestVectors: Hashable, Codable, Sendable {
 
 /// `$readmemh` text: one line per row, each row's `perRow` codes of `bits`
 /// bits packed into one vector, code 0 in the least significant bits.
-func memoryFile(_ codes: [UInt16], perRow: Int, bits: Int) -> String {
+func memoryFile<Code: FixedWidthInteger & UnsignedInteger>(_ codes: [Code], perRow: Int, bits: Int) -> String {
     let width = perRow * bits
     let digits = hexDigitCount(bits: width)
     var text = TextBuffer(capacity: (codes.count / max(perRow, 1)) * (digits + 1))
@@ -64,7 +66,7 @@ func memoryFile(_ codes: [UInt16], perRow: Int, bits: Int) -> String {
         for i in nibbles.indices { nibbles[i] = 0 }
         for c in 0..<perRow {
             let code = codes[r * perRow + c]
-            for b in 0..<bits where code & (1 << b) != 0 {
+            for b in 0..<bits where (code >> b) & 1 != 0 {
                 let bit = c * bits + b
                 nibbles[bit / 4] |= 1 << UInt8(bit % 4)
             }

@@ -51,13 +51,11 @@ public enum Testbench {
     /// there (the vector files are read by relative path).
     public static func files(design: RTLDesign, network: LUTNetwork, vectors: TestVectors) -> [GeneratedFile] {
         let spec = network.spec
-        let outputs = spec.layers.last?.partitions ?? 0
-        let outBits = spec.layers.last?.outputBits ?? 0
-        let classBits = indexBits(outputs)
+        let classBits = indexBits(spec.scoreCount)
         // In the order of `Testbench.vectors`.
         let memories = [
             memoryFile(vectors.inputs, perRow: spec.inputFeatures, bits: design.inputFieldBits),
-            memoryFile(vectors.outputs, perRow: outputs, bits: outBits),
+            memoryFile(vectors.outputs, perRow: spec.scoreCount, bits: spec.scoreBits),
             memoryFile(vectors.classes.map(UInt16.init), perRow: 1, bits: classBits),
             memoryFile((vectors.labels ?? vectors.classes).map { UInt16(truncatingIfNeeded: $0) }, perRow: 1, bits: classBits),
         ]

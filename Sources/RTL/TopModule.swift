@@ -7,8 +7,8 @@ extension VerilogEmitter {
             return axisPorts(layout, combinational: options.registers == .none)
         }
         let spec = network.spec
-        let inBits = spec.inputBits, outBits = spec.layers.last?.outputBits ?? 0
-        let outputs = spec.layers.last?.partitions ?? 0
+        let inBits = spec.inputBits, outBits = spec.scoreBits
+        let outputs = spec.scoreCount
         let combinational = options.registers == .none
         let inData =
             encoder.map {
@@ -39,18 +39,34 @@ extension VerilogEmitter {
                 description: "out_data (and out_class) hold a result this cycle"),
             RTLPort(
                 name: "out_data", direction: .output, width: outputs * outBits, isVector: true,
-                description:
-                    "\(outputs) output codes of \(outBits) bits, output i at [i*\(outBits) +: \(outBits)], signed offset binary"
-                    + " (value = code - \(1 << (outBits - 1)))"
-            ),
+                description: outputDataDescription(spec)),
         ]
         if options.argmax {
             ports.append(
                 RTLPort(
                     name: "out_class", direction: .output, width: indexBits(outputs), isVector: true,
-                    description: "index of the largest output code (signed compare, ties to the lowest index)"))
+                    description: classDescription(spec)))
         }
         return ports
+    }
+
+    /// What `out_data` (or the `tdata` field of the same name) carries: the
+    /// output codes, or with k partitions per class the class scores.
+    static func outputDataDescription(_ spec: NetworkSpec) -> String {
+        let outputs = spec.scoreCount, bits = spec.scoreBits, k = spec.partitionsPerClass
+        guard k > 1 else {
+            return "\(outputs) output codes of \(bits) bits, output i at [i*\(bits) +: \(bits)], signed offset binary"
+                + " (value = code - \(1 << (bits - 1)))"
+        }
+        return "\(outputs) class scores of \(bits) bits, class i at [i*\(bits) +: \(bits)], unsigned: the sum of the"
+            + " offset-binary output codes of partitions i*\(k) ... i*\(k)+\(k - 1)"
+    }
+
+    /// What `out_class` carries.
+    static func classDescription(_ spec: NetworkSpec) -> String {
+        spec.partitionsPerClass > 1
+            ? "index of the largest class score (ties to the lowest index)"
+            : "index of the largest output code (signed compare, ties to the lowest index)"
     }
 
     /// The top module: pipeline registers on the configured layer inputs, a
@@ -61,8 +77,8 @@ extension VerilogEmitter {
         let layerCount = spec.layers.count
         let latency = options.registers.latency(layers: layerCount)
         let ports = ports(network: network, options: options, encoder: encoder)
-        let outBits = spec.layers.last?.outputBits ?? 0
-        let outputs = spec.layers.last?.partitions ?? 0
+        let outBits = spec.scoreBits
+        let outputs = spec.scoreCount
         let axis = options.axisLayout(network: network, encoder: encoder)
         let clock = axis == nil ? "clk" : "aclk", reset = axis == nil ? "rst" : "aresetn"
 
@@ -140,6 +156,13 @@ extension VerilogEmitter {
                 "    \(layerModuleName(layer, topName: options.topName)) layer\(layer) (.in_data(\(data)), .out_data(l\(layer)_out));\n")
             data = "l\(layer)_out"
         }
+        if spec.partitionsPerClass > 1 {
+            let head = ClassScoresRTL.moduleName(topName: options.topName)
+            text.append("\n    // The additive output head: each class's score sums its \(spec.partitionsPerClass) partitions' codes.\n")
+            text.append("    wire \(range(outputs * outBits)) class_scores;\n")
+            text.append("    \(head) class_scores_head (.codes(\(data)), .scores(class_scores));\n")
+            data = "class_scores"
+        }
         if let axis {
             text.append(
                 axisOutput(
@@ -150,7 +173,10 @@ extension VerilogEmitter {
         }
 
         if options.argmax {
-            text.append("\n    // Argmax over the output codes as a balanced tree: offset binary compares like signed values;\n")
+            text.append(
+                spec.partitionsPerClass > 1
+                    ? "\n    // Argmax over the class scores as a balanced tree (unsigned sums of offset-binary codes);\n"
+                    : "\n    // Argmax over the output codes as a balanced tree: offset binary compares like signed values;\n")
             text.append("    // the right half wins only when strictly greater, so ties keep the lowest index.\n")
             let root = argmaxNode(0, max(outputs, 1), outBits: outBits, classBits: indexBits(outputs), isRoot: true, into: &text)
             text.append("    assign out_class = \(root.index);\n")

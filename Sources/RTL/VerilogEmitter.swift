@@ -58,14 +58,16 @@ public enum VerilogEmitter {
         let encoderFiles = encoder.map { [$0.module(name: InputEncoderRTL.moduleName(topName: topName))] } ?? []
         let top = topModule(network: network, options: options, encoder: encoder)
         let spec = network.spec
-        let outputs = spec.layers.last?.partitions ?? 0
+        let outputs = spec.scoreCount
         let fieldBits = encoder?.format.bits ?? spec.inputBits
+        let headFiles =
+            spec.partitionsPerClass > 1 ? [ClassScoresRTL.module(name: ClassScoresRTL.moduleName(topName: topName), spec: spec)] : []
         return RTLDesign(
-            files: partitionFiles + layerFiles + encoderFiles + [top],
+            files: partitionFiles + layerFiles + encoderFiles + headFiles + [top],
             simulationModels: simulationModels,
             topName: options.topName,
             inputWidth: spec.inputFeatures * fieldBits,
-            outputWidth: outputs * (spec.layers.last?.outputBits ?? 0),
+            outputWidth: outputs * spec.scoreBits,
             classWidth: options.argmax ? indexBits(outputs) : 0,
             latency: options.registers.latency(layers: spec.layers.count),
             ports: ports(network: network, options: options, encoder: encoder),

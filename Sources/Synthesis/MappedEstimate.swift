@@ -7,7 +7,9 @@ import RTL
 /// lutbuild itself (seconds, no synthesis run): LUTs by size, flip-flops, LUT
 /// levels per layer and between registers. The partitions' LUTs are exact
 /// (the emitted netlists are what the FPGA implements); the argmax, written
-/// behaviourally in the top module, is not included.
+/// behaviourally in the top module, is not included. With k partitions per
+/// class the adder trees of the class scores are counted by yosys and
+/// included (`classScores`).
 public struct MappedEstimate: Hashable, Codable, Sendable {
     public struct Layer: Hashable, Codable, Sendable {
         public var layer: Int
@@ -46,10 +48,27 @@ public struct MappedEstimate: Hashable, Codable, Sendable {
     public var unreadPartitions: Int?
     /// With `[rtl] input_encoder`: the comparators' cost, counted apart (not in `luts`).
     public var encoder: EncoderCost?
+    /// With `model.partitions_per_class` above 1: the class scores' adder
+    /// trees, counted by yosys and included in `luts` and `lutsBySize` (they
+    /// are part of the network's logic; the encoder is an option on its port).
+    public private(set) var classScores: ModuleCost?
 
-    /// The input encoder's cost: yosys' Xilinx synthesis of its module alone
-    /// (comparators against constants are no truth tables lutbuild maps).
-    public struct EncoderCost: Codable, Hashable, Sendable {
+    /// The input encoder's cost (`ModuleCost`).
+    public typealias EncoderCost = ModuleCost
+
+    /// Adds the class scores' adder trees to the total.
+    public mutating func include(classScores cost: ModuleCost) {
+        classScores = cost
+        luts += cost.luts
+        // Both sides of the don't-care saving count the same adders.
+        exactLUTs = exactLUTs.map { $0 + cost.luts }
+        for size in lutsBySize.indices where size < cost.lutsBySize.count { lutsBySize[size] += cost.lutsBySize[size] }
+    }
+
+    /// A module's cost by yosys' Xilinx synthesis of it alone: the input
+    /// encoder (comparators against constants) and the class scores' adders
+    /// are no truth tables lutbuild maps.
+    public struct ModuleCost: Codable, Hashable, Sendable {
         public var luts: Int
         public var lutsBySize: [Int]
         public var carryChains: Int
@@ -116,8 +135,17 @@ public struct MappedEstimate: Hashable, Codable, Sendable {
         func sizes(_ counts: [Int]) -> String {
             (1...LUT.maximumInputs).reversed().map { "LUT\($0) \(counts[$0])" }.joined(separator: ", ")
         }
-        var lines = ["Hardware of the mapped partitions (lutbuild's count, exact; the argmax is not included):"]
+        var lines = [
+            classScores == nil
+                ? "Hardware of the mapped partitions (lutbuild's count, exact; the argmax is not included):"
+                : "Hardware of the mapped partitions and the class scores' adders (the argmax is not included):"
+        ]
         lines.append("  LUTs        \(luts)  (\(sizes(lutsBySize)))")
+        if let classScores {
+            lines.append(
+                "  scores      \(classScores.luts) of these LUTs add the class scores (\(classScores.counter); \(classScores.carryChains)"
+                    + " CARRY, depth \(classScores.logicDepth) cells)")
+        }
         if let unreadLUTs, let unreadPartitions, unreadPartitions > 0 {
             lines.append(
                 "  unread      \(unreadLUTs) of these LUTs are in \(unreadPartitions) partitions no output depends on; "

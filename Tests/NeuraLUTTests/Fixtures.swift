@@ -52,4 +52,12 @@ enum Fixtures {
                 LayerSpec(partitions: 3, fanIn: 3, outputBits: 3, shape: PartitionShape(width: 1, depth: 1, skip: 0)),
             ], seed: 5)
     }
+
+    /// `blobsSpec` with an additive head: k partitions per class in the last layer.
+    static func groupedBlobsSpec(partitionsPerClass k: Int = 2) -> NetworkSpec {
+        var spec = blobsSpec()
+        spec.layers[2].partitions = spec.classes * k
+        spec.partitionsPerClass = k
+        return spec
+    }
 }

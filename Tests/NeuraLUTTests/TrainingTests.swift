@@ -34,6 +34,33 @@ import Testing
         #expect(other.network != one.network)
     }
 
+    /// The additive head's sums are taken in partition order, so they too never depend on the thread count.
+    @Test func groupedHeadGivesSameWeightsWhateverTheThreadCount() throws {
+        let data = Fixtures.blobs()
+        let spec = Fixtures.groupedBlobsSpec(partitionsPerClass: 2)
+        let one = try Trainer(spec: spec, config: TrainingConfig(epochs: 2, batchSize: 32, threads: 1), data: data).run()
+        #expect(one.completed)
+        #expect(one.network.spec.partitionsPerClass == 2)
+        for threads in [2, 3] {
+            let many = try Trainer(spec: spec, config: TrainingConfig(epochs: 2, batchSize: 32, threads: threads), data: data).run()
+            #expect(one.network == many.network, "\(threads) threads")
+        }
+        // k = 2 trains another network than k = 1 on the same data.
+        let plain = try Trainer(spec: Fixtures.blobsSpec(), config: TrainingConfig(epochs: 2, batchSize: 32, threads: 1), data: data).run()
+        #expect(plain.network.spec.layers[2].partitions == 3 && one.network.spec.layers[2].partitions == 6)
+    }
+
+    /// With k = 3 partitions per class the network still learns XOR (the logits are the sums of each class's outputs).
+    @Test func groupedHeadLearnsXor() throws {
+        let data = Fixtures.xor()
+        var spec = Fixtures.xorSpec()
+        spec.layers[1].partitions = 6
+        spec.partitionsPerClass = 3
+        let outcome = try Trainer(spec: spec, config: Fixtures.xorConfig(), data: data).run()
+        let accuracy = quantizedAccuracy(network: outcome.network, data: data)
+        #expect(accuracy >= 0.95, "quantized XOR accuracy with 3 partitions per class \(accuracy)")
+    }
+
     @Test func resumedRunEqualsUninterruptedRun() throws {
         let data = Fixtures.blobs()
         let config = TrainingConfig(epochs: 3, batchSize: 32, threads: 2)

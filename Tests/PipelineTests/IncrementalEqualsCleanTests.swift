@@ -78,6 +78,10 @@ import Testing
         Edit(key: "model.max_table_bits", section: "model", lines: ["max_table_bits = 18"]),
         Edit(key: "model.min_input_activity", section: "model", lines: ["min_input_activity = 0.5"]),
         Edit(key: "model.image_width", section: "model", lines: ["image_width = 2"], trains: true),
+        // The last layer must grow with it (classes × k), as `rtl.tuser_bits` brings its interface along.
+        Edit(
+            key: "model.partitions_per_class", section: "model",
+            lines: ["partitions_per_class = 2", "layers = [{ partitions = 4 }, { partitions = 6 }]"], trains: true),
         Edit(
             key: "model.layers", section: "model", lines: ["layers = [{ partitions = 4 }, { partitions = 4 }, { partitions = 3 }]"],
             trains: true),

@@ -253,6 +253,44 @@ import Testing
                 + " classes in data/train.csv), found 2"
         }
     }
+
+    @Test func theLastLayerNeedsKPartitionsPerClass() async throws {
+        let project = try MemoryPipeline()
+        try project.edit("[model]", "[model]\npartitions_per_class = 2")
+        try project.edit("{ partitions = 3 }", "{ partitions = 4 }")
+        await #expect {
+            try await project.build()
+        } throws: { error in
+            guard let failure = error as? BuildFailure, let problem = failure.failures.first?.error as? ProjectError else { return false }
+            return problem.description
+                == "lutbuild.toml:17: model.layers[1].partitions: the last layer needs 2 partitions per class"
+                + " (model.partitions_per_class = 2): expected 6 (3 classes in data/train.csv × 2), found 4"
+        }
+    }
+
+    /// With k = 2 the RTL gets the class scores' module, the estimate counts it
+    /// (the yosys fake) into the total, and one partition per class has neither.
+    @Test func classScoresAreEmittedAndCounted() async throws {
+        let project = try MemoryPipeline()
+        try await project.build(full: true)
+        let plain = try JSONDecoder().decode(MappedEstimate.self, from: Data(try project.read(OutputLayout.Report.estimateJSON).utf8))
+        #expect(plain.classScores == nil)
+        #expect((try? project.read("gen/rtl/tiny_class_scores.v")) == nil)
+        #expect(try !project.read("gen/rtl/tiny_output_codes.json").contains("score"))
+
+        try project.edit("[model]", "[model]\npartitions_per_class = 2")
+        try project.edit("{ partitions = 3 }", "{ partitions = 6 }")
+        try await project.build(full: true)
+        #expect(try project.read("gen/rtl/tiny_class_scores.v").contains("module tiny_class_scores"))
+        #expect(try project.read("gen/rtl/tiny.v").contains("tiny_class_scores class_scores_head"))
+        let codes = try project.read("gen/rtl/tiny_output_codes.json")
+        #expect(codes.contains("\"partitions_per_class\":2") && codes.contains("\"score_bits\":3"), "\(codes)")
+        let estimate = try JSONDecoder().decode(MappedEstimate.self, from: Data(try project.read(OutputLayout.Report.estimateJSON).utf8))
+        let scores = try #require(estimate.classScores)
+        #expect(estimate.luts == estimate.layers.map(\.luts).reduce(0, +) + scores.luts)
+        #expect(estimate.lutsBySize.reduce(0, +) == estimate.luts)
+        #expect(project.simulations.entries.contains { $0.hasSuffix(": tiny_class_scores") }, "\(project.simulations.entries)")
+    }
 }
 
 /// A tiny CSV project in an in-memory file system with a fake clock.

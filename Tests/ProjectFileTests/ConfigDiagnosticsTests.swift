@@ -53,7 +53,7 @@ import Testing
             edit("fan_in = 4", "fanin = 4"),
             [
                 "lutbuild.toml:8: model.fanin: unknown key; did you mean 'fan_in'? (expected one of: seed, input_bits, bits,"
-                    + " output_bits, fan_in, width, depth, skip, max_table_bits, min_input_activity, image_width, layers)"
+                    + " output_bits, fan_in, width, depth, skip, max_table_bits, min_input_activity, image_width, partitions_per_class, layers)"
             ]
         ),
         (
@@ -261,6 +261,24 @@ import Testing
         (
             edit("{ partitions = 3 }", "{ partitions = 1 }"),
             ["lutbuild.toml:9: model.layers[1].partitions: must be at least 2 (one per class), got 1"]
+        ),
+        // With k partitions per class the last layer is a multiple of k (the classes come with the data).
+        (
+            edit("fan_in = 4", "fan_in = 4\npartitions_per_class = 2"),
+            [
+                "lutbuild.toml:10: model.layers[1].partitions: the last layer needs 2 partitions per class"
+                    + " (model.partitions_per_class = 2): expected a multiple of 2, found 3"
+            ]
+        ),
+        (
+            edit("fan_in = 4", "fan_in = 4\npartitions_per_class = 3"),
+            [
+                "lutbuild.toml:10: model.layers[1].partitions: must be at least 6 (3 per class, 2 classes), got 3"
+            ]
+        ),
+        (
+            edit("fan_in = 4", "fan_in = 4\npartitions_per_class = 4097"),
+            ["lutbuild.toml:9: model.partitions_per_class: expected an integer in 1…4096, found 4097"]
         ),
         (
             edit("name = \"demo\"", ""),

@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func argmaxTiesGoToLowestIndex() {
-        #expect(LUTNetwork.argmax([3, 7, 7, 1, 0, 0, 0, 0], width: 4) == [1, 0])
+        #expect(ClassScores.classes([3, 7, 7, 1, 0, 0, 0, 0], classes: 4, partitionsPerClass: 1) == [1, 0])
     }
 
     @Test func datasetPathEncodesWithTheEncoder() throws {

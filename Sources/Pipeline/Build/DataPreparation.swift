@@ -19,7 +19,8 @@ public struct PreparedData: Sendable, Equatable {
 }
 
 /// What the data must satisfy for the model: layer 0 reads at most as many
-/// features as there are, the last layer has one partition per class.
+/// features as there are, the last layer has one partition per class (k
+/// with `model.partitions_per_class` = k).
 /// (The diagnostics with keys and lines are `ProjectConfigRules.checkAgainstData`.)
 struct DataFitRule: Codable, Sendable, Equatable {
     var firstFanIn: Int?
@@ -28,17 +29,21 @@ struct DataFitRule: Codable, Sendable, Equatable {
     var imageWidth: Int?
     /// How many `[dataset] class_names` there are (one per class); nil unless set.
     var classNames: Int?
+    /// `model.partitions_per_class`; nil unless above 1, so projects without it keep their keys.
+    var partitionsPerClass: Int?
 
     init(_ config: ProjectConfig) {
         firstFanIn = config.model.layerSpecs.first?.fanIn
         lastPartitions = config.model.layers.last?.partitions
         imageWidth = config.model.imageWidth
         classNames = config.dataset.classNames?.count
+        partitionsPerClass = config.model.networkShape.partitionsPerClass
     }
 
     /// The gate for `ProjectConfigRules.checkAgainstData`, which words each broken rule.
     func fits(features: Int, classes: Int) -> Bool {
-        (firstFanIn ?? 0) <= features && (lastPartitions ?? classes) == classes
+        let partitions = classes * (partitionsPerClass ?? 1)
+        return (firstFanIn ?? 0) <= features && (lastPartitions ?? partitions) == partitions
             && imageWidth.map { features % $0 == 0 } ?? true
             && classNames.map { $0 == classes } ?? true
     }

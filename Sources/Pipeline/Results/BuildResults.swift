@@ -33,6 +33,8 @@ public struct BuildResults: Codable, Equatable, Sendable {
         public var unreadPartitions: Int?
         /// With the input encoder: its cost, counted apart from `luts` (the estimate's own type).
         public var encoder: MappedEstimate.EncoderCost?
+        /// With k partitions per class: the class scores' adders, included in `luts`.
+        public var classScores: MappedEstimate.ModuleCost? = nil
     }
 
     public var training: Training?
@@ -69,7 +71,8 @@ public struct BuildResults: Codable, Equatable, Sendable {
         let resources = load(MappedEstimate.self, OutputLayout.Report.estimateJSON).map {
             Resources(
                 luts: $0.luts, flipFlops: $0.flipFlops, logicLevels: $0.logicLevels, exactLUTs: $0.exactLUTs,
-                unreadLUTs: $0.unreadLUTs, unreadPartitions: $0.unreadPartitions, encoder: $0.encoder)
+                unreadLUTs: $0.unreadLUTs, unreadPartitions: $0.unreadPartitions, encoder: $0.encoder,
+                classScores: $0.classScores)
         }
         return BuildResults(
             training: training, inference: load(Inference.self, OutputLayout.Report.inference),
@@ -125,6 +128,10 @@ public struct BuildResults: Codable, Equatable, Sendable {
                     "hardware: \(resources.luts) LUTs (mapped partitions, exact\(unread)), \(resources.flipFlops) FFs,"
                         + " \(resources.logicLevels) LUT levels"
                 )
+            }
+            if let scores = resources.classScores {
+                lines.append(
+                    "class scores: \(scores.luts) of these LUTs are the adder trees summing each class's partitions (counted by yosys)")
             }
             if let encoder = resources.encoder {
                 lines.append(

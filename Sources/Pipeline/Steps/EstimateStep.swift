@@ -26,9 +26,13 @@ enum EstimateStep: PipelineStep {
         var encoderModule: String?
         /// yosys' architecture for `[fpga] part`, with the encoder only.
         var encoderFamily: String?
+        /// With k partitions per class: the class scores' module, counted by yosys from input `class_scores`. nil leaves the key as it was.
+        var classScoresModule: String?
+        /// yosys' architecture for `[fpga] part`, with the class scores only.
+        var classScoresFamily: String?
     }
 
-    /// Counts the encoder module's LUTs (yosys; key tests substitute a recording fake).
+    /// Counts a module's LUTs, the encoder's or the class scores' (yosys; key tests substitute a recording fake).
     typealias CountEncoder =
         @Sendable (_ verilog: Data, _ module: String, _ family: String, _ context: StepContext) throws
         -> MappedEstimate.EncoderCost
@@ -44,11 +48,17 @@ enum EstimateStep: PipelineStep {
         }
         let encoderModule = config.rtl.inputEncoder ? InputEncoderRTL.moduleName(topName: config.project.top) : nil
         if encoderModule != nil { inputs.bind(encoderVerilog, to: .output(step: VerilogSteps.networkID, name: "encoder")) }
+        let classScoresModule = VerilogSteps.hasClassScores(config) ? ClassScoresRTL.moduleName(topName: config.project.top) : nil
+        if classScoresModule != nil {
+            inputs.bind(classScoresVerilog, to: .output(step: VerilogSteps.networkID, name: VerilogSteps.classScoresOutput))
+        }
         let parameters = Parameters(
             registers: VerilogSteps.rtlOptions(config).registers, partitions: ids.map(TrainStep.memberName),
             layerSizes: config.model.layers.map(\.partitions), dontCares: dontCares,
             encoderModule: encoderModule,
-            encoderFamily: encoderModule.map { _ in DeviceFamilies.yosysFamily(forPart: config.fpga.part) })
+            encoderFamily: encoderModule.map { _ in DeviceFamilies.yosysFamily(forPart: config.fpga.part) },
+            classScoresModule: classScoresModule,
+            classScoresFamily: classScoresModule.map { _ in DeviceFamilies.yosysFamily(forPart: config.fpga.part) })
         return try step(
             id: id, parameters, inputs: inputs, outputs: ["json", "text"],
             publish: ["json": OutputLayout.Report.estimateJSON, "text": OutputLayout.Report.estimateText]
@@ -59,6 +69,8 @@ enum EstimateStep: PipelineStep {
 
     /// With `[rtl] input_encoder`: the encoder module's Verilog.
     static let encoderVerilog = StepInputName("encoder")
+    /// With k partitions per class: the class scores' module's Verilog.
+    static let classScoresVerilog = StepInputName("class_scores")
     /// With don't-cares: each partition's table mapped exactly.
     static let exactNetlists = StepInputFamily("exact", decode: SynthesizeStep.decode)
 
@@ -87,6 +99,11 @@ enum EstimateStep: PipelineStep {
         if let module = parameters.encoderModule {
             estimate.encoder = try countEncoder(try context.read(encoderVerilog), module, parameters.encoderFamily ?? "xcup", context)
         }
+        if let module = parameters.classScoresModule {
+            estimate.include(
+                classScores: try countEncoder(
+                    try context.read(classScoresVerilog), module, parameters.classScoresFamily ?? "xcup", context))
+        }
         return ["json": try estimate.json(), "text": Data(estimate.report.utf8)]
     }
 
@@ -96,7 +113,9 @@ enum EstimateStep: PipelineStep {
         let directory = URL(fileURLWithPath: try context.scratchDirectory())
         let file = directory.appendingPathComponent(module + ".v")
         try verilog.write(to: file)
-        context.progress("yosys synth_xilinx on the input encoder")
+        context.progress(
+            "yosys synth_xilinx on \(module.hasSuffix(ClassScoresRTL.moduleName(topName: "")) ? "the class scores' adders" : "the input encoder")"
+        )
         var estimator = Estimator(family: family)
         estimator.isCancelled = { context.isCancelled }
         let result = try estimator.estimate(verilogFiles: [file], top: module, workDirectory: directory)

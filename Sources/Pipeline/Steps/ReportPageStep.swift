@@ -115,6 +115,12 @@ enum ReportPageStep: PipelineStep {
                 name: "layer \(layer.layer)", partitions: layer.partitions, luts: layer.luts, levels: layer.levels,
                 flipFlops: layer.flipFlops)
         }
+        if let scores = estimate.classScores {
+            // In the total: the adders are part of the network's logic.
+            rows.append(
+                ReportPage.HardwareRow(
+                    name: "class scores (adders)", partitions: nil, luts: scores.luts, levels: scores.logicDepth, flipFlops: 0))
+        }
         if let encoder = estimate.encoder {
             // Counted apart: the total row stays the mapped partitions'.
             rows.append(

@@ -35,10 +35,27 @@ enum ThresholdsStep: PipelineStep {
         var scale: Float
         var value = "(code - offset) * scale"
         var outClass = "index of the largest code (signed compare, ties to the lowest index)"
+        /// With k partitions per class (nil, and absent, with one): what `out_data` carries instead of the codes.
+        var partitionsPerClass: Int?
+        var scoreBits: Int?
+        var score: String?
 
         enum CodingKeys: String, CodingKey {
             case format, version, outputs, bits, offset, scale, value
             case outClass = "out_class"
+            case partitionsPerClass = "partitions_per_class", scoreBits = "score_bits", score
+        }
+
+        init(outputs: Int, bits: Int, scale: Float, partitionsPerClass: Int?) {
+            self.outputs = outputs
+            self.bits = bits
+            offset = 1 << (bits - 1)
+            self.scale = scale
+            guard let k = partitionsPerClass else { return }
+            self.partitionsPerClass = k
+            scoreBits = ClassScores.scoreBits(outputBits: bits, partitionsPerClass: k)
+            score = "out_data carries class c's score, the sum of the codes of outputs c*\(k) ... c*\(k)+\(k - 1)"
+            outClass = "index of the largest class score (ties to the lowest index)"
         }
     }
 
@@ -49,6 +66,8 @@ enum ThresholdsStep: PipelineStep {
         /// With `[rtl] input_encoder`: `[rtl] input_format`, and an `encoder` output
         /// (the comparators on the format's grid, `InputEncoderRTL` as JSON). nil leaves the key as it was.
         var inputFormat: String?
+        /// `model.partitions_per_class` when above 1; nil leaves the key as it was.
+        var partitionsPerClass: Int?
     }
 
     /// The output holding the hardware input encoder, when the project asks for one.
@@ -66,7 +85,8 @@ enum ThresholdsStep: PipelineStep {
             id: id,
             Parameters(
                 outputs: last?.partitions ?? 0, bits: last?.outputBits ?? 1,
-                inputFormat: config.rtl.inputEncoder ? config.rtl.inputFormat : nil),
+                inputFormat: config.rtl.inputEncoder ? config.rtl.inputFormat : nil,
+                partitionsPerClass: config.model.networkShape.partitionsPerClass),
             inputs: inputs(), outputs: outputs + (config.rtl.inputEncoder ? [encoderOutput] : []),
             publish: ["json": paths.json, "csv": paths.csv, "outputCodes": paths.outputCodes])
     }
@@ -87,8 +107,8 @@ enum ThresholdsStep: PipelineStep {
             featureNames: try context.read(CommonInputs.featureNames))
         var outputCodes = try StepCodecs.json(
             OutputCodes(
-                outputs: parameters.outputs, bits: parameters.bits, offset: 1 << (parameters.bits - 1),
-                scale: quantizers.outputScales.last ?? 1))
+                outputs: parameters.outputs, bits: parameters.bits, scale: quantizers.outputScales.last ?? 1,
+                partitionsPerClass: parameters.partitionsPerClass))
         outputCodes.append(0x0A)
         var outputs: StepOutputs = ["json": try thresholds.json(), "csv": Data(thresholds.csv().utf8), "outputCodes": outputCodes]
         if let inputFormat = parameters.inputFormat {

@@ -46,6 +46,8 @@ enum TrainStep: PipelineBatchStep {
         var minInputActivity: Double
         /// Nil (and so absent from the key) unless set: projects without it keep their keys.
         var imageWidth: Int?
+        /// Nil (and so absent from the key) unless above 1, likewise.
+        var partitionsPerClass: Int?
     }
 
     /// One partition's shape (the layer's settings).
@@ -71,7 +73,8 @@ enum TrainStep: PipelineBatchStep {
         let model = config.model
         let shared = Shared(
             train: config.train, seed: model.seed, inputBits: model.inputBits,
-            partitions: model.layers.map(\.partitions), minInputActivity: model.minInputActivity, imageWidth: model.imageWidth)
+            partitions: model.layers.map(\.partitions), minInputActivity: model.minInputActivity, imageWidth: model.imageWidth,
+            partitionsPerClass: model.networkShape.partitionsPerClass)
         var members: [PipelineBatchMember<Member>] = []
         for (layer, spec) in model.layerSpecs.enumerated() {
             let parameters = member(model, layer: layer)
@@ -104,7 +107,9 @@ enum TrainStep: PipelineBatchStep {
                 partitions: partitions, fanIn: member.fanIn, outputBits: member.outputBits,
                 shape: PartitionShape(width: member.width, depth: member.depth, skip: member.skip))
         }
-        return NetworkSpec(inputFeatures: features, inputBits: shared.inputBits, classes: classes, layers: layers, seed: shared.seed)
+        return NetworkSpec(
+            inputFeatures: features, inputBits: shared.inputBits, classes: classes, layers: layers, seed: shared.seed,
+            partitionsPerClass: shared.partitionsPerClass ?? 1)
     }
 
     @Sendable

@@ -56,6 +56,10 @@ enum VerilogSteps {
             if let encoder {
                 outputs["encoder"] = Data(encoder.module(name: InputEncoderRTL.moduleName(topName: options.topName)).contents.utf8)
             }
+            if network.spec.partitionsPerClass > 1 {
+                let name = ClassScoresRTL.moduleName(topName: options.topName)
+                outputs[classScoresOutput] = Data(ClassScoresRTL.module(name: name, spec: network.spec).contents.utf8)
+            }
             for layer in network.spec.layers.indices {
                 outputs["layer\(layer)"] = Data(VerilogEmitter.layerModule(network: network, layer: layer, options: options).contents.utf8)
             }
@@ -96,9 +100,16 @@ enum VerilogSteps {
             inputEncoder: config.rtl.inputEncoder)
     }
 
-    /// Output names of the network-level modules: `layer0` … and `top`.
+    /// The output of `verilog/top` holding the class-score adder trees (`model.partitions_per_class` above 1).
+    static let classScoresOutput = "class_scores"
+
+    /// Whether the design has the additive output head's module.
+    static func hasClassScores(_ config: ProjectConfig) -> Bool { config.model.partitionsPerClass > 1 }
+
+    /// Output names of the network-level modules: `layer0` …, the encoder, the class scores and `top`.
     static func networkOutputs(_ config: ProjectConfig) -> [String] {
-        config.model.layers.indices.map { "layer\($0)" } + (config.rtl.inputEncoder ? ["encoder"] : []) + ["top"]
+        config.model.layers.indices.map { "layer\($0)" } + (config.rtl.inputEncoder ? ["encoder"] : [])
+            + (hasClassScores(config) ? [classScoresOutput] : []) + ["top"]
     }
 
     static func network(_ config: ProjectConfig) throws -> Step {
@@ -109,6 +120,9 @@ enum VerilogSteps {
         }
         if config.rtl.inputEncoder {
             publish["encoder"] = "\(rtlDirectory)/\(InputEncoderRTL.moduleName(topName: options.topName)).v"
+        }
+        if hasClassScores(config) {
+            publish[classScoresOutput] = "\(rtlDirectory)/\(ClassScoresRTL.moduleName(topName: options.topName)).v"
         }
         var inputs = StepInputs()
         inputs.bind(CommonInputs.network, to: OutputRefs.network)
@@ -129,6 +143,9 @@ enum VerilogSteps {
         }
         if config.rtl.inputEncoder {
             outputs.append((InputEncoderRTL.moduleName(topName: top) + ".v", .output(step: networkID, name: "encoder")))
+        }
+        if hasClassScores(config) {
+            outputs.append((ClassScoresRTL.moduleName(topName: top) + ".v", .output(step: networkID, name: classScoresOutput)))
         }
         outputs.append((top + ".v", .output(step: networkID, name: "top")))
         return outputs

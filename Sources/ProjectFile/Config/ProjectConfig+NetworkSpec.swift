@@ -26,7 +26,11 @@ extension ModelSection {
     }
 
     /// The network without the data's feature and class counts.
-    package var networkShape: NetworkShape { NetworkShape(inputBits: inputBits, layers: layerSpecs, seed: seed) }
+    package var networkShape: NetworkShape {
+        NetworkShape(
+            inputBits: inputBits, layers: layerSpecs, seed: seed,
+            partitionsPerClass: partitionsPerClass == 1 ? nil : partitionsPerClass)
+    }
 }
 
 /// A network as the project file describes it: everything but the data's
@@ -35,9 +39,13 @@ package struct NetworkShape: Codable, Sendable, Equatable {
     package var inputBits: Int
     package var layers: [LayerSpec]
     package var seed: UInt64
+    /// Nil (and so absent from the keys) unless above 1: projects without it keep their keys.
+    package var partitionsPerClass: Int?
 
     package func spec(inputFeatures: Int, classes: Int) -> NetworkSpec {
-        NetworkSpec(inputFeatures: inputFeatures, inputBits: inputBits, classes: classes, layers: layers, seed: seed)
+        NetworkSpec(
+            inputFeatures: inputFeatures, inputBits: inputBits, classes: classes, layers: layers, seed: seed,
+            partitionsPerClass: partitionsPerClass ?? 1)
     }
 }
 

@@ -194,11 +194,24 @@ public struct ModelSection: Sendable, Equatable, Hashable, Codable {
     /// Input features are pixels of images this wide: layer 0 reads patches (`Connectivity.patches`). Nil: random wiring.
     public var imageWidth: Int?
     public var layers: [LayerConfig]
+    /// Stored only when above 1, so projects without the additive head keep their digests.
+    private var groupedPartitionsPerClass: Int?
+
+    /// k: last-layer partitions summed into each class's score (`ClassScores`); 1 is the plain argmax.
+    public var partitionsPerClass: Int {
+        get { groupedPartitionsPerClass ?? 1 }
+        set { groupedPartitionsPerClass = newValue == 1 ? nil : newValue }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case seed, inputBits, bits, outputBits, fanIn, width, depth, skip, maxTableBits, minInputActivity, imageWidth, layers
+        case groupedPartitionsPerClass = "partitionsPerClass"
+    }
 
     public init(
         seed: UInt64 = 1, inputBits: Int = 2, bits: Int = 2, outputBits: Int? = nil, fanIn: Int = 6,
         width: Int = 16, depth: Int = 4, skip: Int = 2, maxTableBits: Int = 20, minInputActivity: Double = 0,
-        imageWidth: Int? = nil, layers: [LayerConfig] = []
+        imageWidth: Int? = nil, layers: [LayerConfig] = [], partitionsPerClass: Int = 1
     ) {
         self.seed = seed
         self.inputBits = inputBits
@@ -212,6 +225,7 @@ public struct ModelSection: Sendable, Equatable, Hashable, Codable {
         self.minInputActivity = minInputActivity
         self.imageWidth = imageWidth
         self.layers = layers
+        self.partitionsPerClass = partitionsPerClass
     }
 }
 

@@ -23,7 +23,15 @@ package enum ProjectConfigRules {
     static func checkAgainstTrainer(_ config: ProjectConfig, with r: inout TOMLReader) {
         // A problem already reported has the precise message; validation stops at the first problem.
         guard r.diagnostics.isEmpty, let first = config.model.layerSpecs.first, let last = config.model.layers.last else { return }
-        let spec = config.networkSpec(inputFeatures: first.fanIn, classes: last.partitions)
+        let k = config.model.partitionsPerClass
+        if last.partitions % k != 0 {
+            // The classes come with the data; here only the grouping can be wrong.
+            r.report(
+                lastLayerPartitionsPath(config.model),
+                lastLayerProblem(partitions: last.partitions, partitionsPerClass: k, classes: nil, dataName: nil))
+            return
+        }
+        let spec = config.networkSpec(inputFeatures: first.fanIn, classes: last.partitions / k)
         if let shift = config.train.augmentShift, shift > 0, config.model.imageWidth == nil {
             // NeuraLUT says the same without the key's TOML name.
             r.report(
@@ -52,6 +60,7 @@ package enum ProjectConfigRules {
         case .inputBits: return modelPath.appending("input_bits")
         case .minInputActivity: return modelPath.appending("min_input_activity")
         case .imageWidth: return modelPath.appending("image_width")
+        case .partitionsPerClass: return modelPath.appending("partitions_per_class")
         case .epochs: return train.appending("epochs")
         case .batch: return train.appending("batch")
         case .learningRate: return train.appending("learning_rate")
@@ -89,11 +98,11 @@ package enum ProjectConfigRules {
                 fanInPath(config.model, layer: 0),
                 "fan-in \(first.fanIn) is larger than the \(features) input features of \(dataName); expected at most \(features)")
         }
-        if last.partitions != classes {
-            let layerPath = ConfigKeyPath().appending("model").appending("layers").appending(index: specs.count - 1)
+        let k = config.model.partitionsPerClass
+        if last.partitions != classes * k {
             r.report(
-                layerPath.appending("partitions"),
-                "the last layer needs one partition per class: expected \(classes) (the classes in \(dataName)), found \(last.partitions)")
+                lastLayerPartitionsPath(config.model),
+                lastLayerProblem(partitions: last.partitions, partitionsPerClass: k, classes: classes, dataName: dataName))
         }
         if let names = config.dataset.classNames, names.count != classes {
             r.report(
@@ -108,6 +117,25 @@ package enum ProjectConfigRules {
                     + " width, a divisor of \(features) (MNIST: 28)"
             )
         }
+    }
+
+    /// `model.layers[last].partitions`, where the last layer's size is edited.
+    static func lastLayerPartitionsPath(_ model: ModelSection) -> ConfigKeyPath {
+        ConfigKeyPath().appending("model").appending("layers").appending(index: max(model.layers.count - 1, 0))
+            .appending("partitions")
+    }
+
+    /// The one rule for the last layer's size: one partition per class, or
+    /// with `model.partitions_per_class` = k, k per class. Without the data
+    /// (`classes` nil) only a multiple of k can be asked for.
+    static func lastLayerProblem(partitions: Int, partitionsPerClass k: Int, classes: Int?, dataName: String?) -> String {
+        guard k > 1 else {
+            return "the last layer needs one partition per class: expected \(classes ?? 0) (the classes in \(dataName ?? "the data")),"
+                + " found \(partitions)"
+        }
+        let rule = "the last layer needs \(k) partitions per class (model.partitions_per_class = \(k))"
+        guard let classes else { return "\(rule): expected a multiple of \(k), found \(partitions)" }
+        return "\(rule): expected \(classes * k) (\(classes) classes in \(dataName ?? "the data") × \(k)), found \(partitions)"
     }
 
     /// The names packaging and the RTL use, by the same rules (`Identifiers`),

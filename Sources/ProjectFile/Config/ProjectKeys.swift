@@ -175,6 +175,9 @@ package enum ProjectKeys {
                 .integer(
                     "image_width", \.imageWidth, in: TrainingConfig.imageWidthRange, default: "unset",
                     doc: "the input features are the pixels of images this many pixels wide"),
+                .integer(
+                    "partitions_per_class", \.partitionsPerClass, in: NetworkSpec.partitionsPerClassRange,
+                    doc: "k: the last layer's partitions each class owns"),
                 ProjectKey<ModelSection>(
                     "layers", .described("array of tables"), doc: "one entry per layer, first to last",
                     required: "the layers, e.g. layers = [{ partitions = 32 }, { partitions = 10 }]", default: { _ in "required" }
