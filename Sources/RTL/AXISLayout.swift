@@ -55,7 +55,7 @@ public struct AXISLayout: Hashable, Codable, Sendable {
             argmax
             ? Field(
                 name: "class", byteOffset: codeBytes, bits: indexBits(outputs),
-                description: VerilogEmitter.classDescription(spec))
+                description: VerilogEmitter.classDescription(partitionsPerClass: spec.partitionsPerClass))
             : nil
         slaveBytes = Self.bytes(input.bits)
         masterBytes = codeBytes + (outClass.map { Self.bytes($0.bits) } ?? 0)

@@ -45,7 +45,7 @@ extension VerilogEmitter {
             ports.append(
                 RTLPort(
                     name: "out_class", direction: .output, width: indexBits(outputs), isVector: true,
-                    description: classDescription(spec)))
+                    description: classDescription(partitionsPerClass: spec.partitionsPerClass)))
         }
         return ports
     }
@@ -62,9 +62,9 @@ extension VerilogEmitter {
             + " offset-binary output codes of partitions i*\(k) ... i*\(k)+\(k - 1)"
     }
 
-    /// What `out_class` carries.
-    static func classDescription(_ spec: NetworkSpec) -> String {
-        spec.partitionsPerClass > 1
+    /// What `out_class` carries (also the output-codes file's `out_class` line with k > 1).
+    public static func classDescription(partitionsPerClass: Int) -> String {
+        partitionsPerClass > 1
             ? "index of the largest class score (ties to the lowest index)"
             : "index of the largest output code (signed compare, ties to the lowest index)"
     }

@@ -47,14 +47,11 @@ public struct MappedEstimate: Hashable, Codable, Sendable {
     public var unreadLUTs: Int?
     public var unreadPartitions: Int?
     /// With `[rtl] input_encoder`: the comparators' cost, counted apart (not in `luts`).
-    public var encoder: EncoderCost?
+    public var encoder: ModuleCost?
     /// With `model.partitions_per_class` above 1: the class scores' adder
     /// trees, counted by yosys and included in `luts` and `lutsBySize` (they
     /// are part of the network's logic; the encoder is an option on its port).
     public private(set) var classScores: ModuleCost?
-
-    /// The input encoder's cost (`ModuleCost`).
-    public typealias EncoderCost = ModuleCost
 
     /// Adds the class scores' adder trees to the total.
     public mutating func include(classScores cost: ModuleCost) {

@@ -391,7 +391,7 @@ struct MemoryPipeline {
         let pipeline = BuildPipeline(
             project: project, request: request, fileSystem: fileSystem, clock: clock,
             training: Self.untrained,
-            tools: PipelineTools(simulate: simulations.simulate, countEncoder: simulations.countEncoder))
+            tools: PipelineTools(simulate: simulations.simulate, countModule: simulations.countModule))
         clock.advance()
         return try await pipeline.build(concurrency: 2)
     }
@@ -416,11 +416,11 @@ struct MemoryPipeline {
             }
         }
 
-        var countEncoder: EstimateStep.CountEncoder {
+        var countModule: EstimateStep.CountModule {
             { [self] verilog, module, family, _ in
                 runs.withLock { $0.append("yosys \(family): \(module)") }
                 let luts = Int(Digest.of(verilog).hex.prefix(3), radix: 16)!
-                return MappedEstimate.EncoderCost(
+                return MappedEstimate.ModuleCost(
                     luts: luts, lutsBySize: [0, 0, 0, 0, 0, luts], carryChains: 0, logicDepth: 1,
                     counter: "recording fake")
             }

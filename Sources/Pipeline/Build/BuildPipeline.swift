@@ -139,7 +139,7 @@ public struct BuildPipeline: Sendable {
         try graph.add(TableCheckStep.make(config))
         try graph.add(PackagingStep.make(project))
         try graph.add(VerificationSteps.verify(config, simulator: request.simulator, simulate: tools.simulate))
-        try graph.add(EstimateStep.make(config, countEncoder: tools.countEncoder))
+        try graph.add(EstimateStep.make(config, countModule: tools.countModule))
         try graph.add(ReportPageStep.make(config))
         try graph.add(YosysEstimateStep.make(config))
         return graph
@@ -242,5 +242,5 @@ public struct BuildPipeline: Sendable {
 /// the build's keys recording fakes, so those tests cover every step.
 struct PipelineTools: Sendable {
     var simulate: VerificationSteps.Simulate = VerificationSteps.Verify.simulate
-    var countEncoder: EstimateStep.CountEncoder = EstimateStep.encoderCost
+    var countModule: EstimateStep.CountModule = EstimateStep.moduleCost
 }

@@ -32,7 +32,7 @@ public struct BuildResults: Codable, Equatable, Sendable {
         public var unreadLUTs: Int?
         public var unreadPartitions: Int?
         /// With the input encoder: its cost, counted apart from `luts` (the estimate's own type).
-        public var encoder: MappedEstimate.EncoderCost?
+        public var encoder: MappedEstimate.ModuleCost?
         /// With k partitions per class: the class scores' adders, included in `luts`.
         public var classScores: MappedEstimate.ModuleCost? = nil
     }

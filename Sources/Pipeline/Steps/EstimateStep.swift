@@ -33,11 +33,11 @@ enum EstimateStep: PipelineStep {
     }
 
     /// Counts a module's LUTs, the encoder's or the class scores' (yosys; key tests substitute a recording fake).
-    typealias CountEncoder =
+    typealias CountModule =
         @Sendable (_ verilog: Data, _ module: String, _ family: String, _ context: StepContext) throws
-        -> MappedEstimate.EncoderCost
+        -> MappedEstimate.ModuleCost
 
-    static func make(_ config: ProjectConfig, countEncoder: @escaping CountEncoder = encoderCost) throws -> Step {
+    static func make(_ config: ProjectConfig, countModule: @escaping CountModule = moduleCost) throws -> Step {
         let ids = PipelineGraph.partitionIDs(config)
         var inputs = StepInputs()
         inputs.bind(CommonInputs.network, to: OutputRefs.network)
@@ -63,7 +63,7 @@ enum EstimateStep: PipelineStep {
             id: id, parameters, inputs: inputs, outputs: ["json", "text"],
             publish: ["json": OutputLayout.Report.estimateJSON, "text": OutputLayout.Report.estimateText]
         ) { parameters, context in
-            try await run(parameters, context, countEncoder: countEncoder)
+            try await run(parameters, context, countModule: countModule)
         }
     }
 
@@ -75,10 +75,10 @@ enum EstimateStep: PipelineStep {
     static let exactNetlists = StepInputFamily("exact", decode: SynthesizeStep.decode)
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
-        try await run(parameters, context, countEncoder: encoderCost)
+        try await run(parameters, context, countModule: moduleCost)
     }
 
-    static func run(_ parameters: Parameters, _ context: StepContext, countEncoder: CountEncoder) async throws -> StepOutputs {
+    static func run(_ parameters: Parameters, _ context: StepContext, countModule: CountModule) async throws -> StepOutputs {
         let network = try context.read(CommonInputs.network)
         var statistics: [[NetlistStatistics]] = [], next = 0
         for size in parameters.layerSizes {
@@ -97,29 +97,27 @@ enum EstimateStep: PipelineStep {
             }
         }
         if let module = parameters.encoderModule {
-            estimate.encoder = try countEncoder(try context.read(encoderVerilog), module, parameters.encoderFamily ?? "xcup", context)
+            estimate.encoder = try countModule(try context.read(encoderVerilog), module, parameters.encoderFamily ?? "xcup", context)
         }
         if let module = parameters.classScoresModule {
             estimate.include(
-                classScores: try countEncoder(
+                classScores: try countModule(
                     try context.read(classScoresVerilog), module, parameters.classScoresFamily ?? "xcup", context))
         }
         return ["json": try estimate.json(), "text": Data(estimate.report.utf8)]
     }
 
-    /// yosys on the encoder module alone (seconds: comparators only).
+    /// yosys on one module alone, the input encoder or the class scores' adders (seconds: no truth tables).
     @Sendable
-    static func encoderCost(_ verilog: Data, module: String, family: String, _ context: StepContext) throws -> MappedEstimate.EncoderCost {
+    static func moduleCost(_ verilog: Data, module: String, family: String, _ context: StepContext) throws -> MappedEstimate.ModuleCost {
         let directory = URL(fileURLWithPath: try context.scratchDirectory())
         let file = directory.appendingPathComponent(module + ".v")
         try verilog.write(to: file)
-        context.progress(
-            "yosys synth_xilinx on \(module.hasSuffix(ClassScoresRTL.moduleName(topName: "")) ? "the class scores' adders" : "the input encoder")"
-        )
+        context.progress("yosys synth_xilinx on \(module)")
         var estimator = Estimator(family: family)
         estimator.isCancelled = { context.isCancelled }
         let result = try estimator.estimate(verilogFiles: [file], top: module, workDirectory: directory)
-        return MappedEstimate.EncoderCost(
+        return MappedEstimate.ModuleCost(
             luts: result.luts, lutsBySize: result.lutsBySize, carryChains: result.carryChains,
             logicDepth: result.logicDepth, counter: "yosys synth_xilinx -family \(result.family)")
     }

@@ -55,7 +55,7 @@ enum ThresholdsStep: PipelineStep {
             self.partitionsPerClass = k
             scoreBits = ClassScores.scoreBits(outputBits: bits, partitionsPerClass: k)
             score = "out_data carries class c's score, the sum of the codes of outputs c*\(k) ... c*\(k)+\(k - 1)"
-            outClass = "index of the largest class score (ties to the lowest index)"
+            outClass = VerilogEmitter.classDescription(partitionsPerClass: k)
         }
     }
 
