@@ -45,7 +45,7 @@ enum VerilogSteps {
     /// `verilog/top`: the layer modules and the top module.
     enum Network: PipelineStep {
         static let kind = "verilog-network"
-        static let version = 2
+        static let version = 3
 
         static func run(_ options: RTLOptions, _ context: StepContext) async throws -> StepOutputs {
             let network = try context.read(CommonInputs.network)
