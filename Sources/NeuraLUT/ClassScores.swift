@@ -6,7 +6,7 @@
 /// Codes are the unsigned offset-binary codes the tables hold, so their
 /// order is the signed values' order and their sums need no sign.
 public enum ClassScores {
-    /// Bits of one score: the output code's bits plus ⌈log2 k⌉, so the adder tree never overflows.
+    /// Bits of one score: the output code's bits plus ⌈log2 k⌉, so the sum never overflows.
     public static func scoreBits(outputBits: Int, partitionsPerClass: Int) -> Int {
         outputBits + carryBits(partitionsPerClass)
     }

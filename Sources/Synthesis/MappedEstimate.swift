@@ -8,7 +8,7 @@ import RTL
 /// levels per layer and between registers. The partitions' LUTs are exact
 /// (the emitted netlists are what the FPGA implements); the argmax, written
 /// behaviourally in the top module, is not included. With k partitions per
-/// class the adder trees of the class scores are counted by yosys and
+/// class the compressor trees of the class scores are counted by yosys and
 /// included (`classScores`).
 public struct MappedEstimate: Hashable, Codable, Sendable {
     public struct Layer: Hashable, Codable, Sendable {
@@ -53,7 +53,7 @@ public struct MappedEstimate: Hashable, Codable, Sendable {
     /// are part of the network's logic; the encoder is an option on its port).
     public private(set) var classScores: ModuleCost?
 
-    /// Adds the class scores' adder trees to the total.
+    /// Adds the class scores' compressor trees to the total.
     public mutating func include(classScores cost: ModuleCost) {
         classScores = cost
         luts += cost.luts

@@ -100,7 +100,7 @@ enum VerilogSteps {
             inputEncoder: config.rtl.inputEncoder)
     }
 
-    /// The output of `verilog/top` holding the class-score adder trees (`model.partitions_per_class` above 1).
+    /// The output of `verilog/top` holding the class-score compressor trees (`model.partitions_per_class` above 1).
     static let classScoresOutput = "class_scores"
 
     /// Whether the design has the additive output head's module.
