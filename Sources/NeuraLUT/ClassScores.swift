@@ -12,9 +12,12 @@ public enum ClassScores {
     }
 
     /// ⌈log2 k⌉: the carries a sum of k codes adds.
-    public static func carryBits(_ partitionsPerClass: Int) -> Int {
+    public static func carryBits(_ partitionsPerClass: Int) -> Int { ceilLog2(partitionsPerClass) }
+
+    /// ⌈log2 n⌉ (0 for n ≤ 1): the bits that tell n things apart.
+    public static func ceilLog2(_ n: Int) -> Int {
         var bits = 0
-        while (1 << bits) < partitionsPerClass { bits += 1 }
+        while (1 << bits) < n { bits += 1 }
         return bits
     }
 

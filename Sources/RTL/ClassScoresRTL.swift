@@ -85,7 +85,7 @@ public enum ClassScoresRTL {
     }
 
     /// Bits of the count of `inputs` bits: ⌈log2(inputs + 1)⌉.
-    static func countBits(_ inputs: Int) -> Int { ClassScores.carryBits(inputs + 1) }
+    static func countBits(_ inputs: Int) -> Int { ClassScores.ceilLog2(inputs + 1) }
 
     static func countTable(_ inputs: Int, bit: Int) -> String { "COUNT\(inputs)_BIT\(bit)" }
 

@@ -1,3 +1,5 @@
+import NeuraLUT
+
 /// An append-only UTF-8 byte buffer: generated files run to megabytes, and
 /// appending bytes and hex digits directly is far cheaper than interpolation.
 /// `package`: the Synthesis module emits netlist modules with it.
@@ -34,8 +36,4 @@ package func hexDigitCount(bits: Int) -> Int { max(1, (bits + 3) / 4) }
 package func range(_ width: Int) -> String { "[\(width - 1):0]" }
 
 /// Bits needed to index `count` things (at least 1).
-func indexBits(_ count: Int) -> Int {
-    var bits = 1
-    while (1 << bits) < count { bits += 1 }
-    return bits
-}
+func indexBits(_ count: Int) -> Int { max(1, ClassScores.ceilLog2(count)) }

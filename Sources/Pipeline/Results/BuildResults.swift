@@ -131,7 +131,8 @@ public struct BuildResults: Codable, Equatable, Sendable {
             }
             if let scores = resources.classScores {
                 lines.append(
-                    "class scores: \(scores.luts) of these LUTs are the compressor trees summing each class's partitions (counted by yosys)")
+                    "class scores: \(scores.luts) of these LUTs are the compressor trees summing each class's partitions (counted by yosys)"
+                )
             }
             if let encoder = resources.encoder {
                 lines.append(
