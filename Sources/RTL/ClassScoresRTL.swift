@@ -79,7 +79,7 @@ public enum ClassScoresRTL {
             text.appendHex(countTableBits(size, bit: bit), digits: hexDigitCount(bits: 1 << size))
             text.append(";  // bit \(bit) of the count of \(size) bits\n")
         }
-        text.append(body.string)
+        text.append(body)
         text.append("endmodule\n`default_nettype wire\n")
         return GeneratedFile(path: "\(name).v", contents: text.string)
     }

@@ -15,6 +15,9 @@ package struct TextBuffer {
 
     package mutating func append(byte: UInt8) { bytes.append(byte) }
 
+    /// Another buffer's bytes, without a trip through `String`.
+    package mutating func append(_ other: TextBuffer) { bytes.append(contentsOf: other.bytes) }
+
     /// `value` in exactly `digits` lower-case hex digits.
     package mutating func appendHex(_ value: UInt64, digits: Int) {
         var shift = (digits - 1) * 4
