@@ -4,8 +4,10 @@ import PackageDescription
 /// The CPU release builds compile the numeric kernels for, per architecture:
 /// Haswell on x86-64 (AVX2 and FMA, which the kernels' figures in
 /// docs/benchmarks.md assume), the compiler's default on arm64 (NEON is
-/// baseline). `LUTBUILD_TARGET_CPU` overrides it, e.g. `x86-64-v2` for older
-/// x86 machines or `native`.
+/// baseline). `LUTBUILD_TARGET_CPU` overrides it with a CPU name the compiler
+/// knows (it lists them when given one it does not; the `x86-64-v2`…`v4`
+/// levels are not among them): e.g. `x86-64` for x86 machines without AVX2,
+/// `znver4` or `native`.
 let targetCPU: String? =
     Context.environment["LUTBUILD_TARGET_CPU"]
     ?? {

@@ -380,17 +380,20 @@ struct MemoryPipeline {
     /// What the recording simulator was asked to run, one line per run.
     let simulations = SimulationLog()
 
-    /// Builds with training replaced by `untrained`; without verify and the
-    /// estimate, or with `full` with both (the simulator a recording fake).
+    /// Builds with training replaced by `training` (`untrained` unless a test
+    /// says otherwise); without verify and the estimate, or with `full` with
+    /// both (the simulator a recording fake).
     @discardableResult
-    func build(retrain: Set<Int> = [], full: Bool = false) async throws -> BuildSummary {
+    func build(
+        retrain: Set<Int> = [], full: Bool = false, training: @escaping TrainStep.Action = MemoryPipeline.untrained
+    ) async throws -> BuildSummary {
         let text = try read("lutbuild.toml")
         let config = try ProjectConfig.parse(text: text, path: ProjectConfig.fileName)
         let project = Project(directory: URL(fileURLWithPath: root), displayDirectory: "", config: config, text: text)
         let request = BuildRequest(retrainLayers: retrain, verify: full, simulator: .iverilog, estimate: full)
         let pipeline = BuildPipeline(
             project: project, request: request, fileSystem: fileSystem, clock: clock,
-            training: Self.untrained,
+            training: training,
             tools: PipelineTools(simulate: simulations.simulate, countModule: simulations.countModule))
         clock.advance()
         return try await pipeline.build(concurrency: 2)
