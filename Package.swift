@@ -61,6 +61,8 @@ let package = Package(
         // How many CPUs this process may use (affinity mask, cgroup quota): every thread count's source.
         .target(name: "CAffinity"),
         .target(name: "Allocation", dependencies: ["CAffinity"]),
+        // A cache-line prefetch for Swift code (the training batch gather).
+        .target(name: "CPrefetch"),
         // Where a remote cache is and how it may be used, as the user writes it (URL, mode): below the engine,
         // the cache client and the project file alike.
         .target(name: "RemoteCacheAddress", dependencies: ["Diagnostics"]),
@@ -74,7 +76,8 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["CZlib", "Diagnostics"], swiftSettings: targetCPUSettings),
         // The NeuraLUT method: network spec, training, truth tables, LUT inference.
         .target(
-            name: "NeuraLUT", dependencies: ["Datasets", "DeterministicJSON", "Diagnostics", "Allocation"], swiftSettings: targetCPUSettings
+            name: "NeuraLUT", dependencies: ["Datasets", "DeterministicJSON", "Diagnostics", "Allocation", "CPrefetch"],
+            swiftSettings: targetCPUSettings
         ),
         // Verilog emission, testbench, simulator and yosys drivers.
         // Names in generated hardware and files: Verilog identifiers, reserved words and names, lengths.

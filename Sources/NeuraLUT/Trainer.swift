@@ -9,6 +9,13 @@ import Foundation
 /// partitions to train; every other partition, all quantizer scales and the
 /// input front end stay bit-identical.
 public final class Trainer {
+    /// Floats of hidden activations (4 MB) below which the forward pass keeps all of them
+    /// and the backward pass reads them instead of recomputing them tile by tile. Measured
+    /// on 2 cores (docs/training.md, "Threads and kernels"): jsc-2l's 0.9 M floats kept train
+    /// about 12% faster; mnist-5l's 3.5 M (batch 128) and jsc-5l's 22 M (batch 1,024) train
+    /// 10% slower kept, as streaming them through memory costs more than the products.
+    public static let keptHiddenBudget = 1 << 20
+
     /// Rows a run needs to fit on (batch-norm statistics need two).
     public static let minimumTrainingRows = 2
 
@@ -66,10 +73,12 @@ public final class Trainer {
     ///   - trainable: partitions to train; nil trains everything.
     ///   - connectivity: the wiring; nil draws it (seeded) with layer 0 on the training rows'
     ///     active features (`config.minInputActivity`).
+    ///   - hiddenBudget: floats of hidden activations the forward pass may keep for the backward
+    ///     pass (`keptHiddenBudget`); results are the same bits whichever way (tested).
     public init(
         spec: NetworkSpec, config: TrainingConfig, data: Dataset, test: Dataset? = nil,
         initial: TrainedNetwork? = nil, trainable: Set<PartitionID>? = nil, validation: Dataset? = nil,
-        connectivity: Connectivity? = nil
+        connectivity: Connectivity? = nil, hiddenBudget: Int = Trainer.keptHiddenBudget
     ) throws {
         try spec.validate()
         try config.validate()
@@ -174,7 +183,7 @@ public final class Trainer {
         let layouts = store.layouts
         buffers = TrainingBuffers(
             spec: spec, layouts: layouts, batch: batch, store: store, connectivity: self.connectivity,
-            trainable: self.trainable)
+            trainable: self.trainable, hiddenBudget: hiddenBudget)
         scratch = (0..<config.workerThreads).map { _ in WorkerScratch(layouts: layouts, batch: batch) }
         scratchPointers = scratch.map(\.pointers)
         let (flags, offsets) = (self.trainable, store.partitionOffset)

@@ -1,3 +1,4 @@
+import CPrefetch
 import Foundation
 
 /// One optimisation step: forward in training mode, cross-entropy,
@@ -72,6 +73,11 @@ extension Trainer {
         data.features.withUnsafeBufferPointer { features in
             let features = features.baseAddress!
             Workers.forEach((n + lanes - 1) / lanes, threads: threads) { block, _ in
+                // The rows are random lines of a large table: start all of the block's loads (and
+                // the next block's) before copying, instead of waiting for one miss at a time.
+                for b in block * lanes..<min(block * lanes + 2 * lanes, n) {
+                    lutbuild_prefetch(features + rows[first + b] * columns)
+                }
                 for b in block * lanes..<min(block * lanes + lanes, n) {
                     let row = features + rows[first + b] * columns
                     if let imageShift {
@@ -123,16 +129,17 @@ extension Trainer {
         let scratch = scratchPointers
         let sub = SubNetwork(layout: store.layouts[l], tile: scratch[0].tile)
         let fanIn = sub.layout.fanIn, gammaOffset = sub.layout.gammaOffset, betaOffset = sub.layout.betaOffset
+        let hiddenCount = sub.hiddenCount
         let range = Quantization.Range(bits: spec.layers[l].outputBits, signed: spec.isSigned(layer: l))
         let scale = store.outputScales[l], momentum = config.batchNormMomentum
         Workers.forEach(slots.count, threads: threads) { p, worker in
             let slot = slots[p], scratch = scratch[worker]
             for i in 0..<fanIn { (slot.x + i * batch).update(from: input + slot.inputs[i] * batch, count: batch) }
             let w = params + slot.offset
-            for start in stride(from: 0, to: batch, by: scratch.tile) {
+            for (t, start) in stride(from: 0, to: batch, by: scratch.tile).enumerated() {
                 sub.forward(
-                    params: w, x: slot.x + start, xStride: batch, hidden: scratch.hidden, y: slot.y + start,
-                    count: min(scratch.tile, batch - start))
+                    params: w, x: slot.x + start, xStride: batch, hidden: slot.hidden.map { $0 + t * hiddenCount } ?? scratch.hidden,
+                    y: slot.y + start, count: min(scratch.tile, batch - start))
             }
             let gamma = w[gammaOffset], beta = w[betaOffset]
             if slot.trainable {
@@ -153,7 +160,7 @@ extension Trainer {
         let params = store.values.base, gradients = store.gradients.base
         let scratch = scratchPointers
         let sub = SubNetwork(layout: store.layouts[l], tile: scratch[0].tile)
-        let gammaOffset = sub.layout.gammaOffset, betaOffset = sub.layout.betaOffset
+        let gammaOffset = sub.layout.gammaOffset, betaOffset = sub.layout.betaOffset, hiddenCount = sub.hiddenCount
         let range = Quantization.Range(bits: spec.layers[l].outputBits, signed: spec.isSigned(layer: l))
         let scale = store.outputScales[l]
         Workers.forEach(slots.count, threads: threads) { p, worker in
@@ -175,16 +182,22 @@ extension Trainer {
                 for b in 0..<n { dy[b] = dyhat[b] * a }
                 for b in n..<batch { dy[b] = 0 }
             }
-            // Tile by tile: recompute the hidden activations, then backpropagate.
+            // Tile by tile: the kept hidden activations, or recompute them; then backpropagate.
             sub.transposeWeights(params: w, into: scratch.transposed)
             let lanes = slot.trainable ? scratch.gradientLanes : nil
             lanes?.update(repeating: 0, count: sub.gradientLaneCount)
-            for start in stride(from: 0, to: batch, by: scratch.tile) {
+            for (t, start) in stride(from: 0, to: batch, by: scratch.tile).enumerated() {
                 let count = min(scratch.tile, batch - start)
-                sub.forward(params: w, x: slot.x + start, xStride: batch, hidden: scratch.hidden, y: nil, count: count)
+                let hidden: UnsafeMutablePointer<Float>
+                if let kept = slot.hidden {
+                    hidden = kept + t * hiddenCount
+                } else {
+                    hidden = scratch.hidden
+                    sub.forward(params: w, x: slot.x + start, xStride: batch, hidden: hidden, y: nil, count: count)
+                }
                 sub.backward(
                     transposed: scratch.transposed, gradientLanes: lanes, x: slot.x + start, xStride: batch,
-                    hidden: scratch.hidden, dy: dy + start, dx: needInput ? slot.dx + start : nil,
+                    hidden: hidden, dy: dy + start, dx: needInput ? slot.dx + start : nil,
                     dHidden: scratch.dHidden, count: count)
             }
             if let lanes { sub.reduceGradients(lanes: lanes, into: grads) }

@@ -25,6 +25,10 @@ final class TrainingBuffers: @unchecked Sendable {
     let yhat: [FloatBuffer]
     let dx: [FloatBuffer]
     let batchVariance: [FloatBuffer]
+    /// Layer l's partitions' hidden activations of the whole batch, tile after
+    /// tile (`SubNetwork.hiddenCount` floats a tile), when the network's fit the
+    /// budget (`keepsHidden`); else empty, and the backward pass recomputes them.
+    let hidden: [FloatBuffer]
     /// Each partition's share of its layer's output scale gradient, summed in partition order.
     let scaleGradient: [FloatBuffer]
     /// `slots[l][p]`: partition (l, p)'s addresses.
@@ -37,9 +41,17 @@ final class TrainingBuffers: @unchecked Sendable {
     /// The connectivity's unit indices, `fanIn` per partition.
     private let inputs: [UnsafeMutableBufferPointer<Int>]
 
+    /// Whether the network keeps its hidden activations (`hidden`) at this batch: when all
+    /// of them fit `budget` floats (`Trainer.keptHiddenBudget`).
+    static func keepsHidden(layouts: [PartitionLayout], partitions: [Int], batch: Int, budget: Int) -> Bool {
+        let tile = WorkerScratch.tile(batch: batch), tiles = (batch + tile - 1) / tile
+        let floats = zip(layouts, partitions).reduce(0) { $0 + $1.1 * tiles * SubNetwork(layout: $1.0, tile: tile).hiddenCount }
+        return floats <= budget
+    }
+
     init(
         spec: NetworkSpec, layouts: [PartitionLayout], batch: Int, store: ParameterStore, connectivity: Connectivity,
-        trainable: [[Bool]]
+        trainable: [[Bool]], hiddenBudget: Int
     ) {
         self.batch = batch
         raw = FloatBuffer(count: spec.inputFeatures * batch)
@@ -62,6 +74,10 @@ final class TrainingBuffers: @unchecked Sendable {
         dx = layers.map { FloatBuffer(count: counts[$0] * layouts[$0].fanIn * batch) }
         batchVariance = layers.map { FloatBuffer([Float](repeating: 1, count: counts[$0])) }
         scaleGradient = layers.map { FloatBuffer(count: counts[$0]) }
+        let tile = WorkerScratch.tile(batch: batch), tiles = (batch + tile - 1) / tile
+        let hiddenPerPartition = layouts.map { tiles * SubNetwork(layout: $0, tile: tile).hiddenCount }
+        let keeps = Self.keepsHidden(layouts: layouts, partitions: counts, batch: batch, budget: hiddenBudget)
+        hidden = layers.map { FloatBuffer(count: keeps ? counts[$0] * hiddenPerPartition[$0] : 0) }
         inputs = layers.map { l in
             let flat = connectivity.inputs[l].flatMap { $0 }
             let buffer = UnsafeMutableBufferPointer<Int>.allocate(capacity: flat.count)
@@ -80,7 +96,8 @@ final class TrainingBuffers: @unchecked Sendable {
                     to: PartitionSlot(
                         inputs: UnsafePointer(inputs[l].baseAddress! + p * fanIn), x: x[l].base + p * row,
                         y: y[l].base + p * batch, xhat: xhat[l].base + p * batch, yhat: yhat[l].base + p * batch,
-                        dx: dx[l].base + p * row, output: values[l + 1].base + p * batch,
+                        dx: dx[l].base + p * row, hidden: keeps ? hidden[l].base + p * hiddenPerPartition[l] : nil,
+                        output: values[l + 1].base + p * batch,
                         outputGradient: gradients[l + 1].base + p * batch, offset: store.partitionOffset[l][p],
                         running: store.running[l].baseAddress! + p, batchVariance: batchVariance[l].base + p,
                         scaleGradient: scaleGradient[l].base + p, trainable: trainable[l][p]))
@@ -130,6 +147,9 @@ struct PartitionSlot {
     let xhat: UnsafeMutablePointer<Float>
     let yhat: UnsafeMutablePointer<Float>
     let dx: UnsafeMutablePointer<Float>
+    /// The hidden activations of the batch's tiles (`SubNetwork.hiddenCount`
+    /// floats each), or nil when the backward pass recomputes them.
+    let hidden: UnsafeMutablePointer<Float>?
     /// The partition's row of the next layer's input values and of their gradients.
     let output: UnsafeMutablePointer<Float>
     let outputGradient: UnsafeMutablePointer<Float>
@@ -146,6 +166,8 @@ struct PartitionSlot {
 /// partial sums, and full-batch rows for the output batch-norm's backward pass.
 final class WorkerScratch: @unchecked Sendable {
     static let tile = 128
+    /// The tile at this batch size.
+    static func tile(batch: Int) -> Int { min(tile, batch) }
     let tile: Int
     let hidden: FloatBuffer
     let dHidden: FloatBuffer
@@ -155,7 +177,7 @@ final class WorkerScratch: @unchecked Sendable {
     let dyhat: FloatBuffer
 
     init(layouts: [PartitionLayout], batch: Int) {
-        let tile = min(Self.tile, batch)
+        let tile = Self.tile(batch: batch)
         self.tile = tile
         let subs = layouts.map { SubNetwork(layout: $0, tile: tile) }
         hidden = FloatBuffer(count: subs.map(\.hiddenCount).max() ?? 0)

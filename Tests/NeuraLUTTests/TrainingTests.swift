@@ -34,6 +34,21 @@ import Testing
         #expect(other.network != one.network)
     }
 
+    /// Kept hidden activations and recomputed ones are the same bits, so the budget that picks
+    /// between them never changes a result; batches of 300 span three tiles, the last one short.
+    @Test func keptHiddenActivationsGiveTheSameWeightsAsRecomputedOnes() throws {
+        let data = Fixtures.blobs(rows: 700)
+        func train(budget: Int) throws -> TrainingOutcome {
+            let trainer = try Trainer(
+                spec: Fixtures.blobsSpec(), config: TrainingConfig(epochs: 2, batchSize: 300, validationFraction: 0.1, threads: 2),
+                data: data, hiddenBudget: budget)
+            #expect(trainer.buffers.hidden.contains { $0.count > 0 } == (budget > 0))
+            return try trainer.run()
+        }
+        let recomputed = try train(budget: 0), kept = try train(budget: .max)
+        #expect(kept.network == recomputed.network)
+    }
+
     /// The additive head's sums are taken in partition order, so they too never depend on the thread count.
     @Test func groupedHeadGivesSameWeightsWhateverTheThreadCount() throws {
         let data = Fixtures.blobs()
