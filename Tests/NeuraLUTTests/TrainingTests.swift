@@ -47,6 +47,17 @@ import Testing
         }
         let recomputed = try train(budget: 0), kept = try train(budget: .max)
         #expect(kept.network == recomputed.network)
+        // Partial retraining: the frozen partitions' hidden activations take the same two roads.
+        var changed = Fixtures.blobsSpec()
+        changed.layers[1].shape.width = 6
+        let retrain = Set((0..<changed.layers[1].partitions).map { PartitionID(layer: 1, index: $0) })
+        func retrained(budget: Int) throws -> TrainedNetwork {
+            try Trainer(
+                spec: changed, config: TrainingConfig(epochs: 1, batchSize: 300, threads: 2), data: data,
+                initial: recomputed.network, trainable: retrain, hiddenBudget: budget
+            ).run().network
+        }
+        #expect(try retrained(budget: .max) == retrained(budget: 0))
     }
 
     /// The additive head's sums are taken in partition order, so they too never depend on the thread count.
