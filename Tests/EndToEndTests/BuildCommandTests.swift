@@ -24,8 +24,8 @@ import Testing
         #expect(result.stdout == "")
         #expect(
             result.stderr == """
-                error: lutbuild.toml:32: model.layers[1].bits: expected an integer in 1…16, found 17
-                error: lutbuild.toml:37: train.epoch: unknown key; did you mean 'epochs'? (expected one of: epochs, batch,\
+                error: lutbuild.toml:33: model.layers[1].bits: expected an integer in 1…16, found 17
+                error: lutbuild.toml:38: train.epoch: unknown key; did you mean 'epochs'? (expected one of: epochs, batch,\
                  learning_rate, weight_decay, restart_epochs, selection, calibration_rows, label_smoothing, augment_shift)
 
                 """)
@@ -89,7 +89,7 @@ import Testing
         #expect(result.status == 2)
         #expect(
             result.stderr.hasSuffix(
-                "\nerror: lutbuild.toml:33: model.layers[2].partitions: the last layer needs one partition per class: expected"
+                "\nerror: lutbuild.toml:34: model.layers[2].partitions: the last layer needs one partition per class: expected"
                     + " 10 (the classes in data/digits.csv), found 9\n"
             ))
     }
