@@ -11,9 +11,10 @@ import Foundation
 public final class Trainer {
     /// Floats of hidden activations (4 MB) below which the forward pass keeps all of them
     /// and the backward pass reads them instead of recomputing them tile by tile. Measured
-    /// on 2 cores (docs/training.md, "Threads and kernels"): jsc-2l's 0.9 M floats kept train
-    /// about 12% faster; mnist-5l's 3.5 M (batch 128) and jsc-5l's 22 M (batch 1,024) train
-    /// 10% slower kept, as streaming them through memory costs more than the products.
+    /// on 2 cores (docs/training.md, "Against the machine's limit"): jsc-2l's 0.9 M floats kept
+    /// train about 12% faster; mnist-5l's 3.5 M (batch 128) train 10% slower kept and jsc-5l's
+    /// 22 M (batch 1,024) 27% slower, as reading them back from outside L1 costs more than the
+    /// products.
     public static let keptHiddenBudget = 1 << 20
 
     /// Rows a run needs to fit on (batch-norm statistics need two).

@@ -27,7 +27,7 @@ final class TrainingBuffers: @unchecked Sendable {
     let batchVariance: [FloatBuffer]
     /// Layer l's partitions' hidden activations of the whole batch, tile after
     /// tile (`SubNetwork.hiddenCount` floats a tile), when the network's fit the
-    /// budget (`keepsHidden`); else empty, and the backward pass recomputes them.
+    /// budget (`init`'s `hiddenBudget`); else empty, and the backward pass recomputes them.
     let hidden: [FloatBuffer]
     /// Each partition's share of its layer's output scale gradient, summed in partition order.
     let scaleGradient: [FloatBuffer]
@@ -40,14 +40,6 @@ final class TrainingBuffers: @unchecked Sendable {
     let consumerRows: [UnsafeMutableBufferPointer<UnsafePointer<Float>>]
     /// The connectivity's unit indices, `fanIn` per partition.
     private let inputs: [UnsafeMutableBufferPointer<Int>]
-
-    /// Whether the network keeps its hidden activations (`hidden`) at this batch: when all
-    /// of them fit `budget` floats (`Trainer.keptHiddenBudget`).
-    static func keepsHidden(layouts: [PartitionLayout], partitions: [Int], batch: Int, budget: Int) -> Bool {
-        let tile = WorkerScratch.tile(batch: batch), tiles = (batch + tile - 1) / tile
-        let floats = zip(layouts, partitions).reduce(0) { $0 + $1.1 * tiles * SubNetwork(layout: $1.0, tile: tile).hiddenCount }
-        return floats <= budget
-    }
 
     init(
         spec: NetworkSpec, layouts: [PartitionLayout], batch: Int, store: ParameterStore, connectivity: Connectivity,
@@ -76,7 +68,8 @@ final class TrainingBuffers: @unchecked Sendable {
         scaleGradient = layers.map { FloatBuffer(count: counts[$0]) }
         let tile = WorkerScratch.tile(batch: batch), tiles = (batch + tile - 1) / tile
         let hiddenPerPartition = layouts.map { tiles * SubNetwork(layout: $0, tile: tile).hiddenCount }
-        let keeps = Self.keepsHidden(layouts: layouts, partitions: counts, batch: batch, budget: hiddenBudget)
+        // All of the network's hidden activations are kept when they fit `hiddenBudget` floats (`Trainer.keptHiddenBudget`).
+        let keeps = layers.reduce(0) { $0 + counts[$1] * hiddenPerPartition[$1] } <= hiddenBudget
         hidden = layers.map { FloatBuffer(count: keeps ? counts[$0] * hiddenPerPartition[$0] : 0) }
         inputs = layers.map { l in
             let flat = connectivity.inputs[l].flatMap { $0 }
