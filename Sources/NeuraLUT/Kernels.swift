@@ -273,13 +273,17 @@ enum Kernels {
     /// `Σ_b dz[o][b]`. The partial sums stay vectors across the whole batch
     /// and are reduced once (`reduceLanes`), not once per tile and output,
     /// and every lane adds its samples in order, so the result does not
-    /// depend on the tiling. Two outputs share each input load.
+    /// depend on the tiling. Two outputs share each input load. With
+    /// `fresh` (the batch's first tile) the sums start from zero, whatever
+    /// `dw` and `db` held, which spares a pass that clears them.
     static func weightGradient(
         dw: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>?, dz: UnsafePointer<Float>, dzStride: Int,
-        x: UnsafePointer<Float>, xStride: Int, inDim: Int, outDim: Int, count: Int
+        x: UnsafePointer<Float>, xStride: Int, inDim: Int, outDim: Int, count: Int, fresh: Bool
     ) {
         let step = Half.scalarCount
         @inline(__always) func lanes(_ o: Int, _ i: Int) -> UnsafeMutablePointer<Float> { dw + (o * inDim + i) * step }
+        /// The partial sums so far: zero for the batch's first tile (no separate clearing pass).
+        @inline(__always) func sums(_ p: UnsafeMutablePointer<Float>) -> Half { fresh ? Half(repeating: 0) : loadHalf(p) }
         /// Two inputs × 4 outputs at a time (8 sums in flight, 6 loads per 8 FMAs), then one input
         /// × 4 outputs: the narrow products of a partition's first layer (fan-in 2 or 3).
         func narrowInputs(_ inputs: Range<Int>, outputs rows: Range<Int>) {
@@ -290,8 +294,8 @@ enum Kernels {
                 while o + 4 <= rows.upperBound {
                     let g0 = dz + o * dzStride, g1 = g0 + dzStride, g2 = g1 + dzStride, g3 = g2 + dzStride
                     let r0 = lanes(o, i), r1 = lanes(o + 1, i), r2 = lanes(o + 2, i), r3 = lanes(o + 3, i)
-                    var s0 = loadHalf(r0), s1 = loadHalf(r1), s2 = loadHalf(r2), s3 = loadHalf(r3)
-                    var t0 = loadHalf(r0 + 8), t1 = loadHalf(r1 + 8), t2 = loadHalf(r2 + 8), t3 = loadHalf(r3 + 8)
+                    var s0 = sums(r0), s1 = sums(r1), s2 = sums(r2), s3 = sums(r3)
+                    var t0 = sums(r0 + 8), t1 = sums(r1 + 8), t2 = sums(r2 + 8), t3 = sums(r3 + 8)
                     var c = 0
                     while c < count {
                         let u = loadHalf(xi + c), v = loadHalf(xj + c)
@@ -329,7 +333,7 @@ enum Kernels {
             while o + 4 <= rows.upperBound {
                 let g0 = dz + o * dzStride, g1 = g0 + dzStride, g2 = g1 + dzStride, g3 = g2 + dzStride
                 let r0 = lanes(o, i), r1 = lanes(o + 1, i), r2 = lanes(o + 2, i), r3 = lanes(o + 3, i)
-                var s0 = loadHalf(r0), s1 = loadHalf(r1), s2 = loadHalf(r2), s3 = loadHalf(r3)
+                var s0 = sums(r0), s1 = sums(r1), s2 = sums(r2), s3 = sums(r3)
                 var c = 0
                 while c < count {
                     let v = loadHalf(xi + c)
@@ -347,7 +351,7 @@ enum Kernels {
             }
             while o < rows.upperBound {
                 let g = dz + o * dzStride, r = lanes(o, i)
-                var s = loadHalf(r)
+                var s = sums(r)
                 var c = 0
                 while c < count {
                     s = s.addingProduct(loadHalf(g + c), loadHalf(xi + c))
@@ -365,8 +369,8 @@ enum Kernels {
                 let x0 = x + i * xStride, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride
                 let x4 = x3 + xStride, x5 = x4 + xStride, x6 = x5 + xStride, x7 = x6 + xStride
                 let r = lanes(0, i)
-                var s0 = loadHalf(r), s1 = loadHalf(r + 8), s2 = loadHalf(r + 16), s3 = loadHalf(r + 24)
-                var s4 = loadHalf(r + 32), s5 = loadHalf(r + 40), s6 = loadHalf(r + 48), s7 = loadHalf(r + 56)
+                var s0 = sums(r), s1 = sums(r + 8), s2 = sums(r + 16), s3 = sums(r + 24)
+                var s4 = sums(r + 32), s5 = sums(r + 40), s6 = sums(r + 48), s7 = sums(r + 56)
                 var c = 0
                 while c < count {
                     let a = loadHalf(dz + c)
@@ -393,37 +397,52 @@ enum Kernels {
             narrowInputs(i..<inDim, outputs: 0..<1)
             o = 1
         }
-        // Pairs of outputs × 4 inputs: 8 sums in flight, 6 loads per 8 FMAs.
-        while o + 2 <= outDim {
+        // Pairs of outputs × 4 inputs: 8 sums in flight, 6 loads per 8 FMAs. The first block also
+        // sums the two outputs' bias gradients from the same loads of `dz`.
+        @inline(__always) func pairBlock(_ o: Int, _ i: Int, bias: UnsafeMutablePointer<Float>?) {
             let g0 = dz + o * dzStride, g1 = g0 + dzStride
-            var i = 0
-            while i + 4 <= inDim {
-                let x0 = x + i * xStride, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride
-                let r = lanes(o, i), q = lanes(o + 1, i)
-                var s0 = loadHalf(r), s1 = loadHalf(r + 8), s2 = loadHalf(r + 16), s3 = loadHalf(r + 24)
-                var t0 = loadHalf(q), t1 = loadHalf(q + 8), t2 = loadHalf(q + 16), t3 = loadHalf(q + 24)
-                var c = 0
-                while c < count {
-                    let a = loadHalf(g0 + c), b = loadHalf(g1 + c)
-                    let v0 = loadHalf(x0 + c), v1 = loadHalf(x1 + c), v2 = loadHalf(x2 + c), v3 = loadHalf(x3 + c)
-                    s0 = s0.addingProduct(a, v0)
-                    s1 = s1.addingProduct(a, v1)
-                    s2 = s2.addingProduct(a, v2)
-                    s3 = s3.addingProduct(a, v3)
-                    t0 = t0.addingProduct(b, v0)
-                    t1 = t1.addingProduct(b, v1)
-                    t2 = t2.addingProduct(b, v2)
-                    t3 = t3.addingProduct(b, v3)
-                    c += step
+            let x0 = x + i * xStride, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride
+            let r = lanes(o, i), q = lanes(o + 1, i)
+            var s0 = sums(r), s1 = sums(r + 8), s2 = sums(r + 16), s3 = sums(r + 24)
+            var t0 = sums(q), t1 = sums(q + 8), t2 = sums(q + 16), t3 = sums(q + 24)
+            var (u0, u1) = bias.map { (sums($0), sums($0 + 8)) } ?? (Half(), Half())
+            var c = 0
+            while c < count {
+                let a = loadHalf(g0 + c), b = loadHalf(g1 + c)
+                let v0 = loadHalf(x0 + c), v1 = loadHalf(x1 + c), v2 = loadHalf(x2 + c), v3 = loadHalf(x3 + c)
+                s0 = s0.addingProduct(a, v0)
+                s1 = s1.addingProduct(a, v1)
+                s2 = s2.addingProduct(a, v2)
+                s3 = s3.addingProduct(a, v3)
+                t0 = t0.addingProduct(b, v0)
+                t1 = t1.addingProduct(b, v1)
+                t2 = t2.addingProduct(b, v2)
+                t3 = t3.addingProduct(b, v3)
+                if bias != nil {
+                    u0 += a
+                    u1 += b
                 }
-                storeHalf(s0, r)
-                storeHalf(s1, r + 8)
-                storeHalf(s2, r + 16)
-                storeHalf(s3, r + 24)
-                storeHalf(t0, q)
-                storeHalf(t1, q + 8)
-                storeHalf(t2, q + 16)
-                storeHalf(t3, q + 24)
+                c += step
+            }
+            storeHalf(s0, r)
+            storeHalf(s1, r + 8)
+            storeHalf(s2, r + 16)
+            storeHalf(s3, r + 24)
+            storeHalf(t0, q)
+            storeHalf(t1, q + 8)
+            storeHalf(t2, q + 16)
+            storeHalf(t3, q + 24)
+            if let bias {
+                storeHalf(u0, bias)
+                storeHalf(u1, bias + 8)
+            }
+        }
+        let biasFused = inDim >= 4 && outDim > 1 ? outDim / 2 * 2 : 0
+        while o + 2 <= outDim {
+            if inDim >= 4 { pairBlock(o, 0, bias: db.map { $0 + o * step }) }
+            var i = 4
+            while i + 4 <= inDim {
+                pairBlock(o, i, bias: nil)
                 i += 4
             }
             o += 2
@@ -433,18 +452,25 @@ enum Kernels {
             // An odd last output of a wider layer.
             if outDim % 2 == 1 { narrowInputs(0..<inDim / 4 * 4, outputs: outDim - 1..<outDim) }
         }
-        if let db { rowSums(dz, stride: dzStride, rows: outDim, count: count, into: db) }
+        if let db, biasFused < outDim {
+            rowSums(
+                dz + biasFused * dzStride, stride: dzStride, rows: outDim - biasFused, count: count, into: db + biasFused * step,
+                fresh: fresh)
+        }
 
     }
 
-    /// `lanes + o·8 += Σ_b v[o][b]` by lane (rows `stride` apart), 4 rows at a time.
-    static func rowSums(_ v: UnsafePointer<Float>, stride: Int, rows: Int, count: Int, into lanes: UnsafeMutablePointer<Float>) {
+    /// `lanes + o·8 += Σ_b v[o][b]` by lane (rows `stride` apart; `=` when `fresh`), 4 rows at a time.
+    static func rowSums(
+        _ v: UnsafePointer<Float>, stride: Int, rows: Int, count: Int, into lanes: UnsafeMutablePointer<Float>, fresh: Bool
+    ) {
         let step = Half.scalarCount
+        @inline(__always) func sums(_ p: UnsafeMutablePointer<Float>) -> Half { fresh ? Half(repeating: 0) : loadHalf(p) }
         var o = 0
         while o + 4 <= rows {
             let v0 = v + o * stride, v1 = v0 + stride, v2 = v1 + stride, v3 = v2 + stride
             let r = lanes + o * step
-            var s0 = loadHalf(r), s1 = loadHalf(r + 8), s2 = loadHalf(r + 16), s3 = loadHalf(r + 24)
+            var s0 = sums(r), s1 = sums(r + 8), s2 = sums(r + 16), s3 = sums(r + 24)
             var c = 0
             while c < count {
                 s0 += loadHalf(v0 + c)
@@ -461,7 +487,7 @@ enum Kernels {
         }
         while o < rows {
             let vo = v + o * stride, r = lanes + o * step
-            var s = loadHalf(r)
+            var s = sums(r)
             var c = 0
             while c < count {
                 s += loadHalf(vo + c)

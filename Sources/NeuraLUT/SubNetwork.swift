@@ -92,7 +92,8 @@ struct SubNetwork {
     /// `transposeWeights` wrote into `transposed`. Adds the tile's parameter
     /// gradients (all but γ, β) into `gradientLanes` when given (8 partial
     /// sums per parameter, see `Kernels.weightGradient`; `reduceGradients`
-    /// turns them into gradients after the last tile), and writes ∂L/∂x
+    /// turns them into gradients after the last tile), or writes them there
+    /// when `firstTile` (what was there is ignored), and writes ∂L/∂x
     /// (rows `xStride` apart) into `dx` when given. `dHidden` has
     /// `hiddenCount` floats.
     ///
@@ -104,7 +105,7 @@ struct SubNetwork {
     func backward(
         transposed: UnsafePointer<Float>, gradientLanes lanes: UnsafeMutablePointer<Float>?, x: UnsafePointer<Float>, xStride: Int,
         hidden: UnsafePointer<Float>, dy: UnsafePointer<Float>,
-        dx: UnsafeMutablePointer<Float>?, dHidden: UnsafeMutablePointer<Float>, count: Int
+        dx: UnsafeMutablePointer<Float>?, dHidden: UnsafeMutablePointer<Float>, count: Int, firstTile: Bool
     ) {
         let depth = layout.depth
         let block = layout.shape.width * tile
@@ -117,12 +118,12 @@ struct SubNetwork {
                 let step = Kernels.Half.scalarCount
                 Kernels.weightGradient(
                     dw: lanes + layout.weightOffset[k] * step, db: lanes + layout.biasOffset[k] * step, dz: dz(k),
-                    dzStride: tile, x: a, xStride: aStride, inDim: inDim, outDim: outDim, count: count)
+                    dzStride: tile, x: a, xStride: aStride, inDim: inDim, outDim: outDim, count: count, fresh: firstTile)
                 if let s = layout.skipSource(layer: k), let off = layout.skipOffset[k] {
                     let (b, bStride) = activation(s, x: x, xStride: xStride, hidden: hidden)
                     Kernels.weightGradient(
                         dw: lanes + off * step, db: nil, dz: dz(k), dzStride: tile, x: b, xStride: bStride,
-                        inDim: layout.dims[s], outDim: outDim, count: count)
+                        inDim: layout.dims[s], outDim: outDim, count: count, fresh: firstTile)
                 }
             }
             // ∂L/∂a_k; for a hidden a_k, masked by its ReLU, it is dz(k − 1).

@@ -185,7 +185,6 @@ extension Trainer {
             // Tile by tile: the kept hidden activations, or recompute them; then backpropagate.
             sub.transposeWeights(params: w, into: scratch.transposed)
             let lanes = slot.trainable ? scratch.gradientLanes : nil
-            lanes?.update(repeating: 0, count: sub.gradientLaneCount)
             for (t, start) in stride(from: 0, to: batch, by: scratch.tile).enumerated() {
                 let count = min(scratch.tile, batch - start)
                 let hidden: UnsafeMutablePointer<Float>
@@ -198,7 +197,7 @@ extension Trainer {
                 sub.backward(
                     transposed: scratch.transposed, gradientLanes: lanes, x: slot.x + start, xStride: batch,
                     hidden: hidden, dy: dy + start, dx: needInput ? slot.dx + start : nil,
-                    dHidden: scratch.dHidden, count: count)
+                    dHidden: scratch.dHidden, count: count, firstTile: t == 0)
             }
             if let lanes { sub.reduceGradients(lanes: lanes, into: grads) }
         }

@@ -49,7 +49,7 @@ import Testing
             sub.transposeWeights(params: params, into: transposed.base)
             sub.backward(
                 transposed: transposed.base, gradientLanes: lanes.base, x: x, xStride: Self.batch, hidden: hidden.base,
-                dy: dy.base, dx: dx.base, dHidden: dHidden.base, count: Self.batch)
+                dy: dy.base, dx: dx.base, dHidden: dHidden.base, count: Self.batch, firstTile: true)
             sub.reduceGradients(lanes: lanes.base, into: grads.base)
             withExtendedLifetime((dHidden, transposed, dy, lanes)) {}
             for i in 0..<layout.gammaOffset {
@@ -77,14 +77,16 @@ import Testing
             let y = FloatBuffer(count: tile), dy = FloatBuffer(r), transposed = FloatBuffer(count: sub.transposedCount)
             sub.transposeWeights(params: params, into: transposed.base)
             let grads = FloatBuffer(count: layout.parameterCount), dx = FloatBuffer(count: 3 * batch)
-            let lanes = FloatBuffer(count: sub.gradientLaneCount)
+            // Whatever the partial sums held before the first tile is ignored.
+            let lanes = FloatBuffer([Float](repeating: .nan, count: sub.gradientLaneCount))
             for start in stride(from: 0, to: batch, by: tile) {
                 let count = min(tile, batch - start)
                 x.withUnsafeBufferPointer { x in
                     sub.forward(params: params, x: x.baseAddress! + start, xStride: batch, hidden: hidden.base, y: y.base, count: count)
                     sub.backward(
                         transposed: transposed.base, gradientLanes: lanes.base, x: x.baseAddress! + start, xStride: batch,
-                        hidden: hidden.base, dy: dy.base + start, dx: dx.base + start, dHidden: dHidden.base, count: count)
+                        hidden: hidden.base, dy: dy.base + start, dx: dx.base + start, dHidden: dHidden.base, count: count,
+                        firstTile: start == 0)
                 }
             }
             sub.reduceGradients(lanes: lanes.base, into: grads.base)

@@ -64,6 +64,40 @@ import Testing
         }
     }
 
+    /// Every weight and bias gradient lane holds its samples' products summed in sample order,
+    /// whatever block a shape takes: two tiles (the first writing fresh sums over stale
+    /// contents, the second adding to them) against the scalar sums in that order.
+    @Test func weightGradientLanesEqualTheScalarSumsInSampleOrder() {
+        var rng = SeededRandom(seed: 6)
+        let step = Kernels.Half.scalarCount
+        let tile = 3 * Kernels.lanes, tiles = 2, batch = tile * tiles
+        for (inDim, outDim) in [(3, 16), (2, 16), (16, 16), (16, 1), (16, 3), (5, 7), (8, 10), (1, 1), (4, 2), (6, 5), (3, 1)] {
+            let x = FloatBuffer((0..<inDim * batch).map { _ in rng.nextUnitFloat() * 2 - 1 })
+            let dz = FloatBuffer((0..<outDim * batch).map { _ in rng.nextUnitFloat() * 2 - 1 })
+            let dw = FloatBuffer([Float](repeating: .nan, count: outDim * inDim * step))
+            let db = FloatBuffer([Float](repeating: .nan, count: outDim * step))
+            for t in 0..<tiles {
+                Kernels.weightGradient(
+                    dw: dw.base, db: db.base, dz: dz.base + t * tile, dzStride: batch, x: x.base + t * tile, xStride: batch,
+                    inDim: inDim, outDim: outDim, count: tile, fresh: t == 0)
+            }
+            var expectedW = [Float](repeating: 0, count: outDim * inDim * step)
+            var expectedB = [Float](repeating: 0, count: outDim * step)
+            for o in 0..<outDim {
+                for b in 0..<batch {
+                    let lane = b % step, g = dz[o * batch + b]
+                    for i in 0..<inDim {
+                        let k = (o * inDim + i) * step + lane
+                        expectedW[k] = expectedW[k].addingProduct(g, x[i * batch + b])
+                    }
+                    expectedB[o * step + lane] += g
+                }
+            }
+            #expect(dw.array() == expectedW, "weights \(inDim) → \(outDim)")
+            #expect(db.array() == expectedB, "biases \(inDim) → \(outDim)")
+        }
+    }
+
     /// The 8-lane quantizer gives every element the bits of `Range.level` (ties, clamping, the tail).
     @Test func quantizerForwardEqualsTheScalarLevel() {
         var rng = SeededRandom(seed: 5)
