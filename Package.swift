@@ -123,7 +123,7 @@ let package = Package(
             name: "Bench",
             dependencies: [
                 "BuildGraph", "Datasets", "NeuraLUT", "RTL", "Packaging", "Pipeline", "ProjectFile", "Synthesis", "NginxCacheServer",
-                "TestSupport", "Allocation",
+                "TestSupport", "Allocation", "Subprocess",
             ], swiftSettings: targetCPUSettings),
 
         .testTarget(name: "BuildGraphTests", dependencies: ["BuildGraph", "RemoteCacheAddress"]),

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import NeuraLUT
+import Subprocess
 
 /// Benchmarks of training and tabulation (issues 3 and 4.1); see Benchmark.swift.
 let trainBenchmarks: [Benchmark] = [
@@ -133,18 +134,20 @@ func loadedFraction(_ model: String, data: Dataset, batch: Int, batches: Int) th
 }
 
 /// A child process that only burns CPU (a shell loop on a builtin) until stopped.
+/// Supervised like lutbuild's tools, so it dies with the bench even when the
+/// bench is killed (a plain child would keep spinning and load every later run).
 final class CPUSpinner {
-    private let process = Process()
+    private let process: SupervisedProcess
 
     init() throws {
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "while :; do :; done"]
-        try process.run()
+        let null = open("/dev/null", O_WRONLY)
+        defer { close(null) }
+        process = try SupervisedProcess(
+            "/bin/sh", ["-c", "while :; do :; done"], in: URL(fileURLWithPath: "/"), output: null, errors: null)
     }
 
     func stop() {
-        process.terminate()
-        process.waitUntilExit()
+        process.stop(grace: ExternalTool.terminationGrace)
     }
 }
 
