@@ -282,8 +282,7 @@ enum Kernels {
     ) {
         let step = Half.scalarCount
         @inline(__always) func lanes(_ o: Int, _ i: Int) -> UnsafeMutablePointer<Float> { dw + (o * inDim + i) * step }
-        /// The partial sums so far: zero for the batch's first tile (no separate clearing pass).
-        @inline(__always) func sums(_ p: UnsafeMutablePointer<Float>) -> Half { fresh ? Half(repeating: 0) : loadHalf(p) }
+        @inline(__always) func sums(_ p: UnsafeMutablePointer<Float>) -> Half { partialSums(p, fresh: fresh) }
         /// Two inputs × 4 outputs at a time (8 sums in flight, 6 loads per 8 FMAs), then one input
         /// × 4 outputs: the narrow products of a partition's first layer (fan-in 2 or 3).
         func narrowInputs(_ inputs: Range<Int>, outputs rows: Range<Int>) {
@@ -437,9 +436,10 @@ enum Kernels {
                 storeHalf(u1, bias + 8)
             }
         }
-        let biasFused = inDim >= 4 && outDim > 1 ? outDim / 2 * 2 : 0
-        while o + 2 <= outDim {
-            if inDim >= 4 { pairBlock(o, 0, bias: db.map { $0 + o * step }) }
+        // The rows pair blocks take, and sum the bias gradients of; `rowSums` takes the rest.
+        let pairedRows = inDim >= 4 ? outDim / 2 * 2 : 0
+        while o + 2 <= pairedRows {
+            pairBlock(o, 0, bias: db.map { $0 + o * step })
             var i = 4
             while i + 4 <= inDim {
                 pairBlock(o, i, bias: nil)
@@ -452,25 +452,30 @@ enum Kernels {
             // An odd last output of a wider layer.
             if outDim % 2 == 1 { narrowInputs(0..<inDim / 4 * 4, outputs: outDim - 1..<outDim) }
         }
-        if let db, biasFused < outDim {
+        if let db, pairedRows < outDim {
             rowSums(
-                dz + biasFused * dzStride, stride: dzStride, rows: outDim - biasFused, count: count, into: db + biasFused * step,
+                dz + pairedRows * dzStride, stride: dzStride, rows: outDim - pairedRows, count: count, into: db + pairedRows * step,
                 fresh: fresh)
         }
 
     }
+
+    /// The partial sums a block of `weightGradient` or `rowSums` starts from: zero for the
+    /// batch's first tile (`fresh`, no separate clearing pass), else those so far.
+    @inline(__always)
+    static func partialSums(_ p: UnsafeMutablePointer<Float>, fresh: Bool) -> Half { fresh ? Half(repeating: 0) : loadHalf(p) }
 
     /// `lanes + o·8 += Σ_b v[o][b]` by lane (rows `stride` apart; `=` when `fresh`), 4 rows at a time.
     static func rowSums(
         _ v: UnsafePointer<Float>, stride: Int, rows: Int, count: Int, into lanes: UnsafeMutablePointer<Float>, fresh: Bool
     ) {
         let step = Half.scalarCount
-        @inline(__always) func sums(_ p: UnsafeMutablePointer<Float>) -> Half { fresh ? Half(repeating: 0) : loadHalf(p) }
         var o = 0
         while o + 4 <= rows {
             let v0 = v + o * stride, v1 = v0 + stride, v2 = v1 + stride, v3 = v2 + stride
             let r = lanes + o * step
-            var s0 = sums(r), s1 = sums(r + 8), s2 = sums(r + 16), s3 = sums(r + 24)
+            var s0 = partialSums(r, fresh: fresh), s1 = partialSums(r + 8, fresh: fresh), s2 = partialSums(r + 16, fresh: fresh),
+                s3 = partialSums(r + 24, fresh: fresh)
             var c = 0
             while c < count {
                 s0 += loadHalf(v0 + c)
@@ -487,7 +492,7 @@ enum Kernels {
         }
         while o < rows {
             let vo = v + o * stride, r = lanes + o * step
-            var s = sums(r)
+            var s = partialSums(r, fresh: fresh)
             var c = 0
             while c < count {
                 s += loadHalf(vo + c)
