@@ -12,7 +12,11 @@ enum Workers {
     /// share: when other processes take a core away from one worker, the
     /// workers still running take over its items, so a layer waits for at
     /// most one item of a descheduled thread rather than half the layer
-    /// (docs/training.md, "Threads"). Which worker runs an item never changes
+    /// (docs/training.md, "Threads"). Worker 0 claims from the front and the
+    /// others from the back, so with two workers each keeps one end of the
+    /// items: a partition tends to run on the same core in every loop of every
+    /// step, and its buffers stay in that core's caches instead of moving
+    /// between the cores. Which worker runs an item never changes
     /// what the item computes: items write disjoint data, and any reduction
     /// across items is done by the caller in item order.
     ///
@@ -26,26 +30,45 @@ enum Workers {
             return
         }
         if WorkerPool.shared.run(count, workers: workers, body) { return }
-        let next = Atomic<Int>(0)
+        let next = Atomic<UInt64>(ends(count: count))
         let grain = self.grain(count: count, workers: workers)
         withoutActuallyEscaping(body) { body in
             let box = UnsafeSendable(body)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                claimItems(from: next, count: count, grain: grain, worker: worker, box.value)
+                claimItems(from: next, grain: grain, worker: worker, box.value)
             }
         }
     }
 
-    /// Runs `body(i, worker)` for the items this worker claims from `next`, `grain` at a
-    /// time, until none are left: the one claiming rule of the pool and of Dispatch.
+    /// The unclaimed items `front..<back` of a new loop of `count` items, packed in one
+    /// word (front in the low 32 bits) so that both ends are claimed by one compare-and-swap.
+    static func ends(count: Int) -> UInt64 {
+        precondition(count < 1 << 32, "a loop has fewer than 2³² items")
+        return UInt64(count) << 32
+    }
+
+    /// Runs `body(i, worker)` for the items this worker claims from `next` (the unclaimed
+    /// range, `ends`), `grain` at a time, until none are left: the one claiming rule of the
+    /// pool and of Dispatch. Worker 0 claims from the front, the others from the back.
     @inline(__always)
     static func claimItems(
-        from next: borrowing Atomic<Int>, count: Int, grain: Int, worker: Int, _ body: (Int, Int) -> Void
+        from next: borrowing Atomic<UInt64>, grain: Int, worker: Int, _ body: (Int, Int) -> Void
     ) {
+        let g = UInt64(grain)
+        var word = next.load(ordering: .relaxed)
         while true {
-            let first = next.wrappingAdd(grain, ordering: .relaxed).oldValue
-            guard first < count else { return }
-            for i in first..<min(first + grain, count) { body(i, worker) }
+            let front = word & 0xFFFF_FFFF, back = word >> 32
+            guard front < back else { return }
+            let take = min(g, back - front)
+            let desired = worker == 0 ? word + take : word - (take << 32)
+            let (exchanged, original) = next.compareExchange(expected: word, desired: desired, ordering: .relaxed)
+            if !exchanged {
+                word = original
+                continue
+            }
+            let first = Int(worker == 0 ? front : back - take)
+            for i in first..<first + Int(take) { body(i, worker) }
+            word = next.load(ordering: .relaxed)
         }
     }
 
@@ -97,7 +120,6 @@ final class WorkerPool: @unchecked Sendable {
     /// The current loop's body and sizes, valid while its seats are open or taken.
     private struct Loop {
         let body: (Int, Int) -> Void
-        let count: Int
         let grain: Int
     }
 
@@ -105,7 +127,7 @@ final class WorkerPool: @unchecked Sendable {
     private let seats = Atomic<UInt64>(closed)
     /// Helper seats of the current loop; written only while the seats are closed.
     private let capacity = Atomic<UInt64>(0)
-    private let next = Atomic<Int>(0)
+    private let next = Atomic<UInt64>(0)
     private let left = Atomic<Int>(0)
     private let sleepers = Atomic<Int>(0)
     private let wake = NSCondition()
@@ -128,9 +150,9 @@ final class WorkerPool: @unchecked Sendable {
             thread.start()
         }
         withoutActuallyEscaping(body) { body in
-            loop = Loop(body: body, count: count, grain: grain)
+            loop = Loop(body: body, grain: grain)
             capacity.store(UInt64(helpers), ordering: .relaxed)
-            next.store(0, ordering: .relaxed)
+            next.store(Workers.ends(count: count), ordering: .relaxed)
             left.store(0, ordering: .relaxed)
             loopNumber = (loopNumber + 1) & Self.closed
             seats.store(loopNumber << 32, ordering: .sequentiallyConsistent)
@@ -139,7 +161,7 @@ final class WorkerPool: @unchecked Sendable {
                 wake.broadcast()
                 wake.unlock()
             }
-            Workers.claimItems(from: next, count: count, grain: grain, worker: 0, body)
+            Workers.claimItems(from: next, grain: grain, worker: 0, body)
             let taken = seats.exchange(loopNumber << 32 | Self.closed, ordering: .acquiringAndReleasing) & Self.closed
             var spins = 0
             while left.load(ordering: .acquiring) < Int(taken) {
@@ -168,7 +190,7 @@ final class WorkerPool: @unchecked Sendable {
     @inline(never)
     private func work(seat: Int) {
         guard let loop else { return }
-        Workers.claimItems(from: next, count: loop.count, grain: loop.grain, worker: seat, loop.body)
+        Workers.claimItems(from: next, grain: loop.grain, worker: seat, loop.body)
     }
 
     /// The number of the next loop after `seen`: spins for `spinNanoseconds`, then sleeps.

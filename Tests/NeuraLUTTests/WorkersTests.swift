@@ -46,6 +46,26 @@ import Testing
         checkLoops(200, items: Workers.manyItems + 1, threads: 3)
     }
 
+    /// With two workers, the first claims from the front and the second from the back, so
+    /// each takes one contiguous end of the items (a partition tends to stay on one core
+    /// from loop to loop), whoever gets how many; in runs too, on the pool and on Dispatch.
+    @Test func twoWorkersTakeTheTwoEndsOfTheItems() {
+        for (items, nested) in [(64, false), (Workers.manyItems * 2 + 7, false), (64, true)] {
+            for _ in 0..<200 {
+                let owner = Mutex([Int](repeating: -1, count: items))
+                let loop = {
+                    Workers.forEach(items, threads: 2) { i, worker in owner.withLock { $0[i] = worker } }
+                }
+                // A loop started inside another finds the pool busy and runs on Dispatch.
+                if nested { Workers.forEach(2, threads: 2) { i, _ in if i == 0 { loop() } } } else { loop() }
+                let workers = owner.withLock { $0 }
+                let split = workers.firstIndex { $0 != 0 } ?? items
+                #expect(workers[..<split].allSatisfy { $0 == 0 }, "worker 0 takes a prefix")
+                #expect(workers[split...].allSatisfy { $0 == 1 }, "worker 1 takes the rest, from the back")
+            }
+        }
+    }
+
     @Test func loopsAfterAnIdlePauseStillRun() {
         // Longer than the helpers' spin, so they are asleep and must be woken.
         for _ in 0..<5 {
