@@ -39,13 +39,21 @@ extension Trainer {
         epochCorrect += correct
         epochSeen += n
 
+        // A partition's parameters are updated in its own backward work item, as soon as its
+        // gradients are complete (no later item reads them): a separate pass over all of them
+        // cost another loop over memory and another join. The learning rate is the new step's.
+        step += 1
+        let adam = AdamW(store: store, lr: learningRate, step: step, config: config)
         for l in stride(from: spec.layers.count - 1, through: lowestTrainable, by: -1) {
             let needInput = l > lowestTrainable || (l == 0 && globalTrainable)
-            backwardLayer(l, count: n, needInput: needInput, threads: threads)
-            if needInput { scatterInputGradients(layer: l, threads: threads) }
+            backwardLayer(l, count: n, needInput: needInput, adam: adam, threads: threads)
         }
-        if globalTrainable { backwardFrontEnd(count: n, threads: threads) }
-        update(threads: threads)
+        if globalTrainable {
+            backwardFrontEnd(count: n, threads: threads)
+            adam.update(start: store.globalOffset, count: store.globalCount)
+            for l in spec.layers.indices { store.outputScales[l] = exp(store.values[store.logScaleOffset + l]) }
+            store.inputScale = exp(store.values[store.inputLogScaleOffset])
+        }
     }
 
     /// Calls `body(f, worker)` for every input feature, `featureChunk` features per work item,
@@ -154,9 +162,13 @@ extension Trainer {
         }
     }
 
-    private func backwardLayer(_ l: Int, count n: Int, needInput: Bool, threads: Int) {
+    /// Backpropagates layer `l` partition by partition: each item first sums its output's gradient
+    /// from the layer above (`ConsumerGradients`), then writes its input gradient when
+    /// `needInput`, and ends with the AdamW update of its own parameters.
+    private func backwardLayer(_ l: Int, count n: Int, needInput: Bool, adam: AdamW, threads: Int) {
         let batch = buffers.batch
         let slots = buffers.slots[l]
+        let above = l + 1 < spec.layers.count ? consumerGradients(layer: l + 1) : nil
         let params = store.values.base, gradients = store.gradients.base
         let scratch = scratchPointers
         let sub = SubNetwork(layout: store.layouts[l], tile: scratch[0].tile)
@@ -166,6 +178,7 @@ extension Trainer {
         Workers.forEach(slots.count, threads: threads) { p, worker in
             let slot = slots[p], scratch = scratch[worker]
             guard slot.trainable || needInput else { return }
+            above?.sum(unit: p)
             let w = params + slot.offset, grads = gradients + slot.offset
             let dyhat = scratch.dyhat, dy = scratch.dy
             slot.scaleGradient.pointee = Quantization.backward(
@@ -199,27 +212,18 @@ extension Trainer {
                     hidden: hidden, dy: dy + start, dx: needInput ? slot.dx + start : nil,
                     dHidden: scratch.dHidden, count: count, firstTile: t == 0)
             }
-            if let lanes { sub.reduceGradients(lanes: lanes, into: grads) }
+            if let lanes {
+                sub.reduceGradients(lanes: lanes, into: grads)
+                adam.update(start: slot.offset, count: sub.layout.parameterCount)
+            }
         }
     }
 
-    /// ∂L/∂(layer l's input values): each unit sums its consumers' input gradients in (partition, slot) order.
-    private func scatterInputGradients(layer l: Int, threads: Int) {
-        let batch = buffers.batch
-        let out = buffers.gradients[l].base
-        let start = buffers.consumerStart[l], rows = buffers.consumerRows[l]
-        Workers.forEach(spec.inputWidth(ofLayer: l), threads: threads) { u, _ in
-            let row = out + u * batch
-            row.update(repeating: 0, count: batch)
-            for i in start[u]..<start[u + 1] {
-                let dx = rows[i]
-                var c = 0
-                while c < batch {
-                    Kernels.store(Kernels.load(row + c) + Kernels.load(dx + c), row + c)
-                    c += Kernels.lanes
-                }
-            }
-        }
+    /// Where the gradient of layer `l`'s input values comes from: each unit's consumers.
+    private func consumerGradients(layer l: Int) -> ConsumerGradients {
+        ConsumerGradients(
+            out: buffers.gradients[l].base, batch: buffers.batch, start: buffers.consumerStart[l].baseAddress!,
+            rows: buffers.consumerRows[l].baseAddress!)
     }
 
     /// The input front end's gradients, feature by feature; the input scale's
@@ -233,7 +237,9 @@ extension Trainer {
         let gamma = store.values.base + store.inputGammaOffset
         let dGamma = store.gradients.base + store.inputGammaOffset, dBias = store.gradients.base + store.inputBiasOffset
         let scratch = scratchPointers
+        let consumers = consumerGradients(layer: 0)
         forEachFeature(threads: threads) { f, worker in
+            consumers.sum(unit: f)
             let row = f * batch, dyhat = scratch[worker].dyhat
             shares[f] = Quantization.backward(yhat + row, dout: dout + row, dx: dyhat, count: n, scale: scale, range: range)
             let g = BatchNorm.backward(
@@ -253,18 +259,28 @@ extension Trainer {
             store.gradients[store.logScaleOffset + l] = sum * store.outputScales[l]
         }
     }
+}
 
-    private func update(threads: Int) {
-        step += 1
-        let adam = AdamW(store: store, lr: learningRate, step: step, config: config)
-        let segments = trainableSegments
-        Workers.forEach(segments.count, threads: threads) { i, _ in
-            adam.update(start: segments[i].start, count: segments[i].count)
-        }
-        if globalTrainable {
-            adam.update(start: store.globalOffset, count: store.globalCount)
-            for l in spec.layers.indices { store.outputScales[l] = exp(store.values[store.logScaleOffset + l]) }
-            store.inputScale = exp(store.values[store.inputLogScaleOffset])
+/// The gradient of one layer's input values (the outputs of the layer below, or the input
+/// features): unit `u`'s row is the sum of its consumers' input gradients in (partition, slot)
+/// order. The backward item of the unit's producer sums it, just before it reads the row,
+/// instead of a separate loop over the layer with a join of its own.
+struct ConsumerGradients {
+    let out: UnsafeMutablePointer<Float>
+    let batch: Int
+    let start: UnsafePointer<Int>
+    let rows: UnsafePointer<UnsafePointer<Float>>
+
+    func sum(unit u: Int) {
+        let row = out + u * batch
+        row.update(repeating: 0, count: batch)
+        for i in start[u]..<start[u + 1] {
+            let dx = rows[i]
+            var c = 0
+            while c < batch {
+                Kernels.store(Kernels.load(row + c) + Kernels.load(dx + c), row + c)
+                c += Kernels.lanes
+            }
         }
     }
 }
