@@ -103,8 +103,7 @@ public struct LUTMapper: Sendable {
                     outputs: constants.map { .constant($0!) }), seconds: 0)
         }
         let abc = try Self.abcExecutable()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lutbuild-abc-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try ScratchDirectory.make(prefix: "lutbuild-abc")
         defer { try? FileManager.default.removeItem(at: directory) }
 
         // ABC's optimiser needs whole output groups: repeat the last bit to fill one.
