@@ -49,8 +49,6 @@ public final class Trainer {
     let scratch: [WorkerScratch]
     /// `scratch[worker]`'s memory, as the workers read it.
     let scratchPointers: [ScratchPointers]
-    /// Parameter segments of the trainable partitions, in store order.
-    let trainableSegments: [(start: Int, count: Int)]
     let labelsOfBatch: UnsafeMutablePointer<Int32>
 
     // Position and history (all of it is in the checkpoint).
@@ -187,12 +185,6 @@ public final class Trainer {
             trainable: self.trainable, hiddenBudget: hiddenBudget)
         scratch = (0..<config.workerThreads).map { _ in WorkerScratch(layouts: layouts, batch: batch) }
         scratchPointers = scratch.map(\.pointers)
-        let (flags, offsets) = (self.trainable, store.partitionOffset)
-        trainableSegments = spec.layers.indices.flatMap { l in
-            (0..<spec.layers[l].partitions).filter { flags[l][$0] }.map {
-                (start: offsets[l][$0], count: layouts[l].parameterCount)
-            }
-        }
         labelsOfBatch = .allocate(capacity: batch)
     }
 
