@@ -116,6 +116,9 @@ extension LUTNetwork {
 public struct FillingEffect: Codable, Equatable, Sendable {
     public var exactTestAccuracy: Double
     public var filledTestAccuracy: Double
+    /// The same on the validation rows (nil without them): filling is chosen on them, not on the test set.
+    public var exactValidationAccuracy: Double?
+    public var filledValidationAccuracy: Double?
     /// Share of the exact network's test-set table lookups on addresses outside the care sets.
     public var testLookupsOutsideCare: Double
     /// Cared-for table entries, over all partitions.
@@ -125,22 +128,29 @@ public struct FillingEffect: Codable, Equatable, Sendable {
 
     public init(
         exactTestAccuracy: Double, filledTestAccuracy: Double, testLookupsOutsideCare: Double, caredEntries: Int,
-        entries: Int
+        entries: Int, exactValidationAccuracy: Double? = nil, filledValidationAccuracy: Double? = nil
     ) {
         self.exactTestAccuracy = exactTestAccuracy
         self.filledTestAccuracy = filledTestAccuracy
+        self.exactValidationAccuracy = exactValidationAccuracy
+        self.filledValidationAccuracy = filledValidationAccuracy
         self.testLookupsOutsideCare = testLookupsOutsideCare
         self.caredEntries = caredEntries
         self.entries = entries
     }
 
     /// `filled` must be `exact` with other tables (`replacingTables`), equal on `careSets`.
-    public init(exact: LUTNetwork, filled: LUTNetwork, careSets: [[CareSet]], test: Dataset) throws {
+    /// The validation accuracies are nil when `validation` is nil or has no rows.
+    public init(exact: LUTNetwork, filled: LUTNetwork, careSets: [[CareSet]], test: Dataset, validation: Dataset? = nil) throws {
         guard filled.spec == exact.spec, filled.connectivity == exact.connectivity, filled.encoder == exact.encoder else {
             throw LUTInferenceError("the filled network must be the exact one with other tables")
         }
         exactTestAccuracy = try exact.accuracy(dataset: test)
         filledTestAccuracy = try filled.accuracy(dataset: test)
+        if let validation, validation.rows > 0 {
+            exactValidationAccuracy = try exact.accuracy(dataset: validation)
+            filledValidationAccuracy = try filled.accuracy(dataset: validation)
+        }
         let lookups = try exact.lookupCounts(dataset: test).lookups(outside: careSets)
         testLookupsOutsideCare = lookups.total == 0 ? 0 : Double(lookups.outside) / Double(lookups.total)
         caredEntries = careSets.joined().reduce(0) { $0 + $1.count }

@@ -25,6 +25,12 @@ import Testing
             try JSONSerialization.jsonObject(with: Data(project.scratch.read("gen/reports/lut_inference.json").utf8)) as? [String: Any]
         let dontCare = try #require(report?["dontCare"] as? [String: Any])
         #expect((dontCare["testLookupsOutsideCare"] as? Double ?? 0) > 0, "\(dontCare)")
+        // The shipped (filled) tables' validation accuracy, the one a model is chosen by, and the exact ones'.
+        #expect(report?["validationAccuracy"] as? Double == dontCare["filledValidationAccuracy"] as? Double)
+        let data = try JSONSerialization.jsonObject(with: Data(project.scratch.read("gen/reports/data.json").utf8)) as? [String: Any]
+        let validationRows = try #require(data?["validationRows"] as? Int)
+        #expect(validationRows > 0 && report?["validationSamples"] as? Int == validationRows, "\(report ?? [:])")
+        #expect(dontCare["exactValidationAccuracy"] is Double, "\(dontCare)")
         // The testbench expects the filled network's outputs, which differ from the exact ones on some test rows.
         #expect(try project.scratch.read("gen/tb/outputs.hex") != exactOutputs)
         let estimate =

@@ -81,6 +81,10 @@ import Testing
                 == FillingEffect(
                     exactTestAccuracy: 1, filledTestAccuracy: 0.75, testLookupsOutsideCare: 0.5,
                     caredEntries: 4, entries: 16))
+        // On validation rows: the same comparison; none without them.
+        let validated = try FillingEffect(
+            exact: exact, filled: filled, careSets: careSets, test: Self.dataset, validation: Self.dataset)
+        #expect(validated.exactValidationAccuracy == 1 && validated.filledValidationAccuracy == 0.75)
     }
 
     @Test func aFilledTableThatBreaksItsCareSetIsFound() {

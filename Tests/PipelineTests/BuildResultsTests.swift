@@ -34,4 +34,22 @@ import Testing
         let report = EvaluateStep.Report(testAccuracy: 0.9359, testSamples: 359, latencyCycles: 3, dontCare: effect)
         #expect(try JSONDecoder().decode(BuildResults.Inference.self, from: StepCodecs.json(report)).dontCare == effect)
     }
+
+    /// The tables' validation accuracy, where a model is chosen, is printed beside the test accuracy, filled and exact.
+    @Test func validationAccuracyOfTheTablesIsPrinted() throws {
+        let effect = FillingEffect(
+            exactTestAccuracy: 0.9387, filledTestAccuracy: 0.9359, testLookupsOutsideCare: 0.0156,
+            caredEntries: 203_051, entries: 434_176, exactValidationAccuracy: 0.9443, filledValidationAccuracy: 0.9423)
+        var inference = BuildResults.Inference(testAccuracy: 0.9359, testSamples: 359, latencyCycles: 3, dontCare: effect)
+        inference.validationAccuracy = 0.9423
+        inference.validationSamples = 503
+        #expect(
+            BuildResults(inference: inference).lines == [
+                "test accuracy 93.59% (LUT inference, 359 samples; validation 94.23%, 503 samples)",
+                "don't-cares: test accuracy 93.59% filled, 93.87% exact (-0.28 points); 1.56% of test lookups outside the care"
+                    + " sets (46.77% of table entries cared for); validation 94.23% filled, 94.43% exact",
+                "latency: 3 cycles",
+            ])
+        #expect(try JSONDecoder().decode(BuildResults.Inference.self, from: StepCodecs.json(inference)) == inference)
+    }
 }

@@ -86,7 +86,11 @@ public struct BuildResults: Codable, Equatable, Sendable {
         func percent(_ value: Double) -> String { String(format: "%.2f%%", value * 100) }
         var lines: [String] = []
         if let inference {
-            var text = "test accuracy \(percent(inference.testAccuracy)) (LUT inference, \(inference.testSamples) samples)"
+            var text = "test accuracy \(percent(inference.testAccuracy)) (LUT inference, \(inference.testSamples) samples"
+            if let validation = inference.validationAccuracy, let rows = inference.validationSamples {
+                text += "; validation \(percent(validation)), \(rows) samples"
+            }
+            text += ")"
             if let training, let trained = training.testAccuracy {
                 text += "; quantized network \(percent(trained)) at epoch \(training.selectedEpoch)"
             }
@@ -98,6 +102,9 @@ public struct BuildResults: Codable, Equatable, Sendable {
                         + "(\(String(format: "%+.2f", change)) points); \(percent(effect.testLookupsOutsideCare)) of test lookups "
                         + "outside the care sets (\(percent(Double(effect.caredEntries) / Double(max(effect.entries, 1)))) of"
                         + " table entries cared for)"
+                        + (effect.filledValidationAccuracy.map { filled in
+                            "; validation \(percent(filled)) filled, \(percent(effect.exactValidationAccuracy ?? filled)) exact"
+                        } ?? "")
                 )
             }
         } else if let training, let trained = training.testAccuracy {

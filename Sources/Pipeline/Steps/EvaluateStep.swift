@@ -3,15 +3,15 @@ import Foundation
 import NeuraLUT
 import ProjectFile
 
-/// `evaluate`: the LUT network's test accuracy by software LUT inference
-/// (the tables, exactly what the RTL computes) and the design's latency,
+/// `evaluate`: the LUT network's test and validation accuracy by software LUT
+/// inference (the tables, exactly what the RTL computes) and the design's latency,
 /// published as `gen/reports/lut_inference.json` for the end-of-build summary.
 /// With don't-cares it also compares the filled network with the exact one
 /// (`FillingEffect`: both accuracies, test lookups outside the care sets).
 enum EvaluateStep: PipelineStep {
     static let id = "evaluate"
     static let kind = "evaluate"
-    static let version = 3
+    static let version = 4
     static let reportPath = OutputLayout.Report.inference
 
     typealias Report = InferenceReport
@@ -45,18 +45,24 @@ enum EvaluateStep: PipelineStep {
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
         let network = try context.read(CommonInputs.network)
-        let test = try context.read(CommonInputs.data).test
-        context.progress("LUT inference on \(test.rows) test rows")
+        let data = try context.read(CommonInputs.data)
+        let (test, validation) = (data.test, data.validation)
+        context.progress("LUT inference on \(test.rows) test and \(validation.rows) validation rows")
         var report = Report(
             testAccuracy: try network.accuracy(dataset: test), testSamples: test.rows,
             latencyCycles: parameters.latencyCycles)
+        if validation.rows > 0 {
+            report.validationAccuracy = try network.accuracy(dataset: validation)
+            report.validationSamples = validation.rows
+        }
         if !parameters.careSets.isEmpty {
             let exact = try context.read(Self.exact)
             var careSets = exact.spec.layers.map { _ in [CareSet]() }
             for partition in parameters.careSets {
                 careSets[partition.layer].append(try context.read(CommonInputs.careSets[TrainStep.memberName(partition)]))
             }
-            report.dontCare = try FillingEffect(exact: exact, filled: network, careSets: careSets, test: test)
+            report.dontCare = try FillingEffect(
+                exact: exact, filled: network, careSets: careSets, test: test, validation: validation)
         }
         return ["report": try StepCodecs.json(report)]
     }
@@ -68,6 +74,9 @@ public struct InferenceReport: Codable, Equatable, Sendable {
     /// Software LUT inference (the truth tables) on the test set.
     public var testAccuracy: Double
     public var testSamples: Int
+    /// The same on the validation rows, where models and seeds are chosen; nil without them.
+    public var validationAccuracy: Double?
+    public var validationSamples: Int?
     /// Register stages of the emitted top module (`[rtl] registers`).
     public var latencyCycles: Int
     /// With `[hardware] dont_care`: the exact network against the filled one (`testAccuracy`).
