@@ -40,6 +40,17 @@ import Synthesis
             verificationPassed: false, hardware: [], estimateSource: nil, thresholds: [], classNames: classNames, warnings: warnings)
     }
 
+    /// The tables' validation accuracy has a card beside the test accuracy when there are validation rows.
+    @Test func validationAccuracyHasItsCard() {
+        var page = Self.page()
+        #expect(!page.html.contains("validation rows"))
+        page.validationAccuracy = 0.9722
+        page.validationSamples = 144
+        #expect(page.html.contains("validation accuracy"))
+        #expect(page.html.contains("97.22%"))
+        #expect(page.html.contains("LUT inference, 144 validation rows"))
+    }
+
     /// The matrix is labelled with `[dataset] class_names` where the project file has them.
     @Test func classNamesLabelTheConfusionMatrix() {
         let named = Self.page(classNames: ["benign", "malignant"]).html

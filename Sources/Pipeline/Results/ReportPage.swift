@@ -47,6 +47,9 @@ struct ReportPage: Equatable {
     var classNames: [String] = []
     /// The build's warnings about these results (`ResultWarnings`), `step: message`.
     var warnings: [String] = []
+    /// LUT inference on the validation rows, where models and seeds are chosen; nil without them.
+    var validationAccuracy: Double? = nil
+    var validationSamples: Int? = nil
 
     // MARK: - Page
 
@@ -87,6 +90,12 @@ struct ReportPage: Equatable {
 
     private var summary: String {
         var cards = [card("test accuracy", Self.percent(testAccuracy), "LUT inference, \(confusion.joined().reduce(0, +)) test rows")]
+        if let validationAccuracy, let validationSamples {
+            cards.append(
+                card(
+                    "validation accuracy", Self.percent(validationAccuracy),
+                    "LUT inference, \(validationSamples) validation rows (where models are chosen)"))
+        }
         if let verification {
             cards.append(card("RTL verify", verificationPassed ? "passed" : "FAILED", verification, good: verificationPassed))
         }

@@ -13,7 +13,7 @@ enum ReportPageStep: PipelineStep {
     static let id = "report/html"
     static let kind = "report-page"
     /// 3: the estimate and the thresholds read as their own types.
-    static let version = 3
+    static let version = 4
 
     struct Parameters: Codable, Sendable {
         var title: String
@@ -77,6 +77,8 @@ enum ReportPageStep: PipelineStep {
             hardware: [], estimateSource: nil, thresholds: thresholds(try context.read(thresholdsJSON)),
             classNames: parameters.classNames ?? [],
             warnings: warnings(parameters, network: network, validationRows: prepared.validation.rows))
+        page.validationAccuracy = evaluation.validationAccuracy
+        page.validationSamples = evaluation.validationSamples
         let verification = try context.read(verifyReport)
         page.verification = "\(verification.mismatches) mismatches in \(verification.samples) samples (\(verification.simulator))"
         page.verificationPassed = verification.mismatches == 0
