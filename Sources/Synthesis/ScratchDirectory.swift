@@ -17,9 +17,9 @@ import Darwin
 /// process no longer exists. A directory of a live process, or of a process
 /// of another user (whose existence `kill(pid, 0)` reports but does not let
 /// us touch), is left alone; a reused pid only keeps a stale one longer.
-public enum ScratchDirectory {
+enum ScratchDirectory {
     /// Makes a new directory for `prefix` (after the sweep of stale ones, once per prefix and process).
-    public static func make(prefix: String, in parent: URL = FileManager.default.temporaryDirectory) throws -> URL {
+    static func make(prefix: String, in parent: URL = FileManager.default.temporaryDirectory) throws -> URL {
         if swept.withLock({ $0.insert(prefix).inserted }) {
             removeStale(prefix: prefix, in: parent)
         }
@@ -30,7 +30,7 @@ public enum ScratchDirectory {
 
     /// Removes `prefix`'s directories in `parent` whose process has ended; returns their names.
     @discardableResult
-    public static func removeStale(prefix: String, in parent: URL) -> [String] {
+    static func removeStale(prefix: String, in parent: URL) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { return [] }
         var removed: [String] = []
         for name in names {

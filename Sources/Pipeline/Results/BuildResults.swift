@@ -97,14 +97,16 @@ public struct BuildResults: Codable, Equatable, Sendable {
             lines.append(text)
             if let effect = inference.dontCare {
                 let change = (effect.filledTestAccuracy - effect.exactTestAccuracy) * 100
+                var validation = ""
+                if let filled = effect.filledValidationAccuracy, let exact = effect.exactValidationAccuracy {
+                    validation = "; validation \(percent(filled)) filled, \(percent(exact)) exact"
+                }
                 lines.append(
                     "don't-cares: test accuracy \(percent(effect.filledTestAccuracy)) filled, \(percent(effect.exactTestAccuracy)) exact "
                         + "(\(String(format: "%+.2f", change)) points); \(percent(effect.testLookupsOutsideCare)) of test lookups "
                         + "outside the care sets (\(percent(Double(effect.caredEntries) / Double(max(effect.entries, 1)))) of"
                         + " table entries cared for)"
-                        + (effect.filledValidationAccuracy.map { filled in
-                            "; validation \(percent(filled)) filled, \(percent(effect.exactValidationAccuracy ?? filled)) exact"
-                        } ?? "")
+                        + validation
                 )
             }
         } else if let training, let trained = training.testAccuracy {

@@ -48,21 +48,22 @@ enum EvaluateStep: PipelineStep {
         let data = try context.read(CommonInputs.data)
         let (test, validation) = (data.test, data.validation)
         context.progress("LUT inference on \(test.rows) test and \(validation.rows) validation rows")
-        var report = Report(
-            testAccuracy: try network.accuracy(dataset: test), testSamples: test.rows,
-            latencyCycles: parameters.latencyCycles)
-        if validation.rows > 0 {
-            report.validationAccuracy = try network.accuracy(dataset: validation)
-            report.validationSamples = validation.rows
-        }
+        // With don't-cares, the filling's comparison has the filled network's accuracies already.
+        var effect: FillingEffect?
         if !parameters.careSets.isEmpty {
             let exact = try context.read(Self.exact)
             var careSets = exact.spec.layers.map { _ in [CareSet]() }
             for partition in parameters.careSets {
                 careSets[partition.layer].append(try context.read(CommonInputs.careSets[TrainStep.memberName(partition)]))
             }
-            report.dontCare = try FillingEffect(
-                exact: exact, filled: network, careSets: careSets, test: test, validation: validation)
+            effect = try FillingEffect(exact: exact, filled: network, careSets: careSets, test: test, validation: validation)
+        }
+        var report = Report(
+            testAccuracy: try effect?.filledTestAccuracy ?? network.accuracy(dataset: test), testSamples: test.rows,
+            latencyCycles: parameters.latencyCycles, dontCare: effect)
+        if validation.rows > 0 {
+            report.validationAccuracy = try effect?.filledValidationAccuracy ?? network.accuracy(dataset: validation)
+            report.validationSamples = validation.rows
         }
         return ["report": try StepCodecs.json(report)]
     }
