@@ -19,12 +19,17 @@ public struct InputFrontEnd: Hashable, Codable, Sendable {
         self.scale = scale
     }
 
-    /// The identity front end before training.
-    public static func initial(features: Int, bits: Int) -> InputFrontEnd {
-        InputFrontEnd(
+    /// The front end before training: the identity, or with `centred`, each feature's mean
+    /// on the boundary between codes −1 and 0, the middle of the signed code range, so the
+    /// codes split the rows at the mean. Uncentred, the mean sits inside code 0: with 1-bit
+    /// codes, a feature set in fewer than half the rows (most image pixels) starts with code 0
+    /// in every row (docs/training.md, "Input front end").
+    public static func initial(features: Int, bits: Int, centred: Bool = false) -> InputFrontEnd {
+        let scale = Quantization.initialScale(bits: bits, signed: true)
+        return InputFrontEnd(
             bits: bits, mean: .init(repeating: 0, count: features), variance: .init(repeating: 1, count: features),
-            gamma: .init(repeating: 1, count: features), bias: .init(repeating: 0, count: features),
-            scale: Quantization.initialScale(bits: bits, signed: true))
+            gamma: .init(repeating: 1, count: features), bias: .init(repeating: centred ? -scale / 2 : 0, count: features),
+            scale: scale)
     }
 
     /// The inference form: batch-norm and quantizer folded into one affine
@@ -114,8 +119,9 @@ public struct TrainedNetwork: Hashable, Codable, Sendable {
         self.quantizers = quantizers
     }
 
-    /// Untrained network: seeded connectivity and per-partition initial weights.
-    public static func initial(spec: NetworkSpec) -> TrainedNetwork {
+    /// Untrained network: seeded connectivity and per-partition initial weights;
+    /// `centredInputs` centres the input front end (`InputFrontEnd.initial`).
+    public static func initial(spec: NetworkSpec, centredInputs: Bool = false) -> TrainedNetwork {
         let partitions = spec.layers.enumerated().map { l, layer in
             (0..<layer.partitions).map { p in
                 PartitionWeights.initial(fanIn: layer.fanIn, shape: layer.shape, seed: spec.seed, layer: l, partition: p)
@@ -128,7 +134,7 @@ public struct TrainedNetwork: Hashable, Codable, Sendable {
             spec: spec, connectivity: .random(for: spec), partitions: partitions,
             quantizers: QuantizerParameters(
                 outputScales: scales,
-                inputFrontEnd: .initial(features: spec.inputFeatures, bits: spec.inputBits)))
+                inputFrontEnd: .initial(features: spec.inputFeatures, bits: spec.inputBits, centred: centredInputs)))
     }
 
     /// The input encoder of the quantized network (and of LUT inference).

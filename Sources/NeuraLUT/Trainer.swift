@@ -153,7 +153,7 @@ public final class Trainer {
         lowestTrainable = self.trainable.firstIndex { $0.contains(true) } ?? spec.layers.count
 
         // Weights: fresh per-partition streams, warm-started where the initial network's shape matches.
-        let fresh = TrainedNetwork.initial(spec: spec)
+        let fresh = TrainedNetwork.initial(spec: spec, centredInputs: config.centresInputs)
         store.load(fresh)
         if let initial {
             for l in spec.layers.indices where l < initial.partitions.count {

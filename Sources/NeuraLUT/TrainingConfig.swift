@@ -32,6 +32,9 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
     /// sample is shifted by up to this many pixels in each direction, drawn
     /// per step from the seed (0: off). See `ImageShift`.
     public var augmentShift: Int
+    /// The input front end starts centred (`InputFrontEnd.initial`): each feature's mean on a
+    /// code boundary instead of inside code 0.
+    public var centresInputs: Bool
     /// Keep the epoch with the best validation accuracy, the latest of tied ones (true), or the last epoch.
     public var keepsBestEpoch: Bool
     /// Training rows (evenly spaced) over which batch-norm statistics are
@@ -46,7 +49,8 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
         epochs: Int = 10, batchSize: Int = 128, learningRate: Float = 2e-3, weightDecay: Float = 0,
         beta1: Float = 0.5, beta2: Float = 0.999, adamEpsilon: Float = 1e-8, restartEpochs: Int = 100,
         validationFraction: Double = 0.1, minInputActivity: Double = 0, imageWidth: Int? = nil, labelSmoothing: Float = 0,
-        augmentShift: Int = 0, keepsBestEpoch: Bool = true, calibrationRows: Int = 8192, batchNormMomentum: Float = 0.1, threads: Int = 0
+        augmentShift: Int = 0, centresInputs: Bool = false, keepsBestEpoch: Bool = true, calibrationRows: Int = 8192,
+        batchNormMomentum: Float = 0.1, threads: Int = 0
     ) {
         self.epochs = epochs
         self.batchSize = batchSize
@@ -61,6 +65,7 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
         self.imageWidth = imageWidth
         self.labelSmoothing = labelSmoothing
         self.augmentShift = augmentShift
+        self.centresInputs = centresInputs
         self.keepsBestEpoch = keepsBestEpoch
         self.calibrationRows = calibrationRows
         self.batchNormMomentum = batchNormMomentum

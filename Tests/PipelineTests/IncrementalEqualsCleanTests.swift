@@ -104,6 +104,7 @@ import Testing
         Edit(
             key: "train.augment_shift", section: "train", lines: ["augment_shift = 1"], trains: true,
             needs: ["model": ["image_width = 2"]]),
+        Edit(key: "train.centre_inputs", section: "train", lines: ["centre_inputs = true"], trains: true),
         Edit(key: "rtl.registers", section: "rtl", lines: ["registers = \"none\""], trains: false),
         Edit(key: "rtl.argmax", section: "rtl", lines: ["argmax = false"], trains: false),
         Edit(key: "rtl.tables", section: "rtl", lines: ["tables = \"case-rom\""], trains: false),

@@ -160,6 +160,19 @@ import Testing
             cutoff: Self.allMappings.union(Self.allModules).union(Self.afterTables))
     }
 
+    /// `train.centre_inputs = false` is the default spelled out: it keeps every key (projects
+    /// from before the key keep their results); `true` retrains, the wiring stays.
+    @Test func centringTheInputsRetrainsAndItsDefaultKeepsEveryKey() async throws {
+        let project = try MemoryPipeline()
+        try await project.build()
+        try project.edit("epochs = 3", "epochs = 3\ncentre_inputs = false")
+        #expect(try await project.build().ran == [])
+        try project.edit("centre_inputs = false", "centre_inputs = true")
+        Self.expectRan(
+            try await project.build(), required: Self.allTrain.union(Self.allTables).union(["thresholds"]).union(Self.tableCheck),
+            cutoff: Self.allMappings.union(Self.allModules).union(Self.afterTables))
+    }
+
     @Test func renamingTheTopRenamesModulesWithoutRetraining() async throws {
         let project = try MemoryPipeline()
         try await project.build()

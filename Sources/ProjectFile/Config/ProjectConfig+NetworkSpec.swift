@@ -64,6 +64,7 @@ extension TrainSection {
             epochs: epochs, batchSize: batch, learningRate: Float(learningRate),
             weightDecay: Float(weightDecay), restartEpochs: restartEpochs,
             minInputActivity: minInputActivity, imageWidth: imageWidth, labelSmoothing: Float(labelSmoothing),
-            augmentShift: augmentShift ?? 0, keepsBestEpoch: selection == .bestValidation, calibrationRows: calibrationRows)
+            augmentShift: augmentShift ?? 0, centresInputs: centresInputs, keepsBestEpoch: selection == .bestValidation,
+            calibrationRows: calibrationRows)
     }
 }

@@ -246,6 +246,9 @@ package enum ProjectKeys {
                 .integer(
                     "augment_shift", \.augmentShift, in: TrainingConfig.augmentShiftRange, default: "unset",
                     doc: "data augmentation: training images shift by up to this many pixels"),
+                .boolean(
+                    "centre_inputs", \.centresInputs,
+                    doc: "the input quantizer starts with each feature's mean on a code boundary"),
             ])
     }
 
