@@ -22,7 +22,10 @@ public final class Trainer {
 
     public let spec: NetworkSpec
     public let config: TrainingConfig
-    let connectivity: Connectivity
+    /// The wiring; layer 0's moves during the run with `config.searchesWiring`.
+    private(set) var connectivity: Connectivity
+    /// Nil unless `config.searchesWiring`.
+    let wiringSearch: WiringSearch?
     let data: Dataset
     let test: Dataset?
     /// An explicit validation set (replaces the hold-out from `data`).
@@ -45,7 +48,9 @@ public final class Trainer {
     let batchesPerEpoch: Int
     /// Training samples' random shifts; nil without augmentation.
     let imageShift: ImageShift?
-    let buffers: TrainingBuffers
+    /// Remade when the wiring moves.
+    private(set) var buffers: TrainingBuffers
+    let hiddenBudget: Int
     let scratch: [WorkerScratch]
     /// `scratch[worker]`'s memory, as the workers read it.
     let scratchPointers: [ScratchPointers]
@@ -175,10 +180,21 @@ public final class Trainer {
             }
         }
         frozenEncoder = store.snapshot(connectivity: self.connectivity).encoder
+        if config.searchesWiring {
+            guard trainable == nil, let imageWidth = config.imageWidth else {
+                throw SpecError("the wiring search needs images (an image width) and trains the whole network")
+            }
+            wiringSearch = WiringSearch(
+                wiring: self.connectivity.inputs[0], fanIn: spec.layers[0].fanIn, features: spec.inputFeatures,
+                imageWidth: imageWidth)
+        } else {
+            wiringSearch = nil
+        }
 
         samplesPerBatch = min(config.batchSize, trainRows.count)
         batchesPerEpoch = trainRows.count / samplesPerBatch
         let batch = Kernels.padded(samplesPerBatch)
+        self.hiddenBudget = hiddenBudget
         let layouts = store.layouts
         buffers = TrainingBuffers(
             spec: spec, layouts: layouts, batch: batch, store: store, connectivity: self.connectivity,
@@ -214,6 +230,8 @@ public final class Trainer {
         shouldStop: @Sendable () -> Bool = { false },
         checkpoint: URL? = nil
     ) throws -> TrainingOutcome {
+        // A checkpoint holds no search state: a search resumed from one would differ.
+        let checkpoint = wiringSearch == nil ? checkpoint : nil
         while epoch < config.epochs {
             let order = shuffledRows(epoch: epoch)
             var clock = DispatchTime.now().uptimeNanoseconds
@@ -279,11 +297,21 @@ public final class Trainer {
             log.bestEpoch = epoch + 1
         }
         epoch += 1
+        moveWiringIfDue()
         batchInEpoch = 0
         epochLoss = 0
         epochCorrect = 0
         epochSeen = 0
         epochSeconds = 0
+    }
+
+    /// The search's moves at an epoch's end; the buffers read the wiring, so they are remade.
+    private func moveWiringIfDue() {
+        guard let search = wiringSearch, search.move(afterEpoch: epoch, of: config.epochs) > 0 else { return }
+        connectivity.inputs[0] = search.wiring
+        buffers = TrainingBuffers(
+            spec: spec, layouts: store.layouts, batch: buffers.batch, store: store, connectivity: connectivity,
+            trainable: trainable, hiddenBudget: hiddenBudget)
     }
 
     /// The current network with batch-norm statistics recomputed over the

@@ -48,6 +48,9 @@ extension Trainer {
             let needInput = l > lowestTrainable || (l == 0 && globalTrainable)
             backwardLayer(l, count: n, needInput: needInput, adam: adam, threads: threads)
         }
+        if let search = wiringSearch, !search.finished {
+            search.accumulate(slots: buffers.slots[0], values: buffers.values[0].base, batch: batch, count: n, threads: threads)
+        }
         if globalTrainable {
             backwardFrontEnd(count: n, threads: threads)
             adam.update(start: store.globalOffset, count: store.globalCount)

@@ -35,6 +35,8 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
     /// The input front end starts centred (`InputFrontEnd.initial`): each feature's mean on a
     /// code boundary instead of inside code 0.
     public var centresInputs: Bool
+    /// Layer 0's inputs move during the run (`WiringSearch`); needs `imageWidth`.
+    public var searchesWiring: Bool
     /// Keep the epoch with the best validation accuracy, the latest of tied ones (true), or the last epoch.
     public var keepsBestEpoch: Bool
     /// Training rows (evenly spaced) over which batch-norm statistics are
@@ -49,7 +51,8 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
         epochs: Int = 10, batchSize: Int = 128, learningRate: Float = 2e-3, weightDecay: Float = 0,
         beta1: Float = 0.5, beta2: Float = 0.999, adamEpsilon: Float = 1e-8, restartEpochs: Int = 100,
         validationFraction: Double = 0.1, minInputActivity: Double = 0, imageWidth: Int? = nil, labelSmoothing: Float = 0,
-        augmentShift: Int = 0, centresInputs: Bool = false, keepsBestEpoch: Bool = true, calibrationRows: Int = 8192,
+        augmentShift: Int = 0, centresInputs: Bool = false, searchesWiring: Bool = false, keepsBestEpoch: Bool = true,
+        calibrationRows: Int = 8192,
         batchNormMomentum: Float = 0.1, threads: Int = 0
     ) {
         self.epochs = epochs
@@ -66,6 +69,7 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
         self.labelSmoothing = labelSmoothing
         self.augmentShift = augmentShift
         self.centresInputs = centresInputs
+        self.searchesWiring = searchesWiring
         self.keepsBestEpoch = keepsBestEpoch
         self.calibrationRows = calibrationRows
         self.batchNormMomentum = batchNormMomentum

@@ -160,6 +160,24 @@ import Testing
             cutoff: Self.allMappings.union(Self.allModules).union(Self.afterTables))
     }
 
+    /// The wiring search is a training run: its key holds every setting the run reads, so an
+    /// optimiser edit redoes the search; without the search, it leaves the wiring alone.
+    @Test func theWiringSearchIsKeyedByTheTrainingItRuns() async throws {
+        let project = try MemoryPipeline()
+        try project.edit("[model]", "[model]\nimage_width = 2")
+        try await project.build()
+        try project.edit("image_width = 2", "image_width = 2\nsearch_wiring = true")
+        #expect(try await project.build().ran.contains(ConnectivityStep.id))
+        try project.edit("epochs = 3", "epochs = 4")
+        #expect(try await project.build().ran.contains(ConnectivityStep.id))
+        try project.edit("epochs = 4", "epochs = 4\ncentre_inputs = true")
+        #expect(try await project.build().ran.contains(ConnectivityStep.id))
+        try project.edit("search_wiring = true", "")
+        try await project.build()
+        try project.edit("epochs = 4", "epochs = 5")
+        #expect(try await project.build().ran.contains(ConnectivityStep.id) == false)
+    }
+
     /// `train.centre_inputs = false` is the default spelled out: it keeps every key (projects
     /// from before the key keep their results); `true` retrains, the wiring stays.
     @Test func centringTheInputsRetrainsAndItsDefaultKeepsEveryKey() async throws {

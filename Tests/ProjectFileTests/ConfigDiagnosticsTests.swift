@@ -53,7 +53,7 @@ import Testing
             edit("fan_in = 4", "fanin = 4"),
             [
                 "lutbuild.toml:8: model.fanin: unknown key; did you mean 'fan_in'? (expected one of: seed, input_bits, bits,"
-                    + " output_bits, fan_in, width, depth, skip, max_table_bits, min_input_activity, image_width, partitions_per_class, layers)"
+                    + " output_bits, fan_in, width, depth, skip, max_table_bits, min_input_activity, image_width, search_wiring, partitions_per_class, layers)"
             ]
         ),
         (
@@ -171,6 +171,13 @@ import Testing
         (
             edit("epochs = 5", "epochs = 5\naugment_shift = 1"),
             ["lutbuild.toml:13: train.augment_shift: shifts training images, so it needs model.image_width (the images' width in pixels)"]
+        ),
+        (
+            edit("fan_in = 4", "fan_in = 4\nsearch_wiring = true"),
+            [
+                "lutbuild.toml:9: model.search_wiring: moves inputs within windows of the image, so it needs model.image_width"
+                    + " (the images' width in pixels)"
+            ]
         ),
         (
             edit("[dataset]", "[dataset]\ntest_fraction = 1.5"),

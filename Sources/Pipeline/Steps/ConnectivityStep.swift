@@ -6,7 +6,11 @@ import ProjectFile
 /// `connectivity`: which previous-layer outputs each partition reads (seeded,
 /// fixed before training). Drawn exactly as the trainer draws it: layer 0 on
 /// the active features of all training rows (the trainer's validation set is
-/// separate), so both agree.
+/// separate), so both agree. With `model.search_wiring`, a training run with
+/// every setting of the train step's then moves layer 0's inputs
+/// (`WiringSearch`), and its selected epoch's wiring is the output: the
+/// search's key holds the train step's settings, so whatever its run reads
+/// is in the key.
 enum ConnectivityStep: PipelineStep {
     static let id = "connectivity"
     static let kind = "connectivity"
@@ -18,6 +22,14 @@ enum ConnectivityStep: PipelineStep {
         var minInputActivity: Double
         /// Nil (and so absent from the key) unless set: projects without it keep their keys.
         var imageWidth: Int?
+        /// The wiring search's run; nil (and so absent from the key) without `model.search_wiring`.
+        var search: SearchRun?
+    }
+
+    /// The network and training settings of the search's run, as the train step's key holds them.
+    struct SearchRun: Codable, Sendable {
+        var shared: TrainStep.Shared
+        var layers: [TrainStep.Member]
     }
 
     static func make(_ project: Project) throws -> Step {
@@ -28,17 +40,53 @@ enum ConnectivityStep: PipelineStep {
             id: id,
             Parameters(
                 seed: model.seed, layers: model.layerSpecs.map(LayerWiring.init),
-                minInputActivity: model.minInputActivity, imageWidth: model.imageWidth),
-            inputs: inputs, outputs: ["connectivity"])
+                minInputActivity: model.minInputActivity, imageWidth: model.imageWidth,
+                search: model.searchesWiring
+                    ? SearchRun(
+                        shared: TrainStep.shared(project.config),
+                        layers: model.layerSpecs.indices.map { TrainStep.member(model, layer: $0) }) : nil),
+            inputs: inputs, outputs: ["connectivity"], usesAllCores: model.searchesWiring)
     }
 
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
-        let train = try context.read(CommonInputs.data).train
-        let wiring = Connectivity.draw(
+        let prepared = try context.read(CommonInputs.data)
+        let train = prepared.train
+        var wiring = Connectivity.draw(
             seed: parameters.seed, layers: parameters.layers, data: train,
             rows: Array(0..<train.rows), minInputActivity: parameters.minInputActivity,
             imageWidth: parameters.imageWidth)
+        if let search = parameters.search {
+            wiring = try searched(wiring, search, prepared, context)
+        }
         for warning in ResultWarnings.unreadOutputs(wiring, layers: parameters.layers) { context.warn(warning) }
         return ["connectivity": try StepCodecs.json(wiring)]
+    }
+
+    /// `drawn` with layer 0's inputs moved by a training run of the search's settings.
+    static func searched(
+        _ drawn: Connectivity, _ search: SearchRun, _ prepared: PreparedData, _ context: StepContext
+    ) throws
+        -> Connectivity
+    {
+        let members = Dictionary(
+            uniqueKeysWithValues: search.layers.enumerated().map { layer, member in
+                (TrainStep.memberName(PartitionID(layer: layer, index: 0)), member)
+            })
+        let spec = try TrainStep.networkSpec(search.shared, members, features: prepared.features, classes: prepared.classes)
+        var settings = search.shared.train.trainingConfig(
+            minInputActivity: search.shared.minInputActivity, imageWidth: search.shared.imageWidth)
+        settings.searchesWiring = true
+        let trainer = try Trainer(
+            spec: spec, config: settings, data: prepared.train, validation: prepared.validation, connectivity: drawn)
+        let throttle = ProgressThrottle()
+        let outcome = try trainer.run(
+            progress: { progress in
+                if throttle.shouldReport(final: progress.batch == progress.batches) {
+                    context.status("searching the wiring: " + TrainStep.describe(progress), fraction: TrainStep.fractionDone(progress))
+                }
+            },
+            shouldStop: { context.isCancelled })
+        guard outcome.completed else { throw CancellationError() }
+        return outcome.network.connectivity
     }
 }

@@ -68,13 +68,19 @@ enum TrainStep: PipelineBatchStep {
             width: spec.shape.width, depth: spec.shape.depth, skip: spec.shape.skip)
     }
 
-    /// `action` trains; tests of the build's keys substitute one that does not.
-    static func make(_ config: ProjectConfig, action: @escaping Action = train) throws -> BatchStep {
+    /// The settings every member's run reads (the whole network's; also the wiring search's).
+    static func shared(_ config: ProjectConfig) -> Shared {
         let model = config.model
-        let shared = Shared(
+        return Shared(
             train: config.train, seed: model.seed, inputBits: model.inputBits,
             partitions: model.layers.map(\.partitions), minInputActivity: model.minInputActivity, imageWidth: model.imageWidth,
             partitionsPerClass: model.networkShape.partitionsPerClass)
+    }
+
+    /// `action` trains; tests of the build's keys substitute one that does not.
+    static func make(_ config: ProjectConfig, action: @escaping Action = train) throws -> BatchStep {
+        let model = config.model
+        let shared = shared(config)
         var members: [PipelineBatchMember<Member>] = []
         for (layer, spec) in model.layerSpecs.enumerated() {
             let parameters = member(model, layer: layer)

@@ -196,6 +196,15 @@ public struct ModelSection: Sendable, Equatable, Hashable, Codable {
     public var layers: [LayerConfig]
     /// Stored only when above 1, so projects without the additive head keep their digests.
     private var groupedPartitionsPerClass: Int?
+    /// Stored only when true, so projects without the wiring search keep their digests.
+    private var searchedWiring: Bool?
+
+    /// Layer 0's wiring is searched by a training run that moves its inputs (`WiringSearch`),
+    /// before training proper; needs `imageWidth`.
+    public var searchesWiring: Bool {
+        get { searchedWiring ?? false }
+        set { searchedWiring = newValue ? true : nil }
+    }
 
     /// k: last-layer partitions summed into each class's score (`ClassScores`); 1 is the plain argmax.
     public var partitionsPerClass: Int {
@@ -206,6 +215,7 @@ public struct ModelSection: Sendable, Equatable, Hashable, Codable {
     private enum CodingKeys: String, CodingKey {
         case seed, inputBits, bits, outputBits, fanIn, width, depth, skip, maxTableBits, minInputActivity, imageWidth, layers
         case groupedPartitionsPerClass = "partitionsPerClass"
+        case searchedWiring = "searchWiring"
     }
 
     public init(

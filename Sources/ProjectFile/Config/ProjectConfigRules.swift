@@ -39,6 +39,12 @@ package enum ProjectConfigRules {
                 "shifts training images, so it needs model.image_width (the images' width in pixels)")
             return
         }
+        if config.model.searchesWiring, config.model.imageWidth == nil {
+            r.report(
+                ConfigKeyPath().appending("model").appending("search_wiring"),
+                "moves inputs within windows of the image, so it needs model.image_width (the images' width in pixels)")
+            return
+        }
         do {
             try spec.validate()
             try config.train.trainingConfig(minInputActivity: config.model.minInputActivity, imageWidth: config.model.imageWidth).validate()

@@ -175,6 +175,9 @@ package enum ProjectKeys {
                 .integer(
                     "image_width", \.imageWidth, in: TrainingConfig.imageWidthRange, default: "unset",
                     doc: "the input features are the pixels of images this many pixels wide"),
+                .boolean(
+                    "search_wiring", \.searchesWiring,
+                    doc: "layer 0's wiring is searched by a training run that moves its inputs, before training"),
                 .integer(
                     "partitions_per_class", \.partitionsPerClass, in: NetworkSpec.partitionsPerClassRange,
                     doc: "k: the last layer's partitions each class owns"),
