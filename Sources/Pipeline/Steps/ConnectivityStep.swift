@@ -87,6 +87,11 @@ enum ConnectivityStep: PipelineStep {
             },
             shouldStop: { context.isCancelled })
         guard outcome.completed else { throw CancellationError() }
-        return outcome.network.connectivity
+        let searched = outcome.network.connectivity
+        let moved = zip(drawn.inputs[0], searched.inputs[0]).map { zip($0, $1).filter { $0 != $1 }.count }.reduce(0, +)
+        context.progress(
+            "the wiring search moved \(moved) of layer 0's \(drawn.inputs[0].count * (drawn.inputs[0].first?.count ?? 0)) inputs"
+                + " (the wiring of its epoch \(outcome.log.bestEpoch), selected as training selects)")
+        return searched
     }
 }
