@@ -316,16 +316,18 @@ final class RemoteCacheSession: Sendable {
     // MARK: - Problems
 
     /// Counts a problem and writes it to the log (the first of the build starts a new log).
+    /// Whether this line starts the log is decided under the same lock as the write: decided
+    /// apart, a later problem's line could be appended before the first one's new log
+    /// replaced the file, and be lost (`problemsAreSummedUpPerCause…` lost one of 7 lines in
+    /// 22 of 60 runs, none in 60 since).
     private func note(_ problem: Problem, _ detail: String) {
-        let startsLog = state.withLock { state in
-            let entry = state.problems[problem] ?? (0, detail)
-            state.problems[problem] = (entry.count + 1, entry.first)
-            defer { state.logStarted = true }
-            return !state.logStarted
-        }
         let line = Data("\(Date().ISO8601Format()) \(problem.rawValue): \(detail)\n".utf8)
         let header = Data("# lutbuild: remote cache \(settings.cache.displayName), problems of one build, one per line\n".utf8)
-        state.withLock { _ in
+        state.withLock { state in
+            let entry = state.problems[problem] ?? (0, detail)
+            state.problems[problem] = (entry.count + 1, entry.first)
+            let startsLog = !state.logStarted
+            state.logStarted = true
             if startsLog {
                 try? store.fileSystem.createDirectory(parentPath(logPath))
                 try? store.fileSystem.writeAtomically(logPath, header + line)
