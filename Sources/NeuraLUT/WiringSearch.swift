@@ -31,7 +31,6 @@ final class WiringSearch {
     private var candidates: [[Int]] = []
     private var sumStart: [Int] = []
     private var sums: UnsafeMutablePointer<Double>
-    private var sumCount = 0
     /// No input moves any more: the sums are no longer needed.
     private(set) var finished = false
 
@@ -69,9 +68,8 @@ final class WiringSearch {
             }
         }
         sums.deallocate()
-        sumCount = sumStart.last!
-        sums = .allocate(capacity: sumCount)
-        sums.initialize(repeating: 0, count: sumCount)
+        sums = .allocate(capacity: sumStart.last!)
+        sums.initialize(repeating: 0, count: sumStart.last!)
     }
 
     /// Adds a step's sums: `slots` are layer 0's, after the backward pass wrote their input

@@ -266,10 +266,10 @@ public struct TrainSection: Sendable, Equatable, Hashable, Codable {
     public var labelSmoothing: Double
     /// Largest random shift of training images, in pixels; nil (and so absent from the train step's key) unless set.
     public var augmentShift: Int?
-    /// Centre the input front end at the start (`TrainingConfig.centresInputs`); nil (and so absent
-    /// from the train step's key) unless true, so projects without it, or with it false, keep their keys.
-    public var centreInputs: Bool?
-    /// `centreInputs` as the project file's key reads and writes it.
+    /// Stored only when true (absent from the train step's key otherwise), so projects without
+    /// it, or with it false, keep their keys.
+    private var centreInputs: Bool?
+    /// Centre the input front end at the start (`TrainingConfig.centresInputs`).
     public var centresInputs: Bool {
         get { centreInputs ?? false }
         set { centreInputs = newValue ? true : nil }
@@ -278,7 +278,7 @@ public struct TrainSection: Sendable, Equatable, Hashable, Codable {
     public init(
         epochs: Int = 60, batch: Int = 128, learningRate: Double = 3e-3, weightDecay: Double = 0,
         restartEpochs: Int = 100, selection: ModelSelection = .bestValidation, calibrationRows: Int = 8192,
-        labelSmoothing: Double = 0, augmentShift: Int? = nil, centreInputs: Bool? = nil
+        labelSmoothing: Double = 0, augmentShift: Int? = nil, centresInputs: Bool = false
     ) {
         self.epochs = epochs
         self.batch = batch
@@ -289,7 +289,7 @@ public struct TrainSection: Sendable, Equatable, Hashable, Codable {
         self.calibrationRows = calibrationRows
         self.labelSmoothing = labelSmoothing
         self.augmentShift = augmentShift
-        self.centreInputs = centreInputs
+        self.centresInputs = centresInputs
     }
 }
 
