@@ -54,6 +54,24 @@ public struct InputThresholds: Codable, Equatable, Sendable {
         }
     }
 
+    /// The thresholds moved onto `grid`'s multiples, for values floored to the grid before the
+    /// affine rule (`[dataset] value_step`): the moved thresholds give a raw value the code its
+    /// floored value gets from the rule, so a comparator bank needs no flooring.
+    public func onGrid(_ grid: ValueGrid) -> InputThresholds {
+        var moved = self
+        moved.rule =
+            "x floored to a multiple of \(grid.stepText) first, then " + rule
+            + "; the thresholds, multiples of \(grid.stepText) (less one ulp when decreasing), give x as it is the code of its floor"
+        for f in moved.features.indices {
+            switch moved.features[f].direction {
+            case "increasing": moved.features[f].thresholds = moved.features[f].thresholds.map(grid.increasingThreshold)
+            case "decreasing": moved.features[f].thresholds = moved.features[f].thresholds.map(grid.decreasingThreshold)
+            default: break
+            }
+        }
+        return moved
+    }
+
     /// The code of raw value `x` from the thresholds alone (what an upstream
     /// comparator bank computes).
     public func code(_ x: Double, feature: Int) -> Int {

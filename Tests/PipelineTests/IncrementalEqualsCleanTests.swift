@@ -69,6 +69,7 @@ import Testing
         Edit(key: "dataset.validation_fraction", section: "dataset", lines: ["validation_fraction = 0.2"], trains: true),
         Edit(key: "dataset.normalize", section: "dataset", lines: ["normalize = \"none\""], trains: true),
         Edit(key: "dataset.seed", section: "dataset", lines: ["seed = 2"], trains: true),
+        Edit(key: "dataset.value_step", section: "dataset", lines: ["value_step = 0.5"], trains: true),
         Edit(key: "model.seed", section: "model", lines: ["seed = 2"], trains: true),
         Edit(key: "model.input_bits", section: "model", lines: ["input_bits = 3"], trains: true),
         Edit(key: "model.bits", section: "model", lines: ["bits = 1"], trains: true),

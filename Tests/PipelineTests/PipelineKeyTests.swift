@@ -191,6 +191,26 @@ import Testing
             cutoff: Self.allMappings.union(Self.allModules).union(Self.afterTables))
     }
 
+    /// `[dataset] value_step` floors the data, so everything is prepared and trained again,
+    /// and moves the published thresholds (and so the encoder's comparators) onto its multiples.
+    @Test func aValueStepTrainsOnFlooredDataAndPutsTheThresholdsOnItsMultiples() async throws {
+        let project = try MemoryPipeline()
+        try project.edit("[rtl]", "[rtl]\ninput_encoder = true")
+        try await project.build()
+        try project.edit("test_fraction = 0.25", "test_fraction = 0.25\nvalue_step = 0.5")
+        let ran = try await project.build().ran
+        #expect(ran.contains("data/prepare") && ran.contains("thresholds") && ran.contains { $0.hasPrefix("train/") }, "\(ran)")
+        let thresholds = try JSONDecoder().decode(
+            InputThresholds.self, from: Data(try project.read("gen/rtl/tiny_input_thresholds.json").utf8))
+        #expect(thresholds.rule.hasPrefix("x floored to a multiple of 0.5 first"))
+        for feature in thresholds.features {
+            for t in feature.thresholds {
+                let multiple = feature.direction == "increasing" ? t : t.nextUp
+                #expect((multiple / 0.5).rounded() * 0.5 == multiple, "\(feature.name) \(feature.direction) \(t)")
+            }
+        }
+    }
+
     @Test func renamingTheTopRenamesModulesWithoutRetraining() async throws {
         let project = try MemoryPipeline()
         try await project.build()

@@ -184,6 +184,10 @@ import Testing
             ["lutbuild.toml:5: dataset.test_fraction: expected a number in [0, 1), found 1.5"]
         ),
         (
+            edit("[dataset]", "[dataset]\nvalue_step = 0"),
+            ["lutbuild.toml:5: dataset.value_step: expected a number in [1e-06, 1000000000], found 0"]
+        ),
+        (
             edit("name = \"demo\"", "name = \"3demo\""),
             [
                 "lutbuild.toml:2: project.name: expected a Verilog identifier (a letter or '_', then letters, digits or '_'; not"

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Subprocess
 import NeuraLUT
@@ -8,9 +9,8 @@ import Testing
 /// checked against the published thresholds and simulated on raw inputs.
 @Suite struct InputEncoderRTLTests {
     /// Fixtures.small's 6 features: increasing, decreasing and constant quantizers, 2-bit codes.
-    static let thresholds = InputThresholds(
-        encoder: InputEncoder(
-            bits: 2, scale: [0.9, -1.3, 2.0, 0, 0.5, 7.5], offset: [0.2, -0.4, 0.0, 1.3, -0.6, 0.1]))
+    static let affine = InputEncoder(bits: 2, scale: [0.9, -1.3, 2.0, 0, 0.5, 7.5], offset: [0.2, -0.4, 0.0, 1.3, -0.6, 0.1])
+    static let thresholds = InputThresholds(encoder: affine)
     static let signed = FixedPointFormat(isSigned: true, integerBits: 4, fractionBits: 4)
 
     /// `count` rows of raw values in -6…6 (so some clamp at s4.4's range), with labels.
@@ -63,6 +63,50 @@ import Testing
             let report = try Verifier(simulator: simulator).verify(design: design, network: Fixtures.small, vectors: vectors, in: directory)
             #expect(report.mismatches == 0, "\(options.topName): \(report.summary)")
             #expect(report.samples == 200)
+        }
+    }
+
+    /// `[dataset] value_step`: with the thresholds moved onto the step's multiples, the
+    /// comparators give every raw value the published thresholds' code of its floored value,
+    /// so hardware fed raw values computes what training and LUT inference saw (floored
+    /// values). (A floored value exactly on an unmoved threshold is the documented tie of the
+    /// affine rule, which rounds half to even: step 0.25 meets feature 2's boundaries ±0.25.)
+    @Test func thresholdsOnAValueGridGiveRawValuesTheCodesOfTheirFloor() {
+        for step in [0.25, 0.5, 2] {
+            let grid = ValueGrid(step: step)
+            let encoder = InputEncoderRTL(thresholds: Self.thresholds.onGrid(grid), format: Self.signed)
+            for feature in 0..<6 {
+                for value in Self.signed.minimum...Self.signed.maximum {
+                    let floored = grid.floor(Double(value) / 16)
+                    #expect(
+                        encoder.code(value, feature: feature) == Self.thresholds.code(floored, feature: feature),
+                        "step \(step) feature \(feature) value \(value)")
+                }
+            }
+        }
+        #expect(ValueGrid(step: 32).increasingThreshold(40.2) == 64 && ValueGrid(step: 32).increasingThreshold(64) == 64)
+        #expect(ValueGrid(step: 32).decreasingThreshold(40.2) == 64.0.nextDown)
+    }
+
+    /// In simulation: raw (unfloored) values through the moved comparators give the outputs
+    /// software LUT inference gives their floored values; the unmoved thresholds do not.
+    @Test func rawValuesSimulateToInferenceOfTheirFlooredValues() throws {
+        let grid = ValueGrid(step: 0.5)
+        let (raw, labels) = Self.raw(count: 200)
+        let ports = raw.map { Self.signed.quantize(Double($0)) }
+        let flooredCodes = ports.enumerated().map { i, value in
+            Self.affine.code(Float(grid.floor(Double(value) / 16)), feature: i % 6)
+        }
+        var vectors = try TestVectors(network: Fixtures.small, codes: flooredCodes, count: 200, labels: labels)
+        vectors.inputs = ports.map(Self.signed.pattern)
+        for (name, thresholds, clean) in [("grid", Self.thresholds.onGrid(grid), true), ("off_grid", Self.thresholds, false)] {
+            let encoder = InputEncoderRTL(thresholds: thresholds, format: Self.signed)
+            let design = try VerilogEmitter.design(
+                network: Fixtures.small, options: RTLOptions(topName: "enc_\(name)", inputEncoder: true), encoder: encoder)
+            let directory = try Fixtures.temporaryDirectory("encoder-\(name)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let report = try Verifier(simulator: .iverilog).verify(design: design, network: Fixtures.small, vectors: vectors, in: directory)
+            #expect((report.mismatches == 0) == clean, "\(name): \(report.summary)")
         }
     }
 

@@ -140,6 +140,11 @@ extension PreparedData {
         guard fit.fits(features: fitting.columns, classes: classes) else {
             throw DataDoesNotFitModel(features: fitting.columns, classes: classes)
         }
+        if let grid = settings.valueGrid {
+            fitting = grid.apply(to: fitting)
+            validation = grid.apply(to: validation)
+            test = grid.apply(to: test)
+        }
 
         let normalization: FeatureNormalization
         switch settings.normalize {

@@ -68,6 +68,8 @@ enum ThresholdsStep: PipelineStep {
         var inputFormat: String?
         /// `model.partitions_per_class` when above 1; nil leaves the key as it was.
         var partitionsPerClass: Int?
+        /// `[dataset] value_step`: the thresholds move onto its multiples; nil leaves the key as it was.
+        var valueGrid: ValueGrid?
     }
 
     /// The output holding the hardware input encoder, when the project asks for one.
@@ -86,7 +88,7 @@ enum ThresholdsStep: PipelineStep {
             Parameters(
                 outputs: last?.partitions ?? 0, bits: last?.outputBits ?? 1,
                 inputFormat: config.rtl.inputEncoder ? config.rtl.inputFormat : nil,
-                partitionsPerClass: config.model.networkShape.partitionsPerClass),
+                partitionsPerClass: config.model.networkShape.partitionsPerClass, valueGrid: config.dataset.valueGrid),
             inputs: inputs(), outputs: outputs + (config.rtl.inputEncoder ? [encoderOutput] : []),
             publish: ["json": paths.json, "csv": paths.csv, "outputCodes": paths.outputCodes])
     }
@@ -102,9 +104,10 @@ enum ThresholdsStep: PipelineStep {
     static func run(_ parameters: Parameters, _ context: StepContext) async throws -> StepOutputs {
         let quantizers = try context.read(CommonInputs.quantizers)
         let prepared = try context.read(CommonInputs.data)
-        let thresholds = InputThresholds(
+        var thresholds = InputThresholds(
             encoder: rawEncoder(quantizers.inputFrontEnd.encoder, after: prepared.normalization),
             featureNames: try context.read(CommonInputs.featureNames))
+        if let grid = parameters.valueGrid { thresholds = thresholds.onGrid(grid) }
         var outputCodes = try StepCodecs.json(
             OutputCodes(
                 outputs: parameters.outputs, bits: parameters.bits, scale: quantizers.outputScales.last ?? 1,

@@ -115,6 +115,9 @@ public struct DatasetSection: Sendable, Equatable, Hashable, Codable {
     /// Share of the training part held out for model selection.
     public var validationFraction: Double
     public var normalize: NormalizationKind
+    /// Raw feature values are floored to multiples of this step before normalisation, and the
+    /// input thresholds lie on its multiples (`ValueGrid`). Nil (and so absent from the key) unless set.
+    public var valueStep: Double?
     /// Seeds the test and validation splits.
     public var seed: UInt64
 
@@ -122,7 +125,7 @@ public struct DatasetSection: Sendable, Equatable, Hashable, Codable {
         format: DatasetFormat = .csv, train: String, trainLabels: String? = nil, test: String? = nil,
         testLabels: String? = nil, label: LabelColumn = .name("label"), header: Bool = true, skipLines: Int = 0,
         labelOffset: Int = 0, classes: Int? = nil, classNames: [String]? = nil, testFraction: Double = 0.2,
-        validationFraction: Double = 0.1, normalize: NormalizationKind = .standard, seed: UInt64 = 1
+        validationFraction: Double = 0.1, normalize: NormalizationKind = .standard, valueStep: Double? = nil, seed: UInt64 = 1
     ) {
         self.format = format
         self.train = train
@@ -138,6 +141,7 @@ public struct DatasetSection: Sendable, Equatable, Hashable, Codable {
         self.testFraction = testFraction
         self.validationFraction = validationFraction
         self.normalize = normalize
+        self.valueStep = valueStep
         self.seed = seed
     }
 }
@@ -147,6 +151,12 @@ extension DatasetSection {
     public var csvLayout: CSVLayout {
         CSVLayout(label: label, header: header, skipLines: skipLines, labelOffset: labelOffset)
     }
+
+    /// The grid raw values are floored to (`value_step`), if any.
+    public var valueGrid: ValueGrid? { valueStep.map(ValueGrid.init(step:)) }
+
+    /// The steps `value_step` may take (the project file's range).
+    public static let valueSteps: ClosedRange<Double> = 1e-6...1e9
 }
 
 /// One entry of `model.layers`: a partition count and optional overrides of

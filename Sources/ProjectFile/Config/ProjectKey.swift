@@ -135,6 +135,17 @@ extension ProjectKey {
         }
     }
 
+    package static func number(
+        _ name: String, _ field: WritableKeyPath<Section, Double?>, in range: ClosedRange<Double>, default words: String,
+        doc: String
+    ) -> Self {
+        ProjectKey(name, .number(range, closedAbove: true), doc: doc, default: { _ in words }) { r, table, path, section in
+            guard let value = r.double(table, name, at: path, in: range) else { return table[name] == nil }
+            section[keyPath: field] = value
+            return true
+        }
+    }
+
     package static func boolean(_ name: String, _ field: WritableKeyPath<Section, Bool>, doc: String) -> Self {
         ProjectKey(name, .boolean, doc: doc, default: { "`\($0[keyPath: field])`" }) { r, table, path, section in
             guard let value = r.bool(table, name, at: path) else { return table[name] == nil }

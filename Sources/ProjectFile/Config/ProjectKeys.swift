@@ -144,6 +144,9 @@ package enum ProjectKeys {
                     "validation_fraction", \.validationFraction, in: 0...1, closedAbove: false,
                     doc: "share of the training part held out for model selection"),
                 .choice("normalize", \.normalize, doc: "`standard`: per-feature zero mean, unit variance"),
+                .number(
+                    "value_step", \.valueStep, in: DatasetSection.valueSteps, default: "unset",
+                    doc: "raw feature values are floored to multiples of this step; the input thresholds lie on its multiples"),
                 .integer("seed", \.seed, in: 0...Int.max, doc: "seeds the test and validation splits"),
             ])
     }
