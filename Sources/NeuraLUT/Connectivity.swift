@@ -50,6 +50,10 @@ extension Connectivity {
         return live
     }
 
+    /// The input features some partition of layer 0 reads: the only ones whose codes the
+    /// network needs (the input encoder compares no other).
+    public var readFeatures: Set<Int> { Set((inputs.first ?? []).joined()) }
+
     /// Per layer but the last: how many of its outputs no partition of the
     /// next layer reads (0 where all are read).
     public func unreadOutputs(layerSizes: [Int]) -> [Int] {

@@ -64,9 +64,15 @@ public struct InputEncoderRTL: Hashable, Codable, Sendable {
     /// Module name of the encoder.
     public static func moduleName(topName: String) -> String { "\(topName)_encoder" }
 
+    /// `<top>_encoder` of `network`: comparators for the features its layer 0 reads
+    /// (code 0 for the others, which nothing reads, so they cost no LUT in any count).
+    public func module(name: String, network: LUTNetwork) -> GeneratedFile {
+        module(name: name, reading: network.connectivity.readFeatures)
+    }
+
     /// `<top>_encoder`: `raw` (feature i at `[i*W +: W]`) in, `codes` out,
-    /// combinational.
-    public func module(name: String) -> GeneratedFile {
+    /// combinational; features outside `read` get code 0.
+    func module(name: String, reading read: Set<Int>) -> GeneratedFile {
         let width = format.bits, count = features.count
         var text = TextBuffer(capacity: 256 + count * 160)
         let signedness = format.isSigned ? "two's complement" : "unsigned"
@@ -88,6 +94,10 @@ public struct InputEncoderRTL: Hashable, Codable, Sendable {
             """)
         for (i, feature) in features.enumerated() {
             let slice = "[\(i * codeBits + codeBits - 1):\(i * codeBits)]"
+            guard read.contains(i) else {
+                text.append("    assign codes\(slice) = \(codeBits)'d0;  // not read by the network\n")
+                continue
+            }
             let comparisons: [String]
             var always = 0
             switch feature {

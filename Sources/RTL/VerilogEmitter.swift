@@ -55,7 +55,7 @@ public enum VerilogEmitter {
             }
         }
         let layerFiles = network.spec.layers.indices.map { layerModule(network: network, layer: $0, options: options) }
-        let encoderFiles = encoder.map { [$0.module(name: InputEncoderRTL.moduleName(topName: topName))] } ?? []
+        let encoderFiles = encoder.map { [$0.module(name: InputEncoderRTL.moduleName(topName: topName), network: network)] } ?? []
         let top = topModule(network: network, options: options, encoder: encoder)
         let spec = network.spec
         let outputs = spec.scoreCount

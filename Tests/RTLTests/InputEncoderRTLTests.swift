@@ -110,6 +110,20 @@ import Testing
         }
     }
 
+    /// Only the features layer 0 reads get comparators: the rest are never read, and
+    /// comparing them would count LUTs the design does not need.
+    @Test func onlyTheFeaturesTheNetworkReadsAreCompared() {
+        let encoder = InputEncoderRTL(thresholds: Self.thresholds, format: Self.signed)
+        let all = encoder.module(name: "enc_all", reading: Set(0..<6)).contents
+        let some = encoder.module(name: "enc_some", reading: [0, 2]).contents
+        #expect(all.contains("wire signed [7:0] x1 =") && all.contains("wire signed [7:0] x4 ="))
+        #expect(some.contains("wire signed [7:0] x0 =") && some.contains("wire signed [7:0] x2 ="))
+        #expect(!some.contains(" x1 ") && !some.contains(" x4 ") && !some.contains(" x5 "))
+        #expect(some.contains("assign codes[3:2] = 2'd0;  // not read by the network"))
+        let read = Fixtures.small.connectivity.readFeatures
+        #expect(encoder.module(name: "enc", network: Fixtures.small).contents.components(separatedBy: "not read").count == 7 - read.count)
+    }
+
     /// A comparator off by one grid step is caught on raw inputs.
     @Test func aWrongThresholdIsCaught() throws {
         let encoder = InputEncoderRTL(thresholds: Self.thresholds, format: Self.signed)

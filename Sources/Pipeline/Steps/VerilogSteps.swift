@@ -45,7 +45,8 @@ enum VerilogSteps {
     /// `verilog/top`: the layer modules and the top module.
     enum Network: PipelineStep {
         static let kind = "verilog-network"
-        static let version = 3
+        /// 4: the input encoder compares only the features layer 0 reads.
+        static let version = 4
 
         static func run(_ options: RTLOptions, _ context: StepContext) async throws -> StepOutputs {
             let network = try context.read(CommonInputs.network)
@@ -54,7 +55,8 @@ enum VerilogSteps {
                 "top": Data(VerilogEmitter.topModule(network: network, options: options, encoder: encoder).contents.utf8)
             ]
             if let encoder {
-                outputs["encoder"] = Data(encoder.module(name: InputEncoderRTL.moduleName(topName: options.topName)).contents.utf8)
+                outputs["encoder"] = Data(
+                    encoder.module(name: InputEncoderRTL.moduleName(topName: options.topName), network: network).contents.utf8)
             }
             if network.spec.partitionsPerClass > 1 {
                 let name = ClassScoresRTL.moduleName(topName: options.topName)
