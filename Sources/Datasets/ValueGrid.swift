@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// `[dataset] value_step`: raw feature values floored to multiples of a step
 /// before anything else reads them, and input thresholds moved onto the same
 /// multiples. Both halves are one rule: a comparator whose threshold is a
@@ -15,9 +17,7 @@ public struct ValueGrid: Sendable, Equatable, Hashable, Codable {
     }
 
     /// The step as people write it: `32`, not `32.0`.
-    public var stepText: String {
-        step == step.rounded() && abs(step) < 1e15 ? String(Int(step)) : String(step)
-    }
+    public var stepText: String { plainNumber(step) }
 
     /// The largest multiple of the step not above `x`.
     public func floor(_ x: Double) -> Double { (x / step).rounded(.down) * step }

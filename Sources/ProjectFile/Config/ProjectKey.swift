@@ -1,3 +1,4 @@
+import Diagnostics
 import TOMLKit
 
 /// What a key of `lutbuild.toml` holds, with its range: how the schema checks
@@ -36,9 +37,7 @@ package enum KeyType: Sendable, Equatable {
     }
 
     /// A TOML number as the docs and messages write it: `500`, not `500.0`.
-    package static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
-    }
+    package static func number(_ value: Double) -> String { plainNumber(value) }
 }
 
 /// One key of `lutbuild.toml` in one section: its name, type and range,
