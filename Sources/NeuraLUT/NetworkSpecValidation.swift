@@ -13,6 +13,7 @@ public enum SpecField: Equatable, Sendable, CustomStringConvertible {
     case layer(Int, LayerField?)
     case minInputActivity, imageWidth, partitionsPerClass
     case epochs, batch, learningRate, weightDecay, restartEpochs, labelSmoothing, augmentShift, calibrationRows, validationFraction
+    case distillation
 
     /// For messages outside the project file (`layer 1's width`, `the learning rate`).
     public var description: String {
@@ -32,6 +33,7 @@ public enum SpecField: Equatable, Sendable, CustomStringConvertible {
         case .augmentShift: "the augmentation shift"
         case .calibrationRows: "the calibration rows"
         case .validationFraction: "the validation fraction"
+        case .distillation: "the distillation weight"
         }
     }
 }

@@ -55,6 +55,10 @@ public final class Trainer {
     /// `scratch[worker]`'s memory, as the workers read it.
     let scratchPointers: [ScratchPointers]
     let labelsOfBatch: UnsafeMutablePointer<Int32>
+    /// With `config.distillation`: the teacher's logits of every row of `data` (`row · classes + c`),
+    /// and those of the batch (`classes × batch`, as the logits).
+    let teacherLogits: [Float]?
+    let teacherOfBatch: UnsafeMutablePointer<Float>?
 
     // Position and history (all of it is in the checkpoint).
     var epoch = 0
@@ -79,13 +83,25 @@ public final class Trainer {
     ///     active features (`config.minInputActivity`).
     ///   - hiddenBudget: floats of hidden activations the forward pass may keep for the backward
     ///     pass (`keptHiddenBudget`); results are the same bits whichever way (tested).
+    ///   - teacher: with `config.distillation`, the teacher's logits of every row of `data`
+    ///     (`TeacherOutcome.logits`); required then, ignored otherwise.
     public init(
         spec: NetworkSpec, config: TrainingConfig, data: Dataset, test: Dataset? = nil,
         initial: TrainedNetwork? = nil, trainable: Set<PartitionID>? = nil, validation: Dataset? = nil,
-        connectivity: Connectivity? = nil, hiddenBudget: Int = Trainer.keptHiddenBudget
+        connectivity: Connectivity? = nil, hiddenBudget: Int = Trainer.keptHiddenBudget, teacher: [Float]? = nil
     ) throws {
         try spec.validate()
         try config.validate()
+        if config.distillation > 0 {
+            guard let teacher, teacher.count == data.rows * spec.classes else {
+                throw SpecError(
+                    .distillation,
+                    "needs the teacher's logits of every training row (\(data.rows) × \(spec.classes)), got \(teacher?.count ?? 0) values")
+            }
+            teacherLogits = teacher
+        } else {
+            teacherLogits = nil
+        }
         try Trainer.check(data, against: spec, name: "training data")
         if let test { try Trainer.check(test, against: spec, name: "test data") }
         if let validation { try Trainer.check(validation, against: spec, name: "validation data") }
@@ -202,9 +218,13 @@ public final class Trainer {
         scratch = (0..<config.workerThreads).map { _ in WorkerScratch(layouts: layouts, batch: batch) }
         scratchPointers = scratch.map(\.pointers)
         labelsOfBatch = .allocate(capacity: batch)
+        teacherOfBatch = teacherLogits == nil ? nil : .allocate(capacity: spec.classes * batch)
     }
 
-    deinit { labelsOfBatch.deallocate() }
+    deinit {
+        labelsOfBatch.deallocate()
+        teacherOfBatch?.deallocate()
+    }
 
     static func check(_ data: Dataset, against spec: NetworkSpec, name: String) throws {
         guard data.columns == spec.inputFeatures else {

@@ -79,7 +79,9 @@ extension Trainer {
     }
 
     /// Continues a run from `checkpoint()` bytes, on the same data (and validation set, if the run had one).
-    public convenience init(resumingFrom bytes: [UInt8], data: Dataset, test: Dataset? = nil, validation: Dataset? = nil) throws {
+    public convenience init(
+        resumingFrom bytes: [UInt8], data: Dataset, test: Dataset? = nil, validation: Dataset? = nil, teacher: [Float]? = nil
+    ) throws {
         var r = ByteReader(bytes, what: "checkpoint")
         try r.expectHeader(magic: Self.checkpointMagic, version: Self.checkpointVersion)
         let header: CheckpointHeader
@@ -103,7 +105,8 @@ extension Trainer {
         try self.init(
             spec: header.spec, config: header.config, data: data, test: test,
             initial: header.trainable == nil ? nil : TrainedNetwork.initial(spec: header.spec),
-            trainable: header.trainable.map(Set.init), validation: validation, connectivity: header.connectivity)
+            trainable: header.trainable.map(Set.init), validation: validation, connectivity: header.connectivity,
+            teacher: teacher)
         guard values.count == store.count, first.count == store.count, second.count == store.count,
             running.count == 2 * store.running.joined().count, inputRunning.count == 2 * spec.inputFeatures,
             scales.count == spec.layers.count
@@ -154,7 +157,9 @@ extension Trainer {
     }
 
     /// Continues a run from a checkpoint file.
-    public static func resume(checkpoint url: URL, data: Dataset, test: Dataset? = nil, validation: Dataset? = nil) throws -> Trainer {
-        try Trainer(resumingFrom: Array(try Data(contentsOf: url)), data: data, test: test, validation: validation)
+    public static func resume(
+        checkpoint url: URL, data: Dataset, test: Dataset? = nil, validation: Dataset? = nil, teacher: [Float]? = nil
+    ) throws -> Trainer {
+        try Trainer(resumingFrom: Array(try Data(contentsOf: url)), data: data, test: test, validation: validation, teacher: teacher)
     }
 }

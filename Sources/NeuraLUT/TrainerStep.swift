@@ -29,6 +29,10 @@ extension Trainer {
         let (loss, correct) = CrossEntropy.evaluate(
             logits: grouped ? buffers.logits.base : buffers.values[last].base, labels: labelsOfBatch, classes: spec.classes,
             count: n, batch: batch, smoothing: config.labelSmoothing,
+            soft: teacherOfBatch.map {
+                CrossEntropy.SoftTargets(
+                    logits: $0, weight: config.distillation, temperature: TrainingConfig.distillationTemperature)
+            },
             gradient: grouped ? buffers.logitGradients.base : buffers.gradients[last].base)
         if grouped {
             GroupSum.backward(
@@ -101,6 +105,13 @@ extension Trainer {
         }
         for (b, r) in rows.enumerated() { labelsOfBatch[b] = data.labels[r] }
         for b in n..<batch { labelsOfBatch[b] = 0 }
+        if let teacherOfBatch, let teacherLogits {
+            let classes = spec.classes
+            for (b, r) in rows.enumerated() {
+                for c in 0..<classes { teacherOfBatch[c * batch + b] = teacherLogits[r * classes + c] }
+            }
+            for c in 0..<classes { for b in n..<batch { teacherOfBatch[c * batch + b] = 0 } }
+        }
     }
 
     /// The input front end, feature by feature (features are independent).

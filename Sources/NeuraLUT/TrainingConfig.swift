@@ -37,6 +37,11 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
     public var centresInputs: Bool
     /// Layer 0's inputs move during the run (`WiringSearch`); needs `imageWidth`.
     public var searchesWiring: Bool
+    /// Weight α of the teacher's soft targets in the loss (`CrossEntropy.SoftTargets`; 0: off):
+    /// the run then needs the teacher's logits of its training rows (`Teacher`).
+    public var distillation: Float
+    /// T of the distillation loss: the teacher's and the network's softmax at this temperature.
+    public static let distillationTemperature: Float = 2
     /// Keep the epoch with the best validation accuracy, the latest of tied ones (true), or the last epoch.
     public var keepsBestEpoch: Bool
     /// Training rows (evenly spaced) over which batch-norm statistics are
@@ -51,7 +56,8 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
         epochs: Int = 10, batchSize: Int = 128, learningRate: Float = 2e-3, weightDecay: Float = 0,
         beta1: Float = 0.5, beta2: Float = 0.999, adamEpsilon: Float = 1e-8, restartEpochs: Int = 100,
         validationFraction: Double = 0.1, minInputActivity: Double = 0, imageWidth: Int? = nil, labelSmoothing: Float = 0,
-        augmentShift: Int = 0, centresInputs: Bool = false, searchesWiring: Bool = false, keepsBestEpoch: Bool = true,
+        augmentShift: Int = 0, centresInputs: Bool = false, searchesWiring: Bool = false, distillation: Float = 0,
+        keepsBestEpoch: Bool = true,
         calibrationRows: Int = 8192,
         batchNormMomentum: Float = 0.1, threads: Int = 0
     ) {
@@ -70,6 +76,7 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
         self.augmentShift = augmentShift
         self.centresInputs = centresInputs
         self.searchesWiring = searchesWiring
+        self.distillation = distillation
         self.keepsBestEpoch = keepsBestEpoch
         self.calibrationRows = calibrationRows
         self.batchNormMomentum = batchNormMomentum
@@ -116,6 +123,13 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
         }
         if augmentShift > 0, imageWidth == nil {
             throw SpecError(.augmentShift, "shifts images, so the inputs must be images: set the image width")
+        }
+        guard distillation.isFinite, (0..<1).contains(distillation) else {
+            throw SpecError(.distillation, "must be in [0, 1), got \(distillation)")
+        }
+        if distillation > 0, augmentShift > 0 {
+            throw SpecError(
+                .distillation, "learns the teacher's targets of the unshifted images, so it cannot be combined with augment_shift")
         }
         guard calibrationRows >= 0 else { throw SpecError(.calibrationRows, "must be at least 0, got \(calibrationRows)") }
         guard (0..<1).contains(validationFraction) else {

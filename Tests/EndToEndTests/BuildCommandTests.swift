@@ -26,7 +26,7 @@ import Testing
             result.stderr == """
                 error: lutbuild.toml:33: model.layers[1].bits: expected an integer in 1…16, found 17
                 error: lutbuild.toml:38: train.epoch: unknown key; did you mean 'epochs'? (expected one of: epochs, batch,\
-                 learning_rate, weight_decay, restart_epochs, selection, calibration_rows, label_smoothing, augment_shift, centre_inputs)
+                 learning_rate, weight_decay, restart_epochs, selection, calibration_rows, label_smoothing, augment_shift, centre_inputs, distillation)
 
                 """)
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted() == before)

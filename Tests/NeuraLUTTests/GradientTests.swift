@@ -163,6 +163,33 @@ import Testing
         }
     }
 
+    /// The distillation loss (`CrossEntropy.SoftTargets`): its gradient is the loss's derivative.
+    @Test(arguments: [Float(0), 0.1]) func crossEntropyWithSoftTargets(smoothing: Float) {
+        var rng = SeededRandom(seed: 15)
+        let classes = 4, count = 10
+        var logits = Self.random(classes * Self.batch, &rng, scale: 3)
+        let teacher = Self.random(classes * Self.batch, &rng, scale: 4)
+        let labels: [Int32] = (0..<Self.batch).map { Int32($0 % classes) }
+        let grad = FloatBuffer(count: classes * Self.batch)
+        let unused = FloatBuffer(count: classes * Self.batch)
+        teacher.withUnsafeBufferPointer { teacher in
+            let soft = CrossEntropy.SoftTargets(logits: teacher.baseAddress!, weight: 0.6, temperature: 2)
+            func loss(_ l: [Float]) -> Double {
+                CrossEntropy.evaluate(
+                    logits: l, labels: labels, classes: classes, count: count, batch: Self.batch,
+                    smoothing: smoothing, soft: soft, gradient: unused.base
+                ).loss / Double(count)
+            }
+            _ = CrossEntropy.evaluate(
+                logits: logits, labels: labels, classes: classes, count: count, batch: Self.batch,
+                smoothing: smoothing, soft: soft, gradient: grad.base)
+            for i in 0..<logits.count {
+                let n = Self.numeric(&logits, i, h: 1e-2) { loss($0) }
+                #expect(Self.close(Double(grad[i]), n, tolerance: 1e-2), "logit \(i): analytic \(grad[i]) numeric \(n)")
+            }
+        }
+    }
+
     @Test(arguments: [Float(0), 0.1]) func crossEntropy(smoothing: Float) {
         var rng = SeededRandom(seed: 14)
         let classes = 4, count = 10

@@ -106,6 +106,7 @@ import Testing
             key: "train.augment_shift", section: "train", lines: ["augment_shift = 1"], trains: true,
             needs: ["model": ["image_width = 2"]]),
         Edit(key: "train.centre_inputs", section: "train", lines: ["centre_inputs = true"], trains: true),
+        Edit(key: "train.distillation", section: "train", lines: ["distillation = 0.5"], trains: true),
         // Trains only if the search moves an input, which on 2 × 2 images it may not
         // (WiringSearchTests moves inputs; PipelineKeyTests keys the search).
         Edit(

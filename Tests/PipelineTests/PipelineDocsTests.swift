@@ -8,9 +8,12 @@ import Testing
     static let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../docs/pipeline.md").standardizedFileURL
 
-    /// The graph's step ids, partitions written `layerL/pK`, with don't-cares on so that every kind of step is there.
+    /// The graph's step ids, partitions written `layerL/pK`, with don't-cares and distillation on so that every kind of
+    /// step is there.
     static func graphSteps() throws -> Set<String> {
-        let text = MemoryPipeline.config + "\n[hardware]\ndont_care = \"unseen\"\n"
+        let text =
+            MemoryPipeline.config.replacingOccurrences(of: "epochs = 3", with: "epochs = 3\ndistillation = 0.5")
+            + "\n[hardware]\ndont_care = \"unseen\"\n"
         let config = try ProjectConfig.parse(text: text, path: ProjectConfig.fileName)
         let project = Project(directory: URL(fileURLWithPath: "/project"), displayDirectory: "", config: config, text: text)
         let ids = try BuildPipeline(project: project).graph().stepIDs

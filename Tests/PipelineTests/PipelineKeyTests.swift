@@ -191,6 +191,32 @@ import Testing
             cutoff: Self.allMappings.union(Self.allModules).union(Self.afterTables))
     }
 
+    /// `[train] distillation` puts a float teacher in the graph, and its logits are a declared
+    /// input of the train step and of the wiring search's run, so both are keyed by the teacher
+    /// they learn from. `0` is the default spelled out: it keeps every key.
+    @Test func distillationTrainsATeacherWhoseLogitsTheRunsRead() async throws {
+        let project = try MemoryPipeline()
+        try project.edit("[model]", "[model]\nimage_width = 2\nsearch_wiring = true")
+        #expect(try await project.build().ran.contains(TeacherStep.id) == false)
+        try project.edit("epochs = 3", "epochs = 3\ndistillation = 0")
+        #expect(try await project.build().ran == [])
+        try project.edit("distillation = 0", "distillation = 0.5")
+        let ran = try await project.build().ran
+        #expect(ran.contains(TeacherStep.id) && ran.contains(ConnectivityStep.id) && ran.contains { $0.hasPrefix("train/") }, "\(ran)")
+        let report = try JSONDecoder().decode(TeacherStep.Report.self, from: Data(try project.read("gen/reports/teacher.json").utf8))
+        #expect(report.hidden == TeacherRecipe(seed: 1).hidden && report.trainAccuracy > 0)
+        let text = try project.read("lutbuild.toml")
+        let config = try ProjectConfig.parse(text: text, path: ProjectConfig.fileName)
+        let teacher = StepInput.output(step: TeacherStep.id, name: TeacherStep.logitsOutput)
+        #expect(try TrainStep.make(config).inputs[TeacherStep.input.name] == teacher)
+        let definition = Project(directory: URL(fileURLWithPath: project.root), displayDirectory: "", config: config, text: text)
+        #expect(try ConnectivityStep.make(definition).inputs[TeacherStep.input.name] == teacher)
+        // The weight alone retrains, and the teacher stays.
+        try project.edit("distillation = 0.5", "distillation = 0.25")
+        let reweighted = try await project.build().ran
+        #expect(!reweighted.contains(TeacherStep.id) && reweighted.contains { $0.hasPrefix("train/") }, "\(reweighted)")
+    }
+
     /// `[dataset] value_step` floors the data, so everything is prepared and trained again,
     /// and moves the published thresholds (and so the encoder's comparators) onto its multiples.
     @Test func aValueStepTrainsOnFlooredDataAndPutsTheThresholdsOnItsMultiples() async throws {

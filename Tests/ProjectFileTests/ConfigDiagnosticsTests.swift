@@ -169,6 +169,18 @@ import Testing
             ["lutbuild.toml:13: train.augment_shift: expected an integer in 0…16, found 17"]
         ),
         (
+            edit("epochs = 5", "epochs = 5\ndistillation = 1"),
+            ["lutbuild.toml:13: train.distillation: expected a number in [0, 1), found 1"]
+        ),
+        (
+            edit("fan_in = 4", "fan_in = 4\nimage_width = 2").replacingOccurrences(
+                of: "epochs = 5", with: "epochs = 5\naugment_shift = 1\ndistillation = 0.5"),
+            [
+                "lutbuild.toml:15: train.distillation: learns the teacher's targets of the unshifted images, so it cannot be"
+                    + " combined with augment_shift"
+            ]
+        ),
+        (
             edit("epochs = 5", "epochs = 5\naugment_shift = 1"),
             ["lutbuild.toml:13: train.augment_shift: shifts training images, so it needs model.image_width (the images' width in pixels)"]
         ),

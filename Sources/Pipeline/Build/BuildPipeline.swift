@@ -116,6 +116,7 @@ public struct BuildPipeline: Sendable {
         let config = project.config
         var graph = StepGraph()
         try graph.add(PrepareDataStep.make(project))
+        if config.train.distills { try graph.add(TeacherStep.make(config)) }
         try graph.add(ConnectivityStep.make(project))
         try graph.add(TrainStep.make(config, action: training))
         try graph.add(ThresholdsStep.make(config))

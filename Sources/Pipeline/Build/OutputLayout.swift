@@ -45,6 +45,8 @@ public enum OutputLayout {
         public static let data = report("data.json")
         public static let trainingJSON = report("training.json")
         public static let trainingCSV = report("training.csv")
+        /// With `[train] distillation`: the float teacher's accuracies (`TeacherStep`).
+        public static let teacher = report("teacher.json")
         public static let inference = report("lut_inference.json")
         public static let verify = report("verify.json")
         public static let estimateJSON = report("estimate.json")

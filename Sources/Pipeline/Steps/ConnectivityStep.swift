@@ -36,6 +36,7 @@ enum ConnectivityStep: PipelineStep {
         let model = project.config.model
         var inputs = StepInputs()
         inputs.bind(CommonInputs.data, to: OutputRefs.data)
+        if model.searchesWiring { TeacherStep.bind(&inputs, project.config) }
         return try step(
             id: id,
             Parameters(
@@ -77,7 +78,8 @@ enum ConnectivityStep: PipelineStep {
             minInputActivity: search.shared.minInputActivity, imageWidth: search.shared.imageWidth)
         settings.searchesWiring = true
         let trainer = try Trainer(
-            spec: spec, config: settings, data: prepared.train, validation: prepared.validation, connectivity: drawn)
+            spec: spec, config: settings, data: prepared.train, validation: prepared.validation, connectivity: drawn,
+            teacher: try TeacherStep.read(context, distills: settings.distillation > 0))
         let throttle = ProgressThrottle()
         let outcome = try trainer.run(
             progress: { progress in

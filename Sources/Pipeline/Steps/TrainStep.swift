@@ -7,7 +7,8 @@ import ProjectFile
 
 /// `train`: one batch step over all partitions, trained jointly, so every
 /// member's key covers the whole network (`BatchStep`): the dataset, the
-/// wiring (`connectivity`'s output, which the trainer reads), the optimiser
+/// wiring (`connectivity`'s output, which the trainer reads), with
+/// `[train] distillation` the teacher's logits (`teacher`'s output), the optimiser
 /// settings, the seed, input bits, and every layer's partitions, fan-in, bits,
 /// width, depth and skip. Any change retrains everything, and gives exactly
 /// what a clean build gives.
@@ -98,6 +99,7 @@ enum TrainStep: PipelineBatchStep {
         var inputs = StepInputs()
         inputs.bind(CommonInputs.data, to: OutputRefs.data)
         inputs.bind(CommonInputs.connectivity, to: OutputRefs.connectivity)
+        TeacherStep.bind(&inputs, config)
         return try batch(
             id: id, shared, inputs: inputs,
             members: members, usesAllCores: true, action: action)
@@ -129,6 +131,7 @@ enum TrainStep: PipelineBatchStep {
             context.warn(warning)
         }
         let connectivity = try context.read(CommonInputs.connectivity)
+        let teacher = try TeacherStep.read(context, distills: settings.distillation > 0)
         let scratch = URL(fileURLWithPath: try context.scratchDirectory())
         let checkpoint = scratch.appendingPathComponent("checkpoint")
         let jobFile = scratch.appendingPathComponent("job")
@@ -138,7 +141,8 @@ enum TrainStep: PipelineBatchStep {
             FileManager.default.fileExists(atPath: checkpoint.path)
         {
             do {
-                resumed = try Trainer.resume(checkpoint: checkpoint, data: prepared.train, test: prepared.test, validation: validation)
+                resumed = try Trainer.resume(
+                    checkpoint: checkpoint, data: prepared.train, test: prepared.test, validation: validation, teacher: teacher)
                 context.progress("resuming from the checkpoint of an interrupted run")
             } catch {
                 // A damaged checkpoint costs the interrupted run's progress, never the build.
@@ -174,11 +178,11 @@ enum TrainStep: PipelineBatchStep {
                     "retraining \(trainable.count) of \(spec.layers.map(\.partitions).reduce(0, +)) partitions, the rest frozen")
                 trainer = try Trainer(
                     spec: spec, config: settings, data: prepared.train, test: prepared.test,
-                    initial: initial, trainable: trainable, validation: validation, connectivity: connectivity)
+                    initial: initial, trainable: trainable, validation: validation, connectivity: connectivity, teacher: teacher)
             } else {
                 trainer = try Trainer(
                     spec: spec, config: settings, data: prepared.train, test: prepared.test, validation: validation,
-                    connectivity: connectivity)
+                    connectivity: connectivity, teacher: teacher)
             }
         }
         let throttle = ProgressThrottle()

@@ -64,7 +64,8 @@ extension TrainSection {
             epochs: epochs, batchSize: batch, learningRate: Float(learningRate),
             weightDecay: Float(weightDecay), restartEpochs: restartEpochs,
             minInputActivity: minInputActivity, imageWidth: imageWidth, labelSmoothing: Float(labelSmoothing),
-            augmentShift: augmentShift ?? 0, centresInputs: centresInputs, keepsBestEpoch: selection == .bestValidation,
+            augmentShift: augmentShift ?? 0, centresInputs: centresInputs, distillation: Float(distillation),
+            keepsBestEpoch: selection == .bestValidation,
             calibrationRows: calibrationRows)
     }
 }

@@ -284,11 +284,20 @@ public struct TrainSection: Sendable, Equatable, Hashable, Codable {
         get { centreInputs ?? false }
         set { centreInputs = newValue ? true : nil }
     }
+    /// Stored only when above 0 (absent from the keys otherwise), so projects without it keep their keys.
+    private var distillationWeight: Double?
+    /// Weight α of a float teacher's soft targets in the loss (`TrainingConfig.distillation`; 0: off).
+    public var distillation: Double {
+        get { distillationWeight ?? 0 }
+        set { distillationWeight = newValue > 0 ? newValue : nil }
+    }
+    /// Whether training learns from a teacher, which the build then trains first (`TeacherRecipe`).
+    public var distills: Bool { distillation > 0 }
 
     public init(
         epochs: Int = 60, batch: Int = 128, learningRate: Double = 3e-3, weightDecay: Double = 0,
         restartEpochs: Int = 100, selection: ModelSelection = .bestValidation, calibrationRows: Int = 8192,
-        labelSmoothing: Double = 0, augmentShift: Int? = nil, centresInputs: Bool = false
+        labelSmoothing: Double = 0, augmentShift: Int? = nil, centresInputs: Bool = false, distillation: Double = 0
     ) {
         self.epochs = epochs
         self.batch = batch
@@ -300,6 +309,7 @@ public struct TrainSection: Sendable, Equatable, Hashable, Codable {
         self.labelSmoothing = labelSmoothing
         self.augmentShift = augmentShift
         self.centresInputs = centresInputs
+        self.distillation = distillation
     }
 }
 

@@ -75,6 +75,7 @@ package enum ProjectConfigRules {
         case .labelSmoothing: return train.appending("label_smoothing")
         case .augmentShift: return train.appending("augment_shift")
         case .calibrationRows: return train.appending("calibration_rows")
+        case .distillation: return train.appending("distillation")
         case .validationFraction: return ConfigKeyPath().appending("dataset").appending("validation_fraction")
         case .layer(let layer, let layerField):
             let layerPath = modelPath.appending("layers").appending(index: layer)

@@ -255,6 +255,9 @@ package enum ProjectKeys {
                 .boolean(
                     "centre_inputs", \.centresInputs,
                     doc: "the input quantizer starts with each feature's mean on a code boundary"),
+                .number(
+                    "distillation", \.distillation, in: 0...1, closedAbove: false,
+                    doc: "weight α of a float teacher's soft targets in the loss"),
             ])
     }
 
