@@ -44,6 +44,18 @@ public enum Teacher {
     public static let lanes = 16
     typealias Vec = SIMD16<Float>
 
+    /// `y += a · x` over `count` floats (a multiple of `lanes`), lane by lane.
+    @inline(__always)
+    static func addScaled(_ x: UnsafePointer<Float>, by a: Float, to y: UnsafeMutablePointer<Float>, count: Int) {
+        let scale = Vec(repeating: a)
+        var h = 0
+        while h < count {
+            let sum = UnsafeRawPointer(y + h).loadUnaligned(as: Vec.self) + scale * UnsafeRawPointer(x + h).loadUnaligned(as: Vec.self)
+            UnsafeMutableRawPointer(y + h).storeBytes(of: sum, as: Vec.self)
+            h += lanes
+        }
+    }
+
     /// Trains on every row of `data`; `validation` and `test` are only reported. `progress` gets
     /// (epochs done, epochs); `shouldStop` is polled before every batch (nil: stopped).
     public static func train(
@@ -90,7 +102,7 @@ public enum Teacher {
     }
 }
 
-/// The teacher's weights and Adam moments, in one allocation: `w1[i · hidden + h]`,
+/// The teacher's weights, gradients and Adam moments, each one buffer laid out `w1[i · hidden + h]`,
 /// `b1[h]`, `w2[h · classes + c]`, `b2[c]`.
 final class TeacherNetwork {
     let inputs: Int
@@ -138,20 +150,8 @@ final class TeacherNetwork {
 
     /// One sample's hidden activations (after ReLU) into `out` and its logits into `logits`.
     func forward(_ x: UnsafePointer<Float>, hiddenOut out: UnsafeMutablePointer<Float>, logits: UnsafeMutablePointer<Float>) {
-        let lanes = Teacher.lanes
         out.update(from: b1, count: hidden)
-        for i in 0..<inputs {
-            let xi = Teacher.Vec(repeating: x[i])
-            let row = w1 + i * hidden
-            var h = 0
-            while h < hidden {
-                let sum =
-                    UnsafeRawPointer(out + h).loadUnaligned(as: Teacher.Vec.self)
-                    + xi * UnsafeRawPointer(row + h).loadUnaligned(as: Teacher.Vec.self)
-                UnsafeMutableRawPointer(out + h).storeBytes(of: sum, as: Teacher.Vec.self)
-                h += lanes
-            }
-        }
+        for i in 0..<inputs { Teacher.addScaled(w1 + i * hidden, by: x[i], to: out, count: hidden) }
         for h in 0..<hidden where out[h] < 0 { out[h] = 0 }
         for c in 0..<classes { logits[c] = b2[c] }
         for h in 0..<hidden where out[h] != 0 {
@@ -248,18 +248,7 @@ final class TeacherBatch {
             for i in item * chunk..<min(item * chunk + chunk, inputs) {
                 let row = gw1 + i * hidden
                 row.update(repeating: 0, count: hidden)
-                for b in 0..<n {
-                    let xi = Teacher.Vec(repeating: x[b * inputs + i])
-                    let g = dh + b * hidden
-                    var h = 0
-                    while h < hidden {
-                        let sum =
-                            UnsafeRawPointer(row + h).loadUnaligned(as: Teacher.Vec.self)
-                            + xi * UnsafeRawPointer(g + h).loadUnaligned(as: Teacher.Vec.self)
-                        UnsafeMutableRawPointer(row + h).storeBytes(of: sum, as: Teacher.Vec.self)
-                        h += Teacher.lanes
-                    }
-                }
+                for b in 0..<n { Teacher.addScaled(dh + b * hidden, by: x[b * inputs + i], to: row, count: hidden) }
             }
         }
         gb1.update(repeating: 0, count: hidden + hidden * classes + classes)
