@@ -1,4 +1,5 @@
 import Foundation
+import Synthesis
 import Testing
 @testable import Pipeline
 
@@ -26,11 +27,28 @@ import Testing
         #expect(results.points.map(\.pareto) == [true, true, false, true, false])
         let csv = results.csv().split(separator: "\n")
         #expect(
-            csv[0] == "model.fan_in,accuracy,validation_accuracy,luts,flip_flops,latency_cycles,logic_levels,build_seconds,pareto,point")
-        #expect(csv[3] == "5,0.920000,,3000,,,,1.0,0,model.fan_in=5")
+            csv[0]
+                == "model.fan_in,accuracy,validation_accuracy,luts,encoder_luts,flip_flops,latency_cycles,logic_levels,build_seconds,pareto,point"
+        )
+        #expect(csv[3] == "5,0.920000,,3000,,,,,1.0,0,model.fan_in=5")
         let svg = SweepPlot.svg(results, title: "t")
         #expect(svg == SweepPlot.svg(results, title: "t"), "the plot must be deterministic")
         #expect(svg.contains("3: model.fan_in=5 — 92.00%, 3,000 LUTs"))
+    }
+
+    /// With the input encoder, a point carries the encoder's LUTs apart from the network's, from the estimate.
+    @Test func theEncodersLUTsHaveTheirOwnColumn() {
+        let encoder = MappedEstimate.ModuleCost(
+            luts: 172, lutsBySize: [0, 0, 170, 2, 0, 0], carryChains: 0, logicDepth: 2, counter: "yosys")
+        let results = BuildResults(resources: .init(luts: 1_307, flipFlops: 10, logicLevels: 4, encoder: encoder))
+        let point = SweepPointResult(
+            name: "model.seed=1", settings: [SweepSetting(key: "model.seed", value: "1")], configDigest: "d", results: results,
+            buildSeconds: 2)
+        #expect(point.luts == 1_307 && point.encoderLuts == 172)
+        let csv = SweepResults(keys: ["model.seed"], points: [point]).csv().split(separator: "\n")
+        #expect(csv[1].hasPrefix("1,,,1307,172,10,"), "\(csv[1])")
+        #expect(
+            SweepPlot.svg(SweepResults(keys: ["model.seed"], points: [point]), title: "t").contains("1,307 LUTs, encoder 172 LUTs more"))
     }
 
     /// The LUT axis starts at 0; points close together far from it (mnist-tiny's seeds:

@@ -82,12 +82,14 @@ enum SweepPlot {
         return svg + "</svg>\n"
     }
 
-    /// `3: model.fan_in=4, train.epochs=10 — 93.10%, 1,234 LUTs, 3 cycles`.
+    /// `3: model.fan_in=4, train.epochs=10 — 93.10%, 1,234 LUTs, 3 cycles` (with an input encoder,
+    /// `encoder 172 LUTs more` after the LUTs).
     static func caption(_ number: Int, _ point: SweepPointResult) -> String {
         let settings = point.settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
         var figures: [String] = []
         figures.append(point.accuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "no accuracy")
         figures.append(point.luts.map { "\(grouped(Double($0))) LUTs" } ?? "no LUT count")
+        if let encoder = point.encoderLuts { figures.append("encoder \(grouped(Double(encoder))) LUTs more") }
         if let cycles = point.latencyCycles { figures.append("\(cycles) cycle\(cycles == 1 ? "" : "s")") }
         return "\(number): \(settings) — \(figures.joined(separator: ", "))"
     }

@@ -66,6 +66,9 @@ public struct SweepPointResult: Codable, Sendable, Equatable {
     /// Validation accuracy of the selected epoch (what the model was chosen on).
     public var validationAccuracy: Double?
     public var luts: Int?
+    /// With `[rtl] input_encoder`: the encoder's LUTs, counted apart from `luts` (nil without one),
+    /// so a network fed raw values is compared at `luts + encoderLuts`.
+    public var encoderLuts: Int?
     public var flipFlops: Int?
     public var latencyCycles: Int?
     /// Logic levels (LUT depth) of the longest path between registers.
@@ -94,6 +97,7 @@ public struct SweepPointResult: Codable, Sendable, Equatable {
         accuracy = results.inference?.testAccuracy ?? results.training?.testAccuracy
         validationAccuracy = results.training?.validationAccuracy
         luts = results.resources?.luts
+        encoderLuts = results.resources?.encoder?.luts
         flipFlops = results.resources?.flipFlops
         latencyCycles = results.inference?.latencyCycles
         logicLevels = results.resources?.logicLevels
@@ -169,13 +173,13 @@ public struct SweepResults: Codable, Sendable, Equatable {
     public func csv() -> String {
         let header =
             keys + [
-                "accuracy", "validation_accuracy", "luts", "flip_flops", "latency_cycles", "logic_levels",
+                "accuracy", "validation_accuracy", "luts", "encoder_luts", "flip_flops", "latency_cycles", "logic_levels",
                 "build_seconds", "pareto", "point",
             ]
         let rows = points.map { point in
             let measured: [String] = [
                 point.accuracy.map { String(format: "%.6f", $0) } ?? "", point.validationAccuracy.map { String(format: "%.6f", $0) } ?? "",
-                point.luts.map(String.init) ?? "", point.flipFlops.map(String.init) ?? "",
+                point.luts.map(String.init) ?? "", point.encoderLuts.map(String.init) ?? "", point.flipFlops.map(String.init) ?? "",
                 point.latencyCycles.map(String.init) ?? "", point.logicLevels.map(String.init) ?? "",
                 String(format: "%.1f", point.buildSeconds), point.pareto ? "1" : "0", point.name,
             ]
