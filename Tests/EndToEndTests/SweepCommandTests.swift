@@ -64,7 +64,9 @@ import TestSupport
 
         let csv = try project.scratch.read("gen/sweep/results.csv").split(separator: "\n")
         #expect(csv.count == 3)
-        #expect(csv.first?.hasPrefix("rtl.registers,accuracy,validation_accuracy,luts,encoder_luts,flip_flops,latency_cycles,") == true, "\(csv)")
+        #expect(
+            csv.first?.hasPrefix("rtl.registers,accuracy,validation_accuracy,luts,encoder_luts,flip_flops,latency_cycles,") == true,
+            "\(csv)")
         #expect(csv.dropFirst().first?.hasPrefix("every-layer,") == true, "\(csv)")
         let svg = try project.scratch.read("gen/sweep/accuracy_vs_luts.svg")
         #expect(try SVGCheck.isWellFormed(project.scratch.path("gen/sweep/accuracy_vs_luts.svg")))
