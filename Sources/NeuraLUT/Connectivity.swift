@@ -106,7 +106,7 @@ struct Deck {
 
     private mutating func shuffledCopy() -> [Int] {
         var copy = cards
-        for i in stride(from: copy.count - 1, to: 0, by: -1) { copy.swapAt(i, rng.nextInt(below: i + 1)) }
+        rng.shuffle(&copy)
         return copy
     }
 }

@@ -30,23 +30,15 @@ enum CrossEntropy {
         var teacher = [Float](repeating: 0, count: classes)
         for b in 0..<count {
             var best = 0
-            var m = logits[b]
-            for c in 1..<classes where logits[c * batch + b] > m {
-                m = logits[c * batch + b]
-                best = c
-            }
-            var sum: Float = 0
-            for c in 0..<classes {
-                p[c] = exp(logits[c * batch + b] - m)
-                sum += p[c]
-            }
+            for c in 1..<classes where logits[c * batch + b] > logits[best * batch + b] { best = c }
+            softmax(logits, b, batch: batch, classes: classes, temperature: 1, into: &p)
             let label = Int(labels[b])
             if best == label { correct += 1 }
             let other = smoothing / Float(classes), own = 1 - smoothing + other
             for c in 0..<classes {
                 let target = c == label ? own : other
-                if target > 0 { loss -= Double(hard * target * log(p[c] / sum)) }
-                gradient[c * batch + b] = hard * (p[c] / sum - target) * inv
+                if target > 0 { loss -= Double(hard * target * log(p[c])) }
+                gradient[c * batch + b] = hard * (p[c] - target) * inv
             }
             guard let soft else { continue }
             let t = soft.temperature
@@ -61,7 +53,8 @@ enum CrossEntropy {
         return (loss, correct)
     }
 
-    /// softmax(values[·, b] / temperature), from `classes × batch` values.
+    /// softmax(values[·, b] / temperature), from `classes × batch` values (the plain softmax
+    /// with temperature 1: dividing by 1 changes no bit).
     static func softmax(
         _ values: UnsafePointer<Float>, _ b: Int, batch: Int, classes: Int, temperature: Float, into out: inout [Float]
     ) {

@@ -46,7 +46,7 @@ extension Connectivity {
             // Greedy: a random unassigned patch and its nearest unassigned neighbours form one tree.
             var unassigned = Set(0..<first.partitions)
             var seeds = Array(0..<first.partitions)
-            for i in stride(from: seeds.count - 1, to: 0, by: -1) { seeds.swapAt(i, rng.nextInt(below: i + 1)) }
+            rng.shuffle(&seeds)
             var groups: [[Int]] = []
             for seedPatch in seeds where unassigned.contains(seedPatch) {
                 unassigned.remove(seedPatch)

@@ -31,6 +31,12 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         Float(next() >> 40) * (1.0 / 16_777_216.0)
     }
 
+    /// Shuffles `values` in place (Fisher–Yates from the end, one `nextInt` per position), the
+    /// same order on every platform, unlike the standard library's unspecified shuffle.
+    public mutating func shuffle<T>(_ values: inout [T]) {
+        for i in stride(from: values.count - 1, to: 0, by: -1) { values.swapAt(i, nextInt(below: i + 1)) }
+    }
+
     /// Uniform integer in `0..<bound`, without `Int.random`'s platform-dependent algorithm.
     public mutating func nextInt(below bound: Int) -> Int {
         precondition(bound > 0)

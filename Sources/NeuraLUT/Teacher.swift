@@ -29,7 +29,6 @@ public struct TeacherRecipe: Hashable, Codable, Sendable {
 public struct TeacherOutcome: Sendable {
     /// `logits[row · classes + c]` for every row of the training data.
     public var logits: [Float]
-    public var classes: Int
     /// Share of the training rows the teacher classifies right.
     public var trainAccuracy: Double
     public var validationAccuracy: Double?
@@ -78,7 +77,7 @@ public enum Teacher {
         for epoch in 0..<recipe.epochs {
             var order = Array(0..<data.rows)
             var rng = SeededRandom(seed: recipe.seed, stream: 0x7EAC, UInt64(epoch))
-            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.nextInt(below: i + 1)) }
+            rng.shuffle(&order)
             for b in 0..<batches {
                 if shouldStop() { return nil }
                 let rows = order[b * batch..<min(b * batch + batch, data.rows)]
@@ -97,7 +96,7 @@ public enum Teacher {
             return Double(zip(predicted, set.labels).filter { $0 == Int($1) }.count) / Double(set.rows)
         }
         return TeacherOutcome(
-            logits: logits, classes: data.classes, trainAccuracy: accuracy(data, logits) ?? 0,
+            logits: logits, trainAccuracy: accuracy(data, logits) ?? 0,
             validationAccuracy: accuracy(validation), testAccuracy: accuracy(test))
     }
 }

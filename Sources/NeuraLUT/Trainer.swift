@@ -92,7 +92,7 @@ public final class Trainer {
     ) throws {
         try spec.validate()
         try config.validate()
-        if config.distillation > 0 {
+        if config.distills {
             guard let teacher, teacher.count == data.rows * spec.classes else {
                 throw SpecError(
                     .distillation,
@@ -145,7 +145,7 @@ public final class Trainer {
         // Split: seeded, fixed for the run; sorted so batches only depend on the shuffle.
         var order = Array(0..<data.rows)
         var rng = SeededRandom(seed: spec.seed, stream: 0x5A11D)
-        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.nextInt(below: i + 1)) }
+        rng.shuffle(&order)
         let held = validation == nil ? Int((Double(data.rows) * config.validationFraction).rounded()) : 0
         validationRows = order[0..<held].sorted()
         let fitting = Array(order[held...].sorted())
@@ -291,7 +291,7 @@ public final class Trainer {
     func shuffledRows(epoch: Int) -> [Int] {
         var rows = trainRows
         var rng = SeededRandom(seed: spec.seed, stream: 0x5EED, UInt64(epoch))
-        for i in stride(from: rows.count - 1, to: 0, by: -1) { rows.swapAt(i, rng.nextInt(below: i + 1)) }
+        rng.shuffle(&rows)
         return rows
     }
 

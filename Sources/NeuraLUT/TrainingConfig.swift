@@ -40,6 +40,8 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
     /// Weight α of the teacher's soft targets in the loss (`CrossEntropy.SoftTargets`; 0: off):
     /// the run then needs the teacher's logits of its training rows (`Teacher`).
     public var distillation: Float
+    /// Whether the run learns from a teacher's logits.
+    public var distills: Bool { distillation > 0 }
     /// T of the distillation loss: the teacher's and the network's softmax at this temperature.
     public static let distillationTemperature: Float = 2
     /// Keep the epoch with the best validation accuracy, the latest of tied ones (true), or the last epoch.
@@ -127,7 +129,7 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
         guard distillation.isFinite, (0..<1).contains(distillation) else {
             throw SpecError(.distillation, "must be in [0, 1), got \(distillation)")
         }
-        if distillation > 0, augmentShift > 0 {
+        if distills, augmentShift > 0 {
             throw SpecError(
                 .distillation, "learns the teacher's targets of the unshifted images, so it cannot be combined with augment_shift")
         }

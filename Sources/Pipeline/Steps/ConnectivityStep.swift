@@ -79,7 +79,7 @@ enum ConnectivityStep: PipelineStep {
         settings.searchesWiring = true
         let trainer = try Trainer(
             spec: spec, config: settings, data: prepared.train, validation: prepared.validation, connectivity: drawn,
-            teacher: try TeacherStep.read(context, distills: settings.distillation > 0))
+            teacher: try TeacherStep.read(context, distills: settings.distills))
         let throttle = ProgressThrottle()
         let outcome = try trainer.run(
             progress: { progress in

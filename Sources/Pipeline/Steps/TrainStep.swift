@@ -131,7 +131,7 @@ enum TrainStep: PipelineBatchStep {
             context.warn(warning)
         }
         let connectivity = try context.read(CommonInputs.connectivity)
-        let teacher = try TeacherStep.read(context, distills: settings.distillation > 0)
+        let teacher = try TeacherStep.read(context, distills: settings.distills)
         let scratch = URL(fileURLWithPath: try context.scratchDirectory())
         let checkpoint = scratch.appendingPathComponent("checkpoint")
         let jobFile = scratch.appendingPathComponent("job")
