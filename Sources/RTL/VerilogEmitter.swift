@@ -54,16 +54,12 @@ public enum VerilogEmitter {
                 )
             }
         }
-        let layerFiles = network.spec.layers.indices.map { layerModule(network: network, layer: $0, options: options) }
-        let encoderFiles = encoder.map { [$0.module(name: InputEncoderRTL.moduleName(topName: topName), network: network)] } ?? []
-        let top = topModule(network: network, options: options, encoder: encoder)
+        let modules = networkModules(network: network, options: options, encoder: encoder)
         let spec = network.spec
         let outputs = spec.scoreCount
         let fieldBits = encoder?.format.bits ?? spec.inputBits
-        let headFiles =
-            spec.partitionsPerClass > 1 ? [ClassScoresRTL.module(name: ClassScoresRTL.moduleName(topName: topName), spec: spec)] : []
         return RTLDesign(
-            files: partitionFiles + layerFiles + encoderFiles + headFiles + [top],
+            files: partitionFiles + modules.layers + [modules.encoder, modules.classScores].compactMap { $0 } + [modules.top],
             simulationModels: simulationModels,
             topName: options.topName,
             inputWidth: spec.inputFeatures * fieldBits,
@@ -74,6 +70,28 @@ public enum VerilogEmitter {
             axis: options.axisLayout(network: network, encoder: encoder),
             encoder: encoder,
             inputFieldBits: fieldBits)
+    }
+
+    /// The modules above the partitions, each built here only, for the whole
+    /// design and for the build's `verilog/top` step alike.
+    public struct NetworkModules: Sendable {
+        /// One per layer, in layer order.
+        public var layers: [GeneratedFile]
+        /// The input encoder (`[rtl] input_encoder`).
+        public var encoder: GeneratedFile?
+        /// The head summing each class's partitions (more than one partition per class).
+        public var classScores: GeneratedFile?
+        public var top: GeneratedFile
+    }
+
+    public static func networkModules(network: LUTNetwork, options: RTLOptions, encoder: InputEncoderRTL?) -> NetworkModules {
+        let topName = options.topName
+        return NetworkModules(
+            layers: network.spec.layers.indices.map { layerModule(network: network, layer: $0, options: options) },
+            encoder: encoder?.module(name: InputEncoderRTL.moduleName(topName: topName), network: network),
+            classScores: network.spec.partitionsPerClass > 1
+                ? ClassScoresRTL.module(name: ClassScoresRTL.moduleName(topName: topName), spec: network.spec) : nil,
+            top: topModule(network: network, options: options, encoder: encoder))
     }
 
     /// Whether `name` is a plain Verilog identifier usable as a module name.

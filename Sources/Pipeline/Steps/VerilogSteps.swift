@@ -51,20 +51,11 @@ enum VerilogSteps {
         static func run(_ options: RTLOptions, _ context: StepContext) async throws -> StepOutputs {
             let network = try context.read(CommonInputs.network)
             let encoder = options.inputEncoder ? try context.read(CommonInputs.encoder) : nil
-            var outputs: StepOutputs = [
-                "top": Data(VerilogEmitter.topModule(network: network, options: options, encoder: encoder).contents.utf8)
-            ]
-            if let encoder {
-                outputs["encoder"] = Data(
-                    encoder.module(name: InputEncoderRTL.moduleName(topName: options.topName), network: network).contents.utf8)
-            }
-            if network.spec.partitionsPerClass > 1 {
-                let name = ClassScoresRTL.moduleName(topName: options.topName)
-                outputs[classScoresOutput] = Data(ClassScoresRTL.module(name: name, spec: network.spec).contents.utf8)
-            }
-            for layer in network.spec.layers.indices {
-                outputs["layer\(layer)"] = Data(VerilogEmitter.layerModule(network: network, layer: layer, options: options).contents.utf8)
-            }
+            let modules = VerilogEmitter.networkModules(network: network, options: options, encoder: encoder)
+            var outputs: StepOutputs = ["top": Data(modules.top.contents.utf8)]
+            if let file = modules.encoder { outputs["encoder"] = Data(file.contents.utf8) }
+            if let file = modules.classScores { outputs[classScoresOutput] = Data(file.contents.utf8) }
+            for (layer, file) in modules.layers.enumerated() { outputs["layer\(layer)"] = Data(file.contents.utf8) }
             return outputs
         }
     }
