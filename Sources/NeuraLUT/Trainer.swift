@@ -250,8 +250,6 @@ public final class Trainer {
         shouldStop: @Sendable () -> Bool = { false },
         checkpoint: URL? = nil
     ) throws -> TrainingOutcome {
-        // A checkpoint holds no search state: a search resumed from one would differ.
-        let checkpoint = wiringSearch == nil ? checkpoint : nil
         while epoch < config.epochs {
             let order = shuffledRows(epoch: epoch)
             var clock = DispatchTime.now().uptimeNanoseconds

@@ -5,7 +5,8 @@ import Foundation
 /// Resumable checkpoints: everything that determines the rest of the run
 /// (weights, AdamW moments and step, running statistics, scales, epoch and
 /// batch position — shuffles derive from (seed, epoch), so that is the whole
-/// RNG state — the epoch's running sums, the log and the best network).
+/// RNG state — the epoch's running sums, the log and the best network, and
+/// with a wiring search its state and the best network's wiring).
 /// Format (little-endian): "NLCK", version UInt32, a JSON header blob
 /// (spec, config, trainable partitions, row count, data fingerprint,
 /// connectivity), then the state.
@@ -67,9 +68,12 @@ extension Trainer {
             w.append(1)
             for layer in best.partitions { for p in layer { w.append(blob: p.encoded()) } }
             w.append(blob: best.quantizers.encoded())
+            // The search moves the wiring after the epoch that selected `best`.
+            if wiringSearch != nil { w.append(blob: Array(try DeterministicJSON.compact(best.connectivity))) }
         } else {
             w.append(0)
         }
+        wiringSearch?.write(to: &w)
         return w.bytes
     }
 
@@ -148,10 +152,20 @@ extension Trainer {
             for layer in spec.layers {
                 partitions.append(try (0..<layer.partitions).map { _ in try PartitionWeights(decoding: try r.blob()) })
             }
-            best = TrainedNetwork(
-                spec: spec, connectivity: connectivity, partitions: partitions,
-                quantizers: try QuantizerParameters(decoding: try r.blob()))
+            let quantizers = try QuantizerParameters(decoding: try r.blob())
+            var bestConnectivity = connectivity
+            if wiringSearch != nil {
+                do {
+                    bestConnectivity = try JSONDecoder().decode(Connectivity.self, from: Data(try r.blob()))
+                } catch let error as FormatError {
+                    throw error
+                } catch {
+                    throw FormatError("checkpoint: unreadable wiring of the selected epoch (\(error))")
+                }
+            }
+            best = TrainedNetwork(spec: spec, connectivity: bestConnectivity, partitions: partitions, quantizers: quantizers)
         }
+        try wiringSearch?.restore(from: &r)
         try r.expectEnd()
         if !globalTrainable { frozenEncoder = currentNetwork.encoder }
     }

@@ -24,7 +24,7 @@ final class WiringSearch {
     let fanIn: Int
     let features: Int
     /// Pixels layer 0 may read: those the drawn wiring reads (the active ones).
-    let allowed: [Bool]
+    private(set) var allowed: [Bool]
     private(set) var wiring: [[Int]]
     /// `candidates[p · fanIn + i]`: the slot's own pixel first, then the window's other allowed
     /// pixels that the partition does not read.
@@ -70,6 +70,32 @@ final class WiringSearch {
         sums.deallocate()
         sums = .allocate(capacity: sumStart.last!)
         sums.initialize(repeating: 0, count: sumStart.last!)
+    }
+
+    /// A checkpoint's share of the search: the pixels it may use, the current period's sums
+    /// and whether inputs still move. The candidates follow from these and the wiring (the
+    /// checkpoint's connectivity), so a resumed run moves exactly the inputs an uninterrupted one does.
+    func write(to w: inout ByteWriter) {
+        w.append(allowed.map { $0 ? Float(1) : 0 })
+        w.append(sumStart.last!)
+        for k in 0..<sumStart.last! { w.append(sums[k]) }
+        w.append(finished ? 1 : 0)
+    }
+
+    /// Takes back what `write(to:)` kept, on a search made from the checkpoint's wiring.
+    func restore(from r: inout ByteReader) throws {
+        let allowed = try r.floats()
+        guard allowed.count == features else {
+            throw FormatError("checkpoint: the wiring search covers \(allowed.count) features, the network reads \(features)")
+        }
+        self.allowed = allowed.map { $0 != 0 }
+        restart()
+        let count = try r.int()
+        guard count == sumStart.last! else {
+            throw FormatError("checkpoint: the wiring search holds \(count) sums, its wiring needs \(sumStart.last!)")
+        }
+        for k in 0..<count { sums[k] = try r.double() }
+        finished = try r.int() == 1
     }
 
     /// Adds a step's sums: `slots` are layer 0's, after the backward pass wrote their input

@@ -6,14 +6,14 @@ import TestSupport
 /// nothing that finished; the next build resumes.
 @Suite struct BuildInterruptionTests {
     /// Starts `lutbuild build --json --no-verify`, sends `signal` when training
-    /// reports progress, and waits for the process.
-    func interruptTraining(_ project: TinyProject, with signal: Int32) throws -> Int32 {
+    /// (the `step` run) reports progress, and waits for the process.
+    func interruptTraining(_ project: TinyProject, with signal: Int32, step: String = "train") throws -> Int32 {
         guard let binary = LutbuildBinary.url else { throw LutbuildBinary.NotFound() }
         let build = try RunningProcess(binary, ["build", "--json", "--no-verify", "--no-estimate"], in: project.url)
         defer { build.terminateIfRunning() }
         // Wait for a training progress line (an epoch is under way).
         let progress = build.waitForLine(within: 300) {
-            $0.contains(#""event":"progress""#) && $0.contains(#""step":"train""#) && $0.contains("epoch")
+            $0.contains(#""event":"progress""#) && $0.contains(#""step":"\#(step)""#) && $0.contains("epoch")
         }
         try #require(progress != nil, "no training progress; output so far:\n\(build.output)\n\(build.errors)")
         build.send(signal)
@@ -29,6 +29,25 @@ import TestSupport
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(!resumed.ran.contains("data/prepare"), "finished steps are kept")
         #expect(resumed.messages("progress").contains { $0.contains("resuming") })
+    }
+
+    /// The wiring search is a training run too: Ctrl-C keeps its checkpoint, and the next
+    /// build resumes it and gives what an uninterrupted build gives.
+    @Test func ctrlCDuringTheWiringSearchResumesIt() throws {
+        let project = try TinyProject(epochs: 6)
+        defer { project.remove() }
+        try project.edit("[model]\n", "[model]\nimage_width = 8\nsearch_wiring = true\n")
+        #expect(try interruptTraining(project, with: SIGINT, step: "connectivity") == 130)
+        let resumed = try project.build()
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.messages("progress").contains { $0.contains("resuming") })
+        // The training that reads the searched wiring, epoch by epoch (no timings).
+        let training = try project.scratch.read("gen/reports/training.csv")
+        let clean = try TinyProject(epochs: 6)
+        defer { clean.remove() }
+        try clean.edit("[model]\n", "[model]\nimage_width = 8\nsearch_wiring = true\n")
+        #expect(try clean.build().status == 0)
+        #expect(try clean.scratch.read("gen/reports/training.csv") == training)
     }
 
     @Test func damagedCheckpointMeansTrainingFromTheStart() throws {

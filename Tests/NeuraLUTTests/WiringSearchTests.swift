@@ -46,6 +46,32 @@ import Testing
         #expect(try Self.searched(threads: 3).searched == searched)
     }
 
+    /// Stopped one batch before the move at epoch 4 (inputs moved at epoch 2; its sums under way), a search resumed
+    /// from its checkpoint moves the same inputs and selects the same epoch with its wiring.
+    @Test func aResumedSearchEqualsAnUninterruptedOne() throws {
+        let config = TrainingConfig(
+            epochs: 8, batchSize: 32, learningRate: 1e-2, imageWidth: 6, centresInputs: true, searchesWiring: true, threads: 2)
+        let straight = try Trainer(spec: Self.spec, config: config, data: Self.images()).run()
+        let first = try Trainer(spec: Self.spec, config: config, data: Self.images())
+        let calls = Counter(), batches = first.batchesPerEpoch
+        let stopped = try first.run(shouldStop: { calls.increment() >= 4 * batches - 1 })
+        #expect(!stopped.completed)
+        let drawn = try Trainer(spec: Self.spec, config: config, data: Self.images()).connectivity
+        #expect(first.connectivity != drawn)
+        let resumed = try Trainer(resumingFrom: try first.checkpoint(), data: Self.images()).run()
+        #expect(resumed.completed)
+        #expect(resumed.network == straight.network)
+        #expect(resumed.log.epochs.map(\.loss) == straight.log.epochs.map(\.loss))
+        #expect(resumed.log.bestEpoch == straight.log.bestEpoch)
+
+        // Stopped just after the move at epoch 2: the selected network keeps the wiring it was selected with.
+        let second = try Trainer(spec: Self.spec, config: config, data: Self.images())
+        let secondCalls = Counter()
+        _ = try second.run(shouldStop: { secondCalls.increment() > 2 * batches })
+        try #require(second.best?.connectivity != second.connectivity, "the selected epoch precedes a move")
+        #expect(try Trainer(resumingFrom: try second.checkpoint(), data: Self.images()).best == second.best)
+    }
+
     @Test func withoutTheSearchTheWiringStays() throws {
         let (drawn, trained) = try Self.searched(threads: 1, searching: false)
         #expect(trained == drawn)

@@ -87,6 +87,14 @@ public struct StepContext: Sendable {
         return path
     }
 
+    /// `scratchDirectory()` on disk, for runs that write their own files
+    /// there (training checkpoints); nil when the build's files are not on
+    /// disk (the engine's in-memory tests), so such a run keeps nothing.
+    public func diskScratchDirectory() throws -> URL? {
+        guard store.fileSystem is LocalFileSystem else { return nil }
+        return URL(fileURLWithPath: try scratchDirectory())
+    }
+
     static func scratchPath(layout: ProjectLayout, stepID: String) -> String {
         joinPath(layout.scratchDirectory, stepID.replacingOccurrences(of: "/", with: "__"))
     }

@@ -77,9 +77,15 @@ enum ConnectivityStep: PipelineStep {
         var settings = search.shared.train.trainingConfig(
             minInputActivity: search.shared.minInputActivity, imageWidth: search.shared.imageWidth)
         settings.searchesWiring = true
-        let trainer = try Trainer(
-            spec: spec, config: settings, data: prepared.train, validation: prepared.validation, connectivity: drawn,
-            teacher: try TeacherStep.read(context, distills: settings.distills))
+        let teacher = try TeacherStep.read(context, distills: settings.distills)
+        let (trainer, checkpoint) = try ResumableRun.trainer(
+            context,
+            resume: { try Trainer.resume(checkpoint: $0, data: prepared.train, validation: prepared.validation, teacher: teacher) },
+            start: {
+                try Trainer(
+                    spec: spec, config: settings, data: prepared.train, validation: prepared.validation, connectivity: drawn,
+                    teacher: teacher)
+            })
         let throttle = ProgressThrottle()
         let outcome = try trainer.run(
             progress: { progress in
@@ -87,7 +93,8 @@ enum ConnectivityStep: PipelineStep {
                     context.status("searching the wiring: " + TrainStep.describe(progress), fraction: TrainStep.fractionDone(progress))
                 }
             },
-            shouldStop: { context.isCancelled })
+            shouldStop: { context.isCancelled },
+            checkpoint: checkpoint)
         guard outcome.completed else { throw CancellationError() }
         let searched = outcome.network.connectivity
         let moved = zip(drawn.inputs[0], searched.inputs[0]).map { zip($0, $1).filter { $0 != $1 }.count }.reduce(0, +)

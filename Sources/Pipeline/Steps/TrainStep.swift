@@ -132,29 +132,17 @@ enum TrainStep: PipelineBatchStep {
         }
         let connectivity = try context.read(CommonInputs.connectivity)
         let teacher = try TeacherStep.read(context, distills: settings.distills)
-        let scratch = URL(fileURLWithPath: try context.scratchDirectory())
-        let checkpoint = scratch.appendingPathComponent("checkpoint")
-        let jobFile = scratch.appendingPathComponent("job")
-        let trainer: Trainer
-        var resumed: Trainer?
-        if (try? String(contentsOf: jobFile, encoding: .utf8)) == context.jobKey.hex,
-            FileManager.default.fileExists(atPath: checkpoint.path)
-        {
-            do {
-                resumed = try Trainer.resume(
-                    checkpoint: checkpoint, data: prepared.train, test: prepared.test, validation: validation, teacher: teacher)
-                context.progress("resuming from the checkpoint of an interrupted run")
-            } catch {
-                // A damaged checkpoint costs the interrupted run's progress, never the build.
-                context.progress("cannot resume from the checkpoint of the interrupted run (\(error)); training from the start")
-            }
-        }
-        if let resumed {
-            trainer = resumed
-        } else {
-            try? FileManager.default.removeItem(at: checkpoint)
-            try Data(context.jobKey.hex.utf8).write(to: jobFile, options: .atomic)
-            if partial(context) {
+        let (trainer, checkpoint) = try ResumableRun.trainer(
+            context,
+            resume: {
+                try Trainer.resume(checkpoint: $0, data: prepared.train, test: prepared.test, validation: validation, teacher: teacher)
+            },
+            start: {
+                guard partial(context) else {
+                    return try Trainer(
+                        spec: spec, config: settings, data: prepared.train, test: prepared.test, validation: validation,
+                        connectivity: connectivity, teacher: teacher)
+                }
                 var initial = TrainedNetwork.initial(spec: spec)
                 initial.quantizers = try QuantizerParameters(decoding: [UInt8](context.freshOutput(quantizersMember)))
                 for member in context.fresh {
@@ -176,15 +164,10 @@ enum TrainStep: PipelineBatchStep {
                 if warm > 0 { context.progress("warm-starting \(warm) partition(s) from their previous weights") }
                 context.progress(
                     "retraining \(trainable.count) of \(spec.layers.map(\.partitions).reduce(0, +)) partitions, the rest frozen")
-                trainer = try Trainer(
+                return try Trainer(
                     spec: spec, config: settings, data: prepared.train, test: prepared.test,
                     initial: initial, trainable: trainable, validation: validation, connectivity: connectivity, teacher: teacher)
-            } else {
-                trainer = try Trainer(
-                    spec: spec, config: settings, data: prepared.train, test: prepared.test, validation: validation,
-                    connectivity: connectivity, teacher: teacher)
-            }
-        }
+            })
         let throttle = ProgressThrottle()
         let outcome = try trainer.run(
             progress: { progress in
