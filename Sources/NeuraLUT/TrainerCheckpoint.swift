@@ -88,14 +88,7 @@ extension Trainer {
     ) throws {
         var r = ByteReader(bytes, what: "checkpoint")
         try r.expectHeader(magic: Self.checkpointMagic, version: Self.checkpointVersion)
-        let header: CheckpointHeader
-        do {
-            header = try JSONDecoder().decode(CheckpointHeader.self, from: Data(try r.blob()))
-        } catch let error as FormatError {
-            throw error
-        } catch {
-            throw FormatError("checkpoint: unreadable header (\(error))")
-        }
+        let header = try Self.decodeBlob(CheckpointHeader.self, &r, what: "header")
         guard header.rows == data.rows else {
             throw FormatError("checkpoint: written for \(header.rows) training rows, the data has \(data.rows)")
         }
@@ -140,34 +133,30 @@ extension Trainer {
         epochLoss = try r.double()
         epochSeconds = try r.double()
         bestAccuracy = try r.double()
-        do {
-            log = try JSONDecoder().decode(TrainingLog.self, from: Data(try r.blob()))
-        } catch let error as FormatError {
-            throw error
-        } catch {
-            throw FormatError("checkpoint: unreadable training log (\(error))")
-        }
+        log = try Self.decodeBlob(TrainingLog.self, &r, what: "training log")
         if try r.int() == 1 {
             var partitions: [[PartitionWeights]] = []
             for layer in spec.layers {
                 partitions.append(try (0..<layer.partitions).map { _ in try PartitionWeights(decoding: try r.blob()) })
             }
             let quantizers = try QuantizerParameters(decoding: try r.blob())
-            var bestConnectivity = connectivity
-            if wiringSearch != nil {
-                do {
-                    bestConnectivity = try JSONDecoder().decode(Connectivity.self, from: Data(try r.blob()))
-                } catch let error as FormatError {
-                    throw error
-                } catch {
-                    throw FormatError("checkpoint: unreadable wiring of the selected epoch (\(error))")
-                }
-            }
+            let bestConnectivity =
+                wiringSearch == nil ? connectivity : try Self.decodeBlob(Connectivity.self, &r, what: "wiring of the selected epoch")
             best = TrainedNetwork(spec: spec, connectivity: bestConnectivity, partitions: partitions, quantizers: quantizers)
         }
         try wiringSearch?.restore(from: &r)
         try r.expectEnd()
         if !globalTrainable { frozenEncoder = currentNetwork.encoder }
+    }
+
+    /// A JSON blob of the checkpoint; a damaged one is a `FormatError` naming `what`.
+    private static func decodeBlob<T: Decodable>(_ type: T.Type, _ r: inout ByteReader, what: String) throws -> T {
+        let blob = try r.blob()
+        do {
+            return try JSONDecoder().decode(type, from: Data(blob))
+        } catch {
+            throw FormatError("checkpoint: unreadable \(what) (\(error))")
+        }
     }
 
     /// Continues a run from a checkpoint file.
