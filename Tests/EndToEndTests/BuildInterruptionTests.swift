@@ -34,18 +34,22 @@ import TestSupport
     /// The wiring search is a training run too: Ctrl-C keeps its checkpoint, and the next
     /// build resumes it and gives what an uninterrupted build gives.
     @Test func ctrlCDuringTheWiringSearchResumesIt() throws {
-        let project = try TinyProject(epochs: 6)
+        /// The same project for the interrupted and the clean build.
+        func searchingProject() throws -> TinyProject {
+            let project = try TinyProject(epochs: 6)
+            try project.edit("[model]\n", "[model]\nimage_width = 8\nsearch_wiring = true\n")
+            return project
+        }
+        let project = try searchingProject()
         defer { project.remove() }
-        try project.edit("[model]\n", "[model]\nimage_width = 8\nsearch_wiring = true\n")
         #expect(try interruptTraining(project, with: SIGINT, step: "connectivity") == 130)
         let resumed = try project.build()
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.messages("progress").contains { $0.contains("resuming") })
         // The training that reads the searched wiring, epoch by epoch (no timings).
         let training = try project.scratch.read("gen/reports/training.csv")
-        let clean = try TinyProject(epochs: 6)
+        let clean = try searchingProject()
         defer { clean.remove() }
-        try clean.edit("[model]\n", "[model]\nimage_width = 8\nsearch_wiring = true\n")
         #expect(try clean.build().status == 0)
         #expect(try clean.scratch.read("gen/reports/training.csv") == training)
     }
