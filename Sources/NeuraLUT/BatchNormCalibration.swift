@@ -61,7 +61,9 @@ extension TrainedNetwork {
         for (l, layer) in spec.layers.enumerated() {
             let current = FloatBuffer(count: layer.partitions * n)
             let layout = PartitionLayout(fanIn: layer.fanIn, shape: layer.shape)
-            let sub = SubNetwork(layout: layout, tile: tile)
+            let sub = SubNetwork(
+                layout: layout, tile: tile,
+                tableInputs: TableInputs(layer: l, of: spec, inputScale: net.quantizers.inputScale(ofLayer: l)))
             let range = Quantization.Range(bits: layer.outputBits, signed: spec.isSigned(layer: l))
             let scale = net.quantizers.outputScales[l]
             let wiring = net.connectivity.inputs[l]

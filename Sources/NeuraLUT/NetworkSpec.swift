@@ -1,17 +1,23 @@
 /// The shape of one partition's dense sub-network (docs/method.md).
 ///
 /// `depth` linear layers of `width` hidden units, a skip connection every
-/// `skip` layers. `depth == 1` is a LogicNets-style linear neuron.
+/// `skip` layers. `depth == 1` is a LogicNets-style linear neuron;
+/// `depth == 0` has no sub-network: the partition is a table learned
+/// directly (`LearnedTable`), and its width and skip are 0, so editing them
+/// changes no key.
 public struct PartitionShape: Hashable, Codable, Sendable {
     public var width: Int
     public var depth: Int
     public var skip: Int
 
     public init(width: Int, depth: Int, skip: Int) {
-        self.width = width
+        self.width = depth == 0 ? 0 : width
         self.depth = depth
-        self.skip = skip
+        self.skip = depth == 0 ? 0 : skip
     }
+
+    /// The partition is its own table, learned directly (`depth == 0`).
+    public var isLearnedTable: Bool { depth == 0 }
 
     /// The published NeuraLUT block: 4 layers, skip every 2.
     public static func neuraLUT(width: Int) -> PartitionShape {

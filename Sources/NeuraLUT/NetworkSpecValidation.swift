@@ -65,8 +65,8 @@ extension NetworkSpec {
     public static let codeBits = 1...16
     /// Hidden width N of a partition's sub-network (beyond it, training is impractical).
     public static let widths = 1...4096
-    /// Linear layers L of a partition's sub-network.
-    public static let depths = 1...64
+    /// Linear layers L of a partition's sub-network; 0: the partition is a learned table.
+    public static let depths = 0...64
     /// Partitions k each class owns in the additive output head (`ClassScores`).
     public static let partitionsPerClassRange = 1...4096
 
@@ -114,7 +114,14 @@ extension NetworkSpec {
             guard Self.depths.contains(layer.shape.depth) else {
                 throw SpecError(.layer(l, .depth), "must be in \(Self.depths), got \(layer.shape.depth)")
             }
-            guard layer.shape.depth == 1 || Self.widths.contains(layer.shape.width) else {
+            guard !layer.shape.isLearnedTable || inputBits(ofLayer: l) == 1 else {
+                let setting = l == 0 ? "`input_bits = 1`" : "`bits = 1` on layer \(l - 1)"
+                throw SpecError(
+                    .layer(l, .depth),
+                    "0 (a learned table) needs 1-bit inputs, but layer \(l) reads \(inputBits(ofLayer: l))-bit codes;"
+                        + " expected \(setting), or a depth of 1 or more")
+            }
+            guard layer.shape.depth <= 1 || Self.widths.contains(layer.shape.width) else {
                 throw SpecError(.layer(l, .width), "must be in \(Self.widths), got \(layer.shape.width)")
             }
             guard layer.shape.skip >= 0 else {

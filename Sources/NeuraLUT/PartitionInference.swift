@@ -9,8 +9,11 @@ struct PartitionInference: @unchecked Sendable {
     let c: Float
     let scale: Float
     let range: Quantization.Range
+    /// A learned table's input grid (`SubNetwork`).
+    let tableInputs: TableInputs?
 
-    init(_ w: PartitionWeights, scale: Float, bits: Int, signed: Bool) {
+    init(_ w: PartitionWeights, scale: Float, bits: Int, signed: Bool, tableInputs: TableInputs?) {
+        self.tableInputs = tableInputs
         layout = PartitionLayout(fanIn: w.fanIn, shape: w.shape)
         params = FloatBuffer(w.parameters)
         (a, c) = BatchNorm.folded(
@@ -28,7 +31,7 @@ struct PartitionInference: @unchecked Sendable {
         x: UnsafePointer<Float>, batch: Int, count: Int, scratch: UnsafeMutablePointer<Float>,
         out: UnsafeMutablePointer<UInt16>
     ) {
-        let sub = SubNetwork(layout: layout, tile: batch)
+        let sub = SubNetwork(layout: layout, tile: batch, tableInputs: tableInputs)
         let y = scratch + sub.hiddenCount
         sub.forward(params: params.base, x: x, xStride: batch, hidden: scratch, y: y, count: Kernels.padded(count))
         for b in 0..<count { out[b] = range.code(y[b] * a + c, scale: scale) }

@@ -7,6 +7,10 @@
 /// Activation a₀ is the partition input (F values); layer k maps aₖ to aₖ₊₁
 /// (ReLU on all but the last, which outputs one value). With skip `S ≥ 2`,
 /// layer k with `(k+1) % S == 0` also adds `R·aₖ₊₁₋ₛ`.
+///
+/// A learned table (depth 0) has no layers: its parameters are its `2^F`
+/// entries (entry `a` is the output when input i's bit is bit i of `a`),
+/// then γ and β.
 struct PartitionLayout: Hashable, Sendable {
     let fanIn: Int
     let shape: PartitionShape
@@ -16,6 +20,8 @@ struct PartitionLayout: Hashable, Sendable {
     let biasOffset: [Int]
     /// Offset of layer k's skip weights, nil when layer k has no skip.
     let skipOffset: [Int?]
+    /// Entries of a learned table, 0 for a sub-network.
+    let tableEntries: Int
     let gammaOffset: Int
     let betaOffset: Int
     let parameterCount: Int
@@ -23,6 +29,13 @@ struct PartitionLayout: Hashable, Sendable {
     init(fanIn: Int, shape: PartitionShape) {
         self.fanIn = fanIn
         self.shape = shape
+        if shape.isLearnedTable {
+            (dims, weightOffset, biasOffset, skipOffset) = ([fanIn], [], [], [])
+            tableEntries = 1 << fanIn
+            (gammaOffset, betaOffset, parameterCount) = (tableEntries, tableEntries + 1, tableEntries + 2)
+            return
+        }
+        tableEntries = 0
         let depth = max(shape.depth, 1)
         var dims = [fanIn]
         for _ in 1..<max(depth, 1) { dims.append(shape.width) }
@@ -50,7 +63,10 @@ struct PartitionLayout: Hashable, Sendable {
         parameterCount = offset + 2
     }
 
+    /// Linear layers; 0 for a learned table.
     var depth: Int { dims.count - 1 }
+
+    var isTable: Bool { shape.isLearnedTable }
 
     /// The activation a skip into layer `layer`'s output reads, if any.
     static func skipSource(layer k: Int, skip: Int) -> Int? {

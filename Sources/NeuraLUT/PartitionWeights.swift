@@ -18,9 +18,10 @@ public struct PartitionWeights: Hashable, Codable, Sendable {
         self.runningVariance = runningVariance
     }
 
-    /// Fresh weights (PyTorch's default uniform ±1/√fan-in, γ = 1, β = 0)
-    /// drawn from the partition's own stream, so a partition's initial
-    /// weights never depend on which other partitions are trained.
+    /// Fresh weights (PyTorch's default uniform ±1/√fan-in, γ = 1, β = 0;
+    /// a learned table's entries uniform ±1, as DWN's) drawn from the
+    /// partition's own stream, so a partition's initial weights never
+    /// depend on which other partitions are trained.
     public static func initial(fanIn: Int, shape: PartitionShape, seed: UInt64, layer: Int, partition: Int) -> PartitionWeights {
         let layout = PartitionLayout(fanIn: fanIn, shape: shape)
         var rng = SeededRandom(seed: seed, stream: 0x1417, UInt64(layer), UInt64(partition))
@@ -37,6 +38,7 @@ public struct PartitionWeights: Hashable, Codable, Sendable {
                 fill(off, o * layout.dims[s], fanIn: layout.dims[s])
             }
         }
+        for a in 0..<layout.tableEntries { p[a] = rng.nextUnitFloat() * 2 - 1 }
         p[layout.gammaOffset] = 1
         p[layout.betaOffset] = 0
         return PartitionWeights(fanIn: fanIn, shape: shape, parameters: p, runningMean: 0, runningVariance: 1)
@@ -66,7 +68,8 @@ public struct PartitionWeights: Hashable, Codable, Sendable {
         let fanIn = Int(try r.uint32())
         let shape = PartitionShape(width: Int(try r.uint32()), depth: Int(try r.uint32()), skip: Int(try r.uint32()))
         let count = Int(try r.uint32())
-        guard fanIn >= 1, shape.depth >= 1, shape.depth == 1 || shape.width >= 1, fanIn < 64, shape.width < 1 << 16, shape.depth < 1 << 10
+        guard fanIn >= 1, shape.depth >= 0, shape.depth <= 1 || shape.width >= 1, fanIn < 64,
+            !shape.isLearnedTable || fanIn <= NetworkSpec.maxTableAddressBits, shape.width < 1 << 16, shape.depth < 1 << 10
         else {
             throw FormatError("partition weights: implausible shape fan-in \(fanIn), \(shape)")
         }

@@ -98,3 +98,15 @@ enum Quantization {
         return ds
     }
 }
+
+extension PartitionTableSpec {
+    /// The quantizer of the codes the layer reads: the input front end's
+    /// (signed) for layer 0, else the layer below's (unsigned, as only the
+    /// last layer's codes are signed).
+    var inputRange: Quantization.Range { Quantization.Range(bits: inputBits, signed: layer == 0) }
+}
+
+extension QuantizerParameters {
+    /// The scale of the codes layer `layer` reads.
+    func inputScale(ofLayer layer: Int) -> Float { layer == 0 ? inputFrontEnd.scale : outputScales[layer - 1] }
+}

@@ -5,26 +5,42 @@
 /// a tile can sit inside a larger batch; activations j ≥ 1 live in `hidden`
 /// block j−1 (`width × tile` floats, rows `tile` apart); the last layer
 /// writes the contiguous row `y`.
+///
+/// A learned table's layout (depth 0) has no sub-network: every pass goes to
+/// `LearnedTable`, which needs the grid of the layer's input codes (`tableInputs`).
 struct SubNetwork {
     let layout: PartitionLayout
     /// Row stride of hidden activations: the largest tile.
     let tile: Int
+    /// The learned table's passes; nil for a dense sub-network.
+    let table: LearnedTable?
 
-    init(layout: PartitionLayout, tile: Int) {
+    /// `tableInputs` is needed for the passes of a learned table only, not for the buffer sizes.
+    init(layout: PartitionLayout, tile: Int, tableInputs: TableInputs? = nil) {
         self.layout = layout
         self.tile = tile
+        table = layout.isTable ? tableInputs.map { LearnedTable(fanIn: layout.fanIn, inputs: $0) } : nil
     }
 
-    var hiddenCount: Int { (layout.depth - 1) * layout.shape.width * tile }
+    /// The learned table's passes; a caller that runs one without the input grid is a bug.
+    private var learnedTable: LearnedTable? {
+        guard layout.isTable else { return nil }
+        guard let table else { preconditionFailure("a learned table's passes need its layer's input grid") }
+        return table
+    }
 
-    /// Floats of the transposed weights the backward pass reads (`transposeWeights`).
-    var transposedCount: Int { layout.parameterCount }
+    var hiddenCount: Int { layout.isTable ? 0 : (layout.depth - 1) * layout.shape.width * tile }
+
+    /// Floats of the transposed weights the backward pass reads (`transposeWeights`):
+    /// for a learned table, its input slopes.
+    var transposedCount: Int { layout.isTable ? layout.tableEntries * layout.fanIn : layout.parameterCount }
 
     /// Writes every weight matrix of `params` transposed (`[in][out]`) into
     /// `transposed`, at the offset the matrix has in `params`: the input
     /// gradients' products read them, and doing it once per batch instead of
     /// once per tile keeps the scalar shuffles out of the tile loop.
     func transposeWeights(params: UnsafePointer<Float>, into transposed: UnsafeMutablePointer<Float>) {
+        if let table = learnedTable { return table.slopes(params: params, into: transposed) }
         for k in 0..<layout.depth {
             let outDim = layout.dims[k + 1]
             Kernels.transpose(
@@ -62,6 +78,10 @@ struct SubNetwork {
         params: UnsafePointer<Float>, x: UnsafePointer<Float>, xStride: Int, hidden: UnsafeMutablePointer<Float>,
         y: UnsafeMutablePointer<Float>?, count: Int
     ) {
+        if let table = learnedTable {
+            if let y { table.forward(params: params, x: x, xStride: xStride, y: y, count: count) }
+            return
+        }
         let depth = layout.depth
         for k in 0..<depth {
             let out: UnsafeMutablePointer<Float>
@@ -107,6 +127,10 @@ struct SubNetwork {
         hidden: UnsafePointer<Float>, dy: UnsafePointer<Float>,
         dx: UnsafeMutablePointer<Float>?, dHidden: UnsafeMutablePointer<Float>, count: Int, firstTile: Bool
     ) {
+        if let table = learnedTable {
+            return table.backward(
+                slopes: transposed, gradientLanes: lanes, x: x, xStride: xStride, dy: dy, dx: dx, count: count, firstTile: firstTile)
+        }
         let depth = layout.depth
         let block = layout.shape.width * tile
         // ∂L/∂(pre-activation of layer k's output): `dy` for the last layer, else dHidden block k.

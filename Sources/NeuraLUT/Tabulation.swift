@@ -18,8 +18,8 @@ public enum Tabulation {
         let entries = 1 << table.addressBits
         let threads = threads ?? (entries >= 1 << 14 ? CPUAllocation.count : 1)
         let inference = inference(weights, table, quantizers: quantizers)
-        let inputRange = Quantization.Range(bits: table.inputBits, signed: table.layer == 0)
-        let inputScale = table.layer == 0 ? quantizers.inputFrontEnd.scale : quantizers.outputScales[table.layer - 1]
+        let inputRange = table.inputRange
+        let inputScale = quantizers.inputScale(ofLayer: table.layer)
         var codes = [UInt16](repeating: 0, count: entries)
         let chunks = (entries + chunk - 1) / chunk
         let batch = Kernels.padded(min(chunk, entries))
@@ -61,7 +61,10 @@ public enum Tabulation {
 
     /// One partition in inference mode, emitting its output codes.
     static func inference(_ weights: PartitionWeights, _ table: PartitionTableSpec, quantizers: QuantizerParameters) -> PartitionInference {
-        PartitionInference(weights, scale: quantizers.outputScales[table.layer], bits: table.outputBits, signed: table.isLastLayer)
+        PartitionInference(
+            weights, scale: quantizers.outputScales[table.layer], bits: table.outputBits, signed: table.isLastLayer,
+            tableInputs: weights.shape.isLearnedTable
+                ? TableInputs(range: table.inputRange, scale: quantizers.inputScale(ofLayer: table.layer)) : nil)
     }
 
     static func inference(for id: PartitionID, of net: TrainedNetwork) -> PartitionInference {

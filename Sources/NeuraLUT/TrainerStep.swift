@@ -149,7 +149,7 @@ extension Trainer {
         let slots = buffers.slots[l]
         let input = buffers.values[l].base, params = store.values.base
         let scratch = scratchPointers
-        let sub = SubNetwork(layout: store.layouts[l], tile: scratch[0].tile)
+        let sub = SubNetwork(layout: store.layouts[l], tile: scratch[0].tile, tableInputs: tableInputs(ofLayer: l))
         let fanIn = sub.layout.fanIn, gammaOffset = sub.layout.gammaOffset, betaOffset = sub.layout.betaOffset
         let hiddenCount = sub.hiddenCount
         let range = Quantization.Range(bits: spec.layers[l].outputBits, signed: spec.isSigned(layer: l))
@@ -185,7 +185,7 @@ extension Trainer {
         let above = l + 1 < spec.layers.count ? consumerGradients(layer: l + 1) : nil
         let params = store.values.base, gradients = store.gradients.base
         let scratch = scratchPointers
-        let sub = SubNetwork(layout: store.layouts[l], tile: scratch[0].tile)
+        let sub = SubNetwork(layout: store.layouts[l], tile: scratch[0].tile, tableInputs: tableInputs(ofLayer: l))
         let gammaOffset = sub.layout.gammaOffset, betaOffset = sub.layout.betaOffset, hiddenCount = sub.hiddenCount
         let range = Quantization.Range(bits: spec.layers[l].outputBits, signed: spec.isSigned(layer: l))
         let scale = store.outputScales[l]
@@ -231,6 +231,11 @@ extension Trainer {
                 adam.update(start: slot.offset, count: sub.layout.parameterCount)
             }
         }
+    }
+
+    /// Layer `l`'s input grid when its partitions are learned tables, at the current scales.
+    private func tableInputs(ofLayer l: Int) -> TableInputs? {
+        TableInputs(layer: l, of: spec, inputScale: l == 0 ? store.inputScale : store.outputScales[l - 1])
     }
 
     /// Where the gradient of layer `l`'s input values comes from: each unit's consumers.

@@ -277,10 +277,19 @@ import Testing
             edit("fan_in = 4", "fan_in = 4\nwidth = 65536\ndepth = 1024\nmax_table_bits = 30"),
             [
                 "lutbuild.toml:9: model.width: expected an integer in 1…4096, found 65536",
-                "lutbuild.toml:10: model.depth: expected an integer in 1…64, found 1024",
+                "lutbuild.toml:10: model.depth: expected an integer in 0…64, found 1024",
                 "lutbuild.toml:11: model.max_table_bits: expected an integer in 1…24, found 30",
             ]
         ),
+        // Learned tables (depth 0) read 1-bit codes.
+        (
+            edit("fan_in = 4", "fan_in = 4\ndepth = 0"),
+            [
+                "lutbuild.toml:9: model.depth: 0 (a learned table) needs 1-bit inputs, but layer 0 reads 2-bit codes;"
+                    + " expected `input_bits = 1`, or a depth of 1 or more"
+            ]
+        ),
+        (edit("fan_in = 4", "fan_in = 4\ndepth = 0\ninput_bits = 1\nbits = 1\nwidth = 3000\nskip = 7"), []),
         (
             edit("{ partitions = 3 }", "{ partitions = 1 }"),
             ["lutbuild.toml:9: model.layers[1].partitions: must be at least 2 (one per class), got 1"]

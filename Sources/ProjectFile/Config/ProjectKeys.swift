@@ -167,7 +167,8 @@ package enum ProjectKeys {
                 },
                 .integer("fan_in", \.fanIn, in: fanInRange, doc: "inputs per partition"),
                 .integer("width", \.width, in: NetworkSpec.widths, doc: "N: hidden width of a partition's sub-network"),
-                .integer("depth", \.depth, in: NetworkSpec.depths, doc: "L: linear layers in a partition's sub-network"),
+                .integer(
+                    "depth", \.depth, in: NetworkSpec.depths, doc: "L: linear layers in a partition's sub-network; 0: a learned table"),
                 .integer("skip", \.skip, in: skipRange, doc: "S: a skip connection every S layers"),
                 .integer(
                     "max_table_bits", \.maxTableBits, in: 1...NetworkSpec.maxTableAddressBits,
