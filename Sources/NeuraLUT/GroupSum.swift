@@ -1,33 +1,48 @@
 /// The additive output head in training (`NetworkSpec.partitionsPerClass`
-/// = k > 1): class c's logit is the plain sum of its k partitions'
-/// dequantized outputs (the last layer's learned scale acts as the
-/// softmax temperature), so the argmax of the logits is the argmax of the
+/// = k > 1): class c's logit is the sum of its k partitions' dequantized
+/// outputs, each times its `ClassScores.weight` over 2 when there are
+/// tie-breakers (the last layer's learned scale acts as the softmax
+/// temperature), so the argmax of the logits is the argmax of the weighted
 /// code sums the hardware takes (`ClassScores`). Sums run in partition
 /// order on one thread, so results never depend on the thread count.
 enum GroupSum {
-    /// `logits[c·batch + b] = Σ outputs[p·batch + b]` over partitions p = c·k … c·k+k−1.
+    /// Partition j's factor in its class's logit: its score weight, halved with tie-breakers.
+    static func factors(partitionsPerClass k: Int, tieBreakers t: Int) -> [Float] {
+        (0..<k).map { Float(ClassScores.weight(ofPartition: $0, partitionsPerClass: k, tieBreakers: t)) / (t == 0 ? 1 : 2) }
+    }
+
+    /// `logits[c·batch + b] = Σ factor_j · outputs[(c·k + j)·batch + b]` over j = 0 … k−1.
     static func forward(
         _ outputs: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, classes: Int, partitionsPerClass k: Int,
-        batch: Int
+        tieBreakers t: Int, batch: Int
     ) {
+        let factors = factors(partitionsPerClass: k, tieBreakers: t)
         for c in 0..<classes {
             let row = logits + c * batch
+            // Partition 0 always has factor 1 (t < k).
             row.update(from: outputs + c * k * batch, count: batch)
-            for p in c * k + 1..<(c + 1) * k {
-                let source = outputs + p * batch
-                for b in 0..<batch { row[b] += source[b] }
+            for j in 1..<k {
+                let source = outputs + (c * k + j) * batch, f = factors[j]
+                if f == 1 {
+                    for b in 0..<batch { row[b] += source[b] }
+                } else {
+                    for b in 0..<batch { row[b] += f * source[b] }
+                }
             }
         }
     }
 
-    /// Each partition's output gradient is its class's logit gradient (∂logit/∂y = 1).
+    /// Each partition's output gradient is its class's logit gradient times its factor.
     static func backward(
         _ logitGradients: UnsafePointer<Float>, outputGradients: UnsafeMutablePointer<Float>, classes: Int,
-        partitionsPerClass k: Int, batch: Int
+        partitionsPerClass k: Int, tieBreakers t: Int, batch: Int
     ) {
+        let factors = factors(partitionsPerClass: k, tieBreakers: t)
         for c in 0..<classes {
-            for p in c * k..<(c + 1) * k {
-                (outputGradients + p * batch).update(from: logitGradients + c * batch, count: batch)
+            for j in 0..<k {
+                let out = outputGradients + (c * k + j) * batch, f = factors[j]
+                out.update(from: logitGradients + c * batch, count: batch)
+                if f != 1 { for b in 0..<batch { out[b] *= f } }
             }
         }
     }

@@ -68,13 +68,26 @@ public struct NetworkSpec: Hashable, Codable, Sendable {
         set { groupedPartitionsPerClass = newValue == 1 ? nil : newValue }
     }
 
+    /// Stored only when above 0, likewise.
+    private var halfWeightTieBreakers: Int?
+
+    /// t: of each class's k partitions, the last t count half as much as the
+    /// others in its score (`ClassScores`), so with t = 1 that one partition
+    /// decides only between classes whose other partitions tie.
+    public var tieBreakers: Int {
+        get { halfWeightTieBreakers ?? 0 }
+        set { halfWeightTieBreakers = newValue == 0 ? nil : newValue }
+    }
+
     private enum CodingKeys: String, CodingKey {
         case inputFeatures, inputBits, classes, layers, seed
         case groupedPartitionsPerClass = "partitionsPerClass"
+        case halfWeightTieBreakers = "tieBreakers"
     }
 
     public init(
-        inputFeatures: Int, inputBits: Int, classes: Int, layers: [LayerSpec], seed: UInt64, partitionsPerClass: Int = 1
+        inputFeatures: Int, inputBits: Int, classes: Int, layers: [LayerSpec], seed: UInt64, partitionsPerClass: Int = 1,
+        tieBreakers: Int = 0
     ) {
         self.inputFeatures = inputFeatures
         self.inputBits = inputBits
@@ -82,6 +95,7 @@ public struct NetworkSpec: Hashable, Codable, Sendable {
         self.layers = layers
         self.seed = seed
         self.partitionsPerClass = partitionsPerClass
+        self.tieBreakers = tieBreakers
     }
 
     /// Bits of each code layer `layer` reads.

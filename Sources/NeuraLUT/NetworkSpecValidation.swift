@@ -11,7 +11,7 @@ public enum SpecField: Equatable, Sendable, CustomStringConvertible {
     case inputBits
     /// A layer's setting, or the layer as a whole (nil).
     case layer(Int, LayerField?)
-    case minInputActivity, imageWidth, partitionsPerClass
+    case minInputActivity, imageWidth, partitionsPerClass, tieBreakers
     case epochs, batch, learningRate, weightDecay, restartEpochs, labelSmoothing, augmentShift, calibrationRows, validationFraction
     case distillation
 
@@ -24,6 +24,7 @@ public enum SpecField: Equatable, Sendable, CustomStringConvertible {
         case .minInputActivity: "the minimum input activity"
         case .imageWidth: "the image width"
         case .partitionsPerClass: "the partitions per class"
+        case .tieBreakers: "the tie-breakers per class"
         case .epochs: "the epochs"
         case .batch: "the batch size"
         case .learningRate: "the learning rate"
@@ -69,6 +70,8 @@ extension NetworkSpec {
     public static let depths = 0...64
     /// Partitions k each class owns in the additive output head (`ClassScores`).
     public static let partitionsPerClassRange = 1...4096
+    /// Tie-breakers t per class (`ClassScores`); below k as well.
+    public static let tieBreakersRange = 0...4095
 
     /// Checks every constraint training and tabulation rely on.
     public func validate() throws {
@@ -87,6 +90,13 @@ extension NetworkSpec {
         guard let last = layers.last else { throw SpecError("model: layers must not be empty") }
         guard Self.partitionsPerClassRange.contains(partitionsPerClass) else {
             throw SpecError(.partitionsPerClass, "must be in \(Self.partitionsPerClassRange), got \(partitionsPerClass)")
+        }
+        guard tieBreakers == 0 || (1..<partitionsPerClass).contains(tieBreakers) else {
+            throw SpecError(
+                .tieBreakers,
+                partitionsPerClass == 1
+                    ? "needs `partitions_per_class` of 2 or more, got \(tieBreakers) with one partition per class"
+                    : "must be less than `partitions_per_class` (\(partitionsPerClass)), got \(tieBreakers)")
         }
         guard last.partitions == classes * partitionsPerClass else {
             let expected =

@@ -24,7 +24,8 @@ extension Trainer {
         let grouped = k > 1
         if grouped {
             GroupSum.forward(
-                buffers.values[last].base, logits: buffers.logits.base, classes: spec.classes, partitionsPerClass: k, batch: batch)
+                buffers.values[last].base, logits: buffers.logits.base, classes: spec.classes, partitionsPerClass: k,
+                tieBreakers: spec.tieBreakers, batch: batch)
         }
         let (loss, correct) = CrossEntropy.evaluate(
             logits: grouped ? buffers.logits.base : buffers.values[last].base, labels: labelsOfBatch, classes: spec.classes,
@@ -37,7 +38,7 @@ extension Trainer {
         if grouped {
             GroupSum.backward(
                 buffers.logitGradients.base, outputGradients: buffers.gradients[last].base, classes: spec.classes,
-                partitionsPerClass: k, batch: batch)
+                partitionsPerClass: k, tieBreakers: spec.tieBreakers, batch: batch)
         }
         epochLoss += loss
         epochCorrect += correct

@@ -58,8 +58,8 @@ extension VerilogEmitter {
             return "\(outputs) output codes of \(bits) bits, output i at [i*\(bits) +: \(bits)], signed offset binary"
                 + " (value = code - \(1 << (bits - 1)))"
         }
-        return "\(outputs) class scores of \(bits) bits, class i at [i*\(bits) +: \(bits)], unsigned: the sum of the"
-            + " offset-binary output codes of partitions i*\(k) ... i*\(k)+\(k - 1)"
+        return "\(outputs) class scores of \(bits) bits, class i at [i*\(bits) +: \(bits)], unsigned: "
+            + ClassScores.sumDescription(index: "i", partitionsPerClass: k, tieBreakers: spec.tieBreakers)
     }
 
     /// What `out_class` carries (also the output-codes file's `out_class` line with k > 1).

@@ -42,6 +42,38 @@ import Testing
         #expect(back == plain)
     }
 
+    /// With t tie-breakers the last t codes of a class weigh 1 and the others 2,
+    /// so with t = 1 that code decides only between classes the others tie.
+    @Test func tieBreakersWeighHalfAndDecideTies() {
+        // One row, 3 classes × 3 partitions: classes 0 and 1 tie on their first two codes.
+        let codes: [UInt16] = [1, 1, 0, 1, 1, 1, 0, 1, 1]
+        #expect(ClassScores.scores(codes, classes: 3, partitionsPerClass: 3) == [2, 3, 2])
+        #expect(ClassScores.scores(codes, classes: 3, partitionsPerClass: 3, tieBreakers: 1) == [4, 5, 3])
+        #expect(ClassScores.classes(codes, classes: 3, partitionsPerClass: 3, tieBreakers: 1) == [1])
+        // A tie-breaker never outweighs one code of weight 2: class 0 leads by one there.
+        #expect(ClassScores.classes([1, 1, 0, 1, 0, 1], classes: 2, partitionsPerClass: 3, tieBreakers: 1) == [0])
+        for (k, t) in [(2, 1), (3, 1), (25, 1), (26, 3), (4096, 4095)] {
+            for bits in [1, 3] {
+                let largest = (0..<k).reduce(0) { $0 + ClassScores.weight(ofPartition: $1, partitionsPerClass: k, tieBreakers: t) }
+                let scoreBits = ClassScores.scoreBits(outputBits: bits, partitionsPerClass: k, tieBreakers: t)
+                #expect(largest * ((1 << bits) - 1) < 1 << scoreBits, "k \(k), t \(t), \(bits) bits")
+            }
+        }
+        // Training's logits weigh the outputs the same way, halved: 1 and ½.
+        #expect(GroupSum.factors(partitionsPerClass: 3, tieBreakers: 1) == [1, 1, 0.5])
+        #expect(GroupSum.factors(partitionsPerClass: 3, tieBreakers: 0) == [1, 1, 1])
+    }
+
+    @Test func tieBreakersNeedAtLeastOneFullWeightPartition() throws {
+        var spec = Fixtures.groupedBlobsSpec(partitionsPerClass: 2)
+        spec.tieBreakers = 1
+        try spec.validate()
+        spec.tieBreakers = 2
+        #expect(throws: SpecError(.tieBreakers, "must be less than `partitions_per_class` (2), got 2")) { try spec.validate() }
+        let json = String(decoding: try JSONEncoder().encode(Fixtures.groupedBlobsSpec(partitionsPerClass: 2)), as: UTF8.self)
+        #expect(!json.contains("tieBreakers"))
+    }
+
     @Test func validationAsksForClassesTimesK() throws {
         try Fixtures.groupedBlobsSpec(partitionsPerClass: 2).validate()
         var spec = Fixtures.groupedBlobsSpec(partitionsPerClass: 2)

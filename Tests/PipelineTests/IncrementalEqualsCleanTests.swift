@@ -86,6 +86,9 @@ import Testing
             key: "model.partitions_per_class", section: "model",
             lines: ["partitions_per_class = 2", "layers = [{ partitions = 4 }, { partitions = 6 }]"], trains: true),
         Edit(
+            key: "model.tie_breakers", section: "model", lines: ["tie_breakers = 1"], trains: true,
+            needs: ["model": ["partitions_per_class = 2", "layers = [{ partitions = 4 }, { partitions = 6 }]"]]),
+        Edit(
             key: "model.layers", section: "model", lines: ["layers = [{ partitions = 4 }, { partitions = 4 }, { partitions = 3 }]"],
             trains: true),
         Edit(key: "model.layers[].partitions", section: "layer0", lines: ["partitions = 5"], trains: true),

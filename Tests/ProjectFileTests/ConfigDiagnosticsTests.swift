@@ -53,7 +53,7 @@ import Testing
             edit("fan_in = 4", "fanin = 4"),
             [
                 "lutbuild.toml:8: model.fanin: unknown key; did you mean 'fan_in'? (expected one of: seed, input_bits, bits,"
-                    + " output_bits, fan_in, width, depth, skip, max_table_bits, min_input_activity, image_width, search_wiring, partitions_per_class, layers)"
+                    + " output_bits, fan_in, width, depth, skip, max_table_bits, min_input_activity, image_width, search_wiring, partitions_per_class, tie_breakers, layers)"
             ]
         ),
         (
@@ -280,6 +280,16 @@ import Testing
                 "lutbuild.toml:10: model.depth: expected an integer in 0…64, found 1024",
                 "lutbuild.toml:11: model.max_table_bits: expected an integer in 1…24, found 30",
             ]
+        ),
+        // Tie-breakers are some of a class's k partitions, and not all of them.
+        (
+            edit("fan_in = 4", "fan_in = 4\ntie_breakers = 1"),
+            ["lutbuild.toml:9: model.tie_breakers: needs `partitions_per_class` of 2 or more, got 1 with one partition per class"]
+        ),
+        (
+            edit("{ partitions = 3 }", "{ partitions = 6 }").replacingOccurrences(
+                of: "fan_in = 4", with: "fan_in = 4\npartitions_per_class = 2\ntie_breakers = 2"),
+            ["lutbuild.toml:10: model.tie_breakers: must be less than `partitions_per_class` (2), got 2"]
         ),
         // Learned tables (depth 0) read 1-bit codes.
         (

@@ -8,10 +8,11 @@ import Testing
 /// agree with `ClassScores` on every sample.
 @Suite struct ClassScoresRTLTests {
     /// `Fixtures.smallSpec` with 3 classes × k partitions in the last layer.
-    static func network(partitionsPerClass k: Int) -> LUTNetwork {
+    static func network(partitionsPerClass k: Int, tieBreakers t: Int = 0) -> LUTNetwork {
         var spec = Fixtures.smallSpec
         spec.layers[2].partitions = spec.classes * k
         spec.partitionsPerClass = k
+        spec.tieBreakers = t
         return LUTNetwork.random(spec: spec, seed: 11)
     }
 
@@ -66,15 +67,30 @@ import Testing
         ]
         for (k, options) in cases {
             let network = Self.network(partitionsPerClass: k)
-            let vectors = try Self.vectors(network)
-            let design = try VerilogEmitter.design(network: network, options: options)
-            let directory = try Fixtures.temporaryDirectory("sum")
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let report = try Verifier(simulator: simulator).verify(design: design, network: network, vectors: vectors, in: directory)
-            #expect(report.samples == VerifierTests.samples, "\(options.topName)")
-            #expect(report.mismatches == 0, "\(options.topName): \(report.summary)")
-            #expect(report.accuracy == vectors.softwareAccuracy, "\(options.topName)")
+            try Self.expectMatches(network, options, simulator: simulator)
         }
+    }
+
+    /// Tie-breakers enter the compressor one column below the other codes.
+    @Test(arguments: [Simulator.verilator, .iverilog])
+    func simulatedScoresWithTieBreakersMatchSoftware(simulator: Simulator) throws {
+        for (k, t) in [(2, 1), (7, 3), (20, 1)] {
+            let network = Self.network(partitionsPerClass: k, tieBreakers: t)
+            #expect(network.spec.scoreBits == 3 + ClassScores.ceilLog2(2 * k - t))
+            try Self.expectMatches(network, RTLOptions(topName: "tie_k\(k)_t\(t)"), simulator: simulator)
+        }
+    }
+
+    /// The design simulated on the network's test vectors gives every score LUT inference gives.
+    static func expectMatches(_ network: LUTNetwork, _ options: RTLOptions, simulator: Simulator) throws {
+        let vectors = try Self.vectors(network)
+        let design = try VerilogEmitter.design(network: network, options: options)
+        let directory = try Fixtures.temporaryDirectory("sum")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let report = try Verifier(simulator: simulator).verify(design: design, network: network, vectors: vectors, in: directory)
+        #expect(report.samples == VerifierTests.samples, "\(options.topName)")
+        #expect(report.mismatches == 0, "\(options.topName): \(report.summary)")
+        #expect(report.accuracy == vectors.softwareAccuracy, "\(options.topName)")
     }
 
     /// The bench checks the scores themselves: one expected score off by one fails the run.

@@ -37,24 +37,29 @@ enum ThresholdsStep: PipelineStep {
         var outClass = "index of the largest code (signed compare, ties to the lowest index)"
         /// With k partitions per class (nil, and absent, with one): what `out_data` carries instead of the codes.
         var partitionsPerClass: Int?
+        /// `model.tie_breakers` when set (nil, and absent, otherwise).
+        var tieBreakers: Int?
         var scoreBits: Int?
         var score: String?
 
         enum CodingKeys: String, CodingKey {
             case format, version, outputs, bits, offset, scale, value
             case outClass = "out_class"
-            case partitionsPerClass = "partitions_per_class", scoreBits = "score_bits", score
+            case partitionsPerClass = "partitions_per_class", tieBreakers = "tie_breakers", scoreBits = "score_bits", score
         }
 
-        init(outputs: Int, bits: Int, scale: Float, partitionsPerClass: Int?) {
+        init(outputs: Int, bits: Int, scale: Float, partitionsPerClass: Int?, tieBreakers: Int?) {
             self.outputs = outputs
             self.bits = bits
             offset = 1 << (bits - 1)
             self.scale = scale
             guard let k = partitionsPerClass else { return }
             self.partitionsPerClass = k
-            scoreBits = ClassScores.scoreBits(outputBits: bits, partitionsPerClass: k)
-            score = "out_data carries class c's score, the sum of the codes of outputs c*\(k) ... c*\(k)+\(k - 1)"
+            self.tieBreakers = tieBreakers
+            scoreBits = ClassScores.scoreBits(outputBits: bits, partitionsPerClass: k, tieBreakers: tieBreakers ?? 0)
+            score =
+                "out_data carries class c's score, "
+                + ClassScores.sumDescription(index: "c", partitionsPerClass: k, tieBreakers: tieBreakers ?? 0)
             outClass = VerilogEmitter.classDescription(partitionsPerClass: k)
         }
     }
@@ -68,6 +73,8 @@ enum ThresholdsStep: PipelineStep {
         var inputFormat: String?
         /// `model.partitions_per_class` when above 1; nil leaves the key as it was.
         var partitionsPerClass: Int?
+        /// `model.tie_breakers` when above 0; nil leaves the key as it was.
+        var tieBreakers: Int?
         /// `[dataset] value_step`: the thresholds move onto its multiples; nil leaves the key as it was.
         var valueGrid: ValueGrid?
     }
@@ -88,7 +95,8 @@ enum ThresholdsStep: PipelineStep {
             Parameters(
                 outputs: last?.partitions ?? 0, bits: last?.outputBits ?? 1,
                 inputFormat: config.rtl.inputEncoder ? config.rtl.inputFormat : nil,
-                partitionsPerClass: config.model.networkShape.partitionsPerClass, valueGrid: config.dataset.valueGrid),
+                partitionsPerClass: config.model.networkShape.partitionsPerClass,
+                tieBreakers: config.model.networkShape.tieBreakers, valueGrid: config.dataset.valueGrid),
             inputs: inputs(), outputs: outputs + (config.rtl.inputEncoder ? [encoderOutput] : []),
             publish: ["json": paths.json, "csv": paths.csv, "outputCodes": paths.outputCodes])
     }
@@ -111,7 +119,7 @@ enum ThresholdsStep: PipelineStep {
         var outputCodes = try StepCodecs.json(
             OutputCodes(
                 outputs: parameters.outputs, bits: parameters.bits, scale: quantizers.outputScales.last ?? 1,
-                partitionsPerClass: parameters.partitionsPerClass))
+                partitionsPerClass: parameters.partitionsPerClass, tieBreakers: parameters.tieBreakers))
         outputCodes.append(0x0A)
         var outputs: StepOutputs = ["json": try thresholds.json(), "csv": Data(thresholds.csv().utf8), "outputCodes": outputCodes]
         if let inputFormat = parameters.inputFormat {

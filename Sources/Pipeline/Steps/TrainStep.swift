@@ -49,6 +49,8 @@ enum TrainStep: PipelineBatchStep {
         var imageWidth: Int?
         /// Nil (and so absent from the key) unless above 1, likewise.
         var partitionsPerClass: Int?
+        /// Nil (and so absent from the key) unless above 0, likewise.
+        var tieBreakers: Int?
     }
 
     /// One partition's shape (the layer's settings).
@@ -75,7 +77,7 @@ enum TrainStep: PipelineBatchStep {
         return Shared(
             train: config.train, seed: model.seed, inputBits: model.inputBits,
             partitions: model.layers.map(\.partitions), minInputActivity: model.minInputActivity, imageWidth: model.imageWidth,
-            partitionsPerClass: model.networkShape.partitionsPerClass)
+            partitionsPerClass: model.networkShape.partitionsPerClass, tieBreakers: model.networkShape.tieBreakers)
     }
 
     /// `action` trains; tests of the build's keys substitute one that does not.
@@ -117,7 +119,7 @@ enum TrainStep: PipelineBatchStep {
         }
         return NetworkSpec(
             inputFeatures: features, inputBits: shared.inputBits, classes: classes, layers: layers, seed: shared.seed,
-            partitionsPerClass: shared.partitionsPerClass ?? 1)
+            partitionsPerClass: shared.partitionsPerClass ?? 1, tieBreakers: shared.tieBreakers ?? 0)
     }
 
     @Sendable

@@ -29,7 +29,8 @@ extension ModelSection {
     package var networkShape: NetworkShape {
         NetworkShape(
             inputBits: inputBits, layers: layerSpecs, seed: seed,
-            partitionsPerClass: partitionsPerClass == 1 ? nil : partitionsPerClass)
+            partitionsPerClass: partitionsPerClass == 1 ? nil : partitionsPerClass,
+            tieBreakers: tieBreakers == 0 ? nil : tieBreakers)
     }
 }
 
@@ -41,11 +42,13 @@ package struct NetworkShape: Codable, Sendable, Equatable {
     package var seed: UInt64
     /// Nil (and so absent from the keys) unless above 1: projects without it keep their keys.
     package var partitionsPerClass: Int?
+    /// Nil (and so absent from the keys) unless above 0, likewise.
+    package var tieBreakers: Int?
 
     package func spec(inputFeatures: Int, classes: Int) -> NetworkSpec {
         NetworkSpec(
             inputFeatures: inputFeatures, inputBits: inputBits, classes: classes, layers: layers, seed: seed,
-            partitionsPerClass: partitionsPerClass ?? 1)
+            partitionsPerClass: partitionsPerClass ?? 1, tieBreakers: tieBreakers ?? 0)
     }
 }
 

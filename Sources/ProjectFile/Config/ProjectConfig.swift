@@ -222,10 +222,19 @@ public struct ModelSection: Sendable, Equatable, Hashable, Codable {
         set { groupedPartitionsPerClass = newValue == 1 ? nil : newValue }
     }
 
+    private var halfWeightTieBreakers: Int?
+
+    /// t: of each class's k partitions, the last t weigh half in its score (`ClassScores`); 0: none.
+    public var tieBreakers: Int {
+        get { halfWeightTieBreakers ?? 0 }
+        set { halfWeightTieBreakers = newValue == 0 ? nil : newValue }
+    }
+
     private enum CodingKeys: String, CodingKey {
         case seed, inputBits, bits, outputBits, fanIn, width, depth, skip, maxTableBits, minInputActivity, imageWidth, layers
         case groupedPartitionsPerClass = "partitionsPerClass"
         case searchedWiring = "searchWiring"
+        case halfWeightTieBreakers = "tieBreakers"
     }
 
     public init(

@@ -67,6 +67,7 @@ package enum ProjectConfigRules {
         case .minInputActivity: return modelPath.appending("min_input_activity")
         case .imageWidth: return modelPath.appending("image_width")
         case .partitionsPerClass: return modelPath.appending("partitions_per_class")
+        case .tieBreakers: return modelPath.appending("tie_breakers")
         case .epochs: return train.appending("epochs")
         case .batch: return train.appending("batch")
         case .learningRate: return train.appending("learning_rate")

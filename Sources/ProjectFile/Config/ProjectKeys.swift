@@ -185,6 +185,9 @@ package enum ProjectKeys {
                 .integer(
                     "partitions_per_class", \.partitionsPerClass, in: NetworkSpec.partitionsPerClassRange,
                     doc: "k: the last layer's partitions each class owns"),
+                .integer(
+                    "tie_breakers", \.tieBreakers, in: NetworkSpec.tieBreakersRange,
+                    doc: "t: of each class's k partitions, the last t weigh half in its score"),
                 ProjectKey<ModelSection>(
                     "layers", .described("array of tables"), doc: "one entry per layer, first to last",
                     required: "the layers, e.g. layers = [{ partitions = 32 }, { partitions = 10 }]", default: { _ in "required" }
