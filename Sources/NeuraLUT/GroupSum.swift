@@ -22,12 +22,9 @@ enum GroupSum {
             // Partition 0 always has factor 1 (t < k).
             row.update(from: outputs + c * k * batch, count: batch)
             for j in 1..<k {
+                // A factor of 1 multiplies exactly, so plain sums keep their bits.
                 let source = outputs + (c * k + j) * batch, f = factors[j]
-                if f == 1 {
-                    for b in 0..<batch { row[b] += source[b] }
-                } else {
-                    for b in 0..<batch { row[b] += f * source[b] }
-                }
+                for b in 0..<batch { row[b] += f * source[b] }
             }
         }
     }
@@ -40,9 +37,8 @@ enum GroupSum {
         let factors = factors(partitionsPerClass: k, tieBreakers: t)
         for c in 0..<classes {
             for j in 0..<k {
-                let out = outputGradients + (c * k + j) * batch, f = factors[j]
-                out.update(from: logitGradients + c * batch, count: batch)
-                if f != 1 { for b in 0..<batch { out[b] *= f } }
+                let out = outputGradients + (c * k + j) * batch, gradient = logitGradients + c * batch, f = factors[j]
+                for b in 0..<batch { out[b] = f * gradient[b] }
             }
         }
     }

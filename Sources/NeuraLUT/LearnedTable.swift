@@ -11,12 +11,17 @@ struct TableInputs: Sendable, Equatable {
         step = scale
     }
 
-    /// Layer `layer`'s input grid when its partitions are learned tables (else nil), its input codes at `inputScale`.
-    init?(layer: Int, of spec: NetworkSpec, inputScale: Float) {
-        guard spec.layers[layer].shape.isLearnedTable else { return nil }
-        self.init(range: spec.tableSpec(ofLayer: layer).inputRange, scale: inputScale)
+    /// The input grid of partitions of `shape` in the layer `table` describes when they are
+    /// learned tables (else nil), its input codes at `inputScale`.
+    init?(shape: PartitionShape, table: PartitionTableSpec, inputScale: Float) {
+        guard shape.isLearnedTable else { return nil }
+        self.init(range: table.inputRange, scale: inputScale)
     }
 
+    /// Layer `layer`'s input grid when its partitions are learned tables (else nil), its input codes at `inputScale`.
+    init?(layer: Int, of spec: NetworkSpec, inputScale: Float) {
+        self.init(shape: spec.layers[layer].shape, table: spec.tableSpec(ofLayer: layer), inputScale: inputScale)
+    }
 }
 
 /// Forward and backward passes of a partition that is its own truth table

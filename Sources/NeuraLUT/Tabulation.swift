@@ -63,8 +63,7 @@ public enum Tabulation {
     static func inference(_ weights: PartitionWeights, _ table: PartitionTableSpec, quantizers: QuantizerParameters) -> PartitionInference {
         PartitionInference(
             weights, scale: quantizers.outputScales[table.layer], bits: table.outputBits, signed: table.isLastLayer,
-            tableInputs: weights.shape.isLearnedTable
-                ? TableInputs(range: table.inputRange, scale: quantizers.inputScale(ofLayer: table.layer)) : nil)
+            tableInputs: TableInputs(shape: weights.shape, table: table, inputScale: quantizers.inputScale(ofLayer: table.layer)))
     }
 
     static func inference(for id: PartitionID, of net: TrainedNetwork) -> PartitionInference {
