@@ -99,7 +99,7 @@ struct DontCareBenchmark {
         let data = try project.prepareData()
         let trainer = try Trainer(
             spec: config.networkSpec(inputFeatures: data.features, classes: data.classes),
-            config: config.train.trainingConfig(minInputActivity: config.model.minInputActivity, imageWidth: config.model.imageWidth),
+            config: config.train.trainingConfig(minInputActivity: config.model.minInputActivity, image: config.model.image),
             data: data.train, test: data.test, validation: data.validation)
         let outcome = try trainer.run(progress: { p in
             if p.batch == p.batches { FileHandle.standardError.write(Data("\(name) epoch \(p.epoch)/\(p.epochs)\n".utf8)) }

@@ -66,7 +66,7 @@ struct TinyValidationSelectionBenchmark {
         validationRows = data.validation.rows
         let spec = project.config.networkSpec(inputFeatures: data.features, classes: data.classes)
         let config = project.config.train.trainingConfig(
-            minInputActivity: project.config.model.minInputActivity, imageWidth: project.config.model.imageWidth)
+            minInputActivity: project.config.model.minInputActivity, image: project.config.model.image)
         return try Trainer(spec: spec, config: config, data: data.train, test: data.test, validation: data.validation).run().log
     }
 }

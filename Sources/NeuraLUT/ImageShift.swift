@@ -1,5 +1,5 @@
 /// Data augmentation by small translations, for inputs that are the pixels
-/// of images (`TrainingConfig.imageWidth`, row by row). Each training sample
+/// of images (`TrainingConfig.image`, row by row, a pixel's channels together). Each training sample
 /// of a step is shifted by its own (dx, dy), drawn from the seed and the
 /// step number, so a run resumed from a checkpoint draws what an
 /// uninterrupted one draws, and the thread count never matters. Pixels
@@ -7,15 +7,15 @@
 /// images on a constant background (MNIST) that is the background, whatever
 /// normalisation the features had.
 struct ImageShift {
-    let width: Int
+    let image: ImageGeometry
     let height: Int
     /// Largest shift in each direction (pixels).
     let maximum: Int
 
-    init?(features: Int, imageWidth: Int?, maximum: Int) {
-        guard maximum > 0, let imageWidth, imageWidth > 0, features % imageWidth == 0 else { return nil }
-        width = imageWidth
-        height = features / imageWidth
+    init?(features: Int, image: ImageGeometry?, maximum: Int) {
+        guard maximum > 0, let image, image.fits(features: features) else { return nil }
+        self.image = image
+        height = image.height(features: features)
         self.maximum = maximum
     }
 
@@ -31,13 +31,16 @@ struct ImageShift {
     }
 
     /// Writes `row` shifted by (dx, dy) to `out[f * stride]` for each feature f:
-    /// the output pixel (x, y) is the input pixel (x - dx, y - dy), clamped to the image.
+    /// the output pixel (x, y) is the input pixel (x - dx, y - dy), clamped to the image, each
+    /// channel its own.
     func copy(_ row: UnsafePointer<Float>, shift: (dx: Int, dy: Int), to out: UnsafeMutablePointer<Float>, stride: Int) {
+        let width = image.width, channels = image.channels
         for y in 0..<height {
-            let sourceRow = row + min(max(y - shift.dy, 0), height - 1) * width
-            let target = out + y * width * stride
+            let sourceRow = row + min(max(y - shift.dy, 0), height - 1) * image.rowFeatures
+            let target = out + y * image.rowFeatures * stride
             for x in 0..<width {
-                target[x * stride] = sourceRow[min(max(x - shift.dx, 0), width - 1)]
+                let source = sourceRow + min(max(x - shift.dx, 0), width - 1) * channels
+                for c in 0..<channels { target[(x * channels + c) * stride] = source[c] }
             }
         }
     }

@@ -50,26 +50,26 @@ extension Connectivity {
     /// The wiring training draws by default: `random(for:inputFeatures:)`
     /// with layer 0 on the features active in more than `minInputActivity`
     /// of `rows` (at least the first layer's fan-in of them), or
-    /// `patches(…)` of those features when `imageWidth` is set.
+    /// `patches(…)` of those features on an `image`.
     public static func draw(
         for spec: NetworkSpec, data: Dataset, rows: [Int], minInputActivity: Double,
-        imageWidth: Int? = nil
+        image: ImageGeometry? = nil
     ) -> Connectivity {
         draw(
             seed: spec.seed, layers: spec.layers.map(LayerWiring.init), data: data, rows: rows,
-            minInputActivity: minInputActivity, imageWidth: imageWidth)
+            minInputActivity: minInputActivity, image: image)
     }
 
     /// The same draw from exactly what it depends on (see `random(seed:layers:inputFeatures:)`
-    /// and `patches(seed:layers:inputFeatures:imageWidth:)`).
+    /// and `patches(seed:layers:inputFeatures:image:)`).
     public static func draw(
         seed: UInt64, layers: [LayerWiring], data: Dataset, rows: [Int], minInputActivity: Double,
-        imageWidth: Int? = nil
+        image: ImageGeometry? = nil
     ) -> Connectivity {
         let active = InputActivity.select(
             InputActivity.measure(data, rows: rows), above: minInputActivity,
             minimum: layers.first?.fanIn ?? 0)
-        if let imageWidth { return patches(seed: seed, layers: layers, inputFeatures: active, imageWidth: imageWidth) }
+        if let image { return patches(seed: seed, layers: layers, inputFeatures: active, image: image) }
         return random(seed: seed, layers: layers, inputFeatures: active)
     }
 }

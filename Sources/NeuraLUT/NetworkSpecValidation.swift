@@ -11,7 +11,7 @@ public enum SpecField: Equatable, Sendable, CustomStringConvertible {
     case inputBits
     /// A layer's setting, or the layer as a whole (nil).
     case layer(Int, LayerField?)
-    case minInputActivity, imageWidth, partitionsPerClass, tieBreakers
+    case minInputActivity, imageWidth, imageChannels, partitionsPerClass, tieBreakers
     case epochs, batch, learningRate, weightDecay, restartEpochs, labelSmoothing, augmentShift, calibrationRows, validationFraction
     case distillation
 
@@ -23,6 +23,7 @@ public enum SpecField: Equatable, Sendable, CustomStringConvertible {
         case .layer(let layer, let field?): "layer \(layer)'s \(field.rawValue)"
         case .minInputActivity: "the minimum input activity"
         case .imageWidth: "the image width"
+        case .imageChannels: "the image channels"
         case .partitionsPerClass: "the partitions per class"
         case .tieBreakers: "the tie-breakers per class"
         case .epochs: "the epochs"

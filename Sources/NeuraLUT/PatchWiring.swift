@@ -9,16 +9,15 @@ extension Connectivity {
     /// is a centre and `fanIn − 1` features drawn from the `2·fanIn − 1`
     /// nearest to it (distance on the image, ties in a seeded order); the
     /// centres are dealt evenly over `inputFeatures`, so every feature is a
-    /// centre about equally often. Features are the pixels of images
-    /// `imageWidth` wide, row by row. Layers from 2 on are wired as `random`.
-    public static func patches(seed: UInt64, layers: [LayerWiring], inputFeatures: [Int], imageWidth: Int) -> Connectivity {
-        precondition(imageWidth >= 1, "image width must be positive")
+    /// centre about equally often. Features lie on `image` (a pixel's channels at one place, so
+    /// a patch may read several channels of a pixel). Layers from 2 on are wired as `random`.
+    public static func patches(seed: UInt64, layers: [LayerWiring], inputFeatures: [Int], image: ImageGeometry) -> Connectivity {
         var wiring = random(seed: seed, layers: layers, inputFeatures: inputFeatures)
         guard let first = layers.first else { return wiring }
         var rng = SeededRandom(seed: seed, stream: 0x9A7C, 0)
         var centres = Deck(cards: inputFeatures, rng: SeededRandom(seed: seed, stream: 0x9A7C, 1))
         func position(_ feature: Int) -> (row: Double, column: Double) {
-            (Double(feature / imageWidth), Double(feature % imageWidth))
+            (Double(image.row(of: feature)), Double(image.column(of: feature)))
         }
         func distance(_ a: (row: Double, column: Double), _ b: (row: Double, column: Double)) -> Double {
             (a.row - b.row) * (a.row - b.row) + (a.column - b.column) * (a.column - b.column)

@@ -130,11 +130,13 @@ public final class Trainer {
         where !(spec.layers.indices.contains(id.layer) && (0..<spec.layers[id.layer].partitions).contains(id.index)) {
             throw SpecError("trainable partition \(id) does not exist in the network")
         }
-        let imageShift = ImageShift(features: spec.inputFeatures, imageWidth: config.imageWidth, maximum: config.augmentShift)
+        let imageShift = ImageShift(features: spec.inputFeatures, image: config.image, maximum: config.augmentShift)
         if config.augmentShift > 0, imageShift == nil {
             // `validate` made sure of an image width; it must divide the features.
             throw SpecError(
-                .augmentShift, "shifts images, but \(spec.inputFeatures) features are not rows of \(config.imageWidth ?? 0) pixels")
+                .augmentShift,
+                "shifts images, but \(spec.inputFeatures) features are not whole rows of \(config.imageWidth ?? 0) pixels of \(config.imageChannels) features each"
+            )
         }
         self.imageShift = imageShift
         self.spec = spec
@@ -165,7 +167,7 @@ public final class Trainer {
             connectivity
             ?? Connectivity.draw(
                 for: spec, data: data, rows: fitting, minInputActivity: config.minInputActivity,
-                imageWidth: config.imageWidth)
+                image: config.image)
         store = ParameterStore(spec: spec)
         globalTrainable = trainable == nil
         self.trainable = spec.layers.indices.map { l in
@@ -197,12 +199,12 @@ public final class Trainer {
         }
         frozenEncoder = store.snapshot(connectivity: self.connectivity).encoder
         if config.searchesWiring {
-            guard trainable == nil, let imageWidth = config.imageWidth else {
+            guard trainable == nil, let image = config.image else {
                 throw SpecError("the wiring search needs images (an image width) and trains the whole network")
             }
             wiringSearch = WiringSearch(
                 wiring: self.connectivity.inputs[0], fanIn: spec.layers[0].fanIn, features: spec.inputFeatures,
-                imageWidth: imageWidth)
+                image: image)
         } else {
             wiringSearch = nil
         }

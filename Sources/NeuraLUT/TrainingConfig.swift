@@ -26,6 +26,10 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
     /// reads patches (`Connectivity.patches`). Nil: random wiring. Ignored
     /// when the trainer is given a connectivity.
     public var imageWidth: Int?
+    /// Features per pixel of those images (`ImageGeometry`); 1 unless the pixels have channels.
+    public var imageChannels: Int
+    /// Where each input feature lies on the image; nil without an image width.
+    public var image: ImageGeometry? { ImageGeometry(width: imageWidth, channels: imageChannels) }
     /// Label smoothing ε of the cross-entropy target (0: plain one-hot).
     public var labelSmoothing: Float
     /// Data augmentation for image inputs (`imageWidth`): every training
@@ -57,7 +61,8 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
     public init(
         epochs: Int = 10, batchSize: Int = 128, learningRate: Float = 2e-3, weightDecay: Float = 0,
         beta1: Float = 0.5, beta2: Float = 0.999, adamEpsilon: Float = 1e-8, restartEpochs: Int = 100,
-        validationFraction: Double = 0.1, minInputActivity: Double = 0, imageWidth: Int? = nil, labelSmoothing: Float = 0,
+        validationFraction: Double = 0.1, minInputActivity: Double = 0, imageWidth: Int? = nil, imageChannels: Int = 1,
+        labelSmoothing: Float = 0,
         augmentShift: Int = 0, centresInputs: Bool = false, searchesWiring: Bool = false, distillation: Float = 0,
         keepsBestEpoch: Bool = true,
         calibrationRows: Int = 8192,
@@ -74,6 +79,7 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
         self.validationFraction = validationFraction
         self.minInputActivity = minInputActivity
         self.imageWidth = imageWidth
+        self.imageChannels = imageChannels
         self.labelSmoothing = labelSmoothing
         self.augmentShift = augmentShift
         self.centresInputs = centresInputs
@@ -114,6 +120,11 @@ public struct TrainingConfig: Hashable, Codable, Sendable {
             throw SpecError(
                 .imageWidth,
                 "must be in \(Self.imageWidthRange.lowerBound)…\(Self.imageWidthRange.upperBound), got \(imageWidth)")
+        }
+        guard ImageGeometry.channelRange ~= imageChannels else {
+            throw SpecError(
+                .imageChannels,
+                "must be in \(ImageGeometry.channelRange.lowerBound)…\(ImageGeometry.channelRange.upperBound), got \(imageChannels)")
         }
         guard labelSmoothing.isFinite, (0..<1).contains(labelSmoothing) else {
             throw SpecError(.labelSmoothing, "must be in [0, 1), got \(labelSmoothing)")

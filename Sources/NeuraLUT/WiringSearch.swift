@@ -2,7 +2,7 @@ import Foundation
 
 /// Moves layer 0's inputs during a training run, by the loss (docs/training.md, "Wiring
 /// search"; mnist-frontier.md, round 10). For each input slot of a partition and each pixel c
-/// in a window around the slot's pixel, the run sums over its steps Σ_s ∂L/∂x_s · v_c,s: ∂L/∂x
+/// in a window around the slot's pixel (every channel of the window's pixels), the run sums over its steps Σ_s ∂L/∂x_s · v_c,s: ∂L/∂x
 /// is the slot's input gradient, which the backward pass computes anyway, and v_c the value
 /// pixel c presents. Its difference from the same sum for the slot's own pixel is the
 /// first-order change of the loss had the slot read c, with the partition's weights kept.
@@ -20,7 +20,7 @@ final class WiringSearch {
     static let movingShare = 0.7
     static let movedShare = 0.1
 
-    let imageWidth: Int
+    let image: ImageGeometry
     let fanIn: Int
     let features: Int
     /// Pixels layer 0 may read: those the drawn wiring reads (the active ones).
@@ -34,11 +34,11 @@ final class WiringSearch {
     /// No input moves any more: the sums are no longer needed.
     private(set) var finished = false
 
-    init(wiring: [[Int]], fanIn: Int, features: Int, imageWidth: Int) {
+    init(wiring: [[Int]], fanIn: Int, features: Int, image: ImageGeometry) {
         self.wiring = wiring
         self.fanIn = fanIn
         self.features = features
-        self.imageWidth = imageWidth
+        self.image = image
         var allowed = [Bool](repeating: false, count: features)
         for inputs in wiring { for f in inputs { allowed[f] = true } }
         self.allowed = allowed
@@ -52,15 +52,17 @@ final class WiringSearch {
     private func restart() {
         candidates = []
         sumStart = [0]
-        let rows = features / imageWidth
+        let rows = image.height(features: features)
         for inputs in wiring {
-            for pixel in inputs {
-                let row = pixel / imageWidth, column = pixel % imageWidth
-                var list = [pixel]
+            for feature in inputs {
+                let row = image.row(of: feature), column = image.column(of: feature)
+                var list = [feature]
                 for r in max(row - Self.radius, 0)...min(row + Self.radius, rows - 1) {
-                    for c in max(column - Self.radius, 0)...min(column + Self.radius, imageWidth - 1) {
-                        let f = r * imageWidth + c
-                        if allowed[f], !inputs.contains(f) { list.append(f) }
+                    for c in max(column - Self.radius, 0)...min(column + Self.radius, image.width - 1) {
+                        for channel in 0..<image.channels {
+                            let f = image.feature(row: r, column: c, channel: channel)
+                            if allowed[f], !inputs.contains(f) { list.append(f) }
+                        }
                     }
                 }
                 candidates.append(list)

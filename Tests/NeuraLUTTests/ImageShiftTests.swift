@@ -6,7 +6,7 @@ import Testing
 @Suite struct ImageShiftTests {
     /// A 3 × 2 image, pixel (x, y) = 10·y + x, shifted one right and one down.
     @Test func shiftsPixelsAndRepeatsTheEdge() throws {
-        let shift = try #require(ImageShift(features: 6, imageWidth: 3, maximum: 1))
+        let shift = try #require(ImageShift(features: 6, image: ImageGeometry(width: 3), maximum: 1))
         let image: [Float] = [0, 1, 2, 10, 11, 12]
         var out = [Float](repeating: -1, count: 12)
         image.withUnsafeBufferPointer { row in
@@ -22,13 +22,27 @@ import Testing
         #expect(none == image)
     }
 
+    /// A 2 × 2 image of 2 channels, feature = 10·pixel + channel: a shift moves both channels of a
+    /// pixel together and keeps them in order.
+    @Test func shiftsEveryChannelWithItsPixel() throws {
+        let shift = try #require(ImageShift(features: 8, image: ImageGeometry(width: 2, channels: 2), maximum: 1))
+        let image: [Float] = [0, 1, 10, 11, 20, 21, 30, 31]
+        var out = [Float](repeating: -1, count: 8)
+        image.withUnsafeBufferPointer { row in
+            out.withUnsafeMutableBufferPointer { shift.copy(row.baseAddress!, shift: (dx: 1, dy: 0), to: $0.baseAddress!, stride: 1) }
+        }
+        // Output pixel (x, y) is input (x - 1, y), clamped: column 0 repeats column 0.
+        #expect(out == [0, 1, 0, 1, 20, 21, 20, 21])
+        #expect(ImageShift(features: 6, image: ImageGeometry(width: 2, channels: 2), maximum: 1) == nil)
+    }
+
     @Test func drawsEveryShiftInRange() {
-        let shift = ImageShift(features: 4, imageWidth: 2, maximum: 2)!
+        let shift = ImageShift(features: 4, image: ImageGeometry(width: 2), maximum: 2)!
         var random = ImageShift.random(seed: 1, step: 0)
         let drawn = Set((0..<500).map { _ in shift.draw(&random) }.map { "\($0.dx),\($0.dy)" })
         #expect(drawn.count == 25)
-        #expect(ImageShift(features: 4, imageWidth: 2, maximum: 0) == nil)
-        #expect(ImageShift(features: 5, imageWidth: 2, maximum: 1) == nil)
+        #expect(ImageShift(features: 4, image: ImageGeometry(width: 2), maximum: 0) == nil)
+        #expect(ImageShift(features: 5, image: ImageGeometry(width: 2), maximum: 1) == nil)
     }
 
     /// Blobs' 6 features as 3 × 2 images.

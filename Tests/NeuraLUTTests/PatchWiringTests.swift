@@ -17,7 +17,7 @@ import Testing
 
     @Test func layerZeroReadsPatchesSpreadOverTheImage() {
         let features = Array(0..<(width * width))
-        let wiring = Connectivity.patches(seed: 3, layers: layers, inputFeatures: features, imageWidth: width)
+        let wiring = Connectivity.patches(seed: 3, layers: layers, inputFeatures: features, image: ImageGeometry(width: width))
         var reads = [Int](repeating: 0, count: features.count), compact = 0
         for inputs in wiring.inputs[0] {
             #expect(inputs.count == 4 && Set(inputs).count == 4 && inputs == inputs.sorted())
@@ -32,7 +32,7 @@ import Testing
 
     @Test func treeLayerJoinsNeighbouringPatchesOnce() {
         let features = Array(0..<(width * width))
-        let wiring = Connectivity.patches(seed: 3, layers: layers, inputFeatures: features, imageWidth: width)
+        let wiring = Connectivity.patches(seed: 3, layers: layers, inputFeatures: features, image: ImageGeometry(width: width))
         #expect(wiring.inputs[1].flatMap { $0 }.sorted() == Array(0..<96))
         let random = Connectivity.random(seed: 3, layers: layers, inputFeatures: features)
         func meanSpread(_ c: Connectivity) -> Double {
@@ -46,9 +46,26 @@ import Testing
 
     @Test func deterministicAndOnlyActiveFeatures() {
         let active = (0..<(width * width)).filter { $0 % 3 != 0 }
-        let a = Connectivity.patches(seed: 5, layers: layers, inputFeatures: active, imageWidth: width)
-        #expect(a == Connectivity.patches(seed: 5, layers: layers, inputFeatures: active, imageWidth: width))
+        let a = Connectivity.patches(seed: 5, layers: layers, inputFeatures: active, image: ImageGeometry(width: width))
+        #expect(a == Connectivity.patches(seed: 5, layers: layers, inputFeatures: active, image: ImageGeometry(width: width)))
         #expect(a.inputs[0].allSatisfy { $0.allSatisfy(Set(active).contains) })
-        #expect(a != Connectivity.patches(seed: 6, layers: layers, inputFeatures: active, imageWidth: width))
+        #expect(a != Connectivity.patches(seed: 6, layers: layers, inputFeatures: active, image: ImageGeometry(width: width)))
+    }
+
+    /// With 3 channels a pixel, a patch lies together by pixel, and may read several channels of one.
+    @Test func patchesPlaceChannelsAtTheirPixel() {
+        let image = ImageGeometry(width: width, channels: 3)
+        let features = Array(0..<(width * width * 3))
+        let wiring = Connectivity.patches(seed: 3, layers: layers, inputFeatures: features, image: image)
+        var sharesAPixel = 0, compact = 0
+        for inputs in wiring.inputs[0] {
+            let pixels = inputs.map(image.pixel(of:))
+            #expect(spread(pixels) <= 4)
+            if spread(pixels) <= 2 { compact += 1 }
+            if Set(pixels).count < pixels.count { sharesAPixel += 1 }
+        }
+        #expect(compact > 96 * 3 / 4, "\(compact) of 96 patches lie in a 3×3 window of pixels")
+        #expect(sharesAPixel > 0, "a patch's nearest features include the other channels of its pixels")
+        #expect(ImageGeometry(width: width, channels: 3).feature(row: 2, column: 5, channel: 1) == (2 * width + 5) * 3 + 1)
     }
 }

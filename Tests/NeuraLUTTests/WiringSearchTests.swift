@@ -46,6 +46,47 @@ import Testing
         #expect(try Self.searched(threads: 3).searched == searched)
     }
 
+    /// The same images with two channels a pixel, the second the first's complement: the search's
+    /// windows hold every channel of their pixels (`ImageGeometry`), inputs move, no partition
+    /// reads a feature twice, and the moves still do not depend on threads.
+    @Test func inputsMoveAmongEveryChannelOfTheWindow() throws {
+        let plain = Self.images()
+        var x: [Float] = []
+        for r in 0..<plain.rows {
+            for f in 0..<36 {
+                let v = plain.features[r * 36 + f]
+                x += [v, 1 - v]
+            }
+        }
+        let data = Dataset(
+            features: x, labels: plain.labels, rows: plain.rows, columns: 72, classes: 2,
+            featureNames: (0..<72).map { "p\($0 / 2)c\($0 % 2)" })
+        var spec = Self.spec
+        spec.inputFeatures = 72
+        let image = ImageGeometry(width: 6, channels: 2)
+        func search(threads: Int) throws -> (drawn: Connectivity, searched: Connectivity) {
+            let config = TrainingConfig(
+                epochs: 8, batchSize: 32, learningRate: 1e-2, imageWidth: 6, imageChannels: 2, centresInputs: true,
+                searchesWiring: true, threads: threads)
+            let trainer = try Trainer(spec: spec, config: config, data: data)
+            return (trainer.connectivity, try trainer.run().network.connectivity)
+        }
+        let (drawn, searched) = try search(threads: 1)
+        var moved = 0
+        for (before, after) in zip(drawn.inputs[0], searched.inputs[0]) {
+            #expect(Set(after).count == after.count)
+            for (old, new) in zip(before, after) where old != new {
+                moved += 1
+                let rows = abs(image.row(of: old) - image.row(of: new))
+                let columns = abs(image.column(of: old) - image.column(of: new))
+                #expect(max(rows, columns) <= 2 * WiringSearch.radius, "two moves, each within a window")
+            }
+        }
+        #expect(moved > 0)
+        #expect(Set(searched.inputs[0].joined().map(image.channel(of:))) == [0, 1])
+        #expect(try search(threads: 3).searched == searched)
+    }
+
     /// Stopped one batch before the move at epoch 4 (inputs moved at epoch 2; its sums under way), a search resumed
     /// from its checkpoint moves the same inputs and selects the same epoch with its wiring.
     @Test func aResumedSearchEqualsAnUninterruptedOne() throws {

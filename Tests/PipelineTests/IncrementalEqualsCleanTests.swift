@@ -81,6 +81,10 @@ import Testing
         Edit(key: "model.max_table_bits", section: "model", lines: ["max_table_bits = 18"]),
         Edit(key: "model.min_input_activity", section: "model", lines: ["min_input_activity = 0.5"]),
         Edit(key: "model.image_width", section: "model", lines: ["image_width = 2"], trains: true),
+        // Two pixels a row of two channels each: the same 4 features, placed differently.
+        Edit(
+            key: "model.image_channels", section: "model", lines: ["image_channels = 2"], trains: true,
+            needs: ["model": ["image_width = 2"]]),
         // The last layer must grow with it (classes × k), as `rtl.tuser_bits` brings its interface along.
         Edit(
             key: "model.partitions_per_class", section: "model",

@@ -318,6 +318,33 @@ import Testing
         #expect((try? project.read("gen/rtl/tiny_l1_p0.v")) == nil, "nothing is emitted")
     }
 
+    /// Channels that do not divide the features, and a width that does not divide their pixels.
+    @Test func imageChannelsThatDoNotFitTheDataAreReportedOnTheirLine() async throws {
+        for (lines, expected) in [
+            (
+                "image_width = 1\nimage_channels = 3",
+                "lutbuild.toml:12: model.image_channels: the 4 input features of data/train.csv are not whole pixels of 3"
+                    + " features; expected the features a pixel has, a divisor of 4"
+            ),
+            (
+                "image_width = 3\nimage_channels = 2",
+                "lutbuild.toml:11: model.image_width: the 4 input features of data/train.csv are not whole rows of 3 pixels of 2"
+                    + " features each; expected the images' width, a divisor of 2 (MNIST: 28)"
+            ),
+        ] {
+            let project = try MemoryPipeline()
+            try project.edit("fan_in = 2", "fan_in = 2\n" + lines)
+            await #expect {
+                try await project.build()
+            } throws: { error in
+                guard let failure = error as? BuildFailure, let problem = failure.failures.first?.error as? ProjectError else {
+                    return false
+                }
+                return problem.description == expected
+            }
+        }
+    }
+
     @Test func badDataIsReportedWithTheProjectFilesKeyAndLine() async throws {
         let project = try MemoryPipeline()
         try project.edit("{ partitions = 3 }", "{ partitions = 2 }")

@@ -53,7 +53,7 @@ import Testing
             edit("fan_in = 4", "fanin = 4"),
             [
                 "lutbuild.toml:8: model.fanin: unknown key; did you mean 'fan_in'? (expected one of: seed, input_bits, bits,"
-                    + " output_bits, fan_in, width, depth, skip, max_table_bits, min_input_activity, image_width, search_wiring, partitions_per_class, tie_breakers, layers)"
+                    + " output_bits, fan_in, width, depth, skip, max_table_bits, min_input_activity, image_width, image_channels, search_wiring, partitions_per_class, tie_breakers, layers)"
             ]
         ),
         (
@@ -152,6 +152,13 @@ import Testing
         (
             edit("fan_in = 4", "fan_in = 4\nmin_input_activity = 1.25"),
             ["lutbuild.toml:9: model.min_input_activity: expected a number in [0, 1), found 1.25"]
+        ),
+        (
+            edit("fan_in = 4", "fan_in = 4\nimage_channels = 3"),
+            [
+                "lutbuild.toml:9: model.image_channels: places features on the pixels of images, so it needs model.image_width"
+                    + " (the images' width in pixels)"
+            ]
         ),
         (
             edit("fan_in = 4", "fan_in = 4\nimage_width = 0"),

@@ -27,6 +27,8 @@ struct DataFitRule: Codable, Sendable, Equatable {
     var lastPartitions: Int?
     /// Nil (and so absent from the key) unless set: projects without it keep their keys.
     var imageWidth: Int?
+    /// Nil (and so absent from the key) unless above 1, likewise.
+    var imageChannels: Int?
     /// How many `[dataset] class_names` there are (one per class); nil unless set.
     var classNames: Int?
     /// `model.partitions_per_class`; nil unless above 1, so projects without it keep their keys.
@@ -36,6 +38,7 @@ struct DataFitRule: Codable, Sendable, Equatable {
         firstFanIn = config.model.layerSpecs.first?.fanIn
         lastPartitions = config.model.layers.last?.partitions
         imageWidth = config.model.imageWidth
+        imageChannels = config.model.imageChannels == 1 ? nil : config.model.imageChannels
         classNames = config.dataset.classNames?.count
         partitionsPerClass = config.model.networkShape.partitionsPerClass
     }
@@ -44,7 +47,7 @@ struct DataFitRule: Codable, Sendable, Equatable {
     func fits(features: Int, classes: Int) -> Bool {
         let partitions = classes * (partitionsPerClass ?? 1)
         return (firstFanIn ?? 0) <= features && (lastPartitions ?? partitions) == partitions
-            && imageWidth.map { features % $0 == 0 } ?? true
+            && ImageGeometry(width: imageWidth, channels: imageChannels).map { $0.fits(features: features) } ?? true
             && classNames.map { $0 == classes } ?? true
     }
 }

@@ -22,6 +22,8 @@ enum ConnectivityStep: PipelineStep {
         var minInputActivity: Double
         /// Nil (and so absent from the key) unless set: projects without it keep their keys.
         var imageWidth: Int?
+        /// Nil (and so absent from the key) unless above 1, likewise.
+        var imageChannels: Int?
         /// The wiring search's run; nil (and so absent from the key) without `model.search_wiring`.
         var search: SearchRun?
     }
@@ -42,6 +44,7 @@ enum ConnectivityStep: PipelineStep {
             Parameters(
                 seed: model.seed, layers: model.layerSpecs.map(LayerWiring.init),
                 minInputActivity: model.minInputActivity, imageWidth: model.imageWidth,
+                imageChannels: model.imageChannels == 1 ? nil : model.imageChannels,
                 search: model.searchesWiring
                     ? SearchRun(
                         shared: TrainStep.shared(project.config),
@@ -55,7 +58,7 @@ enum ConnectivityStep: PipelineStep {
         var wiring = Connectivity.draw(
             seed: parameters.seed, layers: parameters.layers, data: train,
             rows: Array(0..<train.rows), minInputActivity: parameters.minInputActivity,
-            imageWidth: parameters.imageWidth)
+            image: ImageGeometry(width: parameters.imageWidth, channels: parameters.imageChannels))
         if let search = parameters.search {
             wiring = try searched(wiring, search, prepared, context)
         }
@@ -75,7 +78,7 @@ enum ConnectivityStep: PipelineStep {
             })
         let spec = try TrainStep.networkSpec(search.shared, members, features: prepared.features, classes: prepared.classes)
         var settings = search.shared.train.trainingConfig(
-            minInputActivity: search.shared.minInputActivity, imageWidth: search.shared.imageWidth)
+            minInputActivity: search.shared.minInputActivity, image: search.shared.image)
         settings.searchesWiring = true
         let teacher = try TeacherStep.read(context, distills: settings.distills)
         let (trainer, checkpoint) = try ResumableRun.trainer(

@@ -48,8 +48,7 @@ enum ReportPageStep: PipelineStep {
         inputs.bind(verifyReport, to: .output(step: VerificationSteps.verifyID, name: "report"))
         inputs.bind(estimateJSON, to: .output(step: EstimateStep.id, name: "json"))
         let keepsBestEpoch = config.train.trainingConfig(
-            minInputActivity: config.model.minInputActivity,
-            imageWidth: config.model.imageWidth
+            minInputActivity: config.model.minInputActivity, image: config.model.image
         ).keepsBestEpoch
         return try step(
             id: id,

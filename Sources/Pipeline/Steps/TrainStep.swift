@@ -48,6 +48,8 @@ enum TrainStep: PipelineBatchStep {
         /// Nil (and so absent from the key) unless set: projects without it keep their keys.
         var imageWidth: Int?
         /// Nil (and so absent from the key) unless above 1, likewise.
+        var imageChannels: Int?
+        /// Nil (and so absent from the key) unless above 1, likewise.
         var partitionsPerClass: Int?
         /// Nil (and so absent from the key) unless above 0, likewise.
         var tieBreakers: Int?
@@ -77,6 +79,7 @@ enum TrainStep: PipelineBatchStep {
         return Shared(
             train: config.train, seed: model.seed, inputBits: model.inputBits,
             partitions: model.layers.map(\.partitions), minInputActivity: model.minInputActivity, imageWidth: model.imageWidth,
+            imageChannels: model.imageChannels == 1 ? nil : model.imageChannels,
             partitionsPerClass: model.networkShape.partitionsPerClass, tieBreakers: model.networkShape.tieBreakers)
     }
 
@@ -126,7 +129,7 @@ enum TrainStep: PipelineBatchStep {
     static func train(_ shared: Shared, _ members: [String: Member], _ context: StepContext) async throws -> StepOutputs {
         let prepared = try context.read(CommonInputs.data)
         let spec = try networkSpec(shared, members, features: prepared.features, classes: prepared.classes)
-        let settings = shared.train.trainingConfig(minInputActivity: shared.minInputActivity, imageWidth: shared.imageWidth)
+        let settings = shared.train.trainingConfig(minInputActivity: shared.minInputActivity, image: shared.image)
         // The validation split is data/prepare's (one split, reported in data.json): the trainer holds out nothing.
         let validation = prepared.validation
         if let warning = ResultWarnings.smallValidation(rows: validation.rows, keepsBestEpoch: settings.keepsBestEpoch) {
@@ -236,4 +239,9 @@ final class ProgressThrottle: Sendable {
             return true
         }
     }
+}
+
+extension TrainStep.Shared {
+    /// The image the run's features lie on, from the two keys that describe it.
+    var image: ImageGeometry? { ImageGeometry(width: imageWidth, channels: imageChannels) }
 }

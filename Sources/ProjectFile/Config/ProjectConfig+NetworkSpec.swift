@@ -1,6 +1,9 @@
 import NeuraLUT
 
 extension ModelSection {
+    /// Where each input feature lies on the image; nil without `imageWidth`.
+    public var image: ImageGeometry? { ImageGeometry(width: imageWidth, channels: imageChannels) }
+
     /// The layers with every network-wide default applied: hidden layers emit
     /// `bits`, the last layer `output_bits`, unless a layer overrides `bits`.
     public var layerSpecs: [LayerSpec] {
@@ -61,12 +64,13 @@ extension ProjectConfig {
 }
 
 extension TrainSection {
-    /// The trainer's settings for this section (and `model.min_input_activity`, `model.image_width`).
-    public func trainingConfig(minInputActivity: Double, imageWidth: Int?) -> TrainingConfig {
+    /// The trainer's settings for this section (and `model.min_input_activity`, the image's geometry).
+    public func trainingConfig(minInputActivity: Double, image: ImageGeometry?) -> TrainingConfig {
         TrainingConfig(
             epochs: epochs, batchSize: batch, learningRate: Float(learningRate),
             weightDecay: Float(weightDecay), restartEpochs: restartEpochs,
-            minInputActivity: minInputActivity, imageWidth: imageWidth, labelSmoothing: Float(labelSmoothing),
+            minInputActivity: minInputActivity, imageWidth: image?.width, imageChannels: image?.channels ?? 1,
+            labelSmoothing: Float(labelSmoothing),
             augmentShift: augmentShift ?? 0, centresInputs: centresInputs, distillation: Float(distillation),
             keepsBestEpoch: selection == .bestValidation,
             calibrationRows: calibrationRows)

@@ -204,6 +204,14 @@ public struct ModelSection: Sendable, Equatable, Hashable, Codable {
     /// Input features are pixels of images this wide: layer 0 reads patches (`Connectivity.patches`). Nil: random wiring.
     public var imageWidth: Int?
     public var layers: [LayerConfig]
+    /// Stored only when above 1, so projects without channels keep their digests.
+    private var interleavedChannels: Int?
+
+    /// Features per pixel of the images (`ImageGeometry`): 1 unless each pixel has channels.
+    public var imageChannels: Int {
+        get { interleavedChannels ?? 1 }
+        set { interleavedChannels = newValue == 1 ? nil : newValue }
+    }
     /// Stored only when above 1, so projects without the additive head keep their digests.
     private var groupedPartitionsPerClass: Int?
     /// Stored only when true, so projects without the wiring search keep their digests.
@@ -235,6 +243,7 @@ public struct ModelSection: Sendable, Equatable, Hashable, Codable {
         case groupedPartitionsPerClass = "partitionsPerClass"
         case searchedWiring = "searchWiring"
         case halfWeightTieBreakers = "tieBreakers"
+        case interleavedChannels = "imageChannels"
     }
 
     public init(

@@ -39,6 +39,12 @@ package enum ProjectConfigRules {
                 "shifts training images, so it needs model.image_width (the images' width in pixels)")
             return
         }
+        if config.model.imageChannels > 1, config.model.imageWidth == nil {
+            r.report(
+                ConfigKeyPath().appending("model").appending("image_channels"),
+                "places features on the pixels of images, so it needs model.image_width (the images' width in pixels)")
+            return
+        }
         if config.model.searchesWiring, config.model.imageWidth == nil {
             r.report(
                 ConfigKeyPath().appending("model").appending("search_wiring"),
@@ -47,7 +53,7 @@ package enum ProjectConfigRules {
         }
         do {
             try spec.validate()
-            try config.train.trainingConfig(minInputActivity: config.model.minInputActivity, imageWidth: config.model.imageWidth).validate()
+            try config.train.trainingConfig(minInputActivity: config.model.minInputActivity, image: config.model.image).validate()
         } catch let error as SpecError {
             r.report(path(of: error.field, in: config.model), error.problem)
         } catch {
@@ -66,6 +72,7 @@ package enum ProjectConfigRules {
         case .inputBits: return modelPath.appending("input_bits")
         case .minInputActivity: return modelPath.appending("min_input_activity")
         case .imageWidth: return modelPath.appending("image_width")
+        case .imageChannels: return modelPath.appending("image_channels")
         case .partitionsPerClass: return modelPath.appending("partitions_per_class")
         case .tieBreakers: return modelPath.appending("tie_breakers")
         case .epochs: return train.appending("epochs")
@@ -117,13 +124,20 @@ package enum ProjectConfigRules {
                 ConfigKeyPath().appending("dataset").appending("class_names"),
                 "\(names.count) names for the \(classes) classes in \(dataName); expected one name per class, in label order")
         }
-        if let width = config.model.imageWidth, features % width != 0 {
-            // Patches place feature f at row f / width, column f % width: a wrong width scatters them.
-            r.report(
-                ConfigKeyPath().appending("model").appending("image_width"),
-                "the \(features) input features of \(dataName) are not whole rows of \(width) pixels; expected the images'"
-                    + " width, a divisor of \(features) (MNIST: 28)"
-            )
+        if let image = config.model.image, !image.fits(features: features) {
+            // Patches place feature f by `ImageGeometry`: a wrong width or channel count scatters them.
+            if features % image.channels != 0 {
+                r.report(
+                    ConfigKeyPath().appending("model").appending("image_channels"),
+                    "the \(features) input features of \(dataName) are not whole pixels of \(image.channels) features;"
+                        + " expected the features a pixel has, a divisor of \(features)")
+            } else {
+                let channels = image.channels == 1 ? "" : " of \(image.channels) features each"
+                r.report(
+                    ConfigKeyPath().appending("model").appending("image_width"),
+                    "the \(features) input features of \(dataName) are not whole rows of \(image.width) pixels\(channels);"
+                        + " expected the images' width, a divisor of \(features / image.channels) (MNIST: 28)")
+            }
         }
     }
 

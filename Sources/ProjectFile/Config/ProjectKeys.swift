@@ -179,6 +179,9 @@ package enum ProjectKeys {
                 .integer(
                     "image_width", \.imageWidth, in: TrainingConfig.imageWidthRange, default: "unset",
                     doc: "the input features are the pixels of images this many pixels wide"),
+                .integer(
+                    "image_channels", \.imageChannels, in: ImageGeometry.channelRange,
+                    doc: "C: features per pixel, a pixel's C features side by side (colours, thermometer levels)"),
                 .boolean(
                     "search_wiring", \.searchesWiring,
                     doc: "layer 0's wiring is searched by a training run that moves its inputs, before training"),
