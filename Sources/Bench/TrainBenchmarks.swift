@@ -1,6 +1,8 @@
 import Datasets
 import Foundation
 import NeuraLUT
+import Pipeline
+import ProjectFile
 import Subprocess
 
 /// Benchmarks of training and tabulation (issues 3 and 4.1); see Benchmark.swift.
@@ -35,6 +37,9 @@ let trainBenchmarks: [Benchmark] = [
     },
     Benchmark(names: ["train.mnist-5l.test_acc"], fullOnly: true) {
         [Figure(name: "train.mnist-5l.test_acc", value: try trainMNIST(epochs: mnistFullEpochs).accuracy, unit: "fraction")]
+    },
+    Benchmark(names: ["train.mnist-bit-small.samples_per_s", "train.mnist-bit-small.search_samples_per_s"]) {
+        try ShippedNetworkThroughput.figures()
     },
     Benchmark(names: TinyValidationSelectionBenchmark.names) { try TinyValidationSelectionBenchmark().run() },
     Benchmark(names: ["tabulate.jsc-5l.s"]) {
@@ -115,6 +120,41 @@ func trainingThroughput(_ model: String, data: Dataset, batch: Int, batches: Int
         progress: { p in clock.mark(batch: p.batch, warmUp: warmUp) },
         shouldStop: { clock.batches >= warmUp + batches })
     return Double(batches * batch) / clock.seconds
+}
+
+/// The shipped target-4 network (`examples/mnist-bit-small`, 1-bit pixels, 800 → 250 tables of
+/// sub-networks 16 × 3, 25 per class) on its own prepared MNIST rows: training's samples per
+/// second, and the wiring search's (the same run, also summing each input slot's candidates).
+/// Without the teacher (its soft targets cost little a step, and the teacher a minute first).
+enum ShippedNetworkThroughput {
+    static let example = "mnist-bit-small"
+
+    static func figures() throws -> [Figure] {
+        let folder = try ExampleCheckout.project(
+            example: URL(fileURLWithPath: "examples").appendingPathComponent(example),
+            under: URL(fileURLWithPath: ".build/bench/throughput"), folder: example)
+        let project = try Project.open(path: folder.path)
+        let data = try project.prepareData()
+        let spec = project.config.networkSpec(inputFeatures: data.features, classes: data.classes)
+        var config = project.config.train.trainingConfig(
+            minInputActivity: project.config.model.minInputActivity, image: project.config.model.image)
+        config.distillation = 0
+        config.epochs = 1
+        func rate(searching: Bool) throws -> Double {
+            config.searchesWiring = searching
+            let trainer = try Trainer(spec: spec, config: config, data: data.train, validation: data.validation)
+            let warmUp = 3, batches = 120
+            let clock = BatchClock()
+            _ = try trainer.run(
+                progress: { p in clock.mark(batch: p.batch, warmUp: warmUp) },
+                shouldStop: { clock.batches >= warmUp + batches })
+            return Double(batches * config.batchSize) / clock.seconds
+        }
+        return [
+            Figure(name: "train.\(example).samples_per_s", value: try rate(searching: false), unit: "samples/s"),
+            Figure(name: "train.\(example).search_samples_per_s", value: try rate(searching: true), unit: "samples/s"),
+        ]
+    }
 }
 
 /// Throughput with two CPU-bound processes beside training, as a fraction of
