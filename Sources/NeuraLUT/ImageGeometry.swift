@@ -24,6 +24,11 @@ public struct ImageGeometry: Sendable, Equatable {
         self.init(width: width, channels: channels ?? 1)
     }
 
+    /// What a row is, for messages: "rows of 28 pixels", "rows of 28 pixels of 3 features each".
+    public var rowsDescription: String {
+        "rows of \(width) pixels" + (channels == 1 ? "" : " of \(channels) features each")
+    }
+
     /// Features in one row of pixels.
     public var rowFeatures: Int { width * channels }
     /// Whether `features` are whole rows of pixels.

@@ -135,7 +135,7 @@ public final class Trainer {
             // `validate` made sure of an image width; it must divide the features.
             throw SpecError(
                 .augmentShift,
-                "shifts images, but \(spec.inputFeatures) features are not whole rows of \(config.imageWidth ?? 0) pixels of \(config.imageChannels) features each"
+                "shifts images, but \(spec.inputFeatures) features are not whole \(config.image?.rowsDescription ?? "rows")"
             )
         }
         self.imageShift = imageShift

@@ -38,7 +38,7 @@ struct DataFitRule: Codable, Sendable, Equatable {
         firstFanIn = config.model.layerSpecs.first?.fanIn
         lastPartitions = config.model.layers.last?.partitions
         imageWidth = config.model.imageWidth
-        imageChannels = config.model.imageChannels == 1 ? nil : config.model.imageChannels
+        imageChannels = config.model.interleavedChannels
         classNames = config.dataset.classNames?.count
         partitionsPerClass = config.model.networkShape.partitionsPerClass
     }

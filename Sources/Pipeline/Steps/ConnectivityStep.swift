@@ -44,7 +44,7 @@ enum ConnectivityStep: PipelineStep {
             Parameters(
                 seed: model.seed, layers: model.layerSpecs.map(LayerWiring.init),
                 minInputActivity: model.minInputActivity, imageWidth: model.imageWidth,
-                imageChannels: model.imageChannels == 1 ? nil : model.imageChannels,
+                imageChannels: model.interleavedChannels,
                 search: model.searchesWiring
                     ? SearchRun(
                         shared: TrainStep.shared(project.config),

@@ -79,7 +79,7 @@ enum TrainStep: PipelineBatchStep {
         return Shared(
             train: config.train, seed: model.seed, inputBits: model.inputBits,
             partitions: model.layers.map(\.partitions), minInputActivity: model.minInputActivity, imageWidth: model.imageWidth,
-            imageChannels: model.imageChannels == 1 ? nil : model.imageChannels,
+            imageChannels: model.interleavedChannels,
             partitionsPerClass: model.networkShape.partitionsPerClass, tieBreakers: model.networkShape.tieBreakers)
     }
 

@@ -204,8 +204,9 @@ public struct ModelSection: Sendable, Equatable, Hashable, Codable {
     /// Input features are pixels of images this wide: layer 0 reads patches (`Connectivity.patches`). Nil: random wiring.
     public var imageWidth: Int?
     public var layers: [LayerConfig]
-    /// Stored only when above 1, so projects without channels keep their digests.
-    private var interleavedChannels: Int?
+    /// `imageChannels` as digests and step keys hold it: nil when 1, so projects without
+    /// channels keep their keys.
+    public private(set) var interleavedChannels: Int?
 
     /// Features per pixel of the images (`ImageGeometry`): 1 unless each pixel has channels.
     public var imageChannels: Int {

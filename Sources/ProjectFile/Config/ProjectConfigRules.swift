@@ -132,10 +132,9 @@ package enum ProjectConfigRules {
                     "the \(features) input features of \(dataName) are not whole pixels of \(image.channels) features;"
                         + " expected the features a pixel has, a divisor of \(features)")
             } else {
-                let channels = image.channels == 1 ? "" : " of \(image.channels) features each"
                 r.report(
                     ConfigKeyPath().appending("model").appending("image_width"),
-                    "the \(features) input features of \(dataName) are not whole rows of \(image.width) pixels\(channels);"
+                    "the \(features) input features of \(dataName) are not whole \(image.rowsDescription);"
                         + " expected the images' width, a divisor of \(features / image.channels) (MNIST: 28)")
             }
         }
