@@ -105,6 +105,19 @@ import Testing
         #expect(Self.allTrain.isSubset(of: ran), "missing \(Self.allTrain.subtracting(ran).sorted())")
     }
 
+    /// Channels place the same features differently (patches, the search's windows, shifts): the
+    /// wiring is drawn again and training, which shifts images by them, reruns. On these 4 features
+    /// the drawn wiring may come out the same, so the steps' keys are checked, not the wiring.
+    @Test func imageChannelsRewireAndRetrain() async throws {
+        let project = try MemoryPipeline()
+        try project.edit("fan_in = 2", "fan_in = 2\nimage_width = 1")
+        try await project.build()
+        try project.edit("image_width = 1", "image_width = 1\nimage_channels = 2")
+        let ran = Set(try await project.build().ran)
+        #expect(ran.contains("connectivity"))
+        #expect(Self.allTrain.isSubset(of: ran), "missing \(Self.allTrain.subtracting(ran).sorted())")
+    }
+
     /// A hidden layer's width: the network is trained jointly, so every
     /// partition and the quantizers retrain (what a clean build gives; the
     /// stale-quantizer bug kept the old scales), and only changed tables are remapped.
